@@ -1,0 +1,111 @@
+/* daemon/account.c: the account, as JSON (jansson) and as a table. */
+#include "account.h"
+#include <string.h>
+
+static const char *
+state_name(int s)
+{
+	switch (s) {
+	case RPL_PART_DONE: return "done";
+	case RPL_PART_FAILED: return "failed";
+	case RPL_PART_SKIPPED: return "skipped";
+	default: return "pending";
+	}
+}
+
+static json_t *
+part_json(const struct rpl_part_account *a)
+{
+	char from[16], to[16];
+	json_t *o = json_object(), *ms = json_object(), *nulled = json_object(), *rej = json_object();
+	if (a->range.all) {
+		json_object_set_new(o, "range", json_string("all"));
+	} else {
+		snprintf(from, sizeof from, "%04d-%02d-%02d", a->range.start.y, a->range.start.m, a->range.start.d);
+		snprintf(to, sizeof to, "%04d-%02d-%02d", a->range.end.y, a->range.end.m, a->range.end.d);
+		json_object_set_new(o, "range", json_pack("{s:s,s:s}", "from", from, "to_exclusive", to));
+	}
+	json_object_set_new(o, "state", json_string(state_name(a->state)));
+	json_object_set_new(o, "attempts", json_integer(a->attempts));
+	json_object_set_new(o, "rows_read", json_integer(a->read));
+	json_object_set_new(o, "rows_written", json_integer(a->written));
+	json_object_set_new(o, "rows_rejected", json_integer(a->rejected));
+	json_object_set_new(o, "bytes", json_integer(a->bytes));
+	for (int p = 0; p < RPL_NPHASES; p++)
+		json_object_set_new(ms, rpl_phase_name((enum rpl_phase)p), json_integer(a->ms[p]));
+	json_object_set_new(o, "ms", ms);
+	for (int r = 0; r < RPL_NRULES; r++) {
+		if (a->nulled[r])
+			json_object_set_new(nulled, rpl_rule_name((enum rpl_rule)r), json_integer(a->nulled[r]));
+		if (a->rejected_by[r])
+			json_object_set_new(rej, rpl_rule_name((enum rpl_rule)r), json_integer(a->rejected_by[r]));
+	}
+	json_object_set_new(o, "values_changed", nulled);
+	json_object_set_new(o, "rejected_by_rule", rej);
+	if (a->state == RPL_PART_FAILED)
+		json_object_set_new(o, "error", json_pack("{s:s,s:s,s:i,s:s,s:s,s:I}", "code", rpl_errc_name(a->err.code),
+		                    "sqlstate", a->err.sqlstate, "native", (int)a->err.native, "message", a->err.msg,
+		                    "column", a->err.column, "row", (json_int_t)a->err.row));
+	return o;
+}
+
+json_t *
+rd_account_json(const char *table, const char *job_id, const struct rpl_part_account *accs,
+                size_t n, const char *reject_path)
+{
+	json_t *parts = json_array();
+	int64_t read = 0, written = 0, rejected = 0, bytes = 0, ms = 0;
+	size_t done = 0, failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(parts, part_json(&accs[i]));
+		read += accs[i].read;
+		written += accs[i].written;
+		rejected += accs[i].rejected;
+		bytes += accs[i].bytes;
+		ms += accs[i].ms[RPL_PHASE_TOTAL];
+		done += accs[i].state == RPL_PART_DONE;
+		failed += accs[i].state == RPL_PART_FAILED;
+	}
+	json_t *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "partitions", (json_int_t)n,
+	                           "done", (json_int_t)done, "failed", (json_int_t)failed,
+	                           "rows_read", (json_int_t)read, "rows_written", (json_int_t)written,
+	                           "rows_rejected", (json_int_t)rejected, "bytes", (json_int_t)bytes,
+	                           "rows_per_s", ms > 0 ? (double)written * 1000.0 / (double)ms : 0.0);
+	json_object_set_new(totals, "ms", json_integer(ms));
+	return json_pack("{s:s,s:s,s:o,s:o,s:o}", "job", job_id, "table", table, "partitions", parts,
+	                 "totals", totals, "reject_file", reject_path ? json_string(reject_path) : json_null());
+}
+
+void
+rd_account_print(FILE *f, bool json, const char *table, const char *job_id,
+                 const struct rpl_part_account *accs, size_t n, const char *reject_path)
+{
+	if (json) {
+		json_t *o = rd_account_json(table, job_id, accs, n, reject_path);
+		json_dumpf(o, f, JSON_COMPACT);
+		fputc('\n', f);
+		json_decref(o);
+		return;
+	}
+	fprintf(f, "job %s, table %s\n", job_id, table);
+	fprintf(f, "%-24s %-7s %10s %10s %9s %12s %9s %9s %9s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN",
+	        "REJECTED", "BYTES", "DELETE_MS", "INSERT_MS", "COMMIT_MS", "TOTAL_MS");
+	int64_t t[6] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const struct rpl_part_account *a = &accs[i];
+		char label[64];
+		rpl_range_label(&a->range, label, sizeof label);
+		fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %9lld %9lld %9lld %9lld\n", label, state_name(a->state),
+		        (long long)a->read, (long long)a->written, (long long)a->rejected, (long long)a->bytes,
+		        (long long)a->ms[RPL_PHASE_DELETE], (long long)a->ms[RPL_PHASE_INSERT],
+		        (long long)a->ms[RPL_PHASE_COMMIT], (long long)a->ms[RPL_PHASE_TOTAL]);
+		t[0] += a->read, t[1] += a->written, t[2] += a->rejected, t[3] += a->bytes, t[4] += a->ms[RPL_PHASE_TOTAL];
+	}
+	fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %39lld\n", "total", "", (long long)t[0], (long long)t[1],
+	        (long long)t[2], (long long)t[3], (long long)t[4]);
+	if (t[4] > 0)
+		fprintf(f, "%.0f rows/s, %.1f MB/s\n", (double)t[1] * 1000.0 / (double)t[4],
+		        (double)t[3] / 1e3 / (double)t[4]);
+	if (reject_path != NULL)
+		fprintf(f, "rejected rows: %s\n", reject_path);
+}

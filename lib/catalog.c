@@ -1,0 +1,245 @@
+/* lib/catalog.c: reading column metadata through SQLColumns/SQLPrimaryKeys. Each
+ * engine's driver names schemas differently (MariaDB calls them catalogs, SQLite has
+ * none); the dialect table says which. */
+#include "catalog.h"
+#include "dialect.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *
+rpl_class_name(enum rpl_class c)
+{
+	static const char *const names[] = { "int", "decimal", "double", "date", "timestamp",
+	                                     "time", "text", "binary", "bool", "guid" };
+	return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "?";
+}
+
+bool
+rpl_class_of(int t, const char *type_name, enum rpl_class *cls, int *int_bytes)
+{
+	*int_bytes = 0;
+	switch (t) {
+	case SQL_TINYINT: *cls = RPL_CLASS_INT; *int_bytes = 1; return true;
+	case SQL_SMALLINT: *cls = RPL_CLASS_INT; *int_bytes = 2; return true;
+	case SQL_INTEGER: *cls = RPL_CLASS_INT; *int_bytes = 4; return true;
+	case SQL_BIGINT: *cls = RPL_CLASS_INT; *int_bytes = 8; return true;
+	case SQL_DECIMAL: case SQL_NUMERIC: *cls = RPL_CLASS_DECIMAL; return true;
+	case SQL_REAL: case SQL_FLOAT: case SQL_DOUBLE: *cls = RPL_CLASS_DOUBLE; return true;
+	case SQL_TYPE_DATE: case SQL_DATE: *cls = RPL_CLASS_DATE; return true;
+	case SQL_TYPE_TIMESTAMP: case SQL_TIMESTAMP: *cls = RPL_CLASS_TIMESTAMP; return true;
+	case SQL_TYPE_TIME: case SQL_TIME: *cls = RPL_CLASS_TIME; return true;
+	case SQL_CHAR: case SQL_VARCHAR: case SQL_LONGVARCHAR:
+	case SQL_WCHAR: case SQL_WVARCHAR: case SQL_WLONGVARCHAR:
+		*cls = RPL_CLASS_TEXT; return true;
+	case SQL_BINARY: case SQL_VARBINARY: case SQL_LONGVARBINARY:
+		*cls = RPL_CLASS_BINARY; return true;
+	case SQL_BIT: *cls = RPL_CLASS_BOOL; return true;
+	case SQL_GUID: *cls = RPL_CLASS_GUID; return true;
+	default:
+		break;
+	}
+	/* Drivers report some types by name only (sqliteodbc: "BOOLEAN" as SQL_BIT or
+	 * not at all, depending on the declaration). */
+	if (type_name != NULL && (strcasecmp(type_name, "bool") == 0 || strcasecmp(type_name, "boolean") == 0)) {
+		*cls = RPL_CLASS_BOOL;
+		return true;
+	}
+	return false;
+}
+
+/* Long (unbounded) values: sizes above this are buffered as long values. */
+#define CATALOG_LONG_CHARS 65535
+
+/* sqlite_fix_decimal: sqliteodbc reports DECIMAL(p,s) as VARCHAR with the scale as
+ * its size, and NUMERIC as DOUBLE; the declared type it also returns is the truth. */
+static void
+sqlite_fix_decimal(struct rpl_column *col)
+{
+	const char *t = col->type_name;
+	if (strncasecmp(t, "decimal", 7) != 0 && strncasecmp(t, "numeric", 7) != 0)
+		return;
+	col->cls = RPL_CLASS_DECIMAL;
+	col->sql_type = SQL_DECIMAL;
+	col->size = 0;
+	col->scale = 0;
+	col->is_long = false;
+	const char *paren = strchr(t, '(');
+	if (paren != NULL) {
+		int p = 0, sc = 0;
+		int n = sscanf(paren, "(%d,%d)", &p, &sc);
+		if (n >= 1 && p > 0) {
+			col->size = p;
+			col->scale = n == 2 && sc >= 0 ? sc : 0;
+		}
+	}
+}
+
+static void
+catalog_where(const struct rpl_dialect *d, const char *schema, const char **cat, const char **sch)
+{
+	*cat = NULL;
+	*sch = NULL;
+	if (schema == NULL || !d->has_schemas)
+		return;
+	if (d->schema_is_catalog)
+		*cat = schema;
+	else
+		*sch = schema;
+}
+
+static int
+catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char *name,
+                struct rpl_table *t, struct rpl_err *err)
+{
+	SQLHSTMT st;
+	int r = rpl_conn_stmt(c, &st, err);
+	if (r < 0)
+		return r;
+	SQLRETURN rc = SQLColumns(st, (SQLCHAR *)cat, cat ? SQL_NTS : 0, (SQLCHAR *)sch, sch ? SQL_NTS : 0,
+	                          (SQLCHAR *)name, SQL_NTS, NULL, 0);
+	if (!SQL_SUCCEEDED(rc)) {
+		r = rpl_conn_fail(c, st, err, "SQLColumns");
+		goto out;
+	}
+	size_t cap = 0;
+	for (;;) {
+		char colname[128] = "", tname[64] = "";
+		SQLSMALLINT dtype = 0, digits = 0, nullable = SQL_NULLABLE_UNKNOWN;
+		SQLINTEGER size = 0;
+		SQLLEN ind[5];
+		rc = SQLFetch(st);
+		if (rc == SQL_NO_DATA)
+			break;
+		if (!SQL_SUCCEEDED(rc)) {
+			r = rpl_conn_fail(c, st, err, "SQLColumns fetch");
+			goto out;
+		}
+		SQLGetData(st, 4, SQL_C_CHAR, colname, sizeof colname, &ind[0]);
+		SQLGetData(st, 5, SQL_C_SSHORT, &dtype, 0, &ind[1]);
+		SQLGetData(st, 6, SQL_C_CHAR, tname, sizeof tname, &ind[2]);
+		if (!SQL_SUCCEEDED(SQLGetData(st, 7, SQL_C_SLONG, &size, 0, &ind[3])) || ind[3] == SQL_NULL_DATA)
+			size = 0;
+		if (!SQL_SUCCEEDED(SQLGetData(st, 9, SQL_C_SSHORT, &digits, 0, &ind[4])) || ind[4] == SQL_NULL_DATA)
+			digits = 0;
+		SQLGetData(st, 11, SQL_C_SSHORT, &nullable, 0, NULL);
+		if (t->ncols == cap) {
+			cap = cap ? cap * 2 : 32;
+			struct rpl_column *n = realloc(t->cols, cap * sizeof *n);
+			if (n == NULL) {
+				r = rpl_err_set(err, RPL_ENOMEM, "catalog: out of memory");
+				goto out;
+			}
+			t->cols = n;
+		}
+		struct rpl_column *col = &t->cols[t->ncols++];
+		memset(col, 0, sizeof *col);
+		snprintf(col->name, sizeof col->name, "%s", colname);
+		snprintf(col->type_name, sizeof col->type_name, "%s", tname);
+		col->sql_type = dtype;
+		col->size = size > 0 ? size : 0;
+		col->scale = digits;
+		col->nullable = nullable != SQL_NO_NULLS;
+		bool known = rpl_class_of(dtype, tname, &col->cls, &col->int_bytes);
+		if (c->engine == RPL_ENGINE_SQLITE) {
+			sqlite_fix_decimal(col);
+			known = known || col->cls == RPL_CLASS_DECIMAL;
+		}
+		if (!known) {
+			r = rpl_err_set(err, RPL_EINVAL, "%s: column %s has type %s (ODBC type %d), which replicad cannot copy exactly",
+			                c->side, colname, tname, dtype);
+			rpl_err_where(err, name, colname, -1);
+			goto out;
+		}
+		if (col->cls != RPL_CLASS_DECIMAL && (col->cls == RPL_CLASS_TEXT || col->cls == RPL_CLASS_BINARY) &&
+		    (col->size == 0 || col->size > CATALOG_LONG_CHARS || dtype == SQL_LONGVARCHAR ||
+		     dtype == SQL_WLONGVARCHAR || dtype == SQL_LONGVARBINARY))
+			col->is_long = true;
+		/* sqliteodbc reports timestamps with scale 0 although SQLite stores text:
+		 * keep whatever fraction is there. */
+		if (c->engine == RPL_ENGINE_SQLITE && col->cls == RPL_CLASS_TIMESTAMP)
+			col->scale = 9;
+	}
+out:
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	return r;
+}
+
+static int
+catalog_pkey(struct rpl_conn *c, const char *cat, const char *sch, const char *name,
+             struct rpl_table *t, struct rpl_err *err)
+{
+	SQLHSTMT st;
+	int r = rpl_conn_stmt(c, &st, err);
+	if (r < 0)
+		return r;
+	SQLRETURN rc = SQLPrimaryKeys(st, (SQLCHAR *)cat, cat ? SQL_NTS : 0, (SQLCHAR *)sch,
+	                              sch ? SQL_NTS : 0, (SQLCHAR *)name, SQL_NTS);
+	if (!SQL_SUCCEEDED(rc)) {
+		r = rpl_conn_fail(c, st, err, "SQLPrimaryKeys");
+		goto out;
+	}
+	while ((rc = SQLFetch(st)) != SQL_NO_DATA) {
+		char colname[128] = "";
+		SQLSMALLINT seq = 0;
+		if (!SQL_SUCCEEDED(rc)) {
+			r = rpl_conn_fail(c, st, err, "SQLPrimaryKeys fetch");
+			goto out;
+		}
+		SQLGetData(st, 4, SQL_C_CHAR, colname, sizeof colname, NULL);
+		SQLGetData(st, 5, SQL_C_SSHORT, &seq, 0, NULL);
+		for (size_t i = 0; i < t->ncols; i++)
+			if (strcmp(t->cols[i].name, colname) == 0 && t->cols[i].pk_pos == 0) {
+				t->cols[i].pk_pos = seq;
+				t->npk++;
+			}
+	}
+out:
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	return r;
+}
+
+int
+rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
+                 struct rpl_table *t, bool *exists, struct rpl_err *err)
+{
+	const char *cat, *sch;
+	memset(t, 0, sizeof *t);
+	*exists = false;
+	catalog_where(c->dialect, schema, &cat, &sch);
+	t->schema = schema != NULL ? strdup(schema) : NULL;
+	t->name = strdup(name);
+	int r = 0;
+	if (t->name == NULL || (schema != NULL && t->schema == NULL))
+		r = rpl_err_set(err, RPL_ENOMEM, "catalog: out of memory");
+	if (r == 0)
+		r = catalog_columns(c, cat, sch, name, t, err);
+	if (r == 0 && t->ncols > 0)
+		r = catalog_pkey(c, cat, sch, name, t, err);
+	if (r < 0) {
+		rpl_err_where(err, name, NULL, -1);
+		rpl_table_fini(t);
+		return r;
+	}
+	*exists = t->ncols > 0;
+	return 0;
+}
+
+void
+rpl_table_fini(struct rpl_table *t)
+{
+	free(t->schema);
+	free(t->name);
+	free(t->cols);
+	memset(t, 0, sizeof *t);
+}
+
+const struct rpl_column *
+rpl_table_find(const struct rpl_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcasecmp(t->cols[i].name, name) == 0)
+			return &t->cols[i];
+	return NULL;
+}

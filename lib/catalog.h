@@ -1,0 +1,60 @@
+/* lib/catalog.h: a table's columns and primary key as the ODBC catalog functions
+ * report them (SQLColumns, SQLPrimaryKeys), never inferred from data. Also the
+ * transport class each column travels as (DESIGN.md "The data path" step 2). */
+#ifndef RPL_CATALOG_H
+#define RPL_CATALOG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "conn.h"
+
+enum rpl_class {
+	RPL_CLASS_INT,        /* tinyint..bigint: int64 */
+	RPL_CLASS_DECIMAL,    /* numeric/decimal: exact text, never double */
+	RPL_CLASS_DOUBLE,     /* real/float/double */
+	RPL_CLASS_DATE,
+	RPL_CLASS_TIMESTAMP,  /* with fractional seconds */
+	RPL_CLASS_TIME,       /* as text */
+	RPL_CLASS_TEXT,       /* UTF-8 */
+	RPL_CLASS_BINARY,
+	RPL_CLASS_BOOL,
+	RPL_CLASS_GUID,       /* as text */
+};
+
+struct rpl_column {
+	char name[128];
+	char type_name[64];       /* the engine's own name, e.g. "numeric", "varchar" */
+	int sql_type;             /* ODBC SQL type (SQL_DECIMAL, SQL_TYPE_TIMESTAMP, …) */
+	long size;                /* chars, digits or bytes; 0 when unknown/unbounded */
+	int scale;                /* decimal digits (numeric scale, fractional seconds) */
+	bool nullable;
+	int pk_pos;               /* 1-based position in the primary key, 0 if not in it */
+	enum rpl_class cls;
+	int int_bytes;            /* RPL_CLASS_INT: 1, 2, 4 or 8 */
+	bool is_long;             /* unbounded text/binary (text, bytea, BLOB, MAX) */
+};
+
+struct rpl_table {
+	char *schema;             /* owned; NULL if none */
+	char *name;               /* owned */
+	struct rpl_column *cols;  /* owned, in ordinal order */
+	size_t ncols;
+	int npk;                  /* columns in the primary key */
+};
+
+/* rpl_catalog_read fills t with table schema.name as seen from c; *exists is false
+ * (and t empty) when the table is not there. */
+int rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
+                     struct rpl_table *t, bool *exists, struct rpl_err *err);
+
+void rpl_table_fini(struct rpl_table *t);
+
+/* rpl_table_find returns the column named name (case-insensitive), or NULL. */
+const struct rpl_column *rpl_table_find(const struct rpl_table *t, const char *name);
+
+/* rpl_class_of maps an ODBC SQL type to its transport class and, for integers, the
+ * width; false when replicad has no exact transport for the type. */
+bool rpl_class_of(int sql_type, const char *type_name, enum rpl_class *cls, int *int_bytes);
+
+const char *rpl_class_name(enum rpl_class c);
+
+#endif

@@ -1,0 +1,411 @@
+/* lib/conn.c: ODBC connections. Knows the options each driver needs and how to turn
+ * a driver's diagnostics into an rpl_err without ever showing the password. SQL text
+ * belongs to the dialects, not here. */
+#include "conn.h"
+#include "dialect.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Options appended when the user's connection string does not set them. Why each:
+ * psqlODBC loads the whole result before the first row unless UseDeclareFetch=1
+ * (2.2 GB for 200k wide rows, DRIVERS.md), and maps boolean to char(5) unless
+ * BoolsAsChar=0; sqliteodbc streams only with StepAPI=1, and BigInt=1 keeps
+ * INTEGER columns 64-bit instead of SQL_INTEGER. */
+static const char *
+engine_options(enum rpl_engine e)
+{
+	switch (e) {
+	case RPL_ENGINE_POSTGRES:
+		return "UseDeclareFetch=1;Fetch=4096;BoolsAsChar=0;UnknownSizes=2;MaxVarcharSize=65535;MaxLongVarcharSize=1048576";
+	case RPL_ENGINE_SQLITE:
+		return "StepAPI=1;BigInt=1";
+	default:
+		return "";
+	}
+}
+
+const char *
+rpl_engine_name(enum rpl_engine e)
+{
+	switch (e) {
+	case RPL_ENGINE_SQLITE: return "sqlite";
+	case RPL_ENGINE_POSTGRES: return "postgresql";
+	case RPL_ENGINE_MARIADB: return "mariadb";
+	case RPL_ENGINE_MSSQL: return "mssql";
+	case RPL_ENGINE_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+enum rpl_engine
+rpl_engine_from_name(const char *n)
+{
+	static const struct { const char *name; enum rpl_engine e; } names[] = {
+		{ "sqlite", RPL_ENGINE_SQLITE }, { "sqlite3", RPL_ENGINE_SQLITE },
+		{ "postgresql", RPL_ENGINE_POSTGRES }, { "postgres", RPL_ENGINE_POSTGRES },
+		{ "pg", RPL_ENGINE_POSTGRES }, { "mariadb", RPL_ENGINE_MARIADB },
+		{ "mysql", RPL_ENGINE_MARIADB }, { "mssql", RPL_ENGINE_MSSQL },
+		{ "sqlserver", RPL_ENGINE_MSSQL }, { "microsoft sql server", RPL_ENGINE_MSSQL },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(n, names[i].name) == 0)
+			return names[i].e;
+	return RPL_ENGINE_UNKNOWN;
+}
+
+static enum rpl_engine
+engine_from_dbms(const char *dbms)
+{
+	if (strncasecmp(dbms, "SQLite", 6) == 0)
+		return RPL_ENGINE_SQLITE;
+	if (strncasecmp(dbms, "PostgreSQL", 10) == 0)
+		return RPL_ENGINE_POSTGRES;
+	if (strncasecmp(dbms, "MariaDB", 7) == 0 || strncasecmp(dbms, "MySQL", 5) == 0)
+		return RPL_ENGINE_MARIADB;
+	if (strstr(dbms, "SQL Server") != NULL)
+		return RPL_ENGINE_MSSQL;
+	return RPL_ENGINE_UNKNOWN;
+}
+
+/* connstr_key_at: does the key=value pair starting at p have key k? */
+static bool
+connstr_key_at(const char *p, const char *k)
+{
+	while (*p == ' ')
+		p++;
+	size_t n = strlen(k);
+	if (strncasecmp(p, k, n) != 0)
+		return false;
+	p += n;
+	while (*p == ' ')
+		p++;
+	return *p == '=';
+}
+
+/* connstr_next skips one value: plain up to ';', or {braced} with }} as escape. */
+static const char *
+connstr_next(const char *p)
+{
+	const char *eq = strchr(p, '=');
+	if (eq == NULL)
+		return p + strlen(p);
+	p = eq + 1;
+	while (*p == ' ')
+		p++;
+	if (*p == '{') {
+		for (p++; *p != '\0'; p++) {
+			if (*p == '}') {
+				if (p[1] == '}') {
+					p++;
+					continue;
+				}
+				p++;
+				break;
+			}
+		}
+	}
+	while (*p != '\0' && *p != ';')
+		p++;
+	return *p == ';' ? p + 1 : p;
+}
+
+bool
+rpl_connstr_has_key(const char *s, const char *key)
+{
+	for (const char *p = s; *p != '\0'; p = connstr_next(p))
+		if (connstr_key_at(p, key))
+			return true;
+	return false;
+}
+
+void
+rpl_connstr_redact(const char *in, char *out, size_t n)
+{
+	size_t o = 0;
+	if (n == 0)
+		return;
+	for (const char *p = in; *p != '\0';) {
+		const char *next = connstr_next(p);
+		bool secret = connstr_key_at(p, "PWD") || connstr_key_at(p, "Password");
+		const char *copy_end = secret ? strchr(p, '=') + 1 : next;
+		for (const char *q = p; q < copy_end && o + 1 < n; q++)
+			out[o++] = *q;
+		if (secret) {
+			for (const char *m = "***"; *m != '\0' && o + 1 < n; m++)
+				out[o++] = *m;
+			if (next > p && next[-1] == ';' && o + 1 < n)
+				out[o++] = ';';
+		}
+		p = next;
+	}
+	out[o] = '\0';
+}
+
+int
+rpl_err_odbc_at(struct rpl_err *e, SQLSMALLINT ht, SQLHANDLE h, const char *what,
+                const char *file, int line)
+{
+	SQLCHAR state[6], text[SQL_MAX_MESSAGE_LENGTH];
+	SQLINTEGER native;
+	SQLSMALLINT len;
+	if (e->code != RPL_OK)
+		return e->code;                         /* keep the innermost cause */
+	rpl_err_set_at(e, RPL_EODBC, file, line, "%s", what);
+	for (SQLSMALLINT i = 1; h != SQL_NULL_HANDLE && SQL_SUCCEEDED(SQLGetDiagRec(ht, h, i,
+	                        state, &native, text, sizeof text, &len)); i++) {
+		if (i == 1) {
+			memcpy(e->sqlstate, state, sizeof e->sqlstate);
+			e->native = native;
+		}
+		size_t n = strlen(e->msg);
+		/* drivers end messages with newlines; one line per error reads better */
+		for (char *t = (char *)text; *t != '\0'; t++)
+			if (*t == '\n' || *t == '\r')
+				*t = ' ';
+		snprintf(e->msg + n, sizeof e->msg - n, ": [%s] %s", (char *)state, (char *)text);
+	}
+	return RPL_EODBC;
+}
+
+int
+rpl_conn_fail_at(struct rpl_conn *c, SQLHSTMT st, struct rpl_err *e, const char *what,
+                 const char *file, int line)
+{
+	if (e->code != RPL_OK)
+		return e->code;
+	if (st != SQL_NULL_HSTMT)
+		rpl_err_odbc_at(e, SQL_HANDLE_STMT, st, what, file, line);
+	else
+		rpl_err_odbc_at(e, SQL_HANDLE_DBC, c->dbc, what, file, line);
+	rpl_err_prefix(e, "%s", c->side);
+	rpl_err_scrub(e, c->secret);
+	return RPL_EODBC;
+}
+
+/* conn_driver_connect builds "connstr;extra;PWD={pw}" and connects. The full string
+ * lives only on the stack and is wiped after use. */
+static int
+conn_driver_connect(struct rpl_conn *c, const char *extra, const char *password, struct rpl_err *err)
+{
+	size_t need = strlen(c->connstr) + strlen(extra) + (password ? 2 * strlen(password) : 0) + 16;
+	char *full = malloc(need);
+	if (full == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "%s: out of memory", c->side);
+	size_t o = (size_t)snprintf(full, need, "%s", c->connstr);
+	if (o > 0 && full[o - 1] != ';' && (extra[0] != '\0' || password != NULL))
+		full[o++] = ';', full[o] = '\0';
+	if (extra[0] != '\0')
+		o += (size_t)snprintf(full + o, need - o, "%s;", extra);
+	if (password != NULL) {
+		/* braces let a password hold ';'; a '}' inside is doubled per ODBC rules */
+		o += (size_t)snprintf(full + o, need - o, "PWD={");
+		for (const char *p = password; *p != '\0'; p++) {
+			full[o++] = *p;
+			if (*p == '}')
+				full[o++] = '}';
+		}
+		full[o++] = '}';
+		full[o] = '\0';
+	}
+	SQLRETURN rc = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)full, SQL_NTS, NULL, 0, NULL,
+	                                SQL_DRIVER_NOPROMPT);
+	explicit_bzero(full, need);
+	free(full);
+	if (!SQL_SUCCEEDED(rc)) {
+		char red[512], what[600];
+		rpl_connstr_redact(c->connstr, red, sizeof red);
+		snprintf(what, sizeof what, "cannot connect to \"%s\"", red);
+		return rpl_conn_fail(c, SQL_NULL_HSTMT, err, what);
+	}
+	return 0;
+}
+
+static void
+conn_info(struct rpl_conn *c, SQLUSMALLINT what, char *out, size_t n)
+{
+	SQLSMALLINT len = 0;
+	out[0] = '\0';
+	if (!SQL_SUCCEEDED(SQLGetInfo(c->dbc, what, out, (SQLSMALLINT)n, &len)))
+		snprintf(out, n, "?");
+}
+
+static void
+conn_free_handles(struct rpl_conn *c)
+{
+	if (c->dbc != SQL_NULL_HDBC) {
+		SQLEndTran(SQL_HANDLE_DBC, c->dbc, SQL_ROLLBACK);
+		SQLDisconnect(c->dbc);
+		SQLFreeHandle(SQL_HANDLE_DBC, c->dbc);
+		c->dbc = SQL_NULL_HDBC;
+	}
+}
+
+static int
+conn_alloc_dbc(struct rpl_conn *c, struct rpl_err *err)
+{
+	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_DBC, c->env, &c->dbc))) {
+		rpl_err_odbc(err, SQL_HANDLE_ENV, c->env, "cannot allocate a connection handle");
+		rpl_err_prefix(err, "%s", c->side);
+		return RPL_EODBC;
+	}
+	/* a dead server must not hang a worker forever (seconds) */
+	SQLSetConnectAttr(c->dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)(uintptr_t)15, 0);
+	return 0;
+}
+
+int
+rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
+              const char *password, struct rpl_err *err)
+{
+	memset(c, 0, sizeof *c);
+	c->side = side;
+	c->autocommit = true;
+	c->connstr = strdup(connstr);
+	c->secret = password != NULL ? strdup(password) : NULL;
+	if (c->connstr == NULL || (password != NULL && c->secret == NULL)) {
+		rpl_conn_close(c);
+		return rpl_err_set(err, RPL_ENOMEM, "%s: out of memory", side);
+	}
+	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &c->env)) ||
+	    !SQL_SUCCEEDED(SQLSetEnvAttr(c->env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0))) {
+		rpl_conn_close(c);
+		return rpl_err_set(err, RPL_EODBC, "%s: cannot initialise unixODBC", side);
+	}
+	int r = conn_alloc_dbc(c, err);
+	if (r == 0)
+		r = conn_driver_connect(c, "", password, err);
+	if (r < 0)
+		goto out;
+	conn_info(c, SQL_DBMS_NAME, c->dbms_name, sizeof c->dbms_name);
+	c->engine = engine_from_dbms(c->dbms_name);
+	/* Reconnect once with the driver options we need, unless the user set them. */
+	const char *opts = engine_options(c->engine);
+	char extra[512] = "";
+	for (const char *p = opts; *p != '\0';) {
+		const char *semi = strchr(p, ';');
+		size_t n = semi ? (size_t)(semi - p) : strlen(p);
+		char kv[128];
+		snprintf(kv, sizeof kv, "%.*s", (int)n, p);
+		char *eq = strchr(kv, '=');
+		*eq = '\0';
+		if (!rpl_connstr_has_key(c->connstr, kv)) {
+			*eq = '=';
+			size_t l = strlen(extra);
+			snprintf(extra + l, sizeof extra - l, "%s%s", l ? ";" : "", kv);
+		}
+		p += n + (semi ? 1 : 0);
+	}
+	if (extra[0] != '\0') {
+		conn_free_handles(c);
+		r = conn_alloc_dbc(c, err);
+		if (r == 0)
+			r = conn_driver_connect(c, extra, password, err);
+		if (r < 0)
+			goto out;
+	}
+	conn_info(c, SQL_DBMS_VER, c->dbms_ver, sizeof c->dbms_ver);
+	conn_info(c, SQL_DRIVER_NAME, c->driver_name, sizeof c->driver_name);
+	conn_info(c, SQL_DRIVER_VER, c->driver_ver, sizeof c->driver_ver);
+	conn_info(c, SQL_DRIVER_ODBC_VER, c->driver_odbc_ver, sizeof c->driver_odbc_ver);
+	c->dialect = rpl_dialect_for(c->engine);
+out:
+	if (r < 0)
+		rpl_conn_close(c);
+	return r;
+}
+
+void
+rpl_conn_close(struct rpl_conn *c)
+{
+	conn_free_handles(c);
+	if (c->env != SQL_NULL_HENV)
+		SQLFreeHandle(SQL_HANDLE_ENV, c->env);
+	c->env = SQL_NULL_HENV;
+	free(c->connstr);
+	c->connstr = NULL;
+	if (c->secret != NULL)
+		explicit_bzero(c->secret, strlen(c->secret));
+	free(c->secret);
+	c->secret = NULL;
+}
+
+int
+rpl_conn_stmt(struct rpl_conn *c, SQLHSTMT *st, struct rpl_err *err)
+{
+	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, st)))
+		return rpl_conn_fail(c, SQL_NULL_HSTMT, err, "cannot allocate a statement");
+	return 0;
+}
+
+int
+rpl_conn_exec(struct rpl_conn *c, const char *sql, struct rpl_err *err)
+{
+	SQLHSTMT st;
+	int r = rpl_conn_stmt(c, &st, err);
+	if (r < 0)
+		return r;
+	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
+	if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) {
+		char what[300];
+		snprintf(what, sizeof what, "%.280s", sql);
+		r = rpl_conn_fail(c, st, err, what);
+	}
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	return r;
+}
+
+int
+rpl_conn_query_int64(struct rpl_conn *c, const char *sql, int64_t *out, bool *found,
+                     struct rpl_err *err)
+{
+	SQLHSTMT st;
+	int r = rpl_conn_stmt(c, &st, err);
+	if (r < 0)
+		return r;
+	SQLLEN ind = SQL_NULL_DATA;
+	*found = false;
+	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLBindCol(st, 1, SQL_C_SBIGINT, out, 0, &ind);
+	if (SQL_SUCCEEDED(rc)) {
+		rc = SQLFetch(st);
+		if (rc == SQL_NO_DATA)
+			rc = SQL_SUCCESS;
+		else if (SQL_SUCCEEDED(rc))
+			*found = ind != SQL_NULL_DATA;
+	}
+	if (!SQL_SUCCEEDED(rc))
+		r = rpl_conn_fail(c, st, err, sql);
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	return r;
+}
+
+int
+rpl_conn_set_autocommit(struct rpl_conn *c, bool on, struct rpl_err *err)
+{
+	SQLRETURN rc = SQLSetConnectAttr(c->dbc, SQL_ATTR_AUTOCOMMIT,
+	                                 (SQLPOINTER)(uintptr_t)(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF), 0);
+	if (!SQL_SUCCEEDED(rc))
+		return rpl_conn_fail(c, SQL_NULL_HSTMT, err, "cannot set autocommit");
+	c->autocommit = on;
+	return 0;
+}
+
+int
+rpl_conn_commit(struct rpl_conn *c, struct rpl_err *err)
+{
+	if (!SQL_SUCCEEDED(SQLEndTran(SQL_HANDLE_DBC, c->dbc, SQL_COMMIT)))
+		return rpl_conn_fail(c, SQL_NULL_HSTMT, err, "commit");
+	return 0;
+}
+
+int
+rpl_conn_rollback(struct rpl_conn *c, struct rpl_err *err)
+{
+	if (!SQL_SUCCEEDED(SQLEndTran(SQL_HANDLE_DBC, c->dbc, SQL_ROLLBACK)))
+		return rpl_conn_fail(c, SQL_NULL_HSTMT, err, "rollback");
+	return 0;
+}

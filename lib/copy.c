@@ -1,0 +1,582 @@
+/* lib/copy.c: the partition loop (DESIGN in copy.h). SQL text comes from the
+ * dialects; the buffer from xfer.c; the value rules from rules.c. */
+#include "copy.h"
+#include "dialect.h"
+#include "jsonw.h"
+#include "reject.h"
+#include "sbuf.h"
+#include "xfer.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct rpl_copy {
+	struct rpl_conn *src, *dst;           /* borrowed */
+	struct rpl_copy_opts o;               /* strings borrowed */
+	struct rpl_table st, dt;              /* owned catalogs */
+	struct rpl_xbuf buf;                  /* owned */
+	struct rpl_rules rules;
+	char label[300];                      /* the table as users name it */
+	struct rpl_sbuf select_cols, insert_sql, src_table, dst_table, date_src, date_dst;
+	bool row_by_row;                      /* target cannot take parameter arrays */
+};
+
+const char *
+rpl_phase_name(enum rpl_phase p)
+{
+	static const char *const n[] = { "DELETE", "DISABLE_IDX", "INSERT", "COMMIT", "REBUILD_IDX", "TOTAL" };
+	return (unsigned)p < RPL_NPHASES ? n[p] : "?";
+}
+
+const char *
+rpl_rule_name(enum rpl_rule r)
+{
+	static const char *const n[] = { "placeholder_date", "date_range", "nan", "too_long",
+	                                 "precision", "int_range", "not_null", "server", "truncated" };
+	return (unsigned)r < RPL_NRULES ? n[r] : "?";
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void
+copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (cp->o.warn != NULL)
+		cp->o.warn(cp->o.cb_data, cp->label, column, msg);
+}
+
+/* copy_narrower warns when the target column cannot hold every source value. */
+static void
+copy_narrower(struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
+{
+	if (s->cls == RPL_CLASS_INT && d->cls == RPL_CLASS_INT && d->int_bytes < s->int_bytes)
+		copy_warn(cp, s->name, "target integer (%d bytes) is narrower than the source's (%d bytes): larger values will be rejected",
+		          d->int_bytes, s->int_bytes);
+	else if (s->cls == RPL_CLASS_TEXT && d->cls == RPL_CLASS_TEXT && !d->is_long && d->size > 0 &&
+	         (s->is_long || s->size > d->size))
+		copy_warn(cp, s->name, "target %s(%ld) is shorter than the source's %s: longer strings will be %s",
+		          d->type_name, d->size, s->type_name, cp->o.truncate_strings ? "truncated (counted)" : "rejected");
+	else if (s->cls == RPL_CLASS_DECIMAL && d->cls == RPL_CLASS_DECIMAL && d->size > 0 &&
+	         (s->size == 0 || d->size - d->scale < s->size - s->scale || d->scale < s->scale))
+		copy_warn(cp, s->name, "target NUMERIC(%ld,%d) is narrower than the source's (%ld,%d): values that do not fit will be rejected",
+		          d->size, d->scale, s->size, s->scale);
+	else if (s->cls == RPL_CLASS_TIMESTAMP && d->cls == RPL_CLASS_TIMESTAMP && d->scale < s->scale &&
+	         cp->dst->engine != RPL_ENGINE_SQLITE)
+		copy_warn(cp, s->name, "target keeps %d fractional-second digits, the source %d: values with more will be rejected",
+		          d->scale, s->scale);
+	else if (s->cls == RPL_CLASS_BINARY && d->cls == RPL_CLASS_BINARY && !d->is_long && d->size > 0 &&
+	         (s->is_long || s->size > d->size))
+		copy_warn(cp, s->name, "target binary(%ld) is shorter than the source's: longer values will be rejected", d->size);
+}
+
+static int
+copy_create_target(struct rpl_copy *cp, struct rpl_err *err)
+{
+	const struct rpl_dialect *d = cp->dst->dialect;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_sbuf_add(&sql, "CREATE TABLE ");
+	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->dst_table));
+	rpl_sbuf_add(&sql, " (");
+	for (size_t i = 0; i < cp->st.ncols; i++) {
+		const struct rpl_column *c = &cp->st.cols[i];
+		rpl_sbuf_add(&sql, i ? ", " : "");
+		rpl_dialect_ident(d, c->name, &sql);
+		rpl_sbuf_addc(&sql, ' ');
+		d->type_name(c, &sql);
+		if (!c->nullable || c->pk_pos > 0)
+			rpl_sbuf_add(&sql, " NOT NULL");
+	}
+	if (cp->st.npk > 0) {
+		rpl_sbuf_add(&sql, ", PRIMARY KEY (");
+		for (int k = 1; k <= cp->st.npk; k++)
+			for (size_t i = 0; i < cp->st.ncols; i++)
+				if (cp->st.cols[i].pk_pos == k) {
+					rpl_sbuf_add(&sql, k > 1 ? ", " : "");
+					rpl_dialect_ident(d, cp->st.cols[i].name, &sql);
+				}
+		rpl_sbuf_addc(&sql, ')');
+	}
+	rpl_sbuf_addc(&sql, ')');
+	if (d->engine == RPL_ENGINE_MARIADB)
+		rpl_sbuf_add(&sql, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+	int r = rpl_sbuf_ok(&sql) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&sql), err)
+	                          : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (r < 0)
+		rpl_err_prefix(err, "creating target table %s", cp->label);
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+/* copy_select_expr: how a source column is read. sqliteodbc renders REAL with 15
+ * digits whatever the C type (DRIVERS.md); SQLite's own printf with the '!' flag
+ * gives the 17 that make a double round-trip. */
+static void
+copy_select_expr(struct rpl_copy *cp, const struct rpl_xcol *x, struct rpl_sbuf *out)
+{
+	const struct rpl_dialect *d = cp->src->dialect;
+	if (cp->src->engine == RPL_ENGINE_SQLITE && x->cls == RPL_CLASS_DOUBLE) {
+		rpl_sbuf_add(out, "CASE WHEN typeof(");
+		rpl_dialect_ident(d, x->src->name, out);
+		rpl_sbuf_add(out, ")='real' THEN printf('%!.17g',");
+		rpl_dialect_ident(d, x->src->name, out);
+		rpl_sbuf_add(out, ") ELSE ");
+		rpl_dialect_ident(d, x->src->name, out);
+		rpl_sbuf_add(out, " END");
+		return;
+	}
+	rpl_dialect_ident(d, x->src->name, out);
+}
+
+int
+rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
+                 struct rpl_copy **out, struct rpl_err *err)
+{
+	*out = NULL;
+	struct rpl_copy *cp = calloc(1, sizeof *cp);
+	const struct rpl_column **sc = NULL, **dc = NULL;
+	int r = 0;
+	bool exists;
+	if (cp == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	cp->src = src;
+	cp->dst = dst;
+	cp->o = *o;
+	snprintf(cp->label, sizeof cp->label, "%s%s%s", o->src_schema ? o->src_schema : "",
+	         o->src_schema ? "." : "", o->src_table);
+	rpl_dialect_table(src->dialect, o->src_schema, o->src_table, &cp->src_table);
+	rpl_dialect_table(dst->dialect, o->dst_schema, o->dst_table, &cp->dst_table);
+	if ((r = rpl_catalog_read(src, o->src_schema, o->src_table, &cp->st, &exists, err)) < 0)
+		goto out;
+	if (!exists) {
+		r = rpl_err_set(err, RPL_ENOENT, "source: table %s not found", cp->label);
+		goto out;
+	}
+	if ((r = rpl_catalog_read(dst, o->dst_schema, o->dst_table, &cp->dt, &exists, err)) < 0)
+		goto out;
+	if (!exists) {
+		if (!o->create_missing) {
+			r = rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
+			                o->dst_schema ? o->dst_schema : "", o->dst_schema ? "." : "", o->dst_table);
+			goto out;
+		}
+		if ((r = copy_create_target(cp, err)) < 0 ||
+		    (r = rpl_catalog_read(dst, o->dst_schema, o->dst_table, &cp->dt, &exists, err)) < 0)
+			goto out;
+		if (!exists) {
+			r = rpl_err_set(err, RPL_ENOENT, "target: table %s created but not visible in the catalog", o->dst_table);
+			goto out;
+		}
+	}
+	/* match columns by name, both ways, before any row moves */
+	sc = calloc(cp->st.ncols, sizeof *sc);
+	dc = calloc(cp->st.ncols, sizeof *dc);
+	if (sc == NULL || dc == NULL) {
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < cp->st.ncols; i++) {
+		sc[i] = &cp->st.cols[i];
+		dc[i] = rpl_table_find(&cp->dt, sc[i]->name);
+		if (dc[i] == NULL) {
+			r = rpl_err_set(err, RPL_ENOENT, "table %s: column %s is missing in the target", cp->label, sc[i]->name);
+			rpl_err_where(err, cp->label, sc[i]->name, -1);
+			goto out;
+		}
+		copy_narrower(cp, sc[i], dc[i]);
+	}
+	for (size_t i = 0; i < cp->dt.ncols; i++)
+		if (rpl_table_find(&cp->st, cp->dt.cols[i].name) == NULL) {
+			r = rpl_err_set(err, RPL_ENOENT, "table %s: target column %s is missing in the source", cp->label, cp->dt.cols[i].name);
+			rpl_err_where(err, cp->label, cp->dt.cols[i].name, -1);
+			goto out;
+		}
+	if (o->date_column != NULL) {
+		const struct rpl_column *ds = rpl_table_find(&cp->st, o->date_column);
+		if (ds == NULL) {
+			r = rpl_err_set(err, RPL_ENOENT, "table %s: date_column %s is not a column of the source", cp->label, o->date_column);
+			goto out;
+		}
+		rpl_dialect_ident(src->dialect, ds->name, &cp->date_src);
+		rpl_dialect_ident(dst->dialect, rpl_table_find(&cp->dt, o->date_column)->name, &cp->date_dst);
+	}
+	if ((r = rpl_xbuf_layout(&cp->buf, sc, dc, cp->st.ncols, src->engine, dst->engine, o->chunk_bytes, err)) < 0)
+		goto out;
+	for (size_t i = 0; i < cp->buf.ncols; i++) {
+		rpl_sbuf_add(&cp->select_cols, i ? ", " : "");
+		copy_select_expr(cp, &cp->buf.cols[i], &cp->select_cols);
+	}
+	rpl_sbuf_add(&cp->insert_sql, "INSERT INTO ");
+	rpl_sbuf_add(&cp->insert_sql, rpl_sbuf_str(&cp->dst_table));
+	if (o->table_lock)
+		rpl_sbuf_add(&cp->insert_sql, dst->dialect->insert_lock_hint);
+	rpl_sbuf_add(&cp->insert_sql, " (");
+	for (size_t i = 0; i < cp->buf.ncols; i++) {
+		rpl_sbuf_add(&cp->insert_sql, i ? ", " : "");
+		rpl_dialect_ident(dst->dialect, dc[i]->name, &cp->insert_sql);
+	}
+	rpl_sbuf_add(&cp->insert_sql, ") VALUES (");
+	for (size_t i = 0; i < cp->buf.ncols; i++)
+		rpl_sbuf_add(&cp->insert_sql, i ? ", ?" : "?");
+	rpl_sbuf_addc(&cp->insert_sql, ')');
+	/* sqliteodbc gives every binary value in an array the first row's length
+	 * (DRIVERS.md) and runs arrays row by row anyway */
+	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
+	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
+	                                .placeholder_dates = o->placeholder_dates,
+	                                .n_placeholder_dates = o->n_placeholder_dates };
+	if (!rpl_sbuf_ok(&cp->insert_sql) || !rpl_sbuf_ok(&cp->select_cols))
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+out:
+	free(sc);
+	free(dc);
+	if (r < 0)
+		rpl_copy_free(cp);
+	else
+		*out = cp;
+	return r;
+}
+
+size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp) { return cp->buf.rows; }
+
+void
+rpl_copy_free(struct rpl_copy *cp)
+{
+	if (cp == NULL)
+		return;
+	rpl_table_fini(&cp->st);
+	rpl_table_fini(&cp->dt);
+	rpl_xbuf_fini(&cp->buf);
+	rpl_sbuf_fini(&cp->select_cols);
+	rpl_sbuf_fini(&cp->insert_sql);
+	rpl_sbuf_fini(&cp->src_table);
+	rpl_sbuf_fini(&cp->dst_table);
+	rpl_sbuf_fini(&cp->date_src);
+	rpl_sbuf_fini(&cp->date_dst);
+	free(cp);
+}
+
+static void
+range_where(const struct rpl_dialect *d, const char *col, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	if (r->all)
+		return;
+	rpl_sbuf_add(out, " WHERE ");
+	rpl_sbuf_add(out, col);
+	rpl_sbuf_add(out, " >= ");
+	rpl_dialect_date(d, r->start.y, r->start.m, r->start.d, out);
+	rpl_sbuf_add(out, " AND ");
+	rpl_sbuf_add(out, col);
+	rpl_sbuf_add(out, " < ");
+	rpl_dialect_date(d, r->end.y, r->end.m, r->end.d, out);
+}
+
+/* the per-partition state of one run of the loop */
+struct part {
+	struct rpl_copy *cp;
+	const struct rpl_range *range;
+	struct rpl_part_account *acc;
+	SQLHSTMT ins;
+	SQLULEN offset;          /* PARAM_BIND_OFFSET_PTR target */
+	char label[64];
+};
+
+static int
+part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const char *why, struct rpl_err *err)
+{
+	struct rpl_copy *cp = p->cp;
+	p->acc->rejected++;
+	p->acc->rejected_by[rule]++;
+	if (cp->o.rejects == NULL)
+		return 0;
+	struct rpl_sbuf key = RPL_SBUF_INIT, vals = RPL_SBUF_INIT;
+	rpl_sbuf_addc(&key, '{');
+	rpl_sbuf_addc(&vals, '{');
+	bool firstk = true;
+	for (size_t c = 0; c < cp->buf.ncols; c++) {
+		const char *name = cp->buf.cols[c].src->name;
+		struct rpl_sbuf *targets[2] = { &vals, cp->buf.cols[c].src->pk_pos > 0 ? &key : NULL };
+		for (int t = 0; t < 2 && targets[t] != NULL; t++) {
+			struct rpl_sbuf *b = targets[t];
+			if (t == 1 ? !firstk : c > 0)
+				rpl_sbuf_addc(b, ',');
+			if (t == 1)
+				firstk = false;
+			rpl_json_str(b, name, strlen(name));
+			rpl_sbuf_addc(b, ':');
+			rpl_xbuf_value_json(&cp->buf, row, c, b);
+		}
+	}
+	rpl_sbuf_addc(&key, '}');
+	rpl_sbuf_addc(&vals, '}');
+	const char *colname = col < cp->buf.ncols ? cp->buf.cols[col].src->name : NULL;
+	int r = rpl_reject_write(cp->o.rejects, cp->label, p->label, colname, rpl_rule_name(rule), why,
+	                         rpl_sbuf_str(&key), rpl_sbuf_str(&vals), err);
+	rpl_sbuf_fini(&key);
+	rpl_sbuf_fini(&vals);
+	return r;
+}
+
+/* part_exec sends rows [first, first+n) of the buffer. */
+static SQLRETURN
+part_exec(struct part *p, size_t first, size_t n)
+{
+	struct rpl_xbuf *b = &p->cp->buf;
+	if (p->cp->row_by_row) {
+		/* sqliteodbc ignores PARAM_BIND_OFFSET_PTR: parameters are bound to the
+		 * scratch row and each row is copied there before its execute */
+		unsigned char *scratch = b->data + b->rows * b->row_size;
+		p->offset = 0;
+		for (size_t i = 0; i < n; i++) {
+			memcpy(scratch, b->data + (first + i) * b->row_size, b->row_size);
+			SQLRETURN rc = SQLExecute(p->ins);
+			if (!SQL_SUCCEEDED(rc))
+				return rc;
+		}
+		return SQL_SUCCESS;
+	}
+	p->offset = first * b->row_size;
+	SQLSetStmtAttr(p->ins, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)(uintptr_t)n, 0);
+	return SQLExecute(p->ins);
+}
+
+static int
+part_savepoint(struct part *p, const char *verb, struct rpl_err *err)
+{
+	char sql[64];
+	if (p->cp->dst->engine == RPL_ENGINE_MSSQL)
+		snprintf(sql, sizeof sql, "%s rpl_batch", strcmp(verb, "SAVEPOINT") == 0 ? "SAVE TRANSACTION" :
+		         strcmp(verb, "ROLLBACK TO SAVEPOINT") == 0 ? "ROLLBACK TRANSACTION" : "--");
+	else
+		snprintf(sql, sizeof sql, "%s rpl_batch", verb);
+	if (strncmp(sql, "--", 2) == 0)
+		return 0;                          /* SQL Server has no RELEASE */
+	return rpl_conn_exec(p->cp->dst, sql, err);
+}
+
+/* part_send inserts rows [first, first+n) under a savepoint; when the target refuses,
+ * it rolls back to the savepoint and retries each half, down to the single rows the
+ * target will not take, which are rejected with its message. Retryable errors
+ * (deadlock, lost connection) are returned, not split. */
+static int
+part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
+{
+	struct rpl_copy *cp = p->cp;
+	if (n == 0)
+		return 0;
+	int r = part_savepoint(p, "SAVEPOINT", err);
+	if (r < 0)
+		return r;
+	SQLRETURN rc = part_exec(p, first, n);
+	if (SQL_SUCCEEDED(rc) || rc == SQL_NO_DATA) {
+		p->acc->written += (int64_t)n;
+		return part_savepoint(p, "RELEASE SAVEPOINT", err);
+	}
+	struct rpl_err e = RPL_ERR_INIT;
+	rpl_conn_fail(cp->dst, p->ins, &e, "insert");
+	if (rpl_dialect_retryable(cp->dst->dialect, e.sqlstate, e.native)) {
+		*err = e;
+		return e.code;
+	}
+	SQLFreeStmt(p->ins, SQL_CLOSE);
+	if ((r = part_savepoint(p, "ROLLBACK TO SAVEPOINT", err)) < 0)
+		return r;
+	if (n == 1) {
+		char why[sizeof e.msg + 32];
+		snprintf(why, sizeof why, "target refused the row: %s", e.msg);
+		return part_reject(p, first, RPL_RULE_SERVER, (size_t)-1, why, err);
+	}
+	if ((r = part_send(p, first, n / 2, err)) < 0)
+		return r;
+	return part_send(p, first + n / 2, n - n / 2, err);
+}
+
+/* part_check_fetch fails on a value longer than its buffer: never cut silently. */
+static int
+part_check_fetch(struct part *p, size_t n, struct rpl_err *err)
+{
+	struct rpl_xbuf *b = &p->cp->buf;
+	for (size_t c = 0; c < b->ncols; c++) {
+		const struct rpl_xcol *x = &b->cols[c];
+		if (x->c_type != SQL_C_CHAR && x->c_type != SQL_C_BINARY)
+			continue;
+		SQLLEN room = x->c_type == SQL_C_CHAR ? x->width - 1 : x->width;
+		for (size_t r = 0; r < n; r++) {
+			SQLLEN ind = *rpl_xind(b, r, c);
+			if (ind > room || ind == SQL_NO_TOTAL) {
+				rpl_err_set(err, RPL_ECONVERT, "table %s: column %s: a value of %ld bytes is longer than the %ld-byte buffer replicad sized from the catalog (%s %ld); raise load.chunk_bytes",
+				            p->cp->label, x->src->name, (long)ind, (long)room, x->src->type_name, x->src->size);
+				rpl_err_where(err, p->cp->label, x->src->name, p->acc->read + (int64_t)r);
+				return err->code;
+			}
+		}
+	}
+	return 0;
+}
+
+/* part_rules applies the value rules to the fetched rows and moves the rows that
+ * pass to the front of the buffer; returns how many passed via *kept. */
+static int
+part_rules(struct part *p, size_t n, size_t *kept, struct rpl_err *err)
+{
+	struct rpl_xbuf *b = &p->cp->buf;
+	size_t k = 0;
+	for (size_t r = 0; r < n; r++) {
+		enum rpl_rule rule;
+		size_t col;
+		char why[300];
+		for (size_t c = 0; c < b->ncols; c++) {
+			SQLLEN ind = *rpl_xind(b, r, c);
+			p->acc->bytes += b->cols[c].c_type == SQL_C_CHAR || b->cols[c].c_type == SQL_C_BINARY
+			                 ? (ind > 0 ? ind : 0) : (ind == SQL_NULL_DATA ? 0 : b->cols[c].width);
+		}
+		if (rpl_rules_apply(&p->cp->rules, b, r, p->acc->nulled, &rule, &col, why, sizeof why) < 0) {
+			int e = part_reject(p, r, rule, col, why, err);
+			if (e < 0)
+				return e;
+			continue;
+		}
+		if (k != r)
+			memcpy(b->data + k * b->row_size, b->data + r * b->row_size, b->row_size);
+		k++;
+	}
+	*kept = k;
+	return 0;
+}
+
+static int
+timed_commit(struct part *p, struct rpl_err *err)
+{
+	int64_t t = now_ms();
+	int r = rpl_conn_commit(p->cp->dst, err);
+	p->acc->ms[RPL_PHASE_COMMIT] += now_ms() - t;
+	return r;
+}
+
+int
+rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
+                   struct rpl_part_account *acc, struct rpl_err *err)
+{
+	struct part p = { .cp = cp, .range = range, .acc = acc, .ins = SQL_NULL_HSTMT };
+	SQLHSTMT sel = SQL_NULL_HSTMT;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	int64_t t_start = now_ms(), t;
+	SQLULEN fetched = 0;
+	int r;
+	int64_t since_commit = 0;
+	memset(acc, 0, sizeof *acc);
+	acc->range = *range;
+	acc->state = RPL_PART_PENDING;
+	acc->err.row = -1;
+	rpl_range_label(range, p.label, sizeof p.label);
+	if (!range->all && cp->o.date_column == NULL) {
+		r = rpl_err_set(err, RPL_EINVAL, "table %s has no date_column: only full copies", cp->label);
+		goto out;
+	}
+	if ((r = rpl_conn_set_autocommit(cp->dst, false, err)) < 0)
+		goto out;
+	/* 1. delete the range: what makes every re-run safe */
+	t = now_ms();
+	rpl_sbuf_add(&sql, "DELETE FROM ");
+	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->dst_table));
+	range_where(cp->dst->dialect, rpl_sbuf_str(&cp->date_dst), range, &sql);
+	if ((r = rpl_conn_exec(cp->dst, rpl_sbuf_str(&sql), err)) < 0)
+		goto out;
+	acc->ms[RPL_PHASE_DELETE] = now_ms() - t;
+	/* 2. stream */
+	t = now_ms();
+	rpl_sbuf_reset(&sql);
+	rpl_sbuf_add(&sql, "SELECT ");
+	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->select_cols));
+	rpl_sbuf_add(&sql, " FROM ");
+	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->src_table));
+	range_where(cp->src->dialect, rpl_sbuf_str(&cp->date_src), range, &sql);
+	if (!rpl_sbuf_ok(&sql)) {
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = rpl_conn_stmt(cp->src, &sel, err)) < 0 || (r = rpl_conn_stmt(cp->dst, &p.ins, err)) < 0)
+		goto out;
+	if (rpl_xbuf_bind_cols(&cp->buf, sel, &fetched) < 0) {
+		r = rpl_conn_fail(cp->src, sel, err, "binding the block cursor");
+		goto out;
+	}
+	if (!SQL_SUCCEEDED(SQLExecDirect(sel, (SQLCHAR *)sql.s, SQL_NTS))) {
+		r = rpl_conn_fail(cp->src, sel, err, "select");
+		goto out;
+	}
+	if (!SQL_SUCCEEDED(SQLPrepare(p.ins, (SQLCHAR *)rpl_sbuf_str(&cp->insert_sql), SQL_NTS))) {
+		r = rpl_conn_fail(cp->dst, p.ins, err, "prepare insert");
+		goto out;
+	}
+	if (rpl_xbuf_bind_params(&cp->buf, p.ins, cp->row_by_row ? cp->buf.rows : 0, &p.offset) < 0) {
+		r = rpl_conn_fail(cp->dst, p.ins, err, "binding the parameter array");
+		goto out;
+	}
+	for (;;) {
+		if (cp->o.cancel != NULL && atomic_load(cp->o.cancel)) {
+			r = rpl_err_set(err, RPL_ECANCELED, "cancelled after %lld rows", (long long)acc->read);
+			goto out;
+		}
+		fetched = 0;
+		SQLRETURN rc = SQLFetchScroll(sel, SQL_FETCH_NEXT, 0);
+		if (rc == SQL_NO_DATA)
+			break;
+		if (!SQL_SUCCEEDED(rc)) {
+			r = rpl_conn_fail(cp->src, sel, err, "fetch");
+			rpl_err_where(err, cp->label, NULL, acc->read);
+			goto out;
+		}
+		size_t n = fetched, kept;
+		if ((r = part_check_fetch(&p, n, err)) < 0 || (r = part_rules(&p, n, &kept, err)) < 0)
+			goto out;
+		acc->read += (int64_t)n;
+		int64_t before = acc->written;
+		if ((r = part_send(&p, 0, kept, err)) < 0) {
+			rpl_err_where(err, cp->label, NULL, acc->read - (int64_t)n);
+			goto out;
+		}
+		since_commit += acc->written - before;
+		if (since_commit >= cp->o.commit_rows) {
+			if ((r = timed_commit(&p, err)) < 0)
+				goto out;
+			since_commit = 0;
+		}
+		if (cp->o.progress != NULL)
+			cp->o.progress(cp->o.cb_data, range, acc->read, acc->written);
+	}
+	acc->ms[RPL_PHASE_INSERT] = now_ms() - t - acc->ms[RPL_PHASE_COMMIT];
+	/* 3. the last commit (the ledger's done-mark joins this transaction) */
+	r = timed_commit(&p, err);
+out:
+	if (sel != SQL_NULL_HSTMT)
+		SQLFreeHandle(SQL_HANDLE_STMT, sel);
+	if (p.ins != SQL_NULL_HSTMT)
+		SQLFreeHandle(SQL_HANDLE_STMT, p.ins);
+	if (r < 0) {
+		struct rpl_err ignored = RPL_ERR_INIT;
+		rpl_conn_rollback(cp->dst, &ignored);
+		rpl_err_where(err, cp->label, NULL, -1);
+		acc->state = RPL_PART_FAILED;
+		acc->err = *err;
+	} else {
+		acc->state = RPL_PART_DONE;
+	}
+	acc->ms[RPL_PHASE_TOTAL] = now_ms() - t_start;
+	rpl_sbuf_fini(&sql);
+	return r;
+}

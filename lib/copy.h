@@ -1,0 +1,82 @@
+/* lib/copy.h: copying one table, partition by partition, from a source to a target
+ * connection (DESIGN.md "The data path" and "A partition, start to end").
+ *
+ * DESIGN. rpl_copy_prepare reads both catalogs once per table, matches columns by
+ * name, warns about narrower target columns, creates a missing target table when
+ * asked, and lays out one row-wise buffer (value + indicator per column) sized from
+ * chunk_bytes. rpl_copy_partition then, on the target's transaction: deletes the
+ * range, and loops { block fetch -> value rules in place -> compact out rejected
+ * rows -> one parameter-array execute under a savepoint }, committing every
+ * commit_rows. A failed execute is rolled back to the savepoint and split in halves
+ * until the rows the server refuses are isolated and rejected, so their neighbours
+ * still load. Both sides bind the same buffer with the same C type: no value is
+ * copied or converted between fetch and insert. One thread at a time per copy. */
+#ifndef RPL_COPY_H
+#define RPL_COPY_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "catalog.h"
+#include "conn.h"
+#include "plan.h"
+
+struct rpl_copy;
+struct rpl_reject_log;
+
+enum rpl_phase { RPL_PHASE_DELETE, RPL_PHASE_DISABLE_IDX, RPL_PHASE_INSERT, RPL_PHASE_COMMIT,
+                 RPL_PHASE_REBUILD_IDX, RPL_PHASE_TOTAL, RPL_NPHASES };
+const char *rpl_phase_name(enum rpl_phase p);
+
+/* Value-rule counters, per partition (DESIGN.md "Value rules"). */
+enum rpl_rule { RPL_RULE_PLACEHOLDER_DATE, RPL_RULE_DATE_RANGE, RPL_RULE_NAN, RPL_RULE_TOO_LONG,
+                RPL_RULE_PRECISION, RPL_RULE_INT_RANGE, RPL_RULE_NOT_NULL, RPL_RULE_SERVER,
+                RPL_RULE_TRUNCATED, RPL_NRULES };
+const char *rpl_rule_name(enum rpl_rule r);
+
+struct rpl_part_account {
+	struct rpl_range range;
+	enum { RPL_PART_PENDING, RPL_PART_DONE, RPL_PART_FAILED, RPL_PART_SKIPPED } state;
+	int64_t read, written, rejected, bytes;
+	int64_t nulled[RPL_NRULES];      /* values set to NULL by a rule */
+	int64_t rejected_by[RPL_NRULES]; /* rows rejected, by the rule that refused them */
+	int64_t ms[RPL_NPHASES];
+	int attempts;
+	struct rpl_err err;              /* state FAILED: why */
+};
+
+/* progress callback: rows written so far in this partition. Called on the copying thread. */
+typedef void (*rpl_progress_fn)(void *data, const struct rpl_range *r, int64_t rows_read, int64_t rows_written);
+/* warning callback: something the user should see before rows move. */
+typedef void (*rpl_warn_fn)(void *data, const char *table, const char *column, const char *msg);
+
+struct rpl_copy_opts {
+	const char *src_schema, *src_table;   /* borrowed */
+	const char *dst_schema, *dst_table;   /* borrowed */
+	const char *date_column;              /* borrowed; NULL: full copies only */
+	int64_t chunk_bytes, commit_rows;
+	bool create_missing, table_lock, truncate_strings;
+	const char *const *placeholder_dates; /* borrowed "YYYY-MM-DD" */
+	size_t n_placeholder_dates;
+	struct rpl_reject_log *rejects;       /* borrowed; NULL: rejected rows are only counted */
+	rpl_progress_fn progress;
+	rpl_warn_fn warn;
+	void *cb_data;
+	const atomic_bool *cancel;            /* borrowed; NULL: never */
+};
+
+/* rpl_copy_prepare builds the copy of one table between src and dst (both borrowed,
+ * kept open by the caller for the copy's lifetime). */
+int rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
+                     struct rpl_copy **out, struct rpl_err *err);
+
+/* rpl_copy_partition deletes range r in the target and loads it from the source.
+ * acc is filled either way; on failure the target transaction is rolled back. */
+int rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *r,
+                       struct rpl_part_account *acc, struct rpl_err *err);
+
+/* rpl_copy_rows_per_chunk: how many rows one buffer holds (for reports and tests). */
+size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp);
+
+void rpl_copy_free(struct rpl_copy *cp);
+
+#endif

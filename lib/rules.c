@@ -1,0 +1,253 @@
+/* lib/rules.c: the value rules of DESIGN.md, applied in place to one row of the
+ * transport buffer before it is sent. A value either passes unchanged, is set to NULL
+ * by a named rule (counted), or makes the row rejected with that rule's name; nothing
+ * is rounded or cut unless the user asked for truncation (counted too). */
+#include "dialect.h"
+#include "xfer.h"
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static size_t
+utf8_chars(const unsigned char *s, size_t n)
+{
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += (s[i] & 0xC0) != 0x80;
+	return chars;
+}
+
+/* utf8_cut: byte length of the first max_chars characters of s[0..n). */
+static size_t
+utf8_cut(const unsigned char *s, size_t n, size_t max_chars)
+{
+	size_t chars = 0, i = 0;
+	for (; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			if (chars == max_chars)
+				break;
+			chars++;
+		}
+	}
+	return i;
+}
+
+/* decimal_fits: does the decimal text s fit NUMERIC(p, s)? Leading zeros and
+ * trailing fractional zeros do not count; anything not plain decimal text fails. */
+static bool
+decimal_fits(const char *t, long p, long sc, char *why, size_t wn)
+{
+	const char *q = t;
+	if (*q == '-' || *q == '+')
+		q++;
+	while (*q == '0' && isdigit((unsigned char)q[1]))
+		q++;
+	long intd = 0, fracd = 0;
+	if (*q == '0' && (q[1] == '.' || q[1] == '\0'))
+		q++;
+	while (isdigit((unsigned char)*q))
+		q++, intd++;
+	if (*q == '.') {
+		q++;
+		const char *f = q;
+		while (isdigit((unsigned char)*q))
+			q++;
+		const char *e = q;
+		while (e > f && e[-1] == '0')
+			e--;
+		fracd = (long)(e - f);
+	}
+	if (*q != '\0') {
+		snprintf(why, wn, "\"%.40s\" is not an exact decimal", t);
+		return false;
+	}
+	if (intd > p - sc || fracd > sc) {
+		snprintf(why, wn, "%.60s does not fit NUMERIC(%ld,%ld)", t, p, sc);
+		return false;
+	}
+	return true;
+}
+
+static bool
+text_is_nonfinite(const char *t)
+{
+	if (*t == '-' || *t == '+')
+		t++;
+	return strncasecmp(t, "nan", 3) == 0 || strncasecmp(t, "inf", 3) == 0;
+}
+
+static bool
+is_placeholder(const struct rpl_rules *ru, int y, unsigned m, unsigned d)
+{
+	char s[16];
+	snprintf(s, sizeof s, "%04d-%02u-%02u", y, m, d);
+	for (size_t i = 0; i < ru->n_placeholder_dates; i++)
+		if (strcmp(ru->placeholder_dates[i], s) == 0)
+			return true;
+	return false;
+}
+
+static bool
+text_date(const char *t, int *y, unsigned *m, unsigned *d)
+{
+	return sscanf(t, "%4d-%2u-%2u", y, m, d) == 3;
+}
+
+/* SQL Server's narrow date types (DESIGN.md: 1753 is where DATETIME begins). */
+static bool
+date_in_target_range(const struct rpl_rules *ru, const struct rpl_column *dst, int y, unsigned m, unsigned d, char *why, size_t wn)
+{
+	if (ru->dst_dialect->engine != RPL_ENGINE_MSSQL)
+		return true;
+	long v = (long)y * 10000 + m * 100 + d;
+	if (strcasecmp(dst->type_name, "datetime") == 0 && (v < 17530101 || v > 99991231)) {
+		snprintf(why, wn, "%04d-%02u-%02u is outside DATETIME's 1753-01-01..9999-12-31", y, m, d);
+		return false;
+	}
+	if (strcasecmp(dst->type_name, "smalldatetime") == 0 && (v < 19000101 || v > 20790606)) {
+		snprintf(why, wn, "%04d-%02u-%02u is outside SMALLDATETIME's 1900-01-01..2079-06-06", y, m, d);
+		return false;
+	}
+	return true;
+}
+
+/* fraction digits of a text timestamp beyond keep, that are not zero */
+static bool
+text_fraction_fits(const char *t, int keep)
+{
+	const char *dot = strchr(t, '.');
+	if (dot == NULL)
+		return true;
+	const char *q = dot + 1;
+	int i = 0;
+	for (; isdigit((unsigned char)*q); q++, i++)
+		if (i >= keep && *q != '0')
+			return false;
+	return true;
+}
+
+int
+rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
+                int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
+                char *why, size_t wn)
+{
+	for (size_t c = 0; c < b->ncols; c++) {
+		const struct rpl_xcol *x = &b->cols[c];
+		const struct rpl_column *dst = x->dst;
+		SQLLEN *ind = rpl_xind(b, r, c);
+		void *v = rpl_xval(b, r, c);
+		enum rpl_rule null_rule = RPL_NRULES;   /* set: the value becomes NULL by this rule */
+		*col = c;
+		if (*ind == SQL_NULL_DATA)
+			goto null_check;
+		switch (x->cls) {
+		case RPL_CLASS_INT: {
+			int64_t i = *(int64_t *)v;
+			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8) {
+				int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
+				if (i < lo || i > hi) {
+					*rule = RPL_RULE_INT_RANGE;
+					snprintf(why, wn, "%lld does not fit a %d-byte integer", (long long)i, dst->int_bytes);
+					return -1;
+				}
+			}
+			break;
+		}
+		case RPL_CLASS_DECIMAL:
+			if (dst->cls == RPL_CLASS_DECIMAL && dst->size > 0 &&
+			    !decimal_fits(v, dst->size, dst->scale, why, wn)) {
+				*rule = RPL_RULE_PRECISION;
+				return -1;
+			}
+			break;
+		case RPL_CLASS_DOUBLE: {
+			bool nonfinite = x->as_text ? text_is_nonfinite(v) : !isfinite(*(double *)v);
+			if (nonfinite && !ru->dst_dialect->keeps_nan)
+				null_rule = RPL_RULE_NAN;
+			break;
+		}
+		case RPL_CLASS_DATE:
+		case RPL_CLASS_TIMESTAMP: {
+			int y;
+			unsigned m, d;
+			if (x->c_type == SQL_C_TYPE_DATE) {
+				const SQL_DATE_STRUCT *t = v;
+				y = t->year, m = t->month, d = t->day;
+			} else if (x->c_type == SQL_C_TYPE_TIMESTAMP) {
+				const SQL_TIMESTAMP_STRUCT *t = v;
+				y = t->year, m = t->month, d = t->day;
+				int keep = dst->scale < 9 ? dst->scale : 9;
+				long unit = 1;
+				for (int k = keep; k < 9; k++)
+					unit *= 10;
+				if (dst->cls == RPL_CLASS_TIMESTAMP && t->fraction % (SQLUINTEGER)unit != 0) {
+					*rule = RPL_RULE_PRECISION;
+					snprintf(why, wn, "fractional seconds .%09lu need more than the target's %d digits",
+					         (unsigned long)t->fraction, keep);
+					return -1;
+				}
+			} else if (!text_date(v, &y, &m, &d)) {
+				break;                 /* not ISO text: let the target judge it */
+			} else if (x->cls == RPL_CLASS_TIMESTAMP && dst->cls == RPL_CLASS_TIMESTAMP &&
+			           ru->dst_dialect->engine != RPL_ENGINE_SQLITE && !text_fraction_fits(v, dst->scale)) {
+				*rule = RPL_RULE_PRECISION;
+				snprintf(why, wn, "%.40s needs more than the target's %d fractional digits", (char *)v, dst->scale);
+				return -1;
+			}
+			if (is_placeholder(ru, y, m, d))
+				null_rule = RPL_RULE_PLACEHOLDER_DATE;
+			else if (!date_in_target_range(ru, dst, y, m, d, why, wn))
+				null_rule = RPL_RULE_DATE_RANGE;
+			break;
+		}
+		case RPL_CLASS_TEXT: {
+			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0)
+				break;
+			size_t n = (size_t)*ind, chars = utf8_chars(v, n);
+			if (chars > (size_t)dst->size) {
+				if (!ru->truncate_strings) {
+					*rule = RPL_RULE_TOO_LONG;
+					snprintf(why, wn, "%zu characters do not fit VARCHAR(%ld)", chars, dst->size);
+					return -1;
+				}
+				size_t cut = utf8_cut(v, n, (size_t)dst->size);
+				((char *)v)[cut] = '\0';
+				*ind = (SQLLEN)cut;
+				nulled[RPL_RULE_TRUNCATED]++;
+			}
+			break;
+		}
+		case RPL_CLASS_BINARY:
+			if (dst->cls == RPL_CLASS_BINARY && !dst->is_long && dst->size > 0 && *ind > dst->size) {
+				*rule = RPL_RULE_TOO_LONG;
+				snprintf(why, wn, "%ld bytes do not fit VARBINARY(%ld)", (long)*ind, dst->size);
+				return -1;
+			}
+			break;
+		default:
+			break;
+		}
+		if (null_rule != RPL_NRULES) {
+			if (!dst->nullable) {
+				*rule = null_rule;
+				if (null_rule == RPL_RULE_NAN)
+					snprintf(why, wn, "NaN or infinity into NOT NULL column without NaN");
+				else if (null_rule == RPL_RULE_PLACEHOLDER_DATE)
+					snprintf(why, wn, "placeholder date into NOT NULL column");
+				return -1;
+			}
+			*ind = SQL_NULL_DATA;
+			nulled[null_rule]++;
+		}
+		continue;
+null_check:
+		if (!dst->nullable && dst->pk_pos == 0) {
+			*rule = RPL_RULE_NOT_NULL;
+			snprintf(why, wn, "NULL into NOT NULL column");
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,232 @@
+/* lib/xfer.c: the transport buffer: choosing each column's C type and width, binding
+ * it for block fetch and parameter arrays, and rendering a value as JSON for the
+ * reject file. */
+#include "xfer.h"
+#include "dialect.h"
+#include "jsonw.h"
+#include "sbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)
+
+/* long_width: buffer for one unbounded value. A value longer than this fails the
+ * partition with a message naming the column (never cut): a sixteenth of a chunk
+ * keeps at least 16 rows per fetch. */
+static SQLLEN
+long_width(int64_t chunk_bytes)
+{
+	int64_t w = chunk_bytes / 16;
+	if (w < 64 * 1024)
+		w = 64 * 1024;
+	if (w > 16 * 1024 * 1024)
+		w = 16 * 1024 * 1024;
+	return (SQLLEN)w;
+}
+
+static void
+xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, int64_t chunk_bytes)
+{
+	const struct rpl_column *s = x->src, *d = x->dst;
+	bool sqlite = se == RPL_ENGINE_SQLITE || de == RPL_ENGINE_SQLITE;
+	x->cls = s->cls;
+	x->param_digits = 0;
+	switch (s->cls) {
+	case RPL_CLASS_INT:
+		x->c_type = SQL_C_SBIGINT; x->width = 8; x->param_type = SQL_BIGINT;
+		break;
+	case RPL_CLASS_DECIMAL: {
+		long p = s->size > 0 ? s->size : 128;
+		x->c_type = SQL_C_CHAR; x->width = p + 4;
+		x->param_type = SQL_DECIMAL;
+		x->param_size = (SQLULEN)(d->size > 0 ? d->size : p);
+		x->param_digits = (SQLSMALLINT)d->scale;
+		break;
+	}
+	case RPL_CLASS_DOUBLE:
+		if (sqlite) {
+			x->c_type = SQL_C_CHAR; x->width = 40; x->param_type = SQL_DOUBLE;
+		} else {
+			x->c_type = SQL_C_DOUBLE; x->width = 8; x->param_type = SQL_DOUBLE;
+		}
+		break;
+	case RPL_CLASS_DATE:
+		if (sqlite) {
+			x->c_type = SQL_C_CHAR; x->width = 40;
+		} else {
+			x->c_type = SQL_C_TYPE_DATE; x->width = sizeof(SQL_DATE_STRUCT);
+		}
+		x->param_type = SQL_TYPE_DATE; x->param_size = 10;
+		break;
+	case RPL_CLASS_TIMESTAMP:
+		if (sqlite) {
+			x->c_type = SQL_C_CHAR; x->width = 48;
+		} else {
+			x->c_type = SQL_C_TYPE_TIMESTAMP; x->width = sizeof(SQL_TIMESTAMP_STRUCT);
+		}
+		/* MariaDB Connector/ODBC drops the fraction unless the precision is set */
+		x->param_type = SQL_TYPE_TIMESTAMP; x->param_size = 26; x->param_digits = 6;
+		break;
+	case RPL_CLASS_TIME:
+	case RPL_CLASS_GUID:
+		x->c_type = SQL_C_CHAR; x->width = 48; x->param_type = SQL_VARCHAR;
+		x->param_size = 47;
+		break;
+	case RPL_CLASS_TEXT:
+		x->c_type = SQL_C_CHAR;
+		x->width = s->is_long ? long_width(chunk_bytes) : (SQLLEN)s->size * 4 + 1;
+		x->param_type = d->is_long ? SQL_LONGVARCHAR : SQL_VARCHAR;
+		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width - 1 : d->size);
+		break;
+	case RPL_CLASS_BINARY:
+		x->c_type = SQL_C_BINARY;
+		x->width = s->is_long ? long_width(chunk_bytes) : (SQLLEN)s->size;
+		x->param_type = d->is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
+		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width : d->size);
+		break;
+	case RPL_CLASS_BOOL:
+		x->c_type = SQL_C_BIT; x->width = 1; x->param_type = SQL_BIT;
+		break;
+	}
+	if (d->cls == RPL_CLASS_BOOL && x->c_type == SQL_C_SBIGINT)
+		x->param_type = SQL_BIT;
+	x->as_text = x->c_type == SQL_C_CHAR;
+	/* sqliteodbc converts text bound to a numeric or date parameter through double
+	 * or its own parser; as VARCHAR it is stored exactly as sent. */
+	if (de == RPL_ENGINE_SQLITE && x->as_text) {
+		x->param_type = d->is_long ? SQL_LONGVARCHAR : SQL_VARCHAR;
+		x->param_size = (SQLULEN)(x->width - 1);
+		x->param_digits = 0;
+	}
+	if (x->param_size == 0)
+		x->param_size = (SQLULEN)x->width;
+}
+
+int
+rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
+                const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
+                enum rpl_engine de, int64_t chunk_bytes, struct rpl_err *err)
+{
+	memset(b, 0, sizeof *b);
+	b->cols = calloc(n, sizeof *b->cols);
+	if (b->cols == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory laying out %zu columns", n);
+	b->ncols = n;
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct rpl_xcol *x = &b->cols[i];
+		x->src = src[i];
+		x->dst = dst[i];
+		xcol_choose(x, se, de, chunk_bytes);
+		x->off = off;
+		off = ALIGN8(off + (size_t)x->width);
+		x->ind_off = off;
+		off += sizeof(SQLLEN);
+	}
+	b->row_size = ALIGN8(off);
+	int64_t rows = chunk_bytes / (int64_t)b->row_size;
+	if (rows < 1)
+		rows = 1;
+	if (rows > 65536)
+		rows = 65536;
+	b->rows = (size_t)rows;
+	b->data = malloc((b->rows + 1) * b->row_size);
+	b->status = calloc(b->rows, sizeof *b->status);
+	if (b->data == NULL || b->status == NULL) {
+		rpl_xbuf_fini(b);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory for %zu rows of %zu bytes", (size_t)rows, b->row_size);
+	}
+	return 0;
+}
+
+void
+rpl_xbuf_fini(struct rpl_xbuf *b)
+{
+	free(b->cols);
+	free(b->data);
+	free(b->status);
+	memset(b, 0, sizeof *b);
+}
+
+int
+rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched)
+{
+	SQLRETURN rc = SQLSetStmtAttr(st, SQL_ATTR_ROW_BIND_TYPE, (SQLPOINTER)(uintptr_t)b->row_size, 0);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLSetStmtAttr(st, SQL_ATTR_ROW_ARRAY_SIZE, (SQLPOINTER)(uintptr_t)b->rows, 0);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLSetStmtAttr(st, SQL_ATTR_ROWS_FETCHED_PTR, fetched, 0);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLSetStmtAttr(st, SQL_ATTR_ROW_STATUS_PTR, b->status, 0);
+	for (size_t i = 0; i < b->ncols && SQL_SUCCEEDED(rc); i++) {
+		struct rpl_xcol *x = &b->cols[i];
+		rc = SQLBindCol(st, (SQLUSMALLINT)(i + 1), x->c_type, b->data + x->off, x->width,
+		                (SQLLEN *)(void *)(b->data + x->ind_off));
+	}
+	return SQL_SUCCEEDED(rc) ? 0 : -1;
+}
+
+int
+rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offset)
+{
+	unsigned char *row = b->data + base * b->row_size;
+	SQLRETURN rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)(uintptr_t)b->row_size, 0);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, offset, 0);
+	for (size_t i = 0; i < b->ncols && SQL_SUCCEEDED(rc); i++) {
+		struct rpl_xcol *x = &b->cols[i];
+		rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
+		                      x->param_size, x->param_digits, row + x->off, x->width,
+		                      (SQLLEN *)(void *)(row + x->ind_off));
+	}
+	return SQL_SUCCEEDED(rc) ? 0 : -1;
+}
+
+void
+rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbuf *out)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	const void *v = rpl_xval(b, r, c);
+	SQLLEN ind = *rpl_xind(b, r, c);
+	if (ind == SQL_NULL_DATA) {
+		rpl_sbuf_add(out, "null");
+		return;
+	}
+	switch (x->c_type) {
+	case SQL_C_SBIGINT: rpl_sbuf_addf(out, "%lld", (long long)*(const int64_t *)v); return;
+	case SQL_C_BIT: rpl_sbuf_addf(out, "%d", *(const unsigned char *)v); return;
+	case SQL_C_DOUBLE: {
+		double d = *(const double *)v;
+		if (d != d || d - d != 0)
+			rpl_sbuf_addf(out, "\"%g\"", d);     /* NaN/Inf are not JSON numbers */
+		else
+			rpl_sbuf_addf(out, "%.17g", d);
+		return;
+	}
+	case SQL_C_TYPE_DATE: {
+		const SQL_DATE_STRUCT *t = v;
+		rpl_sbuf_addf(out, "\"%04d-%02u-%02u\"", t->year, t->month, t->day);
+		return;
+	}
+	case SQL_C_TYPE_TIMESTAMP: {
+		const SQL_TIMESTAMP_STRUCT *t = v;
+		rpl_sbuf_addf(out, "\"%04d-%02u-%02u %02u:%02u:%02u.%06lu\"", t->year, t->month, t->day,
+		              t->hour, t->minute, t->second, (unsigned long)(t->fraction / 1000));
+		return;
+	}
+	case SQL_C_BINARY: {
+		size_t n = ind < 0 ? 0 : (size_t)(ind < x->width ? ind : x->width);
+		rpl_sbuf_add(out, "\"\\\\x");
+		for (size_t i = 0; i < n; i++)
+			rpl_sbuf_addf(out, "%02x", ((const unsigned char *)v)[i]);
+		rpl_sbuf_addc(out, '"');
+		return;
+	}
+	default: {
+		size_t n = ind < 0 ? strlen(v) : (size_t)(ind < x->width ? ind : x->width - 1);
+		rpl_json_str(out, v, n);
+		return;
+	}
+	}
+}

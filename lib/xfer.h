@@ -1,0 +1,72 @@
+/* lib/xfer.h: internal to the copy: the row-wise transport buffer. Each column has one
+ * C type used by both the source fetch and the target insert, chosen from the pair
+ * of engines (DRIVERS.md traps decide: SQLite sides move decimals, doubles, dates and
+ * timestamps as text because sqliteodbc rounds them otherwise). A row is
+ * [value|indicator] per column at fixed offsets, so one offset moves every column to
+ * row i: that is what lets SQLite insert row by row and a failed batch be re-sent in
+ * halves without copying anything. */
+#ifndef RPL_XFER_H
+#define RPL_XFER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "catalog.h"
+#include "copy.h"
+
+struct rpl_xcol {
+	const struct rpl_column *src, *dst;   /* borrowed from the copy's tables */
+	enum rpl_class cls;                   /* transport class (the source's) */
+	SQLSMALLINT c_type;                   /* SQL_C_* on both sides */
+	SQLSMALLINT param_type;               /* SQL type announced to the target */
+	SQLULEN param_size;
+	SQLSMALLINT param_digits;
+	size_t off, ind_off;                  /* within a row */
+	SQLLEN width;                         /* value buffer bytes */
+	bool as_text;                         /* c_type is SQL_C_CHAR */
+};
+
+struct rpl_xbuf {
+	struct rpl_xcol *cols;   /* owned */
+	size_t ncols;
+	size_t row_size;
+	size_t rows;             /* capacity in rows */
+	unsigned char *data;     /* owned, (rows + 1) * row_size: the extra row is scratch */
+	SQLUSMALLINT *status;    /* owned, per-row fetch status */
+};
+
+static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
+{ return b->data + row * b->row_size + b->cols[col].off; }
+static inline SQLLEN *rpl_xind(const struct rpl_xbuf *b, size_t row, size_t col)
+{ return (SQLLEN *)(void *)(b->data + row * b->row_size + b->cols[col].ind_off); }
+
+/* rpl_xbuf_layout chooses C types and widths for matched columns (src[i] -> dst[i])
+ * and allocates rows fitting in chunk_bytes. */
+int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
+                    const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
+                    enum rpl_engine de, int64_t chunk_bytes, struct rpl_err *err);
+void rpl_xbuf_fini(struct rpl_xbuf *b);
+
+/* rpl_xbuf_bind_cols binds every column for a row-wise block fetch on st. */
+int rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched);
+/* rpl_xbuf_bind_params binds every column as a row-wise parameter array on st,
+ * starting at row base (rows for the scratch row) and moved by *offset bytes. */
+int rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offset);
+
+/* rpl_xbuf_value_json appends row r column c as a JSON value (reject files). */
+struct rpl_sbuf;
+void rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbuf *out);
+
+/* Value rules (rules.c): check and sanitize row r in place. Returns -1 and sets
+ * *rule, *col and reason when the row must be rejected, else 0; nulled[] counts
+ * values a rule set to NULL (or truncated). */
+struct rpl_rules {
+	const struct rpl_dialect *dst_dialect;
+	bool truncate_strings;
+	const char *const *placeholder_dates;
+	size_t n_placeholder_dates;
+};
+int rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
+                    int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
+                    char *reason, size_t reason_len);
+
+#endif
