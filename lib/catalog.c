@@ -89,6 +89,14 @@ catalog_where(const struct rpl_dialect *d, const char *schema, const char **cat,
 		*sch = schema;
 }
 
+/* d_schema_col: the result column naming the schema (MariaDB puts the database in
+ * TABLE_CAT, column 1; others in TABLE_SCHEM, column 2). */
+static SQLUSMALLINT
+d_schema_col(const struct rpl_conn *c)
+{
+	return c->dialect->schema_is_catalog ? 1 : 2;
+}
+
 static int
 catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char *name,
                 struct rpl_table *t, struct rpl_err *err)
@@ -104,6 +112,7 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 		goto out;
 	}
 	size_t cap = 0;
+	char first_schema[256] = "";
 	for (;;) {
 		char colname[128] = "", tname[64] = "";
 		SQLSMALLINT dtype = 0, digits = 0, nullable = SQL_NULLABLE_UNKNOWN;
@@ -116,6 +125,20 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 			r = rpl_conn_fail(c, st, err, "SQLColumns fetch");
 			goto out;
 		}
+		/* names are search patterns in SQLColumns ('_' matches any char): keep only
+		 * the exact table, and only the first schema seen when none was given */
+		char tabname[256] = "", schname[256] = "";
+		SQLLEN tind, sind;
+		SQLGetData(st, 3, SQL_C_CHAR, tabname, sizeof tabname, &tind);
+		if (!SQL_SUCCEEDED(SQLGetData(st, d_schema_col(c), SQL_C_CHAR, schname, sizeof schname, &sind)) ||
+		    sind == SQL_NULL_DATA)
+			schname[0] = '\0';
+		if (strcmp(tabname, name) != 0)
+			continue;
+		if (first_schema[0] == '\0' && t->ncols == 0)
+			snprintf(first_schema, sizeof first_schema, "%s", schname);
+		else if (strcmp(first_schema, schname) != 0)
+			continue;
 		SQLGetData(st, 4, SQL_C_CHAR, colname, sizeof colname, &ind[0]);
 		SQLGetData(st, 5, SQL_C_SSHORT, &dtype, 0, &ind[1]);
 		SQLGetData(st, 6, SQL_C_CHAR, tname, sizeof tname, &ind[2]);
@@ -200,6 +223,52 @@ out:
 	return r;
 }
 
+/* mariadb_fix_precision: Connector/ODBC 3.1 reports DATETIME(6) with size 19 and no
+ * digits, which would make every fraction look like it does not fit; the fractional
+ * precision is in information_schema. */
+static int
+mariadb_fix_precision(struct rpl_conn *c, const char *schema, const char *name,
+                      struct rpl_table *t, struct rpl_err *err)
+{
+	bool any = false;
+	for (size_t i = 0; i < t->ncols; i++)
+		any = any || t->cols[i].cls == RPL_CLASS_TIMESTAMP;
+	if (!any)
+		return 0;
+	SQLHSTMT st;
+	int r = rpl_conn_stmt(c, &st, err);
+	if (r < 0)
+		return r;
+	const char *sql = "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
+	                  " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+	                  " AND DATETIME_PRECISION IS NOT NULL";
+	SQLLEN sch_ind = schema ? SQL_NTS : SQL_NULL_DATA, name_ind = SQL_NTS;
+	SQLRETURN rc = SQLPrepare(st, (SQLCHAR *)sql, SQL_NTS);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 64, 0,
+		                      (SQLPOINTER)(schema ? schema : ""), 0, &sch_ind);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 64, 0,
+		                      (SQLPOINTER)name, 0, &name_ind);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLExecute(st);
+	while (SQL_SUCCEEDED(rc) && (rc = SQLFetch(st)) != SQL_NO_DATA) {
+		char col[128] = "";
+		SQLINTEGER prec = 0;
+		if (!SQL_SUCCEEDED(rc))
+			break;
+		SQLGetData(st, 1, SQL_C_CHAR, col, sizeof col, NULL);
+		SQLGetData(st, 2, SQL_C_SLONG, &prec, 0, NULL);
+		for (size_t i = 0; i < t->ncols; i++)
+			if (strcmp(t->cols[i].name, col) == 0 && t->cols[i].cls == RPL_CLASS_TIMESTAMP)
+				t->cols[i].scale = (int)prec;
+	}
+	if (rc != SQL_NO_DATA && !SQL_SUCCEEDED(rc))
+		r = rpl_conn_fail(c, st, err, "information_schema.COLUMNS");
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	return r;
+}
+
 int
 rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
                  struct rpl_table *t, bool *exists, struct rpl_err *err)
@@ -217,6 +286,8 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		r = catalog_columns(c, cat, sch, name, t, err);
 	if (r == 0 && t->ncols > 0)
 		r = catalog_pkey(c, cat, sch, name, t, err);
+	if (r == 0 && t->ncols > 0 && c->engine == RPL_ENGINE_MARIADB)
+		r = mariadb_fix_precision(c, schema, name, t, err);
 	if (r < 0) {
 		rpl_err_where(err, name, NULL, -1);
 		rpl_table_fini(t);

@@ -21,6 +21,7 @@ struct rpl_copy {
 	char label[300];                      /* the table as users name it */
 	struct rpl_sbuf select_cols, insert_sql, src_table, dst_table, date_src, date_dst;
 	bool row_by_row;                      /* target cannot take parameter arrays */
+	bool has_binary;                      /* row_by_row re-binds binary columns */
 };
 
 const char *
@@ -236,6 +237,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	/* sqliteodbc gives every binary value in an array the first row's length
 	 * (DRIVERS.md) and runs arrays row by row anyway */
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
+	for (size_t i = 0; i < cp->buf.ncols; i++)
+		cp->has_binary = cp->has_binary || cp->buf.cols[i].c_type == SQL_C_BINARY;
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
 	                                .n_placeholder_dates = o->n_placeholder_dates };
@@ -343,6 +346,8 @@ part_exec(struct part *p, size_t first, size_t n)
 		p->offset = 0;
 		for (size_t i = 0; i < n; i++) {
 			memcpy(scratch, b->data + (first + i) * b->row_size, b->row_size);
+			if (p->cp->has_binary && rpl_xbuf_rebind_binary(b, p->ins, b->rows) < 0)
+				return SQL_ERROR;
 			SQLRETURN rc = SQLExecute(p->ins);
 			if (!SQL_SUCCEEDED(rc))
 				return rc;

@@ -183,6 +183,23 @@ rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offs
 	return SQL_SUCCEEDED(rc) ? 0 : -1;
 }
 
+int
+rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base)
+{
+	unsigned char *row = b->data + base * b->row_size;
+	for (size_t i = 0; i < b->ncols; i++) {
+		struct rpl_xcol *x = &b->cols[i];
+		if (x->c_type != SQL_C_BINARY)
+			continue;
+		SQLRETURN rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
+		                                x->param_size, x->param_digits, row + x->off, x->width,
+		                                (SQLLEN *)(void *)(row + x->ind_off));
+		if (!SQL_SUCCEEDED(rc))
+			return -1;
+	}
+	return 0;
+}
+
 void
 rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbuf *out)
 {

@@ -52,6 +52,10 @@ int rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched);
  * starting at row base (rows for the scratch row) and moved by *offset bytes. */
 int rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offset);
 
+/* rpl_xbuf_rebind_binary binds the binary columns again: sqliteodbc keeps the length
+ * a binary parameter had at its first execute (DRIVERS.md), so each row re-binds. */
+int rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base);
+
 /* rpl_xbuf_value_json appends row r column c as a JSON value (reject files). */
 struct rpl_sbuf;
 void rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbuf *out);

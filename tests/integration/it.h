@@ -1,0 +1,45 @@
+/* tests/integration/it.h: helpers for tests against the servers started by
+ * tests/harness/with-servers: connecting by engine name, running SQL with
+ * assertions, and reading a table back in a canonical text form that does not use
+ * the engine's transport path (so a copy is checked by an independent reader). */
+#ifndef IT_H
+#define IT_H
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "catalog.h"
+#include "conn.h"
+
+enum { IT_SQLITE, IT_PG, IT_MARIADB, IT_NENGINES };
+extern const char *const it_engine_names[IT_NENGINES];
+
+/* it_connect opens engine e's database "src" or "dst"; a missing harness variable
+ * fails the test (never a skip). */
+void it_connect(struct rpl_conn *c, int e, const char *which);
+
+/* it_exec runs sql on c and fails the test with the driver's message if it fails. */
+void it_exec(struct rpl_conn *c, const char *sql);
+/* it_exec_ok runs sql and returns 0, or -1 (for DROP … IF EXISTS on engines without it). */
+int it_exec_ok(struct rpl_conn *c, const char *sql);
+
+/* A table read back: rows[r][c] is "NULL" or a type-tagged canonical value. */
+struct it_dump {
+	size_t nrows, ncols;
+	char **cols;     /* column names, lower-cased */
+	char ***rows;
+};
+/* it_dump_table reads table (quoted by the engine's dialect) ordered by order_col. */
+void it_dump_table(struct rpl_conn *c, const char *table, const char *order_col, struct it_dump *d);
+void it_dump_free(struct it_dump *d);
+/* it_dump_compare fails the test at the first difference, naming row, column, both values. */
+void it_dump_compare(const struct it_dump *src, const struct it_dump *dst, const char *what);
+/* it_dump_compare_ulp: the same, but doubles may differ by one unit in the last place
+ * (pairs with SQLite: see within_one_ulp in it.c). */
+void it_dump_compare_ulp(const struct it_dump *src, const struct it_dump *dst, const char *what, bool ulp);
+/* it_dump_get returns the value at row r of column name (test fails if absent). */
+const char *it_dump_get(const struct it_dump *d, size_t r, const char *col);
+
+/* it_tmpfile returns a path under the harness's directory (static buffer). */
+const char *it_tmpfile(const char *name);
+
+#endif
