@@ -294,6 +294,8 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		return r;
 	}
 	*exists = t->ncols > 0;
+	if (!*exists)
+		rpl_table_fini(t);
 	return 0;
 }
 

@@ -18,7 +18,7 @@ struct rpl_db_config {
 struct rpl_table_config {
 	char *schema;            /* owned; NULL: the connection's default schema */
 	char *name;              /* owned; table name as the engine stores it */
-	char *target_schema;     /* owned; NULL: same as schema on the target side */
+	char *target_schema;     /* owned; NULL: the target connection's default schema */
 	char *target;            /* owned; target table name; defaults to name */
 	char *date_column;       /* owned; NULL: a reference table (full copies only) */
 };
