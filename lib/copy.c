@@ -22,6 +22,13 @@ struct rpl_copy {
 	struct rpl_sbuf select_cols, insert_sql, src_table, dst_table, date_src, date_dst;
 	bool row_by_row;                      /* target cannot take parameter arrays */
 	bool has_binary;                      /* row_by_row re-binds binary columns */
+	/* Keyset slices: MariaDB Connector/ODBC 3.1 holds a whole result set in memory
+	 * (DRIVERS.md), so a partition is read as ORDER BY pk LIMIT n slices, each after
+	 * the last key of the one before, bound from key_row. */
+	size_t slice_rows;                    /* 0: one SELECT per partition */
+	size_t *pk_cols;                      /* owned; buffer columns of the key, in key order */
+	int npk;
+	unsigned char *key_row;               /* owned; row_size bytes: the last row read */
 };
 
 const char *
@@ -143,6 +150,22 @@ copy_select_expr(struct rpl_copy *cp, const struct rpl_xcol *x, struct rpl_sbuf 
 	rpl_dialect_ident(d, x->src->name, out);
 }
 
+static int
+copy_plan_slices(struct rpl_copy *cp, struct rpl_err *err)
+{
+	cp->pk_cols = calloc((size_t)cp->st.npk, sizeof *cp->pk_cols);
+	cp->key_row = calloc(1, cp->buf.row_size);
+	if (cp->pk_cols == NULL || cp->key_row == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	for (int k = 1; k <= cp->st.npk; k++)
+		for (size_t i = 0; i < cp->buf.ncols; i++)
+			if (cp->buf.cols[i].src->pk_pos == k)
+				cp->pk_cols[cp->npk++] = i;
+	/* two chunks per slice: the driver's copy of a slice stays near our own buffer */
+	cp->slice_rows = cp->buf.rows * 2 < 1000 ? 1000 : cp->buf.rows * 2;
+	return 0;
+}
+
 int
 rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
                  struct rpl_copy **out, struct rpl_err *err)
@@ -236,6 +259,9 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	rpl_sbuf_addc(&cp->insert_sql, ')');
 	/* sqliteodbc gives every binary value in an array the first row's length
 	 * (DRIVERS.md) and runs arrays row by row anyway */
+	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
+	    (r = copy_plan_slices(cp, err)) < 0)
+		goto out;
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
 	for (size_t i = 0; i < cp->buf.ncols; i++)
 		cp->has_binary = cp->has_binary || cp->buf.cols[i].c_type == SQL_C_BINARY;
@@ -270,6 +296,8 @@ rpl_copy_free(struct rpl_copy *cp)
 	rpl_sbuf_fini(&cp->dst_table);
 	rpl_sbuf_fini(&cp->date_src);
 	rpl_sbuf_fini(&cp->date_dst);
+	free(cp->pk_cols);
+	free(cp->key_row);
 	free(cp);
 }
 
@@ -286,6 +314,53 @@ range_where(const struct rpl_dialect *d, const char *col, const struct rpl_range
 	rpl_sbuf_add(out, col);
 	rpl_sbuf_add(out, " < ");
 	rpl_dialect_date(d, r->end.y, r->end.m, r->end.d, out);
+}
+
+/* slice_sql: the partition's SELECT; with keyed, only rows after the key in key_row. */
+static void
+slice_sql(struct rpl_copy *cp, const struct rpl_range *range, bool keyed, struct rpl_sbuf *sql)
+{
+	const struct rpl_dialect *d = cp->src->dialect;
+	rpl_sbuf_reset(sql);
+	rpl_sbuf_add(sql, "SELECT ");
+	rpl_sbuf_add(sql, rpl_sbuf_str(&cp->select_cols));
+	rpl_sbuf_add(sql, " FROM ");
+	rpl_sbuf_add(sql, rpl_sbuf_str(&cp->src_table));
+	range_where(d, rpl_sbuf_str(&cp->date_src), range, sql);
+	if (cp->slice_rows == 0)
+		return;
+	if (keyed) {
+		rpl_sbuf_add(sql, range->all ? " WHERE (" : " AND (");
+		for (int k = 0; k < cp->npk; k++) {
+			rpl_sbuf_add(sql, k ? ", " : "");
+			rpl_dialect_ident(d, cp->buf.cols[cp->pk_cols[k]].src->name, sql);
+		}
+		rpl_sbuf_add(sql, ") > (");
+		for (int k = 0; k < cp->npk; k++)
+			rpl_sbuf_add(sql, k ? ", ?" : "?");
+		rpl_sbuf_addc(sql, ')');
+	}
+	rpl_sbuf_add(sql, " ORDER BY ");
+	for (int k = 0; k < cp->npk; k++) {
+		rpl_sbuf_add(sql, k ? ", " : "");
+		rpl_dialect_ident(d, cp->buf.cols[cp->pk_cols[k]].src->name, sql);
+	}
+	rpl_sbuf_addf(sql, " LIMIT %zu", cp->slice_rows);
+}
+
+/* slice_bind_key binds key_row's key columns as the keyed SELECT's parameters. */
+static int
+slice_bind_key(struct rpl_copy *cp, SQLHSTMT st)
+{
+	for (int k = 0; k < cp->npk; k++) {
+		const struct rpl_xcol *x = &cp->buf.cols[cp->pk_cols[k]];
+		SQLRETURN rc = SQLBindParameter(st, (SQLUSMALLINT)(k + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
+		                                x->param_size, x->param_digits, cp->key_row + x->off, x->width,
+		                                (SQLLEN *)(void *)(cp->key_row + x->ind_off));
+		if (!SQL_SUCCEEDED(rc))
+			return -1;
+	}
+	return 0;
 }
 
 /* the per-partition state of one run of the loop */
@@ -483,6 +558,8 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	SQLULEN fetched = 0;
 	int r;
 	int64_t since_commit = 0;
+	size_t in_slice = 0;
+	bool keyed = false;
 	memset(acc, 0, sizeof *acc);
 	acc->range = *range;
 	acc->state = RPL_PART_PENDING;
@@ -504,12 +581,7 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	acc->ms[RPL_PHASE_DELETE] = now_ms() - t;
 	/* 2. stream */
 	t = now_ms();
-	rpl_sbuf_reset(&sql);
-	rpl_sbuf_add(&sql, "SELECT ");
-	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->select_cols));
-	rpl_sbuf_add(&sql, " FROM ");
-	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->src_table));
-	range_where(cp->src->dialect, rpl_sbuf_str(&cp->date_src), range, &sql);
+	slice_sql(cp, range, false, &sql);
 	if (!rpl_sbuf_ok(&sql)) {
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
@@ -539,6 +611,25 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 		}
 		fetched = 0;
 		SQLRETURN rc = SQLFetchScroll(sel, SQL_FETCH_NEXT, 0);
+		if (rc == SQL_NO_DATA && cp->slice_rows > 0 && in_slice == cp->slice_rows) {
+			/* a full slice: there may be more after its last key */
+			SQLFreeStmt(sel, SQL_CLOSE);
+			if (!keyed) {
+				slice_sql(cp, range, true, &sql);
+				if (!rpl_sbuf_ok(&sql) || !SQL_SUCCEEDED(SQLPrepare(sel, (SQLCHAR *)sql.s, SQL_NTS)) ||
+				    slice_bind_key(cp, sel) < 0) {
+					r = rpl_conn_fail(cp->src, sel, err, "prepare keyset slice");
+					goto out;
+				}
+				keyed = true;
+			}
+			if (!SQL_SUCCEEDED(SQLExecute(sel))) {
+				r = rpl_conn_fail(cp->src, sel, err, "select slice");
+				goto out;
+			}
+			in_slice = 0;
+			continue;
+		}
 		if (rc == SQL_NO_DATA)
 			break;
 		if (!SQL_SUCCEEDED(rc)) {
@@ -547,6 +638,9 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 			goto out;
 		}
 		size_t n = fetched, kept;
+		in_slice += n;
+		if (cp->slice_rows > 0 && n > 0)   /* before the rules move rows */
+			memcpy(cp->key_row, cp->buf.data + (n - 1) * cp->buf.row_size, cp->buf.row_size);
 		if ((r = part_check_fetch(&p, n, err)) < 0 || (r = part_rules(&p, n, &kept, err)) < 0)
 			goto out;
 		acc->read += (int64_t)n;
