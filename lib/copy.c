@@ -370,6 +370,8 @@ struct part {
 	struct rpl_part_account *acc;
 	SQLHSTMT ins;
 	SQLULEN offset;          /* PARAM_BIND_OFFSET_PTR target */
+	SQLUSMALLINT *pstatus;   /* PARAM_STATUS_PTR: per-row result of an array execute */
+	SQLULEN processed;       /* PARAMS_PROCESSED_PTR */
 	char label[64];
 };
 
@@ -430,8 +432,25 @@ part_exec(struct part *p, size_t first, size_t n)
 		return SQL_SUCCESS;
 	}
 	p->offset = first * b->row_size;
+	for (size_t i = 0; i < n; i++)
+		p->pstatus[i] = SQL_PARAM_UNUSED;
 	SQLSetStmtAttr(p->ins, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)(uintptr_t)n, 0);
-	return SQLExecute(p->ins);
+	p->processed = 0;
+	SQLRETURN rc = SQLExecute(p->ins);
+	/* MariaDB Connector/ODBC 3.1 answers SUCCESS_WITH_INFO when a row of the array
+	 * fails, and silently skips the rest (processed < n, statuses left unset):
+	 * unless every row is accounted for as inserted, the batch failed. */
+	for (size_t i = 0; rc == SQL_SUCCESS && i < n; i++)
+		if (p->pstatus[i] == SQL_PARAM_ERROR)
+			rc = SQL_ERROR;
+	if (rc == SQL_SUCCESS_WITH_INFO) {
+		bool all = p->processed == n;
+		for (size_t i = 0; all && i < n; i++)
+			all = p->pstatus[i] == SQL_PARAM_SUCCESS || p->pstatus[i] == SQL_PARAM_SUCCESS_WITH_INFO;
+		if (!all)
+			rc = SQL_ERROR;
+	}
+	return rc;
 }
 
 static int
@@ -598,6 +617,13 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	}
 	if (!SQL_SUCCEEDED(SQLPrepare(p.ins, (SQLCHAR *)rpl_sbuf_str(&cp->insert_sql), SQL_NTS))) {
 		r = rpl_conn_fail(cp->dst, p.ins, err, "prepare insert");
+		goto out;
+	}
+	p.pstatus = cp->buf.status + cp->buf.rows;
+	if (!cp->row_by_row &&
+	    (!SQL_SUCCEEDED(SQLSetStmtAttr(p.ins, SQL_ATTR_PARAM_STATUS_PTR, p.pstatus, 0)) ||
+	     !SQL_SUCCEEDED(SQLSetStmtAttr(p.ins, SQL_ATTR_PARAMS_PROCESSED_PTR, &p.processed, 0)))) {
+		r = rpl_conn_fail(cp->dst, p.ins, err, "param status array");
 		goto out;
 	}
 	if (rpl_xbuf_bind_params(&cp->buf, p.ins, cp->row_by_row ? cp->buf.rows : 0, &p.offset) < 0) {

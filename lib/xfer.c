@@ -132,7 +132,7 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 		rows = 65536;
 	b->rows = (size_t)rows;
 	b->data = malloc((b->rows + 1) * b->row_size);
-	b->status = calloc(b->rows, sizeof *b->status);
+	b->status = calloc(2 * b->rows, sizeof *b->status);   /* fetch status, then param status */
 	if (b->data == NULL || b->status == NULL) {
 		rpl_xbuf_fini(b);
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory for %zu rows of %zu bytes", (size_t)rows, b->row_size);

@@ -31,7 +31,7 @@ struct rpl_xbuf {
 	size_t row_size;
 	size_t rows;             /* capacity in rows */
 	unsigned char *data;     /* owned, (rows + 1) * row_size: the extra row is scratch */
-	SQLUSMALLINT *status;    /* owned, per-row fetch status */
+	SQLUSMALLINT *status;    /* owned, 2 * rows: fetch status, then insert status */
 };
 
 static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
