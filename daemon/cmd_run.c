@@ -217,6 +217,7 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		.date_column = tc->date_column, .chunk_bytes = cfg->load.chunk_bytes,
 		.commit_rows = cfg->load.commit_rows, .create_missing = cfg->load.create_missing_tables,
 		.table_lock = cfg->load.table_lock, .truncate_strings = cfg->values.truncate_strings,
+		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0,
 		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
 		.n_placeholder_dates = cfg->values.n_placeholder_dates,
 		.rejects = rejects, .progress = run_progress, .warn = run_warn, .cb_data = &prog,

@@ -3,6 +3,7 @@
 #include "copy.h"
 #include "dialect.h"
 #include "jsonw.h"
+#include "pgsink.h"
 #include "reject.h"
 #include "sbuf.h"
 #include "xfer.h"
@@ -29,6 +30,8 @@ struct rpl_copy {
 	size_t *pk_cols;                      /* owned; buffer columns of the key, in key order */
 	int npk;
 	unsigned char *key_row;               /* owned; row_size bytes: the last row read */
+	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
+	struct rpl_sbuf copy_sql;
 };
 
 const char *
@@ -262,6 +265,18 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
+	if (dst->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc) {
+		if ((r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
+			goto out;
+		rpl_sbuf_add(&cp->copy_sql, "COPY ");
+		rpl_sbuf_add(&cp->copy_sql, rpl_sbuf_str(&cp->dst_table));
+		rpl_sbuf_add(&cp->copy_sql, " (");
+		for (size_t i = 0; i < cp->buf.ncols; i++) {
+			rpl_sbuf_add(&cp->copy_sql, i ? ", " : "");
+			rpl_dialect_ident(dst->dialect, dc[i]->name, &cp->copy_sql);
+		}
+		rpl_sbuf_add(&cp->copy_sql, ") FROM STDIN");
+	}
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
 	for (size_t i = 0; i < cp->buf.ncols; i++)
 		cp->has_binary = cp->has_binary || cp->buf.cols[i].c_type == SQL_C_BINARY;
@@ -298,6 +313,8 @@ rpl_copy_free(struct rpl_copy *cp)
 	rpl_sbuf_fini(&cp->date_dst);
 	free(cp->pk_cols);
 	free(cp->key_row);
+	rpl_pgsink_close(cp->pg);
+	rpl_sbuf_fini(&cp->copy_sql);
 	free(cp);
 }
 
@@ -372,6 +389,7 @@ struct part {
 	SQLULEN offset;          /* PARAM_BIND_OFFSET_PTR target */
 	SQLUSMALLINT *pstatus;   /* PARAM_STATUS_PTR: per-row result of an array execute */
 	SQLULEN processed;       /* PARAMS_PROCESSED_PTR */
+	bool copying;            /* a COPY is open on the sink */
 	char label[64];
 };
 
@@ -557,11 +575,82 @@ part_rules(struct part *p, size_t n, size_t *kept, struct rpl_err *err)
 	return 0;
 }
 
+/* The target side of a partition goes either through the ODBC connection (INSERT
+ * arrays) or, for PostgreSQL, wholly through the COPY sink's own connection: the
+ * delete, the rows and the commit must share one transaction. */
+/* part_prepare_insert prepares the INSERT and binds the buffer as its parameter array. */
 static int
-timed_commit(struct part *p, struct rpl_err *err)
+part_prepare_insert(struct part *p, struct rpl_err *err)
+{
+	int r;
+	if ((r = rpl_conn_stmt(p->cp->dst, &p->ins, err)) < 0)
+		return r;
+	if (!SQL_SUCCEEDED(SQLPrepare(p->ins, (SQLCHAR *)rpl_sbuf_str(&p->cp->insert_sql), SQL_NTS))) {
+		r = rpl_conn_fail(p->cp->dst, p->ins, err, "prepare insert");
+		return r;
+	}
+	p->pstatus = p->cp->buf.status + p->cp->buf.rows;
+	if (!p->cp->row_by_row &&
+	    (!SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAM_STATUS_PTR, p->pstatus, 0)) ||
+	     !SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAMS_PROCESSED_PTR, &p->processed, 0)))) {
+		r = rpl_conn_fail(p->cp->dst, p->ins, err, "param status array");
+		return r;
+	}
+	if (rpl_xbuf_bind_params(&p->cp->buf, p->ins, p->cp->row_by_row ? p->cp->buf.rows : 0, &p->offset) < 0) {
+		r = rpl_conn_fail(p->cp->dst, p->ins, err, "binding the parameter array");
+		return r;
+	}
+	return 0;
+}
+
+static int
+tgt_begin(struct part *p, struct rpl_err *err)
+{
+	if (p->cp->pg != NULL)
+		return rpl_pgsink_exec(p->cp->pg, "BEGIN", err);
+	return rpl_conn_set_autocommit(p->cp->dst, false, err);
+}
+
+static int
+tgt_exec(struct part *p, const char *sql, struct rpl_err *err)
+{
+	if (p->cp->pg != NULL)
+		return rpl_pgsink_exec(p->cp->pg, sql, err);
+	return rpl_conn_exec(p->cp->dst, sql, err);
+}
+
+static void
+tgt_rollback(struct part *p)
+{
+	struct rpl_err ignored = RPL_ERR_INIT;
+	if (p->cp->pg != NULL) {
+		if (p->copying)
+			rpl_pgsink_copy_abort(p->cp->pg);
+		p->copying = false;
+		rpl_pgsink_exec(p->cp->pg, "ROLLBACK", &ignored);
+	} else {
+		rpl_conn_rollback(p->cp->dst, &ignored);
+	}
+}
+
+/* timed_commit commits; with COPY, ends the COPY first and, unless last, opens the
+ * next transaction and COPY. */
+static int
+timed_commit(struct part *p, bool last, struct rpl_err *err)
 {
 	int64_t t = now_ms();
-	int r = rpl_conn_commit(p->cp->dst, err);
+	int r;
+	if (p->cp->pg != NULL) {
+		p->copying = false;
+		r = rpl_pgsink_copy_end(p->cp->pg, err);
+		if (r == 0)
+			r = rpl_pgsink_exec(p->cp->pg, "COMMIT", err);
+		if (r == 0 && !last && (r = rpl_pgsink_exec(p->cp->pg, "BEGIN", err)) == 0 &&
+		    (r = rpl_pgsink_copy_begin(p->cp->pg, rpl_sbuf_str(&p->cp->copy_sql), err)) == 0)
+			p->copying = true;
+	} else {
+		r = rpl_conn_commit(p->cp->dst, err);
+	}
 	p->acc->ms[RPL_PHASE_COMMIT] += now_ms() - t;
 	return r;
 }
@@ -588,16 +677,21 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 		r = rpl_err_set(err, RPL_EINVAL, "table %s has no date_column: only full copies", cp->label);
 		goto out;
 	}
-	if ((r = rpl_conn_set_autocommit(cp->dst, false, err)) < 0)
+	if ((r = tgt_begin(&p, err)) < 0)
 		goto out;
 	/* 1. delete the range: what makes every re-run safe */
 	t = now_ms();
 	rpl_sbuf_add(&sql, "DELETE FROM ");
 	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->dst_table));
 	range_where(cp->dst->dialect, rpl_sbuf_str(&cp->date_dst), range, &sql);
-	if ((r = rpl_conn_exec(cp->dst, rpl_sbuf_str(&sql), err)) < 0)
+	if ((r = tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0)
 		goto out;
 	acc->ms[RPL_PHASE_DELETE] = now_ms() - t;
+	if (cp->pg != NULL) {
+		if ((r = rpl_pgsink_copy_begin(cp->pg, rpl_sbuf_str(&cp->copy_sql), err)) < 0)
+			goto out;
+		p.copying = true;
+	}
 	/* 2. stream */
 	t = now_ms();
 	slice_sql(cp, range, false, &sql);
@@ -605,7 +699,7 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = rpl_conn_stmt(cp->src, &sel, err)) < 0 || (r = rpl_conn_stmt(cp->dst, &p.ins, err)) < 0)
+	if ((r = rpl_conn_stmt(cp->src, &sel, err)) < 0)
 		goto out;
 	if (rpl_xbuf_bind_cols(&cp->buf, sel, &fetched) < 0) {
 		r = rpl_conn_fail(cp->src, sel, err, "binding the block cursor");
@@ -615,21 +709,8 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 		r = rpl_conn_fail(cp->src, sel, err, "select");
 		goto out;
 	}
-	if (!SQL_SUCCEEDED(SQLPrepare(p.ins, (SQLCHAR *)rpl_sbuf_str(&cp->insert_sql), SQL_NTS))) {
-		r = rpl_conn_fail(cp->dst, p.ins, err, "prepare insert");
+	if (cp->pg == NULL && (r = part_prepare_insert(&p, err)) < 0)
 		goto out;
-	}
-	p.pstatus = cp->buf.status + cp->buf.rows;
-	if (!cp->row_by_row &&
-	    (!SQL_SUCCEEDED(SQLSetStmtAttr(p.ins, SQL_ATTR_PARAM_STATUS_PTR, p.pstatus, 0)) ||
-	     !SQL_SUCCEEDED(SQLSetStmtAttr(p.ins, SQL_ATTR_PARAMS_PROCESSED_PTR, &p.processed, 0)))) {
-		r = rpl_conn_fail(cp->dst, p.ins, err, "param status array");
-		goto out;
-	}
-	if (rpl_xbuf_bind_params(&cp->buf, p.ins, cp->row_by_row ? cp->buf.rows : 0, &p.offset) < 0) {
-		r = rpl_conn_fail(cp->dst, p.ins, err, "binding the parameter array");
-		goto out;
-	}
 	for (;;) {
 		if (cp->o.cancel != NULL && atomic_load(cp->o.cancel)) {
 			r = rpl_err_set(err, RPL_ECANCELED, "cancelled after %lld rows", (long long)acc->read);
@@ -671,13 +752,17 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 			goto out;
 		acc->read += (int64_t)n;
 		int64_t before = acc->written;
-		if ((r = part_send(&p, 0, kept, err)) < 0) {
+		if (cp->pg != NULL)
+			r = rpl_pgsink_copy_rows(cp->pg, &cp->buf, kept, err), acc->written += r == 0 ? (int64_t)kept : 0;
+		else
+			r = part_send(&p, 0, kept, err);
+		if (r < 0) {
 			rpl_err_where(err, cp->label, NULL, acc->read - (int64_t)n);
 			goto out;
 		}
 		since_commit += acc->written - before;
 		if (since_commit >= cp->o.commit_rows) {
-			if ((r = timed_commit(&p, err)) < 0)
+			if ((r = timed_commit(&p, false, err)) < 0)
 				goto out;
 			since_commit = 0;
 		}
@@ -686,15 +771,14 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	}
 	acc->ms[RPL_PHASE_INSERT] = now_ms() - t - acc->ms[RPL_PHASE_COMMIT];
 	/* 3. the last commit (the ledger's done-mark joins this transaction) */
-	r = timed_commit(&p, err);
+	r = timed_commit(&p, true, err);
 out:
 	if (sel != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, sel);
 	if (p.ins != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, p.ins);
 	if (r < 0) {
-		struct rpl_err ignored = RPL_ERR_INIT;
-		rpl_conn_rollback(cp->dst, &ignored);
+		tgt_rollback(&p);
 		rpl_err_where(err, cp->label, NULL, -1);
 		acc->state = RPL_PART_FAILED;
 		acc->err = *err;

@@ -55,6 +55,7 @@ struct rpl_copy_opts {
 	const char *date_column;              /* borrowed; NULL: full copies only */
 	int64_t chunk_bytes, commit_rows;
 	bool create_missing, table_lock, truncate_strings;
+	bool bulk_odbc;                       /* load.bulk "odbc": no native sink */
 	const char *const *placeholder_dates; /* borrowed "YYYY-MM-DD" */
 	size_t n_placeholder_dates;
 	struct rpl_reject_log *rejects;       /* borrowed; NULL: rejected rows are only counted */

@@ -1,0 +1,249 @@
+/* lib/pgsink.c: COPY text format from the transport buffer (see pgsink.h). One
+ * growing buffer per sink, reused for every chunk; values are rendered straight from
+ * the bound C types, so the ODBC read side and this write side share one buffer. */
+#include "pgsink.h"
+#include "conn.h"
+#include "sbuf.h"
+#include "xfer.h"
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct rpl_pgsink {
+	PGconn *conn;            /* owned */
+	struct rpl_sbuf out;     /* owned: one chunk of COPY text */
+	char *secret;            /* owned: for scrubbing messages */
+};
+
+/* connstr_get copies the value of the first of keys found in s into out. */
+static bool
+connstr_get(const char *s, const char *const *keys, char *out, size_t n)
+{
+	for (const char *const *k = keys; *k != NULL; k++) {
+		size_t kl = strlen(*k);
+		for (const char *p = s; *p != '\0';) {
+			while (*p == ' ' || *p == ';')
+				p++;
+			const char *eq = strchr(p, '=');
+			if (eq == NULL)
+				break;
+			const char *end = strchr(eq, ';');
+			size_t vl = end ? (size_t)(end - eq - 1) : strlen(eq + 1);
+			if ((size_t)(eq - p) == kl && strncasecmp(p, *k, kl) == 0) {
+				snprintf(out, n, "%.*s", (int)vl, eq + 1);
+				return true;
+			}
+			p = end ? end + 1 : eq + 1 + vl;
+		}
+	}
+	return false;
+}
+
+static int
+pg_fail(struct rpl_pgsink *pg, struct rpl_err *err, const char *what, PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	rpl_err_set(err, RPL_EPG, "target: %s: %s", what, PQerrorMessage(pg->conn));
+	for (char *c = err->msg; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	if (state != NULL)
+		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state);
+	else if (PQstatus(pg->conn) != CONNECTION_OK)
+		snprintf(err->sqlstate, sizeof err->sqlstate, "08006");
+	rpl_err_scrub(err, pg->secret);
+	if (res)
+		PQclear(res);
+	return err->code;
+}
+
+int
+rpl_pgsink_open(const char *odbc, const char *password, struct rpl_pgsink **out, struct rpl_err *err)
+{
+	static const char *const k_host[] = { "Server", "Servername", "Host", NULL };
+	static const char *const k_port[] = { "Port", NULL };
+	static const char *const k_db[] = { "Database", NULL };
+	static const char *const k_user[] = { "Uid", "Username", "User", NULL };
+	char host[256], port[16] = "5432", db[256], user[256] = "";
+	*out = NULL;
+	if (!connstr_get(odbc, k_host, host, sizeof host) || !connstr_get(odbc, k_db, db, sizeof db))
+		return 0;
+	connstr_get(odbc, k_port, port, sizeof port);
+	connstr_get(odbc, k_user, user, sizeof user);
+	struct rpl_pgsink *pg = calloc(1, sizeof *pg);
+	if (pg == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	const char *keys[] = { "host", "port", "dbname", "user", "password", "application_name", "connect_timeout", NULL };
+	const char *vals[] = { host, port, db, user[0] ? user : NULL, password, "replicad", "15", NULL };
+	if (password == NULL)
+		keys[4] = "application_name", vals[4] = "replicad", keys[5] = "connect_timeout", vals[5] = "15", keys[6] = NULL;
+	pg->secret = password ? strdup(password) : NULL;
+	pg->conn = PQconnectdbParams(keys, vals, 0);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		int r = pg_fail(pg, err, "cannot connect for COPY", NULL);
+		rpl_pgsink_close(pg);
+		return r;
+	}
+	*out = pg;
+	return 0;
+}
+
+void
+rpl_pgsink_close(struct rpl_pgsink *pg)
+{
+	if (pg == NULL)
+		return;
+	PQfinish(pg->conn);
+	rpl_sbuf_fini(&pg->out);
+	if (pg->secret)
+		explicit_bzero(pg->secret, strlen(pg->secret));
+	free(pg->secret);
+	free(pg);
+}
+
+int
+rpl_pgsink_exec(struct rpl_pgsink *pg, const char *sql, struct rpl_err *err)
+{
+	PGresult *res = PQexec(pg->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return pg_fail(pg, err, sql, res);
+	PQclear(res);
+	return 0;
+}
+
+int
+rpl_pgsink_copy_begin(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_err *err)
+{
+	PGresult *res = PQexec(pg->conn, copy_sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		return pg_fail(pg, err, "COPY FROM STDIN", res);
+	PQclear(res);
+	return 0;
+}
+
+/* copy_text appends s[0..n) escaped for COPY's text format. */
+static void
+copy_text(struct rpl_sbuf *o, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i], e = 0;
+		switch (c) {
+		case '\\': e = '\\'; break;
+		case '\n': e = 'n'; break;
+		case '\r': e = 'r'; break;
+		case '\t': e = 't'; break;
+		default: continue;
+		}
+		rpl_sbuf_addn(o, s + start, i - start);
+		rpl_sbuf_addc(o, '\\');
+		rpl_sbuf_addc(o, e);
+		start = i + 1;
+	}
+	rpl_sbuf_addn(o, s + start, n - start);
+}
+
+static void
+copy_value(struct rpl_sbuf *o, const struct rpl_xcol *x, const void *v, SQLLEN ind)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[64];
+	if (ind == SQL_NULL_DATA) {
+		rpl_sbuf_add(o, "\\N");
+		return;
+	}
+	switch (x->c_type) {
+	case SQL_C_SBIGINT:
+		if (x->dst->cls == RPL_CLASS_BOOL)
+			rpl_sbuf_addc(o, *(const int64_t *)v ? 't' : 'f');
+		else
+			rpl_sbuf_addn(o, tmp, (size_t)snprintf(tmp, sizeof tmp, "%lld", (long long)*(const int64_t *)v));
+		return;
+	case SQL_C_BIT:
+		if (x->dst->cls == RPL_CLASS_BOOL)
+			rpl_sbuf_addc(o, *(const unsigned char *)v ? 't' : 'f');
+		else
+			rpl_sbuf_addc(o, *(const unsigned char *)v ? '1' : '0');
+		return;
+	case SQL_C_DOUBLE: {
+		double d = *(const double *)v;
+		if (isnan(d))
+			rpl_sbuf_add(o, "NaN");
+		else if (isinf(d))
+			rpl_sbuf_add(o, d > 0 ? "Infinity" : "-Infinity");
+		else
+			rpl_sbuf_addn(o, tmp, (size_t)snprintf(tmp, sizeof tmp, "%.17g", d));
+		return;
+	}
+	case SQL_C_TYPE_DATE: {
+		const SQL_DATE_STRUCT *t = v;
+		rpl_sbuf_addn(o, tmp, (size_t)snprintf(tmp, sizeof tmp, "%04d-%02u-%02u", t->year, t->month, t->day));
+		return;
+	}
+	case SQL_C_TYPE_TIMESTAMP: {
+		const SQL_TIMESTAMP_STRUCT *t = v;
+		rpl_sbuf_addn(o, tmp, (size_t)snprintf(tmp, sizeof tmp, "%04d-%02u-%02u %02u:%02u:%02u.%06lu", t->year,
+		              t->month, t->day, t->hour, t->minute, t->second, (unsigned long)(t->fraction / 1000)));
+		return;
+	}
+	case SQL_C_BINARY: {
+		const unsigned char *b = v;
+		rpl_sbuf_add(o, "\\\\x");
+		for (SQLLEN i = 0; i < ind; i++) {
+			rpl_sbuf_addc(o, hex[b[i] >> 4]);
+			rpl_sbuf_addc(o, hex[b[i] & 15]);
+		}
+		return;
+	}
+	default:
+		copy_text(o, v, (size_t)ind);
+		return;
+	}
+}
+
+int
+rpl_pgsink_copy_rows(struct rpl_pgsink *pg, const struct rpl_xbuf *b, size_t n, struct rpl_err *err)
+{
+	rpl_sbuf_reset(&pg->out);
+	for (size_t r = 0; r < n; r++) {
+		for (size_t c = 0; c < b->ncols; c++) {
+			if (c > 0)
+				rpl_sbuf_addc(&pg->out, '\t');
+			copy_value(&pg->out, &b->cols[c], rpl_xval(b, r, c), *rpl_xind(b, r, c));
+		}
+		rpl_sbuf_addc(&pg->out, '\n');
+	}
+	if (!rpl_sbuf_ok(&pg->out))
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory rendering COPY data");
+	if (pg->out.len > 0 && PQputCopyData(pg->conn, pg->out.s, (int)pg->out.len) != 1)
+		return pg_fail(pg, err, "COPY data", NULL);
+	return 0;
+}
+
+int
+rpl_pgsink_copy_end(struct rpl_pgsink *pg, struct rpl_err *err)
+{
+	if (PQputCopyEnd(pg->conn, NULL) != 1)
+		return pg_fail(pg, err, "COPY end", NULL);
+	PGresult *res = PQgetResult(pg->conn);
+	int r = 0;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		r = pg_fail(pg, err, "COPY", res);
+	else
+		PQclear(res);
+	while ((res = PQgetResult(pg->conn)) != NULL)
+		PQclear(res);
+	return r;
+}
+
+void
+rpl_pgsink_copy_abort(struct rpl_pgsink *pg)
+{
+	PGresult *res;
+	if (PQputCopyEnd(pg->conn, "replicad: partition aborted") == 1)
+		while ((res = PQgetResult(pg->conn)) != NULL)
+			PQclear(res);
+}

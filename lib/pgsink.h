@@ -1,0 +1,35 @@
+/* lib/pgsink.h: the PostgreSQL target through libpq's COPY … FROM STDIN, the one bulk
+ * path psqlODBC cannot approach (it inlines parameter arrays into single-row INSERTs:
+ * DRIVERS.md). The sink owns the whole target side of a partition on one connection:
+ * BEGIN, the range DELETE, COPY, COMMIT; rows come from the same transport buffer the
+ * ODBC path uses, rendered in COPY's text format. libpq stays inside pgsink.c. */
+#ifndef RPL_PGSINK_H
+#define RPL_PGSINK_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "err.h"
+
+struct rpl_pgsink;
+struct rpl_xbuf;
+
+/* rpl_pgsink_open connects with the host, port, database and user of an ODBC
+ * connection string (Server/Port/Database/Uid keys). *pg stays NULL, without error,
+ * when the string does not say where the server is (a DSN): the caller falls back
+ * to ODBC. */
+int rpl_pgsink_open(const char *odbc_connstr, const char *password, struct rpl_pgsink **pg,
+                    struct rpl_err *err);
+void rpl_pgsink_close(struct rpl_pgsink *pg);
+
+/* rpl_pgsink_exec runs one statement (BEGIN, DELETE, COMMIT, ROLLBACK). */
+int rpl_pgsink_exec(struct rpl_pgsink *pg, const char *sql, struct rpl_err *err);
+
+/* rpl_pgsink_copy_begin starts COPY table (columns) FROM STDIN; the SQL is given. */
+int rpl_pgsink_copy_begin(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_err *err);
+/* rpl_pgsink_copy_rows renders rows [0, n) of b and sends them. */
+int rpl_pgsink_copy_rows(struct rpl_pgsink *pg, const struct rpl_xbuf *b, size_t n, struct rpl_err *err);
+/* rpl_pgsink_copy_abort ends a COPY in progress with an error (nothing of it stays). */
+void rpl_pgsink_copy_abort(struct rpl_pgsink *pg);
+/* rpl_pgsink_copy_end finishes the COPY; the server's verdict on every row. */
+int rpl_pgsink_copy_end(struct rpl_pgsink *pg, struct rpl_err *err);
+
+#endif
