@@ -151,7 +151,7 @@ mssql_type(const struct rpl_column *c, struct rpl_sbuf *o)
 
 static const char *const pg_retry[] = { "40P01", "55P03", "57P01", NULL };
 static const char *const maria_retry[] = { "40001", NULL };
-static const int maria_natives[] = { 1213, 1205, 2006, 2013, 0 };
+static const int maria_natives[] = { 1213, 1205, 2002, 2003, 2006, 2013, 0 };  /* 2002/2003: cannot connect, reported as HY000 */
 static const int mssql_natives[] = { 1205, 1222, 0 };
 static const int sqlite_natives[] = { 5, 6, 0 };   /* SQLITE_BUSY, SQLITE_LOCKED */
 

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# tests/integration/test_cli.sh: replicad's and replicactl's command line against the
+# harness's servers (DESIGN.md "Command line" and "Configuration"), as TAP on stdout.
+#
+#   tests/harness/with-servers tests/integration/test_cli.sh REPLICAD REPLICACTL
+#
+# meson registers it with the two built binaries as arguments. Every case checks the
+# exit status, that stderr (or stdout) names the cause and the place (key, side, path,
+# argument), and that no password (the harness's and the ones this script puts in
+# password files) appears in stdout or stderr. Cases:
+#   config       missing key, wrong type, unknown key (with a suggestion), bad size,
+#                duration, time and time zone, malformed JSON (file:line:col),
+#                unreadable password file, missing config file: all exit 2;
+#   connections  `check` against a closed port (PostgreSQL, MariaDB, FreeTDS), a wrong
+#                password (PostgreSQL, MariaDB), an unknown driver: exit 1, naming the
+#                side (and the SQLSTATE where the contract asks for it);
+#   success      `check` with a table present in the source and one absent (exit 1,
+#                yes/no per table), then with the present one only (exit 0, names the
+#                engines and drivers), also at -vv;
+#   usage        --help, --version, unknown command, `run` without a table, `run` with
+#                --from after --to, replicactl on a missing socket.
+# A missing variable (not run under the harness) is a failure, never a skip.
+set -u
+
+prog=test_cli.sh
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { # not_ok DESCRIPTION DETAILS
+    n=$((n + 1)); failed=$((failed + 1))
+    echo "not ok $n - $1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+    echo "$prog: FAILED: $1" >&2
+}
+
+# ---------------------------------------------------------------- environment --
+
+REPLICAD=${1:-}
+REPLICACTL=${2:-}
+required=(
+    ODBCSYSINI ODBCINI RPL_TEST_DIR RPL_TEST_PASSWORD RPL_TEST_PSQL
+    RPL_TEST_PG_PORT RPL_TEST_PG_SRC RPL_TEST_MARIADB_PORT RPL_TEST_MARIADB_SRC
+    RPL_TEST_MARIADB_DST
+)
+missing=()
+for v in "${required[@]}"; do
+    [ -n "${!v:-}" ] || missing+=("$v")
+done
+problems=""
+[ "${#missing[@]}" -eq 0 ] || problems="not set: ${missing[*]} (run it under the harness: tests/harness/with-servers $0 REPLICAD REPLICACTL)"
+for b in "$REPLICAD" "$REPLICACTL"; do
+    if [ -z "$b" ] || [ ! -x "$b" ]; then
+        problems="${problems:+$problems; }usage: $prog REPLICAD REPLICACTL (got '${b}', not an executable)"
+    fi
+done
+if [ -n "$problems" ]; then
+    echo "1..1"
+    echo "not ok 1 - test environment is set"
+    echo "#   $problems"
+    echo "$prog: FAILED: $problems" >&2
+    exit 1
+fi
+
+PW=$RPL_TEST_PASSWORD              # the servers' real password
+WRONG_PW='cli-wrong-Zq7Vx3pK'      # in a password file, refused by the servers
+OTHER_PW='cli-other-Hm4Rw8tN'      # in a password file a failing config points to
+SECRETS=("$PW" "$WRONG_PW" "$OTHER_PW" "rpl-test-pw")
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+work=$(mktemp -d "$RPL_TEST_DIR/cli.XXXXXX")
+tmp=$work/io
+mkdir -p "$tmp" "$work/state"
+PSQL=$RPL_TEST_PSQL
+
+printf '%s\n' "$PW" >"$work/right.pw"
+printf '%s\n' "$WRONG_PW" >"$work/wrong.pw"
+printf '%s\n' "$OTHER_PW" >"$work/other.pw"
+chmod 0600 "$work"/*.pw
+
+# closed_port: a TCP port on 127.0.0.1 nothing listens on (bound, then released).
+closed_port() {
+    local p
+    while :; do
+        p=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null) \
+            || p=$((20000 + RANDOM % 20000))
+        if [ "$p" = "$RPL_TEST_PG_PORT" ] || [ "$p" = "$RPL_TEST_MARIADB_PORT" ]; then continue; fi
+        if command -v ss >/dev/null 2>&1 && [ -n "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
+            continue
+        fi
+        echo "$p"; return
+    done
+}
+CLOSED=$(closed_port)
+
+# jstr S: S as a JSON string literal
+jstr() {
+    local s=${1//\\/\\\\}
+    s=${s//\"/\\\"}
+    printf '"%s"' "$s"
+}
+
+PG_SRC=$RPL_TEST_PG_SRC
+SQLITE_DST="Driver=SQLite3;Database=$work/cli.db"
+
+# write_config FILE SOURCE-ODBC SOURCE-PWFILE TARGET-ODBC TARGET-PWFILE TABLES-JSON [EXTRA-JSON]
+# An empty PWFILE leaves password_file out. EXTRA-JSON: more top-level members.
+write_config() {
+    local f=$1 so=$2 sp=$3 to=$4 tp=$5 tables=$6 extra=${7:-}
+    {
+        echo "{"
+        printf '  "source": { "odbc": %s%s },\n' "$(jstr "$so")" "${sp:+, \"password_file\": $(jstr "$sp")}"
+        printf '  "target": { "odbc": %s%s },\n' "$(jstr "$to")" "${tp:+, \"password_file\": $(jstr "$tp")}"
+        printf '  "tables": %s,\n' "$tables"
+        [ -n "$extra" ] && printf '  %s,\n' "$extra"
+        printf '  "state_dir": %s,\n' "$(jstr "$work/state")"
+        printf '  "socket": %s\n' "$(jstr "$work/replicad.sock")"
+        echo "}"
+    } >"$f"
+}
+
+SALES='[ { "name": "cli_sales", "date_column": "sale_date" } ]'
+
+# run_case DESCRIPTION WANT-STATUS CHECK... -- CMD [ARGS...]
+# CHECK: err:TEXT / out:TEXT (fixed text in stderr / stdout), errre:RE / outre:RE
+# (extended regex, grep -E, on one line), all:TEXT (in stdout or stderr).
+run_case() {
+    local desc=$1 want=$2; shift 2
+    local checks=() c status problems="" s
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do checks+=("$1"); shift; done
+    shift
+    timeout 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    status=$?
+    [ "$status" = "$want" ] || problems+="exit status $status, expected $want"$'\n'
+    for c in "${checks[@]}"; do
+        case $c in
+            err:*) grep -qF -- "${c#err:}" "$tmp/err" || problems+="stderr does not contain '${c#err:}'"$'\n' ;;
+            out:*) grep -qF -- "${c#out:}" "$tmp/out" || problems+="stdout does not contain '${c#out:}'"$'\n' ;;
+            errre:*) grep -qE -- "${c#errre:}" "$tmp/err" || problems+="no stderr line matches /${c#errre:}/"$'\n' ;;
+            outre:*) grep -qE -- "${c#outre:}" "$tmp/out" || problems+="no stdout line matches /${c#outre:}/"$'\n' ;;
+            all:*) cat "$tmp/out" "$tmp/err" | grep -qF -- "${c#all:}" || problems+="neither stdout nor stderr contains '${c#all:}'"$'\n' ;;
+            *) problems+="bad check '$c' in the test"$'\n' ;;
+        esac
+    done
+    for s in "${SECRETS[@]}"; do
+        if grep -qF -- "$s" "$tmp/out" "$tmp/err"; then
+            problems+="a password ($( [ "$s" = "$PW" ] && echo "the servers' one" || echo "one from a password file")) appears in the output"$'\n'
+        fi
+    done
+    if [ -z "$problems" ]; then
+        ok "$desc"
+        if [ -n "${RPL_TEST_VERBOSE:-}" ]; then # show what passed, as TAP comments
+            printf 'command: %s (exit %s)\n--- stdout:\n%s\n--- stderr:\n%s\n' "$*" "$status" \
+                "$(head -c 3000 "$tmp/out")" "$(head -c 3000 "$tmp/err")" | sed 's/^/#   /'
+        fi
+    else
+        not_ok "$desc" "$(printf '%scommand: %s\n--- stdout:\n%s\n--- stderr:\n%s' "$problems" "$*" \
+            "$(head -c 3000 "$tmp/out")" "$(head -c 3000 "$tmp/err")")"
+    fi
+}
+
+# ---------------------------------------------------------------- config -------
+
+cfg=$work/missing-key.json
+cat >"$cfg" <<EOF
+{
+  "source": { "password_file": $(jstr "$work/other.pw") },
+  "target": { "odbc": $(jstr "$SQLITE_DST") },
+  "tables": $SALES
+}
+EOF
+run_case "config: missing source.odbc exits 2 naming the file and the key" 2 \
+    "err:$cfg" "err:source.odbc" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/wrong-type.json
+write_config "$cfg" "$PG_SRC" "$work/other.pw" "$SQLITE_DST" "" "$SALES" '"load": { "workers": "four" }'
+run_case "config: load.workers as a string exits 2 naming load.workers" 2 \
+    "err:$cfg" "err:load.workers" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/unknown-key.json
+write_config "$cfg" "$PG_SRC" "$work/other.pw" "$SQLITE_DST" "" \
+    '[ { "name": "cli_sales", "date_colum": "sale_date" } ]'
+run_case "config: unknown key tables[0].date_colum exits 2, names it, suggests date_column" 2 \
+    "err:$cfg" "err:tables[0].date_colum" "err:date_column" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/bad-size.json
+write_config "$cfg" "$PG_SRC" "$work/other.pw" "$SQLITE_DST" "" "$SALES" '"load": { "chunk_bytes": "4 MB" }'
+run_case "config: chunk_bytes \"4 MB\" exits 2 naming load.chunk_bytes" 2 \
+    "err:$cfg" "err:load.chunk_bytes" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/bad-duration.json
+write_config "$cfg" "$PG_SRC" "$work/other.pw" "$SQLITE_DST" "" "$SALES" '"schedule": { "t0_every": "15 minutes" }'
+run_case "config: t0_every \"15 minutes\" exits 2 naming schedule.t0_every" 2 \
+    "err:$cfg" "err:schedule.t0_every" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/bad-time.json
+write_config "$cfg" "$PG_SRC" "$work/other.pw" "$SQLITE_DST" "" "$SALES" '"schedule": { "t1_at": "25:00" }'
+run_case "config: t1_at \"25:00\" exits 2 naming schedule.t1_at" 2 \
+    "err:$cfg" "err:schedule.t1_at" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/bad-tz.json
+write_config "$cfg" "$PG_SRC" "$work/other.pw" "$SQLITE_DST" "" "$SALES" '"schedule": { "timezone": "Mars/Olympus" }'
+run_case "config: timezone Mars/Olympus exits 2 naming schedule.timezone" 2 \
+    "err:$cfg" "err:schedule.timezone" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/malformed.json
+# line 3 starts a member after one that lacks its comma
+printf '%s\n' '{' \
+    "  \"source\": { \"odbc\": $(jstr "$PG_SRC") }" \
+    "  \"target\": { \"odbc\": $(jstr "$SQLITE_DST") }," \
+    "  \"tables\": $SALES" '}' >"$cfg"
+run_case "config: malformed JSON exits 2 with file:line:col" 2 \
+    "errre:$(printf '%s' "$cfg" | sed 's/[][\.*^$+?(){}|]/\\&/g'):3:[0-9]+" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/pwfile-missing.json
+write_config "$cfg" "$PG_SRC" "$work/no-such.pw" "$SQLITE_DST" "" "$SALES"
+run_case "config: a missing password file exits 2 naming source.password_file and the path" 2 \
+    "err:$cfg" "err:source.password_file" "err:$work/no-such.pw" -- "$REPLICAD" -c "$cfg" check
+
+mkdir -p "$work/pw-is-a-dir"
+cfg=$work/pwfile-dir.json
+write_config "$cfg" "$PG_SRC" "$work/pw-is-a-dir" "$SQLITE_DST" "" "$SALES"
+run_case "config: a password file that is a directory exits 2 naming source.password_file and the path" 2 \
+    "err:$cfg" "err:source.password_file" "err:$work/pw-is-a-dir" -- "$REPLICAD" -c "$cfg" check
+
+run_case "config: a nonexistent config file exits 2 naming it" 2 \
+    "err:$work/no-such-config.json" -- "$REPLICAD" -c "$work/no-such-config.json" check
+
+# ---------------------------------------------------------------- connections --
+
+SQLSTATE_CONN='08[0-9A-Z]{3}'
+SQLSTATE='[0-9A-Z]{5}'
+cfg=$work/closed-pg.json
+write_config "$cfg" "${PG_SRC/Port=$RPL_TEST_PG_PORT/Port=$CLOSED}" "$work/right.pw" "$SQLITE_DST" "" "$SALES"
+run_case "check: PostgreSQL source on a closed port exits 1, one line naming source and the SQLSTATE" 1 \
+    "errre:source.*$SQLSTATE_CONN|$SQLSTATE_CONN.*source" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/closed-mariadb.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "${RPL_TEST_MARIADB_DST/Port=$RPL_TEST_MARIADB_PORT/Port=$CLOSED}" \
+    "$work/right.pw" "$SALES"
+# MariaDB Connector/ODBC reports a refused connection as HY000 (client error 2002),
+# not 08001: the contract asks for the driver's SQLSTATE, whichever it is.
+run_case "check: MariaDB target on a closed port exits 1, one line naming target and the SQLSTATE" 1 \
+    "errre:target.*\[$SQLSTATE\]" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/wrong-pw-pg.json
+write_config "$cfg" "$PG_SRC" "$work/wrong.pw" "$SQLITE_DST" "" "$SALES"
+run_case "check: wrong password for the PostgreSQL source exits 1 naming source, password not shown" 1 \
+    "errre:source.*[0-9A-Z]{5}|[0-9A-Z]{5}.*source" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/wrong-pw-mariadb.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$RPL_TEST_MARIADB_DST" "$work/wrong.pw" "$SALES"
+run_case "check: wrong password for the MariaDB target exits 1 naming target, password not shown" 1 \
+    "errre:target.*[0-9A-Z]{5}|[0-9A-Z]{5}.*target" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/wrong-pw-mariadb-src.json
+write_config "$cfg" "$RPL_TEST_MARIADB_SRC" "$work/wrong.pw" "$SQLITE_DST" "" "$SALES"
+run_case "check -vv: wrong password for a MariaDB source exits 1 naming source, password not shown" 1 \
+    "errre:source" -- "$REPLICAD" -vv -c "$cfg" check
+
+cfg=$work/no-driver.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "Driver=NoSuchDriver;Server=127.0.0.1;Database=x" "$work/other.pw" "$SALES"
+# unixODBC answers an unregistered Driver= name by trying it as a library path: its
+# only diagnostic is [01000] "Can't open lib 'NoSuchDriver' : file not found" (IM002 is
+# what it gives for an unknown DSN=, the case after this one).
+run_case "check: unknown ODBC driver exits 1 naming target and the driver manager's message" 1 \
+    "errre:target.*\[(IM002|IM003|01000)\].*Driver Manager.*NoSuchDriver" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/no-dsn.json
+write_config "$cfg" "DSN=rpl_cli_no_such_dsn" "$work/other.pw" "$SQLITE_DST" "" "$SALES"
+run_case "check: unknown DSN exits 1 naming source and the driver manager's IM002" 1 \
+    "errre:source.*\[IM002\].*Driver Manager" -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/freetds-closed.json
+write_config "$cfg" "Driver=FreeTDS;Server=127.0.0.1;Port=$CLOSED;TDS_Version=7.4;Uid=replicad" "$work/other.pw" \
+    "$SQLITE_DST" "" "$SALES"
+run_case "check: FreeTDS source on a closed port exits 1 naming source and the SQLSTATE" 1 \
+    "errre:source.*\[$SQLSTATE\]" -- "$REPLICAD" -c "$cfg" check
+
+# ---------------------------------------------------------------- success ------
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_sales, cli_missing;
+create table cli_sales (id integer primary key, sale_date date not null, amount numeric(12,2));
+insert into cli_sales values (1, date '"'"'2024-01-15'"'"', 10.50);' 2>&1); then
+    ok "psql creates table cli_sales in the PostgreSQL source"
+else
+    not_ok "psql creates table cli_sales in the PostgreSQL source" "$out"
+fi
+
+cfg=$work/two-tables.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" \
+    '[ { "name": "cli_sales", "date_column": "sale_date" }, { "name": "cli_missing" } ]' \
+    '"load": { "create_missing_tables": true }'
+run_case "check: a table absent from the source exits 1, listing cli_sales yes and cli_missing no" 1 \
+    "outre:^cli_sales[[:space:]]+yes" "outre:^cli_missing[[:space:]]+no" "err:missing" \
+    -- "$REPLICAD" -c "$cfg" check
+
+cfg=$work/good.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES" '"load": { "create_missing_tables": true }'
+run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their drivers" 0 \
+    "outre:^source:.*PostgreSQL.*psqlodbc" "outre:^target:.*SQLite.*sqlite3odbc" "outre:^cli_sales[[:space:]]+yes" \
+    -- "$REPLICAD" -c "$cfg" check
+run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
+    "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
+
+# ---------------------------------------------------------------- usage --------
+
+version=$(sed -n "s/^[[:space:]]*version:[[:space:]]*'\([^']*\)'.*/\1/p" "$here/../../meson.build" 2>/dev/null | head -n 1)
+[ -n "$version" ] || version='[0-9]+\.[0-9]+\.[0-9]+'
+run_case "replicad --help exits 0 and prints Usage" 0 "out:Usage" -- "$REPLICAD" --help
+run_case "replicactl --help exits 0 and prints Usage" 0 "out:Usage" -- "$REPLICACTL" --help
+run_case "replicad --version prints the version" 0 "outre:^replicad ${version//./\\.}\$" -- "$REPLICAD" --version
+run_case "replicactl --version prints the version" 0 "outre:^replicactl ${version//./\\.}\$" -- "$REPLICACTL" --version
+run_case "replicad bogus exits 2 naming the command" 2 "err:bogus" -- "$REPLICAD" -c "$cfg" bogus
+run_case "replicad run without a table exits 2 saying a table is needed" 2 \
+    "err:run" "err:table" -- "$REPLICAD" -c "$cfg" run
+run_case "replicad run --from after --to exits 2 naming both dates" 2 \
+    "err:2024-02-01" "err:2024-01-01" -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-02-01 --to 2024-01-01
+run_case "replicactl on a missing socket exits 1 naming the socket path" 1 \
+    "err:/nonexistent.sock" -- "$REPLICACTL" -s /nonexistent.sock status
+
+# ---------------------------------------------------------------- end ----------
+
+PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
+    -c 'drop table if exists cli_sales' >/dev/null 2>&1 || true
+rm -rf -- "$work"
+
+echo "1..$n"
+if [ "$failed" -ne 0 ]; then
+    echo "$prog: $failed of $n checks failed" >&2
+    exit 1
+fi
+exit 0
