@@ -34,6 +34,17 @@ utf8_cut(const unsigned char *s, size_t n, size_t max_chars)
 	return i;
 }
 
+/* digits_start: the first character after the sign, or after "-." style prefixes */
+static const char *
+digits_start(const char *t)
+{
+	if (*t == '-' || *t == '+')
+		t++;
+	if (*t == '.')
+		t++;
+	return t;
+}
+
 /* decimal_fits: does the decimal text s fit NUMERIC(p, s)? Leading zeros and
  * trailing fractional zeros do not count; anything not plain decimal text fails. */
 static bool
@@ -59,7 +70,7 @@ decimal_fits(const char *t, long p, long sc, char *why, size_t wn)
 			e--;
 		fracd = (long)(e - f);
 	}
-	if (*q != '\0') {
+	if (*q != '\0' || !isdigit((unsigned char)*digits_start(t))) {
 		snprintf(why, wn, "\"%.40s\" is not an exact decimal", t);
 		return false;
 	}
@@ -133,6 +144,12 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
                 int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
                 char *why, size_t wn)
 {
+	int pl_y = 0;
+	unsigned pl_m = 0, pl_d = 0;
+	/* Two phases: decide for every column first, change the row only when it
+	 * passes, so a rejected row keeps its source values (reject file) and its
+	 * changes are not counted. */
+	memset(b->act, 0, b->ncols * sizeof *b->act);
 	for (size_t c = 0; c < b->ncols; c++) {
 		const struct rpl_xcol *x = &b->cols[c];
 		const struct rpl_column *dst = x->dst;
@@ -147,6 +164,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			int64_t i = *(int64_t *)v;
 			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8) {
 				int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
+				if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->int_bytes == 1)
+					lo = 0, hi = 255;     /* SQL Server's TINYINT is unsigned */
 				if (i < lo || i > hi) {
 					*rule = RPL_RULE_INT_RANGE;
 					snprintf(why, wn, "%lld does not fit a %d-byte integer", (long long)i, dst->int_bytes);
@@ -197,7 +216,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				return -1;
 			}
 			if (is_placeholder(ru, y, m, d))
-				null_rule = RPL_RULE_PLACEHOLDER_DATE;
+				null_rule = RPL_RULE_PLACEHOLDER_DATE, pl_y = y, pl_m = m, pl_d = d;
 			else if (!date_in_target_range(ru, dst, y, m, d, why, wn))
 				null_rule = RPL_RULE_DATE_RANGE;
 			break;
@@ -212,10 +231,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					snprintf(why, wn, "%zu characters do not fit VARCHAR(%ld)", chars, dst->size);
 					return -1;
 				}
-				size_t cut = utf8_cut(v, n, (size_t)dst->size);
-				((char *)v)[cut] = '\0';
-				*ind = (SQLLEN)cut;
-				nulled[RPL_RULE_TRUNCATED]++;
+				b->act[c] = -1;
+				b->cut[c] = utf8_cut(v, n, (size_t)dst->size);
+				continue;
 			}
 			break;
 		}
@@ -233,13 +251,12 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			if (!dst->nullable) {
 				*rule = null_rule;
 				if (null_rule == RPL_RULE_NAN)
-					snprintf(why, wn, "NaN or infinity into NOT NULL column without NaN");
+					snprintf(why, wn, "NaN or infinity into NOT NULL column of an engine without NaN");
 				else if (null_rule == RPL_RULE_PLACEHOLDER_DATE)
-					snprintf(why, wn, "placeholder date into NOT NULL column");
+					snprintf(why, wn, "placeholder date %04d-%02u-%02u into NOT NULL column", pl_y, pl_m, pl_d);
 				return -1;
 			}
-			*ind = SQL_NULL_DATA;
-			nulled[null_rule]++;
+			b->act[c] = (int)null_rule + 1;
 		}
 		continue;
 null_check:
@@ -247,6 +264,19 @@ null_check:
 			*rule = RPL_RULE_NOT_NULL;
 			snprintf(why, wn, "NULL into NOT NULL column");
 			return -1;
+		}
+	}
+	for (size_t c = 0; c < b->ncols; c++) {
+		if (b->act[c] == 0)
+			continue;
+		SQLLEN *ind = rpl_xind(b, r, c);
+		if (b->act[c] < 0) {
+			((char *)rpl_xval(b, r, c))[b->cut[c]] = '\0';
+			*ind = (SQLLEN)b->cut[c];
+			nulled[RPL_RULE_TRUNCATED]++;
+		} else {
+			*ind = SQL_NULL_DATA;
+			nulled[b->act[c] - 1]++;
 		}
 	}
 	return 0;

@@ -133,7 +133,9 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 	b->rows = (size_t)rows;
 	b->data = malloc((b->rows + 1) * b->row_size);
 	b->status = calloc(2 * b->rows, sizeof *b->status);   /* fetch status, then param status */
-	if (b->data == NULL || b->status == NULL) {
+	b->act = calloc(n, sizeof *b->act);
+	b->cut = calloc(n, sizeof *b->cut);
+	if (b->data == NULL || b->status == NULL || b->act == NULL || b->cut == NULL) {
 		rpl_xbuf_fini(b);
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory for %zu rows of %zu bytes", (size_t)rows, b->row_size);
 	}
@@ -146,6 +148,8 @@ rpl_xbuf_fini(struct rpl_xbuf *b)
 	free(b->cols);
 	free(b->data);
 	free(b->status);
+	free(b->act);
+	free(b->cut);
 	memset(b, 0, sizeof *b);
 }
 

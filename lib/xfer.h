@@ -32,6 +32,8 @@ struct rpl_xbuf {
 	size_t rows;             /* capacity in rows */
 	unsigned char *data;     /* owned, (rows + 1) * row_size: the extra row is scratch */
 	SQLUSMALLINT *status;    /* owned, 2 * rows: fetch status, then insert status */
+	int *act;                /* owned, ncols: rules.c's pending change per column */
+	size_t *cut;             /* owned, ncols: truncation length per column */
 };
 
 static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)

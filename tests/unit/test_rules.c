@@ -1,0 +1,597 @@
+/* tests/unit/test_rules.c: the value rules of DESIGN.md "Value rules" (lib/rules.c),
+ * applied to one row of a real transport buffer (lib/xfer.h) laid out from
+ * hand-made columns for a pair of engines, so each value sits in the C type the copy
+ * would use (SQL_DATE_STRUCT between servers, text when a side is SQLite). Every case
+ * asserts the verdict, the rule, the column, a reason that names the value or the
+ * limit, and the nulled[] counters; values that pass must leave the row byte for byte
+ * as it was. The value under test sits in column 1, between two ordinary columns. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "copy.h"
+#include "dialect.h"
+#include "xfer.h"
+
+#define NCASES(a) ((int)(sizeof a / sizeof a[0]))
+#define PG RPL_ENGINE_POSTGRES
+#define MARIA RPL_ENGINE_MARIADB
+#define LITE RPL_ENGINE_SQLITE
+#define MSSQL RPL_ENGINE_MSSQL
+#define CHUNK (64 * 1024)
+#define ROW 2   /* not row 0: the rules must address the row they are given */
+
+/* columns, written as the catalog would report them */
+#define INTC(tn, st, bytes, nul) \
+	{ .name = "v", .type_name = tn, .sql_type = st, .cls = RPL_CLASS_INT, .int_bytes = bytes, .nullable = nul }
+#define BIGINT INTC("bigint", SQL_BIGINT, 8, true)
+#define DEC(p, s) \
+	{ .name = "v", .type_name = "numeric", .sql_type = SQL_NUMERIC, .size = p, .scale = s, \
+	  .cls = RPL_CLASS_DECIMAL, .nullable = true }
+#define DBL(nul) { .name = "v", .type_name = "double", .sql_type = SQL_DOUBLE, .size = 15, \
+	           .cls = RPL_CLASS_DOUBLE, .nullable = nul }
+#define DATEC(tn, nul) { .name = "v", .type_name = tn, .sql_type = SQL_TYPE_DATE, .size = 10, \
+	                 .cls = RPL_CLASS_DATE, .nullable = nul }
+#define TSC(tn, sc, nul) { .name = "v", .type_name = tn, .sql_type = SQL_TYPE_TIMESTAMP, .size = 26, \
+	                   .scale = sc, .cls = RPL_CLASS_TIMESTAMP, .nullable = nul }
+#define TXT(n, nul) { .name = "v", .type_name = "varchar", .sql_type = SQL_VARCHAR, .size = n, \
+	              .cls = RPL_CLASS_TEXT, .nullable = nul }
+#define BIN(n, nul) { .name = "v", .type_name = "varbinary", .sql_type = SQL_VARBINARY, .size = n, \
+	              .cls = RPL_CLASS_BINARY, .nullable = nul }
+#define LONGBIN { .name = "v", .type_name = "bytea", .sql_type = SQL_LONGVARBINARY, \
+	          .cls = RPL_CLASS_BINARY, .nullable = true, .is_long = true }
+
+static const char *const placeholders[] = { "0001-01-01" };
+
+enum outcome {
+	PASS,     /* r == 0, row unchanged, no counter moved */
+	NULLED,   /* r == 0, value set to NULL, nulled[rule] == 1 */
+	REJECT,   /* r == -1, rule, column 1, reason names needle1 (and needle2) */
+	CUT,      /* r == 0, value cut to `cut`, nulled[RPL_RULE_TRUNCATED] == 1 */
+};
+
+struct rcase {
+	const char *label;
+	enum rpl_engine se, de;
+	struct rpl_column src, dst;
+	/* the value: picked by the column's C type (int, double, text or bytes; dates and
+	 * timestamps are written as text and parsed into the struct when bound as one) */
+	bool null;
+	int64_t i;
+	double f;
+	const char *s;
+	long nbytes;
+	bool truncate;
+	enum outcome out;
+	enum rpl_rule rule;
+	const char *needle1, *needle2, *cut;
+};
+
+static const struct rcase rcases[] = {
+	/* --- integers: a wider source into a narrower target ------------------------ */
+	{ "smallint max", PG, PG, BIGINT, INTC("int2", SQL_SMALLINT, 2, true), .i = 32767, .out = PASS },
+	{ "smallint min", PG, PG, BIGINT, INTC("int2", SQL_SMALLINT, 2, true), .i = -32768, .out = PASS },
+	{ "smallint max+1", PG, PG, BIGINT, INTC("int2", SQL_SMALLINT, 2, true), .i = 32768,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "32768" },
+	{ "smallint min-1", PG, PG, BIGINT, INTC("int2", SQL_SMALLINT, 2, true), .i = -32769,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "-32769" },
+	{ "int max", MARIA, MARIA, BIGINT, INTC("int", SQL_INTEGER, 4, true), .i = 2147483647, .out = PASS },
+	{ "int min", MARIA, MARIA, BIGINT, INTC("int", SQL_INTEGER, 4, true), .i = -2147483648LL, .out = PASS },
+	{ "int max+1", MARIA, MARIA, BIGINT, INTC("int", SQL_INTEGER, 4, true), .i = 2147483648LL,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "2147483648" },
+	{ "int min-1", MARIA, MARIA, BIGINT, INTC("int", SQL_INTEGER, 4, true), .i = -2147483649LL,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "-2147483649" },
+	{ "int into NOT NULL int", LITE, MSSQL, BIGINT, INTC("int", SQL_INTEGER, 4, false), .i = 5000000000LL,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "5000000000" },
+	{ "bigint extremes", PG, PG, BIGINT, BIGINT, .i = INT64_MIN, .out = PASS },
+	{ "MariaDB tinyint max", MARIA, MARIA, BIGINT, INTC("tinyint", SQL_TINYINT, 1, true), .i = 127, .out = PASS },
+	{ "MariaDB tinyint max+1", MARIA, MARIA, BIGINT, INTC("tinyint", SQL_TINYINT, 1, true), .i = 128,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "128" },
+	/* SQL Server's TINYINT is unsigned, 0..255 (dialect_engines.c says so too) */
+	{ "SQL Server tinyint 255", PG, MSSQL, BIGINT, INTC("tinyint", SQL_TINYINT, 1, true), .i = 255, .out = PASS },
+	{ "SQL Server to SQL Server tinyint 200", MSSQL, MSSQL, INTC("tinyint", SQL_TINYINT, 1, true),
+	  INTC("tinyint", SQL_TINYINT, 1, true), .i = 200, .out = PASS },
+	{ "SQL Server tinyint 0", PG, MSSQL, BIGINT, INTC("tinyint", SQL_TINYINT, 1, true), .i = 0, .out = PASS },
+	{ "SQL Server tinyint -1", PG, MSSQL, BIGINT, INTC("tinyint", SQL_TINYINT, 1, true), .i = -1,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "-1" },
+	{ "SQL Server tinyint 256", PG, MSSQL, BIGINT, INTC("tinyint", SQL_TINYINT, 1, true), .i = 256,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "256" },
+
+	/* --- decimals: exact text against NUMERIC(p,s) ------------------------------ */
+	{ "123.45 in (5,2)", PG, PG, DEC(38, 10), DEC(5, 2), .s = "123.45", .out = PASS },
+	{ "-999.99 in (5,2)", PG, PG, DEC(38, 10), DEC(5, 2), .s = "-999.99", .out = PASS },
+	{ "1234.5 in (5,2)", PG, PG, DEC(38, 10), DEC(5, 2), .s = "1234.5",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1234.5", .needle2 = "(5,2)" },
+	{ "999.995 in (5,2)", PG, PG, DEC(38, 10), DEC(5, 2), .s = "999.995",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "999.995", .needle2 = "(5,2)" },
+	{ "-0.0001 in (19,4)", MARIA, MARIA, DEC(38, 10), DEC(19, 4), .s = "-0.0001", .out = PASS },
+	{ "0.00001 in (19,4)", MARIA, MARIA, DEC(38, 10), DEC(19, 4), .s = "0.00001",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "0.00001", .needle2 = "(19,4)" },
+	{ "trailing zeros", PG, PG, DEC(38, 10), DEC(5, 2), .s = "1.2300", .out = PASS },
+	{ "leading zeros", PG, PG, DEC(38, 10), DEC(4, 1), .s = "000123.4", .out = PASS },
+	{ "0.5 in (1,1)", PG, PG, DEC(38, 10), DEC(1, 1), .s = "0.5", .out = PASS },
+	{ "12 in (2,1)", PG, PG, DEC(38, 10), DEC(2, 1), .s = "12",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "12", .needle2 = "(2,1)" },
+	{ "99999 in (5,0)", PG, MSSQL, DEC(38, 10), DEC(5, 0), .s = "99999", .out = PASS },
+	{ "100000 in (5,0)", PG, MSSQL, DEC(38, 10), DEC(5, 0), .s = "100000",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "100000", .needle2 = "(5,0)" },
+	{ "1e5 is not exact", PG, PG, DEC(38, 10), DEC(10, 0), .s = "1e5",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1e5" },
+	{ "SQLite text decimal fits", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "123456789012345.6789", .out = PASS },
+	{ "SQLite text decimal too long", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "1234567890123456.5",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1234567890123456.5", .needle2 = "(19,4)" },
+
+	/* --- NaN and infinities ------------------------------------------------------ */
+	{ "NaN into nullable MariaDB", MARIA, MARIA, DBL(true), DBL(true), .f = NAN,
+	  .out = NULLED, .rule = RPL_RULE_NAN },
+	{ "+Inf into nullable MariaDB", PG, MARIA, DBL(true), DBL(true), .f = INFINITY,
+	  .out = NULLED, .rule = RPL_RULE_NAN },
+	{ "-Inf into nullable SQL Server", PG, MSSQL, DBL(true), DBL(true), .f = -INFINITY,
+	  .out = NULLED, .rule = RPL_RULE_NAN },
+	{ "NaN into NOT NULL MariaDB", MARIA, MARIA, DBL(true), DBL(false), .f = NAN,
+	  .out = REJECT, .rule = RPL_RULE_NAN, .needle1 = "NaN" },
+	{ "-Inf into NOT NULL MariaDB", PG, MARIA, DBL(true), DBL(false), .f = -INFINITY,
+	  .out = REJECT, .rule = RPL_RULE_NAN, .needle1 = "infinity" },
+	{ "finite double into MariaDB", MARIA, MARIA, DBL(true), DBL(false), .f = -1.5e308, .out = PASS },
+	{ "NaN text into nullable SQLite", PG, LITE, DBL(true), DBL(true), .s = "NaN",
+	  .out = NULLED, .rule = RPL_RULE_NAN },
+	{ "-Inf text from SQLite", LITE, MARIA, DBL(true), DBL(true), .s = "-Inf",
+	  .out = NULLED, .rule = RPL_RULE_NAN },
+	{ "Inf text into NOT NULL SQLite", LITE, LITE, DBL(true), DBL(false), .s = "Inf",
+	  .out = REJECT, .rule = RPL_RULE_NAN, .needle1 = "infinity" },
+	{ "finite text into SQLite", LITE, LITE, DBL(true), DBL(false), .s = "1.5", .out = PASS },
+	{ "NaN kept by PostgreSQL", MARIA, PG, DBL(true), DBL(true), .f = NAN, .out = PASS },
+	{ "-Inf kept by PostgreSQL", PG, PG, DBL(true), DBL(false), .f = -INFINITY, .out = PASS },
+	{ "NaN text kept by PostgreSQL", LITE, PG, DBL(true), DBL(false), .s = "NaN", .out = PASS },
+
+	/* --- placeholder dates ------------------------------------------------------- */
+	{ "placeholder DATE struct, nullable", PG, MARIA, DATEC("date", true), DATEC("date", true),
+	  .s = "0001-01-01", .out = NULLED, .rule = RPL_RULE_PLACEHOLDER_DATE },
+	{ "placeholder DATE struct, NOT NULL", PG, MARIA, DATEC("date", true), DATEC("date", false),
+	  .s = "0001-01-01", .out = REJECT, .rule = RPL_RULE_PLACEHOLDER_DATE, .needle1 = "0001-01-01" },
+	{ "placeholder DATE text, nullable", LITE, PG, DATEC("date", true), DATEC("date", true),
+	  .s = "0001-01-01", .out = NULLED, .rule = RPL_RULE_PLACEHOLDER_DATE },
+	{ "placeholder DATE text, NOT NULL", PG, LITE, DATEC("date", true), DATEC("DATE", false),
+	  .s = "0001-01-01", .out = REJECT, .rule = RPL_RULE_PLACEHOLDER_DATE, .needle1 = "0001-01-01" },
+	{ "placeholder TIMESTAMP struct", MARIA, PG, TSC("datetime", 6, true), TSC("timestamp", 6, true),
+	  .s = "0001-01-01 00:00:00", .out = NULLED, .rule = RPL_RULE_PLACEHOLDER_DATE },
+	{ "placeholder TIMESTAMP text", LITE, MARIA, TSC("TIMESTAMP", 9, true), TSC("datetime", 6, true),
+	  .s = "0001-01-01 00:00:00", .out = NULLED, .rule = RPL_RULE_PLACEHOLDER_DATE },
+	{ "day after the placeholder", PG, MARIA, DATEC("date", true), DATEC("date", false),
+	  .s = "0001-01-02", .out = PASS },
+	{ "day after the placeholder, text", LITE, PG, DATEC("date", true), DATEC("date", false),
+	  .s = "0001-01-02", .out = PASS },
+	{ "leap day", PG, PG, DATEC("date", true), DATEC("date", false), .s = "2024-02-29", .out = PASS },
+	/* placeholder before range: 0001-01-01 into DATETIME is a placeholder, not a range miss */
+	{ "placeholder into DATETIME", PG, MSSQL, TSC("timestamp", 3, true), TSC("datetime", 3, true),
+	  .s = "0001-01-01 00:00:00", .out = NULLED, .rule = RPL_RULE_PLACEHOLDER_DATE },
+
+	/* --- SQL Server DATETIME and SMALLDATETIME ranges ---------------------------- */
+	{ "1752-12-31 into nullable DATETIME", PG, MSSQL, TSC("timestamp", 3, true), TSC("datetime", 3, true),
+	  .s = "1752-12-31 23:59:59", .out = NULLED, .rule = RPL_RULE_DATE_RANGE },
+	{ "1752-12-31 into NOT NULL DATETIME", PG, MSSQL, TSC("timestamp", 3, true), TSC("datetime", 3, false),
+	  .s = "1752-12-31 00:00:00", .out = REJECT, .rule = RPL_RULE_DATE_RANGE, .needle1 = "1752-12-31",
+	  .needle2 = "1753-01-01" },
+	{ "1753-01-01 into DATETIME", PG, MSSQL, TSC("timestamp", 3, true), TSC("datetime", 3, false),
+	  .s = "1753-01-01 00:00:00", .out = PASS },
+	{ "9999-12-31 into DATETIME", MARIA, MSSQL, TSC("datetime", 3, true), TSC("datetime", 3, false),
+	  .s = "9999-12-31 23:59:59.997", .out = PASS },
+	{ "DATE 1752-12-31 into DATETIME", PG, MSSQL, DATEC("date", true), TSC("DATETIME", 3, true),
+	  .s = "1752-12-31", .out = NULLED, .rule = RPL_RULE_DATE_RANGE },
+	{ "text 1752-12-31 into DATETIME", LITE, MSSQL, TSC("TIMESTAMP", 9, true), TSC("datetime", 3, true),
+	  .s = "1752-12-31 10:00:00", .out = NULLED, .rule = RPL_RULE_DATE_RANGE },
+	{ "text 1753-01-01 into DATETIME", LITE, MSSQL, TSC("TIMESTAMP", 9, true), TSC("datetime", 3, false),
+	  .s = "1753-01-01 10:00:00", .out = PASS },
+	{ "1752 into DATETIME2", PG, MSSQL, TSC("timestamp", 6, true), TSC("datetime2", 7, false),
+	  .s = "1752-12-31 00:00:00", .out = PASS },
+	{ "1752 into MariaDB datetime", PG, MARIA, TSC("timestamp", 6, true), TSC("datetime", 6, false),
+	  .s = "1752-12-31 00:00:00", .out = PASS },
+	{ "1899-12-31 into SMALLDATETIME", PG, MSSQL, TSC("timestamp", 0, true), TSC("smalldatetime", 0, true),
+	  .s = "1899-12-31 00:00:00", .out = NULLED, .rule = RPL_RULE_DATE_RANGE },
+	{ "1900-01-01 into SMALLDATETIME", PG, MSSQL, TSC("timestamp", 0, true), TSC("smalldatetime", 0, false),
+	  .s = "1900-01-01 00:00:00", .out = PASS },
+	{ "2079-06-06 into SMALLDATETIME", PG, MSSQL, TSC("timestamp", 0, true), TSC("smalldatetime", 0, false),
+	  .s = "2079-06-06 23:59:00", .out = PASS },
+	{ "2079-06-07 into NOT NULL SMALLDATETIME", PG, MSSQL, TSC("timestamp", 0, true),
+	  TSC("smalldatetime", 0, false), .s = "2079-06-07 00:00:00", .out = REJECT,
+	  .rule = RPL_RULE_DATE_RANGE, .needle1 = "2079-06-07", .needle2 = "2079-06-06" },
+
+	/* --- fractional seconds ------------------------------------------------------ */
+	{ ".123456 into scale 3", PG, PG, TSC("timestamp", 6, true), TSC("timestamp", 3, true),
+	  .s = "2024-05-05 12:00:00.123456", .out = REJECT, .rule = RPL_RULE_PRECISION,
+	  .needle1 = "123456", .needle2 = " 3 " },
+	{ ".123000 into scale 3", PG, PG, TSC("timestamp", 6, true), TSC("timestamp", 3, false),
+	  .s = "2024-05-05 12:00:00.123000", .out = PASS },
+	{ ".123456 into scale 6", PG, MARIA, TSC("timestamp", 6, true), TSC("datetime", 6, false),
+	  .s = "2024-05-05 12:00:00.123456", .out = PASS },
+	{ ".1234567 into scale 6", MSSQL, PG, TSC("datetime2", 7, true), TSC("timestamp", 6, true),
+	  .s = "2024-05-05 12:00:00.1234567", .out = REJECT, .rule = RPL_RULE_PRECISION,
+	  .needle1 = "1234567", .needle2 = " 6 " },
+	{ ".5 into scale 0", PG, MSSQL, TSC("timestamp", 6, true), TSC("datetime2", 0, true),
+	  .s = "2024-05-05 12:00:00.5", .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = ".5",
+	  .needle2 = " 0 " },
+	{ "text .123456 into scale 3", LITE, PG, TSC("TIMESTAMP", 9, true), TSC("timestamp", 3, true),
+	  .s = "2024-05-05 12:00:00.123456", .out = REJECT, .rule = RPL_RULE_PRECISION,
+	  .needle1 = "12:00:00.123456", .needle2 = " 3 " },
+	{ "text .123000 into scale 3", LITE, PG, TSC("TIMESTAMP", 9, true), TSC("timestamp", 3, false),
+	  .s = "2024-05-05 12:00:00.123000", .out = PASS },
+	{ "any fraction into SQLite text", PG, LITE, TSC("timestamp", 6, true), TSC("TIMESTAMP", 9, false),
+	  .s = "2024-05-05 12:00:00.123456", .out = PASS },
+
+	/* --- strings: characters, not bytes ------------------------------------------ */
+	{ "3 emoji fit VARCHAR(3)", PG, PG, TXT(20, true), TXT(3, false), .s = "😀😀😀", .out = PASS },
+	{ "3 two-byte chars fit", PG, MSSQL, TXT(20, true), TXT(3, false), .s = "ééé", .out = PASS },
+	{ "abc fits", MARIA, LITE, TXT(20, true), TXT(3, false), .s = "abc", .out = PASS },
+	{ "abcd does not fit", PG, PG, TXT(20, true), TXT(3, true), .s = "abcd",
+	  .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "4", .needle2 = "(3)" },
+	{ "4 emoji do not fit", PG, MARIA, TXT(20, true), TXT(3, true), .s = "😀😀😀😀",
+	  .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "4", .needle2 = "(3)" },
+	{ "empty string is not NULL", PG, PG, TXT(20, true), TXT(3, false), .s = "", .out = PASS },
+	{ "long target takes anything", PG, PG, TXT(20, true),
+	  { .name = "v", .type_name = "text", .sql_type = SQL_LONGVARCHAR, .cls = RPL_CLASS_TEXT,
+	    .nullable = false, .is_long = true }, .s = "abcdefghijklmnopqrs", .out = PASS },
+	{ "truncate abcd", PG, PG, TXT(20, true), TXT(3, true), .s = "abcd", .truncate = true,
+	  .out = CUT, .cut = "abc" },
+	{ "truncate 4 emoji", PG, MSSQL, TXT(20, true), TXT(3, true), .s = "😀😀😀😀", .truncate = true,
+	  .out = CUT, .cut = "😀😀😀" },
+	{ "truncate before a 4-byte char", PG, PG, TXT(20, true), TXT(3, true), .s = "ab😀d", .truncate = true,
+	  .out = CUT, .cut = "ab😀" },
+	{ "truncate inside 2-byte chars", PG, PG, TXT(20, true), TXT(2, true), .s = "aéé", .truncate = true,
+	  .out = CUT, .cut = "aé" },
+	{ "truncate leaves a fitting value", PG, PG, TXT(20, true), TXT(3, true), .s = "a😀é", .truncate = true,
+	  .out = PASS },
+
+	/* --- binary ------------------------------------------------------------------ */
+	{ "8 bytes fit VARBINARY(8)", PG, MARIA, BIN(32, true), BIN(8, false), .nbytes = 8, .out = PASS },
+	{ "0 bytes fit VARBINARY(8)", PG, MARIA, BIN(32, true), BIN(8, false), .nbytes = 0, .out = PASS },
+	{ "9 bytes into VARBINARY(8)", PG, MARIA, BIN(32, true), BIN(8, true), .nbytes = 9,
+	  .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "9", .needle2 = "(8)" },
+	{ "9 bytes, truncation on", PG, MSSQL, BIN(32, true), BIN(8, true), .nbytes = 9, .truncate = true,
+	  .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "9", .needle2 = "(8)" },
+	{ "32 bytes into bytea", MARIA, PG, BIN(32, true), LONGBIN, .nbytes = 32, .out = PASS },
+
+	/* --- NULL -------------------------------------------------------------------- */
+	{ "NULL into nullable int", PG, PG, BIGINT, INTC("int", SQL_INTEGER, 4, true), .null = true, .out = PASS },
+	{ "NULL into NOT NULL int", PG, PG, BIGINT, INTC("int", SQL_INTEGER, 4, false), .null = true,
+	  .out = REJECT, .rule = RPL_RULE_NOT_NULL, .needle1 = "NULL" },
+	{ "NULL into NOT NULL varchar", LITE, MARIA, TXT(20, true), TXT(3, false), .null = true,
+	  .out = REJECT, .rule = RPL_RULE_NOT_NULL, .needle1 = "NULL" },
+	{ "NULL into NOT NULL date", PG, MSSQL, DATEC("date", true), DATEC("date", false), .null = true,
+	  .out = REJECT, .rule = RPL_RULE_NOT_NULL, .needle1 = "NULL" },
+	{ "NULL into nullable date", PG, MSSQL, DATEC("date", true), DATEC("date", true), .null = true, .out = PASS },
+};
+
+/* parse "Y-M-D[ h:m:s[.fraction]]" into a timestamp; the fraction in nanoseconds */
+static SQL_TIMESTAMP_STRUCT
+parse_ts(const char *s)
+{
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+	char frac[16] = "";
+	int n = sscanf(s, "%d-%d-%d %d:%d:%d.%9[0-9]", &y, &mo, &d, &h, &mi, &se, frac);
+	ck_assert_msg(n >= 3, "bad test date %s", s);
+	SQLUINTEGER ns = 0;
+	for (int k = 0; k < 9; k++)
+		ns = ns * 10 + (SQLUINTEGER)(frac[k] != '\0' && k < (int)strlen(frac) ? frac[k] - '0' : 0);
+	return (SQL_TIMESTAMP_STRUCT){ (SQLSMALLINT)y, (SQLUSMALLINT)mo, (SQLUSMALLINT)d, (SQLUSMALLINT)h,
+	                               (SQLUSMALLINT)mi, (SQLUSMALLINT)se, ns };
+}
+
+/* put writes the case's value into (row, c) in the column's C type. */
+static void
+put(struct rpl_xbuf *b, size_t row, size_t c, const struct rcase *k)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	SQLLEN *ind = rpl_xind(b, row, c);
+	void *v = rpl_xval(b, row, c);
+	if (k->null) {
+		*ind = SQL_NULL_DATA;
+		return;
+	}
+	switch (x->c_type) {
+	case SQL_C_SBIGINT:
+		memcpy(v, &k->i, sizeof k->i);
+		*ind = sizeof k->i;
+		break;
+	case SQL_C_DOUBLE:
+		memcpy(v, &k->f, sizeof k->f);
+		*ind = sizeof k->f;
+		break;
+	case SQL_C_CHAR: {
+		ck_assert_msg(k->s != NULL, "%s: text case without text", k->label);
+		size_t n = strlen(k->s);
+		ck_assert_msg((SQLLEN)n < x->width, "%s: %zu bytes in a %ld-byte buffer", k->label, n, (long)x->width);
+		memcpy(v, k->s, n + 1);
+		*ind = (SQLLEN)n;
+		break;
+	}
+	case SQL_C_TYPE_DATE: {
+		SQL_TIMESTAMP_STRUCT t = parse_ts(k->s);
+		SQL_DATE_STRUCT dt = { t.year, t.month, t.day };
+		memcpy(v, &dt, sizeof dt);
+		*ind = sizeof dt;
+		break;
+	}
+	case SQL_C_TYPE_TIMESTAMP: {
+		SQL_TIMESTAMP_STRUCT t = parse_ts(k->s);
+		memcpy(v, &t, sizeof t);
+		*ind = sizeof t;
+		break;
+	}
+	case SQL_C_BINARY:
+		ck_assert(k->nbytes <= x->width);
+		memset(v, 0xAB, (size_t)k->nbytes);
+		*ind = (SQLLEN)k->nbytes;
+		break;
+	default:
+		ck_abort_msg("%s: C type %d not handled by the test", k->label, x->c_type);
+	}
+}
+
+static const struct rpl_column ord_int = INTC("int", SQL_INTEGER, 4, false);
+static const struct rpl_column ord_txt = TXT(10, false);
+
+/* row_setup lays out [int, case column, varchar] and fills row ROW. */
+static void
+row_setup(struct rpl_xbuf *b, const struct rcase *k)
+{
+	const struct rpl_column *src[3] = { &ord_int, &k->src, &ord_txt };
+	const struct rpl_column *dst[3] = { &ord_int, &k->dst, &ord_txt };
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_xbuf_layout(b, src, dst, 3, k->se, k->de, CHUNK, &err) == 0, "%s: layout: %s",
+	              k->label, err.msg);
+	ck_assert_uint_gt(b->rows, ROW);
+	memset(b->data, 0, (b->rows + 1) * b->row_size);
+	int64_t seven = 7;
+	memcpy(rpl_xval(b, ROW, 0), &seven, sizeof seven);
+	*rpl_xind(b, ROW, 0) = sizeof seven;
+	strcpy(rpl_xval(b, ROW, 2), "ok");
+	*rpl_xind(b, ROW, 2) = 2;
+	put(b, ROW, 1, k);
+}
+
+static int64_t
+count_except(const int64_t nulled[RPL_NRULES], int skip)
+{
+	int64_t sum = 0;
+	for (int i = 0; i < RPL_NRULES; i++)
+		if (i != skip)
+			sum += nulled[i];
+	return sum;
+}
+
+START_TEST(test_rule)
+{
+	const struct rcase *k = &rcases[_i];
+	struct rpl_xbuf b;
+	row_setup(&b, k);
+	unsigned char *rowp = b.data + ROW * b.row_size;
+	unsigned char *before = malloc(b.row_size);
+	ck_assert_ptr_nonnull(before);
+	memcpy(before, rowp, b.row_size);
+	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(k->de), .truncate_strings = k->truncate,
+	                        .placeholder_dates = placeholders, .n_placeholder_dates = 1 };
+	int64_t nulled[RPL_NRULES] = { 0 };
+	enum rpl_rule rule = RPL_NRULES;
+	size_t col = 99;
+	char why[256] = "";
+	int r = rpl_rules_apply(&ru, &b, ROW, nulled, &rule, &col, why, sizeof why);
+	SQLLEN ind = *rpl_xind(&b, ROW, 1);
+	switch (k->out) {
+	case PASS:
+		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
+		ck_assert_msg(count_except(nulled, -1) == 0, "%s: a counter moved", k->label);
+		ck_assert_msg(memcmp(before, rowp, b.row_size) == 0, "%s: the row was changed (ind %ld)",
+		              k->label, (long)ind);
+		break;
+	case NULLED:
+		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
+		ck_assert_msg(ind == SQL_NULL_DATA, "%s: not set to NULL (ind %ld)", k->label, (long)ind);
+		ck_assert_msg(nulled[k->rule] == 1, "%s: nulled[%s] = %lld, want 1", k->label,
+		              rpl_rule_name(k->rule), (long long)nulled[k->rule]);
+		ck_assert_msg(count_except(nulled, (int)k->rule) == 0, "%s: another counter moved", k->label);
+		break;
+	case REJECT:
+		ck_assert_msg(r == -1, "%s: not rejected (r=%d, ind %ld)", k->label, r, (long)ind);
+		ck_assert_msg(rule == k->rule, "%s: rule %s, want %s", k->label, rpl_rule_name(rule),
+		              rpl_rule_name(k->rule));
+		ck_assert_msg(col == 1, "%s: column %zu, want 1", k->label, col);
+		ck_assert_msg(why[0] != '\0', "%s: no reason", k->label);
+		ck_assert_msg(strstr(why, k->needle1) != NULL, "%s: reason \"%s\" does not name %s", k->label, why,
+		              k->needle1);
+		ck_assert_msg(k->needle2 == NULL || strstr(why, k->needle2) != NULL,
+		              "%s: reason \"%s\" does not name %s", k->label, why, k->needle2);
+		ck_assert_msg(count_except(nulled, -1) == 0, "%s: a counter moved on a rejected row", k->label);
+		break;
+	case CUT: {
+		size_t n = strlen(k->cut);
+		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
+		ck_assert_msg(ind == (SQLLEN)n, "%s: length %ld, want %zu", k->label, (long)ind, n);
+		ck_assert_msg(memcmp(rpl_xval(&b, ROW, 1), k->cut, n + 1) == 0, "%s: \"%s\", want \"%s\"",
+		              k->label, (char *)rpl_xval(&b, ROW, 1), k->cut);
+		ck_assert_msg(nulled[RPL_RULE_TRUNCATED] == 1, "%s: truncation not counted", k->label);
+		ck_assert_msg(count_except(nulled, RPL_RULE_TRUNCATED) == 0, "%s: another counter moved", k->label);
+		break;
+	}
+	}
+	/* the neighbours are never touched */
+	ck_assert_int_eq(*(int64_t *)rpl_xval(&b, ROW, 0), 7);
+	ck_assert_str_eq(rpl_xval(&b, ROW, 2), "ok");
+	free(before);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
+/* Transport types the table relies on: if the layout stopped using text for SQLite
+ * sides or structs between servers, the table above would test the wrong path. */
+START_TEST(test_layout_paths)
+{
+	struct rpl_column d = DATEC("date", true), t = TSC("timestamp", 6, true), f = DBL(true);
+	const struct rpl_column *cols[3] = { &d, &t, &f };
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_xbuf b;
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, PG, MSSQL, CHUNK, &err), 0);
+	ck_assert_int_eq(b.cols[0].c_type, SQL_C_TYPE_DATE);
+	ck_assert_int_eq(b.cols[1].c_type, SQL_C_TYPE_TIMESTAMP);
+	ck_assert_int_eq(b.cols[2].c_type, SQL_C_DOUBLE);
+	rpl_xbuf_fini(&b);
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, PG, LITE, CHUNK, &err), 0);
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_msg(b.cols[i].as_text && b.cols[i].c_type == SQL_C_CHAR, "column %zu not text", i);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
+static const struct rcase bad_int = { "bad", PG, PG, BIGINT, INTC("int2", SQL_SMALLINT, 2, true), .i = 40000 };
+
+/* Only the given row is judged, and each row on its own. */
+START_TEST(test_row_addressing)
+{
+	struct rpl_xbuf b;
+	row_setup(&b, &bad_int);   /* row ROW holds 40000, which a smallint cannot */
+	for (size_t r = 0; r < ROW; r++) {
+		int64_t five = 5;
+		memcpy(rpl_xval(&b, r, 0), &five, sizeof five);
+		*rpl_xind(&b, r, 0) = 8;
+		memcpy(rpl_xval(&b, r, 1), &five, sizeof five);
+		*rpl_xind(&b, r, 1) = 8;
+		strcpy(rpl_xval(&b, r, 2), "x");
+		*rpl_xind(&b, r, 2) = 1;
+	}
+	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(PG) };
+	int64_t nulled[RPL_NRULES] = { 0 };
+	enum rpl_rule rule = RPL_NRULES;
+	size_t col = 99;
+	char why[256] = "";
+	ck_assert_int_eq(rpl_rules_apply(&ru, &b, 0, nulled, &rule, &col, why, sizeof why), 0);
+	ck_assert_int_eq(rpl_rules_apply(&ru, &b, 1, nulled, &rule, &col, why, sizeof why), 0);
+	ck_assert_int_eq(rule, RPL_NRULES);
+	ck_assert_int_eq(rpl_rules_apply(&ru, &b, ROW, nulled, &rule, &col, why, sizeof why), -1);
+	ck_assert_int_eq(rule, RPL_RULE_INT_RANGE);
+	ck_assert_uint_eq(col, 1);
+	ck_assert_msg(strstr(why, "40000") != NULL, "reason: %s", why);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
+/* Two bad values in one row: the first column is the one reported. */
+START_TEST(test_first_bad_column)
+{
+	static const struct rpl_column s0 = BIGINT, d0 = INTC("int2", SQL_SMALLINT, 2, true);
+	static const struct rpl_column s1 = TXT(20, true), d1 = TXT(3, true);
+	const struct rpl_column *src[2] = { &s0, &s1 }, *dst[2] = { &d0, &d1 };
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_xbuf b;
+	ck_assert_int_eq(rpl_xbuf_layout(&b, src, dst, 2, PG, PG, CHUNK, &err), 0);
+	int64_t big = 70000;
+	memcpy(rpl_xval(&b, 0, 0), &big, sizeof big);
+	*rpl_xind(&b, 0, 0) = 8;
+	strcpy(rpl_xval(&b, 0, 1), "abcd");
+	*rpl_xind(&b, 0, 1) = 4;
+	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(PG) };
+	int64_t nulled[RPL_NRULES] = { 0 };
+	enum rpl_rule rule = RPL_NRULES;
+	size_t col = 99;
+	char why[256] = "";
+	ck_assert_int_eq(rpl_rules_apply(&ru, &b, 0, nulled, &rule, &col, why, sizeof why), -1);
+	ck_assert_int_eq(rule, RPL_RULE_INT_RANGE);
+	ck_assert_uint_eq(col, 0);
+	ck_assert_msg(strstr(why, "70000") != NULL, "reason: %s", why);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
+/* nulled[] is the caller's running account: each NULLed value adds one, nothing resets. */
+START_TEST(test_nulled_accumulates)
+{
+	static const struct rpl_column f = DBL(true);
+	const struct rpl_column *cols[1] = { &f };
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_xbuf b;
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 1, MARIA, MARIA, CHUNK, &err), 0);
+	const double vals[3] = { NAN, INFINITY, 2.0 };
+	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(MARIA) };
+	int64_t nulled[RPL_NRULES] = { 0 };
+	nulled[RPL_RULE_NAN] = 10;
+	enum rpl_rule rule = RPL_NRULES;
+	size_t col = 99;
+	char why[256] = "";
+	for (size_t r = 0; r < 3; r++) {
+		memcpy(rpl_xval(&b, r, 0), &vals[r], sizeof vals[r]);
+		*rpl_xind(&b, r, 0) = 8;
+		ck_assert_int_eq(rpl_rules_apply(&ru, &b, r, nulled, &rule, &col, why, sizeof why), 0);
+	}
+	ck_assert_int_eq(nulled[RPL_RULE_NAN], 12);
+	ck_assert_int_eq(*rpl_xind(&b, 0, 0), SQL_NULL_DATA);
+	ck_assert_int_eq(*rpl_xind(&b, 1, 0), SQL_NULL_DATA);
+	ck_assert_int_eq(*rpl_xind(&b, 2, 0), 8);
+	ck_assert(*(double *)rpl_xval(&b, 2, 0) == 2.0);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
+/* A row that is rejected is not written: its values go to the reject file as they
+ * left the source, and no rule counts a change to it. Here column 0 (NaN, nullable
+ * MariaDB double) would be NULLed and column 1 (a string) truncated, but column 2
+ * rejects the row. */
+START_TEST(test_rejected_row_unchanged)
+{
+	static const struct rpl_column s0 = DBL(true), s1 = TXT(20, true), s2 = BIGINT;
+	static const struct rpl_column d0 = DBL(true), d1 = TXT(3, true), d2 = INTC("int", SQL_INTEGER, 4, true);
+	const struct rpl_column *src[3] = { &s0, &s1, &s2 }, *dst[3] = { &d0, &d1, &d2 };
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_xbuf b;
+	ck_assert_int_eq(rpl_xbuf_layout(&b, src, dst, 3, MARIA, MARIA, CHUNK, &err), 0);
+	memset(b.data, 0, (b.rows + 1) * b.row_size);
+	double nan = NAN;
+	int64_t big = INT64_C(1) << 40;
+	memcpy(rpl_xval(&b, 0, 0), &nan, sizeof nan);
+	*rpl_xind(&b, 0, 0) = 8;
+	strcpy(rpl_xval(&b, 0, 1), "abcdef");
+	*rpl_xind(&b, 0, 1) = 6;
+	memcpy(rpl_xval(&b, 0, 2), &big, sizeof big);
+	*rpl_xind(&b, 0, 2) = 8;
+	unsigned char *before = malloc(b.row_size);
+	ck_assert_ptr_nonnull(before);
+	memcpy(before, b.data, b.row_size);
+	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(MARIA), .truncate_strings = true };
+	int64_t nulled[RPL_NRULES] = { 0 };
+	enum rpl_rule rule = RPL_NRULES;
+	size_t col = 99;
+	char why[256] = "";
+	ck_assert_int_eq(rpl_rules_apply(&ru, &b, 0, nulled, &rule, &col, why, sizeof why), -1);
+	ck_assert_int_eq(rule, RPL_RULE_INT_RANGE);
+	ck_assert_uint_eq(col, 2);
+	ck_assert_msg(nulled[RPL_RULE_NAN] == 0 && nulled[RPL_RULE_TRUNCATED] == 0,
+	              "rejected row counted: nulled[nan]=%lld nulled[truncated]=%lld",
+	              (long long)nulled[RPL_RULE_NAN], (long long)nulled[RPL_RULE_TRUNCATED]);
+	ck_assert_msg(memcmp(before, b.data, b.row_size) == 0,
+	              "rejected row changed: col0 ind %ld, col1 ind %ld \"%s\"", (long)*rpl_xind(&b, 0, 0),
+	              (long)*rpl_xind(&b, 0, 1), (char *)rpl_xval(&b, 0, 1));
+	free(before);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("rules");
+	TCase *tc = tcase_create("values");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, test_rule, 0, NCASES(rcases));
+	tcase_add_test(tc, test_layout_paths);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rows");
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, test_row_addressing);
+	tcase_add_test(tc, test_first_bad_column);
+	tcase_add_test(tc, test_nulled_accumulates);
+	tcase_add_test(tc, test_rejected_row_unchanged);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
