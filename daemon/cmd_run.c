@@ -227,9 +227,9 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		status = RD_EXIT_FAILED;
 		goto out;
 	}
-	prog.t0_ms = mono_ms();
 	for (size_t i = 0; i < nparts; i++) {
 		prog.part = i;
+		prog.t0_ms = mono_ms();       /* rows/s of this partition: its rows over its time */
 		int attempt = 0;
 		for (;;) {
 			struct rpl_err perr = RPL_ERR_INIT;
