@@ -51,11 +51,11 @@ part_json(const struct rpl_part_account *a)
 
 json_t *
 rd_account_json(const char *table, const char *job_id, const struct rpl_part_account *accs,
-                size_t n, const char *reject_path)
+                size_t n, const char *reject_path, int64_t wall_ms)
 {
 	json_t *parts = json_array();
 	int64_t read = 0, written = 0, rejected = 0, bytes = 0, ms = 0;
-	size_t done = 0, failed = 0;
+	size_t done = 0, failed = 0, skipped = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_array_append_new(parts, part_json(&accs[i]));
 		read += accs[i].read;
@@ -65,23 +65,25 @@ rd_account_json(const char *table, const char *job_id, const struct rpl_part_acc
 		ms += accs[i].ms[RPL_PHASE_TOTAL];
 		done += accs[i].state == RPL_PART_DONE;
 		failed += accs[i].state == RPL_PART_FAILED;
+		skipped += accs[i].state == RPL_PART_SKIPPED;
 	}
-	json_t *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "partitions", (json_int_t)n,
-	                           "done", (json_int_t)done, "failed", (json_int_t)failed,
+	(void)ms;
+	json_t *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "partitions", (json_int_t)n,
+	                           "done", (json_int_t)done, "failed", (json_int_t)failed, "skipped", (json_int_t)skipped,
 	                           "rows_read", (json_int_t)read, "rows_written", (json_int_t)written,
 	                           "rows_rejected", (json_int_t)rejected, "bytes", (json_int_t)bytes,
-	                           "rows_per_s", ms > 0 ? (double)written * 1000.0 / (double)ms : 0.0);
-	json_object_set_new(totals, "ms", json_integer(ms));
+	                           "rows_per_s", wall_ms > 0 ? (double)written * 1000.0 / (double)wall_ms : 0.0);
+	json_object_set_new(totals, "ms", json_integer(wall_ms));
 	return json_pack("{s:s,s:s,s:o,s:o,s:o}", "job", job_id, "table", table, "partitions", parts,
 	                 "totals", totals, "reject_file", reject_path ? json_string(reject_path) : json_null());
 }
 
 void
 rd_account_print(FILE *f, bool json, const char *table, const char *job_id,
-                 const struct rpl_part_account *accs, size_t n, const char *reject_path)
+                 const struct rpl_part_account *accs, size_t n, const char *reject_path, int64_t wall_ms)
 {
 	if (json) {
-		json_t *o = rd_account_json(table, job_id, accs, n, reject_path);
+		json_t *o = rd_account_json(table, job_id, accs, n, reject_path, wall_ms);
 		json_dumpf(o, f, JSON_COMPACT);
 		fputc('\n', f);
 		json_decref(o);
@@ -101,11 +103,12 @@ rd_account_print(FILE *f, bool json, const char *table, const char *job_id,
 		        (long long)a->ms[RPL_PHASE_COMMIT], (long long)a->ms[RPL_PHASE_TOTAL]);
 		t[0] += a->read, t[1] += a->written, t[2] += a->rejected, t[3] += a->bytes, t[4] += a->ms[RPL_PHASE_TOTAL];
 	}
-	fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %39lld\n", "total", "", (long long)t[0], (long long)t[1],
-	        (long long)t[2], (long long)t[3], (long long)t[4]);
-	if (t[4] > 0)
-		fprintf(f, "%.0f rows/s, %.1f MB/s\n", (double)t[1] * 1000.0 / (double)t[4],
-		        (double)t[3] / 1e3 / (double)t[4]);
+	fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %39lld\n", "total (wall)", "", (long long)t[0], (long long)t[1],
+	        (long long)t[2], (long long)t[3], (long long)wall_ms);
+	(void)t[4];
+	if (wall_ms > 0)
+		fprintf(f, "%.0f rows/s, %.1f MB/s\n", (double)t[1] * 1000.0 / (double)wall_ms,
+		        (double)t[3] / 1e3 / (double)wall_ms);
 	if (reject_path != NULL)
 		fprintf(f, "rejected rows: %s\n", reject_path);
 }

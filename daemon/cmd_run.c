@@ -10,6 +10,9 @@
 #include "reject.h"
 #include "units.h"
 #include "account.h"
+#include "runner.h"
+#include <signal.h>
+#include <stdatomic.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +98,6 @@ struct progress {
 	bool tty;
 	const char *table;
 	int64_t t0_ms, last_ms;
-	size_t part, nparts;
 };
 
 static int64_t
@@ -106,26 +108,26 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* run_progress: called from worker threads; stderr writes of whole lines do not
+ * interleave badly, and a missed update only delays the next one. */
 static void
-run_progress(void *data, const struct rpl_range *r, int64_t rows_read, int64_t rows_written)
+run_progress(void *data, size_t parts_done, size_t nparts, int64_t rows_written)
 {
 	struct progress *p = data;
 	int64_t now = mono_ms();
-	if (now - p->last_ms < (p->tty ? 200 : 5000))
+	if (parts_done < nparts && now - p->last_ms < (p->tty ? 200 : 5000))
 		return;
 	p->last_ms = now;
-	char label[64];
-	rpl_range_label(r, label, sizeof label);
 	double secs = (double)(now - p->t0_ms) / 1000.0;
 	double rate = secs > 0 ? (double)rows_written / secs : 0;
 	if (p->tty) {
-		int width = 30, fill = (int)(width * (double)p->part / (double)(p->nparts ? p->nparts : 1));
-		fprintf(stderr, "\r[%.*s%*s] part %zu/%zu %s  %lld rows  %.0f rows/s ", fill,
-		        "##############################", width - fill, "", p->part + 1, p->nparts, label,
-		        (long long)rows_read, rate);
+		int width = 30, fill = (int)(width * (double)parts_done / (double)(nparts ? nparts : 1));
+		fprintf(stderr, "\r[%.*s%*s] %zu/%zu partitions  %lld rows  %.0f rows/s ", fill,
+		        "##############################", width - fill, "", parts_done, nparts,
+		        (long long)rows_written, rate);
 	} else {
-		fprintf(stderr, "progress table=%s part=%s rows_read=%lld rows_written=%lld rows_per_s=%.0f\n",
-		        p->table, label, (long long)rows_read, (long long)rows_written, rate);
+		fprintf(stderr, "progress table=%s partitions_done=%zu/%zu rows_written=%lld rows_per_s=%.0f\n",
+		        p->table, parts_done, nparts, (long long)rows_written, rate);
 	}
 	fflush(stderr);
 }
@@ -137,14 +139,13 @@ run_warn(void *data, const char *table, const char *column, const char *msg)
 	fprintf(stderr, "replicad: warning: table %s column %s: %s\n", table, column ? column : "-", msg);
 }
 
-/* run_backoff_ms: exponential backoff with jitter, 0.5 s doubling, at most 30 s. */
-static long
-run_backoff_ms(int attempt)
+static atomic_bool run_cancel;
+
+static void
+run_on_signal(int sig)
 {
-	long base = 500L << (attempt < 6 ? attempt : 6);
-	if (base > 30000)
-		base = 30000;
-	return base / 2 + rand() % (base / 2 + 1);
+	(void)sig;
+	atomic_store(&run_cancel, true);   /* workers stop between chunks and roll back */
 }
 
 int
@@ -186,89 +187,41 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		nparts = 1;
 	}
 
-	char job_id[64], reject_path[4200];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	snprintf(job_id, sizeof job_id, "run-%04d%02d%02dT%02d%02d%02dZ-%d", tm.tm_year + 1900, tm.tm_mon + 1,
-	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)getpid());
-	snprintf(reject_path, sizeof reject_path, "%s/rejects/%s.jsonl", cfg->state_dir, job_id);
-	struct rpl_reject_log *rejects = rpl_reject_new(reject_path);
-	struct rpl_part_account *accs = calloc(nparts, sizeof *accs);
-	struct rpl_conn src = { 0 }, dst = { 0 };
-	struct rpl_copy *cp = NULL;
-	struct progress prog = { .tty = isatty(2), .table = a.table, .nparts = nparts };
-	int status = RD_EXIT_OK;
-	srand((unsigned)now ^ (unsigned)getpid());
-	if (rejects == NULL || accs == NULL) {
-		status = RD_EXIT_FAILED;
-		fprintf(stderr, "replicad: out of memory\n");
-		goto out;
-	}
-	if (rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &err) < 0 ||
-	    rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &err) < 0) {
-		rd_print_err(NULL, &err);
-		status = RD_EXIT_FAILED;
-		goto out;
-	}
-	struct rpl_copy_opts o = {
-		.src_schema = tc->schema, .src_table = tc->name,
-		.dst_schema = tc->target_schema, .dst_table = tc->target,
-		.date_column = tc->date_column, .chunk_bytes = cfg->load.chunk_bytes,
-		.commit_rows = cfg->load.commit_rows, .create_missing = cfg->load.create_missing_tables,
-		.table_lock = cfg->load.table_lock, .truncate_strings = cfg->values.truncate_strings,
-		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0,
-		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
-		.n_placeholder_dates = cfg->values.n_placeholder_dates,
-		.rejects = rejects, .progress = run_progress, .warn = run_warn, .cb_data = &prog,
-	};
-	if (rpl_copy_prepare(&src, &dst, &o, &cp, &err) < 0) {
-		rd_print_err(NULL, &err);
-		status = RD_EXIT_FAILED;
-		goto out;
-	}
-	for (size_t i = 0; i < nparts; i++) {
-		prog.part = i;
-		prog.t0_ms = mono_ms();       /* rows/s of this partition: its rows over its time */
-		int attempt = 0;
-		for (;;) {
-			struct rpl_err perr = RPL_ERR_INIT;
-			attempt++;
-			int r = rpl_copy_partition(cp, &parts[i], &accs[i], &perr);
-			accs[i].attempts = attempt;
-			if (r == 0)
-				break;
-			bool retry = rpl_dialect_retryable(dst.dialect, perr.sqlstate, perr.native) ||
-			             rpl_dialect_retryable(src.dialect, perr.sqlstate, perr.native);
-			if (!retry || attempt >= cfg->load.max_attempts)
-				break;
-			long ms = run_backoff_ms(attempt);
-			fprintf(stderr, "replicad: partition %zu attempt %d failed, retrying in %ld ms: %s\n", i + 1, attempt, ms, perr.msg);
-			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-	}
+	const char *kind = a.full ? "full" : a.from != NULL ? "backfill" : "day";
+	struct progress prog = { .tty = isatty(2), .table = a.table, .t0_ms = mono_ms() };
+	struct sigaction sa = { .sa_handler = run_on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	struct rd_job_result res;
+	rd_runner_run(cfg, tc, kind, parts, nparts, &run_cancel, run_progress, run_warn, &prog, &res);
 	if (prog.tty)
 		fputc('\n', stderr);
-	rd_account_print(stdout, a.json, a.table, job_id, accs, nparts,
-	                 rpl_reject_count(rejects) > 0 ? rpl_reject_path(rejects) : NULL);
-	for (size_t i = 0; i < nparts; i++) {
-		if (accs[i].state == RPL_PART_FAILED) {
+	int status = RD_EXIT_OK;
+	if (res.failed) {
+		rd_print_err(NULL, &res.err);
+		status = RD_EXIT_FAILED;
+	}
+	if (res.job_id[0] != '\0') {
+		if (res.resumed)
+			fprintf(stderr, "replicad: resumed job %s: partitions done earlier are skipped\n", res.job_id);
+		rd_account_print(stdout, a.json, a.table, res.job_id, res.accs, res.n,
+		                 res.reject_path[0] ? res.reject_path : NULL, mono_ms() - prog.t0_ms);
+	}
+	for (size_t i = 0; i < res.n; i++) {
+		if (res.accs[i].state == RPL_PART_FAILED || (res.accs[i].state == RPL_PART_PENDING && res.job_id[0])) {
 			char label[64];
-			rpl_range_label(&accs[i].range, label, sizeof label);
-			fprintf(stderr, "replicad: table %s partition %s failed: %s%s%s\n", a.table, label, accs[i].err.msg,
-			        accs[i].err.sqlstate[0] ? " sqlstate=" : "", accs[i].err.sqlstate);
+			rpl_range_label(&res.accs[i].range, label, sizeof label);
+			fprintf(stderr, "replicad: table %s partition %s failed after %d attempt%s: %s%s%s\n", a.table, label,
+			        res.accs[i].attempts, res.accs[i].attempts == 1 ? "" : "s", res.accs[i].err.msg,
+			        res.accs[i].err.sqlstate[0] ? " sqlstate=" : "", res.accs[i].err.sqlstate);
 			status = RD_EXIT_FAILED;
-		} else if (accs[i].rejected > 0 && status == RD_EXIT_OK) {
+		} else if (res.accs[i].rejected > 0 && status == RD_EXIT_OK) {
 			status = RD_EXIT_REJECTED;
 		}
 	}
-out:
-	rpl_copy_free(cp);
-	rpl_conn_close(&src);
-	rpl_conn_close(&dst);
-	rpl_reject_free(rejects);
-	free(accs);
+	rd_job_result_fini(&res);
 	free(parts);
 	return status;
 }

@@ -87,7 +87,8 @@ copy_narrower(struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_
 		copy_warn(cp, s->name, "target NUMERIC(%ld,%d) is narrower than the source's (%ld,%d): values that do not fit will be rejected",
 		          d->size, d->scale, s->size, s->scale);
 	else if (s->cls == RPL_CLASS_TIMESTAMP && d->cls == RPL_CLASS_TIMESTAMP && d->scale < s->scale &&
-	         cp->dst->engine != RPL_ENGINE_SQLITE)
+	         cp->dst->engine != RPL_ENGINE_SQLITE && cp->src->engine != RPL_ENGINE_SQLITE)
+		/* (SQLite keeps timestamps as text: its precision is whatever each value has) */
 		copy_warn(cp, s->name, "target keeps %d fractional-second digits, the source %d: values with more will be rejected",
 		          d->scale, s->scale);
 	else if (s->cls == RPL_CLASS_BINARY && d->cls == RPL_CLASS_BINARY && !d->is_long && d->size > 0 &&
@@ -641,8 +642,8 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 	int64_t t = now_ms();
 	int r;
 	if (p->cp->pg != NULL) {
+		r = p->copying ? rpl_pgsink_copy_end(p->cp->pg, err) : 0;
 		p->copying = false;
-		r = rpl_pgsink_copy_end(p->cp->pg, err);
 		if (r == 0)
 			r = rpl_pgsink_exec(p->cp->pg, "COMMIT", err);
 		if (r == 0 && !last && (r = rpl_pgsink_exec(p->cp->pg, "BEGIN", err)) == 0 &&
@@ -668,7 +669,11 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	int64_t since_commit = 0;
 	size_t in_slice = 0;
 	bool keyed = false;
+	int attempts = acc->attempts;
+	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];
 	memset(acc, 0, sizeof *acc);
+	acc->attempts = attempts;
+	acc->ms[RPL_PHASE_DISABLE_IDX] = disable_ms;
 	acc->range = *range;
 	acc->state = RPL_PART_PENDING;
 	acc->err.row = -1;
@@ -770,7 +775,19 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 			cp->o.progress(cp->o.cb_data, range, acc->read, acc->written);
 	}
 	acc->ms[RPL_PHASE_INSERT] = now_ms() - t - acc->ms[RPL_PHASE_COMMIT];
-	/* 3. the last commit (the ledger's done-mark joins this transaction) */
+	/* 3. the ledger's done-mark joins the last transaction */
+	if (cp->o.done_sql != NULL) {
+		acc->ms[RPL_PHASE_TOTAL] = now_ms() - t_start;
+		rpl_sbuf_reset(&sql);
+		cp->o.done_sql(cp->o.done_data, acc, &sql);
+		if (p.copying) {      /* the sink's COPY must end before another statement */
+			p.copying = false;
+			if ((r = rpl_pgsink_copy_end(cp->pg, err)) < 0)
+				goto out;
+		}
+		if ((r = tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0)
+			goto out;
+	}
 	r = timed_commit(&p, true, err);
 out:
 	if (sel != SQL_NULL_HSTMT)

@@ -22,6 +22,7 @@
 
 struct rpl_copy;
 struct rpl_reject_log;
+struct rpl_sbuf;
 
 enum rpl_phase { RPL_PHASE_DELETE, RPL_PHASE_DISABLE_IDX, RPL_PHASE_INSERT, RPL_PHASE_COMMIT,
                  RPL_PHASE_REBUILD_IDX, RPL_PHASE_TOTAL, RPL_NPHASES };
@@ -63,6 +64,10 @@ struct rpl_copy_opts {
 	rpl_warn_fn warn;
 	void *cb_data;
 	const atomic_bool *cancel;            /* borrowed; NULL: never */
+	/* done_sql appends the statement that marks a partition done (the ledger's);
+	 * it runs in the partition's last transaction, just before its commit. */
+	void (*done_sql)(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out);
+	void *done_data;
 };
 
 /* rpl_copy_prepare builds the copy of one table between src and dst (both borrowed,
@@ -71,7 +76,8 @@ int rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rp
                      struct rpl_copy **out, struct rpl_err *err);
 
 /* rpl_copy_partition deletes range r in the target and loads it from the source.
- * acc is filled either way; on failure the target transaction is rolled back. */
+ * acc is filled either way (its attempts and DISABLE_IDX time are kept from the
+ * caller); on failure the target transaction is rolled back. */
 int rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *r,
                        struct rpl_part_account *acc, struct rpl_err *err);
 

@@ -1,0 +1,340 @@
+/* daemon/runner.c: one job on a worker pool (DESIGN in runner.h). */
+#include "runner.h"
+#include "dialect.h"
+#include "indexes.h"
+#include "ledger.h"
+#include "reject.h"
+#include "sbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+struct job {
+	const struct rpl_config *cfg;
+	const struct rpl_table_config *tc;
+	const struct rpl_range *parts;
+	size_t nparts;
+	const atomic_bool *cancel;
+	bool *done;                  /* done in an earlier run: skip */
+	int *attempts;               /* recorded attempts so far */
+	char job_id[64];
+	struct rpl_reject_log *rejects;
+	struct rpl_part_account *accs;
+	int64_t first_disable_ms;    /* DISABLE_IDX time, given to the first partition run */
+	uv_mutex_t lock;             /* guards next, parts_done, rows, first_disable_ms */
+	size_t next, parts_done;
+	int64_t rows;
+	rd_progress_fn progress;
+	rpl_warn_fn warn;
+	void *cb_data;
+};
+
+static void
+copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
+{
+	const struct rpl_table_config *tc = j->tc;
+	const struct rpl_config *cfg = j->cfg;
+	*o = (struct rpl_copy_opts){
+		.src_schema = tc->schema, .src_table = tc->name,
+		.dst_schema = tc->target_schema, .dst_table = tc->target,
+		.date_column = tc->date_column, .chunk_bytes = cfg->load.chunk_bytes,
+		.commit_rows = cfg->load.commit_rows, .create_missing = create,
+		.table_lock = cfg->load.table_lock, .truncate_strings = cfg->values.truncate_strings,
+		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0,
+		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
+		.n_placeholder_dates = cfg->values.n_placeholder_dates,
+		.rejects = j->rejects, .warn = create ? j->warn : NULL, .cb_data = j->cb_data,
+		.cancel = j->cancel,
+	};
+}
+
+static int
+open_pair(const struct rpl_config *cfg, struct rpl_conn *src, struct rpl_conn *dst, struct rpl_err *err)
+{
+	memset(src, 0, sizeof *src);
+	memset(dst, 0, sizeof *dst);
+	int r = rpl_conn_open(src, "source", cfg->source.odbc, cfg->source.password, err);
+	if (r == 0)
+		r = rpl_conn_open(dst, "target", cfg->target.odbc, cfg->target.password, err);
+	return r;
+}
+
+/* the ledger's done-mark, built for copy.c to run inside the last transaction */
+struct done_ctx { struct job *j; const struct rpl_dialect *d; };
+static void
+done_sql(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out)
+{
+	struct done_ctx *c = data;
+	rpl_ledger_done_sql(c->d, c->j->job_id, c->j->tc->name, acc, out);
+}
+
+static long
+backoff_ms(int attempt)
+{
+	long base = 500L << (attempt < 6 ? attempt : 6);
+	if (base > 30000)
+		base = 30000;
+	return base / 2 + rand() % (base / 2 + 1);
+}
+
+/* connection_lost: errors after which the worker's connections are not to be trusted */
+static bool
+connection_lost(const struct rpl_err *e)
+{
+	return strncmp(e->sqlstate, "08", 2) == 0 || e->native == 2006 || e->native == 2013 ||
+	       e->native == 2002 || e->native == 2003 || e->code == RPL_EPG;
+}
+
+/* per worker: rows of the current partition already added to the job's count */
+struct worker { struct job *j; int64_t counted; };
+
+static void
+worker_progress(void *data, const struct rpl_range *r, int64_t rows_read, int64_t rows_written)
+{
+	struct worker *w = data;
+	(void)r;
+	(void)rows_read;
+	uv_mutex_lock(&w->j->lock);
+	w->j->rows += rows_written - w->counted;
+	int64_t rows = w->j->rows;
+	size_t pd = w->j->parts_done;
+	uv_mutex_unlock(&w->j->lock);
+	w->counted = rows_written;
+	if (w->j->progress != NULL)
+		w->j->progress(w->j->cb_data, pd, w->j->nparts, rows);
+}
+
+static void
+worker_main(void *arg)
+{
+	struct job *j = arg;
+	struct rpl_conn src = { 0 }, dst = { 0 };
+	struct rpl_copy *cp = NULL;
+	struct rpl_err err = RPL_ERR_INIT;
+	bool connected = false;
+	struct done_ctx dctx = { .j = j };
+	struct worker w = { .j = j };
+	for (;;) {
+		uv_mutex_lock(&j->lock);
+		size_t i = j->next++;
+		uv_mutex_unlock(&j->lock);
+		if (i >= j->nparts)
+			break;
+		struct rpl_part_account *acc = &j->accs[i];
+		acc->range = j->parts[i];
+		if (j->done[i]) {
+			acc->state = RPL_PART_SKIPPED;
+			acc->attempts = j->attempts[i];
+			continue;
+		}
+		int attempt = j->attempts[i];
+		for (;;) {
+			struct rpl_err perr = RPL_ERR_INIT;
+			attempt++;
+			if (j->cancel != NULL && atomic_load(j->cancel)) {
+				rpl_err_set(&perr, RPL_ECANCELED, "cancelled before the partition started");
+				acc->state = RPL_PART_FAILED;
+				acc->err = perr;
+				break;
+			}
+			if (!connected) {
+				struct rpl_copy_opts o;
+				copy_opts(j, &o, false);
+				o.done_sql = done_sql;
+				o.done_data = &dctx;
+				o.progress = worker_progress;
+				o.cb_data = &w;
+				if (open_pair(j->cfg, &src, &dst, &perr) == 0 &&
+				    rpl_copy_prepare(&src, &dst, &o, &cp, &perr) == 0) {
+					connected = true;
+					dctx.d = dst.dialect;
+				} else {
+					rpl_conn_close(&src);
+					rpl_conn_close(&dst);
+				}
+			}
+			if (connected) {
+				struct rpl_err lerr = RPL_ERR_INIT;
+				acc->attempts = attempt;
+				uv_mutex_lock(&j->lock);
+				acc->ms[RPL_PHASE_DISABLE_IDX] = j->first_disable_ms;
+				j->first_disable_ms = 0;
+				uv_mutex_unlock(&j->lock);
+				uv_mutex_lock(&j->lock);
+				j->rows -= w.counted;   /* an earlier attempt's rows were rolled back */
+				uv_mutex_unlock(&j->lock);
+				w.counted = 0;
+				if (rpl_ledger_part_start(&dst, j->job_id, j->tc->name, &j->parts[i], attempt, &perr) == 0 &&
+				    rpl_copy_partition(cp, &j->parts[i], acc, &perr) == 0)
+					break;
+				acc->state = RPL_PART_FAILED;
+				acc->attempts = attempt;
+				acc->err = perr;
+				if (!connection_lost(&perr))
+					rpl_ledger_part_failed(&dst, j->job_id, j->tc->name, acc, &perr, &lerr);
+			} else {
+				acc->state = RPL_PART_FAILED;
+				acc->attempts = attempt;
+				acc->err = perr;
+			}
+			bool retry = perr.code != RPL_ECANCELED &&
+			             (rpl_dialect_retryable(rpl_dialect_for(RPL_ENGINE_UNKNOWN), perr.sqlstate, perr.native) ||
+			              (connected && (rpl_dialect_retryable(dst.dialect, perr.sqlstate, perr.native) ||
+			                             rpl_dialect_retryable(src.dialect, perr.sqlstate, perr.native))) ||
+			              connection_lost(&perr));
+			if (!retry || attempt >= j->cfg->load.max_attempts)
+				break;
+			if (connected && connection_lost(&perr)) {
+				rpl_copy_free(cp);
+				cp = NULL;
+				rpl_conn_close(&src);
+				rpl_conn_close(&dst);
+				connected = false;
+			}
+			long ms = backoff_ms(attempt);
+			fprintf(stderr, "replicad: table %s partition %zu attempt %d failed, retrying in %ld ms: %s\n",
+			        j->tc->name, i + 1, attempt, ms, perr.msg);
+			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		uv_mutex_lock(&j->lock);
+		j->parts_done++;
+		j->rows += acc->written - w.counted;   /* a failed attempt's rows were rolled back */
+		w.counted = 0;
+		size_t pd = j->parts_done;
+		int64_t rows = j->rows;
+		uv_mutex_unlock(&j->lock);
+		if (j->progress != NULL)
+			j->progress(j->cb_data, pd, j->nparts, rows);
+	}
+	rpl_copy_free(cp);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+	(void)err;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
+              const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
+              rd_progress_fn progress, rpl_warn_fn warn, void *cb_data, struct rd_job_result *res)
+{
+	struct job j = { .cfg = cfg, .tc = tc, .parts = parts, .nparts = nparts, .cancel = cancel,
+	                 .progress = progress, .warn = warn, .cb_data = cb_data };
+	struct rpl_conn src = { 0 }, dst = { 0 };
+	struct rpl_copy *probe = NULL;
+	struct rpl_err *err = &res->err;
+	char label[600];
+	memset(res, 0, sizeof *res);
+	rpl_err_init(err);
+	snprintf(label, sizeof label, "%s%s%s", tc->target_schema ? tc->target_schema : "",
+	         tc->target_schema ? "." : "", tc->target);
+	j.accs = res->accs = calloc(nparts, sizeof *res->accs);
+	j.done = calloc(nparts, sizeof *j.done);
+	j.attempts = calloc(nparts, sizeof *j.attempts);
+	res->n = nparts;
+	uv_mutex_init(&j.lock);
+	bool indexes_down = false;
+	if (j.accs == NULL || j.done == NULL || j.attempts == NULL) {
+		rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nparts; i++)
+		j.accs[i].range = parts[i];
+	if (open_pair(cfg, &src, &dst, err) < 0 || rpl_ledger_ensure(&dst, err) < 0)
+		goto out;
+	/* validate once, create a missing target table, say what is narrower */
+	struct rpl_copy_opts o;
+	copy_opts(&j, &o, cfg->load.create_missing_tables);
+	if (rpl_copy_prepare(&src, &dst, &o, &probe, err) < 0)
+		goto out;
+	rpl_copy_free(probe);
+	if (rpl_ledger_open_job(&dst, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done,
+	                        j.attempts, err) < 0)
+		goto out;
+	snprintf(res->job_id, sizeof res->job_id, "%s", j.job_id);
+	snprintf(res->reject_path, sizeof res->reject_path, "%s/rejects/%s.jsonl", cfg->state_dir, j.job_id);
+	j.rejects = rpl_reject_new(res->reject_path);
+	if (j.rejects == NULL) {
+		rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* an earlier run may have died with the indexes dropped: put them back first */
+	if (rpl_indexes_restore(&dst, tc->target_schema, tc->target, &res->indexes_restored, err) < 0)
+		goto out;
+	size_t todo = 0;
+	for (size_t i = 0; i < nparts; i++)
+		todo += !j.done[i];
+	if (cfg->load.disable_indexes && todo > 0) {
+		int64_t t = mono_ms();
+		indexes_down = true;
+		if (rpl_indexes_disable(&dst, tc->target_schema, tc->target, &res->indexes_dropped, err) < 0)
+			goto out;
+		j.first_disable_ms = mono_ms() - t;
+	}
+	rpl_conn_close(&src);
+	size_t nworkers = (size_t)(cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers
+	                                                                           : cfg->load.workers_per_table);
+	if (nworkers > todo)
+		nworkers = todo > 0 ? todo : 1;
+	uv_thread_t *threads = calloc(nworkers, sizeof *threads);
+	size_t started = 0;
+	for (; threads != NULL && started < nworkers; started++)
+		if (uv_thread_create(&threads[started], worker_main, &j) != 0)
+			break;
+	if (started == 0)
+		worker_main(&j);   /* no thread could start: do the work here */
+	for (size_t i = 0; i < started; i++)
+		uv_thread_join(&threads[i]);
+	free(threads);
+out:
+	if (indexes_down && dst.dbc != SQL_NULL_HDBC) {
+		struct rpl_err ierr = RPL_ERR_INIT;
+		int64_t t = mono_ms();
+		int n = 0;
+		if (rpl_indexes_restore(&dst, tc->target_schema, tc->target, &n, &ierr) < 0 && err->code == RPL_OK)
+			*err = ierr;
+		res->indexes_restored += n;
+		for (size_t i = nparts; i-- > 0;)
+			if (j.accs != NULL && j.accs[i].state == RPL_PART_DONE) {
+				j.accs[i].ms[RPL_PHASE_REBUILD_IDX] = mono_ms() - t;
+				break;
+			}
+	}
+	res->failed = err->code != RPL_OK;
+	if (j.job_id[0] != '\0' && dst.dbc != SQL_NULL_HDBC) {
+		int64_t rd = 0, wr = 0, rj = 0;
+		bool any_failed = res->failed;
+		for (size_t i = 0; i < nparts; i++) {
+			rd += j.accs[i].read, wr += j.accs[i].written, rj += j.accs[i].rejected;
+			any_failed = any_failed || j.accs[i].state == RPL_PART_FAILED || j.accs[i].state == RPL_PART_PENDING;
+		}
+		struct rpl_err lerr = RPL_ERR_INIT;
+		bool cancelled = cancel != NULL && atomic_load(cancel);
+		rpl_ledger_job_finish(&dst, j.job_id, cancelled ? "cancelled" : any_failed ? "failed" : "done", rd, wr, rj, &lerr);
+	}
+	if (j.rejects == NULL || rpl_reject_count(j.rejects) == 0)
+		res->reject_path[0] = '\0';
+	rpl_reject_free(j.rejects);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+	uv_mutex_destroy(&j.lock);
+	free(j.done);
+	free(j.attempts);
+}
+
+void
+rd_job_result_fini(struct rd_job_result *res)
+{
+	free(res->accs);
+	res->accs = NULL;
+}

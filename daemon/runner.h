@@ -1,0 +1,45 @@
+/* daemon/runner.h: runs one job (a table and its partitions) to the end, on a pool
+ * of worker threads, with the ledger: resume, retries, index work. Used by
+ * `replicad run` now and by the service's scheduler later.
+ *
+ * DESIGN. The calling thread opens a control connection to the target, ensures the
+ * ledger, finds or creates the job (a job for the same table and range that is not
+ * 'done' is resumed: its done partitions are skipped), validates the copy once
+ * (creating a missing target table), restores indexes an earlier run left dropped,
+ * and drops the secondary indexes if configured. Then min(workers,
+ * workers_per_table) threads take partitions in order from a shared counter; each
+ * owns its source and target connections and its copy buffers. A partition is tried
+ * up to max_attempts times when its error is retryable (deadlock, serialization,
+ * lock timeout, lost connection: after such an error the worker reconnects), with
+ * exponential backoff and jitter; every attempt is recorded in the ledger. After the
+ * workers end the indexes are restored, the job's state and totals are written, and
+ * the accounts are returned. A cancel flag stops workers between chunks. */
+#ifndef RD_RUNNER_H
+#define RD_RUNNER_H
+#include <stdatomic.h>
+#include <stdbool.h>
+#include "config.h"
+#include "copy.h"
+
+struct rd_job_result {
+	char job_id[64];
+	bool resumed;
+	char reject_path[4200];      /* "" if nothing was rejected */
+	struct rpl_part_account *accs;   /* owned: one per partition, in plan order */
+	size_t n;
+	int indexes_dropped, indexes_restored;
+	struct rpl_err err;          /* a job-level failure (before or after the partitions) */
+	bool failed;                 /* err is set */
+};
+
+typedef void (*rd_progress_fn)(void *data, size_t parts_done, size_t nparts, int64_t rows_written);
+
+/* rd_runner_run runs table tc over parts (borrowed) with cfg; kind is "backfill",
+ * "day" or "full". Fills *res (free with rd_job_result_fini). Main thread. */
+void rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
+                   const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
+                   rd_progress_fn progress, rpl_warn_fn warn, void *cb_data, struct rd_job_result *res);
+
+void rd_job_result_fini(struct rd_job_result *res);
+
+#endif
