@@ -84,7 +84,7 @@ static bool
 connection_lost(const struct rpl_err *e)
 {
 	return strncmp(e->sqlstate, "08", 2) == 0 || e->native == 2006 || e->native == 2013 ||
-	       e->native == 2002 || e->native == 2003 || e->code == RPL_EPG;
+	       e->native == 2002 || e->native == 2003;
 }
 
 /* per worker: rows of the current partition already added to the job's count */

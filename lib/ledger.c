@@ -299,7 +299,8 @@ void
 rpl_ledger_done_sql(const struct rpl_dialect *d, const char *job, const char *table,
                     const struct rpl_part_account *acc, struct rpl_sbuf *out)
 {
-	rpl_sbuf_add(out, "UPDATE replicad_partitions SET state = 'done', last_error = NULL");
+	/* last_error stays: the history of a partition that needed retries */
+	rpl_sbuf_add(out, "UPDATE replicad_partitions SET state = 'done'");
 	counts_sql(d, acc, out);
 	where_part(d, job, table, &acc->range, out);
 }

@@ -1,0 +1,113 @@
+/* tests/integration/test_retry.c: real lock timeouts. Another connection holds row
+ * locks on one month of the target while `replicad run` loads it; replicad's delete
+ * times out (PostgreSQL lock_timeout 55P03 through PGOPTIONS, MariaDB
+ * innodb_lock_wait_timeout 1205 through InitStmt), is rolled back and retried with
+ * backoff until the locks go; the job finishes, the data is equal, and the ledger
+ * shows the extra attempts and the error that caused them. argv[1]: replicad. */
+#include "edge.h"
+#include "it.h"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *replicad_bin;
+
+START_TEST(test_retry_on_lock_timeout)
+{
+	int d = _i == 0 ? IT_PG : IT_MARIADB;
+	struct rpl_conn src, dst, blocker;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	it_connect(&blocker, d, "dst");
+	edge_drop(&src, "retry_t");
+	edge_drop(&dst, "retry_t");
+	it_exec(&src, "CREATE TABLE retry_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(20))");
+	it_exec(&src, "INSERT INTO retry_t SELECT g, date '2024-01-01' + (g % 90), 'v' || g FROM generate_series(1, 9000) g");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE retry_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(20))"
+	                         : "CREATE TABLE retry_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(20)) ENGINE=InnoDB");
+	it_exec(&dst, "INSERT INTO retry_t VALUES (1000001, '2024-02-10', 'old row')");
+	/* hold a row lock inside February until we let go */
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert(rpl_conn_set_autocommit(&blocker, false, &err) == 0);
+	it_exec(&blocker, "UPDATE retry_t SET s = s WHERE id = 1000001");
+
+	char cfg[1024], pw[1024];
+	snprintf(pw, sizeof pw, "%s", it_tmpfile("retry-pw"));
+	FILE *f = fopen(pw, "w");
+	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
+	fclose(f);
+	snprintf(cfg, sizeof cfg, "%s", it_tmpfile("retry.json"));
+	f = fopen(cfg, "w");
+	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"target\": {\"odbc\": \"%s%s\", \"password_file\": \"%s\"},\n"
+	           "  \"tables\": [{\"name\": \"retry_t\", \"date_column\": \"d\"}],\n"
+	           "  \"load\": {\"workers\": 2, \"max_attempts\": 8, \"disable_indexes\": false},\n"
+	           "  \"state_dir\": \"%s\" }\n",
+	        getenv("RPL_TEST_PG_SRC"), pw, getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"),
+	        d == IT_MARIADB ? ";InitStmt=SET innodb_lock_wait_timeout=1" : "", pw, it_tmpfile("retry-state"));
+	fclose(f);
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		setenv("PGOPTIONS", "-c lock_timeout=500", 1);   /* the COPY sink's libpq connection */
+		freopen("/dev/null", "w", stdout);
+		execl(replicad_bin, replicad_bin, "-c", cfg, "run", "retry_t", "--from", "2024-01-01", "--to", "2024-03-31",
+		      (char *)NULL);
+		_exit(127);
+	}
+	struct timespec ts = { 3, 0 };
+	nanosleep(&ts, NULL);
+	ck_assert(rpl_conn_rollback(&blocker, &err) == 0);    /* let go */
+	int st;
+	ck_assert(waitpid(pid, &st, 0) == pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "replicad ended with status %d", st);
+
+	struct it_dump a, b;
+	it_dump_table(&src, "retry_t", "id", &a);
+	it_dump_table(&dst, "retry_t", "id", &b);
+	it_dump_compare(&a, &b, "after retries");
+	it_dump_free(&a);
+	it_dump_free(&b);
+	int64_t attempts;
+	bool found;
+	ck_assert(rpl_conn_query_int64(&dst, "SELECT attempts FROM replicad_partitions WHERE table_name = 'retry_t'"
+	                                     " AND range_start = '2024-02-01' AND state = 'done' AND job_id ="
+	                                     " (SELECT max(id) FROM replicad_jobs WHERE table_name = 'retry_t')",
+	                               &attempts, &found, &err) == 0);
+	ck_assert_msg(found && attempts >= 2, "February took %lld attempts: the lock did not force a retry", (long long)attempts);
+	int64_t with_error;
+	ck_assert(rpl_conn_query_int64(&dst, d == IT_PG
+	        ? "SELECT count(*) FROM replicad_partitions WHERE table_name = 'retry_t' AND last_error LIKE '55P03%'"
+	        : "SELECT count(*) FROM replicad_partitions WHERE table_name = 'retry_t' AND last_error LIKE '%1205%'"
+	          " OR last_error LIKE '%Lock wait timeout%'",
+	        &with_error, &found, &err) == 0);
+	ck_assert_msg(with_error >= 1, "the lock timeout was not recorded as the partition's last error");
+	rpl_conn_close(&blocker);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_retry /path/to/replicad\n");
+		return 2;
+	}
+	replicad_bin = argv[1];
+	Suite *s = suite_create("retry");
+	TCase *tc = tcase_create("retry");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_retry_on_lock_timeout, 0, 2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
