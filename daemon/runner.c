@@ -83,7 +83,7 @@ backoff_ms(int attempt)
 static bool
 connection_lost(const struct rpl_err *e)
 {
-	return strncmp(e->sqlstate, "08", 2) == 0 || e->native == 2006 || e->native == 2013 ||
+	return strncmp(e->sqlstate, "08", 2) == 0 || strncmp(e->sqlstate, "57P", 3) == 0 || e->native == 2006 || e->native == 2013 ||
 	       e->native == 2002 || e->native == 2003;
 }
 
@@ -296,6 +296,21 @@ rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	for (size_t i = 0; i < started; i++)
 		uv_thread_join(&threads[i]);
 	free(threads);
+	/* the control connection sat idle through the load; the target may have been
+	 * restarted meanwhile (the workers reconnected): open it again */
+	rpl_conn_close(&dst);
+	for (int attempt = 1;; attempt++) {
+		struct rpl_err cerr = RPL_ERR_INIT;
+		if (rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &cerr) == 0)
+			break;
+		if (attempt >= cfg->load.max_attempts) {
+			*err = cerr;
+			break;
+		}
+		long ms = backoff_ms(attempt);
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 out:
 	if (indexes_down && dst.dbc != SQL_NULL_HDBC) {
 		struct rpl_err ierr = RPL_ERR_INIT;

@@ -571,8 +571,42 @@ cmd_stop() {
     rm -rf -- "$DIR"
 }
 
+# cmd_pg_down / cmd_pg_up: stop PostgreSQL and start it again on the same port and
+# data, for tests of a target that goes away in the middle of a job. The new
+# postmaster's PID is recorded, so 'stop' still stops exactly what runs.
+pg_user_for() {
+    PG_USER=${RPL_TEST_PG_USER:-postgres}
+    if ! is_root; then PG_USER=$(id -un); fi
+    if is_root && ! id -u "$PG_USER" >/dev/null 2>&1; then PG_USER=root; fi
+}
+
+cmd_pg_down() {
+    resolve_dir "$1"
+    [ -f "$DIR/.rpl-servers" ] || die "$DIR was not made by '$prog start'; refusing to touch it"
+    pg_user_for
+    cd /
+    pg_stop
+}
+
+cmd_pg_up() {
+    resolve_dir "$1"
+    [ -f "$DIR/.rpl-servers" ] || die "$DIR was not made by '$prog start'; refusing to touch it"
+    pg_user_for
+    local data="$DIR/pg/data" port bindir pid
+    port=$(cat "$DIR/pg/port")
+    bindir=$(find_pg_bindir)
+    cd /
+    run_as "$PG_USER" "$bindir/pg_ctl" -D "$data" -l "$DIR/pg/restart.log" -o "-p $port" \
+        -w -t "$START_TIMEOUT" -s start >/dev/null 2>&1 || die "PostgreSQL did not start again (see $DIR/pg/restart.log)"
+    pid=$(head -n 1 "$data/postmaster.pid")
+    record_pid postgresql "$pid"
+    echo "$pid" >"$DIR/pg/pid"
+}
+
 case "${1:-}" in
     start) [ $# -eq 2 ] || die "usage: $prog start DIR"; cmd_start "$2" ;;
     stop)  [ $# -eq 2 ] || die "usage: $prog stop DIR"; cmd_stop "$2" ;;
-    *) echo "usage: $prog start DIR | stop DIR" >&2; exit 2 ;;
+    pg-down) [ $# -eq 2 ] || die "usage: $prog pg-down DIR"; cmd_pg_down "$2" ;;
+    pg-up) [ $# -eq 2 ] || die "usage: $prog pg-up DIR"; cmd_pg_up "$2" ;;
+    *) echo "usage: $prog start DIR | stop DIR | pg-down DIR | pg-up DIR" >&2; exit 2 ;;
 esac
