@@ -195,7 +195,7 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	struct rd_job_result res;
-	rd_runner_run(cfg, tc, kind, parts, nparts, &run_cancel, run_progress, run_warn, &prog, &res);
+	rd_runner_run(cfg, tc, kind, parts, nparts, &run_cancel, NULL, run_progress, run_warn, &prog, &res);
 	if (prog.tty)
 		fputc('\n', stderr);
 	int status = RD_EXIT_OK;

@@ -16,7 +16,7 @@ struct job {
 	const struct rpl_table_config *tc;
 	const struct rpl_range *parts;
 	size_t nparts;
-	const atomic_bool *cancel;
+	const atomic_bool *cancel, *pause;
 	bool *done;                  /* done in an earlier run: skip */
 	int *attempts;               /* recorded attempts so far */
 	char job_id[64];
@@ -46,7 +46,7 @@ copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
 		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
 		.n_placeholder_dates = cfg->values.n_placeholder_dates,
 		.rejects = j->rejects, .warn = create ? j->warn : NULL, .cb_data = j->cb_data,
-		.cancel = j->cancel,
+		.cancel = j->cancel, .pause = j->pause,
 	};
 }
 
@@ -226,9 +226,9 @@ mono_ms(void)
 void
 rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
               const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
-              rd_progress_fn progress, rpl_warn_fn warn, void *cb_data, struct rd_job_result *res)
+              const atomic_bool *pause, rd_progress_fn progress, rpl_warn_fn warn, void *cb_data, struct rd_job_result *res)
 {
-	struct job j = { .cfg = cfg, .tc = tc, .parts = parts, .nparts = nparts, .cancel = cancel,
+	struct job j = { .cfg = cfg, .tc = tc, .parts = parts, .nparts = nparts, .cancel = cancel, .pause = pause,
 	                 .progress = progress, .warn = warn, .cb_data = cb_data };
 	struct rpl_conn src = { 0 }, dst = { 0 };
 	struct rpl_copy *probe = NULL;

@@ -35,9 +35,13 @@ struct rd_job_result {
 typedef void (*rd_progress_fn)(void *data, size_t parts_done, size_t nparts, int64_t rows_written);
 
 /* rd_runner_run runs table tc over parts (borrowed) with cfg; kind is "backfill",
- * "day" or "full". Fills *res (free with rd_job_result_fini). Main thread. */
+ * "day" or "full". cancel stops workers between chunks (partitions rolled back);
+ * pause holds them between chunks until cleared (both may be NULL). progress is
+ * called from worker threads. Fills *res (free with rd_job_result_fini). Blocks
+ * until the job ends: call it from a thread of its own in the service. */
 void rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
                    const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
+                   const atomic_bool *pause,
                    rd_progress_fn progress, rpl_warn_fn warn, void *cb_data, struct rd_job_result *res);
 
 void rd_job_result_fini(struct rd_job_result *res);

@@ -717,6 +717,13 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	if (cp->pg == NULL && (r = part_prepare_insert(&p, err)) < 0)
 		goto out;
 	for (;;) {
+		/* pause: the chunk before has been sent; hold here (the transaction stays
+		 * open) until resumed or cancelled */
+		while (cp->o.pause != NULL && atomic_load(cp->o.pause) &&
+		       !(cp->o.cancel != NULL && atomic_load(cp->o.cancel))) {
+			struct timespec ts = { 0, 100 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
 		if (cp->o.cancel != NULL && atomic_load(cp->o.cancel)) {
 			r = rpl_err_set(err, RPL_ECANCELED, "cancelled after %lld rows", (long long)acc->read);
 			goto out;

@@ -64,6 +64,7 @@ struct rpl_copy_opts {
 	rpl_warn_fn warn;
 	void *cb_data;
 	const atomic_bool *cancel;            /* borrowed; NULL: never */
+	const atomic_bool *pause;             /* borrowed; NULL: never. Held between chunks */
 	/* done_sql appends the statement that marks a partition done (the ledger's);
 	 * it runs in the partition's last transaction, just before its commit. */
 	void (*done_sql)(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out);
