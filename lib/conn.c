@@ -19,7 +19,7 @@ engine_options(enum rpl_engine e)
 {
 	switch (e) {
 	case RPL_ENGINE_POSTGRES:
-		return "UseDeclareFetch=1;Fetch=4096;BoolsAsChar=0;Protocol=7.4-0;UnknownSizes=2;MaxVarcharSize=65535;MaxLongVarcharSize=1048576";
+		return "UseDeclareFetch=1;Fetch=1000;BoolsAsChar=0;Protocol=7.4-0;ConnSettings=SET TimeZone TO 'UTC';UnknownSizes=2;MaxVarcharSize=65535;MaxLongVarcharSize=1048576";
 	case RPL_ENGINE_SQLITE:
 		return "StepAPI=1;BigInt=1";
 	default:

@@ -77,10 +77,10 @@ rpl_pgsink_open(const char *odbc, const char *password, struct rpl_pgsink **out,
 	struct rpl_pgsink *pg = calloc(1, sizeof *pg);
 	if (pg == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	const char *keys[] = { "host", "port", "dbname", "user", "password", "application_name", "connect_timeout", NULL };
-	const char *vals[] = { host, port, db, user[0] ? user : NULL, password, "replicad", "15", NULL };
-	if (password == NULL)
-		keys[4] = "application_name", vals[4] = "replicad", keys[5] = "connect_timeout", vals[5] = "15", keys[6] = NULL;
+	/* TimeZone UTC on both sides: timestamptz travels as UTC wall time (conn.c) */
+	const char *keys[] = { "host", "port", "dbname", "user", "application_name", "connect_timeout", "options",
+	                       "password", NULL };
+	const char *vals[] = { host, port, db, user[0] ? user : NULL, "replicad", "15", "-c TimeZone=UTC", password, NULL };
 	pg->secret = password ? strdup(password) : NULL;
 	pg->conn = PQconnectdbParams(keys, vals, 0);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
