@@ -4,6 +4,7 @@
 #include "dialect.h"
 #include "jsonw.h"
 #include "pgsink.h"
+#include "pgsource.h"
 #include "reject.h"
 #include "sbuf.h"
 #include "xfer.h"
@@ -31,6 +32,7 @@ struct rpl_copy {
 	int npk;
 	unsigned char *key_row;               /* owned; row_size bytes: the last row read */
 	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
+	struct rpl_pgsource *pgsrc;           /* owned; PostgreSQL source: COPY TO instead of a cursor */
 	struct rpl_sbuf copy_sql;
 };
 
@@ -266,6 +268,9 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
+	if (src->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc &&
+	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)
+		goto out;
 	if (dst->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc) {
 		if ((r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
 			goto out;
@@ -315,6 +320,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp->pk_cols);
 	free(cp->key_row);
 	rpl_pgsink_close(cp->pg);
+	rpl_pgsource_close(cp->pgsrc);
 	rpl_sbuf_fini(&cp->copy_sql);
 	free(cp);
 }
@@ -704,15 +710,20 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((r = rpl_conn_stmt(cp->src, &sel, err)) < 0)
-		goto out;
-	if (rpl_xbuf_bind_cols(&cp->buf, sel, &fetched) < 0) {
-		r = rpl_conn_fail(cp->src, sel, err, "binding the block cursor");
-		goto out;
-	}
-	if (!SQL_SUCCEEDED(SQLExecDirect(sel, (SQLCHAR *)sql.s, SQL_NTS))) {
-		r = rpl_conn_fail(cp->src, sel, err, "select");
-		goto out;
+	if (cp->pgsrc != NULL) {
+		if ((r = rpl_pgsource_start(cp->pgsrc, sql.s, err)) < 0)
+			goto out;
+	} else {
+		if ((r = rpl_conn_stmt(cp->src, &sel, err)) < 0)
+			goto out;
+		if (rpl_xbuf_bind_cols(&cp->buf, sel, &fetched) < 0) {
+			r = rpl_conn_fail(cp->src, sel, err, "binding the block cursor");
+			goto out;
+		}
+		if (!SQL_SUCCEEDED(SQLExecDirect(sel, (SQLCHAR *)sql.s, SQL_NTS))) {
+			r = rpl_conn_fail(cp->src, sel, err, "select");
+			goto out;
+		}
 	}
 	if (cp->pg == NULL && (r = part_prepare_insert(&p, err)) < 0)
 		goto out;
@@ -729,7 +740,18 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 			goto out;
 		}
 		fetched = 0;
-		SQLRETURN rc = SQLFetchScroll(sel, SQL_FETCH_NEXT, 0);
+		SQLRETURN rc;
+		if (cp->pgsrc != NULL) {
+			size_t got;
+			if ((r = rpl_pgsource_fetch(cp->pgsrc, &cp->buf, &got, err)) < 0) {
+				rpl_err_where(err, cp->label, NULL, acc->read);
+				goto out;
+			}
+			fetched = got;
+			rc = got == 0 ? SQL_NO_DATA : SQL_SUCCESS;
+		} else {
+			rc = SQLFetchScroll(sel, SQL_FETCH_NEXT, 0);
+		}
 		if (rc == SQL_NO_DATA && cp->slice_rows > 0 && in_slice == cp->slice_rows) {
 			/* a full slice: there may be more after its last key */
 			SQLFreeStmt(sel, SQL_CLOSE);
@@ -803,6 +825,8 @@ out:
 		SQLFreeHandle(SQL_HANDLE_STMT, p.ins);
 	if (r < 0) {
 		tgt_rollback(&p);
+		if (cp->pgsrc != NULL)
+			rpl_pgsource_abort(cp->pgsrc);   /* a COPY may still be streaming */
 		rpl_err_where(err, cp->label, NULL, -1);
 		acc->state = RPL_PART_FAILED;
 		acc->err = *err;

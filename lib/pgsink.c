@@ -2,6 +2,7 @@
  * growing buffer per sink, reused for every chunk; values are rendered straight from
  * the bound C types, so the ODBC read side and this write side share one buffer. */
 #include "pgsink.h"
+#include "pgconn.h"
 #include "conn.h"
 #include "sbuf.h"
 #include "xfer.h"
@@ -19,75 +20,27 @@ struct rpl_pgsink {
 	char *secret;            /* owned: for scrubbing messages */
 };
 
-/* connstr_get copies the value of the first of keys found in s into out. */
-static bool
-connstr_get(const char *s, const char *const *keys, char *out, size_t n)
-{
-	for (const char *const *k = keys; *k != NULL; k++) {
-		size_t kl = strlen(*k);
-		for (const char *p = s; *p != '\0';) {
-			while (*p == ' ' || *p == ';')
-				p++;
-			const char *eq = strchr(p, '=');
-			if (eq == NULL)
-				break;
-			const char *end = strchr(eq, ';');
-			size_t vl = end ? (size_t)(end - eq - 1) : strlen(eq + 1);
-			if ((size_t)(eq - p) == kl && strncasecmp(p, *k, kl) == 0) {
-				snprintf(out, n, "%.*s", (int)vl, eq + 1);
-				return true;
-			}
-			p = end ? end + 1 : eq + 1 + vl;
-		}
-	}
-	return false;
-}
-
 static int
 pg_fail(struct rpl_pgsink *pg, struct rpl_err *err, const char *what, PGresult *res)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	rpl_err_set(err, RPL_EPG, "target: %s: %s", what, PQerrorMessage(pg->conn));
-	for (char *c = err->msg; *c; c++)
-		if (*c == '\n')
-			*c = ' ';
-	if (state != NULL)
-		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state);
-	else if (PQstatus(pg->conn) != CONNECTION_OK)
-		snprintf(err->sqlstate, sizeof err->sqlstate, "08006");
-	rpl_err_scrub(err, pg->secret);
-	if (res)
-		PQclear(res);
-	return err->code;
+	return rpl_pgconn_fail(pg->conn, res, "target", what, pg->secret, err);
 }
 
 int
 rpl_pgsink_open(const char *odbc, const char *password, struct rpl_pgsink **out, struct rpl_err *err)
 {
-	static const char *const k_host[] = { "Server", "Servername", "Host", NULL };
-	static const char *const k_port[] = { "Port", NULL };
-	static const char *const k_db[] = { "Database", NULL };
-	static const char *const k_user[] = { "Uid", "Username", "User", NULL };
-	char host[256], port[16] = "5432", db[256], user[256] = "";
+	void *conn;
 	*out = NULL;
-	if (!connstr_get(odbc, k_host, host, sizeof host) || !connstr_get(odbc, k_db, db, sizeof db))
-		return 0;
-	connstr_get(odbc, k_port, port, sizeof port);
-	connstr_get(odbc, k_user, user, sizeof user);
-	struct rpl_pgsink *pg = calloc(1, sizeof *pg);
-	if (pg == NULL)
-		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	/* TimeZone UTC on both sides: timestamptz travels as UTC wall time (conn.c) */
-	const char *keys[] = { "host", "port", "dbname", "user", "application_name", "connect_timeout", "options",
-	                       "password", NULL };
-	const char *vals[] = { host, port, db, user[0] ? user : NULL, "replicad", "15", "-c TimeZone=UTC", password, NULL };
-	pg->secret = password ? strdup(password) : NULL;
-	pg->conn = PQconnectdbParams(keys, vals, 0);
-	if (PQstatus(pg->conn) != CONNECTION_OK) {
-		int r = pg_fail(pg, err, "cannot connect for COPY", NULL);
-		rpl_pgsink_close(pg);
+	int r = rpl_pgconn_open(odbc, password, "target", &conn, err);
+	if (r < 0 || conn == NULL)
 		return r;
+	struct rpl_pgsink *pg = calloc(1, sizeof *pg);
+	if (pg == NULL) {
+		PQfinish(conn);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	}
+	pg->conn = conn;
+	pg->secret = password ? strdup(password) : NULL;
 	*out = pg;
 	return 0;
 }

@@ -1,0 +1,329 @@
+/* lib/pgsource.c: COPY TO STDOUT text parsing into the transport buffer (see
+ * pgsource.h). Fields are split on tabs and unescaped in place into their column's
+ * buffer; numbers, dates and timestamps are parsed by hand. */
+#include "pgsource.h"
+#include "pgconn.h"
+#include "xfer.h"
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rpl_pgsource {
+	PGconn *conn;        /* owned; NULL after an abort, reopened by start */
+	char *odbc, *secret; /* owned copies, to reconnect */
+	bool streaming;
+};
+
+int
+rpl_pgsource_open(const char *odbc, const char *password, struct rpl_pgsource **out, struct rpl_err *err)
+{
+	void *conn;
+	*out = NULL;
+	int r = rpl_pgconn_open(odbc, password, "source", &conn, err);
+	if (r < 0 || conn == NULL)
+		return r;
+	struct rpl_pgsource *s = calloc(1, sizeof *s);
+	if (s == NULL || (s->odbc = strdup(odbc)) == NULL ||
+	    (password != NULL && (s->secret = strdup(password)) == NULL)) {
+		PQfinish(conn);
+		if (s)
+			free(s->odbc);
+		free(s);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	s->conn = conn;
+	*out = s;
+	return 0;
+}
+
+void
+rpl_pgsource_close(struct rpl_pgsource *s)
+{
+	if (s == NULL)
+		return;
+	if (s->conn)
+		PQfinish(s->conn);
+	if (s->secret)
+		explicit_bzero(s->secret, strlen(s->secret));
+	free(s->secret);
+	free(s->odbc);
+	free(s);
+}
+
+void
+rpl_pgsource_abort(struct rpl_pgsource *s)
+{
+	/* the simplest way to stop a COPY mid-stream is to drop the connection */
+	if (s->conn)
+		PQfinish(s->conn);
+	s->conn = NULL;
+	s->streaming = false;
+}
+
+int
+rpl_pgsource_start(struct rpl_pgsource *s, const char *select_sql, struct rpl_err *err)
+{
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
+		void *conn;
+		if (s->conn)
+			PQfinish(s->conn);
+		s->conn = NULL;
+		int r = rpl_pgconn_open(s->odbc, s->secret, "source", &conn, err);
+		if (r < 0)
+			return r;
+		s->conn = conn;
+	}
+	size_t n = strlen(select_sql) + 32;
+	char *sql = malloc(n);
+	if (sql == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	snprintf(sql, n, "COPY (%s) TO STDOUT", select_sql);
+	PGresult *res = PQexec(s->conn, sql);
+	free(sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT)
+		return rpl_pgconn_fail(s->conn, res, "source", "COPY TO STDOUT", s->secret, err);
+	PQclear(res);
+	s->streaming = true;
+	return 0;
+}
+
+/* unescape: COPY text escapes of f[0..n) into out (room bytes); returns the full
+ * decoded length (which may exceed room: then only room bytes were written). */
+static size_t
+unescape(const char *f, size_t n, char *out, size_t room)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = f[i];
+		if (c == '\\' && i + 1 < n) {
+			char e = f[++i];
+			switch (e) {
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'v': c = '\v'; break;
+			case 'x': {
+				int v = 0, k = 0;
+				while (k < 2 && i + 1 < n && strchr("0123456789abcdefABCDEF", f[i + 1]) != NULL) {
+					char h = f[++i];
+					v = v * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+					k++;
+				}
+				c = (char)v;
+				break;
+			}
+			default:
+				if (e >= '0' && e <= '7') {
+					int v = e - '0', k = 1;
+					while (k < 3 && i + 1 < n && f[i + 1] >= '0' && f[i + 1] <= '7')
+						v = v * 8 + (f[++i] - '0'), k++;
+					c = (char)v;
+				} else {
+					c = e;
+				}
+			}
+		}
+		if (o < room)
+			out[o] = c;
+		o++;
+	}
+	return o;
+}
+
+static int
+num(const char *p, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+/* parse_date: "YYYY-MM-DD" (PostgreSQL's ISO output; BC and infinity are refused) */
+static bool
+parse_date(const char *t, size_t n, SQL_DATE_STRUCT *d)
+{
+	if (n < 10 || t[4] != '-' || t[7] != '-')
+		return false;
+	int y = num(t, 4), m = num(t + 5, 2), day = num(t + 8, 2);
+	if (y < 0 || m < 1 || day < 1)
+		return false;
+	d->year = (SQLSMALLINT)y;
+	d->month = (SQLUSMALLINT)m;
+	d->day = (SQLUSMALLINT)day;
+	return true;
+}
+
+/* parse_ts: "YYYY-MM-DD HH:MM:SS[.ffffff][+00]" (sessions run in UTC) */
+static bool
+parse_ts(const char *t, size_t n, SQL_TIMESTAMP_STRUCT *ts)
+{
+	SQL_DATE_STRUCT d;
+	if (n < 19 || !parse_date(t, n, &d) || t[10] != ' ' || t[13] != ':' || t[16] != ':')
+		return false;
+	int h = num(t + 11, 2), mi = num(t + 14, 2), s = num(t + 17, 2);
+	if (h < 0 || mi < 0 || s < 0)
+		return false;
+	unsigned long frac = 0;
+	size_t i = 19;
+	if (i < n && t[i] == '.') {
+		int digits = 0;
+		for (i++; i < n && t[i] >= '0' && t[i] <= '9'; i++, digits++)
+			if (digits < 9)
+				frac = frac * 10 + (unsigned long)(t[i] - '0');
+		for (; digits < 9; digits++)
+			frac *= 10;
+	}
+	if (i < n && !((t[i] == '+' || t[i] == '-') && n - i == 3 && num(t + i + 1, 2) == 0))
+		return false;   /* an offset other than UTC, or trailing text */
+	ts->year = d.year, ts->month = d.month, ts->day = d.day;
+	ts->hour = (SQLUSMALLINT)h, ts->minute = (SQLUSMALLINT)mi, ts->second = (SQLUSMALLINT)s;
+	ts->fraction = (SQLUINTEGER)frac;
+	return true;
+}
+
+/* put_field stores one COPY field into row r, column c. */
+static int
+put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	SQLLEN *ind = rpl_xind(b, r, c);
+	void *v = rpl_xval(b, r, c);
+	char tmp[64];
+	if (n == 2 && f[0] == '\\' && f[1] == 'N') {
+		*ind = SQL_NULL_DATA;
+		return 0;
+	}
+	switch (x->c_type) {
+	case SQL_C_CHAR: {
+		size_t room = (size_t)x->width - 1;
+		size_t len = unescape(f, n, v, room);
+		((char *)v)[len < room ? len : room] = '\0';
+		*ind = (SQLLEN)len;        /* > room: the truncation check reports it */
+		return 0;
+	}
+	case SQL_C_BINARY: {
+		/* bytea's text form "\x00ff" arrives with its backslash escaped: "\\x00ff" */
+		char *out = v;
+		size_t room = (size_t)x->width, o = 0;
+		if (n >= 3 && f[0] == '\\' && f[1] == '\\' && f[2] == 'x') {
+			for (size_t i = 3; i + 1 < n; i += 2, o++) {
+				int hi = f[i], lo = f[i + 1];
+				hi = hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10;
+				lo = lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10;
+				if (o < room)
+					out[o] = (char)(hi * 16 + lo);
+			}
+			*ind = (SQLLEN)o;
+			return 0;
+		}
+		break;
+	}
+	case SQL_C_SBIGINT: {
+		size_t i = f[0] == '-' ? 1 : 0;
+		uint64_t u = 0;
+		if (i == n)
+			break;
+		for (; i < n && f[i] >= '0' && f[i] <= '9'; i++)
+			u = u * 10 + (uint64_t)(f[i] - '0');
+		if (i != n)
+			break;
+		*(int64_t *)v = f[0] == '-' ? (int64_t)(0 - u) : (int64_t)u;
+		*ind = 8;
+		return 0;
+	}
+	case SQL_C_BIT:
+		if (n == 1 && (f[0] == 't' || f[0] == 'f')) {
+			*(unsigned char *)v = f[0] == 't';
+			*ind = 1;
+			return 0;
+		}
+		break;
+	case SQL_C_DOUBLE: {
+		if (n >= sizeof tmp)
+			break;
+		memcpy(tmp, f, n);
+		tmp[n] = '\0';
+		char *end;
+		*(double *)v = strtod(tmp, &end);   /* also NaN, Infinity, -Infinity */
+		if (end == tmp || *end != '\0')
+			break;
+		*ind = 8;
+		return 0;
+	}
+	case SQL_C_TYPE_DATE:
+		if (n == 10 && parse_date(f, n, v)) {
+			*ind = sizeof(SQL_DATE_STRUCT);
+			return 0;
+		}
+		break;
+	case SQL_C_TYPE_TIMESTAMP:
+		if (parse_ts(f, n, v)) {
+			*ind = sizeof(SQL_TIMESTAMP_STRUCT);
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	rpl_err_set(err, RPL_ECONVERT, "source: column %s (%s): cannot read \"%.*s\" from COPY as %s",
+	            x->src->name, x->src->type_name, (int)(n < 60 ? n : 60), f, rpl_class_name(x->cls));
+	rpl_err_where(err, NULL, x->src->name, (int64_t)r);
+	return err->code;
+}
+
+int
+rpl_pgsource_fetch(struct rpl_pgsource *s, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
+{
+	*n = 0;
+	if (!s->streaming)
+		return 0;
+	while (*n < b->rows) {
+		char *line = NULL;
+		int len = PQgetCopyData(s->conn, &line, 0);
+		if (len == -1) {                     /* the end: collect the COPY's result */
+			PGresult *res = PQgetResult(s->conn);
+			s->streaming = false;
+			if (PQresultStatus(res) != PGRES_COMMAND_OK)
+				return rpl_pgconn_fail(s->conn, res, "source", "COPY TO STDOUT", s->secret, err);
+			PQclear(res);
+			while ((res = PQgetResult(s->conn)) != NULL)
+				PQclear(res);
+			return 0;
+		}
+		if (len < 0) {
+			s->streaming = false;
+			return rpl_pgconn_fail(s->conn, NULL, "source", "COPY data", s->secret, err);
+		}
+		size_t r = *n, c = 0, start = 0, end = (size_t)len;
+		if (end > 0 && line[end - 1] == '\n')
+			end--;
+		int rc = 0;
+		for (size_t i = 0; i <= end && rc == 0; i++) {
+			if (i == end || line[i] == '\t') {
+				if (c >= b->ncols) {
+					rc = rpl_err_set(err, RPL_ECONVERT, "source: COPY row has more fields than the %zu columns", b->ncols);
+					break;
+				}
+				rc = put_field(b, r, c++, line + start, i - start, err);
+				start = i + 1;
+			}
+		}
+		PQfreemem(line);
+		if (rc == 0 && c != b->ncols)
+			rc = rpl_err_set(err, RPL_ECONVERT, "source: COPY row has %zu fields for %zu columns", c, b->ncols);
+		if (rc < 0) {
+			rpl_pgsource_abort(s);
+			return rc;
+		}
+		(*n)++;
+	}
+	return 0;
+}
