@@ -8,6 +8,7 @@
 #include "reject.h"
 #include "sbuf.h"
 #include "xfer.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,8 @@ struct rpl_copy {
 	struct rpl_conn *src, *dst;           /* borrowed */
 	struct rpl_copy_opts o;               /* strings borrowed */
 	struct rpl_table st, dt;              /* owned catalogs */
-	struct rpl_xbuf buf;                  /* owned */
+	struct rpl_xbuf bufs[2];              /* owned: the reader fills one while the writer sends the other */
+	struct rpl_xbuf *buf;                 /* the one the writer works on (bufs[0] outside a partition) */
 	struct rpl_rules rules;
 	char label[300];                      /* the table as users name it */
 	struct rpl_sbuf select_cols, insert_sql, src_table, dst_table, date_src, date_dst;
@@ -160,15 +162,15 @@ static int
 copy_plan_slices(struct rpl_copy *cp, struct rpl_err *err)
 {
 	cp->pk_cols = calloc((size_t)cp->st.npk, sizeof *cp->pk_cols);
-	cp->key_row = calloc(1, cp->buf.row_size);
+	cp->key_row = calloc(1, cp->buf->row_size);
 	if (cp->pk_cols == NULL || cp->key_row == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	for (int k = 1; k <= cp->st.npk; k++)
-		for (size_t i = 0; i < cp->buf.ncols; i++)
-			if (cp->buf.cols[i].src->pk_pos == k)
+		for (size_t i = 0; i < cp->buf->ncols; i++)
+			if (cp->buf->cols[i].src->pk_pos == k)
 				cp->pk_cols[cp->npk++] = i;
 	/* two chunks per slice: the driver's copy of a slice stays near our own buffer */
-	cp->slice_rows = cp->buf.rows * 2 < 1000 ? 1000 : cp->buf.rows * 2;
+	cp->slice_rows = cp->buf->rows * 2 < 1000 ? 1000 : cp->buf->rows * 2;
 	return 0;
 }
 
@@ -244,23 +246,25 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		rpl_dialect_ident(src->dialect, ds->name, &cp->date_src);
 		rpl_dialect_ident(dst->dialect, rpl_table_find(&cp->dt, o->date_column)->name, &cp->date_dst);
 	}
-	if ((r = rpl_xbuf_layout(&cp->buf, sc, dc, cp->st.ncols, src->engine, dst->engine, o->chunk_bytes, err)) < 0)
-		goto out;
-	for (size_t i = 0; i < cp->buf.ncols; i++) {
+	cp->buf = &cp->bufs[0];
+	for (int k = 0; k < 2; k++)
+		if ((r = rpl_xbuf_layout(&cp->bufs[k], sc, dc, cp->st.ncols, src->engine, dst->engine, o->chunk_bytes, err)) < 0)
+			goto out;
+	for (size_t i = 0; i < cp->buf->ncols; i++) {
 		rpl_sbuf_add(&cp->select_cols, i ? ", " : "");
-		copy_select_expr(cp, &cp->buf.cols[i], &cp->select_cols);
+		copy_select_expr(cp, &cp->buf->cols[i], &cp->select_cols);
 	}
 	rpl_sbuf_add(&cp->insert_sql, "INSERT INTO ");
 	rpl_sbuf_add(&cp->insert_sql, rpl_sbuf_str(&cp->dst_table));
 	if (o->table_lock)
 		rpl_sbuf_add(&cp->insert_sql, dst->dialect->insert_lock_hint);
 	rpl_sbuf_add(&cp->insert_sql, " (");
-	for (size_t i = 0; i < cp->buf.ncols; i++) {
+	for (size_t i = 0; i < cp->buf->ncols; i++) {
 		rpl_sbuf_add(&cp->insert_sql, i ? ", " : "");
 		rpl_dialect_ident(dst->dialect, dc[i]->name, &cp->insert_sql);
 	}
 	rpl_sbuf_add(&cp->insert_sql, ") VALUES (");
-	for (size_t i = 0; i < cp->buf.ncols; i++)
+	for (size_t i = 0; i < cp->buf->ncols; i++)
 		rpl_sbuf_add(&cp->insert_sql, i ? ", ?" : "?");
 	rpl_sbuf_addc(&cp->insert_sql, ')');
 	/* sqliteodbc gives every binary value in an array the first row's length
@@ -277,15 +281,15 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		rpl_sbuf_add(&cp->copy_sql, "COPY ");
 		rpl_sbuf_add(&cp->copy_sql, rpl_sbuf_str(&cp->dst_table));
 		rpl_sbuf_add(&cp->copy_sql, " (");
-		for (size_t i = 0; i < cp->buf.ncols; i++) {
+		for (size_t i = 0; i < cp->buf->ncols; i++) {
 			rpl_sbuf_add(&cp->copy_sql, i ? ", " : "");
 			rpl_dialect_ident(dst->dialect, dc[i]->name, &cp->copy_sql);
 		}
 		rpl_sbuf_add(&cp->copy_sql, ") FROM STDIN");
 	}
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
-	for (size_t i = 0; i < cp->buf.ncols; i++)
-		cp->has_binary = cp->has_binary || cp->buf.cols[i].c_type == SQL_C_BINARY;
+	for (size_t i = 0; i < cp->buf->ncols; i++)
+		cp->has_binary = cp->has_binary || cp->buf->cols[i].c_type == SQL_C_BINARY;
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
 	                                .n_placeholder_dates = o->n_placeholder_dates };
@@ -301,7 +305,7 @@ out:
 	return r;
 }
 
-size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp) { return cp->buf.rows; }
+size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp) { return cp->bufs[0].rows; }
 
 void
 rpl_copy_free(struct rpl_copy *cp)
@@ -310,7 +314,8 @@ rpl_copy_free(struct rpl_copy *cp)
 		return;
 	rpl_table_fini(&cp->st);
 	rpl_table_fini(&cp->dt);
-	rpl_xbuf_fini(&cp->buf);
+	rpl_xbuf_fini(&cp->bufs[0]);
+	rpl_xbuf_fini(&cp->bufs[1]);
 	rpl_sbuf_fini(&cp->select_cols);
 	rpl_sbuf_fini(&cp->insert_sql);
 	rpl_sbuf_fini(&cp->src_table);
@@ -357,7 +362,7 @@ slice_sql(struct rpl_copy *cp, const struct rpl_range *range, bool keyed, struct
 		rpl_sbuf_add(sql, range->all ? " WHERE (" : " AND (");
 		for (int k = 0; k < cp->npk; k++) {
 			rpl_sbuf_add(sql, k ? ", " : "");
-			rpl_dialect_ident(d, cp->buf.cols[cp->pk_cols[k]].src->name, sql);
+			rpl_dialect_ident(d, cp->buf->cols[cp->pk_cols[k]].src->name, sql);
 		}
 		rpl_sbuf_add(sql, ") > (");
 		for (int k = 0; k < cp->npk; k++)
@@ -367,7 +372,7 @@ slice_sql(struct rpl_copy *cp, const struct rpl_range *range, bool keyed, struct
 	rpl_sbuf_add(sql, " ORDER BY ");
 	for (int k = 0; k < cp->npk; k++) {
 		rpl_sbuf_add(sql, k ? ", " : "");
-		rpl_dialect_ident(d, cp->buf.cols[cp->pk_cols[k]].src->name, sql);
+		rpl_dialect_ident(d, cp->buf->cols[cp->pk_cols[k]].src->name, sql);
 	}
 	rpl_sbuf_addf(sql, " LIMIT %zu", cp->slice_rows);
 }
@@ -377,7 +382,7 @@ static int
 slice_bind_key(struct rpl_copy *cp, SQLHSTMT st)
 {
 	for (int k = 0; k < cp->npk; k++) {
-		const struct rpl_xcol *x = &cp->buf.cols[cp->pk_cols[k]];
+		const struct rpl_xcol *x = &cp->buf->cols[cp->pk_cols[k]];
 		SQLRETURN rc = SQLBindParameter(st, (SQLUSMALLINT)(k + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
 		                                x->param_size, x->param_digits, cp->key_row + x->off, x->width,
 		                                (SQLLEN *)(void *)(cp->key_row + x->ind_off));
@@ -385,6 +390,175 @@ slice_bind_key(struct rpl_copy *cp, SQLHSTMT st)
 			return -1;
 	}
 	return 0;
+}
+
+/* The reader: a thread per partition that fetches chunks into the buffer the writer
+ * is not using, so reading the next chunk overlaps sending this one (DESIGN.md
+ * "The data path" step 6). It owns the source side: the statement, keyset slices,
+ * the COPY source. Handover is a two-slot ring under one mutex; the writer frees a
+ * slot after sending it. An error or the end is posted like a chunk (n = 0). */
+struct reader {
+	struct rpl_copy *cp;
+	const struct rpl_range *range;
+	struct rpl_sbuf sql;          /* owned: the slice SELECT */
+	SQLHSTMT sel;                 /* owned; NULL with the COPY source */
+	SQLULEN fetched;
+	size_t in_slice;
+	bool keyed;
+	pthread_t th;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool full[2];                 /* slot k holds a chunk (or the end) for the writer */
+	size_t n[2];
+	bool stop;                    /* the writer gave up: fetch no more */
+	int rc;                       /* < 0: err holds why the reading stopped */
+	struct rpl_err err;
+};
+
+/* reader_fetch fills b with the next chunk of the partition; *n = 0 at the end. */
+static int
+reader_fetch(struct reader *rd, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
+{
+	struct rpl_copy *cp = rd->cp;
+	*n = 0;
+	if (cp->pgsrc != NULL)
+		return rpl_pgsource_fetch(cp->pgsrc, b, n, err);
+	for (;;) {
+		rd->fetched = 0;
+		if (rpl_xbuf_bind_cols(b, rd->sel, &rd->fetched) < 0)
+			return rpl_conn_fail(cp->src, rd->sel, err, "binding the block cursor");
+		SQLRETURN rc = SQLFetchScroll(rd->sel, SQL_FETCH_NEXT, 0);
+		if (rc == SQL_NO_DATA && cp->slice_rows > 0 && rd->in_slice == cp->slice_rows) {
+			/* a full slice: there may be more after its last key */
+			SQLFreeStmt(rd->sel, SQL_CLOSE);
+			if (!rd->keyed) {
+				slice_sql(cp, rd->range, true, &rd->sql);
+				if (!rpl_sbuf_ok(&rd->sql) || !SQL_SUCCEEDED(SQLPrepare(rd->sel, (SQLCHAR *)rd->sql.s, SQL_NTS)) ||
+				    slice_bind_key(cp, rd->sel) < 0)
+					return rpl_conn_fail(cp->src, rd->sel, err, "prepare keyset slice");
+				rd->keyed = true;
+			}
+			if (!SQL_SUCCEEDED(SQLExecute(rd->sel)))
+				return rpl_conn_fail(cp->src, rd->sel, err, "select slice");
+			rd->in_slice = 0;
+			continue;
+		}
+		if (rc == SQL_NO_DATA)
+			return 0;
+		if (!SQL_SUCCEEDED(rc))
+			return rpl_conn_fail(cp->src, rd->sel, err, "fetch");
+		*n = rd->fetched;
+		rd->in_slice += *n;
+		if (cp->slice_rows > 0 && *n > 0)   /* the key to continue after, before the rules move rows */
+			memcpy(cp->key_row, b->data + (*n - 1) * b->row_size, b->row_size);
+		return 0;
+	}
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&rd->mu);
+		while (rd->full[k] && !rd->stop)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		bool stop = rd->stop;
+		pthread_mutex_unlock(&rd->mu);
+		if (stop)
+			break;
+		size_t n = 0;
+		struct rpl_err e = RPL_ERR_INIT;
+		int r = reader_fetch(rd, &rd->cp->bufs[k], &n, &e);
+		pthread_mutex_lock(&rd->mu);
+		if (r < 0) {
+			rd->rc = r;
+			rd->err = e;
+		}
+		rd->full[k] = true;
+		rd->n[k] = r < 0 ? 0 : n;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		if (r < 0 || n == 0)
+			break;
+	}
+	return NULL;
+}
+
+/* reader_start runs the partition's SELECT (or COPY) and starts the thread. */
+static int
+reader_start(struct reader *rd, struct rpl_copy *cp, const struct rpl_range *range, struct rpl_err *err)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->cp = cp;
+	rd->range = range;
+	rd->sel = SQL_NULL_HSTMT;
+	pthread_mutex_init(&rd->mu, NULL);
+	pthread_cond_init(&rd->cv, NULL);
+	slice_sql(cp, range, false, &rd->sql);
+	if (!rpl_sbuf_ok(&rd->sql))
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	int r;
+	if (cp->pgsrc != NULL) {
+		if ((r = rpl_pgsource_start(cp->pgsrc, rd->sql.s, err)) < 0)
+			return r;
+	} else {
+		if ((r = rpl_conn_stmt(cp->src, &rd->sel, err)) < 0)
+			return r;
+		if (rpl_xbuf_bind_cols(&cp->bufs[0], rd->sel, &rd->fetched) < 0)
+			return rpl_conn_fail(cp->src, rd->sel, err, "binding the block cursor");
+		if (!SQL_SUCCEEDED(SQLExecDirect(rd->sel, (SQLCHAR *)rd->sql.s, SQL_NTS)))
+			return rpl_conn_fail(cp->src, rd->sel, err, "select");
+	}
+	if (pthread_create(&rd->th, NULL, reader_main, rd) != 0)
+		return rpl_err_set(err, RPL_ENOMEM, "cannot start the reader thread");
+	rd->started = true;
+	return 0;
+}
+
+/* reader_next waits for chunk slot k; *n = 0 at the end; the reader's error on failure. */
+static int
+reader_next(struct reader *rd, int k, size_t *n, struct rpl_err *err)
+{
+	pthread_mutex_lock(&rd->mu);
+	while (!rd->full[k])
+		pthread_cond_wait(&rd->cv, &rd->mu);
+	*n = rd->n[k];
+	int r = rd->rc;
+	if (r < 0)
+		*err = rd->err;
+	pthread_mutex_unlock(&rd->mu);
+	return r < 0 && *n == 0 ? r : 0;
+}
+
+static void
+reader_release(struct reader *rd, int k)
+{
+	pthread_mutex_lock(&rd->mu);
+	rd->full[k] = false;
+	pthread_cond_broadcast(&rd->cv);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+/* reader_finish stops and joins the thread and frees the statement. */
+static void
+reader_finish(struct reader *rd)
+{
+	if (rd->started) {
+		pthread_mutex_lock(&rd->mu);
+		rd->stop = true;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		pthread_join(rd->th, NULL);
+	}
+	if (rd->sel != SQL_NULL_HSTMT)
+		SQLFreeHandle(SQL_HANDLE_STMT, rd->sel);
+	rd->sel = SQL_NULL_HSTMT;
+	rpl_sbuf_fini(&rd->sql);
+	pthread_mutex_destroy(&rd->mu);
+	pthread_cond_destroy(&rd->cv);
+	rd->started = false;
 }
 
 /* the per-partition state of one run of the loop */
@@ -397,6 +571,7 @@ struct part {
 	SQLUSMALLINT *pstatus;   /* PARAM_STATUS_PTR: per-row result of an array execute */
 	SQLULEN processed;       /* PARAMS_PROCESSED_PTR */
 	bool copying;            /* a COPY is open on the sink */
+	int bound;               /* which of the two buffers the INSERT's parameters point at */
 	char label[64];
 };
 
@@ -412,9 +587,9 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 	rpl_sbuf_addc(&key, '{');
 	rpl_sbuf_addc(&vals, '{');
 	bool firstk = true;
-	for (size_t c = 0; c < cp->buf.ncols; c++) {
-		const char *name = cp->buf.cols[c].src->name;
-		struct rpl_sbuf *targets[2] = { &vals, cp->buf.cols[c].src->pk_pos > 0 ? &key : NULL };
+	for (size_t c = 0; c < cp->buf->ncols; c++) {
+		const char *name = cp->buf->cols[c].src->name;
+		struct rpl_sbuf *targets[2] = { &vals, cp->buf->cols[c].src->pk_pos > 0 ? &key : NULL };
 		for (int t = 0; t < 2 && targets[t] != NULL; t++) {
 			struct rpl_sbuf *b = targets[t];
 			if (t == 1 ? !firstk : c > 0)
@@ -423,12 +598,12 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 				firstk = false;
 			rpl_json_str(b, name, strlen(name));
 			rpl_sbuf_addc(b, ':');
-			rpl_xbuf_value_json(&cp->buf, row, c, b);
+			rpl_xbuf_value_json(cp->buf, row, c, b);
 		}
 	}
 	rpl_sbuf_addc(&key, '}');
 	rpl_sbuf_addc(&vals, '}');
-	const char *colname = col < cp->buf.ncols ? cp->buf.cols[col].src->name : NULL;
+	const char *colname = col < cp->buf->ncols ? cp->buf->cols[col].src->name : NULL;
 	int r = rpl_reject_write(cp->o.rejects, cp->label, p->label, colname, rpl_rule_name(rule), why,
 	                         rpl_sbuf_str(&key), rpl_sbuf_str(&vals), err);
 	rpl_sbuf_fini(&key);
@@ -440,7 +615,7 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 static SQLRETURN
 part_exec(struct part *p, size_t first, size_t n)
 {
-	struct rpl_xbuf *b = &p->cp->buf;
+	struct rpl_xbuf *b = p->cp->buf;
 	if (p->cp->row_by_row) {
 		/* sqliteodbc ignores PARAM_BIND_OFFSET_PTR: parameters are bound to the
 		 * scratch row and each row is copied there before its execute */
@@ -533,7 +708,7 @@ part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
 static int
 part_check_fetch(struct part *p, size_t n, struct rpl_err *err)
 {
-	struct rpl_xbuf *b = &p->cp->buf;
+	struct rpl_xbuf *b = p->cp->buf;
 	for (size_t c = 0; c < b->ncols; c++) {
 		const struct rpl_xcol *x = &b->cols[c];
 		if (x->c_type != SQL_C_CHAR && x->c_type != SQL_C_BINARY)
@@ -557,7 +732,7 @@ part_check_fetch(struct part *p, size_t n, struct rpl_err *err)
 static int
 part_rules(struct part *p, size_t n, size_t *kept, struct rpl_err *err)
 {
-	struct rpl_xbuf *b = &p->cp->buf;
+	struct rpl_xbuf *b = p->cp->buf;
 	size_t k = 0;
 	for (size_t r = 0; r < n; r++) {
 		enum rpl_rule rule;
@@ -585,6 +760,21 @@ part_rules(struct part *p, size_t n, size_t *kept, struct rpl_err *err)
 /* The target side of a partition goes either through the ODBC connection (INSERT
  * arrays) or, for PostgreSQL, wholly through the COPY sink's own connection: the
  * delete, the rows and the commit must share one transaction. */
+/* part_bind_buffer points the INSERT's parameters (and status array) at buffer k. */
+static int
+part_bind_buffer(struct part *p, int k, struct rpl_err *err)
+{
+	if (p->bound == k)
+		return 0;
+	struct rpl_xbuf *b = &p->cp->bufs[k];
+	p->pstatus = b->status + b->rows;
+	if ((!p->cp->row_by_row && !SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAM_STATUS_PTR, p->pstatus, 0))) ||
+	    rpl_xbuf_bind_params(b, p->ins, p->cp->row_by_row ? b->rows : 0, &p->offset) < 0)
+		return rpl_conn_fail(p->cp->dst, p->ins, err, "binding the parameter array");
+	p->bound = k;
+	return 0;
+}
+
 /* part_prepare_insert prepares the INSERT and binds the buffer as its parameter array. */
 static int
 part_prepare_insert(struct part *p, struct rpl_err *err)
@@ -596,17 +786,18 @@ part_prepare_insert(struct part *p, struct rpl_err *err)
 		r = rpl_conn_fail(p->cp->dst, p->ins, err, "prepare insert");
 		return r;
 	}
-	p->pstatus = p->cp->buf.status + p->cp->buf.rows;
+	p->pstatus = p->cp->buf->status + p->cp->buf->rows;
 	if (!p->cp->row_by_row &&
 	    (!SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAM_STATUS_PTR, p->pstatus, 0)) ||
 	     !SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAMS_PROCESSED_PTR, &p->processed, 0)))) {
 		r = rpl_conn_fail(p->cp->dst, p->ins, err, "param status array");
 		return r;
 	}
-	if (rpl_xbuf_bind_params(&p->cp->buf, p->ins, p->cp->row_by_row ? p->cp->buf.rows : 0, &p->offset) < 0) {
+	if (rpl_xbuf_bind_params(p->cp->buf, p->ins, p->cp->row_by_row ? p->cp->buf->rows : 0, &p->offset) < 0) {
 		r = rpl_conn_fail(p->cp->dst, p->ins, err, "binding the parameter array");
 		return r;
 	}
+	p->bound = 0;
 	return 0;
 }
 
@@ -666,15 +857,13 @@ int
 rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
                    struct rpl_part_account *acc, struct rpl_err *err)
 {
-	struct part p = { .cp = cp, .range = range, .acc = acc, .ins = SQL_NULL_HSTMT };
-	SQLHSTMT sel = SQL_NULL_HSTMT;
+	struct part p = { .cp = cp, .range = range, .acc = acc, .ins = SQL_NULL_HSTMT, .bound = -1 };
+	struct reader rd = { .started = false, .sel = SQL_NULL_HSTMT };
+	bool rd_init = false;
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	int64_t t_start = now_ms(), t;
-	SQLULEN fetched = 0;
 	int r;
 	int64_t since_commit = 0;
-	size_t in_slice = 0;
-	bool keyed = false;
 	int attempts = acc->attempts;
 	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];
 	memset(acc, 0, sizeof *acc);
@@ -703,31 +892,14 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 			goto out;
 		p.copying = true;
 	}
-	/* 2. stream */
+	/* 2. stream: the reader fills one buffer while this thread checks and sends the other */
 	t = now_ms();
-	slice_sql(cp, range, false, &sql);
-	if (!rpl_sbuf_ok(&sql)) {
-		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rd_init = true;
+	if ((r = reader_start(&rd, cp, range, err)) < 0)
 		goto out;
-	}
-	if (cp->pgsrc != NULL) {
-		if ((r = rpl_pgsource_start(cp->pgsrc, sql.s, err)) < 0)
-			goto out;
-	} else {
-		if ((r = rpl_conn_stmt(cp->src, &sel, err)) < 0)
-			goto out;
-		if (rpl_xbuf_bind_cols(&cp->buf, sel, &fetched) < 0) {
-			r = rpl_conn_fail(cp->src, sel, err, "binding the block cursor");
-			goto out;
-		}
-		if (!SQL_SUCCEEDED(SQLExecDirect(sel, (SQLCHAR *)sql.s, SQL_NTS))) {
-			r = rpl_conn_fail(cp->src, sel, err, "select");
-			goto out;
-		}
-	}
 	if (cp->pg == NULL && (r = part_prepare_insert(&p, err)) < 0)
 		goto out;
-	for (;;) {
+	for (int k = 0;; k ^= 1) {
 		/* pause: the chunk before has been sent; hold here (the transaction stays
 		 * open) until resumed or cancelled */
 		while (cp->o.pause != NULL && atomic_load(cp->o.pause) &&
@@ -739,61 +911,29 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 			r = rpl_err_set(err, RPL_ECANCELED, "cancelled after %lld rows", (long long)acc->read);
 			goto out;
 		}
-		fetched = 0;
-		SQLRETURN rc;
-		if (cp->pgsrc != NULL) {
-			size_t got;
-			if ((r = rpl_pgsource_fetch(cp->pgsrc, &cp->buf, &got, err)) < 0) {
-				rpl_err_where(err, cp->label, NULL, acc->read);
-				goto out;
-			}
-			fetched = got;
-			rc = got == 0 ? SQL_NO_DATA : SQL_SUCCESS;
-		} else {
-			rc = SQLFetchScroll(sel, SQL_FETCH_NEXT, 0);
-		}
-		if (rc == SQL_NO_DATA && cp->slice_rows > 0 && in_slice == cp->slice_rows) {
-			/* a full slice: there may be more after its last key */
-			SQLFreeStmt(sel, SQL_CLOSE);
-			if (!keyed) {
-				slice_sql(cp, range, true, &sql);
-				if (!rpl_sbuf_ok(&sql) || !SQL_SUCCEEDED(SQLPrepare(sel, (SQLCHAR *)sql.s, SQL_NTS)) ||
-				    slice_bind_key(cp, sel) < 0) {
-					r = rpl_conn_fail(cp->src, sel, err, "prepare keyset slice");
-					goto out;
-				}
-				keyed = true;
-			}
-			if (!SQL_SUCCEEDED(SQLExecute(sel))) {
-				r = rpl_conn_fail(cp->src, sel, err, "select slice");
-				goto out;
-			}
-			in_slice = 0;
-			continue;
-		}
-		if (rc == SQL_NO_DATA)
-			break;
-		if (!SQL_SUCCEEDED(rc)) {
-			r = rpl_conn_fail(cp->src, sel, err, "fetch");
+		size_t n, kept;
+		if ((r = reader_next(&rd, k, &n, err)) < 0) {
 			rpl_err_where(err, cp->label, NULL, acc->read);
 			goto out;
 		}
-		size_t n = fetched, kept;
-		in_slice += n;
-		if (cp->slice_rows > 0 && n > 0)   /* before the rules move rows */
-			memcpy(cp->key_row, cp->buf.data + (n - 1) * cp->buf.row_size, cp->buf.row_size);
+		if (n == 0)
+			break;
+		cp->buf = &cp->bufs[k];
 		if ((r = part_check_fetch(&p, n, err)) < 0 || (r = part_rules(&p, n, &kept, err)) < 0)
 			goto out;
 		acc->read += (int64_t)n;
 		int64_t before = acc->written;
-		if (cp->pg != NULL)
-			r = rpl_pgsink_copy_rows(cp->pg, &cp->buf, kept, err), acc->written += r == 0 ? (int64_t)kept : 0;
-		else
+		if (cp->pg != NULL) {
+			r = rpl_pgsink_copy_rows(cp->pg, cp->buf, kept, err);
+			acc->written += r == 0 ? (int64_t)kept : 0;
+		} else if ((r = part_bind_buffer(&p, k, err)) == 0) {
 			r = part_send(&p, 0, kept, err);
+		}
 		if (r < 0) {
 			rpl_err_where(err, cp->label, NULL, acc->read - (int64_t)n);
 			goto out;
 		}
+		reader_release(&rd, k);
 		since_commit += acc->written - before;
 		if (since_commit >= cp->o.commit_rows) {
 			if ((r = timed_commit(&p, false, err)) < 0)
@@ -819,8 +959,9 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	}
 	r = timed_commit(&p, true, err);
 out:
-	if (sel != SQL_NULL_HSTMT)
-		SQLFreeHandle(SQL_HANDLE_STMT, sel);
+	if (rd_init)
+		reader_finish(&rd);
+	cp->buf = &cp->bufs[0];
 	if (p.ins != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, p.ins);
 	if (r < 0) {

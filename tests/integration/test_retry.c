@@ -1,6 +1,6 @@
 /* tests/integration/test_retry.c: real lock timeouts. Another connection holds row
  * locks on one month of the target while `replicad run` loads it; replicad's delete
- * times out (PostgreSQL lock_timeout 55P03 through PGOPTIONS, MariaDB
+ * times out (PostgreSQL lock_timeout 55P03 set on the database, MariaDB
  * innodb_lock_wait_timeout 1205 through InitStmt), is rolled back and retried with
  * backoff until the locks go; the job finishes, the data is equal, and the ledger
  * shows the extra attempts and the error that caused them. argv[1]: replicad. */
@@ -30,6 +30,10 @@ START_TEST(test_retry_on_lock_timeout)
 	it_exec(&dst, d == IT_PG ? "CREATE TABLE retry_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(20))"
 	                         : "CREATE TABLE retry_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(20)) ENGINE=InnoDB");
 	it_exec(&dst, "INSERT INTO retry_t VALUES (1000001, '2024-02-10', 'old row')");
+	/* replicad's sessions (ODBC and the COPY sink) give up waiting for a lock after
+	 * half a second; set on the database so every connection gets it */
+	if (d == IT_PG)
+		it_exec(&dst, "ALTER DATABASE rpl_dst SET lock_timeout = '500ms'");
 	/* hold a row lock inside February until we let go */
 	struct rpl_err err = RPL_ERR_INIT;
 	ck_assert(rpl_conn_set_autocommit(&blocker, false, &err) == 0);
@@ -53,7 +57,6 @@ START_TEST(test_retry_on_lock_timeout)
 	pid_t pid = fork();
 	ck_assert(pid >= 0);
 	if (pid == 0) {
-		setenv("PGOPTIONS", "-c lock_timeout=500", 1);   /* the COPY sink's libpq connection */
 		freopen("/dev/null", "w", stdout);
 		execl(replicad_bin, replicad_bin, "-c", cfg, "run", "retry_t", "--from", "2024-01-01", "--to", "2024-03-31",
 		      (char *)NULL);
@@ -86,6 +89,8 @@ START_TEST(test_retry_on_lock_timeout)
 	          " OR last_error LIKE '%Lock wait timeout%'",
 	        &with_error, &found, &err) == 0);
 	ck_assert_msg(with_error >= 1, "the lock timeout was not recorded as the partition's last error");
+	if (d == IT_PG)
+		it_exec(&dst, "ALTER DATABASE rpl_dst RESET lock_timeout");
 	rpl_conn_close(&blocker);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
