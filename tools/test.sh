@@ -35,10 +35,19 @@ tests/harness/with-servers bash -c '
 	meson test -C build-asan --print-errorlogs --no-rebuild
 '
 
+# The Debian package: build, lintian, install, check, remove (issue #9).
+echo "== package (tools/package-test.sh)"
+pkg_status=0
+tools/package-test.sh || pkg_status=$?
+
 # One closing line for CI, summed over both builds from meson's own test logs.
-python3 - <<'PY'
-import json
+PKG_STATUS=$pkg_status python3 - <<'PY'
+import json, os
 passed = failed = 0
+if os.environ["PKG_STATUS"] == "0":
+    passed += 1
+else:
+    failed += 1
 for d in ("build", "build-asan"):
     with open(f"{d}/meson-logs/testlog.json") as f:
         for line in f:
@@ -49,3 +58,4 @@ for d in ("build", "build-asan"):
                 failed += 1
 print(f"tests: {passed} passed, {failed} failed")
 PY
+[ "$pkg_status" -eq 0 ]
