@@ -853,9 +853,39 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 	return r;
 }
 
+static int copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
+                               struct rpl_part_account *acc, struct rpl_err *err);
+
+/* rpl_copy_partition: a COPY cannot leave one row out, so when the target refuses
+ * data in a COPY (SQLSTATE class 22 data exception, 23 constraint violation) the
+ * partition, already rolled back, is loaded again through ODBC parameter arrays,
+ * whose failed batches are split until the refused rows are isolated and rejected. */
 int
 rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
                    struct rpl_part_account *acc, struct rpl_err *err)
+{
+	struct rpl_err first = RPL_ERR_INIT;
+	int attempts = acc->attempts;
+	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];
+	int r = copy_partition_once(cp, range, acc, &first);
+	if (r == 0 || cp->pg == NULL || first.code != RPL_EPG ||
+	    (strncmp(first.sqlstate, "22", 2) != 0 && strncmp(first.sqlstate, "23", 2) != 0)) {
+		if (r < 0)
+			*err = first;
+		return r;
+	}
+	struct rpl_pgsink *sink = cp->pg;
+	cp->pg = NULL;
+	acc->attempts = attempts;
+	acc->ms[RPL_PHASE_DISABLE_IDX] = disable_ms;
+	r = copy_partition_once(cp, range, acc, err);
+	cp->pg = sink;
+	return r;
+}
+
+static int
+copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
+                    struct rpl_part_account *acc, struct rpl_err *err)
 {
 	struct part p = { .cp = cp, .range = range, .acc = acc, .ins = SQL_NULL_HSTMT, .bound = -1 };
 	struct reader rd = { .started = false, .sel = SQL_NULL_HSTMT };

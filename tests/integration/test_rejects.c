@@ -140,6 +140,52 @@ START_TEST(test_missing_column)
 }
 END_TEST
 
+/* A row the PostgreSQL target refuses inside a COPY (a unique violation here) is
+ * isolated by loading the partition again through ODBC arrays: one row rejected
+ * with the server's reason, its neighbours loaded. */
+START_TEST(test_copy_refused_row)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&src, "refused");
+	edge_drop(&dst, "refused");
+	it_exec(&src, "CREATE TABLE refused (id bigint PRIMARY KEY, s varchar(20))");
+	it_exec(&src, "INSERT INTO refused VALUES (1, 'a'), (2, 'dup'), (3, 'b'), (4, 'dup'), (5, 'c')");
+	it_exec(&dst, "CREATE TABLE refused (id bigint PRIMARY KEY, s varchar(20) UNIQUE)");
+	char path[1024];
+	snprintf(path, sizeof path, "%s", it_tmpfile("refused.jsonl"));
+	unlink(path);
+	struct rpl_reject_log *log = rpl_reject_new(path);
+	struct rpl_copy_opts o = { .src_table = "refused", .dst_table = "refused", .chunk_bytes = 1 << 20,
+	                           .commit_rows = 1000, .rejects = log };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc = { 0 };
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.read, 5);
+	ck_assert_int_eq(acc.written, 4);
+	ck_assert_int_eq(acc.rejected, 1);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_SERVER], 1);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	FILE *f = fopen(path, "r");
+	ck_assert(f != NULL);
+	char line[4096];
+	ck_assert(fgets(line, sizeof line, f) != NULL);
+	fclose(f);
+	ck_assert_msg(strstr(line, "\"id\":4") != NULL && strstr(line, "23505") != NULL, "reject line: %s", line);
+	int64_t n;
+	bool found;
+	ck_assert(rpl_conn_query_int64(&dst, "SELECT count(*) FROM refused WHERE id IN (1, 2, 3, 5)", &n, &found, &err) == 0);
+	ck_assert_int_eq(n, 4);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -148,6 +194,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_rejects_into, 0, IT_NENGINES);
 	tcase_add_test(tc, test_missing_column);
+	tcase_add_test(tc, test_copy_refused_row);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
