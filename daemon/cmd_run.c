@@ -1,8 +1,10 @@
 /* daemon/cmd_run.c: `replicad run TABLE RANGE`: one job in the foreground, for cron
  * users, tests, benchmarks and the demo. Plans the partitions, copies them one after
  * the other with retries on retryable errors, shows progress on stderr and prints
- * the account on stdout (a table, or one JSON object with --json). */
+ * the account on stdout (a table, or one JSON object with --json). With --dry-run
+ * (or --target-dialect ENGINE) it prints the statements instead: cmd_dryrun.c. */
 #include "cli.h"
+#include "cmd_dryrun.h"
 #include "conn.h"
 #include "copy.h"
 #include "dialect.h"
@@ -24,6 +26,8 @@ struct run_args {
 	const char *table;
 	const char *from, *to, *day;
 	bool t0, t1, full, json;
+	bool dry_run;                  /* --dry-run: print the statements, change nothing */
+	const char *target_dialect;    /* --target-dialect ENGINE: and do not connect to the target */
 };
 
 static int
@@ -33,7 +37,8 @@ run_parse(int argc, char **argv, struct run_args *a)
 		{ "from", required_argument, NULL, 'f' }, { "to", required_argument, NULL, 't' },
 		{ "day", required_argument, NULL, 'd' }, { "t0", no_argument, NULL, '0' },
 		{ "t1", no_argument, NULL, '1' }, { "full", no_argument, NULL, 'F' },
-		{ "json", no_argument, NULL, 'j' }, { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "target-dialect", required_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 	memset(a, 0, sizeof *a);
@@ -48,6 +53,8 @@ run_parse(int argc, char **argv, struct run_args *a)
 		case '1': a->t1 = true; break;
 		case 'F': a->full = true; break;
 		case 'j': a->json = true; break;
+		case 'n': a->dry_run = true; break;
+		case 'D': a->target_dialect = optarg; a->dry_run = true; break;
 		default: return rd_usage_error("run: bad option");
 		}
 	}
@@ -62,6 +69,11 @@ run_parse(int argc, char **argv, struct run_args *a)
 		return rd_usage_error("run: give exactly one of --from/--to, --day, --t0, --t1, --full");
 	if ((a->from != NULL) != (a->to != NULL))
 		return rd_usage_error("run: --from and --to go together");
+	if (a->dry_run && a->json)
+		return rd_usage_error("run: --dry-run prints SQL, not an account: it does not go with --json");
+	if (a->target_dialect != NULL && rpl_engine_from_name(a->target_dialect) == RPL_ENGINE_UNKNOWN)
+		return rd_usage_error("run: --target-dialect '%s': expected sqlite, postgresql, mariadb or mssql",
+		                      a->target_dialect);
 	return 0;
 }
 
@@ -188,6 +200,12 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 	}
 
 	const char *kind = a.full ? "full" : a.from != NULL ? "backfill" : "day";
+	if (a.dry_run) {
+		enum rpl_engine e = a.target_dialect ? rpl_engine_from_name(a.target_dialect) : RPL_ENGINE_UNKNOWN;
+		int st = rd_cmd_dryrun(cfg, tc, kind, parts, nparts, e, stdout);
+		free(parts);
+		return st;
+	}
 	struct progress prog = { .tty = isatty(2), .table = a.table, .t0_ms = mono_ms() };
 	struct sigaction sa = { .sa_handler = run_on_signal };
 	sigemptyset(&sa.sa_mask);

@@ -12,7 +12,8 @@
 static const char usage_text[] =
 	"Usage: replicad [-c FILE] [serve]\n"
 	"       replicad [-c FILE] check\n"
-	"       replicad [-c FILE] run TABLE (--from DATE --to DATE | --day DATE | --t0 | --t1 | --full) [--json]\n"
+	"       replicad [-c FILE] run TABLE (--from DATE --to DATE | --day DATE | --t0 | --t1 | --full)\n"
+	"                [--json | --dry-run [--target-dialect ENGINE]]\n"
 	"\n"
 	"Keeps replica tables in step with a source database over ODBC.\n"
 	"\n"
@@ -33,6 +34,11 @@ static const char usage_text[] =
 	"  --t0 | --t1             today | yesterday in the configured time zone\n"
 	"  --full                  the whole table (reference tables)\n"
 	"  --json                  print the account as one JSON object\n"
+	"  --dry-run               print, per partition, the statements the run would send to the\n"
+	"                          source and the target, numbered; change nothing\n"
+	"  --target-dialect ENGINE with --dry-run: the statements ENGINE (sqlite, postgresql, mariadb,\n"
+	"                          mssql) would be sent, from the source catalog alone; no target\n"
+	"                          connection\n"
 	"\n"
 	"Exit status: 0 done; 1 a partition failed; 2 bad usage or config; 3 done, rows rejected.\n"
 	"See replicad(8) and replicad.json(5).\n";

@@ -341,10 +341,12 @@ rpl_conn_stmt(struct rpl_conn *c, SQLHSTMT *st, struct rpl_err *err)
 }
 
 int
-rpl_conn_exec(struct rpl_conn *c, const char *sql, struct rpl_err *err)
+rpl_conn_exec_count(struct rpl_conn *c, const char *sql, int64_t *rows, struct rpl_err *err)
 {
 	SQLHSTMT st;
 	int r = rpl_conn_stmt(c, &st, err);
+	if (rows != NULL)
+		*rows = 0;
 	if (r < 0)
 		return r;
 	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
@@ -352,9 +354,19 @@ rpl_conn_exec(struct rpl_conn *c, const char *sql, struct rpl_err *err)
 		char what[300];
 		snprintf(what, sizeof what, "%.280s", sql);
 		r = rpl_conn_fail(c, st, err, what);
+	} else if (rows != NULL && rc != SQL_NO_DATA) {
+		SQLLEN n = 0;
+		if (SQL_SUCCEEDED(SQLRowCount(st, &n)) && n > 0)
+			*rows = n;
 	}
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	return r;
+}
+
+int
+rpl_conn_exec(struct rpl_conn *c, const char *sql, struct rpl_err *err)
+{
+	return rpl_conn_exec_count(c, sql, NULL, err);
 }
 
 int

@@ -42,6 +42,10 @@ void rpl_conn_close(struct rpl_conn *c);
 /* rpl_conn_exec runs one statement without results. */
 int rpl_conn_exec(struct rpl_conn *c, const char *sql, struct rpl_err *err);
 
+/* rpl_conn_exec_count runs one statement and stores the rows it affected (0 when
+ * the driver cannot tell). */
+int rpl_conn_exec_count(struct rpl_conn *c, const char *sql, int64_t *rows, struct rpl_err *err);
+
 /* rpl_conn_set_autocommit switches the connection's autocommit mode. */
 int rpl_conn_set_autocommit(struct rpl_conn *c, bool on, struct rpl_err *err);
 int rpl_conn_commit(struct rpl_conn *c, struct rpl_err *err);

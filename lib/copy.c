@@ -2,6 +2,7 @@
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
 #include "dialect.h"
+#include "sqlgen.h"
 #include "jsonw.h"
 #include "pgsink.h"
 #include "pgsource.h"
@@ -23,7 +24,8 @@ struct rpl_copy {
 	struct rpl_xbuf *buf;                 /* the one the writer works on (bufs[0] outside a partition) */
 	struct rpl_rules rules;
 	char label[300];                      /* the table as users name it */
-	struct rpl_sbuf select_cols, insert_sql, src_table, dst_table, date_src, date_dst;
+	struct rpl_sqlgen g;                  /* every statement's text (sqlgen.c) */
+	struct rpl_sbuf insert_sql;
 	bool row_by_row;                      /* target cannot take parameter arrays */
 	bool has_binary;                      /* row_by_row re-binds binary columns */
 	/* Keyset slices: MariaDB Connector/ODBC 3.1 holds a whole result set in memory
@@ -100,62 +102,18 @@ copy_narrower(struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_
 		copy_warn(cp, s->name, "target binary(%ld) is shorter than the source's: longer values will be rejected", d->size);
 }
 
-static int
-copy_create_target(struct rpl_copy *cp, struct rpl_err *err)
-{
-	const struct rpl_dialect *d = cp->dst->dialect;
-	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	rpl_sbuf_add(&sql, "CREATE TABLE ");
-	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->dst_table));
-	rpl_sbuf_add(&sql, " (");
-	for (size_t i = 0; i < cp->st.ncols; i++) {
-		const struct rpl_column *c = &cp->st.cols[i];
-		rpl_sbuf_add(&sql, i ? ", " : "");
-		rpl_dialect_ident(d, c->name, &sql);
-		rpl_sbuf_addc(&sql, ' ');
-		d->type_name(c, &sql);
-		if (!c->nullable || c->pk_pos > 0)
-			rpl_sbuf_add(&sql, " NOT NULL");
-	}
-	if (cp->st.npk > 0) {
-		rpl_sbuf_add(&sql, ", PRIMARY KEY (");
-		for (int k = 1; k <= cp->st.npk; k++)
-			for (size_t i = 0; i < cp->st.ncols; i++)
-				if (cp->st.cols[i].pk_pos == k) {
-					rpl_sbuf_add(&sql, k > 1 ? ", " : "");
-					rpl_dialect_ident(d, cp->st.cols[i].name, &sql);
-				}
-		rpl_sbuf_addc(&sql, ')');
-	}
-	rpl_sbuf_addc(&sql, ')');
-	if (d->engine == RPL_ENGINE_MARIADB)
-		rpl_sbuf_add(&sql, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-	int r = rpl_sbuf_ok(&sql) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&sql), err)
-	                          : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	if (r < 0)
-		rpl_err_prefix(err, "creating target table %s", cp->label);
-	rpl_sbuf_fini(&sql);
-	return r;
-}
-
-/* copy_select_expr: how a source column is read. sqliteodbc renders REAL with 15
- * digits whatever the C type (DRIVERS.md); SQLite's own printf with the '!' flag
- * gives the 17 that make a double round-trip. */
+/* copy_sqlgen describes the copy to sqlgen; with_target: the target catalog is read
+ * (else the table is about to be created from the source's). */
 static void
-copy_select_expr(struct rpl_copy *cp, const struct rpl_xcol *x, struct rpl_sbuf *out)
+copy_sqlgen(struct rpl_copy *cp, bool with_target)
 {
-	const struct rpl_dialect *d = cp->src->dialect;
-	if (cp->src->engine == RPL_ENGINE_SQLITE && x->cls == RPL_CLASS_DOUBLE) {
-		rpl_sbuf_add(out, "CASE WHEN typeof(");
-		rpl_dialect_ident(d, x->src->name, out);
-		rpl_sbuf_add(out, ")='real' THEN printf('%!.17g',");
-		rpl_dialect_ident(d, x->src->name, out);
-		rpl_sbuf_add(out, ") ELSE ");
-		rpl_dialect_ident(d, x->src->name, out);
-		rpl_sbuf_add(out, " END");
-		return;
-	}
-	rpl_dialect_ident(d, x->src->name, out);
+	cp->g = (struct rpl_sqlgen){
+		.src = cp->src->dialect, .dst = cp->dst->dialect, .st = &cp->st,
+		.dt = with_target ? &cp->dt : NULL,
+		.src_schema = cp->o.src_schema, .src_table = cp->o.src_table,
+		.dst_schema = cp->o.dst_schema, .dst_table = cp->o.dst_table,
+		.date_column = cp->o.date_column, .table_lock = cp->o.table_lock,
+	};
 }
 
 static int
@@ -190,8 +148,6 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	cp->o = *o;
 	snprintf(cp->label, sizeof cp->label, "%s%s%s", o->src_schema ? o->src_schema : "",
 	         o->src_schema ? "." : "", o->src_table);
-	rpl_dialect_table(src->dialect, o->src_schema, o->src_table, &cp->src_table);
-	rpl_dialect_table(dst->dialect, o->dst_schema, o->dst_table, &cp->dst_table);
 	if ((r = rpl_catalog_read(src, o->src_schema, o->src_table, &cp->st, &exists, err)) < 0)
 		goto out;
 	if (!exists) {
@@ -206,7 +162,16 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			                o->dst_schema ? o->dst_schema : "", o->dst_schema ? "." : "", o->dst_table);
 			goto out;
 		}
-		if ((r = copy_create_target(cp, err)) < 0 ||
+		struct rpl_sbuf ddl = RPL_SBUF_INIT;
+		copy_sqlgen(cp, false);
+		rpl_sqlgen_create_table(&cp->g, &ddl);
+		r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		rpl_sbuf_fini(&ddl);
+		if (r < 0) {
+			rpl_err_prefix(err, "creating target table %s", cp->label);
+			goto out;
+		}
+		if (
 		    (r = rpl_catalog_read(dst, o->dst_schema, o->dst_table, &cp->dt, &exists, err)) < 0)
 			goto out;
 		if (!exists) {
@@ -243,30 +208,13 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			r = rpl_err_set(err, RPL_ENOENT, "table %s: date_column %s is not a column of the source", cp->label, o->date_column);
 			goto out;
 		}
-		rpl_dialect_ident(src->dialect, ds->name, &cp->date_src);
-		rpl_dialect_ident(dst->dialect, rpl_table_find(&cp->dt, o->date_column)->name, &cp->date_dst);
 	}
 	cp->buf = &cp->bufs[0];
 	for (int k = 0; k < 2; k++)
 		if ((r = rpl_xbuf_layout(&cp->bufs[k], sc, dc, cp->st.ncols, src->engine, dst->engine, o->chunk_bytes, err)) < 0)
 			goto out;
-	for (size_t i = 0; i < cp->buf->ncols; i++) {
-		rpl_sbuf_add(&cp->select_cols, i ? ", " : "");
-		copy_select_expr(cp, &cp->buf->cols[i], &cp->select_cols);
-	}
-	rpl_sbuf_add(&cp->insert_sql, "INSERT INTO ");
-	rpl_sbuf_add(&cp->insert_sql, rpl_sbuf_str(&cp->dst_table));
-	if (o->table_lock)
-		rpl_sbuf_add(&cp->insert_sql, dst->dialect->insert_lock_hint);
-	rpl_sbuf_add(&cp->insert_sql, " (");
-	for (size_t i = 0; i < cp->buf->ncols; i++) {
-		rpl_sbuf_add(&cp->insert_sql, i ? ", " : "");
-		rpl_dialect_ident(dst->dialect, dc[i]->name, &cp->insert_sql);
-	}
-	rpl_sbuf_add(&cp->insert_sql, ") VALUES (");
-	for (size_t i = 0; i < cp->buf->ncols; i++)
-		rpl_sbuf_add(&cp->insert_sql, i ? ", ?" : "?");
-	rpl_sbuf_addc(&cp->insert_sql, ')');
+	copy_sqlgen(cp, true);
+	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
 	/* sqliteodbc gives every binary value in an array the first row's length
 	 * (DRIVERS.md) and runs arrays row by row anyway */
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
@@ -278,14 +226,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (dst->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc) {
 		if ((r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
 			goto out;
-		rpl_sbuf_add(&cp->copy_sql, "COPY ");
-		rpl_sbuf_add(&cp->copy_sql, rpl_sbuf_str(&cp->dst_table));
-		rpl_sbuf_add(&cp->copy_sql, " (");
-		for (size_t i = 0; i < cp->buf->ncols; i++) {
-			rpl_sbuf_add(&cp->copy_sql, i ? ", " : "");
-			rpl_dialect_ident(dst->dialect, dc[i]->name, &cp->copy_sql);
-		}
-		rpl_sbuf_add(&cp->copy_sql, ") FROM STDIN");
+		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
 	}
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
 	for (size_t i = 0; i < cp->buf->ncols; i++)
@@ -293,7 +234,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
 	                                .n_placeholder_dates = o->n_placeholder_dates };
-	if (!rpl_sbuf_ok(&cp->insert_sql) || !rpl_sbuf_ok(&cp->select_cols))
+	if (!rpl_sbuf_ok(&cp->insert_sql) || !rpl_sbuf_ok(&cp->copy_sql))
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 out:
 	free(sc);
@@ -316,12 +257,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	rpl_table_fini(&cp->dt);
 	rpl_xbuf_fini(&cp->bufs[0]);
 	rpl_xbuf_fini(&cp->bufs[1]);
-	rpl_sbuf_fini(&cp->select_cols);
 	rpl_sbuf_fini(&cp->insert_sql);
-	rpl_sbuf_fini(&cp->src_table);
-	rpl_sbuf_fini(&cp->dst_table);
-	rpl_sbuf_fini(&cp->date_src);
-	rpl_sbuf_fini(&cp->date_dst);
 	free(cp->pk_cols);
 	free(cp->key_row);
 	rpl_pgsink_close(cp->pg);
@@ -330,51 +266,16 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp);
 }
 
-static void
-range_where(const struct rpl_dialect *d, const char *col, const struct rpl_range *r, struct rpl_sbuf *out)
-{
-	if (r->all)
-		return;
-	rpl_sbuf_add(out, " WHERE ");
-	rpl_sbuf_add(out, col);
-	rpl_sbuf_add(out, " >= ");
-	rpl_dialect_date(d, r->start.y, r->start.m, r->start.d, out);
-	rpl_sbuf_add(out, " AND ");
-	rpl_sbuf_add(out, col);
-	rpl_sbuf_add(out, " < ");
-	rpl_dialect_date(d, r->end.y, r->end.m, r->end.d, out);
-}
-
-/* slice_sql: the partition's SELECT; with keyed, only rows after the key in key_row. */
+/* slice_sql: the partition's SELECT; keyed, only rows after the key in key_row
+ * (keyset slices, MariaDB sources: see struct rpl_copy). */
 static void
 slice_sql(struct rpl_copy *cp, const struct rpl_range *range, bool keyed, struct rpl_sbuf *sql)
 {
-	const struct rpl_dialect *d = cp->src->dialect;
 	rpl_sbuf_reset(sql);
-	rpl_sbuf_add(sql, "SELECT ");
-	rpl_sbuf_add(sql, rpl_sbuf_str(&cp->select_cols));
-	rpl_sbuf_add(sql, " FROM ");
-	rpl_sbuf_add(sql, rpl_sbuf_str(&cp->src_table));
-	range_where(d, rpl_sbuf_str(&cp->date_src), range, sql);
 	if (cp->slice_rows == 0)
-		return;
-	if (keyed) {
-		rpl_sbuf_add(sql, range->all ? " WHERE (" : " AND (");
-		for (int k = 0; k < cp->npk; k++) {
-			rpl_sbuf_add(sql, k ? ", " : "");
-			rpl_dialect_ident(d, cp->buf->cols[cp->pk_cols[k]].src->name, sql);
-		}
-		rpl_sbuf_add(sql, ") > (");
-		for (int k = 0; k < cp->npk; k++)
-			rpl_sbuf_add(sql, k ? ", ?" : "?");
-		rpl_sbuf_addc(sql, ')');
-	}
-	rpl_sbuf_add(sql, " ORDER BY ");
-	for (int k = 0; k < cp->npk; k++) {
-		rpl_sbuf_add(sql, k ? ", " : "");
-		rpl_dialect_ident(d, cp->buf->cols[cp->pk_cols[k]].src->name, sql);
-	}
-	rpl_sbuf_addf(sql, " LIMIT %zu", cp->slice_rows);
+		rpl_sqlgen_select(&cp->g, range, sql);
+	else
+		rpl_sqlgen_slice(&cp->g, range, keyed, cp->slice_rows, sql);
 }
 
 /* slice_bind_key binds key_row's key columns as the keyed SELECT's parameters. */
@@ -654,17 +555,15 @@ part_exec(struct part *p, size_t first, size_t n)
 }
 
 static int
-part_savepoint(struct part *p, const char *verb, struct rpl_err *err)
+part_savepoint(struct part *p, enum rpl_savepoint op, struct rpl_err *err)
 {
-	char sql[64];
-	if (p->cp->dst->engine == RPL_ENGINE_MSSQL)
-		snprintf(sql, sizeof sql, "%s rpl_batch", strcmp(verb, "SAVEPOINT") == 0 ? "SAVE TRANSACTION" :
-		         strcmp(verb, "ROLLBACK TO SAVEPOINT") == 0 ? "ROLLBACK TRANSACTION" : "--");
-	else
-		snprintf(sql, sizeof sql, "%s rpl_batch", verb);
-	if (strncmp(sql, "--", 2) == 0)
-		return 0;                          /* SQL Server has no RELEASE */
-	return rpl_conn_exec(p->cp->dst, sql, err);
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	int r = 0;
+	if (rpl_sqlgen_savepoint(p->cp->dst->dialect, op, "rpl_batch", &sql))   /* none: SQL Server's RELEASE */
+		r = rpl_sbuf_ok(&sql) ? rpl_conn_exec(p->cp->dst, rpl_sbuf_str(&sql), err)
+		                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rpl_sbuf_fini(&sql);
+	return r;
 }
 
 /* part_send inserts rows [first, first+n) under a savepoint; when the target refuses,
@@ -677,13 +576,13 @@ part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
 	struct rpl_copy *cp = p->cp;
 	if (n == 0)
 		return 0;
-	int r = part_savepoint(p, "SAVEPOINT", err);
+	int r = part_savepoint(p, RPL_SAVEPOINT_SET, err);
 	if (r < 0)
 		return r;
 	SQLRETURN rc = part_exec(p, first, n);
 	if (SQL_SUCCEEDED(rc) || rc == SQL_NO_DATA) {
 		p->acc->written += (int64_t)n;
-		return part_savepoint(p, "RELEASE SAVEPOINT", err);
+		return part_savepoint(p, RPL_SAVEPOINT_RELEASE, err);
 	}
 	struct rpl_err e = RPL_ERR_INIT;
 	rpl_conn_fail(cp->dst, p->ins, &e, "insert");
@@ -692,7 +591,7 @@ part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
 		return e.code;
 	}
 	SQLFreeStmt(p->ins, SQL_CLOSE);
-	if ((r = part_savepoint(p, "ROLLBACK TO SAVEPOINT", err)) < 0)
+	if ((r = part_savepoint(p, RPL_SAVEPOINT_ROLLBACK, err)) < 0)
 		return r;
 	if (n == 1) {
 		char why[sizeof e.msg + 32];
@@ -907,15 +806,28 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 		r = rpl_err_set(err, RPL_EINVAL, "table %s has no date_column: only full copies", cp->label);
 		goto out;
 	}
-	if ((r = tgt_begin(&p, err)) < 0)
-		goto out;
-	/* 1. delete the range: what makes every re-run safe */
+	/* 1. delete the range: what makes every re-run safe. SQL Server deletes in
+	 * batches, each committing on its own so its log can be reused (sqlgen.h);
+	 * the others delete inside the partition's transaction. */
 	t = now_ms();
-	rpl_sbuf_add(&sql, "DELETE FROM ");
-	rpl_sbuf_add(&sql, rpl_sbuf_str(&cp->dst_table));
-	range_where(cp->dst->dialect, rpl_sbuf_str(&cp->date_dst), range, &sql);
-	if ((r = tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0)
+	long batch = rpl_sqlgen_delete(&cp->g, range, &sql);
+	if (!rpl_sbuf_ok(&sql)) {
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
+	}
+	if (batch > 0 && cp->pg == NULL) {
+		int64_t deleted;
+		if ((r = rpl_conn_set_autocommit(cp->dst, true, err)) < 0)
+			goto out;
+		do {
+			if ((r = rpl_conn_exec_count(cp->dst, rpl_sbuf_str(&sql), &deleted, err)) < 0)
+				goto out;
+		} while (deleted >= batch);
+		if ((r = tgt_begin(&p, err)) < 0)
+			goto out;
+	} else if ((r = tgt_begin(&p, err)) < 0 || (r = tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0) {
+		goto out;
+	}
 	acc->ms[RPL_PHASE_DELETE] = now_ms() - t;
 	if (cp->pg != NULL) {
 		if ((r = rpl_pgsink_copy_begin(cp->pg, rpl_sbuf_str(&cp->copy_sql), err)) < 0)

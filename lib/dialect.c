@@ -3,7 +3,9 @@
 #include "dialect.h"
 #include "catalog.h"
 #include "sbuf.h"
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 extern const struct rpl_dialect rpl_dialect_sqlite, rpl_dialect_postgres,
 	rpl_dialect_mariadb, rpl_dialect_mssql, rpl_dialect_ansi;
@@ -69,4 +71,74 @@ rpl_dialect_retryable(const struct rpl_dialect *d, const char *sqlstate, int nat
 		if (*n == native)
 			return true;
 	return false;
+}
+
+void
+rpl_dialect_lit(const struct rpl_dialect *d, const char *s, struct rpl_sbuf *out)
+{
+	if (d->engine == RPL_ENGINE_MSSQL)
+		rpl_sbuf_addc(out, 'N');
+	rpl_sbuf_addc(out, '\'');
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '\'' || (*p == '\\' && d->engine == RPL_ENGINE_MARIADB))
+			rpl_sbuf_addc(out, *p);
+		rpl_sbuf_addc(out, *p);
+	}
+	rpl_sbuf_addc(out, '\'');
+}
+
+/* mssql_keep_type: the SQL Server source type a SQL Server replica keeps as it is;
+ * false when the cross-engine mapping already gives the same type. */
+static bool
+mssql_keep_type(const struct rpl_column *c, struct rpl_sbuf *o)
+{
+	char t[64];
+	/* SQLColumns names an identity column "int identity": the replica's column is a
+	 * plain one, its values are copied */
+	snprintf(t, sizeof t, "%s", c->type_name);
+	char *id = strstr(t, " identity");
+	if (id != NULL)
+		*id = '\0';
+	bool max = c->is_long || c->size <= 0;
+	enum rpl_class k = c->cls;
+	if (k == RPL_CLASS_INT && strcasecmp(t, "tinyint") == 0)
+		rpl_sbuf_add(o, "TINYINT");               /* unsigned 0..255 on both sides */
+	else if (k == RPL_CLASS_TIMESTAMP && strcasecmp(t, "datetime") == 0)
+		rpl_sbuf_add(o, "DATETIME");              /* not DATETIME2(3): same range, same 1/300 s */
+	else if (k == RPL_CLASS_TIMESTAMP && strcasecmp(t, "smalldatetime") == 0)
+		rpl_sbuf_add(o, "SMALLDATETIME");
+	else if (k == RPL_CLASS_DECIMAL && strcasecmp(t, "money") == 0)
+		rpl_sbuf_add(o, "MONEY");
+	else if (k == RPL_CLASS_DECIMAL && strcasecmp(t, "smallmoney") == 0)
+		rpl_sbuf_add(o, "SMALLMONEY");
+	else if (k == RPL_CLASS_TEXT && strcasecmp(t, "varchar") == 0 && (max || c->size > 8000))
+		rpl_sbuf_add(o, "VARCHAR(MAX)");          /* one code page: docs/sqlserver.md "Collations" */
+	else if (k == RPL_CLASS_TEXT && strcasecmp(t, "varchar") == 0)
+		rpl_sbuf_addf(o, "VARCHAR(%ld)", c->size);
+	else if (k == RPL_CLASS_TEXT && strcasecmp(t, "char") == 0 && !max)
+		rpl_sbuf_addf(o, "CHAR(%ld)", c->size);
+	else if (k == RPL_CLASS_TEXT && strcasecmp(t, "nchar") == 0 && !max)
+		rpl_sbuf_addf(o, "NCHAR(%ld)", c->size);
+	else if (k == RPL_CLASS_TEXT && strcasecmp(t, "text") == 0)
+		rpl_sbuf_add(o, "VARCHAR(MAX)");          /* TEXT, NTEXT and IMAGE are deprecated */
+	else if (k == RPL_CLASS_TEXT && strcasecmp(t, "ntext") == 0)
+		rpl_sbuf_add(o, "NVARCHAR(MAX)");
+	else if (k == RPL_CLASS_BINARY && strcasecmp(t, "binary") == 0 && !max)
+		rpl_sbuf_addf(o, "BINARY(%ld)", c->size);
+	else if (k == RPL_CLASS_BINARY && strcasecmp(t, "image") == 0)
+		rpl_sbuf_add(o, "VARBINARY(MAX)");
+	else if (k == RPL_CLASS_BINARY && (strcasecmp(t, "timestamp") == 0 || strcasecmp(t, "rowversion") == 0))
+		rpl_sbuf_add(o, "BINARY(8)");             /* a rowversion column cannot be inserted into */
+	else
+		return false;
+	return true;
+}
+
+void
+rpl_dialect_column_type(const struct rpl_dialect *d, enum rpl_engine src, const struct rpl_column *col,
+                        struct rpl_sbuf *out)
+{
+	if (d->engine == RPL_ENGINE_MSSQL && src == RPL_ENGINE_MSSQL && mssql_keep_type(col, out))
+		return;
+	d->type_name(col, out);
 }

@@ -44,4 +44,18 @@ void rpl_dialect_date(const struct rpl_dialect *d, int y, int m, int day, struct
 /* rpl_dialect_retryable: is this SQLSTATE / native error worth retrying the partition? */
 bool rpl_dialect_retryable(const struct rpl_dialect *d, const char *sqlstate, int native);
 
+/* rpl_dialect_lit appends s as a string literal for d: quotes doubled; N'...' on SQL
+ * Server so that text outside the database's code page survives; backslashes doubled
+ * on MariaDB, which reads them as escapes. */
+void rpl_dialect_lit(const struct rpl_dialect *d, const char *s, struct rpl_sbuf *out);
+
+/* rpl_dialect_column_type writes the CREATE TABLE type of source column col (read
+ * from an src engine) for d. Between two SQL Servers the source's own type is kept
+ * where the cross-engine mapping would change it (DATETIME, SMALLDATETIME, TINYINT,
+ * VARCHAR, CHAR, NCHAR, BINARY, MONEY, rowversion as BINARY(8)): the production
+ * workload is SQL Server to SQL Server and its replica should look like its source.
+ * Otherwise it is d->type_name(col). */
+void rpl_dialect_column_type(const struct rpl_dialect *d, enum rpl_engine src, const struct rpl_column *col,
+                             struct rpl_sbuf *out);
+
 #endif

@@ -1,10 +1,14 @@
 /* lib/indexes.c: see indexes.h. Each engine says which indexes may go and how to
  * write them back: PostgreSQL through pg_get_indexdef, MariaDB from
  * information_schema.STATISTICS, SQLite from sqlite_master. Saved definitions use
- * IF NOT EXISTS so a restore that was interrupted can simply run again. */
+ * IF NOT EXISTS so a restore that was interrupted can simply run again. SQL Server
+ * keeps a disabled index's definition itself: its nonclustered indexes are disabled
+ * (ALTER INDEX … DISABLE) and the saved "definition" is the ALTER INDEX … REBUILD
+ * that enables them again, both from sqlgen.c, where they are unit-tested. */
 #include "indexes.h"
 #include "dialect.h"
 #include "sbuf.h"
+#include "sqlgen.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +65,9 @@ catalog_sql(struct rpl_conn *c, const char *schema, const char *table, struct rp
 		rpl_sbuf_add(q, " AND TABLE_NAME = ");
 		lit(d, table, q);
 		rpl_sbuf_add(q, " AND NON_UNIQUE = 1 AND INDEX_TYPE = 'BTREE' ORDER BY INDEX_NAME, SEQ_IN_INDEX");
+		return;
+	case RPL_ENGINE_MSSQL:
+		rpl_sqlgen_index_list(d, schema, table, q);
 		return;
 	case RPL_ENGINE_SQLITE:
 		rpl_sbuf_add(q, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -156,6 +163,10 @@ list_indexes(struct rpl_conn *c, const char *schema, const char *table, struct i
 			rpl_dialect_table(d, schema, table, &x->drop);
 			rpl_sbuf_add(&x->drop, " DROP INDEX IF EXISTS ");
 			rpl_dialect_ident(d, name, &x->drop);
+			break;
+		case RPL_ENGINE_MSSQL:
+			rpl_sqlgen_index_rebuild(d, schema, table, name, &x->def);
+			rpl_sqlgen_index_disable(d, schema, table, name, &x->drop);
 			break;
 		default:
 			if_not_exists(a, &x->def);

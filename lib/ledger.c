@@ -78,12 +78,32 @@ run_committed(struct rpl_conn *c, const struct rpl_sbuf *sql, struct rpl_err *er
 	return r;
 }
 
+bool
+rpl_ledger_ddl(const struct rpl_dialect *d, size_t i, struct rpl_sbuf *out)
+{
+	if (i >= sizeof ddl / sizeof ddl[0])
+		return false;
+	if (d->engine != RPL_ENGINE_MSSQL) {
+		rpl_sbuf_add(out, ddl[i]);
+		return true;
+	}
+	/* SQL Server has no CREATE TABLE IF NOT EXISTS: the same table, created only when
+	 * OBJECT_ID finds no user table of that name in the login's default schema */
+	static const char ine[] = "CREATE TABLE IF NOT EXISTS ";
+	const char *name = ddl[i] + sizeof ine - 1, *sp = strchr(name, ' ');
+	rpl_sbuf_add(out, "IF OBJECT_ID(N'");
+	rpl_sbuf_addn(out, name, (size_t)(sp - name));
+	rpl_sbuf_add(out, "', N'U') IS NULL CREATE TABLE ");
+	rpl_sbuf_add(out, name);
+	return true;
+}
+
 int
 rpl_ledger_ensure(struct rpl_conn *c, struct rpl_err *err)
 {
 	for (size_t i = 0; i < sizeof ddl / sizeof ddl[0]; i++) {
 		struct rpl_sbuf b = RPL_SBUF_INIT;
-		rpl_sbuf_add(&b, ddl[i]);
+		rpl_ledger_ddl(c->dialect, i, &b);
 		int r = run_committed(c, &b, err);
 		rpl_sbuf_fini(&b);
 		if (r < 0)

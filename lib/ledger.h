@@ -18,6 +18,11 @@
 
 struct rpl_sbuf;
 
+/* rpl_ledger_ddl appends the i-th statement rpl_ledger_ensure runs (false past the
+ * last): CREATE TABLE IF NOT EXISTS, or on SQL Server, which lacks it,
+ * IF OBJECT_ID(N'name', N'U') IS NULL CREATE TABLE. */
+bool rpl_ledger_ddl(const struct rpl_dialect *d, size_t i, struct rpl_sbuf *out);
+
 /* rpl_ledger_ensure creates the ledger tables if they are missing. */
 int rpl_ledger_ensure(struct rpl_conn *c, struct rpl_err *err);
 

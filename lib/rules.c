@@ -135,6 +135,65 @@ date_in_target_range(const struct rpl_rules *ru, const struct rpl_column *dst, i
 		snprintf(why, wn, "%04d-%02u-%02u is outside SMALLDATETIME's 1900-01-01..2079-06-06", y, m, d);
 		return false;
 	}
+	/* PostgreSQL has years before 1 and after 9999; SQL Server's wide types do not */
+	if ((strcasecmp(dst->type_name, "datetime2") == 0 || strcasecmp(dst->type_name, "date") == 0 ||
+	     strcasecmp(dst->type_name, "datetimeoffset") == 0) && (y < 1 || v > 99991231)) {
+		snprintf(why, wn, "%04d-%02u-%02u is outside %s's 0001-01-01..9999-12-31", y, m, d, dst->type_name);
+		return false;
+	}
+	return true;
+}
+
+/* text_time reads the seconds and the fraction (in ns) of an ISO text timestamp;
+ * false when it has no time part. *extra: nonzero digits beyond nanoseconds. */
+static bool
+text_time(const char *t, unsigned *sec, unsigned long *ns, bool *extra)
+{
+	unsigned h, mi;
+	*sec = 0, *ns = 0, *extra = false;
+	if (strlen(t) < 19 || (t[10] != ' ' && t[10] != 'T') || sscanf(t + 11, "%2u:%2u:%2u", &h, &mi, sec) != 3)
+		return false;
+	if (t[19] != '.')
+		return true;
+	int i = 0;
+	for (const char *q = t + 20; isdigit((unsigned char)*q); q++, i++) {
+		if (i < 9)
+			*ns = *ns * 10 + (unsigned long)(*q - '0');
+		else if (*q != '0')
+			*extra = true;
+	}
+	for (; i < 9; i++)
+		*ns *= 10;
+	return true;
+}
+
+/* mssql_time_fits: what SQL Server's old types do to a time of day. DATETIME counts
+ * 1/300 s: it rounds milliseconds to .xx0, .xx3 or .xx7 (.001 to .000, .002 and .004
+ * to .003, .005-.008 to .007, .009 to .010, .999 to the next second); SMALLDATETIME
+ * keeps whole minutes (29.998 s round down, 29.999 s up). Fidelity (DESIGN.md "Value
+ * rules") says a value arrives as it left or is refused by a named rule: a time the
+ * type would round is rejected as precision, one it keeps (.003 stays .003) passes. */
+static bool
+mssql_time_fits(const struct rpl_rules *ru, const struct rpl_column *dst, unsigned sec, unsigned long ns,
+                bool extra, char *why, size_t wn)
+{
+	if (ru->dst_dialect->engine != RPL_ENGINE_MSSQL)
+		return true;
+	if (strcasecmp(dst->type_name, "datetime") == 0) {
+		unsigned long ms = ns / 1000000, ticks = (ms * 3 + 5) / 10, kept = (ticks * 10 + 1) / 3;
+		if (!extra && ns % 1000000 == 0 && kept == ms)
+			return true;
+		if (extra || ns % 1000000 != 0)
+			snprintf(why, wn, "fractional seconds .%09lu: DATETIME keeps 1/300 s (.000, .003, .007)", ns);
+		else
+			snprintf(why, wn, "fractional seconds .%03lu: DATETIME keeps 1/300 s and would store %s.%03lu",
+			         ms, kept >= 1000 ? "the next second's " : "", kept % 1000);
+		return false;
+	}
+	if (strcasecmp(dst->type_name, "smalldatetime") == 0 && (sec != 0 || ns != 0 || extra)) {
+		snprintf(why, wn, "%02u.%09lu seconds: SMALLDATETIME keeps whole minutes", sec, ns);
+		return false;
+	}
 	return true;
 }
 
@@ -204,13 +263,16 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		case RPL_CLASS_DATE:
 		case RPL_CLASS_TIMESTAMP: {
 			int y;
-			unsigned m, d;
+			unsigned m, d, sec = 0;
+			unsigned long ns = 0;
+			bool has_time = false, extra = false;
 			if (x->c_type == SQL_C_TYPE_DATE) {
 				const SQL_DATE_STRUCT *t = v;
 				y = t->year, m = t->month, d = t->day;
 			} else if (x->c_type == SQL_C_TYPE_TIMESTAMP) {
 				const SQL_TIMESTAMP_STRUCT *t = v;
 				y = t->year, m = t->month, d = t->day;
+				has_time = true, sec = t->second, ns = t->fraction;
 				int keep = dst->scale < 9 ? dst->scale : 9;
 				long unit = 1;
 				for (int k = keep; k < 9; k++)
@@ -233,6 +295,16 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				null_rule = RPL_RULE_PLACEHOLDER_DATE, pl_y = y, pl_m = m, pl_d = d;
 			else if (!date_in_target_range(ru, dst, y, m, d, why, wn))
 				null_rule = RPL_RULE_DATE_RANGE;
+			/* only a value that is kept can lose its time of day; only SQL Server's
+			 * old types do that (the text is parsed only for them: this runs per value) */
+			else if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->cls == RPL_CLASS_TIMESTAMP) {
+				if (x->as_text)
+					has_time = text_time(v, &sec, &ns, &extra);
+				if (has_time && !mssql_time_fits(ru, dst, sec, ns, extra, why, wn)) {
+					*rule = RPL_RULE_PRECISION;
+					return -1;
+				}
+			}
 			break;
 		}
 		case RPL_CLASS_TEXT: {
