@@ -67,6 +67,12 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, int64_t 
 		}
 		/* MariaDB Connector/ODBC drops the fraction unless the precision is set */
 		x->param_type = SQL_TYPE_TIMESTAMP; x->param_size = 26; x->param_digits = 6;
+		if (de == RPL_ENGINE_MSSQL && d->cls == RPL_CLASS_TIMESTAMP) {
+			/* msodbcsql refuses a fraction finer than the column's scale (22008):
+			 * announce the target's own, 0..7 (DATETIME2(7) keeps 100 ns) */
+			x->param_digits = (SQLSMALLINT)(d->scale < 0 ? 0 : d->scale > 7 ? 7 : d->scale);
+			x->param_size = (SQLULEN)(x->param_digits > 0 ? 20 + x->param_digits : 19);
+		}
 		break;
 	case RPL_CLASS_TIME:
 	case RPL_CLASS_GUID:
