@@ -5,6 +5,7 @@
 #include "sqlgen.h"
 #include "jsonw.h"
 #include "pgsink.h"
+#include "pgbinary.h"
 #include "pgsource.h"
 #include "reject.h"
 #include "sbuf.h"
@@ -227,6 +228,12 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		if ((r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
 			goto out;
 		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
+		/* binary when every column has a binary form (pgbinary.h); text_copy keeps
+		 * the text format (benchmarks, and a way out) */
+		if (!o->text_copy && rpl_pgbinary_usable(&cp->bufs[0])) {
+			rpl_pgsink_set_binary(cp->pg, true);
+			rpl_sbuf_add(&cp->copy_sql, " (FORMAT binary)");
+		}
 	}
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
 	for (size_t i = 0; i < cp->buf->ncols; i++)

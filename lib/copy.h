@@ -57,6 +57,7 @@ struct rpl_copy_opts {
 	int64_t chunk_bytes, commit_rows;
 	bool create_missing, table_lock, truncate_strings;
 	bool bulk_odbc;                       /* load.bulk "odbc": no native sink */
+	bool text_copy;                       /* the COPY sink stays in text format */
 	const char *const *placeholder_dates; /* borrowed "YYYY-MM-DD" */
 	size_t n_placeholder_dates;
 	struct rpl_reject_log *rejects;       /* borrowed; NULL: rejected rows are only counted */

@@ -3,6 +3,7 @@
  * the bound C types, so the ODBC read side and this write side share one buffer. */
 #include "pgsink.h"
 #include "pgconn.h"
+#include "pgbinary.h"
 #include "conn.h"
 #include "sbuf.h"
 #include "xfer.h"
@@ -16,6 +17,7 @@
 
 struct rpl_pgsink {
 	PGconn *conn;            /* owned */
+	bool binary;             /* FORMAT binary (pgbinary.c), else text */
 	struct rpl_sbuf out;     /* owned: one chunk of COPY text */
 	char *secret;            /* owned: for scrubbing messages */
 };
@@ -75,7 +77,25 @@ rpl_pgsink_copy_begin(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_er
 	if (PQresultStatus(res) != PGRES_COPY_IN)
 		return pg_fail(pg, err, "COPY FROM STDIN", res);
 	PQclear(res);
+	if (pg->binary) {
+		rpl_sbuf_reset(&pg->out);
+		rpl_pgbinary_header(&pg->out);
+		if (PQputCopyData(pg->conn, pg->out.s, (int)pg->out.len) != 1)
+			return pg_fail(pg, err, "COPY header", NULL);
+	}
 	return 0;
+}
+
+void
+rpl_pgsink_set_binary(struct rpl_pgsink *pg, bool binary)
+{
+	pg->binary = binary;
+}
+
+bool
+rpl_pgsink_binary(const struct rpl_pgsink *pg)
+{
+	return pg->binary;
 }
 
 /* copy_text appends s[0..n) escaped for COPY's text format. */
@@ -214,6 +234,16 @@ int
 rpl_pgsink_copy_rows(struct rpl_pgsink *pg, const struct rpl_xbuf *b, size_t n, struct rpl_err *err)
 {
 	rpl_sbuf_reset(&pg->out);
+	if (pg->binary) {
+		int r = rpl_pgbinary_rows(b, n, &pg->out, err);
+		if (r < 0)
+			return r;
+		if (!rpl_sbuf_ok(&pg->out))
+			return rpl_err_set(err, RPL_ENOMEM, "out of memory rendering COPY data");
+		if (pg->out.len > 0 && PQputCopyData(pg->conn, pg->out.s, (int)pg->out.len) != 1)
+			return pg_fail(pg, err, "COPY data", NULL);
+		return 0;
+	}
 	for (size_t r = 0; r < n; r++) {
 		for (size_t c = 0; c < b->ncols; c++) {
 			if (c > 0)
@@ -232,6 +262,12 @@ rpl_pgsink_copy_rows(struct rpl_pgsink *pg, const struct rpl_xbuf *b, size_t n, 
 int
 rpl_pgsink_copy_end(struct rpl_pgsink *pg, struct rpl_err *err)
 {
+	if (pg->binary) {
+		rpl_sbuf_reset(&pg->out);
+		rpl_pgbinary_trailer(&pg->out);
+		if (PQputCopyData(pg->conn, pg->out.s, (int)pg->out.len) != 1)
+			return pg_fail(pg, err, "COPY trailer", NULL);
+	}
 	if (PQputCopyEnd(pg->conn, NULL) != 1)
 		return pg_fail(pg, err, "COPY end", NULL);
 	PGresult *res = PQgetResult(pg->conn);

@@ -20,6 +20,11 @@ int rpl_pgsink_open(const char *odbc_connstr, const char *password, struct rpl_p
                     struct rpl_err *err);
 void rpl_pgsink_close(struct rpl_pgsink *pg);
 
+/* rpl_pgsink_set_binary chooses FORMAT binary for the COPYs that follow (the COPY
+ * statement must say so: rpl_pgsink_binary tells the caller). */
+void rpl_pgsink_set_binary(struct rpl_pgsink *pg, bool binary);
+bool rpl_pgsink_binary(const struct rpl_pgsink *pg);
+
 /* rpl_pgsink_exec runs one statement (BEGIN, DELETE, COMMIT, ROLLBACK). */
 int rpl_pgsink_exec(struct rpl_pgsink *pg, const char *sql, struct rpl_err *err);
 

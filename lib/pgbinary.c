@@ -1,0 +1,238 @@
+/* lib/pgbinary.c: binary COPY tuples from the transport buffer (see pgbinary.h).
+ * Formats, from PostgreSQL's send functions: integers big-endian of the column's
+ * width, float8 IEEE big-endian, date int32 days and timestamp int64 microseconds
+ * since 2000-01-01, bool one byte, text and bytea raw, numeric as
+ * (ndigits, weight, sign, dscale, base-10000 digits), all int16 big-endian. */
+#include "pgbinary.h"
+#include "plan.h"
+#include "sbuf.h"
+#include "xfer.h"
+#include <string.h>
+#include <strings.h>
+
+static const char copy_signature[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0' };
+
+static void
+be16(struct rpl_sbuf *o, uint16_t v)
+{
+	char b[2] = { (char)(v >> 8), (char)v };
+	rpl_sbuf_addn(o, b, 2);
+}
+
+static void
+be32(struct rpl_sbuf *o, uint32_t v)
+{
+	char b[4] = { (char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v };
+	rpl_sbuf_addn(o, b, 4);
+}
+
+static void
+be64(struct rpl_sbuf *o, uint64_t v)
+{
+	be32(o, (uint32_t)(v >> 32));
+	be32(o, (uint32_t)v);
+}
+
+void
+rpl_pgbinary_header(struct rpl_sbuf *out)
+{
+	rpl_sbuf_addn(out, copy_signature, sizeof copy_signature);
+	be32(out, 0);   /* flags */
+	be32(out, 0);   /* header extension length */
+}
+
+void
+rpl_pgbinary_trailer(struct rpl_sbuf *out)
+{
+	be16(out, 0xFFFF);
+}
+
+/* target type names as psqlODBC's catalog gives them */
+static bool
+is_type(const char *t, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (strcasecmp(t, *names) == 0)
+			return true;
+	return false;
+}
+
+bool
+rpl_pgbinary_usable(const struct rpl_xbuf *b)
+{
+	static const char *const ints[] = { "int2", "int4", "int8", NULL };
+	static const char *const texts[] = { "text", "varchar", "bpchar", "name", NULL };
+	static const char *const stamps[] = { "timestamp", "timestamptz", NULL };
+	for (size_t c = 0; c < b->ncols; c++) {
+		const struct rpl_xcol *x = &b->cols[c];
+		const char *t = x->dst->type_name;
+		bool ok;
+		switch (x->c_type) {
+		case SQL_C_SBIGINT: ok = is_type(t, ints); break;
+		case SQL_C_DOUBLE: ok = strcasecmp(t, "float8") == 0; break;
+		case SQL_C_TYPE_DATE: ok = strcasecmp(t, "date") == 0; break;
+		case SQL_C_TYPE_TIMESTAMP: ok = is_type(t, stamps); break;
+		case SQL_C_BIT: ok = strcasecmp(t, "bool") == 0; break;
+		case SQL_C_BINARY: ok = strcasecmp(t, "bytea") == 0; break;
+		case SQL_C_CHAR:
+			ok = (x->cls == RPL_CLASS_TEXT && is_type(t, texts)) ||
+			     (x->cls == RPL_CLASS_DECIMAL && strcasecmp(t, "numeric") == 0);
+			break;
+		default: ok = false; break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+bool
+rpl_pgbinary_numeric(const char *s, size_t n, struct rpl_sbuf *out)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	size_t int_start = i;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	size_t int_end = i, frac_start = i, frac_end = i;
+	if (i < n && s[i] == '.') {
+		frac_start = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		frac_end = i;
+	}
+	if (i != n || (int_end == int_start && frac_end == frac_start))
+		return false;
+	while (int_start < int_end && s[int_start] == '0')
+		int_start++;
+	size_t nint = int_end - int_start, nfrac = frac_end - frac_start;
+	uint16_t dscale = (uint16_t)nfrac;
+	/* base-10000 groups: the integer part from the right, the fraction from the left */
+	size_t int_groups = (nint + 3) / 4, frac_groups = (nfrac + 3) / 4;
+	uint16_t digits[512];
+	if (int_groups + frac_groups > sizeof digits / sizeof digits[0])
+		return false;
+	size_t k = 0;
+	for (size_t g = 0; g < int_groups; g++) {
+		/* group g covers integer digits [end - 4*(int_groups-g), end - 4*(int_groups-g-1)) */
+		long hi = (long)int_end - 4 * (long)(int_groups - g), lo = hi + 4;
+		uint16_t v = 0;
+		for (long j = hi; j < lo; j++)
+			v = (uint16_t)(v * 10 + (j >= (long)int_start ? s[j] - '0' : 0));
+		digits[k++] = v;
+	}
+	for (size_t g = 0; g < frac_groups; g++) {
+		uint16_t v = 0;
+		for (size_t j = frac_start + 4 * g; j < frac_start + 4 * g + 4; j++)
+			v = (uint16_t)(v * 10 + (j < frac_end ? s[j] - '0' : 0));
+		digits[k++] = v;
+	}
+	int weight = (int)int_groups - 1;
+	size_t first = 0, last = k;
+	while (first < last && digits[first] == 0) {   /* leading zero groups */
+		first++;
+		weight--;
+	}
+	while (last > first && digits[last - 1] == 0)  /* trailing zero groups */
+		last--;
+	if (first == last) {                           /* zero */
+		be16(out, 0);
+		be16(out, 0);
+		be16(out, 0);
+		be16(out, dscale);
+		return true;
+	}
+	be16(out, (uint16_t)(last - first));
+	be16(out, (uint16_t)(int16_t)weight);
+	be16(out, neg ? 0x4000 : 0x0000);
+	be16(out, dscale);
+	for (size_t g = first; g < last; g++)
+		be16(out, digits[g]);
+	return true;
+}
+
+static const long pg_epoch_days = 10957;   /* 2000-01-01 in days since 1970-01-01 */
+
+int
+rpl_pgbinary_rows(const struct rpl_xbuf *b, size_t n, struct rpl_sbuf *out, struct rpl_err *err)
+{
+	for (size_t r = 0; r < n; r++) {
+		be16(out, (uint16_t)b->ncols);
+		for (size_t c = 0; c < b->ncols; c++) {
+			const struct rpl_xcol *x = &b->cols[c];
+			const void *v = rpl_xval(b, r, c);
+			SQLLEN ind = *rpl_xind(b, r, c);
+			if (ind == SQL_NULL_DATA) {
+				be32(out, 0xFFFFFFFFu);
+				continue;
+			}
+			switch (x->c_type) {
+			case SQL_C_SBIGINT: {
+				int64_t i = *(const int64_t *)v;
+				int w = x->dst->int_bytes;
+				be32(out, (uint32_t)w);
+				if (w == 2)
+					be16(out, (uint16_t)(int16_t)i);
+				else if (w == 4)
+					be32(out, (uint32_t)(int32_t)i);
+				else
+					be64(out, (uint64_t)i);
+				break;
+			}
+			case SQL_C_DOUBLE: {
+				uint64_t u;
+				memcpy(&u, v, 8);
+				be32(out, 8);
+				be64(out, u);
+				break;
+			}
+			case SQL_C_TYPE_DATE: {
+				const SQL_DATE_STRUCT *d = v;
+				long days = rpl_day_to_days((struct rpl_day){ d->year, d->month, d->day }) - pg_epoch_days;
+				be32(out, 4);
+				be32(out, (uint32_t)(int32_t)days);
+				break;
+			}
+			case SQL_C_TYPE_TIMESTAMP: {
+				const SQL_TIMESTAMP_STRUCT *t = v;
+				long days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day }) - pg_epoch_days;
+				int64_t us = ((int64_t)days * 86400 + t->hour * 3600 + t->minute * 60 + t->second) * 1000000 +
+				             t->fraction / 1000;
+				be32(out, 8);
+				be64(out, (uint64_t)us);
+				break;
+			}
+			case SQL_C_BIT:
+				be32(out, 1);
+				rpl_sbuf_addc(out, *(const unsigned char *)v ? 1 : 0);
+				break;
+			case SQL_C_BINARY:
+			case SQL_C_CHAR:
+				if (x->cls == RPL_CLASS_DECIMAL) {
+					size_t at = out->len;
+					be32(out, 0);                  /* the length, patched below */
+					if (!rpl_pgbinary_numeric(v, (size_t)ind, out)) {
+						rpl_err_set(err, RPL_ECONVERT, "column %s: \"%.40s\" is not a plain decimal",
+						            x->src->name, (const char *)v);
+						rpl_err_where(err, NULL, x->src->name, (int64_t)r);
+						return err->code;
+					}
+					if (rpl_sbuf_ok(out)) {
+						uint32_t len = (uint32_t)(out->len - at - 4);
+						out->s[at] = (char)(len >> 24), out->s[at + 1] = (char)(len >> 16);
+						out->s[at + 2] = (char)(len >> 8), out->s[at + 3] = (char)len;
+					}
+				} else {
+					be32(out, (uint32_t)ind);
+					rpl_sbuf_addn(out, v, (size_t)ind);
+				}
+				break;
+			default:
+				return rpl_err_set(err, RPL_EINVAL, "column %s: no binary COPY form", x->src->name);
+			}
+		}
+	}
+	return 0;
+}
