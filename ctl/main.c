@@ -1,15 +1,20 @@
 /* ctl/main.c: replicactl, the client. It speaks only the control protocol (JSON-RPC
- * 2.0, one JSON object per line on a Unix socket; DESIGN.md "Control protocol") and
- * never links the engine. */
+ * 2.0, one JSON object per line on a Unix socket; DESIGN.md "Control protocol",
+ * docs/protocol.md) and never links the engine. Readable tables by default, the raw
+ * result with --json; exit status for scripts: 0 ok, 1 the daemon said no or could
+ * not be reached, 2 bad usage; `watch` ends 0 done, 1 failed or cancelled, 3 done
+ * with rejected rows. */
 #include "rpl_build.h"
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage_text[] =
@@ -30,10 +35,20 @@ static const char usage_text[] =
 	"Options:\n"
 	"  -s, --socket PATH   control socket (default /run/replicad/replicad.sock)\n"
 	"  --json              print the raw JSON result\n"
+	"  --prometheus        metrics in the Prometheus text format (textfile collector)\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
 	"\n"
-	"Exit status: 0 ok; 1 the daemon answered with an error or could not be reached; 2 bad usage.\n";
+	"Exit status: 0 ok; 1 the daemon answered with an error or could not be reached; 2 bad usage.\n"
+	"watch: 0 the job is done; 1 it failed or was cancelled; 3 done, but rows were rejected.\n";
+
+#define MAX_ANSWER (64 * 1024 * 1024)
+
+static const char *sock_path = "/run/replicad/replicad.sock";
+static int sock_fd = -1;
+static int next_id = 1;
+static char *rbuf;
+static size_t rlen, rcap;
 
 static int
 usage_error(const char *msg, const char *arg)
@@ -42,9 +57,461 @@ usage_error(const char *msg, const char *arg)
 	return 2;
 }
 
+/* ---- the connection ---- */
+
+static int
+ctl_connect(bool quiet)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(sock_path) >= sizeof sa.sun_path) {
+		fprintf(stderr, "replicactl: socket path too long: %s\n", sock_path);
+		return -1;
+	}
+	strcpy(sa.sun_path, sock_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		if (!quiet)
+			fprintf(stderr, "replicactl: cannot connect to %s: %s (is replicad running?)\n", sock_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	sock_fd = fd;
+	rlen = 0;
+	return 0;
+}
+
+static void
+ctl_disconnect(void)
+{
+	if (sock_fd >= 0)
+		close(sock_fd);
+	sock_fd = -1;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* read_line returns the next '\n'-terminated line (NUL-terminated in rbuf), its
+ * length, or -1 when the connection ends first */
+static ssize_t
+read_line(void)
+{
+	for (;;) {
+		char *nl = rlen ? memchr(rbuf, '\n', rlen) : NULL;
+		if (nl != NULL) {
+			*nl = '\0';
+			return nl - rbuf;
+		}
+		if (rlen + 65536 > rcap) {
+			if (rcap >= MAX_ANSWER)
+				return -1;
+			size_t cap = rcap ? rcap * 2 : 131072;
+			char *b = realloc(rbuf, cap);
+			if (b == NULL)
+				return -1;
+			rbuf = b;
+			rcap = cap;
+		}
+		ssize_t r = read(sock_fd, rbuf + rlen, rcap - rlen - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		rlen += (size_t)r;
+	}
+}
+
+static void
+consume_line(size_t len)
+{
+	memmove(rbuf, rbuf + len + 1, rlen - len - 1);
+	rlen -= len + 1;
+}
+
+/* call sends method(params) and stores the answer (new ref). -1: the connection
+ * failed (said on stderr unless quiet). params is borrowed. */
+static int
+call(const char *method, json_t *params, json_t **reply, bool quiet)
+{
+	if (sock_fd < 0 && ctl_connect(quiet) < 0)
+		return -1;
+	int id = next_id++;
+	json_t *req = json_pack("{s:s,s:i,s:s,s:O}", "jsonrpc", "2.0", "id", id, "method", method, "params", params);
+	char *text = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (text == NULL)
+		return -1;
+	int ok = write_all(sock_fd, text, strlen(text)) == 0 && write_all(sock_fd, "\n", 1) == 0;
+	free(text);
+	if (!ok) {
+		if (!quiet)
+			fprintf(stderr, "replicactl: cannot send to %s: %s\n", sock_path, strerror(errno));
+		ctl_disconnect();
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read_line();
+		if (n < 0) {
+			if (!quiet)
+				fprintf(stderr, "replicactl: %s closed the connection before answering (did replicad stop?)\n", sock_path);
+			ctl_disconnect();
+			return -1;
+		}
+		json_error_t jerr;
+		*reply = json_loadb(rbuf, (size_t)n, 0, &jerr);
+		consume_line((size_t)n);
+		if (*reply == NULL) {
+			if (!quiet)
+				fprintf(stderr, "replicactl: bad answer from %s: %s\n", sock_path, jerr.text);
+			ctl_disconnect();
+			return -1;
+		}
+		json_t *rid = json_object_get(*reply, "id");
+		if (json_is_integer(rid) && json_integer_value(rid) == id)
+			return 0;
+		if (json_is_null(rid) && json_object_get(*reply, "error") != NULL)
+			return 0;   /* the daemon could not read our request at all */
+		json_decref(*reply);   /* not ours: skip */
+	}
+}
+
+/* result_or_error prints a JSON-RPC error; returns the result (borrowed) or NULL */
+static json_t *
+result_or_error(const char *method, json_t *reply)
+{
+	json_t *err = json_object_get(reply, "error");
+	if (err != NULL) {
+		fprintf(stderr, "replicactl: %s: %s (error %lld)\n", method, json_string_value(json_object_get(err, "message")),
+		        (long long)json_integer_value(json_object_get(err, "code")));
+		return NULL;
+	}
+	return json_object_get(reply, "result");
+}
+
+/* ---- printing ---- */
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s != NULL ? s : "-";
+}
+
+static long long
+num(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_integer(v) ? (long long)json_integer_value(v) : json_is_real(v) ? (long long)json_real_value(v) : 0;
+}
+
+static void
+fmt_secs(double s, char *out, size_t n)
+{
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void
+range_text(json_t *job, char *out, size_t n)
+{
+	json_t *r = json_object_get(job, "range");
+	if (json_is_string(r))
+		snprintf(out, n, "%s", json_string_value(r));
+	else if (strcmp(str(r, "from"), str(r, "to")) == 0)
+		snprintf(out, n, "%s", str(r, "from"));
+	else
+		snprintf(out, n, "%s..%s", str(r, "from"), str(r, "to"));
+}
+
+static void
+print_status(json_t *r)
+{
+	json_t *jobs = json_object_get(r, "jobs");
+	long long up = num(r, "uptime_s");
+	printf("replicad %s, pid %lld, %s, up %lldd %02lld:%02lld:%02lld\n", str(r, "version"), num(r, "pid"),
+	       str(r, "state"), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
+	printf("socket    %s\nconfig    %s\ntimezone  %s\nworkers   %lld\n", str(r, "socket"), str(r, "config"),
+	       str(r, "timezone"), num(r, "workers"));
+	printf("jobs      %lld running, %lld paused, %lld queued, %lld done, %lld failed, %lld cancelled\n",
+	       num(jobs, "running") + num(jobs, "cancelling"), num(jobs, "paused"), num(jobs, "queued"), num(jobs, "done"),
+	       num(jobs, "failed"), num(jobs, "cancelled"));
+	if (json_is_string(json_object_get(r, "last_reload_error")))
+		printf("reload    FAILED, kept the running configuration: %s\n", str(r, "last_reload_error"));
+}
+
+static void
+print_jobs(json_t *r)
+{
+	json_t *jobs = json_object_get(r, "jobs"), *j;
+	size_t i;
+	printf("%-6s %-11s %-24s %-8s %-23s %7s %12s %-20s\n", "JOB", "STATE", "TABLE", "KIND", "RANGE", "PARTS", "ROWS",
+	       "SUBMITTED");
+	json_array_foreach(jobs, i, j) {
+		char range[64], parts[32];
+		range_text(j, range, sizeof range);
+		snprintf(parts, sizeof parts, "%lld/%lld", num(j, "partitions_done"), num(j, "partitions"));
+		printf("%-6s %-11s %-24s %-8s %-23s %7s %12lld %-20s\n", str(j, "job"), str(j, "state"), str(j, "table"),
+		       str(j, "kind"), range, strcmp(str(j, "origin"), "ledger") == 0 ? "-" : parts, num(j, "rows_written"),
+		       str(j, "submitted"));
+	}
+	if (json_array_size(jobs) == 0)
+		printf("(no jobs)\n");
+}
+
+static void
+print_account(json_t *acc)
+{
+	json_t *parts = json_object_get(acc, "partitions"), *p, *t = json_object_get(acc, "totals");
+	size_t i;
+	printf("%-24s %-7s %10s %10s %9s %12s %8s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN", "REJECTED", "BYTES",
+	       "ATTEMPTS", "TOTAL_MS");
+	json_array_foreach(parts, i, p) {
+		char label[64];
+		json_t *r = json_object_get(p, "range");
+		if (json_is_string(r))
+			snprintf(label, sizeof label, "%s", json_string_value(r));
+		else
+			snprintf(label, sizeof label, "%s..%s", str(r, "from"), str(r, "to_exclusive"));
+		printf("%-24s %-7s %10lld %10lld %9lld %12lld %8lld %9lld\n", label, str(p, "state"), num(p, "rows_read"),
+		       num(p, "rows_written"), num(p, "rows_rejected"), num(p, "bytes"), num(p, "attempts"),
+		       num(json_object_get(p, "ms"), "TOTAL"));
+		json_t *e = json_object_get(p, "error");
+		if (e != NULL)
+			printf("  error: %s%s%s\n", str(e, "message"), *str(e, "sqlstate") != '-' && *str(e, "sqlstate") ? " sqlstate=" : "",
+			       *str(e, "sqlstate") != '-' ? str(e, "sqlstate") : "");
+	}
+	printf("%-24s %-7s %10lld %10lld %9lld %12lld %8s %9lld\n", "total (wall)", "", num(t, "rows_read"),
+	       num(t, "rows_written"), num(t, "rows_rejected"), num(t, "bytes"), "", num(t, "ms"));
+	if (json_is_string(json_object_get(acc, "reject_file")))
+		printf("rejected rows: %s\n", str(acc, "reject_file"));
+}
+
+static void
+print_job(json_t *j)
+{
+	char range[64];
+	range_text(j, range, sizeof range);
+	printf("job        %s%s%s%s\n", str(j, "job"), json_is_string(json_object_get(j, "ledger_id")) ? " (ledger " : "",
+	       json_is_string(json_object_get(j, "ledger_id")) ? str(j, "ledger_id") : "",
+	       json_is_string(json_object_get(j, "ledger_id")) ? ")" : "");
+	printf("table      %s\nkind       %s %s (%s)\nstate      %s\n", str(j, "table"), str(j, "kind"), range,
+	       str(j, "origin"), str(j, "state"));
+	printf("submitted  %s\nstarted    %s\nfinished   %s\n", str(j, "submitted"), str(j, "started"), str(j, "finished"));
+	printf("progress   %lld/%lld partitions, %lld rows written, %.0f rows/s", num(j, "partitions_done"),
+	       num(j, "partitions"), num(j, "rows_written"), json_real_value(json_object_get(j, "rows_per_s")));
+	if (json_is_real(json_object_get(j, "eta_s"))) {
+		char eta[32];
+		fmt_secs(json_real_value(json_object_get(j, "eta_s")), eta, sizeof eta);
+		printf(", ETA %s", eta);
+	}
+	printf("\n");
+	if (json_is_string(json_object_get(j, "error")))
+		printf("error      %s\n", str(j, "error"));
+	json_t *acc = json_object_get(j, "account");
+	if (json_is_object(acc)) {
+		printf("\n");
+		print_account(acc);
+	}
+}
+
+static void
+print_schedule(json_t *r)
+{
+	json_t *slots = json_object_get(r, "slots"), *s;
+	size_t i;
+	printf("time zone %s\n", str(r, "timezone"));
+	printf("%-10s %-12s %-27s %-27s %s\n", "SLOT", "WHEN", "NEXT", "LAST", "TABLES");
+	json_array_foreach(slots, i, s) {
+		char when[32], tables[512] = "";
+		if (json_object_get(s, "every_s") != NULL) {
+			long long e = num(s, "every_s");
+			if (e == 0)
+				snprintf(when, sizeof when, "off");
+			else if (e % 3600 == 0)
+				snprintf(when, sizeof when, "every %lldh", e / 3600);
+			else if (e % 60 == 0)
+				snprintf(when, sizeof when, "every %lldm", e / 60);
+			else
+				snprintf(when, sizeof when, "every %llds", e);
+		} else {
+			snprintf(when, sizeof when, "daily %s", str(s, "at"));
+		}
+		size_t k;
+		json_t *t;
+		json_array_foreach(json_object_get(s, "tables"), k, t)
+			snprintf(tables + strlen(tables), sizeof tables - strlen(tables), "%s%s", k ? ", " : "", json_string_value(t));
+		printf("%-10s %-12s %-27s %-27s %s\n", str(s, "slot"), when, str(s, "next"), str(s, "last"),
+		       tables[0] ? tables : "(none)");
+	}
+}
+
+static void
+print_value(double v)
+{
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
+		printf("%.0f", v);
+	else
+		printf("%.6g", v);
+}
+
+static void
+print_metrics(json_t *r, bool prometheus)
+{
+	json_t *a = json_object_get(r, "metrics"), *m;
+	size_t i;
+	const char *last = "";
+	json_array_foreach(a, i, m) {
+		const char *name = str(m, "name");
+		if (prometheus && strcmp(name, last) != 0) {
+			printf("# HELP %s %s\n# TYPE %s %s\n", name, str(m, "help"), name, str(m, "type"));
+			last = name;
+		}
+		printf("%s", name);
+		json_t *labels = json_object_get(m, "labels");
+		if (json_object_size(labels) > 0) {
+			const char *k;
+			json_t *v;
+			int first = 1;
+			printf("{");
+			json_object_foreach(labels, k, v) {
+				printf("%s%s=\"", first ? "" : ",", k);
+				for (const char *p = json_string_value(v); p != NULL && *p; p++) {
+					if (*p == '"' || *p == '\\')
+						putchar('\\');
+					if (*p == '\n')
+						printf("\\n");
+					else
+						putchar(*p);
+				}
+				printf("\"");
+				first = 0;
+			}
+			printf("}");
+		}
+		printf(prometheus ? " " : "  ");
+		print_value(json_number_value(json_object_get(m, "value")));
+		printf("\n");
+	}
+}
+
+/* ---- watch ---- */
+
+static bool
+terminal_state(const char *s)
+{
+	return strcmp(s, "done") == 0 || strcmp(s, "failed") == 0 || strcmp(s, "cancelled") == 0;
+}
+
+static int
+watch_status(json_t *j)
+{
+	const char *s = str(j, "state");
+	if (strcmp(s, "done") != 0)
+		return 1;
+	return num(j, "rows_rejected") > 0 ? 3 : 0;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static int
+cmd_watch(const char *id, bool as_json)
+{
+	bool tty = isatty(1);
+	json_t *params = json_pack("{s:s}", "job", id);
+	long long last_done = -1;
+	char last_state[32] = "";
+	time_t last_line = 0;
+	int lost_s = 0;
+	for (;;) {
+		json_t *reply;
+		if (call("job.get", params, &reply, lost_s > 0) < 0) {
+			/* the daemon may be restarting (it resumes its jobs): wait a little */
+			if (lost_s == 0)
+				fprintf(stderr, "%sreplicactl: lost %s; waiting up to 60 s for replicad to come back\n", tty ? "\n" : "",
+				        sock_path);
+			if (++lost_s > 60) {
+				fprintf(stderr, "replicactl: cannot reach replicad at %s\n", sock_path);
+				json_decref(params);
+				return 1;
+			}
+			sleep_ms(1000);
+			continue;
+		}
+		lost_s = 0;
+		json_t *j = result_or_error("job.get", reply);
+		if (j == NULL) {
+			json_decref(reply);
+			json_decref(params);
+			return 1;
+		}
+		const char *state = str(j, "state");
+		long long done = num(j, "partitions_done"), n = num(j, "partitions");
+		double rate = json_real_value(json_object_get(j, "rows_per_s"));
+		char eta[32] = "";
+		if (json_is_real(json_object_get(j, "eta_s"))) {
+			strcpy(eta, "  ETA ");
+			fmt_secs(json_real_value(json_object_get(j, "eta_s")), eta + 6, sizeof eta - 6);
+		}
+		if (tty && !as_json) {
+			int width = 30, fill = n > 0 ? (int)(width * done / n) : 0;
+			printf("\r[%.*s%*s] %lld/%lld partitions  %lld rows  %.0f rows/s%s  %-11s", fill,
+			       "##############################", width - fill, "", done, n, num(j, "rows_written"), rate, eta, state);
+			fflush(stdout);
+		} else if (!as_json && (done != last_done || strcmp(state, last_state) != 0 || time(NULL) - last_line >= 10)) {
+			printf("job=%s state=%s partitions=%lld/%lld rows_written=%lld rows_per_s=%.0f%s%s\n", str(j, "job"), state,
+			       done, n, num(j, "rows_written"), rate, eta[0] ? " eta=" : "", eta[0] ? eta + 6 : "");
+			fflush(stdout);
+			last_line = time(NULL);
+		}
+		last_done = done;
+		snprintf(last_state, sizeof last_state, "%s", state);
+		if (terminal_state(state)) {
+			if (tty && !as_json)
+				printf("\n");
+			if (as_json) {
+				char *out = json_dumps(j, JSON_INDENT(2));
+				puts(out ? out : "null");
+				free(out);
+			} else {
+				printf("\n");
+				print_job(j);
+			}
+			int st = watch_status(j);
+			json_decref(reply);
+			json_decref(params);
+			return st;
+		}
+		json_decref(reply);
+		sleep_ms(1000);
+	}
+}
+
+/* ---- commands ---- */
+
 /* build_params turns the command's words into the method's params. */
 static json_t *
-build_params(const char *cmd, int argc, char **argv, const char **method, int *bad)
+build_params(const char *cmd, int argc, char **argv, const char **method, int *bad, bool *prometheus)
 {
 	static const struct { const char *cmd, *method; int nargs; } table[] = {
 		{ "status", "daemon.status", 0 }, { "jobs", "job.list", 0 }, { "show", "job.get", 1 },
@@ -57,6 +524,10 @@ build_params(const char *cmd, int argc, char **argv, const char **method, int *b
 		if (strcmp(cmd, table[i].cmd) != 0)
 			continue;
 		*method = table[i].method;
+		if (strcmp(cmd, "metrics") == 0 && argc == 1 && strcmp(argv[0], "--prometheus") == 0) {
+			*prometheus = true;
+			argc = 0;
+		}
 		if (table[i].nargs == 0) {
 			if (argc != 0)
 				*bad = 1;
@@ -89,57 +560,21 @@ build_params(const char *cmd, int argc, char **argv, const char **method, int *b
 	return NULL;
 }
 
-static int
-call(const char *sock, const char *method, json_t *params, json_t **reply)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(sock) >= sizeof sa.sun_path) {
-		fprintf(stderr, "replicactl: socket path too long: %s\n", sock);
-		return -1;
-	}
-	strcpy(sa.sun_path, sock);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		fprintf(stderr, "replicactl: cannot connect to %s: %s (is replicad running?)\n", sock, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	json_t *req = json_pack("{s:s,s:i,s:s,s:O}", "jsonrpc", "2.0", "id", 1, "method", method, "params", params);
-	char *text = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	size_t len = strlen(text);
-	int ok = write(fd, text, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
-	free(text);
-	if (!ok) {
-		fprintf(stderr, "replicactl: cannot send to %s: %s\n", sock, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	FILE *f = fdopen(fd, "r");
-	json_error_t jerr;
-	*reply = json_loadf(f, JSON_DISABLE_EOF_CHECK, &jerr);
-	fclose(f);
-	if (*reply == NULL) {
-		fprintf(stderr, "replicactl: bad answer from %s: %s\n", sock, jerr.text);
-		return -1;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+		{ "prometheus", no_argument, NULL, 'P' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
-	const char *sock = "/run/replicad/replicad.sock";
-	int c, as_json = 0;
+	int c;
+	bool as_json = false, prometheus = false;
 	while ((c = getopt_long(argc, argv, "+s:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': sock = optarg; break;
-		case 'j': as_json = 1; break;
+		case 's': sock_path = optarg; break;
+		case 'j': as_json = true; break;
+		case 'P': prometheus = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("replicactl %s\n", RPL_VERSION); return 0;
 		default: return usage_error("bad option", NULL);
@@ -149,27 +584,58 @@ main(int argc, char **argv)
 		return usage_error("which command?", NULL);
 	const char *cmd = argv[optind], *method = NULL;
 	int bad;
-	json_t *params = build_params(cmd, argc - optind - 1, argv + optind + 1, &method, &bad);
+	json_t *params = build_params(cmd, argc - optind - 1, argv + optind + 1, &method, &bad, &prometheus);
 	if (bad) {
 		json_decref(params);
 		return usage_error(bad == 2 ? "unknown command" : "wrong arguments for", cmd);
 	}
-	json_t *reply = NULL;
-	int r = call(sock, method, params, &reply);
-	json_decref(params);
-	if (r < 0)
-		return 1;
-	json_t *err = json_object_get(reply, "error");
+	if (prometheus && strcmp(cmd, "metrics") != 0) {
+		json_decref(params);
+		return usage_error("--prometheus goes with", "metrics");
+	}
 	int status = 0;
-	if (err != NULL) {
-		fprintf(stderr, "replicactl: %s: %s\n", method, json_string_value(json_object_get(err, "message")));
+	if (strcmp(cmd, "watch") == 0) {
+		status = cmd_watch(json_string_value(json_object_get(params, "job")), as_json);
+		json_decref(params);
+		ctl_disconnect();
+		free(rbuf);
+		return status;
+	}
+	json_t *reply = NULL;
+	int r = call(method, params, &reply, false);
+	json_decref(params);
+	if (r < 0) {
+		free(rbuf);
+		return 1;
+	}
+	json_t *res = result_or_error(method, reply);
+	if (res == NULL) {
 		status = 1;
-	} else {
-		(void)as_json;
-		char *out = json_dumps(json_object_get(reply, "result"), JSON_INDENT(2));
+	} else if (as_json) {
+		char *out = json_dumps(res, JSON_INDENT(2));
 		puts(out ? out : "null");
 		free(out);
+	} else if (strcmp(cmd, "status") == 0) {
+		print_status(res);
+	} else if (strcmp(cmd, "jobs") == 0) {
+		print_jobs(res);
+	} else if (strcmp(cmd, "show") == 0) {
+		print_job(res);
+	} else if (strcmp(cmd, "submit") == 0) {
+		char range[64];
+		range_text(res, range, sizeof range);
+		printf("submitted %s: table %s, %s %s, %lld partition%s (%s)\n", str(res, "job"), str(res, "table"),
+		       str(res, "kind"), range, num(res, "partitions"), num(res, "partitions") == 1 ? "" : "s",
+		       str(res, "state"));
+	} else if (strcmp(cmd, "schedule") == 0) {
+		print_schedule(res);
+	} else if (strcmp(cmd, "metrics") == 0) {
+		print_metrics(res, prometheus);
+	} else {
+		printf("%s: %s\n", str(res, "job"), str(res, "state"));
 	}
 	json_decref(reply);
+	ctl_disconnect();
+	free(rbuf);
 	return status;
 }

@@ -1,6 +1,7 @@
 /* daemon/main.c: replicad's entry: global options, the subcommand, the config, the
  * log handler. Everything else lives in cmd_*.c (and the service in serve code). */
 #include "cli.h"
+#include "serve.h"
 #include "log.h"
 #include "rpl_build.h"
 #include <getopt.h>
@@ -106,8 +107,8 @@ main(int argc, char **argv)
 		status = rd_cmd_check(&cfg);
 	else if (strcmp(cmd, "run") == 0)
 		status = rd_cmd_run(&cfg, argc - optind - 1, argv + optind + 1);
-	else
-		status = rd_usage_error("'serve' is not part of this build yet: use 'run' (the service arrives with the scheduler)");
+	else   /* serve takes the config (and frees it); what follows "serve" is refused there */
+		status = rd_cmd_serve(&cfg, optind < argc ? argc - optind - 1 : 0, argv + optind + (optind < argc), verbose);
 	rpl_config_fini(&cfg);
 	return status;
 }

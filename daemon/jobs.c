@@ -1,0 +1,937 @@
+/* daemon/jobs.c: the job table, the job threads and the worker-to-loop queue (DESIGN
+ * in jobs.h). The ledger scan at start lives in ledger_scan.c, the journal file in
+ * journal.c; this file owns the states. */
+#include "jobs.h"
+#include "account.h"
+#include "dlog.h"
+#include "journal.h"
+#include "ledger_scan.h"
+#include "serve.h"
+#include "slots.h"
+#include "units.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const state_names[RD_NJOBSTATES] = {
+	"queued", "running", "paused", "cancelling", "done", "failed", "cancelled", "interrupted",
+};
+
+const char *
+rd_job_state_name(enum rd_job_state s)
+{
+	return s < RD_NJOBSTATES ? state_names[s] : "?";
+}
+
+enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER };
+
+/* struct rd_msg: by value, so the loop may have dropped the job meanwhile */
+struct rd_msg {
+	enum msg_kind kind;
+	unsigned num;                    /* the job's number (PROGRESS, DONE) */
+	size_t parts_done, nparts;
+	int64_t rows;
+	struct rd_ledger_scan *scan;     /* LEDGER: taken */
+	struct rd_msg *next;
+};
+
+/* job_ctx: what a job thread reads. Pointers are borrowed from the job, which the
+ * loop frees only after joining the thread. */
+struct job_ctx {
+	struct rd_jobs *jobs;
+	unsigned num;
+	const struct rpl_config *cfg;
+	const struct rpl_table_config *tc;
+	const char *kind;
+	const struct rpl_range *parts;
+	size_t nparts;
+	const atomic_bool *cancel, *pause;
+	struct rd_job_result *res;       /* the thread fills it; the loop takes it on DONE */
+	struct rd_msg *done;             /* allocated by the loop: the end is always reported */
+	uv_mutex_t lock;                 /* guards the rate limit below (several workers call) */
+	uint64_t last_post_ms;
+	size_t last_parts;
+};
+
+struct rd_jobs {
+	struct rd_serve *d;
+	struct rd_job *head, *tail;
+	unsigned next_num;
+	uv_mutex_t qlock;
+	struct rd_msg *qhead, **qtail;
+	uv_async_t async;
+	int threads;                     /* job threads + scan thread alive */
+	bool scan_live;
+	uv_thread_t scan_thread;
+	struct rd_ledger_scan *scan_arg;
+};
+
+/* ---- the queue: any thread posts, the loop drains ---- */
+
+static void
+jobs_post(struct rd_jobs *j, struct rd_msg *m)
+{
+	m->next = NULL;
+	uv_mutex_lock(&j->qlock);
+	*j->qtail = m;
+	j->qtail = &m->next;
+	uv_mutex_unlock(&j->qlock);
+	uv_async_send(&j->async);   /* sends coalesce; the queue is the truth */
+}
+
+static void
+job_progress(void *data, size_t parts_done, size_t nparts, int64_t rows_written)
+{
+	struct job_ctx *c = data;
+	uint64_t now = uv_hrtime() / 1000000;
+	uv_mutex_lock(&c->lock);
+	bool post = parts_done != c->last_parts || now - c->last_post_ms >= 250;
+	if (post) {
+		c->last_parts = parts_done;
+		c->last_post_ms = now;
+	}
+	uv_mutex_unlock(&c->lock);
+	if (!post)
+		return;
+	struct rd_msg *m = calloc(1, sizeof *m);
+	if (m == NULL)
+		return;   /* progress is advisory; the next one or the end will come */
+	*m = (struct rd_msg){ .kind = MSG_PROGRESS, .num = c->num, .parts_done = parts_done, .nparts = nparts,
+	                      .rows = rows_written };
+	jobs_post(c->jobs, m);
+}
+
+static void
+job_warn(void *data, const char *table, const char *column, const char *msg)
+{
+	struct job_ctx *c = data;
+	char q1[300], q2[300], q3[600];
+	rd_log(RPL_LOG_WARNING, "loader", "job=j%u table=%s column=%s msg=%s", c->num, rd_q(q1, sizeof q1, table),
+	       rd_q(q2, sizeof q2, column ? column : "-"), rd_q(q3, sizeof q3, msg));
+}
+
+static void
+job_thread(void *arg)
+{
+	struct job_ctx *c = arg;
+	rd_runner_run(c->cfg, c->tc, c->kind, c->parts, c->nparts, c->cancel, c->pause, job_progress, job_warn, c,
+	              c->res);
+	jobs_post(c->jobs, c->done);   /* last touch of anything shared */
+}
+
+/* ---- helpers ---- */
+
+static struct rd_job *
+find_num(struct rd_jobs *j, unsigned num)
+{
+	for (struct rd_job *job = j->head; job != NULL; job = job->next)
+		if (job->id[0] == 'j' && strtoul(job->id + 1, NULL, 10) == num)
+			return job;
+	return NULL;
+}
+
+static bool
+is_active(const struct rd_job *job)
+{
+	return job->state == RD_JOB_QUEUED || job->state == RD_JOB_RUNNING || job->state == RD_JOB_PAUSED ||
+	       job->state == RD_JOB_CANCELLING;
+}
+
+static void
+fmt_day(struct rpl_day d, char out[11])
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.y, d.m, d.d);
+	memcpy(out, buf, 10);
+	out[10] = '\0';
+}
+
+static void
+job_free(struct rd_job *job)
+{
+	if (job->res != NULL) {
+		rd_job_result_fini(job->res);
+		free(job->res);
+	}
+	if (job->cfg != NULL)
+		rd_cfg_unref(job->cfg);
+	free(job->parts);
+	free(job->table);
+	free(job);
+}
+
+static void
+jobs_journal(struct rd_jobs *j)
+{
+	struct rd_journal_entry *e = calloc(64, sizeof *e);
+	size_t n = 0, cap = 64;
+	for (struct rd_job *job = j->head; job != NULL && e != NULL; job = job->next) {
+		bool keep = (is_active(job) && !(job->state == RD_JOB_CANCELLING && !job->stop_by_daemon) &&
+		             strcmp(job->origin, "ledger") != 0) ||
+		            job->state == RD_JOB_INTERRUPTED;
+		if (!keep)
+			continue;
+		if (n == cap) {
+			struct rd_journal_entry *m = realloc(e, 2 * cap * sizeof *e);
+			if (m == NULL)
+				break;
+			e = m;
+			cap *= 2;
+		}
+		e[n++] = (struct rd_journal_entry){ .id = job->id, .table = job->table, .kind = job->kind,
+		                                    .from = job->from, .to = job->to, .origin = job->origin,
+		                                    .held = job->held };
+	}
+	char err[600];
+	if (e == NULL || rd_journal_write(j->d->cfg->c.state_dir, j->next_num, e, n, err, sizeof err) < 0) {
+		char q[700];
+		rd_log(RPL_LOG_ERROR, "sched", "msg=%s", rd_q(q, sizeof q, e == NULL ? "journal: out of memory" : err));
+	}
+	free(e);
+}
+
+/* prune keeps at most RD_JOBS_KEEP finished jobs */
+static void
+prune(struct rd_jobs *j)
+{
+	size_t fin = 0;
+	for (struct rd_job *job = j->head; job != NULL; job = job->next)
+		fin += !is_active(job) && !job->thread_live;
+	for (struct rd_job **pp = &j->head; *pp != NULL && fin > RD_JOBS_KEEP;) {
+		struct rd_job *job = *pp;
+		if (!is_active(job) && !job->thread_live) {
+			*pp = job->next;
+			job_free(job);
+			fin--;
+		} else {
+			pp = &job->next;
+		}
+	}
+	j->tail = NULL;
+	for (struct rd_job *job = j->head; job != NULL; job = job->next)
+		j->tail = job;
+}
+
+static void
+append(struct rd_jobs *j, struct rd_job *job)
+{
+	if (j->tail != NULL)
+		j->tail->next = job;
+	else
+		j->head = job;
+	j->tail = job;
+}
+
+/* ---- starting ---- */
+
+static int
+job_start(struct rd_jobs *j, struct rd_job *job)
+{
+	struct job_ctx *c = calloc(1, sizeof *c);
+	struct rd_job_result *res = calloc(1, sizeof *res);
+	struct rd_msg *done = calloc(1, sizeof *done);
+	if (c == NULL || res == NULL || done == NULL)
+		goto fail;
+	*c = (struct job_ctx){ .jobs = j, .num = (unsigned)strtoul(job->id + 1, NULL, 10), .cfg = &job->cfg->c,
+	                       .tc = job->tc, .kind = job->kind, .parts = job->parts, .nparts = job->nparts,
+	                       .cancel = &job->cancel, .pause = &job->pause, .res = res, .done = done };
+	done->kind = MSG_DONE;
+	done->num = c->num;
+	if (uv_mutex_init(&c->lock) != 0)
+		goto fail;
+	job->ctx = c;
+	job->state = RD_JOB_RUNNING;
+	job->started = rd_now_wall();
+	job->started_mono_ms = rd_now_mono_ms();
+	if (uv_thread_create(&job->thread, job_thread, c) != 0) {
+		uv_mutex_destroy(&c->lock);
+		job->ctx = NULL;
+		goto fail;
+	}
+	job->thread_live = true;
+	j->threads++;
+	char q[600];
+	rd_log(RPL_LOG_NOTICE, "sched", "job=%s table=%s kind=%s from=%s to=%s partitions=%zu origin=%s msg=\"started\"",
+	       job->id, rd_q(q, sizeof q, job->table), job->kind, job->from[0] ? job->from : "-",
+	       job->to[0] ? job->to : "-", job->nparts, job->origin);
+	return 0;
+fail:
+	free(c);
+	free(res);
+	free(done);
+	job->state = RD_JOB_FAILED;
+	job->finished = rd_now_wall();
+	snprintf(job->error, sizeof job->error, "could not start the job's thread");
+	rd_log(RPL_LOG_ERROR, "sched", "job=%s msg=\"could not start the job's thread\"", job->id);
+	return -1;
+}
+
+/* pump starts queued jobs while there is room: load.workers jobs, one per table */
+static void
+pump(struct rd_jobs *j)
+{
+	if (j->d->stopping)
+		return;
+	int limit = j->d->cfg->c.load.workers > 0 ? j->d->cfg->c.load.workers : 1, live = 0;
+	for (struct rd_job *job = j->head; job != NULL; job = job->next)
+		live += job->thread_live;
+	bool changed = false;
+	for (struct rd_job *job = j->head; job != NULL && live < limit; job = job->next) {
+		if (job->state != RD_JOB_QUEUED || job->held)
+			continue;
+		bool busy = false;
+		for (struct rd_job *o = j->head; o != NULL && !busy; o = o->next)
+			busy = o->thread_live && strcmp(o->table, job->table) == 0;
+		if (busy)
+			continue;
+		job_start(j, job);
+		live += job->thread_live;
+		changed = true;
+	}
+	if (changed) {
+		jobs_journal(j);
+		rd_serve_status_changed(j->d);
+	}
+}
+
+/* ---- the end of a job ---- */
+
+static void
+account_metrics(struct rd_metrics *m, const struct rd_job_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		const struct rpl_part_account *a = &res->accs[i];
+		m->parts_done += a->state == RPL_PART_DONE;
+		m->parts_failed += a->state == RPL_PART_FAILED;
+		m->parts_skipped += a->state == RPL_PART_SKIPPED;
+		if (a->state != RPL_PART_SKIPPED && a->attempts > 1)
+			m->retries += (uint64_t)(a->attempts - 1);
+		if (a->state == RPL_PART_SKIPPED)
+			continue;
+		m->rows_read += a->read;
+		m->rows_written += a->written;
+		m->rows_rejected += a->rejected;
+		m->bytes += a->bytes;
+		for (int p = 0; p < RPL_NPHASES; p++)
+			m->phase_ms[p] += a->ms[p];
+	}
+}
+
+static void
+job_ended(struct rd_jobs *j, struct rd_job *job)
+{
+	struct job_ctx *c = job->ctx;
+	uv_thread_join(&job->thread);
+	job->thread_live = false;
+	j->threads--;
+	job->res = c->res;
+	uv_mutex_destroy(&c->lock);
+	free(c);
+	job->ctx = NULL;
+	job->finished = rd_now_wall();
+	job->ended_mono_ms = rd_now_mono_ms();
+	struct rd_job_result *res = job->res;
+	snprintf(job->ledger_id, sizeof job->ledger_id, "%s", res->job_id);
+	job->resumed = res->resumed;
+	bool failed = res->failed;
+	int64_t rejected = 0, written = 0;
+	for (size_t i = 0; i < res->n; i++) {
+		failed = failed || res->accs[i].state == RPL_PART_FAILED || res->accs[i].state == RPL_PART_PENDING;
+		rejected += res->accs[i].rejected;
+		written += res->accs[i].written;
+	}
+	job->rows_written = written;
+	job->parts_done = 0;
+	for (size_t i = 0; i < res->n; i++)
+		job->parts_done += res->accs[i].state == RPL_PART_DONE || res->accs[i].state == RPL_PART_SKIPPED;
+	if (res->failed)
+		snprintf(job->error, sizeof job->error, "%s", res->err.msg);
+	struct rd_metrics *m = &j->d->metrics;
+	account_metrics(m, res);
+	if (job->stop_by_daemon) {
+		job->state = RD_JOB_INTERRUPTED;
+	} else if (atomic_load(&job->cancel)) {
+		job->state = RD_JOB_CANCELLED;
+		m->jobs_cancelled++;
+	} else if (failed) {
+		job->state = RD_JOB_FAILED;
+		m->jobs_failed++;
+		if (job->error[0] == '\0')
+			for (size_t i = 0; i < res->n && job->error[0] == '\0'; i++)
+				if (res->accs[i].state == RPL_PART_FAILED)
+					snprintf(job->error, sizeof job->error, "partition %zu: %s", i + 1, res->accs[i].err.msg);
+	} else {
+		job->state = RD_JOB_DONE;
+		m->jobs_done++;
+		m->jobs_rejected += rejected > 0;
+	}
+	char q[600], qe[1200];
+	rd_log(job->state == RD_JOB_FAILED ? RPL_LOG_ERROR : RPL_LOG_NOTICE, "sched",
+	       "job=%s ledger_job=%s table=%s state=%s rows_written=%lld rows_rejected=%lld ms=%llu%s%s", job->id,
+	       job->ledger_id[0] ? job->ledger_id : "-", rd_q(q, sizeof q, job->table), rd_job_state_name(job->state),
+	       (long long)written, (long long)rejected, (unsigned long long)(job->ended_mono_ms - job->started_mono_ms),
+	       job->error[0] ? " error=" : "", job->error[0] ? rd_q(qe, sizeof qe, job->error) : "");
+	if (!j->d->stopping)
+		jobs_journal(j);
+	prune(j);
+	pump(j);
+	rd_serve_status_changed(j->d);
+}
+
+/* ---- the ledger scan: recent jobs for job.list, and 'running' ones to resume ---- */
+
+static void
+scan_thread(void *arg)
+{
+	struct rd_ledger_scan *s = arg;
+	rd_ledger_scan_run(s);
+	struct rd_msg *m = s->msg;
+	s->msg = NULL;   /* the message is the loop's now */
+	m->scan = s;
+	jobs_post(s->jobs, m);
+}
+
+static int64_t
+iso_to_time(const char *s)
+{
+	struct tm tm = { 0 };
+	if (s == NULL || strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+static void
+scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
+{
+	uv_thread_join(&j->scan_thread);
+	j->scan_live = false;
+	j->threads--;
+	j->scan_arg = NULL;
+	char q[1200];
+	if (s->error[0] != '\0')
+		rd_log(RPL_LOG_WARNING, "ledger", "msg=%s", rd_q(q, sizeof q, s->error));
+	for (size_t i = s->n; i-- > 0 && !j->d->stopping;) {   /* oldest first */
+		struct rd_ledger_row *r = &s->rows[i];
+		const char *from = r->start, *to = r->start;
+		char last[11] = "";
+		const char *mode = strcmp(r->kind, "full") == 0 ? "full" : strcmp(r->kind, "day") == 0 ? "day" : "range";
+		if (strcmp(mode, "range") == 0) {
+			struct rpl_day e;
+			if (!rpl_parse_date(r->end, &e.y, &e.m, &e.d))
+				continue;
+			fmt_day(rpl_day_add(e, -1), last);
+			to = last;
+		}
+		if (strcmp(mode, "full") == 0)
+			from = to = "";
+		const char *key_to = strcmp(mode, "range") == 0 ? to : "";
+		bool known = false;
+		for (struct rd_job *job = j->head; job != NULL && !known; job = job->next)
+			known = strcmp(job->ledger_id, r->id) == 0 ||
+			        (is_active(job) && strcmp(r->state, "done") != 0 && strcmp(job->table, r->table) == 0 &&
+			         strcmp(job->kind, r->kind) == 0 && strcmp(job->from, from) == 0 && strcmp(job->to, key_to) == 0);
+		if (known)
+			continue;
+		if (strcmp(r->state, "running") == 0 && !r->alive_elsewhere) {
+			struct rd_job_req req = { .table = r->table, .mode = mode, .from = from, .to = to, .origin = "resume" };
+			struct rd_job *job;
+			struct rd_rpc_error e = { 0 };
+			if (rd_jobs_submit(j, &req, &job, &e) == 0) {
+				rd_log(RPL_LOG_NOTICE, "sched", "job=%s ledger_job=%s msg=\"resuming a job a stopped process left running\"",
+				       job->id, r->id);
+			} else {
+				rd_log(RPL_LOG_WARNING, "sched", "ledger_job=%s msg=%s", r->id, rd_q(q, sizeof q, e.message));
+				json_decref(e.data);
+			}
+			continue;
+		}
+		struct rd_job *job = calloc(1, sizeof *job);
+		if (job == NULL || (job->table = strdup(r->table)) == NULL) {
+			free(job);
+			break;
+		}
+		snprintf(job->id, sizeof job->id, "%s", r->id);   /* not a "j" number: those are ours */
+		snprintf(job->kind, sizeof job->kind, "%.11s", r->kind);
+		snprintf(job->origin, sizeof job->origin, "ledger");
+		snprintf(job->from, sizeof job->from, "%.10s", from);
+		snprintf(job->to, sizeof job->to, "%.10s", strcmp(mode, "range") == 0 ? to : "");
+		snprintf(job->ledger_id, sizeof job->ledger_id, "%s", r->id);
+		job->state = strcmp(r->state, "done") == 0 ? RD_JOB_DONE : strcmp(r->state, "cancelled") == 0 ? RD_JOB_CANCELLED
+		             : strcmp(r->state, "running") == 0 ? RD_JOB_RUNNING : RD_JOB_FAILED;
+		job->submitted = iso_to_time(r->submitted);
+		job->started = iso_to_time(r->started);
+		job->finished = iso_to_time(r->finished);
+		job->l_read = r->read;
+		job->l_written = job->rows_written = r->written;
+		job->l_rejected = r->rejected;
+		if (r->alive_elsewhere)
+			snprintf(job->error, sizeof job->error, "running in another live replicad process (pid %d)", r->pid);
+		append(j, job);
+	}
+	rd_ledger_scan_free(s);
+	prune(j);
+	rd_serve_status_changed(j->d);
+	rd_serve_check_stopped(j->d);
+}
+
+static void
+jobs_on_async(uv_async_t *a)
+{
+	struct rd_jobs *j = a->data;
+	uv_mutex_lock(&j->qlock);
+	struct rd_msg *m = j->qhead;
+	j->qhead = NULL;
+	j->qtail = &j->qhead;
+	uv_mutex_unlock(&j->qlock);
+	bool progressed = false;
+	for (struct rd_msg *next; m != NULL; m = next) {
+		next = m->next;
+		struct rd_job *job = m->kind == MSG_LEDGER ? NULL : find_num(j, m->num);
+		if (m->kind == MSG_PROGRESS && job != NULL && job->thread_live) {
+			job->parts_done = m->parts_done;
+			job->rows_written = m->rows;
+			progressed = true;
+		} else if (m->kind == MSG_DONE && job != NULL) {
+			job_ended(j, job);
+		} else if (m->kind == MSG_LEDGER) {
+			scan_done(j, m->scan);
+		}
+		free(m);
+	}
+	if (progressed)
+		rd_serve_status_changed(j->d);
+	rd_serve_check_stopped(j->d);
+}
+
+/* ---- public ---- */
+
+struct rd_jobs *
+rd_jobs_new(struct rd_serve *d)
+{
+	struct rd_jobs *j = calloc(1, sizeof *j);
+	if (j == NULL)
+		return NULL;
+	j->d = d;
+	j->next_num = 1;
+	j->qtail = &j->qhead;
+	if (uv_mutex_init(&j->qlock) != 0) {
+		free(j);
+		return NULL;
+	}
+	if (uv_async_init(d->loop, &j->async, jobs_on_async) != 0) {
+		uv_mutex_destroy(&j->qlock);
+		free(j);
+		return NULL;
+	}
+	j->async.data = j;
+	return j;
+}
+
+void
+rd_jobs_close(struct rd_jobs *j)
+{
+	uv_close((uv_handle_t *)&j->async, NULL);   /* embedded: freed with j */
+}
+
+void
+rd_jobs_free(struct rd_jobs *j)
+{
+	if (j == NULL)
+		return;
+	for (struct rd_msg *m = j->qhead, *next; m != NULL; m = next) {
+		next = m->next;
+		if (m->kind == MSG_LEDGER)
+			rd_ledger_scan_free(m->scan);
+		free(m);
+	}
+	for (struct rd_job *job = j->head, *next; job != NULL; job = next) {
+		next = job->next;
+		job_free(job);
+	}
+	uv_mutex_destroy(&j->qlock);
+	free(j);
+}
+
+int
+rd_jobs_threads_alive(const struct rd_jobs *j)
+{
+	return j->threads;
+}
+
+struct rd_job *
+rd_jobs_find(struct rd_jobs *j, const char *id)
+{
+	for (struct rd_job *job = j->head; job != NULL; job = job->next)
+		if (strcmp(job->id, id) == 0 || (job->ledger_id[0] != '\0' && strcmp(job->ledger_id, id) == 0))
+			return job;
+	return NULL;
+}
+
+struct rd_job *
+rd_jobs_active_for(struct rd_jobs *j, const char *table, const char *kind, const char *from, const char *to)
+{
+	for (struct rd_job *job = j->head; job != NULL; job = job->next)
+		if (is_active(job) && strcmp(job->origin, "ledger") != 0 && strcmp(job->table, table) == 0 &&
+		    strcmp(job->kind, kind) == 0 && strcmp(job->from, from) == 0 && strcmp(job->to, to) == 0)
+			return job;
+	return NULL;
+}
+
+struct rd_job *
+rd_jobs_active_origin(struct rd_jobs *j, const char *table, const char *origin)
+{
+	for (struct rd_job *job = j->head; job != NULL; job = job->next)
+		if (is_active(job) && strcmp(job->table, table) == 0 && strcmp(job->origin, origin) == 0)
+			return job;
+	return NULL;
+}
+
+static int
+parse_day(const char *what, const char *s, struct rpl_day *d, struct rd_rpc_error *e)
+{
+	if (s == NULL || !rpl_parse_date(s, &d->y, &d->m, &d->d))
+		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: %s '%s': expected a date YYYY-MM-DD", what,
+		                        s ? s : "");
+	return 0;
+}
+
+int
+rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e)
+{
+	struct rd_serve *d = j->d;
+	const struct rpl_config *cfg = &d->cfg->c;
+	struct rpl_range *parts = NULL;
+	size_t nparts = 0;
+	char from[11] = "", to[11] = "";
+	const char *kind;
+	if (d->stopping)
+		return rd_rpc_error_set(e, RD_RPC_STOPPING, "the daemon is stopping");
+	const struct rpl_table_config *tc = rpl_config_find_table(cfg, req->table);
+	if (tc == NULL) {
+		rd_rpc_error_set(e, RD_RPC_UNKNOWN_TABLE, "unknown table '%s': not in %s", req->table, cfg->path);
+		e->data = json_pack("{s:s,s:[]}", "table", req->table, "tables");
+		for (size_t i = 0; e->data != NULL && i < cfg->n_tables; i++)
+			json_array_append_new(json_object_get(e->data, "tables"), json_string(cfg->tables[i].name));
+		return -1;
+	}
+	bool full = strcmp(req->mode, "full") == 0;
+	if (!full && tc->date_column == NULL)
+		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: table '%s' has no date_column: only full applies",
+		                        req->table);
+	if (full) {
+		kind = "full";
+		parts = calloc(1, sizeof *parts);
+		if (parts == NULL)
+			return rd_rpc_error_set(e, RD_RPC_INTERNAL, "out of memory");
+		parts[0].all = true;
+		nparts = 1;
+	} else if (strcmp(req->mode, "range") == 0) {
+		struct rpl_day f, t;
+		struct rpl_err err = RPL_ERR_INIT;
+		kind = "backfill";
+		if (parse_day("from", req->from, &f, e) < 0 || parse_day("to", req->to, &t, e) < 0)
+			return -1;
+		if (rpl_plan_months(f, t, &parts, &nparts, &err) < 0)
+			return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: %s", err.msg);
+		fmt_day(f, from);
+		fmt_day(t, to);
+	} else {
+		struct rpl_day day;
+		kind = "day";
+		if (strcmp(req->mode, "day") == 0) {
+			if (parse_day("day", req->from, &day, e) < 0)
+				return -1;
+		} else {
+			day = rpl_day_add(rd_slot_today(&d->tz, rd_now_wall()), strcmp(req->mode, "t1") == 0 ? -1 : 0);
+		}
+		parts = malloc(sizeof *parts);
+		if (parts == NULL)
+			return rd_rpc_error_set(e, RD_RPC_INTERNAL, "out of memory");
+		parts[0] = rpl_plan_day(day);
+		nparts = 1;
+		fmt_day(day, from);
+	}
+	struct rd_job *dup = rd_jobs_active_for(j, req->table, kind, from, to);
+	if (dup != NULL) {
+		free(parts);
+		rd_rpc_error_set(e, RD_RPC_DUPLICATE, "job %s already covers table '%s' over this range (%s)", dup->id,
+		                 req->table, rd_job_state_name(dup->state));
+		e->data = json_pack("{s:s}", "job", dup->id);
+		return -1;
+	}
+	struct rd_job *job = calloc(1, sizeof *job);
+	if (job == NULL || (job->table = strdup(req->table)) == NULL) {
+		free(job);
+		free(parts);
+		return rd_rpc_error_set(e, RD_RPC_INTERNAL, "out of memory");
+	}
+	if (req->id != NULL && req->id[0] == 'j' && rd_jobs_find(j, req->id) == NULL) {   /* a journal id to keep */
+		snprintf(job->id, sizeof job->id, "%s", req->id);
+		unsigned n = (unsigned)strtoul(req->id + 1, NULL, 10);
+		if (n >= j->next_num)
+			j->next_num = n + 1;
+		snprintf(job->origin, sizeof job->origin, "resume");
+	} else {
+		snprintf(job->id, sizeof job->id, "j%u", j->next_num++);
+		snprintf(job->origin, sizeof job->origin, "%s", req->origin ? req->origin : "rpc");
+	}
+	snprintf(job->kind, sizeof job->kind, "%s", kind);
+	memcpy(job->from, from, sizeof from);
+	memcpy(job->to, to, sizeof to);
+	job->parts = parts;
+	job->nparts = nparts;
+	job->cfg = rd_cfg_ref(d->cfg);
+	job->tc = tc;
+	job->state = req->held ? RD_JOB_PAUSED : RD_JOB_QUEUED;
+	job->held = req->held;
+	atomic_init(&job->cancel, false);
+	atomic_init(&job->pause, false);
+	job->submitted = rd_now_wall();
+	append(j, job);
+	d->metrics.jobs_submitted++;
+	*out = job;
+	jobs_journal(j);
+	pump(j);
+	rd_serve_status_changed(d);
+	return 0;
+}
+
+int
+rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+{
+	if (strcmp(job->origin, "ledger") == 0 || (job->state != RD_JOB_RUNNING && job->state != RD_JOB_QUEUED)) {
+		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is %s: only a queued or running job can be paused", job->id,
+		                 rd_job_state_name(job->state));
+		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
+		return -1;
+	}
+	if (job->thread_live)
+		atomic_store(&job->pause, true);   /* workers hold after their current chunk */
+	else
+		job->held = true;
+	job->state = RD_JOB_PAUSED;
+	jobs_journal(j);
+	rd_serve_status_changed(j->d);
+	return 0;
+}
+
+int
+rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+{
+	if (job->state != RD_JOB_PAUSED) {
+		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is %s: only a paused job can be resumed", job->id,
+		                 rd_job_state_name(job->state));
+		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
+		return -1;
+	}
+	if (job->thread_live) {
+		atomic_store(&job->pause, false);
+		job->state = RD_JOB_RUNNING;
+	} else {
+		job->held = false;
+		job->state = RD_JOB_QUEUED;
+	}
+	jobs_journal(j);
+	pump(j);
+	rd_serve_status_changed(j->d);
+	return 0;
+}
+
+int
+rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+{
+	if (strcmp(job->origin, "ledger") == 0 || !is_active(job) || job->state == RD_JOB_CANCELLING) {
+		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is %s: only a queued, running or paused job can be cancelled",
+		                 job->id, rd_job_state_name(job->state));
+		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
+		return -1;
+	}
+	if (job->thread_live) {
+		atomic_store(&job->cancel, true);   /* workers roll back their partitions */
+		job->state = RD_JOB_CANCELLING;
+	} else {
+		job->state = RD_JOB_CANCELLED;
+		job->finished = rd_now_wall();
+		j->d->metrics.jobs_cancelled++;
+	}
+	rd_log(RPL_LOG_NOTICE, "sched", "job=%s msg=\"cancelled\"", job->id);
+	jobs_journal(j);
+	rd_serve_status_changed(j->d);
+	return 0;
+}
+
+void
+rd_jobs_restore(struct rd_jobs *j)
+{
+	struct rd_journal_entry *e = NULL;
+	size_t n = 0;
+	unsigned next = 1;
+	char err[600], q[700];
+	if (rd_journal_read(j->d->cfg->c.state_dir, &next, &e, &n, err, sizeof err) < 0)
+		rd_log(RPL_LOG_WARNING, "sched", "msg=%s", rd_q(q, sizeof q, err));
+	if (next > j->next_num)
+		j->next_num = next;
+	for (size_t i = 0; i < n; i++) {
+		struct rd_job_req req = { .table = e[i].table, .from = e[i].from, .to = e[i].to, .origin = "resume",
+		                          .id = e[i].id, .held = e[i].held,
+		                          .mode = strcmp(e[i].kind, "full") == 0 ? "full" : strcmp(e[i].kind, "day") == 0 ? "day" : "range" };
+		struct rd_job *job;
+		struct rd_rpc_error re = { 0 };
+		if (rd_jobs_submit(j, &req, &job, &re) == 0)
+			rd_log(RPL_LOG_NOTICE, "sched", "job=%s table=%s msg=\"resuming a job the daemon had not finished\"",
+			       job->id, rd_q(q, sizeof q, job->table));
+		else
+			rd_log(RPL_LOG_WARNING, "sched", "job=%s msg=%s", e[i].id, rd_q(q, sizeof q, re.message));
+		json_decref(re.data);
+	}
+	rd_journal_free(e, n);
+	jobs_journal(j);
+	struct rd_ledger_scan *s = rd_ledger_scan_new(j, j->d->cfg);
+	if (s == NULL)
+		return;
+	s->msg = calloc(1, sizeof *s->msg);
+	if (s->msg == NULL) {
+		rd_ledger_scan_free(s);
+		return;
+	}
+	s->msg->kind = MSG_LEDGER;
+	if (uv_thread_create(&j->scan_thread, scan_thread, s) != 0) {
+		rd_ledger_scan_free(s);
+		return;
+	}
+	j->scan_live = true;
+	j->scan_arg = s;
+	j->threads++;
+}
+
+void
+rd_jobs_shutdown(struct rd_jobs *j)
+{
+	for (struct rd_job *job = j->head; job != NULL; job = job->next) {
+		if (!job->thread_live)
+			continue;
+		job->stop_by_daemon = true;
+		atomic_store(&job->cancel, true);
+		job->state = RD_JOB_CANCELLING;
+	}
+	jobs_journal(j);
+}
+
+void
+rd_jobs_count(const struct rd_jobs *j, size_t n[RD_NJOBSTATES])
+{
+	memset(n, 0, RD_NJOBSTATES * sizeof n[0]);
+	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
+		if (strcmp(job->origin, "ledger") != 0)   /* the record of past runs is not ours to count */
+			n[job->state]++;
+}
+
+int64_t
+rd_jobs_rows_live(const struct rd_jobs *j)
+{
+	int64_t r = 0;
+	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
+		if (job->thread_live)
+			r += job->rows_written;
+	return r;
+}
+
+static json_t *
+iso_or_null(int64_t t)
+{
+	if (t == 0)
+		return json_null();
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+json_t *
+rd_job_json(const struct rd_job *job, bool detail)
+{
+	json_t *o = json_object();
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "job", json_string(job->id));
+	json_object_set_new(o, "ledger_id", job->ledger_id[0] ? json_string(job->ledger_id) : json_null());
+	json_object_set_new(o, "table", json_string(job->table));
+	json_object_set_new(o, "kind", json_string(job->kind));
+	json_object_set_new(o, "origin", json_string(job->origin));
+	if (strcmp(job->kind, "full") == 0)
+		json_object_set_new(o, "range", json_string("all"));
+	else
+		json_object_set_new(o, "range", json_pack("{s:s,s:s}", "from", job->from, "to", job->to[0] ? job->to : job->from));
+	json_object_set_new(o, "state", json_string(rd_job_state_name(job->state)));
+	json_object_set_new(o, "submitted", iso_or_null(job->submitted));
+	json_object_set_new(o, "started", iso_or_null(job->started));
+	json_object_set_new(o, "finished", iso_or_null(job->finished));
+	json_object_set_new(o, "partitions", json_integer((json_int_t)job->nparts));
+	json_object_set_new(o, "partitions_done", json_integer((json_int_t)job->parts_done));
+	json_object_set_new(o, "rows_written", json_integer(job->rows_written));
+	int64_t rejected = job->l_rejected;
+	if (job->res != NULL)
+		for (size_t i = 0; i < job->res->n; i++)
+			rejected += job->res->accs[i].rejected;
+	json_object_set_new(o, "rows_rejected", json_integer(rejected));
+	uint64_t end = job->thread_live ? rd_now_mono_ms() : job->ended_mono_ms;
+	double secs = job->started_mono_ms && end > job->started_mono_ms ? (double)(end - job->started_mono_ms) / 1000.0 : 0;
+	json_object_set_new(o, "elapsed_s", job->started_mono_ms ? json_real(secs) : json_null());
+	json_object_set_new(o, "rows_per_s", json_real(secs > 0 ? (double)job->rows_written / secs : 0.0));
+	if (job->thread_live && job->parts_done > 0 && job->parts_done < job->nparts && secs > 0)
+		json_object_set_new(o, "eta_s", json_real(secs / (double)job->parts_done * (double)(job->nparts - job->parts_done)));
+	else
+		json_object_set_new(o, "eta_s", json_null());
+	json_object_set_new(o, "resumed", json_boolean(job->resumed || strcmp(job->origin, "resume") == 0));
+	json_object_set_new(o, "error", job->error[0] ? json_string(job->error) : json_null());
+	if (detail) {
+		if (job->res != NULL && job->res->job_id[0] != '\0')
+			json_object_set_new(o, "account", rd_account_json(job->table, job->res->job_id, job->res->accs, job->res->n,
+			                                                  job->res->reject_path[0] ? job->res->reject_path : NULL,
+			                                                  (int64_t)(job->ended_mono_ms - job->started_mono_ms)));
+		else
+			json_object_set_new(o, "account", json_null());
+		if (strcmp(job->origin, "ledger") == 0)
+			json_object_set_new(o, "ledger_totals", json_pack("{s:I,s:I,s:I}", "rows_read", (json_int_t)job->l_read,
+			                                                  "rows_written", (json_int_t)job->l_written,
+			                                                  "rows_rejected", (json_int_t)job->l_rejected));
+	}
+	return o;
+}
+
+json_t *
+rd_jobs_list_json(const struct rd_jobs *j, size_t limit)
+{
+	json_t *arr = json_array();
+	size_t n = 0;
+	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
+		n++;
+	const struct rd_job **v = calloc(n ? n : 1, sizeof *v);
+	if (arr == NULL || v == NULL) {
+		free(v);
+		json_decref(arr);
+		return NULL;
+	}
+	n = 0;
+	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
+		v[n++] = job;
+	/* newest first: by submit time, then by number (insertion sort; n is small) */
+	for (size_t a = 1; a < n; a++) {
+		const struct rd_job *x = v[a];
+		unsigned xn = (unsigned)strtoul(x->id + 1, NULL, 10);
+		size_t b = a;
+		while (b > 0 && (v[b - 1]->submitted < x->submitted ||
+		                 (v[b - 1]->submitted == x->submitted && strtoul(v[b - 1]->id + 1, NULL, 10) < xn))) {
+			v[b] = v[b - 1];
+			b--;
+		}
+		v[b] = x;
+	}
+	for (size_t i = 0; i < n && i < limit; i++)
+		json_array_append_new(arr, rd_job_json(v[i], false));
+	free(v);
+	return arr;
+}

@@ -1,0 +1,133 @@
+/* daemon/jobs.h: the service's job table. A job is a table and its partitions,
+ * submitted over RPC, by the scheduler, or resumed at start; it runs
+ * rd_runner_run on a uv_thread of its own.
+ *
+ * DESIGN. States: queued → running ⇄ paused → done | failed | cancelled, and
+ * queued ⇄ paused (held before it started), cancelling while a cancelled job's
+ * thread rolls back; interrupted when the daemon stopped it (it is resumed at the
+ * next start). At most load.workers jobs run at once and one per table (two runners
+ * on one table would fight over its indexes and exceed workers_per_table); the rest
+ * wait in submit order. The job thread reports progress and its end through the
+ * queue in jobs.c (messages by value, STYLE example 5); the loop joins the thread on
+ * its DONE message, so a job's memory outlives its thread. Unfinished jobs are kept
+ * in state_dir/serve-jobs.json (rewritten on every change) so a restart resumes
+ * them, including queued ones that never reached the ledger; rd_runner_run resumes
+ * the ledger's job when the range matches. Finished jobs stay listed (the newest
+ * RD_JOBS_KEEP), together with the ledger's recent jobs read at start. Loop thread
+ * only, except where a function says otherwise. */
+#ifndef RD_JOBS_H
+#define RD_JOBS_H
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+#include "plan.h"
+#include "rpc.h"
+#include "runner.h"
+
+#define RD_JOBS_KEEP 200
+
+enum rd_job_state { RD_JOB_QUEUED, RD_JOB_RUNNING, RD_JOB_PAUSED, RD_JOB_CANCELLING, RD_JOB_DONE,
+                    RD_JOB_FAILED, RD_JOB_CANCELLED, RD_JOB_INTERRUPTED, RD_NJOBSTATES };
+
+const char *rd_job_state_name(enum rd_job_state s);
+
+struct rd_serve;
+struct rd_cfg;
+struct job_ctx;
+
+struct rd_job {
+	struct rd_job *next;             /* the table, in submit order */
+	char id[64];                     /* "j7": the daemon's name for it; a past job read
+	                                  * from the ledger goes by its ledger id */
+	char *table;                     /* owned */
+	char kind[12];                   /* "backfill", "day", "full" (the ledger's) */
+	char origin[12];                 /* "rpc", "t0", "t1", "reference", "resume", "ledger" */
+	char from[11], to[11];           /* inclusive dates as submitted; "" for full */
+	struct rpl_range *parts;         /* owned */
+	size_t nparts;
+	struct rd_cfg *cfg;              /* owned reference: the config it runs with */
+	const struct rpl_table_config *tc;   /* borrowed from cfg */
+	enum rd_job_state state;
+	bool held;                       /* paused before it started */
+	atomic_bool cancel, pause;       /* read by the job's threads */
+	bool stop_by_daemon;             /* cancelled by shutdown: interrupted, not cancelled */
+	bool thread_live;
+	uv_thread_t thread;
+	struct job_ctx *ctx;             /* owned; the thread's arguments */
+	int64_t submitted, started, finished;   /* UTC seconds; 0 = not yet */
+	uint64_t started_mono_ms, ended_mono_ms;
+	size_t parts_done;               /* from progress messages */
+	int64_t rows_written;
+	struct rd_job_result *res;       /* owned; set when the thread has ended */
+	char ledger_id[64];              /* "" until known */
+	bool resumed;
+	int64_t l_read, l_written, l_rejected;   /* origin "ledger": the ledger's totals */
+	char error[1100];                /* a job-level failure */
+};
+
+struct rd_jobs;
+
+/* rd_jobs_new creates the table and its async handle on d's loop. */
+struct rd_jobs *rd_jobs_new(struct rd_serve *d);
+
+/* rd_jobs_close closes the async handle; rd_jobs_free frees everything once the
+ * loop has run the close and no thread is alive. */
+void rd_jobs_close(struct rd_jobs *j);
+void rd_jobs_free(struct rd_jobs *j);
+
+/* rd_jobs_threads_alive: job threads and the ledger scan still running. */
+int rd_jobs_threads_alive(const struct rd_jobs *j);
+
+/* A request to run table over a range; mode is "range" (from..to inclusive), "day"
+ * (from), "t0", "t1" or "full". */
+struct rd_job_req {
+	const char *table, *mode, *from, *to, *origin;
+	const char *id;      /* NULL, or the daemon id to keep (a journal entry) */
+	bool held;
+};
+
+/* rd_jobs_submit validates req like `replicad run` does, against the current
+ * configuration, and queues the job (starting it if a slot is free). *out gets the
+ * job (borrowed). Errors: RD_RPC_PARAMS, RD_RPC_UNKNOWN_TABLE, RD_RPC_DUPLICATE,
+ * RD_RPC_STOPPING. */
+int rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e);
+
+/* rd_jobs_find: by daemon id ("j3") or ledger id; NULL if unknown. */
+struct rd_job *rd_jobs_find(struct rd_jobs *j, const char *id);
+
+/* rd_jobs_active_for: an unfinished job of table over the same kind and range. */
+struct rd_job *rd_jobs_active_for(struct rd_jobs *j, const char *table, const char *kind, const char *from,
+                                  const char *to);
+
+/* rd_jobs_active_origin: an unfinished job of table that origin (a slot) started. */
+struct rd_job *rd_jobs_active_origin(struct rd_jobs *j, const char *table, const char *origin);
+
+/* pause/resume/cancel answer at once; errors: RD_RPC_BAD_STATE. */
+int rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e);
+int rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e);
+int rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e);
+
+/* rd_jobs_restore resubmits what serve-jobs.json lists and starts the ledger scan
+ * (recent jobs for job.list; jobs left 'running' by a killed process are resumed). */
+void rd_jobs_restore(struct rd_jobs *j);
+
+/* rd_jobs_shutdown cancels every running job (their ledger rows are resumed at
+ * the next start) and holds the queue. */
+void rd_jobs_shutdown(struct rd_jobs *j);
+
+/* rd_jobs_count fills n[RD_NJOBSTATES] with this daemon's jobs in each state (not
+ * the past jobs read from the ledger). */
+void rd_jobs_count(const struct rd_jobs *j, size_t n[RD_NJOBSTATES]);
+
+/* rd_jobs_rows_live: rows written so far by running jobs. */
+int64_t rd_jobs_rows_live(const struct rd_jobs *j);
+
+/* rd_job_json: the job's summary (detail: with the account and progress). New ref. */
+json_t *rd_job_json(const struct rd_job *job, bool detail);
+
+/* rd_jobs_list_json: every job, newest first, at most limit. New ref. */
+json_t *rd_jobs_list_json(const struct rd_jobs *j, size_t limit);
+
+#endif

@@ -1,0 +1,25 @@
+/* daemon/journal.h: state_dir/serve-jobs.json, the service's list of unfinished
+ * jobs (queued, running, paused, interrupted by a stop), so a restart resumes them
+ * with the same ids, including queued jobs that never reached the ledger. Written
+ * whole to a temporary file and renamed on every change; small (one line per job).
+ * Loop thread. */
+#ifndef RD_JOURNAL_H
+#define RD_JOURNAL_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct rd_journal_entry {
+	const char *id, *table, *kind, *from, *to, *origin;   /* borrowed when writing, owned when read */
+	bool held;
+};
+
+/* rd_journal_write replaces the journal with n entries and the next job number. */
+int rd_journal_write(const char *state_dir, unsigned next, const struct rd_journal_entry *e, size_t n, char *err,
+                     size_t errlen);
+
+/* rd_journal_read loads it (a missing file is an empty journal). Free with rd_journal_free. */
+int rd_journal_read(const char *state_dir, unsigned *next, struct rd_journal_entry **e, size_t *n, char *err,
+                    size_t errlen);
+void rd_journal_free(struct rd_journal_entry *e, size_t n);
+
+#endif

@@ -1,0 +1,45 @@
+/* daemon/ledger_scan.h: reading replicad_jobs in the target at start, on a thread of
+ * its own (the loop never touches a database): the recent jobs for job.list, and
+ * jobs left 'running' by a process that is gone, to resume. A job whose id names a
+ * live replicad process (ids are "<stamp>-<pid>-<rand>") is left alone: a
+ * foreground `replicad run` may be loading it right now. pids are reused, so this
+ * only ever errs towards not resuming (pgcopydb #692 is why we never trust a pid
+ * to say a job is dead). */
+#ifndef RD_LEDGER_SCAN_H
+#define RD_LEDGER_SCAN_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RD_LEDGER_SCAN_MAX 100   /* newest jobs read */
+
+struct rd_ledger_row {
+	char id[64], table[520], kind[20], start[12], end[12], state[20], submitted[36], started[36], finished[36];
+	int64_t read, written, rejected;
+	int pid;
+	bool alive_elsewhere;
+};
+
+struct rd_jobs;
+struct rd_cfg;
+struct rd_msg;
+
+struct rd_ledger_scan {
+	struct rd_jobs *jobs;        /* borrowed: where the answer goes */
+	struct rd_cfg *cfg;          /* owned reference (released on the loop thread) */
+	struct rd_ledger_row *rows;  /* owned, newest first */
+	size_t n;
+	char error[1200];            /* "" or why the scan failed (password-free) */
+	struct rd_msg *msg;          /* owned until posted */
+};
+
+/* rd_ledger_scan_new: loop thread. */
+struct rd_ledger_scan *rd_ledger_scan_new(struct rd_jobs *jobs, struct rd_cfg *cfg);
+
+/* rd_ledger_scan_run connects to the target and fills rows or error. Scan thread. */
+void rd_ledger_scan_run(struct rd_ledger_scan *s);
+
+/* rd_ledger_scan_free: loop thread. */
+void rd_ledger_scan_free(struct rd_ledger_scan *s);
+
+#endif

@@ -1,0 +1,257 @@
+/* daemon/rpc_methods.c: the control protocol's methods (docs/protocol.md), one
+ * handler each and one dispatch table. Policy (who may call what) is the table's
+ * flags; handlers validate params strictly (unknown members are errors, like the
+ * config) and never block: everything they read is loop state. */
+#include "rpc_methods.h"
+#include "jobs.h"
+#include "rpc_server.h"
+#include "rpl_build.h"
+#include "schedule.h"
+#include "serve.h"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+bad_params(struct rd_rpc_error *e, const json_error_t *jerr)
+{
+	return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: %s", jerr->text);
+}
+
+static int
+no_params(json_t *params, struct rd_rpc_error *e)
+{
+	json_error_t jerr;
+	if (json_unpack_ex(params, &jerr, JSON_STRICT, "{}") != 0)
+		return bad_params(e, &jerr);
+	return 0;
+}
+
+static json_t *
+iso_utc(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+/* daemon.status {} -> version, pid, uptime, socket, config, jobs by state */
+static int
+rpc_daemon_status(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	struct rd_serve *d = ctx;
+	if (no_params(params, e) < 0)
+		return -1;
+	size_t n[RD_NJOBSTATES];
+	rd_jobs_count(d->jobs, n);
+	json_t *jobs = json_object();
+	for (int s = 0; s < RD_NJOBSTATES; s++)
+		json_object_set_new(jobs, rd_job_state_name((enum rd_job_state)s), json_integer((json_int_t)n[s]));
+	struct rd_rpc_stats st;
+	rd_rpc_server_stats(d->rpc, &st);
+	*result = json_pack("{s:s,s:i,s:I,s:o,s:s,s:s,s:s,s:o,s:i,s:I,s:s,s:o,s:I}", "version", RPL_VERSION, "pid",
+	                    (int)getpid(), "uptime_s", (json_int_t)((rd_now_mono_ms() - d->started_mono_ms) / 1000),
+	                    "started", iso_utc(d->started_wall), "socket", d->socket_path, "config", d->config_path,
+	                    "timezone", d->tz.name, "jobs", jobs, "workers", d->cfg->c.load.workers, "clients",
+	                    (json_int_t)st.clients, "state", d->stopping ? "stopping" : "running", "last_reload_error",
+	                    d->last_reload_error[0] ? json_string(d->last_reload_error) : json_null(), "reloads",
+	                    (json_int_t)d->metrics.reloads);
+	return 0;
+}
+
+/* job.submit {table, from+to | day | t0 | t1 | full} -> the job */
+static int
+rpc_job_submit(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	struct rd_serve *d = ctx;
+	const char *table = NULL, *from = NULL, *to = NULL, *day = NULL;
+	int t0 = 0, t1 = 0, full = 0, hold = 0;
+	json_error_t jerr;
+	if (json_unpack_ex(params, &jerr, JSON_STRICT, "{s:s,s?s,s?s,s?s,s?b,s?b,s?b,s?b}", "table", &table, "from", &from,
+	                   "to", &to, "day", &day, "t0", &t0, "t1", &t1, "full", &full, "hold", &hold) != 0)
+		return bad_params(e, &jerr);
+	int kinds = (from != NULL || to != NULL) + (day != NULL) + (t0 != 0) + (t1 != 0) + (full != 0);
+	if (kinds != 1)
+		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: give exactly one of from/to, day, t0, t1, full");
+	if ((from != NULL) != (to != NULL))
+		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: from and to go together");
+	struct rd_job_req req = { .table = table, .from = from != NULL ? from : day, .to = to, .origin = "rpc",
+	                          .held = hold != 0,
+	                          .mode = full ? "full" : t0 ? "t0" : t1 ? "t1" : day != NULL ? "day" : "range" };
+	struct rd_job *job;
+	if (rd_jobs_submit(d->jobs, &req, &job, e) < 0)
+		return -1;
+	*result = rd_job_json(job, false);
+	return 0;
+}
+
+/* job.list {limit?} -> {jobs: [...]}, newest first */
+static int
+rpc_job_list(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	struct rd_serve *d = ctx;
+	json_int_t limit = 1000;
+	json_error_t jerr;
+	if (json_unpack_ex(params, &jerr, JSON_STRICT, "{s?I}", "limit", &limit) != 0)
+		return bad_params(e, &jerr);
+	if (limit < 0)
+		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: limit must not be negative");
+	json_t *jobs = rd_jobs_list_json(d->jobs, (size_t)limit);
+	*result = jobs != NULL ? json_pack("{s:o}", "jobs", jobs) : NULL;
+	return 0;
+}
+
+static int
+find_job(struct rd_serve *d, json_t *params, struct rd_job **job, struct rd_rpc_error *e)
+{
+	const char *id;
+	json_error_t jerr;
+	if (json_unpack_ex(params, &jerr, JSON_STRICT, "{s:s}", "job", &id) != 0)
+		return bad_params(e, &jerr);
+	*job = rd_jobs_find(d->jobs, id);
+	if (*job == NULL) {
+		rd_rpc_error_set(e, RD_RPC_UNKNOWN_JOB, "unknown job '%s'", id);
+		e->data = json_pack("{s:s}", "job", id);
+		return -1;
+	}
+	return 0;
+}
+
+/* job.get {job} -> the job with progress and, once known, its account */
+static int
+rpc_job_get(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	struct rd_job *job;
+	if (find_job(ctx, params, &job, e) < 0)
+		return -1;
+	*result = rd_job_json(job, true);
+	return 0;
+}
+
+static int
+job_verb(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e,
+         int (*verb)(struct rd_jobs *, struct rd_job *, struct rd_rpc_error *))
+{
+	struct rd_serve *d = ctx;
+	struct rd_job *job;
+	if (find_job(d, params, &job, e) < 0 || verb(d->jobs, job, e) < 0)
+		return -1;
+	*result = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
+	return 0;
+}
+
+/* job.pause / job.resume / job.cancel {job} -> {job, state}; at once */
+static int
+rpc_job_pause(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	return job_verb(ctx, params, result, e, rd_jobs_pause);
+}
+
+static int
+rpc_job_resume(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	return job_verb(ctx, params, result, e, rd_jobs_resume);
+}
+
+static int
+rpc_job_cancel(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	return job_verb(ctx, params, result, e, rd_jobs_cancel);
+}
+
+/* schedule.list {} -> {timezone, slots: [{slot, at|every_s, tables, next, last}]} */
+static int
+rpc_schedule_list(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	struct rd_serve *d = ctx;
+	if (no_params(params, e) < 0)
+		return -1;
+	*result = rd_sched_json(d->sched);
+	return 0;
+}
+
+static void
+metric(json_t *arr, const char *name, const char *type, const char *help, json_t *labels, double value)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:f}", "name", name, "type", type, "help", help, "value", value);
+	if (o != NULL && labels != NULL)
+		json_object_set_new(o, "labels", labels);
+	else
+		json_decref(labels);
+	json_array_append_new(arr, o);
+}
+
+/* metrics.get {} -> {metrics: [{name, type, help, labels?, value}]} (Prometheus-shaped) */
+static int
+rpc_metrics_get(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	struct rd_serve *d = ctx;
+	const struct rd_metrics *m = &d->metrics;
+	if (no_params(params, e) < 0)
+		return -1;
+	json_t *a = json_array();
+	size_t n[RD_NJOBSTATES];
+	rd_jobs_count(d->jobs, n);
+	for (int s = 0; s < RD_NJOBSTATES; s++)
+		metric(a, "replicad_jobs", "gauge", "Jobs in the daemon's table, by state.",
+		       json_pack("{s:s}", "state", rd_job_state_name((enum rd_job_state)s)), (double)n[s]);
+	metric(a, "replicad_jobs_submitted_total", "counter", "Jobs submitted (RPC, schedule, resume).", NULL,
+	       (double)m->jobs_submitted);
+	static const char *const ends[] = { "done", "failed", "cancelled" };
+	const uint64_t endv[] = { m->jobs_done, m->jobs_failed, m->jobs_cancelled };
+	for (int i = 0; i < 3; i++)
+		metric(a, "replicad_jobs_finished_total", "counter", "Jobs finished, by final state.",
+		       json_pack("{s:s}", "state", ends[i]), (double)endv[i]);
+	metric(a, "replicad_jobs_with_rejects_total", "counter", "Jobs done with rejected rows.", NULL,
+	       (double)m->jobs_rejected);
+	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
+	       json_pack("{s:s}", "state", "done"), (double)m->parts_done);
+	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
+	       json_pack("{s:s}", "state", "failed"), (double)m->parts_failed);
+	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
+	       json_pack("{s:s}", "state", "skipped"), (double)m->parts_skipped);
+	metric(a, "replicad_rows_read_total", "counter", "Rows read from the source by finished jobs.", NULL,
+	       (double)m->rows_read);
+	metric(a, "replicad_rows_written_total", "counter", "Rows written to the target by finished jobs.", NULL,
+	       (double)m->rows_written);
+	metric(a, "replicad_rows_rejected_total", "counter", "Rows rejected by the value rules.", NULL,
+	       (double)m->rows_rejected);
+	metric(a, "replicad_bytes_total", "counter", "Bytes copied by finished jobs.", NULL, (double)m->bytes);
+	metric(a, "replicad_retries_total", "counter", "Partition attempts retried after a retryable error.", NULL,
+	       (double)m->retries);
+	for (int p = 0; p < RPL_NPHASES; p++)
+		metric(a, "replicad_phase_seconds_total", "counter", "Time spent per partition phase.",
+		       json_pack("{s:s}", "phase", rpl_phase_name((enum rpl_phase)p)), (double)m->phase_ms[p] / 1000.0);
+	metric(a, "replicad_rows_written_running", "gauge", "Rows written so far by running jobs.", NULL,
+	       (double)rd_jobs_rows_live(d->jobs));
+	struct rd_rpc_stats st;
+	rd_rpc_server_stats(d->rpc, &st);
+	metric(a, "replicad_rpc_clients", "gauge", "Connected control clients.", NULL, (double)st.clients);
+	metric(a, "replicad_rpc_requests_total", "counter", "Control messages handled.", NULL, (double)st.requests);
+	metric(a, "replicad_rpc_clients_dropped_total", "counter", "Control clients dropped (stalled, too much unread).",
+	       NULL, (double)st.clients_dropped);
+	metric(a, "replicad_reloads_total", "counter", "Configuration reloads (SIGHUP).", NULL, (double)m->reloads);
+	metric(a, "replicad_reload_failures_total", "counter", "Reloads that kept the old configuration.", NULL,
+	       (double)m->reload_failures);
+	metric(a, "replicad_uptime_seconds", "gauge", "Seconds since the daemon started.", NULL,
+	       (double)(rd_now_mono_ms() - d->started_mono_ms) / 1000.0);
+	*result = json_pack("{s:o}", "metrics", a);
+	return 0;
+}
+
+static const struct rd_rpc_method methods[] = {
+	{ "daemon.status", rpc_daemon_status, RD_RPC_READ },
+	{ "job.submit", rpc_job_submit, RD_RPC_WRITE },
+	{ "job.list", rpc_job_list, RD_RPC_READ },
+	{ "job.get", rpc_job_get, RD_RPC_READ },
+	{ "job.pause", rpc_job_pause, RD_RPC_WRITE },
+	{ "job.resume", rpc_job_resume, RD_RPC_WRITE },
+	{ "job.cancel", rpc_job_cancel, RD_RPC_WRITE },
+	{ "schedule.list", rpc_schedule_list, RD_RPC_READ },
+	{ "metrics.get", rpc_metrics_get, RD_RPC_READ },
+};
+
+const struct rd_rpc_table rd_rpc_methods = { methods, sizeof methods / sizeof methods[0] };

@@ -1,0 +1,300 @@
+/* daemon/serve.c: `replicad serve`: the loop, its start, reload and stop (DESIGN in
+ * serve.h). The socket server is rpc_server.c, the methods rpc_methods.c, the jobs
+ * jobs.c, the schedule schedule.c, systemd notify.c. */
+#include "serve.h"
+#include "cli.h"
+#include "dlog.h"
+#include "jobs.h"
+#include "rpc_methods.h"
+#include "rpc_server.h"
+#include "schedule.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct rd_cfg *
+rd_cfg_ref(struct rd_cfg *c)
+{
+	c->refs++;
+	return c;
+}
+
+void
+rd_cfg_unref(struct rd_cfg *c)
+{
+	if (c != NULL && --c->refs == 0) {
+		rpl_config_fini(&c->c);
+		free(c);
+	}
+}
+
+int64_t
+rd_now_wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+uint64_t
+rd_now_mono_ms(void)
+{
+	return uv_hrtime() / 1000000;
+}
+
+static void
+status_text(struct rd_serve *d, char *out, size_t n)
+{
+	size_t c[RD_NJOBSTATES];
+	rd_jobs_count(d->jobs, c);
+	size_t live = c[RD_JOB_RUNNING] + c[RD_JOB_PAUSED] + c[RD_JOB_CANCELLING] + c[RD_JOB_QUEUED];
+	if (d->stopping)
+		snprintf(out, n, "stopping: waiting for %d job thread(s) to roll back", rd_jobs_threads_alive(d->jobs));
+	else if (live == 0)
+		snprintf(out, n, "idle, 0 jobs running; %zu done, %zu failed", c[RD_JOB_DONE], c[RD_JOB_FAILED]);
+	else
+		snprintf(out, n, "%zu running, %zu paused, %zu queued; %lld rows written by running jobs; %zu done, %zu failed",
+		         c[RD_JOB_RUNNING] + c[RD_JOB_CANCELLING], c[RD_JOB_PAUSED], c[RD_JOB_QUEUED],
+		         (long long)rd_jobs_rows_live(d->jobs), c[RD_JOB_DONE], c[RD_JOB_FAILED]);
+}
+
+void
+rd_serve_status_changed(struct rd_serve *d)
+{
+	char text[256];
+	status_text(d, text, sizeof text);
+	rd_notify_status(&d->notify, text);
+}
+
+static void
+serve_on_status_timer(uv_timer_t *t)
+{
+	rd_serve_status_changed(t->data);
+}
+
+void
+rd_serve_check_stopped(struct rd_serve *d)
+{
+	if (d->stopping && rd_jobs_threads_alive(d->jobs) == 0)
+		uv_stop(d->loop);
+}
+
+static void
+serve_on_stop_timeout(uv_timer_t *t)
+{
+	struct rd_serve *d = t->data;
+	/* A job thread did not come back (a driver call that ignores cancel, a server
+	 * that does not answer). Its partitions are not done in the ledger, so the next
+	 * start redoes them; exiting now is safe, freeing what it uses is not. */
+	rd_log(RPL_LOG_WARNING, "main", "threads=%d msg=\"job threads still busy after %d s: exiting without them\"",
+	       rd_jobs_threads_alive(d->jobs), RD_STOP_WAIT_MS / 1000);
+	fflush(stderr);
+	_exit(RD_EXIT_OK);
+}
+
+static void
+serve_stop(struct rd_serve *d, const char *why)
+{
+	if (d->stopping) {
+		rd_log(RPL_LOG_NOTICE, "main", "signal=%s msg=\"already stopping\"", why);
+		return;
+	}
+	d->stopping = true;
+	rd_log(RPL_LOG_NOTICE, "main", "signal=%s msg=\"stopping: cancelling running jobs\"", why);
+	rd_rpc_server_close(d->rpc);
+	rd_sched_close(d->sched);
+	rd_jobs_shutdown(d->jobs);
+	char text[256];
+	status_text(d, text, sizeof text);
+	rd_notify_stopping(&d->notify, text);
+	uv_timer_start(&d->stop_timer, serve_on_stop_timeout, RD_STOP_WAIT_MS, 0);
+	rd_serve_check_stopped(d);
+}
+
+/* keep_key: a key that needs a restart keeps its old value on reload, with a word */
+static void
+keep_str(char **now, const char *old, const char *key)
+{
+	if ((*now == NULL) != (old == NULL) || (old != NULL && strcmp(*now, old) != 0)) {
+		rd_log(RPL_LOG_WARNING, "config", "key=%s msg=\"changed, but takes effect only at restart\"", key);
+		free(*now);
+		*now = old != NULL ? strdup(old) : NULL;
+	}
+}
+
+static void
+serve_reload(struct rd_serve *d)
+{
+	struct rpl_config nc;
+	struct rpl_err err = RPL_ERR_INIT;
+	char q[1200];
+	rd_notify_reloading(&d->notify);
+	d->metrics.reloads++;
+	if (rpl_config_load(d->config_path, &nc, &err) < 0) {
+		d->metrics.reload_failures++;
+		snprintf(d->last_reload_error, sizeof d->last_reload_error, "%s", err.msg);
+		rd_log(RPL_LOG_ERROR, "config", "msg=%s action=\"kept the running configuration\"", rd_q(q, sizeof q, err.msg));
+		goto out;
+	}
+	struct rd_tz tz;
+	char tzerr[600];
+	if (rd_tz_load(&tz, nc.schedule.timezone, NULL, tzerr, sizeof tzerr) < 0) {
+		d->metrics.reload_failures++;
+		snprintf(d->last_reload_error, sizeof d->last_reload_error, "%s", tzerr);
+		rd_log(RPL_LOG_ERROR, "config", "msg=%s action=\"kept the running configuration\"", rd_q(q, sizeof q, tzerr));
+		rpl_config_fini(&nc);
+		goto out;
+	}
+	struct rd_cfg *c = calloc(1, sizeof *c);
+	if (c == NULL || (nc.state_dir == NULL) || (nc.socket == NULL)) {
+		free(c);
+		rd_tz_fini(&tz);
+		rpl_config_fini(&nc);
+		rd_log(RPL_LOG_ERROR, "config", "msg=\"out of memory\" action=\"kept the running configuration\"");
+		goto out;
+	}
+	const struct rpl_config *old = &d->cfg->c;
+	keep_str(&nc.socket, old->socket, "socket");
+	keep_str(&nc.state_dir, old->state_dir, "state_dir");
+	if (nc.load.workers != old->load.workers) {
+		rd_log(RPL_LOG_WARNING, "config", "key=load.workers msg=\"changed, but takes effect only at restart\"");
+		nc.load.workers = old->load.workers;
+	}
+	c->c = nc;
+	c->refs = 1;
+	rd_cfg_unref(d->cfg);   /* running jobs hold their own reference */
+	d->cfg = c;
+	rd_tz_fini(&d->tz);
+	d->tz = tz;
+	d->last_reload_error[0] = '\0';
+	if (!d->stopping)
+		rd_sched_reconfigure(d->sched);
+	rd_log(RPL_LOG_NOTICE, "config", "file=%s tables=%zu timezone=%s msg=\"reloaded\"", rd_q(q, sizeof q, d->config_path),
+	       c->c.n_tables, d->tz.name);
+out:;
+	char text[256], msg[300];
+	status_text(d, text, sizeof text);
+	snprintf(msg, sizeof msg, "READY=1\nSTATUS=%s", text);
+	rd_notify_send(&d->notify, msg);
+}
+
+static void
+serve_on_signal(uv_signal_t *s, int signum)
+{
+	struct rd_serve *d = s->data;
+	if (signum == SIGHUP)
+		serve_reload(d);
+	else
+		serve_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+static void
+close_if_open(uv_handle_t *h)
+{
+	if (h->loop != NULL && !uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+int
+rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
+{
+	if (argc > 0)
+		return rd_usage_error("serve takes no arguments, got '%s'", argv[0]);
+	rd_log_init(verbose >= 2 ? RPL_LOG_DEBUG : verbose ? RPL_LOG_INFO : RPL_LOG_NOTICE);
+	signal(SIGPIPE, SIG_IGN);   /* a client gone mid-answer is a write error, not a death */
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	struct rd_serve d = { 0 };
+	uv_loop_t loop;
+	char err[1200], q[1300];
+	int status = RD_EXIT_FAILED;
+	if (uv_loop_init(&loop) != 0) {
+		rpl_config_fini(cfg);
+		return RD_EXIT_FAILED;
+	}
+	d.loop = &loop;
+	d.started_wall = rd_now_wall();
+	d.started_mono_ms = rd_now_mono_ms();
+	d.cfg = calloc(1, sizeof *d.cfg);
+	if (d.cfg == NULL) {
+		rpl_config_fini(cfg);
+		uv_loop_close(&loop);
+		return RD_EXIT_FAILED;
+	}
+	d.cfg->c = *cfg;   /* taken */
+	memset(cfg, 0, sizeof *cfg);
+	d.cfg->refs = 1;
+	d.config_path = strdup(d.cfg->c.path);
+	d.socket_path = strdup(d.cfg->c.socket);
+	if (d.config_path == NULL || d.socket_path == NULL)
+		goto out;
+	if (rd_tz_load(&d.tz, d.cfg->c.schedule.timezone, NULL, err, sizeof err) < 0) {
+		rd_log(RPL_LOG_ERROR, "config", "msg=%s", rd_q(q, sizeof q, err));
+		status = RD_EXIT_USAGE;
+		goto out;
+	}
+	if (mkdir(d.cfg->c.state_dir, 0750) != 0 && errno != EEXIST)
+		rd_log(RPL_LOG_WARNING, "main", "state_dir=%s msg=%s", d.cfg->c.state_dir, rd_q(q, sizeof q, strerror(errno)));
+	d.jobs = rd_jobs_new(&d);
+	d.sched = d.jobs != NULL ? rd_sched_new(&d) : NULL;
+	d.rpc = d.sched != NULL ? rd_rpc_server_new(&loop, &rd_rpc_methods, &d) : NULL;
+	if (d.rpc == NULL) {
+		rd_log(RPL_LOG_ERROR, "main", "msg=\"out of memory\"");
+		goto out;
+	}
+	if (rd_rpc_server_listen(d.rpc, d.socket_path, err, sizeof err) < 0) {
+		rd_log(RPL_LOG_ERROR, "rpc", "msg=%s", rd_q(q, sizeof q, err));
+		goto out;
+	}
+	uv_signal_init(&loop, &d.sig_term);
+	uv_signal_init(&loop, &d.sig_int);
+	uv_signal_init(&loop, &d.sig_hup);
+	d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
+	uv_signal_start(&d.sig_term, serve_on_signal, SIGTERM);
+	uv_signal_start(&d.sig_int, serve_on_signal, SIGINT);
+	uv_signal_start(&d.sig_hup, serve_on_signal, SIGHUP);
+	uv_timer_init(&loop, &d.stop_timer);
+	uv_timer_init(&loop, &d.status_timer);
+	d.stop_timer.data = d.status_timer.data = &d;
+	uv_timer_start(&d.status_timer, serve_on_status_timer, 2000, 2000);
+	rd_log(RPL_LOG_NOTICE, "main", "socket=%s config=%s tables=%zu timezone=%s pid=%d msg=\"listening\"", d.socket_path,
+	       rd_q(q, sizeof q, d.config_path), d.cfg->c.n_tables, d.tz.name, (int)getpid());
+	rd_notify_ready(&d.notify, &loop, "idle, 0 jobs running");
+	rd_jobs_restore(d.jobs);
+	rd_sched_start(d.sched);
+	rd_serve_status_changed(&d);
+
+	uv_run(&loop, UV_RUN_DEFAULT);
+	status = RD_EXIT_OK;
+	rd_log(RPL_LOG_NOTICE, "main", "msg=\"stopped\"");
+out:
+	/* every handle closed, then the loop runs their close callbacks and must end empty */
+	if (d.rpc != NULL)
+		rd_rpc_server_close(d.rpc);
+	if (d.sched != NULL)
+		rd_sched_close(d.sched);
+	if (d.jobs != NULL)
+		rd_jobs_close(d.jobs);
+	rd_notify_close(&d.notify);
+	close_if_open((uv_handle_t *)&d.sig_term);
+	close_if_open((uv_handle_t *)&d.sig_int);
+	close_if_open((uv_handle_t *)&d.sig_hup);
+	close_if_open((uv_handle_t *)&d.stop_timer);
+	close_if_open((uv_handle_t *)&d.status_timer);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	int lc = uv_loop_close(&loop);
+	if (lc != 0)
+		rd_log(RPL_LOG_WARNING, "main", "msg=\"loop closed with handles left\" err=%s", uv_err_name(lc));
+	rd_rpc_server_free(d.rpc);
+	rd_sched_free(d.sched);
+	rd_jobs_free(d.jobs);
+	rd_tz_fini(&d.tz);
+	rd_cfg_unref(d.cfg);
+	free(d.config_path);
+	free(d.socket_path);
+	return status;
+}

@@ -1,0 +1,630 @@
+/* tests/integration/test_serve.c: `replicad serve` from the outside, as operators
+ * and monitoring scripts use it: the control socket (protocol abuse, 100 clients at
+ * once), a backfill driven only through replicactl (submit, pause, resume, watch,
+ * cancel), SIGKILL mid-job and a restart that finishes it, the data compared value
+ * by value, systemd notifications read from a NOTIFY_SOCKET, a SIGHUP with a broken
+ * config, a peer that may read but not write, and SIGTERM. argv: replicad,
+ * replicactl. */
+#include "edge.h"
+#include "it.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <jansson.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *replicad_bin, *replicactl_bin;
+static char sock_dir[256], sock_path[512], notify_path[512], cfg_path[1024], log_path[1024];
+static int notify_fd = -1;
+static pid_t daemon_pid;
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static int
+connect_sock(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%.100s", sock_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert(fd >= 0);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void notify_clear(void);
+static void *notify_drain(void *arg);
+static volatile int notify_stop;
+static pthread_t notify_thread;
+
+/* the socket lives in a directory nobody may traverse (the peer test needs it) */
+static void
+make_dirs(void)
+{
+	snprintf(sock_dir, sizeof sock_dir, "/tmp/rpl-serve-XXXXXX");
+	ck_assert(mkdtemp(sock_dir) != NULL);
+	chmod(sock_dir, 0711);
+	snprintf(sock_path, sizeof sock_path, "%s/replicad.sock", sock_dir);
+	snprintf(notify_path, sizeof notify_path, "%s/notify.sock", sock_dir);
+	snprintf(log_path, sizeof log_path, "%s", it_tmpfile("serve.log"));
+	notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%.100s", notify_path);
+	unlink(notify_path);
+	ck_assert(bind(notify_fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	notify_stop = 0;
+	notify_clear();
+	ck_assert(pthread_create(&notify_thread, NULL, notify_drain, NULL) == 0);
+}
+
+static void
+remove_dirs(void)
+{
+	notify_stop = 1;
+	pthread_join(notify_thread, NULL);
+	close(notify_fd);
+	unlink(notify_path);
+	unlink(sock_path);
+	rmdir(sock_dir);
+}
+
+/* A thread drains the notify socket all the time (like systemd does), so the
+ * daemon never finds it full; notify_wait looks at what it collected. */
+static pthread_mutex_t notify_lock = PTHREAD_MUTEX_INITIALIZER;
+static char notify_buf[1 << 16];
+static size_t notify_len;
+
+static void *
+notify_drain(void *arg)
+{
+	(void)arg;
+	while (!notify_stop) {
+		struct pollfd p = { notify_fd, POLLIN, 0 };
+		if (poll(&p, 1, 100) != 1)
+			continue;
+		char buf[1024];
+		ssize_t r = recv(notify_fd, buf, sizeof buf - 1, 0);
+		if (r <= 0)
+			continue;
+		buf[r] = '\0';
+		pthread_mutex_lock(&notify_lock);
+		if (notify_len + (size_t)r + 5 >= sizeof notify_buf)
+			notify_len = 0;   /* keep the newest */
+		notify_len += (size_t)snprintf(notify_buf + notify_len, sizeof notify_buf - notify_len, "%s\n--\n", buf);
+		pthread_mutex_unlock(&notify_lock);
+	}
+	return NULL;
+}
+
+/* notify_clear forgets what was received so far */
+static void
+notify_clear(void)
+{
+	pthread_mutex_lock(&notify_lock);
+	notify_len = 0;
+	notify_buf[0] = '\0';
+	pthread_mutex_unlock(&notify_lock);
+}
+
+/* notify_wait: has a notification containing want arrived (since the last clear)?
+ * Waits up to timeout_ms; copies everything received into seen. */
+static bool
+notify_wait(const char *want, int timeout_ms, char *seen, size_t n)
+{
+	for (int waited = 0;; waited += 50) {
+		pthread_mutex_lock(&notify_lock);
+		notify_buf[notify_len] = '\0';
+		bool found = strstr(notify_buf, want) != NULL;
+		size_t k = notify_len < n - 1 ? notify_len : n - 1;   /* the newest part */
+		memcpy(seen, notify_buf + notify_len - k, k);
+		seen[k] = '\0';
+		pthread_mutex_unlock(&notify_lock);
+		if (found)
+			return true;
+		if (waited >= timeout_ms)
+			return false;
+		sleep_ms(50);
+	}
+}
+
+static void
+write_config(const char *table_lines, const char *extra)
+{
+	char pw[1024];
+	snprintf(pw, sizeof pw, "%s", it_tmpfile("serve-pw"));
+	FILE *f = fopen(pw, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
+	fclose(f);
+	snprintf(cfg_path, sizeof cfg_path, "%s", it_tmpfile("serve.json"));
+	f = fopen(cfg_path, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"tables\": [%s],\n"
+	           "  \"schedule\": {\"t0_every\": \"0\", \"timezone\": \"Europe/Amsterdam\"},\n"
+	           "  \"load\": {\"workers\": 2, \"commit_rows\": 500, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 3}%s,\n"
+	           "  \"state_dir\": \"%s\", \"socket\": \"%s\" }\n",
+	        getenv("RPL_TEST_PG_SRC"), pw, getenv("RPL_TEST_PG_DST"), pw, table_lines, extra,
+	        it_tmpfile("serve-state"), sock_path);
+	fclose(f);
+}
+
+static void
+start_daemon(void)
+{
+	daemon_pid = fork();
+	ck_assert(daemon_pid >= 0);
+	if (daemon_pid == 0) {
+		char pid[32];
+		snprintf(pid, sizeof pid, "%d", (int)getpid());
+		setenv("NOTIFY_SOCKET", notify_path, 1);
+		setenv("WATCHDOG_USEC", "2000000", 1);
+		setenv("WATCHDOG_PID", pid, 1);
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, 2);
+		dup2(fd, 1);
+		execl(replicad_bin, replicad_bin, "-v", "-c", cfg_path, "serve", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) {
+		int fd = connect_sock();
+		if (fd >= 0) {
+			close(fd);
+			return;
+		}
+		int st;
+		if (waitpid(daemon_pid, &st, WNOHANG) != 0) {
+			char cmd[1200];
+			snprintf(cmd, sizeof cmd, "cat '%s' >&2", log_path);
+			(void)!system(cmd);
+			ck_abort_msg("replicad serve exited at start (its log is above)");
+		}
+		sleep_ms(50);
+	}
+	ck_abort_msg("replicad serve did not listen on %s within 10 s (see %s)", sock_path, log_path);
+}
+
+/* stop_daemon sends sig and returns the exit status (-signal if killed) */
+static int
+stop_daemon(int sig, int timeout_s)
+{
+	int st;
+	kill(daemon_pid, sig);
+	for (int i = 0; i < timeout_s * 20; i++) {
+		if (waitpid(daemon_pid, &st, WNOHANG) == daemon_pid)
+			return WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st);
+		sleep_ms(50);
+	}
+	kill(daemon_pid, SIGKILL);
+	waitpid(daemon_pid, &st, 0);
+	ck_abort_msg("replicad did not stop within %d s after signal %d", timeout_s, sig);
+	return -1;
+}
+
+/* ctl runs replicactl with args (NULL-terminated), as uid (-1: as we are); stdout
+ * into out, stderr into err; returns the exit status */
+static int
+ctl_as(int uid, char *out, size_t outn, char *err, size_t errn, ...)
+{
+	const char *argv[32] = { replicactl_bin, "-s", sock_path };
+	int argc = 3;
+	va_list ap;
+	va_start(ap, errn);
+	for (const char *a; (a = va_arg(ap, const char *)) != NULL && argc < 31;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	int po[2], pe[2];
+	ck_assert(pipe(po) == 0 && pipe(pe) == 0);
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]);
+		close(pe[0]);
+		if (uid >= 0) {
+			gid_t g = 65534;
+			if (setgroups(1, &g) != 0 || setgid(65534) != 0 || setuid((uid_t)uid) != 0)
+				_exit(126);
+		}
+		execv(replicactl_bin, (char *const *)argv);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	size_t no = 0, ne = 0;
+	struct pollfd p[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+	int open_fds = 2;
+	while (open_fds > 0) {
+		poll(p, 2, 1000);
+		for (int k = 0; k < 2; k++) {
+			if (p[k].fd < 0 || !(p[k].revents & (POLLIN | POLLHUP)))
+				continue;
+			char *b = k == 0 ? out : err;
+			size_t *len = k == 0 ? &no : &ne, cap = k == 0 ? outn : errn;
+			char junk[4096];
+			ssize_t r = *len + 1 < cap ? read(p[k].fd, b + *len, cap - *len - 1) : read(p[k].fd, junk, sizeof junk);
+			if (r <= 0) {
+				close(p[k].fd);
+				p[k].fd = -1;
+				open_fds--;
+			} else if (*len + 1 < cap) {
+				*len += (size_t)r;
+			}
+		}
+	}
+	out[no] = '\0';
+	err[ne] = '\0';
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+#define ctl(out, err, ...) ctl_as(-1, out, sizeof out, err, sizeof err, __VA_ARGS__, (const char *)NULL)
+
+/* rpc sends one line on fd and returns the parsed answer line */
+static json_t *
+rpc_line(int fd, const char *line)
+{
+	size_t n = strlen(line);
+	ck_assert(write(fd, line, n) == (ssize_t)n);
+	static char buf[1 << 20];
+	size_t len = 0;
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ck_assert_msg(poll(&p, 1, 10000) == 1, "no answer within 10 s to: %.80s", line);
+		ssize_t r = read(fd, buf + len, sizeof buf - len - 1);
+		ck_assert_msg(r > 0, "connection closed instead of an answer to: %.80s", line);
+		len += (size_t)r;
+		char *nl = memchr(buf, '\n', len);
+		if (nl != NULL) {
+			ck_assert_msg(nl == buf + len - 1, "more than one answer");
+			json_error_t jerr;
+			json_t *a = json_loadb(buf, (size_t)(nl - buf), 0, &jerr);
+			ck_assert_msg(a != NULL, "answer is not JSON: %s", jerr.text);
+			return a;
+		}
+	}
+}
+
+static int
+err_code(json_t *a)
+{
+	return (int)json_integer_value(json_object_get(json_object_get(a, "error"), "code"));
+}
+
+static void
+expect_code(int fd, const char *line, int code)
+{
+	json_t *a = rpc_line(fd, line);
+	ck_assert_msg(err_code(a) == code, "%.80s: code %d, want %d", line, err_code(a), code);
+	json_decref(a);
+}
+
+static void
+expect_status_ok(int fd)
+{
+	json_t *a = rpc_line(fd, "{\"jsonrpc\":\"2.0\",\"id\":\"s\",\"method\":\"daemon.status\"}\n");
+	ck_assert_msg(json_is_object(json_object_get(a, "result")), "daemon.status gave no result");
+	ck_assert_str_eq(json_string_value(json_object_get(a, "id")), "s");
+	json_decref(a);
+}
+
+/* ---- (a) the protocol ---- */
+
+struct cl { int i; bool ok; char why[200]; };
+
+static void *
+client_thread(void *arg)
+{
+	struct cl *c = arg;
+	int fd = connect_sock();
+	if (fd < 0) {
+		snprintf(c->why, sizeof c->why, "connect: %s", strerror(errno));
+		return NULL;
+	}
+	char req[256], buf[8192];
+	/* even clients ask for the status, odd ones for a job that does not exist */
+	if (c->i % 2 == 0)
+		snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"daemon.status\"}\n", c->i);
+	else
+		snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"job.get\",\"params\":{\"job\":\"x%d\"}}\n",
+		         c->i, c->i);
+	size_t len = 0;
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		snprintf(c->why, sizeof c->why, "write failed");
+		close(fd);
+		return NULL;
+	}
+	while (len < sizeof buf - 1 && memchr(buf, '\n', len) == NULL) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, 10000) != 1)
+			break;
+		ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	json_t *a = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL);
+	if (a == NULL) {
+		snprintf(c->why, sizeof c->why, "no JSON answer (%zu bytes)", len);
+		return NULL;
+	}
+	bool id_ok = json_integer_value(json_object_get(a, "id")) == c->i;
+	c->ok = id_ok && (c->i % 2 == 0 ? json_is_object(json_object_get(a, "result")) : err_code(a) == -32001);
+	if (!c->ok)
+		snprintf(c->why, sizeof c->why, "wrong answer (id ok %d, code %d)", id_ok, err_code(a));
+	json_decref(a);
+	return NULL;
+}
+
+START_TEST(test_protocol)
+{
+	make_dirs();
+	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}", "");
+	start_daemon();
+	int fd = connect_sock();
+	ck_assert(fd >= 0);
+	/* garbage, wrong types, unknown methods: an error each, and the connection stays usable */
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\n", -32700);
+	expect_code(fd, "not json at all\n", -32700);
+	expect_code(fd, "[1,2\n", -32700);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"job.get\",\"params\":{\"job\":5}}\n", -32602);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"job.submit\",\"params\":{\"table\":1,\"full\":true}}\n", -32602);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"job.submit\",\"params\":{\"table\":\"serve_t\",\"day\":\"2024-02-30\"}}\n", -32602);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"job.submit\",\"params\":{\"table\":\"nope\",\"full\":true}}\n", -32004);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"job.explode\"}\n", -32601);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"job.cancel\",\"params\":{\"job\":\"j999\"}}\n", -32001);
+	expect_code(fd, "{\"id\":8,\"method\":\"daemon.status\"}\n", -32600);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"daemon.status\",\"params\":{\"verbose\":true}}\n", -32602);
+	expect_status_ok(fd);
+	/* a 2 MiB message: refused without reading it into memory, the connection goes on */
+	size_t big = 2 * 1024 * 1024;
+	char *msg = malloc(big + 1);
+	ck_assert(msg != NULL);
+	memset(msg, ' ', big);
+	static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"daemon.status\",\"x\":\"";
+	memcpy(msg, head, sizeof head - 1);
+	msg[big - 2] = '"';
+	msg[big - 1] = '}';
+	msg[big] = '\n';
+	json_t *a = NULL;
+	{
+		size_t off = 0;
+		while (off < big + 1) {
+			ssize_t w = write(fd, msg + off, big + 1 - off);
+			ck_assert_msg(w > 0, "write of the 2 MiB message failed: %s", strerror(errno));
+			off += (size_t)w;
+		}
+		a = rpc_line(fd, "");
+	}
+	free(msg);
+	ck_assert_int_eq(err_code(a), -32600);
+	json_decref(a);
+	expect_status_ok(fd);
+	/* half a message, then silence; and a client that never reads its answers */
+	int half = connect_sock();
+	ck_assert(write(half, "{\"jsonrpc\":\"2.0\",\"id\":1,\"meth", 29) == 29);
+	int deaf = connect_sock();
+	fcntl(deaf, F_SETFL, O_NONBLOCK);
+	static const char spam[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"job.list\"}\n";
+	for (int i = 0; i < 20000; i++)
+		if (write(deaf, spam, sizeof spam - 1) < 0)
+			break;   /* the daemon stopped reading it: its buffer is full */
+	expect_status_ok(fd);
+	/* 100 clients at once */
+	enum { N = 100 };
+	pthread_t th[N];
+	static struct cl cls[N];
+	for (int i = 0; i < N; i++) {
+		cls[i] = (struct cl){ .i = i };
+		ck_assert(pthread_create(&th[i], NULL, client_thread, &cls[i]) == 0);
+	}
+	for (int i = 0; i < N; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < N; i++)
+		ck_assert_msg(cls[i].ok, "client %d: %s", i, cls[i].why);
+	expect_status_ok(fd);
+	close(half);
+	close(deaf);
+	close(fd);
+	/* replicactl against it: status in a table, and the error line for a dead socket */
+	char out[8192], err[4096];
+	ck_assert_int_eq(ctl(out, err, "status"), 0);
+	ck_assert_msg(strstr(out, "jobs") != NULL && strstr(out, sock_path) != NULL, "status: %s", out);
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	ck_assert_int_eq(ctl(out, err, "status"), 1);
+	ck_assert_msg(strstr(err, sock_path) != NULL && strchr(err, '\n') == err + strlen(err) - 1,
+	              "not one line naming the socket: %s", err);
+	remove_dirs();
+}
+END_TEST
+
+/* ---- (b, c) end to end ---- */
+
+static json_t *
+show_json(const char *job)
+{
+	char out[1 << 16], err[4096];
+	int st = ctl(out, err, "--json", "show", job);
+	ck_assert_msg(st == 0, "show %s: %s", job, err);
+	json_t *j = json_loads(out, 0, NULL);
+	ck_assert(j != NULL);
+	return j;
+}
+
+static const char *
+state_of(json_t *j)
+{
+	return json_string_value(json_object_get(j, "state"));
+}
+
+START_TEST(test_end_to_end)
+{
+	struct rpl_conn src, dst;
+	char out[1 << 16], err[8192], seen[16384] = "";
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&src, "serve_t");
+	edge_drop(&dst, "serve_t");
+	it_exec_ok(&dst, "DELETE FROM replicad_partitions WHERE table_name = 'serve_t'");
+	it_exec_ok(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'serve_t'");
+	it_exec(&src, "CREATE TABLE serve_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3), ts timestamp(6))");
+	it_exec(&src, "INSERT INTO serve_t SELECT g, date '2024-01-01' + (g % 182), md5(g::text), g * 1.125,"
+	              " timestamp '2024-01-01 00:00:00' + g * interval '1.000123 second' FROM generate_series(1, 150000) g");
+	it_exec(&dst, "CREATE TABLE serve_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3), ts timestamp(6))");
+	make_dirs();
+	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}", "");
+	char state_cmd[1200];
+	snprintf(state_cmd, sizeof state_cmd, "rm -rf '%s'", it_tmpfile("serve-state"));
+	ck_assert(system(state_cmd) == 0);
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1: %s", seen);
+	ck_assert_msg(strstr(seen, "STATUS=") != NULL, "READY came without STATUS=: %s", seen);
+	ck_assert_msg(notify_wait("WATCHDOG=1", 3000, seen, sizeof seen), "no WATCHDOG=1 within 3 s: %s", seen);
+
+	/* submit, then pause at once: the job holds between chunks, mid-partition */
+	ck_assert_msg(ctl(out, err, "submit", "serve_t", "--from", "2024-01-01", "--to", "2024-06-30") == 0, "%s", err);
+	ck_assert_msg(strstr(out, "submitted j1") != NULL, "submit said: %s", out);
+	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "pause: %s", err);
+	ck_assert_msg(strstr(out, "paused") != NULL, "pause said: %s", out);
+	json_t *j = show_json("j1");
+	ck_assert_str_eq(state_of(j), "paused");
+	json_decref(j);
+	ck_assert_int_eq(ctl(out, err, "pause", "j1"), 1);   /* a paused job cannot be paused */
+	ck_assert_msg(strstr(err, "-32002") != NULL, "pausing twice: %s", err);
+	ck_assert_msg(ctl(out, err, "resume", "j1") == 0, "resume: %s", err);
+	j = show_json("j1");
+	ck_assert_str_eq(state_of(j), "running");
+	json_decref(j);
+	/* let it load a little, pause again, and kill the daemon while the job holds */
+	for (int i = 0; i < 100; i++) {
+		j = show_json("j1");
+		long long rows = json_integer_value(json_object_get(j, "rows_written"));
+		const char *s = state_of(j);
+		ck_assert_msg(strcmp(s, "running") == 0, "job ended (%s) before it could be killed: make the table bigger", s);
+		json_decref(j);
+		if (rows > 0)
+			break;
+		sleep_ms(50);
+	}
+	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "second pause: %s", err);
+	ck_assert_msg(notify_wait("STATUS=", 3000, seen, sizeof seen), "no STATUS= update while the job ran");
+	ck_assert_int_eq(stop_daemon(SIGKILL, 10), -SIGKILL);
+
+	/* a restarted daemon resumes j1 (same id) and finishes it */
+	notify_clear();
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1 after the restart: %s", seen);
+	int st = ctl(out, err, "watch", "j1");
+	ck_assert_msg(st == 0, "watch j1 ended with %d: %s %s", st, out, err);
+	ck_assert_msg(strstr(out, "done") != NULL && strstr(out, "PARTITION") != NULL, "watch did not print the account: %s", out);
+	j = show_json("j1");
+	ck_assert_str_eq(state_of(j), "done");
+	ck_assert(json_is_string(json_object_get(j, "ledger_id")));
+	ck_assert(json_is_object(json_object_get(j, "account")));
+	json_decref(j);
+	struct it_dump a, b;
+	it_dump_table(&src, "serve_t", "id", &a);
+	it_dump_table(&dst, "serve_t", "id", &b);
+	ck_assert_int_eq(a.nrows, 150000);
+	it_dump_compare(&a, &b, "serve: killed and resumed into postgresql");
+	it_dump_free(&b);
+
+	/* cancel: a new backfill of the same range, held by a pause, then cancelled */
+	ck_assert_msg(ctl(out, err, "submit", "serve_t", "--from", "2024-01-01", "--to", "2024-06-30") == 0, "%s", err);
+	char id[16];
+	ck_assert(sscanf(out, "submitted %15[^:]", id) == 1);
+	ck_assert_msg(ctl(out, err, "pause", id) == 0, "pause %s: %s", id, err);
+	ck_assert_msg(ctl(out, err, "cancel", id) == 0, "cancel %s: %s", id, err);
+	ck_assert_msg(strstr(out, "cancel") != NULL, "cancel said: %s", out);
+	st = ctl(out, err, "watch", id);
+	ck_assert_msg(st == 1, "watch of a cancelled job ended with %d: %s", st, out);
+	j = show_json(id);
+	ck_assert_str_eq(state_of(j), "cancelled");
+	json_decref(j);
+	it_dump_table(&dst, "serve_t", "id", &b);   /* rolled back: still equal */
+	it_dump_compare(&a, &b, "serve: after a cancel");
+	it_dump_free(&a);
+	it_dump_free(&b);
+	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
+	ck_assert_msg(strstr(out, "j1") != NULL && strstr(out, "cancelled") != NULL, "jobs: %s", out);
+	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+	ck_assert_msg(strstr(out, "# TYPE replicad_rows_written_total counter") != NULL &&
+	              strstr(out, "replicad_jobs{state=\"done\"} 1") != NULL, "metrics: %s", out);
+	ck_assert_int_eq(ctl(out, err, "schedule"), 0);
+	ck_assert_msg(strstr(out, "Europe/Amsterdam") != NULL && strstr(out, "02:00") != NULL, "schedule: %s", out);
+
+	/* (c) a peer that is neither root, our user nor in the socket's group */
+	ck_assert_msg(getuid() == 0, "this test runs a client as nobody: run it as root");
+	chmod(sock_path, 0666);   /* so nobody can connect at all; the group stays root's */
+	ck_assert_int_eq(ctl_as(65534, out, sizeof out, err, sizeof err, "status", (const char *)NULL), 0);
+	st = ctl_as(65534, out, sizeof out, err, sizeof err, "submit", "serve_t", "--full", (const char *)NULL);
+	ck_assert_msg(st == 1 && strstr(err, "not permitted") != NULL, "nobody could submit (%d): %s", st, err);
+	st = ctl_as(65534, out, sizeof out, err, sizeof err, "cancel", "j1", (const char *)NULL);
+	ck_assert_msg(st == 1 && strstr(err, "not permitted") != NULL, "nobody could cancel (%d): %s", st, err);
+
+	/* SIGHUP with a broken file: the old configuration stays, and says why */
+	notify_clear();
+	FILE *f = fopen(cfg_path, "w");
+	fputs("{ \"tables\": [ }\n", f);
+	fclose(f);
+	kill(daemon_pid, SIGHUP);
+	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1 after SIGHUP: %s", seen);
+	ck_assert_msg(strstr(seen, "RELOADING=1") != NULL && strstr(seen, "MONOTONIC_USEC=") != NULL, "reload: %s", seen);
+	ck_assert_int_eq(ctl(out, err, "status"), 0);
+	ck_assert_msg(strstr(out, "reload    FAILED") != NULL && strstr(out, "serve.json") != NULL, "status: %s", out);
+
+	notify_clear();
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	ck_assert_msg(notify_wait("STOPPING=1", 1000, seen, sizeof seen), "no STOPPING=1: %s", seen);
+	remove_dirs();
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: test_serve /path/to/replicad /path/to/replicactl\n");
+		return 2;
+	}
+	static char a[4096], b[4096];   /* absolute: the client also runs as nobody */
+	replicad_bin = realpath(argv[1], a) ? a : argv[1];
+	replicactl_bin = realpath(argv[2], b) ? b : argv[2];
+	signal(SIGPIPE, SIG_IGN);
+	Suite *s = suite_create("serve");
+	TCase *tc = tcase_create("serve");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_protocol);
+	tcase_add_test(tc, test_end_to_end);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
