@@ -13,6 +13,8 @@
 #include "units.h"
 #include "account.h"
 #include "runner.h"
+#include "slots.h"
+#include "tz.h"
 #include <signal.h>
 #include <stdatomic.h>
 #include <getopt.h>
@@ -85,25 +87,19 @@ parse_day(const char *opt, const char *s, struct rpl_day *d)
 	return 0;
 }
 
-/* today_in: the calendar day now in time zone tz (main thread, before any worker). */
-static struct rpl_day
-today_in(const char *tz)
+/* today_in: the calendar day now in time zone tz, from the zone file (tz.c), the
+ * same way the service's scheduler computes T-0 and T-1: correct across DST, and
+ * without touching the process's TZ while drivers may read it. */
+static int
+today_in(const char *tzname, struct rpl_day *day)
 {
-	const char *old = getenv("TZ");
-	char *saved = old ? strdup(old) : NULL;
-	setenv("TZ", tz, 1);
-	tzset();
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	if (saved) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else {
-		unsetenv("TZ");
-	}
-	tzset();
-	return (struct rpl_day){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+	struct rd_tz tz;
+	char why[256];
+	if (rd_tz_load(&tz, tzname, NULL, why, sizeof why) < 0)
+		return rd_usage_error("run: schedule.timezone: %s", why);
+	*day = rd_slot_today(&tz, (int64_t)time(NULL));
+	rd_tz_fini(&tz);
+	return 0;
 }
 
 struct progress {
@@ -190,8 +186,11 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		struct rpl_day d;
 		if (a.day != NULL && parse_day("--day", a.day, &d))
 			return RD_EXIT_USAGE;
-		if (a.t0 || a.t1)
-			d = rpl_day_add(today_in(cfg->schedule.timezone), a.t1 ? -1 : 0);
+		if (a.t0 || a.t1) {
+			if (today_in(cfg->schedule.timezone, &d) != 0)
+				return RD_EXIT_USAGE;
+			d = rpl_day_add(d, a.t1 ? -1 : 0);
+		}
 		parts = malloc(sizeof *parts);
 		if (parts == NULL)
 			return RD_EXIT_FAILED;
