@@ -3,6 +3,7 @@
 #include "dialect.h"
 #include "indexes.h"
 #include "ledger.h"
+#include "log.h"
 #include "reject.h"
 #include "sbuf.h"
 #include <stdio.h>
@@ -194,8 +195,8 @@ worker_main(void *arg)
 				connected = false;
 			}
 			long ms = backoff_ms(attempt);
-			fprintf(stderr, "replicad: table %s partition %zu attempt %d failed, retrying in %ld ms: %s\n",
-			        j->tc->name, i + 1, attempt, ms, perr.msg);
+			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=\"%s\"",
+			        j->tc->name, i + 1, attempt, ms, perr.sqlstate, perr.msg);
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
