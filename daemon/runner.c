@@ -30,6 +30,7 @@ struct job {
 	rd_progress_fn progress;
 	rpl_warn_fn warn;
 	void *cb_data;
+	const struct rd_runner_hooks *hooks;   /* borrowed; may be NULL */
 };
 
 static void
@@ -128,6 +129,8 @@ worker_main(void *arg)
 		if (j->done[i]) {
 			acc->state = RPL_PART_SKIPPED;
 			acc->attempts = j->attempts[i];
+			if (j->hooks != NULL && j->hooks->part_done != NULL)
+				j->hooks->part_done(j->cb_data, i, acc);
 			continue;
 		}
 		int attempt = j->attempts[i];
@@ -200,6 +203,8 @@ worker_main(void *arg)
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
+		if (j->hooks != NULL && j->hooks->part_done != NULL)
+			j->hooks->part_done(j->cb_data, i, acc);
 		uv_mutex_lock(&j->lock);
 		j->parts_done++;
 		j->rows += acc->written - w.counted;   /* a failed attempt's rows were rolled back */
@@ -229,7 +234,17 @@ rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
               const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
               const atomic_bool *pause, rd_progress_fn progress, rpl_warn_fn warn, void *cb_data, struct rd_job_result *res)
 {
+	rd_runner_run_hooks(cfg, tc, kind, parts, nparts, cancel, pause, progress, warn, cb_data, NULL, res);
+}
+
+void
+rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
+                    const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
+                    const atomic_bool *pause, rd_progress_fn progress, rpl_warn_fn warn, void *cb_data,
+                    const struct rd_runner_hooks *hooks, struct rd_job_result *res)
+{
 	struct job j = { .cfg = cfg, .tc = tc, .parts = parts, .nparts = nparts, .cancel = cancel, .pause = pause,
+	                 .hooks = hooks,
 	                 .progress = progress, .warn = warn, .cb_data = cb_data };
 	struct rpl_conn src = { 0 }, dst = { 0 };
 	struct rpl_copy *probe = NULL;
@@ -263,6 +278,8 @@ rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	                        j.attempts, err) < 0)
 		goto out;
 	snprintf(res->job_id, sizeof res->job_id, "%s", j.job_id);
+	if (hooks != NULL && hooks->opened != NULL)
+		hooks->opened(cb_data, j.job_id, res->resumed, j.done, nparts);
 	snprintf(res->reject_path, sizeof res->reject_path, "%s/rejects/%s.jsonl", cfg->state_dir, j.job_id);
 	j.rejects = rpl_reject_new(res->reject_path);
 	if (j.rejects == NULL) {
@@ -336,7 +353,9 @@ out:
 		}
 		struct rpl_err lerr = RPL_ERR_INIT;
 		bool cancelled = cancel != NULL && atomic_load(cancel);
-		rpl_ledger_job_finish(&dst, j.job_id, cancelled ? "cancelled" : any_failed ? "failed" : "done", rd, wr, rj, &lerr);
+		bool stopping = hooks != NULL && hooks->stopping != NULL && atomic_load(hooks->stopping);
+		rpl_ledger_job_finish(&dst, j.job_id, cancelled ? (stopping ? "interrupted" : "cancelled")
+		                      : any_failed ? "failed" : "done", rd, wr, rj, &lerr);
 	}
 	if (j.rejects == NULL || rpl_reject_count(j.rejects) == 0)
 		res->reject_path[0] = '\0';

@@ -34,6 +34,20 @@ struct rd_job_result {
 
 typedef void (*rd_progress_fn)(void *data, size_t parts_done, size_t nparts, int64_t rows_written);
 
+/* Optional hooks for the service (any may be NULL; called with cb_data):
+ * opened: once the ledger job is known (its id, whether it was resumed, which
+ *   partitions were done before), on the calling thread;
+ * part_done: after each partition ends (done, failed or skipped), with a copy of its
+ *   account, on a worker thread.
+ * stopping: when set together with cancel, the daemon is stopping rather than the
+ *   user cancelling: the ledger job is left 'interrupted' (resumed by the next run),
+ *   not 'cancelled'. */
+struct rd_runner_hooks {
+	void (*opened)(void *data, const char *ledger_id, bool resumed, const bool *done, size_t n);
+	void (*part_done)(void *data, size_t index, const struct rpl_part_account *acc);
+	const atomic_bool *stopping;
+};
+
 /* rd_runner_run runs table tc over parts (borrowed) with cfg; kind is "backfill",
  * "day" or "full". cancel stops workers between chunks (partitions rolled back);
  * pause holds them between chunks until cleared (both may be NULL). progress is
@@ -43,6 +57,12 @@ void rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *
                    const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
                    const atomic_bool *pause,
                    rd_progress_fn progress, rpl_warn_fn warn, void *cb_data, struct rd_job_result *res);
+
+/* rd_runner_run_hooks is rd_runner_run with the service's hooks (borrowed). */
+void rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
+                         const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
+                         const atomic_bool *pause, rd_progress_fn progress, rpl_warn_fn warn, void *cb_data,
+                         const struct rd_runner_hooks *hooks, struct rd_job_result *res);
 
 void rd_job_result_fini(struct rd_job_result *res);
 
