@@ -3,7 +3,8 @@
  * times out (PostgreSQL lock_timeout 55P03 set on the database, MariaDB
  * innodb_lock_wait_timeout 1205 through InitStmt), is rolled back and retried with
  * backoff until the locks go; the job finishes, the data is equal, and the ledger
- * shows the extra attempts and the error that caused them. argv[1]: replicad. */
+ * shows the extra attempts and the error that caused them. Then real serialization
+ * failures between two workers' partitions. argv[1]: replicad. */
 #include "edge.h"
 #include "it.h"
 #include <signal.h>
@@ -97,6 +98,72 @@ START_TEST(test_retry_on_lock_timeout)
 }
 END_TEST
 
+/* Serialization failures between concurrent partitions: the target database runs
+ * SERIALIZABLE by default, two workers load neighbouring months of one table whose
+ * range DELETEs scan it whole, so PostgreSQL cancels one side with 40001. The
+ * partition is retried, the job finishes, the data is equal, the ledger keeps the
+ * 40001 as the partition's last error. Up to three runs, since which transaction
+ * PostgreSQL picks is its business; every run must end equal. */
+START_TEST(test_retry_on_serialization_failure)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&src, "ser_t");
+	edge_drop(&dst, "ser_t");
+	it_exec(&src, "CREATE TABLE ser_t (id bigint PRIMARY KEY, d date NOT NULL, s text)");
+	it_exec(&src, "INSERT INTO ser_t SELECT g, date '2024-01-01' + (g % 180), md5(g::text) FROM generate_series(1, 60000) g");
+	it_exec(&dst, "CREATE TABLE ser_t (id bigint PRIMARY KEY, d date NOT NULL, s text)");
+	it_exec_ok(&dst, "DELETE FROM replicad_partitions WHERE table_name = 'ser_t'");
+	it_exec_ok(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'ser_t'");
+	it_exec(&dst, "ALTER DATABASE rpl_dst SET default_transaction_isolation = 'serializable'");
+	char cfg[1024], pw[1024];
+	snprintf(pw, sizeof pw, "%s", it_tmpfile("ser-pw"));
+	FILE *f = fopen(pw, "w");
+	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
+	fclose(f);
+	snprintf(cfg, sizeof cfg, "%s", it_tmpfile("ser.json"));
+	f = fopen(cfg, "w");
+	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"tables\": [{\"name\": \"ser_t\", \"date_column\": \"d\"}],\n"
+	           "  \"load\": {\"workers\": 2, \"max_attempts\": 10},\n"
+	           "  \"state_dir\": \"%s\" }\n",
+	        getenv("RPL_TEST_PG_SRC"), pw, getenv("RPL_TEST_PG_DST"), pw, it_tmpfile("ser-state"));
+	fclose(f);
+	int64_t seen = 0;
+	bool found;
+	struct rpl_err err = RPL_ERR_INIT;
+	for (int run = 0; run < 3 && seen == 0; run++) {
+		pid_t pid = fork();
+		ck_assert(pid >= 0);
+		if (pid == 0) {
+			freopen("/dev/null", "w", stdout);
+			freopen("/dev/null", "w", stderr);
+			execl(replicad_bin, replicad_bin, "-c", cfg, "run", "ser_t", "--from", "2024-01-01", "--to", "2024-06-30",
+			      (char *)NULL);
+			_exit(127);
+		}
+		int st;
+		ck_assert(waitpid(pid, &st, 0) == pid);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "run %d ended with status %d", run, st);
+		struct it_dump a, b;
+		it_dump_table(&src, "ser_t", "id", &a);
+		it_dump_table(&dst, "ser_t", "id", &b);
+		it_dump_compare(&a, &b, "serializable target");
+		it_dump_free(&a);
+		it_dump_free(&b);
+		ck_assert(rpl_conn_query_int64(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'ser_t'"
+		                                     " AND state = 'done' AND attempts >= 2 AND last_error LIKE '40001%'",
+		                               &seen, &found, &err) == 0);
+	}
+	it_exec(&dst, "ALTER DATABASE rpl_dst RESET default_transaction_isolation");
+	ck_assert_msg(seen >= 1, "three runs without a serialization failure: nothing was retried");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -109,6 +176,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("retry");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_retry_on_lock_timeout, 0, 2);
+	tcase_add_test(tc, test_retry_on_serialization_failure);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
