@@ -16,19 +16,6 @@
 
 struct idx { char name[256]; struct rpl_sbuf def, drop; };
 
-static void
-lit(const struct rpl_dialect *d, const char *s, struct rpl_sbuf *b)
-{
-	rpl_sbuf_addc(b, '\'');
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\'')
-			rpl_sbuf_addc(b, '\'');
-		if (*p == '\\' && d->engine == RPL_ENGINE_MARIADB)
-			rpl_sbuf_addc(b, '\\');
-		rpl_sbuf_addc(b, *p);
-	}
-	rpl_sbuf_addc(b, '\'');
-}
 
 static void
 label(const char *schema, const char *table, char *out, size_t n)
@@ -36,48 +23,6 @@ label(const char *schema, const char *table, char *out, size_t n)
 	snprintf(out, n, "%s%s%s", schema ? schema : "", schema ? "." : "", table);
 }
 
-/* catalog_sql: the query listing droppable indexes: name, definition[, column, sub_part] */
-static void
-catalog_sql(struct rpl_conn *c, const char *schema, const char *table, struct rpl_sbuf *q)
-{
-	const struct rpl_dialect *d = c->dialect;
-	switch (c->engine) {
-	case RPL_ENGINE_POSTGRES:
-		rpl_sbuf_add(q, "SELECT i.relname, pg_get_indexdef(i.oid), n.nspname FROM pg_index x"
-		             " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
-		             " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = ");
-		lit(d, table, q);
-		rpl_sbuf_add(q, " AND n.nspname = ");
-		if (schema != NULL)
-			lit(d, schema, q);
-		else
-			rpl_sbuf_add(q, "current_schema()");
-		rpl_sbuf_add(q, " AND NOT x.indisprimary AND NOT x.indisunique"
-		             " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid) ORDER BY 1");
-		return;
-	case RPL_ENGINE_MARIADB:
-		rpl_sbuf_add(q, "SELECT INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS"
-		             " WHERE TABLE_SCHEMA = ");
-		if (schema != NULL)
-			lit(d, schema, q);
-		else
-			rpl_sbuf_add(q, "DATABASE()");
-		rpl_sbuf_add(q, " AND TABLE_NAME = ");
-		lit(d, table, q);
-		rpl_sbuf_add(q, " AND NON_UNIQUE = 1 AND INDEX_TYPE = 'BTREE' ORDER BY INDEX_NAME, SEQ_IN_INDEX");
-		return;
-	case RPL_ENGINE_MSSQL:
-		rpl_sqlgen_index_list(d, schema, table, q);
-		return;
-	case RPL_ENGINE_SQLITE:
-		rpl_sbuf_add(q, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-		             " AND upper(sql) NOT LIKE 'CREATE UNIQUE%' AND tbl_name = ");
-		lit(d, table, q);
-		rpl_sbuf_add(q, " ORDER BY 1");
-		return;
-	default:
-		return;
-	}
 }
 
 /* if_not_exists turns "CREATE INDEX x" into "CREATE INDEX IF NOT EXISTS x". */
@@ -102,7 +47,7 @@ list_indexes(struct rpl_conn *c, const char *schema, const char *table, struct i
 	struct rpl_sbuf q = RPL_SBUF_INIT;
 	*out = NULL;
 	*n = 0;
-	catalog_sql(c, schema, table, &q);
+	rpl_sqlgen_index_list(d, schema, table, &q);   /* name, definition[, column, sub_part] */
 	if (q.len == 0)
 		return 0;    /* no index work on this engine */
 	SQLHSTMT st;
@@ -223,19 +168,19 @@ rpl_indexes_disable(struct rpl_conn *c, const char *schema, const char *table, i
 	for (int i = 0; i < cnt && r == 0; i++) {
 		rpl_sbuf_reset(&sql);
 		rpl_sbuf_add(&sql, "DELETE FROM replicad_indexes WHERE table_name = ");
-		lit(d, lab, &sql);
+		rpl_dialect_lit(d, lab, &sql);
 		rpl_sbuf_add(&sql, " AND index_name = ");
-		lit(d, v[i].name, &sql);
+		rpl_dialect_lit(d, v[i].name, &sql);
 		r = rpl_conn_exec(c, rpl_sbuf_str(&sql), err);
 		rpl_sbuf_reset(&sql);
 		rpl_sbuf_add(&sql, "INSERT INTO replicad_indexes (table_name, index_name, definition, saved_at) VALUES (");
-		lit(d, lab, &sql);
+		rpl_dialect_lit(d, lab, &sql);
 		rpl_sbuf_add(&sql, ", ");
-		lit(d, v[i].name, &sql);
+		rpl_dialect_lit(d, v[i].name, &sql);
 		rpl_sbuf_add(&sql, ", ");
-		lit(d, rpl_sbuf_str(&v[i].def), &sql);
+		rpl_dialect_lit(d, rpl_sbuf_str(&v[i].def), &sql);
 		rpl_sbuf_add(&sql, ", ");
-		lit(d, now, &sql);
+		rpl_dialect_lit(d, now, &sql);
 		rpl_sbuf_addc(&sql, ')');
 		if (r == 0)
 			r = exec_commit(c, rpl_sbuf_str(&sql), err);
@@ -261,7 +206,7 @@ rpl_indexes_restore(struct rpl_conn *c, const char *schema, const char *table, i
 	label(schema, table, lab, sizeof lab);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
-	lit(d, lab, &sql);
+	rpl_dialect_lit(d, lab, &sql);
 	SQLHSTMT st;
 	int r = rpl_conn_stmt(c, &st, err);
 	if (r < 0)
@@ -290,9 +235,9 @@ rpl_indexes_restore(struct rpl_conn *c, const char *schema, const char *table, i
 		r = exec_commit(c, v[i].def, err);
 		rpl_sbuf_reset(&sql);
 		rpl_sbuf_add(&sql, "DELETE FROM replicad_indexes WHERE table_name = ");
-		lit(d, lab, &sql);
+		rpl_dialect_lit(d, lab, &sql);
 		rpl_sbuf_add(&sql, " AND index_name = ");
-		lit(d, v[i].name, &sql);
+		rpl_dialect_lit(d, v[i].name, &sql);
 		if (r == 0)
 			r = exec_commit(c, rpl_sbuf_str(&sql), err);
 		if (r == 0)

@@ -36,20 +36,6 @@ now_iso(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* lit appends s as a string literal for d. MariaDB reads backslashes as escapes. */
-static void
-lit(const struct rpl_dialect *d, const char *s, struct rpl_sbuf *b)
-{
-	rpl_sbuf_addc(b, '\'');
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\'')
-			rpl_sbuf_addc(b, '\'');
-		if (*p == '\\' && d->engine == RPL_ENGINE_MARIADB)
-			rpl_sbuf_addc(b, '\\');
-		rpl_sbuf_addc(b, *p);
-	}
-	rpl_sbuf_addc(b, '\'');
-}
 
 void
 rpl_ledger_range_key(const struct rpl_range *r, char start[11], char end[11])
@@ -145,9 +131,9 @@ load_states(struct rpl_conn *c, const char *job, const char *table, const struct
 	const struct rpl_dialect *d = c->dialect;
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "SELECT range_start, state, attempts FROM replicad_partitions WHERE job_id = ");
-	lit(d, job, &sql);
+	rpl_dialect_lit(d, job, &sql);
 	rpl_sbuf_add(&sql, " AND table_name = ");
-	lit(d, table, &sql);
+	rpl_dialect_lit(d, table, &sql);
 	SQLHSTMT st;
 	int r = rpl_conn_stmt(c, &st, err);
 	if (r < 0) {
@@ -197,13 +183,13 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 		done[i] = false, attempts[i] = 0;
 	*resumed = false;
 	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE table_name = ");
-	lit(d, table, &sql);
+	rpl_dialect_lit(d, table, &sql);
 	rpl_sbuf_add(&sql, " AND kind = ");
-	lit(d, kind, &sql);
+	rpl_dialect_lit(d, kind, &sql);
 	rpl_sbuf_add(&sql, " AND range_start = ");
-	lit(d, first, &sql);
+	rpl_dialect_lit(d, first, &sql);
 	rpl_sbuf_add(&sql, " AND range_end = ");
-	lit(d, last, &sql);
+	rpl_dialect_lit(d, last, &sql);
 	rpl_sbuf_add(&sql, " AND state <> 'done' ORDER BY submitted_at DESC, id DESC");
 	if ((r = query_string(c, rpl_sbuf_str(&sql), job_id, 64, err)) < 0)
 		goto out;
@@ -213,9 +199,9 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 		r = load_states(c, job_id, table, parts, n, done, attempts, err);
 		rpl_sbuf_reset(&sql);
 		rpl_sbuf_add(&sql, "UPDATE replicad_jobs SET state = 'running', started_at = ");
-		lit(d, now, &sql);
+		rpl_dialect_lit(d, now, &sql);
 		rpl_sbuf_add(&sql, " WHERE id = ");
-		lit(d, job_id, &sql);
+		rpl_dialect_lit(d, job_id, &sql);
 		if (r == 0)
 			r = run_committed(c, &sql, err);
 		goto out;
@@ -229,19 +215,19 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 	snprintf(job_id, 64, "%s-%d-%04x", stamp, (int)getpid(), (unsigned)(rand() & 0xffff));
 	rpl_sbuf_reset(&sql);
 	rpl_sbuf_add(&sql, "INSERT INTO replicad_jobs (id, table_name, kind, range_start, range_end, state, submitted_at, started_at) VALUES (");
-	lit(d, job_id, &sql);
+	rpl_dialect_lit(d, job_id, &sql);
 	rpl_sbuf_add(&sql, ", ");
-	lit(d, table, &sql);
+	rpl_dialect_lit(d, table, &sql);
 	rpl_sbuf_add(&sql, ", ");
-	lit(d, kind, &sql);
+	rpl_dialect_lit(d, kind, &sql);
 	rpl_sbuf_add(&sql, ", ");
-	lit(d, first, &sql);
+	rpl_dialect_lit(d, first, &sql);
 	rpl_sbuf_add(&sql, ", ");
-	lit(d, last, &sql);
+	rpl_dialect_lit(d, last, &sql);
 	rpl_sbuf_add(&sql, ", 'running', ");
-	lit(d, now, &sql);
+	rpl_dialect_lit(d, now, &sql);
 	rpl_sbuf_add(&sql, ", ");
-	lit(d, now, &sql);
+	rpl_dialect_lit(d, now, &sql);
 	rpl_sbuf_add(&sql, ")");
 	if ((r = rpl_conn_exec(c, rpl_sbuf_str(&sql), err)) < 0)
 		goto out;
@@ -250,15 +236,15 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 		rpl_ledger_range_key(&parts[i], s, e);
 		rpl_sbuf_reset(&sql);
 		rpl_sbuf_add(&sql, "INSERT INTO replicad_partitions (job_id, table_name, range_start, range_end, state, attempts, updated_at) VALUES (");
-		lit(d, job_id, &sql);
+		rpl_dialect_lit(d, job_id, &sql);
 		rpl_sbuf_add(&sql, ", ");
-		lit(d, table, &sql);
+		rpl_dialect_lit(d, table, &sql);
 		rpl_sbuf_add(&sql, ", ");
-		lit(d, s, &sql);
+		rpl_dialect_lit(d, s, &sql);
 		rpl_sbuf_add(&sql, ", ");
-		lit(d, e, &sql);
+		rpl_dialect_lit(d, e, &sql);
 		rpl_sbuf_add(&sql, ", 'pending', 0, ");
-		lit(d, now, &sql);
+		rpl_dialect_lit(d, now, &sql);
 		rpl_sbuf_addc(&sql, ')');
 		r = rpl_conn_exec(c, rpl_sbuf_str(&sql), err);
 	}
@@ -278,11 +264,11 @@ where_part(const struct rpl_dialect *d, const char *job, const char *table, cons
 	char s[11], e[11];
 	rpl_ledger_range_key(range, s, e);
 	rpl_sbuf_add(sql, " WHERE job_id = ");
-	lit(d, job, sql);
+	rpl_dialect_lit(d, job, sql);
 	rpl_sbuf_add(sql, " AND table_name = ");
-	lit(d, table, sql);
+	rpl_dialect_lit(d, table, sql);
 	rpl_sbuf_add(sql, " AND range_start = ");
-	lit(d, s, sql);
+	rpl_dialect_lit(d, s, sql);
 }
 
 int
@@ -293,7 +279,7 @@ rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
 	now_iso(now);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_addf(&sql, "UPDATE replicad_partitions SET state = 'running', attempts = %d, updated_at = ", attempt);
-	lit(c->dialect, now, &sql);
+	rpl_dialect_lit(c->dialect, now, &sql);
 	where_part(c->dialect, job, table, r, &sql);
 	int rr = run_committed(c, &sql, err);
 	rpl_sbuf_fini(&sql);
@@ -312,7 +298,7 @@ counts_sql(const struct rpl_dialect *d, const struct rpl_part_account *a, struct
 	              (long long)a->ms[RPL_PHASE_DELETE], (long long)a->ms[RPL_PHASE_DISABLE_IDX],
 	              (long long)a->ms[RPL_PHASE_INSERT], (long long)a->ms[RPL_PHASE_COMMIT],
 	              (long long)a->ms[RPL_PHASE_REBUILD_IDX], (long long)a->ms[RPL_PHASE_TOTAL]);
-	lit(d, now, sql);
+	rpl_dialect_lit(d, now, sql);
 }
 
 void
@@ -333,7 +319,7 @@ rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
 	snprintf(msg, sizeof msg, "%s%s%s", e->sqlstate[0] ? e->sqlstate : "", e->sqlstate[0] ? " " : "", e->msg);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = 'failed', last_error = ");
-	lit(c->dialect, msg, &sql);
+	rpl_dialect_lit(c->dialect, msg, &sql);
 	counts_sql(c->dialect, acc, &sql);
 	where_part(c->dialect, job, table, &acc->range, &sql);
 	int r = run_committed(c, &sql, err);
@@ -349,12 +335,12 @@ rpl_ledger_job_finish(struct rpl_conn *c, const char *job, const char *state,
 	now_iso(now);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "UPDATE replicad_jobs SET state = ");
-	lit(c->dialect, state, &sql);
+	rpl_dialect_lit(c->dialect, state, &sql);
 	rpl_sbuf_addf(&sql, ", rows_read = %lld, rows_written = %lld, rows_rejected = %lld, finished_at = ",
 	              (long long)read, (long long)written, (long long)rejected);
-	lit(c->dialect, now, &sql);
+	rpl_dialect_lit(c->dialect, now, &sql);
 	rpl_sbuf_add(&sql, " WHERE id = ");
-	lit(c->dialect, job, &sql);
+	rpl_dialect_lit(c->dialect, job, &sql);
 	int r = run_committed(c, &sql, err);
 	rpl_sbuf_fini(&sql);
 	return r;
