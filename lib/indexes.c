@@ -16,13 +16,10 @@
 
 struct idx { char name[256]; struct rpl_sbuf def, drop; };
 
-
 static void
 label(const char *schema, const char *table, char *out, size_t n)
 {
 	snprintf(out, n, "%s%s%s", schema ? schema : "", schema ? "." : "", table);
-}
-
 }
 
 /* if_not_exists turns "CREATE INDEX x" into "CREATE INDEX IF NOT EXISTS x". */
