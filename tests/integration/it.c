@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 const char *const it_engine_names[IT_NENGINES] = { "sqlite", "postgresql", "mariadb" };
 
@@ -320,4 +322,54 @@ void
 it_dump_compare(const struct it_dump *src, const struct it_dump *dst, const char *what)
 {
 	it_dump_compare_ulp(src, dst, what, false);
+}
+
+const char *
+it_write_config(const char *name, const char *src_odbc, const char *dst_odbc, const char *table,
+                const char *date_column, const char *load_json)
+{
+	static char cfg[1024];
+	char pw[1024], state[1024], tabs[512];
+	snprintf(pw, sizeof pw, "%s", it_tmpfile("it-password"));
+	FILE *f = fopen(pw, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "%s\n", need_env("RPL_TEST_PASSWORD"));
+	fclose(f);
+	snprintf(state, sizeof state, "%s", it_tmpfile("it-state"));
+	if (date_column != NULL)
+		snprintf(tabs, sizeof tabs, "{\"name\": \"%s\", \"date_column\": \"%s\"}", table, date_column);
+	else
+		snprintf(tabs, sizeof tabs, "{\"name\": \"%s\"}", table);
+	snprintf(cfg, sizeof cfg, "%s", it_tmpfile(name));
+	f = fopen(cfg, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"tables\": [%s],\n  \"load\": %s,\n  \"state_dir\": \"%s\" }\n",
+	        src_odbc, pw, dst_odbc, pw, tabs, load_json, state);
+	fclose(f);
+	return cfg;
+}
+
+int
+it_spawn_replicad(const char *bin, const char *cfg, const char *table, const char *from, const char *to,
+                  bool keep_stderr)
+{
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL || (!keep_stderr && freopen("/dev/null", "w", stderr) == NULL))
+			_exit(126);
+		execl(bin, bin, "-c", cfg, "run", table, "--from", from, "--to", to, (char *)NULL);
+		_exit(127);
+	}
+	return (int)pid;
+}
+
+int
+it_wait_replicad(int pid)
+{
+	int st;
+	ck_assert(waitpid((pid_t)pid, &st, 0) == (pid_t)pid);
+	return WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st);
 }

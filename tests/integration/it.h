@@ -42,4 +42,18 @@ const char *it_dump_get(const struct it_dump *d, size_t r, const char *col);
 /* it_tmpfile returns a path under the harness's directory (static buffer). */
 const char *it_tmpfile(const char *name);
 
+/* it_write_config writes a replicad.json named name under the harness's directory
+ * for one table copied from src_odbc to dst_odbc (both with the harness's password
+ * in a password file), a range table (date_column d unless NULL) and the "load"
+ * object load_json ("{}" for the defaults). Returns the path (static buffer). */
+const char *it_write_config(const char *name, const char *src_odbc, const char *dst_odbc, const char *table,
+                            const char *date_column, const char *load_json);
+
+/* it_spawn_replicad starts `bin -c cfg run table --from from --to to`, stdout (and
+ * stderr unless keep_stderr) to /dev/null; it_wait_replicad returns its exit status,
+ * or -signal when killed. */
+int it_spawn_replicad(const char *bin, const char *cfg, const char *table, const char *from, const char *to,
+                      bool keep_stderr);
+int it_wait_replicad(int pid);
+
 #endif

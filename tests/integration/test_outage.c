@@ -29,20 +29,6 @@ harness(const char *verb)
 	return system(cmd);
 }
 
-static pid_t
-start_run(const char *cfg)
-{
-	pid_t pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		freopen("/dev/null", "w", stdout);
-		execl(replicad_bin, replicad_bin, "-c", cfg, "run", "outage_t", "--from", "2024-01-01", "--to", "2024-06-30",
-		      (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
 START_TEST(test_target_restarts)
 {
 	struct rpl_conn src, dst;
@@ -56,36 +42,25 @@ START_TEST(test_target_restarts)
 	it_exec(&dst, "CREATE TABLE outage_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))");
 	rpl_conn_close(&dst);
 
-	char cfg[1024], pw[1024];
-	snprintf(pw, sizeof pw, "%s", it_tmpfile("outage-pw"));
-	FILE *f = fopen(pw, "w");
-	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
-	fclose(f);
-	snprintf(cfg, sizeof cfg, "%s", it_tmpfile("outage.json"));
-	f = fopen(cfg, "w");
-	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"tables\": [{\"name\": \"outage_t\", \"date_column\": \"d\"}],\n"
-	           "  \"load\": {\"workers\": 1, \"commit_rows\": 2000, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 10},\n"
-	           "  \"state_dir\": \"%s\" }\n",
-	        getenv("RPL_TEST_MARIADB_SRC"), pw, getenv("RPL_TEST_PG_DST"), pw, it_tmpfile("outage-state"));
-	fclose(f);
+	char cfg[1024];
+	snprintf(cfg, sizeof cfg, "%s", it_write_config("outage.json", getenv("RPL_TEST_MARIADB_SRC"),
+	         getenv("RPL_TEST_PG_DST"), "outage_t", "d",
+	         "{\"workers\": 1, \"commit_rows\": 2000, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 10}"));
 	/* how long a whole run takes, then the outage a third of the way into another */
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int st;
-	pid_t pid = start_run(cfg);
-	ck_assert(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(it_wait_replicad(it_spawn_replicad(replicad_bin, cfg, "outage_t", "2024-01-01", "2024-06-30", true)), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long full_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	pid = start_run(cfg);
+	pid_t pid = it_spawn_replicad(replicad_bin, cfg, "outage_t", "2024-01-01", "2024-06-30", true);
 	sleep_ms(full_ms / 3);
 	ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0, "the run ended before the outage (%ld ms)", full_ms);
 	ck_assert_int_eq(harness("pg-down"), 0);
 	sleep_ms(1500);
 	ck_assert_int_eq(harness("pg-up"), 0);
-	ck_assert(waitpid(pid, &st, 0) == pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "replicad ended with status %d after the outage", st);
+	st = it_wait_replicad(pid);
+	ck_assert_msg(st == 0, "replicad ended with status %d after the outage", st);
 
 	it_connect(&dst, IT_PG, "dst");
 	struct it_dump a, b;

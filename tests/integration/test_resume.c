@@ -17,51 +17,18 @@
 
 static const char *replicad_bin;
 
-static void
-write_config(const char *path, int d)
-{
-	char pw[1024];
-	snprintf(pw, sizeof pw, "%s", it_tmpfile("resume-pw"));
-	FILE *f = fopen(pw, "w");
-	ck_assert(f != NULL);
-	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
-	fclose(f);
-	f = fopen(path, "w");
-	ck_assert(f != NULL);
-	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"tables\": [{\"name\": \"resume_t\", \"date_column\": \"d\"}],\n"
-	           "  \"load\": {\"workers\": 2, \"commit_rows\": 1000, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 3},\n"
-	           "  \"state_dir\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"), pw,
-	        it_tmpfile("resume-state"));
-	fclose(f);
-}
-
-/* run_replicad starts replicad; kills it with SIGKILL after kill_ms (<0: never).
+/* run_replicad runs the backfill; kills it with SIGKILL after kill_ms (<0: never).
  * Returns the exit status, or -9 when killed. */
 static int
 run_replicad(const char *cfg, long kill_ms)
 {
-	pid_t pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		freopen("/dev/null", "w", stdout);
-		freopen("/dev/null", "w", stderr);
-		execl(replicad_bin, replicad_bin, "-c", cfg, "run", "resume_t", "--from", "2024-01-01", "--to", "2024-06-30",
-		      (char *)NULL);
-		_exit(127);
-	}
-	int st;
+	int pid = it_spawn_replicad(replicad_bin, cfg, "resume_t", "2024-01-01", "2024-06-30", false);
 	if (kill_ms >= 0) {
 		struct timespec ts = { kill_ms / 1000, (kill_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 	}
-	ck_assert(waitpid(pid, &st, 0) == pid);
-	if (WIFSIGNALED(st))
-		return -WTERMSIG(st);
-	return WEXITSTATUS(st);
+	return it_wait_replicad(pid);
 }
 
 START_TEST(test_kill_and_resume)
@@ -86,8 +53,9 @@ START_TEST(test_kill_and_resume)
 		              " KEY resume_t_s (s)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
 	}
 	char cfg[1024];
-	snprintf(cfg, sizeof cfg, "%s", it_tmpfile("resume.json"));
-	write_config(cfg, d);
+	snprintf(cfg, sizeof cfg, "%s", it_write_config("resume.json", getenv("RPL_TEST_PG_SRC"),
+	         getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"), "resume_t", "d",
+	         "{\"workers\": 2, \"commit_rows\": 1000, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 3}"));
 	/* a first full run tells how long a run takes; then kills at fractions of that,
 	 * each run resuming the job the one before left unfinished */
 	struct timespec t0, t1;

@@ -40,35 +40,17 @@ START_TEST(test_retry_on_lock_timeout)
 	ck_assert(rpl_conn_set_autocommit(&blocker, false, &err) == 0);
 	it_exec(&blocker, "UPDATE retry_t SET s = s WHERE id = 1000001");
 
-	char cfg[1024], pw[1024];
-	snprintf(pw, sizeof pw, "%s", it_tmpfile("retry-pw"));
-	FILE *f = fopen(pw, "w");
-	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
-	fclose(f);
-	snprintf(cfg, sizeof cfg, "%s", it_tmpfile("retry.json"));
-	f = fopen(cfg, "w");
-	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"target\": {\"odbc\": \"%s%s\", \"password_file\": \"%s\"},\n"
-	           "  \"tables\": [{\"name\": \"retry_t\", \"date_column\": \"d\"}],\n"
-	           "  \"load\": {\"workers\": 2, \"max_attempts\": 8, \"disable_indexes\": false},\n"
-	           "  \"state_dir\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"),
-	        d == IT_MARIADB ? ";InitStmt=SET innodb_lock_wait_timeout=1" : "", pw, it_tmpfile("retry-state"));
-	fclose(f);
-	pid_t pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		freopen("/dev/null", "w", stdout);
-		execl(replicad_bin, replicad_bin, "-c", cfg, "run", "retry_t", "--from", "2024-01-01", "--to", "2024-03-31",
-		      (char *)NULL);
-		_exit(127);
-	}
+	char cfg[1024], dst_odbc[1200];
+	snprintf(dst_odbc, sizeof dst_odbc, "%s%s", getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"),
+	         d == IT_MARIADB ? ";InitStmt=SET innodb_lock_wait_timeout=1" : "");
+	snprintf(cfg, sizeof cfg, "%s", it_write_config("retry.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "retry_t", "d",
+	         "{\"workers\": 2, \"max_attempts\": 8, \"disable_indexes\": false}"));
+	int pid = it_spawn_replicad(replicad_bin, cfg, "retry_t", "2024-01-01", "2024-03-31", true);
 	struct timespec ts = { 3, 0 };
 	nanosleep(&ts, NULL);
 	ck_assert(rpl_conn_rollback(&blocker, &err) == 0);    /* let go */
-	int st;
-	ck_assert(waitpid(pid, &st, 0) == pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "replicad ended with status %d", st);
+	int st = it_wait_replicad(pid);
+	ck_assert_msg(st == 0, "replicad ended with status %d", st);
 
 	struct it_dump a, b;
 	it_dump_table(&src, "retry_t", "id", &a);
@@ -117,36 +99,15 @@ START_TEST(test_retry_on_serialization_failure)
 	it_exec_ok(&dst, "DELETE FROM replicad_partitions WHERE table_name = 'ser_t'");
 	it_exec_ok(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'ser_t'");
 	it_exec(&dst, "ALTER DATABASE rpl_dst SET default_transaction_isolation = 'serializable'");
-	char cfg[1024], pw[1024];
-	snprintf(pw, sizeof pw, "%s", it_tmpfile("ser-pw"));
-	FILE *f = fopen(pw, "w");
-	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
-	fclose(f);
-	snprintf(cfg, sizeof cfg, "%s", it_tmpfile("ser.json"));
-	f = fopen(cfg, "w");
-	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"tables\": [{\"name\": \"ser_t\", \"date_column\": \"d\"}],\n"
-	           "  \"load\": {\"workers\": 2, \"max_attempts\": 10},\n"
-	           "  \"state_dir\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, getenv("RPL_TEST_PG_DST"), pw, it_tmpfile("ser-state"));
-	fclose(f);
+	char cfg[1024];
+	snprintf(cfg, sizeof cfg, "%s", it_write_config("ser.json", getenv("RPL_TEST_PG_SRC"), getenv("RPL_TEST_PG_DST"),
+	         "ser_t", "d", "{\"workers\": 2, \"max_attempts\": 10}"));
 	int64_t seen = 0;
 	bool found;
 	struct rpl_err err = RPL_ERR_INIT;
 	for (int run = 0; run < 3 && seen == 0; run++) {
-		pid_t pid = fork();
-		ck_assert(pid >= 0);
-		if (pid == 0) {
-			freopen("/dev/null", "w", stdout);
-			freopen("/dev/null", "w", stderr);
-			execl(replicad_bin, replicad_bin, "-c", cfg, "run", "ser_t", "--from", "2024-01-01", "--to", "2024-06-30",
-			      (char *)NULL);
-			_exit(127);
-		}
-		int st;
-		ck_assert(waitpid(pid, &st, 0) == pid);
-		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "run %d ended with status %d", run, st);
+		int st = it_wait_replicad(it_spawn_replicad(replicad_bin, cfg, "ser_t", "2024-01-01", "2024-06-30", false));
+		ck_assert_msg(st == 0, "run %d ended with status %d", run, st);
 		struct it_dump a, b;
 		it_dump_table(&src, "ser_t", "id", &a);
 		it_dump_table(&dst, "ser_t", "id", &b);
