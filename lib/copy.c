@@ -29,6 +29,8 @@ struct rpl_copy {
 	struct rpl_sbuf insert_sql;
 	bool row_by_row;                      /* target cannot take parameter arrays */
 	bool has_binary;                      /* row_by_row re-binds binary columns */
+	bool colwise;                         /* the target takes column-wise arrays (xfer.h) */
+	struct rpl_xcols xcols;               /* owned when colwise */
 	/* Keyset slices: MariaDB Connector/ODBC 3.1 holds a whole result set in memory
 	 * (DRIVERS.md), so a partition is read as ORDER BY pk LIMIT n slices, each after
 	 * the last key of the one before, bound from key_row. */
@@ -236,6 +238,9 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		}
 	}
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
+	cp->colwise = dst->engine == RPL_ENGINE_MARIADB;
+	if (cp->colwise && (r = rpl_xcols_init(&cp->xcols, &cp->bufs[0], err)) < 0)
+		goto out;
 	for (size_t i = 0; i < cp->buf->ncols; i++)
 		cp->has_binary = cp->has_binary || cp->buf->cols[i].c_type == SQL_C_BINARY;
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
@@ -264,6 +269,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	rpl_table_fini(&cp->dt);
 	rpl_xbuf_fini(&cp->bufs[0]);
 	rpl_xbuf_fini(&cp->bufs[1]);
+	rpl_xcols_fini(&cp->xcols);
 	rpl_sbuf_fini(&cp->insert_sql);
 	free(cp->pk_cols);
 	free(cp->key_row);
@@ -539,7 +545,10 @@ part_exec(struct part *p, size_t first, size_t n)
 		}
 		return SQL_SUCCESS;
 	}
-	p->offset = first * b->row_size;
+	if (p->cp->colwise)
+		rpl_xcols_fill(&p->cp->xcols, b, first, n);
+	else
+		p->offset = first * b->row_size;
 	for (size_t i = 0; i < n; i++)
 		p->pstatus[i] = SQL_PARAM_UNUSED;
 	SQLSetStmtAttr(p->ins, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)(uintptr_t)n, 0);
@@ -670,7 +679,7 @@ part_rules(struct part *p, size_t n, size_t *kept, struct rpl_err *err)
 static int
 part_bind_buffer(struct part *p, int k, struct rpl_err *err)
 {
-	if (p->bound == k)
+	if (p->bound == k || p->cp->colwise)   /* column arrays are bound once */
 		return 0;
 	struct rpl_xbuf *b = &p->cp->bufs[k];
 	p->pstatus = b->status + b->rows;
@@ -699,7 +708,9 @@ part_prepare_insert(struct part *p, struct rpl_err *err)
 		r = rpl_conn_fail(p->cp->dst, p->ins, err, "param status array");
 		return r;
 	}
-	if (rpl_xbuf_bind_params(p->cp->buf, p->ins, p->cp->row_by_row ? p->cp->buf->rows : 0, &p->offset) < 0) {
+	if (p->cp->colwise ? rpl_xcols_bind(&p->cp->xcols, p->cp->buf, p->ins) < 0
+	                   : rpl_xbuf_bind_params(p->cp->buf, p->ins, p->cp->row_by_row ? p->cp->buf->rows : 0,
+	                                          &p->offset) < 0) {
 		r = rpl_conn_fail(p->cp->dst, p->ins, err, "binding the parameter array");
 		return r;
 	}

@@ -194,6 +194,75 @@ rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offs
 }
 
 int
+rpl_xcols_init(struct rpl_xcols *xc, const struct rpl_xbuf *b, struct rpl_err *err)
+{
+	memset(xc, 0, sizeof *xc);
+	xc->rows = b->rows;
+	xc->ncols = b->ncols;
+	xc->val = calloc(b->ncols, sizeof *xc->val);
+	xc->ind = calloc(b->ncols, sizeof *xc->ind);
+	if (xc->val == NULL || xc->ind == NULL)
+		goto nomem;
+	for (size_t c = 0; c < b->ncols; c++) {
+		xc->val[c] = malloc(b->rows * (size_t)b->cols[c].width);
+		xc->ind[c] = malloc(b->rows * sizeof(SQLLEN));
+		if (xc->val[c] == NULL || xc->ind[c] == NULL)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	rpl_xcols_fini(xc);
+	return rpl_err_set(err, RPL_ENOMEM, "out of memory for column arrays");
+}
+
+void
+rpl_xcols_fini(struct rpl_xcols *xc)
+{
+	for (size_t c = 0; c < xc->ncols; c++) {
+		if (xc->val != NULL)
+			free(xc->val[c]);
+		if (xc->ind != NULL)
+			free(xc->ind[c]);
+	}
+	free(xc->val);
+	free(xc->ind);
+	memset(xc, 0, sizeof *xc);
+}
+
+int
+rpl_xcols_bind(struct rpl_xcols *xc, const struct rpl_xbuf *b, SQLHSTMT st)
+{
+	SQLRETURN rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)SQL_PARAM_BIND_BY_COLUMN, 0);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, NULL, 0);
+	for (size_t i = 0; i < b->ncols && SQL_SUCCEEDED(rc); i++) {
+		const struct rpl_xcol *x = &b->cols[i];
+		rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
+		                      x->param_size, x->param_digits, xc->val[i], x->width, xc->ind[i]);
+	}
+	return SQL_SUCCEEDED(rc) ? 0 : -1;
+}
+
+void
+rpl_xcols_fill(struct rpl_xcols *xc, const struct rpl_xbuf *b, size_t first, size_t n)
+{
+	for (size_t c = 0; c < b->ncols; c++) {
+		const struct rpl_xcol *x = &b->cols[c];
+		bool var = x->c_type == SQL_C_CHAR || x->c_type == SQL_C_BINARY;
+		unsigned char *dst = xc->val[c];
+		SQLLEN *ind = xc->ind[c];
+		for (size_t r = 0; r < n; r++) {
+			SQLLEN i = *rpl_xind(b, first + r, c);
+			ind[r] = i;
+			if (i == SQL_NULL_DATA)
+				continue;
+			size_t len = var ? (size_t)i : (size_t)x->width;
+			memcpy(dst + r * (size_t)x->width, rpl_xval(b, first + r, c), len);
+		}
+	}
+}
+
+int
 rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base)
 {
 	unsigned char *row = b->data + base * b->row_size;

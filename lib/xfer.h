@@ -54,6 +54,21 @@ int rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched);
  * starting at row base (rows for the scratch row) and moved by *offset bytes. */
 int rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offset);
 
+/* Column-wise parameter arrays: MariaDB Connector/ODBC 3.1 runs a row-wise array as
+ * one execute per row, but a column-wise one as a single bulk execute. The writer
+ * copies the rows it sends into these arrays (one set, bound once). */
+struct rpl_xcols {
+	unsigned char **val;     /* owned: per column, rows * width bytes */
+	SQLLEN **ind;            /* owned: per column, rows indicators */
+	size_t rows, ncols;
+};
+int rpl_xcols_init(struct rpl_xcols *xc, const struct rpl_xbuf *b, struct rpl_err *err);
+void rpl_xcols_fini(struct rpl_xcols *xc);
+/* rpl_xcols_bind binds the arrays as st's column-wise parameters. */
+int rpl_xcols_bind(struct rpl_xcols *xc, const struct rpl_xbuf *b, SQLHSTMT st);
+/* rpl_xcols_fill copies rows [first, first+n) of b to positions 0..n-1. */
+void rpl_xcols_fill(struct rpl_xcols *xc, const struct rpl_xbuf *b, size_t first, size_t n);
+
 /* rpl_xbuf_rebind_binary binds the binary columns again: sqliteodbc keeps the length
  * a binary parameter had at its first execute (DRIVERS.md), so each row re-binds. */
 int rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base);
