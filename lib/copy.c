@@ -5,6 +5,7 @@
 #include "sqlgen.h"
 #include "jsonw.h"
 #include "pgsink.h"
+#include "litesink.h"
 #include "pgbinary.h"
 #include "pgsource.h"
 #include "reject.h"
@@ -40,6 +41,7 @@ struct rpl_copy {
 	unsigned char *key_row;               /* owned; row_size bytes: the last row read */
 	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
 	struct rpl_pgsource *pgsrc;           /* owned; PostgreSQL source: COPY TO instead of a cursor */
+	struct rpl_litesink *lite;            /* owned; SQLite target: the SQLite library, not sqliteodbc */
 	struct rpl_sbuf copy_sql;
 };
 
@@ -237,6 +239,9 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			rpl_sbuf_add(&cp->copy_sql, " (FORMAT binary)");
 		}
 	}
+	if (dst->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc &&
+	    (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
+		goto out;
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
 	cp->colwise = dst->engine == RPL_ENGINE_MARIADB;
 	if (cp->colwise && (r = rpl_xcols_init(&cp->xcols, &cp->bufs[0], err)) < 0)
@@ -275,6 +280,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp->key_row);
 	rpl_pgsink_close(cp->pg);
 	rpl_pgsource_close(cp->pgsrc);
+	rpl_litesink_close(cp->lite);
 	rpl_sbuf_fini(&cp->copy_sql);
 	free(cp);
 }
@@ -619,6 +625,27 @@ part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
 	return part_send(p, first + n / 2, n - n / 2, err);
 }
 
+/* part_send_lite inserts the first n rows through the SQLite library; a row SQLite
+ * refuses is rejected with its message and the rest go on (a failed statement does
+ * not end a SQLite transaction). */
+static int
+part_send_lite(struct part *p, size_t n, struct rpl_err *err)
+{
+	for (size_t r = 0; r < n; r++) {
+		char why[600];
+		int rc = rpl_litesink_insert(p->cp->lite, p->cp->buf, r, why, sizeof why, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			if ((rc = part_reject(p, r, RPL_RULE_SERVER, (size_t)-1, why, err)) < 0)
+				return rc;
+			continue;
+		}
+		p->acc->written++;
+	}
+	return 0;
+}
+
 /* part_check_fetch fails on a value longer than its buffer: never cut silently. */
 static int
 part_check_fetch(struct part *p, size_t n, struct rpl_err *err)
@@ -723,6 +750,8 @@ tgt_begin(struct part *p, struct rpl_err *err)
 {
 	if (p->cp->pg != NULL)
 		return rpl_pgsink_exec(p->cp->pg, "BEGIN", err);
+	if (p->cp->lite != NULL)
+		return rpl_litesink_exec(p->cp->lite, "BEGIN", err);
 	return rpl_conn_set_autocommit(p->cp->dst, false, err);
 }
 
@@ -731,6 +760,8 @@ tgt_exec(struct part *p, const char *sql, struct rpl_err *err)
 {
 	if (p->cp->pg != NULL)
 		return rpl_pgsink_exec(p->cp->pg, sql, err);
+	if (p->cp->lite != NULL)
+		return rpl_litesink_exec(p->cp->lite, sql, err);
 	return rpl_conn_exec(p->cp->dst, sql, err);
 }
 
@@ -743,6 +774,8 @@ tgt_rollback(struct part *p)
 			rpl_pgsink_copy_abort(p->cp->pg);
 		p->copying = false;
 		rpl_pgsink_exec(p->cp->pg, "ROLLBACK", &ignored);
+	} else if (p->cp->lite != NULL) {
+		rpl_litesink_exec(p->cp->lite, "ROLLBACK", &ignored);
 	} else {
 		rpl_conn_rollback(p->cp->dst, &ignored);
 	}
@@ -763,6 +796,10 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 		if (r == 0 && !last && (r = rpl_pgsink_exec(p->cp->pg, "BEGIN", err)) == 0 &&
 		    (r = rpl_pgsink_copy_begin(p->cp->pg, rpl_sbuf_str(&p->cp->copy_sql), err)) == 0)
 			p->copying = true;
+	} else if (p->cp->lite != NULL) {
+		r = rpl_litesink_exec(p->cp->lite, "COMMIT", err);
+		if (r == 0 && !last)
+			r = rpl_litesink_exec(p->cp->lite, "BEGIN", err);
 	} else {
 		r = rpl_conn_commit(p->cp->dst, err);
 	}
@@ -857,8 +894,12 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 	rd_init = true;
 	if ((r = reader_start(&rd, cp, range, err)) < 0)
 		goto out;
-	if (cp->pg == NULL && (r = part_prepare_insert(&p, err)) < 0)
+	if (cp->lite != NULL) {
+		if ((r = rpl_litesink_prepare(cp->lite, rpl_sbuf_str(&cp->insert_sql), err)) < 0)
+			goto out;
+	} else if (cp->pg == NULL && (r = part_prepare_insert(&p, err)) < 0) {
 		goto out;
+	}
 	for (int k = 0;; k ^= 1) {
 		/* pause: the chunk before has been sent; hold here (the transaction stays
 		 * open) until resumed or cancelled */
@@ -886,6 +927,8 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 		if (cp->pg != NULL) {
 			r = rpl_pgsink_copy_rows(cp->pg, cp->buf, kept, err);
 			acc->written += r == 0 ? (int64_t)kept : 0;
+		} else if (cp->lite != NULL) {
+			r = part_send_lite(&p, kept, err);
 		} else if ((r = part_bind_buffer(&p, k, err)) == 0) {
 			r = part_send(&p, 0, kept, err);
 		}
