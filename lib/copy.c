@@ -6,6 +6,7 @@
 #include "jsonw.h"
 #include "pgsink.h"
 #include "litesink.h"
+#include "litesource.h"
 #include "pgbinary.h"
 #include "pgsource.h"
 #include "reject.h"
@@ -42,6 +43,7 @@ struct rpl_copy {
 	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
 	struct rpl_pgsource *pgsrc;           /* owned; PostgreSQL source: COPY TO instead of a cursor */
 	struct rpl_litesink *lite;            /* owned; SQLite target: the SQLite library, not sqliteodbc */
+	struct rpl_litesource *litesrc;       /* owned; SQLite source: the SQLite library */
 	struct rpl_sbuf copy_sql;
 };
 
@@ -242,6 +244,11 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (dst->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc &&
 	    (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
 		goto out;
+	if (src->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc) {
+		if ((r = rpl_litesource_open(src->connstr, &cp->litesrc, err)) < 0)
+			goto out;
+		cp->g.native_read = cp->litesrc != NULL;
+	}
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
 	cp->colwise = dst->engine == RPL_ENGINE_MARIADB;
 	if (cp->colwise && (r = rpl_xcols_init(&cp->xcols, &cp->bufs[0], err)) < 0)
@@ -281,6 +288,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	rpl_pgsink_close(cp->pg);
 	rpl_pgsource_close(cp->pgsrc);
 	rpl_litesink_close(cp->lite);
+	rpl_litesource_close(cp->litesrc);
 	rpl_sbuf_fini(&cp->copy_sql);
 	free(cp);
 }
@@ -344,6 +352,8 @@ reader_fetch(struct reader *rd, struct rpl_xbuf *b, size_t *n, struct rpl_err *e
 	*n = 0;
 	if (cp->pgsrc != NULL)
 		return rpl_pgsource_fetch(cp->pgsrc, b, n, err);
+	if (cp->litesrc != NULL)
+		return rpl_litesource_fetch(cp->litesrc, b, n, err);
 	for (;;) {
 		rd->fetched = 0;
 		if (rpl_xbuf_bind_cols(b, rd->sel, &rd->fetched) < 0)
@@ -422,6 +432,9 @@ reader_start(struct reader *rd, struct rpl_copy *cp, const struct rpl_range *ran
 	int r;
 	if (cp->pgsrc != NULL) {
 		if ((r = rpl_pgsource_start(cp->pgsrc, rd->sql.s, err)) < 0)
+			return r;
+	} else if (cp->litesrc != NULL) {
+		if ((r = rpl_litesource_start(cp->litesrc, rd->sql.s, err)) < 0)
 			return r;
 	} else {
 		if ((r = rpl_conn_stmt(cp->src, &rd->sel, err)) < 0)

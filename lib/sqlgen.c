@@ -45,7 +45,7 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 	for (size_t i = 0; i < g->st->ncols; i++) {
 		const struct rpl_column *c = &g->st->cols[i];
 		rpl_sbuf_add(out, i ? ", " : "");
-		if (d->engine == RPL_ENGINE_SQLITE && c->cls == RPL_CLASS_DOUBLE) {
+		if (d->engine == RPL_ENGINE_SQLITE && c->cls == RPL_CLASS_DOUBLE && !g->native_read) {
 			rpl_sbuf_add(out, "CASE WHEN typeof(");
 			rpl_dialect_ident(d, c->name, out);
 			rpl_sbuf_add(out, ")='real' THEN printf('%!.17g',");

@@ -29,6 +29,8 @@ struct rpl_sqlgen {
 	const char *dst_schema, *dst_table;
 	const char *date_column;           /* NULL: whole-table copies only */
 	bool table_lock;                   /* load.table_lock: the dialect's insert hint */
+	bool native_read;                  /* the source is read by its own library, not ODBC:
+	                                    * plain columns, no driver workarounds */
 };
 
 /* rpl_sqlgen_select: the SELECT that reads a partition on the source: every source

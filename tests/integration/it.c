@@ -3,6 +3,7 @@
 #include "dialect.h"
 #include "sbuf.h"
 #include <ctype.h>
+#include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,42 @@ canon_timestamp(const char *s)
 	return strdup(out);
 }
 
+/* sqlite_exact_doubles: sqliteodbc and SQLite's printf both render some doubles
+ * inexactly (docs/engines.md), so the reader takes SQLite's doubles from the SQLite
+ * library itself, bit for bit, through the file the connection string names. */
+static void
+sqlite_exact_doubles(struct rpl_conn *c, const char *table, const char *order_col, const struct rpl_table *t,
+                     struct it_dump *d)
+{
+	const char *db = strstr(c->connstr, "Database=");
+	ck_assert_msg(db != NULL, "SQLite connection without Database=");
+	char path[1024];
+	snprintf(path, sizeof path, "%s", db + 9);
+	char *semi = strchr(path, ';');
+	if (semi)
+		*semi = '\0';
+	sqlite3 *h;
+	ck_assert_msg(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open %s", path);
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (t->cols[i].cls != RPL_CLASS_DOUBLE)
+			continue;
+		char sql[1024];
+		snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" ORDER BY \"%s\"", t->cols[i].name, table, order_col);
+		sqlite3_stmt *st;
+		ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
+		for (size_t r = 0; sqlite3_step(st) == SQLITE_ROW && r < d->nrows; r++) {
+			if (sqlite3_column_type(st, 0) != SQLITE_FLOAT && sqlite3_column_type(st, 0) != SQLITE_INTEGER)
+				continue;
+			char b[64];
+			snprintf(b, sizeof b, "f:%.17g", sqlite3_column_double(st, 0));
+			free(d->rows[r][i]);
+			d->rows[r][i] = strdup(b);
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+}
+
 void
 it_dump_table(struct rpl_conn *c, const char *table, const char *order_col, struct it_dump *d)
 {
@@ -255,6 +292,8 @@ it_dump_table(struct rpl_conn *c, const char *table, const char *order_col, stru
 	}
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	rpl_sbuf_fini(&sql);
+	if (c->engine == RPL_ENGINE_SQLITE)
+		sqlite_exact_doubles(c, table, order_col, &t, d);
 	rpl_table_fini(&t);
 }
 

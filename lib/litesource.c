@@ -1,0 +1,183 @@
+/* lib/litesource.c: see litesource.h. SQLite is typeless per value: each column's
+ * declared class decides the transport type, and each value is converted from the
+ * storage class it has. A value that cannot be converted without loss is an error
+ * naming the column, never a silent change. */
+#include "litesource.h"
+#include "xfer.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct rpl_litesource {
+	sqlite3 *db;            /* owned */
+	sqlite3_stmt *st;       /* owned; the running SELECT */
+};
+
+static bool
+database_of(const char *s, char *out, size_t n)
+{
+	for (const char *p = s; *p != '\0';) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *eq = strchr(p, '=');
+		if (eq == NULL)
+			return false;
+		const char *end = strchr(eq, ';');
+		size_t vl = end ? (size_t)(end - eq - 1) : strlen(eq + 1);
+		if (eq - p == 8 && strncasecmp(p, "Database", 8) == 0) {
+			snprintf(out, n, "%.*s", (int)vl, eq + 1);
+			return vl > 0;
+		}
+		p = end ? end + 1 : eq + 1 + vl;
+	}
+	return false;
+}
+
+int
+rpl_litesource_open(const char *odbc, struct rpl_litesource **out, struct rpl_err *err)
+{
+	char path[4096];
+	*out = NULL;
+	if (!database_of(odbc, path, sizeof path))
+		return 0;
+	struct rpl_litesource *s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rpl_err_set(err, RPL_EODBC, "source: cannot open the SQLite file: %s", sqlite3_errmsg(s->db));
+		rpl_litesource_close(s);
+		return err->code;
+	}
+	sqlite3_busy_timeout(s->db, 120000);
+	*out = s;
+	return 0;
+}
+
+void
+rpl_litesource_close(struct rpl_litesource *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->st);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int
+rpl_litesource_start(struct rpl_litesource *s, const char *sql, struct rpl_err *err)
+{
+	sqlite3_finalize(s->st);
+	s->st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &s->st, NULL) != SQLITE_OK) {
+		rpl_err_set(err, RPL_EODBC, "source: %.200s: %s", sql, sqlite3_errmsg(s->db));
+		snprintf(err->sqlstate, sizeof err->sqlstate, "HY000");
+		err->native = sqlite3_errcode(s->db);
+		return err->code;
+	}
+	return 0;
+}
+
+static int
+bad_value(const struct rpl_xcol *x, const char *what, size_t row, struct rpl_err *err)
+{
+	rpl_err_set(err, RPL_ECONVERT, "source: column %s (%s): %s", x->src->name, x->src->type_name, what);
+	rpl_err_where(err, NULL, x->src->name, (int64_t)row);
+	return err->code;
+}
+
+/* put_text stores bytes as the column's text; the full length goes to the
+ * indicator so the truncation check can name a value that does not fit. */
+static void
+put_text(const struct rpl_xcol *x, void *v, SQLLEN *ind, const void *p, size_t len)
+{
+	size_t room = (size_t)x->width - (x->c_type == SQL_C_CHAR ? 1 : 0);
+	memcpy(v, p, len < room ? len : room);
+	if (x->c_type == SQL_C_CHAR)
+		((char *)v)[len < room ? len : room] = '\0';
+	*ind = (SQLLEN)len;
+}
+
+static int
+put_value(sqlite3_stmt *st, int i, const struct rpl_xcol *x, void *v, SQLLEN *ind, size_t row, struct rpl_err *err)
+{
+	int t = sqlite3_column_type(st, i);
+	char tmp[64];
+	if (t == SQLITE_NULL) {
+		*ind = SQL_NULL_DATA;
+		return 0;
+	}
+	switch (x->c_type) {
+	case SQL_C_SBIGINT:
+	case SQL_C_BIT:
+		if (t == SQLITE_INTEGER) {
+			sqlite3_int64 i64 = sqlite3_column_int64(st, i);
+			if (x->c_type == SQL_C_BIT) {
+				if (i64 != 0 && i64 != 1)
+					return bad_value(x, "a boolean other than 0 or 1", row, err);
+				*(unsigned char *)v = (unsigned char)i64;
+				*ind = 1;
+			} else {
+				*(int64_t *)v = i64;
+				*ind = 8;
+			}
+			return 0;
+		}
+		return bad_value(x, t == SQLITE_FLOAT ? "a REAL in an integer column" : "text or a blob in an integer column",
+		                 row, err);
+	case SQL_C_DOUBLE:
+		if (t == SQLITE_FLOAT || t == SQLITE_INTEGER) {
+			*(double *)v = sqlite3_column_double(st, i);
+			*ind = 8;
+			return 0;
+		}
+		return bad_value(x, "text or a blob in a floating-point column", row, err);
+	case SQL_C_BINARY:
+		put_text(x, v, ind, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+		return 0;
+	case SQL_C_CHAR:
+		if (t == SQLITE_FLOAT) {
+			/* %.17g round-trips a double (glibc prints exactly); a DECIMAL column that
+			 * SQLite stored as REAL keeps SQLite's own 15 digits, the value it shows */
+			double d = sqlite3_column_double(st, i);
+			int n = snprintf(tmp, sizeof tmp, x->cls == RPL_CLASS_DOUBLE ? "%.17g" : "%.15g", d);
+			put_text(x, v, ind, tmp, (size_t)n);
+			return 0;
+		}
+		put_text(x, v, ind, sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+		return 0;
+	default:
+		break;
+	}
+	return bad_value(x, "no SQLite reading for this transport type", row, err);
+}
+
+int
+rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
+{
+	*n = 0;
+	if (s->st == NULL)
+		return 0;
+	while (*n < b->rows) {
+		int rc = sqlite3_step(s->st);
+		if (rc == SQLITE_DONE) {
+			sqlite3_finalize(s->st);
+			s->st = NULL;
+			return 0;
+		}
+		if (rc != SQLITE_ROW) {
+			rpl_err_set(err, RPL_EODBC, "source: read: %s", sqlite3_errmsg(s->db));
+			snprintf(err->sqlstate, sizeof err->sqlstate, "HY000");
+			err->native = sqlite3_errcode(s->db);
+			return err->code;
+		}
+		for (size_t c = 0; c < b->ncols; c++) {
+			int r = put_value(s->st, (int)c, &b->cols[c], rpl_xval(b, *n, c), rpl_xind(b, *n, c), *n, err);
+			if (r < 0)
+				return r;
+		}
+		(*n)++;
+	}
+	return 0;
+}
