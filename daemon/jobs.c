@@ -24,16 +24,22 @@ rd_job_state_name(enum rd_job_state s)
 	return s < RD_NJOBSTATES ? state_names[s] : "?";
 }
 
-enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER };
+enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER, MSG_OPENED, MSG_PART };
 
-/* struct rd_msg: by value, so the loop may have dropped the job meanwhile */
+/* struct rd_msg: by value, so the loop may have dropped the job meanwhile. Nothing
+ * in it points into the runner's memory: accounts and flags are copies. */
 struct rd_msg {
 	enum msg_kind kind;
-	unsigned num;                    /* the job's number (PROGRESS, DONE) */
-	size_t parts_done, nparts;
+	unsigned num;                    /* the job's number (PROGRESS, DONE, OPENED, PART) */
+	size_t parts_done, nparts;       /* PROGRESS; OPENED: nparts is the length of done[] */
 	int64_t rows;
 	struct rd_ledger_scan *scan;     /* LEDGER: taken */
+	char ledger_id[64];              /* OPENED */
+	bool resumed;                    /* OPENED */
+	size_t index;                    /* PART: the partition, in plan order */
+	struct rpl_part_account acc;     /* PART: a copy of its account */
 	struct rd_msg *next;
+	bool done[];                     /* OPENED: done in an earlier run (skipped) */
 };
 
 /* job_ctx: what a job thread reads. Pointers are borrowed from the job, which the
@@ -49,6 +55,10 @@ struct job_ctx {
 	const atomic_bool *cancel, *pause;
 	struct rd_job_result *res;       /* the thread fills it; the loop takes it on DONE */
 	struct rd_msg *done;             /* allocated by the loop: the end is always reported */
+	struct rd_msg *opened;           /* allocated by the loop (done[nparts]); the job thread
+	                                  * posts it and sets NULL; the loop frees it after the
+	                                  * join if the ledger job was never opened */
+	struct rd_runner_hooks hooks;    /* stopping points at the job's flag */
 	uv_mutex_t lock;                 /* guards the rate limit below (several workers call) */
 	uint64_t last_post_ms;
 	size_t last_parts;
@@ -102,6 +112,38 @@ job_progress(void *data, size_t parts_done, size_t nparts, int64_t rows_written)
 	jobs_post(c->jobs, m);
 }
 
+/* job_opened: the runner's opened hook, on the job thread (once) */
+static void
+job_opened(void *data, const char *ledger_id, bool resumed, const bool *done, size_t n)
+{
+	struct job_ctx *c = data;
+	struct rd_msg *m = c->opened;
+	if (m == NULL)
+		return;
+	c->opened = NULL;   /* the message is the loop's once posted */
+	snprintf(m->ledger_id, sizeof m->ledger_id, "%s", ledger_id);
+	m->resumed = resumed;
+	for (size_t i = 0; i < n && i < m->nparts; i++)
+		m->done[i] = done[i];
+	jobs_post(c->jobs, m);
+}
+
+/* job_part_done: the runner's part_done hook, on a worker thread: a copy of the
+ * partition's account goes to the loop */
+static void
+job_part_done(void *data, size_t index, const struct rpl_part_account *acc)
+{
+	struct job_ctx *c = data;
+	struct rd_msg *m = calloc(1, sizeof *m);
+	if (m == NULL)
+		return;   /* the live account misses it; the end brings every account */
+	m->kind = MSG_PART;
+	m->num = c->num;
+	m->index = index;
+	m->acc = *acc;
+	jobs_post(c->jobs, m);
+}
+
 static void
 job_warn(void *data, const char *table, const char *column, const char *msg)
 {
@@ -115,8 +157,8 @@ static void
 job_thread(void *arg)
 {
 	struct job_ctx *c = arg;
-	rd_runner_run(c->cfg, c->tc, c->kind, c->parts, c->nparts, c->cancel, c->pause, job_progress, job_warn, c,
-	              c->res);
+	rd_runner_run_hooks(c->cfg, c->tc, c->kind, c->parts, c->nparts, c->cancel, c->pause, job_progress, job_warn, c,
+	                    &c->hooks, c->res);
 	jobs_post(c->jobs, c->done);   /* last touch of anything shared */
 }
 
@@ -156,6 +198,7 @@ job_free(struct rd_job *job)
 	}
 	if (job->cfg != NULL)
 		rd_cfg_unref(job->cfg);
+	free(job->live);
 	free(job->parts);
 	free(job->table);
 	free(job);
@@ -231,15 +274,26 @@ job_start(struct rd_jobs *j, struct rd_job *job)
 	struct job_ctx *c = calloc(1, sizeof *c);
 	struct rd_job_result *res = calloc(1, sizeof *res);
 	struct rd_msg *done = calloc(1, sizeof *done);
-	if (c == NULL || res == NULL || done == NULL)
+	struct rd_msg *opened = calloc(1, sizeof *opened + job->nparts * sizeof opened->done[0]);
+	struct rpl_part_account *live = calloc(job->nparts ? job->nparts : 1, sizeof *live);
+	if (c == NULL || res == NULL || done == NULL || opened == NULL || live == NULL)
 		goto fail;
 	*c = (struct job_ctx){ .jobs = j, .num = (unsigned)strtoul(job->id + 1, NULL, 10), .cfg = &job->cfg->c,
 	                       .tc = job->tc, .kind = job->kind, .parts = job->parts, .nparts = job->nparts,
-	                       .cancel = &job->cancel, .pause = &job->pause, .res = res, .done = done };
+	                       .cancel = &job->cancel, .pause = &job->pause, .res = res, .done = done,
+	                       .opened = opened,
+	                       .hooks = { .opened = job_opened, .part_done = job_part_done, .stopping = &job->stopping } };
 	done->kind = MSG_DONE;
 	done->num = c->num;
+	opened->kind = MSG_OPENED;
+	opened->num = c->num;
+	opened->nparts = job->nparts;
+	for (size_t i = 0; i < job->nparts; i++)
+		live[i].range = job->parts[i];   /* pending until its partition ends */
 	if (uv_mutex_init(&c->lock) != 0)
 		goto fail;
+	free(job->live);
+	job->live = live;
 	job->ctx = c;
 	job->state = RD_JOB_RUNNING;
 	job->started = rd_now_wall();
@@ -247,6 +301,7 @@ job_start(struct rd_jobs *j, struct rd_job *job)
 	if (uv_thread_create(&job->thread, job_thread, c) != 0) {
 		uv_mutex_destroy(&c->lock);
 		job->ctx = NULL;
+		job->live = NULL;
 		goto fail;
 	}
 	job->thread_live = true;
@@ -260,6 +315,8 @@ fail:
 	free(c);
 	free(res);
 	free(done);
+	free(opened);
+	free(live);
 	job->state = RD_JOB_FAILED;
 	job->finished = rd_now_wall();
 	snprintf(job->error, sizeof job->error, "could not start the job's thread");
@@ -326,14 +383,19 @@ job_ended(struct rd_jobs *j, struct rd_job *job)
 	job->thread_live = false;
 	j->threads--;
 	job->res = c->res;
+	free(c->opened);   /* NULL unless the runner failed before the ledger job was open */
 	uv_mutex_destroy(&c->lock);
 	free(c);
 	job->ctx = NULL;
 	job->finished = rd_now_wall();
 	job->ended_mono_ms = rd_now_mono_ms();
 	struct rd_job_result *res = job->res;
-	snprintf(job->ledger_id, sizeof job->ledger_id, "%s", res->job_id);
-	job->resumed = res->resumed;
+	free(job->live);   /* the result has every account now */
+	job->live = NULL;
+	if (res->job_id[0] != '\0') {
+		snprintf(job->ledger_id, sizeof job->ledger_id, "%s", res->job_id);
+		job->resumed = res->resumed;
+	}
 	bool failed = res->failed;
 	int64_t rejected = 0, written = 0;
 	for (size_t i = 0; i < res->n; i++) {
@@ -349,9 +411,9 @@ job_ended(struct rd_jobs *j, struct rd_job *job)
 		snprintf(job->error, sizeof job->error, "%s", res->err.msg);
 	struct rd_metrics *m = &j->d->metrics;
 	account_metrics(m, res);
-	if (job->stop_by_daemon) {
-		job->state = RD_JOB_INTERRUPTED;
-	} else if (atomic_load(&job->cancel)) {
+	if (job->stop_by_daemon && failed) {
+		job->state = RD_JOB_INTERRUPTED;   /* the ledger says 'interrupted' too: resumed at the next start */
+	} else if (atomic_load(&job->cancel) && !job->stop_by_daemon) {
 		job->state = RD_JOB_CANCELLED;
 		m->jobs_cancelled++;
 	} else if (failed) {
@@ -372,8 +434,7 @@ job_ended(struct rd_jobs *j, struct rd_job *job)
 	       job->ledger_id[0] ? job->ledger_id : "-", rd_q(q, sizeof q, job->table), rd_job_state_name(job->state),
 	       (long long)written, (long long)rejected, (unsigned long long)(job->ended_mono_ms - job->started_mono_ms),
 	       job->error[0] ? " error=" : "", job->error[0] ? rd_q(qe, sizeof qe, job->error) : "");
-	if (!j->d->stopping)
-		jobs_journal(j);
+	jobs_journal(j);   /* also while stopping: a job that ended done must not be resumed */
 	prune(j);
 	pump(j);
 	rd_serve_status_changed(j->d);
@@ -433,13 +494,15 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			         strcmp(job->kind, r->kind) == 0 && strcmp(job->from, from) == 0 && strcmp(job->to, key_to) == 0);
 		if (known)
 			continue;
-		if (strcmp(r->state, "running") == 0 && !r->alive_elsewhere) {
+		bool interrupted = strcmp(r->state, "interrupted") == 0;
+		if ((strcmp(r->state, "running") == 0 && !r->alive_elsewhere) || interrupted) {
 			struct rd_job_req req = { .table = r->table, .mode = mode, .from = from, .to = to, .origin = "resume" };
 			struct rd_job *job;
 			struct rd_rpc_error e = { 0 };
 			if (rd_jobs_submit(j, &req, &job, &e) == 0) {
-				rd_log(RPL_LOG_NOTICE, "sched", "job=%s ledger_job=%s msg=\"resuming a job a stopped process left running\"",
-				       job->id, r->id);
+				rd_log(RPL_LOG_NOTICE, "sched", "job=%s ledger_job=%s msg=%s", job->id, r->id,
+				       interrupted ? "\"resuming a job a daemon stop interrupted\""
+				                   : "\"resuming a job a stopped process left running\"");
 			} else {
 				rd_log(RPL_LOG_WARNING, "sched", "ledger_job=%s msg=%s", r->id, rd_q(q, sizeof q, e.message));
 				json_decref(e.data);
@@ -458,7 +521,8 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 		snprintf(job->to, sizeof job->to, "%.10s", strcmp(mode, "range") == 0 ? to : "");
 		snprintf(job->ledger_id, sizeof job->ledger_id, "%s", r->id);
 		job->state = strcmp(r->state, "done") == 0 ? RD_JOB_DONE : strcmp(r->state, "cancelled") == 0 ? RD_JOB_CANCELLED
-		             : strcmp(r->state, "running") == 0 ? RD_JOB_RUNNING : RD_JOB_FAILED;
+		             : strcmp(r->state, "running") == 0 ? RD_JOB_RUNNING
+		             : strcmp(r->state, "interrupted") == 0 ? RD_JOB_INTERRUPTED : RD_JOB_FAILED;
 		job->submitted = iso_to_time(r->submitted);
 		job->started = iso_to_time(r->started);
 		job->finished = iso_to_time(r->finished);
@@ -473,6 +537,22 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	prune(j);
 	rd_serve_status_changed(j->d);
 	rd_serve_check_stopped(j->d);
+}
+
+/* job_opened_msg: the ledger job is known (loop thread) */
+static void
+job_opened_msg(struct rd_job *job, const struct rd_msg *m)
+{
+	snprintf(job->ledger_id, sizeof job->ledger_id, "%s", m->ledger_id);
+	job->resumed = m->resumed;
+	size_t skipped = 0;
+	for (size_t i = 0; i < m->nparts && i < job->nparts && job->live != NULL; i++)
+		if (m->done[i]) {
+			job->live[i].state = RPL_PART_SKIPPED;
+			skipped++;
+		}
+	rd_log(RPL_LOG_INFO, "sched", "job=%s ledger_job=%s resumed=%s skipped=%zu msg=\"ledger job open\"", job->id,
+	       job->ledger_id, m->resumed ? "yes" : "no", skipped);
 }
 
 static void
@@ -492,6 +572,11 @@ jobs_on_async(uv_async_t *a)
 			job->parts_done = m->parts_done;
 			job->rows_written = m->rows;
 			progressed = true;
+		} else if (m->kind == MSG_OPENED && job != NULL && job->thread_live) {
+			job_opened_msg(job, m);
+		} else if (m->kind == MSG_PART && job != NULL && job->thread_live && job->live != NULL &&
+		           m->index < job->nparts) {
+			job->live[m->index] = m->acc;
 		} else if (m->kind == MSG_DONE && job != NULL) {
 			job_ended(j, job);
 		} else if (m->kind == MSG_LEDGER) {
@@ -687,6 +772,7 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 	job->held = req->held;
 	atomic_init(&job->cancel, false);
 	atomic_init(&job->pause, false);
+	atomic_init(&job->stopping, false);
 	job->submitted = rd_now_wall();
 	append(j, job);
 	d->metrics.jobs_submitted++;
@@ -809,9 +895,12 @@ void
 rd_jobs_shutdown(struct rd_jobs *j)
 {
 	for (struct rd_job *job = j->head; job != NULL; job = job->next) {
-		if (!job->thread_live)
-			continue;
+		if (!job->thread_live || job->state == RD_JOB_CANCELLING)
+			continue;   /* a cancel the user asked for stands: the job ends 'cancelled' */
 		job->stop_by_daemon = true;
+		/* stopping before cancel: a runner that sees cancel sees stopping, and leaves
+		 * the ledger job 'interrupted' instead of 'cancelled' */
+		atomic_store(&job->stopping, true);
 		atomic_store(&job->cancel, true);
 		job->state = RD_JOB_CANCELLING;
 	}
@@ -876,6 +965,9 @@ rd_job_json(const struct rd_job *job, bool detail)
 	if (job->res != NULL)
 		for (size_t i = 0; i < job->res->n; i++)
 			rejected += job->res->accs[i].rejected;
+	else if (job->live != NULL)
+		for (size_t i = 0; i < job->nparts; i++)
+			rejected += job->live[i].rejected;   /* the partitions that have ended */
 	json_object_set_new(o, "rows_rejected", json_integer(rejected));
 	uint64_t end = job->thread_live ? rd_now_mono_ms() : job->ended_mono_ms;
 	double secs = job->started_mono_ms && end > job->started_mono_ms ? (double)(end - job->started_mono_ms) / 1000.0 : 0;
@@ -892,6 +984,9 @@ rd_job_json(const struct rd_job *job, bool detail)
 			json_object_set_new(o, "account", rd_account_json(job->table, job->res->job_id, job->res->accs, job->res->n,
 			                                                  job->res->reject_path[0] ? job->res->reject_path : NULL,
 			                                                  (int64_t)(job->ended_mono_ms - job->started_mono_ms)));
+		else if (job->live != NULL && job->ledger_id[0] != '\0')   /* running: the partitions that have ended */
+			json_object_set_new(o, "account", rd_account_json(job->table, job->ledger_id, job->live, job->nparts, NULL,
+			                                                  (int64_t)(rd_now_mono_ms() - job->started_mono_ms)));
 		else
 			json_object_set_new(o, "account", json_null());
 		if (strcmp(job->origin, "ledger") == 0)

@@ -1,18 +1,22 @@
 /* daemon/jobs.h: the service's job table. A job is a table and its partitions,
  * submitted over RPC, by the scheduler, or resumed at start; it runs
- * rd_runner_run on a uv_thread of its own.
+ * rd_runner_run_hooks on a uv_thread of its own.
  *
  * DESIGN. States: queued → running ⇄ paused → done | failed | cancelled, and
  * queued ⇄ paused (held before it started), cancelling while a cancelled job's
  * thread rolls back; interrupted when the daemon stopped it (it is resumed at the
  * next start). At most load.workers jobs run at once and one per table (two runners
  * on one table would fight over its indexes and exceed workers_per_table); the rest
- * wait in submit order. The job thread reports progress and its end through the
- * queue in jobs.c (messages by value, STYLE example 5); the loop joins the thread on
- * its DONE message, so a job's memory outlives its thread. Unfinished jobs are kept
- * in state_dir/serve-jobs.json (rewritten on every change) so a restart resumes
- * them, including queued ones that never reached the ledger; rd_runner_run resumes
- * the ledger's job when the range matches. Finished jobs stay listed (the newest
+ * wait in submit order. The job thread and its workers report through the queue in
+ * jobs.c (messages by value, STYLE example 5; the hooks never touch loop state):
+ * progress, the ledger job once it is open (its id, resumed, the partitions done
+ * before), a copy of each partition's account as it ends, and the end; the loop
+ * joins the thread on its DONE message, so a job's memory outlives its thread. A
+ * daemon stop sets the job's stopping flag before cancel, so the runner leaves the
+ * ledger job 'interrupted' (a user's cancel leaves it 'cancelled'). Unfinished jobs
+ * are kept in state_dir/serve-jobs.json (rewritten on every change) so a restart
+ * resumes them, including queued ones that never reached the ledger; the runner
+ * resumes the ledger's job when the range matches. Finished jobs stay listed (the newest
  * RD_JOBS_KEEP), together with the ledger's recent jobs read at start. Loop thread
  * only, except where a function says otherwise. */
 #ifndef RD_JOBS_H
@@ -52,6 +56,7 @@ struct rd_job {
 	enum rd_job_state state;
 	bool held;                       /* paused before it started */
 	atomic_bool cancel, pause;       /* read by the job's threads */
+	atomic_bool stopping;            /* set before cancel by a daemon stop (the hooks' flag) */
 	bool stop_by_daemon;             /* cancelled by shutdown: interrupted, not cancelled */
 	bool thread_live;
 	uv_thread_t thread;
@@ -61,7 +66,10 @@ struct rd_job {
 	size_t parts_done;               /* from progress messages */
 	int64_t rows_written;
 	struct rd_job_result *res;       /* owned; set when the thread has ended */
-	char ledger_id[64];              /* "" until known */
+	struct rpl_part_account *live;   /* owned; nparts accounts while the thread runs (from
+	                                  * the hooks' messages: pending until a partition ends,
+	                                  * skipped when done before); NULL before and after */
+	char ledger_id[64];              /* "" until the ledger job is open */
 	bool resumed;
 	int64_t l_read, l_written, l_rejected;   /* origin "ledger": the ledger's totals */
 	char error[1100];                /* a job-level failure */
@@ -110,11 +118,13 @@ int rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e
 int rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e);
 
 /* rd_jobs_restore resubmits what serve-jobs.json lists and starts the ledger scan
- * (recent jobs for job.list; jobs left 'running' by a killed process are resumed). */
+ * (recent jobs for job.list; jobs left 'running' by a killed process or
+ * 'interrupted' by a stopped daemon are resumed unless a job here covers them). */
 void rd_jobs_restore(struct rd_jobs *j);
 
-/* rd_jobs_shutdown cancels every running job (their ledger rows are resumed at
- * the next start) and holds the queue. */
+/* rd_jobs_shutdown cancels every running job with its stopping flag set first (their
+ * ledger rows are left 'interrupted' and resumed at the next start; a job the user
+ * was already cancelling stays cancelled) and holds the queue. */
 void rd_jobs_shutdown(struct rd_jobs *j);
 
 /* rd_jobs_count fills n[RD_NJOBSTATES] with this daemon's jobs in each state (not
@@ -124,7 +134,8 @@ void rd_jobs_count(const struct rd_jobs *j, size_t n[RD_NJOBSTATES]);
 /* rd_jobs_rows_live: rows written so far by running jobs. */
 int64_t rd_jobs_rows_live(const struct rd_jobs *j);
 
-/* rd_job_json: the job's summary (detail: with the account and progress). New ref. */
+/* rd_job_json: the job's summary (detail: with the account: the final one once the
+ * job has ended, the partitions ended so far while it runs). New ref. */
 json_t *rd_job_json(const struct rd_job *job, bool detail);
 
 /* rd_jobs_list_json: every job, newest first, at most limit. New ref. */

@@ -120,7 +120,8 @@ find_job(struct rd_serve *d, json_t *params, struct rd_job **job, struct rd_rpc_
 	return 0;
 }
 
-/* job.get {job} -> the job with progress and, once known, its account */
+/* job.get {job} -> the job with progress and its account: the partitions ended so far
+ * once the ledger job is open, the final account once the job has ended */
 static int
 rpc_job_get(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
 {

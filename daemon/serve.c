@@ -105,9 +105,12 @@ serve_stop(struct rd_serve *d, const char *why)
 		return;
 	}
 	d->stopping = true;
-	rd_log(RPL_LOG_NOTICE, "main", "signal=%s msg=\"stopping: cancelling running jobs\"", why);
+	rd_log(RPL_LOG_NOTICE, "main", "signal=%s msg=\"stopping: interrupting running jobs (resumed at the next start)\"",
+	       why);
 	rd_rpc_server_close(d->rpc);
 	rd_sched_close(d->sched);
+	/* each running job's stopping flag is set before its cancel: the ledger job is left
+	 * 'interrupted', not 'cancelled' (runner.h) */
 	rd_jobs_shutdown(d->jobs);
 	char text[256];
 	status_text(d, text, sizeof text);

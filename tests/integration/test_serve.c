@@ -1,10 +1,11 @@
 /* tests/integration/test_serve.c: `replicad serve` from the outside, as operators
  * and monitoring scripts use it: the control socket (protocol abuse, 100 clients at
  * once), a backfill driven only through replicactl (submit, pause, resume, watch,
- * cancel), SIGKILL mid-job and a restart that finishes it, the data compared value
- * by value, systemd notifications read from a NOTIFY_SOCKET, a SIGHUP with a broken
- * config, a peer that may read but not write, and SIGTERM. argv: replicad,
- * replicactl. */
+ * cancel), SIGKILL mid-job and a restart that resumes it, the live account and
+ * ledger id while it runs, SIGTERM mid-job (the ledger job left 'interrupted') and a
+ * restart that finishes it, the data compared value by value, systemd
+ * notifications read from a NOTIFY_SOCKET, a SIGHUP with a broken config, a peer
+ * that may read but not write, and SIGTERM. argv: replicad, replicactl. */
 #include "edge.h"
 #include "it.h"
 #include <errno.h>
@@ -480,6 +481,33 @@ state_of(json_t *j)
 	return json_string_value(json_object_get(j, "state"));
 }
 
+/* parts_in: how many of the job's account partitions are in state want (-1: no account) */
+static int
+parts_in(json_t *j, const char *want)
+{
+	json_t *parts = json_object_get(json_object_get(j, "account"), "partitions"), *p;
+	if (!json_is_array(parts))
+		return -1;
+	size_t i;
+	int n = 0;
+	json_array_foreach(parts, i, p)
+		n += strcmp(json_string_value(json_object_get(p, "state")), want) == 0;
+	return n;
+}
+
+/* ledger_state_is: does replicad_jobs hold job id in state want? */
+static bool
+ledger_state_is(struct rpl_conn *dst, const char *id, const char *want)
+{
+	char sql[300];
+	int64_t n = 0;
+	bool found = false;
+	struct rpl_err err = RPL_ERR_INIT;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = '%s'", id, want);
+	ck_assert_msg(rpl_conn_query_int64(dst, sql, &n, &found, &err) == 0, "%s: %s", sql, err.msg);
+	return found && n == 1;
+}
+
 START_TEST(test_end_to_end)
 {
 	struct rpl_conn src, dst;
@@ -533,18 +561,61 @@ START_TEST(test_end_to_end)
 	ck_assert_msg(notify_wait("STATUS=", 3000, seen, sizeof seen), "no STATUS= update while the job ran");
 	ck_assert_int_eq(stop_daemon(SIGKILL, 10), -SIGKILL);
 
-	/* a restarted daemon resumes j1 (same id) and finishes it */
+	/* a restarted daemon resumes j1 (same id). While it runs, show lists the ledger
+	 * id and the partitions ended so far (the rest pending); catch a partition done,
+	 * then hold the job with a pause so the SIGTERM below lands mid-job */
 	notify_clear();
 	start_daemon();
 	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1 after the restart: %s", seen);
+	char ledger[64] = "";
+	for (int i = 0;; i++) {
+		ck_assert_msg(i < 1000, "no partition of j1 seen done in 1000 looks");
+		j = show_json("j1");
+		const char *s = state_of(j);
+		ck_assert_msg(strcmp(s, "running") == 0 || strcmp(s, "queued") == 0,
+		              "j1 is %s before a partition was seen done: make the table bigger", s);
+		int done = parts_in(j, "done");
+		if (done >= 1) {
+			ck_assert_msg(json_is_string(json_object_get(j, "ledger_id")), "a running job shows no ledger_id");
+			snprintf(ledger, sizeof ledger, "%s", json_string_value(json_object_get(j, "ledger_id")));
+			ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "account"), "job")), ledger);
+			ck_assert_int_eq((int)json_array_size(json_object_get(json_object_get(j, "account"), "partitions")), 6);
+			json_decref(j);
+			break;
+		}
+		json_decref(j);
+		sleep_ms(20);
+	}
+	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "pause after a partition ended: %s", err);
+	j = show_json("j1");
+	ck_assert_str_eq(state_of(j), "paused");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ledger_id")), ledger);
+	int done_before_stop = parts_in(j, "done") + parts_in(j, "skipped");
+	ck_assert_msg(parts_in(j, "done") >= 1 && parts_in(j, "pending") >= 1, "paused j1: %d done, %d pending",
+	              parts_in(j, "done"), parts_in(j, "pending"));
+	json_decref(j);
+	ck_assert_msg(ctl(out, err, "show", "j1") == 0 && strstr(out, "PARTITION") != NULL && strstr(out, ledger) != NULL,
+	              "show of a running job prints no account: %s", out);
+
+	/* SIGTERM mid-job: the ledger says 'interrupted' (not 'cancelled'); the next
+	 * start resumes j1, skips what was done, and finishes it */
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	ck_assert_msg(ledger_state_is(&dst, ledger, "interrupted"), "ledger job %s is not 'interrupted' after SIGTERM", ledger);
+	notify_clear();
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1 after the SIGTERM: %s", seen);
 	int st = ctl(out, err, "watch", "j1");
 	ck_assert_msg(st == 0, "watch j1 ended with %d: %s %s", st, out, err);
 	ck_assert_msg(strstr(out, "done") != NULL && strstr(out, "PARTITION") != NULL, "watch did not print the account: %s", out);
 	j = show_json("j1");
 	ck_assert_str_eq(state_of(j), "done");
-	ck_assert(json_is_string(json_object_get(j, "ledger_id")));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ledger_id")), ledger);
 	ck_assert(json_is_object(json_object_get(j, "account")));
+	ck_assert_msg(parts_in(j, "skipped") >= done_before_stop && parts_in(j, "skipped") + parts_in(j, "done") == 6,
+	              "final account: %d skipped, %d done; %d were done before the stop", parts_in(j, "skipped"),
+	              parts_in(j, "done"), done_before_stop);
 	json_decref(j);
+	ck_assert(ledger_state_is(&dst, ledger, "done"));
 	struct it_dump a, b;
 	it_dump_table(&src, "serve_t", "id", &a);
 	it_dump_table(&dst, "serve_t", "id", &b);
