@@ -93,7 +93,8 @@ static void
 put_text(const struct rpl_xcol *x, void *v, SQLLEN *ind, const void *p, size_t len)
 {
 	size_t room = (size_t)x->width - (x->c_type == SQL_C_CHAR ? 1 : 0);
-	memcpy(v, p, len < room ? len : room);
+	if (len > 0)          /* SQLite gives NULL for an empty blob */
+		memcpy(v, p, len < room ? len : room);
 	if (x->c_type == SQL_C_CHAR)
 		((char *)v)[len < room ? len : room] = '\0';
 	*ind = (SQLLEN)len;
