@@ -222,8 +222,6 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			goto out;
 	copy_sqlgen(cp, true);
 	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
-	/* sqliteodbc gives every binary value in an array the first row's length
-	 * (DRIVERS.md) and runs arrays row by row anyway */
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
@@ -249,6 +247,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			goto out;
 		cp->g.native_read = cp->litesrc != NULL;
 	}
+	/* through sqliteodbc (a DSN, or load.bulk "odbc"): it gives every binary value in
+	 * an array the first row's length (DRIVERS.md) and runs arrays row by row anyway */
 	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
 	cp->colwise = dst->engine == RPL_ENGINE_MARIADB;
 	if (cp->colwise && (r = rpl_xcols_init(&cp->xcols, &cp->bufs[0], err)) < 0)

@@ -2,7 +2,8 @@
  * path psqlODBC cannot approach (it inlines parameter arrays into single-row INSERTs:
  * DRIVERS.md). The sink owns the whole target side of a partition on one connection:
  * BEGIN, the range DELETE, COPY, COMMIT; rows come from the same transport buffer the
- * ODBC path uses, rendered in COPY's text format. libpq stays inside pgsink.c. */
+ * ODBC path uses, in COPY's binary format when every column has one (pgbinary.h),
+ * else its text format. libpq stays inside pgsink.c. */
 #ifndef RPL_PGSINK_H
 #define RPL_PGSINK_H
 #include <stdbool.h>

@@ -271,7 +271,7 @@ say "run currency --full: exit 3, 2 rows loaded, 1 rejected into $rejects"
 rc=0
 replicactl status >/dev/null 2>"$run/ctl.err" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "cannot connect" "$run/ctl.err" || die "replicactl status without a service: exit $rc, $(cat "$run/ctl.err")"
-say "replicactl status: exit 1, no service to talk to (as documented)"
+say "replicactl status: exit 1, one line naming the socket when the service is not running"
 
 # ------------------------------------------------------------------ remove --
 
