@@ -324,13 +324,20 @@ fail:
 	return -1;
 }
 
-/* pump starts queued jobs while there is room: load.workers jobs, one per table */
+/* pump starts queued jobs while there is room, one per table. Each job runs up to
+ * workers_per_table worker threads (runner.c), so at most workers / workers_per_table
+ * jobs run at once: the process never has more than load.workers copying threads,
+ * and memory stays within workers x 2 x chunk_bytes (DESIGN.md). */
 static void
 pump(struct rd_jobs *j)
 {
 	if (j->d->stopping)
 		return;
-	int limit = j->d->cfg->c.load.workers > 0 ? j->d->cfg->c.load.workers : 1, live = 0;
+	const struct rpl_load_config *lc = &j->d->cfg->c.load;
+	int per_job = lc->workers_per_table < lc->workers ? lc->workers_per_table : lc->workers;
+	int limit = per_job > 0 ? lc->workers / per_job : 1, live = 0;
+	if (limit < 1)
+		limit = 1;
 	for (struct rd_job *job = j->head; job != NULL; job = job->next)
 		live += job->thread_live;
 	bool changed = false;
