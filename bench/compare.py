@@ -34,6 +34,7 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True   # no bench/__pycache__ from importing gen_sales
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_sales  # noqa: E402
 

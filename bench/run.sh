@@ -34,6 +34,7 @@
 #   --replicad PATH      the replicad binary (default build/daemon/replicad); it is
 #                        copied to the work directory first, so a rebuild during the
 #                        run cannot change it
+#   --label TEXT         what that binary is (e.g. "commit 639b042"), for the report
 #   --no-install         do not run tools/install-deps.sh or apt-get
 #   --no-build           do not run meson/ninja
 #   --workdir DIR        work files there (default a new directory under $TMPDIR or
@@ -61,7 +62,7 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 ALL_PAIRS=sqlite-sqlite,pg-pg,mariadb-mariadb,pg-mariadb,mariadb-pg
 ROWS=100000 SHAPE=both NULL_PCT=5 PAIRS=$ALL_PAIRS REPEAT=3 PY_REPEAT=1 DO_PYODBC=1 DO_NATIVE=1
 CHECK_REFS=first LOAD_JSON='{}' TIMEOUT=1800 OUT="" ENVFILE="" REPLICAD="" INSTALL=1 BUILD=1
-WORKDIR="" KEEP=0
+WORKDIR="" KEEP=0 LABEL=""
 ORIG_ARGS=("$@")
 while [ $# -gt 0 ]; do
     case $1 in
@@ -79,6 +80,7 @@ while [ $# -gt 0 ]; do
         --out) OUT=${2:?}; shift ;;
         --env) ENVFILE=${2:?}; shift ;;
         --replicad) REPLICAD=${2:?}; shift ;;
+        --label) LABEL=${2:?}; shift ;;
         --no-install) INSTALL=0 ;;
         --no-build) BUILD=0 ;;
         --workdir) WORKDIR=${2:?}; shift ;;
@@ -503,8 +505,8 @@ total_s=$(elapsed "$t_start")
     printf 'command\t`bench/run.sh %s` (%s s for data, copies and checks; %s s before that for packages and build)\n' \
         "${ORIG_ARGS[*]}" "$total_s" "${RPL_BENCH_PREP_S:-0}"
     if [ -n "${RPL_BENCH_GIVEN:-}" ]; then
-        printf 'replicad\t%s (given with --replicad; %s), load options %s\n' "$REPLICAD_SRC" \
-            "$("$REPLICAD_BIN" --version 2>&1 | head -n 1)" "$LOAD_JSON"
+        printf 'replicad\t%s (given with --replicad; %s%s), load options %s\n' "$REPLICAD_SRC" \
+            "$("$REPLICAD_BIN" --version 2>&1 | head -n 1)" "${LABEL:+; $LABEL}" "$LOAD_JSON"
     else
         if commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null); then
             git -C "$root" diff --quiet HEAD -- lib daemon 2>/dev/null \
@@ -513,8 +515,8 @@ total_s=$(elapsed "$t_start")
         else
             commit="not a git checkout"
         fi
-        printf 'replicad\t%s (%s, %s), load options %s\n' "$REPLICAD_SRC" \
-            "$("$REPLICAD_BIN" --version 2>&1 | head -n 1)" "$commit" "$LOAD_JSON"
+        printf 'replicad\t%s (%s, %s%s), load options %s\n' "$REPLICAD_SRC" \
+            "$("$REPLICAD_BIN" --version 2>&1 | head -n 1)" "$commit" "${LABEL:+; $LABEL}" "$LOAD_JSON"
     fi
     printf 'machine\t%s vCPU (%s), %s GiB RAM, %s, kernel %s; servers on 127.0.0.1 sharing the cores\n' \
         "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
