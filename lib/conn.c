@@ -113,6 +113,39 @@ connstr_next(const char *p)
 }
 
 bool
+rpl_connstr_get(const char *s, const char *key, char *out, size_t n)
+{
+	for (const char *p = s; *p != '\0'; p = connstr_next(p)) {
+		if (!connstr_key_at(p, key))
+			continue;
+		const char *v = strchr(p, '=') + 1;
+		while (*v == ' ')
+			v++;
+		size_t len = 0;
+		if (*v == '{') {                     /* {braced}, }} stands for } */
+			size_t o = 0;
+			for (v++; *v != '\0' && o + 1 < n; v++) {
+				if (*v == '}') {
+					if (v[1] != '}')
+						break;
+					v++;
+				}
+				out[o++] = *v;
+			}
+			out[o] = '\0';
+			return o > 0;
+		}
+		while (v[len] != '\0' && v[len] != ';')
+			len++;
+		while (len > 0 && v[len - 1] == ' ')
+			len--;
+		snprintf(out, n, "%.*s", (int)len, v);
+		return len > 0;
+	}
+	return false;
+}
+
+bool
 rpl_connstr_has_key(const char *s, const char *key)
 {
 	for (const char *p = s; *p != '\0'; p = connstr_next(p))

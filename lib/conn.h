@@ -75,6 +75,10 @@ int rpl_conn_fail_at(struct rpl_conn *c, SQLHSTMT st, struct rpl_err *e, const c
  * replaced by "***". Always terminates out. */
 void rpl_connstr_redact(const char *in, char *out, size_t n);
 
+/* rpl_connstr_get copies the value of key (case-insensitive) into out; false when
+ * the string does not set it or sets it empty. */
+bool rpl_connstr_get(const char *connstr, const char *key, char *out, size_t n);
+
 /* rpl_connstr_has_key: true if the connection string sets key (case-insensitive). */
 bool rpl_connstr_has_key(const char *connstr, const char *key);
 

@@ -1,5 +1,6 @@
 /* lib/litesink.c: see litesink.h. */
 #include "litesink.h"
+#include "conn.h"
 #include "xfer.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,27 +12,6 @@ struct rpl_litesink {
 	sqlite3 *db;            /* owned */
 	sqlite3_stmt *ins;      /* owned; NULL until prepared */
 };
-
-/* database_of copies the Database= value of an ODBC string into out. */
-static bool
-database_of(const char *s, char *out, size_t n)
-{
-	for (const char *p = s; *p != '\0';) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		const char *eq = strchr(p, '=');
-		if (eq == NULL)
-			return false;
-		const char *end = strchr(eq, ';');
-		size_t vl = end ? (size_t)(end - eq - 1) : strlen(eq + 1);
-		if (eq - p == 8 && strncasecmp(p, "Database", 8) == 0) {
-			snprintf(out, n, "%.*s", (int)vl, eq + 1);
-			return vl > 0;
-		}
-		p = end ? end + 1 : eq + 1 + vl;
-	}
-	return false;
-}
 
 static int
 lite_fail(struct rpl_litesink *s, const char *what, struct rpl_err *err)
@@ -47,7 +27,7 @@ rpl_litesink_open(const char *odbc, struct rpl_litesink **out, struct rpl_err *e
 {
 	char path[4096];
 	*out = NULL;
-	if (!database_of(odbc, path, sizeof path))
+	if (!rpl_connstr_get(odbc, "Database", path, sizeof path))
 		return 0;
 	struct rpl_litesink *s = calloc(1, sizeof *s);
 	if (s == NULL)

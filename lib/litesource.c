@@ -3,6 +3,7 @@
  * storage class it has. A value that cannot be converted without loss is an error
  * naming the column, never a silent change. */
 #include "litesource.h"
+#include "conn.h"
 #include "xfer.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -15,32 +16,12 @@ struct rpl_litesource {
 	sqlite3_stmt *st;       /* owned; the running SELECT */
 };
 
-static bool
-database_of(const char *s, char *out, size_t n)
-{
-	for (const char *p = s; *p != '\0';) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		const char *eq = strchr(p, '=');
-		if (eq == NULL)
-			return false;
-		const char *end = strchr(eq, ';');
-		size_t vl = end ? (size_t)(end - eq - 1) : strlen(eq + 1);
-		if (eq - p == 8 && strncasecmp(p, "Database", 8) == 0) {
-			snprintf(out, n, "%.*s", (int)vl, eq + 1);
-			return vl > 0;
-		}
-		p = end ? end + 1 : eq + 1 + vl;
-	}
-	return false;
-}
-
 int
 rpl_litesource_open(const char *odbc, struct rpl_litesource **out, struct rpl_err *err)
 {
 	char path[4096];
 	*out = NULL;
-	if (!database_of(odbc, path, sizeof path))
+	if (!rpl_connstr_get(odbc, "Database", path, sizeof path))
 		return 0;
 	struct rpl_litesource *s = calloc(1, sizeof *s);
 	if (s == NULL)

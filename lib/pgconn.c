@@ -1,32 +1,19 @@
 /* lib/pgconn.c: see pgconn.h. */
 #include "pgconn.h"
+#include "conn.h"
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* connstr_get copies the value of the first of keys found in s into out. */
+/* connstr_get: the first of keys the ODBC string sets */
 static bool
 connstr_get(const char *s, const char *const *keys, char *out, size_t n)
 {
-	for (const char *const *k = keys; *k != NULL; k++) {
-		size_t kl = strlen(*k);
-		for (const char *p = s; *p != '\0';) {
-			while (*p == ' ' || *p == ';')
-				p++;
-			const char *eq = strchr(p, '=');
-			if (eq == NULL)
-				break;
-			const char *end = strchr(eq, ';');
-			size_t vl = end ? (size_t)(end - eq - 1) : strlen(eq + 1);
-			if ((size_t)(eq - p) == kl && strncasecmp(p, *k, kl) == 0) {
-				snprintf(out, n, "%.*s", (int)vl, eq + 1);
-				return true;
-			}
-			p = end ? end + 1 : eq + 1 + vl;
-		}
-	}
+	for (const char *const *k = keys; *k != NULL; k++)
+		if (rpl_connstr_get(s, *k, out, n))
+			return true;
 	return false;
 }
 

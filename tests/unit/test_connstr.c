@@ -1,0 +1,63 @@
+/* tests/unit/test_connstr.c: reading and redacting ODBC connection strings (lib/conn.c):
+ * the native paths find host, port, database and user there, and no message may
+ * ever show a password. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conn.h"
+
+static const struct { const char *s, *key, *want; } get_cases[] = {   /* want NULL: not set */
+	{ "Driver=SQLite3;Database=/tmp/a.db", "Database", "/tmp/a.db" },
+	{ "Driver=SQLite3;database = /tmp/a.db ;StepAPI=1", "DATABASE", "/tmp/a.db" },
+	{ "Driver=PostgreSQL Unicode;Server=127.0.0.1;Port=5432", "Port", "5432" },
+	{ "Driver=X;PWD={a;b}}c};Uid=u", "PWD", "a;b}c" },
+	{ "Driver=X;PWD={a;b}}c};Uid=u", "Uid", "u" },
+	{ "DSN=prod", "Database", NULL },
+	{ "Driver=X;Database=", "Database", NULL },
+	{ "Driver=X;MyDatabase=y", "Database", NULL },
+};
+
+START_TEST(test_get)
+{
+	char out[256] = "untouched";
+	bool found = rpl_connstr_get(get_cases[_i].s, get_cases[_i].key, out, sizeof out);
+	if (get_cases[_i].want == NULL) {
+		ck_assert_msg(!found, "case %d: found \"%s\"", _i, out);
+	} else {
+		ck_assert_msg(found, "case %d: %s not found in %s", _i, get_cases[_i].key, get_cases[_i].s);
+		ck_assert_str_eq(out, get_cases[_i].want);
+	}
+}
+END_TEST
+
+static const struct { const char *in, *want; } redact_cases[] = {
+	{ "Driver=X;Uid=u;PWD=secret;Port=1", "Driver=X;Uid=u;PWD=***;Port=1" },
+	{ "Driver=X;Password={se;cret};Port=1", "Driver=X;Password=***;Port=1" },
+	{ "Driver=X;pwd=s", "Driver=X;pwd=***" },
+	{ "DSN=prod", "DSN=prod" },
+};
+
+START_TEST(test_redact)
+{
+	char out[256];
+	rpl_connstr_redact(redact_cases[_i].in, out, sizeof out);
+	ck_assert_str_eq(out, redact_cases[_i].want);
+	ck_assert_ptr_null(strstr(out, "secret"));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("connstr");
+	TCase *tc = tcase_create("connstr");
+	tcase_set_timeout(tc, 10);
+	tcase_add_loop_test(tc, test_get, 0, sizeof get_cases / sizeof get_cases[0]);
+	tcase_add_loop_test(tc, test_redact, 0, sizeof redact_cases / sizeof redact_cases[0]);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
