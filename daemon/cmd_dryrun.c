@@ -23,6 +23,7 @@ struct dry {
 	FILE *out;
 	int n;                           /* statements printed so far */
 	const struct rpl_dialect *sd, *dd;
+	bool my_load;                    /* a MariaDB target loads by LOAD DATA (myload.h) */
 };
 
 /* Where a line may be broken, outside literals and quoted names: after ", " at the
@@ -319,7 +320,7 @@ rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table *st, const s
 			sc[i] = &st->cols[i];
 			dc[i] = t != NULL ? t : &st->cols[i];
 		}
-		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, cfg->load.chunk_bytes, &err) == 0) {
+		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, cfg->load.chunk_bytes, false, &err) == 0) {
 			rows = b.rows;
 			rpl_xbuf_fini(&b);
 		}
@@ -379,6 +380,14 @@ partition(struct dry *d, const struct rpl_config *cfg, const struct rpl_sqlgen *
 	if (pg_dst) {
 		rpl_sqlgen_copy_in(g, &b);
 		stmt(d, true, &b, "load the rows (COPY text format, on the sink's connection)");
+	} else if (d->my_load) {
+		rpl_sqlgen_load_data(g, "/proc/self/fd/N", &b);
+		stmt(d, true, &b, "for each chunk of up to %zu rows: load it from a memory file of tab-separated rows", rows);
+		rpl_sbuf_reset(&b);
+		rpl_sbuf_add(&b, "SHOW COUNT(*) WARNINGS");
+		stmt(d, true, &b, "then check it: fewer rows taken than sent, or any warning (LOAD DATA LOCAL skips a"
+		     " duplicate and cuts a value that does not fit, with a warning), and the partition is rolled back"
+		     " and loaded again through parameter arrays, which reject the refused rows one by one");
 	} else {
 		bool row_by_row = d->dd->engine == RPL_ENGINE_SQLITE;
 		if (rpl_sqlgen_savepoint(d->dd, RPL_SAVEPOINT_SET, SAVEPOINT, &b))
@@ -461,7 +470,9 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 		if (dst_exists && match_catalogs(&st, &dt, label, &err) < 0)
 			goto fail;
 	}
-	struct dry d = { .out = out, .sd = src.dialect, .dd = dd };
+	struct dry d = { .out = out, .sd = src.dialect, .dd = dd,
+	                 .my_load = dd->engine == RPL_ENGINE_MARIADB &&
+	                            !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0) };
 	struct rpl_sqlgen g = { .src = src.dialect, .dst = dd, .st = &st, .dt = dst_exists ? &dt : NULL,
 	                        .src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema,
 	                        .dst_table = tc->target, .date_column = tc->date_column,

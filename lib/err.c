@@ -94,6 +94,7 @@ rpl_errc_name(enum rpl_errc c)
 	case RPL_ENOMEM: return "no_memory";
 	case RPL_EIO: return "io";
 	case RPL_EPG: return "libpq";
+	case RPL_EREFUSED: return "refused";
 	}
 	return "unknown";
 }

@@ -17,6 +17,7 @@ enum rpl_errc {
 	RPL_ENOMEM = -6,
 	RPL_EIO = -7,        /* files: reject file, password file */
 	RPL_EPG = -8,        /* libpq said no: sqlstate/msg filled */
+	RPL_EREFUSED = -9,   /* a bulk load took fewer rows than sent, or changed some */
 };
 
 struct rpl_err {

@@ -73,12 +73,46 @@ bad_value(const struct rpl_xcol *x, const char *what, size_t row, struct rpl_err
 static void
 put_text(const struct rpl_xcol *x, void *v, SQLLEN *ind, const void *p, size_t len)
 {
+	RPL_REQUIRE(!x->ool);   /* those go through put_ool */
 	size_t room = (size_t)x->width - (x->c_type == SQL_C_CHAR ? 1 : 0);
 	if (len > 0)          /* SQLite gives NULL for an empty blob */
 		memcpy(v, p, len < room ? len : room);
 	if (x->c_type == SQL_C_CHAR)
 		((char *)v)[len < room ? len : room] = '\0';
 	*ind = (SQLLEN)len;
+}
+
+/* put_ool stores an unbounded column's value in the buffer's heap (xfer.h). */
+static int
+put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	SQLLEN *ind = rpl_xind(b, row, c);
+	int t = sqlite3_column_type(st, i);
+	if (t == SQLITE_NULL) {
+		*ind = SQL_NULL_DATA;
+		rpl_xbuf_null_ool(b, row, c);
+		return 0;
+	}
+	char tmp[40];
+	const void *p;
+	size_t len;
+	if (x->c_type == SQL_C_CHAR && t == SQLITE_FLOAT) {   /* as put_value does */
+		len = (size_t)snprintf(tmp, sizeof tmp, "%.15g", sqlite3_column_double(st, i));
+		p = tmp;
+	} else {
+		p = x->c_type == SQL_C_BINARY ? sqlite3_column_blob(st, i) : (const void *)sqlite3_column_text(st, i);
+		len = (size_t)sqlite3_column_bytes(st, i);
+	}
+	char *out = rpl_xbuf_heap_put(b, row, c, len + 1);
+	if (out == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory for a value of column %s", x->src->name);
+	if (len > 0)          /* SQLite gives NULL for an empty blob */
+		memcpy(out, p, len);
+	out[len] = '\0';
+	rpl_xbuf_heap_used(b, len + 1);
+	*ind = (SQLLEN)len;
+	return 0;
 }
 
 static int
@@ -141,7 +175,7 @@ rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, st
 	*n = 0;
 	if (s->st == NULL)
 		return 0;
-	while (*n < b->rows) {
+	while (*n < b->rows && !rpl_xbuf_heap_full(b)) {
 		int rc = sqlite3_step(s->st);
 		if (rc == SQLITE_DONE) {
 			sqlite3_finalize(s->st);
@@ -155,7 +189,8 @@ rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, st
 			return err->code;
 		}
 		for (size_t c = 0; c < b->ncols; c++) {
-			int r = put_value(s->st, (int)c, &b->cols[c], rpl_xval(b, *n, c), rpl_xind(b, *n, c), *n, err);
+			int r = b->cols[c].ool ? put_ool(s->st, (int)c, b, *n, c, err)
+			                       : put_value(s->st, (int)c, &b->cols[c], rpl_xval(b, *n, c), rpl_xind(b, *n, c), *n, err);
 			if (r < 0)
 				return r;
 		}

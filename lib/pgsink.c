@@ -6,6 +6,7 @@
 #include "pgbinary.h"
 #include "conn.h"
 #include "sbuf.h"
+#include "tsv.h"
 #include "xfer.h"
 #include <libpq-fe.h>
 #include <math.h>
@@ -98,138 +99,6 @@ rpl_pgsink_binary(const struct rpl_pgsink *pg)
 	return pg->binary;
 }
 
-/* copy_text appends s[0..n) escaped for COPY's text format. */
-static void
-copy_text(struct rpl_sbuf *o, const char *s, size_t n)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i], e = 0;
-		switch (c) {
-		case '\\': e = '\\'; break;
-		case '\n': e = 'n'; break;
-		case '\r': e = 'r'; break;
-		case '\t': e = 't'; break;
-		default: continue;
-		}
-		rpl_sbuf_addn(o, s + start, i - start);
-		rpl_sbuf_addc(o, '\\');
-		rpl_sbuf_addc(o, e);
-		start = i + 1;
-	}
-	rpl_sbuf_addn(o, s + start, n - start);
-}
-
-/* Hand-written digits: snprintf was a fifth of replicad's instructions on the
- * seed-shaped table (callgrind, docs/benchmarks.md). */
-static char *
-put_digits(char *p, unsigned long v, int width)
-{
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + width;
-}
-
-static size_t
-put_int64(char *out, int64_t v)
-{
-	char tmp[24];
-	char *t = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do {
-		*--t = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--t = '-';
-	size_t n = (size_t)(tmp + sizeof tmp - t);
-	memcpy(out, t, n);
-	return n;
-}
-
-/* put_date writes YYYY-MM-DD; years outside 1..9999 fall back to snprintf (BC, 5 digits) */
-static size_t
-put_date(char *out, int y, unsigned m, unsigned d)
-{
-	if (y < 1 || y > 9999)
-		return (size_t)snprintf(out, 32, "%04d-%02u-%02u", y, m, d);
-	char *p = put_digits(out, (unsigned long)y, 4);
-	*p++ = '-';
-	p = put_digits(p, m, 2);
-	*p++ = '-';
-	p = put_digits(p, d, 2);
-	return (size_t)(p - out);
-}
-
-static void
-copy_value(struct rpl_sbuf *o, const struct rpl_xcol *x, const void *v, SQLLEN ind)
-{
-	static const char hex[] = "0123456789abcdef";
-	char tmp[64];
-	if (ind == SQL_NULL_DATA) {
-		rpl_sbuf_add(o, "\\N");
-		return;
-	}
-	switch (x->c_type) {
-	case SQL_C_SBIGINT:
-		if (x->dst->cls == RPL_CLASS_BOOL)
-			rpl_sbuf_addc(o, *(const int64_t *)v ? 't' : 'f');
-		else
-			rpl_sbuf_addn(o, tmp, put_int64(tmp, *(const int64_t *)v));
-		return;
-	case SQL_C_BIT:
-		if (x->dst->cls == RPL_CLASS_BOOL)
-			rpl_sbuf_addc(o, *(const unsigned char *)v ? 't' : 'f');
-		else
-			rpl_sbuf_addc(o, *(const unsigned char *)v ? '1' : '0');
-		return;
-	case SQL_C_DOUBLE: {
-		double d = *(const double *)v;
-		if (isnan(d))
-			rpl_sbuf_add(o, "NaN");
-		else if (isinf(d))
-			rpl_sbuf_add(o, d > 0 ? "Infinity" : "-Infinity");
-		else
-			rpl_sbuf_addn(o, tmp, (size_t)snprintf(tmp, sizeof tmp, "%.17g", d));
-		return;
-	}
-	case SQL_C_TYPE_DATE: {
-		const SQL_DATE_STRUCT *t = v;
-		rpl_sbuf_addn(o, tmp, put_date(tmp, t->year, t->month, t->day));
-		return;
-	}
-	case SQL_C_TYPE_TIMESTAMP: {
-		const SQL_TIMESTAMP_STRUCT *t = v;
-		size_t n = put_date(tmp, t->year, t->month, t->day);
-		char *p = tmp + n;
-		*p++ = ' ';
-		p = put_digits(p, t->hour, 2);
-		*p++ = ':';
-		p = put_digits(p, t->minute, 2);
-		*p++ = ':';
-		p = put_digits(p, t->second, 2);
-		*p++ = '.';
-		p = put_digits(p, (unsigned long)(t->fraction / 1000) % 1000000, 6);
-		rpl_sbuf_addn(o, tmp, (size_t)(p - tmp));
-		return;
-	}
-	case SQL_C_BINARY: {
-		const unsigned char *b = v;
-		rpl_sbuf_add(o, "\\\\x");
-		for (SQLLEN i = 0; i < ind; i++) {
-			rpl_sbuf_addc(o, hex[b[i] >> 4]);
-			rpl_sbuf_addc(o, hex[b[i] & 15]);
-		}
-		return;
-	}
-	default:
-		copy_text(o, v, (size_t)ind);
-		return;
-	}
-}
-
 int
 rpl_pgsink_copy_rows(struct rpl_pgsink *pg, const struct rpl_xbuf *b, size_t n, struct rpl_err *err)
 {
@@ -244,14 +113,7 @@ rpl_pgsink_copy_rows(struct rpl_pgsink *pg, const struct rpl_xbuf *b, size_t n, 
 			return pg_fail(pg, err, "COPY data", NULL);
 		return 0;
 	}
-	for (size_t r = 0; r < n; r++) {
-		for (size_t c = 0; c < b->ncols; c++) {
-			if (c > 0)
-				rpl_sbuf_addc(&pg->out, '\t');
-			copy_value(&pg->out, &b->cols[c], rpl_xval(b, r, c), *rpl_xind(b, r, c));
-		}
-		rpl_sbuf_addc(&pg->out, '\n');
-	}
+	rpl_tsv_rows(RPL_TSV_PG_COPY, b, 0, n, &pg->out);
 	if (!rpl_sbuf_ok(&pg->out))
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory rendering COPY data");
 	if (pg->out.len > 0 && PQputCopyData(pg->conn, pg->out.s, (int)pg->out.len) != 1)

@@ -134,6 +134,22 @@ unescape(const char *f, size_t n, char *out, size_t room)
 	return o;
 }
 
+/* unhex decodes bytea's hex digits h[0..n) into out (room bytes); returns the full
+ * decoded length (which may exceed room: then only room bytes were written). */
+static size_t
+unhex(const char *h, size_t n, char *out, size_t room)
+{
+	size_t o = 0;
+	for (size_t i = 0; i + 1 < n; i += 2, o++) {
+		int hi = h[i], lo = h[i + 1];
+		hi = hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10;
+		lo = lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10;
+		if (o < room)
+			out[o] = (char)(hi * 16 + lo);
+	}
+	return o;
+}
+
 static int
 num(const char *p, int n)
 {
@@ -195,12 +211,26 @@ put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struc
 {
 	const struct rpl_xcol *x = &b->cols[c];
 	SQLLEN *ind = rpl_xind(b, r, c);
-	void *v = rpl_xval(b, r, c);
 	char tmp[64];
 	if (n == 2 && f[0] == '\\' && f[1] == 'N') {
 		*ind = SQL_NULL_DATA;
+		rpl_xbuf_null_ool(b, r, c);
 		return 0;
 	}
+	if (x->ool) {   /* decoded text is never longer than its escaped form, nor bytea than half its hex */
+		bool bin = x->c_type == SQL_C_BINARY;
+		if (bin && !(n >= 3 && f[0] == '\\' && f[1] == '\\' && f[2] == 'x'))
+			goto bad;
+		char *out = rpl_xbuf_heap_put(b, r, c, n + 1);
+		if (out == NULL)
+			return rpl_err_set(err, RPL_ENOMEM, "out of memory for a value of column %s", x->src->name);
+		size_t len = bin ? unhex(f + 3, n - 3, out, n) : unescape(f, n, out, n);
+		out[len] = '\0';
+		rpl_xbuf_heap_used(b, len + 1);
+		*ind = (SQLLEN)len;
+		return 0;
+	}
+	void *v = rpl_xval(b, r, c);   /* in line: the slot itself */
 	switch (x->c_type) {
 	case SQL_C_CHAR: {
 		size_t room = (size_t)x->width - 1;
@@ -211,17 +241,8 @@ put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struc
 	}
 	case SQL_C_BINARY: {
 		/* bytea's text form "\x00ff" arrives with its backslash escaped: "\\x00ff" */
-		char *out = v;
-		size_t room = (size_t)x->width, o = 0;
 		if (n >= 3 && f[0] == '\\' && f[1] == '\\' && f[2] == 'x') {
-			for (size_t i = 3; i + 1 < n; i += 2, o++) {
-				int hi = f[i], lo = f[i + 1];
-				hi = hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10;
-				lo = lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10;
-				if (o < room)
-					out[o] = (char)(hi * 16 + lo);
-			}
-			*ind = (SQLLEN)o;
+			*ind = (SQLLEN)unhex(f + 3, n - 3, v, (size_t)x->width);
 			return 0;
 		}
 		break;
@@ -273,6 +294,7 @@ put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struc
 	default:
 		break;
 	}
+bad:
 	rpl_err_set(err, RPL_ECONVERT, "source: column %s (%s): cannot read \"%.*s\" from COPY as %s",
 	            x->src->name, x->src->type_name, (int)(n < 60 ? n : 60), f, rpl_class_name(x->cls));
 	rpl_err_where(err, NULL, x->src->name, (int64_t)r);
@@ -285,7 +307,7 @@ rpl_pgsource_fetch(struct rpl_pgsource *s, struct rpl_xbuf *b, size_t *n, struct
 	*n = 0;
 	if (!s->streaming)
 		return 0;
-	while (*n < b->rows) {
+	while (*n < b->rows && !rpl_xbuf_heap_full(b)) {
 		char *line = NULL;
 		int len = PQgetCopyData(s->conn, &line, 0);
 		if (len == -1) {                     /* the end: collect the COPY's result */

@@ -25,6 +25,8 @@ sbuf_reserve(struct rpl_sbuf *b, size_t more)
 	return true;
 }
 
+bool rpl_sbuf_grow(struct rpl_sbuf *b, size_t more) { return sbuf_reserve(b, more); }
+
 void
 rpl_sbuf_addn(struct rpl_sbuf *b, const char *s, size_t n)
 {

@@ -13,6 +13,10 @@ void rpl_sbuf_add(struct rpl_sbuf *b, const char *s);
 void rpl_sbuf_addn(struct rpl_sbuf *b, const char *s, size_t n);
 void rpl_sbuf_addf(struct rpl_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rpl_sbuf_addc(struct rpl_sbuf *b, char c);
+/* rpl_sbuf_grow makes room for more bytes after len (and the final NUL); a renderer
+ * then writes into b->s + b->len and adds what it wrote to b->len. False: out of
+ * memory (sticky, as everywhere). */
+bool rpl_sbuf_grow(struct rpl_sbuf *b, size_t more);
 void rpl_sbuf_reset(struct rpl_sbuf *b);
 void rpl_sbuf_fini(struct rpl_sbuf *b);
 /* rpl_sbuf_str returns the text ("" when empty or failed), borrowed until next change. */

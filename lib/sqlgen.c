@@ -195,6 +195,20 @@ rpl_sqlgen_copy_in(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 	rpl_sbuf_add(out, ") FROM STDIN");
 }
 
+void
+rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "LOAD DATA LOCAL INFILE ");
+	rpl_dialect_lit(g->dst, path, out);
+	rpl_sbuf_add(out, " INTO TABLE ");
+	rpl_dialect_table(g->dst, g->dst_schema, g->dst_table, out);
+	/* the server's defaults, said out loud: tab, backslash escapes, newline (tsv.h) */
+	rpl_sbuf_add(out, " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
+	                  " LINES TERMINATED BY '\\n' (");
+	dst_cols(g, out);
+	rpl_sbuf_add(out, ")");
+}
+
 /* utf8_prefix: bytes of the first max_chars characters of s */
 static size_t
 utf8_prefix(const char *s, size_t max_chars)

@@ -67,6 +67,10 @@ void rpl_sqlgen_insert(const struct rpl_sqlgen *g, struct rpl_sbuf *out);
 /* rpl_sqlgen_copy_in: a PostgreSQL target's COPY … FROM STDIN (the libpq sink). */
 void rpl_sqlgen_copy_in(const struct rpl_sqlgen *g, struct rpl_sbuf *out);
 
+/* rpl_sqlgen_load_data: a MariaDB target's LOAD DATA LOCAL INFILE of path, in the
+ * tab-separated form tsv.h writes (myload.c). */
+void rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sbuf *out);
+
 /* rpl_sqlgen_create_table: CREATE TABLE for load.create_missing_tables from st: type
  * names by rpl_dialect_column_type, NOT NULL for non-nullable and key columns, the
  * primary key (SQL Server: a named clustered constraint, CONSTRAINT [PK_table]

@@ -112,7 +112,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, int64_t 
 int
 rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
                 const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
-                enum rpl_engine de, int64_t chunk_bytes, struct rpl_err *err)
+                enum rpl_engine de, int64_t chunk_bytes, bool ool, struct rpl_err *err)
 {
 	memset(b, 0, sizeof *b);
 	b->cols = calloc(n, sizeof *b->cols);
@@ -125,12 +125,29 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 		x->src = src[i];
 		x->dst = dst[i];
 		xcol_choose(x, se, de, chunk_bytes);
+		if (ool && (x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY) && x->src->is_long) {
+			x->ool = true;
+			x->width = sizeof(uint64_t);
+		}
 		x->off = off;
 		off = ALIGN8(off + (size_t)x->width);
 		x->ind_off = off;
 		off += sizeof(SQLLEN);
 	}
 	b->row_size = ALIGN8(off);
+	bool any_ool = false;
+	for (size_t i = 0; i < n; i++)
+		any_ool = any_ool || b->cols[i].ool;
+	if (any_ool) {     /* rows and heap share the chunk */
+		chunk_bytes /= 2;
+		b->heap_soft = (size_t)chunk_bytes;
+		b->heap_cap = 64 * 1024;
+		b->heap = malloc(b->heap_cap);
+		if (b->heap == NULL) {
+			rpl_xbuf_fini(b);
+			return rpl_err_set(err, RPL_ENOMEM, "out of memory for out-of-line values");
+		}
+	}
 	int64_t rows = chunk_bytes / (int64_t)b->row_size;
 	if (rows < 1)
 		rows = 1;
@@ -156,12 +173,33 @@ rpl_xbuf_fini(struct rpl_xbuf *b)
 	free(b->status);
 	free(b->act);
 	free(b->cut);
+	free(b->heap);
 	memset(b, 0, sizeof *b);
+}
+
+void *
+rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n)
+{
+	if (b->heap_len + n > b->heap_cap) {
+		size_t cap = b->heap_cap;
+		while (cap < b->heap_len + n)
+			cap *= 2;
+		unsigned char *h = realloc(b->heap, cap);
+		if (h == NULL)
+			return NULL;
+		b->heap = h;
+		b->heap_cap = cap;
+	}
+	uint64_t off = b->heap_len;
+	memcpy(b->data + r * b->row_size + b->cols[c].off, &off, sizeof off);
+	return b->heap + off;
 }
 
 int
 rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched)
 {
+	for (size_t i = 0; i < b->ncols; i++)
+		RPL_REQUIRE(!b->cols[i].ool);   /* ODBC cannot fill an offset */
 	SQLRETURN rc = SQLSetStmtAttr(st, SQL_ATTR_ROW_BIND_TYPE, (SQLPOINTER)(uintptr_t)b->row_size, 0);
 	if (SQL_SUCCEEDED(rc))
 		rc = SQLSetStmtAttr(st, SQL_ATTR_ROW_ARRAY_SIZE, (SQLPOINTER)(uintptr_t)b->rows, 0);
@@ -181,6 +219,8 @@ int
 rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offset)
 {
 	unsigned char *row = b->data + base * b->row_size;
+	for (size_t i = 0; i < b->ncols; i++)
+		RPL_REQUIRE(!b->cols[i].ool);   /* nor read one */
 	SQLRETURN rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)(uintptr_t)b->row_size, 0);
 	if (SQL_SUCCEEDED(rc))
 		rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, offset, 0);
@@ -197,6 +237,8 @@ int
 rpl_xcols_init(struct rpl_xcols *xc, const struct rpl_xbuf *b, struct rpl_err *err)
 {
 	memset(xc, 0, sizeof *xc);
+	for (size_t i = 0; i < b->ncols; i++)
+		RPL_REQUIRE(!b->cols[i].ool);   /* a column array has a fixed width */
 	xc->rows = b->rows;
 	xc->ncols = b->ncols;
 	xc->val = calloc(b->ncols, sizeof *xc->val);
@@ -312,7 +354,7 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 		return;
 	}
 	case SQL_C_BINARY: {
-		size_t n = ind < 0 ? 0 : (size_t)(ind < x->width ? ind : x->width);
+		size_t n = ind < 0 ? 0 : x->ool ? (size_t)ind : (size_t)(ind < x->width ? ind : x->width);
 		rpl_sbuf_add(out, "\"\\\\x");
 		for (size_t i = 0; i < n; i++)
 			rpl_sbuf_addf(out, "%02x", ((const unsigned char *)v)[i]);
@@ -320,7 +362,7 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 		return;
 	}
 	default: {
-		size_t n = ind < 0 ? strlen(v) : (size_t)(ind < x->width ? ind : x->width - 1);
+		size_t n = ind < 0 ? strlen(v) : x->ool ? (size_t)ind : (size_t)(ind < x->width ? ind : x->width - 1);
 		rpl_json_str(out, v, n);
 		return;
 	}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "catalog.h"
 #include "copy.h"
 
@@ -23,6 +24,7 @@ struct rpl_xcol {
 	size_t off, ind_off;                  /* within a row */
 	SQLLEN width;                         /* value buffer bytes */
 	bool as_text;                         /* c_type is SQL_C_CHAR */
+	bool ool;                             /* out of line: the row holds an offset into the heap */
 };
 
 struct rpl_xbuf {
@@ -34,18 +36,51 @@ struct rpl_xbuf {
 	SQLUSMALLINT *status;    /* owned, 2 * rows: fetch status, then insert status */
 	int *act;                /* owned, ncols: rules.c's pending change per column */
 	size_t *cut;             /* owned, ncols: truncation length per column */
+	/* Out-of-line values. An unbounded column (text, bytea, BLOB) given a fixed
+	 * slot would need the longest value's room in every row: at a sixteenth of a
+	 * chunk per value, 3 bytea columns left 5 rows per chunk. When the source
+	 * writes the buffer itself (the COPY and SQLite-library readers) and the target
+	 * reads it through rpl_xval (COPY, LOAD DATA, SQLite library), such a column's
+	 * row slot holds an offset into this heap, which grows with the chunk's data
+	 * and is emptied before each fetch; a source ends its chunk once heap_len
+	 * passes heap_soft, so a chunk stays near chunk_bytes whatever the values. */
+	unsigned char *heap;     /* owned; NULL when no column is ool */
+	size_t heap_len, heap_cap, heap_soft;
 };
 
+/* rpl_xval: the value of row r, column c (for an ool column, in the heap). */
 static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
-{ return b->data + row * b->row_size + b->cols[col].off; }
+{
+	unsigned char *slot = b->data + row * b->row_size + b->cols[col].off;
+	if (!b->cols[col].ool)
+		return slot;
+	uint64_t off;
+	memcpy(&off, slot, sizeof off);
+	return b->heap + off;
+}
 static inline SQLLEN *rpl_xind(const struct rpl_xbuf *b, size_t row, size_t col)
 { return (SQLLEN *)(void *)(b->data + row * b->row_size + b->cols[col].ind_off); }
 
 /* rpl_xbuf_layout chooses C types and widths for matched columns (src[i] -> dst[i])
- * and allocates rows fitting in chunk_bytes. */
+ * and allocates rows fitting in chunk_bytes; with ool, unbounded columns are kept
+ * out of line (see struct rpl_xbuf) and rows and heap share chunk_bytes. */
 int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
                     const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
-                    enum rpl_engine de, int64_t chunk_bytes, struct rpl_err *err);
+                    enum rpl_engine de, int64_t chunk_bytes, bool ool, struct rpl_err *err);
+
+/* rpl_xbuf_heap_put makes room for n bytes of row r's value of ool column c and
+ * points the row at it; the caller writes the value there and then claims what it
+ * used with rpl_xbuf_heap_used. NULL: out of memory. */
+void *rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n);
+static inline void rpl_xbuf_heap_used(struct rpl_xbuf *b, size_t used) { b->heap_len += used; }
+/* rpl_xbuf_heap_full: has this chunk's heap reached its share of chunk_bytes? */
+static inline bool rpl_xbuf_heap_full(const struct rpl_xbuf *b) { return b->heap != NULL && b->heap_len >= b->heap_soft; }
+/* rpl_xbuf_null_ool clears an ool column's slot for a NULL (its offset must stay valid). */
+static inline void rpl_xbuf_null_ool(struct rpl_xbuf *b, size_t r, size_t c)
+{
+	if (b->cols[c].ool)
+		memset(b->data + r * b->row_size + b->cols[c].off, 0, sizeof(uint64_t));
+}
 void rpl_xbuf_fini(struct rpl_xbuf *b);
 
 /* rpl_xbuf_bind_cols binds every column for a row-wise block fetch on st. */

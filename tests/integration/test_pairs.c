@@ -77,6 +77,15 @@ START_TEST(test_pair_edge)
 	copy_months(&src, &dst, "edge", "d", 64 * 1024, &read, &written);
 	ck_assert_int_eq(read, edge_nrows());
 	ck_assert_int_eq(written, edge_nrows());
+	if (d == IT_MARIADB) {   /* the rows went by LOAD DATA, not a silent fallback to arrays */
+		int64_t loads = 0;
+		bool found = false;
+		struct rpl_err e = RPL_ERR_INIT;
+		ck_assert_msg(rpl_conn_query_int64(&dst, "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS"
+		                                         " WHERE VARIABLE_NAME = 'COM_LOAD'", &loads, &found, &e) == 0 && found,
+		              "%s: %s", what, e.msg);
+		ck_assert_msg(loads >= 4, "%s: %lld LOAD DATA statements for 4 partitions", what, (long long)loads);
+	}
 	struct it_dump a, b;
 	it_dump_table(&src, "edge", "id", &a);
 	check_source_holds_edges(&a, it_engine_names[s]);
