@@ -261,7 +261,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (dst->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc &&
 	    (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
 		goto out;
-	if (dst->engine == RPL_ENGINE_MARIADB && !o->bulk_odbc && (r = rpl_myload_new(&cp->myload, err)) < 0)
+	if (dst->engine == RPL_ENGINE_MARIADB && !o->bulk_odbc && (r = rpl_myload_new(dst, &cp->myload, err)) < 0)
 		goto out;
 	/* through sqliteodbc (a DSN, or load.bulk "odbc"): it gives every binary value in
 	 * an array the first row's length (DRIVERS.md) and runs arrays row by row anyway */
@@ -288,8 +288,14 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			rpl_sbuf_add(&cp->copy_sql, " (FORMAT binary)");
 		}
 	}
-	if (cp->myload != NULL)
-		rpl_sqlgen_load_data(&cp->g, rpl_myload_path(cp->myload), &cp->copy_sql);
+	for (int k = 0; cp->myload != NULL && k < 2 && r == 0; k++) {
+		rpl_sbuf_reset(&cp->copy_sql);
+		rpl_sqlgen_load_data(&cp->g, rpl_myload_path(cp->myload, k), &cp->copy_sql);
+		r = rpl_sbuf_ok(&cp->copy_sql) ? rpl_myload_set_sql(cp->myload, k, cp->copy_sql.s, err)
+		                               : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	if (r < 0)
+		goto out;
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
 	                                .n_placeholder_dates = o->n_placeholder_dates };
@@ -827,10 +833,19 @@ tgt_exec(struct part *p, const char *sql, struct rpl_err *err)
 	return rpl_conn_exec(p->cp->dst, sql, err);
 }
 
+/* tgt_flush waits for a LOAD DATA still running on the target connection: nothing
+ * else may be sent on it meanwhile (myload.h). */
+static int
+tgt_flush(struct part *p, struct rpl_err *err)
+{
+	return p->cp->myload != NULL ? rpl_myload_flush(p->cp->myload, err) : 0;
+}
+
 static void
 tgt_rollback(struct part *p)
 {
 	struct rpl_err ignored = RPL_ERR_INIT;
+	tgt_flush(p, &ignored);
 	if (p->cp->pg != NULL) {
 		if (p->copying)
 			rpl_pgsink_copy_abort(p->cp->pg);
@@ -850,6 +865,8 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 {
 	int64_t t = now_ms();
 	int r;
+	if ((r = tgt_flush(p, err)) < 0)
+		return r;
 	if (p->cp->pg != NULL) {
 		r = p->copying ? rpl_pgsink_copy_end(p->cp->pg, err) : 0;
 		p->copying = false;
@@ -1029,7 +1046,7 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 		} else if (cp->lite != NULL) {
 			r = part_send_lite(&p, kept, err);
 		} else if (cp->myload != NULL) {
-			r = rpl_myload_rows(cp->myload, cp->dst, rpl_sbuf_str(&cp->copy_sql), cp->buf, kept, err);
+			r = rpl_myload_rows(cp->myload, cp->buf, kept, err);
 			acc->written += r == 0 ? (int64_t)kept : 0;
 		} else if ((r = part_bind_buffer(&p, k, err)) == 0) {
 			r = part_send(&p, 0, kept, err);
@@ -1054,6 +1071,8 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 		acc->ms[RPL_PHASE_TOTAL] = now_ms() - t_start;
 		rpl_sbuf_reset(&sql);
 		cp->o.done_sql(cp->o.done_data, acc, &sql);
+		if ((r = tgt_flush(&p, err)) < 0)
+			goto out;
 		if (p.copying) {      /* the sink's COPY must end before another statement */
 			p.copying = false;
 			if ((r = rpl_pgsink_copy_end(cp->pg, err)) < 0)

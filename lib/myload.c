@@ -1,9 +1,11 @@
-/* lib/myload.c: LOAD DATA LOCAL INFILE from a memory file (see myload.h). */
+/* lib/myload.c: LOAD DATA LOCAL INFILE from memory files, one load running while the
+ * next chunk is rendered (see myload.h). */
 #include "myload.h"
 #include "sbuf.h"
 #include "tsv.h"
 #include "xfer.h"
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,59 +13,25 @@
 #include <unistd.h>
 
 struct rpl_myload {
-	int fd;                 /* owned: the memfd */
-	char path[64];          /* /proc/self/fd/N: the driver opens it afresh, at offset 0 */
+	struct rpl_conn *c;     /* borrowed: the target connection */
+	int fd[2];              /* owned: the memfds */
+	char path[2][64];       /* /proc/self/fd/N: the driver opens it afresh, at offset 0 */
+	char *sql[2];           /* owned: the LOAD DATA of each file */
 	struct rpl_sbuf out;    /* owned: one chunk's rows, reused */
-	bool exec_failed;       /* the last LOAD DATA statement itself failed */
+	int next;               /* the file the next chunk goes to */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started;
+	/* under mu: the job the loader runs, and its outcome */
+	bool pending;           /* a job is posted or running */
+	bool quit;
+	int job_file;
+	size_t job_rows;
+	int rc;                 /* the last job's result */
+	struct rpl_err err;
+	bool exec_failed;
 };
-
-int
-rpl_myload_new(struct rpl_myload **out, struct rpl_err *err)
-{
-	*out = NULL;
-	struct rpl_myload *ml = calloc(1, sizeof *ml);
-	if (ml == NULL)
-		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	ml->fd = memfd_create("replicad-load", MFD_CLOEXEC);
-	if (ml->fd < 0) {
-		free(ml);
-		return rpl_err_set(err, RPL_EIO, "target: cannot create the memory file for LOAD DATA: %s", strerror(errno));
-	}
-	snprintf(ml->path, sizeof ml->path, "/proc/self/fd/%d", ml->fd);
-	ml->out = (struct rpl_sbuf)RPL_SBUF_INIT;
-	*out = ml;
-	return 0;
-}
-
-void
-rpl_myload_free(struct rpl_myload *ml)
-{
-	if (ml == NULL)
-		return;
-	close(ml->fd);
-	rpl_sbuf_fini(&ml->out);
-	free(ml);
-}
-
-const char *rpl_myload_path(const struct rpl_myload *ml) { return ml->path; }
-bool rpl_myload_exec_failed(const struct rpl_myload *ml) { return ml->exec_failed; }
-
-/* fill replaces the memory file's contents with s[0..n). */
-static int
-fill(struct rpl_myload *ml, const char *s, size_t n, struct rpl_err *err)
-{
-	if (ftruncate(ml->fd, 0) < 0)
-		return rpl_err_set(err, RPL_EIO, "target: LOAD DATA memory file: %s", strerror(errno));
-	for (size_t off = 0; off < n;) {
-		ssize_t w = pwrite(ml->fd, s + off, n - off, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return rpl_err_set(err, RPL_EIO, "target: LOAD DATA memory file: %s", strerror(errno));
-		off += (size_t)w;
-	}
-	return 0;
-}
 
 /* first_warning appends the server's first warning to why (best effort). */
 static void
@@ -81,28 +49,18 @@ first_warning(struct rpl_conn *c, char *why, size_t wn)
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
-int
-rpl_myload_rows(struct rpl_myload *ml, struct rpl_conn *c, const char *load_sql,
-                const struct rpl_xbuf *b, size_t n, struct rpl_err *err)
+/* load runs one LOAD DATA of n rows from file k and checks what the server took. */
+static int
+load(struct rpl_myload *ml, int k, size_t n, bool *exec_failed, struct rpl_err *err)
 {
-	ml->exec_failed = false;
-	if (n == 0)
-		return 0;
-	rpl_sbuf_reset(&ml->out);
-	rpl_tsv_rows(RPL_TSV_MARIADB_LOAD, b, 0, n, &ml->out);
-	if (!rpl_sbuf_ok(&ml->out))
-		return rpl_err_set(err, RPL_ENOMEM, "out of memory rendering LOAD DATA rows");
-	int r = fill(ml, ml->out.s, ml->out.len, err);
+	SQLHSTMT st;
+	int r = rpl_conn_stmt(ml->c, &st, err);
 	if (r < 0)
 		return r;
-	SQLHSTMT st;
-	if ((r = rpl_conn_stmt(c, &st, err)) < 0)
-		return r;
 	SQLLEN took = -1;
-	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)load_sql, SQL_NTS);
-	if (!SQL_SUCCEEDED(rc)) {
-		r = rpl_conn_fail(c, st, err, "LOAD DATA");
-		ml->exec_failed = true;
+	if (!SQL_SUCCEEDED(SQLExecDirect(st, (SQLCHAR *)ml->sql[k], SQL_NTS))) {
+		r = rpl_conn_fail(ml->c, st, err, "LOAD DATA");
+		*exec_failed = true;
 		SQLFreeHandle(SQL_HANDLE_STMT, st);
 		return r;
 	}
@@ -110,14 +68,160 @@ rpl_myload_rows(struct rpl_myload *ml, struct rpl_conn *c, const char *load_sql,
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	int64_t warnings = 0;
 	bool found = false;
-	if ((r = rpl_conn_query_int64(c, "SHOW COUNT(*) WARNINGS", &warnings, &found, err)) < 0)
+	if ((r = rpl_conn_query_int64(ml->c, "SHOW COUNT(*) WARNINGS", &warnings, &found, err)) < 0)
 		return r;
 	if (took != (SQLLEN)n || warnings != 0) {
 		char why[600] = "";
 		if (warnings != 0)
-			first_warning(c, why, sizeof why);
+			first_warning(ml->c, why, sizeof why);
 		return rpl_err_set(err, RPL_EREFUSED, "target: LOAD DATA took %ld of %zu rows with %lld warnings%s",
 		                   (long)took, n, (long long)warnings, why);
 	}
+	return 0;
+}
+
+static void *
+loader_main(void *arg)
+{
+	struct rpl_myload *ml = arg;
+	pthread_mutex_lock(&ml->mu);
+	for (;;) {
+		while (!ml->pending && !ml->quit)
+			pthread_cond_wait(&ml->cv, &ml->mu);
+		if (!ml->pending)
+			break;
+		int k = ml->job_file;
+		size_t n = ml->job_rows;
+		pthread_mutex_unlock(&ml->mu);
+		struct rpl_err e = RPL_ERR_INIT;
+		bool exec_failed = false;
+		int r = load(ml, k, n, &exec_failed, &e);
+		pthread_mutex_lock(&ml->mu);
+		ml->rc = r;
+		ml->err = e;
+		ml->exec_failed = exec_failed;
+		ml->pending = false;
+		pthread_cond_broadcast(&ml->cv);
+	}
+	pthread_mutex_unlock(&ml->mu);
+	return NULL;
+}
+
+int
+rpl_myload_new(struct rpl_conn *c, struct rpl_myload **out, struct rpl_err *err)
+{
+	*out = NULL;
+	struct rpl_myload *ml = calloc(1, sizeof *ml);
+	if (ml == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	ml->c = c;
+	ml->fd[0] = ml->fd[1] = -1;
+	ml->out = (struct rpl_sbuf)RPL_SBUF_INIT;
+	pthread_mutex_init(&ml->mu, NULL);
+	pthread_cond_init(&ml->cv, NULL);
+	for (int k = 0; k < 2; k++) {
+		ml->fd[k] = memfd_create("replicad-load", MFD_CLOEXEC);
+		if (ml->fd[k] < 0) {
+			rpl_err_set(err, RPL_EIO, "target: cannot create the memory file for LOAD DATA: %s", strerror(errno));
+			rpl_myload_free(ml);
+			return err->code;
+		}
+		snprintf(ml->path[k], sizeof ml->path[k], "/proc/self/fd/%d", ml->fd[k]);
+	}
+	if (pthread_create(&ml->th, NULL, loader_main, ml) != 0) {
+		rpl_myload_free(ml);
+		return rpl_err_set(err, RPL_ENOMEM, "cannot start the LOAD DATA thread");
+	}
+	ml->started = true;
+	*out = ml;
+	return 0;
+}
+
+void
+rpl_myload_free(struct rpl_myload *ml)
+{
+	if (ml == NULL)
+		return;
+	if (ml->started) {
+		pthread_mutex_lock(&ml->mu);
+		ml->quit = true;
+		pthread_cond_broadcast(&ml->cv);
+		pthread_mutex_unlock(&ml->mu);
+		pthread_join(ml->th, NULL);   /* after the running load, if any */
+	}
+	for (int k = 0; k < 2; k++) {
+		if (ml->fd[k] >= 0)
+			close(ml->fd[k]);
+		free(ml->sql[k]);
+	}
+	pthread_mutex_destroy(&ml->mu);
+	pthread_cond_destroy(&ml->cv);
+	rpl_sbuf_fini(&ml->out);
+	free(ml);
+}
+
+const char *rpl_myload_path(const struct rpl_myload *ml, int k) { return ml->path[k]; }
+bool rpl_myload_exec_failed(const struct rpl_myload *ml) { return ml->exec_failed; }
+
+int
+rpl_myload_set_sql(struct rpl_myload *ml, int k, const char *sql, struct rpl_err *err)
+{
+	free(ml->sql[k]);
+	ml->sql[k] = strdup(sql);
+	return ml->sql[k] != NULL ? 0 : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+}
+
+/* fill replaces memory file k's contents with s[0..n). */
+static int
+fill(struct rpl_myload *ml, int k, const char *s, size_t n, struct rpl_err *err)
+{
+	if (ftruncate(ml->fd[k], 0) < 0)
+		return rpl_err_set(err, RPL_EIO, "target: LOAD DATA memory file: %s", strerror(errno));
+	for (size_t off = 0; off < n;) {
+		ssize_t w = pwrite(ml->fd[k], s + off, n - off, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return rpl_err_set(err, RPL_EIO, "target: LOAD DATA memory file: %s", strerror(errno));
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+int
+rpl_myload_flush(struct rpl_myload *ml, struct rpl_err *err)
+{
+	pthread_mutex_lock(&ml->mu);
+	while (ml->pending)
+		pthread_cond_wait(&ml->cv, &ml->mu);
+	int r = ml->rc;
+	if (r < 0)
+		*err = ml->err;
+	ml->rc = 0;
+	pthread_mutex_unlock(&ml->mu);
+	return r;
+}
+
+int
+rpl_myload_rows(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t n, struct rpl_err *err)
+{
+	if (n == 0)
+		return 0;
+	int k = ml->next;   /* not the file of the load that may be running */
+	rpl_sbuf_reset(&ml->out);
+	rpl_tsv_rows(RPL_TSV_MARIADB_LOAD, b, 0, n, &ml->out);
+	if (!rpl_sbuf_ok(&ml->out))
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory rendering LOAD DATA rows");
+	int r = fill(ml, k, ml->out.s, ml->out.len, err);
+	if (r < 0 || (r = rpl_myload_flush(ml, err)) < 0)
+		return r;
+	pthread_mutex_lock(&ml->mu);
+	ml->exec_failed = false;
+	ml->job_file = k;
+	ml->job_rows = n;
+	ml->pending = true;
+	pthread_cond_broadcast(&ml->cv);
+	pthread_mutex_unlock(&ml->mu);
+	ml->next = k ^ 1;
 	return 0;
 }

@@ -1,10 +1,15 @@
 /* lib/myload.h: MariaDB/MySQL targets through LOAD DATA LOCAL INFILE, on the same
  * ODBC connection (and so the same transaction) as the range DELETE and the ledger's
  * done-mark. Connector/ODBC 3.1 runs even a column-wise parameter array as one INSERT
- * per row inside the server; LOAD DATA parses a tab-separated stream in bulk (1.2 s
- * against 1.8 s for 20k seed rows, docs/benchmarks.md). Each chunk is rendered
- * (tsv.h) into a memory file (memfd) that the driver reads back by its /proc path:
- * no file on disk, no second thread, nothing to clean up.
+ * per row inside the server; LOAD DATA parses a tab-separated stream in bulk. Each
+ * chunk is rendered (tsv.h) into a memory file (memfd) that the driver reads back by
+ * its /proc path: no file on disk, nothing to clean up.
+ *
+ * DESIGN. Two memory files and one loader thread: while the server loads chunk k
+ * from one file (the loader thread blocks in SQLExecDirect), the copying thread
+ * renders chunk k+1 into the other. The copying thread makes no ODBC call on the
+ * connection while a load runs: rpl_myload_flush waits for it before anything else
+ * is sent (commit, the ledger, rollback).
  *
  * LOCAL makes the server keep going where it would refuse: a duplicate key is
  * skipped and a value that does not fit is cut, each with a warning. So every load
@@ -21,20 +26,27 @@
 struct rpl_myload;
 struct rpl_xbuf;
 
-/* rpl_myload_new makes the memory file; *out is the path the LOAD DATA names. */
-int rpl_myload_new(struct rpl_myload **out, struct rpl_err *err);
+/* rpl_myload_new makes the two memory files and starts the loader thread; c is
+ * borrowed (the target connection) for the loader's lifetime. */
+int rpl_myload_new(struct rpl_conn *c, struct rpl_myload **out, struct rpl_err *err);
+/* rpl_myload_free waits for a running load, stops the thread, closes the files. */
 void rpl_myload_free(struct rpl_myload *ml);
-const char *rpl_myload_path(const struct rpl_myload *ml);
+/* rpl_myload_path: the path of memory file k (0 or 1), for the LOAD DATA statements */
+const char *rpl_myload_path(const struct rpl_myload *ml, int k);
+/* rpl_myload_set_sql gives the LOAD DATA statement for file k (copied). */
+int rpl_myload_set_sql(struct rpl_myload *ml, int k, const char *sql, struct rpl_err *err);
 
-/* rpl_myload_rows loads rows [0, n) of b with load_sql (rpl_sqlgen_load_data of
- * rpl_myload_path) on c, in c's open transaction. RPL_EREFUSED: the server took
- * other rows than those sent (the message says how many and its first warning);
- * a driver error is returned as it came (retryable ones included). */
-int rpl_myload_rows(struct rpl_myload *ml, struct rpl_conn *c, const char *load_sql,
-                    const struct rpl_xbuf *b, size_t n, struct rpl_err *err);
+/* rpl_myload_rows renders rows [0, n) of b (which the caller may reuse on return)
+ * and starts their load once the previous one has ended; that one's failure is
+ * returned here: RPL_EREFUSED when the server took other rows than sent (the
+ * message says how many, and its first warning), or the driver's error (retryable
+ * ones included). */
+int rpl_myload_rows(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t n, struct rpl_err *err);
+/* rpl_myload_flush waits for the running load and returns its result. */
+int rpl_myload_flush(struct rpl_myload *ml, struct rpl_err *err);
 
-/* rpl_myload_exec_failed: did the last rpl_myload_rows fail in the LOAD DATA
- * statement itself (the server or driver refusing the command, not the rows)? */
+/* rpl_myload_exec_failed: did the last failed load fail in the LOAD DATA statement
+ * itself (the server or driver refusing the command, not the rows)? */
 bool rpl_myload_exec_failed(const struct rpl_myload *ml);
 
 #endif
