@@ -216,9 +216,13 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			goto out;
 		}
 	}
+	/* which SQLite sides go through the library decides the layout (doubles), so it
+	 * is settled here, before the native paths are opened below */
+	unsigned lite = rpl_xfer_lite_flags(src->engine, src->connstr, dst->engine, dst->connstr, o->bulk_odbc);
 	cp->buf = &cp->bufs[0];
 	for (int k = 0; k < 2; k++)
-		if ((r = rpl_xbuf_layout(&cp->bufs[k], sc, dc, cp->st.ncols, src->engine, dst->engine, o->chunk_bytes, err)) < 0)
+		if ((r = rpl_xbuf_layout(&cp->bufs[k], sc, dc, cp->st.ncols, src->engine, dst->engine, lite, o->chunk_bytes,
+		                         err)) < 0)
 			goto out;
 	copy_sqlgen(cp, true);
 	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
@@ -239,13 +243,16 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			rpl_sbuf_add(&cp->copy_sql, " (FORMAT binary)");
 		}
 	}
-	if (dst->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc &&
-	    (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
+	if ((lite & RPL_XFER_DST_LIB) && (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
 		goto out;
-	if (src->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc) {
+	if (lite & RPL_XFER_SRC_LIB) {
 		if ((r = rpl_litesource_open(src->connstr, &cp->litesrc, err)) < 0)
 			goto out;
 		cp->g.native_read = cp->litesrc != NULL;
+	}
+	if (((lite & RPL_XFER_DST_LIB) && cp->lite == NULL) || ((lite & RPL_XFER_SRC_LIB) && cp->litesrc == NULL)) {
+		r = rpl_err_set(err, RPL_EINVAL, "SQLite: no Database= file to open");   /* the layout assumed one */
+		goto out;
 	}
 	/* through sqliteodbc (a DSN, or load.bulk "odbc"): it gives every binary value in
 	 * an array the first row's length (DRIVERS.md) and runs arrays row by row anyway */

@@ -114,6 +114,19 @@ put_value(sqlite3_stmt *st, int i, const struct rpl_xcol *x, void *v, SQLLEN *in
 			*ind = 8;
 			return 0;
 		}
+		if (t == SQLITE_TEXT) {
+			/* REAL affinity leaves text SQLite cannot read as a number ("inf",
+			 * "nan"): strtod reads those as the text transport's SQLite sink and
+			 * PostgreSQL did; anything else is not a double */
+			const char *p = (const char *)sqlite3_column_text(st, i);
+			char *end;
+			double d = p != NULL ? strtod(p, &end) : 0;
+			if (p != NULL && end != p && *end == '\0') {
+				*(double *)v = d;
+				*ind = 8;
+				return 0;
+			}
+		}
 		return bad_value(x, "text or a blob in a floating-point column", row, err);
 	case SQL_C_BINARY:
 		put_text(x, v, ind, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));

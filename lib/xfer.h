@@ -41,11 +41,27 @@ static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
 static inline SQLLEN *rpl_xind(const struct rpl_xbuf *b, size_t row, size_t col)
 { return (SQLLEN *)(void *)(b->data + row * b->row_size + b->cols[col].ind_off); }
 
+/* Layout flags: a SQLite side read or written through the SQLite library
+ * (litesource.c, litesink.c) rather than sqliteodbc. Only sqliteodbc rounds doubles,
+ * so through the library they move as SQL_C_DOUBLE, bit for bit, without printing
+ * and parsing each one. */
+enum {
+	RPL_XFER_SRC_LIB = 1,
+	RPL_XFER_DST_LIB = 2,
+};
+
+/* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the
+ * library: the connection string names a Database= file and load.bulk is not
+ * "odbc". The connection strings are borrowed for the call. */
+unsigned rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine de,
+                             const char *dst_connstr, bool bulk_odbc);
+
 /* rpl_xbuf_layout chooses C types and widths for matched columns (src[i] -> dst[i])
- * and allocates rows fitting in chunk_bytes. */
+ * and allocates rows fitting in chunk_bytes; flags: RPL_XFER_* from
+ * rpl_xfer_lite_flags. */
 int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
                     const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
-                    enum rpl_engine de, int64_t chunk_bytes, struct rpl_err *err);
+                    enum rpl_engine de, unsigned flags, int64_t chunk_bytes, struct rpl_err *err);
 void rpl_xbuf_fini(struct rpl_xbuf *b);
 
 /* rpl_xbuf_bind_cols binds every column for a row-wise block fetch on st. */
