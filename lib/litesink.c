@@ -127,7 +127,8 @@ rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, 
 			r2 = lite_fail(s, "insert", err);
 		}
 	}
+	/* no sqlite3_clear_bindings: the loop above binds every parameter of every row
+	 * (NULLs too), and clearing 184 of them per row was 1.4% of a copy */
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	return r2;
 }
