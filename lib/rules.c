@@ -229,6 +229,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 {
 	int pl_y = 0;
 	unsigned pl_m = 0, pl_d = 0;
+	bool changes = false;
+	/* the row's address once: this loop runs for every value of a copy */
+	unsigned char *row = b->data + r * b->row_size;
 	/* Two phases: decide for every column first, change the row only when it
 	 * passes, so a rejected row keeps its source values (reject file) and its
 	 * changes are not counted. */
@@ -236,8 +239,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 	for (size_t c = 0; c < b->ncols; c++) {
 		const struct rpl_xcol *x = &b->cols[c];
 		const struct rpl_column *dst = x->dst;
-		SQLLEN *ind = rpl_xind(b, r, c);
-		void *v = rpl_xval(b, r, c);
+		SQLLEN *ind = (SQLLEN *)(void *)(row + x->ind_off);
+		void *v = row + x->off;
 		enum rpl_rule null_rule = RPL_NRULES;   /* set: the value becomes NULL by this rule */
 		*col = c;
 		if (*ind == SQL_NULL_DATA)
@@ -320,7 +323,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		case RPL_CLASS_TEXT: {
 			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0)
 				break;
-			size_t n = (size_t)*ind, chars = utf8_chars(v, n);
+			/* a character is at least a byte: short text needs no counting */
+			size_t n = (size_t)*ind, chars = n <= (size_t)dst->size ? n : utf8_chars(v, n);
 			if (chars > (size_t)dst->size) {
 				if (!ru->truncate_strings) {
 					*rule = RPL_RULE_TOO_LONG;
@@ -329,6 +333,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				}
 				b->act[c] = -1;
 				b->cut[c] = utf8_cut(v, n, (size_t)dst->size);
+				changes = true;
 				continue;
 			}
 			break;
@@ -353,6 +358,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				return -1;
 			}
 			b->act[c] = (int)null_rule + 1;
+			changes = true;
 		}
 		continue;
 null_check:
@@ -362,7 +368,7 @@ null_check:
 			return -1;
 		}
 	}
-	for (size_t c = 0; c < b->ncols; c++) {
+	for (size_t c = 0; changes && c < b->ncols; c++) {
 		if (b->act[c] == 0)
 			continue;
 		SQLLEN *ind = rpl_xind(b, r, c);
