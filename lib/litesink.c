@@ -82,10 +82,11 @@ rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, 
                     struct rpl_err *err)
 {
 	sqlite3_stmt *st = s->ins;
+	const unsigned char *row = b->data + r * b->row_size;   /* once: this runs per value */
 	for (size_t c = 0; c < b->ncols; c++) {
 		const struct rpl_xcol *x = &b->cols[c];
-		const void *v = rpl_xval(b, r, c);
-		SQLLEN ind = *rpl_xind(b, r, c);
+		const void *v = row + x->off;
+		SQLLEN ind = *(const SQLLEN *)(const void *)(row + x->ind_off);
 		int i = (int)c + 1, rc;
 		if (ind == SQL_NULL_DATA) {
 			rc = sqlite3_bind_null(st, i);

@@ -178,8 +178,10 @@ rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, st
 			err->native = sqlite3_errcode(s->db);
 			return err->code;
 		}
+		unsigned char *row = b->data + *n * b->row_size;
 		for (size_t c = 0; c < b->ncols; c++) {
-			int r = put_value(s->st, (int)c, &b->cols[c], rpl_xval(b, *n, c), rpl_xind(b, *n, c), *n, err);
+			const struct rpl_xcol *x = &b->cols[c];
+			int r = put_value(s->st, (int)c, x, row + x->off, (SQLLEN *)(void *)(row + x->ind_off), *n, err);
 			if (r < 0)
 				return r;
 		}
