@@ -320,7 +320,9 @@ rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table *st, const s
 			sc[i] = &st->cols[i];
 			dc[i] = t != NULL ? t : &st->cols[i];
 		}
-		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, cfg->load.chunk_bytes, false, &err) == 0) {
+		unsigned lite = rpl_xfer_lite_flags(se, cfg->source.odbc, de, cfg->target.odbc,
+		                                    cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
+		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, lite, cfg->load.chunk_bytes, &err) == 0) {
 			rows = b.rows;
 			rpl_xbuf_fini(&b);
 		}

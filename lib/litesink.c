@@ -82,10 +82,11 @@ rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, 
                     struct rpl_err *err)
 {
 	sqlite3_stmt *st = s->ins;
+	unsigned char *row = b->data + r * b->row_size;   /* once: this runs per value */
 	for (size_t c = 0; c < b->ncols; c++) {
 		const struct rpl_xcol *x = &b->cols[c];
-		const void *v = rpl_xval(b, r, c);
-		SQLLEN ind = *rpl_xind(b, r, c);
+		const void *v = rpl_xval_in(b, row, x);
+		SQLLEN ind = *(const SQLLEN *)(const void *)(row + x->ind_off);
 		int i = (int)c + 1, rc;
 		if (ind == SQL_NULL_DATA) {
 			rc = sqlite3_bind_null(st, i);
@@ -127,7 +128,8 @@ rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, 
 			r2 = lite_fail(s, "insert", err);
 		}
 	}
+	/* no sqlite3_clear_bindings: the loop above binds every parameter of every row
+	 * (NULLs too), and clearing 184 of them per row was 1.4% of a copy */
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	return r2;
 }

@@ -88,7 +88,8 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 {
 	const struct rpl_xcol *x = &b->cols[c];
 	SQLLEN *ind = rpl_xind(b, row, c);
-	int t = sqlite3_column_type(st, i);
+	sqlite3_value *val = sqlite3_column_value(st, i);   /* as put_value, below */
+	int t = sqlite3_value_type(val);
 	if (t == SQLITE_NULL) {
 		*ind = SQL_NULL_DATA;
 		rpl_xbuf_null_ool(b, row, c);
@@ -98,11 +99,11 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 	const void *p;
 	size_t len;
 	if (x->c_type == SQL_C_CHAR && t == SQLITE_FLOAT) {   /* as put_value does */
-		len = (size_t)snprintf(tmp, sizeof tmp, "%.15g", sqlite3_column_double(st, i));
+		len = (size_t)snprintf(tmp, sizeof tmp, "%.15g", sqlite3_value_double(val));
 		p = tmp;
 	} else {
-		p = x->c_type == SQL_C_BINARY ? sqlite3_column_blob(st, i) : (const void *)sqlite3_column_text(st, i);
-		len = (size_t)sqlite3_column_bytes(st, i);
+		p = x->c_type == SQL_C_BINARY ? sqlite3_value_blob(val) : (const void *)sqlite3_value_text(val);
+		len = (size_t)sqlite3_value_bytes(val);   /* after the text: its length */
 	}
 	char *out = rpl_xbuf_heap_put(b, row, c, len + 1);
 	if (out == NULL)
@@ -115,10 +116,17 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 	return 0;
 }
 
+/* put_value reads value i of the current row through one sqlite3_column_value: each
+ * sqlite3_column_* call looks the column up again (and enters the connection's
+ * mutex), and type, text and bytes were three of them per value. The value is
+ * "unprotected", which the SQLite documentation allows to be read with
+ * sqlite3_value_* in the multi-thread mode SQLITE_OPEN_NOMUTEX gives this
+ * connection; it stays valid until the next step. */
 static int
 put_value(sqlite3_stmt *st, int i, const struct rpl_xcol *x, void *v, SQLLEN *ind, size_t row, struct rpl_err *err)
 {
-	int t = sqlite3_column_type(st, i);
+	sqlite3_value *val = sqlite3_column_value(st, i);
+	int t = sqlite3_value_type(val);
 	char tmp[64];
 	if (t == SQLITE_NULL) {
 		*ind = SQL_NULL_DATA;
@@ -128,7 +136,7 @@ put_value(sqlite3_stmt *st, int i, const struct rpl_xcol *x, void *v, SQLLEN *in
 	case SQL_C_SBIGINT:
 	case SQL_C_BIT:
 		if (t == SQLITE_INTEGER) {
-			sqlite3_int64 i64 = sqlite3_column_int64(st, i);
+			sqlite3_int64 i64 = sqlite3_value_int64(val);
 			if (x->c_type == SQL_C_BIT) {
 				if (i64 != 0 && i64 != 1)
 					return bad_value(x, "a boolean other than 0 or 1", row, err);
@@ -144,24 +152,41 @@ put_value(sqlite3_stmt *st, int i, const struct rpl_xcol *x, void *v, SQLLEN *in
 		                 row, err);
 	case SQL_C_DOUBLE:
 		if (t == SQLITE_FLOAT || t == SQLITE_INTEGER) {
-			*(double *)v = sqlite3_column_double(st, i);
+			*(double *)v = sqlite3_value_double(val);
 			*ind = 8;
 			return 0;
 		}
+		if (t == SQLITE_TEXT) {
+			/* REAL affinity leaves text SQLite cannot read as a number ("inf",
+			 * "nan"): strtod reads those as the text transport's SQLite sink and
+			 * PostgreSQL did; anything else is not a double */
+			const char *p = (const char *)sqlite3_value_text(val);
+			char *end;
+			double d = p != NULL ? strtod(p, &end) : 0;
+			if (p != NULL && end != p && *end == '\0') {
+				*(double *)v = d;
+				*ind = 8;
+				return 0;
+			}
+		}
 		return bad_value(x, "text or a blob in a floating-point column", row, err);
-	case SQL_C_BINARY:
-		put_text(x, v, ind, sqlite3_column_blob(st, i), (size_t)sqlite3_column_bytes(st, i));
+	case SQL_C_BINARY: {
+		const void *p = sqlite3_value_blob(val);
+		put_text(x, v, ind, p, (size_t)sqlite3_value_bytes(val));
 		return 0;
+	}
 	case SQL_C_CHAR:
 		if (t == SQLITE_FLOAT) {
 			/* %.17g round-trips a double (glibc prints exactly); a DECIMAL column that
 			 * SQLite stored as REAL keeps SQLite's own 15 digits, the value it shows */
-			double d = sqlite3_column_double(st, i);
+			double d = sqlite3_value_double(val);
 			int n = snprintf(tmp, sizeof tmp, x->cls == RPL_CLASS_DOUBLE ? "%.17g" : "%.15g", d);
 			put_text(x, v, ind, tmp, (size_t)n);
 			return 0;
+		} else {
+			const unsigned char *p = sqlite3_value_text(val);   /* text first, then its length */
+			put_text(x, v, ind, p, (size_t)sqlite3_value_bytes(val));
 		}
-		put_text(x, v, ind, sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
 		return 0;
 	default:
 		break;
@@ -188,9 +213,11 @@ rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, st
 			err->native = sqlite3_errcode(s->db);
 			return err->code;
 		}
+		unsigned char *row = b->data + *n * b->row_size;
 		for (size_t c = 0; c < b->ncols; c++) {
-			int r = b->cols[c].ool ? put_ool(s->st, (int)c, b, *n, c, err)
-			                       : put_value(s->st, (int)c, &b->cols[c], rpl_xval(b, *n, c), rpl_xind(b, *n, c), *n, err);
+			const struct rpl_xcol *x = &b->cols[c];
+			int r = x->ool ? put_ool(s->st, (int)c, b, *n, c, err)
+			               : put_value(s->st, (int)c, x, row + x->off, (SQLLEN *)(void *)(row + x->ind_off), *n, err);
 			if (r < 0)
 				return r;
 		}

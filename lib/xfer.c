@@ -2,6 +2,7 @@
  * it for block fetch and parameter arrays, and rendering a value as JSON for the
  * reject file. */
 #include "xfer.h"
+#include "conn.h"
 #include "dialect.h"
 #include "jsonw.h"
 #include "sbuf.h"
@@ -25,11 +26,29 @@ long_width(int64_t chunk_bytes)
 	return (SQLLEN)w;
 }
 
+unsigned
+rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine de, const char *dst_connstr,
+                    bool bulk_odbc)
+{
+	char path[8];    /* only whether the key is there; the open functions read the path */
+	unsigned f = 0;
+	if (bulk_odbc)
+		return 0;
+	if (se == RPL_ENGINE_SQLITE && src_connstr != NULL && rpl_connstr_get(src_connstr, "Database", path, sizeof path))
+		f |= RPL_XFER_SRC_LIB;
+	if (de == RPL_ENGINE_SQLITE && dst_connstr != NULL && rpl_connstr_get(dst_connstr, "Database", path, sizeof path))
+		f |= RPL_XFER_DST_LIB;
+	return f;
+}
+
 static void
-xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, int64_t chunk_bytes)
+xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned flags, int64_t chunk_bytes)
 {
 	const struct rpl_column *s = x->src, *d = x->dst;
 	bool sqlite = se == RPL_ENGINE_SQLITE || de == RPL_ENGINE_SQLITE;
+	/* a side sqliteodbc reads or writes (see rpl_xfer_lite_flags) */
+	bool sqliteodbc = (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) ||
+	                  (de == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_DST_LIB));
 	x->cls = s->cls;
 	x->param_digits = 0;
 	switch (s->cls) {
@@ -45,7 +64,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, int64_t 
 		break;
 	}
 	case RPL_CLASS_DOUBLE:
-		if (sqlite) {
+		if (sqliteodbc) {
 			x->c_type = SQL_C_CHAR; x->width = 40; x->param_type = SQL_DOUBLE;
 		} else {
 			x->c_type = SQL_C_DOUBLE; x->width = 8; x->param_type = SQL_DOUBLE;
@@ -112,7 +131,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, int64_t 
 int
 rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
                 const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
-                enum rpl_engine de, int64_t chunk_bytes, bool ool, struct rpl_err *err)
+                enum rpl_engine de, unsigned flags, int64_t chunk_bytes, struct rpl_err *err)
 {
 	memset(b, 0, sizeof *b);
 	b->cols = calloc(n, sizeof *b->cols);
@@ -124,8 +143,8 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 		struct rpl_xcol *x = &b->cols[i];
 		x->src = src[i];
 		x->dst = dst[i];
-		xcol_choose(x, se, de, chunk_bytes);
-		if (ool && (x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY) && x->src->is_long) {
+		xcol_choose(x, se, de, flags, chunk_bytes);
+		if ((flags & RPL_XFER_OOL) && (x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY) && x->src->is_long) {
 			x->ool = true;
 			x->width = sizeof(uint64_t);
 		}

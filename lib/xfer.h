@@ -48,25 +48,49 @@ struct rpl_xbuf {
 	size_t heap_len, heap_cap, heap_soft;
 };
 
-/* rpl_xval: the value of row r, column c (for an ool column, in the heap). */
-static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
+/* rpl_xval_in: the value of column x in the row that starts at row (for an ool
+ * column, in the heap); for loops that keep the row's address. */
+static inline void *rpl_xval_in(const struct rpl_xbuf *b, unsigned char *row, const struct rpl_xcol *x)
 {
-	unsigned char *slot = b->data + row * b->row_size + b->cols[col].off;
-	if (!b->cols[col].ool)
+	unsigned char *slot = row + x->off;
+	if (!x->ool)
 		return slot;
 	uint64_t off;
 	memcpy(&off, slot, sizeof off);
 	return b->heap + off;
 }
+
+/* rpl_xval: the value of row r, column c (for an ool column, in the heap). */
+static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
+{
+	return rpl_xval_in(b, b->data + row * b->row_size, &b->cols[col]);
+}
 static inline SQLLEN *rpl_xind(const struct rpl_xbuf *b, size_t row, size_t col)
 { return (SQLLEN *)(void *)(b->data + row * b->row_size + b->cols[col].ind_off); }
 
+/* Layout flags: a SQLite side read or written through the SQLite library
+ * (litesource.c, litesink.c) rather than sqliteodbc. Only sqliteodbc rounds doubles,
+ * so through the library they move as SQL_C_DOUBLE, bit for bit, without printing
+ * and parsing each one. */
+enum {
+	RPL_XFER_SRC_LIB = 1,
+	RPL_XFER_DST_LIB = 2,
+	RPL_XFER_OOL = 4,        /* not about SQLite: see rpl_xbuf_layout */
+};
+
+/* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the
+ * library: the connection string names a Database= file and load.bulk is not
+ * "odbc". The connection strings are borrowed for the call. */
+unsigned rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine de,
+                             const char *dst_connstr, bool bulk_odbc);
+
 /* rpl_xbuf_layout chooses C types and widths for matched columns (src[i] -> dst[i])
- * and allocates rows fitting in chunk_bytes; with ool, unbounded columns are kept
- * out of line (see struct rpl_xbuf) and rows and heap share chunk_bytes. */
+ * and allocates rows fitting in chunk_bytes; flags: RPL_XFER_* (rpl_xfer_lite_flags,
+ * and RPL_XFER_OOL: unbounded columns kept out of line, see struct rpl_xbuf, with
+ * rows and heap sharing chunk_bytes). */
 int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
                     const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
-                    enum rpl_engine de, int64_t chunk_bytes, bool ool, struct rpl_err *err);
+                    enum rpl_engine de, unsigned flags, int64_t chunk_bytes, struct rpl_err *err);
 
 /* rpl_xbuf_heap_put makes room for n bytes of row r's value of ool column c and
  * points the row at it; the caller writes the value there and then claims what it

@@ -206,7 +206,7 @@ START_TEST(test_mssql_rule)
 	const struct rpl_column *src[1] = { &k->src }, *dst[1] = { &k->dst };
 	struct rpl_xbuf b;
 	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_xbuf_layout(&b, src, dst, 1, k->se, k->de, 64 * 1024, false, &err) == 0, "%s: %s", k->label, err.msg);
+	ck_assert_msg(rpl_xbuf_layout(&b, src, dst, 1, k->se, k->de, 0, 64 * 1024, &err) == 0, "%s: %s", k->label, err.msg);
 	ck_assert_uint_gt(b.rows, ROW);
 	memset(b.data, 0, (b.rows + 1) * b.row_size);
 	put(&b, k);

@@ -338,7 +338,7 @@ row_setup(struct rpl_xbuf *b, const struct rcase *k)
 	const struct rpl_column *src[3] = { &ord_int, &k->src, &ord_txt };
 	const struct rpl_column *dst[3] = { &ord_int, &k->dst, &ord_txt };
 	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_xbuf_layout(b, src, dst, 3, k->se, k->de, CHUNK, false, &err) == 0, "%s: layout: %s",
+	ck_assert_msg(rpl_xbuf_layout(b, src, dst, 3, k->se, k->de, 0, CHUNK, &err) == 0, "%s: layout: %s",
 	              k->label, err.msg);
 	ck_assert_uint_gt(b->rows, ROW);
 	memset(b->data, 0, (b->rows + 1) * b->row_size);
@@ -430,15 +430,39 @@ START_TEST(test_layout_paths)
 	const struct rpl_column *cols[3] = { &d, &t, &f };
 	struct rpl_err err = RPL_ERR_INIT;
 	struct rpl_xbuf b;
-	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, PG, MSSQL, CHUNK, false, &err), 0);
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, PG, MSSQL, 0, CHUNK, &err), 0);
 	ck_assert_int_eq(b.cols[0].c_type, SQL_C_TYPE_DATE);
 	ck_assert_int_eq(b.cols[1].c_type, SQL_C_TYPE_TIMESTAMP);
 	ck_assert_int_eq(b.cols[2].c_type, SQL_C_DOUBLE);
 	rpl_xbuf_fini(&b);
-	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, PG, LITE, CHUNK, false, &err), 0);
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, PG, LITE, 0, CHUNK, &err), 0);
 	for (size_t i = 0; i < 3; i++)
 		ck_assert_msg(b.cols[i].as_text && b.cols[i].c_type == SQL_C_CHAR, "column %zu not text", i);
 	rpl_xbuf_fini(&b);
+	/* through the SQLite library doubles are binary; dates stay SQLite's text */
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, PG, LITE, RPL_XFER_DST_LIB, CHUNK, &err), 0);
+	ck_assert(b.cols[0].as_text && b.cols[1].as_text);
+	ck_assert_int_eq(b.cols[2].c_type, SQL_C_DOUBLE);
+	rpl_xbuf_fini(&b);
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, LITE, LITE, RPL_XFER_SRC_LIB | RPL_XFER_DST_LIB, CHUNK, &err), 0);
+	ck_assert_int_eq(b.cols[2].c_type, SQL_C_DOUBLE);
+	rpl_xbuf_fini(&b);
+	/* one side through sqliteodbc is enough for text */
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 3, LITE, LITE, RPL_XFER_SRC_LIB, CHUNK, &err), 0);
+	ck_assert_int_eq(b.cols[2].c_type, SQL_C_CHAR);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
+/* rpl_xfer_lite_flags: Database= and no load.bulk "odbc" mean the SQLite library. */
+START_TEST(test_lite_flags)
+{
+	const char *file = "Driver=SQLite3;Database=/tmp/x.db", *dsn = "DSN=lite";
+	ck_assert_uint_eq(rpl_xfer_lite_flags(LITE, file, LITE, file, false), RPL_XFER_SRC_LIB | RPL_XFER_DST_LIB);
+	ck_assert_uint_eq(rpl_xfer_lite_flags(LITE, file, LITE, file, true), 0);
+	ck_assert_uint_eq(rpl_xfer_lite_flags(LITE, dsn, LITE, file, false), RPL_XFER_DST_LIB);
+	ck_assert_uint_eq(rpl_xfer_lite_flags(PG, file, LITE, dsn, false), 0);
+	ck_assert_uint_eq(rpl_xfer_lite_flags(LITE, "Driver=SQLite3;Database=", PG, NULL, false), 0);
 }
 END_TEST
 
@@ -482,7 +506,7 @@ START_TEST(test_first_bad_column)
 	const struct rpl_column *src[2] = { &s0, &s1 }, *dst[2] = { &d0, &d1 };
 	struct rpl_err err = RPL_ERR_INIT;
 	struct rpl_xbuf b;
-	ck_assert_int_eq(rpl_xbuf_layout(&b, src, dst, 2, PG, PG, CHUNK, false, &err), 0);
+	ck_assert_int_eq(rpl_xbuf_layout(&b, src, dst, 2, PG, PG, 0, CHUNK, &err), 0);
 	int64_t big = 70000;
 	memcpy(rpl_xval(&b, 0, 0), &big, sizeof big);
 	*rpl_xind(&b, 0, 0) = 8;
@@ -508,7 +532,7 @@ START_TEST(test_nulled_accumulates)
 	const struct rpl_column *cols[1] = { &f };
 	struct rpl_err err = RPL_ERR_INIT;
 	struct rpl_xbuf b;
-	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 1, MARIA, MARIA, CHUNK, false, &err), 0);
+	ck_assert_int_eq(rpl_xbuf_layout(&b, cols, cols, 1, MARIA, MARIA, 0, CHUNK, &err), 0);
 	const double vals[3] = { NAN, INFINITY, 2.0 };
 	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(MARIA) };
 	int64_t nulled[RPL_NRULES] = { 0 };
@@ -541,7 +565,7 @@ START_TEST(test_rejected_row_unchanged)
 	const struct rpl_column *src[3] = { &s0, &s1, &s2 }, *dst[3] = { &d0, &d1, &d2 };
 	struct rpl_err err = RPL_ERR_INIT;
 	struct rpl_xbuf b;
-	ck_assert_int_eq(rpl_xbuf_layout(&b, src, dst, 3, MARIA, MARIA, CHUNK, false, &err), 0);
+	ck_assert_int_eq(rpl_xbuf_layout(&b, src, dst, 3, MARIA, MARIA, 0, CHUNK, &err), 0);
 	memset(b.data, 0, (b.rows + 1) * b.row_size);
 	double nan = NAN;
 	int64_t big = INT64_C(1) << 40;
@@ -581,6 +605,7 @@ main(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_rule, 0, NCASES(rcases));
 	tcase_add_test(tc, test_layout_paths);
+	tcase_add_test(tc, test_lite_flags);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rows");
 	tcase_set_timeout(tc, 10);

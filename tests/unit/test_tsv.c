@@ -29,7 +29,7 @@ layout(struct rpl_xbuf *b, bool ool)
 	for (int i = 0; i < NCOLS; i++)
 		c[i] = &cols[i];
 	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_xbuf_layout(b, c, c, NCOLS, RPL_ENGINE_POSTGRES, RPL_ENGINE_MARIADB, 1 << 20, ool, &err) == 0,
+	ck_assert_msg(rpl_xbuf_layout(b, c, c, NCOLS, RPL_ENGINE_POSTGRES, RPL_ENGINE_MARIADB, ool ? RPL_XFER_OOL : 0, 1 << 20, &err) == 0,
 	              "%s", err.msg);
 }
 
