@@ -24,6 +24,7 @@ struct dry {
 	int n;                           /* statements printed so far */
 	const struct rpl_dialect *sd, *dd;
 	bool my_load;                    /* a MariaDB target loads by LOAD DATA (myload.h) */
+	bool lite_dst;                   /* a SQLite target through the SQLite library */
 };
 
 /* Where a line may be broken, outside literals and quoted names: after ", " at the
@@ -307,7 +308,7 @@ match_catalogs(const struct rpl_table *st, const struct rpl_table *dt, const cha
 /* rows_per_chunk: the buffer's rows, as copy.c lays it out (0 if it cannot say) */
 static size_t
 rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table *st, const struct rpl_table *dt,
-               enum rpl_engine se, enum rpl_engine de)
+               enum rpl_engine se, enum rpl_engine de, unsigned lite, bool ool)
 {
 	const struct rpl_column **sc = calloc(st->ncols ? st->ncols : 1, sizeof *sc);
 	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
@@ -320,9 +321,8 @@ rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table *st, const s
 			sc[i] = &st->cols[i];
 			dc[i] = t != NULL ? t : &st->cols[i];
 		}
-		unsigned lite = rpl_xfer_lite_flags(se, cfg->source.odbc, de, cfg->target.odbc,
-		                                    cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
-		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, lite, cfg->load.chunk_bytes, &err) == 0) {
+		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, lite | (ool ? RPL_XFER_OOL : 0), cfg->load.chunk_bytes,
+		                    &err) == 0) {
 			rows = b.rows;
 			rpl_xbuf_fini(&b);
 		}
@@ -397,7 +397,8 @@ partition(struct dry *d, const struct rpl_config *cfg, const struct rpl_sqlgen *
 		rpl_sbuf_reset(&b);
 		rpl_sqlgen_insert(g, &b);
 		if (row_by_row)
-			stmt(d, true, &b, "for each chunk: the prepared INSERT, executed once per row (sqliteodbc)");
+			stmt(d, true, &b, "for each chunk: the prepared INSERT, executed once per row (%s)",
+			     d->lite_dst ? "the SQLite library; a row it refuses is rejected alone" : "sqliteodbc");
 		else
 			stmt(d, true, &b, "for each chunk: the prepared INSERT, executed once with a parameter array of up to %zu rows%s",
 			     rows, g->table_lock && d->dd->insert_lock_hint[0] ? " (load.table_lock)" : "");
@@ -481,7 +482,12 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	                        .table_lock = cfg->load.table_lock };
 	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
 	bool pg_dst = uses_libpq(cfg, dd->engine, connect_target ? cfg->target.odbc : NULL);
-	size_t rows = rows_per_chunk(cfg, &st, dst_exists ? &dt : NULL, src.engine, dd->engine);
+	unsigned lite = rpl_xfer_lite_flags(src.engine, cfg->source.odbc, dd->engine, connect_target ? cfg->target.odbc : NULL,
+	                                    cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
+	d.lite_dst = (lite & RPL_XFER_DST_LIB) != 0;
+	/* as copy.c decides it: a source that fills the buffer, a target that reads it by value */
+	bool ool = (pg_src || (lite & RPL_XFER_SRC_LIB)) && (pg_dst || d.my_load || d.lite_dst);
+	size_t rows = rows_per_chunk(cfg, &st, dst_exists ? &dt : NULL, src.engine, dd->engine, lite, ool);
 	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
 
 	/* --- what this is ------------------------------------------------------------- */

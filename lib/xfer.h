@@ -36,11 +36,12 @@ struct rpl_xbuf {
 	SQLUSMALLINT *status;    /* owned, 2 * rows: fetch status, then insert status */
 	int *act;                /* owned, ncols: rules.c's pending change per column */
 	size_t *cut;             /* owned, ncols: truncation length per column */
-	/* Out-of-line values. An unbounded column (text, bytea, BLOB) given a fixed
-	 * slot would need the longest value's room in every row: at a sixteenth of a
-	 * chunk per value, 3 bytea columns left 5 rows per chunk. When the source
+	/* Out-of-line values. A text or binary column given a fixed slot needs the
+	 * longest value's room in every row: at a sixteenth of a chunk per unbounded
+	 * value, 3 bytea columns left 5 rows per chunk, and the seed table's varchars
+	 * (4 bytes a character) 180. When the source
 	 * writes the buffer itself (the COPY and SQLite-library readers) and the target
-	 * reads it through rpl_xval (COPY, LOAD DATA, SQLite library), such a column's
+	 * reads it through rpl_xval (COPY, LOAD DATA, SQLite library), every such column's
 	 * row slot holds an offset into this heap, which grows with the chunk's data
 	 * and is emptied before each fetch; a source ends its chunk once heap_len
 	 * passes heap_soft, so a chunk stays near chunk_bytes whatever the values. */

@@ -73,8 +73,8 @@ check_rows(bool ool)
 {
 	struct rpl_xbuf b;
 	layout(&b, ool);
-	ck_assert(b.cols[4].ool == ool && b.cols[5].ool == ool);
-	ck_assert(!b.cols[3].ool);   /* bounded text stays in the row */
+	ck_assert(b.cols[3].ool == ool && b.cols[4].ool == ool && b.cols[5].ool == ool);   /* text and binary */
+	ck_assert(!b.cols[0].ool && !b.cols[1].ool && !b.cols[2].ool);                  /* fixed sizes stay in the row */
 	fill(&b);
 	struct rpl_sbuf out = RPL_SBUF_INIT;
 	rpl_tsv_rows(RPL_TSV_MARIADB_LOAD, &b, 0, 2, &out);
