@@ -271,6 +271,7 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	/* validate once, create a missing target table, say what is narrower */
 	struct rpl_copy_opts o;
 	copy_opts(&j, &o, cfg->load.create_missing_tables);
+	o.probe = true;    /* the workers open their own COPY and SQLite paths */
 	if (rpl_copy_prepare(&src, &dst, &o, &probe, err) < 0)
 		goto out;
 	rpl_copy_free(probe);

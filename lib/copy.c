@@ -225,10 +225,14 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
-	if (src->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc &&
+	/* A probe (the runner's check on its control connections) would only open and
+	 * close these: each libpq connection is another TCP handshake and SCRAM
+	 * exchange, and each worker opens its own anyway. */
+	bool native = !o->bulk_odbc && !o->probe;
+	if (src->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)
 		goto out;
-	if (dst->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc) {
+	if (dst->engine == RPL_ENGINE_POSTGRES && native) {
 		if ((r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
 			goto out;
 		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
@@ -239,10 +243,10 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			rpl_sbuf_add(&cp->copy_sql, " (FORMAT binary)");
 		}
 	}
-	if (dst->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc &&
+	if (dst->engine == RPL_ENGINE_SQLITE && native &&
 	    (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
 		goto out;
-	if (src->engine == RPL_ENGINE_SQLITE && !o->bulk_odbc) {
+	if (src->engine == RPL_ENGINE_SQLITE && native) {
 		if ((r = rpl_litesource_open(src->connstr, &cp->litesrc, err)) < 0)
 			goto out;
 		cp->g.native_read = cp->litesrc != NULL;
@@ -831,6 +835,8 @@ int
 rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
                    struct rpl_part_account *acc, struct rpl_err *err)
 {
+	if (cp->o.probe)   /* it would load through ODBC where the native path is meant */
+		return rpl_err_set(err, RPL_EINVAL, "table %s: a probe copy cannot load partitions", cp->label);
 	struct rpl_err first = RPL_ERR_INIT;
 	int attempts = acc->attempts;
 	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];
