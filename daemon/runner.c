@@ -31,6 +31,8 @@ struct job {
 	rpl_warn_fn warn;
 	void *cb_data;
 	const struct rd_runner_hooks *hooks;   /* borrowed; may be NULL */
+	const struct rpl_copy *probe;          /* borrowed: the main thread's check, whose
+	                                        * catalogs every worker's copy reuses */
 };
 
 static void
@@ -150,6 +152,7 @@ worker_main(void *arg)
 				o.done_data = &dctx;
 				o.progress = worker_progress;
 				o.cb_data = &w;
+				o.catalogs_from = j->probe;
 				if (open_pair(j->cfg, &src, &dst, &perr) == 0 &&
 				    rpl_copy_prepare(&src, &dst, &o, &cp, &perr) == 0) {
 					connected = true;
@@ -274,7 +277,7 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	o.probe = true;    /* the workers open their own COPY and SQLite paths */
 	if (rpl_copy_prepare(&src, &dst, &o, &probe, err) < 0)
 		goto out;
-	rpl_copy_free(probe);
+	j.probe = probe;
 	if (rpl_ledger_open_job(&dst, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done,
 	                        j.attempts, err) < 0)
 		goto out;
@@ -368,6 +371,7 @@ out:
 	if (j.rejects == NULL || rpl_reject_count(j.rejects) == 0)
 		res->reject_path[0] = '\0';
 	rpl_reject_free(j.rejects);
+	rpl_copy_free(probe);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 	uv_mutex_destroy(&j.lock);

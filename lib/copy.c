@@ -139,6 +139,40 @@ copy_plan_slices(struct rpl_copy *cp, struct rpl_err *err)
 	return 0;
 }
 
+/* copy_read_catalogs reads both tables' catalogs, creating a missing target table
+ * when asked. */
+static int
+copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
+{
+	int r;
+	bool exists;
+	if ((r = rpl_catalog_read(cp->src, cp->o.src_schema, cp->o.src_table, &cp->st, &exists, err)) < 0)
+		return r;
+	if (!exists)
+		return rpl_err_set(err, RPL_ENOENT, "source: table %s not found", cp->label);
+	if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) < 0)
+		return r;
+	if (!exists) {
+		if (!cp->o.create_missing)
+			return rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
+			                   cp->o.dst_schema ? cp->o.dst_schema : "", cp->o.dst_schema ? "." : "", cp->o.dst_table);
+		struct rpl_sbuf ddl = RPL_SBUF_INIT;
+		copy_sqlgen(cp, false);
+		rpl_sqlgen_create_table(&cp->g, &ddl);
+		r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		rpl_sbuf_fini(&ddl);
+		if (r < 0) {
+			rpl_err_prefix(err, "creating target table %s", cp->label);
+			return r;
+		}
+		if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) < 0)
+			return r;
+		if (!exists)
+			return rpl_err_set(err, RPL_ENOENT, "target: table %s created but not visible in the catalog", cp->o.dst_table);
+	}
+	return 0;
+}
+
 int
 rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
                  struct rpl_copy **out, struct rpl_err *err)
@@ -147,44 +181,22 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	struct rpl_copy *cp = calloc(1, sizeof *cp);
 	const struct rpl_column **sc = NULL, **dc = NULL;
 	int r = 0;
-	bool exists;
 	if (cp == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	cp->src = src;
 	cp->dst = dst;
 	cp->o = *o;
+	cp->o.catalogs_from = NULL;   /* borrowed for this call only */
 	snprintf(cp->label, sizeof cp->label, "%s%s%s", o->src_schema ? o->src_schema : "",
 	         o->src_schema ? "." : "", o->src_table);
-	if ((r = rpl_catalog_read(src, o->src_schema, o->src_table, &cp->st, &exists, err)) < 0)
+	if (o->catalogs_from != NULL) {
+		/* the probe read, checked (and created) both moments ago, on the same
+		 * connection strings: reading them again costs ~10 ms a side per worker */
+		if ((r = rpl_table_copy(&cp->st, &o->catalogs_from->st, err)) < 0 ||
+		    (r = rpl_table_copy(&cp->dt, &o->catalogs_from->dt, err)) < 0)
+			goto out;
+	} else if ((r = copy_read_catalogs(cp, err)) < 0) {
 		goto out;
-	if (!exists) {
-		r = rpl_err_set(err, RPL_ENOENT, "source: table %s not found", cp->label);
-		goto out;
-	}
-	if ((r = rpl_catalog_read(dst, o->dst_schema, o->dst_table, &cp->dt, &exists, err)) < 0)
-		goto out;
-	if (!exists) {
-		if (!o->create_missing) {
-			r = rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
-			                o->dst_schema ? o->dst_schema : "", o->dst_schema ? "." : "", o->dst_table);
-			goto out;
-		}
-		struct rpl_sbuf ddl = RPL_SBUF_INIT;
-		copy_sqlgen(cp, false);
-		rpl_sqlgen_create_table(&cp->g, &ddl);
-		r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-		rpl_sbuf_fini(&ddl);
-		if (r < 0) {
-			rpl_err_prefix(err, "creating target table %s", cp->label);
-			goto out;
-		}
-		if (
-		    (r = rpl_catalog_read(dst, o->dst_schema, o->dst_table, &cp->dt, &exists, err)) < 0)
-			goto out;
-		if (!exists) {
-			r = rpl_err_set(err, RPL_ENOENT, "target: table %s created but not visible in the catalog", o->dst_table);
-			goto out;
-		}
 	}
 	/* match columns by name, both ways, before any row moves */
 	sc = calloc(cp->st.ncols, sizeof *sc);
