@@ -33,6 +33,8 @@ struct job {
 	const struct rd_runner_hooks *hooks;   /* borrowed; may be NULL */
 	const struct rpl_copy *probe;          /* borrowed: the main thread's check, whose
 	                                        * catalogs every worker's copy reuses */
+	struct rpl_conn spare_src;             /* owned until a worker takes it (under lock):
+	                                        * the main thread's source connection */
 };
 
 static void
@@ -63,6 +65,25 @@ open_pair(const struct rpl_config *cfg, struct rpl_conn *src, struct rpl_conn *d
 	if (r == 0)
 		r = rpl_conn_open(dst, "target", cfg->target.odbc, cfg->target.password, err);
 	return r;
+}
+
+/* worker_open_pair is open_pair for a worker: the first one takes the source
+ * connection the main thread no longer needs instead of opening another (a TCP
+ * handshake and an authentication saved). */
+static int
+worker_open_pair(struct job *j, struct rpl_conn *src, struct rpl_conn *dst, struct rpl_err *err)
+{
+	uv_mutex_lock(&j->lock);
+	bool spare = j->spare_src.dbc != SQL_NULL_HDBC;
+	if (spare) {
+		*src = j->spare_src;
+		memset(&j->spare_src, 0, sizeof j->spare_src);
+	}
+	uv_mutex_unlock(&j->lock);
+	if (!spare)
+		return open_pair(j->cfg, src, dst, err);
+	memset(dst, 0, sizeof *dst);
+	return rpl_conn_open(dst, "target", j->cfg->target.odbc, j->cfg->target.password, err);
 }
 
 /* the ledger's done-mark, built for copy.c to run inside the last transaction */
@@ -153,7 +174,7 @@ worker_main(void *arg)
 				o.progress = worker_progress;
 				o.cb_data = &w;
 				o.catalogs_from = j->probe;
-				if (open_pair(j->cfg, &src, &dst, &perr) == 0 &&
+				if (worker_open_pair(j, &src, &dst, &perr) == 0 &&
 				    rpl_copy_prepare(&src, &dst, &o, &cp, &perr) == 0) {
 					connected = true;
 					dctx.d = dst.dialect;
@@ -303,7 +324,9 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 			goto out;
 		j.first_disable_ms = mono_ms() - t;
 	}
-	rpl_conn_close(&src);
+	/* the first worker takes it; a thread's handles pass on under the job's lock */
+	j.spare_src = src;
+	memset(&src, 0, sizeof src);
 	size_t nworkers = (size_t)(cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers
 	                                                                           : cfg->load.workers_per_table);
 	if (nworkers > todo)
@@ -318,6 +341,7 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	for (size_t i = 0; i < started; i++)
 		uv_thread_join(&threads[i]);
 	free(threads);
+	rpl_conn_close(&j.spare_src);   /* no worker needed it (nothing left to do) */
 	/* the control connection sat idle through the load; the target may have been
 	 * restarted meanwhile (the workers reconnected). One trivial statement tells, at
 	 * a round trip instead of a new connection (TCP + SCRAM, ~11 ms); only when it
@@ -372,6 +396,7 @@ out:
 		res->reject_path[0] = '\0';
 	rpl_reject_free(j.rejects);
 	rpl_copy_free(probe);
+	rpl_conn_close(&j.spare_src);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 	uv_mutex_destroy(&j.lock);
