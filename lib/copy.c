@@ -247,6 +247,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (dst->engine == RPL_ENGINE_POSTGRES && native) {
 		if ((r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
 			goto out;
+	}
+	if (cp->pg != NULL) {     /* NULL for a DSN (pgsink.h): INSERT arrays through ODBC */
 		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
 		/* binary when every column has a binary form (pgbinary.h); text_copy keeps
 		 * the text format (benchmarks, and a way out) */
