@@ -366,8 +366,8 @@ static void
 engine_cache_put(const char *connstr, enum rpl_engine e)
 {
 	size_t n = sizeof engine_cache / sizeof engine_cache[0];
-	if (strlen(connstr) >= sizeof engine_cache[0].connstr)
-		return;
+	if (e == RPL_ENGINE_UNKNOWN || strlen(connstr) >= sizeof engine_cache[0].connstr)
+		return;                             /* nothing to learn, or no room */
 	pthread_mutex_lock(&engine_cache_lock);
 	size_t slot = n;
 	for (size_t i = 0; i < n && slot == n; i++)
