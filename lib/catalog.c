@@ -308,6 +308,25 @@ rpl_table_fini(struct rpl_table *t)
 	memset(t, 0, sizeof *t);
 }
 
+int
+rpl_table_copy(struct rpl_table *out, const struct rpl_table *in, struct rpl_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->ncols = in->ncols;
+	out->npk = in->npk;
+	out->schema = in->schema != NULL ? strdup(in->schema) : NULL;
+	out->name = in->name != NULL ? strdup(in->name) : NULL;
+	out->cols = in->ncols > 0 ? malloc(in->ncols * sizeof *in->cols) : NULL;
+	if ((in->schema != NULL && out->schema == NULL) || (in->name != NULL && out->name == NULL) ||
+	    (in->ncols > 0 && out->cols == NULL)) {
+		rpl_table_fini(out);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	if (in->ncols > 0)
+		memcpy(out->cols, in->cols, in->ncols * sizeof *in->cols);
+	return 0;
+}
+
 const struct rpl_column *
 rpl_table_find(const struct rpl_table *t, const char *name)
 {

@@ -48,6 +48,10 @@ int rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 
 void rpl_table_fini(struct rpl_table *t);
 
+/* rpl_table_copy fills out (to be rpl_table_fini'd) with a deep copy of in (borrowed).
+ * Returns 0 or RPL_ENOMEM. */
+int rpl_table_copy(struct rpl_table *out, const struct rpl_table *in, struct rpl_err *err);
+
 /* rpl_table_find returns the column named name (case-insensitive), or NULL. */
 const struct rpl_column *rpl_table_find(const struct rpl_table *t, const char *name);
 

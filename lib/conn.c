@@ -4,6 +4,7 @@
 #include "conn.h"
 #include "dialect.h"
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,105 @@ conn_alloc_dbc(struct rpl_conn *c, struct rpl_err *err)
 	return 0;
 }
 
+/* conn_extra fills extra with the options of engine e that connstr does not set
+ * itself: options the user wrote always win. */
+static void
+conn_extra(enum rpl_engine e, const char *connstr, char *extra, size_t size)
+{
+	extra[0] = '\0';
+	for (const char *p = engine_options(e); *p != '\0';) {
+		const char *semi = strchr(p, ';');
+		size_t n = semi ? (size_t)(semi - p) : strlen(p);
+		char kv[128];
+		snprintf(kv, sizeof kv, "%.*s", (int)n, p);
+		char *eq = strchr(kv, '=');
+		*eq = '\0';
+		if (!rpl_connstr_has_key(connstr, kv)) {
+			*eq = '=';
+			size_t l = strlen(extra);
+			snprintf(extra + l, size - l, "%s%s", l ? ";" : "", kv);
+		}
+		p += n + (semi ? 1 : 0);
+	}
+}
+
+enum rpl_engine
+rpl_conn_guess_engine(const char *connstr)
+{
+	/* names as odbcinst.ini registers them, and the libraries' file names for
+	 * Driver=/path/to/lib.so strings */
+	static const struct { const char *part; enum rpl_engine e; } parts[] = {
+		{ "postgres", RPL_ENGINE_POSTGRES }, { "psqlodbc", RPL_ENGINE_POSTGRES },
+		{ "mariadb", RPL_ENGINE_MARIADB }, { "mysql", RPL_ENGINE_MARIADB },
+		{ "maodbc", RPL_ENGINE_MARIADB }, { "sqlite", RPL_ENGINE_SQLITE },
+		{ "freetds", RPL_ENGINE_MSSQL }, { "tdsodbc", RPL_ENGINE_MSSQL },
+		{ "sql server", RPL_ENGINE_MSSQL },
+	};
+	char drv[256];
+	enum rpl_engine found = RPL_ENGINE_UNKNOWN;
+	if (!rpl_connstr_get(connstr, "Driver", drv, sizeof drv))
+		return RPL_ENGINE_UNKNOWN;            /* a DSN: only the cache can tell */
+	for (char *t = drv; *t != '\0'; t++)
+		*t = (char)tolower((unsigned char)*t);
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (strstr(drv, parts[i].part) == NULL)
+			continue;
+		if (found != RPL_ENGINE_UNKNOWN && found != parts[i].e)
+			return RPL_ENGINE_UNKNOWN;        /* names two engines: no guess */
+		found = parts[i].e;
+	}
+	return found;
+}
+
+/* The engine each connection string turned out to be, learned from SQL_DBMS_NAME at
+ * its first open in this process: a run opens the same two strings on the main
+ * thread and again on every worker, and a DSN names no driver to guess from. Strings
+ * longer than a slot are not kept (they are guessed every time). */
+static struct { char connstr[512]; enum rpl_engine e; } engine_cache[16];
+static size_t engine_cache_next;
+static pthread_mutex_t engine_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static enum rpl_engine
+engine_cache_get(const char *connstr)
+{
+	enum rpl_engine e = RPL_ENGINE_UNKNOWN;
+	pthread_mutex_lock(&engine_cache_lock);
+	for (size_t i = 0; i < sizeof engine_cache / sizeof engine_cache[0]; i++)
+		if (engine_cache[i].e != RPL_ENGINE_UNKNOWN && strcmp(engine_cache[i].connstr, connstr) == 0) {
+			e = engine_cache[i].e;
+			break;
+		}
+	pthread_mutex_unlock(&engine_cache_lock);
+	return e;
+}
+
+static void
+engine_cache_put(const char *connstr, enum rpl_engine e)
+{
+	size_t n = sizeof engine_cache / sizeof engine_cache[0];
+	if (e == RPL_ENGINE_UNKNOWN || strlen(connstr) >= sizeof engine_cache[0].connstr)
+		return;                             /* nothing to learn, or no room */
+	pthread_mutex_lock(&engine_cache_lock);
+	size_t slot = n;
+	for (size_t i = 0; i < n && slot == n; i++)
+		if (engine_cache[i].e != RPL_ENGINE_UNKNOWN && strcmp(engine_cache[i].connstr, connstr) == 0)
+			slot = i;
+	if (slot == n)
+		slot = engine_cache_next++ % n;     /* oldest first when full */
+	snprintf(engine_cache[slot].connstr, sizeof engine_cache[slot].connstr, "%s", connstr);
+	engine_cache[slot].e = e;
+	pthread_mutex_unlock(&engine_cache_lock);
+}
+
+/* conn_reconnect drops c's connection and connects again with extra. */
+static int
+conn_reconnect(struct rpl_conn *c, const char *extra, const char *password, struct rpl_err *err)
+{
+	conn_free_handles(c);
+	int r = conn_alloc_dbc(c, err);
+	return r == 0 ? conn_driver_connect(c, extra, password, err) : r;
+}
+
 int
 rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
               const char *password, struct rpl_err *err)
@@ -307,38 +407,40 @@ rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 		rpl_conn_close(c);
 		return rpl_err_set(err, RPL_EODBC, "%s: cannot initialise unixODBC", side);
 	}
+	/* Connect once with the options of the engine we expect (an earlier open of the
+	 * same string, else the Driver= name): each connect is a TCP handshake plus SCRAM
+	 * authentication, ~11 ms on loopback, and a run opens a dozen. The server's own
+	 * SQL_DBMS_NAME still decides; a wrong guess costs the reconnect that every open
+	 * used to make. */
+	enum rpl_engine guess = engine_cache_get(connstr);
+	if (guess == RPL_ENGINE_UNKNOWN)
+		guess = rpl_conn_guess_engine(connstr);
+	char used[512], want[512];
+	conn_extra(guess, c->connstr, used, sizeof used);
+	struct rpl_err gerr = RPL_ERR_INIT;
 	int r = conn_alloc_dbc(c, err);
-	if (r == 0)
-		r = conn_driver_connect(c, "", password, err);
+	if (r == 0 && (r = conn_driver_connect(c, used, password, &gerr)) < 0) {
+		/* A driver might refuse options meant for another's; not when the server
+		 * could not be reached at all (class 08, timeouts): that would only double
+		 * the wait for a dead server. */
+		bool unreachable = strncmp(gerr.sqlstate, "08", 2) == 0 || strcmp(gerr.sqlstate, "HYT00") == 0 ||
+		                   strcmp(gerr.sqlstate, "HYT01") == 0;
+		if (used[0] == '\0' || unreachable) {
+			if (err->code == RPL_OK)
+				*err = gerr;
+		} else {
+			used[0] = '\0';
+			r = conn_reconnect(c, used, password, err);
+		}
+	}
 	if (r < 0)
 		goto out;
 	conn_info(c, SQL_DBMS_NAME, c->dbms_name, sizeof c->dbms_name);
 	c->engine = engine_from_dbms(c->dbms_name);
-	/* Reconnect once with the driver options we need, unless the user set them. */
-	const char *opts = engine_options(c->engine);
-	char extra[512] = "";
-	for (const char *p = opts; *p != '\0';) {
-		const char *semi = strchr(p, ';');
-		size_t n = semi ? (size_t)(semi - p) : strlen(p);
-		char kv[128];
-		snprintf(kv, sizeof kv, "%.*s", (int)n, p);
-		char *eq = strchr(kv, '=');
-		*eq = '\0';
-		if (!rpl_connstr_has_key(c->connstr, kv)) {
-			*eq = '=';
-			size_t l = strlen(extra);
-			snprintf(extra + l, sizeof extra - l, "%s%s", l ? ";" : "", kv);
-		}
-		p += n + (semi ? 1 : 0);
-	}
-	if (extra[0] != '\0') {
-		conn_free_handles(c);
-		r = conn_alloc_dbc(c, err);
-		if (r == 0)
-			r = conn_driver_connect(c, extra, password, err);
-		if (r < 0)
-			goto out;
-	}
+	conn_extra(c->engine, c->connstr, want, sizeof want);
+	if (strcmp(want, used) != 0 && (r = conn_reconnect(c, want, password, err)) < 0)
+		goto out;
+	engine_cache_put(connstr, c->engine);
 	conn_info(c, SQL_DBMS_VER, c->dbms_ver, sizeof c->dbms_ver);
 	conn_info(c, SQL_DRIVER_NAME, c->driver_name, sizeof c->driver_name);
 	conn_info(c, SQL_DRIVER_VER, c->driver_ver, sizeof c->driver_ver);

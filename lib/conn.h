@@ -29,8 +29,10 @@ struct rpl_conn {
 };
 
 /* rpl_conn_open connects to connstr (the password, if any, is added as PWD and never
- * kept in any message), detects the engine and reconnects once with the options the
- * engine's driver needs (see conn.c). side is borrowed, static. On failure the message
+ * kept in any message) with the options the engine's driver needs (see conn.c). The
+ * engine is expected from an earlier open of the same string in this process, else
+ * from the Driver= name, and checked against SQL_DBMS_NAME: when the guess was wrong
+ * it reconnects once with the right options. Any thread. side is borrowed, static. On failure the message
  * starts with side and holds the driver's SQLSTATE and text, password removed. */
 int rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
                   const char *password, struct rpl_err *err);
@@ -81,6 +83,12 @@ bool rpl_connstr_get(const char *connstr, const char *key, char *out, size_t n);
 
 /* rpl_connstr_has_key: true if the connection string sets key (case-insensitive). */
 bool rpl_connstr_has_key(const char *connstr, const char *key);
+
+/* rpl_conn_guess_engine: the engine the Driver= value names ("PostgreSQL Unicode",
+ * "MariaDB Unicode", "SQLite3", "FreeTDS", or a library path such as psqlodbcw.so);
+ * UNKNOWN for a DSN, an unknown name or one that names two engines. A guess only:
+ * rpl_conn_open checks it against the server. */
+enum rpl_engine rpl_conn_guess_engine(const char *connstr);
 
 const char *rpl_engine_name(enum rpl_engine e);
 /* rpl_engine_from_name maps "sqlite" "postgresql"/"postgres"/"pg" "mariadb"/"mysql"

@@ -169,6 +169,40 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 	return r;
 }
 
+/* copy_read_catalogs reads both tables' catalogs, creating a missing target table
+ * when asked. */
+static int
+copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
+{
+	int r;
+	bool exists;
+	if ((r = rpl_catalog_read(cp->src, cp->o.src_schema, cp->o.src_table, &cp->st, &exists, err)) < 0)
+		return r;
+	if (!exists)
+		return rpl_err_set(err, RPL_ENOENT, "source: table %s not found", cp->label);
+	if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) < 0)
+		return r;
+	if (!exists) {
+		if (!cp->o.create_missing)
+			return rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
+			                   cp->o.dst_schema ? cp->o.dst_schema : "", cp->o.dst_schema ? "." : "", cp->o.dst_table);
+		struct rpl_sbuf ddl = RPL_SBUF_INIT;
+		copy_sqlgen(cp, false);
+		rpl_sqlgen_create_table(&cp->g, &ddl);
+		r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		rpl_sbuf_fini(&ddl);
+		if (r < 0) {
+			rpl_err_prefix(err, "creating target table %s", cp->label);
+			return r;
+		}
+		if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) < 0)
+			return r;
+		if (!exists)
+			return rpl_err_set(err, RPL_ENOENT, "target: table %s created but not visible in the catalog", cp->o.dst_table);
+	}
+	return 0;
+}
+
 int
 rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
                  struct rpl_copy **out, struct rpl_err *err)
@@ -177,44 +211,22 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	struct rpl_copy *cp = calloc(1, sizeof *cp);
 	const struct rpl_column **sc = NULL, **dc = NULL;
 	int r = 0;
-	bool exists;
 	if (cp == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	cp->src = src;
 	cp->dst = dst;
 	cp->o = *o;
+	cp->o.catalogs_from = NULL;   /* borrowed for this call only */
 	snprintf(cp->label, sizeof cp->label, "%s%s%s", o->src_schema ? o->src_schema : "",
 	         o->src_schema ? "." : "", o->src_table);
-	if ((r = rpl_catalog_read(src, o->src_schema, o->src_table, &cp->st, &exists, err)) < 0)
+	if (o->catalogs_from != NULL) {
+		/* the probe read, checked (and created) both moments ago, on the same
+		 * connection strings: reading them again costs ~10 ms a side per worker */
+		if ((r = rpl_table_copy(&cp->st, &o->catalogs_from->st, err)) < 0 ||
+		    (r = rpl_table_copy(&cp->dt, &o->catalogs_from->dt, err)) < 0)
+			goto out;
+	} else if ((r = copy_read_catalogs(cp, err)) < 0) {
 		goto out;
-	if (!exists) {
-		r = rpl_err_set(err, RPL_ENOENT, "source: table %s not found", cp->label);
-		goto out;
-	}
-	if ((r = rpl_catalog_read(dst, o->dst_schema, o->dst_table, &cp->dt, &exists, err)) < 0)
-		goto out;
-	if (!exists) {
-		if (!o->create_missing) {
-			r = rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
-			                o->dst_schema ? o->dst_schema : "", o->dst_schema ? "." : "", o->dst_table);
-			goto out;
-		}
-		struct rpl_sbuf ddl = RPL_SBUF_INIT;
-		copy_sqlgen(cp, false);
-		rpl_sqlgen_create_table(&cp->g, &ddl);
-		r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-		rpl_sbuf_fini(&ddl);
-		if (r < 0) {
-			rpl_err_prefix(err, "creating target table %s", cp->label);
-			goto out;
-		}
-		if (
-		    (r = rpl_catalog_read(dst, o->dst_schema, o->dst_table, &cp->dt, &exists, err)) < 0)
-			goto out;
-		if (!exists) {
-			r = rpl_err_set(err, RPL_ENOENT, "target: table %s created but not visible in the catalog", o->dst_table);
-			goto out;
-		}
 	}
 	/* match columns by name, both ways, before any row moves */
 	sc = calloc(cp->st.ncols, sizeof *sc);
@@ -249,9 +261,15 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	/* which SQLite sides go through the library decides the layout (doubles), so it
 	 * is settled here, before the native paths are opened below */
 	unsigned lite = rpl_xfer_lite_flags(src->engine, src->connstr, dst->engine, dst->connstr, o->bulk_odbc);
+	/* A probe (the runner's check on its control connections) would only open and
+	 * close the native paths: each libpq connection is another TCP handshake and
+	 * SCRAM exchange, and each worker opens its own anyway. */
+	bool native = !o->bulk_odbc && !o->probe;
+	if (o->probe)
+		lite = 0;
 	cp->buf = &cp->bufs[0];
 	copy_sqlgen(cp, true);
-	if (src->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc &&
+	if (src->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)
 		goto out;
 	if (lite & RPL_XFER_SRC_LIB) {
@@ -259,7 +277,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			goto out;
 		cp->g.native_read = cp->litesrc != NULL;
 	}
-	if (dst->engine == RPL_ENGINE_POSTGRES && !o->bulk_odbc &&
+	if (dst->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
 		goto out;
 	if ((lite & RPL_XFER_DST_LIB) && (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
@@ -268,7 +286,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		r = rpl_err_set(err, RPL_EINVAL, "SQLite: no Database= file to open");   /* the layout assumed one */
 		goto out;
 	}
-	if (dst->engine == RPL_ENGINE_MARIADB && !o->bulk_odbc && (r = rpl_myload_new(dst, &cp->myload, err)) < 0)
+	if (dst->engine == RPL_ENGINE_MARIADB && native && (r = rpl_myload_new(dst, &cp->myload, err)) < 0)
 		goto out;
 	/* through sqliteodbc (a DSN, or load.bulk "odbc"): it gives every binary value in
 	 * an array the first row's length (DRIVERS.md) and runs arrays row by row anyway */
@@ -287,7 +305,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
-	if (cp->pg != NULL) {
+	if (cp->pg != NULL) {     /* NULL for a DSN (pgsink.h): INSERT arrays through ODBC */
 		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
 		/* binary when every column has a binary form (pgbinary.h); text_copy keeps
 		 * the text format (benchmarks, and a way out) */
@@ -986,6 +1004,8 @@ int
 rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
                    struct rpl_part_account *acc, struct rpl_err *err)
 {
+	if (cp->o.probe)   /* it would load through ODBC where the native path is meant */
+		return rpl_err_set(err, RPL_EINVAL, "table %s: a probe copy cannot load partitions", cp->label);
 	struct rpl_err first = RPL_ERR_INIT;
 	int attempts = acc->attempts;
 	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];

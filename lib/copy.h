@@ -58,6 +58,12 @@ struct rpl_copy_opts {
 	bool create_missing, table_lock, truncate_strings;
 	bool bulk_odbc;                       /* load.bulk "odbc": no native sink */
 	bool text_copy;                       /* the COPY sink stays in text format */
+	bool probe;                           /* check, create and warn only: open no native
+	                                       * path (libpq, SQLite library); such a copy
+	                                       * refuses rpl_copy_partition */
+	const struct rpl_copy *catalogs_from; /* borrowed; non-NULL: take both catalogs from
+	                                       * this earlier copy of the same table (the
+	                                       * runner's probe) instead of reading them */
 	const char *const *placeholder_dates; /* borrowed "YYYY-MM-DD" */
 	size_t n_placeholder_dates;
 	struct rpl_reject_log *rejects;       /* borrowed; NULL: rejected rows are only counted */

@@ -77,6 +77,12 @@ START_TEST(test_target_restarts)
 	                                     " (SELECT max(id) FROM replicad_jobs WHERE table_name = 'outage_t')",
 	                               &n, &found, &err) == 0);
 	ck_assert_msg(n >= 2, "no partition needed a second attempt: the outage was not felt");
+	/* the job's end is recorded on the control connection, which the restart broke:
+	 * the runner must notice and open it again */
+	ck_assert(rpl_conn_query_int64(&dst, "SELECT count(*) FROM replicad_jobs WHERE state = 'done' AND id ="
+	                                     " (SELECT max(id) FROM replicad_jobs WHERE table_name = 'outage_t')",
+	                               &n, &found, &err) == 0);
+	ck_assert_msg(n == 1, "the job is not recorded as done after the target restarted");
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }

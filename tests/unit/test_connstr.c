@@ -1,6 +1,6 @@
 /* tests/unit/test_connstr.c: reading and redacting ODBC connection strings (lib/conn.c):
  * the native paths find host, port, database and user there, and no message may
- * ever show a password. */
+ * ever show a password; rpl_conn_open guesses the engine from the Driver= name. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +46,30 @@ START_TEST(test_redact)
 }
 END_TEST
 
+static const struct { const char *s; enum rpl_engine want; } guess_cases[] = {
+	{ "Driver=PostgreSQL Unicode;Server=127.0.0.1;Database=d", RPL_ENGINE_POSTGRES },
+	{ "Driver={PostgreSQL ANSI};Server=h", RPL_ENGINE_POSTGRES },
+	{ "Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=h", RPL_ENGINE_POSTGRES },
+	{ "Driver=MariaDB Unicode;Server=h", RPL_ENGINE_MARIADB },
+	{ "driver = MySQL ODBC 8.0 Unicode Driver;Server=h", RPL_ENGINE_MARIADB },
+	{ "Driver=/usr/lib/x86_64-linux-gnu/odbc/libmaodbc.so", RPL_ENGINE_MARIADB },
+	{ "Driver=SQLite3;Database=/tmp/a.db", RPL_ENGINE_SQLITE },
+	{ "Driver=FreeTDS;Server=h", RPL_ENGINE_MSSQL },
+	{ "Driver={ODBC Driver 18 for SQL Server};Server=h", RPL_ENGINE_MSSQL },
+	{ "DSN=prod", RPL_ENGINE_UNKNOWN },                   /* only the server can tell */
+	{ "Driver=warehouse;Server=h", RPL_ENGINE_UNKNOWN },  /* a name of the user's own */
+	{ "Driver=MySQL to PostgreSQL bridge", RPL_ENGINE_UNKNOWN },  /* two engines: no guess */
+	{ "Driver=X;Description=PostgreSQL", RPL_ENGINE_UNKNOWN },    /* only Driver= counts */
+};
+
+START_TEST(test_guess)
+{
+	ck_assert_msg(rpl_conn_guess_engine(guess_cases[_i].s) == guess_cases[_i].want,
+	              "case %d: %s: got %s, want %s", _i, guess_cases[_i].s,
+	              rpl_engine_name(rpl_conn_guess_engine(guess_cases[_i].s)), rpl_engine_name(guess_cases[_i].want));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -54,6 +78,7 @@ main(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_get, 0, sizeof get_cases / sizeof get_cases[0]);
 	tcase_add_loop_test(tc, test_redact, 0, sizeof redact_cases / sizeof redact_cases[0]);
+	tcase_add_loop_test(tc, test_guess, 0, sizeof guess_cases / sizeof guess_cases[0]);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
