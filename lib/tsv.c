@@ -10,23 +10,35 @@
 #include <string.h>
 
 /* escape copies s[0..n) to p with the escapes both readers understand; NUL only
- * reaches LOAD DATA (PostgreSQL text cannot hold it), which reads \0 as NUL. */
+ * reaches LOAD DATA (PostgreSQL text cannot hold it), which reads \0 as NUL.
+ * Text ends with a NUL at s[n] (every source writes one), so strcspn, which the
+ * C library scans many bytes at a time, finds the next special byte; binary values
+ * have no terminator and go byte by byte. */
+static const unsigned char special[256] = {
+	['\\'] = '\\', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\0'] = '0',
+};
+
 static char *
-escape(char *p, const unsigned char *s, size_t n)
+escape(char *p, const unsigned char *s, size_t n, bool terminated)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		char e;
-		switch (c) {
-		case '\\': e = '\\'; break;
-		case '\n': e = 'n'; break;
-		case '\r': e = 'r'; break;
-		case '\t': e = 't'; break;
-		case '\0': e = '0'; break;
-		default: *p++ = (char)c; continue;
+	size_t i = 0;
+	while (i < n) {
+		size_t k = i;
+		if (terminated) {
+			k += strcspn((const char *)s + i, "\\\n\r\t");   /* stops at the NUL too */
+			if (k > n)
+				k = n;
+		} else {
+			while (k < n && special[s[k]] == 0)
+				k++;
 		}
+		memcpy(p, s + i, k - i);
+		p += k - i;
+		if (k == n)
+			break;
 		*p++ = '\\';
-		*p++ = e;
+		*p++ = (char)special[s[k]];
+		i = k + 1;
 	}
 	return p;
 }
@@ -140,9 +152,9 @@ put_value(enum rpl_tsv_flavor f, char *p, const struct rpl_xcol *x, const void *
 			}
 			return p;
 		}
-		return escape(p, v, (size_t)ind);
-	default:
-		return escape(p, v, (size_t)ind);
+		return escape(p, v, (size_t)ind, false);
+	default:   /* text: NUL-terminated in the buffer */
+		return escape(p, v, (size_t)ind, true);
 	}
 }
 
