@@ -4,6 +4,7 @@
 #include "dialect.h"
 #include "sqlgen.h"
 #include "jsonw.h"
+#include "log.h"
 #include "pgsink.h"
 #include "litesink.h"
 #include "litesource.h"
@@ -1017,7 +1018,9 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 		return r;
 	}
 	if (unusable) {
-		copy_warn(cp, NULL, "%s; loading through parameter arrays instead", first.msg);
+		/* through the log, not the warn callback, which only the runner's probe has */
+		rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s LOAD DATA refused (%s); loading through parameter arrays instead",
+		        cp->label, first.msg);
 		rpl_myload_free(cp->myload);
 		cp->myload = NULL;
 	}
