@@ -229,8 +229,13 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 	rpl_sbuf_add(&sql, ", ");
 	rpl_dialect_lit(d, now, &sql);
 	rpl_sbuf_add(&sql, ")");
-	if ((r = rpl_conn_exec(c, rpl_sbuf_str(&sql), err)) < 0)
+	/* the job and its partition rows in one transaction: a process killed between
+	 * them left a job without some of its rows, whose done-marks (UPDATEs) then
+	 * found nothing to mark (tests/integration/test_resume.c) */
+	bool was_auto = c->autocommit;
+	if ((r = rpl_conn_set_autocommit(c, false, err)) < 0)
 		goto out;
+	r = rpl_conn_exec(c, rpl_sbuf_str(&sql), err);
 	for (size_t i = 0; i < n && r == 0; i++) {
 		char s[11], e[11];
 		rpl_ledger_range_key(&parts[i], s, e);
@@ -248,8 +253,20 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 		rpl_sbuf_addc(&sql, ')');
 		r = rpl_conn_exec(c, rpl_sbuf_str(&sql), err);
 	}
-	if (r == 0 && !c->autocommit)
+	if (r == 0)
 		r = rpl_conn_commit(c, err);
+	if (r < 0) {
+		struct rpl_err ignored = RPL_ERR_INIT;
+		rpl_conn_rollback(c, &ignored);
+	}
+	if (was_auto) {
+		struct rpl_err e2 = RPL_ERR_INIT;
+		int r2 = rpl_conn_set_autocommit(c, true, &e2);
+		if (r == 0 && r2 < 0) {
+			*err = e2;
+			r = r2;
+		}
+	}
 out:
 	if (r < 0)
 		rpl_err_prefix(err, "ledger");
