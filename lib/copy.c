@@ -26,7 +26,7 @@ struct rpl_copy {
 	struct rpl_copy_opts o;               /* strings borrowed */
 	struct rpl_table st, dt;              /* owned catalogs */
 	const struct rpl_column **sc, **dc;   /* owned arrays: source column i goes to target column dc[i] */
-	bool ool;                             /* the buffers keep unbounded values out of line */
+	bool ool;                             /* the buffers keep text and binary values out of line */
 	unsigned lite_flags;                  /* RPL_XFER_*_LIB: the layout's SQLite sides */
 	struct rpl_xbuf bufs[2];              /* owned: the reader fills one while the writer sends the other */
 	struct rpl_xbuf *buf;                 /* the one the writer works on (bufs[0] outside a partition) */
@@ -146,7 +146,7 @@ copy_plan_slices(struct rpl_copy *cp, struct rpl_err *err)
 }
 
 /* copy_layout lays out both buffers (and the column arrays of a MariaDB target's
- * parameter arrays, which need every value in line); with ool, unbounded values are
+ * parameter arrays, which need every value in line); with ool, text and binary values are
  * kept out of line. Only between partitions: the reader thread is not running. */
 static int
 copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)

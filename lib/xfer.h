@@ -87,7 +87,7 @@ unsigned rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum r
 
 /* rpl_xbuf_layout chooses C types and widths for matched columns (src[i] -> dst[i])
  * and allocates rows fitting in chunk_bytes; flags: RPL_XFER_* (rpl_xfer_lite_flags,
- * and RPL_XFER_OOL: unbounded columns kept out of line, see struct rpl_xbuf, with
+ * and RPL_XFER_OOL: text and binary values kept out of line, see struct rpl_xbuf, with
  * rows and heap sharing chunk_bytes). */
 int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
                     const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
