@@ -25,7 +25,7 @@ sbuf_reserve(struct rpl_sbuf *b, size_t more)
 	return true;
 }
 
-bool rpl_sbuf_grow(struct rpl_sbuf *b, size_t more) { return sbuf_reserve(b, more); }
+bool rpl_sbuf_grow_slow(struct rpl_sbuf *b, size_t more) { return sbuf_reserve(b, more); }
 
 void
 rpl_sbuf_addn(struct rpl_sbuf *b, const char *s, size_t n)

@@ -16,7 +16,11 @@ void rpl_sbuf_addc(struct rpl_sbuf *b, char c);
 /* rpl_sbuf_grow makes room for more bytes after len (and the final NUL); a renderer
  * then writes into b->s + b->len and adds what it wrote to b->len. False: out of
  * memory (sticky, as everywhere). */
-bool rpl_sbuf_grow(struct rpl_sbuf *b, size_t more);
+bool rpl_sbuf_grow_slow(struct rpl_sbuf *b, size_t more);
+static inline bool rpl_sbuf_grow(struct rpl_sbuf *b, size_t more)
+{   /* inline: the COPY and LOAD DATA renderers call it once per value */
+	return (!b->failed && b->len + more + 1 <= b->cap) || rpl_sbuf_grow_slow(b, more);
+}
 void rpl_sbuf_reset(struct rpl_sbuf *b);
 void rpl_sbuf_fini(struct rpl_sbuf *b);
 /* rpl_sbuf_str returns the text ("" when empty or failed), borrowed until next change. */
