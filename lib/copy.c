@@ -8,6 +8,7 @@
 #include "pgsink.h"
 #include "litesink.h"
 #include "litesource.h"
+#include "keyslices.h"
 #include "myload.h"
 #include "pgbinary.h"
 #include "pgsource.h"
@@ -40,11 +41,13 @@ struct rpl_copy {
 	struct rpl_xcols xcols;               /* owned when colwise */
 	/* Keyset slices: MariaDB Connector/ODBC 3.1 holds a whole result set in memory
 	 * (DRIVERS.md), so a partition is read as ORDER BY pk LIMIT n slices, each after
-	 * the last key of the one before, bound from key_row. */
+	 * the last key of the one before, the next one executed on a second source
+	 * connection while this one is fetched (keyslices.h). */
 	size_t slice_rows;                    /* 0: one SELECT per partition */
 	size_t *pk_cols;                      /* owned; buffer columns of the key, in key order */
 	int npk;
-	unsigned char *key_row;               /* owned; row_size bytes: the last row read */
+	struct rpl_conn src2;                 /* owned once opened: the slices' second connection */
+	enum { SRC2_NONE, SRC2_OPEN, SRC2_FAILED } src2_state;
 	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
 	struct rpl_pgsource *pgsrc;           /* owned; PostgreSQL source: COPY TO instead of a cursor */
 	struct rpl_litesink *lite;            /* owned; SQLite target: the SQLite library, not sqliteodbc */
@@ -133,8 +136,7 @@ static int
 copy_plan_slices(struct rpl_copy *cp, struct rpl_err *err)
 {
 	cp->pk_cols = calloc((size_t)cp->st.npk, sizeof *cp->pk_cols);
-	cp->key_row = calloc(1, cp->buf->row_size);
-	if (cp->pk_cols == NULL || cp->key_row == NULL)
+	if (cp->pk_cols == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	for (int k = 1; k <= cp->st.npk; k++)
 		for (size_t i = 0; i < cp->buf->ncols; i++)
@@ -354,7 +356,8 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp->dc);
 	rpl_sbuf_fini(&cp->insert_sql);
 	free(cp->pk_cols);
-	free(cp->key_row);
+	if (cp->src2_state == SRC2_OPEN)
+		rpl_conn_close(&cp->src2);
 	rpl_pgsink_close(cp->pg);
 	rpl_pgsource_close(cp->pgsrc);
 	rpl_litesink_close(cp->lite);
@@ -364,8 +367,8 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp);
 }
 
-/* slice_sql: the partition's SELECT; keyed, only rows after the key in key_row
- * (keyset slices, MariaDB sources: see struct rpl_copy). */
+/* slice_sql: the partition's SELECT; keyed, only rows after a key given as
+ * parameters (keyset slices, MariaDB sources: see struct rpl_copy). */
 static void
 slice_sql(struct rpl_copy *cp, const struct rpl_range *range, bool keyed, struct rpl_sbuf *sql)
 {
@@ -376,19 +379,23 @@ slice_sql(struct rpl_copy *cp, const struct rpl_range *range, bool keyed, struct
 		rpl_sqlgen_slice(&cp->g, range, keyed, cp->slice_rows, sql);
 }
 
-/* slice_bind_key binds key_row's key columns as the keyed SELECT's parameters. */
-static int
-slice_bind_key(struct rpl_copy *cp, SQLHSTMT st)
+/* slices_conn: the second source connection of keyset slices, opened at the first
+ * partition that needs one. When it cannot be opened (the server's connection limit,
+ * say) the slices run one after another on the first, with a warning. */
+static struct rpl_conn *
+slices_conn(struct rpl_copy *cp)
 {
-	for (int k = 0; k < cp->npk; k++) {
-		const struct rpl_xcol *x = &cp->buf->cols[cp->pk_cols[k]];
-		SQLRETURN rc = SQLBindParameter(st, (SQLUSMALLINT)(k + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
-		                                x->param_size, x->param_digits, cp->key_row + x->off, x->width,
-		                                (SQLLEN *)(void *)(cp->key_row + x->ind_off));
-		if (!SQL_SUCCEEDED(rc))
-			return -1;
+	if (cp->src2_state == SRC2_NONE) {
+		struct rpl_err e = RPL_ERR_INIT;
+		if (rpl_conn_open(&cp->src2, cp->src->side, cp->src->connstr, cp->src->secret, &e) == 0) {
+			cp->src2_state = SRC2_OPEN;
+		} else {
+			cp->src2_state = SRC2_FAILED;
+			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s a second source connection failed (%s); reading slices one after another",
+			        cp->label, e.msg);
+		}
 	}
-	return 0;
+	return cp->src2_state == SRC2_OPEN ? &cp->src2 : cp->src;
 }
 
 /* The value rules of a chunk are judged on the reader's thread, right after the
@@ -417,11 +424,11 @@ struct verdicts {
 struct reader {
 	struct rpl_copy *cp;
 	const struct rpl_range *range;
-	struct rpl_sbuf sql;          /* owned: the slice SELECT */
-	SQLHSTMT sel;                 /* owned; NULL with the COPY source */
+	struct rpl_sbuf sql;          /* owned: the SELECT (the first slice's) */
+	struct rpl_sbuf keyed_sql;    /* owned: a keyset slice's SELECT */
+	SQLHSTMT sel;                 /* owned; one SELECT through ODBC, no slices */
+	struct rpl_keyslices *ks;     /* owned; keyset slices */
 	SQLULEN fetched;
-	size_t in_slice;
-	bool keyed;
 	pthread_t th;
 	bool started;
 	pthread_mutex_t mu;
@@ -446,36 +453,18 @@ reader_fetch(struct reader *rd, struct rpl_xbuf *b, size_t *n, struct rpl_err *e
 		return rpl_pgsource_fetch(cp->pgsrc, b, n, err);
 	if (cp->litesrc != NULL)
 		return rpl_litesource_fetch(cp->litesrc, b, n, err);
-	for (;;) {
-		rd->fetched = 0;
-		if (rpl_xbuf_bind_cols(b, rd->sel, &rd->fetched) < 0)
-			return rpl_conn_fail(cp->src, rd->sel, err, "binding the block cursor");
-		SQLRETURN rc = SQLFetchScroll(rd->sel, SQL_FETCH_NEXT, 0);
-		if (rc == SQL_NO_DATA && cp->slice_rows > 0 && rd->in_slice == cp->slice_rows) {
-			/* a full slice: there may be more after its last key */
-			SQLFreeStmt(rd->sel, SQL_CLOSE);
-			if (!rd->keyed) {
-				slice_sql(cp, rd->range, true, &rd->sql);
-				if (!rpl_sbuf_ok(&rd->sql) || !SQL_SUCCEEDED(SQLPrepare(rd->sel, (SQLCHAR *)rd->sql.s, SQL_NTS)) ||
-				    slice_bind_key(cp, rd->sel) < 0)
-					return rpl_conn_fail(cp->src, rd->sel, err, "prepare keyset slice");
-				rd->keyed = true;
-			}
-			if (!SQL_SUCCEEDED(SQLExecute(rd->sel)))
-				return rpl_conn_fail(cp->src, rd->sel, err, "select slice");
-			rd->in_slice = 0;
-			continue;
-		}
-		if (rc == SQL_NO_DATA)
-			return 0;
-		if (!SQL_SUCCEEDED(rc))
-			return rpl_conn_fail(cp->src, rd->sel, err, "fetch");
-		*n = rd->fetched;
-		rd->in_slice += *n;
-		if (cp->slice_rows > 0 && *n > 0)   /* the key to continue after, before the rules move rows */
-			memcpy(cp->key_row, b->data + (*n - 1) * b->row_size, b->row_size);
+	if (rd->ks != NULL)
+		return rpl_keyslices_fetch(rd->ks, b, n, err);
+	rd->fetched = 0;
+	if (rpl_xbuf_bind_cols(b, rd->sel, &rd->fetched) < 0)
+		return rpl_conn_fail(cp->src, rd->sel, err, "binding the block cursor");
+	SQLRETURN rc = SQLFetchScroll(rd->sel, SQL_FETCH_NEXT, 0);
+	if (rc == SQL_NO_DATA)
 		return 0;
-	}
+	if (!SQL_SUCCEEDED(rc))
+		return rpl_conn_fail(cp->src, rd->sel, err, "fetch");
+	*n = rd->fetched;
+	return 0;
 }
 
 /* check_fetch fails on a value longer than its buffer: never cut silently. */
@@ -592,6 +581,16 @@ reader_start(struct reader *rd, struct rpl_copy *cp, const struct rpl_range *ran
 	} else if (cp->litesrc != NULL) {
 		if ((r = rpl_litesource_start(cp->litesrc, rd->sql.s, err)) < 0)
 			return r;
+	} else if (cp->slice_rows > 0) {
+		slice_sql(cp, range, true, &rd->keyed_sql);
+		if (!rpl_sbuf_ok(&rd->keyed_sql))
+			return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		struct rpl_keyslices_def d = {
+			.conn = { cp->src, slices_conn(cp) }, .first_sql = rd->sql.s, .keyed_sql = rd->keyed_sql.s,
+			.slice_rows = cp->slice_rows, .layout = &cp->bufs[0], .pk_cols = cp->pk_cols, .npk = cp->npk,
+		};
+		if ((r = rpl_keyslices_start(&d, &rd->ks, err)) < 0)
+			return r;
 	} else {
 		if ((r = rpl_conn_stmt(cp->src, &rd->sel, err)) < 0)
 			return r;
@@ -644,7 +643,10 @@ reader_finish(struct reader *rd)
 	if (rd->sel != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, rd->sel);
 	rd->sel = SQL_NULL_HSTMT;
+	rpl_keyslices_stop(rd->ks);
+	rd->ks = NULL;
 	rpl_sbuf_fini(&rd->sql);
+	rpl_sbuf_fini(&rd->keyed_sql);
 	free(rd->vd[0].rej);
 	free(rd->vd[1].rej);
 	rd->vd[0].rej = rd->vd[1].rej = NULL;

@@ -338,6 +338,9 @@ CREATE DATABASE rpl_src;
 CREATE DATABASE rpl_dst;
 GRANT ALL PRIVILEGES ON \`rpl\\_%\`.* TO 'replicad'@'127.0.0.1', 'replicad'@'localhost';
 GRANT PROCESS, RELOAD ON *.* TO 'replicad'@'127.0.0.1', 'replicad'@'localhost';
+-- a source user allowed one connection: keyset slices without their second one
+CREATE USER 'rpl_oneconn'@'127.0.0.1' IDENTIFIED BY '$pw_sql' WITH MAX_USER_CONNECTIONS 1;
+GRANT SELECT ON rpl_src.* TO 'rpl_oneconn'@'127.0.0.1';
 FLUSH PRIVILEGES;
 SQL
     then

@@ -7,6 +7,7 @@
 #include "dialect.h"
 #include "edge.h"
 #include "it.h"
+#include "log.h"
 #include "reject.h"
 #include "sbuf.h"
 #include <stdio.h>
@@ -177,6 +178,108 @@ START_TEST(test_mariadb_slices)
 }
 END_TEST
 
+/* full_copy copies the whole table in one partition and checks it value by value. */
+static void
+full_copy_compare(struct rpl_copy *cp, struct rpl_conn *src, struct rpl_conn *dst, const char *table,
+                  int64_t rows, const char *what)
+{
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_range all = { .all = true };
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "%s: %s", what, err.msg);
+	ck_assert_int_eq(acc.read, rows);
+	ck_assert_int_eq(acc.written, rows);
+	struct it_dump a, b;
+	it_dump_table(src, table, "a", &a);
+	it_dump_table(dst, table, "a", &b);
+	it_dump_compare(&a, &b, what);
+	it_dump_free(&a);
+	it_dump_free(&b);
+}
+
+/* Keyset slices at their edges: a partition of exactly k full slices (the slice
+ * after the last full one is empty), one row short of that, one row past it, and
+ * a single row. The next slice is executed on a second connection while this one is
+ * fetched (keyslices.h), starting after the last key of this one. */
+START_TEST(test_mariadb_slice_edges)
+{
+	int d = _i;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_MARIADB, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "slice_edges");
+	edge_drop(&dst, "slice_edges");
+	it_exec(&src, "CREATE TABLE slice_edges (a bigint NOT NULL PRIMARY KEY, v varchar(40)) ENGINE=InnoDB");
+	it_exec(&src, "INSERT INTO slice_edges VALUES (1, 'one')");
+	struct rpl_copy_opts o = { .src_table = "slice_edges", .dst_table = "slice_edges",
+	                           .chunk_bytes = 64 * 1024, .commit_rows = 100000, .create_missing = true };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	full_copy_compare(cp, &src, &dst, "slice_edges", 1, "one row");
+	/* copy.c: two chunks per slice, at least 1000 rows */
+	size_t per = rpl_copy_rows_per_chunk(cp) * 2;
+	int64_t slice = per < 1000 ? 1000 : (int64_t)per, k = 3 * slice;
+	char sql[256];
+	snprintf(sql, sizeof sql, "INSERT INTO slice_edges SELECT seq * 7, CONCAT('v', seq) FROM seq_1_to_%lld",
+	         (long long)k - 1);
+	it_exec(&src, sql);   /* with the row a = 1: exactly three slices */
+	full_copy_compare(cp, &src, &dst, "slice_edges", k, "exactly three slices");
+	it_exec(&src, "DELETE FROM slice_edges WHERE a = 7");
+	full_copy_compare(cp, &src, &dst, "slice_edges", k - 1, "one row short of three slices");
+	it_exec(&src, "INSERT INTO slice_edges VALUES (7, 'back'), (-5, 'first')");
+	full_copy_compare(cp, &src, &dst, "slice_edges", k + 1, "one row past three slices");
+	rpl_copy_free(cp);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+static char oneconn_warning[512];
+static void
+oneconn_log(enum rpl_log_level lvl, enum rpl_log_group grp, const char *msg, void *data)
+{
+	(void)grp, (void)data;
+	if (lvl == RPL_LOG_WARNING && strstr(msg, "second source connection") != NULL)
+		snprintf(oneconn_warning, sizeof oneconn_warning, "%s", msg);
+}
+
+/* A source user allowed one connection (tests/harness/servers.sh): the slices' second
+ * connection fails, a warning says so, and the slices run one after another. */
+START_TEST(test_mariadb_slices_one_connection)
+{
+	struct rpl_conn src, dst, admin;
+	it_connect(&admin, IT_MARIADB, "src");
+	edge_drop(&admin, "slice_one");
+	it_exec(&admin, "CREATE TABLE slice_one (a bigint NOT NULL PRIMARY KEY, v varchar(40)) ENGINE=InnoDB");
+	it_exec(&admin, "INSERT INTO slice_one SELECT seq, CONCAT('v', seq) FROM seq_1_to_3500");
+	char connstr[1200];
+	const char *base = getenv("RPL_TEST_MARIADB_SRC");
+	ck_assert_ptr_nonnull(base);
+	const char *uid = strstr(base, "Uid=replicad");
+	ck_assert_ptr_nonnull(uid);
+	snprintf(connstr, sizeof connstr, "%.*sUid=rpl_oneconn%s", (int)(uid - base), base, uid + strlen("Uid=replicad"));
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_conn_open(&src, "source", connstr, getenv("RPL_TEST_PASSWORD"), &err) == 0, "%s", err.msg);
+	it_connect(&dst, IT_SQLITE, "dst");
+	edge_drop(&dst, "slice_one");
+	struct rpl_copy_opts o = { .src_table = "slice_one", .dst_table = "slice_one",
+	                           .chunk_bytes = 64 * 1024, .commit_rows = 100000, .create_missing = true };
+	struct rpl_copy *cp;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	oneconn_warning[0] = '\0';
+	rpl_log_set_handler(oneconn_log, NULL, RPL_LOG_WARNING);
+	full_copy_compare(cp, &admin, &dst, "slice_one", 3500, "slices on one connection");
+	rpl_log_set_handler(NULL, NULL, RPL_LOG_WARNING);
+	ck_assert_msg(strstr(oneconn_warning, "table=slice_one") != NULL, "no warning about the second connection: '%s'",
+	              oneconn_warning);
+	rpl_copy_free(cp);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+	rpl_conn_close(&admin);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -186,6 +289,8 @@ main(void)
 	tcase_add_loop_test(tc, test_pair_edge, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_pair_quoted_names, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_mariadb_slices, 0, IT_NENGINES);
+	tcase_add_loop_test(tc, test_mariadb_slice_edges, 0, IT_NENGINES);
+	tcase_add_test(tc, test_mariadb_slices_one_connection);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
