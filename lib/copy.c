@@ -467,46 +467,43 @@ reader_fetch(struct reader *rd, struct rpl_xbuf *b, size_t *n, struct rpl_err *e
 	return 0;
 }
 
-/* check_fetch fails on a value longer than its buffer: never cut silently. */
+/* overflow_error: a value longer than its buffer, never cut silently. */
 static int
-check_fetch(const struct rpl_copy *cp, const struct rpl_xbuf *b, size_t n, int64_t first_row, struct rpl_err *err)
+overflow_error(const struct rpl_copy *cp, const struct rpl_xcol *x, SQLLEN ind, SQLLEN room, int64_t row,
+               struct rpl_err *err)
 {
-	for (size_t c = 0; c < b->ncols; c++) {
-		const struct rpl_xcol *x = &b->cols[c];
-		if ((x->c_type != SQL_C_CHAR && x->c_type != SQL_C_BINARY) || x->ool)   /* ool: no room to overflow */
-			continue;
-		SQLLEN room = x->c_type == SQL_C_CHAR ? x->width - 1 : x->width;
-		for (size_t r = 0; r < n; r++) {
-			SQLLEN ind = *rpl_xind(b, r, c);
-			if (ind > room || ind == SQL_NO_TOTAL) {
-				rpl_err_set(err, RPL_ECONVERT, "table %s: column %s: a value of %ld bytes is longer than the %ld-byte buffer replicad sized from the catalog (%s %ld); raise load.chunk_bytes",
-				            cp->label, x->src->name, (long)ind, (long)room, x->src->type_name, x->src->size);
-				rpl_err_where(err, cp->label, x->src->name, first_row + (int64_t)r);
-				return err->code;
-			}
-		}
-	}
-	return 0;
+	rpl_err_set(err, RPL_ECONVERT, "table %s: column %s: a value of %ld bytes is longer than the %ld-byte buffer replicad sized from the catalog (%s %ld); raise load.chunk_bytes",
+	            cp->label, x->src->name, (long)ind, (long)room, x->src->type_name, x->src->size);
+	rpl_err_where(err, cp->label, x->src->name, row);
+	return err->code;
 }
 
 /* reader_judge checks the chunk's n rows against their buffers and applies the
- * value rules to each (see struct verdicts); on the reader's thread. */
+ * value rules to each (see struct verdicts); on the reader's thread. One pass,
+ * row by row: the buffer is larger than the cache, and a pass per column (or one
+ * for the sizes, another for the rules) read it again from memory, 9 % of a
+ * PostgreSQL -> PostgreSQL copy's samples (perf). */
 static int
 reader_judge(struct reader *rd, struct rpl_xbuf *b, size_t n, struct verdicts *vd, struct rpl_err *err)
 {
 	memset(vd->nulled, 0, sizeof vd->nulled);
 	vd->bytes = 0;
 	vd->nrej = 0;
-	int r = check_fetch(rd->cp, b, n, rd->read, err);
-	if (r < 0)
-		return r;
 	for (size_t row = 0; row < n; row++) {
 		const unsigned char *base = b->data + row * b->row_size;
 		for (size_t c = 0; c < b->ncols; c++) {
 			const struct rpl_xcol *x = &b->cols[c];
 			SQLLEN ind = *(const SQLLEN *)(const void *)(base + x->ind_off);
-			vd->bytes += x->c_type == SQL_C_CHAR || x->c_type == SQL_C_BINARY
-			             ? (ind > 0 ? ind : 0) : (ind == SQL_NULL_DATA ? 0 : x->width);
+			if (x->c_type != SQL_C_CHAR && x->c_type != SQL_C_BINARY) {
+				vd->bytes += ind == SQL_NULL_DATA ? 0 : x->width;
+				continue;
+			}
+			vd->bytes += ind > 0 ? ind : 0;
+			if (x->ool)        /* no room to overflow */
+				continue;
+			SQLLEN room = x->c_type == SQL_C_CHAR ? x->width - 1 : x->width;
+			if (ind > room || ind == SQL_NO_TOTAL)
+				return overflow_error(rd->cp, x, ind, room, rd->read + (int64_t)row, err);
 		}
 		enum rpl_rule rule;
 		size_t col;
