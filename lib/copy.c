@@ -11,6 +11,7 @@
 #include "keyslices.h"
 #include "myload.h"
 #include "pgbinary.h"
+#include "pgbinread.h"
 #include "pgsource.h"
 #include "reject.h"
 #include "sbuf.h"
@@ -50,6 +51,7 @@ struct rpl_copy {
 	enum { SRC2_NONE, SRC2_OPEN, SRC2_FAILED } src2_state;
 	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
 	struct rpl_pgsource *pgsrc;           /* owned; PostgreSQL source: COPY TO instead of a cursor */
+	bool pgsrc_binary;                    /* that COPY in the binary format (pgbinread.h) */
 	struct rpl_litesink *lite;            /* owned; SQLite target: the SQLite library, not sqliteodbc */
 	struct rpl_litesource *litesrc;       /* owned; SQLite source: the SQLite library */
 	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
@@ -305,6 +307,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	                             (cp->pg != NULL || cp->lite != NULL || cp->myload != NULL), err)) < 0)
 		goto out;
 	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
+	cp->pgsrc_binary = cp->pgsrc != NULL && !o->text_copy && rpl_pgbinread_usable(&cp->bufs[0]);
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
@@ -573,7 +576,7 @@ reader_start(struct reader *rd, struct rpl_copy *cp, const struct rpl_range *ran
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	int r;
 	if (cp->pgsrc != NULL) {
-		if ((r = rpl_pgsource_start(cp->pgsrc, rd->sql.s, err)) < 0)
+		if ((r = rpl_pgsource_start(cp->pgsrc, rd->sql.s, cp->pgsrc_binary, err)) < 0)
 			return r;
 	} else if (cp->litesrc != NULL) {
 		if ((r = rpl_litesource_start(cp->litesrc, rd->sql.s, err)) < 0)

@@ -1,7 +1,8 @@
-/* lib/pgsource.c: COPY TO STDOUT text parsing into the transport buffer (see
- * pgsource.h). Fields are split on tabs and unescaped in place into their column's
- * buffer; numbers, dates and timestamps are parsed by hand. */
+/* lib/pgsource.c: COPY TO STDOUT into the transport buffer (see pgsource.h). Binary
+ * rows go to pgbinread.c; text fields are split on tabs and unescaped in place into
+ * their column's buffer, numbers, dates and timestamps parsed by hand. */
 #include "pgsource.h"
+#include "pgbinread.h"
 #include "pgconn.h"
 #include "xfer.h"
 #include <libpq-fe.h>
@@ -14,6 +15,7 @@ struct rpl_pgsource {
 	PGconn *conn;        /* owned; NULL after an abort, reopened by start */
 	char *odbc, *secret; /* owned copies, to reconnect */
 	bool streaming;
+	bool binary;         /* this COPY is in the binary format (pgbinread.h) */
 };
 
 int
@@ -63,7 +65,7 @@ rpl_pgsource_abort(struct rpl_pgsource *s)
 }
 
 int
-rpl_pgsource_start(struct rpl_pgsource *s, const char *select_sql, struct rpl_err *err)
+rpl_pgsource_start(struct rpl_pgsource *s, const char *select_sql, bool binary, struct rpl_err *err)
 {
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK) {
 		void *conn;
@@ -75,17 +77,18 @@ rpl_pgsource_start(struct rpl_pgsource *s, const char *select_sql, struct rpl_er
 			return r;
 		s->conn = conn;
 	}
-	size_t n = strlen(select_sql) + 32;
+	size_t n = strlen(select_sql) + 48;
 	char *sql = malloc(n);
 	if (sql == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	snprintf(sql, n, "COPY (%s) TO STDOUT", select_sql);
+	snprintf(sql, n, "COPY (%s) TO STDOUT%s", select_sql, binary ? " (FORMAT binary)" : "");
 	PGresult *res = PQexec(s->conn, sql);
 	free(sql);
 	if (PQresultStatus(res) != PGRES_COPY_OUT)
 		return rpl_pgconn_fail(s->conn, res, "source", "COPY TO STDOUT", s->secret, err);
 	PQclear(res);
 	s->streaming = true;
+	s->binary = binary;
 	return 0;
 }
 
@@ -327,6 +330,19 @@ rpl_pgsource_fetch(struct rpl_pgsource *s, struct rpl_xbuf *b, size_t *n, struct
 		if (len < 0) {
 			s->streaming = false;
 			return rpl_pgconn_fail(s->conn, NULL, "source", "COPY data", s->secret, err);
+		}
+		if (s->binary) {
+			int got = 0;
+			bool trailer = false;
+			int rc = rpl_pgbinread_message((const unsigned char *)line, (size_t)len, b, *n, &got, &trailer, err);
+			PQfreemem(line);
+			if (rc < 0) {
+				rpl_err_where(err, NULL, NULL, (int64_t)*n);
+				rpl_pgsource_abort(s);
+				return rc;
+			}
+			*n += (size_t)got;
+			continue;
 		}
 		size_t r = *n, c = 0, start = 0, end = (size_t)len;
 		if (end > 0 && line[end - 1] == '\n')

@@ -280,6 +280,40 @@ START_TEST(test_mariadb_slices_one_connection)
 }
 END_TEST
 
+/* The PostgreSQL source reads numerics in COPY's binary form (base-10000 digits) and
+ * writes them as numeric_out prints them (lib/pgbinread.c): zeros, scales that end
+ * inside a group, weights far from the point, both signs. */
+START_TEST(test_pg_numeric_binary)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&src, "num_bin");
+	edge_drop(&dst, "num_bin");
+	it_exec(&src, "CREATE TABLE num_bin (a bigint PRIMARY KEY, v numeric(40,20), w numeric(30,7), z numeric(5,0))");
+	it_exec(&src, "INSERT INTO num_bin VALUES (1, 0, 0, 0), (2, -0.00000001, -0.0000001, -1),"
+	              " (3, 123456789.000000001, 12345678901234567890123.4567891, 99999),"
+	              " (4, 10000, 10000, 10000), (5, 9999.9999, -9999.9999999, -99999),"
+	              " (6, 1e-20, 0.1, 1), (7, 1e19, 1, 12), (8, -123.45600, 0.0000010, 100),"
+	              " (9, NULL, NULL, NULL), (10, 0.000, 1000000000000000000000.0000001, 0)");
+	struct rpl_copy_opts o = { .src_table = "num_bin", .dst_table = "num_bin",
+	                           .chunk_bytes = 64 * 1024, .commit_rows = 100000, .create_missing = true };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	full_copy_compare(cp, &src, &dst, "num_bin", 10, "numerics read in binary");
+	struct it_dump b;
+	it_dump_table(&dst, "num_bin", "a", &b);   /* the scale is kept, as numeric_out prints it */
+	ck_assert_str_eq(it_dump_get(&b, 5, "v"), "d:0.00000000000000000001");
+	ck_assert_str_eq(it_dump_get(&b, 6, "v"), "d:10000000000000000000");
+	ck_assert_str_eq(it_dump_get(&b, 7, "w"), "d:0.000001");
+	it_dump_free(&b);
+	rpl_copy_free(cp);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -291,6 +325,7 @@ main(void)
 	tcase_add_loop_test(tc, test_mariadb_slices, 0, IT_NENGINES);
 	tcase_add_loop_test(tc, test_mariadb_slice_edges, 0, IT_NENGINES);
 	tcase_add_test(tc, test_mariadb_slices_one_connection);
+	tcase_add_test(tc, test_pg_numeric_binary);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
