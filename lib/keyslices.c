@@ -16,12 +16,14 @@ struct slot {
 	SQLULEN key_fetched;
 	enum slot_state state;
 	bool last;                  /* READY: no slice after this one */
+	SQLLEN rows;                /* READY: the slice's rows as the driver counted them; -1 unknown */
 	int rc;                     /* READY: < 0, the slice failed and err says why */
 	struct rpl_err err;
 };
 
 struct rpl_keyslices {
 	struct rpl_keyslices_def d;
+	struct rpl_xbuf one;        /* d.layout's columns, one row: the last-key fetch binds it */
 	struct slot slot[2];
 	pthread_t th;
 	bool started;
@@ -32,10 +34,18 @@ struct rpl_keyslices {
 	int cur;                    /* the slot being fetched */
 	bool open;                  /* cur's slice has been taken */
 	bool first;                 /* its next fetch is its first */
+	bool done;                  /* the last slice has been read */
 	SQLULEN fetched;
+	SQLLEN in_slice;            /* rows fetched from cur's slice */
 };
 
-/* bind_key binds the key columns of slot k's key row as the keyed SELECT's parameters. */
+/* bind_key binds the key columns of slot k's key row as the keyed SELECT's parameters,
+ * typed as the source's own columns: the layout's parameter types describe the target
+ * (a timestamp announced with the target's scale would lose its fraction, and a key
+ * read again at lower precision would be read twice). Decimal keys travel as text and
+ * the keyed SELECT casts them (sqlgen.c): MySQL compares a decimal with a string as
+ * doubles, which cannot tell keys apart past the 15th digit (MariaDB 10.11 compares
+ * them exactly). */
 static int
 bind_key(struct rpl_keyslices *ks, int k)
 {
@@ -43,8 +53,14 @@ bind_key(struct rpl_keyslices *ks, int k)
 	unsigned char *row = ks->slot[k].key;
 	for (int i = 0; i < ks->d.npk; i++) {
 		const struct rpl_xcol *x = &l->cols[ks->d.pk_cols[i]];
+		SQLSMALLINT type = x->param_type, digits = x->param_digits;
+		SQLULEN size = x->param_size;
+		if (x->src->cls == RPL_CLASS_DECIMAL)
+			type = SQL_VARCHAR, size = (SQLULEN)x->width, digits = 0;
+		else if (x->c_type == SQL_C_TYPE_TIMESTAMP)
+			type = SQL_TYPE_TIMESTAMP, size = 26, digits = 6;
 		SQLRETURN rc = SQLBindParameter(ks->slot[k].st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, x->c_type,
-		                                x->param_type, x->param_size, x->param_digits, row + x->off, x->width,
+		                                type, size, digits, row + x->off, x->width,
 		                                (SQLLEN *)(void *)(row + x->ind_off));
 		if (!SQL_SUCCEEDED(rc))
 			return -1;
@@ -58,16 +74,26 @@ static int
 last_key(struct rpl_keyslices *ks, int k, bool *empty, struct rpl_err *err)
 {
 	struct slot *s = &ks->slot[k], *o = &ks->slot[k ^ 1];
-	struct rpl_xbuf one = *ks->d.layout;   /* the same columns, one row at o->key */
-	one.data = o->key;
-	one.rows = 1;
-	one.status = o->key_status;
-	if (rpl_xbuf_bind_cols(&one, s->st, &o->key_fetched) < 0)
+	ks->one.data = o->key;      /* the slicer's alone: the reader binds its own chunks */
+	ks->one.status = o->key_status;
+	if (rpl_xbuf_bind_cols(&ks->one, s->st, &o->key_fetched) < 0)
 		return rpl_conn_fail(ks->d.conn[k], s->st, err, "binding the slice's last key");
 	SQLRETURN rc = SQLFetchScroll(s->st, SQL_FETCH_LAST, 0);
 	*empty = rc == SQL_NO_DATA;
 	if (!*empty && !SQL_SUCCEEDED(rc))
 		return rpl_conn_fail(ks->d.conn[k], s->st, err, "fetching the slice's last key");
+	/* a key cut to its buffer would start the next slice at the wrong place */
+	for (int i = 0; !*empty && i < ks->d.npk; i++) {
+		const struct rpl_xcol *x = &ks->one.cols[ks->d.pk_cols[i]];
+		SQLLEN ind = *(SQLLEN *)(void *)(o->key + x->ind_off);
+		SQLLEN room = x->c_type == SQL_C_CHAR ? x->width - 1 : x->width;
+		if ((x->c_type == SQL_C_CHAR || x->c_type == SQL_C_BINARY) && (ind > room || ind == SQL_NO_TOTAL))
+			return rpl_err_set(err, RPL_ECONVERT, "source: key column %s: a value of %ld bytes is longer than its %ld-byte buffer",
+			                   x->src->name, (long)ind, (long)room);
+		if (ind == SQL_NULL_DATA)
+			return rpl_err_set(err, RPL_ECONVERT, "source: key column %s is NULL: keyset slices need a primary key without NULLs",
+			                   x->src->name);
+	}
 	return 0;
 }
 
@@ -90,11 +116,14 @@ run_slice(struct rpl_keyslices *ks, int k, size_t i, bool *last, struct rpl_err 
 	}
 	if (!SQL_SUCCEEDED(rc))
 		return rpl_conn_fail(c, s->st, err, i == 0 ? "select" : "select slice");
-	/* a driver that does not count a SELECT's rows (-1) costs one empty slice at the end */
-	SQLLEN rows = -1;
-	if (!SQL_SUCCEEDED(SQLRowCount(s->st, &rows)))
-		rows = -1;
-	if (rows >= 0 && (size_t)rows < ks->d.slice_rows) {
+	/* The count of a stored result. Zero or less is taken as unknown (Connector/ODBC
+	 * answers 0 for a result it did not store): then the last key is fetched all the
+	 * same, and at worst one empty slice ends the partition. The reader checks a
+	 * known count against the rows it fetched. */
+	s->rows = -1;
+	if (!SQL_SUCCEEDED(SQLRowCount(s->st, &s->rows)) || s->rows <= 0)
+		s->rows = -1;
+	if (s->rows > 0 && (size_t)s->rows < ks->d.slice_rows) {
 		*last = true;
 		return 0;
 	}
@@ -121,15 +150,16 @@ slicer_main(void *arg)
 		bool last = false;
 		struct rpl_err e = RPL_ERR_INIT;
 		int r = run_slice(ks, k, i, &last, &e);
+		last = last || r < 0;
 		pthread_mutex_lock(&ks->mu);
 		s->rc = r;
 		if (r < 0)
 			s->err = e;
-		s->last = last || r < 0;
+		s->last = last;
 		s->state = SLOT_READY;
 		pthread_cond_broadcast(&ks->cv);
 		pthread_mutex_unlock(&ks->mu);
-		if (s->last)
+		if (last)
 			break;
 	}
 	return NULL;
@@ -143,6 +173,8 @@ rpl_keyslices_start(const struct rpl_keyslices_def *d, struct rpl_keyslices **ou
 	if (ks == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	ks->d = *d;
+	ks->one = *d->layout;   /* before any thread runs: the reader resets bufs[0] per chunk */
+	ks->one.rows = 1;
 	pthread_mutex_init(&ks->mu, NULL);
 	pthread_cond_init(&ks->cv, NULL);
 	ks->first = true;
@@ -157,9 +189,15 @@ rpl_keyslices_start(const struct rpl_keyslices_def *d, struct rpl_keyslices **ou
 		}
 		if ((r = rpl_conn_stmt(d->conn[k], &s->st, err)) < 0)
 			break;
-		/* static: SQL_FETCH_LAST and back to SQL_FETCH_FIRST (see keyslices.h) */
-		if (!SQL_SUCCEEDED(SQLSetStmtAttr(s->st, SQL_ATTR_CURSOR_TYPE, (SQLPOINTER)SQL_CURSOR_STATIC, 0)))
+		/* static: SQL_FETCH_LAST and back to SQL_FETCH_FIRST (see keyslices.h); a
+		 * driver that quietly chose another type (01S02) would not scroll back */
+		SQLULEN type = 0;
+		if (!SQL_SUCCEEDED(SQLSetStmtAttr(s->st, SQL_ATTR_CURSOR_TYPE, (SQLPOINTER)SQL_CURSOR_STATIC, 0)) ||
+		    !SQL_SUCCEEDED(SQLGetStmtAttr(s->st, SQL_ATTR_CURSOR_TYPE, &type, 0, NULL)))
 			r = rpl_conn_fail(d->conn[k], s->st, err, "a static cursor for keyset slices");
+		else if (type != SQL_CURSOR_STATIC)
+			r = rpl_err_set(err, RPL_EODBC, "source: the driver gave cursor type %lu where keyset slices need a static one (a FORWARDONLY or NO_CACHE option in the connection string?)",
+			                (unsigned long)type);
 	}
 	if (r == 0 && pthread_create(&ks->th, NULL, slicer_main, ks) != 0)
 		r = rpl_err_set(err, RPL_ENOMEM, "cannot start the slice thread");
@@ -176,7 +214,7 @@ int
 rpl_keyslices_fetch(struct rpl_keyslices *ks, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
 {
 	*n = 0;
-	for (;;) {
+	while (!ks->done) {
 		struct slot *s = &ks->slot[ks->cur];
 		if (!ks->open) {
 			pthread_mutex_lock(&ks->mu);
@@ -189,6 +227,7 @@ rpl_keyslices_fetch(struct rpl_keyslices *ks, struct rpl_xbuf *b, size_t *n, str
 			}
 			ks->open = true;
 			ks->first = true;
+			ks->in_slice = 0;
 		}
 		ks->fetched = 0;
 		if (rpl_xbuf_bind_cols(b, s->st, &ks->fetched) < 0)
@@ -196,6 +235,9 @@ rpl_keyslices_fetch(struct rpl_keyslices *ks, struct rpl_xbuf *b, size_t *n, str
 		SQLRETURN rc = SQLFetchScroll(s->st, ks->first ? SQL_FETCH_FIRST : SQL_FETCH_NEXT, 0);
 		ks->first = false;
 		if (rc == SQL_NO_DATA) {
+			if (s->rows >= 0 && s->rows != ks->in_slice)
+				return rpl_err_set(err, RPL_EODBC, "source: the driver counted %ld rows in a keyset slice and returned %ld",
+				                   (long)s->rows, (long)ks->in_slice);
 			SQLFreeStmt(s->st, SQL_CLOSE);
 			pthread_mutex_lock(&ks->mu);
 			bool last = s->last;
@@ -203,17 +245,21 @@ rpl_keyslices_fetch(struct rpl_keyslices *ks, struct rpl_xbuf *b, size_t *n, str
 			pthread_cond_broadcast(&ks->cv);
 			pthread_mutex_unlock(&ks->mu);
 			ks->open = false;
-			if (last)
+			if (last) {
+				ks->done = true;
 				return 0;
+			}
 			ks->cur ^= 1;
 			continue;
 		}
 		if (!SQL_SUCCEEDED(rc))
 			return rpl_conn_fail(ks->d.conn[ks->cur], s->st, err, "fetch");
 		*n = ks->fetched;
+		ks->in_slice += (SQLLEN)*n;
 		if (*n > 0)
 			return 0;
 	}
+	return 0;
 }
 
 void
@@ -224,6 +270,11 @@ rpl_keyslices_stop(struct rpl_keyslices *ks)
 	if (ks->started) {
 		pthread_mutex_lock(&ks->mu);
 		ks->stop = true;
+		/* a slice still executing (a lock wait on the source, say) is cancelled
+		 * rather than waited for; ODBC allows SQLCancel from another thread */
+		for (int k = 0; k < 2; k++)
+			if (ks->slot[k].state == SLOT_BUSY)
+				SQLCancel(ks->slot[k].st);
 		pthread_cond_broadcast(&ks->cv);
 		pthread_mutex_unlock(&ks->mu);
 		pthread_join(ks->th, NULL);

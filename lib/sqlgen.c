@@ -122,8 +122,16 @@ rpl_sqlgen_slice(const struct rpl_sqlgen *g, const struct rpl_range *r, bool key
 		if (!top) {
 			key_list(g, out);
 			rpl_sbuf_add(out, ") > (");
-			for (int k = 0; k < n; k++)
-				rpl_sbuf_add(out, k ? ", ?" : "?");
+			for (int k = 1; k <= n; k++) {
+				/* a decimal key travels as text; MySQL compares a decimal with text
+				 * as doubles, which cannot tell keys apart past the 15th digit */
+				const struct rpl_column *c = key_col(g->st, k);
+				rpl_sbuf_add(out, k > 1 ? ", " : "");
+				if (c != NULL && c->cls == RPL_CLASS_DECIMAL && d->engine == RPL_ENGINE_MARIADB)
+					rpl_sbuf_addf(out, "CAST(? AS DECIMAL(%ld,%d))", c->size > 0 ? c->size : 65, c->scale);
+				else
+					rpl_sbuf_addc(out, '?');
+			}
 			params = n;
 		} else {
 			/* (k1, k2) > (a, b) spelled out: k1 > a OR (k1 = a AND k2 > b) */

@@ -54,6 +54,13 @@ static struct rpl_column key2_cols[] = {
 };
 static struct rpl_table key2 = { .name = "sales", .cols = key2_cols, .ncols = 3, .npk = 2 };
 
+/* a decimal key (keyset slices cast its parameter: MySQL compares text with a decimal as doubles) */
+static struct rpl_column deckey_cols[] = {
+	COL("code", "decimal", SQL_DECIMAL, RPL_CLASS_DECIMAL, 20, 0, false, 1),
+	COL("sale_date", "date", SQL_TYPE_DATE, RPL_CLASS_DATE, 10, 0, false, 0),
+};
+static struct rpl_table deckey = { .name = "sales", .cols = deckey_cols, .ncols = 2, .npk = 1 };
+
 /* the target's own spelling of the columns (matched case-insensitively) */
 static struct rpl_column upper_cols[] = {
 	COL("ID", "bigint", SQL_BIGINT, RPL_CLASS_INT, 19, 0, false, 1),
@@ -134,6 +141,8 @@ static const struct scase {
 	{ "mariadb keyed slice", SLICE_KEYED, MARIA, PG, &key2, NULL, "shop", NULL, &jan, false, 2,
 	  "SELECT `shop`, `id`, `sale_date` FROM `shop`.`sales` WHERE `sale_date` >= '2024-01-01'"
 	  " AND `sale_date` < '2024-02-01' AND (`id`, `shop`) > (?, ?) ORDER BY `id`, `shop` LIMIT 2000" },
+	{ "mariadb keyed slice, decimal key", SLICE_KEYED, MARIA, PG, &deckey, NULL, NULL, NULL, &whole, false, 1,
+	  "SELECT `code`, `sale_date` FROM `sales` WHERE (`code`) > (CAST(? AS DECIMAL(20,0))) ORDER BY `code` LIMIT 2000" },
 	{ "postgresql delete at once", DELETE, MSSQL, PG, &small, NULL, NULL, "public", &jan, false, 0,
 	  "DELETE FROM \"public\".\"sales\" WHERE \"sale_date\" >= '2024-01-01' AND \"sale_date\" < '2024-02-01'" },
 	{ "mariadb delete whole table", DELETE, MSSQL, MARIA, &small, NULL, NULL, NULL, &whole, false, 0,
