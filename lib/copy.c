@@ -33,6 +33,7 @@ struct rpl_copy {
 	struct rpl_xbuf bufs[2];              /* owned: the reader fills one while the writer sends the other */
 	struct rpl_xbuf *buf;                 /* the one the writer works on (bufs[0] outside a partition) */
 	struct rpl_rules rules;
+	bool *judged;                         /* owned: rules.judged */
 	char label[300];                      /* the table as users name it */
 	struct rpl_sqlgen g;                  /* every statement's text (sqlgen.c) */
 	struct rpl_sbuf insert_sql;
@@ -331,6 +332,13 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
 	                                .n_placeholder_dates = o->n_placeholder_dates };
+	/* the columns whose values no rule can meet are skipped per value (rules.c) */
+	if (r == 0 && (cp->judged = calloc(cp->bufs[0].ncols ? cp->bufs[0].ncols : 1, sizeof *cp->judged)) == NULL)
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (r == 0) {
+		rpl_rules_plan(&cp->rules, &cp->bufs[0], src->engine, cp->judged);
+		cp->rules.judged = cp->judged;
+	}
 	if (!rpl_sbuf_ok(&cp->insert_sql) || !rpl_sbuf_ok(&cp->copy_sql))
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 out:
@@ -359,6 +367,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp->dc);
 	rpl_sbuf_fini(&cp->insert_sql);
 	free(cp->pk_cols);
+	free(cp->judged);
 	if (cp->src2_state == SRC2_OPEN)
 		rpl_conn_close(&cp->src2);
 	rpl_pgsink_close(cp->pg);

@@ -222,6 +222,55 @@ text_fraction_fits(const char *t, int keep)
 	return true;
 }
 
+/* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
+static bool
+column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
+{
+	const struct rpl_column *s = x->src, *d = x->dst;
+	bool enforced = src_engine != RPL_ENGINE_SQLITE;   /* SQLite stores any value in any column */
+	switch (x->cls) {
+	case RPL_CLASS_INT:
+		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8)
+			return false;
+		if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && d->int_bytes == 1)
+			return true;   /* TINYINT is unsigned there */
+		/* an unsigned source (MariaDB's "int unsigned", SQL Server's TINYINT) holds
+		 * values its signed namesake of the same size does not */
+		if (strcasestr(s->type_name, "unsigned") != NULL || (src_engine == RPL_ENGINE_MSSQL && s->int_bytes == 1))
+			return true;
+		return !(enforced && s->int_bytes > 0 && s->int_bytes <= d->int_bytes);
+	case RPL_CLASS_DECIMAL:
+		if (d->cls != RPL_CLASS_DECIMAL || d->size <= 0)
+			return false;
+		/* PostgreSQL's numeric also holds NaN (and Infinity), which no rule lets through */
+		if (!enforced || src_engine == RPL_ENGINE_POSTGRES || s->size <= 0)
+			return true;
+		return s->size - s->scale > d->size - d->scale || s->scale > d->scale;
+	case RPL_CLASS_DOUBLE:
+		return !ru->dst_dialect->keeps_nan && src_engine != RPL_ENGINE_MARIADB;   /* MariaDB has no NaN */
+	case RPL_CLASS_TEXT:
+		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0)
+			return false;
+		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
+	case RPL_CLASS_BINARY:
+		if (d->cls != RPL_CLASS_BINARY || d->is_long || d->size <= 0)
+			return false;
+		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
+	case RPL_CLASS_DATE:
+	case RPL_CLASS_TIMESTAMP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+rpl_rules_plan(const struct rpl_rules *ru, const struct rpl_xbuf *b, enum rpl_engine src_engine, bool *judged)
+{
+	for (size_t c = 0; c < b->ncols; c++)
+		judged[c] = column_judged(ru, &b->cols[c], src_engine);
+}
+
 int
 rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
                 int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
@@ -245,6 +294,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		*col = c;
 		if (*ind == SQL_NULL_DATA)
 			goto null_check;
+		if (ru->judged != NULL && !ru->judged[c])
+			continue;
 		switch (x->cls) {
 		case RPL_CLASS_INT: {
 			int64_t i = *(int64_t *)v;

@@ -145,7 +145,14 @@ struct rpl_rules {
 	bool truncate_strings;
 	const char *const *placeholder_dates;
 	size_t n_placeholder_dates;
+	const bool *judged;   /* borrowed, ncols; NULL: every column. false: no value of this
+	                       * column can meet a rule (rpl_rules_plan), only its NULLs are checked */
 };
+/* rpl_rules_plan decides per column whether its values can meet a rule at all: a
+ * source that enforces its own types (not SQLite) cannot send an integer, decimal,
+ * string or binary value that a target column at least as wide would refuse, nor
+ * MariaDB a NaN. Dates are always judged (placeholder dates, target ranges). */
+void rpl_rules_plan(const struct rpl_rules *ru, const struct rpl_xbuf *b, enum rpl_engine src_engine, bool *judged);
 int rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
                     int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
                     char *reason, size_t reason_len);

@@ -123,13 +123,13 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1234567890123456.5", .needle2 = "(19,4)" },
 
 	/* --- NaN and infinities ------------------------------------------------------ */
-	{ "NaN into nullable MariaDB", MARIA, MARIA, DBL(true), DBL(true), .f = NAN,
+	{ "NaN into nullable MariaDB", PG, MARIA, DBL(true), DBL(true), .f = NAN,
 	  .out = NULLED, .rule = RPL_RULE_NAN },
 	{ "+Inf into nullable MariaDB", PG, MARIA, DBL(true), DBL(true), .f = INFINITY,
 	  .out = NULLED, .rule = RPL_RULE_NAN },
 	{ "-Inf into nullable SQL Server", PG, MSSQL, DBL(true), DBL(true), .f = -INFINITY,
 	  .out = NULLED, .rule = RPL_RULE_NAN },
-	{ "NaN into NOT NULL MariaDB", MARIA, MARIA, DBL(true), DBL(false), .f = NAN,
+	{ "NaN into NOT NULL MariaDB", PG, MARIA, DBL(true), DBL(false), .f = NAN,
 	  .out = REJECT, .rule = RPL_RULE_NAN, .needle1 = "NaN" },
 	{ "-Inf into NOT NULL MariaDB", PG, MARIA, DBL(true), DBL(false), .f = -INFINITY,
 	  .out = REJECT, .rule = RPL_RULE_NAN, .needle1 = "infinity" },
@@ -377,6 +377,10 @@ START_TEST(test_rule)
 	char why[256] = "";
 	int r = rpl_rules_apply(&ru, &b, ROW, nulled, &rule, &col, why, sizeof why);
 	SQLLEN ind = *rpl_xind(&b, ROW, 1);
+	/* the per-column plan must never skip a column whose value meets a rule */
+	bool judged[3] = { true, true, true };
+	rpl_rules_plan(&ru, &b, k->se, judged);
+	ck_assert_msg(k->out == PASS || k->null || judged[1], "%s: rpl_rules_plan skips the column", k->label);
 	switch (k->out) {
 	case PASS:
 		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
@@ -558,6 +562,55 @@ END_TEST
  * left the source, and no rule counts a change to it. Here column 0 (NaN, nullable
  * MariaDB double) would be NULLed and column 1 (a string) truncated, but column 2
  * rejects the row. */
+/* rpl_rules_plan: which columns' values can meet a rule at all (the others are not
+ * looked at per value: rules.c). Wrongly false would let a value through unjudged;
+ * the rule cases above check that no failing value sits in a skipped column. */
+static const struct pcase {
+	const char *label;
+	enum rpl_engine se, de;
+	struct rpl_column src, dst;
+	bool judged;
+} pcases[] = {
+	{ "int into the same int", MARIA, PG, INTC("int", SQL_INTEGER, 4, true), INTC("int4", SQL_INTEGER, 4, true), false },
+	{ "int into a wider int", PG, MARIA, INTC("int2", SQL_SMALLINT, 2, true), INTC("int", SQL_INTEGER, 4, true), false },
+	{ "bigint into int", MARIA, PG, BIGINT, INTC("int4", SQL_INTEGER, 4, true), true },
+	{ "int unsigned into int", MARIA, PG, INTC("int unsigned", SQL_INTEGER, 4, true), INTC("int4", SQL_INTEGER, 4, true), true },
+	{ "SQL Server tinyint into tinyint", MSSQL, MARIA, INTC("tinyint", SQL_TINYINT, 1, true), INTC("tinyint", SQL_TINYINT, 1, true), true },
+	{ "into SQL Server tinyint", MARIA, MSSQL, INTC("tinyint", SQL_TINYINT, 1, true), INTC("tinyint", SQL_TINYINT, 1, true), true },
+	{ "SQLite int into int", LITE, PG, INTC("INTEGER", SQL_INTEGER, 4, true), INTC("int4", SQL_INTEGER, 4, true), true },
+	{ "decimal into a wider one", MARIA, PG, DEC(10, 2), DEC(12, 3), false },
+	{ "decimal into fewer integer digits", MARIA, PG, DEC(10, 2), DEC(9, 2), true },
+	{ "decimal into a smaller scale", MARIA, PG, DEC(10, 2), DEC(12, 1), true },
+	{ "PostgreSQL numeric (NaN)", PG, PG, DEC(10, 2), DEC(12, 3), true },
+	{ "SQLite decimal", LITE, PG, DEC(10, 2), DEC(12, 3), true },
+	{ "MariaDB double", MARIA, MSSQL, DBL(true), DBL(true), false },
+	{ "PostgreSQL double into MariaDB", PG, MARIA, DBL(true), DBL(true), true },
+	{ "PostgreSQL double into PostgreSQL", PG, PG, DBL(true), DBL(true), false },
+	{ "varchar into the same", MARIA, PG, TXT(20, true), TXT(20, true), false },
+	{ "varchar into a shorter one", MARIA, PG, TXT(30, true), TXT(20, true), true },
+	{ "SQLite text", LITE, PG, TXT(20, true), TXT(20, true), true },
+	{ "varbinary into the same", MARIA, PG, BIN(8, true), BIN(8, true), false },
+	{ "unbounded into varbinary", PG, MARIA, LONGBIN, BIN(8, true), true },
+	{ "date", MARIA, PG, DATEC("date", true), DATEC("date", true), true },
+	{ "timestamp", MARIA, PG, TSC("datetime", 6, true), TSC("timestamp", 6, true), true },
+};
+
+START_TEST(test_rules_plan)
+{
+	const struct pcase *k = &pcases[_i];
+	const struct rpl_column *src[1] = { &k->src }, *dst[1] = { &k->dst };
+	struct rpl_xbuf b;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_xbuf_layout(&b, src, dst, 1, k->se, k->de, 0, CHUNK, &err) == 0, "%s: %s", k->label, err.msg);
+	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(k->de), .placeholder_dates = placeholders,
+	                        .n_placeholder_dates = 1 };
+	bool judged = !k->judged;
+	rpl_rules_plan(&ru, &b, k->se, &judged);
+	ck_assert_msg(judged == k->judged, "%s: judged %d, want %d", k->label, judged, k->judged);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
 START_TEST(test_rejected_row_unchanged)
 {
 	static const struct rpl_column s0 = DBL(true), s1 = TXT(20, true), s2 = BIGINT;
@@ -613,6 +666,7 @@ main(void)
 	tcase_add_test(tc, test_first_bad_column);
 	tcase_add_test(tc, test_nulled_accumulates);
 	tcase_add_test(tc, test_rejected_row_unchanged);
+	tcase_add_loop_test(tc, test_rules_plan, 0, NCASES(pcases));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
