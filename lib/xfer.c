@@ -150,10 +150,14 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 			x->ool = true;
 			x->width = sizeof(uint64_t);
 		}
-		x->off = off;
-		off = ALIGN8(off + (size_t)x->width);
+		/* the indicator first, then the value: the two share a cache line, and a
+		 * row of wide in-line slots is read one column at a time (the indicator
+		 * after a value put every column of the seed table on two lines: half of
+		 * the COPY sink's time on MariaDB -> PostgreSQL was that load, perf) */
 		x->ind_off = off;
 		off += sizeof(SQLLEN);
+		x->off = off;
+		off = ALIGN8(off + (size_t)x->width);
 	}
 	b->row_size = ALIGN8(off);
 	bool any_ool = false;
