@@ -72,6 +72,9 @@ numeric_text(const unsigned char *p, size_t n, char *out, size_t room)
 	const char *special = sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity" : sign == 0xF000 ? "-Infinity" : NULL;
 	if (special == NULL && sign != 0x0000 && sign != 0x4000)
 		return -1;
+	for (int i = 0; i < ndigits; i++)   /* base 10000: a larger digit is no numeric */
+		if (get16(p + 8 + 2 * i) > 9999)
+			return -1;
 	/* most values: the digits fit tmp-sized room, written without a check each */
 	size_t most = 2 + 4 * (size_t)(weight >= 0 ? weight + 1 : 1) + 1 + (size_t)dscale + 4;
 	if (special == NULL && weight < 64 && most <= room) {
@@ -271,8 +274,7 @@ field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, 
 		if (len < 0)
 			break;
 		if ((size_t)len >= sizeof tmp) {   /* past 159 characters: write it where it goes */
-			if (x->ool)
-				break;
+			RPL_REQUIRE(!x->ool);           /* decimals are always in line (xfer.c) */
 			len = numeric_text(v, n, out, (size_t)x->width);
 			*ind = len;
 			return 0;
@@ -292,6 +294,9 @@ rpl_pgbinread_message(const unsigned char *m, size_t len, struct rpl_xbuf *b, si
 	*got = 0;
 	const unsigned char *p = m, *e = m + len;
 	if (len >= sizeof signature + 8 && memcmp(p, signature, sizeof signature) == 0) {
+		if (get32(p + sizeof signature) & 0xffff0000u)   /* bit 16: OIDs; the rest: unknown, critical */
+			return rpl_err_set(err, RPL_ECONVERT, "source: binary COPY header flags 0x%08x are not understood",
+			                   get32(p + sizeof signature));
 		uint32_t ext = get32(p + sizeof signature + 4);
 		p += sizeof signature + 8;
 		if (ext > (size_t)(e - p))

@@ -7,7 +7,9 @@
  * format sends integers, doubles, dates and timestamps as they are stored and
  * text and bytea as raw bytes. Numerics arrive as base-10000 digits and are
  * written out as the same text numeric_out would print, so the buffer holds what
- * the text format gave, byte for byte (the pair tests compare both).
+ * the text format gave, byte for byte (the pair tests compare both); doubles are the
+ * stored bits, which the text format matches only from PostgreSQL 12 on (shortest
+ * exact output), and NaN payloads pass unchanged.
  *
  * Used only when every column is of a type decoded here (rpl_pgbinread_usable);
  * any other table keeps the text format. */
