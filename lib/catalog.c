@@ -223,50 +223,75 @@ out:
 	return r;
 }
 
-/* mariadb_fix_precision: Connector/ODBC 3.1 reports DATETIME(6) with size 19 and no
- * digits, which would make every fraction look like it does not fit; the fractional
- * precision is in information_schema. */
+/* catalog_fix runs sql (parameters: the schema, NULL for the connection's own, and
+ * the table name; result: a column name and an integer) and hands each row to fix:
+ * what a driver's SQLColumns gets wrong, read from the server's own catalog. */
 static int
-mariadb_fix_precision(struct rpl_conn *c, const char *schema, const char *name,
-                      struct rpl_table *t, struct rpl_err *err)
+catalog_fix(struct rpl_conn *c, const char *sql, const char *schema, const char *name, struct rpl_table *t,
+            void (*fix)(struct rpl_column *col, long v), struct rpl_err *err)
 {
-	bool any = false;
-	for (size_t i = 0; i < t->ncols; i++)
-		any = any || t->cols[i].cls == RPL_CLASS_TIMESTAMP;
-	if (!any)
-		return 0;
 	SQLHSTMT st;
 	int r = rpl_conn_stmt(c, &st, err);
 	if (r < 0)
 		return r;
-	const char *sql = "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
-	                  " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
-	                  " AND DATETIME_PRECISION IS NOT NULL";
 	SQLLEN sch_ind = schema ? SQL_NTS : SQL_NULL_DATA, name_ind = SQL_NTS;
 	SQLRETURN rc = SQLPrepare(st, (SQLCHAR *)sql, SQL_NTS);
 	if (SQL_SUCCEEDED(rc))
-		rc = SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 64, 0,
+		rc = SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 128, 0,
 		                      (SQLPOINTER)(schema ? schema : ""), 0, &sch_ind);
 	if (SQL_SUCCEEDED(rc))
-		rc = SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 64, 0,
+		rc = SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 128, 0,
 		                      (SQLPOINTER)name, 0, &name_ind);
 	if (SQL_SUCCEEDED(rc))
 		rc = SQLExecute(st);
 	while (SQL_SUCCEEDED(rc) && (rc = SQLFetch(st)) != SQL_NO_DATA) {
 		char col[128] = "";
-		SQLINTEGER prec = 0;
+		SQLINTEGER v = 0;
+		SQLLEN vind = 0;
 		if (!SQL_SUCCEEDED(rc))
 			break;
 		SQLGetData(st, 1, SQL_C_CHAR, col, sizeof col, NULL);
-		SQLGetData(st, 2, SQL_C_SLONG, &prec, 0, NULL);
+		if (!SQL_SUCCEEDED(SQLGetData(st, 2, SQL_C_SLONG, &v, 0, &vind)) || vind == SQL_NULL_DATA)
+			v = 0;
 		for (size_t i = 0; i < t->ncols; i++)
-			if (strcmp(t->cols[i].name, col) == 0 && t->cols[i].cls == RPL_CLASS_TIMESTAMP)
-				t->cols[i].scale = (int)prec;
+			if (strcmp(t->cols[i].name, col) == 0)
+				fix(&t->cols[i], (long)v);
 	}
 	if (rc != SQL_NO_DATA && !SQL_SUCCEEDED(rc))
-		r = rpl_conn_fail(c, st, err, "information_schema.COLUMNS");
+		r = rpl_conn_fail(c, st, err, "information_schema.columns");
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	return r;
+}
+
+static bool
+any_of(const struct rpl_table *t, enum rpl_class cls)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i].cls == cls)
+			return true;
+	return false;
+}
+
+/* Connector/ODBC 3.1 reports DATETIME(6) with size 19 and no digits, which would
+ * make every fraction look like it does not fit; the fractional precision is in
+ * information_schema. */
+static void
+fix_fraction(struct rpl_column *col, long prec)
+{
+	if (col->cls == RPL_CLASS_TIMESTAMP)
+		col->scale = (int)prec;
+}
+
+/* psqlODBC reports a numeric declared without precision as NUMERIC(28,6), so values
+ * with more digits looked as if they did not fit (rejected, or longer than their
+ * buffer) and a created target got numeric(28,6); information_schema says it has no
+ * precision at all: unbounded, as PostgreSQL holds it. */
+static void
+fix_unbounded_numeric(struct rpl_column *col, long unused)
+{
+	(void)unused;
+	if (col->cls == RPL_CLASS_DECIMAL)
+		col->size = 0, col->scale = 0;
 }
 
 int
@@ -286,8 +311,16 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		r = catalog_columns(c, cat, sch, name, t, err);
 	if (r == 0 && t->ncols > 0)
 		r = catalog_pkey(c, cat, sch, name, t, err);
-	if (r == 0 && t->ncols > 0 && c->engine == RPL_ENGINE_MARIADB)
-		r = mariadb_fix_precision(c, schema, name, t, err);
+	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && any_of(t, RPL_CLASS_TIMESTAMP))
+		r = catalog_fix(c, "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
+		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+		                   " AND DATETIME_PRECISION IS NOT NULL",
+		                schema, name, t, fix_fraction, err);
+	if (r == 0 && c->engine == RPL_ENGINE_POSTGRES && any_of(t, RPL_CLASS_DECIMAL))
+		r = catalog_fix(c, "SELECT column_name::text, 0 FROM information_schema.columns"
+		                   " WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?"
+		                   " AND data_type = 'numeric' AND numeric_precision IS NULL",
+		                schema, name, t, fix_unbounded_numeric, err);
 	if (r < 0) {
 		rpl_err_where(err, name, NULL, -1);
 		rpl_table_fini(t);

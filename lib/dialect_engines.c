@@ -58,6 +58,10 @@ maria_type(const struct rpl_column *c, struct rpl_sbuf *o)
 	switch (c->cls) {
 	case RPL_CLASS_INT: rpl_sbuf_add(o, ints[c->int_bytes]); return;
 	case RPL_CLASS_DECIMAL:
+		if (c->size == 0) {   /* no precision declared: MariaDB's widest, 30 of the digits after the point */
+			rpl_sbuf_add(o, "decimal(65,30)");
+			return;
+		}
 		numeric_ps(c, 65, &p, &s);
 		rpl_sbuf_addf(o, "decimal(%ld,%ld)", p, clamp(s, 0, 38));
 		return;
@@ -95,6 +99,10 @@ sqlite_type(const struct rpl_column *c, struct rpl_sbuf *o)
 	case RPL_CLASS_DECIMAL:
 		/* NUMERIC affinity would store >15 digits as REAL (DRIVERS.md): "TEXT" in
 		 * the name gives text affinity; catalog.c reads DECIMAL back from the name. */
+		if (c->size == 0) {   /* no precision declared: none here either (catalog.c reads it back so) */
+			rpl_sbuf_add(o, "DECIMAL_TEXT");
+			return;
+		}
 		numeric_ps(c, 1000, &p, &s);
 		rpl_sbuf_addf(o, "DECIMAL_TEXT(%ld,%ld)", p, s);
 		return;
@@ -125,6 +133,10 @@ mssql_type(const struct rpl_column *c, struct rpl_sbuf *o)
 		rpl_sbuf_add(o, c->int_bytes == 1 ? "SMALLINT" : ints[c->int_bytes]);
 		return;
 	case RPL_CLASS_DECIMAL:
+		if (c->size == 0) {   /* no precision declared: SQL Server has no unbounded decimal */
+			rpl_sbuf_add(o, "DECIMAL(38,10)");
+			return;
+		}
 		numeric_ps(c, 38, &p, &s);
 		rpl_sbuf_addf(o, "DECIMAL(%ld,%ld)", p, s);
 		return;

@@ -359,6 +359,33 @@ START_TEST(test_pg_numeric_binary)
 }
 END_TEST
 
+/* A PostgreSQL numeric declared without precision: psqlODBC reports it as
+ * NUMERIC(28,6), which made these values look too long or too precise (rejected);
+ * catalog.c reads information_schema instead, and a created target is unbounded too
+ * (MariaDB: decimal(65,30), SQLite: DECIMAL_TEXT). */
+START_TEST(test_pg_numeric_unbounded)
+{
+	int d = _i;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "num_free");
+	edge_drop(&dst, "num_free");
+	it_exec(&src, "CREATE TABLE num_free (a bigint PRIMARY KEY, v numeric)");
+	it_exec(&src, "INSERT INTO num_free VALUES (1, 1e30), (2, 0.123456789012345678901234567890),"
+	              " (3, -12345678901234567890.123456789), (4, 0), (5, NULL), (6, 7.5)");
+	struct rpl_copy_opts o = { .src_table = "num_free", .dst_table = "num_free",
+	                           .chunk_bytes = 64 * 1024, .commit_rows = 100000, .create_missing = true };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	full_copy_compare(cp, &src, &dst, "num_free", 6, "unbounded numeric");
+	rpl_copy_free(cp);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -372,6 +399,7 @@ main(void)
 	tcase_add_loop_test(tc, test_mariadb_slice_key_types, 0, IT_NENGINES);
 	tcase_add_test(tc, test_mariadb_slices_one_connection);
 	tcase_add_test(tc, test_pg_numeric_binary);
+	tcase_add_loop_test(tc, test_pg_numeric_unbounded, 0, IT_NENGINES);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

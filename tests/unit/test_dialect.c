@@ -199,6 +199,10 @@ static const struct {
 	  { "numeric(60,10)", "decimal(60,10)", "DECIMAL_TEXT(60,10)", "DECIMAL(38,10)" } },
 	{ RPL_CLASS_DECIMAL, SQL_NUMERIC, 70, 2, 0, false,
 	  { "numeric(70,2)", "decimal(65,2)", "DECIMAL_TEXT(70,2)", "DECIMAL(38,2)" } },
+	/* declared without precision (PostgreSQL numeric, SQLite DECIMAL): unbounded where the
+	 * engine has it, else its widest with room for a fraction */
+	{ RPL_CLASS_DECIMAL, SQL_NUMERIC, 0, 0, 0, false,
+	  { "numeric", "decimal(65,30)", "DECIMAL_TEXT", "DECIMAL(38,10)" } },
 	{ RPL_CLASS_DOUBLE, SQL_DOUBLE, 15, 0, 0, false, { "double precision", "double", "DOUBLE", "FLOAT" } },
 	{ RPL_CLASS_DOUBLE, SQL_FLOAT, 15, 0, 0, false, { "double precision", "double", "DOUBLE", "FLOAT" } },
 	{ RPL_CLASS_DOUBLE, SQL_REAL, 7, 0, 0, false, { "real", "float", "DOUBLE", "REAL" } },
