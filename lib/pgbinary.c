@@ -109,6 +109,19 @@ static size_t numeric_room(size_t n) { return 8 + 2 * (n / 4 + 2); }
 static unsigned char *
 numeric_put(const char *s, size_t n, unsigned char *p)
 {
+	/* what PostgreSQL's numeric holds beside numbers: NaN (and, unconstrained,
+	 * ±Infinity from version 14), as its text form spells them */
+	static const struct { const char *text; uint16_t sign; } special[] = {
+		{ "NaN", 0xC000 }, { "Infinity", 0xD000 }, { "-Infinity", 0xF000 },
+	};
+	bool maybe = n > 0 && (s[0] == 'N' || s[0] == 'I' || (s[0] == '-' && n > 1 && s[1] == 'I'));
+	for (size_t k = 0; maybe && k < sizeof special / sizeof special[0]; k++)
+		if (n == strlen(special[k].text) && memcmp(s, special[k].text, n) == 0) {
+			p = w16(p, 0);
+			p = w16(p, 0);
+			p = w16(p, special[k].sign);
+			return w16(p, 0);
+		}
 	size_t i = 0;
 	bool neg = false;
 	if (i < n && (s[i] == '-' || s[i] == '+'))

@@ -242,8 +242,10 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	case RPL_CLASS_DECIMAL:
 		if (d->cls != RPL_CLASS_DECIMAL || d->size <= 0)
 			return false;
-		/* PostgreSQL's numeric also holds NaN (and Infinity), which no rule lets through */
-		if (!enforced || src_engine == RPL_ENGINE_POSTGRES || s->size <= 0)
+		/* PostgreSQL's numeric also holds NaN (and Infinity, unconstrained), which no
+		 * rule lets into another engine; a PostgreSQL target holds NaN too */
+		if (!enforced || s->size <= 0 ||
+		    (src_engine == RPL_ENGINE_POSTGRES && ru->dst_dialect->engine != RPL_ENGINE_POSTGRES))
 			return true;
 		return s->size - s->scale > d->size - d->scale || s->scale > d->scale;
 	case RPL_CLASS_DOUBLE:
