@@ -147,20 +147,31 @@ numeric_put(const char *s, size_t n, unsigned char *p)
 	uint16_t digits[512];
 	if (int_groups + frac_groups > sizeof digits / sizeof digits[0])
 		return NULL;
+	/* four digits at a time: the integer part's first group takes what is left over
+	 * (as if padded with zeros on the left), the fraction's last group is padded on
+	 * the right; a branch per digit was most of this function's cost */
 	size_t k = 0;
-	for (size_t g = 0; g < int_groups; g++) {
-		/* group g covers integer digits [end - 4*(int_groups-g), end - 4*(int_groups-g-1)) */
-		long hi = (long)int_end - 4 * (long)(int_groups - g), lo = hi + 4;
-		uint16_t v = 0;
-		for (long j = hi; j < lo; j++)
-			v = (uint16_t)(v * 10 + (j >= (long)int_start ? s[j] - '0' : 0));
-		digits[k++] = v;
+	const char *q = s + int_start;
+	if (nint > 0) {
+		size_t lead = nint % 4 ? nint % 4 : 4;
+		unsigned v = 0;
+		for (size_t j = 0; j < lead; j++)
+			v = v * 10 + (unsigned)(q[j] - '0');
+		digits[k++] = (uint16_t)v;
+		for (q += lead; q < s + int_end; q += 4)
+			digits[k++] = (uint16_t)((q[0] - '0') * 1000 + (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0'));
 	}
-	for (size_t g = 0; g < frac_groups; g++) {
-		uint16_t v = 0;
-		for (size_t j = frac_start + 4 * g; j < frac_start + 4 * g + 4; j++)
-			v = (uint16_t)(v * 10 + (j < frac_end ? s[j] - '0' : 0));
-		digits[k++] = v;
+	q = s + frac_start;
+	for (size_t g = 0; g < nfrac / 4; g++, q += 4)
+		digits[k++] = (uint16_t)((q[0] - '0') * 1000 + (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0'));
+	if (nfrac % 4) {
+		unsigned v = 0;
+		size_t j = 0;
+		for (; j < nfrac % 4; j++)
+			v = v * 10 + (unsigned)(q[j] - '0');
+		for (; j < 4; j++)
+			v *= 10;
+		digits[k++] = (uint16_t)v;
 	}
 	int weight = (int)int_groups - 1;
 	size_t first = 0, last = k;
