@@ -11,7 +11,6 @@
 #include "keyslices.h"
 #include "myload.h"
 #include "pgbinary.h"
-#include "pgbinread.h"
 #include "pgsource.h"
 #include "reject.h"
 #include "sbuf.h"
@@ -308,7 +307,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	                             (cp->pg != NULL || cp->lite != NULL || cp->myload != NULL), err)) < 0)
 		goto out;
 	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
-	cp->pgsrc_binary = cp->pgsrc != NULL && !o->text_copy && rpl_pgbinread_usable(&cp->bufs[0]);
+	cp->pgsrc_binary = cp->pgsrc != NULL && !o->text_copy && rpl_pgbinary_usable(&cp->bufs[0], true);
 	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
@@ -316,7 +315,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
 		/* binary when every column has a binary form (pgbinary.h); text_copy keeps
 		 * the text format (benchmarks, and a way out) */
-		if (!o->text_copy && rpl_pgbinary_usable(&cp->bufs[0])) {
+		if (!o->text_copy && rpl_pgbinary_usable(&cp->bufs[0], false)) {
 			rpl_pgsink_set_binary(cp->pg, true);
 			rpl_sbuf_add(&cp->copy_sql, " (FORMAT binary)");
 		}

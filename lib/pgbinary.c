@@ -62,7 +62,7 @@ rpl_pgbinary_trailer(struct rpl_sbuf *out)
 	be16(out, 0xFFFF);
 }
 
-/* target type names as psqlODBC's catalog gives them */
+/* type names as psqlODBC's catalog gives them */
 static bool
 is_type(const char *t, const char *const *names)
 {
@@ -73,14 +73,14 @@ is_type(const char *t, const char *const *names)
 }
 
 bool
-rpl_pgbinary_usable(const struct rpl_xbuf *b)
+rpl_pgbinary_usable(const struct rpl_xbuf *b, bool source)
 {
 	static const char *const ints[] = { "int2", "int4", "int8", NULL };
 	static const char *const texts[] = { "text", "varchar", "bpchar", "name", NULL };
 	static const char *const stamps[] = { "timestamp", "timestamptz", NULL };
 	for (size_t c = 0; c < b->ncols; c++) {
 		const struct rpl_xcol *x = &b->cols[c];
-		const char *t = x->dst->type_name;
+		const char *t = (source ? x->src : x->dst)->type_name;
 		bool ok;
 		switch (x->c_type) {
 		case SQL_C_SBIGINT: ok = is_type(t, ints); break;

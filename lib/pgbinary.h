@@ -12,8 +12,12 @@
 struct rpl_xbuf;
 struct rpl_sbuf;
 
-/* rpl_pgbinary_usable: can every column of b be written in binary? */
-bool rpl_pgbinary_usable(const struct rpl_xbuf *b);
+/* rpl_pgbinary_usable: does every column of b have a binary form of the PostgreSQL
+ * type on that side (source: read by pgbinread.c; else the target's, written here):
+ * int2/4/8, float8, numeric, date, timestamp[tz], bool, bytea, text types? Not
+ * float4: its text is the shortest decimal that reads back as the same float, which
+ * as a double is not the float's exact value. */
+bool rpl_pgbinary_usable(const struct rpl_xbuf *b, bool source);
 
 /* rpl_pgbinary_header / _trailer: the COPY stream's first and last bytes. */
 void rpl_pgbinary_header(struct rpl_sbuf *out);

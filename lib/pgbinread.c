@@ -8,7 +8,6 @@
 #include "xfer.h"
 #include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
 static const unsigned char signature[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0 };
 static const long pg_epoch_days = 10957;   /* 2000-01-01 in days since 1970-01-01 */
@@ -16,46 +15,6 @@ static const long pg_epoch_days = 10957;   /* 2000-01-01 in days since 1970-01-0
 static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static uint32_t get32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 static uint64_t get64(const unsigned char *p) { return (uint64_t)get32(p) << 32 | get32(p + 4); }
-
-static bool
-is_type(const char *t, const char *const *names)
-{
-	for (; *names != NULL; names++)
-		if (strcasecmp(t, *names) == 0)
-			return true;
-	return false;
-}
-
-bool
-rpl_pgbinread_usable(const struct rpl_xbuf *b)
-{
-	static const char *const ints[] = { "int2", "int4", "int8", NULL };
-	static const char *const texts[] = { "text", "varchar", "bpchar", "name", NULL };
-	static const char *const stamps[] = { "timestamp", "timestamptz", NULL };
-	for (size_t c = 0; c < b->ncols; c++) {
-		const struct rpl_xcol *x = &b->cols[c];
-		const char *t = x->src->type_name;
-		bool ok;
-		switch (x->c_type) {
-		case SQL_C_SBIGINT: ok = is_type(t, ints); break;
-		/* not float4: its text is the shortest decimal that reads back as the same
-		 * float, which as a double is not the float's exact value */
-		case SQL_C_DOUBLE: ok = strcasecmp(t, "float8") == 0; break;
-		case SQL_C_TYPE_DATE: ok = strcasecmp(t, "date") == 0; break;
-		case SQL_C_TYPE_TIMESTAMP: ok = is_type(t, stamps); break;
-		case SQL_C_BIT: ok = strcasecmp(t, "bool") == 0; break;
-		case SQL_C_BINARY: ok = strcasecmp(t, "bytea") == 0; break;
-		case SQL_C_CHAR:
-			ok = (x->cls == RPL_CLASS_TEXT && is_type(t, texts)) ||
-			     (x->cls == RPL_CLASS_DECIMAL && strcasecmp(t, "numeric") == 0);
-			break;
-		default: ok = false; break;
-		}
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 /* numeric_text writes the numeric's binary form p[0..n) as numeric_out prints it
  * into out (room bytes, NUL-terminated when it fits); returns the full length, or

@@ -11,7 +11,7 @@
  * stored bits, which the text format matches only from PostgreSQL 12 on (shortest
  * exact output), and NaN payloads pass unchanged.
  *
- * Used only when every column is of a type decoded here (rpl_pgbinread_usable);
+ * Used only when every column is of a type decoded here (rpl_pgbinary_usable, source side);
  * any other table keeps the text format. */
 #ifndef RPL_PGBINREAD_H
 #define RPL_PGBINREAD_H
@@ -20,11 +20,6 @@
 #include "err.h"
 
 struct rpl_xbuf;
-
-/* rpl_pgbinread_usable: does every source column have a binary form decoded here
- * into its buffer type (int2/4/8, float8, numeric, date, timestamp[tz], bool,
- * bytea, text/varchar/bpchar/name)? */
-bool rpl_pgbinread_usable(const struct rpl_xbuf *b);
 
 /* rpl_pgbinread_message parses one COPY data message: the file header (first
  * message only), then one row, stored as row r of b (*got = 1), or the trailer

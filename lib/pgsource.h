@@ -17,7 +17,7 @@ struct rpl_xbuf;
 int rpl_pgsource_open(const char *odbc_connstr, const char *password, struct rpl_pgsource **out,
                       struct rpl_err *err);
 /* rpl_pgsource_start runs COPY (select_sql) TO STDOUT, in the binary format when
- * binary (every column passed rpl_pgbinread_usable), else in text. */
+ * binary (every column passed rpl_pgbinary_usable for the source), else in text. */
 int rpl_pgsource_start(struct rpl_pgsource *s, const char *select_sql, bool binary, struct rpl_err *err);
 /* rpl_pgsource_fetch parses up to b->rows rows into b; *n = 0 at the end. A value
  * longer than its buffer gets its full length in the indicator (the caller's
