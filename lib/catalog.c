@@ -294,6 +294,15 @@ fix_unbounded_numeric(struct rpl_column *col, long unused)
 		col->size = 0, col->scale = 0;
 }
 
+/* A MariaDB text column in latin1 or any other non-UTF-8 set: LOAD DATA may take its
+ * rows as bytes only when every column is UTF-8 (rpl_sqlgen_load_data). */
+static void
+fix_non_utf8(struct rpl_column *col, long unused)
+{
+	(void)unused;
+	col->non_utf8 = true;
+}
+
 int
 rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
                  struct rpl_table *t, bool *exists, struct rpl_err *err)
@@ -316,6 +325,11 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
 		                   " AND DATETIME_PRECISION IS NOT NULL",
 		                schema, name, t, fix_fraction, err);
+	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && any_of(t, RPL_CLASS_TEXT))
+		r = catalog_fix(c, "SELECT COLUMN_NAME, 1 FROM information_schema.COLUMNS"
+		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+		                   " AND CHARACTER_SET_NAME NOT IN ('utf8mb4', 'utf8mb3', 'utf8', 'binary')",
+		                schema, name, t, fix_non_utf8, err);
 	if (r == 0 && c->engine == RPL_ENGINE_POSTGRES && any_of(t, RPL_CLASS_DECIMAL))
 		r = catalog_fix(c, "SELECT column_name::text, 0 FROM information_schema.columns"
 		                   " WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?"

@@ -31,6 +31,8 @@ struct rpl_column {
 	enum rpl_class cls;
 	int int_bytes;            /* RPL_CLASS_INT: 1, 2, 4 or 8 */
 	bool is_long;             /* unbounded text/binary (text, bytea, BLOB, MAX) */
+	bool non_utf8;            /* MariaDB text column in a character set other than UTF-8
+	                           * (latin1, …): LOAD DATA must convert into it (sqlgen.h) */
 };
 
 struct rpl_table {

@@ -68,7 +68,8 @@ void rpl_sqlgen_insert(const struct rpl_sqlgen *g, struct rpl_sbuf *out);
 void rpl_sqlgen_copy_in(const struct rpl_sqlgen *g, struct rpl_sbuf *out);
 
 /* rpl_sqlgen_load_data: a MariaDB target's LOAD DATA LOCAL INFILE of path, in the
- * tab-separated form tsv.h writes (myload.c). */
+ * tab-separated form tsv.h writes (myload.c): CHARACTER SET binary when every target
+ * column is UTF-8 (or dt is NULL: replicad creates utf8mb4 tables), else utf8mb4. */
 void rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sbuf *out);
 
 /* rpl_sqlgen_create_table: CREATE TABLE for load.create_missing_tables from st: type

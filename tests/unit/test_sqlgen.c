@@ -70,11 +70,21 @@ static struct rpl_column upper_cols[] = {
 };
 static struct rpl_table upper = { .name = "sales", .cols = upper_cols, .ncols = 4, .npk = 1 };
 
+/* an existing MariaDB target with a latin1 column (non_utf8: from information_schema) */
+static struct rpl_column latin1_cols[] = {
+	COL("id", "bigint", SQL_BIGINT, RPL_CLASS_INT, 19, 0, false, 1),
+	COL("sale_date", "date", SQL_TYPE_DATE, RPL_CLASS_DATE, 10, 0, false, 0),
+	COL("amount", "decimal", SQL_DECIMAL, RPL_CLASS_DECIMAL, 19, 4, true, 0),
+	{ .name = "odd]na'me", .type_name = "varchar", .sql_type = SQL_VARCHAR, .cls = RPL_CLASS_TEXT, .size = 20,
+	  .nullable = true, .non_utf8 = true },
+};
+static struct rpl_table latin1 = { .name = "sales", .cols = latin1_cols, .ncols = 4, .npk = 1 };
+
 static const struct rpl_range jan = { .all = false, .start = { 2024, 1, 1 }, .end = { 2024, 2, 1 } };
 static const struct rpl_range feb = { .all = false, .start = { 2024, 2, 1 }, .end = { 2024, 2, 29 } };
 static const struct rpl_range whole = { .all = true };
 
-enum kind { SELECT, COPY_OUT, SLICE, SLICE_KEYED, DELETE, INSERT, COPY_IN, CREATE };
+enum kind { SELECT, COPY_OUT, SLICE, SLICE_KEYED, DELETE, INSERT, COPY_IN, CREATE, LOAD_DATA };
 
 static const struct scase {
 	const char *label;
@@ -154,6 +164,18 @@ static const struct scase {
 	{ "mariadb create table", CREATE, MSSQL, MARIA, &small, NULL, NULL, NULL, &jan, false, 0,
 	  "CREATE TABLE `sales` (`id` bigint NOT NULL, `sale_date` date NOT NULL, `amount` decimal(19,4),"
 	  " `odd]na'me` varchar(20), PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" },
+	{ "mariadb load data into a table it creates (utf8mb4): rows as bytes", LOAD_DATA, PG, MARIA, &small, NULL,
+	  NULL, NULL, &whole, false, 0,
+	  "LOAD DATA LOCAL INFILE '/proc/self/fd/7' INTO TABLE `sales` CHARACTER SET binary FIELDS TERMINATED BY '\\t'"
+	  " ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`id`, `sale_date`, `amount`, `odd]na'me`)" },
+	{ "mariadb load data into utf8 columns: rows as bytes", LOAD_DATA, PG, MARIA, &small, &upper, NULL, NULL,
+	  &whole, false, 0,
+	  "LOAD DATA LOCAL INFILE '/proc/self/fd/7' INTO TABLE `sales` CHARACTER SET binary FIELDS TERMINATED BY '\\t'"
+	  " ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`ID`, `Sale_Date`, `AMOUNT`, `ODD]NA'ME`)" },
+	{ "mariadb load data into a latin1 column: converted from utf8mb4", LOAD_DATA, PG, MARIA, &small, &latin1, NULL,
+	  NULL, &whole, false, 0,
+	  "LOAD DATA LOCAL INFILE '/proc/self/fd/7' INTO TABLE `sales` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t'"
+	  " ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`id`, `sale_date`, `amount`, `odd]na'me`)" },
 	{ "postgresql create table", CREATE, MSSQL, PG, &small, NULL, NULL, "public", &jan, false, 0,
 	  "CREATE TABLE \"public\".\"sales\" (\"id\" bigint NOT NULL, \"sale_date\" date NOT NULL,"
 	  " \"amount\" numeric(19,4), \"odd]na'me\" varchar(20), PRIMARY KEY (\"id\"))" },
@@ -176,6 +198,7 @@ START_TEST(test_statement)
 	case INSERT: rpl_sqlgen_insert(&g, &b); break;
 	case COPY_IN: rpl_sqlgen_copy_in(&g, &b); break;
 	case CREATE: rpl_sqlgen_create_table(&g, &b); break;
+	case LOAD_DATA: rpl_sqlgen_load_data(&g, "/proc/self/fd/7", &b); break;
 	}
 	ck_assert(rpl_sbuf_ok(&b));
 	ck_assert_msg(strcmp(rpl_sbuf_str(&b), k->want) == 0, "%s:\n got  %s\n want %s", k->label, rpl_sbuf_str(&b),
