@@ -17,8 +17,8 @@
 #   --null-pct P         percent NULLs in nullable columns (gen_sales.py; default 5)
 #   --pairs LIST         comma list of sqlite-sqlite,pg-pg,mariadb-mariadb,pg-mariadb,
 #                        mariadb-pg (default all five)
-#   --repeat K           timed runs of replicad and of each native copy; the median by
-#                        seconds is reported (default 3)
+#   --repeat K           rounds of timed runs: replicad, then each native copy of the
+#                        pair; the median by seconds is reported (default 3)
 #   --pyodbc-repeat K    timed runs of the pyodbc script (default 1; it is slow)
 #   --no-pyodbc, --no-native   leave those references out
 #   --check-refs all|first|none  check the references' copies too: every run, the first
@@ -471,9 +471,12 @@ for shape in "${SHAPES[@]}"; do
     for pair in "${PAIR_LIST[@]}"; do
         s=${pair%-*} d=${pair#*-}
         say "shape $shape, $s → $d"
-        for ((i = 1; i <= REPEAT; i++)); do run_replicad "$s" "$d" "$i"; done
-        if [ "$DO_NATIVE" -eq 1 ] && [ "$s" = "$d" ]; then
-            for ((i = 1; i <= REPEAT; i++)); do
+        # Rounds: replicad, then each native copy, K times over. On a shared machine
+        # whose speed drifts by tens of percent within minutes, a ratio of runs
+        # taken side by side is fairer than one of K runs of each taken apart.
+        for ((i = 1; i <= REPEAT; i++)); do
+            run_replicad "$s" "$d" "$i"
+            if [ "$DO_NATIVE" -eq 1 ] && [ "$s" = "$d" ]; then
                 case $s in
                     pg) native_pg "$i" ;;
                     sqlite) native_sqlite "$i" ;;
@@ -481,8 +484,8 @@ for shape in "${SHAPES[@]}"; do
                         [ -z "$MARIADB_DUMP" ] || native_mariadb_dump "$i"
                         [ "$HAVE_MYDUMPER" -eq 0 ] || native_mydumper "$i" ;;
                 esac
-            done
-        fi
+            fi
+        done
         if [ "$DO_PYODBC" -eq 1 ]; then
             for ((i = 1; i <= PY_REPEAT; i++)); do legacy_pyodbc "$s" "$d" "$i"; done
         fi
