@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dialect.h"
 #include "ledger.h"
+#include "mysource.h"
 #include "sbuf.h"
 #include "sqlgen.h"
 #include "xfer.h"
@@ -24,6 +25,7 @@ struct dry {
 	int n;                           /* statements printed so far */
 	const struct rpl_dialect *sd, *dd;
 	bool my_load;                    /* a MariaDB target loads by LOAD DATA (myload.h) */
+	bool my_src;                     /* a MariaDB source read by its client library (mysource.h) */
 	bool lite_dst;                   /* a SQLite target through the SQLite library */
 };
 
@@ -366,6 +368,10 @@ partition(struct dry *d, const struct rpl_config *cfg, const struct rpl_sqlgen *
 	if (pg_src) {
 		rpl_sqlgen_copy_out(g, r, &b);
 		stmt(d, false, &b, "read the partition (libpq COPY TO STDOUT, text format)");
+	} else if (d->my_src) {
+		rpl_sqlgen_select(g, r, &b);
+		stmt(d, false, &b, "read the partition (the MariaDB client library: prepared once, its rows streamed; a"
+		     " column it does not convert, such as TIME, sends the table through ODBC in key slices)");
 	} else if (d->sd->engine == RPL_ENGINE_MARIADB && g->st->npk > 0) {
 		size_t slice = rows * 2 < 1000 ? 1000 : rows * 2;
 		rpl_sqlgen_slice(g, r, false, slice, &b);
@@ -481,12 +487,15 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	                        .dst_table = tc->target, .date_column = tc->date_column,
 	                        .table_lock = cfg->load.table_lock };
 	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
+	bool my_src = src.engine == RPL_ENGINE_MARIADB && rpl_mysource_connstr_ok(cfg->source.odbc) &&
+	              !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
 	bool pg_dst = uses_libpq(cfg, dd->engine, connect_target ? cfg->target.odbc : NULL);
 	unsigned lite = rpl_xfer_lite_flags(src.engine, cfg->source.odbc, dd->engine, connect_target ? cfg->target.odbc : NULL,
 	                                    cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
 	d.lite_dst = (lite & RPL_XFER_DST_LIB) != 0;
 	/* as copy.c decides it: a source that fills the buffer, a target that reads it by value */
-	bool ool = (pg_src || (lite & RPL_XFER_SRC_LIB)) && (pg_dst || d.my_load || d.lite_dst);
+	d.my_src = my_src;
+	bool ool = (pg_src || my_src || (lite & RPL_XFER_SRC_LIB)) && (pg_dst || d.my_load || d.lite_dst);
 	size_t rows = rows_per_chunk(cfg, &st, dst_exists ? &dt : NULL, src.engine, dd->engine, lite, ool);
 	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
 

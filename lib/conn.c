@@ -147,6 +147,23 @@ rpl_connstr_get(const char *s, const char *key, char *out, size_t n)
 }
 
 bool
+rpl_connstr_only(const char *s, const char *const *keys)
+{
+	for (const char *p = s; *p != '\0'; p = connstr_next(p)) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (*p == '\0')
+			break;
+		bool known = false;
+		for (const char *const *k = keys; *k != NULL && !known; k++)
+			known = connstr_key_at(p, *k);
+		if (!known)
+			return false;
+	}
+	return true;
+}
+
+bool
 rpl_connstr_has_key(const char *s, const char *key)
 {
 	for (const char *p = s; *p != '\0'; p = connstr_next(p))

@@ -84,6 +84,11 @@ bool rpl_connstr_get(const char *connstr, const char *key, char *out, size_t n);
 /* rpl_connstr_has_key: true if the connection string sets key (case-insensitive). */
 bool rpl_connstr_has_key(const char *connstr, const char *key);
 
+/* rpl_connstr_only: true if every key the connection string sets is one of keys
+ * (NULL-terminated, case-insensitive): a native path that honours only those must
+ * not open a connection whose string asks for more (TLS options, say). */
+bool rpl_connstr_only(const char *connstr, const char *const *keys);
+
 /* rpl_conn_guess_engine: the engine the Driver= value names ("PostgreSQL Unicode",
  * "MariaDB Unicode", "SQLite3", "FreeTDS", or a library path such as psqlodbcw.so);
  * UNKNOWN for a DSN, an unknown name or one that names two engines. A guess only:

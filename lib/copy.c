@@ -10,6 +10,7 @@
 #include "litesource.h"
 #include "keyslices.h"
 #include "myload.h"
+#include "mysource.h"
 #include "pgbinary.h"
 #include "pgsource.h"
 #include "reject.h"
@@ -55,6 +56,7 @@ struct rpl_copy {
 	struct rpl_litesink *lite;            /* owned; SQLite target: the SQLite library, not sqliteodbc */
 	struct rpl_litesource *litesrc;       /* owned; SQLite source: the SQLite library */
 	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
+	struct rpl_mysource *mysrc;           /* owned; MariaDB source: libmariadb, streamed (no slices) */
 	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
 };
 
@@ -208,6 +210,28 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 	return 0;
 }
 
+/* copy_check_mysource keeps the libmariadb source only if it converts every column
+ * (mysource.h); otherwise the copy reads through ODBC, in keyset slices, with the
+ * layout that path needs. */
+static int
+copy_check_mysource(struct rpl_copy *cp, bool value_sink, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	struct rpl_range all = { .all = true };
+	char why[300] = "";
+	bool ok = false;
+	rpl_sqlgen_select(&cp->g, &all, &sql);
+	int r = rpl_sbuf_ok(&sql) ? rpl_mysource_check(cp->mysrc, sql.s, &cp->bufs[0], &ok, why, sizeof why, err)
+	                          : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rpl_sbuf_fini(&sql);
+	if (r < 0 || ok)
+		return r;
+	rpl_log(RPL_LOG_INFO, RPL_LOG_LOADER, "table=%s the source is read through ODBC: %s", cp->label, why);
+	rpl_mysource_close(cp->mysrc);
+	cp->mysrc = NULL;
+	return copy_layout(cp, (cp->pgsrc != NULL || cp->litesrc != NULL) && value_sink, err);
+}
+
 int
 rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
                  struct rpl_copy **out, struct rpl_err *err)
@@ -277,6 +301,14 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (src->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)
 		goto out;
+	if (src->engine == RPL_ENGINE_MARIADB && native) {
+		/* another connection of the source user's: where the server allows no more
+		 * (max_user_connections), the ODBC connection already open reads instead */
+		struct rpl_err e = RPL_ERR_INIT;
+		if (rpl_mysource_open(src->connstr, src->secret, &cp->mysrc, &e) < 0)
+			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s the MariaDB client library could not connect (%s); reading through ODBC",
+			        cp->label, e.msg);
+	}
 	if (lite & RPL_XFER_SRC_LIB) {
 		if ((r = rpl_litesource_open(src->connstr, &cp->litesrc, err)) < 0)
 			goto out;
@@ -303,12 +335,15 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	sc = dc = NULL;
 	/* out-of-line values need a source that fills the buffer itself and a target
 	 * that reads it value by value (xfer.h) */
-	if ((r = copy_layout(cp, (cp->pgsrc != NULL || cp->litesrc != NULL) &&
-	                             (cp->pg != NULL || cp->lite != NULL || cp->myload != NULL), err)) < 0)
+	bool value_sink = cp->pg != NULL || cp->lite != NULL || cp->myload != NULL;
+	if ((r = copy_layout(cp, (cp->pgsrc != NULL || cp->litesrc != NULL || cp->mysrc != NULL) && value_sink,
+	                     err)) < 0)
+		goto out;
+	if (cp->mysrc != NULL && (r = copy_check_mysource(cp, value_sink, err)) < 0)
 		goto out;
 	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
 	cp->pgsrc_binary = cp->pgsrc != NULL && !o->text_copy && rpl_pgbinary_usable(&cp->bufs[0], true);
-	if (src->engine == RPL_ENGINE_MARIADB && cp->st.npk > 0 &&
+	if (src->engine == RPL_ENGINE_MARIADB && cp->mysrc == NULL && cp->st.npk > 0 &&
 	    (r = copy_plan_slices(cp, err)) < 0)
 		goto out;
 	if (cp->pg != NULL) {     /* NULL for a DSN (pgsink.h): INSERT arrays through ODBC */
@@ -374,6 +409,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	rpl_litesink_close(cp->lite);
 	rpl_litesource_close(cp->litesrc);
 	rpl_myload_free(cp->myload);
+	rpl_mysource_close(cp->mysrc);
 	rpl_sbuf_fini(&cp->copy_sql);
 	free(cp);
 }
@@ -464,6 +500,8 @@ reader_fetch(struct reader *rd, struct rpl_xbuf *b, size_t *n, struct rpl_err *e
 		return rpl_pgsource_fetch(cp->pgsrc, b, n, err);
 	if (cp->litesrc != NULL)
 		return rpl_litesource_fetch(cp->litesrc, b, n, err);
+	if (cp->mysrc != NULL)
+		return rpl_mysource_fetch(cp->mysrc, b, n, err);
 	if (rd->ks != NULL)
 		return rpl_keyslices_fetch(rd->ks, b, n, err);
 	rd->fetched = 0;
@@ -588,6 +626,9 @@ reader_start(struct reader *rd, struct rpl_copy *cp, const struct rpl_range *ran
 			return r;
 	} else if (cp->litesrc != NULL) {
 		if ((r = rpl_litesource_start(cp->litesrc, rd->sql.s, err)) < 0)
+			return r;
+	} else if (cp->mysrc != NULL) {
+		if ((r = rpl_mysource_start(cp->mysrc, rd->sql.s, &cp->bufs[0], err)) < 0)
 			return r;
 	} else if (cp->slice_rows > 0) {
 		slice_sql(cp, range, true, &rd->keyed_sql);
@@ -1194,6 +1235,8 @@ out:
 		tgt_rollback(&p);
 		if (cp->pgsrc != NULL)
 			rpl_pgsource_abort(cp->pgsrc);   /* a COPY may still be streaming */
+		if (cp->mysrc != NULL)
+			rpl_mysource_abort(cp->mysrc);   /* so may a SELECT */
 		rpl_err_where(err, cp->label, NULL, -1);
 		acc->state = RPL_PART_FAILED;
 		acc->err = *err;

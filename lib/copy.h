@@ -56,7 +56,7 @@ struct rpl_copy_opts {
 	const char *date_column;              /* borrowed; NULL: full copies only */
 	int64_t chunk_bytes, commit_rows;
 	bool create_missing, table_lock, truncate_strings;
-	bool bulk_odbc;                       /* load.bulk "odbc": no native sink */
+	bool bulk_odbc;                       /* load.bulk "odbc": no native source or sink */
 	bool text_copy;                       /* the COPY sink stays in text format */
 	bool probe;                           /* check, create and warn only: open no native
 	                                       * path (libpq, SQLite library); such a copy

@@ -14,7 +14,7 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential meson ninja-build pkg-config
-    unixodbc unixodbc-dev libuv1-dev libjansson-dev libsystemd-dev check libpq-dev libsqlite3-dev
+    unixodbc unixodbc-dev libuv1-dev libjansson-dev libsystemd-dev check libpq-dev libmariadb-dev libsqlite3-dev
     postgresql mariadb-server mariadb-client
     odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc
     sqlite3 python3 valgrind tzdata

@@ -70,6 +70,25 @@ START_TEST(test_guess)
 }
 END_TEST
 
+/* rpl_connstr_only: a native path opens a connection only for strings it fully honours */
+static const char *const only_keys[] = { "Driver", "Server", "Port", "Database", "Uid", NULL };
+static const struct { const char *s; bool want; } only_cases[] = {
+	{ "Driver=MariaDB Unicode;Server=127.0.0.1;Port=3306;Database=d;Uid=u", true },
+	{ " driver = MariaDB ; SERVER=h;;", true },                        /* case, spaces, empty pairs */
+	{ "Driver={MariaDB; Unicode};Server=h", true },                    /* a ; inside braces */
+	{ "Driver=MariaDB Unicode;Server=h;SSLCA=/etc/ca.pem", false },    /* TLS: only the driver honours it */
+	{ "Driver=MariaDB Unicode;Server=h;Option=3", false },
+	{ "DSN=prod", false },
+	{ "", true },
+};
+
+START_TEST(test_only)
+{
+	ck_assert_msg(rpl_connstr_only(only_cases[_i].s, only_keys) == only_cases[_i].want, "case %d: %s", _i,
+	              only_cases[_i].s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -79,6 +98,7 @@ main(void)
 	tcase_add_loop_test(tc, test_get, 0, sizeof get_cases / sizeof get_cases[0]);
 	tcase_add_loop_test(tc, test_redact, 0, sizeof redact_cases / sizeof redact_cases[0]);
 	tcase_add_loop_test(tc, test_guess, 0, sizeof guess_cases / sizeof guess_cases[0]);
+	tcase_add_loop_test(tc, test_only, 0, sizeof only_cases / sizeof only_cases[0]);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
