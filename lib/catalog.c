@@ -21,10 +21,21 @@ rpl_class_of(int t, const char *type_name, enum rpl_class *cls, int *int_bytes)
 {
 	*int_bytes = 0;
 	switch (t) {
-	case SQL_TINYINT: *cls = RPL_CLASS_INT; *int_bytes = 1; return true;
-	case SQL_SMALLINT: *cls = RPL_CLASS_INT; *int_bytes = 2; return true;
-	case SQL_INTEGER: *cls = RPL_CLASS_INT; *int_bytes = 4; return true;
-	case SQL_BIGINT: *cls = RPL_CLASS_INT; *int_bytes = 8; return true;
+	case SQL_TINYINT: case SQL_SMALLINT: case SQL_INTEGER: case SQL_BIGINT:
+		*cls = RPL_CLASS_INT;
+		*int_bytes = t == SQL_TINYINT ? 1 : t == SQL_SMALLINT ? 2 : t == SQL_INTEGER ? 4 : 8;
+		/* MariaDB's UNSIGNED doubles each range: the next wider signed type holds it,
+		 * and BIGINT UNSIGNED only a DECIMAL(20,0) (as int64 its top half arrived
+		 * negative, and a created target column was too narrow for the rest) */
+		if (type_name != NULL && strcasestr(type_name, "unsigned") != NULL) {
+			if (*int_bytes == 8) {
+				*cls = RPL_CLASS_DECIMAL;
+				*int_bytes = 0;
+			} else {
+				*int_bytes *= 2;
+			}
+		}
+		return true;
 	case SQL_DECIMAL: case SQL_NUMERIC: *cls = RPL_CLASS_DECIMAL; return true;
 	case SQL_REAL: case SQL_FLOAT: case SQL_DOUBLE: *cls = RPL_CLASS_DOUBLE; return true;
 	case SQL_TYPE_DATE: case SQL_DATE: *cls = RPL_CLASS_DATE; return true;
@@ -165,6 +176,11 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 		col->scale = digits;
 		col->nullable = nullable != SQL_NO_NULLS;
 		bool known = rpl_class_of(dtype, tname, &col->cls, &col->int_bytes);
+		if (col->cls == RPL_CLASS_DECIMAL && dtype == SQL_BIGINT) {   /* BIGINT UNSIGNED */
+			col->sql_type = SQL_DECIMAL;
+			col->size = 20;
+			col->scale = 0;
+		}
 		if (c->engine == RPL_ENGINE_SQLITE) {
 			sqlite_fix_decimal(col);
 			known = known || col->cls == RPL_CLASS_DECIMAL;

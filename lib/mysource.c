@@ -223,8 +223,9 @@ kind_of(const MYSQL_FIELD *f, const struct rpl_xcol *x, enum kind *k)
 		return t == MYSQL_TYPE_DATETIME || t == MYSQL_TYPE_TIMESTAMP;
 	case SQL_C_CHAR:
 		*k = K_BYTES;
-		if (x->cls == RPL_CLASS_DECIMAL)
-			return t == MYSQL_TYPE_NEWDECIMAL || t == MYSQL_TYPE_DECIMAL;
+		if (x->cls == RPL_CLASS_DECIMAL)   /* BIGINT UNSIGNED is one (catalog.c): printed by the library */
+			return t == MYSQL_TYPE_NEWDECIMAL || t == MYSQL_TYPE_DECIMAL ||
+			       (t == MYSQL_TYPE_LONGLONG && (f->flags & UNSIGNED_FLAG));
 		if (x->cls == RPL_CLASS_TEXT)
 			return is_string_type(t) && !binary_charset;
 		/* dates and times as text (SQLite sides): the library spells them as the

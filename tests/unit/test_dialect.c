@@ -291,6 +291,28 @@ START_TEST(test_type_name_pg_numeric)
 }
 END_TEST
 
+/* rpl_class_of: MariaDB's UNSIGNED integers travel in the next wider signed type,
+ * BIGINT UNSIGNED as a decimal (its top half does not fit an int64) */
+static const struct { int t; const char *name; enum rpl_class cls; int bytes; } class_cases[] = {
+	{ SQL_TINYINT, "TINYINT", RPL_CLASS_INT, 1 },
+	{ SQL_TINYINT, "TINYINT UNSIGNED", RPL_CLASS_INT, 2 },
+	{ SQL_SMALLINT, "smallint unsigned", RPL_CLASS_INT, 4 },
+	{ SQL_INTEGER, "INT UNSIGNED", RPL_CLASS_INT, 8 },
+	{ SQL_INTEGER, "MEDIUMINT UNSIGNED", RPL_CLASS_INT, 8 },
+	{ SQL_BIGINT, "BIGINT", RPL_CLASS_INT, 8 },
+	{ SQL_BIGINT, "BIGINT UNSIGNED", RPL_CLASS_DECIMAL, 0 },
+};
+
+START_TEST(test_class_of)
+{
+	enum rpl_class cls;
+	int bytes;
+	ck_assert(rpl_class_of(class_cases[_i].t, class_cases[_i].name, &cls, &bytes));
+	ck_assert_msg(cls == class_cases[_i].cls && bytes == class_cases[_i].bytes, "%s: %s, %d bytes",
+	              class_cases[_i].name, rpl_class_name(cls), bytes);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -307,6 +329,7 @@ main(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_type_name, 0, NCASES(type_cases));
 	tcase_add_test(tc, test_type_name_pg_numeric);
+	tcase_add_loop_test(tc, test_class_of, 0, NCASES(class_cases));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
