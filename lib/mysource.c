@@ -7,6 +7,7 @@
 #include "xfer.h"
 #include <errmsg.h>
 #include <mysql.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,12 @@ my_fail(struct rpl_mysource *s, MYSQL_STMT *st, const char *what, struct rpl_err
 	return err->code;
 }
 
+/* mysql_init initialises the library on first use, which is not safe from two
+ * workers at once: do it once, before any of them connects. */
+static pthread_once_t library_once = PTHREAD_ONCE_INIT;
+static int library_rc = -1;
+static void library_init(void) { library_rc = mysql_library_init(0, NULL, NULL); }
+
 static int
 connect_to(struct rpl_mysource *s, struct rpl_err *err)
 {
@@ -78,6 +85,9 @@ connect_to(struct rpl_mysource *s, struct rpl_err *err)
 	for (const char *const *k = k_user; *k && !rpl_connstr_get(s->odbc, *k, user, sizeof user); k++) {}
 	for (const char *const *k = k_pw; *k && !rpl_connstr_get(s->odbc, *k, pw, sizeof pw); k++) {}
 	rpl_connstr_get(s->odbc, "Port", port, sizeof port);
+	pthread_once(&library_once, library_init);
+	if (library_rc != 0)
+		return rpl_err_set(err, RPL_ENOMEM, "source: the MariaDB client library cannot be initialised");
 	s->conn = mysql_init(NULL);
 	if (s->conn == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
