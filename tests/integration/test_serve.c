@@ -520,7 +520,7 @@ START_TEST(test_end_to_end)
 	it_exec_ok(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'serve_t'");
 	it_exec(&src, "CREATE TABLE serve_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3), ts timestamp(6))");
 	it_exec(&src, "INSERT INTO serve_t SELECT g, date '2024-01-01' + (g % 182), md5(g::text), g * 1.125,"
-	              " timestamp '2024-01-01 00:00:00' + g * interval '1.000123 second' FROM generate_series(1, 150000) g");
+	              " timestamp '2024-01-01 00:00:00' + g * interval '1.000123 second' FROM generate_series(1, 400000) g");
 	it_exec(&dst, "CREATE TABLE serve_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3), ts timestamp(6))");
 	make_dirs();
 	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}", "");
@@ -619,7 +619,7 @@ START_TEST(test_end_to_end)
 	struct it_dump a, b;
 	it_dump_table(&src, "serve_t", "id", &a);
 	it_dump_table(&dst, "serve_t", "id", &b);
-	ck_assert_int_eq(a.nrows, 150000);
+	ck_assert_int_eq(a.nrows, 400000);
 	it_dump_compare(&a, &b, "serve: killed and resumed into postgresql");
 	it_dump_free(&b);
 
