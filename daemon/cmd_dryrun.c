@@ -489,6 +489,8 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
 	bool my_src = src.engine == RPL_ENGINE_MARIADB && rpl_mysource_connstr_ok(cfg->source.odbc) &&
 	              !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
+	for (size_t i = 0; i < st.ncols; i++)   /* the library leaves TIME (and GUIDs) to ODBC: mysource.c */
+		my_src = my_src && st.cols[i].cls != RPL_CLASS_TIME && st.cols[i].cls != RPL_CLASS_GUID;
 	bool pg_dst = uses_libpq(cfg, dd->engine, connect_target ? cfg->target.odbc : NULL);
 	unsigned lite = rpl_xfer_lite_flags(src.engine, cfg->source.odbc, dd->engine, connect_target ? cfg->target.odbc : NULL,
 	                                    cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);

@@ -27,7 +27,7 @@ rpl_class_of(int t, const char *type_name, enum rpl_class *cls, int *int_bytes)
 		/* MariaDB's UNSIGNED doubles each range: the next wider signed type holds it,
 		 * and BIGINT UNSIGNED only a DECIMAL(20,0) (as int64 its top half arrived
 		 * negative, and a created target column was too narrow for the rest) */
-		if (type_name != NULL && strcasestr(type_name, "unsigned") != NULL) {
+		if (type_name != NULL && strcasestr(type_name, " unsigned") != NULL) {   /* not SQLite's "UNSIGNED BIG INT" */
 			if (*int_bytes == 8) {
 				*cls = RPL_CLASS_DECIMAL;
 				*int_bytes = 0;

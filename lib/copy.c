@@ -220,13 +220,21 @@ copy_check_mysource(struct rpl_copy *cp, bool value_sink, struct rpl_err *err)
 	struct rpl_range all = { .all = true };
 	char why[300] = "";
 	bool ok = false;
+	struct rpl_err e = RPL_ERR_INIT;
 	rpl_sqlgen_select(&cp->g, &all, &sql);
-	int r = rpl_sbuf_ok(&sql) ? rpl_mysource_check(cp->mysrc, sql.s, &cp->bufs[0], &ok, why, sizeof why, err)
-	                          : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (!rpl_sbuf_ok(&sql)) {
+		rpl_sbuf_fini(&sql);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	int r = rpl_mysource_check(cp->mysrc, sql.s, &cp->bufs[0], &ok, why, sizeof why, &e);
 	rpl_sbuf_fini(&sql);
-	if (r < 0 || ok)
-		return r;
-	rpl_log(RPL_LOG_INFO, RPL_LOG_LOADER, "table=%s the source is read through ODBC: %s", cp->label, why);
+	if (r == 0 && ok)
+		return 0;
+	if (r < 0)   /* the server refused to prepare it (max_prepared_stmt_count, a proxy): ODBC can still read */
+		rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s the MariaDB client library cannot read it (%s); reading through ODBC",
+		        cp->label, e.msg);
+	else
+		rpl_log(RPL_LOG_INFO, RPL_LOG_LOADER, "table=%s the source is read through ODBC: %s", cp->label, why);
 	rpl_mysource_close(cp->mysrc);
 	cp->mysrc = NULL;
 	return copy_layout(cp, (cp->pgsrc != NULL || cp->litesrc != NULL) && value_sink, err);

@@ -56,10 +56,18 @@ static const char *const allowed_keys[] = { "Driver", "Server", "Host", "Port", 
 static int
 my_fail(struct rpl_mysource *s, MYSQL_STMT *st, const char *what, struct rpl_err *err)
 {
-	unsigned no = st ? mysql_stmt_errno(st) : mysql_errno(s->conn);
-	rpl_err_set(err, RPL_EODBC, "source: %s: %s", what, st ? mysql_stmt_error(st) : mysql_error(s->conn));
+	/* an unbuffered fetch that loses the server leaves its error on the connection,
+	 * not on the statement (whose last errors the execute cleared) */
+	if (st != NULL && mysql_stmt_errno(st) == 0 && s->conn != NULL)
+		st = NULL;
+	unsigned no = st ? mysql_stmt_errno(st) : s->conn ? mysql_errno(s->conn) : CR_SERVER_LOST;
+	if (err->code != RPL_OK)
+		return err->code;   /* the first error stays, with its own codes */
+	rpl_err_set(err, RPL_EODBC, "source: %s: %s", what,
+	            st ? mysql_stmt_error(st) : s->conn ? mysql_error(s->conn) : "the connection is closed");
 	err->native = (int32_t)no;
-	snprintf(err->sqlstate, sizeof err->sqlstate, "%s", st ? mysql_stmt_sqlstate(st) : mysql_sqlstate(s->conn));
+	snprintf(err->sqlstate, sizeof err->sqlstate, "%s",
+	         st ? mysql_stmt_sqlstate(st) : s->conn ? mysql_sqlstate(s->conn) : "08S01");
 	if (no == CR_SERVER_LOST || no == CR_SERVER_GONE_ERROR)
 		snprintf(err->sqlstate, sizeof err->sqlstate, "08S01");
 	rpl_err_scrub(err, s->secret);
@@ -171,7 +179,7 @@ rpl_mysource_close(struct rpl_mysource *s)
 {
 	if (s == NULL)
 		return;
-	close_stmt(s);
+	rpl_mysource_abort(s);   /* a result still streaming is dropped, not read to its end */
 	if (s->conn)
 		mysql_close(s->conn);
 	free_columns(s);
@@ -416,8 +424,11 @@ put_bytes(struct rpl_mysource *s, struct rpl_xbuf *b, size_t r, unsigned c, stru
 		unsigned long got = 0;
 		my_bool is_null = 0, error = 0;
 		whole.length = &got, whole.is_null = &is_null, whole.error = &error;
-		if (mysql_stmt_fetch_column(s->st, &whole, c, 0) != 0)
-			return my_fail(s, s->st, "reading a long value", err);
+		if (mysql_stmt_fetch_column(s->st, &whole, c, 0) != 0) {
+			char what[200];
+			snprintf(what, sizeof what, "reading the long value of column %s", x->src->name);
+			return my_fail(s, s->st, what, err);
+		}
 	}
 	if (text || x->ool)
 		dst[take] = '\0';

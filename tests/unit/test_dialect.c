@@ -301,6 +301,7 @@ static const struct { int t; const char *name; enum rpl_class cls; int bytes; } 
 	{ SQL_INTEGER, "MEDIUMINT UNSIGNED", RPL_CLASS_INT, 8 },
 	{ SQL_BIGINT, "BIGINT", RPL_CLASS_INT, 8 },
 	{ SQL_BIGINT, "BIGINT UNSIGNED", RPL_CLASS_DECIMAL, 0 },
+	{ SQL_BIGINT, "UNSIGNED BIG INT", RPL_CLASS_INT, 8 },   /* SQLite: a signed int64 all the same */
 };
 
 START_TEST(test_class_of)
