@@ -444,6 +444,22 @@ native_copy(struct rpl_conn *src, struct rpl_conn *dst, const char *table, int64
 	return native_fallback[0] != '\0';
 }
 
+/* copy_whole copies table whole (default paths) without comparing; returns the rows written */
+static int64_t
+copy_whole(struct rpl_conn *src, struct rpl_conn *dst, const char *table)
+{
+	struct rpl_copy_opts o = { .src_table = table, .dst_table = table,
+	                           .chunk_bytes = 64 * 1024, .commit_rows = 100000, .create_missing = true };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_part_account acc;
+	struct rpl_range all = { .all = true };
+	ck_assert_msg(rpl_copy_prepare(src, dst, &o, &cp, &err) == 0 && rpl_copy_partition(cp, &all, &acc, &err) == 0,
+	              "%s: %s", table, err.msg);
+	rpl_copy_free(cp);
+	return acc.written;
+}
+
 /* The MariaDB source through libmariadb (mysource.h): every type it converts, values
  * at their edges and NULLs, a text and a blob longer than the 64 KiB stage (read
  * again into place), a FLOAT widened exactly, the zero date (NULL, as through ODBC);
@@ -482,15 +498,8 @@ START_TEST(test_mariadb_native_source)
 	if (d != IT_PG) {
 		ck_assert_msg(!native_copy(&src, &dst, "my_float", 3), "my_float: %s", native_fallback);
 	} else {
-		struct rpl_copy_opts fo = { .src_table = "my_float", .dst_table = "my_float",
-		                            .chunk_bytes = 64 * 1024, .commit_rows = 100000, .create_missing = true };
-		struct rpl_copy *fcp;
+		ck_assert_int_eq(copy_whole(&src, &dst, "my_float"), 3);
 		struct rpl_err ferr = RPL_ERR_INIT;
-		struct rpl_part_account facc;
-		struct rpl_range fall = { .all = true };
-		ck_assert_msg(rpl_copy_prepare(&src, &dst, &fo, &fcp, &ferr) == 0 &&
-		              rpl_copy_partition(fcp, &fall, &facc, &ferr) == 0, "my_float: %s", ferr.msg);
-		rpl_copy_free(fcp);
 		int64_t exact = 0;
 		bool found = false;
 		ck_assert(rpl_conn_query_int64(&dst, "SELECT COUNT(*) FROM my_float WHERE (a = 1 AND f::float8 ="
@@ -512,22 +521,13 @@ START_TEST(test_mariadb_native_source)
 	edge_drop(&dst, "my_zero");
 	it_exec(&src, "CREATE TABLE my_zero (a int NOT NULL PRIMARY KEY, d date, t datetime(3)) ENGINE=InnoDB");
 	it_exec(&src, "INSERT INTO my_zero VALUES (1, '0000-00-00', '0000-00-00 00:00:00'), (2, '2024-01-02', NULL)");
-	struct rpl_copy_opts o = { .src_table = "my_zero", .dst_table = "my_zero",
-	                           .chunk_bytes = 64 * 1024, .commit_rows = 100000, .create_missing = true };
-	struct rpl_copy *cp;
-	struct rpl_err err = RPL_ERR_INIT;
-	struct rpl_part_account acc;
-	struct rpl_range all = { .all = true };
-	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare my_zero: %s", err.msg);
-	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "my_zero: %s", err.msg);
-	ck_assert_int_eq(acc.written, 2);
+	ck_assert_int_eq(copy_whole(&src, &dst, "my_zero"), 2);
 	struct it_dump b;
 	it_dump_table(&dst, "my_zero", "a", &b);
 	const char *want = d == IT_SQLITE ? "date:0000-00-00" : "NULL";
 	ck_assert_msg(strcmp(it_dump_get(&b, 0, "d"), want) == 0, "zero date: %s", it_dump_get(&b, 0, "d"));
 	ck_assert_msg(strcmp(it_dump_get(&b, 1, "d"), "NULL") != 0, "a real date lost");
 	it_dump_free(&b);
-	rpl_copy_free(cp);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }
