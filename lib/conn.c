@@ -146,6 +146,14 @@ rpl_connstr_get(const char *s, const char *key, char *out, size_t n)
 	return false;
 }
 
+void
+rpl_secret_free(char *secret)
+{
+	if (secret != NULL)
+		explicit_bzero(secret, strlen(secret));
+	free(secret);
+}
+
 bool
 rpl_connstr_only(const char *s, const char *const *keys)
 {
@@ -478,9 +486,7 @@ rpl_conn_close(struct rpl_conn *c)
 	c->env = SQL_NULL_HENV;
 	free(c->connstr);
 	c->connstr = NULL;
-	if (c->secret != NULL)
-		explicit_bzero(c->secret, strlen(c->secret));
-	free(c->secret);
+	rpl_secret_free(c->secret);
 	c->secret = NULL;
 }
 

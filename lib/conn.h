@@ -84,6 +84,10 @@ bool rpl_connstr_get(const char *connstr, const char *key, char *out, size_t n);
 /* rpl_connstr_has_key: true if the connection string sets key (case-insensitive). */
 bool rpl_connstr_has_key(const char *connstr, const char *key);
 
+/* rpl_secret_free zeroes a password copy before freeing it (NULL is fine), so it
+ * does not linger in freed memory or a core file. */
+void rpl_secret_free(char *secret);
+
 /* rpl_connstr_only: true if every key the connection string sets is one of keys
  * (NULL-terminated, case-insensitive): a native path that honours only those must
  * not open a connection whose string asks for more (TLS options, say). */

@@ -183,9 +183,7 @@ rpl_mysource_close(struct rpl_mysource *s)
 	if (s->conn)
 		mysql_close(s->conn);
 	free_columns(s);
-	if (s->secret)
-		explicit_bzero(s->secret, strlen(s->secret));
-	free(s->secret);
+	rpl_secret_free(s->secret);
 	free(s->odbc);
 	free(s);
 }

@@ -55,9 +55,7 @@ rpl_pgsink_close(struct rpl_pgsink *pg)
 		return;
 	PQfinish(pg->conn);
 	rpl_sbuf_fini(&pg->out);
-	if (pg->secret)
-		explicit_bzero(pg->secret, strlen(pg->secret));
-	free(pg->secret);
+	rpl_secret_free(pg->secret);
 	free(pg);
 }
 

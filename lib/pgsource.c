@@ -4,6 +4,7 @@
 #include "pgsource.h"
 #include "pgbinread.h"
 #include "pgconn.h"
+#include "conn.h"
 #include "xfer.h"
 #include <libpq-fe.h>
 #include <math.h>
@@ -47,9 +48,7 @@ rpl_pgsource_close(struct rpl_pgsource *s)
 		return;
 	if (s->conn)
 		PQfinish(s->conn);
-	if (s->secret)
-		explicit_bzero(s->secret, strlen(s->secret));
-	free(s->secret);
+	rpl_secret_free(s->secret);
 	free(s->odbc);
 	free(s);
 }
