@@ -71,7 +71,8 @@ const char *
 rpl_rule_name(enum rpl_rule r)
 {
 	static const char *const n[] = { "placeholder_date", "date_range", "nan", "too_long",
-	                                 "precision", "int_range", "not_null", "server", "truncated" };
+	                                 "precision", "int_range", "not_null", "server", "truncated",
+	                                 "wrong_type", "zero_date" };
 	return (unsigned)r < RPL_NRULES ? n[r] : "?";
 }
 
@@ -373,7 +374,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		goto out;
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
-	                                .n_placeholder_dates = o->n_placeholder_dates };
+	                                .n_placeholder_dates = o->n_placeholder_dates,
+	                                .untyped_source = src->engine == RPL_ENGINE_SQLITE };
 	/* the columns whose values no rule can meet are skipped per value (rules.c) */
 	if (r == 0 && (cp->judged = calloc(cp->bufs[0].ncols ? cp->bufs[0].ncols : 1, sizeof *cp->judged)) == NULL)
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");

@@ -3,6 +3,7 @@
  * by a named rule (counted), or makes the row rejected with that rule's name; nothing
  * is rounded or cut unless the user asked for truncation (counted too). */
 #include "dialect.h"
+#include "numtext.h"
 #include "xfer.h"
 #include <ctype.h>
 #include <math.h>
@@ -79,6 +80,54 @@ decimal_fits(const char *t, long p, long sc, char *why, size_t wn)
 		return false;
 	}
 	return true;
+}
+
+/* decimal_plain: a decimal column's text as a plain decimal, in place: sqliteodbc
+ * spells a REAL `1e-10`, and a SQLite column holds whatever text it was given. False
+ * (with *rule and why) when the text is not a number from a source that does not
+ * type its values, or its plain spelling needs more room than the column's buffer.
+ * PostgreSQL's NaN and Infinity are left to the rules below (only an untyped source
+ * is read as "not a number"). */
+static bool
+decimal_plain(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule,
+              char *why, size_t wn)
+{
+	if (!ru->untyped_source && strpbrk(v, "eE") == NULL)
+		return true;
+	char tmp[512];
+	int n = rpl_numtext_plain(v, strlen(v), tmp, sizeof tmp);
+	if (n == RPL_NUMTEXT_NAN) {
+		if (!ru->untyped_source)
+			return true;
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "\"%.60s\" is not a number", v);
+		return false;
+	}
+	if (n < 0 || n >= x->width) {
+		*rule = RPL_RULE_PRECISION;
+		snprintf(why, wn, "%.60s has more digits than replicad carries for this column (%ld)", v, (long)x->width - 1);
+		return false;
+	}
+	memcpy(v, tmp, (size_t)n + 1);
+	*ind = n;
+	return true;
+}
+
+/* int_text: an integer column read as text (a SQLite source through sqliteodbc,
+ * xfer.c) holds an exact integer, respelled as its digits ("3.0" is 3), or the row is
+ * refused: 3.5 and "n/a" are not integers. */
+static bool
+int_text(char *v, SQLLEN *ind, int64_t *i, enum rpl_rule *rule, char *why, size_t wn)
+{
+	int rc = rpl_numtext_int64(v, (size_t)*ind, i);
+	if (rc == 0) {
+		*ind = snprintf(v, 21, "%lld", (long long)*i);
+		return true;
+	}
+	*rule = rc == RPL_NUMTEXT_RANGE ? RPL_RULE_INT_RANGE : RPL_RULE_WRONG_TYPE;
+	snprintf(why, wn, "\"%.60s\" %s", v, rc == RPL_NUMTEXT_FRACTION ? "is not an integer (it has a fraction)"
+	                                    : rc == RPL_NUMTEXT_RANGE ? "is beyond a 64-bit integer" : "is not a number");
+	return false;
 }
 
 static bool
@@ -230,6 +279,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	bool enforced = src_engine != RPL_ENGINE_SQLITE;   /* SQLite stores any value in any column */
 	switch (x->cls) {
 	case RPL_CLASS_INT:
+		if (x->as_text)
+			return true;   /* each value is read (int_text) */
 		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8)
 			return false;
 		if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && d->int_bytes == 1)
@@ -240,6 +291,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 			return true;
 		return !(enforced && s->int_bytes > 0 && s->int_bytes <= d->int_bytes);
 	case RPL_CLASS_DECIMAL:
+		if (!enforced)
+			return true;   /* any spelling, or no number at all (decimal_plain) */
 		if (d->cls != RPL_CLASS_DECIMAL || d->size <= 0)
 			return false;
 		/* PostgreSQL's numeric also holds NaN (and Infinity, unconstrained), which no
@@ -296,11 +349,21 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		*col = c;
 		if (*ind == SQL_NULL_DATA)
 			goto null_check;
+		if (*ind == RPL_IND_MISFIT) {   /* the source could not read it (xfer.h) */
+			const struct rpl_misfit *m = rpl_xbuf_misfit_find(b, r, c);
+			*rule = m != NULL ? (enum rpl_rule)m->rule : RPL_RULE_WRONG_TYPE;
+			snprintf(why, wn, "%s", m != NULL ? m->why : "a value the source could not read as its type");
+			return -1;
+		}
 		if (ru->judged != NULL && !ru->judged[c])
 			continue;
 		switch (x->cls) {
 		case RPL_CLASS_INT: {
-			int64_t i = *(int64_t *)v;
+			int64_t i;
+			if (!x->as_text)
+				i = *(int64_t *)v;
+			else if (!int_text(v, ind, &i, rule, why, wn))
+				return -1;
 			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8) {
 				int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
 				if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->int_bytes == 1)
@@ -314,6 +377,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			break;
 		}
 		case RPL_CLASS_DECIMAL:
+			if (x->as_text && !decimal_plain(ru, x, v, ind, rule, why, wn))
+				return -1;
 			if (dst->cls == RPL_CLASS_DECIMAL && dst->size > 0 &&
 			    !decimal_fits(v, dst->size, dst->scale, why, wn)) {
 				*rule = RPL_RULE_PRECISION;

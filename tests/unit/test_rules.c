@@ -49,6 +49,7 @@ enum outcome {
 	NULLED,   /* r == 0, value set to NULL, nulled[rule] == 1 */
 	REJECT,   /* r == -1, rule, column 1, reason names needle1 (and needle2) */
 	CUT,      /* r == 0, value cut to `cut`, nulled[RPL_RULE_TRUNCATED] == 1 */
+	SPELLED,  /* r == 0, value respelled as `cut` (the same number), no counter moved */
 };
 
 struct rcase {
@@ -116,8 +117,22 @@ static const struct rcase rcases[] = {
 	{ "99999 in (5,0)", PG, MSSQL, DEC(38, 10), DEC(5, 0), .s = "99999", .out = PASS },
 	{ "100000 in (5,0)", PG, MSSQL, DEC(38, 10), DEC(5, 0), .s = "100000",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "100000", .needle2 = "(5,0)" },
-	{ "1e5 is not exact", PG, PG, DEC(38, 10), DEC(10, 0), .s = "1e5",
-	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1e5" },
+	/* an exponent is a decimal (issue #15): only digits beyond the target's make a misfit */
+	{ "1e5 is 100000", PG, PG, DEC(38, 10), DEC(10, 0), .s = "1e5", .out = SPELLED, .cut = "100000" },
+	{ "SQLite 1e-10 in (38,10)", LITE, PG, DEC(38, 10), DEC(38, 10), .s = "1e-10", .out = SPELLED,
+	  .cut = "0.0000000001" },
+	{ "SQLite 9.99999999999999e+37 in (38,0)", LITE, MARIA, DEC(38, 0), DEC(38, 0), .s = "9.99999999999999e+37",
+	  .out = SPELLED, .cut = "99999999999999900000000000000000000000" },
+	{ "SQLite 1e-11 in (38,10)", LITE, PG, DEC(38, 10), DEC(38, 10), .s = "1e-11",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "0.00000000001", .needle2 = "(38,10)" },
+	{ "SQLite 1e39 in (38,0)", LITE, PG, DEC(38, 0), DEC(38, 0), .s = "1e39",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1000000000000000000000000000000000000000", .needle2 = "(38,0)" },
+	{ "SQLite text not a number", LITE, PG, DEC(10, 2), DEC(10, 2), .s = "n/a",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"n/a\" is not a number" },
+	{ "SQLite text not a number, unbounded target", LITE, LITE, DEC(10, 2), DEC(0, 0), .s = "12abc",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "12abc" },
+	{ "SQLite 12.50 stays 12.50", LITE, PG, DEC(10, 2), DEC(10, 2), .s = "12.50", .out = PASS },
+	{ "PostgreSQL NaN into PostgreSQL", PG, PG, DEC(0, 0), DEC(0, 0), .s = "NaN", .out = PASS },
 	{ "SQLite text decimal fits", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "123456789012345.6789", .out = PASS },
 	{ "SQLite text decimal too long", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "1234567890123456.5",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1234567890123456.5", .needle2 = "(19,4)" },
@@ -370,7 +385,8 @@ START_TEST(test_rule)
 	ck_assert_ptr_nonnull(before);
 	memcpy(before, rowp, b.row_size);
 	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(k->de), .truncate_strings = k->truncate,
-	                        .placeholder_dates = placeholders, .n_placeholder_dates = 1 };
+	                        .placeholder_dates = placeholders, .n_placeholder_dates = 1,
+	                        .untyped_source = k->se == LITE };
 	int64_t nulled[RPL_NRULES] = { 0 };
 	enum rpl_rule rule = RPL_NRULES;
 	size_t col = 99;
@@ -406,6 +422,12 @@ START_TEST(test_rule)
 		ck_assert_msg(k->needle2 == NULL || strstr(why, k->needle2) != NULL,
 		              "%s: reason \"%s\" does not name %s", k->label, why, k->needle2);
 		ck_assert_msg(count_except(nulled, -1) == 0, "%s: a counter moved on a rejected row", k->label);
+		break;
+	case SPELLED:
+		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
+		ck_assert_msg(ind == (SQLLEN)strlen(k->cut), "%s: length %ld, want %zu", k->label, (long)ind, strlen(k->cut));
+		ck_assert_str_eq((char *)rpl_xval(&b, ROW, 1), k->cut);
+		ck_assert_msg(count_except(nulled, -1) == 0, "%s: a counter moved", k->label);
 		break;
 	case CUT: {
 		size_t n = strlen(k->cut);
