@@ -133,6 +133,14 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "12abc" },
 	{ "SQLite 12.50 stays 12.50", LITE, PG, DEC(10, 2), DEC(10, 2), .s = "12.50", .out = PASS },
 	{ "PostgreSQL NaN into PostgreSQL", PG, PG, DEC(0, 0), DEC(0, 0), .s = "NaN", .out = PASS },
+	/* sqliteodbc's integers travel as text (xfer.c): judged by what they are */
+	{ "sqliteodbc REAL 3.5 in INTEGER", LITE, PG, BIGINT, BIGINT, .s = "3.5",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"3.5\" is not an integer" },
+	{ "sqliteodbc text in INTEGER", LITE, MARIA, BIGINT, BIGINT, .s = "n/a",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "n/a" },
+	{ "sqliteodbc 3.0 is 3", LITE, PG, BIGINT, BIGINT, .s = "3.0", .out = SPELLED, .cut = "3" },
+	{ "sqliteodbc 2^63 in INTEGER", LITE, PG, BIGINT, BIGINT, .s = "9223372036854775808",
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "9223372036854775808" },
 	{ "SQLite text decimal fits", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "123456789012345.6789", .out = PASS },
 	{ "SQLite text decimal too long", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "1234567890123456.5",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1234567890123456.5", .needle2 = "(19,4)" },
@@ -313,10 +321,16 @@ put(struct rpl_xbuf *b, size_t row, size_t c, const struct rcase *k)
 		*ind = sizeof k->f;
 		break;
 	case SQL_C_CHAR: {
-		ck_assert_msg(k->s != NULL, "%s: text case without text", k->label);
-		size_t n = strlen(k->s);
+		char digits[24];
+		const char *t = k->s;
+		if (t == NULL && x->cls == RPL_CLASS_INT) {   /* sqliteodbc's integers travel as text */
+			snprintf(digits, sizeof digits, "%lld", (long long)k->i);
+			t = digits;
+		}
+		ck_assert_msg(t != NULL, "%s: text case without text", k->label);
+		size_t n = strlen(t);
 		ck_assert_msg((SQLLEN)n < x->width, "%s: %zu bytes in a %ld-byte buffer", k->label, n, (long)x->width);
-		memcpy(v, k->s, n + 1);
+		memcpy(v, t, n + 1);
 		*ind = (SQLLEN)n;
 		break;
 	}
@@ -358,8 +372,13 @@ row_setup(struct rpl_xbuf *b, const struct rcase *k)
 	ck_assert_uint_gt(b->rows, ROW);
 	memset(b->data, 0, (b->rows + 1) * b->row_size);
 	int64_t seven = 7;
-	memcpy(rpl_xval(b, ROW, 0), &seven, sizeof seven);
-	*rpl_xind(b, ROW, 0) = sizeof seven;
+	if (b->cols[0].as_text) {   /* a SQLite source through sqliteodbc: integers as text */
+		strcpy(rpl_xval(b, ROW, 0), "7");
+		*rpl_xind(b, ROW, 0) = 1;
+	} else {
+		memcpy(rpl_xval(b, ROW, 0), &seven, sizeof seven);
+		*rpl_xind(b, ROW, 0) = sizeof seven;
+	}
 	strcpy(rpl_xval(b, ROW, 2), "ok");
 	*rpl_xind(b, ROW, 2) = 2;
 	put(b, ROW, 1, k);
@@ -441,7 +460,10 @@ START_TEST(test_rule)
 	}
 	}
 	/* the neighbours are never touched */
-	ck_assert_int_eq(*(int64_t *)rpl_xval(&b, ROW, 0), 7);
+	if (b.cols[0].as_text)
+		ck_assert_str_eq(rpl_xval(&b, ROW, 0), "7");
+	else
+		ck_assert_int_eq(*(int64_t *)rpl_xval(&b, ROW, 0), 7);
 	ck_assert_str_eq(rpl_xval(&b, ROW, 2), "ok");
 	free(before);
 	rpl_xbuf_fini(&b);
