@@ -162,7 +162,9 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 	for (int k = 0; k < 2 && r == 0; k++) {
 		rpl_xbuf_fini(&cp->bufs[k]);
 		r = rpl_xbuf_layout(&cp->bufs[k], cp->sc, cp->dc, cp->st.ncols, cp->src->engine, cp->dst->engine,
-		                    cp->lite_flags | (ool ? RPL_XFER_OOL : 0), cp->o.chunk_bytes, err);
+		                    cp->lite_flags | (ool ? RPL_XFER_OOL : 0) |
+		                    (cp->src->engine == RPL_ENGINE_MARIADB && cp->mysrc == NULL ? RPL_XFER_SRC_MYODBC : 0),
+		                    cp->o.chunk_bytes, err);
 	}
 	rpl_xcols_fini(&cp->xcols);
 	cp->ool = false;

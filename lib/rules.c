@@ -422,7 +422,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				snprintf(why, wn, "%.40s needs more than the target's %d fractional digits", (char *)v, dst->scale);
 				return -1;
 			}
-			if (is_placeholder(ru, y, m, d))
+			if (m == 0 || d == 0)   /* MariaDB's zero dates: 0000-00-00, 2020-00-00 */
+				null_rule = RPL_RULE_ZERO_DATE, pl_y = y, pl_m = m, pl_d = d;
+			else if (is_placeholder(ru, y, m, d))
 				null_rule = RPL_RULE_PLACEHOLDER_DATE, pl_y = y, pl_m = m, pl_d = d;
 			else if (!date_in_target_range(ru, dst, y, m, d, why, wn))
 				null_rule = RPL_RULE_DATE_RANGE;
@@ -473,6 +475,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					snprintf(why, wn, "NaN or infinity into NOT NULL column of an engine without NaN");
 				else if (null_rule == RPL_RULE_PLACEHOLDER_DATE)
 					snprintf(why, wn, "placeholder date %04d-%02u-%02u into NOT NULL column", pl_y, pl_m, pl_d);
+				else if (null_rule == RPL_RULE_ZERO_DATE)
+					snprintf(why, wn, "zero date %04d-%02u-%02u (MariaDB's placeholder) into NOT NULL column",
+					         pl_y, pl_m, pl_d);
 				return -1;
 			}
 			b->act[c] = (int)null_rule + 1;

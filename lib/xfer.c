@@ -46,6 +46,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 {
 	const struct rpl_column *s = x->src, *d = x->dst;
 	bool sqlite = se == RPL_ENGINE_SQLITE || de == RPL_ENGINE_SQLITE;
+	bool text_dates = sqlite || (flags & RPL_XFER_SRC_MYODBC);
 	/* a side sqliteodbc reads or writes (see rpl_xfer_lite_flags) */
 	bool sqliteodbc = (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) ||
 	                  (de == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_DST_LIB));
@@ -76,7 +77,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		}
 		break;
 	case RPL_CLASS_DATE:
-		if (sqlite) {
+		if (text_dates) {
 			x->c_type = SQL_C_CHAR; x->width = 40;
 		} else {
 			x->c_type = SQL_C_TYPE_DATE; x->width = sizeof(SQL_DATE_STRUCT);
@@ -84,7 +85,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		x->param_type = SQL_TYPE_DATE; x->param_size = 10;
 		break;
 	case RPL_CLASS_TIMESTAMP:
-		if (sqlite) {
+		if (text_dates) {
 			x->c_type = SQL_C_CHAR; x->width = 48;
 		} else {
 			x->c_type = SQL_C_TYPE_TIMESTAMP; x->width = sizeof(SQL_TIMESTAMP_STRUCT);

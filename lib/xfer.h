@@ -92,6 +92,9 @@ enum {
 	RPL_XFER_SRC_LIB = 1,
 	RPL_XFER_DST_LIB = 2,
 	RPL_XFER_OOL = 4,        /* not about SQLite: see rpl_xbuf_layout */
+	RPL_XFER_SRC_MYODBC = 8, /* a MariaDB source read through Connector/ODBC: it gives a
+	                          * zero date (0000-00-00) as NULL in a date struct, as text
+	                          * as it is, so dates travel as text (rules.c zero_date) */
 };
 
 /* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the

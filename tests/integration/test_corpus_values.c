@@ -230,6 +230,78 @@ START_TEST(test_sqlite_corpus_into)
 }
 END_TEST
 
+/* MariaDB's zero dates, written the way a server without NO_ZERO_DATE takes them:
+ * placeholders, NULL where the target column is nullable (counted by the rule
+ * zero_date), a rejected row naming the column where it is not. */
+static const char *const zd_ddl[IT_NENGINES] = {
+	"CREATE TABLE zd (id INTEGER PRIMARY KEY, d DATE, dn DATE NOT NULL, ts DATETIME, tsn DATETIME NOT NULL)",
+	"CREATE TABLE zd (id bigint PRIMARY KEY, d date, dn date NOT NULL, ts timestamp, tsn timestamp NOT NULL)",
+	"CREATE TABLE zd (id bigint PRIMARY KEY, d date, dn date NOT NULL, ts datetime, tsn datetime NOT NULL)",
+};
+
+/* _i: target engine * 2 + through Connector/ODBC */
+START_TEST(test_mariadb_zero_dates_into)
+{
+	int d = _i / 2;
+	bool odbc = _i % 2;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_MARIADB, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "zd");
+	edge_drop(&dst, "zd");
+	it_exec(&src, "SET SESSION sql_mode = ''");
+	it_exec(&src, "CREATE TABLE zd (id int PRIMARY KEY, d date NULL, dn date NOT NULL, ts datetime NULL,"
+	              " tsn datetime NOT NULL)");
+	it_exec(&src, "INSERT INTO zd VALUES"
+	              " (1, '2024-01-02', '2024-01-02', '2024-01-02 03:04:05', '2024-01-02 03:04:05'),"
+	              " (2, '0000-00-00', '2024-01-02', '0000-00-00 00:00:00', '2024-01-02 00:00:00'),"
+	              " (3, NULL, '0000-00-00', NULL, '2024-01-03 00:00:00'),"
+	              " (4, '2020-00-00', '2020-01-01', '2020-05-00 10:00:00', '2020-01-01 00:00:00'),"
+	              " (5, NULL, '2024-01-05', NULL, '0000-00-00 00:00:00')");
+	it_exec(&dst, zd_ddl[d]);
+	char path[1024];
+	snprintf(path, sizeof path, "%s", it_tmpfile("zd-rejects.jsonl"));
+	unlink(path);
+	struct rpl_reject_log *log = rpl_reject_new(path);
+	struct rpl_copy_opts o = { .src_table = "zd", .dst_table = "zd", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log, .bulk_odbc = odbc };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.read, 5);
+	ck_assert_int_eq(acc.written, 3);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_ZERO_DATE], 2);
+	ck_assert_int_eq(acc.nulled[RPL_RULE_ZERO_DATE], 4);   /* row 2's d and ts, row 4's d and ts */
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "no reject file");
+	char line[4096];
+	int lines = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		json_t *j = json_loads(line, 0, NULL);
+		ck_assert_ptr_nonnull(j);
+		json_int_t id = json_integer_value(json_object_get(json_object_get(j, "key"), "id"));
+		const char *col = json_string_value(json_object_get(j, "column"));
+		ck_assert_msg((id == 3 && col != NULL && strcmp(col, "dn") == 0) ||
+		              (id == 5 && col != NULL && strcmp(col, "tsn") == 0), "unexpected reject: %s", line);
+		ck_assert_str_eq(json_string_value(json_object_get(j, "rule")), "zero_date");
+		ck_assert_msg(strstr(json_string_value(json_object_get(j, "reason")), "0000-00-00") != NULL, "%s", line);
+		json_decref(j);
+		lines++;
+	}
+	fclose(f);
+	ck_assert_int_eq(lines, 2);
+	ck_assert_int_eq(q_int(&dst, "SELECT COUNT(*) FROM zd WHERE id IN (2, 4) AND d IS NULL AND ts IS NULL"), 2);
+	ck_assert_int_eq(q_int(&dst, "SELECT COUNT(*) FROM zd WHERE id = 1 AND d IS NOT NULL AND ts IS NOT NULL"), 1);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -237,6 +309,10 @@ main(void)
 	TCase *tc = tcase_create("sqlite");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_sqlite_corpus_into, 0, IT_NENGINES * 4);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mariadb");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_mariadb_zero_dates_into, 0, IT_NENGINES * 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
