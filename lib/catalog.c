@@ -4,6 +4,7 @@
 #include "catalog.h"
 #include "affinity.h"
 #include "dialect.h"
+#include "typedecl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,6 +369,8 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		r = catalog_columns(c, cat, sch, name, t, err);
 	if (r == 0 && t->ncols > 0)
 		r = catalog_pkey(c, cat, sch, name, t, err);
+	if (r == 0)
+		r = rpl_typedecl_read(c, schema, name, t, err);
 	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && any_of(t, RPL_CLASS_TIMESTAMP))
 		r = catalog_fix(c, "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
 		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"

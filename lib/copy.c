@@ -15,9 +15,9 @@
 #include "pgsource.h"
 #include "reject.h"
 #include "sbuf.h"
+#include "typedecl.h"
 #include "xfer.h"
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,43 +84,52 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void
-copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...)
+/* copy_is_narrower: can target column d not hold every value of source column s? */
+static bool
+copy_is_narrower(const struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
 {
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (cp->o.warn != NULL)
-		cp->o.warn(cp->o.cb_data, cp->label, column, msg);
+	if (s->cls == RPL_CLASS_INT && d->cls == RPL_CLASS_INT)
+		return d->int_bytes < s->int_bytes;
+	if ((s->cls == RPL_CLASS_TEXT || s->cls == RPL_CLASS_BINARY) && d->cls == s->cls)
+		return !d->is_long && d->size > 0 && (s->is_long || s->size > d->size);
+	if (s->cls == RPL_CLASS_DECIMAL && d->cls == RPL_CLASS_DECIMAL)
+		return d->size > 0 && (s->size == 0 || d->size - d->scale < s->size - s->scale || d->scale < s->scale);
+	/* (SQLite keeps timestamps as text: its precision is whatever each value has) */
+	if (s->cls == RPL_CLASS_TIMESTAMP && d->cls == RPL_CLASS_TIMESTAMP)
+		return d->scale < s->scale && cp->dst->engine != RPL_ENGINE_SQLITE && cp->src->engine != RPL_ENGINE_SQLITE;
+	return false;
 }
 
-/* copy_narrower warns when the target column cannot hold every source value. */
+/* copy_warn_narrower says once per table which target columns cannot hold every
+ * source value, each as "column target-type < source-type" in the types users write
+ * (typedecl.h). It was one line per column (27 for one table) naming psqlODBC's
+ * `_text` and sqliteodbc's `VARCHAR(10)(10)` (issue #15). */
 static void
-copy_narrower(struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
+copy_warn_narrower(struct rpl_copy *cp, const struct rpl_column *const *sc, const struct rpl_column *const *dc,
+                   size_t n)
 {
-	if (s->cls == RPL_CLASS_INT && d->cls == RPL_CLASS_INT && d->int_bytes < s->int_bytes)
-		copy_warn(cp, s->name, "target integer (%d bytes) is narrower than the source's (%d bytes): larger values will be rejected",
-		          d->int_bytes, s->int_bytes);
-	else if (s->cls == RPL_CLASS_TEXT && d->cls == RPL_CLASS_TEXT && !d->is_long && d->size > 0 &&
-	         (s->is_long || s->size > d->size))
-		copy_warn(cp, s->name, "target %s(%ld) is shorter than the source's %s: longer strings will be %s",
-		          d->type_name, d->size, s->type_name, cp->o.truncate_strings ? "truncated (counted)" : "rejected");
-	else if (s->cls == RPL_CLASS_DECIMAL && d->cls == RPL_CLASS_DECIMAL && d->size > 0 &&
-	         (s->size == 0 || d->size - d->scale < s->size - s->scale || d->scale < s->scale))
-		copy_warn(cp, s->name, "target NUMERIC(%ld,%d) is narrower than the source's (%ld,%d): values that do not fit will be rejected",
-		          d->size, d->scale, s->size, s->scale);
-	else if (s->cls == RPL_CLASS_TIMESTAMP && d->cls == RPL_CLASS_TIMESTAMP && d->scale < s->scale &&
-	         cp->dst->engine != RPL_ENGINE_SQLITE && cp->src->engine != RPL_ENGINE_SQLITE)
-		/* (SQLite keeps timestamps as text: its precision is whatever each value has) */
-		copy_warn(cp, s->name, "target keeps %d fractional-second digits, the source %d: values with more will be rejected",
-		          d->scale, s->scale);
-	else if (s->cls == RPL_CLASS_BINARY && d->cls == RPL_CLASS_BINARY && !d->is_long && d->size > 0 &&
-	         (s->is_long || s->size > d->size))
-		copy_warn(cp, s->name, "target binary(%ld) is shorter than the source's: longer values will be rejected", d->size);
+	struct rpl_sbuf list = RPL_SBUF_INIT, msg = RPL_SBUF_INIT;
+	size_t k = 0;
+	bool text = false;
+	for (size_t i = 0; i < n; i++) {
+		if (dc[i] == NULL || !copy_is_narrower(cp, sc[i], dc[i]))
+			continue;
+		char st[128], dt[128];
+		rpl_typedecl_of(sc[i], st, sizeof st);
+		rpl_typedecl_of(dc[i], dt, sizeof dt);
+		rpl_sbuf_addf(&list, "%s%s %s < %s", k++ ? ", " : "", sc[i]->name, dt, st);
+		text = text || sc[i]->cls == RPL_CLASS_TEXT;
+	}
+	if (k > 0 && cp->o.warn != NULL) {
+		rpl_sbuf_addf(&msg, "%zu target column%s narrower than the source: %s; %s", k, k == 1 ? " is" : "s are",
+		              rpl_sbuf_str(&list), cp->o.truncate_strings && text
+		              ? "longer strings will be truncated (counted), other values that do not fit rejected"
+		              : "values that do not fit will be rejected");
+		if (rpl_sbuf_ok(&msg))
+			cp->o.warn(cp->o.cb_data, cp->label, NULL, rpl_sbuf_str(&msg));
+	}
+	rpl_sbuf_fini(&list);
+	rpl_sbuf_fini(&msg);
 }
 
 /* copy_sqlgen describes the copy to sqlgen; with_target: the target catalog is read
@@ -283,8 +292,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			rpl_err_where(err, cp->label, sc[i]->name, -1);
 			goto out;
 		}
-		copy_narrower(cp, sc[i], dc[i]);
 	}
+	copy_warn_narrower(cp, sc, dc, cp->st.ncols);
 	for (size_t i = 0; i < cp->dt.ncols; i++)
 		if (rpl_table_find(&cp->st, cp->dt.cols[i].name) == NULL) {
 			r = rpl_err_set(err, RPL_ENOENT, "table %s: target column %s is missing in the source", cp->label, cp->dt.cols[i].name);

@@ -302,6 +302,68 @@ START_TEST(test_mariadb_zero_dates_into)
 }
 END_TEST
 
+/* One warning per table lists its narrower target columns in the types users write:
+ * PostgreSQL's format_type (text[], an enum by its name), MariaDB's COLUMN_TYPE,
+ * SQLite's declaration (issue #15: 27 lines for one table, `_text`, `VARCHAR(10)(10)`). */
+static int nwarn;
+static char warn_msg[2048], warn_col[128];
+static void
+corpus_warn(void *data, const char *table, const char *column, const char *msg)
+{
+	(void)data;
+	(void)table;
+	nwarn++;
+	snprintf(warn_msg, sizeof warn_msg, "%s", msg);
+	snprintf(warn_col, sizeof warn_col, "%s", column != NULL ? column : "(none)");
+}
+
+static const char *const film_ddl[IT_NENGINES] = {
+	"CREATE TABLE film (id INTEGER PRIMARY KEY, title VARCHAR(50), rating VARCHAR(5), tags VARCHAR(20),"
+	" descr VARCHAR(200), price DECIMAL(12,2))",
+	"CREATE TABLE film (id int PRIMARY KEY, title varchar(50), rating varchar(5), tags varchar(20),"
+	" descr varchar(200), price numeric(12,2))",
+	"CREATE TABLE film (id int PRIMARY KEY, title varchar(50), rating varchar(5), tags varchar(20),"
+	" descr varchar(200), price decimal(12,2)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+};
+static const char *const film_types[IT_NENGINES] = { "VARCHAR(50)", "character varying(50)", "varchar(50)" };
+
+START_TEST(test_narrower_warning)
+{
+	int d = _i;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "film");
+	edge_drop(&dst, "film");
+	it_exec_ok(&src, "DROP TYPE IF EXISTS mpaa_rating");
+	it_exec(&src, "CREATE TYPE mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17')");
+	it_exec(&src, "CREATE TABLE film (id int PRIMARY KEY, title text, rating mpaa_rating, tags text[],"
+	              " descr varchar(200), price numeric(12,2))");
+	it_exec(&dst, film_ddl[d]);
+	nwarn = 0;
+	struct rpl_copy_opts o = { .src_table = "film", .dst_table = "film", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .warn = corpus_warn };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	rpl_copy_free(cp);
+	ck_assert_int_eq(nwarn, 1);
+	ck_assert_str_eq(warn_col, "(none)");
+	char want[256];
+	snprintf(want, sizeof want, "title %s < text", film_types[d]);
+	ck_assert_msg(strstr(warn_msg, "3 target columns are narrower than the source") != NULL, "%s", warn_msg);
+	ck_assert_msg(strstr(warn_msg, want) != NULL, "no \"%s\" in: %s", want, warn_msg);
+	ck_assert_msg(strstr(warn_msg, "< mpaa_rating (enum)") != NULL, "enum: %s", warn_msg);
+	ck_assert_msg(strstr(warn_msg, "< text[]") != NULL, "array: %s", warn_msg);
+	ck_assert_msg(strstr(warn_msg, "_text") == NULL && strstr(warn_msg, ")(") == NULL, "%s", warn_msg);
+	ck_assert_msg(strstr(warn_msg, "descr") == NULL && strstr(warn_msg, "price") == NULL, "%s", warn_msg);
+	edge_drop(&src, "film");
+	it_exec_ok(&src, "DROP TYPE IF EXISTS mpaa_rating");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -313,6 +375,10 @@ main(void)
 	tc = tcase_create("mariadb");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_mariadb_zero_dates_into, 0, IT_NENGINES * 2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("warnings");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_narrower_warning, 0, IT_NENGINES);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
