@@ -172,11 +172,13 @@ rpl_double_int64(double d, int64_t *v)
 {
 	if (!isfinite(d))
 		return RPL_NUMTEXT_NAN;
-	if (d != floor(d))
-		return RPL_NUMTEXT_FRACTION;
-	/* 2^63 is exact as a double; every integral double below it converts exactly */
+	/* 2^63 is exact as a double; inside the range the conversion truncates, so a
+	 * fraction shows as a difference (no libm: floor would need it) */
 	if (d < -9223372036854775808.0 || d >= 9223372036854775808.0)
-		return RPL_NUMTEXT_RANGE;
-	*v = (int64_t)d;
+		return RPL_NUMTEXT_RANGE;   /* (doubles this large have no fraction) */
+	int64_t i = (int64_t)d;
+	if ((double)i != d)
+		return RPL_NUMTEXT_FRACTION;
+	*v = i;
 	return 0;
 }
