@@ -271,6 +271,63 @@ text_fraction_fits(const char *t, int keep)
 	return true;
 }
 
+/* iso_text_fits: a SQLite date or datetime column holds whatever text or number it
+ * was given, and other engines read more than dates from text: PostgreSQL takes
+ * 'yesterday' and 'epoch' as dates, drops a time zone offset going into a timestamp
+ * without one and a time of day going into a date. Into them only ISO 8601 passes
+ * (YYYY-MM-DD, then [ T]HH:MM[:SS[.fff…]] and an offset only where the target keeps
+ * one); the rest is refused, never reinterpreted (issue #15). The 'T' between date
+ * and time is written as a space, which every engine and driver reads alike. */
+static bool
+iso_text_fits(char *t, const struct rpl_column *dst, enum rpl_rule *rule, char *why, size_t wn)
+{
+	char *q = t + 10;
+	const char *offset = NULL;
+	bool time_of_day = false;
+	if (strlen(t) < 10 || digits_at(t, 4) < 0 || t[4] != '-' || digits_at(t + 5, 2) < 0 || t[7] != '-' ||
+	    digits_at(t + 8, 2) < 0)
+		goto not_iso;
+	if (*q == ' ' || *q == 'T') {
+		if (digits_at(q + 1, 2) < 0 || q[3] != ':' || digits_at(q + 4, 2) < 0)
+			goto not_iso;
+		time_of_day = digits_at(q + 1, 2) != 0 || digits_at(q + 4, 2) != 0;
+		q += 6;
+		if (*q == ':') {
+			if (digits_at(q + 1, 2) < 0)
+				goto not_iso;
+			time_of_day = time_of_day || digits_at(q + 1, 2) != 0;
+			q += 3;
+			if (*q == '.') {
+				for (q++; isdigit((unsigned char)*q); q++)
+					time_of_day = time_of_day || *q != '0';
+			}
+		}
+		if (*q == 'Z' || *q == '+' || *q == '-') {
+			offset = q;
+			q += *q == 'Z' ? 1 : strspn(q + 1, "0123456789:") + 1;
+		}
+	}
+	if (*q != '\0')
+		goto not_iso;
+	if (t[10] == 'T')
+		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
+	if (offset != NULL && strcasestr(dst->type_name, "tz") == NULL && strcasestr(dst->type_name, "time zone") == NULL) {
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "\"%.40s\" has a time zone offset that the target's %s does not keep", t, dst->type_name);
+		return false;
+	}
+	if (time_of_day && dst->cls == RPL_CLASS_DATE) {
+		*rule = RPL_RULE_PRECISION;
+		snprintf(why, wn, "\"%.40s\" has a time of day that the target's %s does not keep", t, dst->type_name);
+		return false;
+	}
+	return true;
+not_iso:
+	*rule = RPL_RULE_WRONG_TYPE;
+	snprintf(why, wn, "\"%.40s\" is not an ISO 8601 date or time (YYYY-MM-DD[ HH:MM:SS[.fff]])", t);
+	return false;
+}
+
 /* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
 static bool
 column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
@@ -414,6 +471,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					         (unsigned long)t->fraction, keep);
 					return -1;
 				}
+			} else if (ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE &&
+			           !iso_text_fits(v, dst, rule, why, wn)) {
+				return -1;             /* SQLite's text or number, another engine's date */
 			} else if (!text_date(v, &y, &m, &d)) {
 				break;                 /* not ISO text: let the target judge it */
 			} else if (x->cls == RPL_CLASS_TIMESTAMP && dst->cls == RPL_CLASS_TIMESTAMP &&

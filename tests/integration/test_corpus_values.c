@@ -230,6 +230,86 @@ START_TEST(test_sqlite_corpus_into)
 }
 END_TEST
 
+/* SQLite DATETIME and DATE columns as other tools fill them: ISO text in several
+ * spellings, words, Unix times, offsets, times of day in a DATE column. A SQLite
+ * target keeps each as stored (text stays text, an integer an integer); another
+ * engine gets only what ISO 8601 says exactly, and the rest is refused naming the
+ * column, never read as PostgreSQL would ('yesterday' is a date there). */
+static const char *const ev_ddl[IT_NENGINES] = {
+	"CREATE TABLE ev (id INTEGER PRIMARY KEY, at DATETIME, day DATE)",
+	"CREATE TABLE ev (id int PRIMARY KEY, at timestamp(6), day date)",
+	"CREATE TABLE ev (id int PRIMARY KEY, at datetime(6), day date)",
+};
+
+/* _i: target engine * 2 + through sqliteodbc */
+START_TEST(test_sqlite_dates_into)
+{
+	int d = _i / 2;
+	bool odbc = _i % 2;
+	char path[1024], connstr[1200];
+	snprintf(path, sizeof path, "%s", it_tmpfile("ev_src.db"));
+	unlink(path);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(path, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE ev (id INTEGER PRIMARY KEY, at DATETIME, day DATE)");
+	lite_exec(h, "INSERT INTO ev VALUES (1, '2024-01-02 03:04:05', '2024-01-02'),"
+	             " (2, '2024-01-02T03:04:05.123456', '2024-01-03'), (3, 'yesterday', '2024-01-04'),"
+	             " (4, 1700000000, '2024-01-05'), (5, '2024-01-02 03:04:05+02:00', '2024-01-06'),"
+	             " (6, '2024-01-07 10:00:00', '2024-01-07 10:00:00'), (7, NULL, NULL)");
+	sqlite3_close(h);
+	snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", path);
+	struct rpl_conn src, dst;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_conn_open(&src, "source", connstr, NULL, &err) == 0, "open: %s", err.msg);
+	it_connect(&dst, d, "dst");
+	edge_drop(&dst, "ev");
+	it_exec(&dst, ev_ddl[d]);
+	char rpath[1024];
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("ev-rejects.jsonl"));
+	unlink(rpath);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "ev", .dst_table = "ev", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log, .bulk_odbc = odbc };
+	struct rpl_copy *cp;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.read, 7);
+	if (d == IT_SQLITE) {
+		ck_assert_int_eq(acc.written, 7);
+		ck_assert_int_eq(q_int(&dst, "SELECT COUNT(*) FROM ev WHERE id = 3 AND at = 'yesterday'"), 1);
+		ck_assert_int_eq(q_int(&dst, "SELECT COUNT(*) FROM ev WHERE id = 4 AND typeof(at) = 'integer'"
+		                             " AND at = 1700000000"), 1);
+		ck_assert_int_eq(q_int(&dst, "SELECT COUNT(*) FROM ev WHERE id = 5 AND at = '2024-01-02 03:04:05+02:00'"), 1);
+	} else {
+		ck_assert_int_eq(acc.written, 3);
+		ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 3);
+		ck_assert_int_eq(acc.rejected_by[RPL_RULE_PRECISION], 1);
+		FILE *f = fopen(rpath, "r");
+		ck_assert_msg(f != NULL, "no reject file");
+		char line[4096];
+		while (fgets(line, sizeof line, f) != NULL) {
+			json_t *j = json_loads(line, 0, NULL);
+			ck_assert_ptr_nonnull(j);
+			json_int_t id = json_integer_value(json_object_get(json_object_get(j, "key"), "id"));
+			const char *col = json_string_value(json_object_get(j, "column"));
+			ck_assert_msg(col != NULL && strcmp(col, id == 6 ? "day" : "at") == 0, "%s", line);
+			json_decref(j);
+		}
+		fclose(f);
+		char v[64];
+		q_str(&dst, d == IT_PG ? "SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS.US') FROM ev WHERE id = 2"
+		                       : "SELECT CAST(at AS CHAR) FROM ev WHERE id = 2", v, sizeof v);
+		ck_assert_str_eq(v, "2024-01-02 03:04:05.123456");
+	}
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 /* MariaDB's zero dates, written the way a server without NO_ZERO_DATE takes them:
  * placeholders, NULL where the target column is nullable (counted by the rule
  * zero_date), a rejected row naming the column where it is not. */
@@ -436,6 +516,7 @@ main(void)
 	TCase *tc = tcase_create("sqlite");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_sqlite_corpus_into, 0, IT_NENGINES * 4);
+	tcase_add_loop_test(tc, test_sqlite_dates_into, 0, IT_NENGINES * 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mariadb");
 	tcase_set_timeout(tc, 120);
