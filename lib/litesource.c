@@ -83,6 +83,9 @@ put_text(const struct rpl_xcol *x, void *v, SQLLEN *ind, const void *p, size_t l
 	*ind = (SQLLEN)len;
 }
 
+static int misfit(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, enum rpl_rule rule, const char *what,
+                  struct rpl_err *err);
+
 /* put_ool stores an unbounded column's value in the buffer's heap (xfer.h). */
 static int
 put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struct rpl_err *err)
@@ -99,6 +102,8 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 	char tmp[40];
 	const void *p;
 	size_t len;
+	if (x->c_type == SQL_C_CHAR && t == SQLITE_BLOB)    /* as put_value does */
+		return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "is a BLOB, not text", err);
 	if (x->c_type == SQL_C_CHAR && t == SQLITE_FLOAT) {   /* as put_value does */
 		len = (size_t)snprintf(tmp, sizeof tmp, "%.15g", sqlite3_value_double(val));
 		p = tmp;
@@ -126,10 +131,15 @@ misfit(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, enum rpl_rule
 	const struct rpl_xcol *x = &b->cols[c];
 	char why[400];   /* the misfit keeps what fits */
 	int t = sqlite3_value_type(val);
-	if (t == SQLITE_BLOB) {
-		snprintf(why, sizeof why, "a BLOB of %d bytes in %s column %s", sqlite3_value_bytes(val), x->src->type_name,
-		         x->src->name);
-		return rpl_xbuf_misfit(b, r, c, (int)rule, "(blob)", 6, why, err);
+	if (t == SQLITE_BLOB) {   /* shown as the reject file shows bytes: \x and hex */
+		const unsigned char *p = sqlite3_value_blob(val);
+		int len = sqlite3_value_bytes(val);
+		char hex[sizeof ((struct rpl_misfit *)0)->value];
+		size_t o = (size_t)snprintf(hex, sizeof hex, "\\x");
+		for (int k = 0; k < len && o + 3 < sizeof hex; k++)
+			o += (size_t)snprintf(hex + o, sizeof hex - o, "%02x", p[k]);
+		snprintf(why, sizeof why, "a BLOB of %d bytes %s (column %s, %s)", len, what, x->src->name, x->src->type_name);
+		return rpl_xbuf_misfit(b, r, c, (int)rule, hex, o, why, err);
 	}
 	const char *text = (const char *)sqlite3_value_text(val);
 	size_t len = (size_t)sqlite3_value_bytes(val);
@@ -245,6 +255,9 @@ put_value(sqlite3_stmt *st, struct rpl_xbuf *b, size_t row, size_t c, void *v, S
 	case SQL_C_CHAR:
 		if (x->cls == RPL_CLASS_DECIMAL)
 			return put_decimal(b, row, c, val, v, ind, err);
+		/* a BLOB would arrive as text (its bytes, perhaps not UTF-8): another type */
+		if (t == SQLITE_BLOB && x->cls == RPL_CLASS_TEXT)
+			return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "is a BLOB, not text", err);
 		if (t == SQLITE_FLOAT) {
 			/* %.17g round-trips a double (glibc prints exactly); elsewhere SQLite's own
 			 * 15 digits, the value it shows */

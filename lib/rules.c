@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -359,6 +360,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 			return true;
 		return s->size - s->scale > d->size - d->scale || s->scale > d->scale;
 	case RPL_CLASS_DOUBLE:
+		if (x->as_text && !enforced)
+			return true;   /* text that is no number (rules: wrong_type) */
 		return !ru->dst_dialect->keeps_nan && src_engine != RPL_ENGINE_MARIADB;   /* MariaDB has no NaN */
 	case RPL_CLASS_TEXT:
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0)
@@ -443,6 +446,15 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			}
 			break;
 		case RPL_CLASS_DOUBLE: {
+			if (x->as_text && ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE) {
+				char *end;   /* sqliteodbc's text of a REAL column: SQLite keeps any text there */
+				strtod(v, &end);
+				if (end == (char *)v || *end != '\0') {
+					*rule = RPL_RULE_WRONG_TYPE;
+					snprintf(why, wn, "\"%.60s\" is not a number", (char *)v);
+					return -1;
+				}
+			}
 			bool nonfinite = x->as_text ? text_is_nonfinite(v) : !isfinite(*(double *)v);
 			if (nonfinite && !ru->dst_dialect->keeps_nan)
 				null_rule = RPL_RULE_NAN;

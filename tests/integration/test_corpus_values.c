@@ -310,6 +310,74 @@ START_TEST(test_sqlite_dates_into)
 }
 END_TEST
 
+/* A BLOB in a TEXT column would arrive as text (its bytes), and text in a REAL
+ * column is no number: both rejected naming the column (a SQLite target keeps the
+ * text of a REAL column as it is). sqliteodbc gives a BLOB as text: the library only. */
+START_TEST(test_sqlite_misfits_into)
+{
+	int d = _i / 2;
+	bool odbc = _i % 2;
+	char path[1024], connstr[1200];
+	snprintf(path, sizeof path, "%s", it_tmpfile("bt_src.db"));
+	unlink(path);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(path, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL)");
+	lite_exec(h, "INSERT INTO bt VALUES (1, 'ok', 1.5), (3, 'fine', 'n/a'), (4, 'also', -0.25)");
+	if (!odbc)
+		lite_exec(h, "INSERT INTO bt VALUES (2, x'00ff41', 2.0)");
+	sqlite3_close(h);
+	snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", path);
+	struct rpl_conn src, dst;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_conn_open(&src, "source", connstr, NULL, &err) == 0, "open: %s", err.msg);
+	it_connect(&dst, d, "dst");
+	edge_drop(&dst, "bt");
+	it_exec(&dst, d == IT_SQLITE ? "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL)"
+	              : d == IT_PG ? "CREATE TABLE bt (id int PRIMARY KEY, note text, score double precision)"
+	                           : "CREATE TABLE bt (id int PRIMARY KEY, note text, score double) DEFAULT CHARSET=utf8mb4");
+	char rpath[1024];
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("bt-rejects.jsonl"));
+	unlink(rpath);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "bt", .dst_table = "bt", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log, .bulk_odbc = odbc };
+	struct rpl_copy *cp;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	bool text_kept = d == IT_SQLITE && odbc;   /* sqliteodbc into SQLite: the text as it was */
+	int want_rej = (odbc ? 0 : 1) + (text_kept ? 0 : 1);
+	ck_assert_int_eq(acc.read, odbc ? 3 : 4);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], want_rej);
+	ck_assert_int_eq(acc.written, acc.read - want_rej);
+	FILE *f = fopen(rpath, "r");
+	char line[4096];
+	int lines = 0;
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		json_int_t id = 0;
+		json_t *j = json_loads(line, 0, NULL);
+		ck_assert_ptr_nonnull(j);
+		id = json_integer_value(json_object_get(json_object_get(j, "key"), "id"));
+		const char *col = json_string_value(json_object_get(j, "column"));
+		const char *val = json_string_value(json_object_get(json_object_get(j, "values"), id == 2 ? "note" : "score"));
+		ck_assert_msg(col != NULL && strcmp(col, id == 2 ? "note" : "score") == 0, "%s", line);
+		ck_assert_msg(val != NULL && strcmp(val, id == 2 ? "\\x00ff41" : "n/a") == 0, "value: %s", line);
+		json_decref(j);
+		lines++;
+	}
+	if (f != NULL)
+		fclose(f);
+	ck_assert_int_eq(lines, want_rej);
+	ck_assert_int_eq(q_int(&dst, "SELECT COUNT(*) FROM bt WHERE id = 4 AND score = -0.25"), 1);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 /* MariaDB's zero dates, written the way a server without NO_ZERO_DATE takes them:
  * placeholders, NULL where the target column is nullable (counted by the rule
  * zero_date), a rejected row naming the column where it is not. */
@@ -517,6 +585,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_sqlite_corpus_into, 0, IT_NENGINES * 4);
 	tcase_add_loop_test(tc, test_sqlite_dates_into, 0, IT_NENGINES * 2);
+	tcase_add_loop_test(tc, test_sqlite_misfits_into, 0, IT_NENGINES * 2);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mariadb");
 	tcase_set_timeout(tc, 120);

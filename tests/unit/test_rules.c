@@ -167,6 +167,10 @@ static const struct rcase rcases[] = {
 	{ "NaN kept by PostgreSQL", MARIA, PG, DBL(true), DBL(true), .f = NAN, .out = PASS },
 	{ "-Inf kept by PostgreSQL", PG, PG, DBL(true), DBL(false), .f = -INFINITY, .out = PASS },
 	{ "NaN text kept by PostgreSQL", LITE, PG, DBL(true), DBL(false), .s = "NaN", .out = PASS },
+	{ "SQLite text in a REAL column", LITE, PG, DBL(true), DBL(true), .s = "n/a",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"n/a\" is not a number" },
+	{ "SQLite text in a REAL column into SQLite", LITE, LITE, DBL(true), DBL(true), .s = "n/a", .out = PASS },
+	{ "SQLite 1.5e300 text", LITE, MARIA, DBL(true), DBL(true), .s = "1.5e300", .out = PASS },
 
 	/* --- placeholder dates ------------------------------------------------------- */
 	{ "placeholder DATE struct, nullable", PG, MARIA, DATEC("date", true), DATEC("date", true),
