@@ -106,13 +106,14 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		break;
 	case RPL_CLASS_TEXT:
 		x->c_type = SQL_C_CHAR;
-		x->width = s->is_long ? long_width(chunk_bytes) : (SQLLEN)s->size * 4 + 1;
+		/* SQLite's VARCHAR(5) holds text of any length: its size is no bound */
+		x->width = s->is_long || se == RPL_ENGINE_SQLITE ? long_width(chunk_bytes) : (SQLLEN)s->size * 4 + 1;
 		x->param_type = d->is_long ? SQL_LONGVARCHAR : SQL_VARCHAR;
 		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width - 1 : d->size);
 		break;
 	case RPL_CLASS_BINARY:
 		x->c_type = SQL_C_BINARY;
-		x->width = s->is_long ? long_width(chunk_bytes) : (SQLLEN)s->size;
+		x->width = s->is_long || se == RPL_ENGINE_SQLITE ? long_width(chunk_bytes) : (SQLLEN)s->size;
 		x->param_type = d->is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
 		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width : d->size);
 		break;

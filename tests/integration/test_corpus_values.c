@@ -294,10 +294,12 @@ START_TEST(test_sqlite_misfits_into)
 	unlink(path);
 	sqlite3 *h;
 	ck_assert(sqlite3_open(path, &h) == SQLITE_OK);
-	lite_exec(h, "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL)");
-	lite_exec(h, "INSERT INTO bt VALUES (1, 'ok', 1.5), (3, 'fine', 'n/a'), (4, 'also', -0.25)");
+	/* VARCHAR(5) is no limit to SQLite: row 4's code is 36 characters */
+	lite_exec(h, "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL, code VARCHAR(5))");
+	lite_exec(h, "INSERT INTO bt VALUES (1, 'ok', 1.5, 'abc'), (3, 'fine', 'n/a', 'x'),"
+	             " (4, 'also', -0.25, 'abcdefghijklmnopqrstuvwxyz0123456789')");
 	if (!odbc)
-		lite_exec(h, "INSERT INTO bt VALUES (2, x'00ff41', 2.0)");
+		lite_exec(h, "INSERT INTO bt VALUES (2, x'00ff41', 2.0, 'y')");
 	sqlite3_close(h);
 	snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", path);
 	struct rpl_conn src, dst;
@@ -305,9 +307,10 @@ START_TEST(test_sqlite_misfits_into)
 	ck_assert_msg(rpl_conn_open(&src, "source", connstr, NULL, &err) == 0, "open: %s", err.msg);
 	it_connect(&dst, d, "dst");
 	edge_drop(&dst, "bt");
-	it_exec(&dst, d == IT_SQLITE ? "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL)"
-	              : d == IT_PG ? "CREATE TABLE bt (id int PRIMARY KEY, note text, score double precision)"
-	                           : "CREATE TABLE bt (id int PRIMARY KEY, note text, score double) DEFAULT CHARSET=utf8mb4");
+	it_exec(&dst, d == IT_SQLITE ? "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL, code TEXT)"
+	              : d == IT_PG ? "CREATE TABLE bt (id int PRIMARY KEY, note text, score double precision, code text)"
+	                           : "CREATE TABLE bt (id int PRIMARY KEY, note text, score double, code text)"
+	                             " DEFAULT CHARSET=utf8mb4");
 	char rpath[1024];
 	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("bt-rejects.jsonl"));
 	unlink(rpath);
@@ -344,7 +347,8 @@ START_TEST(test_sqlite_misfits_into)
 	if (f != NULL)
 		fclose(f);
 	ck_assert_int_eq(lines, want_rej);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM bt WHERE id = 4 AND score = -0.25"), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM bt WHERE id = 4 AND score = -0.25"
+	                                    " AND code = 'abcdefghijklmnopqrstuvwxyz0123456789'"), 1);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }
