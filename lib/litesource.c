@@ -105,7 +105,7 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 	if (x->c_type == SQL_C_CHAR && t == SQLITE_BLOB)    /* as put_value does */
 		return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "is a BLOB, not text", err);
 	if (x->c_type == SQL_C_CHAR && t == SQLITE_FLOAT) {   /* as put_value does */
-		len = (size_t)snprintf(tmp, sizeof tmp, "%.15g", sqlite3_value_double(val));
+		len = (size_t)rpl_numtext_shortest(sqlite3_value_double(val), tmp, sizeof tmp);
 		p = tmp;
 	} else {
 		p = x->c_type == SQL_C_BINARY ? sqlite3_value_blob(val) : (const void *)sqlite3_value_text(val);
@@ -259,10 +259,11 @@ put_value(sqlite3_stmt *st, struct rpl_xbuf *b, size_t row, size_t c, void *v, S
 		if (t == SQLITE_BLOB && x->cls == RPL_CLASS_TEXT)
 			return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "is a BLOB, not text", err);
 		if (t == SQLITE_FLOAT) {
-			/* %.17g round-trips a double (glibc prints exactly); elsewhere SQLite's own
-			 * 15 digits, the value it shows */
+			/* %.17g round-trips a double (glibc prints exactly); elsewhere the
+			 * shortest spelling that does (SQLite's 15 digits made 0.1 + 0.2 0.3) */
 			double d = sqlite3_value_double(val);
-			int n = snprintf(tmp, sizeof tmp, x->cls == RPL_CLASS_DOUBLE ? "%.17g" : "%.15g", d);
+			int n = x->cls == RPL_CLASS_DOUBLE ? snprintf(tmp, sizeof tmp, "%.17g", d)
+			                                   : rpl_numtext_shortest(d, tmp, sizeof tmp);
 			put_text(x, v, ind, tmp, (size_t)n);
 		} else {
 			const unsigned char *p = sqlite3_value_text(val);   /* text first, then its length */

@@ -136,6 +136,18 @@ rpl_numtext_from_double(double d, char *out, size_t n)
 }
 
 int
+rpl_numtext_shortest(double d, char *out, size_t n)
+{
+	int len = 0;
+	for (int prec = 1; prec <= 17; prec++) {
+		len = snprintf(out, n, "%.*g", prec, d);
+		if (!isfinite(d) || strtod(out, NULL) == d)
+			break;
+	}
+	return len;
+}
+
+int
 rpl_numtext_int64(const char *in, size_t len, int64_t *v)
 {
 	struct spelled s;

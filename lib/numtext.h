@@ -28,6 +28,12 @@ int rpl_numtext_plain(const char *in, size_t len, char *out, size_t n);
  * RPL_NUMTEXT_ROOM. */
 int rpl_numtext_from_double(double d, char *out, size_t n);
 
+/* rpl_numtext_shortest writes d with the fewest significant digits that read back as
+ * d ("%.Ng", N <= 17: 0.1, 0.30000000000000004, 1e+300); returns the length. For a
+ * REAL that travels as text in a text column: SQLite's own 15 digits are not always
+ * the same double. */
+int rpl_numtext_shortest(double d, char *out, size_t n);
+
 /* rpl_numtext_int64 reads the number spelled by in[0..len) as an exact integer
  * ("3", "3.0", "3e2"); RPL_NUMTEXT_NAN, _FRACTION ("3.5") or _RANGE otherwise. */
 int rpl_numtext_int64(const char *in, size_t len, int64_t *v);

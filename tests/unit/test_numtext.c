@@ -90,6 +90,21 @@ START_TEST(test_from_double_nonfinite)
 }
 END_TEST
 
+START_TEST(test_shortest)
+{
+	static const struct { double d; const char *want; } k[] = {
+		{ 0.1, "0.1" }, { 0.1 + 0.2, "0.30000000000000004" }, { 1e300, "1e+300" }, { -2.5, "-2.5" },
+		{ 123456789012345678.0, "1.2345678901234568e+17" }, { 0.0, "0" },
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		char out[40];
+		int n = rpl_numtext_shortest(k[i].d, out, sizeof out);
+		ck_assert_str_eq(out, k[i].want);
+		ck_assert_int_eq(n, (int)strlen(out));
+	}
+}
+END_TEST
+
 static const struct { const char *in; int rc; int64_t want; } int_cases[] = {
 	{ "3", 0, 3 },                     { "3.0", 0, 3 },
 	{ "3e2", 0, 300 },                 { "-42", 0, -42 },
@@ -165,6 +180,7 @@ main(void)
 	tcase_add_loop_test(tc, test_plain, 0, NCASES(plain_cases));
 	tcase_add_loop_test(tc, test_from_double, 0, NCASES(double_cases));
 	tcase_add_test(tc, test_from_double_nonfinite);
+	tcase_add_test(tc, test_shortest);
 	tcase_add_loop_test(tc, test_int64, 0, NCASES(int_cases));
 	tcase_add_test(tc, test_double_int64);
 	tcase_add_loop_test(tc, test_affinity, 0, NCASES(aff_cases));
