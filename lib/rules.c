@@ -359,6 +359,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		    (src_engine == RPL_ENGINE_POSTGRES && ru->dst_dialect->engine != RPL_ENGINE_POSTGRES))
 			return true;
 		return s->size - s->scale > d->size - d->scale || s->scale > d->scale;
+	case RPL_CLASS_BOOL:
+		return x->as_text;   /* sqliteodbc's text: 0 or 1, or refused (int_text) */
 	case RPL_CLASS_DOUBLE:
 		if (x->as_text && !enforced)
 			return true;   /* text that is no number (rules: wrong_type) */
@@ -433,6 +435,19 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					snprintf(why, wn, "%lld does not fit a %d-byte integer", (long long)i, dst->int_bytes);
 					return -1;
 				}
+			}
+			break;
+		}
+		case RPL_CLASS_BOOL: {
+			int64_t i;
+			if (!x->as_text)
+				break;
+			if (!int_text(v, ind, &i, rule, why, wn))
+				return -1;
+			if (i != 0 && i != 1) {
+				*rule = RPL_RULE_WRONG_TYPE;
+				snprintf(why, wn, "%lld is a boolean other than 0 or 1", (long long)i);
+				return -1;
 			}
 			break;
 		}

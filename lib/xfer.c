@@ -119,6 +119,13 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		break;
 	case RPL_CLASS_BOOL:
 		x->c_type = SQL_C_BIT; x->width = 1; x->param_type = SQL_BIT;
+		if (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) {   /* as integers, above */
+			x->c_type = SQL_C_CHAR; x->width = 128;
+			/* Connector/ODBC 3.1.15 crashed converting text to an SQL_BIT parameter
+			 * in a column-wise array; as an integer it takes "0" and "1" */
+			if (de == RPL_ENGINE_MARIADB)
+				x->param_type = SQL_INTEGER;
+		}
 		break;
 	}
 	if (d->cls == RPL_CLASS_BOOL && x->c_type == SQL_C_SBIGINT)
@@ -440,7 +447,8 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 		/* an integer read as text (a SQLite source through sqliteodbc) is still a number */
 		const char *t = v;
 		size_t sign = n > 0 && t[0] == '-';
-		if (x->cls == RPL_CLASS_INT && n > sign && n < 21 && strspn(t + sign, "0123456789") == n - sign) {
+		if ((x->cls == RPL_CLASS_INT || x->cls == RPL_CLASS_BOOL) && n > sign && n < 21 &&
+		    strspn(t + sign, "0123456789") == n - sign) {
 			rpl_sbuf_addf(out, "%.*s", (int)n, (const char *)v);
 			return;
 		}

@@ -282,9 +282,10 @@ START_TEST(test_sqlite_dates_into)
 }
 END_TEST
 
-/* A BLOB in a TEXT column would arrive as text (its bytes), and text in a REAL
- * column is no number: both rejected naming the column (a SQLite target keeps the
- * text of a REAL column as it is). sqliteodbc gives a BLOB as text: the library only. */
+/* A BLOB in a TEXT column would arrive as text (its bytes), text in a REAL column is
+ * no number, 'yes' in a BOOLEAN column no 0 or 1: each rejected naming the column (a
+ * SQLite target keeps the text of a REAL column through sqliteodbc as it is).
+ * sqliteodbc gives a BLOB as text: the library only. */
 START_TEST(test_sqlite_misfits_into)
 {
 	int d = _i / 2;
@@ -296,11 +297,12 @@ START_TEST(test_sqlite_misfits_into)
 	ck_assert(sqlite3_open(path, &h) == SQLITE_OK);
 	/* VARCHAR(5) is no limit to SQLite: row 4's code is 36 characters */
 	/* MONEY has NUMERIC affinity and no class of its own: its REALs travel as text */
-	lite_exec(h, "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL, code VARCHAR(5), cost MONEY)");
-	lite_exec(h, "INSERT INTO bt VALUES (1, 'ok', 1.5, 'abc', 0.1 + 0.2), (3, 'fine', 'n/a', 'x', 1),"
-	             " (4, 'also', -0.25, 'abcdefghijklmnopqrstuvwxyz0123456789', 2)");
+	lite_exec(h, "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL, code VARCHAR(5), cost MONEY,"
+	             " flag BOOLEAN)");
+	lite_exec(h, "INSERT INTO bt VALUES (1, 'ok', 1.5, 'abc', 0.1 + 0.2, 1), (3, 'fine', 'n/a', 'x', 1, 0),"
+	             " (4, 'also', -0.25, 'abcdefghijklmnopqrstuvwxyz0123456789', 2, 0), (5, 'five', 5, 'z', 5, 'yes')");
 	if (!odbc)
-		lite_exec(h, "INSERT INTO bt VALUES (2, x'00ff41', 2.0, 'y', 3)");
+		lite_exec(h, "INSERT INTO bt VALUES (2, x'00ff41', 2.0, 'y', 3, 1)");
 	sqlite3_close(h);
 	snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", path);
 	struct rpl_conn src, dst;
@@ -308,11 +310,12 @@ START_TEST(test_sqlite_misfits_into)
 	ck_assert_msg(rpl_conn_open(&src, "source", connstr, NULL, &err) == 0, "open: %s", err.msg);
 	it_connect(&dst, d, "dst");
 	edge_drop(&dst, "bt");
-	it_exec(&dst, d == IT_SQLITE ? "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL, code TEXT, cost MONEY)"
+	it_exec(&dst, d == IT_SQLITE ? "CREATE TABLE bt (id INTEGER PRIMARY KEY, note TEXT, score REAL, code TEXT, cost MONEY,"
+	                               " flag BOOLEAN)"
 	              : d == IT_PG ? "CREATE TABLE bt (id int PRIMARY KEY, note text, score double precision, code text,"
-	                             " cost text)"
-	                           : "CREATE TABLE bt (id int PRIMARY KEY, note text, score double, code text, cost text)"
-	                             " DEFAULT CHARSET=utf8mb4");
+	                             " cost text, flag boolean)"
+	                           : "CREATE TABLE bt (id int PRIMARY KEY, note text, score double, code text, cost text,"
+	                             " flag boolean) DEFAULT CHARSET=utf8mb4");
 	char rpath[1024];
 	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("bt-rejects.jsonl"));
 	unlink(rpath);
@@ -327,8 +330,8 @@ START_TEST(test_sqlite_misfits_into)
 	rpl_copy_free(cp);
 	rpl_reject_free(log);
 	bool text_kept = d == IT_SQLITE && odbc;   /* sqliteodbc into SQLite: the text as it was */
-	int want_rej = (odbc ? 0 : 1) + (text_kept ? 0 : 1);
-	ck_assert_int_eq(acc.read, odbc ? 3 : 4);
+	int want_rej = (odbc ? 0 : 1) + (text_kept ? 0 : 1) + 1;   /* the BLOB, 'n/a', 'yes' */
+	ck_assert_int_eq(acc.read, odbc ? 4 : 5);
 	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], want_rej);
 	ck_assert_int_eq(acc.written, acc.read - want_rej);
 	FILE *f = fopen(rpath, "r");
@@ -340,9 +343,10 @@ START_TEST(test_sqlite_misfits_into)
 		ck_assert_ptr_nonnull(j);
 		id = json_integer_value(json_object_get(json_object_get(j, "key"), "id"));
 		const char *col = json_string_value(json_object_get(j, "column"));
-		const char *val = json_string_value(json_object_get(json_object_get(j, "values"), id == 2 ? "note" : "score"));
-		ck_assert_msg(col != NULL && strcmp(col, id == 2 ? "note" : "score") == 0, "%s", line);
-		ck_assert_msg(val != NULL && strcmp(val, id == 2 ? "\\x00ff41" : "n/a") == 0, "value: %s", line);
+		const char *want_col = id == 2 ? "note" : id == 5 ? "flag" : "score";
+		const char *val = json_string_value(json_object_get(json_object_get(j, "values"), want_col));
+		ck_assert_msg(col != NULL && strcmp(col, want_col) == 0, "%s", line);
+		ck_assert_msg(val != NULL && strcmp(val, id == 2 ? "\\x00ff41" : id == 5 ? "yes" : "n/a") == 0, "value: %s", line);
 		json_decref(j);
 		lines++;
 	}
@@ -351,6 +355,8 @@ START_TEST(test_sqlite_misfits_into)
 	ck_assert_int_eq(lines, want_rej);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM bt WHERE id = 4 AND score = -0.25"
 	                                    " AND code = 'abcdefghijklmnopqrstuvwxyz0123456789'"), 1);
+	ck_assert_int_eq(it_query_int(&dst, d == IT_PG ? "SELECT COUNT(*) FROM bt WHERE (id = 1 AND flag) OR (id = 4 AND NOT flag)"
+	                                    : "SELECT COUNT(*) FROM bt WHERE (id = 1 AND flag = 1) OR (id = 4 AND flag = 0)"), 2);
 	if (!odbc)   /* the shortest spelling that is the same double; sqliteodbc gives 15 digits */
 		ck_assert_int_eq(it_query_int(&dst, d == IT_SQLITE ? "SELECT COUNT(*) FROM bt WHERE id = 1 AND cost = 0.1 + 0.2"
 		                                    : "SELECT COUNT(*) FROM bt WHERE id = 1 AND cost = '0.30000000000000004'"), 1);

@@ -19,7 +19,7 @@
 #define MARIA RPL_ENGINE_MARIADB
 #define LITE RPL_ENGINE_SQLITE
 #define MSSQL RPL_ENGINE_MSSQL
-#define CHUNK (64 * 1024)
+#define CHUNK (1024 * 1024)   /* a SQLite source's text slots are 64 KiB each (xfer.c) */
 #define ROW 2   /* not row 0: the rules must address the row they are given */
 
 /* columns, written as the catalog would report them */
@@ -39,6 +39,7 @@
 	              .cls = RPL_CLASS_TEXT, .nullable = nul }
 #define BIN(n, nul) { .name = "v", .type_name = "varbinary", .sql_type = SQL_VARBINARY, .size = n, \
 	              .cls = RPL_CLASS_BINARY, .nullable = nul }
+#define BOOLC { .name = "v", .type_name = "BOOLEAN", .sql_type = SQL_BIT, .cls = RPL_CLASS_BOOL, .nullable = true }
 #define LONGBIN { .name = "v", .type_name = "bytea", .sql_type = SQL_LONGVARBINARY, \
 	          .cls = RPL_CLASS_BINARY, .nullable = true, .is_long = true }
 
@@ -139,6 +140,11 @@ static const struct rcase rcases[] = {
 	{ "sqliteodbc text in INTEGER", LITE, MARIA, BIGINT, BIGINT, .s = "n/a",
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "n/a" },
 	{ "sqliteodbc 3.0 is 3", LITE, PG, BIGINT, BIGINT, .s = "3.0", .out = SPELLED, .cut = "3" },
+	{ "sqliteodbc 'yes' in BOOLEAN", LITE, PG, BOOLC, BOOLC, .s = "yes",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"yes\" is not a number" },
+	{ "sqliteodbc 2 in BOOLEAN", LITE, MARIA, BOOLC, BOOLC, .s = "2",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2 is a boolean other than 0 or 1" },
+	{ "sqliteodbc 1 in BOOLEAN", LITE, PG, BOOLC, BOOLC, .s = "1", .out = PASS },
 	{ "sqliteodbc 2^63 in INTEGER", LITE, PG, BIGINT, BIGINT, .s = "9223372036854775808",
 	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "9223372036854775808" },
 	{ "SQLite text decimal fits", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "123456789012345.6789", .out = PASS },
