@@ -144,7 +144,10 @@ static void
 run_warn(void *data, const char *table, const char *column, const char *msg)
 {
 	(void)data;
-	fprintf(stderr, "replicad: warning: table %s column %s: %s\n", table, column ? column : "-", msg);
+	if (column != NULL)
+		fprintf(stderr, "replicad: warning: table %s column %s: %s\n", table, column, msg);
+	else
+		fprintf(stderr, "replicad: warning: table %s: %s\n", table, msg);
 }
 
 static atomic_bool run_cancel;

@@ -2,7 +2,9 @@
  * engine's driver names schemas differently (MariaDB calls them catalogs, SQLite has
  * none); the dialect table says which. */
 #include "catalog.h"
+#include "affinity.h"
 #include "dialect.h"
+#include "typedecl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +86,35 @@ sqlite_fix_decimal(struct rpl_column *col)
 			col->size = p;
 			col->scale = n == 2 && sc >= 0 ? sc : 0;
 		}
+	}
+}
+
+/* sqlite_fix_affinity: SQLite stores a column's values by the affinity its declared
+ * type has (affinity.h), whatever SQL type sqliteodbc reports: `BLOB SUB_TYPE TEXT`
+ * came as binary and its text arrived as BLOBs (issue #15). Dates, booleans and
+ * decimals keep the class their names give (their values are read by it). */
+static void
+sqlite_fix_affinity(struct rpl_column *col)
+{
+	enum rpl_class c = col->cls;
+	bool plain = c == RPL_CLASS_INT || c == RPL_CLASS_DOUBLE || c == RPL_CLASS_TEXT || c == RPL_CLASS_BINARY;
+	if (!plain)
+		return;
+	switch (rpl_sqlite_affinity(col->type_name)) {
+	case RPL_AFF_TEXT:
+		if (c != RPL_CLASS_TEXT)
+			col->cls = RPL_CLASS_TEXT, col->sql_type = SQL_LONGVARCHAR, col->int_bytes = 0;
+		break;
+	case RPL_AFF_REAL:
+		if (c != RPL_CLASS_DOUBLE)
+			col->cls = RPL_CLASS_DOUBLE, col->sql_type = SQL_DOUBLE, col->int_bytes = 0, col->size = 0;
+		break;
+	case RPL_AFF_INTEGER:
+		if (c != RPL_CLASS_INT)
+			col->cls = RPL_CLASS_INT, col->sql_type = SQL_BIGINT, col->int_bytes = 8, col->size = 0;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -183,6 +214,8 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 		}
 		if (c->engine == RPL_ENGINE_SQLITE) {
 			sqlite_fix_decimal(col);
+			if (known)
+				sqlite_fix_affinity(col);
 			known = known || col->cls == RPL_CLASS_DECIMAL;
 		}
 		if (!known) {
@@ -336,6 +369,8 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		r = catalog_columns(c, cat, sch, name, t, err);
 	if (r == 0 && t->ncols > 0)
 		r = catalog_pkey(c, cat, sch, name, t, err);
+	if (r == 0)
+		r = rpl_typedecl_read(c, schema, name, t, err);
 	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && any_of(t, RPL_CLASS_TIMESTAMP))
 		r = catalog_fix(c, "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
 		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"

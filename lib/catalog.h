@@ -33,6 +33,8 @@ struct rpl_column {
 	bool is_long;             /* unbounded text/binary (text, bytea, BLOB, MAX) */
 	bool non_utf8;            /* MariaDB text column in a character set other than UTF-8
 	                           * (latin1, …): LOAD DATA must convert into it (sqlgen.h) */
+	char decl[96];            /* the type as users write it, for messages (typedecl.h);
+	                           * "" where the server has no catalog of its own */
 };
 
 struct rpl_table {

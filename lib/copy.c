@@ -13,14 +13,16 @@
 #include "mysource.h"
 #include "pgbinary.h"
 #include "pgsource.h"
+#include "refusal.h"
 #include "reject.h"
 #include "sbuf.h"
+#include "typedecl.h"
 #include "xfer.h"
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 struct rpl_copy {
@@ -58,6 +60,9 @@ struct rpl_copy {
 	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
 	struct rpl_mysource *mysrc;           /* owned; MariaDB source: libmariadb, streamed (no slices) */
 	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
+	struct rpl_pgsink *probe_pg;          /* borrowed (the COPY sink, idle) while a refused COPY's
+	                                       * partition loads through ODBC: names a refused row's
+	                                       * column (server_column) */
 };
 
 const char *
@@ -71,7 +76,8 @@ const char *
 rpl_rule_name(enum rpl_rule r)
 {
 	static const char *const n[] = { "placeholder_date", "date_range", "nan", "too_long",
-	                                 "precision", "int_range", "not_null", "server", "truncated" };
+	                                 "precision", "int_range", "not_null", "server", "truncated",
+	                                 "wrong_type", "zero_date" };
 	return (unsigned)r < RPL_NRULES ? n[r] : "?";
 }
 
@@ -83,43 +89,52 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void
-copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...)
+/* copy_is_narrower: can target column d not hold every value of source column s? */
+static bool
+copy_is_narrower(const struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
 {
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (cp->o.warn != NULL)
-		cp->o.warn(cp->o.cb_data, cp->label, column, msg);
+	if (s->cls == RPL_CLASS_INT && d->cls == RPL_CLASS_INT)
+		return d->int_bytes < s->int_bytes;
+	if ((s->cls == RPL_CLASS_TEXT || s->cls == RPL_CLASS_BINARY) && d->cls == s->cls)
+		return !d->is_long && d->size > 0 && (s->is_long || s->size > d->size);
+	if (s->cls == RPL_CLASS_DECIMAL && d->cls == RPL_CLASS_DECIMAL)
+		return d->size > 0 && (s->size == 0 || d->size - d->scale < s->size - s->scale || d->scale < s->scale);
+	/* (SQLite keeps timestamps as text: its precision is whatever each value has) */
+	if (s->cls == RPL_CLASS_TIMESTAMP && d->cls == RPL_CLASS_TIMESTAMP)
+		return d->scale < s->scale && cp->dst->engine != RPL_ENGINE_SQLITE && cp->src->engine != RPL_ENGINE_SQLITE;
+	return false;
 }
 
-/* copy_narrower warns when the target column cannot hold every source value. */
+/* copy_warn_narrower says once per table which target columns cannot hold every
+ * source value, each as "column target-type < source-type" in the types users write
+ * (typedecl.h). It was one line per column (27 for one table) naming psqlODBC's
+ * `_text` and sqliteodbc's `VARCHAR(10)(10)` (issue #15). */
 static void
-copy_narrower(struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
+copy_warn_narrower(struct rpl_copy *cp, const struct rpl_column *const *sc, const struct rpl_column *const *dc,
+                   size_t n)
 {
-	if (s->cls == RPL_CLASS_INT && d->cls == RPL_CLASS_INT && d->int_bytes < s->int_bytes)
-		copy_warn(cp, s->name, "target integer (%d bytes) is narrower than the source's (%d bytes): larger values will be rejected",
-		          d->int_bytes, s->int_bytes);
-	else if (s->cls == RPL_CLASS_TEXT && d->cls == RPL_CLASS_TEXT && !d->is_long && d->size > 0 &&
-	         (s->is_long || s->size > d->size))
-		copy_warn(cp, s->name, "target %s(%ld) is shorter than the source's %s: longer strings will be %s",
-		          d->type_name, d->size, s->type_name, cp->o.truncate_strings ? "truncated (counted)" : "rejected");
-	else if (s->cls == RPL_CLASS_DECIMAL && d->cls == RPL_CLASS_DECIMAL && d->size > 0 &&
-	         (s->size == 0 || d->size - d->scale < s->size - s->scale || d->scale < s->scale))
-		copy_warn(cp, s->name, "target NUMERIC(%ld,%d) is narrower than the source's (%ld,%d): values that do not fit will be rejected",
-		          d->size, d->scale, s->size, s->scale);
-	else if (s->cls == RPL_CLASS_TIMESTAMP && d->cls == RPL_CLASS_TIMESTAMP && d->scale < s->scale &&
-	         cp->dst->engine != RPL_ENGINE_SQLITE && cp->src->engine != RPL_ENGINE_SQLITE)
-		/* (SQLite keeps timestamps as text: its precision is whatever each value has) */
-		copy_warn(cp, s->name, "target keeps %d fractional-second digits, the source %d: values with more will be rejected",
-		          d->scale, s->scale);
-	else if (s->cls == RPL_CLASS_BINARY && d->cls == RPL_CLASS_BINARY && !d->is_long && d->size > 0 &&
-	         (s->is_long || s->size > d->size))
-		copy_warn(cp, s->name, "target binary(%ld) is shorter than the source's: longer values will be rejected", d->size);
+	struct rpl_sbuf list = RPL_SBUF_INIT, msg = RPL_SBUF_INIT;
+	size_t k = 0;
+	bool text = false;
+	for (size_t i = 0; i < n; i++) {
+		if (dc[i] == NULL || !copy_is_narrower(cp, sc[i], dc[i]))
+			continue;
+		char st[128], dt[128];
+		rpl_typedecl_of(sc[i], st, sizeof st);
+		rpl_typedecl_of(dc[i], dt, sizeof dt);
+		rpl_sbuf_addf(&list, "%s%s %s < %s", k++ ? ", " : "", sc[i]->name, dt, st);
+		text = text || sc[i]->cls == RPL_CLASS_TEXT;
+	}
+	if (k > 0 && cp->o.warn != NULL) {
+		rpl_sbuf_addf(&msg, "%zu target column%s narrower than the source: %s; %s", k, k == 1 ? " is" : "s are",
+		              rpl_sbuf_str(&list), cp->o.truncate_strings && text
+		              ? "longer strings will be truncated (counted), other values that do not fit rejected"
+		              : "values that do not fit will be rejected");
+		if (rpl_sbuf_ok(&msg))
+			cp->o.warn(cp->o.cb_data, cp->label, NULL, rpl_sbuf_str(&msg));
+	}
+	rpl_sbuf_fini(&list);
+	rpl_sbuf_fini(&msg);
 }
 
 /* copy_sqlgen describes the copy to sqlgen; with_target: the target catalog is read
@@ -161,7 +176,9 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 	for (int k = 0; k < 2 && r == 0; k++) {
 		rpl_xbuf_fini(&cp->bufs[k]);
 		r = rpl_xbuf_layout(&cp->bufs[k], cp->sc, cp->dc, cp->st.ncols, cp->src->engine, cp->dst->engine,
-		                    cp->lite_flags | (ool ? RPL_XFER_OOL : 0), cp->o.chunk_bytes, err);
+		                    cp->lite_flags | (ool ? RPL_XFER_OOL : 0) |
+		                    (cp->src->engine == RPL_ENGINE_MARIADB && cp->mysrc == NULL ? RPL_XFER_SRC_MYODBC : 0),
+		                    cp->o.chunk_bytes, err);
 	}
 	rpl_xcols_fini(&cp->xcols);
 	cp->ool = false;
@@ -280,8 +297,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			rpl_err_where(err, cp->label, sc[i]->name, -1);
 			goto out;
 		}
-		copy_narrower(cp, sc[i], dc[i]);
 	}
+	copy_warn_narrower(cp, sc, dc, cp->st.ncols);
 	for (size_t i = 0; i < cp->dt.ncols; i++)
 		if (rpl_table_find(&cp->st, cp->dt.cols[i].name) == NULL) {
 			r = rpl_err_set(err, RPL_ENOENT, "table %s: target column %s is missing in the source", cp->label, cp->dt.cols[i].name);
@@ -373,7 +390,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		goto out;
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
-	                                .n_placeholder_dates = o->n_placeholder_dates };
+	                                .n_placeholder_dates = o->n_placeholder_dates,
+	                                .untyped_source = src->engine == RPL_ENGINE_SQLITE };
 	/* the columns whose values no rule can meet are skipped per value (rules.c) */
 	if (r == 0 && (cp->judged = calloc(cp->bufs[0].ncols ? cp->bufs[0].ncols : 1, sizeof *cp->judged)) == NULL)
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
@@ -762,6 +780,29 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 	return r;
 }
 
+/* server_column: the buffer column the target's refusal of row `row` is about, or
+ * (size_t)-1. From the server's words (refusal.h: e->column, set by the COPY sink
+ * from PostgreSQL's context, or the message); an INSERT into PostgreSQL names no
+ * column for a bad value, so the row is sent again as a one-row COPY on the idle
+ * COPY sink, best effort (issue #15: PostgreSQL refusals had "column": null). */
+static size_t
+server_column(struct part *p, size_t row, const char *column, const char *msg)
+{
+	struct rpl_copy *cp = p->cp;
+	char name[128] = "";
+	if (column != NULL && column[0] != '\0') {
+		snprintf(name, sizeof name, "%s", column);
+	} else if (!rpl_refusal_column(msg, name, sizeof name) && cp->probe_pg != NULL) {
+		struct rpl_err ignored = RPL_ERR_INIT;
+		if (rpl_refusal_pg_probe(cp->probe_pg, &cp->g, cp->buf, row, name, sizeof name, &ignored) < 0)
+			name[0] = '\0';
+	}
+	for (size_t c = 0; name[0] != '\0' && c < cp->buf->ncols; c++)
+		if (strcasecmp(cp->buf->cols[c].dst->name, name) == 0)
+			return c;
+	return (size_t)-1;
+}
+
 /* part_exec sends rows [first, first+n) of the buffer. */
 static SQLRETURN
 part_exec(struct part *p, size_t first, size_t n)
@@ -849,7 +890,7 @@ part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
 	if (n == 1) {
 		char why[sizeof e.msg + 32];
 		snprintf(why, sizeof why, "target refused the row: %s", e.msg);
-		return part_reject(p, first, RPL_RULE_SERVER, (size_t)-1, why, err);
+		return part_reject(p, first, RPL_RULE_SERVER, server_column(p, first, e.column, e.msg), why, err);
 	}
 	if (cp->colwise) {
 		/* MariaDB 10.11 with Connector/ODBC 3.1.15: after a refused bulk execute and
@@ -878,7 +919,7 @@ part_send_lite(struct part *p, size_t n, struct rpl_err *err)
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
-			if ((rc = part_reject(p, r, RPL_RULE_SERVER, (size_t)-1, why, err)) < 0)
+			if ((rc = part_reject(p, r, RPL_RULE_SERVER, server_column(p, r, NULL, why), why, err)) < 0)
 				return rc;
 			continue;
 		}
@@ -1093,7 +1134,9 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	/* parameter arrays bind every value in line */
 	if (ool && (r = copy_layout(cp, false, err)) < 0)
 		return r;
+	cp->probe_pg = sink;
 	r = copy_partition_once(cp, range, acc, err);
+	cp->probe_pg = NULL;
 	cp->pg = sink;
 	cp->myload = load;
 	struct rpl_err lerr = RPL_ERR_INIT;

@@ -484,14 +484,12 @@ put_row(struct rpl_mysource *s, struct rpl_xbuf *b, size_t r, struct rpl_err *er
 		}
 		case K_DATE:
 		case K_TS:
-			/* the zero date ('0000-00-00') is no date at all: NULL, as Connector/ODBC
-			 * gives it (a NOT NULL target column then rejects the row) */
-			if (t->year == 0 && t->month == 0 && t->day == 0) {
-				*ind = SQL_NULL_DATA;
-				break;
-			}
-			if (t->neg || t->month == 0 || t->day == 0)
-				return bad_value(x, r, "a date with a zero month or day", err);
+			/* a zero date ('0000-00-00', or a zero month or day: '2020-00-00') is a
+			 * placeholder, not a date: it travels as it is (no real date has a month
+			 * or day 0) and the value rules make it NULL or reject it by the rule
+			 * zero_date (rules.c), counted either way */
+			if (t->neg)
+				return bad_value(x, r, "a negative date", err);
 			if (m->kind == K_DATE) {
 				SQL_DATE_STRUCT d = { (SQLSMALLINT)t->year, (SQLUSMALLINT)t->month, (SQLUSMALLINT)t->day };
 				memcpy(v, &d, sizeof d);

@@ -1,6 +1,7 @@
 /* lib/pgconn.c: see pgconn.h. */
 #include "pgconn.h"
 #include "conn.h"
+#include "refusal.h"
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +30,14 @@ rpl_pgconn_fail(void *conn, void *res, const char *side, const char *what, const
 			*p = ' ';
 	if (state != NULL)
 		snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state);
+	/* the column the refusal is about, where PostgreSQL says (refusal.h): a
+	 * constraint's own field, else COPY's context line "…, column foo: …" */
+	const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+	char parsed[128];
+	if (column == NULL && res != NULL && rpl_refusal_column(PQresultErrorField(res, PG_DIAG_CONTEXT), parsed, sizeof parsed))
+		column = parsed;
+	if (column != NULL)
+		rpl_err_where(err, NULL, column, -1);
 	else if (PQstatus(c) != CONNECTION_OK)
 		snprintf(err->sqlstate, sizeof err->sqlstate, "08006");
 	rpl_err_scrub(err, secret);

@@ -3,10 +3,12 @@
  * by a named rule (counted), or makes the row rejected with that rule's name; nothing
  * is rounded or cut unless the user asked for truncation (counted too). */
 #include "dialect.h"
+#include "numtext.h"
 #include "xfer.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -79,6 +81,54 @@ decimal_fits(const char *t, long p, long sc, char *why, size_t wn)
 		return false;
 	}
 	return true;
+}
+
+/* decimal_plain: a decimal column's text as a plain decimal, in place: sqliteodbc
+ * spells a REAL `1e-10`, and a SQLite column holds whatever text it was given. False
+ * (with *rule and why) when the text is not a number from a source that does not
+ * type its values, or its plain spelling needs more room than the column's buffer.
+ * PostgreSQL's NaN and Infinity are left to the rules below (only an untyped source
+ * is read as "not a number"). */
+static bool
+decimal_plain(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule,
+              char *why, size_t wn)
+{
+	if (!ru->untyped_source && strpbrk(v, "eE") == NULL)
+		return true;
+	char tmp[512];
+	int n = rpl_numtext_plain(v, strlen(v), tmp, sizeof tmp);
+	if (n == RPL_NUMTEXT_NAN) {
+		if (!ru->untyped_source)
+			return true;
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "\"%.60s\" is not a number", v);
+		return false;
+	}
+	if (n < 0 || n >= x->width) {
+		*rule = RPL_RULE_PRECISION;
+		snprintf(why, wn, "%.60s has more digits than replicad carries for this column (%ld)", v, (long)x->width - 1);
+		return false;
+	}
+	memcpy(v, tmp, (size_t)n + 1);
+	*ind = n;
+	return true;
+}
+
+/* int_text: an integer column read as text (a SQLite source through sqliteodbc,
+ * xfer.c) holds an exact integer, respelled as its digits ("3.0" is 3), or the row is
+ * refused: 3.5 and "n/a" are not integers. */
+static bool
+int_text(char *v, SQLLEN *ind, int64_t *i, enum rpl_rule *rule, char *why, size_t wn)
+{
+	int rc = rpl_numtext_int64(v, (size_t)*ind, i);
+	if (rc == 0) {
+		*ind = snprintf(v, 21, "%lld", (long long)*i);
+		return true;
+	}
+	*rule = rc == RPL_NUMTEXT_RANGE ? RPL_RULE_INT_RANGE : RPL_RULE_WRONG_TYPE;
+	snprintf(why, wn, "\"%.60s\" %s", v, rc == RPL_NUMTEXT_FRACTION ? "is not an integer (it has a fraction)"
+	                                    : rc == RPL_NUMTEXT_RANGE ? "is beyond a 64-bit integer" : "is not a number");
+	return false;
 }
 
 static bool
@@ -222,6 +272,63 @@ text_fraction_fits(const char *t, int keep)
 	return true;
 }
 
+/* iso_text_fits: a SQLite date or datetime column holds whatever text or number it
+ * was given, and other engines read more than dates from text: PostgreSQL takes
+ * 'yesterday' and 'epoch' as dates, drops a time zone offset going into a timestamp
+ * without one and a time of day going into a date. Into them only ISO 8601 passes
+ * (YYYY-MM-DD, then [ T]HH:MM[:SS[.fff…]] and an offset only where the target keeps
+ * one); the rest is refused, never reinterpreted (issue #15). The 'T' between date
+ * and time is written as a space, which every engine and driver reads alike. */
+static bool
+iso_text_fits(char *t, const struct rpl_column *dst, enum rpl_rule *rule, char *why, size_t wn)
+{
+	char *q = t + 10;
+	const char *offset = NULL;
+	bool time_of_day = false;
+	if (strlen(t) < 10 || digits_at(t, 4) < 0 || t[4] != '-' || digits_at(t + 5, 2) < 0 || t[7] != '-' ||
+	    digits_at(t + 8, 2) < 0)
+		goto not_iso;
+	if (*q == ' ' || *q == 'T') {
+		if (digits_at(q + 1, 2) < 0 || q[3] != ':' || digits_at(q + 4, 2) < 0)
+			goto not_iso;
+		time_of_day = digits_at(q + 1, 2) != 0 || digits_at(q + 4, 2) != 0;
+		q += 6;
+		if (*q == ':') {
+			if (digits_at(q + 1, 2) < 0)
+				goto not_iso;
+			time_of_day = time_of_day || digits_at(q + 1, 2) != 0;
+			q += 3;
+			if (*q == '.') {
+				for (q++; isdigit((unsigned char)*q); q++)
+					time_of_day = time_of_day || *q != '0';
+			}
+		}
+		if (*q == 'Z' || *q == '+' || *q == '-') {
+			offset = q;
+			q += *q == 'Z' ? 1 : strspn(q + 1, "0123456789:") + 1;
+		}
+	}
+	if (*q != '\0')
+		goto not_iso;
+	if (t[10] == 'T')
+		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
+	if (offset != NULL && strcasestr(dst->type_name, "tz") == NULL && strcasestr(dst->type_name, "time zone") == NULL) {
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "\"%.40s\" has a time zone offset that the target's %s does not keep", t, dst->type_name);
+		return false;
+	}
+	if (time_of_day && dst->cls == RPL_CLASS_DATE) {
+		*rule = RPL_RULE_PRECISION;
+		snprintf(why, wn, "\"%.40s\" has a time of day that the target's %s does not keep", t, dst->type_name);
+		return false;
+	}
+	return true;
+not_iso:
+	*rule = RPL_RULE_WRONG_TYPE;
+	snprintf(why, wn, "\"%.40s\" is not an ISO 8601 date or time (YYYY-MM-DD[ HH:MM:SS[.fff]])", t);
+	return false;
+}
+
 /* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
 static bool
 column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
@@ -230,6 +337,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	bool enforced = src_engine != RPL_ENGINE_SQLITE;   /* SQLite stores any value in any column */
 	switch (x->cls) {
 	case RPL_CLASS_INT:
+		if (x->as_text)
+			return true;   /* each value is read (int_text) */
 		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8)
 			return false;
 		if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && d->int_bytes == 1)
@@ -240,6 +349,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 			return true;
 		return !(enforced && s->int_bytes > 0 && s->int_bytes <= d->int_bytes);
 	case RPL_CLASS_DECIMAL:
+		if (!enforced)
+			return true;   /* any spelling, or no number at all (decimal_plain) */
 		if (d->cls != RPL_CLASS_DECIMAL || d->size <= 0)
 			return false;
 		/* PostgreSQL's numeric also holds NaN (and Infinity, unconstrained), which no
@@ -248,7 +359,11 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		    (src_engine == RPL_ENGINE_POSTGRES && ru->dst_dialect->engine != RPL_ENGINE_POSTGRES))
 			return true;
 		return s->size - s->scale > d->size - d->scale || s->scale > d->scale;
+	case RPL_CLASS_BOOL:
+		return x->as_text;   /* sqliteodbc's text: 0 or 1, or refused (int_text) */
 	case RPL_CLASS_DOUBLE:
+		if (x->as_text && !enforced)
+			return true;   /* text that is no number (rules: wrong_type) */
 		return !ru->dst_dialect->keeps_nan && src_engine != RPL_ENGINE_MARIADB;   /* MariaDB has no NaN */
 	case RPL_CLASS_TEXT:
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0)
@@ -296,11 +411,21 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		*col = c;
 		if (*ind == SQL_NULL_DATA)
 			goto null_check;
+		if (*ind == RPL_IND_MISFIT) {   /* the source could not read it (xfer.h) */
+			const struct rpl_misfit *m = rpl_xbuf_misfit_find(b, r, c);
+			*rule = m != NULL ? (enum rpl_rule)m->rule : RPL_RULE_WRONG_TYPE;
+			snprintf(why, wn, "%s", m != NULL ? m->why : "a value the source could not read as its type");
+			return -1;
+		}
 		if (ru->judged != NULL && !ru->judged[c])
 			continue;
 		switch (x->cls) {
 		case RPL_CLASS_INT: {
-			int64_t i = *(int64_t *)v;
+			int64_t i;
+			if (!x->as_text)
+				i = *(int64_t *)v;
+			else if (!int_text(v, ind, &i, rule, why, wn))
+				return -1;
 			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8) {
 				int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
 				if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->int_bytes == 1)
@@ -313,7 +438,22 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			}
 			break;
 		}
+		case RPL_CLASS_BOOL: {
+			int64_t i;
+			if (!x->as_text)
+				break;
+			if (!int_text(v, ind, &i, rule, why, wn))
+				return -1;
+			if (i != 0 && i != 1) {
+				*rule = RPL_RULE_WRONG_TYPE;
+				snprintf(why, wn, "%lld is a boolean other than 0 or 1", (long long)i);
+				return -1;
+			}
+			break;
+		}
 		case RPL_CLASS_DECIMAL:
+			if (x->as_text && !decimal_plain(ru, x, v, ind, rule, why, wn))
+				return -1;
 			if (dst->cls == RPL_CLASS_DECIMAL && dst->size > 0 &&
 			    !decimal_fits(v, dst->size, dst->scale, why, wn)) {
 				*rule = RPL_RULE_PRECISION;
@@ -321,6 +461,15 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			}
 			break;
 		case RPL_CLASS_DOUBLE: {
+			if (x->as_text && ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE) {
+				char *end;   /* sqliteodbc's text of a REAL column: SQLite keeps any text there */
+				strtod(v, &end);
+				if (end == (char *)v || *end != '\0') {
+					*rule = RPL_RULE_WRONG_TYPE;
+					snprintf(why, wn, "\"%.60s\" is not a number", (char *)v);
+					return -1;
+				}
+			}
 			bool nonfinite = x->as_text ? text_is_nonfinite(v) : !isfinite(*(double *)v);
 			if (nonfinite && !ru->dst_dialect->keeps_nan)
 				null_rule = RPL_RULE_NAN;
@@ -349,6 +498,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					         (unsigned long)t->fraction, keep);
 					return -1;
 				}
+			} else if (ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE &&
+			           !iso_text_fits(v, dst, rule, why, wn)) {
+				return -1;             /* SQLite's text or number, another engine's date */
 			} else if (!text_date(v, &y, &m, &d)) {
 				break;                 /* not ISO text: let the target judge it */
 			} else if (x->cls == RPL_CLASS_TIMESTAMP && dst->cls == RPL_CLASS_TIMESTAMP &&
@@ -357,7 +509,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				snprintf(why, wn, "%.40s needs more than the target's %d fractional digits", (char *)v, dst->scale);
 				return -1;
 			}
-			if (is_placeholder(ru, y, m, d))
+			if (m == 0 || d == 0)   /* MariaDB's zero dates: 0000-00-00, 2020-00-00 */
+				null_rule = RPL_RULE_ZERO_DATE, pl_y = y, pl_m = m, pl_d = d;
+			else if (is_placeholder(ru, y, m, d))
 				null_rule = RPL_RULE_PLACEHOLDER_DATE, pl_y = y, pl_m = m, pl_d = d;
 			else if (!date_in_target_range(ru, dst, y, m, d, why, wn))
 				null_rule = RPL_RULE_DATE_RANGE;
@@ -408,6 +562,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					snprintf(why, wn, "NaN or infinity into NOT NULL column of an engine without NaN");
 				else if (null_rule == RPL_RULE_PLACEHOLDER_DATE)
 					snprintf(why, wn, "placeholder date %04d-%02u-%02u into NOT NULL column", pl_y, pl_m, pl_d);
+				else if (null_rule == RPL_RULE_ZERO_DATE)
+					snprintf(why, wn, "zero date %04d-%02u-%02u (MariaDB's placeholder) into NOT NULL column",
+					         pl_y, pl_m, pl_d);
 				return -1;
 			}
 			b->act[c] = (int)null_rule + 1;

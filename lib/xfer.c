@@ -46,6 +46,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 {
 	const struct rpl_column *s = x->src, *d = x->dst;
 	bool sqlite = se == RPL_ENGINE_SQLITE || de == RPL_ENGINE_SQLITE;
+	bool text_dates = sqlite || (flags & RPL_XFER_SRC_MYODBC);
 	/* a side sqliteodbc reads or writes (see rpl_xfer_lite_flags) */
 	bool sqliteodbc = (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) ||
 	                  (de == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_DST_LIB));
@@ -54,6 +55,11 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 	switch (s->cls) {
 	case RPL_CLASS_INT:
 		x->c_type = SQL_C_SBIGINT; x->width = 8; x->param_type = SQL_BIGINT;
+		/* sqliteodbc reads a REAL 3.5 in an INTEGER column as 3 and text as 0: as
+		 * text each value is judged by what it is (rules.c int_text) */
+		if (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) {
+			x->c_type = SQL_C_CHAR; x->width = 128;
+		}
 		break;
 	case RPL_CLASS_DECIMAL: {
 		long p = s->size > 0 ? s->size : 128;
@@ -71,7 +77,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		}
 		break;
 	case RPL_CLASS_DATE:
-		if (sqlite) {
+		if (text_dates) {
 			x->c_type = SQL_C_CHAR; x->width = 40;
 		} else {
 			x->c_type = SQL_C_TYPE_DATE; x->width = sizeof(SQL_DATE_STRUCT);
@@ -79,7 +85,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		x->param_type = SQL_TYPE_DATE; x->param_size = 10;
 		break;
 	case RPL_CLASS_TIMESTAMP:
-		if (sqlite) {
+		if (text_dates) {
 			x->c_type = SQL_C_CHAR; x->width = 48;
 		} else {
 			x->c_type = SQL_C_TYPE_TIMESTAMP; x->width = sizeof(SQL_TIMESTAMP_STRUCT);
@@ -100,18 +106,26 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		break;
 	case RPL_CLASS_TEXT:
 		x->c_type = SQL_C_CHAR;
-		x->width = s->is_long ? long_width(chunk_bytes) : (SQLLEN)s->size * 4 + 1;
+		/* SQLite's VARCHAR(5) holds text of any length: its size is no bound */
+		x->width = s->is_long || se == RPL_ENGINE_SQLITE ? long_width(chunk_bytes) : (SQLLEN)s->size * 4 + 1;
 		x->param_type = d->is_long ? SQL_LONGVARCHAR : SQL_VARCHAR;
 		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width - 1 : d->size);
 		break;
 	case RPL_CLASS_BINARY:
 		x->c_type = SQL_C_BINARY;
-		x->width = s->is_long ? long_width(chunk_bytes) : (SQLLEN)s->size;
+		x->width = s->is_long || se == RPL_ENGINE_SQLITE ? long_width(chunk_bytes) : (SQLLEN)s->size;
 		x->param_type = d->is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
 		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width : d->size);
 		break;
 	case RPL_CLASS_BOOL:
 		x->c_type = SQL_C_BIT; x->width = 1; x->param_type = SQL_BIT;
+		if (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) {   /* as integers, above */
+			x->c_type = SQL_C_CHAR; x->width = 128;
+			/* Connector/ODBC 3.1.15 crashed converting text to an SQL_BIT parameter
+			 * in a column-wise array; as an integer it takes "0" and "1" */
+			if (de == RPL_ENGINE_MARIADB)
+				x->param_type = SQL_INTEGER;
+		}
 		break;
 	}
 	if (d->cls == RPL_CLASS_BOOL && x->c_type == SQL_C_SBIGINT)
@@ -199,6 +213,7 @@ rpl_xbuf_fini(struct rpl_xbuf *b)
 	free(b->act);
 	free(b->cut);
 	free(b->heap);
+	free(b->misfits);
 	memset(b, 0, sizeof *b);
 }
 
@@ -218,6 +233,39 @@ rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n)
 	uint64_t off = b->heap_len;
 	memcpy(b->data + r * b->row_size + b->cols[c].off, &off, sizeof off);
 	return b->heap + off;
+}
+
+int
+rpl_xbuf_misfit(struct rpl_xbuf *b, size_t r, size_t c, int rule, const char *value, size_t len,
+                const char *why, struct rpl_err *err)
+{
+	if (b->nmisfits == b->misfits_cap) {
+		size_t cap = b->misfits_cap ? b->misfits_cap * 2 : 16;
+		struct rpl_misfit *m = realloc(b->misfits, cap * sizeof *m);
+		if (m == NULL)
+			return rpl_err_set(err, RPL_ENOMEM, "out of memory for misfit values");
+		b->misfits = m;
+		b->misfits_cap = cap;
+	}
+	struct rpl_misfit *m = &b->misfits[b->nmisfits++];
+	m->row = r, m->col = c, m->rule = rule;
+	size_t n = len < sizeof m->value - 1 ? len : sizeof m->value - 1;
+	if (n > 0)
+		memcpy(m->value, value, n);
+	m->value[n] = '\0';
+	snprintf(m->why, sizeof m->why, "%s", why);
+	*rpl_xind(b, r, c) = RPL_IND_MISFIT;
+	rpl_xbuf_null_ool(b, r, c);
+	return 0;
+}
+
+const struct rpl_misfit *
+rpl_xbuf_misfit_find(const struct rpl_xbuf *b, size_t r, size_t c)
+{
+	for (size_t i = 0; i < b->nmisfits; i++)
+		if (b->misfits[i].row == r && b->misfits[i].col == c)
+			return &b->misfits[i];
+	return NULL;
 }
 
 int
@@ -356,6 +404,14 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 		rpl_sbuf_add(out, "null");
 		return;
 	}
+	if (ind == RPL_IND_MISFIT) {
+		const struct rpl_misfit *m = rpl_xbuf_misfit_find(b, r, c);
+		if (m != NULL)
+			rpl_json_str(out, m->value, strlen(m->value));
+		else
+			rpl_sbuf_add(out, "null");
+		return;
+	}
 	switch (x->c_type) {
 	case SQL_C_SBIGINT: rpl_sbuf_addf(out, "%lld", (long long)*(const int64_t *)v); return;
 	case SQL_C_BIT: rpl_sbuf_addf(out, "%d", *(const unsigned char *)v); return;
@@ -388,6 +444,14 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 	}
 	default: {
 		size_t n = ind < 0 ? strlen(v) : x->ool ? (size_t)ind : (size_t)(ind < x->width ? ind : x->width - 1);
+		/* an integer read as text (a SQLite source through sqliteodbc) is still a number */
+		const char *t = v;
+		size_t sign = n > 0 && t[0] == '-';
+		if ((x->cls == RPL_CLASS_INT || x->cls == RPL_CLASS_BOOL) && n > sign && n < 21 &&
+		    strspn(t + sign, "0123456789") == n - sign) {
+			rpl_sbuf_addf(out, "%.*s", (int)n, (const char *)v);
+			return;
+		}
 		rpl_json_str(out, v, n);
 		return;
 	}

@@ -27,6 +27,19 @@ struct rpl_xcol {
 	bool ool;                             /* out of line: the row holds an offset into the heap */
 };
 
+/* A misfit: a value the source could not read as its column's type without changing
+ * it (SQLite keeps any storage class in any column: text in an INTEGER column, a REAL
+ * 3.5 in one). Its row's indicator is RPL_IND_MISFIT and the value's own text and
+ * the reason wait in the buffer's list, so the value rules reject the row naming the
+ * column (rpl_rules_apply) and the reject file shows the value as it was. */
+#define RPL_IND_MISFIT ((SQLLEN)-1000)   /* no ODBC indicator value (those are -1..-7) */
+struct rpl_misfit {
+	size_t row, col;
+	int rule;                /* enum rpl_rule */
+	char value[96];          /* the value as text (cut to fit: it is only shown) */
+	char why[200];
+};
+
 struct rpl_xbuf {
 	struct rpl_xcol *cols;   /* owned */
 	size_t ncols;
@@ -47,6 +60,8 @@ struct rpl_xbuf {
 	 * passes heap_soft, so a chunk stays near chunk_bytes whatever the values. */
 	unsigned char *heap;     /* owned; NULL when no column is ool */
 	size_t heap_len, heap_cap, heap_soft;
+	struct rpl_misfit *misfits;   /* owned; this chunk's, in row order; emptied by the source per fetch */
+	size_t nmisfits, misfits_cap;
 };
 
 /* rpl_xval_in: the value of column x in the row that starts at row (for an ool
@@ -77,6 +92,9 @@ enum {
 	RPL_XFER_SRC_LIB = 1,
 	RPL_XFER_DST_LIB = 2,
 	RPL_XFER_OOL = 4,        /* not about SQLite: see rpl_xbuf_layout */
+	RPL_XFER_SRC_MYODBC = 8, /* a MariaDB source read through Connector/ODBC: it gives a
+	                          * zero date (0000-00-00) as NULL in a date struct, as text
+	                          * as it is, so dates travel as text (rules.c zero_date) */
 };
 
 /* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the
@@ -107,6 +125,14 @@ static inline void rpl_xbuf_null_ool(struct rpl_xbuf *b, size_t r, size_t c)
 		memset(b->data + r * b->row_size + b->cols[c].off, 0, sizeof(uint64_t));
 }
 void rpl_xbuf_fini(struct rpl_xbuf *b);
+
+/* rpl_xbuf_misfit marks row r's value of column c as a misfit (see struct rpl_misfit):
+ * value (len bytes, borrowed) is kept for the reject file, why says what is wrong,
+ * rule is the enum rpl_rule the row is rejected by. RPL_ENOMEM only. */
+int rpl_xbuf_misfit(struct rpl_xbuf *b, size_t r, size_t c, int rule, const char *value, size_t len,
+                    const char *why, struct rpl_err *err);
+/* rpl_xbuf_misfit_find: the misfit of row r, column c, or NULL. */
+const struct rpl_misfit *rpl_xbuf_misfit_find(const struct rpl_xbuf *b, size_t r, size_t c);
 
 /* rpl_xbuf_bind_cols binds every column for a row-wise block fetch on st. */
 int rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched);
@@ -147,6 +173,8 @@ struct rpl_rules {
 	size_t n_placeholder_dates;
 	const bool *judged;   /* borrowed, ncols; NULL: every column. false: no value of this
 	                       * column can meet a rule (rpl_rules_plan), only its NULLs are checked */
+	bool untyped_source;  /* SQLite: a decimal column's values may be spelled any way, or
+	                       * not be numbers at all (rules.c reads each one) */
 };
 /* rpl_rules_plan decides per column whether its values can meet a rule at all: a
  * source that enforces its own types (not SQLite) cannot send an integer, decimal,

@@ -412,3 +412,31 @@ it_wait_replicad(int pid)
 	ck_assert(waitpid((pid_t)pid, &st, 0) == (pid_t)pid);
 	return WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st);
 }
+
+void
+it_query_str(struct rpl_conn *c, const char *sql, char *out, size_t n)
+{
+	SQLHSTMT st;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_conn_stmt(c, &st, &err) == 0, "stmt: %s", err.msg);
+	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
+	ck_assert_msg(SQL_SUCCEEDED(rc), "%s failed", sql);
+	rc = SQLFetch(st);
+	ck_assert_msg(SQL_SUCCEEDED(rc), "%s: no row", sql);
+	SQLLEN ind = 0;
+	rc = SQLGetData(st, 1, SQL_C_CHAR, out, (SQLLEN)n, &ind);
+	ck_assert_msg(SQL_SUCCEEDED(rc), "%s: no value", sql);
+	if (ind == SQL_NULL_DATA)
+		snprintf(out, n, "NULL");
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+int64_t
+it_query_int(struct rpl_conn *c, const char *sql)
+{
+	int64_t v = -1;
+	bool found = false;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_conn_query_int64(c, sql, &v, &found, &err) == 0 && found, "%s: %s", sql, err.msg);
+	return v;
+}

@@ -39,6 +39,11 @@ void it_dump_compare_ulp(const struct it_dump *src, const struct it_dump *dst, c
 /* it_dump_get returns the value at row r of column name (test fails if absent). */
 const char *it_dump_get(const struct it_dump *d, size_t r, const char *col);
 
+/* it_query_str stores the first column of sql's first row as text in out ("NULL" for
+ * NULL); it_query_int returns it as an integer. Either fails the test when sql does. */
+void it_query_str(struct rpl_conn *c, const char *sql, char *out, size_t n);
+int64_t it_query_int(struct rpl_conn *c, const char *sql);
+
 /* it_tmpfile returns a path under the harness's directory (static buffer). */
 const char *it_tmpfile(const char *name);
 

@@ -19,7 +19,7 @@
 #define MARIA RPL_ENGINE_MARIADB
 #define LITE RPL_ENGINE_SQLITE
 #define MSSQL RPL_ENGINE_MSSQL
-#define CHUNK (64 * 1024)
+#define CHUNK (1024 * 1024)   /* a SQLite source's text slots are 64 KiB each (xfer.c) */
 #define ROW 2   /* not row 0: the rules must address the row they are given */
 
 /* columns, written as the catalog would report them */
@@ -39,6 +39,7 @@
 	              .cls = RPL_CLASS_TEXT, .nullable = nul }
 #define BIN(n, nul) { .name = "v", .type_name = "varbinary", .sql_type = SQL_VARBINARY, .size = n, \
 	              .cls = RPL_CLASS_BINARY, .nullable = nul }
+#define BOOLC { .name = "v", .type_name = "BOOLEAN", .sql_type = SQL_BIT, .cls = RPL_CLASS_BOOL, .nullable = true }
 #define LONGBIN { .name = "v", .type_name = "bytea", .sql_type = SQL_LONGVARBINARY, \
 	          .cls = RPL_CLASS_BINARY, .nullable = true, .is_long = true }
 
@@ -49,6 +50,7 @@ enum outcome {
 	NULLED,   /* r == 0, value set to NULL, nulled[rule] == 1 */
 	REJECT,   /* r == -1, rule, column 1, reason names needle1 (and needle2) */
 	CUT,      /* r == 0, value cut to `cut`, nulled[RPL_RULE_TRUNCATED] == 1 */
+	SPELLED,  /* r == 0, value respelled as `cut` (the same number), no counter moved */
 };
 
 struct rcase {
@@ -116,8 +118,35 @@ static const struct rcase rcases[] = {
 	{ "99999 in (5,0)", PG, MSSQL, DEC(38, 10), DEC(5, 0), .s = "99999", .out = PASS },
 	{ "100000 in (5,0)", PG, MSSQL, DEC(38, 10), DEC(5, 0), .s = "100000",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "100000", .needle2 = "(5,0)" },
-	{ "1e5 is not exact", PG, PG, DEC(38, 10), DEC(10, 0), .s = "1e5",
-	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1e5" },
+	/* an exponent is a decimal (issue #15): only digits beyond the target's make a misfit */
+	{ "1e5 is 100000", PG, PG, DEC(38, 10), DEC(10, 0), .s = "1e5", .out = SPELLED, .cut = "100000" },
+	{ "SQLite 1e-10 in (38,10)", LITE, PG, DEC(38, 10), DEC(38, 10), .s = "1e-10", .out = SPELLED,
+	  .cut = "0.0000000001" },
+	{ "SQLite 9.99999999999999e+37 in (38,0)", LITE, MARIA, DEC(38, 0), DEC(38, 0), .s = "9.99999999999999e+37",
+	  .out = SPELLED, .cut = "99999999999999900000000000000000000000" },
+	{ "SQLite 1e-11 in (38,10)", LITE, PG, DEC(38, 10), DEC(38, 10), .s = "1e-11",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "0.00000000001", .needle2 = "(38,10)" },
+	{ "SQLite 1e39 in (38,0)", LITE, PG, DEC(38, 0), DEC(38, 0), .s = "1e39",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1000000000000000000000000000000000000000", .needle2 = "(38,0)" },
+	{ "SQLite text not a number", LITE, PG, DEC(10, 2), DEC(10, 2), .s = "n/a",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"n/a\" is not a number" },
+	{ "SQLite text not a number, unbounded target", LITE, LITE, DEC(10, 2), DEC(0, 0), .s = "12abc",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "12abc" },
+	{ "SQLite 12.50 stays 12.50", LITE, PG, DEC(10, 2), DEC(10, 2), .s = "12.50", .out = PASS },
+	{ "PostgreSQL NaN into PostgreSQL", PG, PG, DEC(0, 0), DEC(0, 0), .s = "NaN", .out = PASS },
+	/* sqliteodbc's integers travel as text (xfer.c): judged by what they are */
+	{ "sqliteodbc REAL 3.5 in INTEGER", LITE, PG, BIGINT, BIGINT, .s = "3.5",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"3.5\" is not an integer" },
+	{ "sqliteodbc text in INTEGER", LITE, MARIA, BIGINT, BIGINT, .s = "n/a",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "n/a" },
+	{ "sqliteodbc 3.0 is 3", LITE, PG, BIGINT, BIGINT, .s = "3.0", .out = SPELLED, .cut = "3" },
+	{ "sqliteodbc 'yes' in BOOLEAN", LITE, PG, BOOLC, BOOLC, .s = "yes",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"yes\" is not a number" },
+	{ "sqliteodbc 2 in BOOLEAN", LITE, MARIA, BOOLC, BOOLC, .s = "2",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2 is a boolean other than 0 or 1" },
+	{ "sqliteodbc 1 in BOOLEAN", LITE, PG, BOOLC, BOOLC, .s = "1", .out = PASS },
+	{ "sqliteodbc 2^63 in INTEGER", LITE, PG, BIGINT, BIGINT, .s = "9223372036854775808",
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "9223372036854775808" },
 	{ "SQLite text decimal fits", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "123456789012345.6789", .out = PASS },
 	{ "SQLite text decimal too long", LITE, PG, DEC(19, 4), DEC(19, 4), .s = "1234567890123456.5",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1234567890123456.5", .needle2 = "(19,4)" },
@@ -144,6 +173,10 @@ static const struct rcase rcases[] = {
 	{ "NaN kept by PostgreSQL", MARIA, PG, DBL(true), DBL(true), .f = NAN, .out = PASS },
 	{ "-Inf kept by PostgreSQL", PG, PG, DBL(true), DBL(false), .f = -INFINITY, .out = PASS },
 	{ "NaN text kept by PostgreSQL", LITE, PG, DBL(true), DBL(false), .s = "NaN", .out = PASS },
+	{ "SQLite text in a REAL column", LITE, PG, DBL(true), DBL(true), .s = "n/a",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"n/a\" is not a number" },
+	{ "SQLite text in a REAL column into SQLite", LITE, LITE, DBL(true), DBL(true), .s = "n/a", .out = PASS },
+	{ "SQLite 1.5e300 text", LITE, MARIA, DBL(true), DBL(true), .s = "1.5e300", .out = PASS },
 
 	/* --- placeholder dates ------------------------------------------------------- */
 	{ "placeholder DATE struct, nullable", PG, MARIA, DATEC("date", true), DATEC("date", true),
@@ -158,6 +191,37 @@ static const struct rcase rcases[] = {
 	  .s = "0001-01-01 00:00:00", .out = NULLED, .rule = RPL_RULE_PLACEHOLDER_DATE },
 	{ "placeholder TIMESTAMP text", LITE, MARIA, TSC("TIMESTAMP", 9, true), TSC("datetime", 6, true),
 	  .s = "0001-01-01 00:00:00", .out = NULLED, .rule = RPL_RULE_PLACEHOLDER_DATE },
+	/* SQLite date columns hold any text or number: into other engines only ISO 8601 */
+	{ "SQLite 'yesterday' into PostgreSQL", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "yesterday", .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"yesterday\" is not an ISO 8601" },
+	{ "SQLite Unix time into MariaDB", LITE, MARIA, TSC("DATETIME", 9, true), TSC("datetime", 6, true),
+	  .s = "1700000000", .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "1700000000" },
+	{ "SQLite ISO with T", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "2024-01-02T03:04:05", .out = SPELLED, .cut = "2024-01-02 03:04:05" },
+	{ "SQLite ISO without seconds", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "2024-01-02 03:04", .out = PASS },
+	{ "SQLite offset into timestamp", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "2024-01-02 03:04:05+02:00", .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "time zone offset" },
+	{ "SQLite offset into timestamptz", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamptz", 6, true),
+	  .s = "2024-01-02 03:04:05+02:00", .out = PASS },
+	{ "SQLite time of day into DATE", LITE, PG, DATEC("DATE", true), DATEC("date", true),
+	  .s = "2024-01-02 03:04:05", .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "time of day" },
+	{ "SQLite midnight into DATE", LITE, MARIA, DATEC("DATE", true), DATEC("date", true),
+	  .s = "2024-01-02 00:00:00.000", .out = PASS },
+	{ "SQLite 'yesterday' into SQLite", LITE, LITE, TSC("DATETIME", 9, true), TSC("DATETIME", 9, true),
+	  .s = "yesterday", .out = PASS },
+
+	/* MariaDB's zero dates (issue #15): placeholders under their own rule */
+	{ "zero DATE struct, nullable", MARIA, PG, DATEC("date", true), DATEC("date", true),
+	  .s = "0000-00-00", .out = NULLED, .rule = RPL_RULE_ZERO_DATE },
+	{ "zero DATE struct, NOT NULL", MARIA, PG, DATEC("date", true), DATEC("date", false),
+	  .s = "0000-00-00", .out = REJECT, .rule = RPL_RULE_ZERO_DATE, .needle1 = "zero date 0000-00-00" },
+	{ "zero month DATE struct", MARIA, MARIA, DATEC("date", true), DATEC("date", true),
+	  .s = "2020-00-15", .out = NULLED, .rule = RPL_RULE_ZERO_DATE },
+	{ "zero day TIMESTAMP struct, NOT NULL", MARIA, PG, TSC("datetime", 6, true), TSC("timestamp", 6, false),
+	  .s = "2020-05-00 10:00:00", .out = REJECT, .rule = RPL_RULE_ZERO_DATE, .needle1 = "2020-05-00" },
+	{ "zero DATE text (Connector/ODBC)", MARIA, LITE, DATEC("date", true), DATEC("DATE", true),
+	  .s = "0000-00-00", .out = NULLED, .rule = RPL_RULE_ZERO_DATE },
 	{ "day after the placeholder", PG, MARIA, DATEC("date", true), DATEC("date", false),
 	  .s = "0001-01-02", .out = PASS },
 	{ "day after the placeholder, text", LITE, PG, DATEC("date", true), DATEC("date", false),
@@ -298,10 +362,16 @@ put(struct rpl_xbuf *b, size_t row, size_t c, const struct rcase *k)
 		*ind = sizeof k->f;
 		break;
 	case SQL_C_CHAR: {
-		ck_assert_msg(k->s != NULL, "%s: text case without text", k->label);
-		size_t n = strlen(k->s);
+		char digits[24];
+		const char *t = k->s;
+		if (t == NULL && x->cls == RPL_CLASS_INT) {   /* sqliteodbc's integers travel as text */
+			snprintf(digits, sizeof digits, "%lld", (long long)k->i);
+			t = digits;
+		}
+		ck_assert_msg(t != NULL, "%s: text case without text", k->label);
+		size_t n = strlen(t);
 		ck_assert_msg((SQLLEN)n < x->width, "%s: %zu bytes in a %ld-byte buffer", k->label, n, (long)x->width);
-		memcpy(v, k->s, n + 1);
+		memcpy(v, t, n + 1);
 		*ind = (SQLLEN)n;
 		break;
 	}
@@ -343,8 +413,13 @@ row_setup(struct rpl_xbuf *b, const struct rcase *k)
 	ck_assert_uint_gt(b->rows, ROW);
 	memset(b->data, 0, (b->rows + 1) * b->row_size);
 	int64_t seven = 7;
-	memcpy(rpl_xval(b, ROW, 0), &seven, sizeof seven);
-	*rpl_xind(b, ROW, 0) = sizeof seven;
+	if (b->cols[0].as_text) {   /* a SQLite source through sqliteodbc: integers as text */
+		strcpy(rpl_xval(b, ROW, 0), "7");
+		*rpl_xind(b, ROW, 0) = 1;
+	} else {
+		memcpy(rpl_xval(b, ROW, 0), &seven, sizeof seven);
+		*rpl_xind(b, ROW, 0) = sizeof seven;
+	}
 	strcpy(rpl_xval(b, ROW, 2), "ok");
 	*rpl_xind(b, ROW, 2) = 2;
 	put(b, ROW, 1, k);
@@ -370,7 +445,8 @@ START_TEST(test_rule)
 	ck_assert_ptr_nonnull(before);
 	memcpy(before, rowp, b.row_size);
 	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(k->de), .truncate_strings = k->truncate,
-	                        .placeholder_dates = placeholders, .n_placeholder_dates = 1 };
+	                        .placeholder_dates = placeholders, .n_placeholder_dates = 1,
+	                        .untyped_source = k->se == LITE };
 	int64_t nulled[RPL_NRULES] = { 0 };
 	enum rpl_rule rule = RPL_NRULES;
 	size_t col = 99;
@@ -407,6 +483,12 @@ START_TEST(test_rule)
 		              "%s: reason \"%s\" does not name %s", k->label, why, k->needle2);
 		ck_assert_msg(count_except(nulled, -1) == 0, "%s: a counter moved on a rejected row", k->label);
 		break;
+	case SPELLED:
+		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
+		ck_assert_msg(ind == (SQLLEN)strlen(k->cut), "%s: length %ld, want %zu", k->label, (long)ind, strlen(k->cut));
+		ck_assert_str_eq((char *)rpl_xval(&b, ROW, 1), k->cut);
+		ck_assert_msg(count_except(nulled, -1) == 0, "%s: a counter moved", k->label);
+		break;
 	case CUT: {
 		size_t n = strlen(k->cut);
 		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
@@ -419,7 +501,10 @@ START_TEST(test_rule)
 	}
 	}
 	/* the neighbours are never touched */
-	ck_assert_int_eq(*(int64_t *)rpl_xval(&b, ROW, 0), 7);
+	if (b.cols[0].as_text)
+		ck_assert_str_eq(rpl_xval(&b, ROW, 0), "7");
+	else
+		ck_assert_int_eq(*(int64_t *)rpl_xval(&b, ROW, 0), 7);
 	ck_assert_str_eq(rpl_xval(&b, ROW, 2), "ok");
 	free(before);
 	rpl_xbuf_fini(&b);

@@ -1,0 +1,125 @@
+/* lib/refusal.c: see refusal.h. The patterns are the servers' own message texts
+ * (PostgreSQL 15's COPY context and constraint messages, MariaDB 10.11's data
+ * errors, SQLite's constraint errors), matched literally: a message that names no
+ * column gives none rather than a guess. */
+#include "refusal.h"
+#include "dialect.h"
+#include "pgsink.h"
+#include "sbuf.h"
+#include "sqlgen.h"
+#include "xfer.h"
+#include <stdio.h>
+#include <string.h>
+
+/* copy_name copies p[0..len) to col; false when it does not fit or is empty. */
+static bool
+copy_name(const char *p, size_t len, char *col, size_t n)
+{
+	if (len == 0 || len >= n)
+		return false;
+	memcpy(col, p, len);
+	col[len] = '\0';
+	return true;
+}
+
+/* after: the text after the last occurrence of pat in s, or NULL */
+static const char *
+after_last(const char *s, const char *pat)
+{
+	const char *hit = NULL;
+	for (const char *p = strstr(s, pat); p != NULL; p = strstr(p + 1, pat))
+		hit = p;
+	return hit != NULL ? hit + strlen(pat) : NULL;
+}
+
+bool
+rpl_refusal_column(const char *text, char *col, size_t n)
+{
+	const char *p, *e;
+	if (text == NULL)
+		return false;
+	/* PostgreSQL COPY context: "COPY t, line 3, column foo: "x"" (or no value) */
+	if ((p = strstr(text, ", line ")) != NULL && (p = strstr(p, ", column ")) != NULL) {
+		p += 9;
+		e = strstr(p, ": ");
+		size_t len = e != NULL ? (size_t)(e - p) : strcspn(p, "\n");
+		return copy_name(p, len, col, n);
+	}
+	/* MariaDB: "for column 'foo' at row 1", or "for column `db`.`t`.`foo` at row 1" */
+	if ((p = strstr(text, "for column ")) != NULL) {
+		p += 11;
+		if (*p == '\'' && (e = strchr(p + 1, '\'')) != NULL)
+			return copy_name(p + 1, (size_t)(e - p - 1), col, n);
+		if (*p == '`') {
+			const char *last = p;
+			while ((e = strchr(last + 1, '`')) != NULL && e[1] == '.' && e[2] == '`')
+				last = e + 2;
+			if ((e = strchr(last + 1, '`')) != NULL)
+				return copy_name(last + 1, (size_t)(e - last - 1), col, n);
+		}
+	}
+	/* PostgreSQL: `null value in column "foo" of relation …`, `column "foo" is of type …` */
+	if ((p = strstr(text, "column \"")) != NULL && (e = strchr(p + 8, '"')) != NULL)
+		return copy_name(p + 8, (size_t)(e - p - 8), col, n);
+	/* PostgreSQL key violations: "Key (foo)=(1) already exists"; one column only */
+	if ((p = strstr(text, "Key (")) != NULL && (e = strstr(p, ")=(")) != NULL) {
+		p += 5;
+		return memchr(p, ',', (size_t)(e - p)) == NULL && copy_name(p, (size_t)(e - p), col, n);
+	}
+	/* SQLite: "NOT NULL constraint failed: t.foo" (a CHECK names its constraint: no column) */
+	if ((p = after_last(text, "NOT NULL constraint failed: ")) != NULL ||
+	    (p = after_last(text, "UNIQUE constraint failed: ")) != NULL) {
+		size_t len = strcspn(p, ", \n");
+		const char *dot = memchr(p, '.', len);
+		return (p[len] == '\0' || p[len] == '\n' || p[len] == ' ') && dot != NULL &&
+		       copy_name(dot + 1, (size_t)(p + len - dot - 1), col, n);
+	}
+	return false;
+}
+
+int
+rpl_refusal_pg_probe(struct rpl_pgsink *pg, const struct rpl_sqlgen *g, const struct rpl_xbuf *b, size_t row,
+                     char *col, size_t n, struct rpl_err *err)
+{
+	struct rpl_sbuf like = RPL_SBUF_INIT, copy = RPL_SBUF_INIT;
+	struct rpl_sqlgen pg_g = *g;
+	struct rpl_xbuf one = *b;         /* a view of the one row: values in line */
+	struct rpl_err e = RPL_ERR_INIT;
+	int r = 0;
+	col[0] = '\0';
+	for (size_t c = 0; c < b->ncols; c++)
+		RPL_REQUIRE(!b->cols[c].ool);
+	rpl_sbuf_add(&like, "CREATE TEMP TABLE rpl_probe (LIKE ");
+	rpl_dialect_table(g->dst, g->dst_schema, g->dst_table, &like);
+	rpl_sbuf_add(&like, " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+	pg_g.dst_schema = "pg_temp";
+	pg_g.dst_table = "rpl_probe";
+	rpl_sqlgen_copy_in(&pg_g, &copy);
+	if (rpl_pgsink_binary(pg))
+		rpl_sbuf_add(&copy, " (FORMAT binary)");
+	if (!rpl_sbuf_ok(&like) || !rpl_sbuf_ok(&copy)) {
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		goto out;
+	}
+	one.data = b->data + row * b->row_size;
+	one.rows = 1;
+	if ((r = rpl_pgsink_exec(pg, "BEGIN", err)) < 0 || (r = rpl_pgsink_exec(pg, like.s, err)) < 0)
+		goto rollback;
+	if (rpl_pgsink_copy_begin(pg, copy.s, &e) == 0 && rpl_pgsink_copy_rows(pg, &one, 1, &e) == 0)
+		rpl_pgsink_copy_end(pg, &e);
+	else
+		rpl_pgsink_copy_abort(pg);
+	if (e.code != RPL_OK && e.column[0] != '\0')
+		snprintf(col, n, "%s", e.column);
+rollback:
+	{
+		struct rpl_err ignored = RPL_ERR_INIT;
+		int rr = rpl_pgsink_exec(pg, "ROLLBACK", &ignored);
+		if (r == 0 && rr < 0)
+			*err = ignored, r = ignored.code;
+	}
+out:
+	rpl_sbuf_fini(&like);
+	rpl_sbuf_fini(&copy);
+	return r;
+}
