@@ -2,6 +2,7 @@
  * engine's driver names schemas differently (MariaDB calls them catalogs, SQLite has
  * none); the dialect table says which. */
 #include "catalog.h"
+#include "coltypes.h"
 #include "dialect.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,6 +352,8 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		                   " WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?"
 		                   " AND data_type = 'numeric' AND numeric_precision IS NULL",
 		                schema, name, t, fix_unbounded_numeric, err);
+	if (r == 0 && t->ncols > 0)
+		r = rpl_coltypes_read(c, schema, name, t, err);
 	if (r < 0) {
 		rpl_err_where(err, name, NULL, -1);
 		rpl_table_fini(t);

@@ -1,6 +1,7 @@
 /* lib/copy.c: the partition loop (DESIGN in copy.h). SQL text comes from the
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
+#include "coltypes.h"
 #include "dialect.h"
 #include "sqlgen.h"
 #include "jsonw.h"
@@ -194,9 +195,13 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 			return rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
 			                   cp->o.dst_schema ? cp->o.dst_schema : "", cp->o.dst_schema ? "." : "", cp->o.dst_table);
 		struct rpl_sbuf ddl = RPL_SBUF_INIT;
+		int ntypes = 0;
 		copy_sqlgen(cp, false);
 		rpl_sqlgen_create_table(&cp->g, &ddl);
-		r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		/* the enums and domains its columns are declared with come first (coltypes.h) */
+		r = rpl_coltypes_pg_create_types(cp->src, cp->dst, cp->o.src_schema, cp->o.src_table, &ntypes, err);
+		if (r == 0)
+			r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		rpl_sbuf_fini(&ddl);
 		if (r < 0) {
 			rpl_err_prefix(err, "creating target table %s", cp->label);
