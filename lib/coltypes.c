@@ -7,16 +7,14 @@
 #include <string.h>
 #include <strings.h>
 
-#define CT_MAXCOLS 5
+#define CT_MAXCOLS 6
 #define CT_VALUE 8192   /* a domain's whole CREATE DOMAIN must fit: longer fails, never cut */
 
-typedef int (*ct_row_fn)(void *arg, char *const *v, struct rpl_err *err);
+typedef rpl_coltypes_row_fn ct_row_fn;
 
-/* ct_query runs sql with two text parameters (NULL binds SQL NULL) and hands each
- * row's first ncols columns, as text ("" for NULL), to fn. */
-static int
-ct_query(struct rpl_conn *c, const char *sql, const char *p1, const char *p2, int ncols, ct_row_fn fn, void *arg,
-         struct rpl_err *err)
+int
+rpl_coltypes_query(struct rpl_conn *c, const char *sql, const char *p1, const char *p2, int ncols,
+                   rpl_coltypes_row_fn fn, void *arg, struct rpl_err *err)
 {
 	SQLHSTMT st;
 	int r = rpl_conn_stmt(c, &st, err);
@@ -36,6 +34,7 @@ ct_query(struct rpl_conn *c, const char *sql, const char *p1, const char *p2, in
 		r = rpl_conn_fail(c, st, err, "reading declared types");
 		goto out;
 	}
+	RPL_REQUIRE(ncols <= CT_MAXCOLS);
 	for (int k = 0; k < ncols; k++)
 		if ((v[k] = malloc(CT_VALUE)) == NULL) {
 			r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
@@ -245,7 +244,7 @@ rpl_coltypes_read(struct rpl_conn *c, const char *schema, const char *name, stru
 {
 	switch (c->engine) {
 	case RPL_ENGINE_POSTGRES:
-		return ct_query(c, "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typcategory::text,"
+		return rpl_coltypes_query(c, "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typcategory::text,"
 		                   " b.typname::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
 		                   " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END"
 		                   " WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = (SELECT c.oid FROM pg_class c"
@@ -254,7 +253,7 @@ rpl_coltypes_read(struct rpl_conn *c, const char *schema, const char *name, stru
 		                name, schema, 4, pg_row, t, err);
 	case RPL_ENGINE_MARIADB:
 		/* MariaDB's JSON is LONGTEXT with a json_valid CHECK named after the column */
-		return ct_query(c, "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME,"
+		return rpl_coltypes_query(c, "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME,"
 		                   " CASE WHEN EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k"
 		                   " WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME"
 		                   " AND k.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)')) THEN 'json'"
@@ -264,7 +263,7 @@ rpl_coltypes_read(struct rpl_conn *c, const char *schema, const char *name, stru
 	case RPL_ENGINE_SQLITE: {
 		struct lite_rows lr = { t, t->npk };
 		/* (a schema is an attached database: the dialect has none) */
-		return ct_query(c, "SELECT name, type, pk FROM pragma_table_info(?)", name, NULL, 3, lite_row, &lr, err);
+		return rpl_coltypes_query(c, "SELECT name, type, pk FROM pragma_table_info(?)", name, NULL, 3, lite_row, &lr, err);
 	}
 	default:
 		return 0;
@@ -331,7 +330,7 @@ rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const c
 	*created = 0;
 	if (src->engine != RPL_ENGINE_POSTGRES || dst->engine != RPL_ENGINE_POSTGRES)
 		return 0;
-	int r = ct_query(src, sql, name, schema, 3, pg_type_row, &pt, err);
+	int r = rpl_coltypes_query(src, sql, name, schema, 3, pg_type_row, &pt, err);
 	*created = pt.created;
 	return r;
 }

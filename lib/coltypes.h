@@ -43,4 +43,13 @@ enum rpl_kind rpl_coltypes_maria_kind(const char *data_type);
 int rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *schema, const char *name,
                                  int *created, struct rpl_err *err);
 
+/* rpl_coltypes_query runs sql on c with up to two text parameters p1, p2 (NULL binds
+ * SQL NULL; only as many as sql has markers) and hands each row's first ncols
+ * (at most 6) columns, as text ("" for NULL, borrowed for the call), to fn; a
+ * negative return from fn ends the query with it. A value longer than 8 KiB fails:
+ * nothing is cut. */
+typedef int (*rpl_coltypes_row_fn)(void *arg, char *const *v, struct rpl_err *err);
+int rpl_coltypes_query(struct rpl_conn *c, const char *sql, const char *p1, const char *p2, int ncols,
+                       rpl_coltypes_row_fn fn, void *arg, struct rpl_err *err);
+
 #endif

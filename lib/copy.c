@@ -2,6 +2,7 @@
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
 #include "coltypes.h"
+#include "createidx.h"
 #include "dialect.h"
 #include "sqlgen.h"
 #include "jsonw.h"
@@ -59,6 +60,7 @@ struct rpl_copy {
 	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
 	struct rpl_mysource *mysrc;           /* owned; MariaDB source: libmariadb, streamed (no slices) */
 	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
+	bool created;                         /* this copy created the target table (createidx.h) */
 };
 
 const char *
@@ -177,6 +179,12 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 	return r;
 }
 
+static void
+copy_index_warn(void *data, const char *index, const char *why)
+{
+	copy_warn(data, NULL, "index %s of the source is not created in the target: %s", index, why);
+}
+
 /* copy_read_catalogs reads both tables' catalogs, creating a missing target table
  * when asked. */
 static int
@@ -211,8 +219,19 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 			return r;
 		if (!exists)
 			return rpl_err_set(err, RPL_ENOENT, "target: table %s created but not visible in the catalog", cp->o.dst_table);
+		/* its unique and secondary indexes, to be built after the first load */
+		int nidx = 0;
+		cp->created = true;
+		return rpl_createidx_save(cp->src, cp->o.src_schema, cp->o.src_table, cp->dst, cp->o.dst_schema,
+		                          cp->o.dst_table, &cp->dt, copy_index_warn, cp, &nidx, err);
 	}
 	return 0;
+}
+
+bool
+rpl_copy_created(const struct rpl_copy *cp)
+{
+	return cp->created;
 }
 
 /* copy_check_mysource keeps the libmariadb source only if it converts every column

@@ -7,10 +7,13 @@
  * same engine, every column is declared as in the source (read back from the
  * target's own catalog) and every value is identical as the engine itself prints
  * it; across engines, the types are those of docs/engines.md "Type mapping" and the
- * values compare equal through the independent reader of it.c. */
+ * values compare equal through the independent reader of it.c. The source's unique
+ * constraints and secondary indexes are built only when the runner restores the
+ * table's indexes after its load, the untranslatable ones named in warnings. */
 #include "copy.h"
 #include "dialect.h"
 #include "edge.h"
+#include "indexes.h"
 #include "it.h"
 #include "log.h"
 #include "sbuf.h"
@@ -18,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static const char *const table_of[IT_NENGINES] = { "ct_lite", "ct_pg", "ct_my" };
 
@@ -45,6 +50,11 @@ static const char *const pg_corpus[] = {
 	" -92233720368547758.08, B'000', B'', '<r/>', '', -3.4028235e38, 4.9e-324, '9999-12-31 23:59:59.999999+00',"
 	" '23:59:59.999999-15:59', '', '')",
 	"INSERT INTO ct_pg (id, price, r, d) VALUES (3, 1, 1.4e-45, -2.2250738585072014e-308)",
+	"CREATE UNIQUE INDEX ct_pg_code_u ON ct_pg (code)",
+	"CREATE INDEX ct_pg_mood_vc ON ct_pg (mood, vc)",
+	"ALTER TABLE ct_pg ADD CONSTRAINT ct_pg_u_key UNIQUE (u)",
+	"CREATE INDEX ct_pg_lower ON ct_pg (lower(vc))",
+	"CREATE INDEX ct_pg_tags_gin ON ct_pg USING gin (tags)",
 	/* the independent reader's view: money as its number, real as the double it is */
 	"CREATE VIEW ct_pg_cmp AS SELECT id, mood, moods, price, code, tags, nums, j, jb, u, ip, net, mac, iv, tsv, pt,"
 	" m::numeric AS m, b, vb, x, c20, r::float8 AS r, d, tz, ttz, vc, vu FROM ct_pg",
@@ -65,6 +75,8 @@ static const char *const my_corpus[] = {
 	"INSERT INTO ct_my VALUES (2, 'medium', '', 1901, b'0', b'0', 0, 0, 0, 0, 0, 127, '1970-01-01 00:00:01.000', '', '',"
 	" ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))'), POINT(0,0), -1.17549e-38, 4.9e-324, 0, '[]', '')",
 	"INSERT INTO ct_my (id) VALUES (3)",
+	"ALTER TABLE ct_my ADD UNIQUE KEY ct_my_ch (ch), ADD KEY ct_my_e_y (e, y), ADD KEY ct_my_tx (tx(10)),"
+	" ADD UNIQUE KEY ct_my_l1_u (l1(5))",
 	NULL,
 };
 
@@ -72,7 +84,9 @@ static const char *const my_corpus[] = {
 static const char *const lite_corpus[] = {
 	"DROP TABLE IF EXISTS ct_lite",
 	"CREATE TABLE ct_lite (id INTEGER PRIMARY KEY, name NVARCHAR(50) NOT NULL, price DECIMAL(10,2), at DATETIME,"
-	" ok BOOLEAN, note TEXT, raw BLOB, qty INT, ratio REAL, vc VARCHAR(20))",
+	" ok BOOLEAN, note TEXT, raw BLOB, qty INT, ratio REAL, vc VARCHAR(20), UNIQUE (vc))",
+	"CREATE INDEX ct_lite_name_at ON ct_lite (name, at)",
+	"CREATE INDEX ct_lite_expr ON ct_lite (lower(name))",
 	"INSERT INTO ct_lite VALUES (1, 'Gr\xC3\xBC\xC3\x9F" "e', 12.34, '2024-01-02 03:04:05', 1, 'n', x'00ff', 7, 0.1, 'v')",
 	"INSERT INTO ct_lite VALUES (2, 'x', '99999999.99', '2024-01-02 03:04:05.123', 0, NULL, NULL, -1, -1e308, '')",
 	"INSERT INTO ct_lite VALUES (9, 'z', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
@@ -81,12 +95,87 @@ static const char *const lite_corpus[] = {
 
 static const char *const *const corpus_of[IT_NENGINES] = { lite_corpus, pg_corpus, my_corpus };
 
+/* The indexes each created table must end with (name:unique:columns, by name),
+ * and the source's indexes that must be left out with a warning naming them. */
+static const char *const want_indexes[IT_NENGINES][IT_NENGINES] = {
+	[IT_SQLITE] = { "ct_lite_name_at:0:name,at ct_lite_vc_key:1:vc", "ct_lite_name_at:0:name,at ct_lite_vc_key:1:vc",
+	                "ct_lite_name_at:0:name,at ct_lite_vc_key:1:vc" },
+	[IT_PG] = { "ct_pg_code_u:1:code ct_pg_mood_vc:0:mood,vc ct_pg_u_key:1:u",
+	            "ct_pg_code_u:1:code ct_pg_mood_vc:0:mood,vc ct_pg_u_key:1:u",
+	            "ct_pg_mood_vc:0:mood,vc ct_pg_u_key:1:u" },   /* code: unique on a longtext */
+	[IT_MARIADB] = { "ct_my_ch:1:ch ct_my_e_y:0:e,y ct_my_tx:0:tx", "ct_my_ch:1:ch ct_my_e_y:0:e,y ct_my_tx:0:tx",
+	                 "ct_my_ch:1:ch ct_my_e_y:0:e,y ct_my_l1_u:1:l1(5) ct_my_tx:0:tx(10)" },
+};
+static const char *const skipped_indexes[IT_NENGINES][3] = {
+	[IT_SQLITE] = { "ct_lite_expr" }, [IT_PG] = { "ct_pg_lower", "ct_pg_tags_gin" }, [IT_MARIADB] = { NULL },
+};
+
+static const char *
+index_query(int e, const char *table, char *buf, size_t n)
+{
+	if (e == IT_PG)
+		snprintf(buf, n, "SELECT COALESCE(string_agg(i.relname || ':' || x.indisunique::int || ':' ||"
+		                 " (SELECT string_agg(a.attname, ',' ORDER BY k.o) FROM unnest(x.indkey::int2[]) WITH ORDINALITY"
+		                 " k(n, o) JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n), ' ' ORDER BY"
+		                 " i.relname), '') FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+		                 " WHERE x.indrelid = '%s'::regclass AND NOT x.indisprimary", table);
+	else if (e == IT_MARIADB)
+		snprintf(buf, n, "SELECT COALESCE(GROUP_CONCAT(d ORDER BY d SEPARATOR ' '), '') FROM (SELECT CONCAT(INDEX_NAME,"
+		                 " ':', 1 - NON_UNIQUE, ':', GROUP_CONCAT(CONCAT(COLUMN_NAME, IF(SUB_PART IS NULL, '',"
+		                 " CONCAT('(', SUB_PART, ')'))) ORDER BY SEQ_IN_INDEX)) d FROM information_schema.STATISTICS"
+		                 " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '%s' AND INDEX_NAME <> 'PRIMARY'"
+		                 " GROUP BY INDEX_NAME, NON_UNIQUE) q", table);
+	else
+		snprintf(buf, n, "SELECT COALESCE(group_concat(d, ' '), '') FROM (SELECT il.name || ':' || il.\"unique\" || ':' ||"
+		                 " (SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(il.name) ORDER BY"
+		                 " seqno)) d FROM pragma_index_list('%s') il WHERE il.origin <> 'pk' ORDER BY 1)", table);
+	return buf;
+}
+
+static char *rows_text(struct rpl_conn *c, const char *sql);
+
+static char warnings[4096];
+static void
+collect_warn(void *data, const char *table, const char *column, const char *msg)
+{
+	(void)data, (void)table, (void)column;
+	size_t n = strlen(warnings);
+	snprintf(warnings + n, sizeof warnings - n, "%s\n", msg);
+}
+
+/* check_indexes: none before the load (only saved), all of them after the restore
+ * the runner runs once the table is loaded, and the rest named in warnings */
+static void
+check_indexes(struct rpl_conn *dst, int s, int d, const char *table, const char *what)
+{
+	char q[1024];
+	char *got = rows_text(dst, index_query(d, table, q, sizeof q));
+	ck_assert_msg(strcmp(got, "\n") == 0, "%s: indexes built before the load: %s", what, got);
+	free(got);
+	struct rpl_err err = RPL_ERR_INIT;
+	int n = 0;
+	ck_assert_msg(rpl_indexes_restore(dst, NULL, table, &n, &err) == 0, "%s: restore: %s", what, err.msg);
+	got = rows_text(dst, q);
+	char want[512];
+	snprintf(want, sizeof want, "%s\n", want_indexes[s][d]);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: indexes %s, want %s", what, got, want);
+	free(got);
+	for (int i = 0; i < 3 && skipped_indexes[s][i] != NULL; i++)
+		ck_assert_msg(strstr(warnings, skipped_indexes[s][i]) != NULL, "%s: no warning for index %s: %s", what,
+		              skipped_indexes[s][i], warnings);
+	/* built once: a second restore has nothing left to build */
+	ck_assert_msg(rpl_indexes_restore(dst, NULL, table, &n, &err) == 0 && n == 0, "%s: restored again: %d", what, n);
+}
+
 /* drop_target removes the table (and on PostgreSQL the corpus's own types, so that
  * the copy has to create them) */
 static void
 drop_target(struct rpl_conn *dst, int d, const char *table)
 {
 	edge_drop(dst, table);
+	char q[256];
+	snprintf(q, sizeof q, "DELETE FROM replicad_indexes WHERE table_name = '%s'", table);
+	it_exec_ok(dst, q);   /* (no ledger yet: nothing saved) */
 	if (d == IT_PG) {
 		edge_drop(dst, "ct_pg");   /* a same-engine run's, which uses the types */
 		it_exec(dst, "DROP DOMAIN IF EXISTS ct_posint");
@@ -112,7 +201,8 @@ copy_created(struct rpl_conn *src, struct rpl_conn *dst, const char *table, cons
 	fallback[0] = '\0';
 	rpl_log_set_handler(fallback_log, NULL, RPL_LOG_WARNING);
 	struct rpl_copy_opts o = { .src_table = table, .dst_table = table, .chunk_bytes = 4 * 1024 * 1024,
-	                           .commit_rows = 1000, .create_missing = true };
+	                           .commit_rows = 1000, .create_missing = true, .warn = collect_warn };
+	warnings[0] = '\0';
 	struct rpl_copy *cp;
 	struct rpl_err err = RPL_ERR_INIT;
 	ck_assert_msg(rpl_copy_prepare(src, dst, &o, &cp, &err) == 0, "%s: prepare: %s", what, err.msg);
@@ -218,6 +308,7 @@ START_TEST(test_same_engine)
 	ck_assert_msg(strcmp(a, b) == 0, "%s: values differ\nsource:\n%s\ntarget:\n%s", what, a, b);
 	free(a);
 	free(b);
+	check_indexes(&dst, e, e, table, what);
 	if (e == IT_PG) {   /* the types came along: labels in order, the domains' constraints */
 		const char *labels = "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum"
 		                     " WHERE enumtypid = 'ct_mood'::regtype";
@@ -330,6 +421,7 @@ START_TEST(test_cross_engine)
 		checked++;
 	}
 	ck_assert_int_gt(checked, 3);
+	check_indexes(&dst, s, d, table, what);
 	struct it_dump a, b;
 	it_dump_table(&src, s == IT_PG ? "ct_pg_cmp" : table, "id", &a);
 	it_dump_table(&dst, table, "id", &b);
@@ -342,14 +434,61 @@ START_TEST(test_cross_engine)
 }
 END_TEST
 
-int
-main(void)
+/* The runner (replicad run) wires it up: the indexes of a table it created are
+ * built once its load is done, and none is left saved. */
+static const char *replicad_bin;
+
+START_TEST(test_runner_builds_indexes)
 {
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_MARIADB, "src");
+	it_connect(&dst, IT_PG, "dst");
+	for (const char *const *q = my_corpus; *q != NULL; q++)
+		it_exec(&src, *q);
+	drop_target(&dst, IT_PG, "ct_my");
+	const char *cfg = it_write_config("created_types.json", getenv("RPL_TEST_MARIADB_SRC"), getenv("RPL_TEST_PG_DST"),
+	                                  "ct_my", NULL, "{\"create_missing_tables\": true, \"disable_indexes\": false}");
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl(replicad_bin, "replicad", "-c", cfg, "run", "ct_my", "--full", (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(it_wait_replicad(pid), 0);
+	char q[1024];
+	char *got = rows_text(&dst, index_query(IT_PG, "ct_my", q, sizeof q));
+	char want[512];
+	snprintf(want, sizeof want, "%s\n", want_indexes[IT_MARIADB][IT_PG]);
+	ck_assert_msg(strcmp(got, want) == 0, "indexes %s, want %s", got, want);
+	free(got);
+	got = rows_text(&dst, "SELECT count(*) FROM replicad_indexes WHERE table_name = 'ct_my'");
+	ck_assert_msg(strcmp(got, "0\n") == 0, "%s index definitions left saved", got);
+	free(got);
+	got = rows_text(&dst, "SELECT count(*) FROM ct_my");
+	ck_assert_str_eq(got, "3\n");
+	free(got);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_created_types /path/to/replicad\n");
+		return 2;
+	}
+	replicad_bin = argv[1];
 	Suite *s = suite_create("created_types");
 	TCase *tc = tcase_create("created_types");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_same_engine, 0, IT_NENGINES);
 	tcase_add_loop_test(tc, test_cross_engine, 0, IT_NENGINES * IT_NENGINES);
+	tcase_add_test(tc, test_runner_builds_indexes);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

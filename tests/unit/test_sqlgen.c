@@ -12,6 +12,7 @@
 #include <string.h>
 #include "catalog.h"
 #include "coltypes.h"
+#include "createidx.h"
 #include "dialect.h"
 #include "ledger.h"
 #include "sbuf.h"
@@ -674,6 +675,63 @@ START_TEST(test_created_table_text)
 }
 END_TEST
 
+/* A created table's indexes (lib/createidx.h) as each target gets them: column
+ * lists, IF NOT EXISTS (SQL Server: a sys.indexes guard), MariaDB prefixes on TEXT,
+ * SQL Server's filtered unique index for nullable columns; NULL: left out. */
+static struct rpl_column ix_cols[] = {
+	{ .name = "code", .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true },
+	{ .name = "a", .cls = RPL_CLASS_INT, .int_bytes = 4, .nullable = true },
+	{ .name = "b", .cls = RPL_CLASS_TEXT, .size = 20, .nullable = true },
+	{ .name = "k", .cls = RPL_CLASS_INT, .int_bytes = 8 },
+};
+static const struct rpl_table ix_table = { .name = "t", .cols = ix_cols, .ncols = 4 };
+static const struct index_case {
+	enum rpl_engine src, dst;
+	struct rpl_srcindex ix;
+	const char *want;     /* NULL: left out */
+} index_cases[] = {
+	{ PG, PG, { .name = "t_code_u", .unique = true, .ncols = 1, .cols = { "code" } },
+	  "CREATE UNIQUE INDEX IF NOT EXISTS \"t_code_u\" ON \"s\".\"t\" (\"code\")" },
+	{ PG, MARIA, { .name = "t_code_u", .unique = true, .ncols = 1, .cols = { "code" } }, NULL },
+	{ PG, MARIA, { .name = "t_code_a", .ncols = 2, .cols = { "code", "a" } },
+	  "ALTER TABLE `s`.`t` ADD INDEX IF NOT EXISTS `t_code_a` (`code`(255), `a`)" },
+	{ PG, LITE, { .name = "t_lower", .ncols = 1, .cols = { "" }, .skip = "expression" }, NULL },
+	{ PG, PG, { .name = "t_gin", .ncols = 1, .cols = { "code" }, .skip = "gin" }, NULL },
+	{ PG, PG, { .name = "t_gone", .ncols = 1, .cols = { "nope" } }, NULL },
+	{ LITE, LITE, { .name = "sqlite_autoindex_t_1", .unique = true, .ncols = 2, .cols = { "a", "b" } },
+	  "CREATE UNIQUE INDEX IF NOT EXISTS \"t_a_b_key\" ON \"t\" (\"a\", \"b\")" },
+	{ MARIA, MARIA, { .name = "t_b5", .unique = true, .ncols = 1, .cols = { "b" }, .prefix = { 5 } },
+	  "ALTER TABLE `s`.`t` ADD UNIQUE INDEX IF NOT EXISTS `t_b5` (`b`(5))" },
+	{ MARIA, PG, { .name = "t_b5", .unique = true, .ncols = 1, .cols = { "b" }, .prefix = { 5 } }, NULL },
+	{ MARIA, PG, { .name = "t_b5", .ncols = 1, .cols = { "b" }, .prefix = { 5 } },
+	  "CREATE INDEX IF NOT EXISTS \"t_b5\" ON \"s\".\"t\" (\"b\")" },
+	{ PG, MSSQL, { .name = "t_a_b", .unique = true, .ncols = 2, .cols = { "a", "b" } },
+	  "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[s].[t]') AND name = N't_a_b')"
+	  " CREATE UNIQUE NONCLUSTERED INDEX [t_a_b] ON [s].[t] ([a], [b]) WHERE [a] IS NOT NULL AND [b] IS NOT NULL" },
+	{ PG, MSSQL, { .name = "t_k", .unique = true, .ncols = 1, .cols = { "k" } },
+	  "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[s].[t]') AND name = N't_k')"
+	  " CREATE UNIQUE NONCLUSTERED INDEX [t_k] ON [s].[t] ([k])" },
+	{ PG, MSSQL, { .name = "t_code", .ncols = 1, .cols = { "code" } }, NULL },
+};
+
+START_TEST(test_created_index)
+{
+	const struct index_case *k = &index_cases[_i];
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	char why[300] = "";
+	const char *schema = k->dst == LITE ? NULL : "s";
+	bool ok = rpl_createidx_sql(rpl_dialect_for(k->dst), k->src, &ix_table, schema, "t", &k->ix, &b, why, sizeof why);
+	if (k->want == NULL) {
+		ck_assert_msg(!ok, "case %d: %s, want it left out", _i, rpl_sbuf_str(&b));
+		ck_assert_msg(why[0] != '\0' && b.len == 0, "case %d: left out without a reason", _i);
+	} else {
+		ck_assert_msg(ok, "case %d left out: %s", _i, why);
+		ck_assert_str_eq(rpl_sbuf_str(&b), k->want);
+	}
+	rpl_sbuf_fini(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -692,6 +750,7 @@ main(void)
 	tcase_add_test(tc, test_mssql_pk_name_length);
 	tcase_add_loop_test(tc, test_created_type, 0, NCASES(created_cases));
 	tcase_add_test(tc, test_created_table_text);
+	tcase_add_loop_test(tc, test_created_index, 0, NCASES(index_cases));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
