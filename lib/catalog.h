@@ -57,10 +57,12 @@ struct rpl_column {
 	bool non_utf8;            /* MariaDB text column in a character set other than UTF-8
 	                           * (latin1, …): LOAD DATA must convert into it (sqlgen.h) */
 	/* read from the engine's own catalog by coltypes.c (issue #15) */
-	char decl[256];           /* the declared type as the engine writes it in CREATE TABLE
+	char decl[1024];          /* the declared type as the engine writes it in CREATE TABLE
 	                           * (PostgreSQL format_type, MariaDB COLUMN_TYPE with its
 	                           * character set and collation, SQLite's declared type);
-	                           * "" when unknown: a created table of the same engine uses it */
+	                           * a created table of the same engine uses it. "" when
+	                           * unknown or longer (an ENUM of many values): the
+	                           * cross-engine type is used instead */
 	enum rpl_kind kind;       /* what the type is beyond its transport class */
 };
 

@@ -65,6 +65,16 @@ out:
 	return r;
 }
 
+/* set_decl keeps the declaration only whole: a cut one would not be the type */
+static void
+set_decl(struct rpl_column *col, const char *a, const char *b, const char *c)
+{
+	int n = snprintf(col->decl, sizeof col->decl, "%s%s%s%s%s", a, b[0] ? " CHARACTER SET " : "", b,
+	                 c[0] ? " COLLATE " : "", c);
+	if (n < 0 || (size_t)n >= sizeof col->decl)
+		col->decl[0] = '\0';
+}
+
 static struct rpl_column *
 find_exact(struct rpl_table *t, const char *name)
 {
@@ -196,7 +206,7 @@ pg_row(void *arg, char *const *v, struct rpl_err *err)
 	struct rpl_column *col = find_exact(arg, v[0]);
 	if (col == NULL)
 		return 0;
-	snprintf(col->decl, sizeof col->decl, "%s", v[1]);
+	set_decl(col, v[1], "", "");
 	rpl_coltypes_pg_apply(col, v[2], v[3]);
 	return 0;
 }
@@ -211,11 +221,11 @@ maria_row(void *arg, char *const *v, struct rpl_err *err)
 	/* the character set and collation are part of the type: a latin1 column with a
 	 * German collation sorts and compares as its source does */
 	if (strcmp(v[4], "json") == 0)
-		snprintf(col->decl, sizeof col->decl, "json");   /* longtext utf8mb4_bin CHECK (json_valid(…)) */
+		set_decl(col, "json", "", "");   /* longtext utf8mb4_bin CHECK (json_valid(…)) */
 	else if (v[2][0] != '\0' && v[3][0] != '\0')
-		snprintf(col->decl, sizeof col->decl, "%s CHARACTER SET %s COLLATE %s", v[1], v[2], v[3]);
+		set_decl(col, v[1], v[2], v[3]);
 	else
-		snprintf(col->decl, sizeof col->decl, "%s", v[1]);
+		set_decl(col, v[1], "", "");
 	col->kind = rpl_coltypes_maria_kind(v[4]);
 	return 0;
 }
@@ -230,7 +240,7 @@ lite_row(void *arg, char *const *v, struct rpl_err *err)
 	struct rpl_column *col = find_exact(lr->t, v[0]);
 	if (col == NULL)
 		return 0;
-	snprintf(col->decl, sizeof col->decl, "%s", v[1]);
+	set_decl(col, v[1], "", "");
 	/* exactly "INTEGER" as the only key column makes it the rowid (SQLite's
 	 * "ROWIDs and the INTEGER PRIMARY KEY"); BIGINT would not be */
 	if (strcasecmp(v[1], "INTEGER") == 0 && strcmp(v[2], "1") == 0 && lr->npk == 1)

@@ -434,6 +434,39 @@ START_TEST(test_cross_engine)
 }
 END_TEST
 
+/* A MariaDB ENUM whose declaration is longer than replicad keeps (1 KiB): the
+ * created column is the cross-engine varchar, never a cut declaration, and every
+ * value arrives. */
+START_TEST(test_long_enum)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_MARIADB, "src");
+	it_connect(&dst, IT_MARIADB, "dst");
+	struct rpl_sbuf q = RPL_SBUF_INIT;
+	rpl_sbuf_add(&q, "CREATE TABLE ct_enum (id int PRIMARY KEY, e ENUM(");
+	for (int i = 0; i < 120; i++)
+		rpl_sbuf_addf(&q, "%s'label_number_%03d'", i ? "," : "", i);
+	rpl_sbuf_add(&q, ")) ENGINE=InnoDB");
+	it_exec(&src, "DROP TABLE IF EXISTS ct_enum");
+	it_exec(&src, rpl_sbuf_str(&q));
+	rpl_sbuf_fini(&q);
+	it_exec(&src, "INSERT INTO ct_enum VALUES (1, 'label_number_000'), (2, 'label_number_119'), (3, NULL)");
+	drop_target(&dst, IT_MARIADB, "ct_enum");
+	copy_created(&src, &dst, "ct_enum", "long enum");
+	char *t = rows_text(&dst, "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
+	                          " AND TABLE_NAME = 'ct_enum' AND COLUMN_NAME = 'e'");
+	ck_assert_str_eq(t, "varchar(16)\n");
+	free(t);
+	char *a = rows_text(&src, "SELECT CONCAT(id, ':', COALESCE(e, 'NULL')) FROM ct_enum ORDER BY id");
+	char *b = rows_text(&dst, "SELECT CONCAT(id, ':', COALESCE(e, 'NULL')) FROM ct_enum ORDER BY id");
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 /* The runner (replicad run) wires it up: the indexes of a table it created are
  * built once its load is done, and none is left saved. */
 static const char *replicad_bin;
@@ -489,6 +522,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_same_engine, 0, IT_NENGINES);
 	tcase_add_loop_test(tc, test_cross_engine, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_test(tc, test_runner_builds_indexes);
+	tcase_add_test(tc, test_long_enum);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
