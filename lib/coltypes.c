@@ -280,7 +280,42 @@ rpl_coltypes_read(struct rpl_conn *c, const char *schema, const char *name, stru
 	}
 }
 
-struct pg_types { struct rpl_conn *dst; int created; };
+struct pg_types {
+	struct rpl_conn *dst;
+	int created;
+	rpl_coltypes_warn_fn warn;
+	void *data;
+};
+
+static int
+labels_row(void *arg, char *const *v, struct rpl_err *err)
+{
+	(void)err;
+	snprintf(arg, 8192, "%s", v[0]);
+	return 0;
+}
+
+/* pg_compare_labels warns when an enum the target already has is not the
+ * source's: a label it lacks is refused, other orders sort differently */
+static int
+pg_compare_labels(struct pg_types *pt, char *const *v, struct rpl_err *err)
+{
+	char *have = calloc(1, 8192);
+	if (have == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	int r = rpl_coltypes_query(pt->dst, "SELECT string_agg(e.enumlabel::text, E'\\n' ORDER BY e.enumsortorder)"
+	                                    " FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid JOIN pg_namespace n"
+	                                    " ON n.oid = t.typnamespace WHERE n.nspname = ? AND t.typname = ?",
+	                           v[0], v[1], 1, labels_row, have, err);
+	if (r == 0 && strcmp(have, v[3]) != 0 && pt->warn != NULL) {
+		char what[300];
+		snprintf(what, sizeof what, "%s.%s", v[0], v[1]);
+		pt->warn(pt->data, what, "the target's enum of that name has other labels or another order: values it lacks"
+		                         " will be refused");
+	}
+	free(have);
+	return r;
+}
 
 /* pg_type_row creates one type in the target unless a type of that schema and name
  * is already there (PostgreSQL has no CREATE TYPE IF NOT EXISTS). */
@@ -303,13 +338,15 @@ pg_type_row(void *arg, char *const *v, struct rpl_err *err)
 			rpl_err_prefix(err, "creating type %s.%s in the target", v[0], v[1]);
 		else
 			pt->created++;
+	} else if (r == 0 && v[3][0] != '\0') {
+		r = pg_compare_labels(pt, v, err);
 	}
 	return r;
 }
 
 int
 rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *schema, const char *name,
-                             int *created, struct rpl_err *err)
+                             rpl_coltypes_warn_fn warn, void *data, int *created, struct rpl_err *err)
 {
 	/* every type the columns reach through array elements and domain bases; enums
 	 * first, then domains oldest first (a domain over another is younger) */
@@ -333,14 +370,16 @@ rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const c
 		" COALESCE(' DEFAULT ' || t.typdefault, '') || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END ||"
 		" COALESCE((SELECT string_agg(' CONSTRAINT ' || quote_ident(k.conname) || ' ' ||"
 		" pg_get_constraintdef(k.oid), '' ORDER BY k.conname) FROM pg_constraint k WHERE k.contypid = t.oid"
-		" AND k.contype = 'c'), '') END"
+		" AND k.contype = 'c'), '') END,"
+		" CASE t.typtype WHEN 'e' THEN (SELECT string_agg(e.enumlabel::text, E'\\n' ORDER BY e.enumsortorder)"
+		" FROM pg_enum e WHERE e.enumtypid = t.oid) ELSE '' END"
 		" FROM used u JOIN pg_type t ON t.oid = u.oid JOIN pg_namespace n ON n.oid = t.typnamespace"
 		" WHERE t.typtype IN ('e', 'd') ORDER BY t.typtype DESC, t.oid";
-	struct pg_types pt = { dst, 0 };
+	struct pg_types pt = { dst, 0, warn, data };
 	*created = 0;
 	if (src->engine != RPL_ENGINE_POSTGRES || dst->engine != RPL_ENGINE_POSTGRES)
 		return 0;
-	int r = rpl_coltypes_query(src, sql, name, schema, 3, pg_type_row, &pt, err);
+	int r = rpl_coltypes_query(src, sql, name, schema, 4, pg_type_row, &pt, err);
 	*created = pt.created;
 	return r;
 }

@@ -39,9 +39,11 @@ enum rpl_kind rpl_coltypes_maria_kind(const char *data_type);
  * or domain bases, that dst does not have yet: enums with their labels in order,
  * domains with their base type, collation, default, NOT NULL and CHECK constraints
  * (pg_get_constraintdef), each in the schema it has in the source. *created gets
- * how many. */
+ * how many. An enum dst already has with other labels, or in another order, is
+ * left as it is and told to warn (what: schema.type). */
+typedef void (*rpl_coltypes_warn_fn)(void *data, const char *what, const char *why);
 int rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *schema, const char *name,
-                                 int *created, struct rpl_err *err);
+                                 rpl_coltypes_warn_fn warn, void *data, int *created, struct rpl_err *err);
 
 /* rpl_coltypes_query runs sql on c with up to two text parameters p1, p2 (NULL binds
  * SQL NULL; only as many as sql has markers) and hands each row's first ncols

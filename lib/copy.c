@@ -185,6 +185,12 @@ copy_index_warn(void *data, const char *index, const char *why)
 	copy_warn(data, NULL, "index %s of the source is not created in the target: %s", index, why);
 }
 
+static void
+copy_type_warn(void *data, const char *type, const char *why)
+{
+	copy_warn(data, NULL, "type %s: %s", type, why);
+}
+
 /* copy_read_catalogs reads both tables' catalogs, creating a missing target table
  * when asked. */
 static int
@@ -207,7 +213,8 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 		copy_sqlgen(cp, false);
 		rpl_sqlgen_create_table(&cp->g, &ddl);
 		/* the enums and domains its columns are declared with come first (coltypes.h) */
-		r = rpl_coltypes_pg_create_types(cp->src, cp->dst, cp->o.src_schema, cp->o.src_table, &ntypes, err);
+		r = rpl_coltypes_pg_create_types(cp->src, cp->dst, cp->o.src_schema, cp->o.src_table, copy_type_warn, cp,
+		                                 &ntypes, err);
 		if (r == 0)
 			r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		rpl_sbuf_fini(&ddl);

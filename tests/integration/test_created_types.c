@@ -434,6 +434,39 @@ START_TEST(test_cross_engine)
 }
 END_TEST
 
+/* PostgreSQL: an enum the target already has is kept (never replaced), and when
+ * its labels or their order differ from the source's a warning names it; the
+ * domains still missing are created, and every value arrives. */
+START_TEST(test_pg_existing_enum)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	for (const char *const *q = pg_corpus; *q != NULL; q++)
+		it_exec(&src, *q);
+	drop_target(&dst, IT_PG, "ct_pg");
+	it_exec(&dst, "CREATE TYPE ct_mood AS ENUM ('ok', 'sad', 'happy', 'it''s')");
+	copy_created(&src, &dst, "ct_pg", "existing enum");
+	ck_assert_msg(strstr(warnings, "type public.ct_mood:") != NULL, "no warning for the reordered enum: %s", warnings);
+	char *a = rows_text(&dst, "SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum"
+	                          " WHERE enumtypid = 'ct_mood'::regtype");
+	ck_assert_str_eq(a, "ok,sad,happy,it's\n");
+	free(a);
+	a = rows_text(&src, "SELECT string_agg(mood::text, ',' ORDER BY id) FROM ct_pg");
+	char *b = rows_text(&dst, "SELECT string_agg(mood::text, ',' ORDER BY id) FROM ct_pg");
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	/* the same labels in the same order: nothing to say */
+	drop_target(&dst, IT_PG, "ct_pg");
+	it_exec(&dst, "CREATE TYPE ct_mood AS ENUM ('sad', 'ok', 'happy', 'it''s')");
+	copy_created(&src, &dst, "ct_pg", "existing enum, same labels");
+	ck_assert_msg(strstr(warnings, "ct_mood") == NULL, "warned of an identical enum: %s", warnings);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 /* A MariaDB ENUM whose declaration is longer than replicad keeps (1 KiB): the
  * created column is the cross-engine varchar, never a cut declaration, and every
  * value arrives. */
@@ -523,6 +556,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_cross_engine, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_test(tc, test_runner_builds_indexes);
 	tcase_add_test(tc, test_long_enum);
+	tcase_add_test(tc, test_pg_existing_enum);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
