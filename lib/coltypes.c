@@ -10,7 +10,8 @@
 #define CT_MAXCOLS 6
 #define CT_VALUE 8192   /* a domain's whole CREATE DOMAIN must fit: longer fails, never cut */
 
-typedef rpl_coltypes_row_fn ct_row_fn;
+/* rpl_coltypes_query also reads createidx.c's index catalogs: one statement, its
+ * rows as text, nothing kept */
 
 int
 rpl_coltypes_query(struct rpl_conn *c, const char *sql, const char *p1, const char *p2, int ncols,
@@ -31,7 +32,7 @@ rpl_coltypes_query(struct rpl_conn *c, const char *sql, const char *p1, const ch
 	if (SQL_SUCCEEDED(rc))
 		rc = SQLExecute(st);
 	if (!SQL_SUCCEEDED(rc)) {
-		r = rpl_conn_fail(c, st, err, "reading declared types");
+		r = rpl_conn_fail(c, st, err, "reading the catalog");
 		goto out;
 	}
 	RPL_REQUIRE(ncols <= CT_MAXCOLS);
@@ -42,18 +43,18 @@ rpl_coltypes_query(struct rpl_conn *c, const char *sql, const char *p1, const ch
 		}
 	while (r == 0 && (rc = SQLFetch(st)) != SQL_NO_DATA) {
 		if (!SQL_SUCCEEDED(rc)) {
-			r = rpl_conn_fail(c, st, err, "reading declared types");
+			r = rpl_conn_fail(c, st, err, "reading the catalog");
 			break;
 		}
 		for (int k = 0; k < ncols && r == 0; k++) {
 			SQLLEN ind = 0;
 			v[k][0] = '\0';
 			if (!SQL_SUCCEEDED(SQLGetData(st, (SQLUSMALLINT)(k + 1), SQL_C_CHAR, v[k], CT_VALUE, &ind)))
-				r = rpl_conn_fail(c, st, err, "reading declared types");
+				r = rpl_conn_fail(c, st, err, "reading the catalog");
 			else if (ind == SQL_NULL_DATA)
 				v[k][0] = '\0';
 			else if (ind == SQL_NO_TOTAL || ind >= CT_VALUE)
-				r = rpl_err_set(err, RPL_EINVAL, "%s: a declared type is longer than %d bytes", c->side, CT_VALUE - 1);
+				r = rpl_err_set(err, RPL_EINVAL, "%s: a catalog value is longer than %d bytes", c->side, CT_VALUE - 1);
 		}
 		if (r == 0)
 			r = fn(arg, v, err);
