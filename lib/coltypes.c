@@ -148,6 +148,10 @@ rpl_coltypes_pg_apply(struct rpl_column *col, const char *cat, const char *base)
 		set_unbounded(col);   /* varchar without a length: psqlODBC says 65535, PostgreSQL none */
 		return;
 	}
+	/* oid is an unsigned 32-bit integer: psqlODBC says INTEGER, and 4294967295 did
+	 * not fit the int a created MariaDB column got */
+	if (col->cls == RPL_CLASS_INT && col->int_bytes == 4 && strcmp(base, "oid") == 0)
+		col->int_bytes = 8;
 	if (col->kind == RPL_KIND_MONEY) {
 		/* money is an int64 of cents; its text ("$1,234.56") depends on lc_monetary,
 		 * so it is read as numeric (sqlgen.c), which holds every value exactly */

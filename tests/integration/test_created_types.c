@@ -38,17 +38,19 @@ static const char *const pg_corpus[] = {
 	"CREATE TABLE ct_pg (id int PRIMARY KEY, mood ct_mood, moods ct_mood[], price ct_posint, code ct_code,"
 	" tags text[], nums int4[], j json, jb jsonb, u uuid, ip inet, net cidr, mac macaddr, iv interval,"
 	" tsv tsvector, pt point, m money, b bit(3), vb varbit(10), x xml, c20 character(20), r real,"
-	" d double precision, tz timestamptz, ttz timetz, vc varchar(30), vu varchar)",
+	" d double precision, tz timestamptz, ttz timetz, vc varchar(30), vu varchar, o oid, rng int4range,"
+	" na numeric(5,2)[], m8 macaddr8)",
 	"INSERT INTO ct_pg VALUES (1, 'happy', '{sad,\"it''s\"}', 12.5, 'ABC', '{\"a b\",\"c,d\",\"e\\\"f\",NULL}',"
 	" '{1,-2,2147483647}', '{\"k\": [1, 2.50]}', '{\"k\": [1, 2.50]}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',"
 	" '192.168.1.5/24', '10.0.0.0/8', '08:00:2b:01:02:03', '1 year 2 mons 3 days 04:05:06.789', 'a fat cat sat',"
 	" '(1.5,-2.25)', 1234.56, B'101', B'1100110011', '<a>x &amp; y</a>', 'padded', 3.4028235e38,"
-	" 1.7976931348623157e308, '2024-03-01 12:34:56.789+02', '12:34:56.5+05:30', 'plain', repeat('u', 70000))",
+	" 1.7976931348623157e308, '2024-03-01 12:34:56.789+02', '12:34:56.5+05:30', 'plain', repeat('u', 70000),"
+	" 4294967295, '[1,10)', '{1.5,-2.25,NULL}', '08:00:2b:01:02:03:04:05')",
 	"INSERT INTO ct_pg VALUES (2, 'it''s', '{}', 0.01, 'XYZ', '{}', '{}', '[]', 'null',"
 	" '00000000-0000-0000-0000-000000000000', 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128', '2001:db8::/32',"
 	" 'ff:ff:ff:ff:ff:ff', '-178000000 years -11 mons -2147483648 days -2562047788:00:54.775807', '', '(0,0)',"
 	" -92233720368547758.08, B'000', B'', '<r/>', '', -3.4028235e38, 4.9e-324, '9999-12-31 23:59:59.999999+00',"
-	" '23:59:59.999999-15:59', '', '')",
+	" '23:59:59.999999-15:59', '', '', 0, 'empty', '{}', NULL)",
 	"INSERT INTO ct_pg (id, price, r, d) VALUES (3, 1, 1.4e-45, -2.2250738585072014e-308)",
 	"CREATE UNIQUE INDEX ct_pg_code_u ON ct_pg (code)",
 	"CREATE INDEX ct_pg_mood_vc ON ct_pg (mood, vc)",
@@ -57,7 +59,7 @@ static const char *const pg_corpus[] = {
 	"CREATE INDEX ct_pg_tags_gin ON ct_pg USING gin (tags)",
 	/* the independent reader's view: money as its number, real as the double it is */
 	"CREATE VIEW ct_pg_cmp AS SELECT id, mood, moods, price, code, tags, nums, j, jb, u, ip, net, mac, iv, tsv, pt,"
-	" m::numeric AS m, b, vb, x, c20, r::float8 AS r, d, tz, ttz, vc, vu FROM ct_pg",
+	" m::numeric AS m, b, vb, x, c20, r::float8 AS r, d, tz, ttz, vc, vu, o, rng, na, m8 FROM ct_pg",
 	NULL,
 };
 
@@ -345,6 +347,8 @@ static const struct { int src, dst; const char *col, *type; } cross_types[] = {
 	{ IT_PG, IT_MARIADB, "tz", "datetime(6)" }, { IT_PG, IT_MARIADB, "ttz", "varchar(24)" },
 	{ IT_PG, IT_MARIADB, "u", "char(36)" }, { IT_PG, IT_MARIADB, "vu", "longtext" },
 	{ IT_PG, IT_MARIADB, "price", "decimal(10,2)" }, { IT_PG, IT_MARIADB, "code", "longtext" },
+	{ IT_PG, IT_MARIADB, "o", "bigint(20)" }, { IT_PG, IT_MARIADB, "rng", "longtext" },
+	{ IT_PG, IT_MARIADB, "na", "longtext" }, { IT_PG, IT_MARIADB, "m8", "varchar(23)" },
 	{ IT_PG, IT_SQLITE, "mood", "VARCHAR(63)" }, { IT_PG, IT_SQLITE, "tags", "TEXT" },
 	{ IT_PG, IT_SQLITE, "iv", "TEXT" }, { IT_PG, IT_SQLITE, "m", "DECIMAL_TEXT(19,2)" },
 	{ IT_PG, IT_SQLITE, "r", "DOUBLE" }, { IT_PG, IT_SQLITE, "tz", "TIMESTAMP" },
