@@ -232,6 +232,15 @@ maria_row(void *arg, char *const *v, struct rpl_err *err)
 	else
 		set_decl(col, v[1], "", "");
 	col->kind = rpl_coltypes_maria_kind(v[4]);
+	/* Connector/ODBC reports UUID, INET6 and INET4 as binary: they are text types
+	 * (their bytes are the text), which other engines hold as uuid and inet */
+	if (col->cls == RPL_CLASS_BINARY && (strcmp(v[4], "uuid") == 0 || col->kind == RPL_KIND_NET)) {
+		bool uuid = strcmp(v[4], "uuid") == 0;
+		col->cls = uuid ? RPL_CLASS_GUID : RPL_CLASS_TEXT;
+		col->sql_type = uuid ? SQL_GUID : SQL_VARCHAR;
+		col->size = uuid ? 36 : strcmp(v[4], "inet4") == 0 ? 15 : 39;
+		col->is_long = false;
+	}
 	return 0;
 }
 
