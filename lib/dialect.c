@@ -146,6 +146,12 @@ rpl_dialect_column_type(const struct rpl_dialect *d, enum rpl_engine src, const 
 		rpl_sbuf_add(out, col->decl);
 		return;
 	}
+	/* MariaDB's TIME is a duration of -838:59:59.999999 .. 838:59:59.999999;
+	 * PostgreSQL's time ends at 24:00:00, its interval holds them all */
+	if (d->engine == RPL_ENGINE_POSTGRES && src == RPL_ENGINE_MARIADB && col->cls == RPL_CLASS_TIME) {
+		rpl_sbuf_add(out, "interval");
+		return;
+	}
 	/* SQL Server's REAL has no subnormals (1.18E-38 is its smallest): another
 	 * engine's single-precision float needs FLOAT to keep 1.4e-45 */
 	if (d->engine == RPL_ENGINE_MSSQL && col->cls == RPL_CLASS_DOUBLE) {

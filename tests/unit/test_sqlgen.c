@@ -578,6 +578,8 @@ static const struct created_case {
 	{ MARIA, "geometry", NULL, "geometry", RPL_CLASS_BINARY, SQL_LONGVARBINARY, 0, 0, 0, true,
 	  { "bytea", "geometry", "BLOB", "VARBINARY(MAX)" } },
 	{ MARIA, "float", NULL, "float", RPL_CLASS_DOUBLE, SQL_REAL, 7, 0, 0, false, { "real", "float", "DOUBLE", "FLOAT" } },
+	{ MARIA, "time(6)", NULL, "time", RPL_CLASS_TIME, SQL_TYPE_TIME, 8, 0, 0, false,
+	  { "interval", "time(6)", "TIME", "TIME(7)" } },
 	{ MARIA, "json", NULL, "json", RPL_CLASS_TEXT, SQL_WLONGVARCHAR, 0, 0, 0, true,
 	  { "text", "json", "TEXT", "NVARCHAR(MAX)" } },
 	{ MARIA, "varchar(20) CHARACTER SET latin1 COLLATE latin1_german2_ci", NULL, "varchar",
