@@ -311,8 +311,12 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 		rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* an earlier run may have died with the indexes dropped: put them back first */
-	if (rpl_indexes_restore(&dst, tc->target_schema, tc->target, &res->indexes_restored, err) < 0)
+	/* an earlier run may have died with the indexes dropped: put them back first;
+	 * a table created just now has only its source's indexes there, built after
+	 * the load (createidx.h) */
+	bool created = rpl_copy_created(probe);
+	indexes_down = created;
+	if (!created && rpl_indexes_restore(&dst, tc->target_schema, tc->target, &res->indexes_restored, err) < 0)
 		goto out;
 	size_t todo = 0;
 	for (size_t i = 0; i < nparts; i++)

@@ -3,6 +3,7 @@
  * none); the dialect table says which. */
 #include "catalog.h"
 #include "affinity.h"
+#include "coltypes.h"
 #include "dialect.h"
 #include "typedecl.h"
 #include <stdio.h>
@@ -369,8 +370,6 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		r = catalog_columns(c, cat, sch, name, t, err);
 	if (r == 0 && t->ncols > 0)
 		r = catalog_pkey(c, cat, sch, name, t, err);
-	if (r == 0)
-		r = rpl_typedecl_read(c, schema, name, t, err);
 	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && any_of(t, RPL_CLASS_TIMESTAMP))
 		r = catalog_fix(c, "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
 		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
@@ -386,6 +385,8 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		                   " WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?"
 		                   " AND data_type = 'numeric' AND numeric_precision IS NULL",
 		                schema, name, t, fix_unbounded_numeric, err);
+	if (r == 0 && t->ncols > 0)
+		r = rpl_coltypes_read(c, schema, name, t, err);
 	if (r < 0) {
 		rpl_err_where(err, name, NULL, -1);
 		rpl_table_fini(t);

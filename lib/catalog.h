@@ -20,6 +20,29 @@ enum rpl_class {
 	RPL_CLASS_GUID,       /* as text */
 };
 
+/* rpl_kind: what a column's type is beyond its class, for the cross-engine type
+ * mapping of created tables (docs/engines.md "Type mapping"); set by coltypes.c. */
+enum rpl_kind {
+	RPL_KIND_PLAIN,       /* nothing more than the class says */
+	RPL_KIND_ENUM,        /* PostgreSQL enum, MariaDB ENUM */
+	RPL_KIND_SET,         /* MariaDB SET */
+	RPL_KIND_ARRAY,       /* PostgreSQL arrays: their text form */
+	RPL_KIND_JSON,
+	RPL_KIND_INTERVAL,
+	RPL_KIND_NET,         /* inet, cidr, macaddr, macaddr8 */
+	RPL_KIND_MONEY,       /* read as numeric (sqlgen.c) */
+	RPL_KIND_BITS,        /* PostgreSQL bit(n)/varbit as '0101' text; MariaDB BIT(n) */
+	RPL_KIND_YEAR,
+	RPL_KIND_TIMETZ,
+	RPL_KIND_TIMESTAMPTZ, /* PostgreSQL timestamptz, MariaDB TIMESTAMP */
+	RPL_KIND_GEOMETRY,    /* MariaDB spatial types (their internal bytes), PostgreSQL geometric types */
+	RPL_KIND_TSVECTOR,
+	RPL_KIND_XML,
+	RPL_KIND_CHAR,        /* fixed-length char(n) */
+	RPL_KIND_ROWID,       /* SQLite INTEGER PRIMARY KEY: the rowid itself */
+	RPL_KIND_OTHER_TEXT,  /* any other type travelling as its text form */
+};
+
 struct rpl_column {
 	char name[128];
 	char type_name[64];       /* the engine's own name, e.g. "numeric", "varchar" */
@@ -33,8 +56,14 @@ struct rpl_column {
 	bool is_long;             /* unbounded text/binary (text, bytea, BLOB, MAX) */
 	bool non_utf8;            /* MariaDB text column in a character set other than UTF-8
 	                           * (latin1, …): LOAD DATA must convert into it (sqlgen.h) */
-	char decl[96];            /* the type as users write it, for messages (typedecl.h);
-	                           * "" where the server has no catalog of its own */
+	/* read from the engine's own catalog by coltypes.c (issue #15) */
+	char decl[1024];          /* the declared type as the engine writes it in CREATE TABLE
+	                           * (PostgreSQL format_type, MariaDB COLUMN_TYPE with its
+	                           * character set and collation, SQLite's declared type);
+	                           * a created table of the same engine uses it. "" when
+	                           * unknown or longer (an ENUM of many values): the
+	                           * cross-engine type is used instead */
+	enum rpl_kind kind;       /* what the type is beyond its transport class */
 };
 
 struct rpl_table {

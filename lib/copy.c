@@ -1,6 +1,8 @@
 /* lib/copy.c: the partition loop (DESIGN in copy.h). SQL text comes from the
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
+#include "coltypes.h"
+#include "createidx.h"
 #include "dialect.h"
 #include "sqlgen.h"
 #include "jsonw.h"
@@ -19,6 +21,7 @@
 #include "typedecl.h"
 #include "xfer.h"
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +66,7 @@ struct rpl_copy {
 	struct rpl_pgsink *probe_pg;          /* borrowed (the COPY sink, idle) while a refused COPY's
 	                                       * partition loads through ODBC: names a refused row's
 	                                       * column (server_column) */
+	bool created;                         /* this copy created the target table (createidx.h) */
 };
 
 const char *
@@ -193,6 +197,33 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 	return r;
 }
 
+/* copy_warn hands the host a warning about the table (column NULL) or one column. */
+static void
+copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void
+copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (cp->o.warn != NULL)
+		cp->o.warn(cp->o.cb_data, cp->label, column, msg);
+}
+
+static void
+copy_index_warn(void *data, const char *index, const char *why)
+{
+	copy_warn(data, NULL, "index %s of the source is not created in the target: %s", index, why);
+}
+
+static void
+copy_type_warn(void *data, const char *type, const char *why)
+{
+	copy_warn(data, NULL, "type %s: %s", type, why);
+}
+
 /* copy_read_catalogs reads both tables' catalogs, creating a missing target table
  * when asked. */
 static int
@@ -211,9 +242,14 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 			return rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
 			                   cp->o.dst_schema ? cp->o.dst_schema : "", cp->o.dst_schema ? "." : "", cp->o.dst_table);
 		struct rpl_sbuf ddl = RPL_SBUF_INIT;
+		int ntypes = 0;
 		copy_sqlgen(cp, false);
 		rpl_sqlgen_create_table(&cp->g, &ddl);
-		r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		/* the enums and domains its columns are declared with come first (coltypes.h) */
+		r = rpl_coltypes_pg_create_types(cp->src, cp->dst, cp->o.src_schema, cp->o.src_table, copy_type_warn, cp,
+		                                 &ntypes, err);
+		if (r == 0)
+			r = rpl_sbuf_ok(&ddl) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&ddl), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		rpl_sbuf_fini(&ddl);
 		if (r < 0) {
 			rpl_err_prefix(err, "creating target table %s", cp->label);
@@ -223,8 +259,19 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 			return r;
 		if (!exists)
 			return rpl_err_set(err, RPL_ENOENT, "target: table %s created but not visible in the catalog", cp->o.dst_table);
+		/* its unique and secondary indexes, to be built after the first load */
+		int nidx = 0;
+		cp->created = true;
+		return rpl_createidx_save(cp->src, cp->o.src_schema, cp->o.src_table, cp->dst, cp->o.dst_schema,
+		                          cp->o.dst_table, &cp->dt, copy_index_warn, cp, &nidx, err);
 	}
 	return 0;
+}
+
+bool
+rpl_copy_created(const struct rpl_copy *cp)
+{
+	return cp->created;
 }
 
 /* copy_check_mysource keeps the libmariadb source only if it converts every column

@@ -94,4 +94,9 @@ size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp);
 
 void rpl_copy_free(struct rpl_copy *cp);
 
+/* rpl_copy_created: did rpl_copy_prepare create the target table? Its source's
+ * unique and secondary indexes then wait in replicad_indexes, to be built by
+ * rpl_indexes_restore after the table's first load (createidx.h). */
+bool rpl_copy_created(const struct rpl_copy *cp);
+
 #endif

@@ -140,5 +140,23 @@ rpl_dialect_column_type(const struct rpl_dialect *d, enum rpl_engine src, const 
 {
 	if (d->engine == RPL_ENGINE_MSSQL && src == RPL_ENGINE_MSSQL && mssql_keep_type(col, out))
 		return;
+	/* same engine: the source's own declaration (coltypes.h), so that an enum, an
+	 * array, a TIMESTAMP, an UNSIGNED or a latin1 column stays what it was */
+	if (src == d->engine && d->engine != RPL_ENGINE_MSSQL && col->decl[0] != '\0') {
+		rpl_sbuf_add(out, col->decl);
+		return;
+	}
+	/* MariaDB's TIME is a duration of -838:59:59.999999 .. 838:59:59.999999;
+	 * PostgreSQL's time ends at 24:00:00, its interval holds them all */
+	if (d->engine == RPL_ENGINE_POSTGRES && src == RPL_ENGINE_MARIADB && col->cls == RPL_CLASS_TIME) {
+		rpl_sbuf_add(out, "interval");
+		return;
+	}
+	/* SQL Server's REAL has no subnormals (1.18E-38 is its smallest): another
+	 * engine's single-precision float needs FLOAT to keep 1.4e-45 */
+	if (d->engine == RPL_ENGINE_MSSQL && col->cls == RPL_CLASS_DOUBLE) {
+		rpl_sbuf_add(out, "FLOAT");
+		return;
+	}
 	d->type_name(col, out);
 }

@@ -54,7 +54,9 @@ void rpl_dialect_lit(const struct rpl_dialect *d, const char *s, struct rpl_sbuf
  * where the cross-engine mapping would change it (DATETIME, SMALLDATETIME, TINYINT,
  * VARCHAR, CHAR, NCHAR, BINARY, MONEY, rowversion as BINARY(8)): the production
  * workload is SQL Server to SQL Server and its replica should look like its source.
- * Otherwise it is d->type_name(col). */
+ * Between two PostgreSQL, MariaDB or SQLite it is the source's declaration (col->decl,
+ * coltypes.h). Otherwise it is d->type_name(col), except that into SQL Server any
+ * floating-point column is FLOAT (its REAL has no subnormals). */
 void rpl_dialect_column_type(const struct rpl_dialect *d, enum rpl_engine src, const struct rpl_column *col,
                              struct rpl_sbuf *out);
 

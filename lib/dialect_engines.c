@@ -1,5 +1,6 @@
 /* lib/dialect_engines.c: one const table per engine, with its CREATE TABLE type
- * names (the cross-engine type mapping, documented in docs/type-mapping.md). */
+ * names (the cross-engine type mapping, docs/engines.md "Type mapping"; the
+ * same-engine declarations come from coltypes.c). */
 #include "catalog.h"
 #include "dialect.h"
 #include "sbuf.h"
@@ -65,7 +66,9 @@ maria_type(const struct rpl_column *c, struct rpl_sbuf *o)
 		numeric_ps(c, 65, &p, &s);
 		rpl_sbuf_addf(o, "decimal(%ld,%ld)", p, clamp(s, 0, 38));
 		return;
-	case RPL_CLASS_DOUBLE: rpl_sbuf_add(o, c->sql_type == SQL_REAL ? "float" : "double"); return;
+	/* never FLOAT: MariaDB's ends at 3.402823466e38, below the largest IEEE single
+	 * (PostgreSQL's real 3.4028235e38 was refused); DOUBLE holds every float */
+	case RPL_CLASS_DOUBLE: rpl_sbuf_add(o, "double"); return;
 	case RPL_CLASS_DATE: rpl_sbuf_add(o, "date"); return;
 	case RPL_CLASS_TIMESTAMP: rpl_sbuf_addf(o, "datetime(%ld)", clamp(c->scale, 0, 6)); return;
 	case RPL_CLASS_TIME: rpl_sbuf_add(o, "time(6)"); return;

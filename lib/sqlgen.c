@@ -53,6 +53,10 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 			rpl_sbuf_add(out, ") ELSE ");
 			rpl_dialect_ident(d, c->name, out);
 			rpl_sbuf_add(out, " END");
+		} else if (d->engine == RPL_ENGINE_POSTGRES && c->kind == RPL_KIND_MONEY) {
+			/* money's text follows lc_monetary ("$1,234.56"); numeric is exact */
+			rpl_dialect_ident(d, c->name, out);
+			rpl_sbuf_add(out, "::numeric");
 		} else {
 			rpl_dialect_ident(d, c->name, out);
 		}
@@ -222,8 +226,29 @@ rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sb
 	/* the server's defaults, said out loud: tab, backslash escapes, newline (tsv.h) */
 	rpl_sbuf_add(out, " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
 	                  " LINES TERMINATED BY '\\n' (");
-	dst_cols(g, out);
+	/* A BIT column takes a string's bytes as its bits: the text "1" is 0x31, too
+	 * long for BIT(1), and the whole LOAD DATA was refused. Numbers go through a
+	 * variable and CAST(… AS UNSIGNED); bytes (a BIT(n) source) go in as they are. */
+	size_t nbits = 0;
+	for (size_t i = 0; i < g->st->ncols; i++) {
+		const struct rpl_column *d = g->dt != NULL ? rpl_table_find(g->dt, dst_name(g, i)) : NULL;
+		rpl_sbuf_add(out, i ? ", " : "");
+		if (d != NULL && d->kind == RPL_KIND_BITS && g->st->cols[i].cls != RPL_CLASS_BINARY) {
+			rpl_sbuf_addf(out, "@rpl_bit%zu", i);
+			nbits++;
+		} else {
+			rpl_dialect_ident(g->dst, dst_name(g, i), out);
+		}
+	}
 	rpl_sbuf_add(out, ")");
+	for (size_t i = 0, k = 0; k < nbits && i < g->st->ncols; i++) {
+		const struct rpl_column *d = g->dt != NULL ? rpl_table_find(g->dt, dst_name(g, i)) : NULL;
+		if (d == NULL || d->kind != RPL_KIND_BITS || g->st->cols[i].cls == RPL_CLASS_BINARY)
+			continue;
+		rpl_sbuf_add(out, k++ ? ", " : " SET ");
+		rpl_dialect_ident(g->dst, dst_name(g, i), out);
+		rpl_sbuf_addf(out, " = CAST(@rpl_bit%zu AS UNSIGNED)", i);
+	}
 }
 
 /* utf8_prefix: bytes of the first max_chars characters of s */
@@ -242,6 +267,11 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 {
 	const struct rpl_dialect *d = g->dst;
 	const struct rpl_table *st = g->st;
+	const struct rpl_column *rowid = NULL;
+	if (d->engine == RPL_ENGINE_SQLITE && g->src->engine == RPL_ENGINE_SQLITE && st->npk == 1) {
+		rowid = key_col(st, 1);
+		rowid = rowid != NULL && rowid->kind == RPL_KIND_ROWID ? rowid : NULL;
+	}
 	rpl_sbuf_add(out, "CREATE TABLE ");
 	rpl_dialect_table(d, g->dst_schema, g->dst_table, out);
 	rpl_sbuf_add(out, " (");
@@ -251,10 +281,14 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 		rpl_dialect_ident(d, c->name, out);
 		rpl_sbuf_addc(out, ' ');
 		rpl_dialect_column_type(d, g->src->engine, c, out);
+		if (rowid == c) {
+			rpl_sbuf_add(out, " PRIMARY KEY");   /* INTEGER PRIMARY KEY: the rowid, as in the source */
+			continue;
+		}
 		if (!c->nullable || c->pk_pos > 0)
 			rpl_sbuf_add(out, " NOT NULL");
 	}
-	if (st->npk > 0) {
+	if (st->npk > 0 && rowid == NULL) {
 		if (d->engine == RPL_ENGINE_MSSQL) {
 			/* named, so every replica's key has the same name (not PK__sales__3213E83F…);
 			 * a name holds at most 128 characters */

@@ -73,9 +73,12 @@ void rpl_sqlgen_copy_in(const struct rpl_sqlgen *g, struct rpl_sbuf *out);
 void rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sbuf *out);
 
 /* rpl_sqlgen_create_table: CREATE TABLE for load.create_missing_tables from st: type
- * names by rpl_dialect_column_type, NOT NULL for non-nullable and key columns, the
- * primary key (SQL Server: a named clustered constraint, CONSTRAINT [PK_table]
- * PRIMARY KEY CLUSTERED); MariaDB tables InnoDB utf8mb4_bin. */
+ * names by rpl_dialect_column_type (the source's own declarations between two
+ * engines of a kind), NOT NULL for non-nullable and key columns, the primary key
+ * (SQL Server: a named clustered constraint, CONSTRAINT [PK_table] PRIMARY KEY
+ * CLUSTERED; SQLite to SQLite: an INTEGER PRIMARY KEY in line, the rowid as in the
+ * source); MariaDB tables InnoDB utf8mb4_bin. PostgreSQL enum and domain types are
+ * created before (coltypes.h). */
 void rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out);
 
 /* Savepoints around each chunk's insert, so a refused chunk can be undone alone. */

@@ -205,7 +205,7 @@ static const struct {
 	  { "numeric", "decimal(65,30)", "DECIMAL_TEXT", "DECIMAL(38,10)" } },
 	{ RPL_CLASS_DOUBLE, SQL_DOUBLE, 15, 0, 0, false, { "double precision", "double", "DOUBLE", "FLOAT" } },
 	{ RPL_CLASS_DOUBLE, SQL_FLOAT, 15, 0, 0, false, { "double precision", "double", "DOUBLE", "FLOAT" } },
-	{ RPL_CLASS_DOUBLE, SQL_REAL, 7, 0, 0, false, { "real", "float", "DOUBLE", "REAL" } },
+	{ RPL_CLASS_DOUBLE, SQL_REAL, 7, 0, 0, false, { "real", "double", "DOUBLE", "REAL" } },   /* MariaDB FLOAT ends below FLT_MAX */
 	{ RPL_CLASS_DATE, SQL_TYPE_DATE, 10, 0, 0, false, { "date", "date", "DATE", "DATE" } },
 	{ RPL_CLASS_TIMESTAMP, SQL_TYPE_TIMESTAMP, 26, 6, 0, false,
 	  { "timestamp(6)", "datetime(6)", "TIMESTAMP", "DATETIME2(6)" } },

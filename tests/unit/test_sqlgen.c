@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "catalog.h"
+#include "coltypes.h"
+#include "createidx.h"
 #include "dialect.h"
 #include "ledger.h"
 #include "sbuf.h"
@@ -489,6 +491,254 @@ START_TEST(test_mssql_retryable)
 }
 END_TEST
 
+/* Created tables (issue #15, docs/engines.md "Type mapping"): a column as the catalog
+ * leaves it (SQLColumns, then coltypes.c: the declared type, the kind, PostgreSQL's
+ * sizes) and the type each target engine gets. Same engine: the declaration itself;
+ * across engines: a type that holds every value. */
+static const struct created_case {
+	enum rpl_engine src;
+	const char *decl;
+	const char *cat, *base;   /* PostgreSQL: typcategory and domain-resolved type name; MariaDB: DATA_TYPE in base */
+	enum rpl_class cls;
+	int sql_type;
+	long size;
+	int scale, int_bytes;
+	bool is_long;
+	const char *want[4];      /* PostgreSQL, MariaDB, SQLite, SQL Server */
+} created_cases[] = {
+	{ PG, "ct_mood", "E", "ct_mood", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "ct_mood", "varchar(63)", "VARCHAR(63)", "NVARCHAR(63)" } },
+	{ PG, "ct_mood[]", "A", "_ct_mood", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "ct_mood[]", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "text[]", "A", "_text", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "text[]", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "jsonb", "U", "jsonb", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "jsonb", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "json", "U", "json", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "json", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "interval", "T", "interval", RPL_CLASS_TEXT, SQL_VARCHAR, 32, 0, 0, false,
+	  { "interval", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "inet", "I", "inet", RPL_CLASS_TEXT, SQL_VARCHAR, 50, 0, 0, false,
+	  { "inet", "varchar(43)", "VARCHAR(43)", "NVARCHAR(43)" } },
+	{ PG, "cidr", "I", "cidr", RPL_CLASS_TEXT, SQL_VARCHAR, 50, 0, 0, false,
+	  { "cidr", "varchar(43)", "VARCHAR(43)", "NVARCHAR(43)" } },
+	{ PG, "macaddr", "U", "macaddr", RPL_CLASS_TEXT, SQL_VARCHAR, 17, 0, 0, false,
+	  { "macaddr", "varchar(17)", "VARCHAR(17)", "NVARCHAR(17)" } },
+	{ PG, "money", "N", "money", RPL_CLASS_DOUBLE, SQL_FLOAT, 10, 0, 0, false,
+	  { "money", "decimal(19,2)", "DECIMAL_TEXT(19,2)", "DECIMAL(19,2)" } },
+	{ PG, "bit(3)", "V", "bit", RPL_CLASS_TEXT, SQL_VARCHAR, 3, 0, 0, false,
+	  { "bit(3)", "varchar(3)", "VARCHAR(3)", "NVARCHAR(3)" } },
+	{ PG, "bit varying(10)", "V", "varbit", RPL_CLASS_TEXT, SQL_VARCHAR, 6, 0, 0, false,
+	  { "bit varying(10)", "varchar(10)", "VARCHAR(10)", "NVARCHAR(10)" } },
+	{ PG, "bit varying", "V", "varbit", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "bit varying", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "tsvector", "U", "tsvector", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "tsvector", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "point", "G", "point", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "point", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "xml", "U", "xml", RPL_CLASS_TEXT, SQL_LONGVARCHAR, 65535, 0, 0, true,
+	  { "xml", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "character(20)", "S", "bpchar", RPL_CLASS_TEXT, SQL_CHAR, 20, 0, 0, false,
+	  { "character(20)", "varchar(20)", "VARCHAR(20)", "NVARCHAR(20)" } },
+	{ PG, "character varying", "S", "varchar", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "character varying", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "real", "N", "float4", RPL_CLASS_DOUBLE, SQL_REAL, 9, 0, 0, false,
+	  { "real", "double", "DOUBLE", "FLOAT" } },
+	{ PG, "timestamp with time zone", "D", "timestamptz", RPL_CLASS_TIMESTAMP, SQL_TYPE_TIMESTAMP, 26, 6, 0, false,
+	  { "timestamp with time zone", "datetime(6)", "TIMESTAMP", "DATETIME2(6)" } },
+	{ PG, "time with time zone", "D", "timetz", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "time with time zone", "varchar(24)", "VARCHAR(24)", "NVARCHAR(24)" } },
+	{ PG, "ct_posint", "N", "numeric", RPL_CLASS_DECIMAL, SQL_NUMERIC, 10, 2, 0, false,
+	  { "ct_posint", "decimal(10,2)", "DECIMAL_TEXT(10,2)", "DECIMAL(10,2)" } },
+	{ PG, "uuid", "U", "uuid", RPL_CLASS_GUID, SQL_GUID, 37, 0, 0, false,
+	  { "uuid", "char(36)", "VARCHAR(36)", "UNIQUEIDENTIFIER" } },
+	{ PG, "oid", "N", "oid", RPL_CLASS_INT, SQL_INTEGER, 10, 0, 4, false, { "oid", "bigint", "BIGINT", "BIGINT" } },
+	{ PG, "int4range", "R", "int4range", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "int4range", "longtext", "TEXT", "NVARCHAR(MAX)" } },
+	{ PG, "macaddr8", "U", "macaddr8", RPL_CLASS_TEXT, SQL_VARCHAR, 65535, 0, 0, false,
+	  { "macaddr8", "varchar(23)", "VARCHAR(23)", "NVARCHAR(23)" } },
+	{ MARIA, "enum('small','medium','it''s') CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci", NULL, "enum",
+	  RPL_CLASS_TEXT, SQL_WCHAR, 6, 0, 0, false,
+	  { "varchar(6)", "enum('small','medium','it''s') CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+	    "VARCHAR(6)", "NVARCHAR(6)" } },
+	{ MARIA, "set('a','b','c') CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci", NULL, "set",
+	  RPL_CLASS_TEXT, SQL_WCHAR, 5, 0, 0, false,
+	  { "varchar(5)", "set('a','b','c') CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci", "VARCHAR(5)", "NVARCHAR(5)" } },
+	{ MARIA, "year(4)", NULL, "year", RPL_CLASS_INT, SQL_SMALLINT, 4, 0, 2, false,
+	  { "smallint", "year(4)", "SMALLINT", "SMALLINT" } },
+	{ MARIA, "bit(1)", NULL, "bit", RPL_CLASS_BOOL, SQL_BIT, 1, 0, 0, false, { "boolean", "bit(1)", "BOOLEAN", "BIT" } },
+	{ MARIA, "bit(64)", NULL, "bit", RPL_CLASS_BINARY, SQL_BINARY, 9, 0, 0, false,
+	  { "bytea", "bit(64)", "BLOB", "VARBINARY(9)" } },
+	{ MARIA, "tinyint(3) unsigned", NULL, "tinyint", RPL_CLASS_INT, SQL_TINYINT, 3, 0, 2, false,
+	  { "smallint", "tinyint(3) unsigned", "SMALLINT", "SMALLINT" } },
+	{ MARIA, "bigint(20) unsigned", NULL, "bigint", RPL_CLASS_DECIMAL, SQL_DECIMAL, 20, 0, 0, false,
+	  { "numeric(20,0)", "bigint(20) unsigned", "DECIMAL_TEXT(20,0)", "DECIMAL(20,0)" } },
+	{ MARIA, "timestamp(3)", NULL, "timestamp", RPL_CLASS_TIMESTAMP, SQL_TYPE_TIMESTAMP, 19, 3, 0, false,
+	  { "timestamp(3)", "timestamp(3)", "TIMESTAMP", "DATETIME2(3)" } },
+	{ MARIA, "geometry", NULL, "geometry", RPL_CLASS_BINARY, SQL_LONGVARBINARY, 0, 0, 0, true,
+	  { "bytea", "geometry", "BLOB", "VARBINARY(MAX)" } },
+	{ MARIA, "float", NULL, "float", RPL_CLASS_DOUBLE, SQL_REAL, 7, 0, 0, false, { "real", "float", "DOUBLE", "FLOAT" } },
+	{ MARIA, "time(6)", NULL, "time", RPL_CLASS_TIME, SQL_TYPE_TIME, 8, 0, 0, false,
+	  { "interval", "time(6)", "TIME", "TIME(7)" } },
+	{ MARIA, "json", NULL, "json", RPL_CLASS_TEXT, SQL_WLONGVARCHAR, 0, 0, 0, true,
+	  { "text", "json", "TEXT", "NVARCHAR(MAX)" } },
+	{ MARIA, "varchar(20) CHARACTER SET latin1 COLLATE latin1_german2_ci", NULL, "varchar",
+	  RPL_CLASS_TEXT, SQL_WVARCHAR, 20, 0, 0, false,
+	  { "varchar(20)", "varchar(20) CHARACTER SET latin1 COLLATE latin1_german2_ci", "VARCHAR(20)", "NVARCHAR(20)" } },
+	{ LITE, "INTEGER", NULL, NULL, RPL_CLASS_INT, SQL_BIGINT, 19, 0, 8, false, { "bigint", "bigint", "INTEGER", "BIGINT" } },
+	{ LITE, "NVARCHAR(50)", NULL, NULL, RPL_CLASS_TEXT, SQL_VARCHAR, 50, 0, 0, false,
+	  { "varchar(50)", "varchar(50)", "NVARCHAR(50)", "NVARCHAR(50)" } },
+	{ LITE, "DECIMAL(10,2)", NULL, NULL, RPL_CLASS_DECIMAL, SQL_DECIMAL, 10, 2, 0, false,
+	  { "numeric(10,2)", "decimal(10,2)", "DECIMAL(10,2)", "DECIMAL(10,2)" } },
+	{ LITE, "DATETIME", NULL, NULL, RPL_CLASS_TIMESTAMP, SQL_TYPE_TIMESTAMP, 3, 9, 0, false,
+	  { "timestamp(6)", "datetime(6)", "DATETIME", "DATETIME2(7)" } },
+	{ LITE, "BOOLEAN", NULL, NULL, RPL_CLASS_BOOL, SQL_BIT, 1, 0, 0, false, { "boolean", "boolean", "BOOLEAN", "BIT" } },
+};
+
+START_TEST(test_created_type)
+{
+	static const enum rpl_engine targets[4] = { PG, MARIA, LITE, MSSQL };
+	const struct created_case *k = &created_cases[_i];
+	struct rpl_column c;
+	memset(&c, 0, sizeof c);
+	snprintf(c.name, sizeof c.name, "c");
+	snprintf(c.decl, sizeof c.decl, "%s", k->decl);
+	c.cls = k->cls;
+	c.sql_type = k->sql_type;
+	c.size = k->size;
+	c.scale = k->scale;
+	c.int_bytes = k->int_bytes;
+	c.is_long = k->is_long;
+	c.nullable = true;
+	if (k->src == PG)
+		rpl_coltypes_pg_apply(&c, k->cat, k->base);
+	else if (k->src == MARIA)
+		c.kind = rpl_coltypes_maria_kind(k->base);
+	for (int t = 0; t < 4; t++) {
+		struct rpl_sbuf b = RPL_SBUF_INIT;
+		rpl_dialect_column_type(rpl_dialect_for(targets[t]), k->src, &c, &b);
+		ck_assert(rpl_sbuf_ok(&b));
+		ck_assert_msg(strcmp(rpl_sbuf_str(&b), k->want[t]) == 0, "case %d (%s from %s) into %s: %s, want %s", _i,
+		              k->decl, rpl_engine_name(k->src), rpl_engine_name(targets[t]), rpl_sbuf_str(&b), k->want[t]);
+		rpl_sbuf_fini(&b);
+	}
+}
+END_TEST
+
+/* SQLite to SQLite: an INTEGER PRIMARY KEY stays the rowid (declared in line, as a
+ * table constraint it would be too, but this is how users read it) and the other
+ * declarations are verbatim; PostgreSQL money is read as numeric. */
+START_TEST(test_created_table_text)
+{
+	struct rpl_column lc[] = {
+		{ .name = "id", .decl = "INTEGER", .kind = RPL_KIND_ROWID, .cls = RPL_CLASS_INT, .int_bytes = 8, .pk_pos = 1 },
+		{ .name = "name", .decl = "NVARCHAR(50)", .cls = RPL_CLASS_TEXT, .size = 50 },
+		{ .name = "price", .decl = "DECIMAL(10,2)", .cls = RPL_CLASS_DECIMAL, .size = 10, .scale = 2, .nullable = true },
+	};
+	struct rpl_table lt = { .name = "t", .cols = lc, .ncols = 3, .npk = 1 };
+	struct rpl_sqlgen g = { .src = rpl_dialect_for(LITE), .dst = rpl_dialect_for(LITE), .st = &lt,
+	                        .src_table = "t", .dst_table = "t" };
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_sqlgen_create_table(&g, &b);
+	ck_assert_str_eq(rpl_sbuf_str(&b), "CREATE TABLE \"t\" (\"id\" INTEGER PRIMARY KEY, \"name\" NVARCHAR(50) NOT NULL,"
+	                                   " \"price\" DECIMAL(10,2))");
+	/* into PostgreSQL the key is an ordinary bigint key */
+	g.dst = rpl_dialect_for(PG);
+	rpl_sbuf_reset(&b);
+	rpl_sqlgen_create_table(&g, &b);
+	ck_assert_str_eq(rpl_sbuf_str(&b), "CREATE TABLE \"t\" (\"id\" bigint NOT NULL, \"name\" varchar(50) NOT NULL,"
+	                                   " \"price\" numeric(10,2), PRIMARY KEY (\"id\"))");
+	struct rpl_column pc[] = {
+		{ .name = "m", .decl = "money", .kind = RPL_KIND_MONEY, .cls = RPL_CLASS_DECIMAL, .size = 19, .scale = 2 },
+	};
+	struct rpl_table pt = { .name = "t", .cols = pc, .ncols = 1 };
+	g = (struct rpl_sqlgen){ .src = rpl_dialect_for(PG), .dst = rpl_dialect_for(MARIA), .st = &pt,
+	                         .src_table = "t", .dst_table = "t" };
+	struct rpl_range all = { .all = true };
+	rpl_sbuf_reset(&b);
+	rpl_sqlgen_copy_out(&g, &all, &b);
+	ck_assert_str_eq(rpl_sbuf_str(&b), "COPY (SELECT \"m\"::numeric FROM \"t\") TO STDOUT");
+	/* into a MariaDB BIT(1) the text "1" would be the byte 0x31: a number goes
+	 * through CAST; a BIT(64) source's bytes go in as they are */
+	struct rpl_column bs[] = {
+		{ .name = "id", .cls = RPL_CLASS_INT, .int_bytes = 4 },
+		{ .name = "b1", .cls = RPL_CLASS_BOOL },
+		{ .name = "b64", .cls = RPL_CLASS_BINARY, .size = 9 },
+	};
+	struct rpl_column bd[] = {
+		{ .name = "id", .cls = RPL_CLASS_INT, .int_bytes = 4 },
+		{ .name = "b1", .cls = RPL_CLASS_BOOL, .kind = RPL_KIND_BITS },
+		{ .name = "b64", .cls = RPL_CLASS_BINARY, .kind = RPL_KIND_BITS },
+	};
+	struct rpl_table bst = { .name = "t", .cols = bs, .ncols = 3 }, bdt = { .name = "t", .cols = bd, .ncols = 3 };
+	g = (struct rpl_sqlgen){ .src = rpl_dialect_for(MARIA), .dst = rpl_dialect_for(MARIA), .st = &bst, .dt = &bdt,
+	                         .src_table = "t", .dst_table = "t" };
+	rpl_sbuf_reset(&b);
+	rpl_sqlgen_load_data(&g, "/f", &b);
+	ck_assert_str_eq(rpl_sbuf_str(&b), "LOAD DATA LOCAL INFILE '/f' INTO TABLE `t` CHARACTER SET binary FIELDS TERMINATED BY"
+	                                   " '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`id`, @rpl_bit1, `b64`)"
+	                                   " SET `b1` = CAST(@rpl_bit1 AS UNSIGNED)");
+	rpl_sbuf_fini(&b);
+}
+END_TEST
+
+/* A created table's indexes (lib/createidx.h) as each target gets them: column
+ * lists, IF NOT EXISTS (SQL Server: a sys.indexes guard), MariaDB prefixes on TEXT,
+ * SQL Server's filtered unique index for nullable columns; NULL: left out. */
+static struct rpl_column ix_cols[] = {
+	{ .name = "code", .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true },
+	{ .name = "a", .cls = RPL_CLASS_INT, .int_bytes = 4, .nullable = true },
+	{ .name = "b", .cls = RPL_CLASS_TEXT, .size = 20, .nullable = true },
+	{ .name = "k", .cls = RPL_CLASS_INT, .int_bytes = 8 },
+};
+static const struct rpl_table ix_table = { .name = "t", .cols = ix_cols, .ncols = 4 };
+static const struct index_case {
+	enum rpl_engine src, dst;
+	struct rpl_srcindex ix;
+	const char *want;     /* NULL: left out */
+} index_cases[] = {
+	{ PG, PG, { .name = "t_code_u", .unique = true, .ncols = 1, .cols = { "code" } },
+	  "CREATE UNIQUE INDEX IF NOT EXISTS \"t_code_u\" ON \"s\".\"t\" (\"code\")" },
+	{ PG, MARIA, { .name = "t_code_u", .unique = true, .ncols = 1, .cols = { "code" } }, NULL },
+	{ PG, MARIA, { .name = "t_code_a", .ncols = 2, .cols = { "code", "a" } },
+	  "ALTER TABLE `s`.`t` ADD INDEX IF NOT EXISTS `t_code_a` (`code`(255), `a`)" },
+	{ PG, LITE, { .name = "t_lower", .ncols = 1, .cols = { "" }, .skip = "expression" }, NULL },
+	{ PG, PG, { .name = "t_gin", .ncols = 1, .cols = { "code" }, .skip = "gin" }, NULL },
+	{ PG, PG, { .name = "t_gone", .ncols = 1, .cols = { "nope" } }, NULL },
+	{ LITE, LITE, { .name = "sqlite_autoindex_t_1", .unique = true, .ncols = 2, .cols = { "a", "b" } },
+	  "CREATE UNIQUE INDEX IF NOT EXISTS \"t_a_b_key\" ON \"t\" (\"a\", \"b\")" },
+	{ MARIA, MARIA, { .name = "t_b5", .unique = true, .ncols = 1, .cols = { "b" }, .prefix = { 5 } },
+	  "ALTER TABLE `s`.`t` ADD UNIQUE INDEX IF NOT EXISTS `t_b5` (`b`(5))" },
+	{ MARIA, PG, { .name = "t_b5", .unique = true, .ncols = 1, .cols = { "b" }, .prefix = { 5 } }, NULL },
+	{ MARIA, PG, { .name = "t_b5", .ncols = 1, .cols = { "b" }, .prefix = { 5 } },
+	  "CREATE INDEX IF NOT EXISTS \"t_b5\" ON \"s\".\"t\" (\"b\")" },
+	{ PG, MSSQL, { .name = "t_a_b", .unique = true, .ncols = 2, .cols = { "a", "b" } },
+	  "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[s].[t]') AND name = N't_a_b')"
+	  " CREATE UNIQUE NONCLUSTERED INDEX [t_a_b] ON [s].[t] ([a], [b]) WHERE [a] IS NOT NULL AND [b] IS NOT NULL" },
+	{ PG, MSSQL, { .name = "t_k", .unique = true, .ncols = 1, .cols = { "k" } },
+	  "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'[s].[t]') AND name = N't_k')"
+	  " CREATE UNIQUE NONCLUSTERED INDEX [t_k] ON [s].[t] ([k])" },
+	{ PG, MSSQL, { .name = "t_code", .ncols = 1, .cols = { "code" } }, NULL },
+};
+
+START_TEST(test_created_index)
+{
+	const struct index_case *k = &index_cases[_i];
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	char why[300] = "";
+	const char *schema = k->dst == LITE ? NULL : "s";
+	bool ok = rpl_createidx_sql(rpl_dialect_for(k->dst), k->src, &ix_table, schema, "t", &k->ix, &b, why, sizeof why);
+	if (k->want == NULL) {
+		ck_assert_msg(!ok, "case %d: %s, want it left out", _i, rpl_sbuf_str(&b));
+		ck_assert_msg(why[0] != '\0' && b.len == 0, "case %d: left out without a reason", _i);
+	} else {
+		ck_assert_msg(ok, "case %d left out: %s", _i, why);
+		ck_assert_str_eq(rpl_sbuf_str(&b), k->want);
+	}
+	rpl_sbuf_fini(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -505,6 +755,9 @@ main(void)
 	tcase_add_loop_test(tc, test_mssql_type, 0, NCASES(tcases));
 	tcase_add_test(tc, test_mssql_create_wide);
 	tcase_add_test(tc, test_mssql_pk_name_length);
+	tcase_add_loop_test(tc, test_created_type, 0, NCASES(created_cases));
+	tcase_add_test(tc, test_created_table_text);
+	tcase_add_loop_test(tc, test_created_index, 0, NCASES(index_cases));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
