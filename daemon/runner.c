@@ -52,7 +52,7 @@ copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
 		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
 		.n_placeholder_dates = cfg->values.n_placeholder_dates,
 		.rejects = j->rejects, .warn = create ? j->warn : NULL, .cb_data = j->cb_data,
-		.cancel = j->cancel, .pause = j->pause,
+		.cancel = j->cancel, .pause = j->pause, .map = &tc->map,
 	};
 }
 

@@ -33,6 +33,9 @@ struct rpl_column {
 	bool is_long;             /* unbounded text/binary (text, bytea, BLOB, MAX) */
 	bool non_utf8;            /* MariaDB text column in a character set other than UTF-8
 	                           * (latin1, …): LOAD DATA must convert into it (sqlgen.h) */
+	bool has_default;         /* an INSERT that leaves it out still gives it a value: a
+	                           * DEFAULT, identity/serial/AUTO_INCREMENT, generated, or
+	                           * SQLite's INTEGER PRIMARY KEY (the rowid) (colmap.h) */
 };
 
 struct rpl_table {

@@ -1,6 +1,7 @@
 /* lib/copy.c: the partition loop (DESIGN in copy.h). SQL text comes from the
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
+#include "colmap.h"
 #include "dialect.h"
 #include "sqlgen.h"
 #include "jsonw.h"
@@ -58,6 +59,8 @@ struct rpl_copy {
 	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
 	struct rpl_mysource *mysrc;           /* owned; MariaDB source: libmariadb, streamed (no slices) */
 	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
+	const char **dst_names;               /* owned array (names borrowed from st and o.map):
+	                                       * the target name of each source column */
 };
 
 const char *
@@ -133,7 +136,65 @@ copy_sqlgen(struct rpl_copy *cp, bool with_target)
 		.src_schema = cp->o.src_schema, .src_table = cp->o.src_table,
 		.dst_schema = cp->o.dst_schema, .dst_table = cp->o.dst_table,
 		.date_column = cp->o.date_column, .table_lock = cp->o.table_lock,
+		.dst_names = cp->dst_names,
 	};
+}
+
+/* copy_note passes the column mapping's warnings on; its errors come back in err. */
+static void
+copy_note(void *data, bool error, const char *column, const char *msg)
+{
+	if (!error)
+		copy_warn(data, column, "%s", msg);
+}
+
+/* copy_dst_names maps each source column (excluded ones already gone) to its target
+ * name (tables[].columns). */
+static int
+copy_dst_names(struct rpl_copy *cp, struct rpl_err *err)
+{
+	free(cp->dst_names);
+	cp->dst_names = calloc(cp->st.ncols ? cp->st.ncols : 1, sizeof *cp->dst_names);
+	if (cp->dst_names == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	for (size_t i = 0; i < cp->st.ncols; i++)
+		cp->dst_names[i] = rpl_colmap_target_name(cp->o.map, cp->st.cols[i].name);
+	return 0;
+}
+
+/* copy_add_columns: tables[].add_new_columns adds the source columns the target
+ * lacks, once the mapping has been checked (nothing is altered for a mapping with
+ * errors), and reads the target's catalog again. */
+static int
+copy_add_columns(struct rpl_copy *cp, struct rpl_err *err)
+{
+	const struct rpl_column **dc = calloc(cp->st.ncols ? cp->st.ncols : 1, sizeof *dc);
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	size_t n_new = 0;
+	bool exists;
+	int r = dc == NULL ? rpl_err_set(err, RPL_ENOMEM, "out of memory")
+	                   : rpl_colmap_match(cp->o.map, cp->label, &cp->st, &cp->dt, dc, &n_new, NULL, NULL, err);
+	for (size_t i = 0; r == 0 && i < cp->st.ncols; i++) {
+		if (dc[i] != NULL)
+			continue;
+		rpl_sbuf_reset(&sql);
+		rpl_colmap_add_column(cp->o.map, cp->dst->dialect, cp->src->dialect, cp->o.dst_schema, cp->o.dst_table,
+		                      &cp->st.cols[i], &sql);
+		r = rpl_sbuf_ok(&sql) ? rpl_conn_exec(cp->dst, rpl_sbuf_str(&sql), err)
+		                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		if (r < 0)
+			rpl_err_prefix(err, "adding column %s to target table %s", cp->dst_names[i], cp->o.dst_table);
+		else
+			copy_warn(cp, cp->st.cols[i].name, "added to the target as %s (add_new_columns)", sql.s);
+	}
+	if (r == 0 && n_new > 0) {
+		rpl_table_fini(&cp->dt);
+		if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) == 0 && !exists)
+			r = rpl_err_set(err, RPL_ENOENT, "target: table %s no longer in the catalog", cp->o.dst_table);
+	}
+	rpl_sbuf_fini(&sql);
+	free(dc);
+	return r;
 }
 
 static int
@@ -187,8 +248,13 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 		return r;
 	if (!exists)
 		return rpl_err_set(err, RPL_ENOENT, "source: table %s not found", cp->label);
+	if ((r = rpl_colmap_source(cp->o.map, cp->label, cp->o.date_column, &cp->st, NULL, NULL, err)) < 0 ||
+	    (r = copy_dst_names(cp, err)) < 0)
+		return r;
 	if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) < 0)
 		return r;
+	if (exists && cp->o.map != NULL && cp->o.map->add_new_columns)
+		return copy_add_columns(cp, err);
 	if (!exists) {
 		if (!cp->o.create_missing)
 			return rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
@@ -260,34 +326,30 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		/* the probe read, checked (and created) both moments ago, on the same
 		 * connection strings: reading them again costs ~10 ms a side per worker */
 		if ((r = rpl_table_copy(&cp->st, &o->catalogs_from->st, err)) < 0 ||
-		    (r = rpl_table_copy(&cp->dt, &o->catalogs_from->dt, err)) < 0)
+		    (r = rpl_table_copy(&cp->dt, &o->catalogs_from->dt, err)) < 0 || (r = copy_dst_names(cp, err)) < 0)
 			goto out;
 	} else if ((r = copy_read_catalogs(cp, err)) < 0) {
 		goto out;
 	}
-	/* match columns by name, both ways, before any row moves */
-	sc = calloc(cp->st.ncols, sizeof *sc);
-	dc = calloc(cp->st.ncols, sizeof *dc);
+	/* match columns by name (mapped: colmap.h), both ways, before any row moves */
+	sc = calloc(cp->st.ncols ? cp->st.ncols : 1, sizeof *sc);
+	dc = calloc(cp->st.ncols ? cp->st.ncols : 1, sizeof *dc);
 	if (sc == NULL || dc == NULL) {
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
 	}
+	size_t n_new = 0;
+	if ((r = rpl_colmap_match(o->map, cp->label, &cp->st, &cp->dt, dc, &n_new, copy_note, cp, err)) < 0)
+		goto out;
 	for (size_t i = 0; i < cp->st.ncols; i++) {
 		sc[i] = &cp->st.cols[i];
-		dc[i] = rpl_table_find(&cp->dt, sc[i]->name);
-		if (dc[i] == NULL) {
+		if (dc[i] == NULL) {   /* add_new_columns added it, or the probe did: not seen here */
 			r = rpl_err_set(err, RPL_ENOENT, "table %s: column %s is missing in the target", cp->label, sc[i]->name);
 			rpl_err_where(err, cp->label, sc[i]->name, -1);
 			goto out;
 		}
 		copy_narrower(cp, sc[i], dc[i]);
 	}
-	for (size_t i = 0; i < cp->dt.ncols; i++)
-		if (rpl_table_find(&cp->st, cp->dt.cols[i].name) == NULL) {
-			r = rpl_err_set(err, RPL_ENOENT, "table %s: target column %s is missing in the source", cp->label, cp->dt.cols[i].name);
-			rpl_err_where(err, cp->label, cp->dt.cols[i].name, -1);
-			goto out;
-		}
 	if (o->date_column != NULL) {
 		const struct rpl_column *ds = rpl_table_find(&cp->st, o->date_column);
 		if (ds == NULL) {
@@ -407,6 +469,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	rpl_xcols_fini(&cp->xcols);
 	free(cp->sc);
 	free(cp->dc);
+	free(cp->dst_names);
 	rpl_sbuf_fini(&cp->insert_sql);
 	free(cp->pk_cols);
 	free(cp->judged);

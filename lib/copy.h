@@ -21,6 +21,7 @@
 #include "plan.h"
 
 struct rpl_copy;
+struct rpl_colmap;
 struct rpl_reject_log;
 struct rpl_sbuf;
 
@@ -76,6 +77,7 @@ struct rpl_copy_opts {
 	 * it runs in the partition's last transaction, just before its commit. */
 	void (*done_sql)(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out);
 	void *done_data;
+	const struct rpl_colmap *map;         /* borrowed; NULL: every column, same names (colmap.h) */
 };
 
 /* rpl_copy_prepare builds the copy of one table between src and dst (both borrowed,

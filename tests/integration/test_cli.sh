@@ -17,6 +17,9 @@
 #   success      `check` with a table present in the source and one absent (exit 1,
 #                yes/no per table), then with the present one only (exit 0, names the
 #                engines and drivers), also at -vv;
+#   mapping      `check` naming a misspelled exclude, a NOT NULL target column the
+#                source lacks (exit 1), the one warning for nullable/defaulted ones
+#                (exit 0), and `run` through a rename, value by value;
 #   usage        --help, --version, unknown command, `run` without a table, `run` with
 #                --from after --to, replicactl on a missing socket.
 # A missing variable (not run under the harness) is a failure, never a skip.
@@ -303,6 +306,42 @@ run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their driver
     -- "$REPLICAD" -c "$cfg" check
 run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
+
+# ---------------------------------------------------------------- mapping ------
+# tables[].exclude/columns (lib/colmap.h): check lists every mapping error and the
+# warning, each under its table, before a run; run then loads through the mapping.
+
+MAP_DB=$work/map.db
+if out=$(sqlite3 "$MAP_DB" 'create table cli_sales (id integer primary key, sale_date date not null,
+  total numeric(12,2), code text not null, note text);' 2>&1); then
+    ok "sqlite3 creates the pre-made target cli_sales"
+else
+    not_ok "sqlite3 creates the pre-made target cli_sales" "$out"
+fi
+cfg=$work/map-bad.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$MAP_DB" "" \
+    '[ { "name": "cli_sales", "date_column": "sale_date", "exclude": ["nope"], "columns": {"amount": "total"} } ]'
+run_case "check: a misspelled exclude and a NOT NULL target column without default exit 1, each named" 1 \
+    "out:cli_sales: error: tables[0].exclude names column nope, which the source table does not have" \
+    "err:columns do not match" -- "$REPLICAD" -c "$cfg" check
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$MAP_DB" "" \
+    '[ { "name": "cli_sales", "date_column": "sale_date", "columns": {"amount": "total"} } ]'
+run_case "check: a NOT NULL target column the source lacks exits 1 naming it; the nullable one is a warning" 1 \
+    "out:cli_sales: error: target column code is missing in the source, and it is NOT NULL without a default" \
+    "out:cli_sales: warning: target column note is not in the source" -- "$REPLICAD" -c "$cfg" check
+sqlite3 "$MAP_DB" 'drop table cli_sales; create table cli_sales (id integer primary key, sale_date date not null,
+  total numeric(12,2), code text not null default '"'"'X'"'"', note text);'
+run_case "check: columns renamed, target columns with a default or nullable: exit 0 with one warning" 0 \
+    "out:cli_sales: warning: target columns code, note are not in the source: left out of the load" \
+    -- "$REPLICAD" -c "$cfg" check
+run_case "run: loads through the mapping (amount into total, code its default)" 0 \
+    -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-01-01 --to 2024-01-31
+got=$(sqlite3 "$MAP_DB" 'select id, sale_date, total, code, coalesce(note, '"'"'null'"'"') from cli_sales' 2>&1)
+if [ "$got" = "1|2024-01-15|10.5|X|null" ]; then
+    ok "the mapped row in the target is 1|2024-01-15|10.5|X|null"
+else
+    not_ok "the mapped row in the target is 1|2024-01-15|10.5|X|null" "got: $got"
+fi
 
 # ---------------------------------------------------------------- usage --------
 
