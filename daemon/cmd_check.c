@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "colmap.h"
 #include "conn.h"
+#include "pginherit.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -77,6 +78,33 @@ check_columns(const struct rpl_table_config *t, const char *label, struct rpl_ta
 	return cn.errors;
 }
 
+/* check_inheritance warns about a PostgreSQL source table configured together with a
+ * table it inherits from (or is a partition of): the parent is read with its
+ * children's rows, so the child's rows would be copied twice. Only a warning: with
+ * the parent's "inherited": false (an inheritance parent) they are not. */
+static void
+check_inheritance(struct rpl_conn *src, const struct rpl_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_tables; i++)
+		for (size_t j = 0; j < cfg->n_tables; j++) {
+			const struct rpl_table_config *c = &cfg->tables[i], *p = &cfg->tables[j];
+			struct rpl_err err = RPL_ERR_INIT;
+			bool descends = false, partitioned = false;
+			if (i == j || rpl_pginherit_descends(src, c->schema, c->name, p->schema, p->name, &descends, &err) < 0 ||
+			    !descends || rpl_pginherit_partitioned(src, p->schema, p->name, &partitioned, &err) < 0)
+				continue;   /* a table that is not there has been reported already */
+			if (!partitioned && !p->inherited)
+				continue;
+			printf("  %s%s%s: warning: it %s %s%s%s (tables[%zu]), which is read with its children's rows: "
+			       "its rows would be copied twice (%s)\n",
+			       c->schema ? c->schema : "", c->schema ? "." : "", c->name,
+			       partitioned ? "is a partition of" : "inherits from",
+			       p->schema ? p->schema : "", p->schema ? "." : "", p->name, j,
+			       partitioned ? "leave one of them out"
+			                   : "set \"inherited\": false on the parent, or leave one of them out");
+		}
+}
+
 int
 rd_cmd_check(const struct rpl_config *cfg)
 {
@@ -110,6 +138,8 @@ rd_cmd_check(const struct rpl_config *cfg)
 		rpl_table_fini(&st);
 		rpl_table_fini(&dt);
 	}
+	if (src.engine == RPL_ENGINE_POSTGRES && cfg->n_tables > 1)
+		check_inheritance(&src, cfg);
 	if (status != RD_EXIT_OK)
 		fprintf(stderr, "replicad: check failed: %s (see above)\n",
 		        mapping_failed ? "a configured table is missing or unreadable, or its columns do not match"

@@ -8,6 +8,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "colmap.h"
+#include "pginherit.h"
 #include "dialect.h"
 #include "ledger.h"
 #include "mysource.h"
@@ -497,6 +498,11 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	                        .src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema,
 	                        .dst_table = tc->target, .date_column = tc->date_column,
 	                        .table_lock = cfg->load.table_lock, .dst_names = dst_names };
+	bool partitioned = false;   /* as copy.c decides it: a partitioned table is read whole */
+	if (!tc->inherited && src.engine == RPL_ENGINE_POSTGRES &&
+	    rpl_pginherit_partitioned(&src, tc->schema, tc->name, &partitioned, &err) < 0)
+		goto fail;
+	g.only = !tc->inherited && !partitioned;
 	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
 	bool my_src = src.engine == RPL_ENGINE_MARIADB && rpl_mysource_connstr_ok(cfg->source.odbc) &&
 	              !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);

@@ -53,6 +53,7 @@ copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
 		.n_placeholder_dates = cfg->values.n_placeholder_dates,
 		.rejects = j->rejects, .warn = create ? j->warn : NULL, .cb_data = j->cb_data,
 		.cancel = j->cancel, .pause = j->pause, .map = &tc->map,
+		.only_parent = !tc->inherited,
 	};
 }
 

@@ -2,6 +2,7 @@
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
 #include "colmap.h"
+#include "pginherit.h"
 #include "dialect.h"
 #include "sqlgen.h"
 #include "jsonw.h"
@@ -61,6 +62,7 @@ struct rpl_copy {
 	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
 	const char **dst_names;               /* owned array (names borrowed from st and o.map):
 	                                       * the target name of each source column */
+	bool only;                            /* SELECT … FROM ONLY (copy_only) */
 };
 
 const char *
@@ -136,8 +138,26 @@ copy_sqlgen(struct rpl_copy *cp, bool with_target)
 		.src_schema = cp->o.src_schema, .src_table = cp->o.src_table,
 		.dst_schema = cp->o.dst_schema, .dst_table = cp->o.dst_table,
 		.date_column = cp->o.date_column, .table_lock = cp->o.table_lock,
-		.dst_names = cp->dst_names,
+		.dst_names = cp->dst_names, .only = cp->only,
 	};
+}
+
+/* copy_only: tables[].inherited false reads a PostgreSQL inheritance parent's own
+ * rows; a partitioned table has none of its own (FROM ONLY would read nothing), so it
+ * is read whole whatever the setting (docs/engines.md). */
+static int
+copy_only(struct rpl_copy *cp, struct rpl_err *err)
+{
+	bool partitioned = false;
+	int r = 0;
+	if (!cp->o.only_parent || cp->src->engine != RPL_ENGINE_POSTGRES)
+		return 0;
+	if ((r = rpl_pginherit_partitioned(cp->src, cp->o.src_schema, cp->o.src_table, &partitioned, err)) < 0)
+		return r;
+	cp->only = !partitioned;
+	if (partitioned)
+		copy_warn(cp, NULL, "inherited is false, but a partitioned table has no rows of its own: it is read whole");
+	return 0;
 }
 
 /* copy_note passes the column mapping's warnings on; its errors come back in err. */
@@ -367,6 +387,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (o->probe)
 		lite = 0;
 	cp->buf = &cp->bufs[0];
+	if ((r = copy_only(cp, err)) < 0)
+		goto out;
 	copy_sqlgen(cp, true);
 	if (src->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)

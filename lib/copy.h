@@ -78,6 +78,9 @@ struct rpl_copy_opts {
 	void (*done_sql)(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out);
 	void *done_data;
 	const struct rpl_colmap *map;         /* borrowed; NULL: every column, same names (colmap.h) */
+	bool only_parent;                     /* PostgreSQL source: an inheritance parent without
+	                                       * its children (tables[].inherited false; a
+	                                       * partitioned table is read whole: pginherit.h) */
 };
 
 /* rpl_copy_prepare builds the copy of one table between src and dst (both borrowed,

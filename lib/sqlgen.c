@@ -72,7 +72,7 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 static void
 select_from(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
 {
-	rpl_sbuf_add(out, " FROM ");
+	rpl_sbuf_add(out, g->only && g->src->engine == RPL_ENGINE_POSTGRES ? " FROM ONLY " : " FROM ");
 	rpl_dialect_table(g->src, g->src_schema, g->src_table, out);
 	range_where(g->src, g->date_column ? date_name(g->st, g->date_column) : NULL, r, out);
 }

@@ -34,6 +34,8 @@ struct rpl_sqlgen {
 	const char *const *dst_names;      /* NULL: target columns have the source's names;
 	                                    * else the target name of each st column, in order
 	                                    * (tables[].columns, colmap.h) */
+	bool only;                         /* PostgreSQL source: FROM ONLY, the parent's own
+	                                    * rows (tables[].inherited false, pginherit.h) */
 };
 
 /* rpl_sqlgen_select: the SELECT that reads a partition on the source: every source

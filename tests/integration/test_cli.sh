@@ -20,6 +20,8 @@
 #   mapping      `check` naming a misspelled exclude, a NOT NULL target column the
 #                source lacks (exit 1), the one warning for nullable/defaulted ones
 #                (exit 0), and `run` through a rename, value by value;
+#   inheritance  `check` warning when a PostgreSQL parent and its child are both
+#                configured, and not when the parent has "inherited": false;
 #   usage        --help, --version, unknown command, `run` without a table, `run` with
 #                --from after --to, replicactl on a missing socket.
 # A missing variable (not run under the harness) is a failure, never a skip.
@@ -343,6 +345,33 @@ else
     not_ok "the mapped row in the target is 1|2024-01-15|10.5|X|null" "got: $got"
 fi
 
+# ---------------------------------------------------------------- inheritance --
+# a PostgreSQL parent and its child both configured: check warns (rows copied twice)
+# unless the parent is read without its children ("inherited": false).
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_inh_c, cli_inh_p;
+create table cli_inh_p (id integer primary key, v text); create table cli_inh_c () inherits (cli_inh_p);' 2>&1); then
+    ok "psql creates cli_inh_p and its child cli_inh_c"
+else
+    not_ok "psql creates cli_inh_p and its child cli_inh_c" "$out"
+fi
+cfg=$work/inherit.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" \
+    '[ { "name": "cli_inh_p" }, { "name": "public.cli_inh_c" } ]' '"load": { "create_missing_tables": true }'
+run_case "check: a parent and its child both configured is a warning naming both (exit 0)" 0 \
+    "out:public.cli_inh_c: warning: it inherits from cli_inh_p (tables[0]), which is read with its children's rows: its rows would be copied twice" \
+    -- "$REPLICAD" -c "$cfg" check
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" \
+    '[ { "name": "cli_inh_p", "inherited": false }, { "name": "public.cli_inh_c" } ]' '"load": { "create_missing_tables": true }'
+run_case "check: the same with inherited false on the parent exits 0" 0 "outre:^cli_inh_p" -- "$REPLICAD" -c "$cfg" check
+if grep -q "copied twice" "$tmp/out"; then
+    not_ok "check: no duplicate warning when the parent is read without its children" "$(cat "$tmp/out")"
+else
+    ok "check: no duplicate warning when the parent is read without its children"
+fi
+cfg=$work/good.json   # the usage cases below run against it
+
 # ---------------------------------------------------------------- usage --------
 
 version=$(sed -n "s/^[[:space:]]*version:[[:space:]]*'\([^']*\)'.*/\1/p" "$here/../../meson.build" 2>/dev/null | head -n 1)
@@ -362,7 +391,7 @@ run_case "replicactl on a missing socket exits 1 naming the socket path" 1 \
 # ---------------------------------------------------------------- end ----------
 
 PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
-    -c 'drop table if exists cli_sales' >/dev/null 2>&1 || true
+    -c 'drop table if exists cli_sales, cli_inh_c, cli_inh_p' >/dev/null 2>&1 || true
 rm -rf -- "$work"
 
 echo "1..$n"
