@@ -63,6 +63,8 @@ struct rpl_copy {
 	const char **dst_names;               /* owned array (names borrowed from st and o.map):
 	                                       * the target name of each source column */
 	bool only;                            /* SELECT … FROM ONLY (copy_only) */
+	bool split;                           /* the partition's COPY was refused: it is loaded
+	                                       * again in COPYs split around the refused rows */
 };
 
 const char *
@@ -809,6 +811,7 @@ struct part {
 	bool copying;            /* a COPY is open on the sink */
 	int bound;               /* which of the two buffers the INSERT's parameters point at */
 	char label[64];
+	const char *constraint;  /* borrowed; the constraint a server refusal names, for part_reject */
 };
 
 static int
@@ -840,8 +843,8 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 	rpl_sbuf_addc(&key, '}');
 	rpl_sbuf_addc(&vals, '}');
 	const char *colname = col < cp->buf->ncols ? cp->buf->cols[col].src->name : NULL;
-	int r = rpl_reject_write(cp->o.rejects, cp->label, p->label, colname, rpl_rule_name(rule), why,
-	                         rpl_sbuf_str(&key), rpl_sbuf_str(&vals), err);
+	int r = rpl_reject_write_constraint(cp->o.rejects, cp->label, p->label, colname, p->constraint,
+	                                    rpl_rule_name(rule), why, rpl_sbuf_str(&key), rpl_sbuf_str(&vals), err);
 	rpl_sbuf_fini(&key);
 	rpl_sbuf_fini(&vals);
 	return r;
@@ -970,6 +973,33 @@ part_send_lite(struct part *p, size_t n, struct rpl_err *err)
 		p->acc->written++;
 	}
 	return 0;
+}
+
+/* part_refused rejects a row the COPY sink isolated (rpl_pgsink_copy_split). */
+static int
+part_refused(void *data, size_t row, const char *reason, const char *constraint, struct rpl_err *err)
+{
+	struct part *p = data;
+	char why[sizeof err->msg + 32];
+	snprintf(why, sizeof why, "target refused the row: %s", reason);
+	p->constraint = constraint;
+	int r = part_reject(p, row, RPL_RULE_SERVER, (size_t)-1, why, err);
+	p->constraint = NULL;
+	return r;
+}
+
+/* part_send_split sends the chunk's first n rows through the COPY sink or LOAD DATA,
+ * in statements split around the rows the server refuses (a partition whose plain
+ * bulk load was refused). */
+static int
+part_send_split(struct part *p, size_t n, struct rpl_err *err)
+{
+	size_t loaded = 0;
+	int r = p->cp->pg != NULL ? rpl_pgsink_copy_split(p->cp->pg, rpl_sbuf_str(&p->cp->copy_sql), p->cp->buf, 0, n,
+	                                                  part_refused, p, &loaded, err)
+	                          : rpl_myload_split(p->cp->myload, p->cp->buf, 0, n, part_refused, p, &loaded, err);
+	p->acc->written += (int64_t)loaded;
+	return r;
 }
 
 /* part_rules counts and rejects what the reader judged of the chunk's n rows
@@ -1104,7 +1134,7 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 		p->copying = false;
 		if (r == 0)
 			r = rpl_pgsink_exec(p->cp->pg, "COMMIT", err);
-		if (r == 0 && !last && (r = rpl_pgsink_exec(p->cp->pg, "BEGIN", err)) == 0 &&
+		if (r == 0 && !last && (r = rpl_pgsink_exec(p->cp->pg, "BEGIN", err)) == 0 && !p->cp->split &&
 		    (r = rpl_pgsink_copy_begin(p->cp->pg, rpl_sbuf_str(&p->cp->copy_sql), err)) == 0)
 			p->copying = true;
 	} else if (p->cp->lite != NULL) {
@@ -1121,16 +1151,18 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 static int copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
                                struct rpl_part_account *acc, struct rpl_err *err);
 
-/* bulk_refused: did the bulk path (COPY, LOAD DATA) refuse rows that parameter
- * arrays could load or reject one by one? A COPY cannot leave one row out: the
- * target's data exceptions (SQLSTATE class 22) and constraint violations (23) end
- * it whole. LOAD DATA LOCAL takes what it can and says so (RPL_EREFUSED, myload.h). */
+/* bulk_refused: did the bulk path (COPY, LOAD DATA) refuse rows, which split bulk
+ * statements can isolate? A COPY cannot leave one row out: the target's data
+ * exceptions (SQLSTATE class 22) and constraint violations (23) end it whole. LOAD
+ * DATA LOCAL takes what it can and says so (RPL_EREFUSED, myload.h). */
 static bool
 bulk_refused(const struct rpl_copy *cp, const struct rpl_err *e)
 {
+	bool data = strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0;
 	if (cp->pg != NULL)
-		return e->code == RPL_EPG && (strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0);
-	return cp->myload != NULL && e->code == RPL_EREFUSED;
+		return e->code == RPL_EPG && data;
+	/* a LOAD DATA the server fails on a foreign key or a value refuses rows too */
+	return cp->myload != NULL && (e->code == RPL_EREFUSED || (e->code == RPL_EODBC && data));
 }
 
 /* bulk_unusable: LOAD DATA itself was refused (local_infile off on the server, a
@@ -1139,12 +1171,14 @@ static bool
 bulk_unusable(const struct rpl_copy *cp, const struct rpl_err *e)
 {
 	return cp->myload != NULL && e->code == RPL_EODBC && rpl_myload_exec_failed(cp->myload) &&
-	       !rpl_dialect_retryable(cp->dst->dialect, e->sqlstate, e->native);
+	       !rpl_dialect_retryable(cp->dst->dialect, e->sqlstate, e->native) && !bulk_refused(cp, e);
 }
 
 /* rpl_copy_partition: when the bulk path refuses data, the partition, already
- * rolled back, is loaded again through ODBC parameter arrays, whose failed batches
- * are split until the refused rows are isolated and rejected. */
+ * rolled back, is loaded again through the same bulk path in statements split
+ * around the refused rows (part_send_split); when LOAD DATA itself is refused, it
+ * is loaded through ODBC parameter arrays, whose failed batches are split the same
+ * way. */
 int
 rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
                    struct rpl_part_account *acc, struct rpl_err *err)
@@ -1159,6 +1193,24 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	if (r == 0 || !(unusable || bulk_refused(cp, &first))) {
 		if (r < 0)
 			*err = first;
+		return r;
+	}
+	if (!unusable) {
+		/* A COPY ends whole at its first refused row (a foreign key is checked at its
+		 * end); LOAD DATA LOCAL skips refused rows with a warning. The rows are sent
+		 * again in bulk statements under savepoints, a refused one split in halves
+		 * until each refused row is alone, so the rest still load at bulk speed
+		 * (issue #15: row-by-row arrays took 16 s for 8,715 rows, COPY 0.2 s). */
+		char part[64];
+		const char *how = cp->pg != NULL ? "COPY" : "LOAD DATA";
+		rpl_range_label(range, part, sizeof part);
+		rpl_log(RPL_LOG_NOTICE, RPL_LOG_LOADER, "table=%s part=%s %s refused (%s); loading the partition again in %ss split around the refused rows",
+		        cp->label, part, how, first.msg, how);
+		acc->attempts = attempts;
+		acc->ms[RPL_PHASE_DISABLE_IDX] = disable_ms;
+		cp->split = true;
+		r = copy_partition_once(cp, range, acc, err);
+		cp->split = false;
 		return r;
 	}
 	if (unusable) {
@@ -1236,7 +1288,7 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 		goto out;
 	}
 	acc->ms[RPL_PHASE_DELETE] = now_ms() - t;
-	if (cp->pg != NULL) {
+	if (cp->pg != NULL && !cp->split) {
 		if ((r = rpl_pgsink_copy_begin(cp->pg, rpl_sbuf_str(&cp->copy_sql), err)) < 0)
 			goto out;
 		p.copying = true;
@@ -1276,7 +1328,9 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 			goto out;
 		acc->read += (int64_t)n;
 		int64_t before = acc->written;
-		if (cp->pg != NULL) {
+		if ((cp->pg != NULL || cp->myload != NULL) && cp->split) {
+			r = part_send_split(&p, kept, err);
+		} else if (cp->pg != NULL) {
 			r = rpl_pgsink_copy_rows(cp->pg, cp->buf, kept, err);
 			acc->written += r == 0 ? (int64_t)kept : 0;
 		} else if (cp->lite != NULL) {
