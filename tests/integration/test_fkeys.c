@@ -5,6 +5,7 @@
  * server's reason, and the rows went by the bulk path (COPY / LOAD DATA split around
  * the refused rows, as the loader's notice says), not row by row. */
 #include "copy.h"
+#include "fkorder.h"
 #include "it.h"
 #include "log.h"
 #include "reject.h"
@@ -127,6 +128,37 @@ START_TEST(test_fk_refused_rows)
 }
 END_TEST
 
+/* the target's foreign keys, read for a schedule run's tables: parents first */
+START_TEST(test_fk_order)
+{
+	struct rpl_conn dst;
+	it_connect(&dst, _i, "dst");
+	it_exec(&dst, "DROP TABLE IF EXISTS fk_cast");
+	it_exec(&dst, "DROP TABLE IF EXISTS fk_other");
+	make_target(&dst);
+	it_exec(&dst, "CREATE TABLE fk_cast (id INTEGER NOT NULL PRIMARY KEY, film_id INTEGER,"
+	              " CONSTRAINT fk_cast_film FOREIGN KEY (film_id) REFERENCES fk_film (id))");
+	it_exec(&dst, "CREATE TABLE fk_other (id INTEGER NOT NULL PRIMARY KEY)");
+	const struct rpl_fktable t[] = { { NULL, "fk_cast" }, { NULL, "fk_film" }, { NULL, "fk_lang" },
+	                                 { NULL, "fk_other" }, { NULL, "fk_missing" } };
+	bool edge[25];
+	size_t order[5];
+	bool cycle = true;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_fkorder_read(&dst, t, 5, edge, &err) == 0, "%s: %s", it_engine_names[_i], err.msg);
+	for (size_t i = 0; i < 5; i++)
+		for (size_t j = 0; j < 5; j++)
+			ck_assert_msg(edge[i * 5 + j] == ((i == 0 && j == 1) || (i == 1 && j == 2)), "%s: edge %zu>%zu is %d",
+			              it_engine_names[_i], i, j, edge[i * 5 + j]);
+	rpl_fkorder_sort(5, edge, order, &cycle);
+	ck_assert(!cycle);
+	ck_assert(order[0] == 2 && order[1] == 1 && order[2] == 0 && order[3] == 3 && order[4] == 4);
+	it_exec(&dst, "DROP TABLE fk_cast");
+	it_exec(&dst, "DROP TABLE fk_other");
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -134,6 +166,7 @@ main(void)
 	TCase *tc = tcase_create("fkeys");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_fk_refused_rows, 0, IT_NENGINES * 2);
+	tcase_add_loop_test(tc, test_fk_order, 0, IT_NENGINES);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
