@@ -338,6 +338,9 @@ run_case "check: columns renamed, target columns with a default or nullable: exi
     -- "$REPLICAD" -c "$cfg" check
 run_case "run: loads through the mapping (amount into total, code its default)" 0 \
     -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-01-01 --to 2024-01-31
+run_case "run --dry-run: the statements read amount and write total, leaving code and note out" 0 \
+    'outre:SELECT "id", "sale_date", "amount" FROM' 'outre:INSERT INTO "cli_sales" \("id", "sale_date", "total"\) VALUES' \
+    -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-01-01 --to 2024-01-31 --dry-run
 got=$(sqlite3 "$MAP_DB" 'select id, sale_date, total, code, coalesce(note, '"'"'null'"'"') from cli_sales' 2>&1)
 if [ "$got" = "1|2024-01-15|10.5|X|null" ]; then
     ok "the mapped row in the target is 1|2024-01-15|10.5|X|null"
