@@ -177,7 +177,7 @@ rpl_colmap_match(const struct rpl_colmap *m, const char *label, const struct rpl
 		if (m != NULL && m->add_new_columns) {
 			(*n_new)++;
 			colmap_problem(note, data, 0, label, name, err,
-			               "source column %s is not in the target: it is added (add_new_columns)", name);
+			               "source column %s is not in the target: it will be added (add_new_columns)", name);
 			continue;
 		}
 		if (to != name)

@@ -336,6 +336,18 @@ sqlite3 "$MAP_DB" 'drop table cli_sales; create table cli_sales (id integer prim
 run_case "check: columns renamed, target columns with a default or nullable: exit 0 with one warning" 0 \
     "out:cli_sales: warning: target columns code, note are not in the source: left out of the load" \
     -- "$REPLICAD" -c "$cfg" check
+cfg2=$work/map-add.json
+write_config "$cfg2" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$MAP_DB" "" \
+    '[ { "name": "cli_sales", "date_column": "sale_date", "add_new_columns": true } ]'
+run_case "check: add_new_columns says the column it will add, and changes nothing" 0 \
+    "out:cli_sales: warning: source column amount is not in the target: it will be added (add_new_columns)" \
+    -- "$REPLICAD" -c "$cfg2" check
+got=$(sqlite3 "$MAP_DB" 'select count(*) from pragma_table_info('"'"'cli_sales'"'"') where name = '"'"'amount'"'"'' 2>&1)
+if [ "$got" = "0" ]; then
+    ok "check added no column"
+else
+    not_ok "check added no column" "got: $got"
+fi
 run_case "run: loads through the mapping (amount into total, code its default)" 0 \
     -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-01-01 --to 2024-01-31
 run_case "run --dry-run: the statements read amount and write total, leaving code and note out" 0 \
