@@ -1,10 +1,15 @@
 /* daemon/cmd_check.c: `replicad check`: the config is already valid when we get here;
  * connect to each side, say what answered, and whether every configured table is
- * there. One line per failure, naming the side and the driver's SQLSTATE. */
+ * there. One line per failure, naming the side and the driver's SQLSTATE. Then each
+ * table's column mapping against both catalogs (colmap.h), every error and warning a
+ * run would stop on or say, each on its own line under the table. */
 #include "catalog.h"
 #include "cli.h"
+#include "colmap.h"
 #include "conn.h"
+#include "pginherit.h"
 #include <stdio.h>
+#include <stdlib.h>
 
 static int
 check_connect(struct rpl_conn *c, const char *side, const struct rpl_db_config *db)
@@ -19,23 +24,85 @@ check_connect(struct rpl_conn *c, const char *side, const struct rpl_db_config *
 	return 0;
 }
 
-/* check_table prints "yes", "no" or the error; returns 1 if present, 0 absent, -1 error */
+/* check_table prints "yes", "no" or the error into out and leaves the catalog in t
+ * (the caller's to rpl_table_fini); returns 1 if present, 0 absent, -1 error */
 static int
-check_table(struct rpl_conn *c, const char *schema, const char *name, char *out, size_t n)
+check_table(struct rpl_conn *c, const char *schema, const char *name, struct rpl_table *t, char *out, size_t n)
 {
-	struct rpl_table t;
 	struct rpl_err err = RPL_ERR_INIT;
 	bool exists;
-	if (rpl_catalog_read(c, schema, name, &t, &exists, &err) < 0) {
+	if (rpl_catalog_read(c, schema, name, t, &exists, &err) < 0) {
 		snprintf(out, n, "error: %.500s", err.msg);
 		return -1;
 	}
 	if (exists)
-		snprintf(out, n, "yes (%zu columns%s)", t.ncols, t.npk ? "" : ", no primary key");
+		snprintf(out, n, "yes (%zu columns%s)", t->ncols, t->npk ? "" : ", no primary key");
 	else
 		snprintf(out, n, "no");
-	rpl_table_fini(&t);
 	return exists ? 1 : 0;
+}
+
+struct check_notes {
+	const char *label;
+	int errors;
+};
+
+static void
+check_note(void *data, bool error, const char *column, const char *msg)
+{
+	struct check_notes *cn = data;
+	(void)column;    /* msg names it */
+	printf("  %s: %s: %s\n", cn->label, error ? "error" : "warning", msg);
+	cn->errors += error;
+}
+
+/* check_columns reports the column mapping of table t as a run would find it;
+ * dt NULL: the target is to be created (from the mapped source columns). Returns the
+ * number of errors. */
+static int
+check_columns(const struct rpl_table_config *t, const char *label, struct rpl_table *st,
+              const struct rpl_table *dt)
+{
+	struct check_notes cn = { .label = label };
+	struct rpl_err err = RPL_ERR_INIT;
+	size_t n_new;
+	if (rpl_colmap_source(&t->map, label, t->date_column, st, check_note, &cn, &err) < 0 || dt == NULL)
+		return cn.errors;
+	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
+	if (dc == NULL) {
+		printf("  %s: error: out of memory\n", label);
+		return 1;
+	}
+	rpl_colmap_match(&t->map, label, st, dt, dc, &n_new, check_note, &cn, &err);
+	free(dc);
+	return cn.errors;
+}
+
+/* check_inheritance warns about a PostgreSQL source table configured together with a
+ * table it inherits from (or is a partition of): the parent is read with its
+ * children's rows, so the child's rows would be copied twice. Only a warning: with
+ * the parent's "inherited": false (an inheritance parent) they are not. */
+static void
+check_inheritance(struct rpl_conn *src, const struct rpl_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_tables; i++)
+		for (size_t j = 0; j < cfg->n_tables; j++) {
+			const struct rpl_table_config *c = &cfg->tables[i], *p = &cfg->tables[j];
+			struct rpl_err err = RPL_ERR_INIT;
+			bool descends = false, partitioned = false;
+			if (i == j || rpl_pginherit_descends(src, c->schema, c->name, p->schema, p->name, &descends, &err) < 0 ||
+			    !descends || rpl_pginherit_partitioned(src, p->schema, p->name, &partitioned, &err) < 0)
+				continue;   /* a table that is not there has been reported already */
+			if (!partitioned && !p->inherited)
+				continue;
+			printf("  %s%s%s: warning: it %s %s%s%s (tables[%zu]), which is read with its children's rows: "
+			       "its rows would be copied twice (%s)\n",
+			       c->schema ? c->schema : "", c->schema ? "." : "", c->name,
+			       partitioned ? "is a partition of" : "inherits from",
+			       p->schema ? p->schema : "", p->schema ? "." : "", p->name, j,
+			       partitioned ? "leave one of them out"
+			                   : "set \"inherited\": false on the parent, or leave one of them out");
+		}
 }
 
 int
@@ -43,6 +110,7 @@ rd_cmd_check(const struct rpl_config *cfg)
 {
 	struct rpl_conn src = { 0 }, dst = { 0 };
 	int status = RD_EXIT_OK;
+	bool mapping_failed = false;
 	printf("config %s: ok, %zu table%s\n", cfg->path, cfg->n_tables, cfg->n_tables == 1 ? "" : "s");
 	bool src_ok = check_connect(&src, "source", &cfg->source) == 0;
 	bool dst_ok = check_connect(&dst, "target", &cfg->target) == 0;
@@ -54,17 +122,28 @@ rd_cmd_check(const struct rpl_config *cfg)
 	for (size_t i = 0; i < cfg->n_tables; i++) {
 		const struct rpl_table_config *t = &cfg->tables[i];
 		char s[600], d[600], label[600];
-		int in_src = check_table(&src, t->schema, t->name, s, sizeof s);
-		int in_dst = check_table(&dst, t->target_schema, t->target, d, sizeof d);
+		struct rpl_table st = { 0 }, dt = { 0 };
+		int in_src = check_table(&src, t->schema, t->name, &st, s, sizeof s);
+		int in_dst = check_table(&dst, t->target_schema, t->target, &dt, d, sizeof d);
 		if (in_dst == 0 && cfg->load.create_missing_tables)
 			snprintf(d, sizeof d, "no (will be created)");
 		snprintf(label, sizeof label, "%s%s%s", t->schema ? t->schema : "", t->schema ? "." : "", t->name);
 		printf("%-32s %-30s %s\n", label, s, d);
 		if (in_src != 1 || in_dst < 0 || (in_dst == 0 && !cfg->load.create_missing_tables))
 			status = RD_EXIT_FAILED;
+		if (in_src == 1 && in_dst >= 0 && check_columns(t, label, &st, in_dst == 1 ? &dt : NULL) > 0) {
+			status = RD_EXIT_FAILED;
+			mapping_failed = true;
+		}
+		rpl_table_fini(&st);
+		rpl_table_fini(&dt);
 	}
+	if (src.engine == RPL_ENGINE_POSTGRES && cfg->n_tables > 1)
+		check_inheritance(&src, cfg);
 	if (status != RD_EXIT_OK)
-		fprintf(stderr, "replicad: check failed: a configured table is missing or unreadable (see above)\n");
+		fprintf(stderr, "replicad: check failed: %s (see above)\n",
+		        mapping_failed ? "a configured table is missing or unreadable, or its columns do not match"
+		                       : "a configured table is missing or unreadable");
 out:
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);

@@ -7,6 +7,8 @@
 #include "cmd_dryrun.h"
 #include "catalog.h"
 #include "cli.h"
+#include "colmap.h"
+#include "pginherit.h"
 #include "dialect.h"
 #include "ledger.h"
 #include "mysource.h"
@@ -293,24 +295,24 @@ index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **
 	rpl_sbuf_fini(&b);
 }
 
-/* match_catalogs checks what rpl_copy_prepare checks: every column on both sides. */
+/* match_catalogs checks what rpl_copy_prepare checks: every column on both sides,
+ * through the table's column mapping (colmap.h); dc gets the matches. */
 static int
-match_catalogs(const struct rpl_table *st, const struct rpl_table *dt, const char *label, struct rpl_err *err)
+match_catalogs(const struct rpl_table_config *tc, const struct rpl_table *st, const struct rpl_table *dt,
+               const char *label, size_t *n_new, struct rpl_err *err)
 {
-	for (size_t i = 0; i < st->ncols; i++)
-		if (rpl_table_find(dt, st->cols[i].name) == NULL)
-			return rpl_err_set(err, RPL_ENOENT, "table %s: column %s is missing in the target", label, st->cols[i].name);
-	for (size_t i = 0; i < dt->ncols; i++)
-		if (rpl_table_find(st, dt->cols[i].name) == NULL)
-			return rpl_err_set(err, RPL_ENOENT, "table %s: target column %s is missing in the source", label,
-			                   dt->cols[i].name);
-	return 0;
+	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
+	if (dc == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	int r = rpl_colmap_match(&tc->map, label, st, dt, dc, n_new, NULL, NULL, err);
+	free(dc);
+	return r;
 }
 
 /* rows_per_chunk: the buffer's rows, as copy.c lays it out (0 if it cannot say) */
 static size_t
-rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table *st, const struct rpl_table *dt,
-               enum rpl_engine se, enum rpl_engine de, unsigned lite, bool ool)
+rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table_config *tc, const struct rpl_table *st,
+               const struct rpl_table *dt, enum rpl_engine se, enum rpl_engine de, unsigned lite, bool ool)
 {
 	const struct rpl_column **sc = calloc(st->ncols ? st->ncols : 1, sizeof *sc);
 	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
@@ -319,7 +321,8 @@ rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table *st, const s
 	struct rpl_xbuf b;
 	if (sc != NULL && dc != NULL) {
 		for (size_t i = 0; i < st->ncols; i++) {
-			const struct rpl_column *t = dt != NULL ? rpl_table_find(dt, st->cols[i].name) : NULL;
+			const char *to = rpl_colmap_target_name(&tc->map, st->cols[i].name);
+			const struct rpl_column *t = dt != NULL ? rpl_table_find(dt, to) : NULL;
 			sc[i] = &st->cols[i];
 			dc[i] = t != NULL ? t : &st->cols[i];
 		}
@@ -448,7 +451,8 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	struct rpl_sbuf b = RPL_SBUF_INIT;
 	bool exists = false, dst_exists = false, connect_target = target == RPL_ENGINE_UNKNOWN;
 	char **ix = NULL;
-	size_t nix = 0;
+	size_t nix = 0, n_new = 0;
+	const char **dst_names = NULL;
 	int status = RD_EXIT_FAILED;
 	char label[600], dlabel[600];
 	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
@@ -461,6 +465,14 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 		rpl_err_set(&err, RPL_ENOENT, "source: table %s not found", label);
 		goto fail;
 	}
+	if (rpl_colmap_source(&tc->map, label, tc->date_column, &st, NULL, NULL, &err) < 0)
+		goto fail;
+	if ((dst_names = calloc(st.ncols ? st.ncols : 1, sizeof *dst_names)) == NULL) {
+		rpl_err_set(&err, RPL_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < st.ncols; i++)
+		dst_names[i] = rpl_colmap_target_name(&tc->map, st.cols[i].name);
 	if (tc->date_column != NULL && rpl_table_find(&st, tc->date_column) == NULL) {
 		rpl_err_set(&err, RPL_ENOENT, "table %s: date_column %s is not a column of the source", label, tc->date_column);
 		goto fail;
@@ -476,7 +488,7 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 			            dlabel);
 			goto fail;
 		}
-		if (dst_exists && match_catalogs(&st, &dt, label, &err) < 0)
+		if (dst_exists && match_catalogs(tc, &st, &dt, label, &n_new, &err) < 0)
 			goto fail;
 	}
 	struct dry d = { .out = out, .sd = src.dialect, .dd = dd,
@@ -485,7 +497,12 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	struct rpl_sqlgen g = { .src = src.dialect, .dst = dd, .st = &st, .dt = dst_exists ? &dt : NULL,
 	                        .src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema,
 	                        .dst_table = tc->target, .date_column = tc->date_column,
-	                        .table_lock = cfg->load.table_lock };
+	                        .table_lock = cfg->load.table_lock, .dst_names = dst_names };
+	bool partitioned = false;   /* as copy.c decides it: a partitioned table is read whole */
+	if (!tc->inherited && src.engine == RPL_ENGINE_POSTGRES &&
+	    rpl_pginherit_partitioned(&src, tc->schema, tc->name, &partitioned, &err) < 0)
+		goto fail;
+	g.only = !tc->inherited && !partitioned;
 	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
 	bool my_src = src.engine == RPL_ENGINE_MARIADB && rpl_mysource_connstr_ok(cfg->source.odbc) &&
 	              !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
@@ -498,7 +515,7 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	/* as copy.c decides it: a source that fills the buffer, a target that reads it by value */
 	d.my_src = my_src;
 	bool ool = (pg_src || my_src || (lite & RPL_XFER_SRC_LIB)) && (pg_dst || d.my_load || d.lite_dst);
-	size_t rows = rows_per_chunk(cfg, &st, dst_exists ? &dt : NULL, src.engine, dd->engine, lite, ool);
+	size_t rows = rows_per_chunk(cfg, tc, &st, dst_exists ? &dt : NULL, src.engine, dd->engine, lite, ool);
 	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
 
 	/* --- what this is ------------------------------------------------------------- */
@@ -562,6 +579,13 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 		     cfg->load.create_missing_tables ? "" : " is off: a real run would stop here instead");
 		rpl_sbuf_reset(&b);
 	}
+	for (size_t i = 0; n_new > 0 && i < st.ncols; i++) {
+		if (rpl_table_find(&dt, dst_names[i]) != NULL)
+			continue;
+		rpl_colmap_add_column(&tc->map, dd, src.dialect, tc->target_schema, tc->target, &st.cols[i], &b);
+		stmt(&d, true, &b, "add source column %s the target lacks (tables[].add_new_columns)", st.cols[i].name);
+		rpl_sbuf_reset(&b);
+	}
 	note(&d, "the job and its partitions are recorded in replicad_jobs and replicad_partitions (a matching");
 	note(&d, "unfinished job is resumed instead, and its done partitions are skipped)\n");
 	rpl_sbuf_add(&b, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
@@ -605,6 +629,7 @@ out:
 	for (size_t i = 0; i < nix; i++)
 		free(ix[i]);
 	free(ix);
+	free(dst_names);
 	rpl_table_fini(&st);
 	rpl_table_fini(&dt);
 	rpl_conn_close(&src);

@@ -4,6 +4,7 @@
 #include "jobs.h"
 #include "account.h"
 #include "dlog.h"
+#include "fkorder.h"
 #include "journal.h"
 #include "ledger_scan.h"
 #include "serve.h"
@@ -24,7 +25,7 @@ rd_job_state_name(enum rd_job_state s)
 	return s < RD_NJOBSTATES ? state_names[s] : "?";
 }
 
-enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER, MSG_OPENED, MSG_PART };
+enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER, MSG_OPENED, MSG_PART, MSG_ORDER };
 
 /* struct rd_msg: by value, so the loop may have dropped the job meanwhile. Nothing
  * in it points into the runner's memory: accounts and flags are copies. */
@@ -38,6 +39,7 @@ struct rd_msg {
 	bool resumed;                    /* OPENED */
 	size_t index;                    /* PART: the partition, in plan order */
 	struct rpl_part_account acc;     /* PART: a copy of its account */
+	struct order_ctx *order;         /* ORDER: taken */
 	struct rd_msg *next;
 	bool done[];                     /* OPENED: done in an earlier run (skipped) */
 };
@@ -201,6 +203,7 @@ job_free(struct rd_job *job)
 	free(job->live);
 	free(job->parts);
 	free(job->table);
+	free(job->after);
 	free(job);
 }
 
@@ -342,9 +345,13 @@ pump(struct rd_jobs *j)
 		live += job->thread_live;
 	bool changed = false;
 	for (struct rd_job *job = j->head; job != NULL && live < limit; job = job->next) {
-		if (job->state != RD_JOB_QUEUED || job->held)
+		if (job->state != RD_JOB_QUEUED || job->held || job->ordering)
 			continue;
 		bool busy = false;
+		for (size_t a = 0; a < job->n_after && !busy; a++) {
+			const struct rd_job *parent = rd_jobs_find(j, job->after[a]);
+			busy = parent != NULL && is_active(parent);
+		}
 		for (struct rd_job *o = j->head; o != NULL && !busy; o = o->next)
 			busy = o->thread_live && strcmp(o->table, job->table) == 0;
 		if (busy)
@@ -562,6 +569,121 @@ job_opened_msg(struct rd_job *job, const struct rd_msg *m)
 	       job->ledger_id, m->resumed ? "yes" : "no", skipped);
 }
 
+/* ---- foreign-key order of a schedule firing (rd_jobs_order) ---- */
+
+struct order_ctx {
+	uv_thread_t th;
+	struct rd_jobs *jobs;
+	struct rd_cfg *cfg;              /* owned reference */
+	size_t n;
+	char (*ids)[64];                 /* owned: the jobs, by id (the loop may drop one) */
+	struct rpl_fktable *t;           /* owned array; names borrowed from cfg */
+	bool *edge;                      /* owned, n * n: the thread's answer */
+	bool cycle;
+	int rc;
+	struct rpl_err err;
+	struct rd_msg *msg;              /* owned until posted */
+};
+
+static void
+order_free(struct order_ctx *o)
+{
+	if (o == NULL)
+		return;
+	if (o->cfg != NULL)
+		rd_cfg_unref(o->cfg);
+	free(o->ids);
+	free(o->t);
+	free(o->edge);
+	free(o->msg);
+	free(o);
+}
+
+/* order_thread reads the foreign keys on a connection of its own: the loop must not
+ * wait for a target that is slow to answer. */
+static void
+order_thread(void *arg)
+{
+	struct order_ctx *o = arg;
+	struct rpl_conn c = { 0 };
+	const struct rpl_config *cfg = &o->cfg->c;
+	o->rc = rpl_conn_open(&c, "target", cfg->target.odbc, cfg->target.password, &o->err);
+	if (o->rc == 0)
+		o->rc = rpl_fkorder_read(&c, o->t, o->n, o->edge, &o->err);
+	rpl_conn_close(&c);
+	struct rd_msg *m = o->msg;
+	o->msg = NULL;
+	m->order = o;
+	jobs_post(o->jobs, m);
+}
+
+/* order_done gives each job of the group the jobs of its parents to wait for. */
+static void
+order_done(struct rd_jobs *j, struct order_ctx *o)
+{
+	char q[700];
+	uv_thread_join(&o->th);
+	j->threads--;
+	if (o->rc < 0)
+		rd_log(RPL_LOG_WARNING, "sched", "msg=%s", rd_q(q, sizeof q, "cannot read the target's foreign keys: "
+		                                                 "the tables load as configured"));
+	size_t *order = calloc(o->n, sizeof *order);
+	if (o->rc == 0 && order != NULL) {
+		rpl_fkorder_sort(o->n, o->edge, order, &o->cycle);
+		if (o->cycle)
+			rd_log(RPL_LOG_WARNING, "sched", "msg=%s", rd_q(q, sizeof q, "tables reference each other in the target "
+			                                                 "(a foreign-key cycle): those load in config order"));
+	}
+	for (size_t k = 0; k < o->n; k++) {
+		size_t i = o->rc == 0 && order != NULL ? order[k] : k;
+		struct rd_job *job = rd_jobs_find(j, o->ids[i]);
+		if (job == NULL)
+			continue;
+		job->ordering = false;
+		for (size_t p = 0; o->rc == 0 && order != NULL && p < k; p++) {
+			/* placed before it and its parent (a cycle's later tables wait for nothing) */
+			size_t pi = order[p];
+			void *grown;
+			if (!o->edge[i * o->n + pi] || (grown = realloc(job->after, (job->n_after + 1) * sizeof *job->after)) == NULL)
+				continue;
+			job->after = grown;
+			snprintf(job->after[job->n_after++], sizeof job->after[0], "%s", o->ids[pi]);
+			rd_log(RPL_LOG_INFO, "sched", "job=%s after=%s msg=\"waits for its parent table's job\"", job->id, o->ids[pi]);
+		}
+	}
+	free(order);
+	order_free(o);
+	pump(j);
+}
+
+void
+rd_jobs_order(struct rd_jobs *j, struct rd_job **jobs, size_t n)
+{
+	struct order_ctx *o = calloc(1, sizeof *o);
+	if (n < 2 || o == NULL || (o->ids = calloc(n, sizeof *o->ids)) == NULL ||
+	    (o->t = calloc(n, sizeof *o->t)) == NULL || (o->edge = calloc(n * n, sizeof *o->edge)) == NULL ||
+	    (o->msg = calloc(1, sizeof *o->msg)) == NULL)
+		goto as_submitted;
+	o->jobs = j;
+	o->n = n;
+	o->cfg = rd_cfg_ref(jobs[0]->cfg);   /* the one the firing submitted them with */
+	o->msg->kind = MSG_ORDER;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(o->ids[i], sizeof o->ids[i], "%s", jobs[i]->id);
+		o->t[i] = (struct rpl_fktable){ .schema = jobs[i]->tc->target_schema, .name = jobs[i]->tc->target };
+		jobs[i]->ordering = true;
+	}
+	if (uv_thread_create(&o->th, order_thread, o) != 0)
+		goto as_submitted;
+	j->threads++;
+	return;
+as_submitted:   /* nothing to order, or no way to: they run as submitted */
+	for (size_t i = 0; i < n; i++)
+		jobs[i]->ordering = false;
+	order_free(o);
+	pump(j);
+}
+
 static void
 jobs_on_async(uv_async_t *a)
 {
@@ -588,6 +710,9 @@ jobs_on_async(uv_async_t *a)
 			job_ended(j, job);
 		} else if (m->kind == MSG_LEDGER) {
 			scan_done(j, m->scan);
+		} else if (m->kind == MSG_ORDER) {
+			order_done(j, m->order);
+			progressed = true;
 		}
 		free(m);
 	}
@@ -635,6 +760,10 @@ rd_jobs_free(struct rd_jobs *j)
 		next = m->next;
 		if (m->kind == MSG_LEDGER)
 			rd_ledger_scan_free(m->scan);
+		if (m->kind == MSG_ORDER) {
+			uv_thread_join(&m->order->th);
+			order_free(m->order);
+		}
 		free(m);
 	}
 	for (struct rd_job *job = j->head, *next; job != NULL; job = next) {
@@ -777,6 +906,7 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 	job->tc = tc;
 	job->state = req->held ? RD_JOB_PAUSED : RD_JOB_QUEUED;
 	job->held = req->held;
+	job->ordering = req->ordering && !req->held;
 	atomic_init(&job->cancel, false);
 	atomic_init(&job->pause, false);
 	atomic_init(&job->stopping, false);

@@ -73,6 +73,10 @@ struct rd_job {
 	bool resumed;
 	int64_t l_read, l_written, l_rejected;   /* origin "ledger": the ledger's totals */
 	char error[1100];                /* a job-level failure */
+	bool ordering;                   /* queued, waiting for its group's foreign-key order */
+	char (*after)[64];               /* owned; ids of jobs that must end before it starts
+	                                  * (its parents in the target, same schedule firing) */
+	size_t n_after;
 };
 
 struct rd_jobs;
@@ -94,6 +98,7 @@ struct rd_job_req {
 	const char *table, *mode, *from, *to, *origin;
 	const char *id;      /* NULL, or the daemon id to keep (a journal entry) */
 	bool held;
+	bool ordering;       /* not started until rd_jobs_order has placed it (a schedule firing) */
 };
 
 /* rd_jobs_submit validates req like `replicad run` does, against the current
@@ -101,6 +106,14 @@ struct rd_job_req {
  * job (borrowed). Errors: RD_RPC_PARAMS, RD_RPC_UNKNOWN_TABLE, RD_RPC_DUPLICATE,
  * RD_RPC_STOPPING. */
 int rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e);
+
+/* rd_jobs_order holds the n queued jobs (a schedule firing's, borrowed, submitted
+ * with req.ordering so that none starts before) until a thread of its own has read the target's foreign keys between their tables
+ * (lib/fkorder.h); then each job starts only after the jobs of the tables it
+ * references have ended (done, failed or cancelled), parents first; tables that
+ * reference each other keep config order, with one warning. If the target cannot be
+ * read, they run as submitted, with a warning. */
+void rd_jobs_order(struct rd_jobs *j, struct rd_job **jobs, size_t n);
 
 /* rd_jobs_find: by daemon id ("j3") or ledger id; NULL if unknown. */
 struct rd_job *rd_jobs_find(struct rd_jobs *j, const char *id);

@@ -52,7 +52,8 @@ copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
 		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
 		.n_placeholder_dates = cfg->values.n_placeholder_dates,
 		.rejects = j->rejects, .warn = create ? j->warn : NULL, .cb_data = j->cb_data,
-		.cancel = j->cancel, .pause = j->pause,
+		.cancel = j->cancel, .pause = j->pause, .map = &tc->map,
+		.only_parent = !tc->inherited,
 	};
 }
 
@@ -290,13 +291,15 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	}
 	for (size_t i = 0; i < nparts; i++)
 		j.accs[i].range = parts[i];
-	if (open_pair(cfg, &src, &dst, err) < 0 || rpl_ledger_ensure(&dst, err) < 0)
+	if (open_pair(cfg, &src, &dst, err) < 0)
 		goto out;
-	/* validate once, create a missing target table, say what is narrower */
+	/* validate once (the column mapping included: nothing is sent to the target
+	 * before it passes, the ledger's tables neither), create a missing target table,
+	 * say what is narrower */
 	struct rpl_copy_opts o;
 	copy_opts(&j, &o, cfg->load.create_missing_tables);
 	o.probe = true;    /* the workers open their own COPY and SQLite paths */
-	if (rpl_copy_prepare(&src, &dst, &o, &probe, err) < 0)
+	if (rpl_copy_prepare(&src, &dst, &o, &probe, err) < 0 || rpl_ledger_ensure(&dst, err) < 0)
 		goto out;
 	j.probe = probe;
 	if (rpl_ledger_open_job(&dst, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done,

@@ -55,12 +55,16 @@ compute_next(struct rd_sched *s, int64_t now)
 	s->next[SLOT_REF] = rd_slot_next_daily(&s->d->tz, now, c->reference_at_min);
 }
 
-/* fire submits the slot's jobs: every date-based table (t1, t0) or reference table */
+/* fire submits the slot's jobs: every date-based table (t1, t0) or reference table;
+ * then holds them until the target's foreign keys between their tables are read, so
+ * that each starts after its parent tables' jobs have ended (rd_jobs_order). */
 static void
 fire(struct rd_sched *s, int slot, int64_t now)
 {
 	const struct rpl_config *cfg = &s->d->cfg->c;
 	char q[600];
+	struct rd_job **group = calloc(cfg->n_tables ? cfg->n_tables : 1, sizeof *group);
+	size_t n_group = 0;
 	s->last[slot] = now;
 	for (size_t i = 0; i < cfg->n_tables; i++) {
 		const struct rpl_table_config *t = &cfg->tables[i];
@@ -79,12 +83,15 @@ fire(struct rd_sched *s, int slot, int64_t now)
 			continue;
 		}
 		struct rd_job_req req = { .table = name, .origin = slot_names[slot],
-		                          .mode = slot == SLOT_T1 ? "t1" : slot == SLOT_T0 ? "t0" : "full" };
+		                          .mode = slot == SLOT_T1 ? "t1" : slot == SLOT_T0 ? "t0" : "full",
+		                          .ordering = group != NULL };
 		struct rd_job *job;
 		struct rd_rpc_error e = { 0 };
 		if (rd_jobs_submit(s->d->jobs, &req, &job, &e) == 0) {
 			rd_log(RPL_LOG_INFO, "sched", "slot=%s table=%s job=%s msg=\"submitted\"", slot_names[slot],
 			       rd_q(q, sizeof q, name), job->id);
+			if (job->ordering)
+				group[n_group++] = job;
 		} else {
 			char qe[700];
 			rd_log(e.code == RD_RPC_DUPLICATE ? RPL_LOG_NOTICE : RPL_LOG_WARNING, "sched", "slot=%s table=%s msg=%s",
@@ -92,6 +99,9 @@ fire(struct rd_sched *s, int slot, int64_t now)
 			json_decref(e.data);
 		}
 	}
+	if (n_group > 0)
+		rd_jobs_order(s->d->jobs, group, n_group);   /* releases them, ordered or not */
+	free(group);
 }
 
 static void sched_on_timer(uv_timer_t *t);

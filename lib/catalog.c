@@ -190,6 +190,10 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 		if (!SQL_SUCCEEDED(SQLGetData(st, 9, SQL_C_SSHORT, &digits, 0, &ind[4])) || ind[4] == SQL_NULL_DATA)
 			digits = 0;
 		SQLGetData(st, 11, SQL_C_SSHORT, &nullable, 0, NULL);
+		char def[16];
+		SQLLEN def_ind = SQL_NULL_DATA;
+		if (!SQL_SUCCEEDED(SQLGetData(st, 13, SQL_C_CHAR, def, sizeof def, &def_ind)))
+			def_ind = SQL_NULL_DATA;
 		if (t->ncols == cap) {
 			cap = cap ? cap * 2 : 32;
 			struct rpl_column *n = realloc(t->cols, cap * sizeof *n);
@@ -207,6 +211,9 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 		col->size = size > 0 ? size : 0;
 		col->scale = digits;
 		col->nullable = nullable != SQL_NO_NULLS;
+		/* sqliteodbc gives every column a COLUMN_DEF ("NULL" when it has none), and
+		 * MariaDB's "NULL" for DEFAULT NULL: neither gives a NOT NULL column a value */
+		col->has_default = def_ind != SQL_NULL_DATA && def[0] != '\0' && strcasecmp(def, "NULL") != 0;
 		bool known = rpl_class_of(dtype, tname, &col->cls, &col->int_bytes);
 		if (col->cls == RPL_CLASS_DECIMAL && dtype == SQL_BIGINT) {   /* BIGINT UNSIGNED */
 			col->sql_type = SQL_DECIMAL;
@@ -353,6 +360,25 @@ fix_non_utf8(struct rpl_column *col, long unused)
 	col->non_utf8 = true;
 }
 
+/* Columns an INSERT may leave out although SQLColumns gives them no COLUMN_DEF:
+ * identity, AUTO_INCREMENT and generated columns (colmap.h). */
+static void
+fix_has_default(struct rpl_column *col, long unused)
+{
+	(void)unused;
+	col->has_default = true;
+}
+
+/* sqlite_rowid: a lone INTEGER PRIMARY KEY is SQLite's rowid, given a value when an
+ * INSERT leaves it out. */
+static void
+sqlite_rowid(struct rpl_table *t)
+{
+	for (size_t i = 0; t->npk == 1 && i < t->ncols; i++)
+		if (t->cols[i].pk_pos == 1 && strcasecmp(t->cols[i].type_name, "integer") == 0)
+			t->cols[i].has_default = true;
+}
+
 int
 rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
                  struct rpl_table *t, bool *exists, struct rpl_err *err)
@@ -380,6 +406,18 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
 		                   " AND CHARACTER_SET_NAME NOT IN ('utf8mb4', 'utf8mb3', 'utf8', 'binary')",
 		                schema, name, t, fix_non_utf8, err);
+	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && t->ncols > 0)
+		r = catalog_fix(c, "SELECT COLUMN_NAME, 1 FROM information_schema.COLUMNS"
+		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+		                   " AND (EXTRA LIKE '%auto_increment%' OR EXTRA LIKE '%GENERATED%')",
+		                schema, name, t, fix_has_default, err);
+	if (r == 0 && c->engine == RPL_ENGINE_POSTGRES && t->ncols > 0)
+		r = catalog_fix(c, "SELECT column_name::text, 1 FROM information_schema.columns"
+		                   " WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?"
+		                   " AND (is_identity = 'YES' OR is_generated = 'ALWAYS')",
+		                schema, name, t, fix_has_default, err);
+	if (r == 0 && c->engine == RPL_ENGINE_SQLITE)
+		sqlite_rowid(t);
 	if (r == 0 && c->engine == RPL_ENGINE_POSTGRES && any_of(t, RPL_CLASS_DECIMAL))
 		r = catalog_fix(c, "SELECT column_name::text, 0 FROM information_schema.columns"
 		                   " WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ?"

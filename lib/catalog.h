@@ -64,6 +64,9 @@ struct rpl_column {
 	                           * unknown or longer (an ENUM of many values): the
 	                           * cross-engine type is used instead */
 	enum rpl_kind kind;       /* what the type is beyond its transport class */
+	bool has_default;         /* an INSERT that leaves it out still gives it a value: a
+	                           * DEFAULT, identity/serial/AUTO_INCREMENT, generated, or
+	                           * SQLite's INTEGER PRIMARY KEY (the rowid) (colmap.h) */
 };
 
 struct rpl_table {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "units.h"
@@ -34,6 +35,10 @@ const struct rpl_config_key rpl_config_keys[] = {
 	{ "tables[].date_column",        "string",   "",                   true,  false },
 	{ "tables[].target",             "string",   "",                   true,  false },
 	{ "tables[].target_schema",      "string",   "",                   true,  false },
+	{ "tables[].exclude",            "array of column names", "",      true,  false },
+	{ "tables[].columns",            "object of column names", "",     true,  false },
+	{ "tables[].add_new_columns",    "boolean",  "false",              true,  false },
+	{ "tables[].inherited",          "boolean",  "true",               true,  false },
 	{ "schedule.t1_at",              "time",     "\"02:00\"",          true,  false },
 	{ "schedule.t0_every",           "duration", "\"15m\"",            true,  false },
 	{ "schedule.reference_at",       "time",     "\"03:30\"",          true,  false },
@@ -572,6 +577,101 @@ cfg_split(const struct cfg_ctx *c, const char *path, const char *s, const char *
 	return 0;
 }
 
+/* cfg_names_dup: the index of an earlier name in names[0..n) equal to s (as columns
+ * compare: case-insensitively), or -1. */
+static long
+cfg_names_dup(char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(names[i], s) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* cfg_exclude reads tables[i].exclude: an array of distinct column names. */
+static int
+cfg_exclude(const struct cfg_ctx *c, const json_t *tv, const char *path, struct rpl_colmap *m)
+{
+	static const char what[] = "an array of source column names like [\"notes\"]";
+	json_t *v = json_object_get(tv, "exclude");
+	char kp[64], ep[96];
+	cfg_path(kp, sizeof kp, path, "exclude");
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return cfg_expected(c, kp, what, v);
+	if (json_array_size(v) > 0 && (m->exclude = calloc(json_array_size(v), sizeof *m->exclude)) == NULL)
+		return cfg_nomem(c);
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		json_t *e = json_array_get(v, i);
+		snprintf(ep, sizeof ep, "%s[%zu]", kp, i);
+		if (!json_is_string(e) || json_string_length(e) == 0)
+			return cfg_expected(c, ep, "a column name", e);
+		long dup = cfg_names_dup(m->exclude, m->n_exclude, json_string_value(e));
+		if (dup >= 0)
+			return cfg_fail(c, ep, "column \"%s\" is already excluded at %s[%ld]", json_string_value(e), kp, dup);
+		if ((m->exclude[m->n_exclude] = strdup(json_string_value(e))) == NULL)
+			return cfg_nomem(c);
+		m->n_exclude++;
+	}
+	return 0;
+}
+
+/* cfg_columns reads tables[i].columns: {"source name": "target name"}; no column both
+ * renamed and excluded, no two source columns into one target column. */
+static int
+cfg_columns(const struct cfg_ctx *c, const json_t *tv, const char *path, struct rpl_colmap *m)
+{
+	static const char what[] = "an object of column names like {\"source_name\": \"target_name\"}";
+	json_t *v = json_object_get(tv, "columns"), *e;
+	const char *from;
+	char kp[64], ep[400];
+	cfg_path(kp, sizeof kp, path, "columns");
+	if (v == NULL)
+		return 0;
+	if (!json_is_object(v))
+		return cfg_expected(c, kp, what, v);
+	size_t n = json_object_size(v);
+	if (n > 0 && ((m->from = calloc(n, sizeof *m->from)) == NULL || (m->to = calloc(n, sizeof *m->to)) == NULL))
+		return cfg_nomem(c);
+	json_object_foreach(v, from, e) {
+		snprintf(ep, sizeof ep, "%s.%.300s", kp, from);
+		if (from[0] == '\0')
+			return cfg_fail(c, kp, "expected source column names as keys, got \"\"");
+		if (!json_is_string(e) || json_string_length(e) == 0)
+			return cfg_expected(c, ep, "a target column name", e);
+		if (cfg_names_dup(m->exclude, m->n_exclude, from) >= 0)
+			return cfg_fail(c, ep, "column \"%s\" is also in %s.exclude: leave it out or rename it, not both",
+			                from, path);
+		long dup = cfg_names_dup(m->to, m->n_rename, json_string_value(e));
+		if (dup >= 0)
+			return cfg_fail(c, ep, "target column \"%s\" is already fed by \"%s\"", json_string_value(e),
+			                m->from[dup]);
+		if ((m->from[m->n_rename] = strdup(from)) == NULL ||
+		    (m->to[m->n_rename] = strdup(json_string_value(e))) == NULL) {
+			free(m->from[m->n_rename]);
+			return cfg_nomem(c);
+		}
+		m->n_rename++;
+	}
+	return 0;
+}
+
+/* cfg_mapping reads a table's column mapping and its inherited switch. */
+static int
+cfg_mapping(const struct cfg_ctx *c, const struct cfg_obj *o, struct rpl_table_config *t)
+{
+	snprintf(t->map.where, sizeof t->map.where, "%s", o->path);
+	int r = cfg_exclude(c, o->obj, o->path, &t->map);
+	if (r == 0)
+		r = cfg_columns(c, o->obj, o->path, &t->map);
+	if (r == 0)
+		r = cfg_get_bool(o, "add_new_columns", &t->map.add_new_columns);
+	if (r == 0)
+		r = cfg_get_bool(o, "inherited", &t->inherited);
+	return r;
+}
+
 static bool
 table_same(const struct rpl_table_config *a, const struct rpl_table_config *b)
 {
@@ -602,6 +702,8 @@ cfg_table(const struct cfg_ctx *c, const json_t *v, size_t i, struct rpl_config 
 		r = cfg_get_string(&o, "target", "a table name \"[schema.]table\"", &target);
 	if (r == 0)
 		r = cfg_get_string(&o, "target_schema", "a schema name", &t->target_schema);
+	if (r == 0)
+		r = cfg_mapping(c, &o, t);
 	if (r < 0)
 		goto out;
 	cfg_path(key, sizeof key, path, "name");
@@ -843,6 +945,7 @@ rpl_config_fini(struct rpl_config *cfg)
 		free(t->target_schema);
 		free(t->target);
 		free(t->date_column);
+		rpl_colmap_fini(&t->map);
 	}
 	free(cfg->tables);
 	for (size_t i = 0; i < cfg->values.n_placeholder_dates; i++)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "colmap.h"
 #include "err.h"
 
 struct rpl_db_config {
@@ -21,6 +22,9 @@ struct rpl_table_config {
 	char *target_schema;     /* owned; NULL: the target connection's default schema */
 	char *target;            /* owned; target table name; defaults to name */
 	char *date_column;       /* owned; NULL: a reference table (full copies only) */
+	struct rpl_colmap map;   /* owned; exclude, columns, add_new_columns (colmap.h) */
+	bool inherited;          /* default true: a PostgreSQL inheritance parent is read
+	                          * with its children's rows; false: FROM ONLY */
 };
 
 struct rpl_schedule_config {

@@ -2,15 +2,20 @@
  * connection (DESIGN.md "The data path" and "A partition, start to end").
  *
  * DESIGN. rpl_copy_prepare reads both catalogs once per table, matches columns by
- * name, warns about narrower target columns, creates a missing target table when
+ * name through the table's column mapping (colmap.h: excluded, renamed and added
+ * columns; target columns nothing feeds are left to their defaults), warns about
+ * narrower target columns, creates a missing target table when
  * asked, and lays out one row-wise buffer (value + indicator per column) sized from
  * chunk_bytes. rpl_copy_partition then, on the target's transaction: deletes the
  * range, and loops { block fetch -> value rules in place -> compact out rejected
  * rows -> one parameter-array execute under a savepoint }, committing every
  * commit_rows. A failed execute is rolled back to the savepoint and split in halves
  * until the rows the server refuses are isolated and rejected, so their neighbours
- * still load. Both sides bind the same buffer with the same C type: no value is
- * copied or converted between fetch and insert. One thread at a time per copy. */
+ * still load. A bulk path (COPY, LOAD DATA) the server refuses does the same with
+ * its own statements: the partition again, one statement per chunk under a
+ * savepoint, a refused one split in halves (pgsink.h, myload.h). Both sides bind
+ * the same buffer with the same C type: no value is copied or converted between
+ * fetch and insert. One thread at a time per copy. */
 #ifndef RPL_COPY_H
 #define RPL_COPY_H
 #include <stdatomic.h>
@@ -21,6 +26,7 @@
 #include "plan.h"
 
 struct rpl_copy;
+struct rpl_colmap;
 struct rpl_reject_log;
 struct rpl_sbuf;
 
@@ -76,6 +82,10 @@ struct rpl_copy_opts {
 	 * it runs in the partition's last transaction, just before its commit. */
 	void (*done_sql)(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out);
 	void *done_data;
+	const struct rpl_colmap *map;         /* borrowed; NULL: every column, same names (colmap.h) */
+	bool only_parent;                     /* PostgreSQL source: an inheritance parent without
+	                                       * its children (tables[].inherited false; a
+	                                       * partitioned table is read whole: pginherit.h) */
 };
 
 /* rpl_copy_prepare builds the copy of one table between src and dst (both borrowed,

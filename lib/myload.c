@@ -225,3 +225,63 @@ rpl_myload_rows(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t n, struc
 	ml->next = k ^ 1;
 	return 0;
 }
+
+/* constraint_of copies the constraint a MariaDB message names ("... CONSTRAINT
+ * `fk_film_lang` FOREIGN KEY ...") into out, or "". */
+static void
+constraint_of(const char *msg, char *out, size_t n)
+{
+	const char *p = strstr(msg, "CONSTRAINT `"), *end;
+	out[0] = '\0';
+	if (p != NULL && (end = strchr(p + 12, '`')) != NULL)
+		snprintf(out, n, "%.*s", (int)(end - p - 12), p + 12);
+}
+
+/* split_once: rows [first, first + n) of b in one LOAD DATA under a savepoint; 1 when
+ * the server refused rows (rolled back to the savepoint, its reason in e), < 0 for
+ * any other failure. */
+static int
+split_once(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, size_t n, struct rpl_err *e,
+           struct rpl_err *err)
+{
+	struct rpl_xbuf view = *b;   /* rows first.. as rows 0..: values are found from their row */
+	view.data = b->data + first * b->row_size;
+	int r = rpl_conn_exec(ml->c, "SAVEPOINT rpl_split", err);
+	if (r < 0)
+		return r;
+	if ((r = rpl_myload_rows(ml, &view, n, e)) == 0)
+		r = rpl_myload_flush(ml, e);
+	if (r == 0)
+		return rpl_conn_exec(ml->c, "RELEASE SAVEPOINT rpl_split", err);
+	/* LOCAL skips what it refuses (RPL_EREFUSED); a refusal the statement fails on
+	 * is a data (22) or constraint (23) error; anything else is not the rows' fault */
+	if (e->code != RPL_EREFUSED &&
+	    !(e->code == RPL_EODBC && (strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0))) {
+		*err = *e;
+		return e->code;
+	}
+	return (r = rpl_conn_exec(ml->c, "ROLLBACK TO SAVEPOINT rpl_split", err)) < 0 ? r : 1;
+}
+
+int
+rpl_myload_split(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, size_t n,
+                 rpl_myload_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err)
+{
+	struct rpl_err e = RPL_ERR_INIT;
+	if (n == 0)
+		return 0;
+	int r = split_once(ml, b, first, n, &e, err);
+	if (r <= 0) {
+		*loaded += r == 0 ? n : 0;
+		return r;
+	}
+	if (n == 1) {
+		char constraint[128], reason[sizeof e.msg + 16];
+		constraint_of(e.msg, constraint, sizeof constraint);
+		snprintf(reason, sizeof reason, "[%s] %s", e.sqlstate[0] != '\0' ? e.sqlstate : "23000", e.msg);
+		return refused(data, first, reason, NULL, constraint[0] != '\0' ? constraint : NULL, err);
+	}
+	if ((r = rpl_myload_split(ml, b, first, n / 2, refused, data, loaded, err)) < 0)
+		return r;
+	return rpl_myload_split(ml, b, first + n / 2, n - n / 2, refused, data, loaded, err);
+}

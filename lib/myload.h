@@ -14,8 +14,8 @@
  * LOCAL makes the server keep going where it would refuse: a duplicate key is
  * skipped and a value that does not fit is cut, each with a warning. So every load
  * is checked: the rows the server took must equal the rows sent, with no warning;
- * anything else is RPL_EREFUSED and the caller redoes the partition through
- * parameter arrays, whose failed batches isolate the rows to reject. */
+ * anything else is RPL_EREFUSED and the caller redoes the partition in LOAD DATAs
+ * split around the refused rows (rpl_myload_split). */
 #ifndef RPL_MYLOAD_H
 #define RPL_MYLOAD_H
 #include <stdbool.h>
@@ -48,5 +48,20 @@ int rpl_myload_flush(struct rpl_myload *ml, struct rpl_err *err);
 /* rpl_myload_exec_failed: did the last failed load fail in the LOAD DATA statement
  * itself (the server or driver refusing the command, not the rows)? */
 bool rpl_myload_exec_failed(const struct rpl_myload *ml);
+
+/* rpl_myload_refused_fn: row (an index into the buffer) was refused alone; reason is
+ * "[SQLSTATE] " and the server's words (its first warning); constraint the constraint
+ * they name (NULL: none); column always NULL (the words name it, refusal.h). < 0 stops. */
+typedef int (*rpl_myload_refused_fn)(void *data, size_t row, const char *reason, const char *column,
+                                     const char *constraint, struct rpl_err *err);
+
+/* rpl_myload_split loads rows [first, first + n) of b synchronously inside the open
+ * transaction, in one LOAD DATA under a savepoint; when the server refuses rows
+ * (RPL_EREFUSED, or an SQLSTATE class 22 or 23 error such as a foreign key) it rolls
+ * back to the savepoint and splits them in halves, each again one LOAD DATA, until
+ * every refused row is alone and handed to refused: the others load in bulk (issue
+ * #15). *loaded grows by the rows loaded. Any other error returns. */
+int rpl_myload_split(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, size_t n,
+                     rpl_myload_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err);
 
 #endif

@@ -119,8 +119,10 @@ rpl_pgsink_copy_rows(struct rpl_pgsink *pg, const struct rpl_xbuf *b, size_t n, 
 	return 0;
 }
 
-int
-rpl_pgsink_copy_end(struct rpl_pgsink *pg, struct rpl_err *err)
+/* copy_end finishes the COPY; on a refusal the constraint the server names (if any)
+ * goes to constraint (n bytes, may be NULL). */
+static int
+copy_end(struct rpl_pgsink *pg, char *constraint, size_t n, struct rpl_err *err)
 {
 	if (pg->binary) {
 		rpl_sbuf_reset(&pg->out);
@@ -132,13 +134,75 @@ rpl_pgsink_copy_end(struct rpl_pgsink *pg, struct rpl_err *err)
 		return pg_fail(pg, err, "COPY end", NULL);
 	PGresult *res = PQgetResult(pg->conn);
 	int r = 0;
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		const char *c = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+		if (constraint != NULL)
+			snprintf(constraint, n, "%s", c != NULL ? c : "");
 		r = pg_fail(pg, err, "COPY", res);
-	else
+	} else {
 		PQclear(res);
+	}
 	while ((res = PQgetResult(pg->conn)) != NULL)
 		PQclear(res);
 	return r;
+}
+
+int
+rpl_pgsink_copy_end(struct rpl_pgsink *pg, struct rpl_err *err)
+{
+	return copy_end(pg, NULL, 0, err);
+}
+
+/* split_once: rows [first, first + n) of b in one COPY under the savepoint; 1 when
+ * the server refused them for their data (rolled back to the savepoint), with its
+ * reason in e and constraint; < 0 for any other failure. */
+static int
+split_once(struct rpl_pgsink *pg, const char *copy_sql, const struct rpl_xbuf *b, size_t first, size_t n,
+           struct rpl_err *e, char *constraint, size_t cn, struct rpl_err *err)
+{
+	struct rpl_xbuf view = *b;   /* rows first.. as rows 0..: values are found from their row */
+	view.data = b->data + first * b->row_size;
+	int r = rpl_pgsink_exec(pg, "SAVEPOINT rpl_split", err);
+	if (r == 0 && (r = rpl_pgsink_copy_begin(pg, copy_sql, err)) == 0) {
+		constraint[0] = '\0';
+		if ((r = rpl_pgsink_copy_rows(pg, &view, n, e)) < 0)
+			rpl_pgsink_copy_abort(pg);
+		else
+			r = copy_end(pg, constraint, cn, e);
+		if (r == 0)
+			return rpl_pgsink_exec(pg, "RELEASE SAVEPOINT rpl_split", err);
+		/* a data exception (22) or a constraint (23: foreign, unique, check, not null) */
+		if (e->code != RPL_EPG || (strncmp(e->sqlstate, "22", 2) != 0 && strncmp(e->sqlstate, "23", 2) != 0)) {
+			*err = *e;
+			return e->code;
+		}
+		return (r = rpl_pgsink_exec(pg, "ROLLBACK TO SAVEPOINT rpl_split", err)) < 0 ? r : 1;
+	}
+	return r;
+}
+
+int
+rpl_pgsink_copy_split(struct rpl_pgsink *pg, const char *copy_sql, const struct rpl_xbuf *b, size_t first,
+                      size_t n, rpl_pgsink_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err)
+{
+	struct rpl_err e = RPL_ERR_INIT;
+	char constraint[128];
+	if (n == 0)
+		return 0;
+	int r = split_once(pg, copy_sql, b, first, n, &e, constraint, sizeof constraint, err);
+	if (r <= 0) {
+		*loaded += r == 0 ? n : 0;
+		return r;
+	}
+	if (n == 1) {
+		char reason[sizeof e.msg + 16];   /* with the SQLSTATE, as ODBC's messages have it */
+		snprintf(reason, sizeof reason, "[%s] %s", e.sqlstate, e.msg);
+		return refused(data, first, reason, e.column[0] != '\0' ? e.column : NULL,
+		               constraint[0] != '\0' ? constraint : NULL, err);
+	}
+	if ((r = rpl_pgsink_copy_split(pg, copy_sql, b, first, n / 2, refused, data, loaded, err)) < 0)
+		return r;
+	return rpl_pgsink_copy_split(pg, copy_sql, b, first + n / 2, n - n / 2, refused, data, loaded, err);
 }
 
 void

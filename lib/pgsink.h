@@ -38,4 +38,21 @@ void rpl_pgsink_copy_abort(struct rpl_pgsink *pg);
 /* rpl_pgsink_copy_end finishes the COPY; the server's verdict on every row. */
 int rpl_pgsink_copy_end(struct rpl_pgsink *pg, struct rpl_err *err);
 
+/* rpl_pgsink_refused_fn: row (an index into the buffer) was refused alone; reason is
+ * "[SQLSTATE] " and the server's message; column the column its context names and
+ * constraint the constraint it names (each NULL: none). < 0 stops. */
+typedef int (*rpl_pgsink_refused_fn)(void *data, size_t row, const char *reason, const char *column,
+                                     const char *constraint, struct rpl_err *err);
+
+/* rpl_pgsink_copy_split loads rows [first, first + n) of b inside the open
+ * transaction, no COPY open, in one COPY (copy_sql) under a savepoint. A COPY the
+ * server refuses for its data (SQLSTATE class 22, or 23: a foreign key, unique key,
+ * check) is rolled back to the savepoint and its rows split in halves, each again in
+ * one COPY, until every refused row is alone and handed to refused: the others load
+ * at COPY speed (issue #15: row-by-row inserts took 16 s for 8,715 rows, COPY 0.2 s).
+ * *loaded grows by the rows loaded. Any other error returns (the caller rolls back). */
+int rpl_pgsink_copy_split(struct rpl_pgsink *pg, const char *copy_sql, const struct rpl_xbuf *b, size_t first,
+                          size_t n, rpl_pgsink_refused_fn refused, void *data, size_t *loaded,
+                          struct rpl_err *err);
+
 #endif

@@ -58,6 +58,14 @@ rpl_reject_write(struct rpl_reject_log *l, const char *table, const char *partit
                  const char *column, const char *rule, const char *reason,
                  const char *key_json, const char *row_json, struct rpl_err *err)
 {
+	return rpl_reject_write_constraint(l, table, partition, column, NULL, rule, reason, key_json, row_json, err);
+}
+
+int
+rpl_reject_write_constraint(struct rpl_reject_log *l, const char *table, const char *partition,
+                            const char *column, const char *constraint, const char *rule, const char *reason,
+                            const char *key_json, const char *row_json, struct rpl_err *err)
+{
 	struct rpl_sbuf b = RPL_SBUF_INIT;
 	rpl_sbuf_add(&b, "{\"table\":");
 	rpl_json_str(&b, table, strlen(table));
@@ -68,6 +76,10 @@ rpl_reject_write(struct rpl_reject_log *l, const char *table, const char *partit
 		rpl_json_str(&b, column, strlen(column));
 	else
 		rpl_sbuf_add(&b, "null");
+	if (constraint != NULL) {
+		rpl_sbuf_add(&b, ",\"constraint\":");
+		rpl_json_str(&b, constraint, strlen(constraint));
+	}
 	rpl_sbuf_add(&b, ",\"rule\":");
 	rpl_json_str(&b, rule, strlen(rule));
 	rpl_sbuf_add(&b, ",\"reason\":");

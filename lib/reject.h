@@ -18,6 +18,12 @@ int rpl_reject_write(struct rpl_reject_log *l, const char *table, const char *pa
                      const char *column, const char *rule, const char *reason,
                      const char *key_json, const char *row_json, struct rpl_err *err);
 
+/* rpl_reject_write_constraint is rpl_reject_write for a row the server refused for
+ * a constraint it names: the line gets "constraint" after "column" (NULL: left out). */
+int rpl_reject_write_constraint(struct rpl_reject_log *l, const char *table, const char *partition,
+                                const char *column, const char *constraint, const char *rule, const char *reason,
+                                const char *key_json, const char *row_json, struct rpl_err *err);
+
 const char *rpl_reject_path(const struct rpl_reject_log *l);
 int64_t rpl_reject_count(struct rpl_reject_log *l);
 void rpl_reject_free(struct rpl_reject_log *l);

@@ -10,7 +10,7 @@
 static const char *
 dst_name(const struct rpl_sqlgen *g, size_t i)
 {
-	const char *n = g->st->cols[i].name;
+	const char *n = g->dst_names != NULL ? g->dst_names[i] : g->st->cols[i].name;
 	const struct rpl_column *c = g->dt != NULL ? rpl_table_find(g->dt, n) : NULL;
 	return c != NULL ? c->name : n;
 }
@@ -20,6 +20,16 @@ date_name(const struct rpl_table *t, const char *configured)
 {
 	const struct rpl_column *c = t != NULL ? rpl_table_find(t, configured) : NULL;
 	return c != NULL ? c->name : configured;
+}
+
+/* dst_date_name: the target's name of the date column, renamed or not. */
+static const char *
+dst_date_name(const struct rpl_sqlgen *g)
+{
+	const struct rpl_column *c = rpl_table_find(g->st, g->date_column);
+	if (c != NULL && g->dst_names != NULL)
+		return date_name(g->dt, g->dst_names[c - g->st->cols]);
+	return date_name(g->dt != NULL ? g->dt : g->st, g->date_column);
 }
 
 /* range_where appends " WHERE col >= start AND col < end"; nothing for a whole table. */
@@ -66,7 +76,7 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 static void
 select_from(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
 {
-	rpl_sbuf_add(out, " FROM ");
+	rpl_sbuf_add(out, g->only && g->src->engine == RPL_ENGINE_POSTGRES ? " FROM ONLY " : " FROM ");
 	rpl_dialect_table(g->src, g->src_schema, g->src_table, out);
 	range_where(g->src, g->date_column ? date_name(g->st, g->date_column) : NULL, r, out);
 }
@@ -169,7 +179,7 @@ rpl_sqlgen_delete(const struct rpl_sqlgen *g, const struct rpl_range *r, struct 
 	else
 		rpl_sbuf_add(out, "DELETE FROM ");
 	rpl_dialect_table(d, g->dst_schema, g->dst_table, out);
-	range_where(d, g->date_column ? date_name(g->dt != NULL ? g->dt : g->st, g->date_column) : NULL, r, out);
+	range_where(d, g->date_column ? dst_date_name(g) : NULL, r, out);
 	return batch;
 }
 
@@ -278,7 +288,7 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 	for (size_t i = 0; i < st->ncols; i++) {
 		const struct rpl_column *c = &st->cols[i];
 		rpl_sbuf_add(out, i ? ", " : "");
-		rpl_dialect_ident(d, c->name, out);
+		rpl_dialect_ident(d, dst_name(g, i), out);
 		rpl_sbuf_addc(out, ' ');
 		rpl_dialect_column_type(d, g->src->engine, c, out);
 		if (rowid == c) {
@@ -303,7 +313,7 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 		for (int k = 1; k <= st->npk; k++) {
 			const struct rpl_column *c = key_col(st, k);
 			rpl_sbuf_add(out, k > 1 ? ", " : "");
-			rpl_dialect_ident(d, c != NULL ? c->name : "?", out);
+			rpl_dialect_ident(d, c != NULL ? dst_name(g, (size_t)(c - st->cols)) : "?", out);
 		}
 		rpl_sbuf_addc(out, ')');
 	}

@@ -31,6 +31,11 @@ struct rpl_sqlgen {
 	bool table_lock;                   /* load.table_lock: the dialect's insert hint */
 	bool native_read;                  /* the source is read by its own library, not ODBC:
 	                                    * plain columns, no driver workarounds */
+	const char *const *dst_names;      /* NULL: target columns have the source's names;
+	                                    * else the target name of each st column, in order
+	                                    * (tables[].columns, colmap.h) */
+	bool only;                         /* PostgreSQL source: FROM ONLY, the parent's own
+	                                    * rows (tables[].inherited false, pginherit.h) */
 };
 
 /* rpl_sqlgen_select: the SELECT that reads a partition on the source: every source

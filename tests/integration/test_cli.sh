@@ -17,6 +17,11 @@
 #   success      `check` with a table present in the source and one absent (exit 1,
 #                yes/no per table), then with the present one only (exit 0, names the
 #                engines and drivers), also at -vv;
+#   mapping      `check` naming a misspelled exclude, a NOT NULL target column the
+#                source lacks (exit 1), the one warning for nullable/defaulted ones
+#                (exit 0), and `run` through a rename, value by value;
+#   inheritance  `check` warning when a PostgreSQL parent and its child are both
+#                configured, and not when the parent has "inherited": false;
 #   usage        --help, --version, unknown command, `run` without a table, `run` with
 #                --from after --to, replicactl on a missing socket.
 # A missing variable (not run under the harness) is a failure, never a skip.
@@ -304,6 +309,84 @@ run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their driver
 run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
 
+# ---------------------------------------------------------------- mapping ------
+# tables[].exclude/columns (lib/colmap.h): check lists every mapping error and the
+# warning, each under its table, before a run; run then loads through the mapping.
+
+MAP_DB=$work/map.db
+if out=$(sqlite3 "$MAP_DB" 'create table cli_sales (id integer primary key, sale_date date not null,
+  total numeric(12,2), code text not null, note text);' 2>&1); then
+    ok "sqlite3 creates the pre-made target cli_sales"
+else
+    not_ok "sqlite3 creates the pre-made target cli_sales" "$out"
+fi
+cfg=$work/map-bad.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$MAP_DB" "" \
+    '[ { "name": "cli_sales", "date_column": "sale_date", "exclude": ["nope"], "columns": {"amount": "total"} } ]'
+run_case "check: a misspelled exclude and a NOT NULL target column without default exit 1, each named" 1 \
+    "out:cli_sales: error: tables[0].exclude names column nope, which the source table does not have" \
+    "err:columns do not match" -- "$REPLICAD" -c "$cfg" check
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$MAP_DB" "" \
+    '[ { "name": "cli_sales", "date_column": "sale_date", "columns": {"amount": "total"} } ]'
+run_case "check: a NOT NULL target column the source lacks exits 1 naming it; the nullable one is a warning" 1 \
+    "out:cli_sales: error: target column code is missing in the source, and it is NOT NULL without a default" \
+    "out:cli_sales: warning: target column note is not in the source" -- "$REPLICAD" -c "$cfg" check
+sqlite3 "$MAP_DB" 'drop table cli_sales; create table cli_sales (id integer primary key, sale_date date not null,
+  total numeric(12,2), code text not null default '"'"'X'"'"', note text);'
+run_case "check: columns renamed, target columns with a default or nullable: exit 0 with one warning" 0 \
+    "out:cli_sales: warning: target columns code, note are not in the source: left out of the load" \
+    -- "$REPLICAD" -c "$cfg" check
+cfg2=$work/map-add.json
+write_config "$cfg2" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$MAP_DB" "" \
+    '[ { "name": "cli_sales", "date_column": "sale_date", "add_new_columns": true } ]'
+run_case "check: add_new_columns says the column it will add, and changes nothing" 0 \
+    "out:cli_sales: warning: source column amount is not in the target: it will be added (add_new_columns)" \
+    -- "$REPLICAD" -c "$cfg2" check
+got=$(sqlite3 "$MAP_DB" 'select count(*) from pragma_table_info('"'"'cli_sales'"'"') where name = '"'"'amount'"'"'' 2>&1)
+if [ "$got" = "0" ]; then
+    ok "check added no column"
+else
+    not_ok "check added no column" "got: $got"
+fi
+run_case "run: loads through the mapping (amount into total, code its default)" 0 \
+    -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-01-01 --to 2024-01-31
+run_case "run --dry-run: the statements read amount and write total, leaving code and note out" 0 \
+    'outre:SELECT "id", "sale_date", "amount" FROM' 'outre:INSERT INTO "cli_sales" \("id", "sale_date", "total"\) VALUES' \
+    -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-01-01 --to 2024-01-31 --dry-run
+got=$(sqlite3 "$MAP_DB" 'select id, sale_date, total, code, coalesce(note, '"'"'null'"'"') from cli_sales' 2>&1)
+if [ "$got" = "1|2024-01-15|10.5|X|null" ]; then
+    ok "the mapped row in the target is 1|2024-01-15|10.5|X|null"
+else
+    not_ok "the mapped row in the target is 1|2024-01-15|10.5|X|null" "got: $got"
+fi
+
+# ---------------------------------------------------------------- inheritance --
+# a PostgreSQL parent and its child both configured: check warns (rows copied twice)
+# unless the parent is read without its children ("inherited": false).
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_inh_c, cli_inh_p;
+create table cli_inh_p (id integer primary key, v text); create table cli_inh_c () inherits (cli_inh_p);' 2>&1); then
+    ok "psql creates cli_inh_p and its child cli_inh_c"
+else
+    not_ok "psql creates cli_inh_p and its child cli_inh_c" "$out"
+fi
+cfg=$work/inherit.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" \
+    '[ { "name": "cli_inh_p" }, { "name": "public.cli_inh_c" } ]' '"load": { "create_missing_tables": true }'
+run_case "check: a parent and its child both configured is a warning naming both (exit 0)" 0 \
+    "out:public.cli_inh_c: warning: it inherits from cli_inh_p (tables[0]), which is read with its children's rows: its rows would be copied twice" \
+    -- "$REPLICAD" -c "$cfg" check
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" \
+    '[ { "name": "cli_inh_p", "inherited": false }, { "name": "public.cli_inh_c" } ]' '"load": { "create_missing_tables": true }'
+run_case "check: the same with inherited false on the parent exits 0" 0 "outre:^cli_inh_p" -- "$REPLICAD" -c "$cfg" check
+if grep -q "copied twice" "$tmp/out"; then
+    not_ok "check: no duplicate warning when the parent is read without its children" "$(cat "$tmp/out")"
+else
+    ok "check: no duplicate warning when the parent is read without its children"
+fi
+cfg=$work/good.json   # the usage cases below run against it
+
 # ---------------------------------------------------------------- usage --------
 
 version=$(sed -n "s/^[[:space:]]*version:[[:space:]]*'\([^']*\)'.*/\1/p" "$here/../../meson.build" 2>/dev/null | head -n 1)
@@ -323,7 +406,7 @@ run_case "replicactl on a missing socket exits 1 naming the socket path" 1 \
 # ---------------------------------------------------------------- end ----------
 
 PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
-    -c 'drop table if exists cli_sales' >/dev/null 2>&1 || true
+    -c 'drop table if exists cli_sales, cli_inh_c, cli_inh_p' >/dev/null 2>&1 || true
 rm -rf -- "$work"
 
 echo "1..$n"

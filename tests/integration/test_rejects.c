@@ -141,7 +141,7 @@ START_TEST(test_missing_column)
 END_TEST
 
 /* A row the target's bulk path refuses (a unique violation here) is isolated by
- * loading the partition again through ODBC arrays: one row rejected with the
+ * loading the partition again in bulk statements split around it: one row rejected with the
  * server's reason, its neighbours loaded. PostgreSQL's COPY stops at the row;
  * MariaDB's LOAD DATA LOCAL skips it with a warning, which must not pass as a load.
  * _i: 0 PostgreSQL, 1 MariaDB. */

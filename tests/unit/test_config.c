@@ -163,6 +163,35 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.tables[0].target, "sales");
 	ck_assert_ptr_null(cfg.tables[0].target_schema);
 	ck_assert_ptr_null(cfg.tables[0].date_column);
+	ck_assert_uint_eq(cfg.tables[0].map.n_exclude, 0);
+	ck_assert_uint_eq(cfg.tables[0].map.n_rename, 0);
+	ck_assert(!cfg.tables[0].map.add_new_columns);
+	ck_assert(cfg.tables[0].inherited);
+	rpl_config_fini(&cfg);
+}
+END_TEST
+
+/* A table's column mapping, as written (issue #15). */
+START_TEST(test_mapping)
+{
+	struct rpl_config cfg;
+	struct rpl_err err = RPL_ERR_INIT;
+	int r = load("{" SRC ", " TGT ", \"tables\": [{\"name\": \"a\"}, {\"name\": \"film\","
+	             " \"exclude\": [\"fulltext\", \"notes\"], \"columns\": {\"title\": \"film_title\", \"len\": \"length\"},"
+	             " \"add_new_columns\": true, \"inherited\": false}]}", &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	const struct rpl_colmap *m = &cfg.tables[1].map;
+	ck_assert_str_eq(m->where, "tables[1]");
+	ck_assert_uint_eq(m->n_exclude, 2);
+	ck_assert_str_eq(m->exclude[0], "fulltext");
+	ck_assert_str_eq(m->exclude[1], "notes");
+	ck_assert_uint_eq(m->n_rename, 2);
+	ck_assert_str_eq(rpl_colmap_target_name(m, "title"), "film_title");
+	ck_assert_str_eq(rpl_colmap_target_name(m, "LEN"), "length");
+	ck_assert_str_eq(rpl_colmap_target_name(m, "rating"), "rating");
+	ck_assert(m->add_new_columns);
+	ck_assert(!cfg.tables[1].inherited);
+	ck_assert(!cfg.tables[0].map.add_new_columns);
 	rpl_config_fini(&cfg);
 }
 END_TEST
@@ -314,6 +343,31 @@ static const struct { const char *json, *want; bool prefix; } mistakes[] = {
 	  ": tables[0].schema: expected a schema name, got \"\"", false },
 	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"date_column\": 5}]}",
 	  ": tables[0].date_column: expected a column name, got 5", false },
+	/* column mapping (issue #15): each mistake at its key */
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"a\"}, {\"name\": \"s\", \"exclude\": \"notes\"}]}",
+	  ": tables[1].exclude: expected an array of source column names like [\"notes\"], got \"notes\"", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"exclude\": [\"a\", 3]}]}",
+	  ": tables[0].exclude[1]: expected a column name, got 3", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"exclude\": [\"a\", \"\"]}]}",
+	  ": tables[0].exclude[1]: expected a column name, got \"\"", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"exclude\": [\"Notes\", \"b\", \"notes\"]}]}",
+	  ": tables[0].exclude[2]: column \"notes\" is already excluded at tables[0].exclude[0]", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"columns\": {\"a\": 1}}]}",
+	  ": tables[0].columns.a: expected a target column name, got 1", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"columns\": {\"a\": \"\"}}]}",
+	  ": tables[0].columns.a: expected a target column name, got \"\"", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"columns\": {\"\": \"x\"}}]}",
+	  ": tables[0].columns: expected source column names as keys, got \"\"", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"exclude\": [\"b\"], \"columns\": {\"a\": \"x\", \"B\": \"y\"}}]}",
+	  ": tables[0].columns.B: column \"B\" is also in tables[0].exclude: leave it out or rename it, not both", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"columns\": {\"a\": \"x\", \"b\": \"X\"}}]}",
+	  ": tables[0].columns.b: target column \"X\" is already fed by \"a\"", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"add_new_columns\": \"yes\"}]}",
+	  ": tables[0].add_new_columns: expected true or false, got \"yes\"", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"inherited\": 0}]}",
+	  ": tables[0].inherited: expected true or false, got 0", false },
+	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"s\", \"exlude\": [\"a\"]}]}",
+	  ": tables[0].exlude: unknown key (did you mean exclude?)", false },
 	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"public.sales\"}, {\"name\": \"x\"}, {\"name\": \"sales\", \"schema\": \"public\"}]}",
 	  ": tables[2]: duplicate table \"public.sales\", already at tables[0]", false },
 	{ "{" SRC ", " TGT ", \"tables\": [{\"name\": \"sales\"}, {\"name\": \"sales\", \"date_column\": \"d\"}]}",
@@ -354,12 +408,15 @@ START_TEST(test_mistake)
 END_TEST
 
 /* Every key of rpl_config_keys is read by the parser, and a wrong value there is
- * reported at that key's path. An object is wrong for every leaf type. */
+ * reported at that key's path. An object is wrong for every leaf type; an array for
+ * the keys that take an object (tables[].columns). */
 START_TEST(test_keys_table)
 {
 	for (size_t i = 0; i < rpl_config_nkeys; i++) {
 		const char *path = rpl_config_keys[i].path, *dot = strrchr(path, '.');
 		const char *key = dot != NULL ? dot + 1 : path;
+		bool obj = strncmp(rpl_config_keys[i].type, "object", 6) == 0;
+		const char *bad = obj ? "[1]" : "{}";
 		char json[512], want[512];
 		struct rpl_config cfg;
 		struct rpl_err err = RPL_ERR_INIT;
@@ -367,8 +424,8 @@ START_TEST(test_keys_table)
 			snprintf(json, sizeof json, "{\"%.6s\": {%s\"%s\": {}}, \"%s\": {\"odbc\": \"x\"}, " TBL "}", path,
 			         strcmp(key, "odbc") == 0 ? "" : "\"odbc\": \"x\", ", key, path[0] == 's' ? "target" : "source");
 		else if (strncmp(path, "tables[].", 9) == 0)
-			snprintf(json, sizeof json, "{" SRC ", " TGT ", \"tables\": [{%s\"%s\": {}}]}",
-			         strcmp(key, "name") == 0 ? "" : "\"name\": \"t\", ", key);
+			snprintf(json, sizeof json, "{" SRC ", " TGT ", \"tables\": [{%s\"%s\": %s}]}",
+			         strcmp(key, "name") == 0 ? "" : "\"name\": \"t\", ", key, bad);
 		else if (dot != NULL)
 			snprintf(json, sizeof json, "{" BASE ", \"%.*s\": {\"%s\": {}}}", (int)(dot - path), path, key);
 		else
@@ -376,9 +433,9 @@ START_TEST(test_keys_table)
 		snprintf(want, sizeof want, "%s: %s%s: expected ", cfgpath,
 		         strncmp(path, "tables[]", 8) == 0 ? "tables[0]" : "", path + (strncmp(path, "tables[]", 8) == 0 ? 8 : 0));
 		int r = load(json, &cfg, &err);
-		ck_assert_msg(r == RPL_EINVAL, "%s: accepted an object in %s", path, json);
+		ck_assert_msg(r == RPL_EINVAL, "%s: accepted %s in %s", path, bad, json);
 		ck_assert_msg(strncmp(err.msg, want, strlen(want)) == 0, "%s:\n got  %s\n want %s...", path, err.msg, want);
-		ck_assert_msg(strstr(err.msg, ", got an object") != NULL, "%s: %s", path, err.msg);
+		ck_assert_msg(strstr(err.msg, obj ? ", got an array" : ", got an object") != NULL, "%s: %s", path, err.msg);
 	}
 }
 END_TEST
@@ -552,6 +609,7 @@ main(void)
 	tcase_add_test(tc, test_design_example);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_valid_variants);
+	tcase_add_test(tc, test_mapping);
 	tcase_add_test(tc, test_find_table_ambiguous);
 	tcase_add_loop_test(tc, test_mistake, 0, (int)(sizeof mistakes / sizeof mistakes[0]));
 	tcase_add_test(tc, test_keys_table);
