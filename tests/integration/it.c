@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -374,6 +375,7 @@ it_write_config(const char *name, const char *src_odbc, const char *dst_odbc, co
 	ck_assert(f != NULL);
 	fprintf(f, "%s\n", need_env("RPL_TEST_PASSWORD"));
 	fclose(f);
+	ck_assert(chmod(pw, 0600) == 0);   /* a password file others may read is refused */
 	snprintf(state, sizeof state, "%s", it_tmpfile("it-state"));
 	if (date_column != NULL)
 		snprintf(tabs, sizeof tabs, "{\"name\": \"%s\", \"date_column\": \"%s\"}", table, date_column);

@@ -9,6 +9,8 @@
 # argument), and that no password (the harness's and the ones this script puts in
 # password files) appears in stdout or stderr. Cases:
 #   config       missing key, wrong type, unknown key (with a suggestion), bad size,
+#                a FIFO as config or password file, a symlinked or world-readable
+#                password file,
 #                duration, time and time zone, malformed JSON (file:line:col),
 #                unreadable password file, missing config file: all exit 2;
 #   connections  `check` against a closed port (PostgreSQL, MariaDB, FreeTDS), a wrong
@@ -223,6 +225,29 @@ write_config "$cfg" "$PG_SRC" "$work/pw-is-a-dir" "$SQLITE_DST" "" "$SALES"
 run_case "config: a password file that is a directory exits 2 naming source.password_file and the path" 2 \
     "err:$cfg" "err:source.password_file" "err:$work/pw-is-a-dir" -- "$REPLICAD" -c "$cfg" check
 
+# Files that are not what they must be (issue #19): refused at once, naming the path
+# and why. A FIFO would block open() until a writer came (run_case's timeout: 124).
+mkfifo "$work/pw-fifo" "$work/config-fifo.json"
+cfg=$work/pwfile-fifo.json
+write_config "$cfg" "$PG_SRC" "$work/pw-fifo" "$SQLITE_DST" "" "$SALES"
+run_case "config: a password file that is a FIFO exits 2 at once naming the path and why" 2 \
+    "err:source.password_file" "err:$work/pw-fifo" "err:not a regular file (a FIFO)" -- "$REPLICAD" -c "$cfg" check
+run_case "config: a config file that is a FIFO exits 2 at once naming it and why" 2 \
+    "err:$work/config-fifo.json" "err:not a regular file (a FIFO)" -- "$REPLICAD" -c "$work/config-fifo.json" check
+
+ln -s /etc/shadow "$work/shadow-link.pw"
+cfg=$work/pwfile-link.json
+write_config "$cfg" "$PG_SRC" "$work/shadow-link.pw" "$SQLITE_DST" "" "$SALES"
+run_case "config: a password file that is a symlink (to /etc/shadow) exits 2 naming the path and why" 2 \
+    "err:source.password_file" "err:$work/shadow-link.pw" "err:a symbolic link" -- "$REPLICAD" -c "$cfg" check
+
+printf '%s\n' "$OTHER_PW" >"$work/world.pw"
+chmod 0644 "$work/world.pw"
+cfg=$work/pwfile-world.json
+write_config "$cfg" "$PG_SRC" "$work/world.pw" "$SQLITE_DST" "" "$SALES"
+run_case "config: a password file others may read exits 2 naming the path and the mode" 2 \
+    "err:source.password_file" "err:$work/world.pw" "err:others may access it (mode 0644)" -- "$REPLICAD" -c "$cfg" check
+
 run_case "config: a nonexistent config file exits 2 naming it" 2 \
     "err:$work/no-such-config.json" -- "$REPLICAD" -c "$work/no-such-config.json" check
 
@@ -319,6 +344,43 @@ run_case "replicad run --from after --to exits 2 naming both dates" 2 \
     "err:2024-02-01" "err:2024-01-01" -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-02-01 --to 2024-01-01
 run_case "replicactl on a missing socket exits 1 naming the socket path" 1 \
     "err:/nonexistent.sock" -- "$REPLICACTL" -s /nonexistent.sock status
+
+# ---------------------------------------------------------------- hostile answers
+# Whatever listens on the socket may answer with numbers no job has (issue #19):
+# replicactl checks each before converting it (under UBSan, (long long)1e300 would
+# stop it), prints the rest and says on stderr which key it could not show.
+cat >"$work/hostile.py" <<'PY'
+import json, os, socket, sys
+big, job = 1e300, {"job": "J1", "table": "t", "kind": "backfill", "origin": "rpc", "state": "done",
+                   "range": {"from": "2024-01-01", "to": "2024-01-31"}, "submitted": "-"}
+for k in ("partitions", "partitions_done", "rows_written", "rows_per_s", "eta_s"):
+    job[k] = big
+job["account"] = {"partitions": [{"range": "2024-01", "state": "done", "rows_read": -big, "rows_written": big,
+                                  "bytes": big, "attempts": big, "ms": {"TOTAL": big}}],
+                  "totals": {"rows_read": big, "rows_written": big, "ms": -big}}
+status = {"version": "x", "pid": big, "uptime_s": big, "workers": big,
+          "jobs": {"running": 9223372036854775807, "cancelling": 9223372036854775807, "failed": -big}}
+answers = {"daemon.status": status, "job.list": {"jobs": [job]}, "job.get": job, "job.submit": job}
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1] + ".tmp"); s.listen(8); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = s.accept()
+    f = c.makefile("rwb")
+    for line in f:
+        req = json.loads(line)
+        f.write(json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": answers[req["method"]]}).encode() + b"\n")
+        f.flush()
+    c.close()
+PY
+python3 "$work/hostile.py" "$work/hostile.sock" &
+hostile_pid=$!
+for _ in $(seq 600); do [ -S "$work/hostile.sock" ] && break; kill -0 "$hostile_pid" 2>/dev/null || break; sleep 0.1; done
+for args in status jobs "show J1" "watch J1" "submit t --day 2024-01-01"; do
+    # shellcheck disable=SC2086
+    run_case "replicactl $args: 1e300 in the answer is shown as 0, named on stderr, no undefined behaviour" 0 \
+        "errre:the answer's \"[a-z_A-Z]+\" is -?1e\+?300, not a number" -- "$REPLICACTL" -s "$work/hostile.sock" $args
+done
+kill "$hostile_pid" 2>/dev/null; wait "$hostile_pid" 2>/dev/null
 
 # ---------------------------------------------------------------- end ----------
 

@@ -156,6 +156,7 @@ write_config(const char *table_lines, const char *extra)
 	ck_assert(f != NULL);
 	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
 	fclose(f);
+	ck_assert(chmod(pw, 0600) == 0);   /* a password file others may read is refused */
 	snprintf(cfg_path, sizeof cfg_path, "%s", it_tmpfile("serve.json"));
 	f = fopen(cfg_path, "w");
 	ck_assert(f != NULL);
