@@ -8,6 +8,7 @@
 #include "rpc_methods.h"
 #include "rpc_server.h"
 #include "schedule.h"
+#include "statedir.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -240,8 +241,11 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 		status = RD_EXIT_USAGE;
 		goto out;
 	}
-	if (mkdir(d.cfg->c.state_dir, 0750) != 0 && errno != EEXIST)
-		rd_log(RPL_LOG_WARNING, "main", "state_dir=%s msg=%s", d.cfg->c.state_dir, rd_q(q, sizeof q, strerror(errno)));
+	if (rd_state_dir_ready(d.cfg->c.state_dir, err, sizeof err) < 0) {   /* before READY: nothing to resume from */
+		rd_log(RPL_LOG_ERROR, "main", "msg=%s", rd_q(q, sizeof q, err));
+		status = RD_EXIT_USAGE;
+		goto out;
+	}
 	d.jobs = rd_jobs_new(&d);
 	d.sched = d.jobs != NULL ? rd_sched_new(&d) : NULL;
 	d.rpc = d.sched != NULL ? rd_rpc_server_new(&loop, &rd_rpc_methods, &d) : NULL;
