@@ -138,7 +138,9 @@ int64_t rd_jobs_rows_live(const struct rd_jobs *j);
  * job has ended, the partitions ended so far while it runs). New ref. */
 json_t *rd_job_json(const struct rd_job *job, bool detail);
 
-/* rd_jobs_list_json: every job, newest first, at most limit. New ref. */
-json_t *rd_jobs_list_json(const struct rd_jobs *j, size_t limit);
+/* rd_jobs_list_json: the jobs newest first, at most limit, starting after the cursor
+ * after (NULL: from the newest). next gets the cursor of the following page ("" when
+ * this one reaches the end). New ref. */
+json_t *rd_jobs_list_json(const struct rd_jobs *j, size_t limit, const char *after, char *next, size_t nextlen);
 
 #endif

@@ -253,6 +253,9 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 		rd_log(RPL_LOG_ERROR, "main", "msg=\"out of memory\"");
 		goto out;
 	}
+	const struct rpl_limits_config *lim = &d.cfg->c.limits;
+	rd_rpc_server_limits(d.rpc, lim->max_clients, (uint64_t)lim->client_idle_s * 1000,
+	                     (uint64_t)lim->message_timeout_s * 1000);
 	if (rd_rpc_server_listen(d.rpc, d.socket_path, err, sizeof err) < 0) {
 		rd_log(RPL_LOG_ERROR, "rpc", "msg=%s", rd_q(q, sizeof q, err));
 		goto out;

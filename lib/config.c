@@ -52,6 +52,12 @@ const struct rpl_config_key rpl_config_keys[] = {
 	{ "values.truncate_strings",     "boolean",  "false",              true,  false },
 	{ "state_dir",                   "path",     "\"/var/lib/replicad\"", false, false },
 	{ "socket",                      "path",     "\"/run/replicad/replicad.sock\"", false, false },
+	{ "limits.max_clients",          "integer",  "256",                false, false },
+	{ "limits.client_idle",          "duration", "\"60s\"",            false, false },
+	{ "limits.message_timeout",      "duration", "\"30s\"",            false, false },
+	{ "limits.max_jobs",             "integer",  "1000",               true,  false },
+	{ "limits.max_partitions",       "integer",  "1200",               true,  false },
+	{ "limits.list_page",            "integer",  "100",                true,  false },
 };
 const size_t rpl_config_nkeys = sizeof rpl_config_keys / sizeof rpl_config_keys[0];
 
@@ -726,6 +732,33 @@ cfg_values(const struct cfg_ctx *c, const json_t *root, struct rpl_values_config
 	return r;
 }
 
+static int
+cfg_limits(const struct cfg_ctx *c, const json_t *root, struct rpl_limits_config *l)
+{
+	struct cfg_obj o;
+	int64_t clients = 0, jobs = 0, parts = 0, page = 0;
+	int r = cfg_section(c, root, "limits", "limits.", NULL, &o);
+	if (r == 0)
+		r = cfg_get_int(&o, "max_clients", 16, 65536, &clients);
+	if (r == 0)
+		r = cfg_get_seconds(&o, "client_idle", &l->client_idle_s);
+	if (r == 0)
+		r = cfg_get_seconds(&o, "message_timeout", &l->message_timeout_s);
+	if (r == 0 && l->message_timeout_s == 0)
+		r = cfg_fail(c, "limits.message_timeout", "expected a duration of at least 1s, got 0");
+	if (r == 0)
+		r = cfg_get_int(&o, "max_jobs", 1, 1000000, &jobs);
+	if (r == 0)
+		r = cfg_get_int(&o, "max_partitions", 1, 1000000, &parts);
+	if (r == 0)
+		r = cfg_get_int(&o, "list_page", 1, 10000, &page);
+	l->max_clients = (int)clients;
+	l->max_jobs = (int)jobs;
+	l->max_partitions = (int)parts;
+	l->list_page = (int)page;
+	return r;
+}
+
 /* cfg_build fills cfg (zeroed by the caller, who frees it on failure) from root in
  * document order, so the first mistake in the file is the one reported; the files
  * the document names (password files) are read last. */
@@ -755,6 +788,8 @@ cfg_build(const struct cfg_ctx *c, const json_t *root, struct rpl_config *cfg)
 	snprintf(buf, sizeof buf, "a socket path shorter than %zu bytes", sizeof ((struct sockaddr_un *)0)->sun_path);
 	if (r == 0)
 		r = cfg_check_string(&top, "socket", buf, socket_ok, &cfg->socket);
+	if (r == 0)
+		r = cfg_limits(c, root, &cfg->limits);
 	if (r == 0)
 		r = cfg_passwords(c, cfg);
 	if (r == 0 && (cfg->path = strdup(c->file)) == NULL)

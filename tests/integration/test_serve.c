@@ -463,6 +463,154 @@ START_TEST(test_protocol)
 }
 END_TEST
 
+/* ---- (a2) limits (issue #19): every wait is for a state, with a generous deadline ---- */
+
+/* eof_within: true once the daemon has closed fd (reads drain whatever it sent) */
+static bool
+eof_within(int fd, int timeout_ms, const char *drip)
+{
+	char buf[4096];
+	for (int waited = 0; waited < timeout_ms; waited += 200) {
+		if (drip != NULL && write(fd, drip, strlen(drip)) < 0)
+			return true;               /* EPIPE: closed */
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, 200) == 1) {
+			ssize_t r = read(fd, buf, sizeof buf);
+			if (r <= 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* crowd_as_nobody connects n clients as uid 65534 and sends each a daemon.status:
+ * writes "accepted refused-with-limits.max_clients" to out, then, once the daemon
+ * has swept them as idle, "swept" and exits. */
+static pid_t
+crowd_as_nobody(int n, int out)
+{
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid != 0)
+		return pid;
+	gid_t g = 65534;
+	if (setgroups(1, &g) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+		_exit(126);
+	int fds[64], accepted = 0, refused = 0;
+	static const char req[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.status\"}\n";
+	for (int i = 0; i < n && i < 64; i++) {
+		char buf[8192];
+		size_t len = 0;
+		fds[i] = connect_sock();
+		if (fds[i] < 0)
+			_exit(125);
+		/* a refused client may be closed before this write (EPIPE): its line is still there to read */
+		(void)!write(fds[i], req, sizeof req - 1);
+		while (len < sizeof buf - 1 && memchr(buf, '\n', len) == NULL) {
+			struct pollfd p = { fds[i], POLLIN, 0 };
+			ssize_t r = poll(&p, 1, 30000) == 1 ? read(fds[i], buf + len, sizeof buf - 1 - len) : -1;
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+		}
+		buf[len] = '\0';
+		if (strstr(buf, "\"result\"") != NULL)
+			accepted++;
+		else if (strstr(buf, "-32007") != NULL && strstr(buf, "limits.max_clients") != NULL)
+			refused++;
+	}
+	dprintf(out, "%d %d\n", accepted, refused);
+	int swept = 0;
+	for (int i = 0; i < n && i < 64; i++)
+		swept += eof_within(fds[i], 60000, NULL);
+	dprintf(out, "swept %d\n", swept);
+	_exit(0);
+}
+
+START_TEST(test_limits)
+{
+	make_dirs();
+	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}",
+	             ", \"limits\": {\"max_clients\": 16, \"client_idle\": \"5s\", \"message_timeout\": \"2s\","
+	             " \"max_jobs\": 3, \"max_partitions\": 24, \"list_page\": 2}");
+	start_daemon();
+	ck_assert(chmod(sock_path, 0666) == 0);   /* let the crowd of nobodies connect */
+	int fd = connect_sock();
+	ck_assert(fd >= 0);
+	/* a range of 119,988 months is refused before it is planned, naming the key */
+	json_t *a = rpc_line(fd, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"job.submit\",\"params\":"
+	                         "{\"table\":\"serve_t\",\"from\":\"0001-01-01\",\"to\":\"9999-12-31\",\"hold\":true}}\n");
+	const char *m = json_string_value(json_object_get(json_object_get(a, "error"), "message"));
+	ck_assert_msg(err_code(a) == -32602 && m != NULL && strstr(m, "limits.max_partitions (24)") != NULL &&
+	              strstr(m, "119988") != NULL, "huge range: code %d, %s", err_code(a), m ? m : "-");
+	json_decref(a);
+	/* three held jobs fill limits.max_jobs; the fourth is refused naming it */
+	for (int i = 1; i <= 4; i++) {
+		char req[300];
+		snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"job.submit\",\"params\":"
+		         "{\"table\":\"serve_t\",\"day\":\"2024-01-0%d\",\"hold\":true}}\n", i, i);
+		a = rpc_line(fd, req);
+		m = json_string_value(json_object_get(json_object_get(a, "error"), "message"));
+		if (i < 4)
+			ck_assert_msg(json_is_object(json_object_get(a, "result")), "held job %d: code %d, %s", i, err_code(a), m);
+		else
+			ck_assert_msg(err_code(a) == -32007 && m != NULL && strstr(m, "limits.max_jobs (3)") != NULL,
+			              "fourth job: code %d, %s", err_code(a), m ? m : "-");
+		json_decref(a);
+	}
+	/* job.list comes in pages of limits.list_page, the cursor leading to the rest */
+	a = rpc_line(fd, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"job.list\"}\n");
+	json_t *r = json_object_get(a, "result");
+	ck_assert_int_eq(json_array_size(json_object_get(r, "jobs")), 2);
+	ck_assert_msg(json_is_string(json_object_get(r, "next")), "no cursor on a page that is not the last");
+	char req[300];
+	snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"job.list\",\"params\":{\"after\":\"%s\"}}\n",
+	         json_string_value(json_object_get(r, "next")));
+	json_decref(a);
+	a = rpc_line(fd, req);
+	r = json_object_get(a, "result");
+	ck_assert_int_eq(json_array_size(json_object_get(r, "jobs")), 1);
+	ck_assert_msg(json_is_null(json_object_get(r, "next")), "a cursor after the last page");
+	json_decref(a);
+	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"job.list\",\"params\":{\"limit\":3}}\n", -32602);
+	close(fd);
+	/* 16 nobodies: 8 get in, 8 are refused with a line naming limits.max_clients, and
+	 * root still gets in on the kept slots and has its status answered */
+	int pp[2];
+	ck_assert(pipe(pp) == 0);
+	pid_t crowd = crowd_as_nobody(16, pp[1]);
+	close(pp[1]);
+	FILE *cf = fdopen(pp[0], "r");
+	int acc = -1, ref = -1, swept = -1;
+	if (fscanf(cf, "%d %d", &acc, &ref) != 2) {
+		int cst;
+		waitpid(crowd, &cst, 0);
+		ck_abort_msg("the crowd said nothing (exit %d)", WIFEXITED(cst) ? WEXITSTATUS(cst) : -1);
+	}
+	ck_assert_msg(acc == 8 && ref == 8, "of 16 nobodies %d got in and %d were refused naming the limit (want 8, 8)",
+	              acc, ref);
+	fd = connect_sock();
+	ck_assert(fd >= 0);
+	expect_status_ok(fd);
+	/* a client sending one byte of a message every 200 ms is closed by the whole-message
+	 * deadline (2 s), while fd, which keeps asking, is answered all along */
+	int slow = connect_sock();
+	ck_assert(slow >= 0);
+	ck_assert_msg(eof_within(slow, 60000, "{"), "a client dripping bytes was never closed");
+	close(slow);
+	expect_status_ok(fd);
+	/* the crowd sits idle: the daemon sweeps them after limits.client_idle */
+	ck_assert_msg(fscanf(cf, " swept %d", &swept) == 1 && swept == 16, "closed: %d of 16 (8 refused, 8 idle)", swept);
+	fclose(cf);
+	int st;
+	waitpid(crowd, &st, 0);
+	expect_status_ok(fd);
+	close(fd);
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	remove_dirs();
+}
+END_TEST
+
 /* ---- (b, c) end to end ---- */
 
 static json_t *
@@ -692,6 +840,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("serve");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_protocol);
+	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_end_to_end);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
