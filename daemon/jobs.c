@@ -75,6 +75,8 @@ struct rd_jobs {
 	bool scan_live;
 	uv_thread_t scan_thread;
 	struct rd_ledger_scan *scan_arg;
+	size_t journal_lines;            /* in serve-jobs.json; compacted past twice the jobs */
+	bool journal_ok;                 /* false: rewrite it whole at the next change */
 };
 
 /* ---- the queue: any thread posts, the loop drains ---- */
@@ -204,34 +206,71 @@ job_free(struct rd_job *job)
 	free(job);
 }
 
+static bool
+journal_keep(const struct rd_job *job)
+{
+	return (is_active(job) && !(job->state == RD_JOB_CANCELLING && !job->stop_by_daemon) &&
+	        strcmp(job->origin, "ledger") != 0) ||
+	       job->state == RD_JOB_INTERRUPTED;
+}
+
+static struct rd_journal_entry
+journal_entry(const struct rd_job *job)
+{
+	return (struct rd_journal_entry){ .id = job->id, .table = job->table, .kind = job->kind, .from = job->from,
+	                                  .to = job->to, .origin = job->origin, .held = job->held };
+}
+
+/* jobs_journal brings serve-jobs.json in step with the table: the jobs that changed
+ * are appended (added, replaced or removed); the whole list is written only when the
+ * file is not known good or has grown past twice the jobs it holds, so a submit costs
+ * a line, not the journal (issue #19). */
 static void
 jobs_journal(struct rd_jobs *j)
 {
-	struct rd_journal_entry *e = calloc(64, sizeof *e);
-	size_t n = 0, cap = 64;
-	for (struct rd_job *job = j->head; job != NULL && e != NULL; job = job->next) {
-		bool keep = (is_active(job) && !(job->state == RD_JOB_CANCELLING && !job->stop_by_daemon) &&
-		             strcmp(job->origin, "ledger") != 0) ||
-		            job->state == RD_JOB_INTERRUPTED;
-		if (!keep)
-			continue;
-		if (n == cap) {
-			struct rd_journal_entry *m = realloc(e, 2 * cap * sizeof *e);
-			if (m == NULL)
-				break;
-			e = m;
-			cap *= 2;
-		}
-		e[n++] = (struct rd_journal_entry){ .id = job->id, .table = job->table, .kind = job->kind,
-		                                    .from = job->from, .to = job->to, .origin = job->origin,
-		                                    .held = job->held };
+	size_t live = 0, nadd = 0, ndel = 0, n = 0;
+	for (struct rd_job *job = j->head; job != NULL; job = job->next) {
+		bool keep = journal_keep(job);
+		live += keep;
+		nadd += keep && (!job->journaled || job->held != job->journaled_held);
+		ndel += !keep && job->journaled;
+		n++;
 	}
+	if (nadd + ndel == 0 && j->journal_ok)
+		return;
+	bool whole = !j->journal_ok || j->journal_lines + nadd + ndel > 2 * live + 64;
+	struct rd_journal_entry *e = calloc(n ? n : 1, sizeof *e);
+	const char **del = calloc(n ? n : 1, sizeof *del);
 	char err[600];
-	if (e == NULL || rd_journal_write(j->d->cfg->c.state_dir, j->next_num, e, n, err, sizeof err) < 0) {
+	int r = -1;
+	if (e != NULL && del != NULL) {
+		size_t a = 0, d = 0;
+		for (struct rd_job *job = j->head; job != NULL; job = job->next) {
+			bool keep = journal_keep(job);
+			if (keep && (whole || !job->journaled || job->held != job->journaled_held))
+				e[a++] = journal_entry(job);
+			else if (!keep && job->journaled && !whole)
+				del[d++] = job->id;
+		}
+		r = whole ? rd_journal_write(j->d->cfg->c.state_dir, j->next_num, e, a, err, sizeof err)
+		          : rd_journal_append(j->d->cfg->c.state_dir, j->next_num, e, a, del, d, err, sizeof err);
+		if (r == 0)
+			j->journal_lines = whole ? 1 + a : j->journal_lines + a + d;
+	} else {
+		snprintf(err, sizeof err, "journal: out of memory");
+	}
+	j->journal_ok = r == 0;
+	if (r == 0) {
+		for (struct rd_job *job = j->head; job != NULL; job = job->next) {
+			job->journaled = journal_keep(job);
+			job->journaled_held = job->held;
+		}
+	} else {
 		char q[700];
-		rd_log(RPL_LOG_ERROR, "sched", "msg=%s", rd_q(q, sizeof q, e == NULL ? "journal: out of memory" : err));
+		rd_log(RPL_LOG_ERROR, "sched", "msg=%s", rd_q(q, sizeof q, err));
 	}
 	free(e);
+	free(del);
 }
 
 /* prune keeps at most RD_JOBS_KEEP finished jobs */
@@ -240,10 +279,10 @@ prune(struct rd_jobs *j)
 {
 	size_t fin = 0;
 	for (struct rd_job *job = j->head; job != NULL; job = job->next)
-		fin += !is_active(job) && !job->thread_live;
+		fin += !is_active(job) && !job->thread_live && !job->journaled;
 	for (struct rd_job **pp = &j->head; *pp != NULL && fin > RD_JOBS_KEEP;) {
 		struct rd_job *job = *pp;
-		if (!is_active(job) && !job->thread_live) {
+		if (!is_active(job) && !job->thread_live && !job->journaled) {   /* its removal is written first */
 			*pp = job->next;
 			job_free(job);
 			fin--;

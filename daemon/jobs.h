@@ -73,6 +73,7 @@ struct rd_job {
 	bool resumed;
 	int64_t l_read, l_written, l_rejected;   /* origin "ledger": the ledger's totals */
 	char error[1100];                /* a job-level failure */
+	bool journaled, journaled_held;  /* in serve-jobs.json, and with which held */
 };
 
 struct rd_jobs;
