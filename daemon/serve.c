@@ -170,6 +170,7 @@ serve_reload(struct rd_serve *d)
 		nc.load.workers = old->load.workers;
 	}
 	c->c = nc;
+	rd_rpc_set_batch_budget((uint64_t)c->c.limits.batch_ms);
 	c->refs = 1;
 	rd_cfg_unref(d->cfg);   /* running jobs hold their own reference */
 	d->cfg = c;
@@ -256,6 +257,7 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 	const struct rpl_limits_config *lim = &d.cfg->c.limits;
 	rd_rpc_server_limits(d.rpc, lim->max_clients, (uint64_t)lim->client_idle_s * 1000,
 	                     (uint64_t)lim->message_timeout_s * 1000);
+	rd_rpc_set_batch_budget((uint64_t)lim->batch_ms);
 	if (rd_rpc_server_listen(d.rpc, d.socket_path, err, sizeof err) < 0) {
 		rd_log(RPL_LOG_ERROR, "rpc", "msg=%s", rd_q(q, sizeof q, err));
 		goto out;

@@ -58,6 +58,7 @@ const struct rpl_config_key rpl_config_keys[] = {
 	{ "limits.max_jobs",             "integer",  "1000",               true,  false },
 	{ "limits.max_partitions",       "integer",  "1200",               true,  false },
 	{ "limits.list_page",            "integer",  "100",                true,  false },
+	{ "limits.batch_ms",             "integer",  "20",                 true,  false },
 };
 const size_t rpl_config_nkeys = sizeof rpl_config_keys / sizeof rpl_config_keys[0];
 
@@ -736,7 +737,7 @@ static int
 cfg_limits(const struct cfg_ctx *c, const json_t *root, struct rpl_limits_config *l)
 {
 	struct cfg_obj o;
-	int64_t clients = 0, jobs = 0, parts = 0, page = 0;
+	int64_t clients = 0, jobs = 0, parts = 0, page = 0, batch = 0;
 	int r = cfg_section(c, root, "limits", "limits.", NULL, &o);
 	if (r == 0)
 		r = cfg_get_int(&o, "max_clients", 16, 65536, &clients);
@@ -752,10 +753,13 @@ cfg_limits(const struct cfg_ctx *c, const json_t *root, struct rpl_limits_config
 		r = cfg_get_int(&o, "max_partitions", 1, 1000000, &parts);
 	if (r == 0)
 		r = cfg_get_int(&o, "list_page", 1, 10000, &page);
+	if (r == 0)
+		r = cfg_get_int(&o, "batch_ms", 1, 10000, &batch);
 	l->max_clients = (int)clients;
 	l->max_jobs = (int)jobs;
 	l->max_partitions = (int)parts;
 	l->list_page = (int)page;
+	l->batch_ms = (int)batch;
 	return r;
 }
 

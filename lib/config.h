@@ -57,6 +57,7 @@ struct rpl_limits_config {
 	int max_jobs;               /* default 1000 unfinished jobs (queued, running, paused, cancelling) */
 	int max_partitions;         /* default 1200 partitions per job (a century of months) */
 	int list_page;              /* default 100 jobs per job.list answer */
+	int batch_ms;               /* default 20: the loop time one batch may take */
 };
 
 struct rpl_config {
