@@ -210,16 +210,52 @@ str(json_t *o, const char *key)
 	return s != NULL ? s : "-";
 }
 
+/* Numbers in an answer are checked before they are converted: whatever listens on
+ * the socket may send "partitions": 1e300, and (long long)1e300 is undefined
+ * behaviour (issue #19). Beyond 2^53 (what a double holds exactly; sums of a few
+ * such values stay far from overflow) a number is shown as 0, with one word on
+ * stderr naming the key. */
+#define CTL_NUM_MAX 9007199254740992LL
+
+static void
+bad_number(const char *key, json_t *v)
+{
+	static bool said;
+	char text[64];
+	if (json_is_real(v))
+		snprintf(text, sizeof text, "%g", json_real_value(v));
+	else if (json_is_integer(v))
+		snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else
+		snprintf(text, sizeof text, "%s", json_is_string(v) ? "a string" : "not a number");
+	if (!said)
+		fprintf(stderr, "replicactl: the answer's \"%s\" is %s, not a number from -2^53 to 2^53: shown as 0\n", key, text);
+	said = true;
+}
+
 static long long
 num(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
-	return json_is_integer(v) ? (long long)json_integer_value(v) : json_is_real(v) ? (long long)json_real_value(v) : 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_integer(v) && json_integer_value(v) >= -CTL_NUM_MAX && json_integer_value(v) <= CTL_NUM_MAX)
+		return (long long)json_integer_value(v);
+	if (json_is_real(v) && json_real_value(v) >= (double)-CTL_NUM_MAX && json_real_value(v) <= (double)CTL_NUM_MAX)
+		return (long long)json_real_value(v);
+	bad_number(key, v);
+	return 0;
 }
 
+/* fmt_secs: an ETA beyond a thousand days (or not a number at all) is "unknown",
+ * not a conversion of 1e300 to long */
 static void
 fmt_secs(double s, char *out, size_t n)
 {
+	if (!(s >= 0 && s < 1000 * 86400.0)) {
+		snprintf(out, n, "unknown");
+		return;
+	}
 	long t = (long)(s + 0.5);
 	if (t >= 3600)
 		snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
@@ -474,7 +510,7 @@ cmd_watch(const char *id, bool as_json)
 			fmt_secs(json_real_value(json_object_get(j, "eta_s")), eta + 6, sizeof eta - 6);
 		}
 		if (tty && !as_json) {
-			int width = 30, fill = n > 0 ? (int)(width * done / n) : 0;
+			int width = 30, fill = n > 0 && done > 0 ? (int)(width * (done < n ? done : n) / n) : 0;
 			printf("\r[%.*s%*s] %lld/%lld partitions  %lld rows  %.0f rows/s%s  %-11s", fill,
 			       "##############################", width - fill, "", done, n, num(j, "rows_written"), rate, eta, state);
 			fflush(stdout);

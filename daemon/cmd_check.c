@@ -8,6 +8,7 @@
 #include "colmap.h"
 #include "conn.h"
 #include "pginherit.h"
+#include "statedir.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -111,6 +112,11 @@ rd_cmd_check(const struct rpl_config *cfg)
 	struct rpl_conn src = { 0 }, dst = { 0 };
 	int status = RD_EXIT_OK;
 	bool mapping_failed = false;
+	char why[4400];
+	if (rd_state_dir_ready(cfg->state_dir, why, sizeof why) < 0) {
+		fprintf(stderr, "replicad: %s: %s\n", cfg->path, why);
+		return RD_EXIT_USAGE;
+	}
 	printf("config %s: ok, %zu table%s\n", cfg->path, cfg->n_tables, cfg->n_tables == 1 ? "" : "s");
 	bool src_ok = check_connect(&src, "source", &cfg->source) == 0;
 	bool dst_ok = check_connect(&dst, "target", &cfg->target) == 0;

@@ -5,6 +5,7 @@
  * (or --target-dialect ENGINE) it prints the statements instead: cmd_dryrun.c. */
 #include "cli.h"
 #include "cmd_dryrun.h"
+#include "statedir.h"
 #include "conn.h"
 #include "copy.h"
 #include "dialect.h"
@@ -207,6 +208,12 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		int st = rd_cmd_dryrun(cfg, tc, kind, parts, nparts, e, stdout);
 		free(parts);
 		return st;
+	}
+	char why[4400];   /* the reject file goes there: a run that cannot keep it must not start */
+	if (rd_state_dir_ready(cfg->state_dir, why, sizeof why) < 0) {
+		fprintf(stderr, "replicad: %s: %s\n", cfg->path, why);
+		free(parts);
+		return RD_EXIT_USAGE;
 	}
 	struct progress prog = { .tty = isatty(2), .table = a.table, .t0_ms = mono_ms() };
 	struct sigaction sa = { .sa_handler = run_on_signal };

@@ -77,6 +77,8 @@ struct rd_jobs {
 	bool scan_live;
 	uv_thread_t scan_thread;
 	struct rd_ledger_scan *scan_arg;
+	size_t journal_lines;            /* in serve-jobs.json; compacted past twice the jobs */
+	bool journal_ok;                 /* false: rewrite it whole at the next change */
 };
 
 /* ---- the queue: any thread posts, the loop drains ---- */
@@ -207,34 +209,71 @@ job_free(struct rd_job *job)
 	free(job);
 }
 
+static bool
+journal_keep(const struct rd_job *job)
+{
+	return (is_active(job) && !(job->state == RD_JOB_CANCELLING && !job->stop_by_daemon) &&
+	        strcmp(job->origin, "ledger") != 0) ||
+	       job->state == RD_JOB_INTERRUPTED;
+}
+
+static struct rd_journal_entry
+journal_entry(const struct rd_job *job)
+{
+	return (struct rd_journal_entry){ .id = job->id, .table = job->table, .kind = job->kind, .from = job->from,
+	                                  .to = job->to, .origin = job->origin, .held = job->held };
+}
+
+/* jobs_journal brings serve-jobs.json in step with the table: the jobs that changed
+ * are appended (added, replaced or removed); the whole list is written only when the
+ * file is not known good or has grown past twice the jobs it holds, so a submit costs
+ * a line, not the journal (issue #19). */
 static void
 jobs_journal(struct rd_jobs *j)
 {
-	struct rd_journal_entry *e = calloc(64, sizeof *e);
-	size_t n = 0, cap = 64;
-	for (struct rd_job *job = j->head; job != NULL && e != NULL; job = job->next) {
-		bool keep = (is_active(job) && !(job->state == RD_JOB_CANCELLING && !job->stop_by_daemon) &&
-		             strcmp(job->origin, "ledger") != 0) ||
-		            job->state == RD_JOB_INTERRUPTED;
-		if (!keep)
-			continue;
-		if (n == cap) {
-			struct rd_journal_entry *m = realloc(e, 2 * cap * sizeof *e);
-			if (m == NULL)
-				break;
-			e = m;
-			cap *= 2;
-		}
-		e[n++] = (struct rd_journal_entry){ .id = job->id, .table = job->table, .kind = job->kind,
-		                                    .from = job->from, .to = job->to, .origin = job->origin,
-		                                    .held = job->held };
+	size_t live = 0, nadd = 0, ndel = 0, n = 0;
+	for (struct rd_job *job = j->head; job != NULL; job = job->next) {
+		bool keep = journal_keep(job);
+		live += keep;
+		nadd += keep && (!job->journaled || job->held != job->journaled_held);
+		ndel += !keep && job->journaled;
+		n++;
 	}
+	if (nadd + ndel == 0 && j->journal_ok)
+		return;
+	bool whole = !j->journal_ok || j->journal_lines + nadd + ndel > 2 * live + 64;
+	struct rd_journal_entry *e = calloc(n ? n : 1, sizeof *e);
+	const char **del = calloc(n ? n : 1, sizeof *del);
 	char err[600];
-	if (e == NULL || rd_journal_write(j->d->cfg->c.state_dir, j->next_num, e, n, err, sizeof err) < 0) {
+	int r = -1;
+	if (e != NULL && del != NULL) {
+		size_t a = 0, d = 0;
+		for (struct rd_job *job = j->head; job != NULL; job = job->next) {
+			bool keep = journal_keep(job);
+			if (keep && (whole || !job->journaled || job->held != job->journaled_held))
+				e[a++] = journal_entry(job);
+			else if (!keep && job->journaled && !whole)
+				del[d++] = job->id;
+		}
+		r = whole ? rd_journal_write(j->d->cfg->c.state_dir, j->next_num, e, a, err, sizeof err)
+		          : rd_journal_append(j->d->cfg->c.state_dir, j->next_num, e, a, del, d, err, sizeof err);
+		if (r == 0)
+			j->journal_lines = whole ? 1 + a : j->journal_lines + a + d;
+	} else {
+		snprintf(err, sizeof err, "journal: out of memory");
+	}
+	j->journal_ok = r == 0;
+	if (r == 0) {
+		for (struct rd_job *job = j->head; job != NULL; job = job->next) {
+			job->journaled = journal_keep(job);
+			job->journaled_held = job->held;
+		}
+	} else {
 		char q[700];
-		rd_log(RPL_LOG_ERROR, "sched", "msg=%s", rd_q(q, sizeof q, e == NULL ? "journal: out of memory" : err));
+		rd_log(RPL_LOG_ERROR, "sched", "msg=%s", rd_q(q, sizeof q, err));
 	}
 	free(e);
+	free(del);
 }
 
 /* prune keeps at most RD_JOBS_KEEP finished jobs */
@@ -243,10 +282,10 @@ prune(struct rd_jobs *j)
 {
 	size_t fin = 0;
 	for (struct rd_job *job = j->head; job != NULL; job = job->next)
-		fin += !is_active(job) && !job->thread_live;
+		fin += !is_active(job) && !job->thread_live && !job->journaled;
 	for (struct rd_job **pp = &j->head; *pp != NULL && fin > RD_JOBS_KEEP;) {
 		struct rd_job *job = *pp;
-		if (!is_active(job) && !job->thread_live) {
+		if (!is_active(job) && !job->thread_live && !job->journaled) {   /* its removal is written first */
 			*pp = job->next;
 			job_free(job);
 			fin--;
@@ -836,6 +875,15 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 			json_array_append_new(json_object_get(e->data, "tables"), json_string(cfg->tables[i].name));
 		return -1;
 	}
+	size_t unfinished = 0;
+	for (const struct rd_job *x = j->head; x != NULL; x = x->next)
+		unfinished += is_active(x) && strcmp(x->origin, "ledger") != 0;
+	if (unfinished >= (size_t)cfg->limits.max_jobs) {    /* a flood of submits must not grow without end */
+		rd_rpc_error_set(e, RD_RPC_BUSY, "%zu unfinished jobs: at most limits.max_jobs (%d); wait for some to end",
+		                 unfinished, cfg->limits.max_jobs);
+		e->data = json_pack("{s:s,s:i}", "limit", "limits.max_jobs", "max", cfg->limits.max_jobs);
+		return -1;
+	}
 	bool full = strcmp(req->mode, "full") == 0;
 	if (!full && tc->date_column == NULL)
 		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: table '%s' has no date_column: only full applies",
@@ -853,6 +901,15 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 		kind = "backfill";
 		if (parse_day("from", req->from, &f, e) < 0 || parse_day("to", req->to, &t, e) < 0)
 			return -1;
+		long months = ((long)t.y - f.y) * 12 + (t.m - f.m) + 1;   /* counted before anything is planned */
+		if (months > cfg->limits.max_partitions) {
+			rd_rpc_error_set(e, RD_RPC_PARAMS,
+			                 "Invalid params: %s..%s would make %ld partitions, more than limits.max_partitions (%d)",
+			                 req->from, req->to, months, cfg->limits.max_partitions);
+			e->data = json_pack("{s:s,s:i,s:i}", "limit", "limits.max_partitions", "max", cfg->limits.max_partitions,
+			                    "partitions", (int)months);
+			return -1;
+		}
 		if (rpl_plan_months(f, t, &parts, &nparts, &err) < 0)
 			return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: %s", err.msg);
 		fmt_day(f, from);
@@ -1134,14 +1191,33 @@ rd_job_json(const struct rd_job *job, bool detail)
 	return o;
 }
 
+/* list_key orders jobs newest first: by submit time, then by number */
+struct list_key { int64_t submitted; unsigned long num; const struct rd_job *job; };
+
+static int
+list_cmp(const void *a, const void *b)
+{
+	const struct list_key *x = a, *y = b;
+	if (x->submitted != y->submitted)
+		return x->submitted > y->submitted ? -1 : 1;
+	return x->num > y->num ? -1 : x->num < y->num;
+}
+
+/* A page is cut after a (submitted, number) key, not an index, so a job that ends or
+ * is pruned between two pages moves nothing. The sort is O(n log n): an insertion
+ * sort of thousands of jobs per call held the loop for seconds (issue #19). */
 json_t *
-rd_jobs_list_json(const struct rd_jobs *j, size_t limit)
+rd_jobs_list_json(const struct rd_jobs *j, size_t limit, const char *after, char *next, size_t nextlen)
 {
 	json_t *arr = json_array();
 	size_t n = 0;
+	long long a_sub = 0;
+	unsigned long a_num = 0;
+	bool have_after = after != NULL && sscanf(after, "%lld-%lu", &a_sub, &a_num) == 2;
+	next[0] = '\0';
 	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
 		n++;
-	const struct rd_job **v = calloc(n ? n : 1, sizeof *v);
+	struct list_key *v = calloc(n ? n : 1, sizeof *v);
 	if (arr == NULL || v == NULL) {
 		free(v);
 		json_decref(arr);
@@ -1149,21 +1225,18 @@ rd_jobs_list_json(const struct rd_jobs *j, size_t limit)
 	}
 	n = 0;
 	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
-		v[n++] = job;
-	/* newest first: by submit time, then by number (insertion sort; n is small) */
-	for (size_t a = 1; a < n; a++) {
-		const struct rd_job *x = v[a];
-		unsigned xn = (unsigned)strtoul(x->id + 1, NULL, 10);
-		size_t b = a;
-		while (b > 0 && (v[b - 1]->submitted < x->submitted ||
-		                 (v[b - 1]->submitted == x->submitted && strtoul(v[b - 1]->id + 1, NULL, 10) < xn))) {
-			v[b] = v[b - 1];
-			b--;
-		}
-		v[b] = x;
+		v[n++] = (struct list_key){ job->submitted, strtoul(job->id + 1, NULL, 10), job };
+	qsort(v, n, sizeof *v, list_cmp);
+	size_t i = 0, taken = 0;
+	if (have_after) {
+		struct list_key k = { a_sub, a_num, NULL };
+		while (i < n && list_cmp(&v[i], &k) <= 0)
+			i++;
 	}
-	for (size_t i = 0; i < n && i < limit; i++)
-		json_array_append_new(arr, rd_job_json(v[i], false));
+	for (; i < n && taken < limit; i++, taken++)
+		json_array_append_new(arr, rd_job_json(v[i].job, false));
+	if (i < n && taken > 0)
+		snprintf(next, nextlen, "%lld-%lu", (long long)v[i - 1].submitted, v[i - 1].num);
 	free(v);
 	return arr;
 }

@@ -77,6 +77,7 @@ struct rd_job {
 	char (*after)[64];               /* owned; ids of jobs that must end before it starts
 	                                  * (its parents in the target, same schedule firing) */
 	size_t n_after;
+	bool journaled, journaled_held;  /* in serve-jobs.json, and with which held */
 };
 
 struct rd_jobs;
@@ -151,7 +152,9 @@ int64_t rd_jobs_rows_live(const struct rd_jobs *j);
  * job has ended, the partitions ended so far while it runs). New ref. */
 json_t *rd_job_json(const struct rd_job *job, bool detail);
 
-/* rd_jobs_list_json: every job, newest first, at most limit. New ref. */
-json_t *rd_jobs_list_json(const struct rd_jobs *j, size_t limit);
+/* rd_jobs_list_json: the jobs newest first, at most limit, starting after the cursor
+ * after (NULL: from the newest). next gets the cursor of the following page ("" when
+ * this one reaches the end). New ref. */
+json_t *rd_jobs_list_json(const struct rd_jobs *j, size_t limit, const char *after, char *next, size_t nextlen);
 
 #endif

@@ -2,8 +2,10 @@
  * log handler. Everything else lives in cmd_*.c (and the service in serve code). */
 #include "cli.h"
 #include "serve.h"
+#include "nodump.h"
 #include "log.h"
 #include "rpl_build.h"
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,6 +98,8 @@ main(int argc, char **argv)
 		return rd_usage_error("check takes no arguments, got '%s'", argv[optind + 1]);
 	rpl_log_set_handler(log_to_stderr, NULL, verbose >= 2 ? RPL_LOG_DEBUG : verbose ? RPL_LOG_INFO : RPL_LOG_NOTICE);
 
+	if (rd_nodump() != 0)    /* the config holds the passwords: no core dump from here on */
+		fprintf(stderr, "replicad: cannot turn core dumps off: %s\n", strerror(errno));
 	struct rpl_config cfg;
 	struct rpl_err err = RPL_ERR_INIT;
 	if (rpl_config_load(path, &cfg, &err) < 0) {

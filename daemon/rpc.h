@@ -15,6 +15,7 @@
 #define RD_RPC_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #define RD_RPC_MAX_MSG (1024 * 1024)
@@ -75,6 +76,10 @@ int rd_rpc_error_set(struct rd_rpc_error *e, int code, const char *fmt, ...) __a
  * or an array), or NULL when nothing is to be sent (notifications). may_write says
  * whether the peer may call RD_RPC_WRITE methods. */
 json_t *rd_rpc_process(const struct rd_rpc_table *t, void *ctx, bool may_write, const char *line, size_t len);
+
+/* rd_rpc_set_batch_budget sets how long (ms) one batch may run before its remaining
+ * calls are answered -32007 unrun (limits.batch_ms; default 20). Loop thread. */
+void rd_rpc_set_batch_budget(uint64_t ms);
 
 /* rd_rpc_dump serialises an answer as one line with its '\n' (malloc'ed, *n set). */
 char *rd_rpc_dump(json_t *answer, size_t *n);

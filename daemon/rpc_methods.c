@@ -88,19 +88,28 @@ rpc_job_submit(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *
 	return 0;
 }
 
-/* job.list {limit?} -> {jobs: [...]}, newest first */
+/* job.list {limit?, after?} -> {jobs: [...], next}, newest first, one page of at most
+ * limits.list_page jobs; next is the cursor of the following page, or null */
 static int
 rpc_job_list(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
 {
 	struct rd_serve *d = ctx;
-	json_int_t limit = 1000;
+	int page = d->cfg->c.limits.list_page;
+	json_int_t limit = page;
+	const char *after = NULL;
+	char next[64];
 	json_error_t jerr;
-	if (json_unpack_ex(params, &jerr, JSON_STRICT, "{s?I}", "limit", &limit) != 0)
+	if (json_unpack_ex(params, &jerr, JSON_STRICT, "{s?I,s?s}", "limit", &limit, "after", &after) != 0)
 		return bad_params(e, &jerr);
-	if (limit < 0)
-		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: limit must not be negative");
-	json_t *jobs = rd_jobs_list_json(d->jobs, (size_t)limit);
-	*result = jobs != NULL ? json_pack("{s:o}", "jobs", jobs) : NULL;
+	if (limit < 0 || limit > page) {
+		rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: limit %lld: expected 0 to limits.list_page (%d); "
+		                 "follow \"next\" for more", (long long)limit, page);
+		e->data = json_pack("{s:s,s:i}", "limit", "limits.list_page", "max", page);
+		return -1;
+	}
+	json_t *jobs = rd_jobs_list_json(d->jobs, (size_t)limit, after, next, sizeof next);
+	*result = jobs != NULL ? json_pack("{s:o,s:o}", "jobs", jobs, "next", next[0] ? json_string(next) : json_null())
+	                       : NULL;
 	return 0;
 }
 

@@ -24,6 +24,8 @@ struct client {
 	size_t wq_bytes;                 /* answers queued, not yet written */
 	bool reading, closing;
 	uint64_t last_read_ms, last_write_ms;
+	uint64_t msg_start_ms;           /* first byte of the partial message */
+	unsigned lines;                  /* messages completed, to see a new one begin */
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
@@ -42,6 +44,8 @@ struct rd_rpc_server {
 	struct client *clients;
 	unsigned next_id;
 	struct rd_rpc_stats stats;
+	int max_clients;
+	uint64_t idle_ms, message_ms;
 	char rbuf[65536];                /* reads land here; the loop is one thread */
 };
 
@@ -171,6 +175,7 @@ static bool
 client_on_line(void *data, const char *line, size_t len)
 {
 	struct client *c = data;
+	c->lines++;
 	if (line != NULL) {
 		size_t k = 0;
 		while (k < len && (line[k] == ' ' || line[k] == '\t'))
@@ -206,9 +211,31 @@ client_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (nread == 0)
 		return;
 	c->last_read_ms = now_ms(c->srv->loop);
+	bool had_partial = c->frame.len > 0 || c->frame.discarding;
+	unsigned lines = c->lines;
 	int r = rd_frame_feed(&c->frame, buf->base, (size_t)nread, client_on_line, c);
-	if (r < 0)
+	if (r < 0) {
 		client_close(c, "out of memory");
+		return;
+	}
+	/* the deadline runs from the first byte of a message, not from the last read */
+	if ((c->frame.len > 0 || c->frame.discarding) && (!had_partial || c->lines != lines))
+		c->msg_start_ms = c->last_read_ms;
+}
+
+/* refuse tells a client over max_clients why, in one line it can read, and closes
+ * it; uv_try_write, since a queued write would be cancelled by the close */
+static void
+refuse(struct client *c, const char *why)
+{
+	char line[300];
+	int n = snprintf(line, sizeof line,
+	                 "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,\"message\":\"%s\","
+	                 "\"data\":{\"limit\":\"limits.max_clients\",\"max\":%d}}}\n",
+	                 RD_RPC_BUSY, why, c->srv->max_clients);
+	uv_buf_t b = uv_buf_init(line, (unsigned)n);
+	(void)uv_try_write((uv_stream_t *)&c->pipe, &b, 1);
+	client_close(c, why);
 }
 
 static void
@@ -263,11 +290,16 @@ server_on_connection(uv_stream_t *l, int status)
 		client_close(c, NULL);
 		return;
 	}
-	if (s->stats.clients > RD_RPC_MAX_CLIENTS) {
-		client_close(c, "too many clients");
+	peer_creds(c);
+	bool privileged = c->uid == 0 || c->uid == geteuid();
+	if (s->stats.clients > (size_t)s->max_clients) {
+		refuse(c, "too many clients: limits.max_clients reached");
 		return;
 	}
-	peer_creds(c);
+	if (!privileged && s->stats.clients > (size_t)(s->max_clients - RD_RPC_RESERVED_CLIENTS)) {
+		refuse(c, "too many clients: the last slots of limits.max_clients are kept for root and the service's user");
+		return;
+	}
 	c->last_read_ms = c->last_write_ms = now_ms(s->loop);
 	if (uv_read_start((uv_stream_t *)&c->pipe, client_on_alloc, client_on_read) != 0) {
 		client_close(c, NULL);
@@ -285,10 +317,14 @@ server_on_sweep(uv_timer_t *t)
 	uint64_t now = now_ms(s->loop);
 	for (struct client *c = s->clients, *next; c != NULL; c = next) {
 		next = c->next;
-		if ((c->frame.len > 0 || c->frame.discarding) && now - c->last_read_ms > RD_RPC_STALL_MS)
-			client_close(c, "half a message, then silence");
-		else if (c->wq_bytes > 0 && now - c->last_write_ms > RD_RPC_STALL_MS)
-			client_close(c, "answers not read");
+		bool partial = c->frame.len > 0 || c->frame.discarding;
+		uint64_t last = c->last_read_ms > c->last_write_ms ? c->last_read_ms : c->last_write_ms;
+		if (partial && now - c->msg_start_ms > s->message_ms)
+			client_close(c, "message not whole within limits.message_timeout");
+		else if (c->wq_bytes > 0 && now - c->last_write_ms > s->message_ms)
+			client_close(c, "answers not read within limits.message_timeout");
+		else if (!partial && c->wq_bytes == 0 && s->idle_ms > 0 && now - last > s->idle_ms)
+			client_close(c, "idle for limits.client_idle");
 	}
 }
 
@@ -308,6 +344,8 @@ rd_rpc_server_new(uv_loop_t *loop, const struct rd_rpc_table *t, void *ctx)
 		return NULL;
 	}
 	s->listener.data = s;
+	s->max_clients = RD_RPC_MAX_CLIENTS;
+	s->message_ms = RD_RPC_STALL_MS;
 	uv_timer_init(loop, &s->sweep);
 	s->sweep.data = s;
 	return s;
@@ -369,7 +407,12 @@ rd_rpc_server_listen(struct rd_rpc_server *s, const char *path, char *err, size_
 	free(s->path);
 	s->path = strdup(path);
 	s->listening = true;
-	uv_timer_start(&s->sweep, server_on_sweep, 5000, 5000);
+	/* often enough that a deadline is kept to within a quarter of itself */
+	uint64_t every = s->message_ms / 4;
+	if (s->idle_ms > 0 && s->idle_ms / 4 < every)
+		every = s->idle_ms / 4;
+	every = every < 100 ? 100 : every > 5000 ? 5000 : every;
+	uv_timer_start(&s->sweep, server_on_sweep, every, every);
 	return s->path != NULL ? 0 : -1;
 }
 
@@ -400,4 +443,12 @@ void
 rd_rpc_server_stats(const struct rd_rpc_server *s, struct rd_rpc_stats *st)
 {
 	*st = s->stats;
+}
+
+void
+rd_rpc_server_limits(struct rd_rpc_server *s, int max_clients, uint64_t idle_ms, uint64_t message_ms)
+{
+	s->max_clients = max_clients > RD_RPC_RESERVED_CLIENTS ? max_clients : RD_RPC_RESERVED_CLIENTS + 1;
+	s->idle_ms = idle_ms;
+	s->message_ms = message_ms > 0 ? message_ms : RD_RPC_STALL_MS;
 }

@@ -4,9 +4,12 @@
  * DESIGN. Everything runs on the loop. Memory per client is bounded: the partial
  * line (rpc.h: at most 1 MiB), and the answers not yet written: above
  * RD_RPC_WQ_HIGH the client is no longer read (it gets its answers first), above
- * RD_RPC_WQ_MAX it is dropped. A client that leaves half a message or its answers
- * unread for RD_RPC_STALL_MS is dropped; an idle client with nothing pending may
- * stay. At most RD_RPC_MAX_CLIENTS connections; more are closed at once. The
+ * RD_RPC_WQ_MAX it is dropped. A message must be whole within the message deadline
+ * of its first byte (a client sending a byte a second used to be kept for ever:
+ * each byte reset a per-read timer), and a pending answer read within it; an idle
+ * client is closed after the idle timeout. At most max_clients connections, the
+ * last few kept for root and our own user so a crowd cannot lock them out; a
+ * client over the limit gets one error line naming it and is closed. The
  * peer's credentials are read at accept (SO_PEERCRED, SO_PEERGROUPS); a write
  * method is allowed for uid 0, the daemon's own uid, or a peer whose primary or
  * supplementary groups include the socket file's group (looked up at each call,
@@ -18,7 +21,8 @@
 #include <uv.h>
 #include "rpc.h"
 
-#define RD_RPC_MAX_CLIENTS 256
+#define RD_RPC_MAX_CLIENTS 256          /* defaults; limits.* in the config set them */
+#define RD_RPC_RESERVED_CLIENTS 8       /* of max_clients, only for root and our own uid */
 #define RD_RPC_WQ_HIGH (1024 * 1024)
 #define RD_RPC_WQ_MAX (16 * 1024 * 1024)
 #define RD_RPC_STALL_MS 30000
@@ -40,5 +44,11 @@ void rd_rpc_server_close(struct rd_rpc_server *s);
 void rd_rpc_server_free(struct rd_rpc_server *s);
 
 void rd_rpc_server_stats(const struct rd_rpc_server *s, struct rd_rpc_stats *st);
+
+/* rd_rpc_server_limits sets, before listen, the most clients at once (the last
+ * RD_RPC_RESERVED_CLIENTS only for uid 0 and our own), how long an idle client
+ * (nothing read, nothing pending) is kept (0: for ever), and the deadline for a
+ * whole message from its first byte, and for reading a pending answer. */
+void rd_rpc_server_limits(struct rd_rpc_server *s, int max_clients, uint64_t idle_ms, uint64_t message_ms);
 
 #endif

@@ -8,6 +8,7 @@
 #include "rpc_methods.h"
 #include "rpc_server.h"
 #include "schedule.h"
+#include "statedir.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -169,6 +170,7 @@ serve_reload(struct rd_serve *d)
 		nc.load.workers = old->load.workers;
 	}
 	c->c = nc;
+	rd_rpc_set_batch_budget((uint64_t)c->c.limits.batch_ms);
 	c->refs = 1;
 	rd_cfg_unref(d->cfg);   /* running jobs hold their own reference */
 	d->cfg = c;
@@ -240,8 +242,11 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 		status = RD_EXIT_USAGE;
 		goto out;
 	}
-	if (mkdir(d.cfg->c.state_dir, 0750) != 0 && errno != EEXIST)
-		rd_log(RPL_LOG_WARNING, "main", "state_dir=%s msg=%s", d.cfg->c.state_dir, rd_q(q, sizeof q, strerror(errno)));
+	if (rd_state_dir_ready(d.cfg->c.state_dir, err, sizeof err) < 0) {   /* before READY: nothing to resume from */
+		rd_log(RPL_LOG_ERROR, "main", "msg=%s", rd_q(q, sizeof q, err));
+		status = RD_EXIT_USAGE;
+		goto out;
+	}
 	d.jobs = rd_jobs_new(&d);
 	d.sched = d.jobs != NULL ? rd_sched_new(&d) : NULL;
 	d.rpc = d.sched != NULL ? rd_rpc_server_new(&loop, &rd_rpc_methods, &d) : NULL;
@@ -249,6 +254,10 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 		rd_log(RPL_LOG_ERROR, "main", "msg=\"out of memory\"");
 		goto out;
 	}
+	const struct rpl_limits_config *lim = &d.cfg->c.limits;
+	rd_rpc_server_limits(d.rpc, lim->max_clients, (uint64_t)lim->client_idle_s * 1000,
+	                     (uint64_t)lim->message_timeout_s * 1000);
+	rd_rpc_set_batch_budget((uint64_t)lim->batch_ms);
 	if (rd_rpc_server_listen(d.rpc, d.socket_path, err, sizeof err) < 0) {
 		rd_log(RPL_LOG_ERROR, "rpc", "msg=%s", rd_q(q, sizeof q, err));
 		goto out;

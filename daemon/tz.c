@@ -2,12 +2,14 @@
  * does not use TZ and localtime_r). Leaves leap seconds out: zoneinfo's default
  * ("right/" zones aside) has none, and a schedule does not need them. */
 #include "tz.h"
+#include "infile.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define TZ_MAX_FILE (1 << 20)   /* real zone files are < 4 KiB */
 
@@ -127,12 +129,18 @@ rd_tz_load(struct rd_tz *tz, const char *name, const char *dir, char *errbuf, si
 	}
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "rbe");
+	char openwhy[128];
+	int fd = rpl_infile_open(path, 0, openwhy, sizeof openwhy);   /* a FIFO must not hold the loop */
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	unsigned char *b = NULL;
 	size_t n = 0;
 	const char *why = NULL;
 	if (f == NULL) {
-		snprintf(errbuf, errlen, "time zone '%s': %s: %s", name, path, strerror(errno));
+		if (fd >= 0)
+			snprintf(openwhy, sizeof openwhy, "%s", strerror(errno));
+		snprintf(errbuf, errlen, "time zone '%s': %s: %s", name, path, openwhy);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	b = malloc(TZ_MAX_FILE);

@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include "infile.h"
 #include "units.h"
 
 /* def: NULL = required; "" = optional, no default (the field stays NULL); otherwise
@@ -56,6 +57,13 @@ const struct rpl_config_key rpl_config_keys[] = {
 	{ "values.truncate_strings",     "boolean",  "false",              true,  false },
 	{ "state_dir",                   "path",     "\"/var/lib/replicad\"", false, false },
 	{ "socket",                      "path",     "\"/run/replicad/replicad.sock\"", false, false },
+	{ "limits.max_clients",          "integer",  "256",                false, false },
+	{ "limits.client_idle",          "duration", "\"60s\"",            false, false },
+	{ "limits.message_timeout",      "duration", "\"30s\"",            false, false },
+	{ "limits.max_jobs",             "integer",  "1000",               true,  false },
+	{ "limits.max_partitions",       "integer",  "1200",               true,  false },
+	{ "limits.list_page",            "integer",  "100",                true,  false },
+	{ "limits.batch_ms",             "integer",  "20",                 true,  false },
 };
 const size_t rpl_config_nkeys = sizeof rpl_config_keys / sizeof rpl_config_keys[0];
 
@@ -496,15 +504,15 @@ cfg_section(const struct cfg_ctx *c, const json_t *root, const char *key, const 
 static int
 cfg_read_password(const struct cfg_ctx *c, const char *key, const char *file, char **out)
 {
-	char full[4096], buf[CFG_PASSWORD_MAX + 1];
+	char full[4096], buf[CFG_PASSWORD_MAX + 1], why[256];
 	size_t n = 0;
 	int r = 0, fd;
 	if (file[0] != '/' && c->dir != NULL)
 		snprintf(full, sizeof full, "%s/%s", c->dir, file);
 	else
 		snprintf(full, sizeof full, "%s", file);
-	if ((fd = open(full, O_RDONLY | O_CLOEXEC)) < 0)
-		return cfg_fail(c, key, "cannot read \"%s\": %s", full, strerror(errno));
+	if ((fd = rpl_infile_open(full, RPL_INFILE_SECRET, why, sizeof why)) < 0)
+		return cfg_fail(c, key, "cannot read \"%s\": %s", full, why);
 	while (n < sizeof buf) {
 		ssize_t got = read(fd, buf + n, sizeof buf - n);
 		if (got < 0 && errno == EINTR)
@@ -546,17 +554,26 @@ static int
 cfg_db(const struct cfg_ctx *c, const json_t *root, const char *side, const char *tpl,
        struct rpl_db_config *db)
 {
-	char key[64];
 	struct cfg_obj o;
 	int r = cfg_section(c, root, side, tpl, "an object like {\"odbc\": \"DSN=name\"}", &o);
 	if (r == 0)
 		r = cfg_get_string(&o, "odbc", "an ODBC connection string like \"DSN=name\"", &db->odbc);
 	if (r == 0)
 		r = cfg_get_string(&o, "password_file", "a file path", &db->password_file);
-	if (r == 0 && db->password_file != NULL) {
-		cfg_path(key, sizeof key, side, "password_file");
-		r = cfg_read_password(c, key, db->password_file, &db->password);
-	}
+	return r;
+}
+
+/* cfg_passwords reads the password files once the whole document has passed: what
+ * the file says wrong is reported before what is wrong around it (issue #18), and a
+ * config with a typo never gets as far as opening a secret. */
+static int
+cfg_passwords(const struct cfg_ctx *c, struct rpl_config *cfg)
+{
+	int r = 0;
+	if (cfg->source.password_file != NULL)
+		r = cfg_read_password(c, "source.password_file", cfg->source.password_file, &cfg->source.password);
+	if (r == 0 && cfg->target.password_file != NULL)
+		r = cfg_read_password(c, "target.password_file", cfg->target.password_file, &cfg->target.password);
 	return r;
 }
 
@@ -818,8 +835,39 @@ cfg_values(const struct cfg_ctx *c, const json_t *root, struct rpl_values_config
 	return r;
 }
 
+static int
+cfg_limits(const struct cfg_ctx *c, const json_t *root, struct rpl_limits_config *l)
+{
+	struct cfg_obj o;
+	int64_t clients = 0, jobs = 0, parts = 0, page = 0, batch = 0;
+	int r = cfg_section(c, root, "limits", "limits.", NULL, &o);
+	if (r == 0)
+		r = cfg_get_int(&o, "max_clients", 16, 65536, &clients);
+	if (r == 0)
+		r = cfg_get_seconds(&o, "client_idle", &l->client_idle_s);
+	if (r == 0)
+		r = cfg_get_seconds(&o, "message_timeout", &l->message_timeout_s);
+	if (r == 0 && l->message_timeout_s == 0)
+		r = cfg_fail(c, "limits.message_timeout", "expected a duration of at least 1s, got 0");
+	if (r == 0)
+		r = cfg_get_int(&o, "max_jobs", 1, 1000000, &jobs);
+	if (r == 0)
+		r = cfg_get_int(&o, "max_partitions", 1, 1000000, &parts);
+	if (r == 0)
+		r = cfg_get_int(&o, "list_page", 1, 10000, &page);
+	if (r == 0)
+		r = cfg_get_int(&o, "batch_ms", 1, 10000, &batch);
+	l->max_clients = (int)clients;
+	l->max_jobs = (int)jobs;
+	l->max_partitions = (int)parts;
+	l->list_page = (int)page;
+	l->batch_ms = (int)batch;
+	return r;
+}
+
 /* cfg_build fills cfg (zeroed by the caller, who frees it on failure) from root in
- * document order, so the first mistake in the file is the one reported. */
+ * document order, so the first mistake in the file is the one reported; the files
+ * the document names (password files) are read last. */
 static int
 cfg_build(const struct cfg_ctx *c, const json_t *root, struct rpl_config *cfg)
 {
@@ -846,6 +894,10 @@ cfg_build(const struct cfg_ctx *c, const json_t *root, struct rpl_config *cfg)
 	snprintf(buf, sizeof buf, "a socket path shorter than %zu bytes", sizeof ((struct sockaddr_un *)0)->sun_path);
 	if (r == 0)
 		r = cfg_check_string(&top, "socket", buf, socket_ok, &cfg->socket);
+	if (r == 0)
+		r = cfg_limits(c, root, &cfg->limits);
+	if (r == 0)
+		r = cfg_passwords(c, cfg);
 	if (r == 0 && (cfg->path = strdup(c->file)) == NULL)
 		r = cfg_nomem(c);
 	return r;
@@ -885,9 +937,10 @@ rpl_config_load(const char *path, struct rpl_config *cfg, struct rpl_err *err)
 	const char *slash = strrchr(path, '/');
 	char *text = NULL;
 	size_t len = 0, cap = 0;
-	int r, fd = open(path, O_RDONLY | O_CLOEXEC);
+	char why[256];
+	int r, fd = rpl_infile_open(path, 0, why, sizeof why);
 	if (fd < 0)
-		return rpl_err_set(err, RPL_EINVAL, "%s: cannot read: %s", path, strerror(errno));
+		return rpl_err_set(err, RPL_EINVAL, "%s: cannot read: %s", path, why);
 	for (;;) {
 		if (len == cap) {
 			char *bigger = cap < (64u << 20) ? realloc(text, cap = cap ? cap * 2 : 8192) : NULL;

@@ -52,6 +52,18 @@ struct rpl_values_config {
 	bool truncate_strings;      /* default false */
 };
 
+/* What one client or one request may take of the service (issue #19): each bound
+ * a key, so a flood of clients, jobs or partitions gets an error naming it. */
+struct rpl_limits_config {
+	int max_clients;            /* default 256; the last 8 slots only for root and our own user */
+	int64_t client_idle_s;      /* default 60s: an idle client is closed after it; 0 never */
+	int64_t message_timeout_s;  /* default 30s: a message must be whole within it of its first byte */
+	int max_jobs;               /* default 1000 unfinished jobs (queued, running, paused, cancelling) */
+	int max_partitions;         /* default 1200 partitions per job (a century of months) */
+	int list_page;              /* default 100 jobs per job.list answer */
+	int batch_ms;               /* default 20: the loop time one batch may take */
+};
+
 struct rpl_config {
 	char *path;                 /* owned; the file it came from */
 	struct rpl_db_config source, target;
@@ -62,6 +74,7 @@ struct rpl_config {
 	struct rpl_values_config values;
 	char *state_dir;            /* owned; default /var/lib/replicad */
 	char *socket;               /* owned; default /run/replicad/replicad.sock */
+	struct rpl_limits_config limits;
 };
 
 /* rpl_config_load reads and validates path into *cfg (caller memory, filled only on

@@ -3,6 +3,7 @@
  * suffixes, so "4 MB" or "1.5h" is an error the user sees instead of a value we
  * guessed. Messages are the caller's job: these only say yes or no. */
 #include "units.h"
+#include "infile.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -176,7 +177,6 @@ bool
 rpl_timezone_valid(const char *name, const char *zoneinfo_dir)
 {
 	char path[4096], magic[4];
-	struct stat st;
 	if (name == NULL || !timezone_name_ok(name))
 		return false;
 	if (strcmp(name, "UTC") == 0)          /* valid even where tzdata is not installed */
@@ -186,13 +186,14 @@ rpl_timezone_valid(const char *name, const char *zoneinfo_dir)
 	int n = snprintf(path, sizeof path, "%s/%s", zoneinfo_dir, name);
 	if (n < 0 || (size_t)n >= sizeof path)
 		return false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Directories ("Europe") and non-zone files (zone.tab, leapseconds) live there
+	 * too: only a regular file that starts with the TZif magic is a zone; a FIFO put
+	 * there is refused without waiting for a writer (rpl_infile_open). */
+	char why[128];
+	int fd = rpl_infile_open(path, 0, why, sizeof why);
 	if (fd < 0)
 		return false;
-	/* Directories ("Europe") and non-zone files (zone.tab, leapseconds) live there
-	 * too: only a regular file that starts with the TZif magic is a zone. */
-	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	          read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
+	bool ok = read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
 	          memcmp(magic, "TZif", sizeof magic) == 0;
 	close(fd);
 	return ok;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/install-deps.sh: install the Debian packages replicad needs to build and to
-# run its tests against real servers (PostgreSQL, MariaDB, the ODBC drivers).
+# run its tests against real servers (PostgreSQL, MariaDB, the ODBC drivers), and
+# clang with its libFuzzer runtime for the fuzz targets (tests/fuzz/run.sh).
 #
 # Idempotent and quiet when everything is present. As root it runs
 # `apt-get update` and `apt-get install -y --no-install-recommends` for the missing
@@ -18,6 +19,7 @@ PACKAGES=(
     postgresql mariadb-server mariadb-client
     odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc
     sqlite3 python3 valgrind tzdata
+    clang libclang-rt-14-dev
 )
 
 check_only=0

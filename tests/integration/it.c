@@ -3,12 +3,15 @@
 #include "dialect.h"
 #include "sbuf.h"
 #include <ctype.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *const it_engine_names[IT_NENGINES] = { "sqlite", "postgresql", "mariadb" };
@@ -374,6 +377,7 @@ it_write_config(const char *name, const char *src_odbc, const char *dst_odbc, co
 	ck_assert(f != NULL);
 	fprintf(f, "%s\n", need_env("RPL_TEST_PASSWORD"));
 	fclose(f);
+	ck_assert(chmod(pw, 0600) == 0);   /* a password file others may read is refused */
 	snprintf(state, sizeof state, "%s", it_tmpfile("it-state"));
 	if (date_column != NULL)
 		snprintf(tabs, sizeof tabs, "{\"name\": \"%s\", \"date_column\": \"%s\"}", table, date_column);
@@ -403,6 +407,75 @@ it_spawn_replicad(const char *bin, const char *cfg, const char *table, const cha
 		_exit(127);
 	}
 	return (int)pid;
+}
+
+int
+it_spawn_replicad_log(const char *bin, const char *cfg, const char *table, const char *from, const char *to,
+                      const char *log)
+{
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL || freopen(log, "a", stderr) == NULL)
+			_exit(126);
+		execl(bin, bin, "-c", cfg, "run", table, "--from", from, "--to", to, (char *)NULL);
+		_exit(127);
+	}
+	return (int)pid;
+}
+
+/* it_alive: a child that has exited but not been waited for is a zombie, which
+ * kill(pid, 0) still finds; /proc says which it is */
+static bool
+it_alive(int pid)
+{
+	char path[64], state = '?';
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = '?';
+	fclose(f);
+	return state != 'Z' && state != 'X';
+}
+
+bool
+it_wait_log(const char *log, const char *text, int pid, int timeout_ms)
+{
+	for (int waited = 0;; waited += 50) {
+		FILE *f = fopen(log, "r");
+		if (f != NULL) {
+			char line[4096];
+			bool found = false;
+			while (!found && fgets(line, sizeof line, f) != NULL)
+				found = strstr(line, text) != NULL;
+			fclose(f);
+			if (found)
+				return true;
+		}
+		if (waited >= timeout_ms || (pid > 0 && !it_alive(pid)))
+			return false;
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+int64_t
+it_wait_query(struct rpl_conn *c, const char *q, int64_t want, int pid, int timeout_ms)
+{
+	int64_t v = 0;
+	for (int waited = 0;; waited += 50) {
+		bool found = false;
+		struct rpl_err err = RPL_ERR_INIT;
+		ck_assert_msg(rpl_conn_query_int64(c, q, &v, &found, &err) == 0, "%s: %s", q, err.msg);
+		if (!found)
+			v = 0;
+		if (v >= want || waited >= timeout_ms || (pid > 0 && !it_alive(pid)))
+			return v;
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 }
 
 int

@@ -61,4 +61,18 @@ int it_spawn_replicad(const char *bin, const char *cfg, const char *table, const
                       bool keep_stderr);
 int it_wait_replicad(int pid);
 
+/* it_spawn_replicad_log is it_spawn_replicad with stderr appended to log (its
+ * progress and warnings, for it_wait_log). */
+int it_spawn_replicad_log(const char *bin, const char *cfg, const char *table, const char *from, const char *to,
+                          const char *log);
+
+/* it_wait_log waits until the file log contains text, or pid (if > 0) has exited,
+ * or timeout_ms passed: tests wait for what replicad says it did, never for a time
+ * measured on a quiet machine. True when the text appeared. */
+bool it_wait_log(const char *log, const char *text, int pid, int timeout_ms);
+
+/* it_wait_query waits until the integer query q on c returns at least want, or pid
+ * (if > 0) has exited, or timeout_ms passed; returns the last value read. */
+int64_t it_wait_query(struct rpl_conn *c, const char *q, int64_t want, int pid, int timeout_ms);
+
 #endif

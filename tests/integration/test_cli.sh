@@ -9,6 +9,8 @@
 # argument), and that no password (the harness's and the ones this script puts in
 # password files) appears in stdout or stderr. Cases:
 #   config       missing key, wrong type, unknown key (with a suggestion), bad size,
+#                a FIFO as config or password file, a symlinked or world-readable
+#                password file, a state_dir that cannot be written (check, run, serve),
 #                duration, time and time zone, malformed JSON (file:line:col),
 #                unreadable password file, missing config file: all exit 2;
 #   connections  `check` against a closed port (PostgreSQL, MariaDB, FreeTDS), a wrong
@@ -22,6 +24,8 @@
 #                (exit 0), and `run` through a rename, value by value;
 #   inheritance  `check` warning when a PostgreSQL parent and its child are both
 #                configured, and not when the parent has "inherited": false;
+#   core dumps   serve runs with a core limit of 0 and not dumpable;
+#   hostile      a fake daemon answering 1e300: replicactl shows 0 and says so;
 #   usage        --help, --version, unknown command, `run` without a table, `run` with
 #                --from after --to, replicactl on a missing socket.
 # A missing variable (not run under the harness) is a failure, never a skip.
@@ -228,6 +232,53 @@ write_config "$cfg" "$PG_SRC" "$work/pw-is-a-dir" "$SQLITE_DST" "" "$SALES"
 run_case "config: a password file that is a directory exits 2 naming source.password_file and the path" 2 \
     "err:$cfg" "err:source.password_file" "err:$work/pw-is-a-dir" -- "$REPLICAD" -c "$cfg" check
 
+# Files that are not what they must be (issue #19): refused at once, naming the path
+# and why. A FIFO would block open() until a writer came (run_case's timeout: 124).
+mkfifo "$work/pw-fifo" "$work/config-fifo.json"
+cfg=$work/pwfile-fifo.json
+write_config "$cfg" "$PG_SRC" "$work/pw-fifo" "$SQLITE_DST" "" "$SALES"
+run_case "config: a password file that is a FIFO exits 2 at once naming the path and why" 2 \
+    "err:source.password_file" "err:$work/pw-fifo" "err:not a regular file (a FIFO)" -- "$REPLICAD" -c "$cfg" check
+run_case "config: a config file that is a FIFO exits 2 at once naming it and why" 2 \
+    "err:$work/config-fifo.json" "err:not a regular file (a FIFO)" -- "$REPLICAD" -c "$work/config-fifo.json" check
+
+ln -s /etc/shadow "$work/shadow-link.pw"
+cfg=$work/pwfile-link.json
+write_config "$cfg" "$PG_SRC" "$work/shadow-link.pw" "$SQLITE_DST" "" "$SALES"
+run_case "config: a password file that is a symlink (to /etc/shadow) exits 2 naming the path and why" 2 \
+    "err:source.password_file" "err:$work/shadow-link.pw" "err:a symbolic link" -- "$REPLICAD" -c "$cfg" check
+
+printf '%s\n' "$OTHER_PW" >"$work/world.pw"
+chmod 0644 "$work/world.pw"
+cfg=$work/pwfile-world.json
+write_config "$cfg" "$PG_SRC" "$work/world.pw" "$SQLITE_DST" "" "$SALES"
+run_case "config: a password file others may read exits 2 naming the path and the mode" 2 \
+    "err:source.password_file" "err:$work/world.pw" "err:others may access it (mode 0644)" -- "$REPLICAD" -c "$cfg" check
+
+# A state_dir that cannot be written is an error at start (issue #19), for check, run
+# and serve alike; serve must exit before it listens (so before READY). Root writes
+# through mode bits, so the unwritable directories are a path that is a file and,
+# where a private mount namespace is allowed, a read-only tmpfs.
+printf 'x\n' >"$work/state-is-a-file"
+cfg=$work/state-file.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES"
+sed -i "s|^  \"state_dir\": .*|  \"state_dir\": $(jstr "$work/state-is-a-file"),|; s|replicad.sock|state-file.sock|" "$cfg"
+for args in check "run cli_sales --day 2024-01-01" serve; do
+    # shellcheck disable=SC2086
+    run_case "state_dir that is a file: $args exits 2 naming state_dir and the path" 2 \
+        "err:state_dir" "err:$work/state-is-a-file" "err:Not a directory" -- "$REPLICAD" -c "$cfg" $args
+done
+[ ! -e "$work/state-file.sock" ] || not_ok "serve with an unwritable state_dir did not listen" "the socket exists"
+mkdir -p "$work/ro-state"
+if unshare -m true 2>/dev/null; then
+    cfg=$work/state-ro.json
+    write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES"
+    sed -i "s|^  \"state_dir\": .*|  \"state_dir\": $(jstr "$work/ro-state"),|" "$cfg"
+    run_case "state_dir on a read-only mount: serve exits 2 naming state_dir, the path and why" 2 \
+        "err:state_dir" "err:$work/ro-state" "err:Read-only file system" -- \
+        unshare -m sh -c 'mount -t tmpfs -o ro tmpfs "$1" && exec "$2" -c "$3" serve' sh "$work/ro-state" "$REPLICAD" "$cfg"
+fi
+
 run_case "config: a nonexistent config file exits 2 naming it" 2 \
     "err:$work/no-such-config.json" -- "$REPLICAD" -c "$work/no-such-config.json" check
 
@@ -402,6 +453,71 @@ run_case "replicad run --from after --to exits 2 naming both dates" 2 \
     "err:2024-02-01" "err:2024-01-01" -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-02-01 --to 2024-01-01
 run_case "replicactl on a missing socket exits 1 naming the socket path" 1 \
     "err:/nonexistent.sock" -- "$REPLICACTL" -s /nonexistent.sock status
+
+# ---------------------------------------------------------------- core dumps ---
+# The service holds the passwords, so it writes no core dump (issue #19): its core
+# limit is 0 and it is not dumpable, which shows as /proc/PID owned by root while the
+# process runs as another user (here nobody; only root can arrange that).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    nd=$(mktemp -d /tmp/rpl-nodump.XXXXXX)
+    chmod 0755 "$nd"
+    mkdir "$nd/state"
+    printf '%s\n' "$OTHER_PW" >"$nd/nobody.pw"
+    chmod 0600 "$nd/nobody.pw"
+    write_config "$nd/cfg.json" "$PG_SRC" "$nd/nobody.pw" "Driver=SQLite3;Database=$nd/state/t.db" "" "$SALES"
+    sed -i "s|^  \"state_dir\": .*|  \"state_dir\": $(jstr "$nd/state"),|; s|$work/replicad.sock|$nd/nd.sock|" "$nd/cfg.json"
+    chown -R nobody "$nd"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$REPLICAD" -c "$nd/cfg.json" serve 2>"$nd/err" &
+    nd_pid=$!
+    for _ in $(seq 600); do [ -S "$nd/nd.sock" ] && break; kill -0 "$nd_pid" 2>/dev/null || break; sleep 0.1; done
+    problems=""
+    [ -S "$nd/nd.sock" ] || problems+="serve as nobody did not listen: $(head -c 2000 "$nd/err")"$'\n'
+    [ "$(stat -c %u "/proc/$nd_pid/status" 2>/dev/null)" = 0 ] ||
+        problems+="/proc/$nd_pid/status is owned by uid $(stat -c %u "/proc/$nd_pid/status" 2>&1), expected 0 (not dumpable)"$'\n'
+    grep -qE '^Max core file size +0 +0 ' "/proc/$nd_pid/limits" 2>/dev/null ||
+        problems+="core limit: $(grep 'core' "/proc/$nd_pid/limits" 2>&1)"$'\n'
+    kill "$nd_pid" 2>/dev/null; wait "$nd_pid" 2>/dev/null
+    if [ -z "$problems" ]; then ok "serve (as nobody) is not dumpable and has a core limit of 0"
+    else not_ok "serve (as nobody) is not dumpable and has a core limit of 0" "$problems"; fi
+    rm -rf -- "$nd"
+fi
+
+# ---------------------------------------------------------------- hostile answers
+# Whatever listens on the socket may answer with numbers no job has (issue #19):
+# replicactl checks each before converting it (under UBSan, (long long)1e300 would
+# stop it), prints the rest and says on stderr which key it could not show.
+cat >"$work/hostile.py" <<'PY'
+import json, os, socket, sys
+big, job = 1e300, {"job": "J1", "table": "t", "kind": "backfill", "origin": "rpc", "state": "done",
+                   "range": {"from": "2024-01-01", "to": "2024-01-31"}, "submitted": "-"}
+for k in ("partitions", "partitions_done", "rows_written", "rows_per_s", "eta_s"):
+    job[k] = big
+job["account"] = {"partitions": [{"range": "2024-01", "state": "done", "rows_read": -big, "rows_written": big,
+                                  "bytes": big, "attempts": big, "ms": {"TOTAL": big}}],
+                  "totals": {"rows_read": big, "rows_written": big, "ms": -big}}
+status = {"version": "x", "pid": big, "uptime_s": big, "workers": big,
+          "jobs": {"running": 9223372036854775807, "cancelling": 9223372036854775807, "failed": -big}}
+answers = {"daemon.status": status, "job.list": {"jobs": [job]}, "job.get": job, "job.submit": job}
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1] + ".tmp"); s.listen(8); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = s.accept()
+    f = c.makefile("rwb")
+    for line in f:
+        req = json.loads(line)
+        f.write(json.dumps({"jsonrpc": "2.0", "id": req["id"], "result": answers[req["method"]]}).encode() + b"\n")
+        f.flush()
+    c.close()
+PY
+python3 "$work/hostile.py" "$work/hostile.sock" &
+hostile_pid=$!
+for _ in $(seq 600); do [ -S "$work/hostile.sock" ] && break; kill -0 "$hostile_pid" 2>/dev/null || break; sleep 0.1; done
+for args in status jobs "show J1" "watch J1" "submit t --day 2024-01-01"; do
+    # shellcheck disable=SC2086
+    run_case "replicactl $args: 1e300 in the answer is shown as 0, named on stderr, no undefined behaviour" 0 \
+        "errre:the answer's \"[a-z_A-Z]+\" is -?1e\+?300, not a number" -- "$REPLICACTL" -s "$work/hostile.sock" $args
+done
+kill "$hostile_pid" 2>/dev/null; wait "$hostile_pid" 2>/dev/null
 
 # ---------------------------------------------------------------- end ----------
 

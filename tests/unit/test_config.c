@@ -25,6 +25,7 @@ put(const char *rel, const char *content)
 	ck_assert_msg(f != NULL, "cannot create %s", path);
 	fputs(content, f);
 	fclose(f);
+	chmod(path, 0600);     /* password files must be private to us (lib/infile.c) */
 }
 
 static void
@@ -515,7 +516,7 @@ START_TEST(test_password_unreadable)
 }
 END_TEST
 
-/* The password is read before later keys fail, and when the file itself is wrong:
+/* A later key fails (before the password is read), and the file itself is wrong:
  * neither message may carry it, and nothing read may leak (ASan/LSan). */
 START_TEST(test_password_not_in_message)
 {
@@ -585,6 +586,72 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* Files from outside that are not what a password file must be: each refused at once
+ * (a FIFO must not wait for a writer: the tcase timeout turns a hang red) with the
+ * key, the path and the reason. Ownership by another user needs root to arrange. */
+static const struct { const char *what, *why; mode_t mode; int kind; } pwfile_cases[] = {
+	{ "fifo", "not a regular file (a FIFO)", 0600, 1 },
+	{ "link", "a symbolic link, expected the password file itself", 0600, 2 },
+	{ "world", "others may access it (mode 0604)", 0604, 0 },
+	{ "groupw", "its group may write it (mode 0620)", 0620, 0 },
+	{ "foreign", "owned by uid 54321, expected this process's user", 0600, 3 },
+};
+
+START_TEST(test_password_file_refused)
+{
+	char path[256], json[512];
+	struct rpl_config cfg;
+	struct rpl_err err = RPL_ERR_INIT;
+	snprintf(path, sizeof path, "%s/%s", dir, pwfile_cases[_i].what);
+	switch (pwfile_cases[_i].kind) {
+	case 1: ck_assert(mkfifo(path, 0600) == 0); break;
+	case 2: ck_assert(symlink("source.pw", path) == 0); break;   /* to a file that passes */
+	default:
+		put(pwfile_cases[_i].what, PASSWORD "\n");
+		ck_assert(chmod(path, pwfile_cases[_i].mode) == 0);
+		if (pwfile_cases[_i].kind == 3) {
+			if (geteuid() != 0)
+				return;        /* only root can give a file away; CI runs as root */
+			ck_assert(chown(path, 54321, 54321) == 0);
+		}
+	}
+	snprintf(json, sizeof json, "{\"source\": {\"odbc\": \"DSN=s\", \"password_file\": \"%s\"}, " TGT ", " TBL "}",
+	         pwfile_cases[_i].what);
+	int r = load(json, &cfg, &err);
+	ck_assert_int_eq(r, RPL_EINVAL);
+	ck_assert_msg(strstr(err.msg, "source.password_file: cannot read") != NULL && strstr(err.msg, path) != NULL &&
+	              strstr(err.msg, pwfile_cases[_i].why) != NULL, "%s\nwant: %s", err.msg, pwfile_cases[_i].why);
+	ck_assert_msg(strstr(err.msg, PASSWORD) == NULL, "password in message: %s", err.msg);
+}
+END_TEST
+
+/* The config itself as a FIFO: refused at once, not read for ever. */
+START_TEST(test_config_fifo)
+{
+	struct rpl_config cfg;
+	struct rpl_err err = RPL_ERR_INIT;
+	char want[512];
+	ck_assert(mkfifo(cfgpath, 0600) == 0);
+	snprintf(want, sizeof want, "%s: cannot read: not a regular file (a FIFO)", cfgpath);
+	ck_assert_int_eq(rpl_config_load(cfgpath, &cfg, &err), RPL_EINVAL);
+	ck_assert_str_eq(err.msg, want);
+}
+END_TEST
+
+/* What the file says wrong comes before what is wrong with the files it names
+ * (issue #18): an unknown key later in the document wins over a password file that
+ * cannot be read. */
+START_TEST(test_error_order)
+{
+	struct rpl_config cfg;
+	struct rpl_err err = RPL_ERR_INIT;
+	int r = load("{\"source\": {\"odbc\": \"DSN=s\", \"password_file\": \"missing.pw\"}, " TGT ", " TBL
+	             ", \"load\": {\"wrokers\": 2}}", &cfg, &err);
+	ck_assert_int_eq(r, RPL_EINVAL);
+	ck_assert_msg(strstr(err.msg, ": load.wrokers: unknown key (did you mean workers?)") != NULL, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(test_fini_twice)
 {
 	struct rpl_config cfg;
@@ -621,6 +688,9 @@ main(void)
 	tcase_add_test(tc, test_failure_leaves_cfg);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_fini_twice);
+	tcase_add_loop_test(tc, test_password_file_refused, 0, (int)(sizeof pwfile_cases / sizeof pwfile_cases[0]));
+	tcase_add_test(tc, test_config_fifo);
+	tcase_add_test(tc, test_error_order);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- framing ---- */
 
@@ -97,11 +98,26 @@ m_poke(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
 	return 0;
 }
 
+/* test.slow takes 2 ms, so a batch of them outlasts any budget whatever the machine */
+static int
+m_slow(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	(void)ctx;
+	(void)params;
+	(void)e;
+	struct timespec ts = { 0, 2000000L };
+	nanosleep(&ts, NULL);
+	calls++;
+	*result = json_true();
+	return 0;
+}
+
 static const struct rd_rpc_method methods[] = {
 	{ "test.echo", m_echo, RD_RPC_READ },
 	{ "test.poke", m_poke, RD_RPC_WRITE },
+	{ "test.slow", m_slow, RD_RPC_READ },
 };
-static const struct rd_rpc_table table = { methods, 2 };
+static const struct rd_rpc_table table = { methods, 3 };
 
 static const struct {
 	const char *in;
@@ -187,6 +203,32 @@ START_TEST(test_notifications_and_batches)
 }
 END_TEST
 
+/* A batch stops at its time budget (limits.batch_ms): the calls it did not reach are
+ * answered -32007 naming the key, without running, and the loop is free again. */
+START_TEST(test_batch_budget)
+{
+	char batch[100 * 64 + 8];
+	size_t len = 0;
+	batch[len++] = '[';
+	for (int i = 0; i < 100; i++)
+		len += (size_t)snprintf(batch + len, sizeof batch - len, "%s{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"test.slow\"}",
+		                        i ? "," : "", i);
+	batch[len++] = ']';
+	rd_rpc_set_batch_budget(20);
+	calls = 0;
+	json_t *a = rd_rpc_process(&table, NULL, false, batch, len);
+	ck_assert_int_eq(json_array_size(a), 100);
+	ck_assert_msg(calls >= 1 && calls < 100, "%d of 100 slow calls ran in a 20 ms batch", calls);
+	json_t *last = json_object_get(json_array_get(a, 99), "error");
+	ck_assert_int_eq(json_integer_value(json_object_get(last, "code")), RD_RPC_BUSY);
+	ck_assert_msg(strstr(json_string_value(json_object_get(last, "message")), "limits.batch_ms") != NULL, "%s",
+	              json_string_value(json_object_get(last, "message")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(a, 99), "id")), 99);
+	json_decref(a);
+	rd_rpc_set_batch_budget(20);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -198,6 +240,7 @@ main(void)
 	tcase_add_loop_test(tc, test_dispatch, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, test_echo_value_and_forbidden_not_run);
 	tcase_add_test(tc, test_notifications_and_batches);
+	tcase_add_test(tc, test_batch_budget);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
