@@ -154,7 +154,7 @@ rpl_dialect_column_type(const struct rpl_dialect *d, enum rpl_engine src, const 
 	}
 	/* SQL Server's REAL has no subnormals (1.18E-38 is its smallest): another
 	 * engine's single-precision float needs FLOAT to keep 1.4e-45 */
-	if (d->engine == RPL_ENGINE_MSSQL && col->cls == RPL_CLASS_DOUBLE) {
+	if (d->engine == RPL_ENGINE_MSSQL && src != RPL_ENGINE_MSSQL && col->cls == RPL_CLASS_DOUBLE) {
 		rpl_sbuf_add(out, "FLOAT");
 		return;
 	}

@@ -585,6 +585,8 @@ static const struct created_case {
 	{ MARIA, "varchar(20) CHARACTER SET latin1 COLLATE latin1_german2_ci", NULL, "varchar",
 	  RPL_CLASS_TEXT, SQL_WVARCHAR, 20, 0, 0, false,
 	  { "varchar(20)", "varchar(20) CHARACTER SET latin1 COLLATE latin1_german2_ci", "VARCHAR(20)", "NVARCHAR(20)" } },
+	/* SQL Server to SQL Server: a REAL stays REAL (only other engines' floats need FLOAT) */
+	{ MSSQL, "", NULL, NULL, RPL_CLASS_DOUBLE, SQL_REAL, 24, 0, 0, false, { "real", "double", "DOUBLE", "REAL" } },
 	{ LITE, "INTEGER", NULL, NULL, RPL_CLASS_INT, SQL_BIGINT, 19, 0, 8, false, { "bigint", "bigint", "INTEGER", "BIGINT" } },
 	{ LITE, "NVARCHAR(50)", NULL, NULL, RPL_CLASS_TEXT, SQL_VARCHAR, 50, 0, 0, false,
 	  { "varchar(50)", "varchar(50)", "NVARCHAR(50)", "NVARCHAR(50)" } },
