@@ -115,6 +115,20 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void
+copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void
+copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...)
+{
+	char msg[4096];   /* a table's list of narrower columns (copy_warn_narrower) */
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (cp->o.warn != NULL)
+		cp->o.warn(cp->o.cb_data, cp->label, column, msg);
+}
+
 /* copy_is_narrower: can target column d not hold every value of source column s? */
 static bool
 copy_is_narrower(const struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
@@ -139,7 +153,7 @@ static void
 copy_warn_narrower(struct rpl_copy *cp, const struct rpl_column *const *sc, const struct rpl_column *const *dc,
                    size_t n)
 {
-	struct rpl_sbuf list = RPL_SBUF_INIT, msg = RPL_SBUF_INIT;
+	struct rpl_sbuf list = RPL_SBUF_INIT;
 	size_t k = 0;
 	bool text = false;
 	for (size_t i = 0; i < n; i++) {
@@ -151,16 +165,12 @@ copy_warn_narrower(struct rpl_copy *cp, const struct rpl_column *const *sc, cons
 		rpl_sbuf_addf(&list, "%s%s %s < %s", k++ ? ", " : "", sc[i]->name, dt, st);
 		text = text || sc[i]->cls == RPL_CLASS_TEXT;
 	}
-	if (k > 0 && cp->o.warn != NULL) {
-		rpl_sbuf_addf(&msg, "%zu target column%s narrower than the source: %s; %s", k, k == 1 ? " is" : "s are",
-		              rpl_sbuf_str(&list), cp->o.truncate_strings && text
-		              ? "longer strings will be truncated (counted), other values that do not fit rejected"
-		              : "values that do not fit will be rejected");
-		if (rpl_sbuf_ok(&msg))
-			cp->o.warn(cp->o.cb_data, cp->label, NULL, rpl_sbuf_str(&msg));
-	}
+	if (k > 0 && rpl_sbuf_ok(&list))
+		copy_warn(cp, NULL, "%zu target column%s narrower than the source: %s; %s", k, k == 1 ? " is" : "s are",
+		          rpl_sbuf_str(&list), cp->o.truncate_strings && text
+		          ? "longer strings will be truncated (counted), other values that do not fit rejected"
+		          : "values that do not fit will be rejected");
 	rpl_sbuf_fini(&list);
-	rpl_sbuf_fini(&msg);
 }
 
 /* copy_sqlgen describes the copy to sqlgen; with_target: the target catalog is read
