@@ -9,6 +9,7 @@
 #include "it.h"
 #include "ledger.h"
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ START_TEST(test_schedule_parent_first)
 	ck_assert(f != NULL);
 	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
 	fclose(f);
+	ck_assert(chmod(pw, 0600) == 0);   /* a password file others may read is refused */
 	f = fopen(cfg, "w");
 	ck_assert(f != NULL);
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
