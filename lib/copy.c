@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 struct rpl_copy {
@@ -975,7 +976,31 @@ part_send_lite(struct part *p, size_t n, struct rpl_err *err)
 	return 0;
 }
 
-/* part_refused rejects a row the COPY sink isolated (rpl_pgsink_copy_split). */
+/* refused_column: the buffer column a foreign-key refusal names, from the server's
+ * words (PostgreSQL "Key (language_id)=(99) is not present", MariaDB "FOREIGN KEY
+ * (`language_id`) REFERENCES"); (size_t)-1 when it names none or several. */
+static size_t
+refused_column(const struct rpl_copy *cp, const char *reason)
+{
+	const char *b = strstr(reason, "Key ("), *e;
+	size_t skip = 5;
+	if (b == NULL && (b = strstr(reason, "FOREIGN KEY (`")) != NULL)
+		skip = 14;
+	if (b == NULL || (e = strpbrk(b + skip, skip == 5 ? ")" : "`")) == NULL || memchr(b + skip, ',', (size_t)(e - b - skip)))
+		return (size_t)-1;
+	for (size_t c = 0; c < cp->buf->ncols; c++) {
+		size_t i = (size_t)(cp->buf->cols[c].src - cp->st.cols);   /* its source column */
+		if (i >= cp->st.ncols)
+			continue;
+		const char *name = cp->dst_names != NULL ? cp->dst_names[i] : cp->st.cols[i].name;
+		if (strlen(name) == (size_t)(e - b - skip) && strncasecmp(name, b + skip, (size_t)(e - b - skip)) == 0)
+			return c;
+	}
+	return (size_t)-1;
+}
+
+/* part_refused rejects a row a bulk sink isolated (rpl_pgsink_copy_split,
+ * rpl_myload_split), naming the constraint and, for a foreign key, its column. */
 static int
 part_refused(void *data, size_t row, const char *reason, const char *constraint, struct rpl_err *err)
 {
@@ -983,7 +1008,7 @@ part_refused(void *data, size_t row, const char *reason, const char *constraint,
 	char why[sizeof err->msg + 32];
 	snprintf(why, sizeof why, "target refused the row: %s", reason);
 	p->constraint = constraint;
-	int r = part_reject(p, row, RPL_RULE_SERVER, (size_t)-1, why, err);
+	int r = part_reject(p, row, RPL_RULE_SERVER, refused_column(p->cp, reason), why, err);
 	p->constraint = NULL;
 	return r;
 }
