@@ -5,6 +5,7 @@
 #include "pgconn.h"
 #include "pgbinary.h"
 #include "conn.h"
+#include "log.h"
 #include "sbuf.h"
 #include "tsv.h"
 #include "xfer.h"
@@ -181,8 +182,86 @@ split_once(struct rpl_pgsink *pg, const char *copy_sql, const struct rpl_xbuf *b
 	return r;
 }
 
+/* key_holds: does row r's column c hold the key value PostgreSQL printed (an integer
+ * or a text; other types are never grouped, they are split instead)? */
+static bool
+key_holds(const struct rpl_xbuf *b, size_t r, size_t c, const char *val, size_t vlen)
+{
+	SQLLEN ind = *rpl_xind(b, r, c);
+	const void *v = rpl_xval(b, r, c);
+	char num[32];
+	if (ind == SQL_NULL_DATA)
+		return false;
+	if (b->cols[c].c_type == SQL_C_SBIGINT) {
+		long long x;
+		memcpy(&x, v, sizeof x);
+		snprintf(num, sizeof num, "%lld", x);
+		return strlen(num) == vlen && memcmp(num, val, vlen) == 0;
+	}
+	return b->cols[c].c_type == SQL_C_CHAR && b->cols[c].cls == RPL_CLASS_TEXT && ind >= 0 &&
+	       (size_t)ind == vlen && memcmp(v, val, vlen) == 0;
+}
+
+/* missing_key: for a foreign-key refusal ("Key (lang)=(99) is not present in
+ * table"), the buffer column and the value it names; false when it names several
+ * columns or none of the buffer's. */
+static bool
+missing_key(const struct rpl_xbuf *b, const char *msg, size_t *col, const char **val, size_t *vlen)
+{
+	const char *k = strstr(msg, "Key ("), *ce, *ve;
+	if (k == NULL || (ce = strstr(k, ")=(")) == NULL || (ve = strstr(ce, ") is not present in table")) == NULL ||
+	    memchr(k + 5, ',', (size_t)(ce - k - 5)) != NULL)
+		return false;
+	for (size_t c = 0; c < b->ncols; c++)
+		if (b->cols[c].dst != NULL && strlen(b->cols[c].dst->name) == (size_t)(ce - k - 5) &&
+		    memcmp(b->cols[c].dst->name, k + 5, (size_t)(ce - k - 5)) == 0) {
+			*col = c;
+			*val = ce + 3;
+			*vlen = (size_t)(ve - ce - 3);
+			return true;
+		}
+	return false;
+}
+
+/* split_by_key: a foreign key refused rows [first, first + n) naming a missing key:
+ * every row holding that key is refused for the same reason at once (a parent not
+ * loaded yet leaves thousands of rows with a few keys: one COPY per key, not two per
+ * row), in row order; the others move up over them (their values go with them:
+ * out-of-line ones are found by offset) and are split again. Returns 1 when no row
+ * holds the key (the caller bisects). */
+static int
+split_by_key(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_xbuf *b, size_t first, size_t n,
+             const struct rpl_err *e, const char *constraint, rpl_pgsink_refused_fn refused, void *data,
+             size_t *loaded, struct rpl_err *err)
+{
+	size_t col, vlen, k = first, held = 0;
+	const char *val;
+	if (strcmp(e->sqlstate, "23503") != 0 || !missing_key(b, e->msg, &col, &val, &vlen))
+		return 1;
+	for (size_t r = first; r < first + n; r++)
+		held += key_holds(b, r, col, val, vlen);
+	if (held == 0)
+		return 1;
+	char reason[sizeof e->msg + 16];
+	snprintf(reason, sizeof reason, "[%s] %s", e->sqlstate, e->msg);
+	rpl_log(RPL_LOG_INFO, RPL_LOG_LOADER, "%zu of %zu rows hold the missing key of foreign key %s: refused at once",
+	        held, n, constraint != NULL ? constraint : "?");
+	for (size_t r = first; r < first + n; r++) {
+		if (key_holds(b, r, col, val, vlen)) {
+			int rc = refused(data, r, reason, e->column[0] != '\0' ? e->column : NULL, constraint, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (r != k)
+			memcpy(b->data + k * b->row_size, b->data + r * b->row_size, b->row_size);
+		k++;
+	}
+	return rpl_pgsink_copy_split(pg, copy_sql, b, first, k - first, refused, data, loaded, err);
+}
+
 int
-rpl_pgsink_copy_split(struct rpl_pgsink *pg, const char *copy_sql, const struct rpl_xbuf *b, size_t first,
+rpl_pgsink_copy_split(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_xbuf *b, size_t first,
                       size_t n, rpl_pgsink_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err)
 {
 	struct rpl_err e = RPL_ERR_INIT;
@@ -200,6 +279,9 @@ rpl_pgsink_copy_split(struct rpl_pgsink *pg, const char *copy_sql, const struct 
 		return refused(data, first, reason, e.column[0] != '\0' ? e.column : NULL,
 		               constraint[0] != '\0' ? constraint : NULL, err);
 	}
+	if ((r = split_by_key(pg, copy_sql, b, first, n, &e, constraint[0] != '\0' ? constraint : NULL, refused, data,
+	                      loaded, err)) <= 0)
+		return r;
 	if ((r = rpl_pgsink_copy_split(pg, copy_sql, b, first, n / 2, refused, data, loaded, err)) < 0)
 		return r;
 	return rpl_pgsink_copy_split(pg, copy_sql, b, first + n / 2, n - n / 2, refused, data, loaded, err);
