@@ -2,6 +2,8 @@
  * next chunk is rendered (see myload.h). */
 #include "myload.h"
 #include "sbuf.h"
+#include "dialect.h"
+#include "log.h"
 #include "tsv.h"
 #include "xfer.h"
 #include <errno.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -263,8 +266,134 @@ split_once(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, size_t
 	return (r = rpl_conn_exec(ml->c, "ROLLBACK TO SAVEPOINT rpl_split", err)) < 0 ? r : 1;
 }
 
+/* fk_of parses "FOREIGN KEY (`col`) REFERENCES `parent` (`pcol`)" (a parent in
+ * another database as `db`.`parent`) out of msg; false for several columns. */
+static bool
+fk_of(const char *msg, char *col, char *db, char *parent, char *pcol, size_t n)
+{
+	const char *p = strstr(msg, "FOREIGN KEY (`"), *q;
+	if (p == NULL || (q = strstr(p + 14, "`) REFERENCES `")) == NULL || memchr(p + 14, ',', (size_t)(q - p - 14)))
+		return false;
+	snprintf(col, n, "%.*s", (int)(q - p - 14), p + 14);
+	p = q + 15;
+	db[0] = '\0';
+	if ((q = strchr(p, '`')) == NULL)
+		return false;
+	if (strncmp(q, "`.`", 3) == 0) {
+		snprintf(db, n, "%.*s", (int)(q - p), p);
+		p = q + 3;
+		if ((q = strchr(p, '`')) == NULL)
+			return false;
+	}
+	snprintf(parent, n, "%.*s", (int)(q - p), p);
+	if (strncmp(q, "` (`", 4) != 0 || (p = q + 4, q = strchr(p, '`')) == NULL || q[1] != ')')
+		return false;
+	snprintf(pcol, n, "%.*s", (int)(q - p), p);
+	return true;
+}
+
+/* parents_missing marks in miss[r - first] the rows of [first, first + n) whose integer
+ * column c holds a value the parent table does not have (one SELECT … IN). */
+static int
+parents_missing(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, size_t n, size_t c, const char *db,
+                const char *parent, const char *pcol, bool *miss, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	const struct rpl_dialect *d = ml->c->dialect;
+	SQLHSTMT st = SQL_NULL_HSTMT;
+	long long *have = NULL, v;
+	size_t nhave = 0, any = 0;
+	int r = 0;
+	rpl_sbuf_add(&sql, "SELECT ");
+	rpl_dialect_ident(d, pcol, &sql);
+	rpl_sbuf_add(&sql, " FROM ");
+	rpl_dialect_table(d, db[0] != '\0' ? db : NULL, parent, &sql);
+	rpl_sbuf_add(&sql, " WHERE ");
+	rpl_dialect_ident(d, pcol, &sql);
+	rpl_sbuf_add(&sql, " IN (");
+	for (size_t r2 = first; r2 < first + n; r2++)
+		if (*rpl_xind(b, r2, c) != SQL_NULL_DATA) {
+			memcpy(&v, rpl_xval(b, r2, c), sizeof v);
+			rpl_sbuf_addf(&sql, "%s%lld", any++ ? "," : "", v);
+		}
+	rpl_sbuf_addc(&sql, ')');
+	if (any == 0 || (have = calloc(any, sizeof *have)) == NULL || !rpl_sbuf_ok(&sql)) {
+		r = any == 0 ? 0 : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = rpl_conn_stmt(ml->c, &st, err)) < 0)
+		goto out;
+	SQLLEN ind;
+	if (!SQL_SUCCEEDED(SQLExecDirect(st, (SQLCHAR *)sql.s, SQL_NTS)) ||
+	    !SQL_SUCCEEDED(SQLBindCol(st, 1, SQL_C_SBIGINT, &v, 0, &ind))) {
+		r = rpl_conn_fail(ml->c, st, err, "reading the parent keys");
+		goto out;
+	}
+	while (nhave < any && SQL_SUCCEEDED(SQLFetch(st)))
+		if (ind != SQL_NULL_DATA)
+			have[nhave++] = v;
+	for (size_t r2 = first; r2 < first + n; r2++) {
+		miss[r2 - first] = false;
+		if (*rpl_xind(b, r2, c) == SQL_NULL_DATA)
+			continue;
+		memcpy(&v, rpl_xval(b, r2, c), sizeof v);
+		bool found = false;
+		for (size_t h = 0; h < nhave && !found; h++)
+			found = have[h] == v;
+		miss[r2 - first] = !found;
+	}
+out:
+	if (st != SQL_NULL_HSTMT)
+		SQLFreeHandle(SQL_HANDLE_STMT, st);
+	free(have);
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+/* split_by_parent: a foreign key refused rows of [first, first + n): the rows whose
+ * (integer) key the parent table lacks are refused at once, in row order, the others
+ * move up over them and are split again; 1 when it cannot tell (the caller bisects).
+ * A parent not loaded yet costs one query and one LOAD DATA, not two per row. */
+static int
+split_by_parent(struct rpl_myload *ml, struct rpl_xbuf *b, size_t first, size_t n, const struct rpl_err *e,
+                rpl_myload_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err)
+{
+	char col[128], db[128], parent[128], pcol[128], constraint[128], reason[sizeof e->msg + 16];
+	size_t c = b->ncols, k = first, nmiss = 0;
+	if (!fk_of(e->msg, col, db, parent, pcol, sizeof col))
+		return 1;
+	for (size_t i = 0; i < b->ncols && c == b->ncols; i++)
+		if (b->cols[i].dst != NULL && strcasecmp(b->cols[i].dst->name, col) == 0 && b->cols[i].c_type == SQL_C_SBIGINT)
+			c = i;
+	bool *miss = c < b->ncols ? calloc(n, sizeof *miss) : NULL;
+	if (miss == NULL)
+		return 1;
+	int r = parents_missing(ml, b, first, n, c, db, parent, pcol, miss, err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		nmiss += miss[i];
+	if (r < 0 || nmiss == 0) {
+		free(miss);
+		return r < 0 ? r : 1;
+	}
+	constraint_of(e->msg, constraint, sizeof constraint);
+	snprintf(reason, sizeof reason, "[%s] %s", e->sqlstate[0] != '\0' ? e->sqlstate : "23000", e->msg);
+	rpl_log(RPL_LOG_INFO, RPL_LOG_LOADER, "%zu of %zu rows hold the missing key of foreign key %s: refused at once",
+	        nmiss, n, constraint[0] != '\0' ? constraint : "?");
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (miss[i]) {
+			r = refused(data, first + i, reason, constraint[0] != '\0' ? constraint : NULL, err);
+			continue;
+		}
+		if (first + i != k)
+			memcpy(b->data + k * b->row_size, b->data + (first + i) * b->row_size, b->row_size);
+		k++;
+	}
+	free(miss);
+	return r < 0 ? r : rpl_myload_split(ml, b, first, k - first, refused, data, loaded, err);
+}
+
 int
-rpl_myload_split(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, size_t n,
+rpl_myload_split(struct rpl_myload *ml, struct rpl_xbuf *b, size_t first, size_t n,
                  rpl_myload_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err)
 {
 	struct rpl_err e = RPL_ERR_INIT;
@@ -281,6 +410,8 @@ rpl_myload_split(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, 
 		snprintf(reason, sizeof reason, "[%s] %s", e.sqlstate[0] != '\0' ? e.sqlstate : "23000", e.msg);
 		return refused(data, first, reason, NULL, constraint[0] != '\0' ? constraint : NULL, err);
 	}
+	if ((r = split_by_parent(ml, b, first, n, &e, refused, data, loaded, err)) <= 0)
+		return r;
 	if ((r = rpl_myload_split(ml, b, first, n / 2, refused, data, loaded, err)) < 0)
 		return r;
 	return rpl_myload_split(ml, b, first + n / 2, n - n / 2, refused, data, loaded, err);

@@ -60,8 +60,10 @@ typedef int (*rpl_myload_refused_fn)(void *data, size_t row, const char *reason,
  * (RPL_EREFUSED, or an SQLSTATE class 22 or 23 error such as a foreign key) it rolls
  * back to the savepoint and splits them in halves, each again one LOAD DATA, until
  * every refused row is alone and handed to refused: the others load in bulk (issue
- * #15). *loaded grows by the rows loaded. Any other error returns. */
-int rpl_myload_split(struct rpl_myload *ml, const struct rpl_xbuf *b, size_t first, size_t n,
+ * #15). A foreign key on an integer column is asked of the parent table first: the
+ * rows whose key it lacks are refused at once, the rows left move up over them in b
+ * (in order). *loaded grows by the rows loaded. Any other error returns. */
+int rpl_myload_split(struct rpl_myload *ml, struct rpl_xbuf *b, size_t first, size_t n,
                      rpl_myload_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err);
 
 #endif

@@ -44,6 +44,15 @@ rpl_pginherit_partitioned(struct rpl_conn *c, const char *schema, const char *ta
 }
 
 int
+rpl_pginherit_is_child(struct rpl_conn *c, const char *schema, const char *table, bool *child, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_sbuf_add(&sql, "SELECT count(*) FROM pg_catalog.pg_inherits WHERE inhrelid = ");
+	add_regclass(c->dialect, schema, table, &sql);
+	return query_flag(c, &sql, child, err);
+}
+
+int
 rpl_pginherit_descends(struct rpl_conn *c, const char *child_schema, const char *child,
                        const char *parent_schema, const char *parent, bool *descends, struct rpl_err *err)
 {

@@ -16,6 +16,11 @@
 int rpl_pginherit_partitioned(struct rpl_conn *c, const char *schema, const char *table, bool *partitioned,
                               struct rpl_err *err);
 
+/* rpl_pginherit_is_child sets *child when schema.table inherits from a table or is
+ * a partition (one query: `check` asks it of every table before pairing them). */
+int rpl_pginherit_is_child(struct rpl_conn *c, const char *schema, const char *table, bool *child,
+                           struct rpl_err *err);
+
 /* rpl_pginherit_descends sets *descends when child inherits from parent, directly or
  * through other tables (a partition of a partition counts too). Either table missing:
  * false. */

@@ -380,7 +380,22 @@ rpl_sqlgen_index_list(const struct rpl_dialect *d, const char *schema, const cha
 			rpl_sbuf_add(out, "DATABASE()");
 		rpl_sbuf_add(out, " AND TABLE_NAME = ");
 		rpl_dialect_lit(d, table, out);
-		rpl_sbuf_add(out, " AND NON_UNIQUE = 1 AND INDEX_TYPE = 'BTREE' ORDER BY INDEX_NAME, SEQ_IN_INDEX");
+		/* InnoDB refuses to drop an index a foreign key needs, on either side ("needed
+		 * in a foreign key constraint"): an index holding a column of one is kept */
+		rpl_sbuf_add(out, " AND NON_UNIQUE = 1 AND INDEX_TYPE = 'BTREE' AND INDEX_NAME NOT IN ("
+		                  "SELECT f.INDEX_NAME FROM information_schema.STATISTICS f"
+		                  " JOIN information_schema.KEY_COLUMN_USAGE k ON k.REFERENCED_TABLE_NAME IS NOT NULL AND"
+		                  " ((k.TABLE_SCHEMA = f.TABLE_SCHEMA AND k.TABLE_NAME = f.TABLE_NAME AND k.COLUMN_NAME = f.COLUMN_NAME) OR"
+		                  " (k.REFERENCED_TABLE_SCHEMA = f.TABLE_SCHEMA AND k.REFERENCED_TABLE_NAME = f.TABLE_NAME AND"
+		                  " k.REFERENCED_COLUMN_NAME = f.COLUMN_NAME))"
+		                  " WHERE f.TABLE_SCHEMA = ");
+		if (schema != NULL)
+			rpl_dialect_lit(d, schema, out);
+		else
+			rpl_sbuf_add(out, "DATABASE()");
+		rpl_sbuf_add(out, " AND f.TABLE_NAME = ");
+		rpl_dialect_lit(d, table, out);
+		rpl_sbuf_add(out, ") ORDER BY INDEX_NAME, SEQ_IN_INDEX");
 		return;
 	case RPL_ENGINE_SQLITE:
 		rpl_sbuf_add(out, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"

@@ -6,6 +6,8 @@
  * the refused rows, as the loader's notice says), not row by row. */
 #include "copy.h"
 #include "fkorder.h"
+#include "indexes.h"
+#include "ledger.h"
 #include "it.h"
 #include "log.h"
 #include "reject.h"
@@ -99,8 +101,9 @@ START_TEST(test_fk_refused_rows)
 	                                        : "loading the partition again in LOAD DATAs split around the refused rows"),
 	              "%s: log:\n%s", what, logged);
 	ck_assert_msg(strstr(logged, "parameter arrays") == NULL, "%s: log:\n%s", what, logged);
-	/* PostgreSQL names the missing key: the rows holding it are refused together */
-	ck_assert_msg(d != IT_PG || strstr(logged, "hold the missing key of foreign key fk_film_lang: refused at once"),
+	/* the rows holding the missing key are refused together (PostgreSQL names the
+	 * key; for MariaDB the parent table is asked) */
+	ck_assert_msg(strstr(logged, "hold the missing key of foreign key fk_film_lang: refused at once"),
 	              "%s: log:\n%s", what, logged);
 	rpl_copy_free(cp);
 	rpl_reject_free(log);
@@ -163,6 +166,40 @@ START_TEST(test_fk_order)
 }
 END_TEST
 
+/* index work on a MariaDB target with foreign keys: the indexes InnoDB needs for them
+ * (on the child's and on the parent's side) stay, the others are dropped and restored */
+START_TEST(test_fk_indexes_mariadb)
+{
+	struct rpl_conn dst;
+	it_connect(&dst, IT_MARIADB, "dst");
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_ledger_ensure(&dst, &err) == 0, "%s", err.msg);
+	it_exec(&dst, "DROP TABLE IF EXISTS fk_film");
+	it_exec(&dst, "DROP TABLE IF EXISTS fk_lang");
+	it_exec(&dst, "CREATE TABLE fk_lang (id INTEGER NOT NULL PRIMARY KEY, code INTEGER NOT NULL, name VARCHAR(20),"
+	              " INDEX lang_code (code), INDEX lang_name (name))");
+	it_exec(&dst, "CREATE TABLE fk_film (id INTEGER NOT NULL PRIMARY KEY, language_id INTEGER, title VARCHAR(30),"
+	              " INDEX film_title (title), CONSTRAINT fk_film_lang FOREIGN KEY (language_id) REFERENCES fk_lang (code))");
+	int n = -1;
+	ck_assert_msg(rpl_indexes_disable(&dst, NULL, "fk_film", &n, &err) == 0, "child: %s", err.msg);
+	ck_assert_int_eq(n, 1);   /* film_title; not the one behind fk_film_lang */
+	ck_assert_msg(rpl_indexes_disable(&dst, NULL, "fk_lang", &n, &err) == 0, "parent: %s", err.msg);
+	ck_assert_int_eq(n, 1);   /* lang_name; not lang_code, which fk_film_lang references */
+	ck_assert_int_eq(rpl_indexes_restore(&dst, NULL, "fk_film", &n, &err), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(rpl_indexes_restore(&dst, NULL, "fk_lang", &n, &err), 0);
+	ck_assert_int_eq(n, 1);
+	int64_t idx = 0;
+	bool found;
+	ck_assert(rpl_conn_query_int64(&dst, "SELECT count(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS"
+	                                     " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('fk_film', 'fk_lang')",
+	                               &idx, &found, &err) == 0);
+	ck_assert_int_eq(idx, 5);   /* PRIMARY (both), lang_code, lang_name, film_title, fk_film_lang */
+	it_exec(&dst, "DROP TABLE fk_film");
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -171,6 +208,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_fk_refused_rows, 0, IT_NENGINES * 2);
 	tcase_add_loop_test(tc, test_fk_order, 0, IT_NENGINES);
+	tcase_add_test(tc, test_fk_indexes_mariadb);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -158,6 +158,9 @@ START_TEST(test_pginherit_catalog)
 	ck_assert(rpl_pginherit_descends(&pg, NULL, "inh_p", NULL, "inh_c", &v, &err) == 0 && !v);
 	ck_assert(rpl_pginherit_descends(&pg, NULL, "part_s_jan", NULL, "part_s", &v, &err) == 0 && v);
 	ck_assert(rpl_pginherit_descends(&pg, NULL, "no such'table", NULL, "part_s", &v, &err) == 0 && !v);
+	ck_assert(rpl_pginherit_is_child(&pg, NULL, "inh_gc", &v, &err) == 0 && v);
+	ck_assert(rpl_pginherit_is_child(&pg, NULL, "part_s_feb", &v, &err) == 0 && v);
+	ck_assert(rpl_pginherit_is_child(&pg, "public", "inh_p", &v, &err) == 0 && !v);
 	ck_assert(rpl_pginherit_partitioned(&pg, NULL, "part_s", &v, &err) == 0 && v);
 	ck_assert(rpl_pginherit_partitioned(&pg, NULL, "inh_p", &v, &err) == 0 && !v);
 	it_exec(&pg, "DROP TABLE inh_gc");
