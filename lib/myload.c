@@ -381,7 +381,7 @@ split_by_parent(struct rpl_myload *ml, struct rpl_xbuf *b, size_t first, size_t 
 	        nmiss, n, constraint[0] != '\0' ? constraint : "?");
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (miss[i]) {
-			r = refused(data, first + i, reason, constraint[0] != '\0' ? constraint : NULL, err);
+			r = refused(data, first + i, reason, NULL, constraint[0] != '\0' ? constraint : NULL, err);
 			continue;
 		}
 		if (first + i != k)

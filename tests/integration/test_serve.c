@@ -531,6 +531,12 @@ crowd_as_nobody(int n, int out)
 
 START_TEST(test_limits)
 {
+	/* a job an earlier case left unfinished in the ledger would be resumed and listed */
+	struct rpl_conn dst;
+	it_connect(&dst, IT_PG, "dst");
+	it_exec(&dst, "DELETE FROM replicad_partitions WHERE table_name = 'serve_t'");
+	it_exec(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'serve_t'");
+	rpl_conn_close(&dst);
 	make_dirs();
 	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}",
 	             ", \"limits\": {\"max_clients\": 16, \"client_idle\": \"5s\", \"message_timeout\": \"2s\","
