@@ -8,6 +8,7 @@
 #include "conn.h"
 #include "copy.h"
 #include "dialect.h"
+#include "dlog.h"
 #include "plan.h"
 #include "reject.h"
 #include "units.h"
@@ -134,8 +135,9 @@ run_progress(void *data, size_t parts_done, size_t nparts, int64_t rows_written)
 		        "##############################", width - fill, "", parts_done, nparts,
 		        (long long)rows_written, rate);
 	} else {
+		char q[300];
 		fprintf(stderr, "progress table=%s partitions_done=%zu/%zu rows_written=%lld rows_per_s=%.0f\n",
-		        p->table, parts_done, nparts, (long long)rows_written, rate);
+		        rd_q(q, sizeof q, p->table), parts_done, nparts, (long long)rows_written, rate);
 	}
 	fflush(stderr);
 }

@@ -2,6 +2,7 @@
  * log handler. Everything else lives in cmd_*.c (and the service in serve code). */
 #include "cli.h"
 #include "serve.h"
+#include "dlog.h"
 #include "log.h"
 #include "rpl_build.h"
 #include <getopt.h>
@@ -66,7 +67,8 @@ static void
 log_to_stderr(enum rpl_log_level lvl, enum rpl_log_group grp, const char *msg, void *data)
 {
 	(void)data;
-	fprintf(stderr, "level=%s grp=%s msg=\"%s\"\n", rpl_log_level_name(lvl), rpl_log_group_name(grp), msg);
+	char q[2100];   /* the message is free text from lib/: quoted whole, its quotes escaped */
+	fprintf(stderr, "level=%s grp=%s msg=%s\n", rpl_log_level_name(lvl), rpl_log_group_name(grp), rd_q(q, sizeof q, msg));
 }
 
 int

@@ -1,6 +1,7 @@
 /* daemon/runner.c: one job on a worker pool (DESIGN in runner.h). */
 #include "runner.h"
 #include "dialect.h"
+#include "dlog.h"
 #include "indexes.h"
 #include "ledger.h"
 #include "log.h"
@@ -222,8 +223,10 @@ worker_main(void *arg)
 				connected = false;
 			}
 			long ms = backoff_ms(attempt);
-			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=\"%s\"",
-			        j->tc->name, i + 1, attempt, ms, perr.sqlstate, perr.msg);
+			char qt[300], qe[1700];
+			rd_log(RPL_LOG_WARNING, "loader", "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=%s",
+			       rd_q(qt, sizeof qt, j->tc->name), i + 1, attempt, ms, perr.sqlstate[0] ? perr.sqlstate : "-",
+			       rd_q(qe, sizeof qe, perr.msg));
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}

@@ -240,8 +240,11 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 		status = RD_EXIT_USAGE;
 		goto out;
 	}
-	if (mkdir(d.cfg->c.state_dir, 0750) != 0 && errno != EEXIST)
-		rd_log(RPL_LOG_WARNING, "main", "state_dir=%s msg=%s", d.cfg->c.state_dir, rd_q(q, sizeof q, strerror(errno)));
+	if (mkdir(d.cfg->c.state_dir, 0750) != 0 && errno != EEXIST) {
+		char qd[4200];
+		rd_log(RPL_LOG_WARNING, "main", "state_dir=%s msg=%s", rd_q(qd, sizeof qd, d.cfg->c.state_dir),
+		       rd_q(q, sizeof q, strerror(errno)));
+	}
 	d.jobs = rd_jobs_new(&d);
 	d.sched = d.jobs != NULL ? rd_sched_new(&d) : NULL;
 	d.rpc = d.sched != NULL ? rd_rpc_server_new(&loop, &rd_rpc_methods, &d) : NULL;
@@ -264,8 +267,10 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 	uv_timer_init(&loop, &d.status_timer);
 	d.stop_timer.data = d.status_timer.data = &d;
 	uv_timer_start(&d.status_timer, serve_on_status_timer, 2000, 2000);
-	rd_log(RPL_LOG_NOTICE, "main", "socket=%s config=%s tables=%zu timezone=%s pid=%d msg=\"listening\"", d.socket_path,
-	       rd_q(q, sizeof q, d.config_path), d.cfg->c.n_tables, d.tz.name, (int)getpid());
+	char qs[600], qz[200];
+	rd_log(RPL_LOG_NOTICE, "main", "socket=%s config=%s tables=%zu timezone=%s pid=%d msg=\"listening\"",
+	       rd_q(qs, sizeof qs, d.socket_path), rd_q(q, sizeof q, d.config_path), d.cfg->c.n_tables,
+	       rd_q(qz, sizeof qz, d.tz.name), (int)getpid());
 	rd_notify_ready(&d.notify, &loop, "idle, 0 jobs running");
 	rd_jobs_restore(d.jobs);
 	rd_sched_start(d.sched);

@@ -8,6 +8,7 @@
  * that may read but not write, and SIGTERM. argv: replicad, replicactl. */
 #include "edge.h"
 #include "it.h"
+#include "logfmt.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -156,7 +157,9 @@ write_config(const char *table_lines, const char *extra)
 	ck_assert(f != NULL);
 	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
 	fclose(f);
-	snprintf(cfg_path, sizeof cfg_path, "%s", it_tmpfile("serve.json"));
+	/* quotes and a backslash in the file name: the log lines that name it must still
+	 * be logfmt (check_log) */
+	snprintf(cfg_path, sizeof cfg_path, "%s", it_tmpfile("serve \"q\\\".json"));
 	f = fopen(cfg_path, "w");
 	ck_assert(f != NULL);
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
@@ -203,6 +206,25 @@ start_daemon(void)
 		sleep_ms(50);
 	}
 	ck_abort_msg("replicad serve did not listen on %s within 10 s (see %s)", sock_path, log_path);
+}
+
+/* check_log: every line the daemon wrote to its stderr (log_path, all starts so far)
+ * is one valid logfmt line (issue #18 item 6), and there are some */
+static void
+check_log(void)
+{
+	FILE *f = fopen(log_path, "r");
+	ck_assert_msg(f != NULL, "%s: %s", log_path, strerror(errno));
+	static char line[1 << 16];
+	int n = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char why[200];
+		line[strcspn(line, "\n")] = '\0';
+		n++;
+		ck_assert_msg(logfmt_check(line, why, sizeof why), "%s:%d is not logfmt (%s): %s", log_path, n, why, line);
+	}
+	fclose(f);
+	ck_assert_msg(n >= 2, "%s: only %d log lines", log_path, n);
 }
 
 /* stop_daemon sends sig and returns the exit status (-signal if killed) */
@@ -458,6 +480,7 @@ START_TEST(test_protocol)
 	ck_assert_int_eq(ctl(out, err, "status"), 1);
 	ck_assert_msg(strstr(err, sock_path) != NULL && strchr(err, '\n') == err + strlen(err) - 1,
 	              "not one line naming the socket: %s", err);
+	check_log();
 	remove_dirs();
 }
 END_TEST
@@ -665,11 +688,12 @@ START_TEST(test_end_to_end)
 	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1 after SIGHUP: %s", seen);
 	ck_assert_msg(strstr(seen, "RELOADING=1") != NULL && strstr(seen, "MONOTONIC_USEC=") != NULL, "reload: %s", seen);
 	ck_assert_int_eq(ctl(out, err, "status"), 0);
-	ck_assert_msg(strstr(out, "reload    FAILED") != NULL && strstr(out, "serve.json") != NULL, "status: %s", out);
+	ck_assert_msg(strstr(out, "reload    FAILED") != NULL && strstr(out, "serve \"q\\\".json") != NULL, "status: %s", out);
 
 	notify_clear();
 	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
 	ck_assert_msg(notify_wait("STOPPING=1", 1000, seen, sizeof seen), "no STOPPING=1: %s", seen);
+	check_log();
 	remove_dirs();
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
