@@ -2,6 +2,7 @@
  * a driver's diagnostics into an rpl_err without ever showing the password. SQL text
  * belongs to the dialects, not here. */
 #include "conn.h"
+#include "version.h"
 #include "dialect.h"
 #include <ctype.h>
 #include <pthread.h>
@@ -470,6 +471,9 @@ rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 	conn_info(c, SQL_DRIVER_NAME, c->driver_name, sizeof c->driver_name);
 	conn_info(c, SQL_DRIVER_VER, c->driver_ver, sizeof c->driver_ver);
 	conn_info(c, SQL_DRIVER_ODBC_VER, c->driver_odbc_ver, sizeof c->driver_odbc_ver);
+	rpl_version_tidy(c->dbms_ver, sizeof c->dbms_ver, c->engine, true);
+	rpl_version_tidy(c->driver_ver, sizeof c->driver_ver, c->engine, false);
+	rpl_version_tidy(c->driver_odbc_ver, sizeof c->driver_odbc_ver, c->engine, false);
 	c->dialect = rpl_dialect_for(c->engine);
 out:
 	if (r < 0)

@@ -298,8 +298,8 @@ run_case "check: a table absent from the source exits 1, listing cli_sales yes a
 
 cfg=$work/good.json
 write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES" '"load": { "create_missing_tables": true }'
-run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their drivers" 0 \
-    "outre:^source:.*PostgreSQL.*psqlodbc" "outre:^target:.*SQLite.*sqlite3odbc" "outre:^cli_sales[[:space:]]+yes" \
+run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their drivers, versions as people write them" 0 \
+    "outre:^source: PostgreSQL [1-9][0-9]\.[0-9]+ via psqlodbc[a-z]*\.so [1-9][0-9]*\.[0-9]+\.[0-9]+ \(ODBC 3\.[0-9]+\)" "outre:^target:.*SQLite.*sqlite3odbc" "outre:^cli_sales[[:space:]]+yes" \
     -- "$REPLICAD" -c "$cfg" check
 run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
