@@ -25,6 +25,14 @@ rd_log(enum rpl_log_level lvl, const char *grp, const char *fmt, ...)
 	fprintf(stderr, "level=%s grp=%s %s\n", rpl_log_level_name(lvl), grp, line);
 }
 
+void
+rd_log_lib(enum rpl_log_level lvl, enum rpl_log_group grp, const char *msg, void *data)
+{
+	(void)data;
+	char q[2100];   /* lib/'s messages are free text, quotes and all: quoted whole */
+	fprintf(stderr, "level=%s grp=%s msg=%s\n", rpl_log_level_name(lvl), rpl_log_group_name(grp), rd_q(q, sizeof q, msg));
+}
+
 const char *
 rd_q(char *buf, size_t n, const char *s)
 {

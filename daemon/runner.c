@@ -113,6 +113,21 @@ connection_lost(const struct rpl_err *e)
 	       e->native == 2002 || e->native == 2003;
 }
 
+/* log_part_end: -v shows each partition as it ends, with its account; a failure is
+ * the caller's to report (run prints it, the service logs it with the job) */
+static void
+log_part_end(const struct job *j, size_t i, const struct rpl_part_account *acc)
+{
+	static const char *const states[] = { "pending", "done", "failed", "skipped" };
+	char qt[300], label[64], qe[1700];
+	rpl_range_label(&acc->range, label, sizeof label);
+	rd_log(RPL_LOG_INFO, "loader",
+	       "job=%s table=%s part=%zu range=%s state=%s attempts=%d rows_read=%lld rows_written=%lld rows_rejected=%lld "
+	       "ms=%lld%s%s", j->job_id, rd_q(qt, sizeof qt, j->tc->name), i + 1, label, states[acc->state], acc->attempts,
+	       (long long)acc->read, (long long)acc->written, (long long)acc->rejected, (long long)acc->ms[RPL_PHASE_TOTAL],
+	       acc->state == RPL_PART_FAILED ? " error=" : "", acc->state == RPL_PART_FAILED ? rd_q(qe, sizeof qe, acc->err.msg) : "");
+}
+
 /* per worker: rows of the current partition already added to the job's count */
 struct worker { struct job *j; int64_t counted; };
 
@@ -153,6 +168,7 @@ worker_main(void *arg)
 		if (j->done[i]) {
 			acc->state = RPL_PART_SKIPPED;
 			acc->attempts = j->attempts[i];
+			log_part_end(j, i, acc);
 			if (j->hooks != NULL && j->hooks->part_done != NULL)
 				j->hooks->part_done(j->cb_data, i, acc);
 			continue;
@@ -230,6 +246,7 @@ worker_main(void *arg)
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
+		log_part_end(j, i, acc);
 		if (j->hooks != NULL && j->hooks->part_done != NULL)
 			j->hooks->part_done(j->cb_data, i, acc);
 		uv_mutex_lock(&j->lock);
@@ -306,6 +323,9 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	                        j.attempts, err) < 0)
 		goto out;
 	snprintf(res->job_id, sizeof res->job_id, "%s", j.job_id);
+	char qt[300];
+	rd_log(RPL_LOG_INFO, "ledger", "job=%s table=%s kind=%s partitions=%zu resumed=%s msg=\"ledger job open\"", j.job_id,
+	       rd_q(qt, sizeof qt, tc->name), kind, nparts, res->resumed ? "yes" : "no");
 	if (hooks != NULL && hooks->opened != NULL)
 		hooks->opened(cb_data, j.job_id, res->resumed, j.done, nparts);
 	snprintf(res->reject_path, sizeof res->reject_path, "%s/rejects/%s.jsonl", cfg->state_dir, j.job_id);
@@ -326,6 +346,8 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 		if (rpl_indexes_disable(&dst, tc->target_schema, tc->target, &res->indexes_dropped, err) < 0)
 			goto out;
 		j.first_disable_ms = mono_ms() - t;
+		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_dropped=%d ms=%lld msg=\"secondary indexes dropped for the load\"",
+		       j.job_id, qt, res->indexes_dropped, (long long)j.first_disable_ms);
 	}
 	/* the first worker takes it; a thread's handles pass on under the job's lock */
 	j.spare_src = src;
@@ -375,7 +397,9 @@ out:
 		if (rpl_indexes_restore(&dst, tc->target_schema, tc->target, &n, &ierr) < 0 && err->code == RPL_OK)
 			*err = ierr;
 		res->indexes_restored += n;
-		for (size_t i = nparts; i-- > 0;)
+		char qt2[300];
+		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_restored=%d ms=%lld", j.job_id[0] ? j.job_id : "-",
+		       rd_q(qt2, sizeof qt2, tc->name), n, (long long)(mono_ms() - t));		for (size_t i = nparts; i-- > 0;)
 			if (j.accs != NULL && j.accs[i].state == RPL_PART_DONE) {
 				j.accs[i].ms[RPL_PHASE_REBUILD_IDX] = mono_ms() - t;
 				break;

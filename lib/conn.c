@@ -4,6 +4,7 @@
 #include "conn.h"
 #include "version.h"
 #include "dialect.h"
+#include "log.h"
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -511,6 +512,9 @@ rpl_conn_exec_count(struct rpl_conn *c, const char *sql, int64_t *rows, struct r
 		*rows = 0;
 	if (r < 0)
 		return r;
+	/* -vv: what replicad sends outside the row stream (statements carry ranges, ids
+	 * and counts, never row values) */
+	rpl_log(RPL_LOG_DEBUG, RPL_LOG_ODBC, "%s: %s", c->side ? c->side : "?", sql);
 	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
 	if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) {
 		char what[300];
@@ -541,6 +545,7 @@ rpl_conn_query_int64(struct rpl_conn *c, const char *sql, int64_t *out, bool *fo
 		return r;
 	SQLLEN ind = SQL_NULL_DATA;
 	*found = false;
+	rpl_log(RPL_LOG_DEBUG, RPL_LOG_ODBC, "%s: %s", c->side ? c->side : "?", sql);
 	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
 	if (SQL_SUCCEEDED(rc))
 		rc = SQLBindCol(st, 1, SQL_C_SBIGINT, out, 0, &ind);

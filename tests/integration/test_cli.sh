@@ -38,6 +38,7 @@ not_ok() { # not_ok DESCRIPTION DETAILS
 
 REPLICAD=${1:-}
 REPLICACTL=${2:-}
+LOGFMT_LINT=${3:-}   # tests/logfmt_lint: every log line captured here is read by it at the end
 required=(
     ODBCSYSINI ODBCINI RPL_TEST_DIR RPL_TEST_PASSWORD RPL_TEST_PSQL
     RPL_TEST_PG_PORT RPL_TEST_PG_SRC RPL_TEST_MARIADB_PORT RPL_TEST_MARIADB_SRC
@@ -49,9 +50,9 @@ for v in "${required[@]}"; do
 done
 problems=""
 [ "${#missing[@]}" -eq 0 ] || problems="not set: ${missing[*]} (run it under the harness: tests/harness/with-servers $0 REPLICAD REPLICACTL)"
-for b in "$REPLICAD" "$REPLICACTL"; do
+for b in "$REPLICAD" "$REPLICACTL" "$LOGFMT_LINT"; do
     if [ -z "$b" ] || [ ! -x "$b" ]; then
-        problems="${problems:+$problems; }usage: $prog REPLICAD REPLICACTL (got '${b}', not an executable)"
+        problems="${problems:+$problems; }usage: $prog REPLICAD REPLICACTL LOGFMT_LINT (got '${b}', not an executable)"
     fi
 done
 if [ -n "$problems" ]; then
@@ -123,7 +124,8 @@ SALES='[ { "name": "cli_sales", "date_column": "sale_date" } ]'
 
 # run_case DESCRIPTION WANT-STATUS CHECK... -- CMD [ARGS...]
 # CHECK: err:TEXT / out:TEXT (fixed text in stderr / stdout), errre:RE / outre:RE
-# (extended regex, grep -E, on one line), all:TEXT (in stdout or stderr).
+# (extended regex, grep -E, on one line), noerrre:RE (no stderr line matches), all:TEXT
+# (in stdout or stderr). Every stderr is also kept in $work/all.err for the logfmt check.
 run_case() {
     local desc=$1 want=$2; shift 2
     local checks=() c status problems="" s
@@ -131,12 +133,14 @@ run_case() {
     shift
     timeout 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
     status=$?
+    cat "$tmp/err" >>"$work/all.err"
     [ "$status" = "$want" ] || problems+="exit status $status, expected $want"$'\n'
     for c in "${checks[@]}"; do
         case $c in
             err:*) grep -qF -- "${c#err:}" "$tmp/err" || problems+="stderr does not contain '${c#err:}'"$'\n' ;;
             out:*) grep -qF -- "${c#out:}" "$tmp/out" || problems+="stdout does not contain '${c#out:}'"$'\n' ;;
             errre:*) grep -qE -- "${c#errre:}" "$tmp/err" || problems+="no stderr line matches /${c#errre:}/"$'\n' ;;
+            noerrre:*) ! grep -qE -- "${c#noerrre:}" "$tmp/err" || problems+="a stderr line matches /${c#noerrre:}/"$'\n' ;;
             outre:*) grep -qE -- "${c#outre:}" "$tmp/out" || problems+="no stdout line matches /${c#outre:}/"$'\n' ;;
             all:*) cat "$tmp/out" "$tmp/err" | grep -qF -- "${c#all:}" || problems+="neither stdout nor stderr contains '${c#all:}'"$'\n' ;;
             *) problems+="bad check '$c' in the test"$'\n' ;;
@@ -304,6 +308,27 @@ run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their driver
 run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
 
+# ---------------------------------------------------------------- verbosity ----
+# replicad(8): -v adds info lines, -vv debug lines, for run and check as for serve
+
+run_case "check: no info lines without -v" 0 "noerrre:^level=(info|debug)" -- "$REPLICAD" -c "$cfg" check
+run_case "check -v: one info line per connection and per table read, no debug" 0 \
+    "errre:^level=info grp=odbc side=source engine=postgresql connect_ms=[0-9]+ " \
+    "errre:^level=info grp=catalog side=source table=\"cli_sales\" exists=yes columns=3 pk_columns=1 " \
+    "noerrre:^level=debug" -- "$REPLICAD" -v -c "$cfg" check
+run_case "check -vv: the catalog's columns at debug" 0 \
+    "errre:^level=debug grp=catalog side=source table=\"cli_sales\" column=\"sale_date\" type=\"date\" " \
+    -- "$REPLICAD" -vv -c "$cfg" check
+run_case "run: no info lines without -v" 0 "noerrre:^level=(info|debug)" \
+    -- "$REPLICAD" -c "$cfg" run cli_sales --day 2024-01-15
+run_case "run -v: the ledger job and each partition's end at info, no debug" 0 \
+    "errre:^level=info grp=ledger job=[^ ]+ table=\"cli_sales\" kind=day partitions=1 " \
+    "errre:^level=info grp=loader job=[^ ]+ table=\"cli_sales\" part=1 range=2024-01-15\.\.2024-01-16 state=done attempts=1 rows_read=1 rows_written=1 rows_rejected=0 ms=[0-9]+\$" \
+    "noerrre:^level=debug" -- "$REPLICAD" -v -c "$cfg" run cli_sales --day 2024-01-15
+run_case "run -vv: the statements sent through ODBC at debug" 0 \
+    "errre:^level=debug grp=odbc msg=\"target: .*replicad_jobs" \
+    -- "$REPLICAD" -vv -c "$cfg" run cli_sales --day 2024-01-15
+
 # ---------------------------------------------------------------- usage --------
 
 version=$(sed -n "s/^[[:space:]]*version:[[:space:]]*'\([^']*\)'.*/\1/p" "$here/../../meson.build" 2>/dev/null | head -n 1)
@@ -319,6 +344,15 @@ run_case "replicad run --from after --to exits 2 naming both dates" 2 \
     "err:2024-02-01" "err:2024-01-01" -- "$REPLICAD" -c "$cfg" run cli_sales --from 2024-02-01 --to 2024-01-01
 run_case "replicactl on a missing socket exits 1 naming the socket path" 1 \
     "err:/nonexistent.sock" -- "$REPLICACTL" -s /nonexistent.sock status
+
+# ---------------------------------------------------------------- logfmt -------
+# every level= line any case above wrote (the -vv ones quote SQL identifiers)
+
+if lint=$("$LOGFMT_LINT" --min 10 "$work/all.err" 2>&1); then
+    ok "every log line on stderr is valid logfmt ($(tail -n 1 <<<"$lint"))"
+else
+    not_ok "every log line on stderr is valid logfmt" "$lint"
+fi
 
 # ---------------------------------------------------------------- end ----------
 

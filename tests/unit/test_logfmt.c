@@ -7,7 +7,9 @@
 #include "logfmt.h"
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct { const char *line; bool valid; } lines[] = {
 	{ "level=notice grp=main msg=\"listening\" pid=12", true },
@@ -77,6 +79,31 @@ START_TEST(test_rd_q_cut)
 }
 END_TEST
 
+/* lib/'s messages reach stderr through rd_log_lib: free text, quotes and all */
+START_TEST(test_lib_handler)
+{
+	char path[] = "/tmp/test_logfmt.XXXXXX", line[700], back[600], why[200];
+	int fd = mkstemp(path);
+	ck_assert(fd >= 0);
+	ck_assert(freopen(path, "w", stderr) != NULL);
+	const char *msg = "table=sales the source is read through ODBC: column \"d\" is C:\\x\nnext";
+	rd_log_lib(RPL_LOG_WARNING, RPL_LOG_LOADER, msg, NULL);
+	fflush(stderr);
+	FILE *f = fopen(path, "r");
+	ck_assert(f != NULL && fgets(line, sizeof line, f) != NULL);
+	ck_assert_msg(fgetc(f) == EOF, "more than one line");
+	fclose(f);
+	close(fd);
+	unlink(path);
+	line[strcspn(line, "\n")] = '\0';
+	ck_assert_msg(logfmt_check(line, why, sizeof why), "%s: %s", why, line);
+	ck_assert(logfmt_value(line, "msg", back, sizeof back));
+	ck_assert_str_eq(back, msg);
+	ck_assert(logfmt_value(line, "grp", back, sizeof back));
+	ck_assert_str_eq(back, "loader");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -86,6 +113,7 @@ main(void)
 	tcase_add_loop_test(tc, test_lines, 0, (int)(sizeof lines / sizeof lines[0]));
 	tcase_add_loop_test(tc, test_rd_q_roundtrip, 0, (int)(sizeof values / sizeof values[0]));
 	tcase_add_test(tc, test_rd_q_cut);
+	tcase_add_test(tc, test_lib_handler);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
