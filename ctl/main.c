@@ -279,7 +279,7 @@ print_account(json_t *acc)
 {
 	json_t *parts = json_object_get(acc, "partitions"), *p, *t = json_object_get(acc, "totals");
 	size_t i;
-	printf("%-24s %-7s %10s %10s %9s %12s %8s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN", "REJECTED", "BYTES",
+	printf("%-24s %-11s %10s %10s %9s %12s %8s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN", "REJECTED", "BYTES",
 	       "ATTEMPTS", "TOTAL_MS");
 	json_array_foreach(parts, i, p) {
 		char label[64];
@@ -288,7 +288,7 @@ print_account(json_t *acc)
 			snprintf(label, sizeof label, "%s", json_string_value(r));
 		else
 			snprintf(label, sizeof label, "%s..%s", str(r, "from"), str(r, "to_exclusive"));
-		printf("%-24s %-7s %10lld %10lld %9lld %12lld %8lld %9lld\n", label, str(p, "state"), num(p, "rows_read"),
+		printf("%-24s %-11s %10lld %10lld %9lld %12lld %8lld %9lld\n", label, str(p, "state"), num(p, "rows_read"),
 		       num(p, "rows_written"), num(p, "rows_rejected"), num(p, "bytes"), num(p, "attempts"),
 		       num(json_object_get(p, "ms"), "TOTAL"));
 		json_t *e = json_object_get(p, "error");
@@ -296,7 +296,7 @@ print_account(json_t *acc)
 			printf("  error: %s%s%s\n", str(e, "message"), *str(e, "sqlstate") != '-' && *str(e, "sqlstate") ? " sqlstate=" : "",
 			       *str(e, "sqlstate") != '-' ? str(e, "sqlstate") : "");
 	}
-	printf("%-24s %-7s %10lld %10lld %9lld %12lld %8s %9lld\n", "total (wall)", "", num(t, "rows_read"),
+	printf("%-24s %-11s %10lld %10lld %9lld %12lld %8s %9lld\n", "total (wall)", "", num(t, "rows_read"),
 	       num(t, "rows_written"), num(t, "rows_rejected"), num(t, "bytes"), "", num(t, "ms"));
 	if (json_is_string(json_object_get(acc, "reject_file")))
 		printf("rejected rows: %s\n", str(acc, "reject_file"));

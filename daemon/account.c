@@ -9,6 +9,8 @@ state_name(int s)
 	case RPL_PART_DONE: return "done";
 	case RPL_PART_FAILED: return "failed";
 	case RPL_PART_SKIPPED: return "skipped";
+	case RPL_PART_CANCELLED: return "cancelled";
+	case RPL_PART_INTERRUPTED: return "interrupted";
 	default: return "pending";
 	}
 }
@@ -55,7 +57,7 @@ rd_account_json(const char *table, const char *job_id, const struct rpl_part_acc
 {
 	json_t *parts = json_array();
 	int64_t read = 0, written = 0, rejected = 0, bytes = 0, ms = 0;
-	size_t done = 0, failed = 0, skipped = 0;
+	size_t done = 0, failed = 0, skipped = 0, stopped[2] = { 0, 0 };
 	for (size_t i = 0; i < n; i++) {
 		json_array_append_new(parts, part_json(&accs[i]));
 		read += accs[i].read;
@@ -66,6 +68,8 @@ rd_account_json(const char *table, const char *job_id, const struct rpl_part_acc
 		done += accs[i].state == RPL_PART_DONE;
 		failed += accs[i].state == RPL_PART_FAILED;
 		skipped += accs[i].state == RPL_PART_SKIPPED;
+		stopped[0] += accs[i].state == RPL_PART_CANCELLED;
+		stopped[1] += accs[i].state == RPL_PART_INTERRUPTED;
 	}
 	(void)ms;
 	json_t *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "partitions", (json_int_t)n,
@@ -74,6 +78,8 @@ rd_account_json(const char *table, const char *job_id, const struct rpl_part_acc
 	                           "rows_rejected", (json_int_t)rejected, "bytes", (json_int_t)bytes,
 	                           "rows_per_s", wall_ms > 0 ? (double)written * 1000.0 / (double)wall_ms : 0.0);
 	json_object_set_new(totals, "ms", json_integer(wall_ms));
+	json_object_set_new(totals, "cancelled", json_integer((json_int_t)stopped[0]));
+	json_object_set_new(totals, "interrupted", json_integer((json_int_t)stopped[1]));
 	return json_pack("{s:s,s:s,s:o,s:o,s:o}", "job", job_id, "table", table, "partitions", parts,
 	                 "totals", totals, "reject_file", reject_path ? json_string(reject_path) : json_null());
 }
@@ -90,20 +96,20 @@ rd_account_print(FILE *f, bool json, const char *table, const char *job_id,
 		return;
 	}
 	fprintf(f, "job %s, table %s\n", job_id, table);
-	fprintf(f, "%-24s %-7s %10s %10s %9s %12s %9s %9s %9s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN",
+	fprintf(f, "%-24s %-11s %10s %10s %9s %12s %9s %9s %9s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN",
 	        "REJECTED", "BYTES", "DELETE_MS", "INSERT_MS", "COMMIT_MS", "TOTAL_MS");
 	int64_t t[6] = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		const struct rpl_part_account *a = &accs[i];
 		char label[64];
 		rpl_range_label(&a->range, label, sizeof label);
-		fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %9lld %9lld %9lld %9lld\n", label, state_name(a->state),
+		fprintf(f, "%-24s %-11s %10lld %10lld %9lld %12lld %9lld %9lld %9lld %9lld\n", label, state_name(a->state),
 		        (long long)a->read, (long long)a->written, (long long)a->rejected, (long long)a->bytes,
 		        (long long)a->ms[RPL_PHASE_DELETE], (long long)a->ms[RPL_PHASE_INSERT],
 		        (long long)a->ms[RPL_PHASE_COMMIT], (long long)a->ms[RPL_PHASE_TOTAL]);
 		t[0] += a->read, t[1] += a->written, t[2] += a->rejected, t[3] += a->bytes, t[4] += a->ms[RPL_PHASE_TOTAL];
 	}
-	fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %39lld\n", "total (wall)", "", (long long)t[0], (long long)t[1],
+	fprintf(f, "%-24s %-11s %10lld %10lld %9lld %12lld %39lld\n", "total (wall)", "", (long long)t[0], (long long)t[1],
 	        (long long)t[2], (long long)t[3], (long long)wall_ms);
 	(void)t[4];
 	if (wall_ms > 0)

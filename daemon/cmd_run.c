@@ -214,7 +214,10 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	struct rd_job_result res;
-	rd_runner_run(cfg, tc, kind, parts, nparts, &run_cancel, NULL, run_progress, run_warn, &prog, &res);
+	/* Ctrl-C or SIGTERM stops the run, not the job: its partitions and the ledger job
+	 * are 'interrupted', and the same command resumes it */
+	struct rd_runner_hooks hooks = { .stopping = &run_cancel };
+	rd_runner_run_hooks(cfg, tc, kind, parts, nparts, &run_cancel, NULL, run_progress, run_warn, &prog, &hooks, &res);
 	if (prog.tty)
 		fputc('\n', stderr);
 	int status = RD_EXIT_OK;
@@ -228,8 +231,13 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		rd_account_print(stdout, a.json, a.table, res.job_id, res.accs, res.n,
 		                 res.reject_path[0] ? res.reject_path : NULL, mono_ms() - prog.t0_ms);
 	}
+	size_t interrupted = 0, kept = 0;
 	for (size_t i = 0; i < res.n; i++) {
-		if (res.accs[i].state == RPL_PART_FAILED || (res.accs[i].state == RPL_PART_PENDING && res.job_id[0])) {
+		interrupted += res.accs[i].state == RPL_PART_INTERRUPTED;
+		kept += res.accs[i].state == RPL_PART_DONE || res.accs[i].state == RPL_PART_SKIPPED;
+		if (res.accs[i].state == RPL_PART_INTERRUPTED) {
+			status = RD_EXIT_FAILED;
+		} else if (res.accs[i].state == RPL_PART_FAILED || (res.accs[i].state == RPL_PART_PENDING && res.job_id[0])) {
 			char label[64];
 			rpl_range_label(&res.accs[i].range, label, sizeof label);
 			fprintf(stderr, "replicad: table %s partition %s failed after %d attempt%s: %s%s%s\n", a.table, label,
@@ -240,6 +248,9 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 			status = RD_EXIT_REJECTED;
 		}
 	}
+	if (interrupted > 0)   /* one line, not one per partition: nothing failed */
+		fprintf(stderr, "replicad: interrupted: %zu of %zu partitions done, %zu not loaded (rolled back); run the "
+		        "same command again to resume job %s\n", kept, res.n, interrupted, res.job_id[0] ? res.job_id : "-");
 	rd_job_result_fini(&res);
 	free(parts);
 	return status;

@@ -369,6 +369,8 @@ account_metrics(struct rd_metrics *m, const struct rd_job_result *res)
 		m->parts_done += a->state == RPL_PART_DONE;
 		m->parts_failed += a->state == RPL_PART_FAILED;
 		m->parts_skipped += a->state == RPL_PART_SKIPPED;
+		m->parts_cancelled += a->state == RPL_PART_CANCELLED;
+		m->parts_interrupted += a->state == RPL_PART_INTERRUPTED;
 		if (a->state != RPL_PART_SKIPPED && a->attempts > 1)
 			m->retries += (uint64_t)(a->attempts - 1);
 		if (a->state == RPL_PART_SKIPPED)
@@ -406,7 +408,8 @@ job_ended(struct rd_jobs *j, struct rd_job *job)
 	bool failed = res->failed;
 	int64_t rejected = 0, written = 0;
 	for (size_t i = 0; i < res->n; i++) {
-		failed = failed || res->accs[i].state == RPL_PART_FAILED || res->accs[i].state == RPL_PART_PENDING;
+		failed = failed || res->accs[i].state == RPL_PART_FAILED || res->accs[i].state == RPL_PART_PENDING ||
+		         res->accs[i].state == RPL_PART_INTERRUPTED;   /* what the daemon's stop left undone */
 		rejected += res->accs[i].rejected;
 		written += res->accs[i].written;
 	}

@@ -214,6 +214,10 @@ rpc_metrics_get(void *ctx, json_t *params, json_t **result, struct rd_rpc_error 
 	       json_pack("{s:s}", "state", "failed"), (double)m->parts_failed);
 	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
 	       json_pack("{s:s}", "state", "skipped"), (double)m->parts_skipped);
+	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
+	       json_pack("{s:s}", "state", "cancelled"), (double)m->parts_cancelled);
+	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
+	       json_pack("{s:s}", "state", "interrupted"), (double)m->parts_interrupted);
 	metric(a, "replicad_rows_read_total", "counter", "Rows read from the source by finished jobs.", NULL,
 	       (double)m->rows_read);
 	metric(a, "replicad_rows_written_total", "counter", "Rows written to the target by finished jobs.", NULL,

@@ -113,12 +113,21 @@ connection_lost(const struct rpl_err *e)
 	       e->native == 2002 || e->native == 2003;
 }
 
+/* stopped_state: what a partition the cancel flag stopped is: interrupted when the
+ * process is stopping (resumed by the next run), cancelled when a user asked */
+static int
+stopped_state(const struct job *j)
+{
+	bool stopping = j->hooks != NULL && j->hooks->stopping != NULL && atomic_load(j->hooks->stopping);
+	return stopping ? RPL_PART_INTERRUPTED : RPL_PART_CANCELLED;
+}
+
 /* log_part_end: -v shows each partition as it ends, with its account; a failure is
  * the caller's to report (run prints it, the service logs it with the job) */
 static void
 log_part_end(const struct job *j, size_t i, const struct rpl_part_account *acc)
 {
-	static const char *const states[] = { "pending", "done", "failed", "skipped" };
+	static const char *const states[] = { "pending", "done", "failed", "skipped", "cancelled", "interrupted" };
 	char qt[300], label[64], qe[1700];
 	rpl_range_label(&acc->range, label, sizeof label);
 	rd_log(RPL_LOG_INFO, "loader",
@@ -178,9 +187,7 @@ worker_main(void *arg)
 			struct rpl_err perr = RPL_ERR_INIT;
 			attempt++;
 			if (j->cancel != NULL && atomic_load(j->cancel)) {
-				rpl_err_set(&perr, RPL_ECANCELED, "cancelled before the partition started");
-				acc->state = RPL_PART_FAILED;
-				acc->err = perr;
+				acc->state = stopped_state(j);   /* not started: nothing to roll back, no attempt */
 				break;
 			}
 			if (!connected) {
@@ -214,10 +221,13 @@ worker_main(void *arg)
 				if (rpl_ledger_part_start(&dst, j->job_id, j->tc->name, &j->parts[i], attempt, &perr) == 0 &&
 				    rpl_copy_partition(cp, &j->parts[i], acc, &perr) == 0)
 					break;
-				acc->state = RPL_PART_FAILED;
+				acc->state = perr.code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 				acc->attempts = attempt;
 				acc->err = perr;
-				if (!connection_lost(&perr))
+				if (acc->state != RPL_PART_FAILED)
+					rpl_ledger_part_stopped(&dst, j->job_id, j->tc->name, acc,
+					                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &lerr);
+				else if (!connection_lost(&perr))
 					rpl_ledger_part_failed(&dst, j->job_id, j->tc->name, acc, &perr, &lerr);
 			} else {
 				acc->state = RPL_PART_FAILED;

@@ -47,6 +47,7 @@ struct rd_metrics {
 	int64_t rows_read, rows_written, rows_rejected, bytes;
 	int64_t phase_ms[RPL_NPHASES];
 	uint64_t rpc_requests, rpc_errors, rpc_clients_dropped, reloads, reload_failures;
+	uint64_t parts_cancelled, parts_interrupted;   /* stopped by a cancel / by the daemon stopping */
 };
 
 struct rd_jobs;

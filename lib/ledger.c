@@ -345,6 +345,21 @@ rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
 }
 
 int
+rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
+                        const struct rpl_part_account *acc, const char *state, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = ");
+	rpl_dialect_lit(c->dialect, state, &sql);
+	rpl_sbuf_add(&sql, ", last_error = NULL");
+	counts_sql(c->dialect, acc, &sql);
+	where_part(c->dialect, job, table, &acc->range, &sql);
+	int r = run_committed(c, &sql, err);
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+int
 rpl_ledger_job_finish(struct rpl_conn *c, const char *job, const char *state,
                       int64_t read, int64_t written, int64_t rejected, struct rpl_err *err)
 {

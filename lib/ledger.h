@@ -43,6 +43,11 @@ int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table
 void rpl_ledger_done_sql(const struct rpl_dialect *d, const char *job, const char *table,
                          const struct rpl_part_account *acc, struct rpl_sbuf *out);
 
+/* rpl_ledger_part_stopped records a partition a cancel stopped mid-load (state
+ * "cancelled" or "interrupted", borrowed), with the counts that committed. */
+int rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
+                            const struct rpl_part_account *acc, const char *state, struct rpl_err *err);
+
 /* rpl_ledger_part_failed records a failed attempt (state 'failed', the error). */
 int rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
                            const struct rpl_part_account *acc, const struct rpl_err *e,

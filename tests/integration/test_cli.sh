@@ -329,6 +329,54 @@ run_case "run -vv: the statements sent through ODBC at debug" 0 \
     "errre:^level=debug grp=odbc msg=\"target: .*replicad_jobs" \
     -- "$REPLICAD" -vv -c "$cfg" run cli_sales --day 2024-01-15
 
+# ---------------------------------------------------------------- Ctrl-C -------
+# SIGINT in the middle of a backfill (sent once -v shows a partition done, so the
+# run is surely mid-job): the rest is 'interrupted', not 'failed', its WRITTEN is
+# what committed (nothing: commit_rows is above a partition's rows), one line says
+# how to resume, and the same command resumes (issue #18 item 3)
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_big;
+create table cli_big (id integer primary key, d date not null, s text);
+insert into cli_big select g, date '"'"'2022-01-01'"'"' + (g % 730), md5(g::text) from generate_series(1, 300000) g;' 2>&1); then
+    ok "psql creates table cli_big (24 months, 300,000 rows) in the PostgreSQL source"
+else
+    not_ok "psql creates table cli_big in the PostgreSQL source" "$out"
+fi
+bigcfg=$work/big.json
+write_config "$bigcfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/big.db" "" \
+    '[ { "name": "cli_big", "date_column": "d" } ]' \
+    '"load": { "workers": 1, "create_missing_tables": true, "commit_rows": 1000000 }'
+"$REPLICAD" -v -c "$bigcfg" run cli_big --from 2022-01-01 --to 2023-12-31 >"$tmp/int.out" 2>"$tmp/int.err" </dev/null &
+run_pid=$!
+for _ in $(seq 1 1200); do   # a state, not a time: the first partition done (60 s at most)
+    grep -q 'state=done' "$tmp/int.err" && break
+    kill -0 "$run_pid" 2>/dev/null || break
+    sleep 0.05
+done
+kill -INT "$run_pid" 2>/dev/null
+wait "$run_pid"
+status=$?
+cat "$tmp/int.err" >>"$work/all.err"
+problems=""
+[ "$status" = 1 ] || problems+="exit status $status, expected 1"$'\n'
+grep -qE '^replicad: interrupted: [0-9]+ of 24 partitions done, [1-9][0-9]* not loaded \(rolled back\); run the same command again to resume job ' \
+    "$tmp/int.err" || problems+="no line saying how to resume"$'\n'
+! grep -q 'failed' "$tmp/int.err" "$tmp/int.out" || problems+="something says failed"$'\n'
+grep -qE '^2022-0[1-9]-01\.\.[0-9-]+ +done ' "$tmp/int.out" || problems+="no partition done in the account"$'\n'
+grep -qE ' interrupted ' "$tmp/int.out" || problems+="no partition interrupted in the account"$'\n'
+! grep -E ' interrupted ' "$tmp/int.out" | grep -qvE '^[0-9.-]+ +interrupted +[0-9]+ +0 ' \
+    || problems+="an interrupted partition counts rows as written that were rolled back"$'\n'
+if [ -z "$problems" ]; then
+    ok "run: Ctrl-C mid-backfill leaves partitions interrupted, not failed, and says how to resume"
+else
+    not_ok "run: Ctrl-C mid-backfill leaves partitions interrupted, not failed, and says how to resume" \
+        "$(printf '%s--- stdout:\n%s\n--- stderr:\n%s' "$problems" "$(head -c 4000 "$tmp/int.out")" "$(head -c 4000 "$tmp/int.err")")"
+fi
+run_case "run: the same command resumes the interrupted job and finishes it" 0 \
+    "err:resumed job" "outre: skipped " "noerrre:failed" \
+    -- "$REPLICAD" -c "$bigcfg" run cli_big --from 2022-01-01 --to 2023-12-31
+
 # ---------------------------------------------------------------- usage --------
 
 version=$(sed -n "s/^[[:space:]]*version:[[:space:]]*'\([^']*\)'.*/\1/p" "$here/../../meson.build" 2>/dev/null | head -n 1)
@@ -357,7 +405,7 @@ fi
 # ---------------------------------------------------------------- end ----------
 
 PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
-    -c 'drop table if exists cli_sales' >/dev/null 2>&1 || true
+    -c 'drop table if exists cli_sales, cli_big' >/dev/null 2>&1 || true
 rm -rf -- "$work"
 
 echo "1..$n"

@@ -657,6 +657,28 @@ START_TEST(test_end_to_end)
 	ck_assert_msg(st == 1, "watch of a cancelled job ended with %d: %s", st, out);
 	j = show_json(id);
 	ck_assert_str_eq(state_of(j), "cancelled");
+	/* cancelled is not failed (issue #18 item 3): in the account, the ledger and the
+	 * metrics, the cancel's partitions are 'cancelled', none 'failed' */
+	ck_assert_msg(parts_in(j, "failed") == 0 && parts_in(j, "cancelled") == 6, "cancelled job: %d failed, %d cancelled",
+	              parts_in(j, "failed"), parts_in(j, "cancelled"));
+	{
+		json_t *parts = json_object_get(json_object_get(j, "account"), "partitions"), *p;
+		size_t k;
+		json_array_foreach(parts, k, p) {
+			long long rd = json_integer_value(json_object_get(p, "rows_read"));
+			long long wr = json_integer_value(json_object_get(p, "rows_written"));
+			ck_assert_msg(wr <= rd && json_object_get(p, "error") == NULL, "cancelled partition %zu: read %lld written %lld",
+			              k, rd, wr);
+		}
+		char sql[300];
+		int64_t nfailed = -1;
+		bool found = false;
+		struct rpl_err lerr = RPL_ERR_INIT;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM replicad_partitions WHERE job_id = '%s' AND state = 'failed'",
+		         json_string_value(json_object_get(j, "ledger_id")));
+		ck_assert_msg(rpl_conn_query_int64(&dst, sql, &nfailed, &found, &lerr) == 0, "%s", lerr.msg);
+		ck_assert_msg(nfailed == 0, "the ledger has %lld failed partitions after a cancel", (long long)nfailed);
+	}
 	json_decref(j);
 	it_dump_table(&dst, "serve_t", "id", &b);   /* rolled back: still equal */
 	it_dump_compare(&a, &b, "serve: after a cancel");
@@ -667,6 +689,8 @@ START_TEST(test_end_to_end)
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(strstr(out, "# TYPE replicad_rows_written_total counter") != NULL &&
 	              strstr(out, "replicad_jobs{state=\"done\"} 1") != NULL, "metrics: %s", out);
+	ck_assert_msg(strstr(out, "replicad_partitions_total{state=\"failed\"} 0") != NULL &&
+	              strstr(out, "replicad_partitions_total{state=\"cancelled\"} 6") != NULL, "metrics after a cancel: %s", out);
 	ck_assert_int_eq(ctl(out, err, "schedule"), 0);
 	ck_assert_msg(strstr(out, "Europe/Amsterdam") != NULL && strstr(out, "02:00") != NULL, "schedule: %s", out);
 
