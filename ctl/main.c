@@ -367,7 +367,7 @@ print_value(double v)
 	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
 		printf("%.0f", v);
 	else
-		printf("%.6g", v);
+		printf("%.17g", v);   /* all the digits: a Unix timestamp in %.6g was 1.765e+09 */
 }
 
 static void

@@ -2,6 +2,7 @@
  * in jobs.h). The ledger scan at start lives in ledger_scan.c, the journal file in
  * journal.c; this file owns the states. */
 #include "jobs.h"
+#include "metrics.h"
 #include "account.h"
 #include "dlog.h"
 #include "journal.h"
@@ -199,6 +200,7 @@ job_free(struct rd_job *job)
 	if (job->cfg != NULL)
 		rd_cfg_unref(job->cfg);
 	free(job->live);
+	free(job->metered);
 	free(job->parts);
 	free(job->table);
 	free(job);
@@ -361,27 +363,19 @@ pump(struct rd_jobs *j)
 
 /* ---- the end of a job ---- */
 
+/* meter counts partition i of job into the metrics once: as it ends (MSG_PART), or
+ * when the job ends for one whose message was lost to an allocation failure */
 static void
-account_metrics(struct rd_metrics *m, const struct rd_job_result *res)
+meter(struct rd_jobs *j, struct rd_job *job, size_t i, const struct rpl_part_account *a)
 {
-	for (size_t i = 0; i < res->n; i++) {
-		const struct rpl_part_account *a = &res->accs[i];
-		m->parts_done += a->state == RPL_PART_DONE;
-		m->parts_failed += a->state == RPL_PART_FAILED;
-		m->parts_skipped += a->state == RPL_PART_SKIPPED;
-		m->parts_cancelled += a->state == RPL_PART_CANCELLED;
-		m->parts_interrupted += a->state == RPL_PART_INTERRUPTED;
-		if (a->state != RPL_PART_SKIPPED && a->attempts > 1)
-			m->retries += (uint64_t)(a->attempts - 1);
-		if (a->state == RPL_PART_SKIPPED)
-			continue;
-		m->rows_read += a->read;
-		m->rows_written += a->written;
-		m->rows_rejected += a->rejected;
-		m->bytes += a->bytes;
-		for (int p = 0; p < RPL_NPHASES; p++)
-			m->phase_ms[p] += a->ms[p];
-	}
+	if (a->state == RPL_PART_PENDING || i >= job->nparts)
+		return;
+	if (job->metered == NULL && (job->metered = calloc(job->nparts, sizeof *job->metered)) == NULL)
+		return;
+	if (job->metered[i])
+		return;
+	job->metered[i] = true;
+	rd_metrics_part(&j->d->metrics, job->table, a, rd_wall_now());
 }
 
 static void
@@ -420,7 +414,10 @@ job_ended(struct rd_jobs *j, struct rd_job *job)
 	if (res->failed)
 		snprintf(job->error, sizeof job->error, "%s", res->err.msg);
 	struct rd_metrics *m = &j->d->metrics;
-	account_metrics(m, res);
+	for (size_t i = 0; i < res->n; i++)
+		meter(j, job, i, &res->accs[i]);
+	free(job->metered);
+	job->metered = NULL;
 	if (job->stop_by_daemon && failed) {
 		job->state = RD_JOB_INTERRUPTED;   /* the ledger says 'interrupted' too: resumed at the next start */
 	} else if (atomic_load(&job->cancel) && !job->stop_by_daemon) {
@@ -587,6 +584,7 @@ jobs_on_async(uv_async_t *a)
 		} else if (m->kind == MSG_PART && job != NULL && job->thread_live && job->live != NULL &&
 		           m->index < job->nparts) {
 			job->live[m->index] = m->acc;
+			meter(j, job, m->index, &m->acc);
 		} else if (m->kind == MSG_DONE && job != NULL) {
 			job_ended(j, job);
 		} else if (m->kind == MSG_LEDGER) {
@@ -930,9 +928,14 @@ int64_t
 rd_jobs_rows_live(const struct rd_jobs *j)
 {
 	int64_t r = 0;
-	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
-		if (job->thread_live)
-			r += job->rows_written;
+	for (const struct rd_job *job = j->head; job != NULL; job = job->next) {
+		if (!job->thread_live)
+			continue;
+		int64_t ended = 0;   /* already in replicad_rows_written_total */
+		for (size_t i = 0; job->live != NULL && i < job->nparts; i++)
+			ended += job->live[i].state != RPL_PART_PENDING ? job->live[i].written : 0;
+		r += job->rows_written > ended ? job->rows_written - ended : 0;
+	}
 	return r;
 }
 

@@ -73,6 +73,8 @@ struct rd_job {
 	bool resumed;
 	int64_t l_read, l_written, l_rejected;   /* origin "ledger": the ledger's totals */
 	char error[1100];                /* a job-level failure */
+	bool *metered;                   /* owned; nparts flags: partition counted in the metrics
+	                                  * (as it ended; the rest when the job ends); may be NULL */
 };
 
 struct rd_jobs;
@@ -131,7 +133,8 @@ void rd_jobs_shutdown(struct rd_jobs *j);
  * the past jobs read from the ledger). */
 void rd_jobs_count(const struct rd_jobs *j, size_t n[RD_NJOBSTATES]);
 
-/* rd_jobs_rows_live: rows written so far by running jobs. */
+/* rd_jobs_rows_live: rows written so far by running jobs' partitions still in progress
+ * (those that ended are in the metrics' counters already). */
 int64_t rd_jobs_rows_live(const struct rd_jobs *j);
 
 /* rd_job_json: the job's summary (detail: with the account: the final one once the

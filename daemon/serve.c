@@ -2,6 +2,7 @@
  * serve.h). The socket server is rpc_server.c, the methods rpc_methods.c, the jobs
  * jobs.c, the schedule schedule.c, systemd notify.c. */
 #include "serve.h"
+#include "metrics.h"
 #include "cli.h"
 #include "dlog.h"
 #include "jobs.h"
@@ -300,6 +301,7 @@ out:
 	rd_rpc_server_free(d.rpc);
 	rd_sched_free(d.sched);
 	rd_jobs_free(d.jobs);
+	rd_metrics_fini(&d.metrics);
 	rd_tz_fini(&d.tz);
 	rd_cfg_unref(d.cfg);
 	free(d.config_path);

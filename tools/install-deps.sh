@@ -18,6 +18,7 @@ PACKAGES=(
     postgresql mariadb-server mariadb-client
     odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc
     sqlite3 python3 valgrind tzdata
+    prometheus   # for promtool only: test_serve runs `promtool check metrics` on replicactl's output
 )
 
 check_only=0

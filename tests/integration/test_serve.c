@@ -487,6 +487,39 @@ END_TEST
 
 /* ---- (b, c) end to end ---- */
 
+/* metric_value: the value of the sample named exactly sample (name{labels}) in the
+ * exposition text out; fails the test when there is none */
+static double
+metric_value(const char *out, const char *sample)
+{
+	size_t n = strlen(sample);
+	for (const char *l = out; l != NULL && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, sample, n) == 0 && l[n] == ' ')
+			return strtod(l + n + 1, NULL);
+	ck_abort_msg("no sample %s in:\n%.3000s", sample, out);
+	return 0;
+}
+
+/* promtool_check: `promtool check metrics` (Prometheus' own linter) finds nothing
+ * wrong with the exposition text out */
+static void
+promtool_check(const char *out)
+{
+	char path[1024], cmd[2400], res[4096] = "";
+	snprintf(path, sizeof path, "%s", it_tmpfile("metrics.prom"));
+	FILE *f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fputs(out, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "promtool check metrics < '%s' 2>&1", path);
+	FILE *p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "cannot run promtool (tools/install-deps.sh installs it)");
+	size_t len = fread(res, 1, sizeof res - 1, p);
+	res[len] = '\0';
+	int st = pclose(p);
+	ck_assert_msg(st == 0 && len == 0, "promtool check metrics (status %d): %s", st, res);
+}
+
 static json_t *
 show_json(const char *job)
 {
@@ -619,6 +652,26 @@ START_TEST(test_end_to_end)
 	json_decref(j);
 	ck_assert_msg(ctl(out, err, "show", "j1") == 0 && strstr(out, "PARTITION") != NULL && strstr(out, ledger) != NULL,
 	              "show of a running job prints no account: %s", out);
+	/* the counters moved per partition, before the job ended (issue #18 item 12):
+	 * they hold exactly the partitions ended so far */
+	{
+		j = show_json("j1");
+		json_t *parts = json_object_get(json_object_get(j, "account"), "partitions"), *p;
+		size_t k;
+		double done = 0, written = 0;
+		json_array_foreach(parts, k, p)
+			if (strcmp(json_string_value(json_object_get(p, "state")), "done") == 0) {
+				done++;
+				written += (double)json_integer_value(json_object_get(p, "rows_written"));
+			}
+		json_decref(j);
+		ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+		ck_assert_msg(metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"done\"}") == done &&
+		              metric_value(out, "replicad_rows_written_total{table=\"serve_t\"}") == written && written > 0,
+		              "paused j1 with %.0f partitions done (%.0f rows): %.3000s", done, written, out);
+		ck_assert_msg(metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}") > 0,
+		              "a partition is done, but no last success: %.3000s", out);
+	}
 
 	/* SIGTERM mid-job: the ledger says 'interrupted' (not 'cancelled'); the next
 	 * start resumes j1, skips what was done, and finishes it */
@@ -639,6 +692,21 @@ START_TEST(test_end_to_end)
 	              parts_in(j, "done"), done_before_stop);
 	json_decref(j);
 	ck_assert(ledger_state_is(&dst, ledger, "done"));
+	/* staleness per table, judged from the metrics as a monitoring script would: the
+	 * table's newest successful partition ended during this run, none failed */
+	{
+		ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+		double last = metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}");
+		double now = (double)time(NULL);
+		ck_assert_msg(last > now - 600 && last <= now + 1, "serve_t last succeeded at %.3f, now is %.0f", last, now);
+		ck_assert_msg(metric_value(out, "replicad_table_last_failure_timestamp_seconds{table=\"serve_t\"}") == 0 &&
+		              metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"failed\"}") == 0,
+		              "failures counted: %.3000s", out);
+		ck_assert_msg(strstr(out, "phase=\"TOTAL\"") == NULL && strstr(out, "phase=\"total\"") == NULL &&
+		              strstr(out, "replicad_phase_seconds_total{table=\"serve_t\",phase=\"insert\"}") != NULL,
+		              "phases: %.3000s", out);
+		promtool_check(out);
+	}
 	struct it_dump a, b;
 	it_dump_table(&src, "serve_t", "id", &a);
 	it_dump_table(&dst, "serve_t", "id", &b);
@@ -689,8 +757,10 @@ START_TEST(test_end_to_end)
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(strstr(out, "# TYPE replicad_rows_written_total counter") != NULL &&
 	              strstr(out, "replicad_jobs{state=\"done\"} 1") != NULL, "metrics: %s", out);
-	ck_assert_msg(strstr(out, "replicad_partitions_total{state=\"failed\"} 0") != NULL &&
-	              strstr(out, "replicad_partitions_total{state=\"cancelled\"} 6") != NULL, "metrics after a cancel: %s", out);
+	ck_assert_msg(metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"failed\"}") == 0 &&
+	              metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"cancelled\"}") == 6,
+	              "metrics after a cancel: %.3000s", out);
+	promtool_check(out);
 	ck_assert_int_eq(ctl(out, err, "schedule"), 0);
 	ck_assert_msg(strstr(out, "Europe/Amsterdam") != NULL && strstr(out, "02:00") != NULL, "schedule: %s", out);
 
