@@ -800,10 +800,12 @@ rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
 		return -1;
 	}
-	if (job->thread_live)
+	if (job->thread_live) {
 		atomic_store(&job->pause, true);   /* workers hold after their current chunk */
-	else
+		job->paused_mono_ms = rd_now_mono_ms();
+	} else {
 		job->held = true;
+	}
 	job->state = RD_JOB_PAUSED;
 	jobs_journal(j);
 	rd_serve_status_changed(j->d);
@@ -822,6 +824,9 @@ rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 	if (job->thread_live) {
 		atomic_store(&job->pause, false);
 		job->state = RD_JOB_RUNNING;
+		if (job->paused_mono_ms != 0)
+			job->paused_total_ms += rd_now_mono_ms() - job->paused_mono_ms;
+		job->paused_mono_ms = 0;
 	} else {
 		job->held = false;
 		job->state = RD_JOB_QUEUED;
@@ -982,12 +987,21 @@ rd_job_json(const struct rd_job *job, bool detail)
 		for (size_t i = 0; i < job->nparts; i++)
 			rejected += job->live[i].rejected;   /* the partitions that have ended */
 	json_object_set_new(o, "rows_rejected", json_integer(rejected));
-	uint64_t end = job->thread_live ? rd_now_mono_ms() : job->ended_mono_ms;
-	double secs = job->started_mono_ms && end > job->started_mono_ms ? (double)(end - job->started_mono_ms) / 1000.0 : 0;
+	/* the clock of rate and ETA stops while the job is paused (issue #18 item 8), and
+	 * the ETA is paced by the partitions this run loaded, not the ones it skipped */
+	uint64_t end = !job->thread_live ? job->ended_mono_ms : job->paused_mono_ms ? job->paused_mono_ms : rd_now_mono_ms();
+	if (!job->thread_live && job->paused_mono_ms != 0 && job->paused_mono_ms < end)
+		end = job->paused_mono_ms;   /* it ended while paused (cancelled) */
+	uint64_t span = job->started_mono_ms && end > job->started_mono_ms ? end - job->started_mono_ms : 0;
+	double secs = span > job->paused_total_ms ? (double)(span - job->paused_total_ms) / 1000.0 : 0;
+	size_t skipped = 0;
+	for (size_t i = 0; job->live != NULL && i < job->nparts; i++)
+		skipped += job->live[i].state == RPL_PART_SKIPPED;
+	size_t loaded = job->parts_done > skipped ? job->parts_done - skipped : 0;
 	json_object_set_new(o, "elapsed_s", job->started_mono_ms ? json_real(secs) : json_null());
 	json_object_set_new(o, "rows_per_s", json_real(secs > 0 ? (double)job->rows_written / secs : 0.0));
-	if (job->thread_live && job->parts_done > 0 && job->parts_done < job->nparts && secs > 0)
-		json_object_set_new(o, "eta_s", json_real(secs / (double)job->parts_done * (double)(job->nparts - job->parts_done)));
+	if (job->thread_live && loaded > 0 && job->parts_done < job->nparts && secs > 0)
+		json_object_set_new(o, "eta_s", json_real(secs / (double)loaded * (double)(job->nparts - job->parts_done)));
 	else
 		json_object_set_new(o, "eta_s", json_null());
 	json_object_set_new(o, "resumed", json_boolean(job->resumed || strcmp(job->origin, "resume") == 0));

@@ -73,6 +73,8 @@ struct rd_job {
 	bool resumed;
 	int64_t l_read, l_written, l_rejected;   /* origin "ledger": the ledger's totals */
 	char error[1100];                /* a job-level failure */
+	uint64_t paused_mono_ms;         /* when the running job was paused; 0 when it is not */
+	uint64_t paused_total_ms;        /* time spent paused before that: rate and ETA leave it out */
 	bool *metered;                   /* owned; nparts flags: partition counted in the metrics
 	                                  * (as it ended; the rest when the job ends); may be NULL */
 };

@@ -180,6 +180,12 @@ worker_main(void *arg)
 			log_part_end(j, i, acc);
 			if (j->hooks != NULL && j->hooks->part_done != NULL)
 				j->hooks->part_done(j->cb_data, i, acc);
+			uv_mutex_lock(&j->lock);
+			size_t pd = ++j->parts_done;   /* progress counts it as done: it is */
+			int64_t rows = j->rows;
+			uv_mutex_unlock(&j->lock);
+			if (j->progress != NULL)
+				j->progress(j->cb_data, pd, j->nparts, rows);
 			continue;
 		}
 		int attempt = j->attempts[i];

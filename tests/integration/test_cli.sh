@@ -373,8 +373,8 @@ else
     not_ok "run: Ctrl-C mid-backfill leaves partitions interrupted, not failed, and says how to resume" \
         "$(printf '%s--- stdout:\n%s\n--- stderr:\n%s' "$problems" "$(head -c 4000 "$tmp/int.out")" "$(head -c 4000 "$tmp/int.err")")"
 fi
-run_case "run: the same command resumes the interrupted job and finishes it" 0 \
-    "err:resumed job" "outre: skipped " "noerrre:failed" \
+run_case "run: the same command resumes the interrupted job and finishes it, progress counting skipped partitions as done" 0 \
+    "err:resumed job" "outre: skipped " "noerrre:failed" "errre:^progress .*partitions_done=24/24 " \
     -- "$REPLICAD" -c "$bigcfg" run cli_big --from 2022-01-01 --to 2023-12-31
 
 # ---------------------------------------------------------------- usage --------

@@ -246,11 +246,13 @@ stop_daemon(int sig, int timeout_s)
 
 /* ctl runs replicactl with args (NULL-terminated), as uid (-1: as we are); stdout
  * into out, stderr into err; returns the exit status */
+static bool ctl_no_socket;   /* true: replicactl finds the socket itself (-c, REPLICAD_SOCKET) */
+
 static int
 ctl_as(int uid, char *out, size_t outn, char *err, size_t errn, ...)
 {
 	const char *argv[32] = { replicactl_bin, "-s", sock_path };
-	int argc = 3;
+	int argc = ctl_no_socket ? 1 : 3;
 	va_list ap;
 	va_start(ap, errn);
 	for (const char *a; (a = va_arg(ap, const char *)) != NULL && argc < 31;)
@@ -487,6 +489,33 @@ END_TEST
 
 /* ---- (b, c) end to end ---- */
 
+/* check_aligned: in a table printed by replicactl (header first), every column sits
+ * under its header on every row: a blank before the header word's start (left-
+ * aligned) or after its end (right-aligned); fixed widths failed this with a ledger
+ * id in the JOB column */
+static void
+check_aligned(const char *what, const char *out)
+{
+	const char *nl = strchr(out, '\n');
+	ck_assert_msg(nl != NULL, "%s: no header: %s", what, out);
+	size_t hlen = (size_t)(nl - out);
+	for (const char *l = nl + 1; *l != '\0' && *l != '\n'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		size_t len = strcspn(l, "\n");
+		if (strncmp(l, "  ", 2) == 0)
+			continue;   /* a note under a row (an error) */
+		for (size_t p = 1; p < hlen; p++) {
+			if (out[p] == ' ' || out[p - 1] != ' ')
+				continue;
+			size_t e = p;   /* a header word [p, e): left-aligned cells have a blank before p,
+			                 * right-aligned ones after e-1 */
+			while (e < hlen && out[e] != ' ')
+				e++;
+			bool left = p - 1 >= len || l[p - 1] == ' ', right = e >= len || l[e] == ' ';
+			ck_assert_msg(left || right, "%s: column at %zu not aligned on: %.*s\n%.3000s", what, p, (int)len, l, out);
+		}
+	}
+}
+
 /* metric_value: the value of the sample named exactly sample (name{labels}) in the
  * exposition text out; fails the test when there is none */
 static double
@@ -652,6 +681,55 @@ START_TEST(test_end_to_end)
 	json_decref(j);
 	ck_assert_msg(ctl(out, err, "show", "j1") == 0 && strstr(out, "PARTITION") != NULL && strstr(out, ledger) != NULL,
 	              "show of a running job prints no account: %s", out);
+	/* replicactl's ergonomics (issue #18 item 8): the paused job's rate and ETA stand
+	 * still; --json after the command; the socket from REPLICAD_SOCKET or -c; the
+	 * account's columns as wide as their contents, a run of pending partitions on
+	 * one line */
+	{
+		json_t *j1 = show_json("j1");
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {   /* let the clock move, so a rate that still ran would differ */
+			sleep_ms(5);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+		} while ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 20);
+		ck_assert_int_eq(ctl(out, err, "show", "j1", "--json"), 0);
+		json_t *j2 = json_loads(out, 0, NULL);
+		ck_assert_msg(j2 != NULL, "show j1 --json is not JSON: %s", out);
+		ck_assert_msg(json_equal(json_object_get(j1, "elapsed_s"), json_object_get(j2, "elapsed_s")) &&
+		              json_equal(json_object_get(j1, "rows_per_s"), json_object_get(j2, "rows_per_s")) &&
+		              json_equal(json_object_get(j1, "eta_s"), json_object_get(j2, "eta_s")),
+		              "a paused job's clock ran: elapsed %f -> %f, rate %f -> %f",
+		              json_real_value(json_object_get(j1, "elapsed_s")), json_real_value(json_object_get(j2, "elapsed_s")),
+		              json_real_value(json_object_get(j1, "rows_per_s")), json_real_value(json_object_get(j2, "rows_per_s")));
+		/* the longest run of pending partitions decides what show prints */
+		json_t *parts = json_object_get(json_object_get(j1, "account"), "partitions"), *p;
+		size_t k, run = 0, best = 0;
+		json_array_foreach(parts, k, p) {
+			run = strcmp(json_string_value(json_object_get(p, "state")), "pending") == 0 ? run + 1 : 0;
+			best = run > best ? run : best;
+		}
+		json_decref(j1);
+		json_decref(j2);
+		ck_assert_int_eq(ctl(out, err, "show", "j1"), 0);
+		char want[32];
+		snprintf(want, sizeof want, "pending (%zu)", best);
+		ck_assert_msg(best < 3 ? strstr(out, "pending (") == NULL : strstr(out, want) != NULL,
+		              "%zu pending in a row, show printed: %s", best, out);
+		check_aligned("show j1", strstr(out, "PARTITION"));
+		setenv("REPLICAD_SOCKET", sock_path, 1);
+		ctl_no_socket = true;
+		int st1 = ctl(out, err, "status");
+		unsetenv("REPLICAD_SOCKET");
+		ck_assert_msg(st1 == 0 && strstr(out, sock_path) != NULL, "status with REPLICAD_SOCKET: %s %s", out, err);
+		int st2 = ctl(out, err, "-c", cfg_path, "status", "--json");
+		ctl_no_socket = false;
+		json_t *js = json_loads(out, 0, NULL);
+		ck_assert_msg(st2 == 0 && json_is_object(js), "status -c CONFIG --json: %s %s", out, err);
+		json_decref(js);
+		ck_assert_int_eq(ctl(out, err, "jobs"), 0);
+		check_aligned("jobs", out);
+	}
 	/* the counters moved per partition, before the job ended (issue #18 item 12):
 	 * they hold exactly the partitions ended so far */
 	{
