@@ -306,6 +306,28 @@ pending_run(json_t *parts, size_t i)
 	return k - i;
 }
 
+/* rules_text: "values changed: placeholder_date=3; rejected: too_long=2" from a
+ * partition's values_changed and rejected_by_rule ("" when both are empty) */
+static void
+rules_text(json_t *p, char *out, size_t n)
+{
+	static const char *const keys[] = { "values_changed", "rejected_by_rule" };
+	static const char *const heads[] = { "values changed: ", "rejected: " };
+	size_t o = 0;
+	for (int k = 0; k < 2 && o < n; k++) {
+		const char *rule;
+		json_t *v;
+		bool first = true;
+		json_object_foreach(json_object_get(p, keys[k]), rule, v) {
+			if (o >= n)
+				break;
+			o += (size_t)snprintf(out + o, n - o, "%s%s%s=%lld", first && o ? "; " : "", first ? heads[k] : ", ", rule,
+			                      (long long)json_integer_value(v));
+			first = false;
+		}
+	}
+}
+
 static void
 print_account(json_t *acc)
 {
@@ -338,6 +360,10 @@ print_account(json_t *acc)
 		snprintf(v[5], sizeof v[5], "%lld", num(json_object_get(p, "ms"), "TOTAL"));
 		const char *cells[] = { label, str(p, "state"), v[0], v[1], v[2], v[3], v[4], v[5] };
 		ctl_table_row(&tb, cells);
+		char rules[600] = "";
+		rules_text(p, rules, sizeof rules);
+		if (rules[0] != '\0')
+			ctl_table_note(&tb, rules);
 		json_t *e = json_object_get(p, "error");
 		if (e != NULL) {
 			char note[1200];

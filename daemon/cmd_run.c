@@ -9,6 +9,7 @@
 #include "copy.h"
 #include "dialect.h"
 #include "dlog.h"
+#include "progress.h"
 #include "plan.h"
 #include "reject.h"
 #include "units.h"
@@ -107,6 +108,8 @@ struct progress {
 	bool tty;
 	const char *table;
 	int64_t t0_ms, last_ms;
+	int64_t pace_ms;     /* when the first rows arrived: the ETA's start */
+	size_t pace_base;    /* partitions done (skipped) by then */
 };
 
 static int64_t
@@ -118,27 +121,26 @@ mono_ms(void)
 }
 
 /* run_progress: called from worker threads; stderr writes of whole lines do not
- * interleave badly, and a missed update only delays the next one. */
+ * interleave badly, and a missed update only delays the next one. The ETA is paced
+ * from the first rows on, so partitions a resumed run skipped do not speed it up. */
 static void
 run_progress(void *data, size_t parts_done, size_t nparts, int64_t rows_written)
 {
 	struct progress *p = data;
 	int64_t now = mono_ms();
+	if (p->pace_ms == 0 && rows_written > 0) {
+		p->pace_ms = now;
+		p->pace_base = parts_done;
+	}
 	if (parts_done < nparts && now - p->last_ms < (p->tty ? 200 : 5000))
 		return;
 	p->last_ms = now;
 	double secs = (double)(now - p->t0_ms) / 1000.0;
 	double rate = secs > 0 ? (double)rows_written / secs : 0;
-	if (p->tty) {
-		int width = 30, fill = (int)(width * (double)parts_done / (double)(nparts ? nparts : 1));
-		fprintf(stderr, "\r[%.*s%*s] %zu/%zu partitions  %lld rows  %.0f rows/s ", fill,
-		        "##############################", width - fill, "", parts_done, nparts,
-		        (long long)rows_written, rate);
-	} else {
-		char q[300];
-		fprintf(stderr, "progress table=%s partitions_done=%zu/%zu rows_written=%lld rows_per_s=%.0f\n",
-		        rd_q(q, sizeof q, p->table), parts_done, nparts, (long long)rows_written, rate);
-	}
+	double eta = p->pace_ms ? rd_progress_eta((double)(now - p->pace_ms) / 1000.0, parts_done, p->pace_base, nparts) : -1;
+	char line[512];
+	rd_progress_text(line, sizeof line, p->tty, p->table, parts_done, nparts, rows_written, rate, eta);
+	fputs(line, stderr);
 	fflush(stderr);
 }
 

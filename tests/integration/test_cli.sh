@@ -329,6 +329,27 @@ run_case "run -vv: the statements sent through ODBC at debug" 0 \
     "errre:^level=debug grp=odbc msg=\"target: .*replicad_jobs" \
     -- "$REPLICAD" -vv -c "$cfg" run cli_sales --day 2024-01-15
 
+# ---------------------------------------------------------------- account ------
+# the human account shows attempts and what the value rules changed or rejected,
+# not only --json (issue #18 item 9)
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_rules;
+create table cli_rules (id integer primary key, d date not null, x date);
+insert into cli_rules values (1, date '"'"'2024-01-15'"'"', date '"'"'0001-01-01'"'"'), (2, date '"'"'2024-01-15'"'"', null);' 2>&1); then
+    ok "psql creates table cli_rules (a placeholder date) in the PostgreSQL source"
+else
+    not_ok "psql creates table cli_rules in the PostgreSQL source" "$out"
+fi
+rulescfg=$work/rules.json
+write_config "$rulescfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" '[ { "name": "cli_rules", "date_column": "d" } ]' \
+    '"load": { "create_missing_tables": true }'
+run_case "run: the account shows ATTEMPTS and the values the rules changed, per partition and in total" 0 \
+    "outre:^PARTITION +STATE +READ +WRITTEN +REJECTED +BYTES +ATTEMPTS " \
+    "outre:^2024-01-15\.\.2024-01-16 +done +2 +2 +0 +[0-9]+ +1 " \
+    "outre:^  values changed: placeholder_date=1\$" \
+    -- "$REPLICAD" -c "$rulescfg" run cli_rules --day 2024-01-15
+
 # ---------------------------------------------------------------- Ctrl-C -------
 # SIGINT in the middle of a backfill (sent once -v shows a partition done, so the
 # run is surely mid-job): the rest is 'interrupted', not 'failed', its WRITTEN is
@@ -405,7 +426,7 @@ fi
 # ---------------------------------------------------------------- end ----------
 
 PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
-    -c 'drop table if exists cli_sales, cli_big' >/dev/null 2>&1 || true
+    -c 'drop table if exists cli_sales, cli_big, cli_rules' >/dev/null 2>&1 || true
 rm -rf -- "$work"
 
 echo "1..$n"
