@@ -182,6 +182,24 @@ rpl_connstr_has_key(const char *s, const char *key)
 	return false;
 }
 
+/* The keys whose values are secrets, in the drivers we name (psqlODBC, MariaDB
+ * Connector/ODBC, msodbcsql, FreeTDS, sqliteodbc) and the common spellings of others;
+ * replicad.json(5) lists them. Matched without regard to case (issue #18 item 14: only
+ * PWD and Password were, so an SSL key's password printed whole). */
+static const char *const secret_keys[] = {
+	"PWD", "Password", "SSLPassword", "SSLKeyPassword", "TLSKeyPwd", "KeyPassword", "KeyStoreSecret",
+	"ClientSecret", "AccessToken", "Token", "AuthToken", "Secret",
+};
+
+static bool
+connstr_secret_at(const char *p)
+{
+	for (size_t i = 0; i < sizeof secret_keys / sizeof secret_keys[0]; i++)
+		if (connstr_key_at(p, secret_keys[i]))
+			return true;
+	return false;
+}
+
 void
 rpl_connstr_redact(const char *in, char *out, size_t n)
 {
@@ -190,7 +208,7 @@ rpl_connstr_redact(const char *in, char *out, size_t n)
 		return;
 	for (const char *p = in; *p != '\0';) {
 		const char *next = connstr_next(p);
-		bool secret = connstr_key_at(p, "PWD") || connstr_key_at(p, "Password");
+		bool secret = connstr_secret_at(p);
 		const char *copy_end = secret ? strchr(p, '=') + 1 : next;
 		for (const char *q = p; q < copy_end && o + 1 < n; q++)
 			out[o++] = *q;
