@@ -359,7 +359,9 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	if (cfg->load.disable_indexes && todo > 0) {
 		int64_t t = mono_ms();
 		indexes_down = true;
-		if (rpl_indexes_disable(&dst, tc->target_schema, tc->target, &res->indexes_dropped, err) < 0)
+		/* keep what leads with the date column: each partition's DELETE uses it */
+		if (rpl_indexes_disable_keep(&dst, tc->target_schema, tc->target, tc->date_column, &res->indexes_dropped,
+		                             err) < 0)
 			goto out;
 		j.first_disable_ms = mono_ms() - t;
 		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_dropped=%d ms=%lld msg=\"secondary indexes dropped for the load\"",
