@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "conn.h"
 #include "dlog.h"
+#include "validate.h"
 #include <stdio.h>
 #include <time.h>
 
@@ -32,9 +33,10 @@ check_connect(struct rpl_conn *c, const char *side, const struct rpl_db_config *
 	return 0;
 }
 
-/* check_table prints "yes", "no" or the error; returns 1 if present, 0 absent, -1 error */
+/* check_table prints "yes", "no" or the error; returns 1 if present (t filled, for
+ * the caller to rpl_table_fini), 0 absent, -1 error */
 static int
-check_table(struct rpl_conn *c, const char *schema, const char *name, char *out, size_t n)
+check_table(struct rpl_conn *c, const char *schema, const char *name, struct rpl_table *tout, char *out, size_t n)
 {
 	struct rpl_table t;
 	struct rpl_err err = RPL_ERR_INIT;
@@ -55,7 +57,10 @@ check_table(struct rpl_conn *c, const char *schema, const char *name, char *out,
 		snprintf(out, n, "yes (%zu columns%s)", t.ncols, t.npk ? "" : ", no primary key");
 	else
 		snprintf(out, n, "no");
-	rpl_table_fini(&t);
+	if (!exists)
+		rpl_table_fini(&t);
+	else
+		*tout = t;
 	return exists ? 1 : 0;
 }
 
@@ -72,20 +77,41 @@ rd_cmd_check(const struct rpl_config *cfg)
 		goto out;
 	}
 	printf("%-32s %-30s %s\n", "TABLE", "SOURCE", "TARGET");
+	int refused = 0;
 	for (size_t i = 0; i < cfg->n_tables; i++) {
 		const struct rpl_table_config *t = &cfg->tables[i];
 		char s[600], d[600], label[600];
-		int in_src = check_table(&src, t->schema, t->name, s, sizeof s);
-		int in_dst = check_table(&dst, t->target_schema, t->target, d, sizeof d);
+		struct rpl_table st, dt;
+		int in_src = check_table(&src, t->schema, t->name, &st, s, sizeof s);
+		int in_dst = check_table(&dst, t->target_schema, t->target, &dt, d, sizeof d);
 		if (in_dst == 0 && cfg->load.create_missing_tables)
 			snprintf(d, sizeof d, "no (will be created)");
 		snprintf(label, sizeof label, "%s%s%s", t->schema ? t->schema : "", t->schema ? "." : "", t->name);
 		printf("%-32s %-30s %s\n", label, s, d);
 		if (in_src != 1 || in_dst < 0 || (in_dst == 0 && !cfg->load.create_missing_tables))
 			status = RD_EXIT_FAILED;
+		/* what a run would refuse before its first statement (issue #18 item 2) */
+		struct rpl_err verr = RPL_ERR_INIT;
+		if (in_src == 1 && in_dst >= 0 &&
+		    rpl_validate_table(&st, src.engine, in_dst == 1 ? &dt : NULL, dst.engine, label, t->date_column, &verr) < 0) {
+			fprintf(stderr, "replicad: check: %s\n", verr.msg);
+			refused++;
+			status = RD_EXIT_FAILED;
+		}
+		if (in_src == 1)
+			rpl_table_fini(&st);
+		if (in_dst == 1)
+			rpl_table_fini(&dt);
+	}
+	struct rpl_err serr = RPL_ERR_INIT;
+	if (rpl_validate_state_dir(cfg->state_dir, &serr) < 0) {
+		fprintf(stderr, "replicad: check: %s\n", serr.msg);
+		refused++;
+		status = RD_EXIT_FAILED;
 	}
 	if (status != RD_EXIT_OK)
-		fprintf(stderr, "replicad: check failed: a configured table is missing or unreadable (see above)\n");
+		fprintf(stderr, "replicad: check failed: %s\n", refused ? "a run would refuse what is named above"
+		        : "a configured table is missing or unreadable (see above)");
 out:
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "reject.h"
 #include "sbuf.h"
+#include "validate.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,33 @@ worker_main(void *arg)
 	(void)err;
 }
 
+/* validate_first: what the run would refuse, from the catalogs and the file system,
+ * before its first statement on the target (the ledger's CREATE, the DELETE): a
+ * date_column that is not a date, a column one side lacks, an unwritable state_dir
+ * (issue #18 item 2; `replicad check` asks the same). A missing table is left to
+ * rpl_copy_prepare, which creates it or says so. */
+static int
+validate_first(const struct rpl_config *cfg, const struct rpl_table_config *tc, struct rpl_conn *src,
+               struct rpl_conn *dst, struct rpl_err *err)
+{
+	struct rpl_table st, dt;
+	bool s_exists = false, d_exists = false;
+	char label[600];
+	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
+	int r = rpl_validate_state_dir(cfg->state_dir, err);
+	if (r == 0)
+		r = rpl_catalog_read(src, tc->schema, tc->name, &st, &s_exists, err);
+	if (r == 0 && s_exists)
+		r = rpl_catalog_read(dst, tc->target_schema, tc->target, &dt, &d_exists, err);
+	if (r == 0 && s_exists)
+		r = rpl_validate_table(&st, src->engine, d_exists ? &dt : NULL, dst->engine, label, tc->date_column, err);
+	if (s_exists)
+		rpl_table_fini(&st);
+	if (d_exists)
+		rpl_table_fini(&dt);
+	return r;
+}
+
 static int64_t
 mono_ms(void)
 {
@@ -326,7 +354,8 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	}
 	for (size_t i = 0; i < nparts; i++)
 		j.accs[i].range = parts[i];
-	if (open_pair(cfg, &src, &dst, err) < 0 || rpl_ledger_ensure(&dst, err) < 0)
+	if (open_pair(cfg, &src, &dst, err) < 0 || validate_first(cfg, tc, &src, &dst, err) < 0 ||
+	    rpl_ledger_ensure(&dst, err) < 0)
 		goto out;
 	/* validate once, create a missing target table, say what is narrower */
 	struct rpl_copy_opts o;

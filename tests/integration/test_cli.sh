@@ -308,6 +308,51 @@ run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their driver
 run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
 
+# ---------------------------------------------------------------- refusals -----
+# check finds what a run would refuse, and run refuses it before its first statement
+# on the target (-vv logs every statement: none may name the target) (issue #18 item 2)
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_txt, cli_int;
+create table cli_txt (id integer primary key, d text not null);
+insert into cli_txt values (1, '"'"'15/01/2024'"'"');
+create table cli_int (id integer primary key, d integer not null);
+insert into cli_int values (1, 20240115);' 2>&1); then
+    ok "psql creates cli_txt (text date column) and cli_int (integer date column)"
+else
+    not_ok "psql creates cli_txt and cli_int" "$out"
+fi
+refuse_case() { # refuse_case WHAT CONFIG TABLE STDERR-TEXT...
+    local what=$1 c=$2 table=$3; shift 3
+    local checks=() t
+    for t in "$@"; do checks+=("err:$t"); done
+    run_case "check: $what exits 1 naming it" 1 "${checks[@]}" -- "$REPLICAD" -c "$c" check
+    run_case "run: $what is refused before any statement on the target" 1 "${checks[@]}" \
+        'noerrre:grp=odbc msg="target: ' -- "$REPLICAD" -vv -c "$c" run "$table" --day 2024-01-15
+}
+cfg_txt=$work/date-text.json
+write_config "$cfg_txt" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/refuse.db" "" \
+    '[ { "name": "cli_txt", "date_column": "d" } ]' '"load": { "create_missing_tables": true }'
+refuse_case "a text date_column" "$cfg_txt" cli_txt "date_column d is text" "cli_txt"
+cfg_int=$work/date-int.json
+write_config "$cfg_int" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/refuse.db" "" \
+    '[ { "name": "cli_int", "date_column": "d" } ]' '"load": { "create_missing_tables": true }'
+refuse_case "an integer date_column" "$cfg_int" cli_int "date_column d is int4" "cli_int"
+cfg_nod=$work/date-missing.json
+write_config "$cfg_nod" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/refuse.db" "" \
+    '[ { "name": "cli_sales", "date_column": "sold_on" } ]' '"load": { "create_missing_tables": true }'
+refuse_case "a date_column the table lacks" "$cfg_nod" cli_sales "date_column sold_on is not a column of the source"
+sqlite3 "$work/narrow.db" 'create table cli_sales (id integer primary key, sale_date date not null)'
+cfg_col=$work/target-column.json
+write_config "$cfg_col" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/narrow.db" "" "$SALES"
+refuse_case "a target table without one of the source's columns" "$cfg_col" cli_sales \
+    "column amount is missing in the target"
+printf 'not a directory\n' >"$work/state-file"
+cfg_sd=$work/state-file.json
+write_config "$cfg_sd" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES" '"load": { "create_missing_tables": true }'
+sed -i "s|\"state_dir\": .*|\"state_dir\": $(jstr "$work/state-file"),|" "$cfg_sd"
+refuse_case "a state_dir that cannot be written" "$cfg_sd" cli_sales "state_dir $work/state-file" "Not a directory"
+
 # ---------------------------------------------------------------- verbosity ----
 # replicad(8): -v adds info lines, -vv debug lines, for run and check as for serve
 
@@ -426,7 +471,7 @@ fi
 # ---------------------------------------------------------------- end ----------
 
 PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
-    -c 'drop table if exists cli_sales, cli_big, cli_rules' >/dev/null 2>&1 || true
+    -c 'drop table if exists cli_sales, cli_big, cli_rules, cli_txt, cli_int' >/dev/null 2>&1 || true
 rm -rf -- "$work"
 
 echo "1..$n"
