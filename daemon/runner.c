@@ -37,7 +37,11 @@ struct job {
 	                                        * catalogs every worker's copy reuses */
 	struct rpl_conn spare_src;             /* owned until a worker takes it (under lock):
 	                                        * the main thread's source connection */
+	int64_t outage_since;                  /* under lock: mono ms the current outage began, 0: none */
+	int outage_tries;                      /* under lock: waits in the current outage */
 };
+
+static int64_t mono_ms(void);
 
 static void
 copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
@@ -138,6 +142,69 @@ log_part_end(const struct job *j, size_t i, const struct rpl_part_account *acc)
 	       acc->state == RPL_PART_FAILED ? " error=" : "", acc->state == RPL_PART_FAILED ? rd_q(qe, sizeof qe, acc->err.msg) : "");
 }
 
+/* outage_wait: a worker that lost its source or target, or cannot reach it, waits for
+ * it here instead of spending the partition's attempt (issue #18 item 4: with the
+ * target stopped, ten partitions were tried five times each, 40 warnings in 128 s).
+ * One warning when the outage starts, whichever worker finds it; each wait doubles
+ * from 1 s to 60 s; false (spend the attempt) when load.outage_wait is 0 or used up,
+ * or when the job is cancelled. */
+static bool
+outage_wait(struct job *j, const struct rpl_err *e)
+{
+	int64_t bound = j->cfg->load.outage_wait_s * 1000, now = mono_ms();
+	if (bound <= 0)
+		return false;
+	uv_mutex_lock(&j->lock);
+	bool first = j->outage_since == 0;
+	if (first) {
+		j->outage_since = now;
+		j->outage_tries = 0;
+	}
+	int tries = ++j->outage_tries;
+	int64_t waited = now - j->outage_since;
+	uv_mutex_unlock(&j->lock);
+	char qt[300], qe[1700];
+	rd_q(qt, sizeof qt, j->tc->name);
+	rd_q(qe, sizeof qe, e->msg);
+	if (waited >= bound) {
+		rd_log(RPL_LOG_ERROR, "loader", "job=%s table=%s waited_s=%lld error=%s msg=\"database still unreachable after "
+		       "load.outage_wait: partitions spend their attempts now\"", j->job_id[0] ? j->job_id : "-", qt, (long long)(waited / 1000), qe);
+		return false;
+	}
+	int64_t delay = 1000LL << (tries - 1 < 6 ? tries - 1 : 6);
+	delay = delay > 60000 ? 60000 : delay;
+	delay = delay > bound - waited ? bound - waited : delay;
+	if (first)
+		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s sqlstate=%s error=%s retry_in_ms=%lld wait_max_s=%lld "
+		       "msg=\"database unreachable: waiting for it, without spending attempts\"", j->job_id[0] ? j->job_id : "-", qt,
+		       e->sqlstate[0] ? e->sqlstate : "-", qe, (long long)delay, (long long)(bound / 1000));
+	else
+		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s waited_s=%lld retry_in_ms=%lld msg=\"still unreachable\"",
+		       j->job_id[0] ? j->job_id : "-", qt, (long long)(waited / 1000), (long long)delay);
+	for (int64_t slept = 0; slept < delay; slept += 100) {
+		if (j->cancel != NULL && atomic_load(j->cancel))
+			return false;
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+/* outage_over: a partition went through, so the outage (if any) has ended */
+static void
+outage_over(struct job *j)
+{
+	uv_mutex_lock(&j->lock);
+	int64_t since = j->outage_since;
+	j->outage_since = 0;
+	uv_mutex_unlock(&j->lock);
+	if (since != 0) {
+		char qt[300];
+		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s down_s=%lld msg=\"database reachable again: the job goes on\"",
+		       j->job_id[0] ? j->job_id : "-", rd_q(qt, sizeof qt, j->tc->name), (long long)((mono_ms() - since) / 1000));
+	}
+}
+
 /* per worker: rows of the current partition already added to the job's count */
 struct worker { struct job *j; int64_t counted; };
 
@@ -226,8 +293,10 @@ worker_main(void *arg)
 				uv_mutex_unlock(&j->lock);
 				w.counted = 0;
 				if (rpl_ledger_part_start(&dst, j->job_id, j->tc->name, &j->parts[i], attempt, &perr) == 0 &&
-				    rpl_copy_partition(cp, &j->parts[i], acc, &perr) == 0)
+				    rpl_copy_partition(cp, &j->parts[i], acc, &perr) == 0) {
+					outage_over(j);
 					break;
+				}
 				acc->state = perr.code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 				acc->attempts = attempt;
 				acc->err = perr;
@@ -246,6 +315,17 @@ worker_main(void *arg)
 			              (connected && (rpl_dialect_retryable(dst.dialect, perr.sqlstate, perr.native) ||
 			                             rpl_dialect_retryable(src.dialect, perr.sqlstate, perr.native))) ||
 			              connection_lost(&perr));
+			if (perr.code != RPL_ECANCELED && connection_lost(&perr) && outage_wait(j, &perr)) {
+				if (connected) {
+					rpl_copy_free(cp);
+					cp = NULL;
+					rpl_conn_close(&src);
+					rpl_conn_close(&dst);
+					connected = false;
+				}
+				attempt--;   /* the outage's, not the partition's: tried again as the same attempt */
+				continue;
+			}
 			if (!retry || attempt >= j->cfg->load.max_attempts)
 				break;
 			if (connected && connection_lost(&perr)) {
@@ -354,8 +434,15 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	}
 	for (size_t i = 0; i < nparts; i++)
 		j.accs[i].range = parts[i];
-	if (open_pair(cfg, &src, &dst, err) < 0 || validate_first(cfg, tc, &src, &dst, err) < 0 ||
-	    rpl_ledger_ensure(&dst, err) < 0)
+	while (open_pair(cfg, &src, &dst, err) < 0) {   /* a database down at the start is waited for too */
+		rpl_conn_close(&src);
+		rpl_conn_close(&dst);
+		if (!connection_lost(err) || !outage_wait(&j, err))
+			goto out;
+		rpl_err_init(err);
+	}
+	outage_over(&j);
+	if (validate_first(cfg, tc, &src, &dst, err) < 0 || rpl_ledger_ensure(&dst, err) < 0)
 		goto out;
 	/* validate once, create a missing target table, say what is narrower */
 	struct rpl_copy_opts o;
@@ -427,6 +514,10 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 			struct rpl_err cerr = RPL_ERR_INIT;
 			if (rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &cerr) == 0)
 				break;
+			if (connection_lost(&cerr) && outage_wait(&j, &cerr)) {
+				attempt--;
+				continue;
+			}
 			if (attempt >= cfg->load.max_attempts) {
 				*err = cerr;
 				break;
