@@ -337,7 +337,9 @@ worker_main(void *arg)
 			}
 			long ms = backoff_ms(attempt);
 			char qt[300], qe[1700];
-			rd_log(RPL_LOG_WARNING, "loader", "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=%s",
+			/* info, not a warning over the progress bar: most retries succeed (issue #18
+			 * item 5), and one that does not ends in the partition's error */
+			rd_log(RPL_LOG_INFO, "loader", "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=%s",
 			       rd_q(qt, sizeof qt, j->tc->name), i + 1, attempt, ms, perr.sqlstate[0] ? perr.sqlstate : "-",
 			       rd_q(qe, sizeof qe, perr.msg));
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
