@@ -200,7 +200,7 @@ connstr_secret_at(const char *p)
 	return false;
 }
 
-/* conn_read_committed: MariaDB sessions in READ COMMITTED. Under InnoDB's REPEATABLE
+/* conn_read_committed: MariaDB target sessions in READ COMMITTED. Under InnoDB's REPEATABLE
  * READ, two workers' range DELETEs on a table without an index on the date column
  * (every table replicad has just created) each gap-lock the whole table, and their
  * LOAD DATAs then deadlock: every first load with two workers retried a partition
@@ -213,7 +213,7 @@ conn_read_committed(struct rpl_conn *c)
 	int64_t ok = 0;
 	bool found = false;
 	struct rpl_err e = RPL_ERR_INIT;
-	if (c->engine != RPL_ENGINE_MARIADB ||
+	if (c->engine != RPL_ENGINE_MARIADB || c->side == NULL || strcmp(c->side, "target") != 0 ||
 	    rpl_conn_query_int64(c, "SELECT @@log_bin = 0 OR @@binlog_format <> 'STATEMENT'", &ok, &found, &e) < 0 ||
 	    !found || ok != 1)
 		return;
