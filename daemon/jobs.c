@@ -479,6 +479,9 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	char q[1200];
 	if (s->error[0] != '\0')
 		rd_log(RPL_LOG_WARNING, "ledger", "msg=%s", rd_q(q, sizeof q, s->error));
+	for (size_t i = 0; i < s->n; i++)   /* staleness survives a restart: the ledger's done jobs */
+		if (strcmp(s->rows[i].state, "done") == 0)
+			rd_metrics_seen_done(&j->d->metrics, s->rows[i].table, s->rows[i].finished);
 	for (size_t i = s->n; i-- > 0 && !j->d->stopping;) {   /* oldest first */
 		struct rd_ledger_row *r = &s->rows[i];
 		const char *from = r->start, *to = r->start;

@@ -20,13 +20,19 @@ struct rd_table_metrics {
 	int64_t rows_read, rows_written, rows_rejected, bytes;
 	int64_t phase_ms[RPL_NPHASES];
 	double last_success, last_failure;   /* UTC seconds of the newest done / failed
-	                                      * partition; 0: none since the start */
+	                                      * partition (done: also the ledger's newest done
+	                                      * job, read at start); 0: none known */
 };
 
 /* rd_metrics_part counts one ended partition of table (borrowed) into m: its state,
  * rows, bytes, phase times, retries, and the table's last success or failure at now
  * (UTC seconds). A skipped partition counts only as skipped. */
 void rd_metrics_part(struct rd_metrics *m, const char *table, const struct rpl_part_account *acc, double now);
+
+/* rd_metrics_seen_done raises table's last success to finished (the ledger's UTC
+ * "YYYY-MM-DDTHH:MM:SSZ" of a done job), read at start, so a restarted daemon does not
+ * report every table as never loaded. */
+void rd_metrics_seen_done(struct rd_metrics *m, const char *table, const char *finished);
 
 /* rd_metrics_json builds metrics.get's answer: {metrics: [{name, type, help,
  * labels?, value}]}, each family's samples next to each other. Tables of the current

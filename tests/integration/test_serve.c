@@ -865,6 +865,23 @@ START_TEST(test_end_to_end)
 	notify_clear();
 	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
 	ck_assert_msg(notify_wait("STOPPING=1", 1000, seen, sizeof seen), "no STOPPING=1: %s", seen);
+	/* a restarted daemon still knows when serve_t last succeeded (from the ledger),
+	 * so a staleness check does not fire after every restart */
+	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}", "");
+	notify_clear();
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1 after the last restart: %s", seen);
+	for (int i = 0;; i++) {   /* the ledger is read by a thread of its own: wait for the jobs it lists */
+		ck_assert_int_eq(ctl(out, err, "jobs"), 0);
+		if (strstr(out, ledger) != NULL)
+			break;
+		ck_assert_msg(i < 200, "the ledger's jobs never appeared: %s", out);
+		sleep_ms(50);
+	}
+	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+	ck_assert_msg(metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}") >
+	              (double)time(NULL) - 3600, "after a restart: %.3000s", out);
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
 	check_log();
 	remove_dirs();
 	rpl_conn_close(&src);
