@@ -150,7 +150,7 @@ job_warn(void *data, const char *table, const char *column, const char *msg)
 {
 	struct job_ctx *c = data;
 	char q1[300], q2[300], q3[600];
-	rd_log(RPL_LOG_WARNING, "loader", "job=j%u table=%s column=%s msg=%s", c->num, rd_q(q1, sizeof q1, table),
+	rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s column=%s msg=%s", c->hooks.job_id, rd_q(q1, sizeof q1, table),
 	       rd_q(q2, sizeof q2, column ? column : "-"), rd_q(q3, sizeof q3, msg));
 }
 
@@ -165,11 +165,35 @@ job_thread(void *arg)
 
 /* ---- helpers ---- */
 
+/* iso_seconds: the ledger's UTC "YYYY-MM-DDTHH:MM:SSZ" as seconds; 0 if it is not */
+static int64_t
+iso_seconds(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end = s != NULL ? strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	return end != NULL && *end == '\0' ? (int64_t)timegm(&tm) : 0;
+}
+
+/* new_id: an id in the ledger's form, "<UTC stamp>-<pid>-<4 hex>", not used by any
+ * job the daemon knows (the ledger never reuses one: its stamp moves on) */
+static void
+new_id(struct rd_jobs *j, char id[64])
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	do
+		snprintf(id, 64, "%s-%d-%04x", stamp, (int)getpid(), (unsigned)(rand() & 0xffff));
+	while (rd_jobs_find(j, id) != NULL);
+}
+
 static struct rd_job *
 find_num(struct rd_jobs *j, unsigned num)
 {
 	for (struct rd_job *job = j->head; job != NULL; job = job->next)
-		if (job->id[0] == 'j' && strtoul(job->id + 1, NULL, 10) == num)
+		if (job->num == num)
 			return job;
 	return NULL;
 }
@@ -226,7 +250,7 @@ jobs_journal(struct rd_jobs *j)
 		}
 		e[n++] = (struct rd_journal_entry){ .id = job->id, .table = job->table, .kind = job->kind,
 		                                    .from = job->from, .to = job->to, .origin = job->origin,
-		                                    .held = job->held };
+		                                    .held = job->held, .submitted = job->submitted };
 	}
 	char err[600];
 	if (e == NULL || rd_journal_write(j->d->cfg->c.state_dir, j->next_num, e, n, err, sizeof err) < 0) {
@@ -280,11 +304,12 @@ job_start(struct rd_jobs *j, struct rd_job *job)
 	struct rpl_part_account *live = calloc(job->nparts ? job->nparts : 1, sizeof *live);
 	if (c == NULL || res == NULL || done == NULL || opened == NULL || live == NULL)
 		goto fail;
-	*c = (struct job_ctx){ .jobs = j, .num = (unsigned)strtoul(job->id + 1, NULL, 10), .cfg = &job->cfg->c,
+	*c = (struct job_ctx){ .jobs = j, .num = job->num, .cfg = &job->cfg->c,
 	                       .tc = job->tc, .kind = job->kind, .parts = job->parts, .nparts = job->nparts,
 	                       .cancel = &job->cancel, .pause = &job->pause, .res = res, .done = done,
 	                       .opened = opened,
-	                       .hooks = { .opened = job_opened, .part_done = job_part_done, .stopping = &job->stopping } };
+	                       .hooks = { .opened = job_opened, .part_done = job_part_done, .stopping = &job->stopping,
+	                                  .job_id = job->id } };
 	done->kind = MSG_DONE;
 	done->num = c->num;
 	opened->kind = MSG_OPENED;
@@ -506,7 +531,8 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			continue;
 		bool interrupted = strcmp(r->state, "interrupted") == 0;
 		if ((strcmp(r->state, "running") == 0 && !r->alive_elsewhere) || interrupted) {
-			struct rd_job_req req = { .table = r->table, .mode = mode, .from = from, .to = to, .origin = "resume" };
+			struct rd_job_req req = { .table = r->table, .mode = mode, .from = from, .to = to, .origin = "resume",
+			                          .id = r->id, .submitted = iso_seconds(r->submitted) };
 			struct rd_job *job;
 			struct rd_rpc_error e = { 0 };
 			if (rd_jobs_submit(j, &req, &job, &e) == 0) {
@@ -524,7 +550,7 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			free(job);
 			break;
 		}
-		snprintf(job->id, sizeof job->id, "%s", r->id);   /* not a "j" number: those are ours */
+		snprintf(job->id, sizeof job->id, "%s", r->id);   /* a job of the ledger only: its id */
 		snprintf(job->kind, sizeof job->kind, "%.11s", r->kind);
 		snprintf(job->origin, sizeof job->origin, "ledger");
 		snprintf(job->from, sizeof job->from, "%.10s", from);
@@ -762,14 +788,14 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 		free(parts);
 		return rd_rpc_error_set(e, RD_RPC_INTERNAL, "out of memory");
 	}
-	if (req->id != NULL && req->id[0] == 'j' && rd_jobs_find(j, req->id) == NULL) {   /* a journal id to keep */
+	/* one id per job, the ledger's (issue #18 item 7): made here in the ledger's form,
+	 * taken by the ledger job when it opens, kept across restarts (journal, ledger) */
+	job->num = j->next_num++;
+	if (req->id != NULL && req->id[0] != '\0' && rd_jobs_find(j, req->id) == NULL) {   /* an id to keep */
 		snprintf(job->id, sizeof job->id, "%s", req->id);
-		unsigned n = (unsigned)strtoul(req->id + 1, NULL, 10);
-		if (n >= j->next_num)
-			j->next_num = n + 1;
 		snprintf(job->origin, sizeof job->origin, "resume");
 	} else {
-		snprintf(job->id, sizeof job->id, "j%u", j->next_num++);
+		new_id(j, job->id);
 		snprintf(job->origin, sizeof job->origin, "%s", req->origin ? req->origin : "rpc");
 	}
 	snprintf(job->kind, sizeof job->kind, "%s", kind);
@@ -784,7 +810,7 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 	atomic_init(&job->cancel, false);
 	atomic_init(&job->pause, false);
 	atomic_init(&job->stopping, false);
-	job->submitted = rd_now_wall();
+	job->submitted = req->submitted > 0 ? req->submitted : rd_now_wall();   /* the job's own time */
 	append(j, job);
 	d->metrics.jobs_submitted++;
 	*out = job;
@@ -876,7 +902,7 @@ rd_jobs_restore(struct rd_jobs *j)
 		j->next_num = next;
 	for (size_t i = 0; i < n; i++) {
 		struct rd_job_req req = { .table = e[i].table, .from = e[i].from, .to = e[i].to, .origin = "resume",
-		                          .id = e[i].id, .held = e[i].held,
+		                          .id = e[i].id, .held = e[i].held, .submitted = e[i].submitted,
 		                          .mode = strcmp(e[i].kind, "full") == 0 ? "full" : strcmp(e[i].kind, "day") == 0 ? "day" : "range" };
 		struct rd_job *job;
 		struct rd_rpc_error re = { 0 };

@@ -43,8 +43,9 @@ struct job_ctx;
 
 struct rd_job {
 	struct rd_job *next;             /* the table, in submit order */
-	char id[64];                     /* "j7": the daemon's name for it; a past job read
-	                                  * from the ledger goes by its ledger id */
+	char id[64];                     /* the job's one id, in the ledger's form
+	                                  * ("<UTC stamp>-<pid>-<hex>"): made at submit, taken
+	                                  * by its ledger job, kept across restarts */
 	char *table;                     /* owned */
 	char kind[12];                   /* "backfill", "day", "full" (the ledger's) */
 	char origin[12];                 /* "rpc", "t0", "t1", "reference", "resume", "ledger" */
@@ -75,6 +76,7 @@ struct rd_job {
 	char error[1100];                /* a job-level failure */
 	uint64_t paused_mono_ms;         /* when the running job was paused; 0 when it is not */
 	uint64_t paused_total_ms;        /* time spent paused before that: rate and ETA leave it out */
+	unsigned num;                    /* the daemon's key for the job's messages (never shown) */
 	bool *metered;                   /* owned; nparts flags: partition counted in the metrics
 	                                  * (as it ended; the rest when the job ends); may be NULL */
 };
@@ -96,8 +98,9 @@ int rd_jobs_threads_alive(const struct rd_jobs *j);
  * (from), "t0", "t1" or "full". */
 struct rd_job_req {
 	const char *table, *mode, *from, *to, *origin;
-	const char *id;      /* NULL, or the daemon id to keep (a journal entry) */
+	const char *id;      /* NULL, or the id to keep (a journal entry, a ledger job resumed) */
 	bool held;
+	int64_t submitted;   /* 0, or when the job was first submitted (UTC seconds) */
 };
 
 /* rd_jobs_submit validates req like `replicad run` does, against the current
@@ -106,7 +109,7 @@ struct rd_job_req {
  * RD_RPC_STOPPING. */
 int rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e);
 
-/* rd_jobs_find: by daemon id ("j3") or ledger id; NULL if unknown. */
+/* rd_jobs_find: by id (the ledger's form) or ledger id; NULL if unknown. */
 struct rd_job *rd_jobs_find(struct rd_jobs *j, const char *id);
 
 /* rd_jobs_active_for: an unfinished job of table over the same kind and range. */

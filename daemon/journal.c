@@ -17,9 +17,9 @@ rd_journal_write(const char *state_dir, unsigned next, const struct rd_journal_e
 	json_t *jobs = json_array();
 	json_t *root = json_pack("{s:i,s:I,s:o}", "version", 1, "next", (json_int_t)next, "jobs", jobs);
 	for (size_t i = 0; root != NULL && i < n; i++)
-		json_array_append_new(jobs, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", e[i].id, "table", e[i].table,
+		json_array_append_new(jobs, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:I}", "id", e[i].id, "table", e[i].table,
 		                                      "kind", e[i].kind, "from", e[i].from, "to", e[i].to, "origin",
-		                                      e[i].origin, "held", e[i].held));
+		                                      e[i].origin, "held", e[i].held, "submitted", (json_int_t)e[i].submitted));
 	int r = root != NULL ? json_dump_file(root, tmp, JSON_INDENT(1)) : -1;
 	json_decref(root);
 	if (r != 0 || rename(tmp, path) != 0) {
@@ -77,6 +77,7 @@ rd_journal_read(const char *state_dir, unsigned *next, struct rd_journal_entry *
 		x->to = dup_str(o, "to");
 		x->origin = dup_str(o, "origin");
 		x->held = json_is_true(json_object_get(o, "held"));
+		x->submitted = json_integer_value(json_object_get(o, "submitted"));   /* 0 in older journals */
 	}
 	json_decref(root);
 	return 0;

@@ -453,8 +453,11 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	if (rpl_copy_prepare(&src, &dst, &o, &probe, err) < 0)
 		goto out;
 	j.probe = probe;
-	if (rpl_ledger_open_job(&dst, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done,
-	                        j.attempts, err) < 0)
+	if ((hooks != NULL && hooks->job_id != NULL
+	     ? rpl_ledger_open_job_as(&dst, hooks->job_id, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done,
+	                              j.attempts, err)
+	     : rpl_ledger_open_job(&dst, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done, j.attempts,
+	                           err)) < 0)
 		goto out;
 	snprintf(res->job_id, sizeof res->job_id, "%s", j.job_id);
 	char qt[300];

@@ -619,21 +619,25 @@ START_TEST(test_end_to_end)
 
 	/* submit, then pause at once: the job holds between chunks, mid-partition */
 	ck_assert_msg(ctl(out, err, "submit", "serve_t", "--from", "2024-01-01", "--to", "2024-06-30") == 0, "%s", err);
-	ck_assert_msg(strstr(out, "submitted j1") != NULL, "submit said: %s", out);
-	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "pause: %s", err);
+	/* one id per job, the ledger's (issue #18 item 7): submit answers it, and it
+	 * stays the job's through the restarts below, as its ledger id and its times */
+	char id1[64] = "";
+	ck_assert_msg(sscanf(out, "submitted %63[^:]", id1) == 1 && strlen(id1) > 20 && id1[8] == 'T' && id1[15] == 'Z',
+	              "submit did not answer a ledger-form id: %s", out);
+	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "pause: %s", err);
 	ck_assert_msg(strstr(out, "paused") != NULL, "pause said: %s", out);
-	json_t *j = show_json("j1");
+	json_t *j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "paused");
 	json_decref(j);
-	ck_assert_int_eq(ctl(out, err, "pause", "j1"), 1);   /* a paused job cannot be paused */
+	ck_assert_int_eq(ctl(out, err, "pause", id1), 1);   /* a paused job cannot be paused */
 	ck_assert_msg(strstr(err, "-32002") != NULL, "pausing twice: %s", err);
-	ck_assert_msg(ctl(out, err, "resume", "j1") == 0, "resume: %s", err);
-	j = show_json("j1");
+	ck_assert_msg(ctl(out, err, "resume", id1) == 0, "resume: %s", err);
+	j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "running");
 	json_decref(j);
 	/* let it load a little, pause again, and kill the daemon while the job holds */
 	for (int i = 0; i < 100; i++) {
-		j = show_json("j1");
+		j = show_json(id1);
 		long long rows = json_integer_value(json_object_get(j, "rows_written"));
 		const char *s = state_of(j);
 		ck_assert_msg(strcmp(s, "running") == 0, "job ended (%s) before it could be killed: make the table bigger", s);
@@ -642,7 +646,13 @@ START_TEST(test_end_to_end)
 			break;
 		sleep_ms(50);
 	}
-	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "second pause: %s", err);
+	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "second pause: %s", err);
+	char submitted1[40];
+	j = show_json(id1);
+	snprintf(submitted1, sizeof submitted1, "%s", json_string_value(json_object_get(j, "submitted")));
+	ck_assert_msg(json_is_string(json_object_get(j, "ledger_id")) &&
+	              strcmp(json_string_value(json_object_get(j, "ledger_id")), id1) == 0, "the ledger id is not the job's");
+	json_decref(j);
 	ck_assert_msg(notify_wait("STATUS=", 3000, seen, sizeof seen), "no STATUS= update while the job ran");
 	ck_assert_int_eq(stop_daemon(SIGKILL, 10), -SIGKILL);
 
@@ -655,7 +665,7 @@ START_TEST(test_end_to_end)
 	char ledger[64] = "";
 	for (int i = 0;; i++) {
 		ck_assert_msg(i < 1000, "no partition of j1 seen done in 1000 looks");
-		j = show_json("j1");
+		j = show_json(id1);
 		const char *s = state_of(j);
 		ck_assert_msg(strcmp(s, "running") == 0 || strcmp(s, "queued") == 0,
 		              "j1 is %s before a partition was seen done: make the table bigger", s);
@@ -663,6 +673,9 @@ START_TEST(test_end_to_end)
 		if (done >= 1) {
 			ck_assert_msg(json_is_string(json_object_get(j, "ledger_id")), "a running job shows no ledger_id");
 			snprintf(ledger, sizeof ledger, "%s", json_string_value(json_object_get(j, "ledger_id")));
+			ck_assert_str_eq(ledger, id1);   /* the same id after a SIGKILL and a restart */
+			ck_assert_str_eq(json_string_value(json_object_get(j, "job")), id1);
+			ck_assert_str_eq(json_string_value(json_object_get(j, "submitted")), submitted1);   /* its own time */
 			ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "account"), "job")), ledger);
 			ck_assert_int_eq((int)json_array_size(json_object_get(json_object_get(j, "account"), "partitions")), 6);
 			json_decref(j);
@@ -671,29 +684,29 @@ START_TEST(test_end_to_end)
 		json_decref(j);
 		sleep_ms(20);
 	}
-	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "pause after a partition ended: %s", err);
-	j = show_json("j1");
+	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "pause after a partition ended: %s", err);
+	j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "paused");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "ledger_id")), ledger);
 	int done_before_stop = parts_in(j, "done") + parts_in(j, "skipped");
 	ck_assert_msg(parts_in(j, "done") >= 1 && parts_in(j, "pending") >= 1, "paused j1: %d done, %d pending",
 	              parts_in(j, "done"), parts_in(j, "pending"));
 	json_decref(j);
-	ck_assert_msg(ctl(out, err, "show", "j1") == 0 && strstr(out, "PARTITION") != NULL && strstr(out, ledger) != NULL,
+	ck_assert_msg(ctl(out, err, "show", id1) == 0 && strstr(out, "PARTITION") != NULL && strstr(out, ledger) != NULL,
 	              "show of a running job prints no account: %s", out);
 	/* replicactl's ergonomics (issue #18 item 8): the paused job's rate and ETA stand
 	 * still; --json after the command; the socket from REPLICAD_SOCKET or -c; the
 	 * account's columns as wide as their contents, a run of pending partitions on
 	 * one line */
 	{
-		json_t *j1 = show_json("j1");
+		json_t *j1 = show_json(id1);
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		do {   /* let the clock move, so a rate that still ran would differ */
 			sleep_ms(5);
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 		} while ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 20);
-		ck_assert_int_eq(ctl(out, err, "show", "j1", "--json"), 0);
+		ck_assert_int_eq(ctl(out, err, "show", id1, "--json"), 0);
 		json_t *j2 = json_loads(out, 0, NULL);
 		ck_assert_msg(j2 != NULL, "show j1 --json is not JSON: %s", out);
 		ck_assert_msg(json_equal(json_object_get(j1, "elapsed_s"), json_object_get(j2, "elapsed_s")) &&
@@ -711,7 +724,7 @@ START_TEST(test_end_to_end)
 		}
 		json_decref(j1);
 		json_decref(j2);
-		ck_assert_int_eq(ctl(out, err, "show", "j1"), 0);
+		ck_assert_int_eq(ctl(out, err, "show", id1), 0);
 		char want[32];
 		snprintf(want, sizeof want, "pending (%zu)", best);
 		ck_assert_msg(best < 3 ? strstr(out, "pending (") == NULL : strstr(out, want) != NULL,
@@ -733,7 +746,7 @@ START_TEST(test_end_to_end)
 	/* the counters moved per partition, before the job ended (issue #18 item 12):
 	 * they hold exactly the partitions ended so far */
 	{
-		j = show_json("j1");
+		j = show_json(id1);
 		json_t *parts = json_object_get(json_object_get(j, "account"), "partitions"), *p;
 		size_t k;
 		double done = 0, written = 0;
@@ -758,10 +771,10 @@ START_TEST(test_end_to_end)
 	notify_clear();
 	start_daemon();
 	ck_assert_msg(notify_wait("READY=1", 5000, seen, sizeof seen), "no READY=1 after the SIGTERM: %s", seen);
-	int st = ctl(out, err, "watch", "j1");
+	int st = ctl(out, err, "watch", id1);
 	ck_assert_msg(st == 0, "watch j1 ended with %d: %s %s", st, out, err);
 	ck_assert_msg(strstr(out, "done") != NULL && strstr(out, "PARTITION") != NULL, "watch did not print the account: %s", out);
-	j = show_json("j1");
+	j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "done");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "ledger_id")), ledger);
 	ck_assert(json_is_object(json_object_get(j, "account")));
@@ -794,8 +807,8 @@ START_TEST(test_end_to_end)
 
 	/* cancel: a new backfill of the same range, held by a pause, then cancelled */
 	ck_assert_msg(ctl(out, err, "submit", "serve_t", "--from", "2024-01-01", "--to", "2024-06-30") == 0, "%s", err);
-	char id[16];
-	ck_assert(sscanf(out, "submitted %15[^:]", id) == 1);
+	char id[64];
+	ck_assert(sscanf(out, "submitted %63[^:]", id) == 1);
 	ck_assert_msg(ctl(out, err, "pause", id) == 0, "pause %s: %s", id, err);
 	ck_assert_msg(ctl(out, err, "cancel", id) == 0, "cancel %s: %s", id, err);
 	ck_assert_msg(strstr(out, "cancel") != NULL, "cancel said: %s", out);
@@ -831,7 +844,8 @@ START_TEST(test_end_to_end)
 	it_dump_free(&a);
 	it_dump_free(&b);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
-	ck_assert_msg(strstr(out, "j1") != NULL && strstr(out, "cancelled") != NULL, "jobs: %s", out);
+	ck_assert_msg(strstr(out, id1) != NULL && strstr(out, "cancelled") != NULL, "jobs: %s", out);
+	ck_assert_msg(strstr(strstr(out, id1) + 1, id1) == NULL, "jobs lists %s twice: %s", id1, out);
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(strstr(out, "# TYPE replicad_rows_written_total counter") != NULL &&
 	              strstr(out, "replicad_jobs{state=\"done\"} 1") != NULL, "metrics: %s", out);
@@ -848,7 +862,7 @@ START_TEST(test_end_to_end)
 	ck_assert_int_eq(ctl_as(65534, out, sizeof out, err, sizeof err, "status", (const char *)NULL), 0);
 	st = ctl_as(65534, out, sizeof out, err, sizeof err, "submit", "serve_t", "--full", (const char *)NULL);
 	ck_assert_msg(st == 1 && strstr(err, "not permitted") != NULL, "nobody could submit (%d): %s", st, err);
-	st = ctl_as(65534, out, sizeof out, err, sizeof err, "cancel", "j1", (const char *)NULL);
+	st = ctl_as(65534, out, sizeof out, err, sizeof err, "cancel", id1, (const char *)NULL);
 	ck_assert_msg(st == 1 && strstr(err, "not permitted") != NULL, "nobody could cancel (%d): %s", st, err);
 
 	/* SIGHUP with a broken file: the old configuration stays, and says why */
