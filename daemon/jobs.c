@@ -895,7 +895,7 @@ rd_jobs_restore(struct rd_jobs *j)
 	struct rd_journal_entry *e = NULL;
 	size_t n = 0;
 	unsigned next = 1;
-	char err[600], q[700];
+	char err[600], q[700], qi[200];
 	if (rd_journal_read(j->d->cfg->c.state_dir, &next, &e, &n, err, sizeof err) < 0)
 		rd_log(RPL_LOG_WARNING, "sched", "msg=%s", rd_q(q, sizeof q, err));
 	if (next > j->next_num)
@@ -910,7 +910,7 @@ rd_jobs_restore(struct rd_jobs *j)
 			rd_log(RPL_LOG_NOTICE, "sched", "job=%s table=%s msg=\"resuming a job the daemon had not finished\"",
 			       job->id, rd_q(q, sizeof q, job->table));
 		else
-			rd_log(RPL_LOG_WARNING, "sched", "job=%s msg=%s", e[i].id, rd_q(q, sizeof q, re.message));
+			rd_log(RPL_LOG_WARNING, "sched", "job=%s msg=%s", rd_q(qi, sizeof qi, e[i].id), rd_q(q, sizeof q, re.message));
 		json_decref(re.data);
 	}
 	rd_journal_free(e, n);
