@@ -174,6 +174,22 @@ iso_seconds(const char *s)
 	return end != NULL && *end == '\0' ? (int64_t)timegm(&tm) : 0;
 }
 
+/* ledger_account gives a job read from the ledger its partitions (taken from r), so
+ * `show` of any job lists them (issue #18 item 7) */
+static void
+ledger_account(struct rd_job *job, struct rd_ledger_row *r)
+{
+	if (r->nparts == 0 || (job->res = calloc(1, sizeof *job->res)) == NULL)
+		return;
+	job->res->accs = r->parts;
+	job->res->n = job->nparts = r->nparts;
+	r->parts = NULL;
+	r->nparts = 0;
+	snprintf(job->res->job_id, sizeof job->res->job_id, "%s", r->id);
+	for (size_t i = 0; i < job->nparts; i++)
+		job->parts_done += job->res->accs[i].state == RPL_PART_DONE;
+}
+
 /* new_id: an id in the ledger's form, "<UTC stamp>-<pid>-<4 hex>", not used by any
  * job the daemon knows (the ledger never reuses one: its stamp moves on) */
 static void
@@ -565,6 +581,7 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 		job->l_read = r->read;
 		job->l_written = job->rows_written = r->written;
 		job->l_rejected = r->rejected;
+		ledger_account(job, r);
 		if (r->alive_elsewhere)
 			snprintf(job->error, sizeof job->error, "running in another live replicad process (pid %d)", r->pid);
 		append(j, job);

@@ -895,6 +895,13 @@ START_TEST(test_end_to_end)
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}") >
 	              (double)time(NULL) - 3600, "after a restart: %.3000s", out);
+	/* the job, now known from the ledger only, is still shown under its id with its
+	 * partitions (issue #18 item 7) */
+	j = show_json(id1);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "origin")), "ledger");
+	ck_assert_msg(parts_in(j, "done") == 6, "show of the ledger job %s: %d partitions done", id1, parts_in(j, "done"));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "submitted")), submitted1);
+	json_decref(j);
 	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
 	check_log();
 	remove_dirs();
