@@ -5,6 +5,7 @@
  * not be reached, 2 bad usage; `watch` ends 0 done, 1 failed or cancelled, 3 done
  * with rejected rows. */
 #include "rpl_build.h"
+#include "table.h"
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -18,7 +19,7 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-	"Usage: replicactl [-s SOCKET] [--json] COMMAND [ARGS]\n"
+	"Usage: replicactl [-s SOCKET | -c CONFIG] COMMAND [ARGS] [--json]\n"
 	"\n"
 	"Talks to a running replicad over its control socket.\n"
 	"\n"
@@ -33,8 +34,10 @@ static const char usage_text[] =
 	"  metrics                counters and gauges                 (metrics.get)\n"
 	"\n"
 	"Options:\n"
-	"  -s, --socket PATH   control socket (default /run/replicad/replicad.sock)\n"
-	"  --json              print the raw JSON result\n"
+	"  -s, --socket PATH   control socket (default: $REPLICAD_SOCKET, else\n"
+	"                      /run/replicad/replicad.sock)\n"
+	"  -c, --config FILE   take the socket from replicad's configuration file\n"
+	"  --json              print the raw JSON result (anywhere on the line)\n"
 	"  --prometheus        metrics in the Prometheus text format (textfile collector)\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
@@ -294,46 +297,128 @@ print_status(json_t *r)
 static void
 print_jobs(json_t *r)
 {
+	static const char *const heads[] = { "JOB", "STATE", "TABLE", "KIND", "RANGE", "PARTS", "ROWS", "SUBMITTED" };
 	json_t *jobs = json_object_get(r, "jobs"), *j;
 	size_t i;
-	printf("%-6s %-11s %-24s %-8s %-23s %7s %12s %-20s\n", "JOB", "STATE", "TABLE", "KIND", "RANGE", "PARTS", "ROWS",
-	       "SUBMITTED");
+	struct ctl_table t;
+	if (json_array_size(jobs) == 0) {
+		printf("(no jobs)\n");
+		return;
+	}
+	ctl_table_init(&t, 8, heads, "lllllrrl");
 	json_array_foreach(jobs, i, j) {
-		char range[64], parts[32];
+		char range[64], parts[48], rows[24];
 		range_text(j, range, sizeof range);
 		snprintf(parts, sizeof parts, "%lld/%lld", num(j, "partitions_done"), num(j, "partitions"));
-		printf("%-6s %-11s %-24s %-8s %-23s %7s %12lld %-20s\n", str(j, "job"), str(j, "state"), str(j, "table"),
-		       str(j, "kind"), range, strcmp(str(j, "origin"), "ledger") == 0 ? "-" : parts, num(j, "rows_written"),
-		       str(j, "submitted"));
+		snprintf(rows, sizeof rows, "%lld", num(j, "rows_written"));
+		const char *cells[] = { str(j, "job"), str(j, "state"), str(j, "table"), str(j, "kind"), range,
+		                        strcmp(str(j, "origin"), "ledger") == 0 ? "-" : parts, rows, str(j, "submitted") };
+		ctl_table_row(&t, cells);
 	}
-	if (json_array_size(jobs) == 0)
-		printf("(no jobs)\n");
+	ctl_table_print(&t, stdout);
+}
+
+static void
+part_label(json_t *p, char *out, size_t n, bool end)
+{
+	json_t *r = json_object_get(p, "range");
+	if (json_is_string(r))
+		snprintf(out, n, "%s", json_string_value(r));
+	else if (end)
+		snprintf(out, n, "%s", str(r, "to_exclusive"));
+	else
+		snprintf(out, n, "%s..%s", str(r, "from"), str(r, "to_exclusive"));
+}
+
+/* pending_run: how many partitions from index i on are pending with nothing counted
+ * (a run of them is summarized in one row: a 60-month job's show stays short) */
+static size_t
+pending_run(json_t *parts, size_t i)
+{
+	size_t k = i;
+	for (json_t *p; (p = json_array_get(parts, k)) != NULL; k++)
+		if (strcmp(str(p, "state"), "pending") != 0 || num(p, "rows_read") != 0 || num(p, "attempts") != 0)
+			break;
+	return k - i;
+}
+
+/* rules_text: "values changed: placeholder_date=3; rejected: too_long=2" from a
+ * partition's values_changed and rejected_by_rule ("" when both are empty) */
+static void
+rules_text(json_t *p, char *out, size_t n)
+{
+	static const char *const keys[] = { "values_changed", "rejected_by_rule" };
+	static const char *const heads[] = { "values changed: ", "rejected: " };
+	size_t o = 0;
+	for (int k = 0; k < 2 && o < n; k++) {
+		const char *rule;
+		json_t *v;
+		bool first = true;
+		json_object_foreach(json_object_get(p, keys[k]), rule, v) {
+			if (o >= n)
+				break;
+			o += (size_t)snprintf(out + o, n - o, "%s%s%s=%lld", first && o ? "; " : "", first ? heads[k] : ", ", rule,
+			                      (long long)json_integer_value(v));
+			first = false;
+		}
+	}
 }
 
 static void
 print_account(json_t *acc)
 {
-	json_t *parts = json_object_get(acc, "partitions"), *p, *t = json_object_get(acc, "totals");
-	size_t i;
-	printf("%-24s %-7s %10s %10s %9s %12s %8s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN", "REJECTED", "BYTES",
-	       "ATTEMPTS", "TOTAL_MS");
-	json_array_foreach(parts, i, p) {
-		char label[64];
-		json_t *r = json_object_get(p, "range");
-		if (json_is_string(r))
-			snprintf(label, sizeof label, "%s", json_string_value(r));
-		else
-			snprintf(label, sizeof label, "%s..%s", str(r, "from"), str(r, "to_exclusive"));
-		printf("%-24s %-7s %10lld %10lld %9lld %12lld %8lld %9lld\n", label, str(p, "state"), num(p, "rows_read"),
-		       num(p, "rows_written"), num(p, "rows_rejected"), num(p, "bytes"), num(p, "attempts"),
-		       num(json_object_get(p, "ms"), "TOTAL"));
+	static const char *const heads[] = { "PARTITION", "STATE", "READ", "WRITTEN", "REJECTED", "BYTES", "ATTEMPTS",
+	                                     "TOTAL_MS" };
+	json_t *parts = json_object_get(acc, "partitions"), *t = json_object_get(acc, "totals");
+	struct ctl_table tb;
+	ctl_table_init(&tb, 8, heads, "llrrrrrr");
+	for (size_t i = 0; i < json_array_size(parts);) {
+		json_t *p = json_array_get(parts, i);
+		char label[96], v[6][24];
+		size_t run = pending_run(parts, i);
+		if (run >= 3) {
+			char last[24], state[48];
+			part_label(p, label, sizeof label, false);
+			part_label(json_array_get(parts, i + run - 1), last, sizeof last, true);
+			snprintf(label + strcspn(label, "."), sizeof label - strcspn(label, "."), "..%s", last);
+			snprintf(state, sizeof state, "pending (%zu)", run);
+			const char *cells[] = { label, state, "", "", "", "", "", "" };
+			ctl_table_row(&tb, cells);
+			i += run;
+			continue;
+		}
+		part_label(p, label, sizeof label, false);
+		snprintf(v[0], sizeof v[0], "%lld", num(p, "rows_read"));
+		snprintf(v[1], sizeof v[1], "%lld", num(p, "rows_written"));
+		snprintf(v[2], sizeof v[2], "%lld", num(p, "rows_rejected"));
+		snprintf(v[3], sizeof v[3], "%lld", num(p, "bytes"));
+		snprintf(v[4], sizeof v[4], "%lld", num(p, "attempts"));
+		snprintf(v[5], sizeof v[5], "%lld", num(json_object_get(p, "ms"), "TOTAL"));
+		const char *cells[] = { label, str(p, "state"), v[0], v[1], v[2], v[3], v[4], v[5] };
+		ctl_table_row(&tb, cells);
+		char rules[600] = "";
+		rules_text(p, rules, sizeof rules);
+		if (rules[0] != '\0')
+			ctl_table_note(&tb, rules);
 		json_t *e = json_object_get(p, "error");
-		if (e != NULL)
-			printf("  error: %s%s%s\n", str(e, "message"), *str(e, "sqlstate") != '-' && *str(e, "sqlstate") ? " sqlstate=" : "",
-			       *str(e, "sqlstate") != '-' ? str(e, "sqlstate") : "");
+		if (e != NULL) {
+			char note[1200];
+			snprintf(note, sizeof note, "error: %s%s%s", str(e, "message"),
+			         *str(e, "sqlstate") != '-' && *str(e, "sqlstate") ? " sqlstate=" : "",
+			         *str(e, "sqlstate") != '-' ? str(e, "sqlstate") : "");
+			ctl_table_note(&tb, note);
+		}
+		i++;
 	}
-	printf("%-24s %-7s %10lld %10lld %9lld %12lld %8s %9lld\n", "total (wall)", "", num(t, "rows_read"),
-	       num(t, "rows_written"), num(t, "rows_rejected"), num(t, "bytes"), "", num(t, "ms"));
+	char v[5][24];
+	snprintf(v[0], sizeof v[0], "%lld", num(t, "rows_read"));
+	snprintf(v[1], sizeof v[1], "%lld", num(t, "rows_written"));
+	snprintf(v[2], sizeof v[2], "%lld", num(t, "rows_rejected"));
+	snprintf(v[3], sizeof v[3], "%lld", num(t, "bytes"));
+	snprintf(v[4], sizeof v[4], "%lld", num(t, "ms"));
+	const char *cells[] = { "total (wall)", "", v[0], v[1], v[2], v[3], "", v[4] };
+	ctl_table_row(&tb, cells);
+	ctl_table_print(&tb, stdout);
 	if (json_is_string(json_object_get(acc, "reject_file")))
 		printf("rejected rows: %s\n", str(acc, "reject_file"));
 }
@@ -369,10 +454,12 @@ print_job(json_t *j)
 static void
 print_schedule(json_t *r)
 {
+	static const char *const heads[] = { "SLOT", "WHEN", "NEXT", "LAST", "TABLES" };
 	json_t *slots = json_object_get(r, "slots"), *s;
 	size_t i;
+	struct ctl_table t;
 	printf("time zone %s\n", str(r, "timezone"));
-	printf("%-10s %-12s %-27s %-27s %s\n", "SLOT", "WHEN", "NEXT", "LAST", "TABLES");
+	ctl_table_init(&t, 5, heads, "lllll");
 	json_array_foreach(slots, i, s) {
 		char when[32], tables[512] = "";
 		if (json_object_get(s, "every_s") != NULL) {
@@ -389,12 +476,13 @@ print_schedule(json_t *r)
 			snprintf(when, sizeof when, "daily %s", str(s, "at"));
 		}
 		size_t k;
-		json_t *t;
-		json_array_foreach(json_object_get(s, "tables"), k, t)
-			snprintf(tables + strlen(tables), sizeof tables - strlen(tables), "%s%s", k ? ", " : "", json_string_value(t));
-		printf("%-10s %-12s %-27s %-27s %s\n", str(s, "slot"), when, str(s, "next"), str(s, "last"),
-		       tables[0] ? tables : "(none)");
+		json_t *tn;
+		json_array_foreach(json_object_get(s, "tables"), k, tn)
+			snprintf(tables + strlen(tables), sizeof tables - strlen(tables), "%s%s", k ? ", " : "", json_string_value(tn));
+		const char *cells[] = { str(s, "slot"), when, str(s, "next"), str(s, "last"), tables[0] ? tables : "(none)" };
+		ctl_table_row(&t, cells);
 	}
+	ctl_table_print(&t, stdout);
 }
 
 static void
@@ -403,7 +491,7 @@ print_value(double v)
 	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
 		printf("%.0f", v);
 	else
-		printf("%.6g", v);
+		printf("%.17g", v);   /* all the digits: a Unix timestamp in %.6g was 1.765e+09 */
 }
 
 static void
@@ -596,19 +684,83 @@ build_params(const char *cmd, int argc, char **argv, const char **method, int *b
 	return NULL;
 }
 
+/* pull_flags takes --json and --prometheus out of argv wherever they are (issue #18
+ * item 8: `replicactl status --json` was "wrong arguments for: status") and returns
+ * the new argc. Nothing after "--" is touched. */
+static int
+pull_flags(int argc, char **argv, bool *as_json, bool *prometheus)
+{
+	int o = 1;
+	bool rest = false;
+	for (int i = 1; i < argc; i++) {
+		rest = rest || strcmp(argv[i], "--") == 0;
+		if (!rest && strcmp(argv[i], "--json") == 0)
+			*as_json = true;
+		else if (!rest && strcmp(argv[i], "--prometheus") == 0)
+			*prometheus = true;
+		else
+			argv[o++] = argv[i];
+	}
+	argv[o] = NULL;
+	return o;
+}
+
+/* pick_socket sets sock_path: -s, else the "socket" of -c CONFIG (the daemon's own
+ * file: the default socket when it has none), else $REPLICAD_SOCKET, else the
+ * default. A config that cannot be read is a usage error naming it. */
+static int
+pick_socket(const char *sock_opt, const char *cfg_opt)
+{
+	static char from_cfg[4096];
+	const char *env = getenv("REPLICAD_SOCKET");
+	if (sock_opt != NULL) {
+		sock_path = sock_opt;
+		return 0;
+	}
+	if (cfg_opt == NULL) {
+		if (env != NULL && env[0] != '\0')
+			sock_path = env;
+		return 0;
+	}
+	json_error_t jerr;
+	json_t *root = json_load_file(cfg_opt, 0, &jerr);
+	if (root == NULL) {
+		if (jerr.line > 0)
+			fprintf(stderr, "replicactl: -c %s:%d:%d: %s\n", cfg_opt, jerr.line, jerr.column, jerr.text);
+		else
+			fprintf(stderr, "replicactl: -c %s: %s\n", cfg_opt, jerr.text);
+		return -1;
+	}
+	json_t *sock = json_object_get(root, "socket");
+	int r = 0;
+	if (sock != NULL && !json_is_string(sock)) {
+		fprintf(stderr, "replicactl: -c %s: socket: expected a string\n", cfg_opt);
+		r = -1;
+	} else if (sock != NULL) {
+		snprintf(from_cfg, sizeof from_cfg, "%s", json_string_value(sock));
+		sock_path = from_cfg;
+	}
+	json_decref(root);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' }, { "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "prometheus", no_argument, NULL, 'P' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 	bool as_json = false, prometheus = false;
-	while ((c = getopt_long(argc, argv, "+s:hV", opts, NULL)) != -1) {
+	const char *sock_opt = NULL, *cfg_opt = NULL;
+	argc = pull_flags(argc, argv, &as_json, &prometheus);
+	while ((c = getopt_long(argc, argv, "+s:c:hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': sock_path = optarg; break;
+		case 's': sock_opt = optarg; break;
+		case 'c': cfg_opt = optarg; break;
 		case 'j': as_json = true; break;
 		case 'P': prometheus = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
@@ -618,6 +770,8 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("which command?", NULL);
+	if (pick_socket(sock_opt, cfg_opt) < 0)
+		return 2;
 	const char *cmd = argv[optind], *method = NULL;
 	int bad;
 	json_t *params = build_params(cmd, argc - optind - 1, argv + optind + 1, &method, &bad, &prometheus);

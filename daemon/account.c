@@ -9,6 +9,8 @@ state_name(int s)
 	case RPL_PART_DONE: return "done";
 	case RPL_PART_FAILED: return "failed";
 	case RPL_PART_SKIPPED: return "skipped";
+	case RPL_PART_CANCELLED: return "cancelled";
+	case RPL_PART_INTERRUPTED: return "interrupted";
 	default: return "pending";
 	}
 }
@@ -55,7 +57,7 @@ rd_account_json(const char *table, const char *job_id, const struct rpl_part_acc
 {
 	json_t *parts = json_array();
 	int64_t read = 0, written = 0, rejected = 0, bytes = 0, ms = 0;
-	size_t done = 0, failed = 0, skipped = 0;
+	size_t done = 0, failed = 0, skipped = 0, stopped[2] = { 0, 0 };
 	for (size_t i = 0; i < n; i++) {
 		json_array_append_new(parts, part_json(&accs[i]));
 		read += accs[i].read;
@@ -66,6 +68,8 @@ rd_account_json(const char *table, const char *job_id, const struct rpl_part_acc
 		done += accs[i].state == RPL_PART_DONE;
 		failed += accs[i].state == RPL_PART_FAILED;
 		skipped += accs[i].state == RPL_PART_SKIPPED;
+		stopped[0] += accs[i].state == RPL_PART_CANCELLED;
+		stopped[1] += accs[i].state == RPL_PART_INTERRUPTED;
 	}
 	(void)ms;
 	json_t *totals = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "partitions", (json_int_t)n,
@@ -74,8 +78,31 @@ rd_account_json(const char *table, const char *job_id, const struct rpl_part_acc
 	                           "rows_rejected", (json_int_t)rejected, "bytes", (json_int_t)bytes,
 	                           "rows_per_s", wall_ms > 0 ? (double)written * 1000.0 / (double)wall_ms : 0.0);
 	json_object_set_new(totals, "ms", json_integer(wall_ms));
+	json_object_set_new(totals, "cancelled", json_integer((json_int_t)stopped[0]));
+	json_object_set_new(totals, "interrupted", json_integer((json_int_t)stopped[1]));
 	return json_pack("{s:s,s:s,s:o,s:o,s:o}", "job", job_id, "table", table, "partitions", parts,
 	                 "totals", totals, "reject_file", reject_path ? json_string(reject_path) : json_null());
+}
+
+/* rule_note writes "values changed: placeholder_date=3; rejected: too_long=2" for
+ * a's counters (issue #18 item 9: they were in --json only); "" when all are 0 */
+static void
+rule_note(const int64_t *nulled, const int64_t *rejected_by, char *out, size_t n)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (int pass = 0; pass < 2; pass++) {
+		const int64_t *v = pass == 0 ? nulled : rejected_by;
+		bool first = true;
+		for (int r = 0; r < RPL_NRULES && o < n; r++) {
+			if (v[r] == 0)
+				continue;
+			o += (size_t)snprintf(out + o, n - o, "%s%s%s=%lld", first && o ? "; " : "",
+			                      first ? (pass == 0 ? "values changed: " : "rejected: ") : ", ",
+			                      rpl_rule_name((enum rpl_rule)r), (long long)v[r]);
+			first = false;
+		}
+	}
 }
 
 void
@@ -90,22 +117,30 @@ rd_account_print(FILE *f, bool json, const char *table, const char *job_id,
 		return;
 	}
 	fprintf(f, "job %s, table %s\n", job_id, table);
-	fprintf(f, "%-24s %-7s %10s %10s %9s %12s %9s %9s %9s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN",
-	        "REJECTED", "BYTES", "DELETE_MS", "INSERT_MS", "COMMIT_MS", "TOTAL_MS");
-	int64_t t[6] = { 0 };
+	fprintf(f, "%-24s %-11s %10s %10s %9s %12s %8s %9s %9s %9s %9s\n", "PARTITION", "STATE", "READ", "WRITTEN",
+	        "REJECTED", "BYTES", "ATTEMPTS", "DELETE_MS", "INSERT_MS", "COMMIT_MS", "TOTAL_MS");
+	int64_t t[5] = { 0 }, nulled[RPL_NRULES] = { 0 }, rejected_by[RPL_NRULES] = { 0 };
+	char note[600];
 	for (size_t i = 0; i < n; i++) {
 		const struct rpl_part_account *a = &accs[i];
 		char label[64];
 		rpl_range_label(&a->range, label, sizeof label);
-		fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %9lld %9lld %9lld %9lld\n", label, state_name(a->state),
-		        (long long)a->read, (long long)a->written, (long long)a->rejected, (long long)a->bytes,
+		fprintf(f, "%-24s %-11s %10lld %10lld %9lld %12lld %8d %9lld %9lld %9lld %9lld\n", label, state_name(a->state),
+		        (long long)a->read, (long long)a->written, (long long)a->rejected, (long long)a->bytes, a->attempts,
 		        (long long)a->ms[RPL_PHASE_DELETE], (long long)a->ms[RPL_PHASE_INSERT],
 		        (long long)a->ms[RPL_PHASE_COMMIT], (long long)a->ms[RPL_PHASE_TOTAL]);
-		t[0] += a->read, t[1] += a->written, t[2] += a->rejected, t[3] += a->bytes, t[4] += a->ms[RPL_PHASE_TOTAL];
+		rule_note(a->nulled, a->rejected_by, note, sizeof note);
+		if (note[0] != '\0')
+			fprintf(f, "  %s\n", note);
+		t[0] += a->read, t[1] += a->written, t[2] += a->rejected, t[3] += a->bytes, t[4] += a->attempts;
+		for (int r = 0; r < RPL_NRULES; r++)
+			nulled[r] += a->nulled[r], rejected_by[r] += a->rejected_by[r];
 	}
-	fprintf(f, "%-24s %-7s %10lld %10lld %9lld %12lld %39lld\n", "total (wall)", "", (long long)t[0], (long long)t[1],
-	        (long long)t[2], (long long)t[3], (long long)wall_ms);
-	(void)t[4];
+	fprintf(f, "%-24s %-11s %10lld %10lld %9lld %12lld %8lld %39lld\n", "total (wall)", "", (long long)t[0],
+	        (long long)t[1], (long long)t[2], (long long)t[3], (long long)t[4], (long long)wall_ms);
+	rule_note(nulled, rejected_by, note, sizeof note);
+	if (note[0] != '\0')
+		fprintf(f, "  %s\n", note);
 	if (wall_ms > 0)
 		fprintf(f, "%.0f rows/s, %.1f MB/s\n", (double)t[1] * 1000.0 / (double)wall_ms,
 		        (double)t[3] / 1e3 / (double)wall_ms);

@@ -7,19 +7,33 @@
 #include "cli.h"
 #include "colmap.h"
 #include "conn.h"
+#include "dlog.h"
 #include "pginherit.h"
 #include "statedir.h"
+#include "validate.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+static long long
+check_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static int
 check_connect(struct rpl_conn *c, const char *side, const struct rpl_db_config *db)
 {
 	struct rpl_err err = RPL_ERR_INIT;
+	long long t = check_ms();
 	if (rpl_conn_open(c, side, db->odbc, db->password, &err) < 0) {
 		rd_print_err(NULL, &err);
 		return -1;
 	}
+	rd_log(RPL_LOG_INFO, "odbc", "side=%s engine=%s connect_ms=%lld msg=\"connected\"", side, rpl_engine_name(c->engine),
+	       check_ms() - t);
 	printf("%s: %s %s via %s %s (ODBC %s), engine %s\n", side, c->dbms_name, c->dbms_ver,
 	       c->driver_name, c->driver_ver, c->driver_odbc_ver, rpl_engine_name(c->engine));
 	return 0;
@@ -32,10 +46,18 @@ check_table(struct rpl_conn *c, const char *schema, const char *name, struct rpl
 {
 	struct rpl_err err = RPL_ERR_INIT;
 	bool exists;
+	long long t0 = check_ms();
 	if (rpl_catalog_read(c, schema, name, t, &exists, &err) < 0) {
 		snprintf(out, n, "error: %.500s", err.msg);
 		return -1;
 	}
+	char qn[300], qc[200], qy[100];
+	rd_log(RPL_LOG_INFO, "catalog", "side=%s table=%s exists=%s columns=%zu pk_columns=%d ms=%lld", c->side,
+	       rd_q(qn, sizeof qn, name), exists ? "yes" : "no", t->ncols, t->npk, check_ms() - t0);
+	for (size_t i = 0; i < t->ncols; i++)   /* -vv: the columns as the catalog gave them */
+		rd_log(RPL_LOG_DEBUG, "catalog", "side=%s table=%s column=%s type=%s size=%ld scale=%d nullable=%s pk=%d",
+		       c->side, qn, rd_q(qc, sizeof qc, t->cols[i].name), rd_q(qy, sizeof qy, t->cols[i].type_name),
+		       t->cols[i].size, t->cols[i].scale, t->cols[i].nullable ? "yes" : "no", t->cols[i].pk_pos);
 	if (exists)
 		snprintf(out, n, "yes (%zu columns%s)", t->ncols, t->npk ? "" : ", no primary key");
 	else
@@ -131,6 +153,7 @@ rd_cmd_check(const struct rpl_config *cfg)
 		goto out;
 	}
 	printf("%-32s %-30s %s\n", "TABLE", "SOURCE", "TARGET");
+	int refused = 0;
 	for (size_t i = 0; i < cfg->n_tables; i++) {
 		const struct rpl_table_config *t = &cfg->tables[i];
 		char s[600], d[600], label[600];
@@ -147,6 +170,14 @@ rd_cmd_check(const struct rpl_config *cfg)
 			status = RD_EXIT_FAILED;
 			mapping_failed = true;
 		}
+		/* what a run would refuse before its first statement (issue #18 item 2) */
+		struct rpl_err verr = RPL_ERR_INIT;
+		if (in_src == 1 && in_dst >= 0 &&
+		    rpl_validate_table(&st, src.engine, in_dst == 1 ? &dt : NULL, dst.engine, label, t->date_column, &verr) < 0) {
+			fprintf(stderr, "replicad: check: %s\n", verr.msg);
+			refused++;
+			status = RD_EXIT_FAILED;
+		}
 		rpl_table_fini(&st);
 		rpl_table_fini(&dt);
 	}
@@ -154,8 +185,9 @@ rd_cmd_check(const struct rpl_config *cfg)
 		check_inheritance(&src, cfg);
 	if (status != RD_EXIT_OK)
 		fprintf(stderr, "replicad: check failed: %s (see above)\n",
-		        mapping_failed ? "a configured table is missing or unreadable, or its columns do not match"
-		                       : "a configured table is missing or unreadable");
+		        refused ? "a run would refuse what is named above"
+		        : mapping_failed ? "a configured table is missing or unreadable, or its columns do not match"
+		                         : "a configured table is missing or unreadable");
 out:
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);

@@ -234,9 +234,12 @@ index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **
 		example = ex;
 	}
 	if (!end) {
-		rpl_sqlgen_index_list(dd, g->dst_schema, g->dst_table, &b);
+		rpl_sqlgen_index_list_keep(dd, g->dst_schema, g->dst_table, g->date_column, &b);
 		stmt(d, true, &b, "list the indexes that may be disabled (load.disable_indexes)%s",
 		     dd->engine == RPL_ENGINE_MSSQL ? ": nonclustered, non-unique, enabled; never the clustered index or a key" : "");
+		if (g->date_column != NULL)
+			note(d, "(indexes whose first column is %s are kept: each partition's DELETE of its range uses them)",
+			     g->date_column);
 		if (!listed)
 			note(d, "(not run: no target connection. The table created above has its primary key only, so a real"
 			     " run would list no index here.)");
@@ -594,7 +597,7 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	rpl_sbuf_reset(&b);
 	if (cfg->load.disable_indexes) {
 		if (connect_target && dst_exists) {
-			rpl_sqlgen_index_list(dd, tc->target_schema, tc->target, &b);
+			rpl_sqlgen_index_list_keep(dd, tc->target_schema, tc->target, tc->date_column, &b);
 			if (b.len > 0 && list_indexes(&dst, rpl_sbuf_str(&b), &ix, &nix, &err) < 0)
 				goto fail;
 			rpl_sbuf_reset(&b);

@@ -9,6 +9,8 @@
 #include "conn.h"
 #include "copy.h"
 #include "dialect.h"
+#include "dlog.h"
+#include "progress.h"
 #include "plan.h"
 #include "reject.h"
 #include "units.h"
@@ -107,6 +109,8 @@ struct progress {
 	bool tty;
 	const char *table;
 	int64_t t0_ms, last_ms;
+	int64_t pace_ms;     /* when the first rows arrived: the ETA's start */
+	size_t pace_base;    /* partitions done (skipped) by then */
 };
 
 static int64_t
@@ -118,26 +122,26 @@ mono_ms(void)
 }
 
 /* run_progress: called from worker threads; stderr writes of whole lines do not
- * interleave badly, and a missed update only delays the next one. */
+ * interleave badly, and a missed update only delays the next one. The ETA is paced
+ * from the first rows on, so partitions a resumed run skipped do not speed it up. */
 static void
 run_progress(void *data, size_t parts_done, size_t nparts, int64_t rows_written)
 {
 	struct progress *p = data;
 	int64_t now = mono_ms();
+	if (p->pace_ms == 0 && rows_written > 0) {
+		p->pace_ms = now;
+		p->pace_base = parts_done;
+	}
 	if (parts_done < nparts && now - p->last_ms < (p->tty ? 200 : 5000))
 		return;
 	p->last_ms = now;
 	double secs = (double)(now - p->t0_ms) / 1000.0;
 	double rate = secs > 0 ? (double)rows_written / secs : 0;
-	if (p->tty) {
-		int width = 30, fill = (int)(width * (double)parts_done / (double)(nparts ? nparts : 1));
-		fprintf(stderr, "\r[%.*s%*s] %zu/%zu partitions  %lld rows  %.0f rows/s ", fill,
-		        "##############################", width - fill, "", parts_done, nparts,
-		        (long long)rows_written, rate);
-	} else {
-		fprintf(stderr, "progress table=%s partitions_done=%zu/%zu rows_written=%lld rows_per_s=%.0f\n",
-		        p->table, parts_done, nparts, (long long)rows_written, rate);
-	}
+	double eta = p->pace_ms ? rd_progress_eta((double)(now - p->pace_ms) / 1000.0, parts_done, p->pace_base, nparts) : -1;
+	char line[512];
+	rd_progress_text(line, sizeof line, p->tty, p->table, parts_done, nparts, rows_written, rate, eta);
+	fputs(line, stderr);
 	fflush(stderr);
 }
 
@@ -222,7 +226,10 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	struct rd_job_result res;
-	rd_runner_run(cfg, tc, kind, parts, nparts, &run_cancel, NULL, run_progress, run_warn, &prog, &res);
+	/* Ctrl-C or SIGTERM stops the run, not the job: its partitions and the ledger job
+	 * are 'interrupted', and the same command resumes it */
+	struct rd_runner_hooks hooks = { .stopping = &run_cancel };
+	rd_runner_run_hooks(cfg, tc, kind, parts, nparts, &run_cancel, NULL, run_progress, run_warn, &prog, &hooks, &res);
 	if (prog.tty)
 		fputc('\n', stderr);
 	int status = RD_EXIT_OK;
@@ -236,8 +243,13 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		rd_account_print(stdout, a.json, a.table, res.job_id, res.accs, res.n,
 		                 res.reject_path[0] ? res.reject_path : NULL, mono_ms() - prog.t0_ms);
 	}
+	size_t interrupted = 0, kept = 0;
 	for (size_t i = 0; i < res.n; i++) {
-		if (res.accs[i].state == RPL_PART_FAILED || (res.accs[i].state == RPL_PART_PENDING && res.job_id[0])) {
+		interrupted += res.accs[i].state == RPL_PART_INTERRUPTED;
+		kept += res.accs[i].state == RPL_PART_DONE || res.accs[i].state == RPL_PART_SKIPPED;
+		if (res.accs[i].state == RPL_PART_INTERRUPTED) {
+			status = RD_EXIT_FAILED;
+		} else if (res.accs[i].state == RPL_PART_FAILED || (res.accs[i].state == RPL_PART_PENDING && res.job_id[0])) {
 			char label[64];
 			rpl_range_label(&res.accs[i].range, label, sizeof label);
 			fprintf(stderr, "replicad: table %s partition %s failed after %d attempt%s: %s%s%s\n", a.table, label,
@@ -248,6 +260,9 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 			status = RD_EXIT_REJECTED;
 		}
 	}
+	if (interrupted > 0)   /* one line, not one per partition: nothing failed */
+		fprintf(stderr, "replicad: interrupted: %zu of %zu partitions done, %zu not loaded (rolled back); run the "
+		        "same command again to resume job %s\n", kept, res.n, interrupted, res.job_id[0] ? res.job_id : "-");
 	rd_job_result_fini(&res);
 	free(parts);
 	return status;

@@ -2,6 +2,7 @@
 #include "dlog.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static enum rpl_log_level log_max = RPL_LOG_NOTICE;
 
@@ -24,6 +25,14 @@ rd_log(enum rpl_log_level lvl, const char *grp, const char *fmt, ...)
 	fprintf(stderr, "level=%s grp=%s %s\n", rpl_log_level_name(lvl), grp, line);
 }
 
+void
+rd_log_lib(enum rpl_log_level lvl, enum rpl_log_group grp, const char *msg, void *data)
+{
+	(void)data;
+	char q[2100];   /* lib/'s messages are free text, quotes and all: quoted whole */
+	fprintf(stderr, "level=%s grp=%s msg=%s\n", rpl_log_level_name(lvl), rpl_log_group_name(grp), rd_q(q, sizeof q, msg));
+}
+
 const char *
 rd_q(char *buf, size_t n, const char *s)
 {
@@ -34,12 +43,26 @@ rd_q(char *buf, size_t n, const char *s)
 		return buf;
 	}
 	buf[o++] = '"';
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p != '\0' && o + 5 < n; p++) {
+	/* o + 8 < n: room for the longest escape (\u00XX), the closing quote and NUL, so
+	 * a cut value still ends in a whole escape and a quote */
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p != '\0' && o + 8 < n; p++) {
 		if (*p == '"' || *p == '\\') {
 			buf[o++] = '\\';
 			buf[o++] = (char)*p;
-		} else if (*p < 0x20) {
-			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", *p);
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			o += (size_t)snprintf(buf + o, n - o, "\\u%04x", *p);   /* JSON's escape, which logfmt readers take */
+		} else if (*p >= 0xc0) {   /* a UTF-8 sequence goes whole or not at all */
+			size_t len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2, k = 1;
+			while (k < len && (p[k] & 0xc0) == 0x80)
+				k++;
+			if (o + k + 2 >= n)
+				break;
+			memcpy(buf + o, p, k);
+			o += k;
+			p += k - 1;
 		} else {
 			buf[o++] = (char)*p;
 		}

@@ -13,8 +13,14 @@ void rd_log_init(enum rpl_log_level max);
 /* rd_log writes "level=L grp=G " then the formatted key=value text. Any thread. */
 void rd_log(enum rpl_log_level lvl, const char *grp, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* rd_q quotes s for a key=value line ("…" with \" \\ and control bytes escaped) into
- * buf, and returns buf. */
+/* rd_log_lib is the handler for lib/'s log (rpl_log_set_handler): one line on
+ * stderr with the message as msg="…". Any thread. */
+void rd_log_lib(enum rpl_log_level lvl, enum rpl_log_group grp, const char *msg, void *data);
+
+/* rd_q quotes s for a key=value line into buf and returns buf: "…" with \" \\ \n \r
+ * \t and \u00XX for other control bytes, the escapes logfmt readers (go-logfmt,
+ * Loki, Vector) take. A value longer than buf is cut at a whole character, and the
+ * line stays valid. */
 const char *rd_q(char *buf, size_t n, const char *s);
 
 #endif

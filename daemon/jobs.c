@@ -2,6 +2,7 @@
  * in jobs.h). The ledger scan at start lives in ledger_scan.c, the journal file in
  * journal.c; this file owns the states. */
 #include "jobs.h"
+#include "metrics.h"
 #include "account.h"
 #include "dlog.h"
 #include "fkorder.h"
@@ -153,7 +154,7 @@ job_warn(void *data, const char *table, const char *column, const char *msg)
 {
 	struct job_ctx *c = data;
 	char q1[300], q2[300], q3[600];
-	rd_log(RPL_LOG_WARNING, "loader", "job=j%u table=%s column=%s msg=%s", c->num, rd_q(q1, sizeof q1, table),
+	rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s column=%s msg=%s", c->hooks.job_id, rd_q(q1, sizeof q1, table),
 	       rd_q(q2, sizeof q2, column ? column : "-"), rd_q(q3, sizeof q3, msg));
 }
 
@@ -168,11 +169,51 @@ job_thread(void *arg)
 
 /* ---- helpers ---- */
 
+/* iso_seconds: the ledger's UTC "YYYY-MM-DDTHH:MM:SSZ" as seconds; 0 if it is not */
+static int64_t
+iso_seconds(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end = s != NULL ? strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	return end != NULL && *end == '\0' ? (int64_t)timegm(&tm) : 0;
+}
+
+/* ledger_account gives a job read from the ledger its partitions (taken from r), so
+ * `show` of any job lists them (issue #18 item 7) */
+static void
+ledger_account(struct rd_job *job, struct rd_ledger_row *r)
+{
+	if (r->nparts == 0 || (job->res = calloc(1, sizeof *job->res)) == NULL)
+		return;
+	job->res->accs = r->parts;
+	job->res->n = job->nparts = r->nparts;
+	r->parts = NULL;
+	r->nparts = 0;
+	snprintf(job->res->job_id, sizeof job->res->job_id, "%s", r->id);
+	for (size_t i = 0; i < job->nparts; i++)
+		job->parts_done += job->res->accs[i].state == RPL_PART_DONE;
+}
+
+/* new_id: an id in the ledger's form, "<UTC stamp>-<pid>-<4 hex>", not used by any
+ * job the daemon knows (the ledger never reuses one: its stamp moves on) */
+static void
+new_id(struct rd_jobs *j, char id[64])
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	do
+		snprintf(id, 64, "%s-%d-%04x", stamp, (int)getpid(), (unsigned)(rand() & 0xffff));
+	while (rd_jobs_find(j, id) != NULL);
+}
+
 static struct rd_job *
 find_num(struct rd_jobs *j, unsigned num)
 {
 	for (struct rd_job *job = j->head; job != NULL; job = job->next)
-		if (job->id[0] == 'j' && strtoul(job->id + 1, NULL, 10) == num)
+		if (job->num == num)
 			return job;
 	return NULL;
 }
@@ -203,6 +244,7 @@ job_free(struct rd_job *job)
 	if (job->cfg != NULL)
 		rd_cfg_unref(job->cfg);
 	free(job->live);
+	free(job->metered);
 	free(job->parts);
 	free(job->table);
 	free(job->after);
@@ -221,7 +263,8 @@ static struct rd_journal_entry
 journal_entry(const struct rd_job *job)
 {
 	return (struct rd_journal_entry){ .id = job->id, .table = job->table, .kind = job->kind, .from = job->from,
-	                                  .to = job->to, .origin = job->origin, .held = job->held };
+	                                  .to = job->to, .origin = job->origin, .held = job->held,
+	                                  .submitted = job->submitted };
 }
 
 /* jobs_journal brings serve-jobs.json in step with the table: the jobs that changed
@@ -320,11 +363,12 @@ job_start(struct rd_jobs *j, struct rd_job *job)
 	struct rpl_part_account *live = calloc(job->nparts ? job->nparts : 1, sizeof *live);
 	if (c == NULL || res == NULL || done == NULL || opened == NULL || live == NULL)
 		goto fail;
-	*c = (struct job_ctx){ .jobs = j, .num = (unsigned)strtoul(job->id + 1, NULL, 10), .cfg = &job->cfg->c,
+	*c = (struct job_ctx){ .jobs = j, .num = job->num, .cfg = &job->cfg->c,
 	                       .tc = job->tc, .kind = job->kind, .parts = job->parts, .nparts = job->nparts,
 	                       .cancel = &job->cancel, .pause = &job->pause, .res = res, .done = done,
 	                       .opened = opened,
-	                       .hooks = { .opened = job_opened, .part_done = job_part_done, .stopping = &job->stopping } };
+	                       .hooks = { .opened = job_opened, .part_done = job_part_done, .stopping = &job->stopping,
+	                                  .job_id = job->id } };
 	done->kind = MSG_DONE;
 	done->num = c->num;
 	opened->kind = MSG_OPENED;
@@ -407,25 +451,19 @@ pump(struct rd_jobs *j)
 
 /* ---- the end of a job ---- */
 
+/* meter counts partition i of job into the metrics once: as it ends (MSG_PART), or
+ * when the job ends for one whose message was lost to an allocation failure */
 static void
-account_metrics(struct rd_metrics *m, const struct rd_job_result *res)
+meter(struct rd_jobs *j, struct rd_job *job, size_t i, const struct rpl_part_account *a)
 {
-	for (size_t i = 0; i < res->n; i++) {
-		const struct rpl_part_account *a = &res->accs[i];
-		m->parts_done += a->state == RPL_PART_DONE;
-		m->parts_failed += a->state == RPL_PART_FAILED;
-		m->parts_skipped += a->state == RPL_PART_SKIPPED;
-		if (a->state != RPL_PART_SKIPPED && a->attempts > 1)
-			m->retries += (uint64_t)(a->attempts - 1);
-		if (a->state == RPL_PART_SKIPPED)
-			continue;
-		m->rows_read += a->read;
-		m->rows_written += a->written;
-		m->rows_rejected += a->rejected;
-		m->bytes += a->bytes;
-		for (int p = 0; p < RPL_NPHASES; p++)
-			m->phase_ms[p] += a->ms[p];
-	}
+	if (a->state == RPL_PART_PENDING || i >= job->nparts)
+		return;
+	if (job->metered == NULL && (job->metered = calloc(job->nparts, sizeof *job->metered)) == NULL)
+		return;
+	if (job->metered[i])
+		return;
+	job->metered[i] = true;
+	rd_metrics_part(&j->d->metrics, job->table, a, rd_wall_now());
 }
 
 static void
@@ -452,7 +490,8 @@ job_ended(struct rd_jobs *j, struct rd_job *job)
 	bool failed = res->failed;
 	int64_t rejected = 0, written = 0;
 	for (size_t i = 0; i < res->n; i++) {
-		failed = failed || res->accs[i].state == RPL_PART_FAILED || res->accs[i].state == RPL_PART_PENDING;
+		failed = failed || res->accs[i].state == RPL_PART_FAILED || res->accs[i].state == RPL_PART_PENDING ||
+		         res->accs[i].state == RPL_PART_INTERRUPTED;   /* what the daemon's stop left undone */
 		rejected += res->accs[i].rejected;
 		written += res->accs[i].written;
 	}
@@ -463,7 +502,10 @@ job_ended(struct rd_jobs *j, struct rd_job *job)
 	if (res->failed)
 		snprintf(job->error, sizeof job->error, "%s", res->err.msg);
 	struct rd_metrics *m = &j->d->metrics;
-	account_metrics(m, res);
+	for (size_t i = 0; i < res->n; i++)
+		meter(j, job, i, &res->accs[i]);
+	free(job->metered);
+	job->metered = NULL;
 	if (job->stop_by_daemon && failed) {
 		job->state = RD_JOB_INTERRUPTED;   /* the ledger says 'interrupted' too: resumed at the next start */
 	} else if (atomic_load(&job->cancel) && !job->stop_by_daemon) {
@@ -525,6 +567,9 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	char q[1200];
 	if (s->error[0] != '\0')
 		rd_log(RPL_LOG_WARNING, "ledger", "msg=%s", rd_q(q, sizeof q, s->error));
+	for (size_t i = 0; i < s->n; i++)   /* staleness survives a restart: the ledger's done jobs */
+		if (strcmp(s->rows[i].state, "done") == 0)
+			rd_metrics_seen_done(&j->d->metrics, s->rows[i].table, s->rows[i].finished);
 	for (size_t i = s->n; i-- > 0 && !j->d->stopping;) {   /* oldest first */
 		struct rd_ledger_row *r = &s->rows[i];
 		const char *from = r->start, *to = r->start;
@@ -549,7 +594,8 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			continue;
 		bool interrupted = strcmp(r->state, "interrupted") == 0;
 		if ((strcmp(r->state, "running") == 0 && !r->alive_elsewhere) || interrupted) {
-			struct rd_job_req req = { .table = r->table, .mode = mode, .from = from, .to = to, .origin = "resume" };
+			struct rd_job_req req = { .table = r->table, .mode = mode, .from = from, .to = to, .origin = "resume",
+			                          .id = r->id, .submitted = iso_seconds(r->submitted) };
 			struct rd_job *job;
 			struct rd_rpc_error e = { 0 };
 			if (rd_jobs_submit(j, &req, &job, &e) == 0) {
@@ -567,7 +613,7 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			free(job);
 			break;
 		}
-		snprintf(job->id, sizeof job->id, "%s", r->id);   /* not a "j" number: those are ours */
+		snprintf(job->id, sizeof job->id, "%s", r->id);   /* a job of the ledger only: its id */
 		snprintf(job->kind, sizeof job->kind, "%.11s", r->kind);
 		snprintf(job->origin, sizeof job->origin, "ledger");
 		snprintf(job->from, sizeof job->from, "%.10s", from);
@@ -582,6 +628,7 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 		job->l_read = r->read;
 		job->l_written = job->rows_written = r->written;
 		job->l_rejected = r->rejected;
+		ledger_account(job, r);
 		if (r->alive_elsewhere)
 			snprintf(job->error, sizeof job->error, "running in another live replicad process (pid %d)", r->pid);
 		append(j, job);
@@ -745,6 +792,7 @@ jobs_on_async(uv_async_t *a)
 		} else if (m->kind == MSG_PART && job != NULL && job->thread_live && job->live != NULL &&
 		           m->index < job->nparts) {
 			job->live[m->index] = m->acc;
+			meter(j, job, m->index, &m->acc);
 		} else if (m->kind == MSG_DONE && job != NULL) {
 			job_ended(j, job);
 		} else if (m->kind == MSG_LEDGER) {
@@ -944,14 +992,14 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 		free(parts);
 		return rd_rpc_error_set(e, RD_RPC_INTERNAL, "out of memory");
 	}
-	if (req->id != NULL && req->id[0] == 'j' && rd_jobs_find(j, req->id) == NULL) {   /* a journal id to keep */
+	/* one id per job, the ledger's (issue #18 item 7): made here in the ledger's form,
+	 * taken by the ledger job when it opens, kept across restarts (journal, ledger) */
+	job->num = j->next_num++;
+	if (req->id != NULL && req->id[0] != '\0' && rd_jobs_find(j, req->id) == NULL) {   /* an id to keep */
 		snprintf(job->id, sizeof job->id, "%s", req->id);
-		unsigned n = (unsigned)strtoul(req->id + 1, NULL, 10);
-		if (n >= j->next_num)
-			j->next_num = n + 1;
 		snprintf(job->origin, sizeof job->origin, "resume");
 	} else {
-		snprintf(job->id, sizeof job->id, "j%u", j->next_num++);
+		new_id(j, job->id);
 		snprintf(job->origin, sizeof job->origin, "%s", req->origin ? req->origin : "rpc");
 	}
 	snprintf(job->kind, sizeof job->kind, "%s", kind);
@@ -967,7 +1015,7 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 	atomic_init(&job->cancel, false);
 	atomic_init(&job->pause, false);
 	atomic_init(&job->stopping, false);
-	job->submitted = rd_now_wall();
+	job->submitted = req->submitted > 0 ? req->submitted : rd_now_wall();   /* the job's own time */
 	append(j, job);
 	d->metrics.jobs_submitted++;
 	*out = job;
@@ -986,10 +1034,12 @@ rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
 		return -1;
 	}
-	if (job->thread_live)
+	if (job->thread_live) {
 		atomic_store(&job->pause, true);   /* workers hold after their current chunk */
-	else
+		job->paused_mono_ms = rd_now_mono_ms();
+	} else {
 		job->held = true;
+	}
 	job->state = RD_JOB_PAUSED;
 	jobs_journal(j);
 	rd_serve_status_changed(j->d);
@@ -1008,6 +1058,9 @@ rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 	if (job->thread_live) {
 		atomic_store(&job->pause, false);
 		job->state = RD_JOB_RUNNING;
+		if (job->paused_mono_ms != 0)
+			job->paused_total_ms += rd_now_mono_ms() - job->paused_mono_ms;
+		job->paused_mono_ms = 0;
 	} else {
 		job->held = false;
 		job->state = RD_JOB_QUEUED;
@@ -1047,14 +1100,14 @@ rd_jobs_restore(struct rd_jobs *j)
 	struct rd_journal_entry *e = NULL;
 	size_t n = 0;
 	unsigned next = 1;
-	char err[600], q[700];
+	char err[600], q[700], qi[200];
 	if (rd_journal_read(j->d->cfg->c.state_dir, &next, &e, &n, err, sizeof err) < 0)
 		rd_log(RPL_LOG_WARNING, "sched", "msg=%s", rd_q(q, sizeof q, err));
 	if (next > j->next_num)
 		j->next_num = next;
 	for (size_t i = 0; i < n; i++) {
 		struct rd_job_req req = { .table = e[i].table, .from = e[i].from, .to = e[i].to, .origin = "resume",
-		                          .id = e[i].id, .held = e[i].held,
+		                          .id = e[i].id, .held = e[i].held, .submitted = e[i].submitted,
 		                          .mode = strcmp(e[i].kind, "full") == 0 ? "full" : strcmp(e[i].kind, "day") == 0 ? "day" : "range" };
 		struct rd_job *job;
 		struct rd_rpc_error re = { 0 };
@@ -1062,7 +1115,7 @@ rd_jobs_restore(struct rd_jobs *j)
 			rd_log(RPL_LOG_NOTICE, "sched", "job=%s table=%s msg=\"resuming a job the daemon had not finished\"",
 			       job->id, rd_q(q, sizeof q, job->table));
 		else
-			rd_log(RPL_LOG_WARNING, "sched", "job=%s msg=%s", e[i].id, rd_q(q, sizeof q, re.message));
+			rd_log(RPL_LOG_WARNING, "sched", "job=%s msg=%s", rd_q(qi, sizeof qi, e[i].id), rd_q(q, sizeof q, re.message));
 		json_decref(re.data);
 	}
 	rd_journal_free(e, n);
@@ -1114,9 +1167,14 @@ int64_t
 rd_jobs_rows_live(const struct rd_jobs *j)
 {
 	int64_t r = 0;
-	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
-		if (job->thread_live)
-			r += job->rows_written;
+	for (const struct rd_job *job = j->head; job != NULL; job = job->next) {
+		if (!job->thread_live)
+			continue;
+		int64_t ended = 0;   /* already in replicad_rows_written_total */
+		for (size_t i = 0; job->live != NULL && i < job->nparts; i++)
+			ended += job->live[i].state != RPL_PART_PENDING ? job->live[i].written : 0;
+		r += job->rows_written > ended ? job->rows_written - ended : 0;
+	}
 	return r;
 }
 
@@ -1163,12 +1221,21 @@ rd_job_json(const struct rd_job *job, bool detail)
 		for (size_t i = 0; i < job->nparts; i++)
 			rejected += job->live[i].rejected;   /* the partitions that have ended */
 	json_object_set_new(o, "rows_rejected", json_integer(rejected));
-	uint64_t end = job->thread_live ? rd_now_mono_ms() : job->ended_mono_ms;
-	double secs = job->started_mono_ms && end > job->started_mono_ms ? (double)(end - job->started_mono_ms) / 1000.0 : 0;
+	/* the clock of rate and ETA stops while the job is paused (issue #18 item 8), and
+	 * the ETA is paced by the partitions this run loaded, not the ones it skipped */
+	uint64_t end = !job->thread_live ? job->ended_mono_ms : job->paused_mono_ms ? job->paused_mono_ms : rd_now_mono_ms();
+	if (!job->thread_live && job->paused_mono_ms != 0 && job->paused_mono_ms < end)
+		end = job->paused_mono_ms;   /* it ended while paused (cancelled) */
+	uint64_t span = job->started_mono_ms && end > job->started_mono_ms ? end - job->started_mono_ms : 0;
+	double secs = span > job->paused_total_ms ? (double)(span - job->paused_total_ms) / 1000.0 : 0;
+	size_t skipped = 0;
+	for (size_t i = 0; job->live != NULL && i < job->nparts; i++)
+		skipped += job->live[i].state == RPL_PART_SKIPPED;
+	size_t loaded = job->parts_done > skipped ? job->parts_done - skipped : 0;
 	json_object_set_new(o, "elapsed_s", job->started_mono_ms ? json_real(secs) : json_null());
 	json_object_set_new(o, "rows_per_s", json_real(secs > 0 ? (double)job->rows_written / secs : 0.0));
-	if (job->thread_live && job->parts_done > 0 && job->parts_done < job->nparts && secs > 0)
-		json_object_set_new(o, "eta_s", json_real(secs / (double)job->parts_done * (double)(job->nparts - job->parts_done)));
+	if (job->thread_live && loaded > 0 && job->parts_done < job->nparts && secs > 0)
+		json_object_set_new(o, "eta_s", json_real(secs / (double)loaded * (double)(job->nparts - job->parts_done)));
 	else
 		json_object_set_new(o, "eta_s", json_null());
 	json_object_set_new(o, "resumed", json_boolean(job->resumed || strcmp(job->origin, "resume") == 0));

@@ -43,8 +43,9 @@ struct job_ctx;
 
 struct rd_job {
 	struct rd_job *next;             /* the table, in submit order */
-	char id[64];                     /* "j7": the daemon's name for it; a past job read
-	                                  * from the ledger goes by its ledger id */
+	char id[64];                     /* the job's one id, in the ledger's form
+	                                  * ("<UTC stamp>-<pid>-<hex>"): made at submit, taken
+	                                  * by its ledger job, kept across restarts */
 	char *table;                     /* owned */
 	char kind[12];                   /* "backfill", "day", "full" (the ledger's) */
 	char origin[12];                 /* "rpc", "t0", "t1", "reference", "resume", "ledger" */
@@ -78,6 +79,11 @@ struct rd_job {
 	                                  * (its parents in the target, same schedule firing) */
 	size_t n_after;
 	bool journaled, journaled_held;  /* in serve-jobs.json, and with which held */
+	uint64_t paused_mono_ms;         /* when the running job was paused; 0 when it is not */
+	uint64_t paused_total_ms;        /* time spent paused before that: rate and ETA leave it out */
+	unsigned num;                    /* the daemon's key for the job's messages (never shown) */
+	bool *metered;                   /* owned; nparts flags: partition counted in the metrics
+	                                  * (as it ended; the rest when the job ends); may be NULL */
 };
 
 struct rd_jobs;
@@ -97,9 +103,10 @@ int rd_jobs_threads_alive(const struct rd_jobs *j);
  * (from), "t0", "t1" or "full". */
 struct rd_job_req {
 	const char *table, *mode, *from, *to, *origin;
-	const char *id;      /* NULL, or the daemon id to keep (a journal entry) */
+	const char *id;      /* NULL, or the id to keep (a journal entry, a ledger job resumed) */
 	bool held;
 	bool ordering;       /* not started until rd_jobs_order has placed it (a schedule firing) */
+	int64_t submitted;   /* 0, or when the job was first submitted (UTC seconds) */
 };
 
 /* rd_jobs_submit validates req like `replicad run` does, against the current
@@ -116,7 +123,7 @@ int rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_jo
  * read, they run as submitted, with a warning. */
 void rd_jobs_order(struct rd_jobs *j, struct rd_job **jobs, size_t n);
 
-/* rd_jobs_find: by daemon id ("j3") or ledger id; NULL if unknown. */
+/* rd_jobs_find: by id (the ledger's form) or ledger id; NULL if unknown. */
 struct rd_job *rd_jobs_find(struct rd_jobs *j, const char *id);
 
 /* rd_jobs_active_for: an unfinished job of table over the same kind and range. */
@@ -145,7 +152,8 @@ void rd_jobs_shutdown(struct rd_jobs *j);
  * the past jobs read from the ledger). */
 void rd_jobs_count(const struct rd_jobs *j, size_t n[RD_NJOBSTATES]);
 
-/* rd_jobs_rows_live: rows written so far by running jobs. */
+/* rd_jobs_rows_live: rows written so far by running jobs' partitions still in progress
+ * (those that ended are in the metrics' counters already). */
 int64_t rd_jobs_rows_live(const struct rd_jobs *j);
 
 /* rd_job_json: the job's summary (detail: with the account: the final one once the

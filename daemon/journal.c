@@ -1,7 +1,7 @@
 /* daemon/journal.c: serve-jobs.json (see journal.h).
  *
  * Format 2, JSON Lines: a header line {"version": 2, "next": N}, then one event a
- * line: {"op": "add", id, table, kind, from, to, origin, held, next} adds a job (or
+ * line: {"op": "add", id, table, kind, from, to, origin, held, next, submitted} adds a job (or
  * replaces the one with that id), {"op": "del", "id"} removes it. A change appends
  * its lines (O(change), where rewriting the whole list on every submit cost 55-60 ms
  * a submit at a few thousand jobs, on the loop: issue #19); the caller rewrites the
@@ -20,9 +20,9 @@
 static json_t *
 entry_json(const struct rd_journal_entry *e, unsigned next)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:I}", "op", "add", "id", e->id, "table", e->table, "kind",
-	                 e->kind, "from", e->from, "to", e->to, "origin", e->origin, "held", e->held, "next",
-	                 (json_int_t)next);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:I,s:I}", "op", "add", "id", e->id, "table", e->table,
+	                 "kind", e->kind, "from", e->from, "to", e->to, "origin", e->origin, "held", e->held, "next",
+	                 (json_int_t)next, "submitted", (json_int_t)e->submitted);
 }
 
 /* put_line appends o (taken) as one line to f */
@@ -128,6 +128,7 @@ apply(json_t *o, struct rd_journal_entry *e, size_t *n, unsigned *next)
 	x->to = dup_str(o, "to");
 	x->origin = dup_str(o, "origin");
 	x->held = json_is_true(json_object_get(o, "held"));
+	x->submitted = json_integer_value(json_object_get(o, "submitted"));   /* 0 in older journals */
 }
 
 int

@@ -7,10 +7,12 @@
 #define RD_JOURNAL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct rd_journal_entry {
 	const char *id, *table, *kind, *from, *to, *origin;   /* borrowed when writing, owned when read */
 	bool held;
+	int64_t submitted;   /* UTC seconds: a resumed job keeps its own submit time */
 };
 
 /* rd_journal_write replaces the journal with n entries and the next job number

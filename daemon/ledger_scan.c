@@ -1,7 +1,10 @@
 /* daemon/ledger_scan.c: replicad_jobs read at start (see ledger_scan.h). */
 #include "ledger_scan.h"
 #include "conn.h"
+#include "dialect.h"
 #include "ledger.h"
+#include "sbuf.h"
+#include "units.h"
 #include "serve.h"
 #include <errno.h>
 #include <signal.h>
@@ -27,9 +30,88 @@ rd_ledger_scan_free(struct rd_ledger_scan *s)
 	if (s == NULL)
 		return;
 	rd_cfg_unref(s->cfg);
+	for (size_t i = 0; s->rows != NULL && i < s->n; i++)
+		free(s->rows[i].parts);
 	free(s->rows);
 	free(s->msg);
 	free(s);
+}
+
+/* part_state: the ledger's partition state as the account's */
+static int
+part_state(const char *s)
+{
+	return strcmp(s, "done") == 0 ? RPL_PART_DONE : strcmp(s, "failed") == 0 ? RPL_PART_FAILED
+	       : strcmp(s, "cancelled") == 0 ? RPL_PART_CANCELLED : strcmp(s, "interrupted") == 0 ? RPL_PART_INTERRUPTED
+	       : RPL_PART_PENDING;
+}
+
+/* scan_part_row adds the fetched partition to its job's list (rows[i].id == job) */
+static void
+scan_part_row(struct rd_ledger_scan *s, const char *job, const char *start, const char *end, const char *state,
+              const int64_t *v)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct rd_ledger_row *r = &s->rows[i];
+		if (strcmp(r->id, job) != 0)
+			continue;
+		struct rpl_part_account *p = realloc(r->parts, (r->nparts + 1) * sizeof *p);
+		if (p == NULL)
+			return;
+		r->parts = p;
+		p = &r->parts[r->nparts++];
+		memset(p, 0, sizeof *p);
+		p->range.all = !rpl_parse_date(start, &p->range.start.y, &p->range.start.m, &p->range.start.d) ||
+		               !rpl_parse_date(end, &p->range.end.y, &p->range.end.m, &p->range.end.d);
+		p->state = part_state(state);
+		p->attempts = (int)v[0];
+		p->read = v[1], p->written = v[2], p->rejected = v[3], p->bytes = v[4], p->ms[RPL_PHASE_TOTAL] = v[5];
+		return;
+	}
+}
+
+/* scan_parts reads the partitions of the jobs read, best effort: a job without them
+ * is shown with its totals only */
+static void
+scan_parts(struct rpl_conn *c, struct rd_ledger_scan *s, struct rpl_err *err)
+{
+	SQLHSTMT st;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	if (s->n == 0)
+		return;
+	rpl_sbuf_add(&sql, "SELECT job_id, range_start, range_end, state, attempts, rows_read, rows_written,"
+	             " rows_rejected, bytes, ms_total FROM replicad_partitions WHERE job_id IN (");
+	for (size_t i = 0; i < s->n; i++) {   /* the jobs read, not the ledger's whole history */
+		if (i > 0)
+			rpl_sbuf_add(&sql, ", ");
+		rpl_dialect_lit(c->dialect, s->rows[i].id, &sql);
+	}
+	rpl_sbuf_add(&sql, ") ORDER BY job_id, range_start");
+	if (!rpl_sbuf_ok(&sql) || rpl_conn_stmt(c, &st, err) < 0) {
+		rpl_sbuf_fini(&sql);
+		return;
+	}
+	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)rpl_sbuf_str(&sql), SQL_NTS);
+	rpl_sbuf_fini(&sql);
+	while (SQL_SUCCEEDED(rc) && (rc = SQLFetch(st)) != SQL_NO_DATA) {
+		char job[64] = "", start[12] = "", end[12] = "", state[20] = "";
+		char *txt[] = { job, start, end, state };
+		size_t len[] = { sizeof job, sizeof start, sizeof end, sizeof state };
+		int64_t v[6] = { 0 };
+		SQLLEN ind;
+		for (SQLUSMALLINT k = 0; k < 4 && SQL_SUCCEEDED(rc); k++)
+			if (SQL_SUCCEEDED(rc = SQLGetData(st, (SQLUSMALLINT)(k + 1), SQL_C_CHAR, txt[k], (SQLLEN)len[k], &ind)) &&
+			    ind == SQL_NULL_DATA)
+				txt[k][0] = '\0';
+		for (SQLUSMALLINT k = 0; k < 6 && SQL_SUCCEEDED(rc); k++) {
+			SQLBIGINT x = 0;
+			if (SQL_SUCCEEDED(rc = SQLGetData(st, (SQLUSMALLINT)(k + 5), SQL_C_SBIGINT, &x, 0, &ind)))
+				v[k] = ind == SQL_NULL_DATA ? 0 : (int64_t)x;
+		}
+		if (SQL_SUCCEEDED(rc))
+			scan_part_row(s, job, start, end, state, v);
+	}
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
 /* alive_replicad: is pid a running replicad other than us? */
@@ -106,6 +188,8 @@ rd_ledger_scan_run(struct rd_ledger_scan *s)
 	}
 	if (!SQL_SUCCEEDED(rc))
 		rpl_conn_fail(&c, st, &err, "reading replicad_jobs");
+	else
+		scan_parts(&c, s, &err);
 out:
 	if (st != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, st);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "copy.h"
 
 #define RD_LEDGER_SCAN_MAX 100   /* newest jobs read */
 
@@ -18,6 +19,9 @@ struct rd_ledger_row {
 	int64_t read, written, rejected;
 	int pid;
 	bool alive_elsewhere;
+	struct rpl_part_account *parts;   /* owned: its partitions from replicad_partitions, in
+	                                   * range order, so `show` of a ledger job lists them */
+	size_t nparts;
 };
 
 struct rd_jobs;

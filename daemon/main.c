@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "serve.h"
 #include "nodump.h"
+#include "dlog.h"
 #include "log.h"
 #include "rpl_build.h"
 #include <errno.h>
@@ -64,13 +65,6 @@ rd_print_err(const char *what, const struct rpl_err *e)
 	fprintf(stderr, "replicad: %s%s%s\n", what ? what : "", what ? ": " : "", e->msg);
 }
 
-static void
-log_to_stderr(enum rpl_log_level lvl, enum rpl_log_group grp, const char *msg, void *data)
-{
-	(void)data;
-	fprintf(stderr, "level=%s grp=%s msg=\"%s\"\n", rpl_log_level_name(lvl), rpl_log_group_name(grp), msg);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -96,7 +90,9 @@ main(int argc, char **argv)
 		return rd_usage_error("unknown command '%s'", cmd);
 	if (strcmp(cmd, "check") == 0 && optind + 1 < argc)
 		return rd_usage_error("check takes no arguments, got '%s'", argv[optind + 1]);
-	rpl_log_set_handler(log_to_stderr, NULL, verbose >= 2 ? RPL_LOG_DEBUG : verbose ? RPL_LOG_INFO : RPL_LOG_NOTICE);
+	enum rpl_log_level max = verbose >= 2 ? RPL_LOG_DEBUG : verbose ? RPL_LOG_INFO : RPL_LOG_NOTICE;
+	rpl_log_set_handler(rd_log_lib, NULL, max);
+	rd_log_init(max);   /* run and check too, not only serve (issue #18 item 10) */
 
 	if (rd_nodump() != 0)    /* the config holds the passwords: no core dump from here on */
 		fprintf(stderr, "replicad: cannot turn core dumps off: %s\n", strerror(errno));

@@ -4,6 +4,7 @@
  * config) and never block: everything they read is loop state. */
 #include "rpc_methods.h"
 #include "jobs.h"
+#include "metrics.h"
 #include "rpc_server.h"
 #include "rpl_build.h"
 #include "schedule.h"
@@ -183,73 +184,15 @@ rpc_schedule_list(void *ctx, json_t *params, json_t **result, struct rd_rpc_erro
 	return 0;
 }
 
-static void
-metric(json_t *arr, const char *name, const char *type, const char *help, json_t *labels, double value)
-{
-	json_t *o = json_pack("{s:s,s:s,s:s,s:f}", "name", name, "type", type, "help", help, "value", value);
-	if (o != NULL && labels != NULL)
-		json_object_set_new(o, "labels", labels);
-	else
-		json_decref(labels);
-	json_array_append_new(arr, o);
-}
-
-/* metrics.get {} -> {metrics: [{name, type, help, labels?, value}]} (Prometheus-shaped) */
+/* metrics.get {} -> {metrics: [{name, type, help, labels?, value}]} (Prometheus-shaped;
+ * built in metrics.c) */
 static int
 rpc_metrics_get(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
 {
-	struct rd_serve *d = ctx;
-	const struct rd_metrics *m = &d->metrics;
 	if (no_params(params, e) < 0)
 		return -1;
-	json_t *a = json_array();
-	size_t n[RD_NJOBSTATES];
-	rd_jobs_count(d->jobs, n);
-	for (int s = 0; s < RD_NJOBSTATES; s++)
-		metric(a, "replicad_jobs", "gauge", "Jobs in the daemon's table, by state.",
-		       json_pack("{s:s}", "state", rd_job_state_name((enum rd_job_state)s)), (double)n[s]);
-	metric(a, "replicad_jobs_submitted_total", "counter", "Jobs submitted (RPC, schedule, resume).", NULL,
-	       (double)m->jobs_submitted);
-	static const char *const ends[] = { "done", "failed", "cancelled" };
-	const uint64_t endv[] = { m->jobs_done, m->jobs_failed, m->jobs_cancelled };
-	for (int i = 0; i < 3; i++)
-		metric(a, "replicad_jobs_finished_total", "counter", "Jobs finished, by final state.",
-		       json_pack("{s:s}", "state", ends[i]), (double)endv[i]);
-	metric(a, "replicad_jobs_with_rejects_total", "counter", "Jobs done with rejected rows.", NULL,
-	       (double)m->jobs_rejected);
-	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
-	       json_pack("{s:s}", "state", "done"), (double)m->parts_done);
-	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
-	       json_pack("{s:s}", "state", "failed"), (double)m->parts_failed);
-	metric(a, "replicad_partitions_total", "counter", "Partitions finished, by outcome.",
-	       json_pack("{s:s}", "state", "skipped"), (double)m->parts_skipped);
-	metric(a, "replicad_rows_read_total", "counter", "Rows read from the source by finished jobs.", NULL,
-	       (double)m->rows_read);
-	metric(a, "replicad_rows_written_total", "counter", "Rows written to the target by finished jobs.", NULL,
-	       (double)m->rows_written);
-	metric(a, "replicad_rows_rejected_total", "counter", "Rows rejected by the value rules.", NULL,
-	       (double)m->rows_rejected);
-	metric(a, "replicad_bytes_total", "counter", "Bytes copied by finished jobs.", NULL, (double)m->bytes);
-	metric(a, "replicad_retries_total", "counter", "Partition attempts retried after a retryable error.", NULL,
-	       (double)m->retries);
-	for (int p = 0; p < RPL_NPHASES; p++)
-		metric(a, "replicad_phase_seconds_total", "counter", "Time spent per partition phase.",
-		       json_pack("{s:s}", "phase", rpl_phase_name((enum rpl_phase)p)), (double)m->phase_ms[p] / 1000.0);
-	metric(a, "replicad_rows_written_running", "gauge", "Rows written so far by running jobs.", NULL,
-	       (double)rd_jobs_rows_live(d->jobs));
-	struct rd_rpc_stats st;
-	rd_rpc_server_stats(d->rpc, &st);
-	metric(a, "replicad_rpc_clients", "gauge", "Connected control clients.", NULL, (double)st.clients);
-	metric(a, "replicad_rpc_requests_total", "counter", "Control messages handled.", NULL, (double)st.requests);
-	metric(a, "replicad_rpc_clients_dropped_total", "counter", "Control clients dropped (stalled, too much unread).",
-	       NULL, (double)st.clients_dropped);
-	metric(a, "replicad_reloads_total", "counter", "Configuration reloads (SIGHUP).", NULL, (double)m->reloads);
-	metric(a, "replicad_reload_failures_total", "counter", "Reloads that kept the old configuration.", NULL,
-	       (double)m->reload_failures);
-	metric(a, "replicad_uptime_seconds", "gauge", "Seconds since the daemon started.", NULL,
-	       (double)(rd_now_mono_ms() - d->started_mono_ms) / 1000.0);
-	*result = json_pack("{s:o}", "metrics", a);
-	return 0;
+	*result = rd_metrics_json(ctx);
+	return *result != NULL ? 0 : rd_rpc_error_set(e, RD_RPC_INTERNAL, "out of memory");
 }
 
 static const struct rd_rpc_method methods[] = {

@@ -384,7 +384,8 @@ stale_socket(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "socket %s: cannot remove the stale socket: %s", path, strerror(errno));
 		return -1;
 	}
-	rd_log(RPL_LOG_NOTICE, "rpc", "socket=%s msg=\"removed a stale socket nobody listened on\"", path);
+	char q[600];
+	rd_log(RPL_LOG_NOTICE, "rpc", "socket=%s msg=\"removed a stale socket nobody listened on\"", rd_q(q, sizeof q, path));
 	return 0;
 }
 

@@ -1,11 +1,13 @@
 /* daemon/runner.c: one job on a worker pool (DESIGN in runner.h). */
 #include "runner.h"
 #include "dialect.h"
+#include "dlog.h"
 #include "indexes.h"
 #include "ledger.h"
 #include "log.h"
 #include "reject.h"
 #include "sbuf.h"
+#include "validate.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,11 @@ struct job {
 	                                        * catalogs every worker's copy reuses */
 	struct rpl_conn spare_src;             /* owned until a worker takes it (under lock):
 	                                        * the main thread's source connection */
+	int64_t outage_since;                  /* under lock: mono ms the current outage began, 0: none */
+	int outage_tries;                      /* under lock: waits in the current outage */
 };
+
+static int64_t mono_ms(void);
 
 static void
 copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
@@ -113,6 +119,93 @@ connection_lost(const struct rpl_err *e)
 	       e->native == 2002 || e->native == 2003;
 }
 
+/* stopped_state: what a partition the cancel flag stopped is: interrupted when the
+ * process is stopping (resumed by the next run), cancelled when a user asked */
+static int
+stopped_state(const struct job *j)
+{
+	bool stopping = j->hooks != NULL && j->hooks->stopping != NULL && atomic_load(j->hooks->stopping);
+	return stopping ? RPL_PART_INTERRUPTED : RPL_PART_CANCELLED;
+}
+
+/* log_part_end: -v shows each partition as it ends, with its account; a failure is
+ * the caller's to report (run prints it, the service logs it with the job) */
+static void
+log_part_end(const struct job *j, size_t i, const struct rpl_part_account *acc)
+{
+	static const char *const states[] = { "pending", "done", "failed", "skipped", "cancelled", "interrupted" };
+	char qt[300], label[64], qe[1700];
+	rpl_range_label(&acc->range, label, sizeof label);
+	rd_log(RPL_LOG_INFO, "loader",
+	       "job=%s table=%s part=%zu range=%s state=%s attempts=%d rows_read=%lld rows_written=%lld rows_rejected=%lld "
+	       "ms=%lld%s%s", j->job_id, rd_q(qt, sizeof qt, j->tc->name), i + 1, label, states[acc->state], acc->attempts,
+	       (long long)acc->read, (long long)acc->written, (long long)acc->rejected, (long long)acc->ms[RPL_PHASE_TOTAL],
+	       acc->state == RPL_PART_FAILED ? " error=" : "", acc->state == RPL_PART_FAILED ? rd_q(qe, sizeof qe, acc->err.msg) : "");
+}
+
+/* outage_wait: a worker that lost its source or target, or cannot reach it, waits for
+ * it here instead of spending the partition's attempt (issue #18 item 4: with the
+ * target stopped, ten partitions were tried five times each, 40 warnings in 128 s).
+ * One warning when the outage starts, whichever worker finds it; each wait doubles
+ * from 1 s to 60 s; false (spend the attempt) when load.outage_wait is 0 or used up,
+ * or when the job is cancelled. */
+static bool
+outage_wait(struct job *j, const struct rpl_err *e)
+{
+	int64_t bound = j->cfg->load.outage_wait_s * 1000, now = mono_ms();
+	if (bound <= 0)
+		return false;
+	uv_mutex_lock(&j->lock);
+	bool first = j->outage_since == 0;
+	if (first) {
+		j->outage_since = now;
+		j->outage_tries = 0;
+	}
+	int tries = ++j->outage_tries;
+	int64_t waited = now - j->outage_since;
+	uv_mutex_unlock(&j->lock);
+	char qt[300], qe[1700];
+	rd_q(qt, sizeof qt, j->tc->name);
+	rd_q(qe, sizeof qe, e->msg);
+	if (waited >= bound) {
+		rd_log(RPL_LOG_ERROR, "loader", "job=%s table=%s waited_s=%lld error=%s msg=\"database still unreachable after "
+		       "load.outage_wait: partitions spend their attempts now\"", j->job_id[0] ? j->job_id : "-", qt, (long long)(waited / 1000), qe);
+		return false;
+	}
+	int64_t delay = 1000LL << (tries - 1 < 6 ? tries - 1 : 6);
+	delay = delay > 60000 ? 60000 : delay;
+	delay = delay > bound - waited ? bound - waited : delay;
+	if (first)
+		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s sqlstate=%s error=%s retry_in_ms=%lld wait_max_s=%lld "
+		       "msg=\"database unreachable: waiting for it, without spending attempts\"", j->job_id[0] ? j->job_id : "-", qt,
+		       e->sqlstate[0] ? e->sqlstate : "-", qe, (long long)delay, (long long)(bound / 1000));
+	else
+		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s waited_s=%lld retry_in_ms=%lld msg=\"still unreachable\"",
+		       j->job_id[0] ? j->job_id : "-", qt, (long long)(waited / 1000), (long long)delay);
+	for (int64_t slept = 0; slept < delay; slept += 100) {
+		if (j->cancel != NULL && atomic_load(j->cancel))
+			return false;
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+/* outage_over: a partition went through, so the outage (if any) has ended */
+static void
+outage_over(struct job *j)
+{
+	uv_mutex_lock(&j->lock);
+	int64_t since = j->outage_since;
+	j->outage_since = 0;
+	uv_mutex_unlock(&j->lock);
+	if (since != 0) {
+		char qt[300];
+		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s down_s=%lld msg=\"database reachable again: the job goes on\"",
+		       j->job_id[0] ? j->job_id : "-", rd_q(qt, sizeof qt, j->tc->name), (long long)((mono_ms() - since) / 1000));
+	}
+}
+
 /* per worker: rows of the current partition already added to the job's count */
 struct worker { struct job *j; int64_t counted; };
 
@@ -153,8 +246,15 @@ worker_main(void *arg)
 		if (j->done[i]) {
 			acc->state = RPL_PART_SKIPPED;
 			acc->attempts = j->attempts[i];
+			log_part_end(j, i, acc);
 			if (j->hooks != NULL && j->hooks->part_done != NULL)
 				j->hooks->part_done(j->cb_data, i, acc);
+			uv_mutex_lock(&j->lock);
+			size_t pd = ++j->parts_done;   /* progress counts it as done: it is */
+			int64_t rows = j->rows;
+			uv_mutex_unlock(&j->lock);
+			if (j->progress != NULL)
+				j->progress(j->cb_data, pd, j->nparts, rows);
 			continue;
 		}
 		int attempt = j->attempts[i];
@@ -162,9 +262,7 @@ worker_main(void *arg)
 			struct rpl_err perr = RPL_ERR_INIT;
 			attempt++;
 			if (j->cancel != NULL && atomic_load(j->cancel)) {
-				rpl_err_set(&perr, RPL_ECANCELED, "cancelled before the partition started");
-				acc->state = RPL_PART_FAILED;
-				acc->err = perr;
+				acc->state = stopped_state(j);   /* not started: nothing to roll back, no attempt */
 				break;
 			}
 			if (!connected) {
@@ -196,12 +294,17 @@ worker_main(void *arg)
 				uv_mutex_unlock(&j->lock);
 				w.counted = 0;
 				if (rpl_ledger_part_start(&dst, j->job_id, j->tc->name, &j->parts[i], attempt, &perr) == 0 &&
-				    rpl_copy_partition(cp, &j->parts[i], acc, &perr) == 0)
+				    rpl_copy_partition(cp, &j->parts[i], acc, &perr) == 0) {
+					outage_over(j);
 					break;
-				acc->state = RPL_PART_FAILED;
+				}
+				acc->state = perr.code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 				acc->attempts = attempt;
 				acc->err = perr;
-				if (!connection_lost(&perr))
+				if (acc->state != RPL_PART_FAILED)
+					rpl_ledger_part_stopped(&dst, j->job_id, j->tc->name, acc,
+					                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &lerr);
+				else if (!connection_lost(&perr))
 					rpl_ledger_part_failed(&dst, j->job_id, j->tc->name, acc, &perr, &lerr);
 			} else {
 				acc->state = RPL_PART_FAILED;
@@ -213,6 +316,17 @@ worker_main(void *arg)
 			              (connected && (rpl_dialect_retryable(dst.dialect, perr.sqlstate, perr.native) ||
 			                             rpl_dialect_retryable(src.dialect, perr.sqlstate, perr.native))) ||
 			              connection_lost(&perr));
+			if (perr.code != RPL_ECANCELED && connection_lost(&perr) && outage_wait(j, &perr)) {
+				if (connected) {
+					rpl_copy_free(cp);
+					cp = NULL;
+					rpl_conn_close(&src);
+					rpl_conn_close(&dst);
+					connected = false;
+				}
+				attempt--;   /* the outage's, not the partition's: tried again as the same attempt */
+				continue;
+			}
 			if (!retry || attempt >= j->cfg->load.max_attempts)
 				break;
 			if (connected && connection_lost(&perr)) {
@@ -223,11 +337,16 @@ worker_main(void *arg)
 				connected = false;
 			}
 			long ms = backoff_ms(attempt);
-			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=\"%s\"",
-			        j->tc->name, i + 1, attempt, ms, perr.sqlstate, perr.msg);
+			char qt[300], qe[1700];
+			/* info, not a warning over the progress bar: most retries succeed (issue #18
+			 * item 5), and one that does not ends in the partition's error */
+			rd_log(RPL_LOG_INFO, "loader", "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=%s",
+			       rd_q(qt, sizeof qt, j->tc->name), i + 1, attempt, ms, perr.sqlstate[0] ? perr.sqlstate : "-",
+			       rd_q(qe, sizeof qe, perr.msg));
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
+		log_part_end(j, i, acc);
 		if (j->hooks != NULL && j->hooks->part_done != NULL)
 			j->hooks->part_done(j->cb_data, i, acc);
 		uv_mutex_lock(&j->lock);
@@ -244,6 +363,30 @@ worker_main(void *arg)
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 	(void)err;
+}
+
+/* validate_first: what the run would refuse, from the catalogs and the file system,
+ * before its first statement on the target (the ledger's CREATE, the DELETE): a
+ * date_column that is not a date (issue #18 item 2; `replicad check` asks the same;
+ * the column mapping is rpl_copy_prepare's, the state_dir was checked at start). A missing table is left to
+ * rpl_copy_prepare, which creates it or says so. */
+static int
+validate_first(const struct rpl_table_config *tc, struct rpl_conn *src, struct rpl_conn *dst, struct rpl_err *err)
+{
+	struct rpl_table st, dt;
+	bool s_exists = false, d_exists = false;
+	char label[600];
+	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
+	int r = rpl_catalog_read(src, tc->schema, tc->name, &st, &s_exists, err);
+	if (r == 0 && s_exists)
+		r = rpl_catalog_read(dst, tc->target_schema, tc->target, &dt, &d_exists, err);
+	if (r == 0 && s_exists)
+		r = rpl_validate_table(&st, src->engine, d_exists ? &dt : NULL, dst->engine, label, tc->date_column, err);
+	if (s_exists)
+		rpl_table_fini(&st);
+	if (d_exists)
+		rpl_table_fini(&dt);
+	return r;
 }
 
 static int64_t
@@ -291,7 +434,15 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	}
 	for (size_t i = 0; i < nparts; i++)
 		j.accs[i].range = parts[i];
-	if (open_pair(cfg, &src, &dst, err) < 0)
+	while (open_pair(cfg, &src, &dst, err) < 0) {   /* a database down at the start is waited for too */
+		rpl_conn_close(&src);
+		rpl_conn_close(&dst);
+		if (!connection_lost(err) || !outage_wait(&j, err))
+			goto out;
+		rpl_err_init(err);
+	}
+	outage_over(&j);
+	if (validate_first(tc, &src, &dst, err) < 0)
 		goto out;
 	/* validate once (the column mapping included: nothing is sent to the target
 	 * before it passes, the ledger's tables neither), create a missing target table,
@@ -302,10 +453,16 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	if (rpl_copy_prepare(&src, &dst, &o, &probe, err) < 0 || rpl_ledger_ensure(&dst, err) < 0)
 		goto out;
 	j.probe = probe;
-	if (rpl_ledger_open_job(&dst, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done,
-	                        j.attempts, err) < 0)
+	if ((hooks != NULL && hooks->job_id != NULL
+	     ? rpl_ledger_open_job_as(&dst, hooks->job_id, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done,
+	                              j.attempts, err)
+	     : rpl_ledger_open_job(&dst, tc->name, kind, parts, nparts, j.job_id, &res->resumed, j.done, j.attempts,
+	                           err)) < 0)
 		goto out;
 	snprintf(res->job_id, sizeof res->job_id, "%s", j.job_id);
+	char qt[300];
+	rd_log(RPL_LOG_INFO, "ledger", "job=%s table=%s kind=%s partitions=%zu resumed=%s msg=\"ledger job open\"", j.job_id,
+	       rd_q(qt, sizeof qt, tc->name), kind, nparts, res->resumed ? "yes" : "no");
 	if (hooks != NULL && hooks->opened != NULL)
 		hooks->opened(cb_data, j.job_id, res->resumed, j.done, nparts);
 	snprintf(res->reject_path, sizeof res->reject_path, "%s/rejects/%s.jsonl", cfg->state_dir, j.job_id);
@@ -327,9 +484,13 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	if (cfg->load.disable_indexes && todo > 0) {
 		int64_t t = mono_ms();
 		indexes_down = true;
-		if (rpl_indexes_disable(&dst, tc->target_schema, tc->target, &res->indexes_dropped, err) < 0)
+		/* keep what leads with the date column: each partition's DELETE uses it */
+		if (rpl_indexes_disable_keep(&dst, tc->target_schema, tc->target, tc->date_column, &res->indexes_dropped,
+		                             err) < 0)
 			goto out;
 		j.first_disable_ms = mono_ms() - t;
+		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_dropped=%d ms=%lld msg=\"secondary indexes dropped for the load\"",
+		       j.job_id, qt, res->indexes_dropped, (long long)j.first_disable_ms);
 	}
 	/* the first worker takes it; a thread's handles pass on under the job's lock */
 	j.spare_src = src;
@@ -362,6 +523,10 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 			struct rpl_err cerr = RPL_ERR_INIT;
 			if (rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &cerr) == 0)
 				break;
+			if (connection_lost(&cerr) && outage_wait(&j, &cerr)) {
+				attempt--;
+				continue;
+			}
 			if (attempt >= cfg->load.max_attempts) {
 				*err = cerr;
 				break;
@@ -379,7 +544,9 @@ out:
 		if (rpl_indexes_restore(&dst, tc->target_schema, tc->target, &n, &ierr) < 0 && err->code == RPL_OK)
 			*err = ierr;
 		res->indexes_restored += n;
-		for (size_t i = nparts; i-- > 0;)
+		char qt2[300];
+		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_restored=%d ms=%lld", j.job_id[0] ? j.job_id : "-",
+		       rd_q(qt2, sizeof qt2, tc->name), n, (long long)(mono_ms() - t));		for (size_t i = nparts; i-- > 0;)
 			if (j.accs != NULL && j.accs[i].state == RPL_PART_DONE) {
 				j.accs[i].ms[RPL_PHASE_REBUILD_IDX] = mono_ms() - t;
 				break;

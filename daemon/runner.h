@@ -46,6 +46,8 @@ struct rd_runner_hooks {
 	void (*opened)(void *data, const char *ledger_id, bool resumed, const bool *done, size_t n);
 	void (*part_done)(void *data, size_t index, const struct rpl_part_account *acc);
 	const atomic_bool *stopping;
+	const char *job_id;   /* borrowed; the service's id for the job, which the ledger job
+	                       * takes (rpl_ledger_open_job_as); NULL: the ledger picks one */
 };
 
 /* rd_runner_run runs table tc over parts (borrowed) with cfg; kind is "backfill",

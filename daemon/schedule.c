@@ -29,7 +29,8 @@ sched_save(struct rd_sched *s)
 	json_t *o = json_pack("{s:I,s:I,s:I}", "t1", (json_int_t)s->last[SLOT_T1], "t0", (json_int_t)s->last[SLOT_T0],
 	                      "reference", (json_int_t)s->last[SLOT_REF]);
 	if (o == NULL || json_dump_file(o, tmp, 0) != 0 || rename(tmp, path) != 0) {
-		rd_log(RPL_LOG_WARNING, "sched", "file=%s msg=\"cannot record the schedule's last runs\"", path);
+		char q[4300];
+		rd_log(RPL_LOG_WARNING, "sched", "file=%s msg=\"cannot record the schedule's last runs\"", rd_q(q, sizeof q, path));
 		unlink(tmp);
 	}
 	json_decref(o);

@@ -2,6 +2,7 @@
  * serve.h). The socket server is rpc_server.c, the methods rpc_methods.c, the jobs
  * jobs.c, the schedule schedule.c, systemd notify.c. */
 #include "serve.h"
+#include "metrics.h"
 #include "cli.h"
 #include "dlog.h"
 #include "jobs.h"
@@ -273,8 +274,10 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 	uv_timer_init(&loop, &d.status_timer);
 	d.stop_timer.data = d.status_timer.data = &d;
 	uv_timer_start(&d.status_timer, serve_on_status_timer, 2000, 2000);
-	rd_log(RPL_LOG_NOTICE, "main", "socket=%s config=%s tables=%zu timezone=%s pid=%d msg=\"listening\"", d.socket_path,
-	       rd_q(q, sizeof q, d.config_path), d.cfg->c.n_tables, d.tz.name, (int)getpid());
+	char qs[600], qz[200];
+	rd_log(RPL_LOG_NOTICE, "main", "socket=%s config=%s tables=%zu timezone=%s pid=%d msg=\"listening\"",
+	       rd_q(qs, sizeof qs, d.socket_path), rd_q(q, sizeof q, d.config_path), d.cfg->c.n_tables,
+	       rd_q(qz, sizeof qz, d.tz.name), (int)getpid());
 	rd_notify_ready(&d.notify, &loop, "idle, 0 jobs running");
 	rd_jobs_restore(d.jobs);
 	rd_sched_start(d.sched);
@@ -304,6 +307,7 @@ out:
 	rd_rpc_server_free(d.rpc);
 	rd_sched_free(d.sched);
 	rd_jobs_free(d.jobs);
+	rd_metrics_fini(&d.metrics);
 	rd_tz_fini(&d.tz);
 	rd_cfg_unref(d.cfg);
 	free(d.config_path);

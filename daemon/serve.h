@@ -41,12 +41,16 @@ struct rd_cfg {
 struct rd_cfg *rd_cfg_ref(struct rd_cfg *c);
 void rd_cfg_unref(struct rd_cfg *c);
 
+struct rd_table_metrics;
 struct rd_metrics {
 	uint64_t jobs_submitted, jobs_done, jobs_failed, jobs_cancelled, jobs_rejected;
 	uint64_t parts_done, parts_failed, parts_skipped, retries;
 	int64_t rows_read, rows_written, rows_rejected, bytes;
 	int64_t phase_ms[RPL_NPHASES];
 	uint64_t rpc_requests, rpc_errors, rpc_clients_dropped, reloads, reload_failures;
+	uint64_t parts_cancelled, parts_interrupted;   /* stopped by a cancel / by the daemon stopping */
+	struct rd_table_metrics *tables;             /* owned: per table (metrics.h) */
+	size_t ntables;
 };
 
 struct rd_jobs;

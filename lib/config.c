@@ -49,6 +49,7 @@ const struct rpl_config_key rpl_config_keys[] = {
 	{ "load.chunk_bytes",            "size",     "\"4MiB\"",           true,  false },
 	{ "load.commit_rows",            "integer",  "100000",             true,  false },
 	{ "load.max_attempts",           "integer",  "5",                  true,  false },
+	{ "load.outage_wait",            "duration", "\"1h\"",             true,  false },
 	{ "load.disable_indexes",        "boolean",  "true",               true,  false },
 	{ "load.create_missing_tables",  "boolean",  "false",              true,  false },
 	{ "load.table_lock",             "boolean",  "false",              true,  false },
@@ -809,6 +810,8 @@ cfg_load_section(const struct cfg_ctx *c, const json_t *root, struct rpl_load_co
 		r = cfg_get_int(&o, "commit_rows", 1, INT64_MAX, &l->commit_rows);
 	if (r == 0)
 		r = cfg_get_int(&o, "max_attempts", 1, 100, &attempts);
+	if (r == 0)   /* issue #18 item 4: an outage is waited out, not paid in attempts */
+		r = cfg_get_seconds(&o, "outage_wait", &l->outage_wait_s);
 	if (r == 0)
 		r = cfg_get_bool(&o, "disable_indexes", &l->disable_indexes);
 	if (r == 0)

@@ -44,6 +44,8 @@ struct rpl_load_config {
 	bool create_missing_tables; /* default false */
 	bool table_lock;         /* default false */
 	char *bulk;              /* owned; "auto" (default) or "odbc" */
+	int64_t outage_wait_s;   /* default 3600: how long a job waits for a database it
+	                          * lost before its partitions spend attempts; 0: not at all */
 };
 
 struct rpl_values_config {

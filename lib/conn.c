@@ -2,7 +2,9 @@
  * a driver's diagnostics into an rpl_err without ever showing the password. SQL text
  * belongs to the dialects, not here. */
 #include "conn.h"
+#include "version.h"
 #include "dialect.h"
+#include "log.h"
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -180,6 +182,44 @@ rpl_connstr_has_key(const char *s, const char *key)
 	return false;
 }
 
+/* The keys whose values are secrets, in the drivers we name (psqlODBC, MariaDB
+ * Connector/ODBC, msodbcsql, FreeTDS, sqliteodbc) and the common spellings of others;
+ * replicad.json(5) lists them. Matched without regard to case (issue #18 item 14: only
+ * PWD and Password were, so an SSL key's password printed whole). */
+static const char *const secret_keys[] = {
+	"PWD", "Password", "SSLPassword", "SSLKeyPassword", "TLSKeyPwd", "KeyPassword", "KeyStoreSecret",
+	"ClientSecret", "AccessToken", "Token", "AuthToken", "Secret",
+};
+
+static bool
+connstr_secret_at(const char *p)
+{
+	for (size_t i = 0; i < sizeof secret_keys / sizeof secret_keys[0]; i++)
+		if (connstr_key_at(p, secret_keys[i]))
+			return true;
+	return false;
+}
+
+/* conn_read_committed: MariaDB target sessions in READ COMMITTED. Under InnoDB's REPEATABLE
+ * READ, two workers' range DELETEs on a table without an index on the date column
+ * (every table replicad has just created) each gap-lock the whole table, and their
+ * LOAD DATAs then deadlock: every first load with two workers retried a partition
+ * (issue #18 item 5). READ COMMITTED takes no gap locks. Not when the server writes a
+ * statement-based binary log, which refuses READ COMMITTED writes: there the retry
+ * stays. Best effort: a refusal leaves the server's default. */
+static void
+conn_read_committed(struct rpl_conn *c)
+{
+	int64_t ok = 0;
+	bool found = false;
+	struct rpl_err e = RPL_ERR_INIT;
+	if (c->engine != RPL_ENGINE_MARIADB || c->side == NULL || strcmp(c->side, "target") != 0 ||
+	    rpl_conn_query_int64(c, "SELECT @@log_bin = 0 OR @@binlog_format <> 'STATEMENT'", &ok, &found, &e) < 0 ||
+	    !found || ok != 1)
+		return;
+	SQLSetConnectAttr(c->dbc, SQL_ATTR_TXN_ISOLATION, (SQLPOINTER)(uintptr_t)SQL_TXN_READ_COMMITTED, 0);
+}
+
 void
 rpl_connstr_redact(const char *in, char *out, size_t n)
 {
@@ -188,7 +228,7 @@ rpl_connstr_redact(const char *in, char *out, size_t n)
 		return;
 	for (const char *p = in; *p != '\0';) {
 		const char *next = connstr_next(p);
-		bool secret = connstr_key_at(p, "PWD") || connstr_key_at(p, "Password");
+		bool secret = connstr_secret_at(p);
 		const char *copy_end = secret ? strchr(p, '=') + 1 : next;
 		for (const char *q = p; q < copy_end && o + 1 < n; q++)
 			out[o++] = *q;
@@ -470,6 +510,10 @@ rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 	conn_info(c, SQL_DRIVER_NAME, c->driver_name, sizeof c->driver_name);
 	conn_info(c, SQL_DRIVER_VER, c->driver_ver, sizeof c->driver_ver);
 	conn_info(c, SQL_DRIVER_ODBC_VER, c->driver_odbc_ver, sizeof c->driver_odbc_ver);
+	rpl_version_tidy(c->dbms_ver, sizeof c->dbms_ver, c->engine, true);
+	rpl_version_tidy(c->driver_ver, sizeof c->driver_ver, c->engine, false);
+	rpl_version_tidy(c->driver_odbc_ver, sizeof c->driver_odbc_ver, c->engine, false);
+	conn_read_committed(c);
 	c->dialect = rpl_dialect_for(c->engine);
 out:
 	if (r < 0)
@@ -507,6 +551,9 @@ rpl_conn_exec_count(struct rpl_conn *c, const char *sql, int64_t *rows, struct r
 		*rows = 0;
 	if (r < 0)
 		return r;
+	/* -vv: what replicad sends outside the row stream (statements carry ranges, ids
+	 * and counts, never row values) */
+	rpl_log(RPL_LOG_DEBUG, RPL_LOG_ODBC, "%s: %s", c->side ? c->side : "?", sql);
 	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
 	if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) {
 		char what[300];
@@ -537,6 +584,7 @@ rpl_conn_query_int64(struct rpl_conn *c, const char *sql, int64_t *out, bool *fo
 		return r;
 	SQLLEN ind = SQL_NULL_DATA;
 	*found = false;
+	rpl_log(RPL_LOG_DEBUG, RPL_LOG_ODBC, "%s: %s", c->side ? c->side : "?", sql);
 	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
 	if (SQL_SUCCEEDED(rc))
 		rc = SQLBindCol(st, 1, SQL_C_SBIGINT, out, 0, &ind);

@@ -73,7 +73,9 @@ int rpl_conn_fail_at(struct rpl_conn *c, SQLHSTMT st, struct rpl_err *e, const c
                      const char *file, int line);
 #define rpl_conn_fail(c, st, e, what) rpl_conn_fail_at((c), (st), (e), (what), __FILE__, __LINE__)
 
-/* rpl_connstr_redact copies in to out with the value of every PWD/Password key
+/* rpl_connstr_redact copies in to out with the value of every secret-bearing key
+ * (PWD, Password, SSLPassword, SSLKeyPassword, TLSKeyPwd, KeyPassword, KeyStoreSecret,
+ * ClientSecret, AccessToken, Token, AuthToken, Secret; any case)
  * replaced by "***". Always terminates out. */
 void rpl_connstr_redact(const char *in, char *out, size_t n);
 

@@ -872,6 +872,7 @@ struct part {
 	int bound;               /* which of the two buffers the INSERT's parameters point at */
 	char label[64];
 	const char *constraint;  /* borrowed; the constraint a server refusal names, for part_reject */
+	int64_t committed;       /* acc->written as of the last commit: what a rollback keeps */
 };
 
 static int
@@ -1256,6 +1257,8 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 		r = rpl_conn_commit(p->cp->dst, err);
 	}
 	p->acc->ms[RPL_PHASE_COMMIT] += now_ms() - t;
+	if (r == 0)
+		p->committed = p->acc->written;
 	return r;
 }
 
@@ -1500,6 +1503,7 @@ out:
 		rpl_err_where(err, cp->label, NULL, -1);
 		acc->state = RPL_PART_FAILED;
 		acc->err = *err;
+		acc->written = p.committed;   /* the rest was rolled back: count what stays */
 	} else {
 		acc->state = RPL_PART_DONE;
 	}

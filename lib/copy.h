@@ -42,8 +42,13 @@ const char *rpl_rule_name(enum rpl_rule r);
 
 struct rpl_part_account {
 	struct rpl_range range;
-	enum { RPL_PART_PENDING, RPL_PART_DONE, RPL_PART_FAILED, RPL_PART_SKIPPED } state;
-	int64_t read, written, rejected, bytes;
+	/* CANCELLED: stopped by a user's cancel; INTERRUPTED: stopped by the process
+	 * stopping (SIGTERM, Ctrl-C), resumed by the next run. Neither is FAILED: an
+	 * alert on failed partitions must not fire after a cancel (issue #18 item 3). */
+	enum { RPL_PART_PENDING, RPL_PART_DONE, RPL_PART_FAILED, RPL_PART_SKIPPED, RPL_PART_CANCELLED,
+	       RPL_PART_INTERRUPTED } state;
+	int64_t read, written, rejected, bytes;   /* written: rows committed (a partition that
+	                                           * did not end done rolled the rest back) */
 	int64_t nulled[RPL_NRULES];      /* values set to NULL by a rule */
 	int64_t rejected_by[RPL_NRULES]; /* rows rejected, by the rule that refused them */
 	int64_t ms[RPL_NPHASES];

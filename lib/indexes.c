@@ -37,14 +37,14 @@ if_not_exists(const char *def, struct rpl_sbuf *out)
 }
 
 static int
-list_indexes(struct rpl_conn *c, const char *schema, const char *table, struct idx **out, int *n,
+list_indexes(struct rpl_conn *c, const char *schema, const char *table, const char *keep, struct idx **out, int *n,
              struct rpl_err *err)
 {
 	const struct rpl_dialect *d = c->dialect;
 	struct rpl_sbuf q = RPL_SBUF_INIT;
 	*out = NULL;
 	*n = 0;
-	rpl_sqlgen_index_list(d, schema, table, &q);   /* name, definition[, column, sub_part] */
+	rpl_sqlgen_index_list_keep(d, schema, table, keep, &q);   /* name, definition[, column, sub_part] */
 	if (q.len == 0)
 		return 0;    /* no index work on this engine */
 	SQLHSTMT st;
@@ -147,6 +147,13 @@ exec_commit(struct rpl_conn *c, const char *sql, struct rpl_err *err)
 int
 rpl_indexes_disable(struct rpl_conn *c, const char *schema, const char *table, int *n, struct rpl_err *err)
 {
+	return rpl_indexes_disable_keep(c, schema, table, NULL, n, err);
+}
+
+int
+rpl_indexes_disable_keep(struct rpl_conn *c, const char *schema, const char *table, const char *keep, int *n,
+                         struct rpl_err *err)
+{
 	const struct rpl_dialect *d = c->dialect;
 	char lab[600], now[32];
 	struct idx *v;
@@ -157,7 +164,7 @@ rpl_indexes_disable(struct rpl_conn *c, const char *schema, const char *table, i
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	*n = 0;
 	label(schema, table, lab, sizeof lab);
-	if ((r = list_indexes(c, schema, table, &v, &cnt, err)) < 0)
+	if ((r = list_indexes(c, schema, table, keep, &v, &cnt, err)) < 0)
 		return r;
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	/* first save every definition (committed), then drop: a crash in between

@@ -12,6 +12,11 @@
 /* rpl_indexes_disable saves and drops; *n gets how many. */
 int rpl_indexes_disable(struct rpl_conn *c, const char *schema, const char *table, int *n, struct rpl_err *err);
 
+/* rpl_indexes_disable_keep is rpl_indexes_disable keeping every index whose first
+ * column is keep_column (borrowed; NULL: none), which the range DELETE uses. */
+int rpl_indexes_disable_keep(struct rpl_conn *c, const char *schema, const char *table, const char *keep_column,
+                             int *n, struct rpl_err *err);
+
 /* rpl_indexes_restore recreates what was saved for the table; *n gets how many. */
 int rpl_indexes_restore(struct rpl_conn *c, const char *schema, const char *table, int *n, struct rpl_err *err);
 

@@ -168,10 +168,105 @@ load_states(struct rpl_conn *c, const char *job, const char *table, const struct
 	return r;
 }
 
+static int open_job(struct rpl_conn *c, const char *want, const char *table, const char *kind,
+                    const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed, bool *done,
+                    int *attempts, struct rpl_err *err);
+static int find_twin(struct rpl_conn *c, const char *table, const char *kind,
+                                    const struct rpl_range *parts, size_t n, char id[64], struct rpl_err *err);
+
+/* rekey_job gives ledger job old the id want, with its partitions, in one transaction */
+static int
+rekey_job(struct rpl_conn *c, const char *old, const char *want, struct rpl_err *err)
+{
+	const struct rpl_dialect *d = c->dialect;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	bool was_auto = c->autocommit;
+	int r = rpl_conn_set_autocommit(c, false, err);
+	for (int k = 0; k < 2 && r == 0; k++) {
+		rpl_sbuf_reset(&sql);
+		rpl_sbuf_add(&sql, k == 0 ? "UPDATE replicad_jobs SET id = " : "UPDATE replicad_partitions SET job_id = ");
+		rpl_dialect_lit(d, want, &sql);
+		rpl_sbuf_add(&sql, k == 0 ? " WHERE id = " : " WHERE job_id = ");
+		rpl_dialect_lit(d, old, &sql);
+		r = rpl_sbuf_ok(&sql) ? rpl_conn_exec(c, rpl_sbuf_str(&sql), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	if (r == 0)
+		r = rpl_conn_commit(c, err);
+	if (r < 0) {
+		struct rpl_err ignored = RPL_ERR_INIT;
+		rpl_conn_rollback(c, &ignored);
+	}
+	if (was_auto) {
+		struct rpl_err e2 = RPL_ERR_INIT;
+		rpl_conn_set_autocommit(c, true, &e2);
+	}
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+int
+rpl_ledger_open_job_as(struct rpl_conn *c, const char *want, const char *table, const char *kind,
+                       const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
+                       bool *done, int *attempts, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	char found[64] = "";
+	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE state <> 'done' AND id = ");
+	rpl_dialect_lit(c->dialect, want, &sql);
+	int r = query_string(c, rpl_sbuf_str(&sql), found, sizeof found, err);
+	rpl_sbuf_fini(&sql);
+	if (r < 0)
+		return r;
+	if (found[0] == '\0') {   /* not (yet) the ledger's: take over an unfinished twin, if any */
+		r = find_twin(c, table, kind, parts, n, found, err);
+		if (r == 0 && found[0] != '\0')
+			r = rekey_job(c, found, want, err);
+		if (r < 0) {
+			rpl_err_prefix(err, "ledger");
+			return r;
+		}
+	}
+	return open_job(c, want, table, kind, parts, n, job_id, resumed, done, attempts, err);
+}
+
+/* find_twin: the newest unfinished job for table, kind and the
+ * partitions' range into id ("" when there is none) */
+static int
+find_twin(struct rpl_conn *c, const char *table, const char *kind, const struct rpl_range *parts,
+                         size_t n, char id[64], struct rpl_err *err)
+{
+	const struct rpl_dialect *d = c->dialect;
+	char first[11], last[11], junk[11];
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_ledger_range_key(&parts[0], first, junk);
+	rpl_ledger_range_key(&parts[n - 1], junk, last);
+	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE table_name = ");
+	rpl_dialect_lit(d, table, &sql);
+	rpl_sbuf_add(&sql, " AND kind = ");
+	rpl_dialect_lit(d, kind, &sql);
+	rpl_sbuf_add(&sql, " AND range_start = ");
+	rpl_dialect_lit(d, first, &sql);
+	rpl_sbuf_add(&sql, " AND range_end = ");
+	rpl_dialect_lit(d, last, &sql);
+	rpl_sbuf_add(&sql, " AND state <> 'done' ORDER BY submitted_at DESC, id DESC");
+	int r = query_string(c, rpl_sbuf_str(&sql), id, 64, err);
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
 int
 rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
                     const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
                     bool *done, int *attempts, struct rpl_err *err)
+{
+	return open_job(c, NULL, table, kind, parts, n, job_id, resumed, done, attempts, err);
+}
+
+/* open_job: want NULL, the newest unfinished twin or a new job with a new id; else
+ * the job want, resumed if the ledger has it unfinished, new otherwise */
+static int
+open_job(struct rpl_conn *c, const char *want, const char *table, const char *kind, const struct rpl_range *parts,
+         size_t n, char job_id[64], bool *resumed, bool *done, int *attempts, struct rpl_err *err)
 {
 	const struct rpl_dialect *d = c->dialect;
 	char first[11], last[11], junk[11], now[32];
@@ -182,16 +277,15 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 	for (size_t i = 0; i < n; i++)
 		done[i] = false, attempts[i] = 0;
 	*resumed = false;
-	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE table_name = ");
-	rpl_dialect_lit(d, table, &sql);
-	rpl_sbuf_add(&sql, " AND kind = ");
-	rpl_dialect_lit(d, kind, &sql);
-	rpl_sbuf_add(&sql, " AND range_start = ");
-	rpl_dialect_lit(d, first, &sql);
-	rpl_sbuf_add(&sql, " AND range_end = ");
-	rpl_dialect_lit(d, last, &sql);
-	rpl_sbuf_add(&sql, " AND state <> 'done' ORDER BY submitted_at DESC, id DESC");
-	if ((r = query_string(c, rpl_sbuf_str(&sql), job_id, 64, err)) < 0)
+	job_id[0] = '\0';
+	if (want == NULL) {
+		r = find_twin(c, table, kind, parts, n, job_id, err);
+	} else {
+		rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE state <> 'done' AND id = ");
+		rpl_dialect_lit(d, want, &sql);
+		r = query_string(c, rpl_sbuf_str(&sql), job_id, 64, err);
+	}
+	if (r < 0)
 		goto out;
 	now_iso(now);
 	if (job_id[0] != '\0') {
@@ -212,7 +306,10 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(job_id, 64, "%s-%d-%04x", stamp, (int)getpid(), (unsigned)(rand() & 0xffff));
+	if (want != NULL)
+		snprintf(job_id, 64, "%s", want);
+	else
+		snprintf(job_id, 64, "%s-%d-%04x", stamp, (int)getpid(), (unsigned)(rand() & 0xffff));
 	rpl_sbuf_reset(&sql);
 	rpl_sbuf_add(&sql, "INSERT INTO replicad_jobs (id, table_name, kind, range_start, range_end, state, submitted_at, started_at) VALUES (");
 	rpl_dialect_lit(d, job_id, &sql);
@@ -337,6 +434,21 @@ rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = 'failed', last_error = ");
 	rpl_dialect_lit(c->dialect, msg, &sql);
+	counts_sql(c->dialect, acc, &sql);
+	where_part(c->dialect, job, table, &acc->range, &sql);
+	int r = run_committed(c, &sql, err);
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+int
+rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
+                        const struct rpl_part_account *acc, const char *state, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = ");
+	rpl_dialect_lit(c->dialect, state, &sql);
+	rpl_sbuf_add(&sql, ", last_error = NULL");
 	counts_sql(c->dialect, acc, &sql);
 	where_part(c->dialect, job, table, &acc->range, &sql);
 	int r = run_committed(c, &sql, err);

@@ -34,6 +34,15 @@ int rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
                         const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
                         bool *done, int *attempts, struct rpl_err *err);
 
+/* rpl_ledger_open_job_as is rpl_ledger_open_job for a job whose id the caller chose
+ * (want, borrowed; the service's id, given at submit: issue #18 item 7, one id per
+ * job): the job want if the ledger has it unfinished; else the newest unfinished job
+ * for the same table, kind and range, which takes the id want (its rows re-keyed in
+ * one transaction, so the old id is gone, never reused); else a new job want. */
+int rpl_ledger_open_job_as(struct rpl_conn *c, const char *want, const char *table, const char *kind,
+                           const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
+                           bool *done, int *attempts, struct rpl_err *err);
+
 /* rpl_ledger_part_start marks a partition running with its attempt number. */
 int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
                           const struct rpl_range *r, int attempt, struct rpl_err *err);
@@ -42,6 +51,11 @@ int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table
  * counts and timings. The caller runs it inside the partition's last transaction. */
 void rpl_ledger_done_sql(const struct rpl_dialect *d, const char *job, const char *table,
                          const struct rpl_part_account *acc, struct rpl_sbuf *out);
+
+/* rpl_ledger_part_stopped records a partition a cancel stopped mid-load (state
+ * "cancelled" or "interrupted", borrowed), with the counts that committed. */
+int rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
+                            const struct rpl_part_account *acc, const char *state, struct rpl_err *err);
 
 /* rpl_ledger_part_failed records a failed attempt (state 'failed', the error). */
 int rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,

@@ -351,12 +351,37 @@ object_id_arg(const struct rpl_dialect *d, const char *schema, const char *table
 void
 rpl_sqlgen_index_list(const struct rpl_dialect *d, const char *schema, const char *table, struct rpl_sbuf *out)
 {
+	rpl_sqlgen_index_list_keep(d, schema, table, NULL, out);
+}
+
+/* schema_or: the schema as a literal, or the engine's current one */
+static void
+schema_or(const struct rpl_dialect *d, const char *schema, const char *current, struct rpl_sbuf *out)
+{
+	if (schema != NULL)
+		rpl_dialect_lit(d, schema, out);
+	else
+		rpl_sbuf_add(out, current);
+}
+
+void
+rpl_sqlgen_index_list_keep(const struct rpl_dialect *d, const char *schema, const char *table, const char *keep,
+                           struct rpl_sbuf *out)
+{
 	switch (d->engine) {
 	case RPL_ENGINE_MSSQL:
 		rpl_sbuf_add(out, "SELECT i.name, i.type_desc FROM sys.indexes AS i WHERE i.object_id = OBJECT_ID(");
 		object_id_arg(d, schema, table, out);
 		rpl_sbuf_add(out, ") AND i.type = 2 AND i.is_primary_key = 0 AND i.is_unique_constraint = 0"
-		             " AND i.is_unique = 0 AND i.is_disabled = 0 AND i.is_hypothetical = 0 ORDER BY i.name");
+		             " AND i.is_unique = 0 AND i.is_disabled = 0 AND i.is_hypothetical = 0");
+		if (keep != NULL) {
+			rpl_sbuf_add(out, " AND NOT EXISTS (SELECT 1 FROM sys.index_columns AS ic JOIN sys.columns AS c"
+			             " ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE ic.object_id = i.object_id"
+			             " AND ic.index_id = i.index_id AND ic.key_ordinal = 1 AND c.name = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_addc(out, ')');
+		}
+		rpl_sbuf_add(out, " ORDER BY i.name");
 		return;
 	case RPL_ENGINE_POSTGRES:
 		rpl_sbuf_add(out, "SELECT i.relname, pg_get_indexdef(i.oid), n.nspname FROM pg_index x"
@@ -364,20 +389,21 @@ rpl_sqlgen_index_list(const struct rpl_dialect *d, const char *schema, const cha
 		             " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = ");
 		rpl_dialect_lit(d, table, out);
 		rpl_sbuf_add(out, " AND n.nspname = ");
-		if (schema != NULL)
-			rpl_dialect_lit(d, schema, out);
-		else
-			rpl_sbuf_add(out, "current_schema()");
+		schema_or(d, schema, "current_schema()", out);
 		rpl_sbuf_add(out, " AND NOT x.indisprimary AND NOT x.indisunique"
-		             " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid) ORDER BY 1");
+		             " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)");
+		if (keep != NULL) {   /* indkey[0]: the first column (0 for an expression) */
+			rpl_sbuf_add(out, " AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid"
+			             " AND a.attnum = x.indkey[0] AND a.attname = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_addc(out, ')');
+		}
+		rpl_sbuf_add(out, " ORDER BY 1");
 		return;
 	case RPL_ENGINE_MARIADB:
 		rpl_sbuf_add(out, "SELECT INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS"
 		             " WHERE TABLE_SCHEMA = ");
-		if (schema != NULL)
-			rpl_dialect_lit(d, schema, out);
-		else
-			rpl_sbuf_add(out, "DATABASE()");
+		schema_or(d, schema, "DATABASE()", out);
 		rpl_sbuf_add(out, " AND TABLE_NAME = ");
 		rpl_dialect_lit(d, table, out);
 		/* InnoDB refuses to drop an index a foreign key needs, on either side ("needed
@@ -389,18 +415,32 @@ rpl_sqlgen_index_list(const struct rpl_dialect *d, const char *schema, const cha
 		                  " (k.REFERENCED_TABLE_SCHEMA = f.TABLE_SCHEMA AND k.REFERENCED_TABLE_NAME = f.TABLE_NAME AND"
 		                  " k.REFERENCED_COLUMN_NAME = f.COLUMN_NAME))"
 		                  " WHERE f.TABLE_SCHEMA = ");
-		if (schema != NULL)
-			rpl_dialect_lit(d, schema, out);
-		else
-			rpl_sbuf_add(out, "DATABASE()");
+		schema_or(d, schema, "DATABASE()", out);
 		rpl_sbuf_add(out, " AND f.TABLE_NAME = ");
 		rpl_dialect_lit(d, table, out);
-		rpl_sbuf_add(out, ") ORDER BY INDEX_NAME, SEQ_IN_INDEX");
+		rpl_sbuf_addc(out, ')');
+		if (keep != NULL) {
+			rpl_sbuf_add(out, " AND INDEX_NAME NOT IN (SELECT s.INDEX_NAME FROM information_schema.STATISTICS AS s"
+			             " WHERE s.TABLE_SCHEMA = ");
+			schema_or(d, schema, "DATABASE()", out);
+			rpl_sbuf_add(out, " AND s.TABLE_NAME = ");
+			rpl_dialect_lit(d, table, out);
+			rpl_sbuf_add(out, " AND s.SEQ_IN_INDEX = 1 AND s.COLUMN_NAME = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_addc(out, ')');
+		}
+		rpl_sbuf_add(out, " ORDER BY INDEX_NAME, SEQ_IN_INDEX");
 		return;
 	case RPL_ENGINE_SQLITE:
 		rpl_sbuf_add(out, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
 		             " AND upper(sql) NOT LIKE 'CREATE UNIQUE%' AND tbl_name = ");
 		rpl_dialect_lit(d, table, out);
+		if (keep != NULL) {
+			rpl_sbuf_add(out, " AND NOT EXISTS (SELECT 1 FROM pragma_index_info(sqlite_master.name) AS p"
+			             " WHERE p.seqno = 0 AND p.name = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_add(out, " COLLATE NOCASE)");
+		}
 		rpl_sbuf_add(out, " ORDER BY 1");
 		return;
 	case RPL_ENGINE_UNKNOWN:

@@ -101,6 +101,12 @@ bool rpl_sqlgen_savepoint(const struct rpl_dialect *d, enum rpl_savepoint op, co
  * clustered index. */
 void rpl_sqlgen_index_list(const struct rpl_dialect *d, const char *schema, const char *table,
                            struct rpl_sbuf *out);
+/* rpl_sqlgen_index_list_keep is rpl_sqlgen_index_list leaving out, besides, every
+ * index whose first column is keep_column (borrowed; NULL: none): the partition's
+ * range DELETE uses it, and without it each month's DELETE scanned the whole table
+ * (issue #18 item 1: 3.2-3.7 s a month against 0.46-0.50 s on 3 M rows). */
+void rpl_sqlgen_index_list_keep(const struct rpl_dialect *d, const char *schema, const char *table,
+                                const char *keep_column, struct rpl_sbuf *out);
 /* rpl_sqlgen_index_disable: SQL Server ALTER INDEX … DISABLE (the definition stays in
  * the catalog); elsewhere DROP INDEX IF EXISTS (the definition is saved first). */
 void rpl_sqlgen_index_disable(const struct rpl_dialect *d, const char *schema, const char *table,

@@ -20,6 +20,7 @@ PACKAGES=(
     odbc-postgresql odbc-mariadb libsqliteodbc tdsodbc
     sqlite3 python3 valgrind tzdata
     clang libclang-rt-14-dev
+    prometheus   # for promtool only: test_serve runs `promtool check metrics` on replicactl's output
 )
 
 check_only=0

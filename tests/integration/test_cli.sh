@@ -47,6 +47,7 @@ not_ok() { # not_ok DESCRIPTION DETAILS
 
 REPLICAD=${1:-}
 REPLICACTL=${2:-}
+LOGFMT_LINT=${3:-}   # tests/logfmt_lint: every log line captured here is read by it at the end
 required=(
     ODBCSYSINI ODBCINI RPL_TEST_DIR RPL_TEST_PASSWORD RPL_TEST_PSQL
     RPL_TEST_PG_PORT RPL_TEST_PG_SRC RPL_TEST_MARIADB_PORT RPL_TEST_MARIADB_SRC
@@ -58,9 +59,9 @@ for v in "${required[@]}"; do
 done
 problems=""
 [ "${#missing[@]}" -eq 0 ] || problems="not set: ${missing[*]} (run it under the harness: tests/harness/with-servers $0 REPLICAD REPLICACTL)"
-for b in "$REPLICAD" "$REPLICACTL"; do
+for b in "$REPLICAD" "$REPLICACTL" "$LOGFMT_LINT"; do
     if [ -z "$b" ] || [ ! -x "$b" ]; then
-        problems="${problems:+$problems; }usage: $prog REPLICAD REPLICACTL (got '${b}', not an executable)"
+        problems="${problems:+$problems; }usage: $prog REPLICAD REPLICACTL LOGFMT_LINT (got '${b}', not an executable)"
     fi
 done
 if [ -n "$problems" ]; then
@@ -132,7 +133,8 @@ SALES='[ { "name": "cli_sales", "date_column": "sale_date" } ]'
 
 # run_case DESCRIPTION WANT-STATUS CHECK... -- CMD [ARGS...]
 # CHECK: err:TEXT / out:TEXT (fixed text in stderr / stdout), errre:RE / outre:RE
-# (extended regex, grep -E, on one line), all:TEXT (in stdout or stderr).
+# (extended regex, grep -E, on one line), noerrre:RE (no stderr line matches), all:TEXT
+# (in stdout or stderr). Every stderr is also kept in $work/all.err for the logfmt check.
 run_case() {
     local desc=$1 want=$2; shift 2
     local checks=() c status problems="" s
@@ -140,12 +142,14 @@ run_case() {
     shift
     timeout 60 "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
     status=$?
+    cat "$tmp/err" >>"$work/all.err"
     [ "$status" = "$want" ] || problems+="exit status $status, expected $want"$'\n'
     for c in "${checks[@]}"; do
         case $c in
             err:*) grep -qF -- "${c#err:}" "$tmp/err" || problems+="stderr does not contain '${c#err:}'"$'\n' ;;
             out:*) grep -qF -- "${c#out:}" "$tmp/out" || problems+="stdout does not contain '${c#out:}'"$'\n' ;;
             errre:*) grep -qE -- "${c#errre:}" "$tmp/err" || problems+="no stderr line matches /${c#errre:}/"$'\n' ;;
+            noerrre:*) ! grep -qE -- "${c#noerrre:}" "$tmp/err" || problems+="a stderr line matches /${c#noerrre:}/"$'\n' ;;
             outre:*) grep -qE -- "${c#outre:}" "$tmp/out" || problems+="no stdout line matches /${c#outre:}/"$'\n' ;;
             all:*) cat "$tmp/out" "$tmp/err" | grep -qF -- "${c#all:}" || problems+="neither stdout nor stderr contains '${c#all:}'"$'\n' ;;
             *) problems+="bad check '$c' in the test"$'\n' ;;
@@ -354,8 +358,8 @@ run_case "check: a table absent from the source exits 1, listing cli_sales yes a
 
 cfg=$work/good.json
 write_config "$cfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES" '"load": { "create_missing_tables": true }'
-run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their drivers" 0 \
-    "outre:^source:.*PostgreSQL.*psqlodbc" "outre:^target:.*SQLite.*sqlite3odbc" "outre:^cli_sales[[:space:]]+yes" \
+run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their drivers, versions as people write them" 0 \
+    "outre:^source: PostgreSQL [1-9][0-9]\.[0-9]+ via psqlodbc[a-z]*\.so [1-9][0-9]*\.[0-9]+\.[0-9]+ \(ODBC 3\.[0-9]+\)" "outre:^target:.*SQLite.*sqlite3odbc" "outre:^cli_sales[[:space:]]+yes" \
     -- "$REPLICAD" -c "$cfg" check
 run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
@@ -437,6 +441,140 @@ else
     ok "check: no duplicate warning when the parent is read without its children"
 fi
 cfg=$work/good.json   # the usage cases below run against it
+# ---------------------------------------------------------------- refusals -----
+# check finds what a run would refuse, and run refuses it before its first statement
+# on the target (-vv logs every statement: none may name the target) (issue #18 item 2)
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_txt, cli_int;
+create table cli_txt (id integer primary key, d text not null);
+insert into cli_txt values (1, '"'"'15/01/2024'"'"');
+create table cli_int (id integer primary key, d integer not null);
+insert into cli_int values (1, 20240115);' 2>&1); then
+    ok "psql creates cli_txt (text date column) and cli_int (integer date column)"
+else
+    not_ok "psql creates cli_txt and cli_int" "$out"
+fi
+refuse_case() { # refuse_case WHAT CONFIG TABLE STDERR-TEXT...
+    local what=$1 c=$2 table=$3; shift 3
+    local checks=() t
+    for t in "$@"; do checks+=("err:$t"); done
+    run_case "check: $what exits 1 naming it" 1 "${checks[@]}" -- "$REPLICAD" -c "$c" check
+    run_case "run: $what is refused before any statement on the target" 1 "${checks[@]}" \
+        'noerrre:grp=odbc msg="target: ' -- "$REPLICAD" -vv -c "$c" run "$table" --day 2024-01-15
+}
+cfg_txt=$work/date-text.json
+write_config "$cfg_txt" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/refuse.db" "" \
+    '[ { "name": "cli_txt", "date_column": "d" } ]' '"load": { "create_missing_tables": true }'
+refuse_case "a text date_column" "$cfg_txt" cli_txt "date_column d is text" "cli_txt"
+cfg_int=$work/date-int.json
+write_config "$cfg_int" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/refuse.db" "" \
+    '[ { "name": "cli_int", "date_column": "d" } ]' '"load": { "create_missing_tables": true }'
+refuse_case "an integer date_column" "$cfg_int" cli_int "date_column d is int4" "cli_int"
+cfg_nod=$work/date-missing.json
+write_config "$cfg_nod" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/refuse.db" "" \
+    '[ { "name": "cli_sales", "date_column": "sold_on" } ]' '"load": { "create_missing_tables": true }'
+refuse_case "a date_column the table lacks" "$cfg_nod" cli_sales "date_column sold_on is not a column of the source"
+sqlite3 "$work/narrow.db" 'create table cli_sales (id integer primary key, sale_date date not null)'
+cfg_col=$work/target-column.json
+write_config "$cfg_col" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/narrow.db" "" "$SALES"
+refuse_case "a target table without one of the source's columns" "$cfg_col" cli_sales \
+    "column amount is missing in the target"
+printf 'not a directory\n' >"$work/state-file"
+cfg_sd=$work/state-file.json
+write_config "$cfg_sd" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES" '"load": { "create_missing_tables": true }'
+sed -i "s|\"state_dir\": .*|\"state_dir\": $(jstr "$work/state-file"),|" "$cfg_sd"
+refuse_case "a state_dir that cannot be written" "$cfg_sd" cli_sales "state_dir $work/state-file" "Not a directory"
+
+# ---------------------------------------------------------------- verbosity ----
+# replicad(8): -v adds info lines, -vv debug lines, for run and check as for serve
+
+run_case "check: no info lines without -v" 0 "noerrre:^level=(info|debug)" -- "$REPLICAD" -c "$cfg" check
+run_case "check -v: one info line per connection and per table read, no debug" 0 \
+    "errre:^level=info grp=odbc side=source engine=postgresql connect_ms=[0-9]+ " \
+    "errre:^level=info grp=catalog side=source table=\"cli_sales\" exists=yes columns=3 pk_columns=1 " \
+    "noerrre:^level=debug" -- "$REPLICAD" -v -c "$cfg" check
+run_case "check -vv: the catalog's columns at debug" 0 \
+    "errre:^level=debug grp=catalog side=source table=\"cli_sales\" column=\"sale_date\" type=\"date\" " \
+    -- "$REPLICAD" -vv -c "$cfg" check
+run_case "run: no info lines without -v" 0 "noerrre:^level=(info|debug)" \
+    -- "$REPLICAD" -c "$cfg" run cli_sales --day 2024-01-15
+run_case "run -v: the ledger job and each partition's end at info, no debug" 0 \
+    "errre:^level=info grp=ledger job=[^ ]+ table=\"cli_sales\" kind=day partitions=1 " \
+    "errre:^level=info grp=loader job=[^ ]+ table=\"cli_sales\" part=1 range=2024-01-15\.\.2024-01-16 state=done attempts=1 rows_read=1 rows_written=1 rows_rejected=0 ms=[0-9]+\$" \
+    "noerrre:^level=debug" -- "$REPLICAD" -v -c "$cfg" run cli_sales --day 2024-01-15
+run_case "run -vv: the statements sent through ODBC at debug" 0 \
+    "errre:^level=debug grp=odbc msg=\"target: .*replicad_jobs" \
+    -- "$REPLICAD" -vv -c "$cfg" run cli_sales --day 2024-01-15
+
+# ---------------------------------------------------------------- account ------
+# the human account shows attempts and what the value rules changed or rejected,
+# not only --json (issue #18 item 9)
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_rules;
+create table cli_rules (id integer primary key, d date not null, x date);
+insert into cli_rules values (1, date '"'"'2024-01-15'"'"', date '"'"'0001-01-01'"'"'), (2, date '"'"'2024-01-15'"'"', null);' 2>&1); then
+    ok "psql creates table cli_rules (a placeholder date) in the PostgreSQL source"
+else
+    not_ok "psql creates table cli_rules in the PostgreSQL source" "$out"
+fi
+rulescfg=$work/rules.json
+write_config "$rulescfg" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" '[ { "name": "cli_rules", "date_column": "d" } ]' \
+    '"load": { "create_missing_tables": true }'
+run_case "run: the account shows ATTEMPTS and the values the rules changed, per partition and in total" 0 \
+    "outre:^PARTITION +STATE +READ +WRITTEN +REJECTED +BYTES +ATTEMPTS " \
+    "outre:^2024-01-15\.\.2024-01-16 +done +2 +2 +0 +[0-9]+ +1 " \
+    "outre:^  values changed: placeholder_date=1\$" \
+    -- "$REPLICAD" -c "$rulescfg" run cli_rules --day 2024-01-15
+
+# ---------------------------------------------------------------- Ctrl-C -------
+# SIGINT in the middle of a backfill (sent once -v shows a partition done, so the
+# run is surely mid-job): the rest is 'interrupted', not 'failed', its WRITTEN is
+# what committed (nothing: commit_rows is above a partition's rows), one line says
+# how to resume, and the same command resumes (issue #18 item 3)
+
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists cli_big;
+create table cli_big (id integer primary key, d date not null, s text);
+insert into cli_big select g, date '"'"'2022-01-01'"'"' + (g % 730), md5(g::text) from generate_series(1, 300000) g;' 2>&1); then
+    ok "psql creates table cli_big (24 months, 300,000 rows) in the PostgreSQL source"
+else
+    not_ok "psql creates table cli_big in the PostgreSQL source" "$out"
+fi
+bigcfg=$work/big.json
+write_config "$bigcfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/big.db" "" \
+    '[ { "name": "cli_big", "date_column": "d" } ]' \
+    '"load": { "workers": 1, "create_missing_tables": true, "commit_rows": 1000000 }'
+"$REPLICAD" -v -c "$bigcfg" run cli_big --from 2022-01-01 --to 2023-12-31 >"$tmp/int.out" 2>"$tmp/int.err" </dev/null &
+run_pid=$!
+for _ in $(seq 1 1200); do   # a state, not a time: the first partition done (60 s at most)
+    grep -q 'state=done' "$tmp/int.err" && break
+    kill -0 "$run_pid" 2>/dev/null || break
+    sleep 0.05
+done
+kill -INT "$run_pid" 2>/dev/null
+wait "$run_pid"
+status=$?
+cat "$tmp/int.err" >>"$work/all.err"
+problems=""
+[ "$status" = 1 ] || problems+="exit status $status, expected 1"$'\n'
+grep -qE '^replicad: interrupted: [0-9]+ of 24 partitions done, [1-9][0-9]* not loaded \(rolled back\); run the same command again to resume job ' \
+    "$tmp/int.err" || problems+="no line saying how to resume"$'\n'
+! grep -q 'failed' "$tmp/int.err" "$tmp/int.out" || problems+="something says failed"$'\n'
+grep -qE '^2022-0[1-9]-01\.\.[0-9-]+ +done ' "$tmp/int.out" || problems+="no partition done in the account"$'\n'
+grep -qE ' interrupted ' "$tmp/int.out" || problems+="no partition interrupted in the account"$'\n'
+! grep -E ' interrupted ' "$tmp/int.out" | grep -qvE '^[0-9.-]+ +interrupted +[0-9]+ +0 ' \
+    || problems+="an interrupted partition counts rows as written that were rolled back"$'\n'
+if [ -z "$problems" ]; then
+    ok "run: Ctrl-C mid-backfill leaves partitions interrupted, not failed, and says how to resume"
+else
+    not_ok "run: Ctrl-C mid-backfill leaves partitions interrupted, not failed, and says how to resume" \
+        "$(printf '%s--- stdout:\n%s\n--- stderr:\n%s' "$problems" "$(head -c 4000 "$tmp/int.out")" "$(head -c 4000 "$tmp/int.err")")"
+fi
+run_case "run: the same command resumes the interrupted job and finishes it, progress counting skipped partitions as done" 0 \
+    "err:resumed job" "outre: skipped " "noerrre:failed" "errre:^progress .*partitions_done=24/24 " \
+    -- "$REPLICAD" -c "$bigcfg" run cli_big --from 2022-01-01 --to 2023-12-31
 
 # ---------------------------------------------------------------- usage --------
 
@@ -523,6 +661,19 @@ kill "$hostile_pid" 2>/dev/null; wait "$hostile_pid" 2>/dev/null
 
 PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
     -c 'drop table if exists cli_sales, cli_inh_c, cli_inh_p' >/dev/null 2>&1 || true
+# ---------------------------------------------------------------- logfmt -------
+# every level= line any case above wrote (the -vv ones quote SQL identifiers)
+
+if lint=$("$LOGFMT_LINT" --min 10 "$work/all.err" 2>&1); then
+    ok "every log line on stderr is valid logfmt ($(tail -n 1 <<<"$lint"))"
+else
+    not_ok "every log line on stderr is valid logfmt" "$lint"
+fi
+
+# ---------------------------------------------------------------- end ----------
+
+PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -h 127.0.0.1 -p "$RPL_TEST_PG_PORT" -U replicad rpl_src \
+    -c 'drop table if exists cli_sales, cli_big, cli_rules, cli_txt, cli_int' >/dev/null 2>&1 || true
 rm -rf -- "$work"
 
 echo "1..$n"

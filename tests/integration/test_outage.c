@@ -1,9 +1,10 @@
 /* tests/integration/test_outage.c: the target server stops in the middle of a job and
  * comes back; the job retries, reconnects and finishes, and the target equals the
- * source. Source MariaDB, target PostgreSQL (COPY sink), restarted by the harness's
- * `servers.sh pg-down/pg-up`: down once a partition of the job is done, up once
- * replicad has logged a retry (states, not times). argv[1]: replicad, argv[2]:
- * tests/harness/servers.sh. */
+ * source (load.outage_wait "0": attempts are spent); and with waiting on (the
+ * default), outages cost no attempt (test_outage_waits). Source MariaDB, target
+ * PostgreSQL (COPY sink), restarted by the harness's `servers.sh pg-down/pg-up`:
+ * down once a partition of the job is done, up once replicad has logged a retry
+ * (states, not times). argv[1]: replicad, argv[2]: tests/harness/servers.sh. */
 #include "edge.h"
 #include "it.h"
 #include <signal.h>
@@ -15,6 +16,14 @@
 #include <unistd.h>
 
 static const char *replicad_bin, *servers_sh;
+
+/* sleep_ms: the pause between two looks at a state (never a wait for a time) */
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
 
 static int
 harness(const char *verb)
@@ -40,7 +49,8 @@ START_TEST(test_target_restarts)
 	char cfg[1024];
 	snprintf(cfg, sizeof cfg, "%s", it_write_config("outage.json", getenv("RPL_TEST_MARIADB_SRC"),
 	         getenv("RPL_TEST_PG_DST"), "outage_t", "d",
-	         "{\"workers\": 1, \"commit_rows\": 2000, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 10}"));
+	         "{\"workers\": 1, \"commit_rows\": 2000, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 10,"
+	         " \"outage_wait\": \"0\"}"));   /* the attempts path; test_outage_waits has the other */
 	/* a first run loads everything; then the outage comes once a second run has a
 	 * partition done (a state in the ledger, not a moment measured on a quiet
 	 * machine), and ends once replicad says it is retrying */
@@ -92,6 +102,129 @@ START_TEST(test_target_restarts)
 }
 END_TEST
 
+/* spawn_logged starts replicad -v run outage_w over two years, stdout to /dev/null,
+ * stderr into log */
+static pid_t
+spawn_logged(const char *cfg, const char *log)
+{
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL || freopen(log, "w", stderr) == NULL)
+			_exit(126);
+		execl(replicad_bin, replicad_bin, "-v", "-c", cfg, "run", "outage_w", "--from", "2022-01-01", "--to",
+		      "2023-12-31", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* log_count: lines of log holding text */
+static int
+log_count(const char *log, const char *text)
+{
+	FILE *f = fopen(log, "r");
+	if (f == NULL)
+		return 0;
+	char line[8192];
+	int n = 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strstr(line, text) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* wait_lines waits until log holds want lines with text, or pid has ended; true when
+ * it holds them */
+static bool
+wait_lines(const char *log, const char *text, int want, pid_t pid, int *status)
+{
+	for (int i = 0; i < 1200; i++) {   /* a state, not a time: 60 s at most */
+		if (log_count(log, text) >= want)
+			return true;
+		int st;
+		if (*status == -2 && waitpid(pid, &st, WNOHANG) == pid)
+			*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		if (*status != -2)
+			return log_count(log, text) >= want;
+		sleep_ms(50);
+	}
+	return false;
+}
+
+static bool
+wait_log(const char *log, const char *text, pid_t pid, int *status)
+{
+	return wait_lines(log, text, 1, pid, status);
+}
+
+/* An outage is waited out, not paid in attempts (issue #18 item 4): with
+ * max_attempts 1, a target that is down when the job starts, and then every
+ * connection to it cut in the middle of the job, still give a job that ends done,
+ * every partition at attempt 1, one warning per outage and one notice when it ends. */
+START_TEST(test_outage_waits)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&src, "outage_w");
+	edge_drop(&dst, "outage_w");
+	it_exec(&src, "CREATE TABLE outage_w (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40))");
+	it_exec(&src, "INSERT INTO outage_w SELECT g, date '2022-01-01' + (g % 730), md5(g::text) FROM generate_series(1, 240000) g");
+	it_exec(&dst, "CREATE TABLE outage_w (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40))");
+	rpl_conn_close(&dst);
+	char cfg[1024], log[1024];
+	snprintf(cfg, sizeof cfg, "%s", it_write_config("outage-w.json", getenv("RPL_TEST_PG_SRC"), getenv("RPL_TEST_PG_DST"),
+	         "outage_w", "d", "{\"workers\": 1, \"commit_rows\": 2000, \"max_attempts\": 1, \"outage_wait\": \"10m\"}"));
+	snprintf(log, sizeof log, "%s", it_tmpfile("outage-w.log"));
+
+	/* 1. the target is down when the job starts: it waits, then goes on */
+	ck_assert_int_eq(harness("pg-down"), 0);
+	pid_t pid = spawn_logged(cfg, log);
+	int st = -2;
+	bool felt = wait_log(log, "database unreachable", pid, &st);
+	ck_assert_int_eq(harness("pg-up"), 0);
+	rpl_conn_close(&src);   /* the restart cut this one too */
+	it_connect(&src, IT_PG, "src");
+	ck_assert_msg(felt, "no 'database unreachable' line while the target was down (status %d)", st);
+	/* 2. mid-job, once a partition is done, every connection to the target is cut */
+	ck_assert_msg(wait_log(log, "state=done", pid, &st), "no partition done after the target came back (status %d)", st);
+	it_connect(&dst, IT_PG, "dst");
+	ck_assert_msg(st == -2, "the job ended before its connections could be cut: make the table bigger");
+	it_exec(&dst, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+	              " AND datname = current_database() AND usename = current_user");
+	ck_assert_msg(wait_lines(log, "reachable again", 2, pid, &st) && log_count(log, "database unreachable") == 2,
+	              "the cut was not waited out (status %d, %d outages logged)", st, log_count(log, "database unreachable"));
+	if (st == -2)
+		st = it_wait_replicad(pid);
+	char text[8192] = "";
+	FILE *f = fopen(log, "r");
+	if (f != NULL) {
+		text[fread(text, 1, sizeof text - 1, f)] = '\0';
+		fclose(f);
+	}
+	ck_assert_msg(st == 0, "replicad ended with %d after two outages and max_attempts 1:\n%.3000s", st, text);
+	ck_assert_msg(log_count(log, "reachable again") == 2 && log_count(log, "state=failed") == 0, "%.3000s", text);
+	int64_t n = 0;
+	bool found = false;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert(rpl_conn_query_int64(&dst, "SELECT max(attempts) FROM replicad_partitions WHERE job_id ="
+	                                     " (SELECT max(id) FROM replicad_jobs WHERE table_name = 'outage_w')",
+	                               &n, &found, &err) == 0);
+	ck_assert_msg(n == 1, "a partition spent %lld attempts on an outage", (long long)n);
+	struct it_dump a, b;
+	it_dump_table(&src, "outage_w", "id", &a);
+	it_dump_table(&dst, "outage_w", "id", &b);
+	it_dump_compare(&a, &b, "after two outages waited out");
+	it_dump_free(&a);
+	it_dump_free(&b);
+	edge_drop(&src, "outage_w");
+	edge_drop(&dst, "outage_w");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -105,6 +238,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("outage");
 	tcase_set_timeout(tc, 900);   /* a deadline for a hang, not a measure of speed */
 	tcase_add_test(tc, test_target_restarts);
+	tcase_add_test(tc, test_outage_waits);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -10,6 +10,7 @@
  * with a deadline far beyond a loaded machine's. argv: replicad, replicactl. */
 #include "edge.h"
 #include "it.h"
+#include "logfmt.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -159,7 +160,9 @@ write_config(const char *table_lines, const char *extra)
 	fprintf(f, "%s\n", getenv("RPL_TEST_PASSWORD"));
 	fclose(f);
 	ck_assert(chmod(pw, 0600) == 0);   /* a password file others may read is refused */
-	snprintf(cfg_path, sizeof cfg_path, "%s", it_tmpfile("serve.json"));
+	/* quotes and a backslash in the file name: the log lines that name it must still
+	 * be logfmt (check_log) */
+	snprintf(cfg_path, sizeof cfg_path, "%s", it_tmpfile("serve \"q\\\".json"));
 	f = fopen(cfg_path, "w");
 	ck_assert(f != NULL);
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
@@ -208,6 +211,25 @@ start_daemon(void)
 	ck_abort_msg("replicad serve did not listen on %s within 60 s (see %s)", sock_path, log_path);
 }
 
+/* check_log: every line the daemon wrote to its stderr (log_path, all starts so far)
+ * is one valid logfmt line (issue #18 item 6), and there are some */
+static void
+check_log(void)
+{
+	FILE *f = fopen(log_path, "r");
+	ck_assert_msg(f != NULL, "%s: %s", log_path, strerror(errno));
+	static char line[1 << 16];
+	int n = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char why[200];
+		line[strcspn(line, "\n")] = '\0';
+		n++;
+		ck_assert_msg(logfmt_check(line, why, sizeof why), "%s:%d is not logfmt (%s): %s", log_path, n, why, line);
+	}
+	fclose(f);
+	ck_assert_msg(n >= 2, "%s: only %d log lines", log_path, n);
+}
+
 /* stop_daemon sends sig and returns the exit status (-signal if killed) */
 static int
 stop_daemon(int sig, int timeout_s)
@@ -227,11 +249,13 @@ stop_daemon(int sig, int timeout_s)
 
 /* ctl runs replicactl with args (NULL-terminated), as uid (-1: as we are); stdout
  * into out, stderr into err; returns the exit status */
+static bool ctl_no_socket;   /* true: replicactl finds the socket itself (-c, REPLICAD_SOCKET) */
+
 static int
 ctl_as(int uid, char *out, size_t outn, char *err, size_t errn, ...)
 {
 	const char *argv[32] = { replicactl_bin, "-s", sock_path };
-	int argc = 3;
+	int argc = ctl_no_socket ? 1 : 3;
 	va_list ap;
 	va_start(ap, errn);
 	for (const char *a; (a = va_arg(ap, const char *)) != NULL && argc < 31;)
@@ -461,6 +485,7 @@ START_TEST(test_protocol)
 	ck_assert_int_eq(ctl(out, err, "status"), 1);
 	ck_assert_msg(strstr(err, sock_path) != NULL && strchr(err, '\n') == err + strlen(err) - 1,
 	              "not one line naming the socket: %s", err);
+	check_log();
 	remove_dirs();
 }
 END_TEST
@@ -537,6 +562,9 @@ START_TEST(test_limits)
 	it_exec(&dst, "DELETE FROM replicad_partitions WHERE table_name = 'serve_t'");
 	it_exec(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'serve_t'");
 	rpl_conn_close(&dst);
+	char state_cmd[1200];   /* and so would one an earlier case left in the journal */
+	snprintf(state_cmd, sizeof state_cmd, "rm -rf '%s'", it_tmpfile("serve-state"));
+	ck_assert(system(state_cmd) == 0);
 	make_dirs();
 	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}",
 	             ", \"limits\": {\"max_clients\": 16, \"client_idle\": \"5s\", \"message_timeout\": \"2s\","
@@ -621,6 +649,66 @@ END_TEST
 
 /* ---- (b, c) end to end ---- */
 
+/* check_aligned: in a table printed by replicactl (header first), every column sits
+ * under its header on every row: a blank before the header word's start (left-
+ * aligned) or after its end (right-aligned); fixed widths failed this with a ledger
+ * id in the JOB column */
+static void
+check_aligned(const char *what, const char *out)
+{
+	const char *nl = strchr(out, '\n');
+	ck_assert_msg(nl != NULL, "%s: no header: %s", what, out);
+	size_t hlen = (size_t)(nl - out);
+	for (const char *l = nl + 1; *l != '\0' && *l != '\n'; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		size_t len = strcspn(l, "\n");
+		if (strncmp(l, "  ", 2) == 0)
+			continue;   /* a note under a row (an error) */
+		for (size_t p = 1; p < hlen; p++) {
+			if (out[p] == ' ' || out[p - 1] != ' ')
+				continue;
+			size_t e = p;   /* a header word [p, e): left-aligned cells have a blank before p,
+			                 * right-aligned ones after e-1 */
+			while (e < hlen && out[e] != ' ')
+				e++;
+			bool left = p - 1 >= len || l[p - 1] == ' ', right = e >= len || l[e] == ' ';
+			ck_assert_msg(left || right, "%s: column at %zu not aligned on: %.*s\n%.3000s", what, p, (int)len, l, out);
+		}
+	}
+}
+
+/* metric_value: the value of the sample named exactly sample (name{labels}) in the
+ * exposition text out; fails the test when there is none */
+static double
+metric_value(const char *out, const char *sample)
+{
+	size_t n = strlen(sample);
+	for (const char *l = out; l != NULL && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, sample, n) == 0 && l[n] == ' ')
+			return strtod(l + n + 1, NULL);
+	ck_abort_msg("no sample %s in:\n%.3000s", sample, out);
+	return 0;
+}
+
+/* promtool_check: `promtool check metrics` (Prometheus' own linter) finds nothing
+ * wrong with the exposition text out */
+static void
+promtool_check(const char *out)
+{
+	char path[1024], cmd[2400], res[4096] = "";
+	snprintf(path, sizeof path, "%s", it_tmpfile("metrics.prom"));
+	FILE *f = fopen(path, "w");
+	ck_assert(f != NULL);
+	fputs(out, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "promtool check metrics < '%s' 2>&1", path);
+	FILE *p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "cannot run promtool (tools/install-deps.sh installs it)");
+	size_t len = fread(res, 1, sizeof res - 1, p);
+	res[len] = '\0';
+	int st = pclose(p);
+	ck_assert_msg(st == 0 && len == 0, "promtool check metrics (status %d): %s", st, res);
+}
+
 static json_t *
 show_json(const char *job)
 {
@@ -691,21 +779,25 @@ START_TEST(test_end_to_end)
 
 	/* submit, then pause at once: the job holds between chunks, mid-partition */
 	ck_assert_msg(ctl(out, err, "submit", "serve_t", "--from", "2024-01-01", "--to", "2024-06-30") == 0, "%s", err);
-	ck_assert_msg(strstr(out, "submitted j1") != NULL, "submit said: %s", out);
-	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "pause: %s", err);
+	/* one id per job, the ledger's (issue #18 item 7): submit answers it, and it
+	 * stays the job's through the restarts below, as its ledger id and its times */
+	char id1[64] = "";
+	ck_assert_msg(sscanf(out, "submitted %63[^:]", id1) == 1 && strlen(id1) > 20 && id1[8] == 'T' && id1[15] == 'Z',
+	              "submit did not answer a ledger-form id: %s", out);
+	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "pause: %s", err);
 	ck_assert_msg(strstr(out, "paused") != NULL, "pause said: %s", out);
-	json_t *j = show_json("j1");
+	json_t *j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "paused");
 	json_decref(j);
-	ck_assert_int_eq(ctl(out, err, "pause", "j1"), 1);   /* a paused job cannot be paused */
+	ck_assert_int_eq(ctl(out, err, "pause", id1), 1);   /* a paused job cannot be paused */
 	ck_assert_msg(strstr(err, "-32002") != NULL, "pausing twice: %s", err);
-	ck_assert_msg(ctl(out, err, "resume", "j1") == 0, "resume: %s", err);
-	j = show_json("j1");
+	ck_assert_msg(ctl(out, err, "resume", id1) == 0, "resume: %s", err);
+	j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "running");
 	json_decref(j);
 	/* let it load a little, pause again, and kill the daemon while the job holds */
 	for (int i = 0; i < 100; i++) {
-		j = show_json("j1");
+		j = show_json(id1);
 		long long rows = json_integer_value(json_object_get(j, "rows_written"));
 		const char *s = state_of(j);
 		ck_assert_msg(strcmp(s, "running") == 0, "job ended (%s) before it could be killed: make the table bigger", s);
@@ -714,7 +806,13 @@ START_TEST(test_end_to_end)
 			break;
 		sleep_ms(50);
 	}
-	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "second pause: %s", err);
+	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "second pause: %s", err);
+	char submitted1[40];
+	j = show_json(id1);
+	snprintf(submitted1, sizeof submitted1, "%s", json_string_value(json_object_get(j, "submitted")));
+	ck_assert_msg(json_is_string(json_object_get(j, "ledger_id")) &&
+	              strcmp(json_string_value(json_object_get(j, "ledger_id")), id1) == 0, "the ledger id is not the job's");
+	json_decref(j);
 	ck_assert_msg(notify_wait("STATUS=", 60000, seen, sizeof seen), "no STATUS= update while the job ran");
 	ck_assert_int_eq(stop_daemon(SIGKILL, 10), -SIGKILL);
 
@@ -726,8 +824,8 @@ START_TEST(test_end_to_end)
 	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1 after the restart: %s", seen);
 	char ledger[64] = "";
 	for (int i = 0;; i++) {
-		ck_assert_msg(i < 15000, "no partition of j1 seen done in 15000 looks (over 300 s)");
-		j = show_json("j1");
+		ck_assert_msg(i < 15000, "no partition of the job seen done in 15000 looks (over 300 s)");
+		j = show_json(id1);
 		const char *s = state_of(j);
 		ck_assert_msg(strcmp(s, "running") == 0 || strcmp(s, "queued") == 0,
 		              "j1 is %s before a partition was seen done: make the table bigger", s);
@@ -735,6 +833,9 @@ START_TEST(test_end_to_end)
 		if (done >= 1) {
 			ck_assert_msg(json_is_string(json_object_get(j, "ledger_id")), "a running job shows no ledger_id");
 			snprintf(ledger, sizeof ledger, "%s", json_string_value(json_object_get(j, "ledger_id")));
+			ck_assert_str_eq(ledger, id1);   /* the same id after a SIGKILL and a restart */
+			ck_assert_str_eq(json_string_value(json_object_get(j, "job")), id1);
+			ck_assert_str_eq(json_string_value(json_object_get(j, "submitted")), submitted1);   /* its own time */
 			ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "account"), "job")), ledger);
 			ck_assert_int_eq((int)json_array_size(json_object_get(json_object_get(j, "account"), "partitions")), 6);
 			json_decref(j);
@@ -743,16 +844,85 @@ START_TEST(test_end_to_end)
 		json_decref(j);
 		sleep_ms(20);
 	}
-	ck_assert_msg(ctl(out, err, "pause", "j1") == 0, "pause after a partition ended: %s", err);
-	j = show_json("j1");
+	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "pause after a partition ended: %s", err);
+	j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "paused");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "ledger_id")), ledger);
 	int done_before_stop = parts_in(j, "done") + parts_in(j, "skipped");
 	ck_assert_msg(parts_in(j, "done") >= 1 && parts_in(j, "pending") >= 1, "paused j1: %d done, %d pending",
 	              parts_in(j, "done"), parts_in(j, "pending"));
 	json_decref(j);
-	ck_assert_msg(ctl(out, err, "show", "j1") == 0 && strstr(out, "PARTITION") != NULL && strstr(out, ledger) != NULL,
+	ck_assert_msg(ctl(out, err, "show", id1) == 0 && strstr(out, "PARTITION") != NULL && strstr(out, ledger) != NULL,
 	              "show of a running job prints no account: %s", out);
+	/* replicactl's ergonomics (issue #18 item 8): the paused job's rate and ETA stand
+	 * still; --json after the command; the socket from REPLICAD_SOCKET or -c; the
+	 * account's columns as wide as their contents, a run of pending partitions on
+	 * one line */
+	{
+		json_t *j1 = show_json(id1);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		do {   /* let the clock move, so a rate that still ran would differ */
+			sleep_ms(5);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+		} while ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 20);
+		ck_assert_int_eq(ctl(out, err, "show", id1, "--json"), 0);
+		json_t *j2 = json_loads(out, 0, NULL);
+		ck_assert_msg(j2 != NULL, "show j1 --json is not JSON: %s", out);
+		ck_assert_msg(json_equal(json_object_get(j1, "elapsed_s"), json_object_get(j2, "elapsed_s")) &&
+		              json_equal(json_object_get(j1, "rows_per_s"), json_object_get(j2, "rows_per_s")) &&
+		              json_equal(json_object_get(j1, "eta_s"), json_object_get(j2, "eta_s")),
+		              "a paused job's clock ran: elapsed %f -> %f, rate %f -> %f",
+		              json_real_value(json_object_get(j1, "elapsed_s")), json_real_value(json_object_get(j2, "elapsed_s")),
+		              json_real_value(json_object_get(j1, "rows_per_s")), json_real_value(json_object_get(j2, "rows_per_s")));
+		/* the longest run of pending partitions decides what show prints */
+		json_t *parts = json_object_get(json_object_get(j1, "account"), "partitions"), *p;
+		size_t k, run = 0, best = 0;
+		json_array_foreach(parts, k, p) {
+			run = strcmp(json_string_value(json_object_get(p, "state")), "pending") == 0 ? run + 1 : 0;
+			best = run > best ? run : best;
+		}
+		json_decref(j1);
+		json_decref(j2);
+		ck_assert_int_eq(ctl(out, err, "show", id1), 0);
+		char want[32];
+		snprintf(want, sizeof want, "pending (%zu)", best);
+		ck_assert_msg(best < 3 ? strstr(out, "pending (") == NULL : strstr(out, want) != NULL,
+		              "%zu pending in a row, show printed: %s", best, out);
+		check_aligned("show j1", strstr(out, "PARTITION"));
+		setenv("REPLICAD_SOCKET", sock_path, 1);
+		ctl_no_socket = true;
+		int st1 = ctl(out, err, "status");
+		unsetenv("REPLICAD_SOCKET");
+		ck_assert_msg(st1 == 0 && strstr(out, sock_path) != NULL, "status with REPLICAD_SOCKET: %s %s", out, err);
+		int st2 = ctl(out, err, "-c", cfg_path, "status", "--json");
+		ctl_no_socket = false;
+		json_t *js = json_loads(out, 0, NULL);
+		ck_assert_msg(st2 == 0 && json_is_object(js), "status -c CONFIG --json: %s %s", out, err);
+		json_decref(js);
+		ck_assert_int_eq(ctl(out, err, "jobs"), 0);
+		check_aligned("jobs", out);
+	}
+	/* the counters moved per partition, before the job ended (issue #18 item 12):
+	 * they hold exactly the partitions ended so far */
+	{
+		j = show_json(id1);
+		json_t *parts = json_object_get(json_object_get(j, "account"), "partitions"), *p;
+		size_t k;
+		double done = 0, written = 0;
+		json_array_foreach(parts, k, p)
+			if (strcmp(json_string_value(json_object_get(p, "state")), "done") == 0) {
+				done++;
+				written += (double)json_integer_value(json_object_get(p, "rows_written"));
+			}
+		json_decref(j);
+		ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+		ck_assert_msg(metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"done\"}") == done &&
+		              metric_value(out, "replicad_rows_written_total{table=\"serve_t\"}") == written && written > 0,
+		              "paused j1 with %.0f partitions done (%.0f rows): %.3000s", done, written, out);
+		ck_assert_msg(metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}") > 0,
+		              "a partition is done, but no last success: %.3000s", out);
+	}
 
 	/* SIGTERM mid-job: the ledger says 'interrupted' (not 'cancelled'); the next
 	 * start resumes j1, skips what was done, and finishes it */
@@ -761,10 +931,10 @@ START_TEST(test_end_to_end)
 	notify_clear();
 	start_daemon();
 	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1 after the SIGTERM: %s", seen);
-	int st = ctl(out, err, "watch", "j1");
+	int st = ctl(out, err, "watch", id1);
 	ck_assert_msg(st == 0, "watch j1 ended with %d: %s %s", st, out, err);
 	ck_assert_msg(strstr(out, "done") != NULL && strstr(out, "PARTITION") != NULL, "watch did not print the account: %s", out);
-	j = show_json("j1");
+	j = show_json(id1);
 	ck_assert_str_eq(state_of(j), "done");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "ledger_id")), ledger);
 	ck_assert(json_is_object(json_object_get(j, "account")));
@@ -773,6 +943,21 @@ START_TEST(test_end_to_end)
 	              parts_in(j, "done"), done_before_stop);
 	json_decref(j);
 	ck_assert(ledger_state_is(&dst, ledger, "done"));
+	/* staleness per table, judged from the metrics as a monitoring script would: the
+	 * table's newest successful partition ended during this run, none failed */
+	{
+		ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+		double last = metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}");
+		double now = (double)time(NULL);
+		ck_assert_msg(last > now - 600 && last <= now + 1, "serve_t last succeeded at %.3f, now is %.0f", last, now);
+		ck_assert_msg(metric_value(out, "replicad_table_last_failure_timestamp_seconds{table=\"serve_t\"}") == 0 &&
+		              metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"failed\"}") == 0,
+		              "failures counted: %.3000s", out);
+		ck_assert_msg(strstr(out, "phase=\"TOTAL\"") == NULL && strstr(out, "phase=\"total\"") == NULL &&
+		              strstr(out, "replicad_phase_seconds_total{table=\"serve_t\",phase=\"insert\"}") != NULL,
+		              "phases: %.3000s", out);
+		promtool_check(out);
+	}
 	struct it_dump a, b;
 	it_dump_table(&src, "serve_t", "id", &a);
 	it_dump_table(&dst, "serve_t", "id", &b);
@@ -782,8 +967,8 @@ START_TEST(test_end_to_end)
 
 	/* cancel: a new backfill of the same range, held by a pause, then cancelled */
 	ck_assert_msg(ctl(out, err, "submit", "serve_t", "--from", "2024-01-01", "--to", "2024-06-30") == 0, "%s", err);
-	char id[16];
-	ck_assert(sscanf(out, "submitted %15[^:]", id) == 1);
+	char id[64];
+	ck_assert(sscanf(out, "submitted %63[^:]", id) == 1);
 	ck_assert_msg(ctl(out, err, "pause", id) == 0, "pause %s: %s", id, err);
 	ck_assert_msg(ctl(out, err, "cancel", id) == 0, "cancel %s: %s", id, err);
 	ck_assert_msg(strstr(out, "cancel") != NULL, "cancel said: %s", out);
@@ -791,16 +976,43 @@ START_TEST(test_end_to_end)
 	ck_assert_msg(st == 1, "watch of a cancelled job ended with %d: %s", st, out);
 	j = show_json(id);
 	ck_assert_str_eq(state_of(j), "cancelled");
+	/* cancelled is not failed (issue #18 item 3): in the account, the ledger and the
+	 * metrics, the cancel's partitions are 'cancelled', none 'failed' */
+	ck_assert_msg(parts_in(j, "failed") == 0 && parts_in(j, "cancelled") == 6, "cancelled job: %d failed, %d cancelled",
+	              parts_in(j, "failed"), parts_in(j, "cancelled"));
+	{
+		json_t *parts = json_object_get(json_object_get(j, "account"), "partitions"), *p;
+		size_t k;
+		json_array_foreach(parts, k, p) {
+			long long rd = json_integer_value(json_object_get(p, "rows_read"));
+			long long wr = json_integer_value(json_object_get(p, "rows_written"));
+			ck_assert_msg(wr <= rd && json_object_get(p, "error") == NULL, "cancelled partition %zu: read %lld written %lld",
+			              k, rd, wr);
+		}
+		char sql[300];
+		int64_t nfailed = -1;
+		bool found = false;
+		struct rpl_err lerr = RPL_ERR_INIT;
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM replicad_partitions WHERE job_id = '%s' AND state = 'failed'",
+		         json_string_value(json_object_get(j, "ledger_id")));
+		ck_assert_msg(rpl_conn_query_int64(&dst, sql, &nfailed, &found, &lerr) == 0, "%s", lerr.msg);
+		ck_assert_msg(nfailed == 0, "the ledger has %lld failed partitions after a cancel", (long long)nfailed);
+	}
 	json_decref(j);
 	it_dump_table(&dst, "serve_t", "id", &b);   /* rolled back: still equal */
 	it_dump_compare(&a, &b, "serve: after a cancel");
 	it_dump_free(&a);
 	it_dump_free(&b);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
-	ck_assert_msg(strstr(out, "j1") != NULL && strstr(out, "cancelled") != NULL, "jobs: %s", out);
+	ck_assert_msg(strstr(out, id1) != NULL && strstr(out, "cancelled") != NULL, "jobs: %s", out);
+	ck_assert_msg(strstr(strstr(out, id1) + 1, id1) == NULL, "jobs lists %s twice: %s", id1, out);
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(strstr(out, "# TYPE replicad_rows_written_total counter") != NULL &&
 	              strstr(out, "replicad_jobs{state=\"done\"} 1") != NULL, "metrics: %s", out);
+	ck_assert_msg(metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"failed\"}") == 0 &&
+	              metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"cancelled\"}") == 6,
+	              "metrics after a cancel: %.3000s", out);
+	promtool_check(out);
 	ck_assert_int_eq(ctl(out, err, "schedule"), 0);
 	ck_assert_msg(strstr(out, "Europe/Amsterdam") != NULL && strstr(out, "02:00") != NULL, "schedule: %s", out);
 
@@ -810,7 +1022,7 @@ START_TEST(test_end_to_end)
 	ck_assert_int_eq(ctl_as(65534, out, sizeof out, err, sizeof err, "status", (const char *)NULL), 0);
 	st = ctl_as(65534, out, sizeof out, err, sizeof err, "submit", "serve_t", "--full", (const char *)NULL);
 	ck_assert_msg(st == 1 && strstr(err, "not permitted") != NULL, "nobody could submit (%d): %s", st, err);
-	st = ctl_as(65534, out, sizeof out, err, sizeof err, "cancel", "j1", (const char *)NULL);
+	st = ctl_as(65534, out, sizeof out, err, sizeof err, "cancel", id1, (const char *)NULL);
 	ck_assert_msg(st == 1 && strstr(err, "not permitted") != NULL, "nobody could cancel (%d): %s", st, err);
 
 	/* SIGHUP with a broken file: the old configuration stays, and says why */
@@ -822,7 +1034,7 @@ START_TEST(test_end_to_end)
 	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1 after SIGHUP: %s", seen);
 	ck_assert_msg(strstr(seen, "RELOADING=1") != NULL && strstr(seen, "MONOTONIC_USEC=") != NULL, "reload: %s", seen);
 	ck_assert_int_eq(ctl(out, err, "status"), 0);
-	ck_assert_msg(strstr(out, "reload    FAILED") != NULL && strstr(out, "serve.json") != NULL, "status: %s", out);
+	ck_assert_msg(strstr(out, "reload    FAILED") != NULL && strstr(out, "serve \"q\\\".json") != NULL, "status: %s", out);
 
 	/* SIGHUP with the config a FIFO (issue #19): the reload fails at once, naming it,
 	 * and the daemon answers; it used to wait in open() on the loop for a writer */
@@ -837,6 +1049,31 @@ START_TEST(test_end_to_end)
 	notify_clear();
 	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
 	ck_assert_msg(notify_wait("STOPPING=1", 60000, seen, sizeof seen), "no STOPPING=1: %s", seen);
+	/* a restarted daemon still knows when serve_t last succeeded (from the ledger),
+	 * so a staleness check does not fire after every restart */
+	write_config("{\"name\": \"serve_t\", \"date_column\": \"d\"}", "");
+	notify_clear();
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1 after the last restart: %s", seen);
+	for (int i = 0;; i++) {   /* the ledger is read by a thread of its own: wait for the jobs it lists */
+		ck_assert_int_eq(ctl(out, err, "jobs"), 0);
+		if (strstr(out, ledger) != NULL)
+			break;
+		ck_assert_msg(i < 6000, "the ledger's jobs never appeared: %s", out);
+		sleep_ms(50);
+	}
+	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+	ck_assert_msg(metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}") >
+	              (double)time(NULL) - 3600, "after a restart: %.3000s", out);
+	/* the job, now known from the ledger only, is still shown under its id with its
+	 * partitions (issue #18 item 7) */
+	j = show_json(id1);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "origin")), "ledger");
+	ck_assert_msg(parts_in(j, "done") == 6, "show of the ledger job %s: %d partitions done", id1, parts_in(j, "done"));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "submitted")), submitted1);
+	json_decref(j);
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	check_log();
 	remove_dirs();
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);

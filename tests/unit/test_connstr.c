@@ -35,6 +35,14 @@ static const struct { const char *in, *want; } redact_cases[] = {
 	{ "Driver=X;Password={se;cret};Port=1", "Driver=X;Password=***;Port=1" },
 	{ "Driver=X;pwd=s", "Driver=X;pwd=***" },
 	{ "DSN=prod", "DSN=prod" },
+	/* every secret-bearing key replicad.json(5) lists, any case, braced or not */
+	{ "Driver=X;SSLPassword=k1;sslmode=verify-full", "Driver=X;SSLPassword=***;sslmode=verify-full" },
+	{ "Driver=X;sslkeypassword={k;2};Port=1", "Driver=X;sslkeypassword=***;Port=1" },
+	{ "Driver=X;TLSKEYPWD=k3", "Driver=X;TLSKEYPWD=***" },
+	{ "Driver=X;KeyPassword=k4;KeyStoreSecret=k5", "Driver=X;KeyPassword=***;KeyStoreSecret=***" },
+	{ "Driver=X;ClientSecret=k6;AccessToken=k7;Token=k8", "Driver=X;ClientSecret=***;AccessToken=***;Token=***" },
+	{ "Driver=X;AuthToken=k9; Secret = k10 ;Uid=u", "Driver=X;AuthToken=***; Secret =***;Uid=u" },
+	{ "Driver=X;PasswordHint=yes", "Driver=X;PasswordHint=yes" },   /* only whole keys */
 };
 
 START_TEST(test_redact)

@@ -347,7 +347,7 @@ END_TEST
 
 /* --- statements that take no catalog ---------------------------------------------- */
 
-enum other { SP_SET, SP_ROLLBACK, SP_RELEASE, IDX_LIST, IDX_DISABLE, IDX_REBUILD, COLUMNS, IDENT_ON, IDENT_OFF,
+enum other { SP_SET, SP_ROLLBACK, SP_RELEASE, IDX_LIST, IDX_LIST_KEEP, IDX_DISABLE, IDX_REBUILD, COLUMNS, IDENT_ON, IDENT_OFF,
              LIT };
 
 static const struct {
@@ -375,6 +375,13 @@ static const struct {
 	  "SELECT i.name, i.type_desc FROM sys.indexes AS i WHERE i.object_id = OBJECT_ID(N'[it''s]]]')"
 	  " AND i.type = 2 AND i.is_primary_key = 0 AND i.is_unique_constraint = 0 AND i.is_unique = 0"
 	  " AND i.is_disabled = 0 AND i.is_hypothetical = 0 ORDER BY i.name" },
+	/* SQL Server cannot run here: its "keep the date index" clause is checked as text */
+	{ "mssql index list keeping what leads with the date column", IDX_LIST_KEEP, MSSQL, "dbo", "sales", "sale_date", true,
+	  "SELECT i.name, i.type_desc FROM sys.indexes AS i WHERE i.object_id = OBJECT_ID(N'[dbo].[sales]')"
+	  " AND i.type = 2 AND i.is_primary_key = 0 AND i.is_unique_constraint = 0 AND i.is_unique = 0"
+	  " AND i.is_disabled = 0 AND i.is_hypothetical = 0 AND NOT EXISTS (SELECT 1 FROM sys.index_columns AS ic"
+	  " JOIN sys.columns AS c ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE ic.object_id ="
+	  " i.object_id AND ic.index_id = i.index_id AND ic.key_ordinal = 1 AND c.name = N'sale_date') ORDER BY i.name" },
 	{ "mssql disable", IDX_DISABLE, MSSQL, "dbo", "sales", "ix_sales_date", true,
 	  "ALTER INDEX [ix_sales_date] ON [dbo].[sales] DISABLE" },
 	{ "mssql disable, quoting", IDX_DISABLE, MSSQL, "x]y", "sa]es", "ix]1", true,
@@ -416,6 +423,7 @@ START_TEST(test_other)
 	case SP_ROLLBACK: ok = rpl_sqlgen_savepoint(d, RPL_SAVEPOINT_ROLLBACK, a, &b); break;
 	case SP_RELEASE: ok = rpl_sqlgen_savepoint(d, RPL_SAVEPOINT_RELEASE, a, &b); break;
 	case IDX_LIST: rpl_sqlgen_index_list(d, s, t, &b); break;
+	case IDX_LIST_KEEP: rpl_sqlgen_index_list_keep(d, s, t, a, &b); break;
 	case IDX_DISABLE: rpl_sqlgen_index_disable(d, s, t, a, &b); break;
 	case IDX_REBUILD: ok = rpl_sqlgen_index_rebuild(d, s, t, a, &b); break;
 	case COLUMNS: rpl_sqlgen_mssql_columns(s, t, &b); break;

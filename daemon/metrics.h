@@ -1,0 +1,48 @@
+/* daemon/metrics.h: the service's counters and gauges as monitoring reads them
+ * (metrics.get, `replicactl metrics --prometheus`). Issue #18 item 12: counters move
+ * per partition, not when a job ends; every row, byte, partition and phase counter
+ * has a table label; each table has the time of its last successful and last failed
+ * partition, which is what a script needs to judge how stale the replica is; the
+ * partition's wall time is its own metric, never a phase beside those it sums.
+ * Names and types follow Prometheus' conventions (promtool check metrics passes).
+ * Loop thread only. */
+#ifndef RD_METRICS_H
+#define RD_METRICS_H
+#include <jansson.h>
+#include "copy.h"
+#include "serve.h"
+
+/* rd_table_metrics: one table's counters (label table = the config's tables[].name) */
+struct rd_table_metrics {
+	char *table;                     /* owned */
+	uint64_t parts[RPL_PART_INTERRUPTED + 1];   /* partitions ended, by state */
+	uint64_t retries;
+	int64_t rows_read, rows_written, rows_rejected, bytes;
+	int64_t phase_ms[RPL_NPHASES];
+	double last_success, last_failure;   /* UTC seconds of the newest done / failed
+	                                      * partition (done: also the ledger's newest done
+	                                      * job, read at start); 0: none known */
+};
+
+/* rd_metrics_part counts one ended partition of table (borrowed) into m: its state,
+ * rows, bytes, phase times, retries, and the table's last success or failure at now
+ * (UTC seconds). A skipped partition counts only as skipped. */
+void rd_metrics_part(struct rd_metrics *m, const char *table, const struct rpl_part_account *acc, double now);
+
+/* rd_metrics_seen_done raises table's last success to finished (the ledger's UTC
+ * "YYYY-MM-DDTHH:MM:SSZ" of a done job), read at start, so a restarted daemon does not
+ * report every table as never loaded. */
+void rd_metrics_seen_done(struct rd_metrics *m, const char *table, const char *finished);
+
+/* rd_metrics_json builds metrics.get's answer: {metrics: [{name, type, help,
+ * labels?, value}]}, each family's samples next to each other. Tables of the current
+ * configuration appear even before their first partition. */
+json_t *rd_metrics_json(struct rd_serve *d);
+
+/* rd_metrics_fini frees the per-table counters. */
+void rd_metrics_fini(struct rd_metrics *m);
+
+/* rd_wall_now: UTC seconds with a fraction. */
+double rd_wall_now(void);
+
+#endif
