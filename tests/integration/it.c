@@ -418,7 +418,7 @@ it_spawn_replicad_log(const char *bin, const char *cfg, const char *table, const
 	if (pid == 0) {
 		if (freopen("/dev/null", "w", stdout) == NULL || freopen(log, "a", stderr) == NULL)
 			_exit(126);
-		execl(bin, bin, "-c", cfg, "run", table, "--from", from, "--to", to, (char *)NULL);
+		execl(bin, bin, "-v", "-c", cfg, "run", table, "--from", from, "--to", to, (char *)NULL);
 		_exit(127);
 	}
 	return (int)pid;

@@ -61,8 +61,8 @@ int it_spawn_replicad(const char *bin, const char *cfg, const char *table, const
                       bool keep_stderr);
 int it_wait_replicad(int pid);
 
-/* it_spawn_replicad_log is it_spawn_replicad with stderr appended to log (its
- * progress and warnings, for it_wait_log). */
+/* it_spawn_replicad_log is it_spawn_replicad with -v and stderr appended to log (its
+ * progress, warnings and info lines such as each retry, for it_wait_log). */
 int it_spawn_replicad_log(const char *bin, const char *cfg, const char *table, const char *from, const char *to,
                           const char *log);
 

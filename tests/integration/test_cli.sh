@@ -478,13 +478,22 @@ refuse_case "a date_column the table lacks" "$cfg_nod" cli_sales "date_column so
 sqlite3 "$work/narrow.db" 'create table cli_sales (id integer primary key, sale_date date not null)'
 cfg_col=$work/target-column.json
 write_config "$cfg_col" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/narrow.db" "" "$SALES"
-refuse_case "a target table without one of the source's columns" "$cfg_col" cli_sales \
-    "column amount is missing in the target"
+# check lists a mapping error under its table (stdout); run says it on stderr
+run_case "check: a target table without one of the source's columns exits 1 naming it" 1 \
+    "out:cli_sales: error: column amount is missing in the target" -- "$REPLICAD" -c "$cfg_col" check
+run_case "run: a target table without one of the source's columns is refused before any statement on the target" 1 \
+    "err:column amount is missing in the target" 'noerrre:grp=odbc msg="target: ' \
+    -- "$REPLICAD" -vv -c "$cfg_col" run cli_sales --day 2024-01-15
 printf 'not a directory\n' >"$work/state-file"
 cfg_sd=$work/state-file.json
 write_config "$cfg_sd" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES" '"load": { "create_missing_tables": true }'
 sed -i "s|\"state_dir\": .*|\"state_dir\": $(jstr "$work/state-file"),|" "$cfg_sd"
-refuse_case "a state_dir that cannot be written" "$cfg_sd" cli_sales "state_dir $work/state-file" "Not a directory"
+# a state_dir is config: exit 2 before anything connects (statedir.h)
+run_case "check: a state_dir that cannot be written exits 2 naming it" 2 \
+    "err:state_dir \"$work/state-file\": cannot write: Not a directory" -- "$REPLICAD" -c "$cfg_sd" check
+run_case "run: a state_dir that cannot be written exits 2 before any statement on the target" 2 \
+    "err:state_dir \"$work/state-file\": cannot write: Not a directory" 'noerrre:grp=odbc msg="target: ' \
+    -- "$REPLICAD" -vv -c "$cfg_sd" run cli_sales --day 2024-01-15
 
 # ---------------------------------------------------------------- verbosity ----
 # replicad(8): -v adds info lines, -vv debug lines, for run and check as for serve

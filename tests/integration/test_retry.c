@@ -72,6 +72,15 @@ START_TEST(test_retry_on_lock_timeout)
 	                                     " (SELECT max(id) FROM replicad_jobs WHERE table_name = 'retry_t')",
 	                               &attempts, &found, &err) == 0);
 	ck_assert_msg(found && attempts >= 2, "February took %lld attempts: the lock did not force a retry", (long long)attempts);
+	/* a retry that succeeds is an info line (issue #18 item 5), not a warning over
+	 * the progress: the log (-v) has them, each at info */
+	FILE *f = fopen(log, "r");
+	ck_assert(f != NULL);
+	char line[4096];
+	while (fgets(line, sizeof line, f) != NULL)
+		ck_assert_msg(strstr(line, "retry_in_ms") == NULL || strncmp(line, "level=info ", 11) == 0,
+		              "a retry that succeeded was printed above info: %s", line);
+	fclose(f);
 	int64_t with_error;
 	ck_assert(rpl_conn_query_int64(&dst, d == IT_PG
 	        ? "SELECT count(*) FROM replicad_partitions WHERE table_name = 'retry_t' AND last_error LIKE '55P03%'"
