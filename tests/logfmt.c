@@ -196,3 +196,25 @@ logfmt_value(const char *line, const char *key, char *out, size_t outn)
 		}
 	return false;
 }
+
+long
+logfmt_check_file(const char *path, char *bad, size_t badn)
+{
+	static char line[1 << 16];
+	FILE *f = fopen(path, "r");
+	long n = 0;
+	bad[0] = '\0';
+	if (f == NULL)
+		return -1;
+	for (long no = 1; fgets(line, sizeof line, f) != NULL; no++) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "level=", 6) != 0)
+			continue;
+		n++;
+		char why[200];
+		if (bad[0] == '\0' && !logfmt_check(line, why, sizeof why))
+			snprintf(bad, badn, "%s:%ld: %s: %.500s", path, no, why, line);
+	}
+	fclose(f);
+	return n;
+}

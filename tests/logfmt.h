@@ -12,6 +12,11 @@
  * we use) and grp=G; otherwise false with the reason and the byte offset in why. */
 bool logfmt_check(const char *line, char *why, size_t whyn);
 
+/* logfmt_check_file checks every line of path that opens with "level=" and returns
+ * how many it checked (-1: the file cannot be read); the first bad line, with its
+ * number and reason, goes to bad (bad[0] == '\0': none). */
+long logfmt_check_file(const char *path, char *bad, size_t badn);
+
 /* logfmt_value copies the unescaped value of key in line into out (false: the key
  * is absent or the line is not valid logfmt). */
 bool logfmt_value(const char *line, const char *key, char *out, size_t outn);

@@ -575,6 +575,14 @@ grep -qE '^2022-0[1-9]-01\.\.[0-9-]+ +done ' "$tmp/int.out" || problems+="no par
 grep -qE ' interrupted ' "$tmp/int.out" || problems+="no partition interrupted in the account"$'\n'
 ! grep -E ' interrupted ' "$tmp/int.out" | grep -qvE '^[0-9.-]+ +interrupted +[0-9]+ +0 ' \
     || problems+="an interrupted partition counts rows as written that were rolled back"$'\n'
+# the ledger (in the SQLite target) says interrupted, and counts what committed: the
+# rows of the partitions done, which the target holds
+int_job=$(sed -n 's/^replicad: interrupted: .* resume job \([^ ]*\)$/\1/p' "$tmp/int.err")
+kept_rows=$(awk '$2 == "done" { s += $4 } END { print s + 0 }' "$tmp/int.out")
+ledger_row=$(sqlite3 "$work/big.db" "select state || ' ' || rows_written from replicad_jobs where id = '$int_job'" 2>&1)
+target_rows=$(sqlite3 "$work/big.db" 'select count(*) from cli_big' 2>&1)
+[ "$ledger_row" = "interrupted $kept_rows" ] && [ "$target_rows" = "$kept_rows" ] \
+    || problems+="ledger job '$int_job': '$ledger_row', target rows $target_rows, expected interrupted with $kept_rows"$'\n'
 if [ -z "$problems" ]; then
     ok "run: Ctrl-C mid-backfill leaves partitions interrupted, not failed, and says how to resume"
 else

@@ -8,6 +8,7 @@
  * first is kept. argv[1] is the replicad binary. */
 #include "edge.h"
 #include "it.h"
+#include "logfmt.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,11 @@ START_TEST(test_keep_date_index)
 	              it_engine_names[e], text);
 	ck_assert_msg(drops_of(log, "idx_t_date", text, sizeof text) == 0, "%s: the date index was dropped:\n%.4000s",
 	              it_engine_names[e], text);
+	{   /* every log line of the run is logfmt (issue #18 item 6): -vv SQL, errors that quote */
+		char bad[1000];
+		long nl = logfmt_check_file(log, bad, sizeof bad);
+		ck_assert_msg(nl > 0 && bad[0] == '\0', "%ld log lines; %s", nl, bad);
+	}
 	int64_t n = 0;
 	bool found = false;
 	struct rpl_err err = RPL_ERR_INIT;

@@ -7,6 +7,7 @@
  * (states, not times). argv[1]: replicad, argv[2]: tests/harness/servers.sh. */
 #include "edge.h"
 #include "it.h"
+#include "logfmt.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,11 @@ START_TEST(test_outage_waits)
 	                                     " (SELECT max(id) FROM replicad_jobs WHERE table_name = 'outage_w')",
 	                               &n, &found, &err) == 0);
 	ck_assert_msg(n == 1, "a partition spent %lld attempts on an outage", (long long)n);
+	{   /* every log line of the run is logfmt (issue #18 item 6): -vv SQL, errors that quote */
+		char bad[1000];
+		long nl = logfmt_check_file(log, bad, sizeof bad);
+		ck_assert_msg(nl > 0 && bad[0] == '\0', "%ld log lines; %s", nl, bad);
+	}
 	struct it_dump a, b;
 	it_dump_table(&src, "outage_w", "id", &a);
 	it_dump_table(&dst, "outage_w", "id", &b);

@@ -7,6 +7,7 @@
  * failures between two workers' partitions. argv[1]: replicad. */
 #include "edge.h"
 #include "it.h"
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
