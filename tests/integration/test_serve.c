@@ -594,20 +594,42 @@ START_TEST(test_limits)
 			              "fourth job: code %d, %s", err_code(a), m ? m : "-");
 		json_decref(a);
 	}
-	/* job.list comes in pages of limits.list_page, the cursor leading to the rest */
-	a = rpc_line(fd, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"job.list\"}\n");
-	json_t *r = json_object_get(a, "result");
-	ck_assert_int_eq(json_array_size(json_object_get(r, "jobs")), 2);
-	ck_assert_msg(json_is_string(json_object_get(r, "next")), "no cursor on a page that is not the last");
-	char req[300];
-	snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"job.list\",\"params\":{\"after\":\"%s\"}}\n",
-	         json_string_value(json_object_get(r, "next")));
-	json_decref(a);
-	a = rpc_line(fd, req);
-	r = json_object_get(a, "result");
-	ck_assert_int_eq(json_array_size(json_object_get(r, "jobs")), 1);
-	ck_assert_msg(json_is_null(json_object_get(r, "next")), "a cursor after the last page");
-	json_decref(a);
+	/* job.list comes in pages of limits.list_page, the cursor leading to the rest:
+	 * our three jobs come first (newest first), each once, and the pages end; the
+	 * ledger's recent jobs of other tests, read at start by a thread, may follow */
+	char req[300], seen_ids[3][64];
+	int ours = 0, pages = 0;
+	const char *after = NULL;
+	json_t *prev = NULL;
+	for (;; pages++) {
+		ck_assert_msg(pages < 200, "job.list pages never end");
+		if (after != NULL)
+			snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"job.list\",\"params\":{\"after\":\"%s\"}}\n",
+			         after);
+		else
+			snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"job.list\"}\n");
+		a = rpc_line(fd, req);
+		json_decref(prev);
+		prev = a;
+		json_t *r = json_object_get(a, "result"), *jobs = json_object_get(r, "jobs");
+		ck_assert_msg(json_array_size(jobs) <= 2, "a page of %zu jobs, limits.list_page is 2", json_array_size(jobs));
+		for (size_t k = 0; k < json_array_size(jobs); k++) {
+			json_t *job = json_array_get(jobs, k);
+			if (strcmp(json_string_value(json_object_get(job, "origin")), "rpc") != 0)
+				continue;
+			ck_assert_msg(ours < 3, "more than three of our jobs listed");
+			snprintf(seen_ids[ours], sizeof seen_ids[ours], "%s", json_string_value(json_object_get(job, "job")));
+			for (int o = 0; o < ours; o++)
+				ck_assert_msg(strcmp(seen_ids[o], seen_ids[ours]) != 0, "%s listed twice", seen_ids[ours]);
+			ours++;
+		}
+		if (json_is_null(json_object_get(r, "next")))
+			break;
+		ck_assert_msg(json_array_size(jobs) == 2, "a page before the last is not full");
+		after = json_string_value(json_object_get(r, "next"));
+	}
+	json_decref(prev);
+	ck_assert_msg(ours == 3 && pages >= 1, "%d of our 3 jobs over %d pages", ours, pages + 1);
 	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"job.list\",\"params\":{\"limit\":3}}\n", -32602);
 	close(fd);
 	/* 16 nobodies: 8 get in, 8 are refused with a line naming limits.max_clients, and
