@@ -614,6 +614,7 @@ scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			break;
 		}
 		snprintf(job->id, sizeof job->id, "%s", r->id);   /* a job of the ledger only: its id */
+		job->num = j->next_num++;   /* its place in job.list's order (a page's cursor) */
 		snprintf(job->kind, sizeof job->kind, "%.11s", r->kind);
 		snprintf(job->origin, sizeof job->origin, "ledger");
 		snprintf(job->from, sizeof job->from, "%.10s", from);
@@ -1292,7 +1293,7 @@ rd_jobs_list_json(const struct rd_jobs *j, size_t limit, const char *after, char
 	}
 	n = 0;
 	for (const struct rd_job *job = j->head; job != NULL; job = job->next)
-		v[n++] = (struct list_key){ job->submitted, strtoul(job->id + 1, NULL, 10), job };
+		v[n++] = (struct list_key){ job->submitted, job->num, job };
 	qsort(v, n, sizeof *v, list_cmp);
 	size_t i = 0, taken = 0;
 	if (have_after) {
