@@ -1,8 +1,9 @@
 /* daemon/cmd_run.c: `replicad run TABLE RANGE`: one job in the foreground, for cron
- * users, tests, benchmarks and the demo. Plans the partitions, copies them one after
- * the other with retries on retryable errors, shows progress on stderr and prints
- * the account on stdout (a table, or one JSON object with --json). With --dry-run
- * (or --target-dialect ENGINE) it prints the statements instead: cmd_dryrun.c. */
+ * users, tests, benchmarks and the demo. Plans the partitions, has the runner's
+ * workers copy them (runner.h) with retries on retryable errors, shows progress on
+ * stderr and prints the account on stdout (a table, or one JSON object with
+ * --json). With --dry-run (or --target-dialect ENGINE) it prints the statements
+ * instead: cmd_dryrun.c. */
 #include "cli.h"
 #include "cmd_dryrun.h"
 #include "statedir.h"

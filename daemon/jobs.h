@@ -5,9 +5,10 @@
  * DESIGN. States: queued → running ⇄ paused → done | failed | cancelled, and
  * queued ⇄ paused (held before it started), cancelling while a cancelled job's
  * thread rolls back; interrupted when the daemon stopped it (it is resumed at the
- * next start). At most load.workers jobs run at once and one per table (two runners
- * on one table would fight over its indexes and exceed workers_per_table); the rest
- * wait in submit order. The job thread and its workers report through the queue in
+ * next start). At most load.workers / min(load.workers, load.workers_per_table)
+ * jobs run at once (pump) and one per table (two runners on one table would fight
+ * over its indexes and exceed workers_per_table); the rest wait in submit order.
+ * The job thread and its workers report through the queue in
  * jobs.c (messages by value, STYLE example 5; the hooks never touch loop state):
  * progress, the ledger job once it is open (its id, resumed, the partitions done
  * before), a copy of each partition's account as it ends, and the end; the loop

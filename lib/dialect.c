@@ -1,5 +1,5 @@
 /* lib/dialect.c: the shared text builders over the per-engine tables. The tables
- * themselves live in dialect_<engine>.c. */
+ * themselves live in dialect_engines.c. */
 #include "dialect.h"
 #include "catalog.h"
 #include "sbuf.h"
