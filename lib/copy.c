@@ -65,9 +65,6 @@ struct rpl_copy {
 	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
 	struct rpl_mysource *mysrc;           /* owned; MariaDB source: libmariadb, streamed (no slices) */
 	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
-	struct rpl_pgsink *probe_pg;          /* borrowed (the COPY sink, idle) while a refused COPY's
-	                                       * partition loads through ODBC: names a refused row's
-	                                       * column (server_column) */
 	bool created;                         /* this copy created the target table (createidx.h) */
 	const char **dst_names;               /* owned array (names borrowed from st and o.map):
 	                                       * the target name of each source column */
@@ -912,21 +909,18 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 }
 
 /* server_column: the buffer column the target's refusal of row `row` is about, or
- * (size_t)-1. From the server's words (refusal.h: e->column, set by the COPY sink
- * from PostgreSQL's context, or the message); an INSERT into PostgreSQL names no
- * column for a bad value, so the row is sent again as a one-row COPY on the idle
- * COPY sink, best effort (issue #15: PostgreSQL refusals had "column": null). */
+ * (size_t)-1. From the server's words (refusal.h): column, set by the COPY sink from
+ * PostgreSQL's error fields or context (issue #15: PostgreSQL refusals had
+ * "column": null), else the message. */
 static size_t
-server_column(struct part *p, size_t row, const char *column, const char *msg)
+server_column(struct part *p, const char *column, const char *msg)
 {
 	struct rpl_copy *cp = p->cp;
 	char name[128] = "";
 	if (column != NULL && column[0] != '\0') {
 		snprintf(name, sizeof name, "%s", column);
-	} else if (!rpl_refusal_column(msg, name, sizeof name) && cp->probe_pg != NULL) {
-		struct rpl_err ignored = RPL_ERR_INIT;
-		if (rpl_refusal_pg_probe(cp->probe_pg, &cp->g, cp->buf, row, name, sizeof name, &ignored) < 0)
-			name[0] = '\0';
+	} else if (!rpl_refusal_column(msg, name, sizeof name)) {
+		name[0] = '\0';
 	}
 	for (size_t c = 0; name[0] != '\0' && c < cp->buf->ncols; c++)
 		if (strcasecmp(cp->buf->cols[c].dst->name, name) == 0)
@@ -1021,7 +1015,7 @@ part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
 	if (n == 1) {
 		char why[sizeof e.msg + 32];
 		snprintf(why, sizeof why, "target refused the row: %s", e.msg);
-		return part_reject(p, first, RPL_RULE_SERVER, server_column(p, first, e.column, e.msg), why, err);
+		return part_reject(p, first, RPL_RULE_SERVER, server_column(p, e.column, e.msg), why, err);
 	}
 	if (cp->colwise) {
 		/* MariaDB 10.11 with Connector/ODBC 3.1.15: after a refused bulk execute and
@@ -1050,7 +1044,7 @@ part_send_lite(struct part *p, size_t n, struct rpl_err *err)
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
-			if ((rc = part_reject(p, r, RPL_RULE_SERVER, server_column(p, r, NULL, why), why, err)) < 0)
+			if ((rc = part_reject(p, r, RPL_RULE_SERVER, server_column(p, NULL, why), why, err)) < 0)
 				return rc;
 			continue;
 		}
@@ -1092,7 +1086,7 @@ part_refused(void *data, size_t row, const char *reason, const char *column, con
 	char why[sizeof err->msg + 32];
 	snprintf(why, sizeof why, "target refused the row: %s", reason);
 	p->constraint = constraint;
-	size_t col = server_column(p, row, column, reason);
+	size_t col = server_column(p, column, reason);
 	if (col == (size_t)-1)
 		col = refused_column(p->cp, reason);
 	int r = part_reject(p, row, RPL_RULE_SERVER, col, why, err);
@@ -1344,9 +1338,7 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	/* parameter arrays bind every value in line */
 	if (ool && (r = copy_layout(cp, false, err)) < 0)
 		return r;
-	cp->probe_pg = sink;
 	r = copy_partition_once(cp, range, acc, err);
-	cp->probe_pg = NULL;
 	cp->pg = sink;
 	cp->myload = load;
 	struct rpl_err lerr = RPL_ERR_INIT;

@@ -3,11 +3,6 @@
  * errors, SQLite's constraint errors), matched literally: a message that names no
  * column gives none rather than a guess. */
 #include "refusal.h"
-#include "dialect.h"
-#include "pgsink.h"
-#include "sbuf.h"
-#include "sqlgen.h"
-#include "xfer.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -75,51 +70,4 @@ rpl_refusal_column(const char *text, char *col, size_t n)
 		       copy_name(dot + 1, (size_t)(p + len - dot - 1), col, n);
 	}
 	return false;
-}
-
-int
-rpl_refusal_pg_probe(struct rpl_pgsink *pg, const struct rpl_sqlgen *g, const struct rpl_xbuf *b, size_t row,
-                     char *col, size_t n, struct rpl_err *err)
-{
-	struct rpl_sbuf like = RPL_SBUF_INIT, copy = RPL_SBUF_INIT;
-	struct rpl_sqlgen pg_g = *g;
-	struct rpl_xbuf one = *b;         /* a view of the one row: values in line */
-	struct rpl_err e = RPL_ERR_INIT;
-	int r = 0;
-	col[0] = '\0';
-	for (size_t c = 0; c < b->ncols; c++)
-		RPL_REQUIRE(!b->cols[c].ool);
-	rpl_sbuf_add(&like, "CREATE TEMP TABLE rpl_probe (LIKE ");
-	rpl_dialect_table(g->dst, g->dst_schema, g->dst_table, &like);
-	rpl_sbuf_add(&like, " INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
-	pg_g.dst_schema = "pg_temp";
-	pg_g.dst_table = "rpl_probe";
-	rpl_sqlgen_copy_in(&pg_g, &copy);
-	if (rpl_pgsink_binary(pg))
-		rpl_sbuf_add(&copy, " (FORMAT binary)");
-	if (!rpl_sbuf_ok(&like) || !rpl_sbuf_ok(&copy)) {
-		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
-		goto out;
-	}
-	one.data = b->data + row * b->row_size;
-	one.rows = 1;
-	if ((r = rpl_pgsink_exec(pg, "BEGIN", err)) < 0 || (r = rpl_pgsink_exec(pg, like.s, err)) < 0)
-		goto rollback;
-	if (rpl_pgsink_copy_begin(pg, copy.s, &e) == 0 && rpl_pgsink_copy_rows(pg, &one, 1, &e) == 0)
-		rpl_pgsink_copy_end(pg, &e);
-	else
-		rpl_pgsink_copy_abort(pg);
-	if (e.code != RPL_OK && e.column[0] != '\0')
-		snprintf(col, n, "%s", e.column);
-rollback:
-	{
-		struct rpl_err ignored = RPL_ERR_INIT;
-		int rr = rpl_pgsink_exec(pg, "ROLLBACK", &ignored);
-		if (r == 0 && rr < 0)
-			*err = ignored, r = ignored.code;
-	}
-out:
-	rpl_sbuf_fini(&like);
-	rpl_sbuf_fini(&copy);
-	return r;
 }

@@ -1,9 +1,7 @@
 /* lib/refusal.h: which column a server's refusal of a row is about, so the reject
  * line can name it (issue #15: PostgreSQL's were "column": null although its COPY
- * says which). From the server's own words where they say it; for a PostgreSQL
- * target whose refusal came through an INSERT (which names no column for a bad
- * value), by sending that one row again as a COPY into a temporary copy of the table,
- * whose context line does. */
+ * says which), from the server's own words. A refused COPY is split until each
+ * refused row is alone (pgsink.h), so its context line names the column. */
 #ifndef RPL_REFUSAL_H
 #define RPL_REFUSAL_H
 #include <stdbool.h>
@@ -15,17 +13,5 @@
  * "Key (foo)=(…)"; MariaDB's "for column 'foo'" or "for column `db`.`t`.`foo`";
  * SQLite's "constraint failed: t.foo". False when it names none (or several). */
 bool rpl_refusal_column(const char *text, char *col, size_t n);
-
-struct rpl_pgsink;
-struct rpl_sqlgen;
-struct rpl_xbuf;
-/* rpl_refusal_pg_probe sends row `row` of b (values in line) on pg's connection, idle
- * and outside a transaction, as a one-row COPY into a temporary table LIKE g's target
- * (defaults and CHECK constraints, no indexes: it takes no lock the copy's own
- * transaction holds), rolled back; stores the column PostgreSQL's refusal names in
- * col, or "" when the row goes in (a unique or foreign key refusal) or no column is
- * named. An error only when the connection fails. */
-int rpl_refusal_pg_probe(struct rpl_pgsink *pg, const struct rpl_sqlgen *g, const struct rpl_xbuf *b, size_t row,
-                         char *col, size_t n, struct rpl_err *err);
 
 #endif
