@@ -633,6 +633,31 @@ cmd_watch(const char *id, bool as_json)
 
 /* ---- commands ---- */
 
+/* list_rest follows job.list's "next" cursor, appending every later page's jobs to
+ * res's (the daemon answers in pages of limits.list_page, issue #19), so `jobs`
+ * lists them all. A page that fails ends the list there, said on stderr; the bound
+ * on pages is only against a daemon whose cursor never ends. */
+static void
+list_rest(json_t *res)
+{
+	json_t *all = json_object_get(res, "jobs");
+	for (int page = 0; page < 100000 && json_is_string(json_object_get(res, "next")) && json_is_array(all); page++) {
+		json_t *params = json_pack("{s:O}", "after", json_object_get(res, "next")), *reply = NULL;
+		int r = params != NULL ? call("job.list", params, &reply, false) : -1;
+		json_decref(params);
+		json_t *more = r == 0 ? result_or_error("job.list", reply) : NULL;
+		if (more == NULL || !json_is_array(json_object_get(more, "jobs"))) {
+			json_decref(reply);
+			fprintf(stderr, "replicactl: job.list: the list ends early: a later page could not be read\n");
+			break;
+		}
+		json_array_extend(all, json_object_get(more, "jobs"));
+		json_object_set(res, "next", json_object_get(more, "next"));
+		json_decref(reply);
+	}
+	json_object_del(res, "next");
+}
+
 /* build_params turns the command's words into the method's params. */
 static json_t *
 build_params(const char *cmd, int argc, char **argv, const char **method, int *bad, bool *prometheus)
@@ -799,6 +824,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	json_t *res = result_or_error(method, reply);
+	if (res != NULL && strcmp(cmd, "jobs") == 0)
+		list_rest(res);
 	if (res == NULL) {
 		status = 1;
 	} else if (as_json) {

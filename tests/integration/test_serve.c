@@ -631,6 +631,17 @@ START_TEST(test_limits)
 	}
 	json_decref(prev);
 	ck_assert_msg(ours == 3 && pages >= 1, "%d of our 3 jobs over %d pages", ours, pages + 1);
+	/* replicactl jobs follows the cursor: every one of them, pages of 2 or not */
+	{
+		char out[1 << 15], err[4096];
+		ck_assert_int_eq(ctl(out, err, "jobs"), 0);
+		for (int o = 0; o < 3; o++)
+			ck_assert_msg(strstr(out, seen_ids[o]) != NULL, "replicactl jobs lacks %s: %s", seen_ids[o], out);
+		ck_assert_int_eq(ctl(out, err, "jobs", "--json"), 0);
+		ck_assert_msg(strstr(out, "\"next\"") == NULL, "replicactl jobs --json left a cursor: %s", out);
+		for (int o = 0; o < 3; o++)
+			ck_assert_msg(strstr(out, seen_ids[o]) != NULL, "replicactl jobs --json lacks %s", seen_ids[o]);
+	}
 	expect_code(fd, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"job.list\",\"params\":{\"limit\":3}}\n", -32602);
 	close(fd);
 	/* 16 nobodies: 8 get in, 8 are refused with a line naming limits.max_clients, and
