@@ -154,7 +154,7 @@ DAYS=$(( ($(date -u -d "$END" +%s) - $(date -u -d "$FIRST" +%s)) / 86400 ))
 FROM=$(date -u -d "$FIRST + 15 months" +%F)
 TO=$(date -u -d "$FIRST + 18 months - 1 day" +%F)
 PG_FILL="INSERT INTO sales SELECT g, date '$FIRST' + ((g - 1) * $DAYS / $ROWS)::int,
-    (g % 100000) / 100.0, md5(g::text) || md5((g + 1)::text) FROM generate_series(1, $ROWS) g"
+    (g % 100000) / 100.0, md5(g::text) || md5((g + 1)::text) FROM generate_series(1::bigint, $ROWS) g"
 MY_FILL="INSERT INTO sales SELECT seq, DATE '$FIRST' + INTERVAL ((seq - 1) * $DAYS DIV $ROWS) DAY,
     (seq % 100000) / 100, CONCAT(md5(seq), md5(seq + 1)) FROM seq_1_to_$ROWS"
 COLS="id bigint PRIMARY KEY, sale_date date NOT NULL, amount numeric(12,2) NOT NULL, note varchar(64) NOT NULL"
@@ -289,7 +289,7 @@ o = ["# Issue #18 item 1: the range DELETE and the date index ($(date -u '+%Y-%m
      "- run: \`replicad run sales --from $FROM --to $TO --json\` (3 monthly partitions, %d rows re-loaded), "
      "load.disable_indexes true, the other load keys default" % (int(runs[0][11]) if runs else 0),
      "- machine: $(nproc) vCPU, $(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GiB RAM, "
-     "load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end; servers "
+     "load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine adds noise); servers "
      "PostgreSQL ${RPL_TEST_PG_VERSION:-?}, MariaDB ${RPL_TEST_MARIADB_VERSION%%-*} on 127.0.0.1 sharing the cores",
      ""]
 for pair in ("pg-mariadb", "pg-pg"):
@@ -318,6 +318,9 @@ for pair in ("pg-mariadb", "pg-pg"):
         o += ["", "before/after: %.1f× the seconds, %.1f× the DELETE ms (medians of %d runs each)."
               % (med["before"][0] / med["after"][0], med["before"][1] / med["after"][1], len(rs) // 2)]
     o.append("")
+o += ["Phase ms are each partition's own, from the JSON account; load.workers (default 2) loads two partitions "
+      "at once, so a sum of them can exceed the seconds of the process. seconds: the whole process, connections "
+      "and index restore included. Median of the runs that exited 0.", ""]
 o += ["## What the dry runs say about indexes", ""]
 for d in dry:
     o.append("- %s, %s: %s" % (names[d[0]], d[1], d[2] or "(nothing about indexes)"))
