@@ -279,9 +279,12 @@ import statistics, sys
 runs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 dry = [l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if l.strip()]
 names = {"pg-mariadb": "PostgreSQL → MariaDB", "pg-pg": "PostgreSQL → PostgreSQL"}
-label = {"after": "after (keeps the date index)", "before": "before, commit $BASE (drops it)"}
+# what a binary does with the index, by its own dry run
+keeps = lambda w: any(d[1] == w and "are kept" in d[2] for d in dry)
+label = {w: "%s (%s)" % ("after" if w == "after" else "before, commit $BASE",
+                         "keeps the date index" if keeps(w) else "drops the date index") for w in ("after", "before")}
 o = ["# Issue #18 item 1: the range DELETE and the date index ($(date -u '+%Y-%m-%d %H:%M UTC'))", "",
-     "- command: \`bench/delete_index.sh ${ORIG_ARGS[*]}\` ($(elapsed "$t_start") s inside the servers)",
+     "- command: \`bench/delete_index.sh${ORIG_ARGS[*]:+ ${ORIG_ARGS[*]}}\` ($(elapsed "$t_start") s inside the servers)",
      "- after: $RPL_BENCH_AFTER ($after_v, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))",
      "- before: $RPL_BENCH_BEFORE ($before_v, commit $BASE)",
      "- data: $ROWS rows (id, sale_date, amount, note; ~100 bytes) over $MONTHS months from $FIRST, the same in the "
