@@ -1,0 +1,145 @@
+/* tests/integration/test_accept.c: regressions found by the acceptance check of
+ * issue #15 (sample databases no other test designed, copied by the real replicad
+ * binary between the engines): each case is one value that once made a copy fail,
+ * change or refuse more than it should. argv[1]: the replicad binary. */
+#include "it.h"
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *replicad_bin;
+
+/* dst_odbc: the connection string of engine e's target database */
+static const char *
+dst_odbc(int e)
+{
+	static char s[1200];
+	if (e == IT_SQLITE)
+		snprintf(s, sizeof s, "Driver=SQLite3;Database=%s", it_tmpfile("it_dst.db"));
+	else
+		snprintf(s, sizeof s, "%s", getenv(e == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"));
+	return s;
+}
+
+/* run_full runs `replicad -c cfg run table --full --json` and returns its exit status;
+ * its account (stdout) is parsed into *account (NULL when it is not JSON). */
+static int
+run_full(const char *cfg, const char *table, json_t **account)
+{
+	const char *out = it_tmpfile("accept-account.json");
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int nul = open("/dev/null", O_WRONLY);
+		if (fd < 0 || nul < 0 || dup2(fd, 1) < 0 || dup2(nul, 2) < 0)
+			_exit(126);
+		execl(replicad_bin, "replicad", "-c", cfg, "run", table, "--full", "--json", (char *)NULL);
+		_exit(127);
+	}
+	int st = it_wait_replicad(pid);
+	json_error_t jerr;
+	*account = json_load_file(out, 0, &jerr);
+	return st;
+}
+
+/* reject_lines reads the account's reject file: one JSON object per line */
+static json_t *
+reject_lines(const json_t *account)
+{
+	json_t *all = json_array();
+	const char *path = json_string_value(json_object_get(account, "reject_file"));
+	ck_assert_msg(path != NULL, "the account names no reject file");
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	char line[65536];
+	while (fgets(line, sizeof line, f) != NULL) {
+		json_error_t jerr;
+		json_t *o = json_loads(line, 0, &jerr);
+		ck_assert_msg(o != NULL, "reject line is not JSON: %s", line);
+		json_array_append_new(all, o);
+	}
+	fclose(f);
+	return all;
+}
+
+/* PostgreSQL's "infinity" and "-infinity" dates and timestamps failed the whole
+ * partition ("cannot read \"infinity\" from COPY as date", nothing loaded, for every
+ * target but SQLite, whose dates are text): they are no calendar date, so each such
+ * row is rejected naming its column, and the other rows load. */
+START_TEST(test_pg_infinity_dates)
+{
+	int e = _i % IT_NENGINES;
+	bool text_copy = _i >= IT_NENGINES;   /* a real column makes the source's COPY text, not binary */
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, e, "dst");
+	it_exec(&src, "DROP TABLE IF EXISTS acc_inf");
+	it_exec(&src, text_copy ? "CREATE TABLE acc_inf (id int PRIMARY KEY, d date, ts timestamp, tz timestamptz, r real)"
+	                        : "CREATE TABLE acc_inf (id int PRIMARY KEY, d date, ts timestamp, tz timestamptz)");
+	it_exec(&src, "INSERT INTO acc_inf (id, d, ts, tz) VALUES (1, '2024-01-01', '2024-01-01 10:00:00', '2024-01-01 10:00:00+00'),"
+	              " (2, 'infinity', '2024-01-01 10:00:00', NULL), (3, '2024-01-02', '-infinity', NULL),"
+	              " (4, NULL, NULL, 'infinity'), (5, '9999-12-31', '0001-01-02 00:00:00', '-infinity'),"
+	              " (6, '2024-01-03', NULL, NULL)");
+	it_exec_ok(&dst, "DROP TABLE acc_inf");
+	const char *cfg = it_write_config("accept.json", getenv("RPL_TEST_PG_SRC"), dst_odbc(e), "acc_inf", NULL,
+	                                  "{\"create_missing_tables\": true}");
+	json_t *acc = NULL;
+	int st = run_full(cfg, "acc_inf", &acc);
+	ck_assert_msg(acc != NULL, "target %s: no JSON account (exit %d)", it_engine_names[e], st);
+	if (e == IT_SQLITE) {   /* SQLite keeps dates as text: PostgreSQL's own spelling arrives */
+		ck_assert_msg(st == 0, "target sqlite: exit %d", st);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_inf"), 6);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_inf WHERE (id = 2 AND d = 'infinity')"
+		                                    " OR (id = 3 AND ts = '-infinity') OR (id = 5 AND tz = '-infinity')"), 3);
+		json_decref(acc);
+		rpl_conn_close(&src);
+		rpl_conn_close(&dst);
+		return;
+	}
+	ck_assert_msg(st == 3, "target %s%s: exit %d, want 3 (rows rejected)", it_engine_names[e],
+	              text_copy ? " (text COPY)" : "", st);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_inf"), 2);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT sum(id) FROM acc_inf"), 7);
+	json_t *rej = reject_lines(acc);
+	static const char *const want_col[] = { "d", "ts", "tz", "tz" };
+	ck_assert_int_eq(json_array_size(rej), 4);
+	for (size_t i = 0; i < 4; i++) {
+		json_t *o = json_array_get(rej, i);
+		const char *col = json_string_value(json_object_get(o, "column"));
+		const char *rule = json_string_value(json_object_get(o, "rule"));
+		const char *why = json_string_value(json_object_get(o, "reason"));
+		ck_assert_msg(col != NULL && strcmp(col, want_col[i]) == 0, "reject %zu names column %s", i, col);
+		ck_assert_str_eq(rule, "date_range");
+		ck_assert_msg(why != NULL && strstr(why, "infinity\" is no calendar date") != NULL, "reason: %s", why);
+	}
+	json_decref(rej);
+	json_decref(acc);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s REPLICAD\n", argv[0]);
+		return 2;
+	}
+	replicad_bin = argv[1];
+	Suite *s = suite_create("accept");
+	TCase *tc = tcase_create("accept");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_pg_infinity_dates, 0, 2 * IT_NENGINES);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
