@@ -139,6 +139,14 @@ text_is_nonfinite(const char *t)
 	return strncasecmp(t, "nan", 3) == 0 || strncasecmp(t, "inf", 3) == 0;
 }
 
+static bool
+text_is_nan(const char *t)
+{
+	if (*t == '-' || *t == '+')
+		t++;
+	return strncasecmp(t, "nan", 3) == 0;
+}
+
 /* is_placeholder compares digits, not formatted text: this runs for every date value
  * (snprintf here was 4% of the instructions of a PostgreSQL copy). */
 static int
@@ -471,7 +479,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				}
 			}
 			bool nonfinite = x->as_text ? text_is_nonfinite(v) : !isfinite(*(double *)v);
-			if (nonfinite && !ru->dst_dialect->keeps_nan)
+			/* SQLite's REAL holds ±Infinity: only a NaN would be stored as NULL there */
+			bool nan = x->as_text ? text_is_nan(v) : isnan(*(double *)v);
+			if (nonfinite && !ru->dst_dialect->keeps_nan && !(ru->dst_dialect->keeps_inf && !nan))
 				null_rule = RPL_RULE_NAN;
 			break;
 		}

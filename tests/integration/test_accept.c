@@ -124,6 +124,39 @@ START_TEST(test_pg_infinity_dates)
 }
 END_TEST
 
+/* PostgreSQL's real and double ±Infinity into a SQLite target became NULL, counted
+ * as "nan", though SQLite's REAL holds them; only a NaN has to become NULL there
+ * (SQLite stores NaN as NULL). Binary COPY (double only) and text COPY (a real). */
+START_TEST(test_pg_infinity_into_sqlite)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_SQLITE, "dst");
+	it_exec(&src, "DROP TABLE IF EXISTS acc_inff");
+	it_exec(&src, _i == 0 ? "CREATE TABLE acc_inff (id int PRIMARY KEY, d double precision)"
+	                      : "CREATE TABLE acc_inff (id int PRIMARY KEY, d double precision, r real)");
+	it_exec(&src, "INSERT INTO acc_inff (id, d) VALUES (1, 'Infinity'), (2, '-Infinity'), (3, 'NaN'), (4, 1.5)");
+	if (_i == 1)
+		it_exec(&src, "UPDATE acc_inff SET r = d");
+	it_exec_ok(&dst, "DROP TABLE acc_inff");
+	const char *cfg = it_write_config("accept.json", getenv("RPL_TEST_PG_SRC"), dst_odbc(IT_SQLITE), "acc_inff", NULL,
+	                                  "{\"create_missing_tables\": true}");
+	json_t *acc = NULL;
+	int st = run_full(cfg, "acc_inff", &acc);
+	ck_assert_msg(acc != NULL && st == 0, "exit %d", st);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_inff WHERE d > 1e308 AND id = 1"), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_inff WHERE d < -1e308 AND id = 2"), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_inff WHERE d IS NULL"), 1);   /* the NaN */
+	if (_i == 1)
+		ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_inff WHERE r = d"), 3);
+	json_t *changed = json_object_get(json_array_get(json_object_get(acc, "partitions"), 0), "values_changed");
+	ck_assert_int_eq(json_integer_value(json_object_get(changed, "nan")), _i == 0 ? 1 : 2);
+	json_decref(acc);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -136,6 +169,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("accept");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_pg_infinity_dates, 0, 2 * IT_NENGINES);
+	tcase_add_loop_test(tc, test_pg_infinity_into_sqlite, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
