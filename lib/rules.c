@@ -77,7 +77,15 @@ decimal_fits(const char *t, long p, long sc, char *why, size_t wn)
 		return false;
 	}
 	if (intd > p - sc || fracd > sc) {
-		snprintf(why, wn, "%.60s does not fit NUMERIC(%ld,%ld)", t, p, sc);
+		/* a long value keeps both ends: cut at 60, 1e-100 showed only zeros */
+		size_t len = strlen(t);
+		char shown[72];
+		if (len > 60)
+			snprintf(shown, sizeof shown, "%.28s...%s", t, t + len - 28);
+		else
+			snprintf(shown, sizeof shown, "%s", t);
+		snprintf(why, wn, "%s (%ld integer digits, %ld decimal places) does not fit NUMERIC(%ld,%ld)", shown, intd,
+		         fracd, p, sc);
 		return false;
 	}
 	return true;

@@ -126,6 +126,11 @@ static const struct rcase rcases[] = {
 	  .out = SPELLED, .cut = "99999999999999900000000000000000000000" },
 	{ "SQLite 1e-11 in (38,10)", LITE, PG, DEC(38, 10), DEC(38, 10), .s = "1e-11",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "0.00000000001", .needle2 = "(38,10)" },
+	/* a long value keeps its significant end in the reason: cut at 60, 1e-100 read as zeros */
+	{ "1e-100 in (65,30)", PG, MARIA, DEC(200, 100), DEC(65, 30),
+	  .s = "0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "00001 (0 integer digits, 100 decimal places)",
+	  .needle2 = "(65,30)" },
 	{ "SQLite 1e39 in (38,0)", LITE, PG, DEC(38, 0), DEC(38, 0), .s = "1e39",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1000000000000000000000000000000000000000", .needle2 = "(38,0)" },
 	{ "SQLite text not a number", LITE, PG, DEC(10, 2), DEC(10, 2), .s = "n/a",
