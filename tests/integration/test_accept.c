@@ -157,6 +157,47 @@ START_TEST(test_pg_infinity_into_sqlite)
 }
 END_TEST
 
+/* A SQLite target column the user declared NUMERIC (NUMERIC affinity) rounds a
+ * decimal a double cannot keep to a REAL by itself: PostgreSQL's numeric with 35
+ * digits and MariaDB's BIGINT UNSIGNED maximum arrived as 1e+35 and
+ * 1.8446744073709552e+19, exit 0, nothing counted. Such rows are now rejected
+ * naming the column; the decimals SQLite keeps load. */
+START_TEST(test_sqlite_numeric_rounding)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_SQLITE, "dst");
+	it_exec(&src, "DROP TABLE IF EXISTS acc_num");
+	it_exec(&src, "CREATE TABLE acc_num (id int PRIMARY KEY, n numeric(65,30))");
+	it_exec(&src, "INSERT INTO acc_num VALUES (1, 0.1), (2, 99999999999999999999999999999999999.5),"
+	              " (3, 18446744073709551615), (4, 9223372036854775806), (5, NULL), (6, 4503599627370497)");
+	it_exec_ok(&dst, "DROP TABLE acc_num");
+	it_exec(&dst, "CREATE TABLE acc_num (id INTEGER PRIMARY KEY, n NUMERIC)");
+	const char *cfg = it_write_config("accept.json", getenv("RPL_TEST_PG_SRC"), dst_odbc(IT_SQLITE), "acc_num", NULL,
+	                                  "{}");
+	json_t *acc = NULL;
+	int st = run_full(cfg, "acc_num", &acc);
+	ck_assert_msg(acc != NULL && st == 3, "exit %d, want 3", st);
+	/* numeric(65,30) arrives as "9223372036854775806.000…": SQLite reads it as a REAL */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_num"), 3);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_num WHERE id = 6 AND n = 4503599627370497"), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_num WHERE id = 1 AND n = 0.1"), 1);
+	json_t *rej = reject_lines(acc);
+	ck_assert_int_eq(json_array_size(rej), 3);
+	for (size_t i = 0; i < 3; i++) {
+		json_t *o = json_array_get(rej, i);
+		const char *why = json_string_value(json_object_get(o, "reason"));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "column")), "n");
+		ck_assert_str_eq(json_string_value(json_object_get(o, "rule")), "precision");
+		ck_assert_msg(why != NULL && strstr(why, "SQLite's NUMERIC affinity") != NULL, "reason: %s", why);
+	}
+	json_decref(rej);
+	json_decref(acc);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -170,6 +211,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_pg_infinity_dates, 0, 2 * IT_NENGINES);
 	tcase_add_loop_test(tc, test_pg_infinity_into_sqlite, 0, 2);
+	tcase_add_test(tc, test_sqlite_numeric_rounding);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -126,6 +126,20 @@ static const struct rcase rcases[] = {
 	  .out = SPELLED, .cut = "99999999999999900000000000000000000000" },
 	{ "SQLite 1e-11 in (38,10)", LITE, PG, DEC(38, 10), DEC(38, 10), .s = "1e-11",
 	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "0.00000000001", .needle2 = "(38,10)" },
+	/* SQLite's NUMERIC affinity rounds what a double cannot keep to a REAL, silently:
+	 * rejected (a created table's DECIMAL_TEXT keeps every digit) */
+	{ "60 digits into SQLite NUMERIC", PG, LITE, DEC(65, 30), DEC(65, 30),
+	  .s = "-123456789012345678901234567890.123456789012345678901234567890",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "REAL -1.2345678901234568e+29", .needle2 = "NUMERIC affinity" },
+	{ "money into SQLite NUMERIC", PG, LITE, DEC(65, 30), DEC(65, 30), .s = "92233720368547758.07",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "REAL 9.223372036854776e+16", .needle2 = "(column v, numeric)" },
+	{ "0.1 kept by SQLite NUMERIC", PG, LITE, DEC(65, 30), DEC(65, 30), .s = "0.1", .out = PASS },
+	{ "17 digits a double keeps", PG, LITE, DEC(65, 30), DEC(65, 30), .s = "0.30000000000000004", .out = PASS },
+	{ "int64 kept by SQLite NUMERIC", PG, LITE, DEC(65, 30), DEC(65, 30), .s = "-9223372036854775808", .out = PASS },
+	{ "int64 max with a point goes by a REAL", PG, LITE, DEC(65, 30), DEC(65, 30), .s = "9223372036854775807.000",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "REAL 9.223372036854776e+18" },
+	{ "trailing zeros kept by SQLite NUMERIC", PG, LITE, DEC(65, 30), DEC(65, 30), .s = "12.500000000000000000",
+	  .out = PASS },
 	/* a long value keeps its significant end in the reason: cut at 60, 1e-100 read as zeros */
 	{ "1e-100 in (65,30)", PG, MARIA, DEC(200, 100), DEC(65, 30),
 	  .s = "0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
