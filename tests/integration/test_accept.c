@@ -198,6 +198,46 @@ START_TEST(test_sqlite_numeric_rounding)
 }
 END_TEST
 
+/* A BLOB in a SQLite column of TEXT affinity (declared "BLOB SUB_TYPE TEXT", as
+ * Firebird tools write it) was refused as "a BLOB of 1 bytes is a BLOB, not text":
+ * the reason now says what is wrong with it. */
+START_TEST(test_sqlite_blob_in_text_reason)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_SQLITE, "src");
+	it_connect(&dst, IT_PG, "dst");
+	it_exec_ok(&src, "DROP TABLE acc_memo");
+	it_exec(&src, "CREATE TABLE acc_memo (id INTEGER PRIMARY KEY, memo BLOB SUB_TYPE TEXT)");
+	it_exec(&src, "INSERT INTO acc_memo VALUES (1, 'text'), (2, X'41'), (3, X'0001')");
+	it_exec_ok(&dst, "DROP TABLE acc_memo");
+	char odbc[1200];
+	snprintf(odbc, sizeof odbc, "Driver=SQLite3;Database=%s", it_tmpfile("it_src.db"));
+	const char *cfg = it_write_config("accept.json", odbc, dst_odbc(IT_PG), "acc_memo", NULL,
+	                                  "{\"create_missing_tables\": true}");
+	json_t *acc = NULL;
+	int st = run_full(cfg, "acc_memo", &acc);
+	ck_assert_msg(acc != NULL && st == 3, "exit %d, want 3", st);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM acc_memo WHERE memo = 'text'"), 1);
+	json_t *rej = reject_lines(acc);
+	ck_assert_int_eq(json_array_size(rej), 2);
+	static const char *const want[] = {
+		"a BLOB of 1 byte where the column holds text: bytes are not read as text (column memo, BLOB SUB_TYPE TEXT)",
+		"a BLOB of 2 bytes where the column holds text",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *o = json_array_get(rej, i);
+		const char *why = json_string_value(json_object_get(o, "reason"));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "column")), "memo");
+		ck_assert_str_eq(json_string_value(json_object_get(o, "rule")), "wrong_type");
+		ck_assert_msg(why != NULL && strstr(why, want[i]) != NULL, "reason: %s", why);
+	}
+	json_decref(rej);
+	json_decref(acc);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -212,6 +252,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_pg_infinity_dates, 0, 2 * IT_NENGINES);
 	tcase_add_loop_test(tc, test_pg_infinity_into_sqlite, 0, 2);
 	tcase_add_test(tc, test_sqlite_numeric_rounding);
+	tcase_add_test(tc, test_sqlite_blob_in_text_reason);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
