@@ -26,6 +26,7 @@ struct rpl_dialect {
 	const int *retry_natives;            /* 0-terminated */
 	/* type_name writes the target type for a column in CREATE TABLE. */
 	void (*type_name)(const struct rpl_column *col, struct rpl_sbuf *out);
+	bool keeps_inf;              /* without keeps_nan: ±Infinity kept, NaN not (SQLite stores NaN as NULL) */
 };
 
 /* rpl_dialect_for returns the const table for an engine (generic ANSI for UNKNOWN). */

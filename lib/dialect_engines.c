@@ -184,7 +184,7 @@ const struct rpl_dialect rpl_dialect_mariadb = {
 const struct rpl_dialect rpl_dialect_sqlite = {
 	.engine = RPL_ENGINE_SQLITE, .name = "sqlite", .quote_open = '"', .quote_close = '"',
 	.max_timestamp_digits = 9, .insert_lock_hint = "", .retry_natives = sqlite_natives,
-	.type_name = sqlite_type,
+	.type_name = sqlite_type, .keeps_inf = true,
 };
 const struct rpl_dialect rpl_dialect_mssql = {
 	.engine = RPL_ENGINE_MSSQL, .name = "mssql", .quote_open = '[', .quote_close = ']',

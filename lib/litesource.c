@@ -103,7 +103,7 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 	const void *p;
 	size_t len;
 	if (x->c_type == SQL_C_CHAR && t == SQLITE_BLOB)    /* as put_value does */
-		return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "is a BLOB, not text", err);
+		return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "where the column holds text: bytes are not read as text", err);
 	if (x->c_type == SQL_C_CHAR && t == SQLITE_FLOAT) {   /* as put_value does */
 		len = (size_t)rpl_numtext_shortest(sqlite3_value_double(val), tmp, sizeof tmp);
 		p = tmp;
@@ -138,7 +138,8 @@ misfit(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, enum rpl_rule
 		size_t o = (size_t)snprintf(hex, sizeof hex, "\\x");
 		for (int k = 0; k < len && o + 3 < sizeof hex; k++)
 			o += (size_t)snprintf(hex + o, sizeof hex - o, "%02x", p[k]);
-		snprintf(why, sizeof why, "a BLOB of %d bytes %s (column %s, %s)", len, what, x->src->name, x->src->type_name);
+		snprintf(why, sizeof why, "a BLOB of %d byte%s %s (column %s, %s)", len, len == 1 ? "" : "s", what, x->src->name,
+		         x->src->type_name);
 		return rpl_xbuf_misfit(b, r, c, (int)rule, hex, o, why, err);
 	}
 	const char *text = (const char *)sqlite3_value_text(val);
@@ -257,7 +258,7 @@ put_value(sqlite3_stmt *st, struct rpl_xbuf *b, size_t row, size_t c, void *v, S
 			return put_decimal(b, row, c, val, v, ind, err);
 		/* a BLOB would arrive as text (its bytes, perhaps not UTF-8): another type */
 		if (t == SQLITE_BLOB && x->cls == RPL_CLASS_TEXT)
-			return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "is a BLOB, not text", err);
+			return misfit(b, row, c, val, RPL_RULE_WRONG_TYPE, "where the column holds text: bytes are not read as text", err);
 		if (t == SQLITE_FLOAT) {
 			/* %.17g round-trips a double (glibc prints exactly); elsewhere the
 			 * shortest spelling that does (SQLite's 15 digits made 0.1 + 0.2 0.3) */

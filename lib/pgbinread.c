@@ -7,6 +7,7 @@
 #include "plan.h"
 #include "xfer.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static const unsigned char signature[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0 };
@@ -164,6 +165,20 @@ bad_value(const struct rpl_xcol *x, size_t r, const char *what, struct rpl_err *
 	return err->code;
 }
 
+/* endless: "infinity" or "-infinity", PostgreSQL's endless dates and timestamps,
+ * are no calendar date: the row is rejected naming the column (a misfit, xfer.h) as
+ * the text COPY reader does (pgsource.c), and the rest of the partition loads. */
+static int
+endless(struct rpl_xbuf *b, size_t r, size_t c, bool minus, struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	const char *v = minus ? "-infinity" : "infinity";
+	char why[400];   /* the misfit keeps what fits */
+	snprintf(why, sizeof why, "\"%s\" is no calendar date: no target date holds it (column %s, %s)", v,
+	         x->src->name, x->src->type_name);
+	return rpl_xbuf_misfit(b, r, c, RPL_RULE_DATE_RANGE, v, strlen(v), why, err);
+}
+
 /* field stores one value v[0..n) into row r, column c. */
 static int
 field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, struct rpl_err *err)
@@ -197,9 +212,10 @@ field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, 
 			break;
 		int32_t days = (int32_t)get32(v);
 		SQL_DATE_STRUCT *d = out;
+		if (days == INT32_MAX || days == INT32_MIN)
+			return endless(b, r, c, days == INT32_MIN, err);
 		if (!civil(days, &d->year, &d->month, &d->day))
-			return bad_value(x, r, days == INT32_MAX ? "infinity" : days == INT32_MIN ? "-infinity"
-			                                         : "a date outside years 1 to 9999", err);
+			return bad_value(x, r, "a date outside years 1 to 9999", err);
 		*ind = sizeof *d;
 		return 0;
 	}
@@ -212,9 +228,10 @@ field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, 
 		if (rem < 0)
 			rem += day_us, days--;
 		SQL_TIMESTAMP_STRUCT *t = out;
-		if (us == INT64_MAX || us == INT64_MIN || !civil(days, &t->year, &t->month, &t->day))
-			return bad_value(x, r, us == INT64_MAX ? "infinity" : us == INT64_MIN ? "-infinity"
-			                                      : "a timestamp outside years 1 to 9999", err);
+		if (us == INT64_MAX || us == INT64_MIN)
+			return endless(b, r, c, us == INT64_MIN, err);
+		if (!civil(days, &t->year, &t->month, &t->day))
+			return bad_value(x, r, "a timestamp outside years 1 to 9999", err);
 		int64_t s = rem / 1000000;
 		t->hour = (SQLUSMALLINT)(s / 3600);
 		t->minute = (SQLUSMALLINT)(s / 60 % 60);

@@ -211,6 +211,25 @@ parse_ts(const char *t, size_t n, SQL_TIMESTAMP_STRUCT *ts)
 	return true;
 }
 
+/* endless: PostgreSQL's "infinity" and "-infinity" dates and timestamps are no
+ * calendar date, so no date another engine (or replicad's date transport) has: the
+ * row is rejected naming the column (a misfit, xfer.h), and the rest of the
+ * partition still loads. Any other unreadable text stays an error (bad_field). */
+static int bad_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err);
+
+static int
+endless(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	bool minus = n > 0 && f[0] == '-';
+	if (n - minus != 8 || strncmp(f + minus, "infinity", 8) != 0)
+		return bad_field(b, r, c, f, n, err);
+	char why[400];   /* the misfit keeps what fits */
+	snprintf(why, sizeof why, "\"%.*s\" is no calendar date: no target date holds it (column %s, %s)", (int)n, f,
+	         x->src->name, x->src->type_name);
+	return rpl_xbuf_misfit(b, r, c, RPL_RULE_DATE_RANGE, f, n, why, err);
+}
+
 /* put_field stores one COPY field into row r, column c. */
 static int
 put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err)
@@ -290,17 +309,24 @@ put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struc
 			*ind = sizeof(SQL_DATE_STRUCT);
 			return 0;
 		}
-		break;
+		return endless(b, r, c, f, n, err);
 	case SQL_C_TYPE_TIMESTAMP:
 		if (parse_ts(f, n, v)) {
 			*ind = sizeof(SQL_TIMESTAMP_STRUCT);
 			return 0;
 		}
-		break;
+		return endless(b, r, c, f, n, err);
 	default:
 		break;
 	}
 bad:
+	return bad_field(b, r, c, f, n, err);
+}
+
+static int
+bad_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
 	rpl_err_set(err, RPL_ECONVERT, "source: column %s (%s): cannot read \"%.*s\" from COPY as %s",
 	            x->src->name, x->src->type_name, (int)(n < 60 ? n : 60), f, rpl_class_name(x->cls));
 	rpl_err_where(err, NULL, x->src->name, (int64_t)r);
@@ -311,6 +337,7 @@ int
 rpl_pgsource_fetch(struct rpl_pgsource *s, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
 {
 	*n = 0;
+	b->nmisfits = 0;   /* this chunk's misfits only (xfer.h) */
 	if (!s->streaming)
 		return 0;
 	while (*n < b->rows && !rpl_xbuf_heap_full(b)) {

@@ -2,7 +2,9 @@
  * transport buffer before it is sent. A value either passes unchanged, is set to NULL
  * by a named rule (counted), or makes the row rejected with that rule's name; nothing
  * is rounded or cut unless the user asked for truncation (counted too). */
+#include "affinity.h"
 #include "dialect.h"
+#include "litenum.h"
 #include "numtext.h"
 #include "xfer.h"
 #include <ctype.h>
@@ -77,10 +79,33 @@ decimal_fits(const char *t, long p, long sc, char *why, size_t wn)
 		return false;
 	}
 	if (intd > p - sc || fracd > sc) {
-		snprintf(why, wn, "%.60s does not fit NUMERIC(%ld,%ld)", t, p, sc);
+		/* a long value keeps both ends: cut at 60, 1e-100 showed only zeros */
+		size_t len = strlen(t);
+		char shown[72];
+		if (len > 60)
+			snprintf(shown, sizeof shown, "%.28s...%s", t, t + len - 28);
+		else
+			snprintf(shown, sizeof shown, "%s", t);
+		snprintf(why, wn, "%s (%ld integer digits, %ld decimal places) does not fit NUMERIC(%ld,%ld)", shown, intd,
+		         fracd, p, sc);
 		return false;
 	}
 	return true;
+}
+
+/* sqlite_keeps: SQLite's NUMERIC affinity would round a decimal with more digits
+ * than a double keeps to a REAL, silently: the row is rejected instead. */
+static bool
+sqlite_keeps(const char *v, const struct rpl_column *dst, char *why, size_t wn)
+{
+	char real[64];
+	if (rpl_litenum_keeps(v, real, sizeof real))
+		return true;
+	size_t len = strlen(v);
+	snprintf(why, wn, "%.28s%s%s would be stored as the REAL %s by SQLite's NUMERIC affinity (column %s, %s):"
+	         " declare it DECIMAL_TEXT or TEXT to keep every digit", v, len > 60 ? "..." : "",
+	         len > 60 ? v + len - 28 : len > 28 ? v + 28 : "", real, dst->name, dst->type_name);
+	return false;
 }
 
 /* decimal_plain: a decimal column's text as a plain decimal, in place: sqliteodbc
@@ -137,6 +162,14 @@ text_is_nonfinite(const char *t)
 	if (*t == '-' || *t == '+')
 		t++;
 	return strncasecmp(t, "nan", 3) == 0 || strncasecmp(t, "inf", 3) == 0;
+}
+
+static bool
+text_is_nan(const char *t)
+{
+	if (*t == '-' || *t == '+')
+		t++;
+	return strncasecmp(t, "nan", 3) == 0;
 }
 
 /* is_placeholder compares digits, not formatted text: this runs for every date value
@@ -329,6 +362,16 @@ not_iso:
 	return false;
 }
 
+/* sqlite_numeric: is d a SQLite target's decimal column of NUMERIC affinity, which
+ * stores a decimal a double cannot keep as a rounded REAL (litenum.h)? A created
+ * one is DECIMAL_TEXT (TEXT affinity): it keeps every digit. */
+static bool
+sqlite_numeric(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	return ru->dst_dialect->engine == RPL_ENGINE_SQLITE && d->cls == RPL_CLASS_DECIMAL &&
+	       rpl_sqlite_affinity(d->type_name) == RPL_AFF_NUMERIC;
+}
+
 /* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
 static bool
 column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
@@ -349,8 +392,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 			return true;
 		return !(enforced && s->int_bytes > 0 && s->int_bytes <= d->int_bytes);
 	case RPL_CLASS_DECIMAL:
-		if (!enforced)
-			return true;   /* any spelling, or no number at all (decimal_plain) */
+		if (!enforced || sqlite_numeric(ru, d))
+			return true;   /* any spelling, or no number at all (decimal_plain); SQLite's rounding */
 		if (d->cls != RPL_CLASS_DECIMAL || d->size <= 0)
 			return false;
 		/* PostgreSQL's numeric also holds NaN (and Infinity, unconstrained), which no
@@ -459,6 +502,10 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				*rule = RPL_RULE_PRECISION;
 				return -1;
 			}
+			if (sqlite_numeric(ru, dst) && !sqlite_keeps(v, dst, why, wn)) {
+				*rule = RPL_RULE_PRECISION;
+				return -1;
+			}
 			break;
 		case RPL_CLASS_DOUBLE: {
 			if (x->as_text && ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE) {
@@ -471,7 +518,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				}
 			}
 			bool nonfinite = x->as_text ? text_is_nonfinite(v) : !isfinite(*(double *)v);
-			if (nonfinite && !ru->dst_dialect->keeps_nan)
+			/* SQLite's REAL holds ±Infinity: only a NaN would be stored as NULL there */
+			bool nan = x->as_text ? text_is_nan(v) : isnan(*(double *)v);
+			if (nonfinite && !ru->dst_dialect->keeps_nan && !(ru->dst_dialect->keeps_inf && !nan))
 				null_rule = RPL_RULE_NAN;
 			break;
 		}
