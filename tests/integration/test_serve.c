@@ -894,12 +894,21 @@ START_TEST(test_end_to_end)
 	 * one line */
 	{
 		json_t *j1 = show_json(id1);
-		struct timespec t0, t1;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		do {   /* let the clock move, so a rate that still ran would differ */
-			sleep_ms(5);
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-		} while ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 20);
+		/* until the daemon's own clock has moved (its uptime_s ticks), so a rate that
+		 * still ran would differ: a state of the daemon, not a time of ours */
+		json_int_t up0 = -1;
+		for (int i = 0;; i++) {
+			ck_assert_int_eq(ctl(out, err, "status", "--json"), 0);
+			json_t *st = json_loads(out, 0, NULL);
+			json_int_t up = json_integer_value(json_object_get(st, "uptime_s"));
+			json_decref(st);
+			if (up0 < 0)
+				up0 = up;
+			else if (up > up0)
+				break;
+			ck_assert_msg(i < 6000, "the daemon's uptime_s never moved: %s", out);
+			sleep_ms(50);
+		}
 		ck_assert_int_eq(ctl(out, err, "show", id1, "--json"), 0);
 		json_t *j2 = json_loads(out, 0, NULL);
 		ck_assert_msg(j2 != NULL, "show j1 --json is not JSON: %s", out);
