@@ -1053,29 +1053,6 @@ part_send_lite(struct part *p, size_t n, struct rpl_err *err)
 	return 0;
 }
 
-/* refused_column: the buffer column a foreign-key refusal names, from the server's
- * words (PostgreSQL "Key (language_id)=(99) is not present", MariaDB "FOREIGN KEY
- * (`language_id`) REFERENCES"); (size_t)-1 when it names none or several. */
-static size_t
-refused_column(const struct rpl_copy *cp, const char *reason)
-{
-	const char *b = strstr(reason, "Key ("), *e;
-	size_t skip = 5;
-	if (b == NULL && (b = strstr(reason, "FOREIGN KEY (`")) != NULL)
-		skip = 14;
-	if (b == NULL || (e = strpbrk(b + skip, skip == 5 ? ")" : "`")) == NULL || memchr(b + skip, ',', (size_t)(e - b - skip)))
-		return (size_t)-1;
-	for (size_t c = 0; c < cp->buf->ncols; c++) {
-		size_t i = (size_t)(cp->buf->cols[c].src - cp->st.cols);   /* its source column */
-		if (i >= cp->st.ncols)
-			continue;
-		const char *name = cp->dst_names != NULL ? cp->dst_names[i] : cp->st.cols[i].name;
-		if (strlen(name) == (size_t)(e - b - skip) && strncasecmp(name, b + skip, (size_t)(e - b - skip)) == 0)
-			return c;
-	}
-	return (size_t)-1;
-}
-
 /* part_refused rejects a row a bulk sink isolated (rpl_pgsink_copy_split,
  * rpl_myload_split), naming the constraint and, for a foreign key, its column. */
 static int
@@ -1086,10 +1063,7 @@ part_refused(void *data, size_t row, const char *reason, const char *column, con
 	char why[sizeof err->msg + 32];
 	snprintf(why, sizeof why, "target refused the row: %s", reason);
 	p->constraint = constraint;
-	size_t col = server_column(p, column, reason);
-	if (col == (size_t)-1)
-		col = refused_column(p->cp, reason);
-	int r = part_reject(p, row, RPL_RULE_SERVER, col, why, err);
+	int r = part_reject(p, row, RPL_RULE_SERVER, server_column(p, column, reason), why, err);
 	p->constraint = NULL;
 	return r;
 }

@@ -61,6 +61,9 @@ rpl_refusal_column(const char *text, char *col, size_t n)
 		p += 5;
 		return memchr(p, ',', (size_t)(e - p)) == NULL && copy_name(p, (size_t)(e - p), col, n);
 	}
+	/* MariaDB foreign keys: "… CONSTRAINT `fk` FOREIGN KEY (`foo`) REFERENCES …"; one column only */
+	if ((p = strstr(text, "FOREIGN KEY (`")) != NULL && (e = strchr(p + 14, '`')) != NULL && e[1] == ')')
+		return copy_name(p + 14, (size_t)(e - p - 14), col, n);
 	/* SQLite: "NOT NULL constraint failed: t.foo" (a CHECK names its constraint: no column) */
 	if ((p = after_last(text, "NOT NULL constraint failed: ")) != NULL ||
 	    (p = after_last(text, "UNIQUE constraint failed: ")) != NULL) {

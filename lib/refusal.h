@@ -10,7 +10,8 @@
 
 /* rpl_refusal_column finds the column a server message names (text borrowed):
  * PostgreSQL's COPY context "COPY t, line 3, column foo: …", `column "foo"`, a key
- * "Key (foo)=(…)"; MariaDB's "for column 'foo'" or "for column `db`.`t`.`foo`";
+ * "Key (foo)=(…)"; MariaDB's "for column 'foo'", "for column `db`.`t`.`foo`" or
+ * "FOREIGN KEY (`foo`) REFERENCES";
  * SQLite's "constraint failed: t.foo". False when it names none (or several). */
 bool rpl_refusal_column(const char *text, char *col, size_t n);
 

@@ -15,6 +15,9 @@ static const struct { const char *text, *want; } cases[] = {
 	{ "ERROR:  null value in column \"qty\" of relation \"pr\" violates not-null constraint", "qty" },
 	{ "ERROR:  duplicate key value violates unique constraint \"pr_pkey\"\nDETAIL:  Key (id)=(4) already exists.", "id" },
 	{ "ERROR:  duplicate key value violates unique constraint \"ab\"\nDETAIL:  Key (a, b)=(1, 2) already exists.", NULL },
+	{ "Cannot add or update a child row: a foreign key constraint fails (`rpl_dst`.`film`, CONSTRAINT `fk_lang` "
+	  "FOREIGN KEY (`language_id`) REFERENCES `lang` (`id`))", "language_id" },
+	{ "a foreign key constraint fails (`d`.`t`, CONSTRAINT `fk2` FOREIGN KEY (`a`, `b`) REFERENCES `p` (`a`, `b`))", NULL },
 	{ "[HY000] Data too long for column 'v' at row 1", "v" },
 	{ "Incorrect integer value: 'x' for column `test`.`t`.`qty` at row 1", "qty" },
 	{ "NOT NULL constraint failed: film.title", "title" },
