@@ -6,9 +6,9 @@
 #include "catalog.h"
 #include "cli.h"
 #include "colmap.h"
-#include "conn.h"
+#include "odbc_conn.h"
 #include "dlog.h"
-#include "pginherit.h"
+#include "pg_inherit.h"
 #include "statedir.h"
 #include "validate.h"
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* daemon/cmd_dryrun.c: `replicad run … --dry-run [--target-dialect ENGINE]` (see
- * cmd_dryrun.h). The statements come from lib/sqlgen.c and lib/ledger.c, the same
+ * cmd_dryrun.h). The statements come from lib/sql/sqlgen.c and lib/core/ledger.c, the same
  * builders whose exact text tests/unit/test_sqlgen.c asserts; this file only puts
  * them in the order runner.c and copy.c run them and says which connection gets
  * each. Reads catalogs (SQLColumns, SQLPrimaryKeys, the target's index list) and
@@ -8,10 +8,10 @@
 #include "catalog.h"
 #include "cli.h"
 #include "colmap.h"
-#include "pginherit.h"
+#include "pg_inherit.h"
 #include "dialect.h"
 #include "ledger.h"
-#include "mysource.h"
+#include "mariadb_source.h"
 #include "sbuf.h"
 #include "sqlgen.h"
 #include "xfer.h"
@@ -26,8 +26,8 @@ struct dry {
 	FILE *out;
 	int n;                           /* statements printed so far */
 	const struct rpl_dialect *sd, *dd;
-	bool my_load;                    /* a MariaDB target loads by LOAD DATA (myload.h) */
-	bool my_src;                     /* a MariaDB source read by its client library (mysource.h) */
+	bool my_load;                    /* a MariaDB target loads by LOAD DATA (mariadb_sink.h) */
+	bool my_src;                     /* a MariaDB source read by its client library (mariadb_source.h) */
 	bool lite_dst;                   /* a SQLite target through the SQLite library */
 };
 
@@ -215,7 +215,7 @@ uses_libpq(const struct rpl_config *cfg, enum rpl_engine e, const char *connstr)
 {
 	if (e != RPL_ENGINE_POSTGRES || (cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0))
 		return false;
-	/* pgconn.c: libpq needs to know where the server is; a DSN falls back to ODBC */
+	/* pg_conn.c: libpq needs to know where the server is; a DSN falls back to ODBC */
 	return connstr == NULL || rpl_connstr_has_key(connstr, "Server") || rpl_connstr_has_key(connstr, "Servername") ||
 	       rpl_connstr_has_key(connstr, "Host");
 }
@@ -509,7 +509,7 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
 	bool my_src = src.engine == RPL_ENGINE_MARIADB && rpl_mysource_connstr_ok(cfg->source.odbc) &&
 	              !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
-	for (size_t i = 0; i < st.ncols; i++)   /* the library leaves TIME (and GUIDs) to ODBC: mysource.c */
+	for (size_t i = 0; i < st.ncols; i++)   /* the library leaves TIME (and GUIDs) to ODBC: mariadb_source.c */
 		my_src = my_src && st.cols[i].cls != RPL_CLASS_TIME && st.cols[i].cls != RPL_CLASS_GUID;
 	bool pg_dst = uses_libpq(cfg, dd->engine, connect_target ? cfg->target.odbc : NULL);
 	unsigned lite = rpl_xfer_lite_flags(src.engine, cfg->source.odbc, dd->engine, connect_target ? cfg->target.odbc : NULL,

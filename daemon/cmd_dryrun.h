@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "config.h"
-#include "conn.h"
+#include "odbc_conn.h"
 #include "plan.h"
 
 /* rd_cmd_dryrun prints the plan of table tc over parts (kind "backfill", "day" or

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cmd_dryrun.h"
 #include "statedir.h"
-#include "conn.h"
+#include "odbc_conn.h"
 #include "copy.h"
 #include "dialect.h"
 #include "dlog.h"

@@ -118,7 +118,7 @@ int rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_jo
 
 /* rd_jobs_order holds the n queued jobs (a schedule firing's, borrowed, submitted
  * with req.ordering so that none starts before) until a thread of its own has read the target's foreign keys between their tables
- * (lib/fkorder.h); then each job starts only after the jobs of the tables it
+ * (lib/core/fkorder.h); then each job starts only after the jobs of the tables it
  * references have ended (done, failed or cancelled), parents first; tables that
  * reference each other keep config order, with one warning. If the target cannot be
  * read, they run as submitted, with a warning. */

@@ -1,6 +1,6 @@
 /* daemon/ledger_scan.c: replicad_jobs read at start (see ledger_scan.h). */
 #include "ledger_scan.h"
-#include "conn.h"
+#include "odbc_conn.h"
 #include "dialect.h"
 #include "ledger.h"
 #include "sbuf.h"

@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_config.c: replicad.json (lib/config.c) from any bytes. Run from an
+/* tests/fuzz/fuzz_config.c: replicad.json (lib/util/config.c) from any bytes. Run from an
  * empty directory (run.sh does), so a password_file the fuzzer names is read from
  * there and is refused or missing, never a real secret. */
 #include "fuzz.h"

@@ -1,7 +1,7 @@
-/* tests/fuzz/fuzz_connstr.c: ODBC connection strings (lib/conn.c): redaction, key
+/* tests/fuzz/fuzz_connstr.c: ODBC connection strings (lib/odbc/odbc_conn.c): redaction, key
  * lookup. Whatever the string, the redacted copy gives PWD and Password only as ***. */
 #include "fuzz.h"
-#include "conn.h"
+#include "odbc_conn.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

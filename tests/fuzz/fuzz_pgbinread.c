@@ -1,9 +1,9 @@
 /* tests/fuzz/fuzz_pgbinread.c: PostgreSQL's binary COPY as a server sends it
- * (lib/pgbinread.c), one message after another into rows of a buffer: the input is
+ * (lib/pg/pg_binread.c), one message after another into rows of a buffer: the input is
  * cut into messages by a 2-byte length before each. */
 #include "fuzz.h"
 #include "fuzz_cols.h"
-#include "pgbinread.h"
+#include "pg_binread.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_tsv.c: the text COPY and LOAD DATA fields (lib/tsv.c) for values a
+/* tests/fuzz/fuzz_tsv.c: the text COPY and LOAD DATA fields (lib/core/tsv.c) for values a
  * source may hold: the input fills one row, column by column (a 1-byte length, or
  * 255 for NULL), and is rendered in both flavours; a rendered row must be one line
  * with one tab between each of its fields, whatever bytes the values hold. */

@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_units.c: the small value syntaxes (lib/units.c) that come from the
+/* tests/fuzz/fuzz_units.c: the small value syntaxes (lib/util/units.c) that come from the
  * config and the command line; built three times (meson.build): FUZZ_UNIT selects
  * dates, sizes or durations (times of day ride along with dates). */
 #include "fuzz.h"

@@ -3,7 +3,7 @@
  * 0001-01-01 and 9999-12-31, 4-byte UTF-8, binary with zero bytes, 8 KB text. */
 #ifndef EDGE_H
 #define EDGE_H
-#include "conn.h"
+#include "odbc_conn.h"
 
 /* edge_create (re)creates table name on c and fills it with the edge rows. */
 void edge_create(struct rpl_conn *c, const char *name);

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "catalog.h"
-#include "conn.h"
+#include "odbc_conn.h"
 
 enum { IT_SQLITE, IT_PG, IT_MARIADB, IT_NENGINES };
 extern const char *const it_engine_names[IT_NENGINES];

@@ -365,7 +365,7 @@ run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
 
 # ---------------------------------------------------------------- mapping ------
-# tables[].exclude/columns (lib/colmap.h): check lists every mapping error and the
+# tables[].exclude/columns (lib/core/colmap.h): check lists every mapping error and the
 # warning, each under its table, before a run; run then loads through the mapping.
 
 MAP_DB=$work/map.db

@@ -1,5 +1,5 @@
 /* tests/integration/test_colmap.c: column mapping (tables[].exclude, columns,
- * add_new_columns; lib/colmap.h) across every source x target pair of SQLite,
+ * add_new_columns; lib/core/colmap.h) across every source x target pair of SQLite,
  * PostgreSQL and MariaDB, compared value by value: a pre-created target with a
  * renamed column, an excluded source column, a nullable and a defaulted target column
  * the source lacks, and a source column add_new_columns adds; a target created

@@ -1,5 +1,5 @@
 /* tests/integration/test_inherit.c: PostgreSQL inheritance and declarative
- * partitioning (lib/pginherit.h, docs/engines.md): an inheritance parent copied with
+ * partitioning (lib/pg/pg_inherit.h, docs/engines.md): an inheritance parent copied with
  * its children's rows (the default, as PostgreSQL's SELECT) and without them
  * (inherited false: FROM ONLY) into every target engine; a partitioned table read
  * through its parent (all partitions, whatever inherited says); a partitioned
@@ -7,7 +7,7 @@
  * month; and pginherit's catalog answers themselves. */
 #include "copy.h"
 #include "it.h"
-#include "pginherit.h"
+#include "pg_inherit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -202,7 +202,7 @@ full_copy_compare(struct rpl_copy *cp, struct rpl_conn *src, struct rpl_conn *ds
 /* Keyset slices at their edges: a partition of exactly k full slices (the slice
  * after the last full one is empty), one row short of that, one row past it, and
  * a single row. The next slice is executed on a second connection while this one is
- * fetched (keyslices.h), starting after the last key of this one. */
+ * fetched (odbc_slices.h), starting after the last key of this one. */
 START_TEST(test_mariadb_slice_edges)
 {
 	int d = _i;
@@ -323,7 +323,7 @@ START_TEST(test_mariadb_slices_one_connection)
 END_TEST
 
 /* The PostgreSQL source reads numerics in COPY's binary form (base-10000 digits) and
- * writes them as numeric_out prints them (lib/pgbinread.c): zeros, scales that end
+ * writes them as numeric_out prints them (lib/pg/pg_binread.c): zeros, scales that end
  * inside a group, weights far from the point, both signs. */
 START_TEST(test_pg_numeric_binary)
 {
@@ -460,7 +460,7 @@ copy_whole(struct rpl_conn *src, struct rpl_conn *dst, const char *table)
 	return acc.written;
 }
 
-/* The MariaDB source through libmariadb (mysource.h): every type it converts, values
+/* The MariaDB source through libmariadb (mariadb_source.h): every type it converts, values
  * at their edges and NULLs, a text and a blob longer than the 64 KiB stage (read
  * again into place), a FLOAT widened exactly, the zero date (NULL, as through ODBC);
  * a TIME column sends the table through ODBC, exactly all the same. */

@@ -1,5 +1,5 @@
 /* tests/unit/test_colmap.c: a table's column mapping against hand-built catalogs
- * (lib/colmap.h): exclusion, renames, target columns nothing feeds (nullable or
+ * (lib/core/colmap.h): exclusion, renames, target columns nothing feeds (nullable or
  * defaulted: one warning; NOT NULL without default: an error naming it), source
  * columns the target lacks (error, or add_new_columns), misspelled names, and the
  * ALTER TABLE that adds a column and the statements that follow a rename. */

@@ -1,4 +1,4 @@
-/* tests/unit/test_config.c: replicad.json validation (lib/config.h). Mistakes are a
+/* tests/unit/test_config.c: replicad.json validation (lib/util/config.h). Mistakes are a
  * table of JSON texts and the exact message each must give, so a message that stops
  * naming its key path or line:col goes red. Files live in a fresh temp dir per test;
  * the password tests also check that the password never reaches err.msg. */
@@ -25,7 +25,7 @@ put(const char *rel, const char *content)
 	ck_assert_msg(f != NULL, "cannot create %s", path);
 	fputs(content, f);
 	fclose(f);
-	chmod(path, 0600);     /* password files must be private to us (lib/infile.c) */
+	chmod(path, 0600);     /* password files must be private to us (lib/util/infile.c) */
 }
 
 static void

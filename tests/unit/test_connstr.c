@@ -1,10 +1,10 @@
-/* tests/unit/test_connstr.c: reading and redacting ODBC connection strings (lib/conn.c):
+/* tests/unit/test_connstr.c: reading and redacting ODBC connection strings (lib/odbc/odbc_conn.c):
  * the native paths find host, port, database and user there, and no message may
  * ever show a password; rpl_conn_open guesses the engine from the Driver= name. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include "conn.h"
+#include "odbc_conn.h"
 
 static const struct { const char *s, *key, *want; } get_cases[] = {   /* want NULL: not set */
 	{ "Driver=SQLite3;Database=/tmp/a.db", "Database", "/tmp/a.db" },

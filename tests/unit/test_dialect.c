@@ -1,5 +1,5 @@
 /* tests/unit/test_dialect.c: the SQL text each engine's dialect table generates
- * (lib/dialect.h): identifier quoting with the closing quote doubled, schema.table,
+ * (lib/sql/dialect.h): identifier quoting with the closing quote doubled, schema.table,
  * date literals, which errors are retried, and the CREATE TABLE type names of
  * docs/engines.md "Type mapping" for every transport class and all four engines.
  * SQL Server cannot run here, so these strings are its only test. */

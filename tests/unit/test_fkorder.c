@@ -1,5 +1,5 @@
 /* tests/unit/test_fkorder.c: parents-first order from foreign-key edges
- * (lib/fkorder.h): chains, diamonds, unrelated tables keeping config order, self
+ * (lib/core/fkorder.h): chains, diamonds, unrelated tables keeping config order, self
  * references ignored, cycles in config order and said. Cases from a table. */
 #include <check.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* tests/unit/test_numtext.c: lib/numtext.h (decimals however they are spelled) and
- * lib/affinity.h (SQLite's affinity rules), from tables. The cases are the spellings
+/* tests/unit/test_numtext.c: lib/core/numtext.h (decimals however they are spelled) and
+ * lib/sqlite/sqlite_affinity.h (SQLite's affinity rules), from tables. The cases are the spellings
  * SQLite and sqliteodbc produce for values users' files hold (issue #15), and the
  * ones a looser reader would accept ("1e", "12abc", "--1"). */
 #include <check.h>
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "affinity.h"
+#include "sqlite_affinity.h"
 #include "numtext.h"
 
 static const struct { const char *in; const char *want; int rc; } plain_cases[] = {

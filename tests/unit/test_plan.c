@@ -1,4 +1,4 @@
-/* tests/unit/test_plan.c: partition planning and day arithmetic of lib/plan.h, from
+/* tests/unit/test_plan.c: partition planning and day arithmetic of lib/core/plan.h, from
  * tables. Month cuts are checked range by range (half-open, --to inclusive, first and
  * last month clipped); day arithmetic is checked at leap days, month and year ends and
  * the 0001-01-01 / 9999-12-31 edges, and once against a calendar walked day by day

@@ -1,4 +1,4 @@
-/* tests/unit/test_refusal.c: lib/refusal.h's reading of the column a server's
+/* tests/unit/test_refusal.c: lib/core/refusal.h's reading of the column a server's
  * refusal names, from the servers' own message texts (PostgreSQL 15, MariaDB 10.11,
  * SQLite), and the messages that name none, which must give no column rather than a
  * guess. */

@@ -1,5 +1,5 @@
 /* tests/unit/test_sqlgen.c: the exact text of every statement a table copy sends
- * (lib/sqlgen.h), for SQL Server above all (it cannot run here, so these strings are
+ * (lib/sql/sqlgen.h), for SQL Server above all (it cannot run here, so these strings are
  * its test: DESIGN.md "Engines") and for the other engines where the text differs:
  * partition SELECT, keyset slices, range DELETE (SQL Server in batches), INSERT with
  * and without TABLOCK, COPY, CREATE TABLE with the type mapping and the key,
@@ -692,7 +692,7 @@ START_TEST(test_created_table_text)
 }
 END_TEST
 
-/* A created table's indexes (lib/createidx.h) as each target gets them: column
+/* A created table's indexes (lib/core/createidx.h) as each target gets them: column
  * lists, IF NOT EXISTS (SQL Server: a sys.indexes guard), MariaDB prefixes on TEXT,
  * SQL Server's filtered unique index for nullable columns; NULL: left out. */
 static struct rpl_column ix_cols[] = {

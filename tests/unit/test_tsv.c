@@ -1,4 +1,4 @@
-/* tests/unit/test_tsv.c: the tab-separated rows of lib/tsv.c, byte for byte, in both
+/* tests/unit/test_tsv.c: the tab-separated rows of lib/core/tsv.c, byte for byte, in both
  * flavours (PostgreSQL COPY text, MariaDB LOAD DATA), from a transport buffer laid out
  * as copy.c lays it out, with unbounded columns kept out of line (xfer.h). */
 #include "catalog.h"

@@ -1,4 +1,4 @@
-/* tests/unit/test_units.c: the value syntaxes of lib/units.h, from tables of good and
+/* tests/unit/test_units.c: the value syntaxes of lib/util/units.h, from tables of good and
  * bad input. Each "must refuse" row is a spelling someone will write (a space, a
  * decimal unit, a date that is not on the calendar), so a looser parser goes red. */
 #include <check.h>

@@ -1,0 +1,22 @@
+/* lib/core/validate.h: what a run would refuse of a table's date_column, found from the
+ * catalogs alone, before any statement on the target (issue #18 item 2: `check` let
+ * a text or integer date_column and a missing one through, and `run` found some of
+ * them only after its DELETE). `replicad check` and `replicad run` call the same
+ * function. The columns' mapping is colmap.h's; the state_dir, statedir.h's. Any thread. */
+#ifndef RPL_VALIDATE_H
+#define RPL_VALIDATE_H
+#include "catalog.h"
+#include "odbc_conn.h"
+
+/* rpl_validate_table checks a table's copy from its catalogs: src (borrowed) read
+ * from a src_engine database, dst (borrowed) from dst_engine, NULL when the target
+ * table does not exist yet (it will be created from src). Refused: a date_column
+ * (NULL: a reference table) missing from either side or not a date or timestamp (a
+ * text column compares the range as strings, an integer one cannot be compared; a
+ * TEXT column of SQLite, which keeps dates as ISO text, is accepted). Which columns
+ * meet which is the column mapping's to judge (colmap.h). label names the table in the
+ * message; err gets table and column. */
+int rpl_validate_table(const struct rpl_table *src, enum rpl_engine src_engine, const struct rpl_table *dst,
+                       enum rpl_engine dst_engine, const char *label, const char *date_column, struct rpl_err *err);
+
+#endif

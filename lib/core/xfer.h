@@ -1,0 +1,188 @@
+/* lib/core/xfer.h: internal to the copy: the row-wise transport buffer. Each column has one
+ * C type used by both the source fetch and the target insert, chosen from the pair
+ * of engines (DRIVERS.md traps decide: SQLite sides move decimals, doubles, dates and
+ * timestamps as text because sqliteodbc rounds them otherwise). A row is
+ * [value|indicator] per column at fixed offsets, so one offset moves every column to
+ * row i: that is what lets SQLite insert row by row and a failed batch be re-sent in
+ * halves without copying anything. */
+#ifndef RPL_XFER_H
+#define RPL_XFER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "catalog.h"
+#include "copy.h"
+
+struct rpl_xcol {
+	const struct rpl_column *src, *dst;   /* borrowed from the copy's tables */
+	enum rpl_class cls;                   /* transport class (the source's) */
+	SQLSMALLINT c_type;                   /* SQL_C_* on both sides */
+	SQLSMALLINT param_type;               /* SQL type announced to the target */
+	SQLULEN param_size;
+	SQLSMALLINT param_digits;
+	size_t off, ind_off;                  /* within a row */
+	SQLLEN width;                         /* value buffer bytes */
+	bool as_text;                         /* c_type is SQL_C_CHAR */
+	bool ool;                             /* out of line: the row holds an offset into the heap */
+};
+
+/* A misfit: a value the source could not read as its column's type without changing
+ * it (SQLite keeps any storage class in any column: text in an INTEGER column, a REAL
+ * 3.5 in one). Its row's indicator is RPL_IND_MISFIT and the value's own text and
+ * the reason wait in the buffer's list, so the value rules reject the row naming the
+ * column (rpl_rules_apply) and the reject file shows the value as it was. */
+#define RPL_IND_MISFIT ((SQLLEN)-1000)   /* no ODBC indicator value (those are -1..-7) */
+struct rpl_misfit {
+	size_t row, col;
+	int rule;                /* enum rpl_rule */
+	char value[96];          /* the value as text (cut to fit: it is only shown) */
+	char why[200];
+};
+
+struct rpl_xbuf {
+	struct rpl_xcol *cols;   /* owned */
+	size_t ncols;
+	size_t row_size;
+	size_t rows;             /* capacity in rows */
+	unsigned char *data;     /* owned, (rows + 1) * row_size: the extra row is scratch */
+	SQLUSMALLINT *status;    /* owned, 2 * rows: fetch status, then insert status */
+	int *act;                /* owned, ncols: rules.c's pending change per column */
+	size_t *cut;             /* owned, ncols: truncation length per column */
+	/* Out-of-line values. A text or binary column given a fixed slot needs the
+	 * longest value's room in every row: at a sixteenth of a chunk per unbounded
+	 * value, 3 bytea columns left 5 rows per chunk, and the seed table's varchars
+	 * (4 bytes a character) 180. When the source
+	 * writes the buffer itself (the COPY and SQLite-library readers) and the target
+	 * reads it through rpl_xval (COPY, LOAD DATA, SQLite library), every such column's
+	 * row slot holds an offset into this heap, which grows with the chunk's data
+	 * and is emptied before each fetch; a source ends its chunk once heap_len
+	 * passes heap_soft, so a chunk stays near chunk_bytes whatever the values. */
+	unsigned char *heap;     /* owned; NULL when no column is ool */
+	size_t heap_len, heap_cap, heap_soft;
+	struct rpl_misfit *misfits;   /* owned; this chunk's, in row order; emptied by the source per fetch */
+	size_t nmisfits, misfits_cap;
+};
+
+/* rpl_xval_in: the value of column x in the row that starts at row (for an ool
+ * column, in the heap); for loops that keep the row's address. */
+static inline void *rpl_xval_in(const struct rpl_xbuf *b, unsigned char *row, const struct rpl_xcol *x)
+{
+	unsigned char *slot = row + x->off;
+	if (!x->ool)
+		return slot;
+	uint64_t off;
+	memcpy(&off, slot, sizeof off);
+	return b->heap + off;
+}
+
+/* rpl_xval: the value of row r, column c (for an ool column, in the heap). */
+static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
+{
+	return rpl_xval_in(b, b->data + row * b->row_size, &b->cols[col]);
+}
+static inline SQLLEN *rpl_xind(const struct rpl_xbuf *b, size_t row, size_t col)
+{ return (SQLLEN *)(void *)(b->data + row * b->row_size + b->cols[col].ind_off); }
+
+/* Layout flags: a SQLite side read or written through the SQLite library
+ * (sqlite_source.c, sqlite_sink.c) rather than sqliteodbc. Only sqliteodbc rounds doubles,
+ * so through the library they move as SQL_C_DOUBLE, bit for bit, without printing
+ * and parsing each one. */
+enum {
+	RPL_XFER_SRC_LIB = 1,
+	RPL_XFER_DST_LIB = 2,
+	RPL_XFER_OOL = 4,        /* not about SQLite: see rpl_xbuf_layout */
+	RPL_XFER_SRC_MYODBC = 8, /* a MariaDB source read through Connector/ODBC: it gives a
+	                          * zero date (0000-00-00) as NULL in a date struct, as text
+	                          * as it is, so dates travel as text (rules.c zero_date) */
+};
+
+/* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the
+ * library: the connection string names a Database= file and load.bulk is not
+ * "odbc". The connection strings are borrowed for the call. */
+unsigned rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine de,
+                             const char *dst_connstr, bool bulk_odbc);
+
+/* rpl_xbuf_layout chooses C types and widths for matched columns (src[i] -> dst[i])
+ * and allocates rows fitting in chunk_bytes; flags: RPL_XFER_* (rpl_xfer_lite_flags,
+ * and RPL_XFER_OOL: text and binary values kept out of line, see struct rpl_xbuf, with
+ * rows and heap sharing chunk_bytes). */
+int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
+                    const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
+                    enum rpl_engine de, unsigned flags, int64_t chunk_bytes, struct rpl_err *err);
+
+/* rpl_xbuf_heap_put makes room for n bytes of row r's value of ool column c and
+ * points the row at it; the caller writes the value there and then claims what it
+ * used with rpl_xbuf_heap_used. NULL: out of memory. */
+void *rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n);
+static inline void rpl_xbuf_heap_used(struct rpl_xbuf *b, size_t used) { b->heap_len += used; }
+/* rpl_xbuf_heap_full: has this chunk's heap reached its share of chunk_bytes? */
+static inline bool rpl_xbuf_heap_full(const struct rpl_xbuf *b) { return b->heap != NULL && b->heap_len >= b->heap_soft; }
+/* rpl_xbuf_null_ool clears an ool column's slot for a NULL (its offset must stay valid). */
+static inline void rpl_xbuf_null_ool(struct rpl_xbuf *b, size_t r, size_t c)
+{
+	if (b->cols[c].ool)
+		memset(b->data + r * b->row_size + b->cols[c].off, 0, sizeof(uint64_t));
+}
+void rpl_xbuf_fini(struct rpl_xbuf *b);
+
+/* rpl_xbuf_misfit marks row r's value of column c as a misfit (see struct rpl_misfit):
+ * value (len bytes, borrowed) is kept for the reject file, why says what is wrong,
+ * rule is the enum rpl_rule the row is rejected by. RPL_ENOMEM only. */
+int rpl_xbuf_misfit(struct rpl_xbuf *b, size_t r, size_t c, int rule, const char *value, size_t len,
+                    const char *why, struct rpl_err *err);
+/* rpl_xbuf_misfit_find: the misfit of row r, column c, or NULL. */
+const struct rpl_misfit *rpl_xbuf_misfit_find(const struct rpl_xbuf *b, size_t r, size_t c);
+
+/* rpl_xbuf_bind_cols binds every column for a row-wise block fetch on st. */
+int rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched);
+/* rpl_xbuf_bind_params binds every column as a row-wise parameter array on st,
+ * starting at row base (rows for the scratch row) and moved by *offset bytes. */
+int rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offset);
+
+/* Column-wise parameter arrays: MariaDB Connector/ODBC 3.1 runs a row-wise array as
+ * one execute per row, but a column-wise one as a single bulk execute. The writer
+ * copies the rows it sends into these arrays (one set, bound once). */
+struct rpl_xcols {
+	unsigned char **val;     /* owned: per column, rows * width bytes */
+	SQLLEN **ind;            /* owned: per column, rows indicators */
+	size_t rows, ncols;
+};
+int rpl_xcols_init(struct rpl_xcols *xc, const struct rpl_xbuf *b, struct rpl_err *err);
+void rpl_xcols_fini(struct rpl_xcols *xc);
+/* rpl_xcols_bind binds the arrays as st's column-wise parameters. */
+int rpl_xcols_bind(struct rpl_xcols *xc, const struct rpl_xbuf *b, SQLHSTMT st);
+/* rpl_xcols_fill copies rows [first, first+n) of b to positions 0..n-1. */
+void rpl_xcols_fill(struct rpl_xcols *xc, const struct rpl_xbuf *b, size_t first, size_t n);
+
+/* rpl_xbuf_rebind_binary binds the binary columns again: sqliteodbc keeps the length
+ * a binary parameter had at its first execute (DRIVERS.md), so each row re-binds. */
+int rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base);
+
+/* rpl_xbuf_value_json appends row r column c as a JSON value (reject files). */
+struct rpl_sbuf;
+void rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbuf *out);
+
+/* Value rules (rules.c): check and sanitize row r in place. Returns -1 and sets
+ * *rule, *col and reason when the row must be rejected, else 0; nulled[] counts
+ * values a rule set to NULL (or truncated). */
+struct rpl_rules {
+	const struct rpl_dialect *dst_dialect;
+	bool truncate_strings;
+	const char *const *placeholder_dates;
+	size_t n_placeholder_dates;
+	const bool *judged;   /* borrowed, ncols; NULL: every column. false: no value of this
+	                       * column can meet a rule (rpl_rules_plan), only its NULLs are checked */
+	bool untyped_source;  /* SQLite: a decimal column's values may be spelled any way, or
+	                       * not be numbers at all (rules.c reads each one) */
+};
+/* rpl_rules_plan decides per column whether its values can meet a rule at all: a
+ * source that enforces its own types (not SQLite) cannot send an integer, decimal,
+ * string or binary value that a target column at least as wide would refuse, nor
+ * MariaDB a NaN. Dates are always judged (placeholder dates, target ranges). */
+void rpl_rules_plan(const struct rpl_rules *ru, const struct rpl_xbuf *b, enum rpl_engine src_engine, bool *judged);
+int rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
+                    int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
+                    char *reason, size_t reason_len);
+
+#endif

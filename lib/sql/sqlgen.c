@@ -1,0 +1,533 @@
+/* lib/sql/sqlgen.c: the statement texts of a table copy (see sqlgen.h). */
+#include "sqlgen.h"
+#include "sbuf.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* dst_name: the target's spelling of source column i (the catalogs are matched
+ * case-insensitively, as copy.c matches them). */
+static const char *
+dst_name(const struct rpl_sqlgen *g, size_t i)
+{
+	const char *n = g->dst_names != NULL ? g->dst_names[i] : g->st->cols[i].name;
+	const struct rpl_column *c = g->dt != NULL ? rpl_table_find(g->dt, n) : NULL;
+	return c != NULL ? c->name : n;
+}
+
+static const char *
+date_name(const struct rpl_table *t, const char *configured)
+{
+	const struct rpl_column *c = t != NULL ? rpl_table_find(t, configured) : NULL;
+	return c != NULL ? c->name : configured;
+}
+
+/* dst_date_name: the target's name of the date column, renamed or not. */
+static const char *
+dst_date_name(const struct rpl_sqlgen *g)
+{
+	const struct rpl_column *c = rpl_table_find(g->st, g->date_column);
+	if (c != NULL && g->dst_names != NULL)
+		return date_name(g->dt, g->dst_names[c - g->st->cols]);
+	return date_name(g->dt != NULL ? g->dt : g->st, g->date_column);
+}
+
+/* range_where appends " WHERE col >= start AND col < end"; nothing for a whole table. */
+static void
+range_where(const struct rpl_dialect *d, const char *col, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	if (r->all || col == NULL)
+		return;
+	rpl_sbuf_add(out, " WHERE ");
+	rpl_dialect_ident(d, col, out);
+	rpl_sbuf_add(out, " >= ");
+	rpl_dialect_date(d, r->start.y, r->start.m, r->start.d, out);
+	rpl_sbuf_add(out, " AND ");
+	rpl_dialect_ident(d, col, out);
+	rpl_sbuf_add(out, " < ");
+	rpl_dialect_date(d, r->end.y, r->end.m, r->end.d, out);
+}
+
+static void
+select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
+{
+	const struct rpl_dialect *d = g->src;
+	for (size_t i = 0; i < g->st->ncols; i++) {
+		const struct rpl_column *c = &g->st->cols[i];
+		rpl_sbuf_add(out, i ? ", " : "");
+		if (d->engine == RPL_ENGINE_SQLITE && c->cls == RPL_CLASS_DOUBLE && !g->native_read) {
+			rpl_sbuf_add(out, "CASE WHEN typeof(");
+			rpl_dialect_ident(d, c->name, out);
+			rpl_sbuf_add(out, ")='real' THEN printf('%!.17g',");
+			rpl_dialect_ident(d, c->name, out);
+			rpl_sbuf_add(out, ") ELSE ");
+			rpl_dialect_ident(d, c->name, out);
+			rpl_sbuf_add(out, " END");
+		} else if (d->engine == RPL_ENGINE_POSTGRES && c->kind == RPL_KIND_MONEY) {
+			/* money's text follows lc_monetary ("$1,234.56"); numeric is exact */
+			rpl_dialect_ident(d, c->name, out);
+			rpl_sbuf_add(out, "::numeric");
+		} else {
+			rpl_dialect_ident(d, c->name, out);
+		}
+	}
+}
+
+static void
+select_from(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, g->only && g->src->engine == RPL_ENGINE_POSTGRES ? " FROM ONLY " : " FROM ");
+	rpl_dialect_table(g->src, g->src_schema, g->src_table, out);
+	range_where(g->src, g->date_column ? date_name(g->st, g->date_column) : NULL, r, out);
+}
+
+void
+rpl_sqlgen_select(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "SELECT ");
+	select_cols(g, out);
+	select_from(g, r, out);
+}
+
+void
+rpl_sqlgen_copy_out(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "COPY (");
+	rpl_sqlgen_select(g, r, out);
+	rpl_sbuf_add(out, ") TO STDOUT");
+}
+
+/* key_col: the source column at 1-based key position k, or NULL. */
+static const struct rpl_column *
+key_col(const struct rpl_table *t, int k)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i].pk_pos == k)
+			return &t->cols[i];
+	return NULL;
+}
+
+static void
+key_list(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
+{
+	for (int k = 1; k <= g->st->npk; k++) {
+		const struct rpl_column *c = key_col(g->st, k);
+		rpl_sbuf_add(out, k > 1 ? ", " : "");
+		rpl_dialect_ident(g->src, c != NULL ? c->name : "?", out);
+	}
+}
+
+int
+rpl_sqlgen_slice(const struct rpl_sqlgen *g, const struct rpl_range *r, bool keyed, size_t rows,
+                 struct rpl_sbuf *out)
+{
+	const struct rpl_dialect *d = g->src;
+	int n = g->st->npk, params = 0;
+	bool top = d->engine == RPL_ENGINE_MSSQL;
+	rpl_sbuf_add(out, "SELECT ");
+	if (top)
+		rpl_sbuf_addf(out, "TOP (%zu) ", rows);
+	select_cols(g, out);
+	select_from(g, r, out);
+	if (n == 0)
+		return 0;
+	if (keyed) {
+		rpl_sbuf_add(out, r->all || g->date_column == NULL ? " WHERE (" : " AND (");
+		if (!top) {
+			key_list(g, out);
+			rpl_sbuf_add(out, ") > (");
+			for (int k = 1; k <= n; k++) {
+				/* a decimal key travels as text; MySQL compares a decimal with text
+				 * as doubles, which cannot tell keys apart past the 15th digit */
+				const struct rpl_column *c = key_col(g->st, k);
+				rpl_sbuf_add(out, k > 1 ? ", " : "");
+				if (c != NULL && c->cls == RPL_CLASS_DECIMAL && d->engine == RPL_ENGINE_MARIADB)
+					rpl_sbuf_addf(out, "CAST(? AS DECIMAL(%ld,%d))", c->size > 0 ? c->size : 65, c->scale);
+				else
+					rpl_sbuf_addc(out, '?');
+			}
+			params = n;
+		} else {
+			/* (k1, k2) > (a, b) spelled out: k1 > a OR (k1 = a AND k2 > b) */
+			for (int k = 1; k <= n; k++) {
+				rpl_sbuf_add(out, k > 1 ? " OR (" : "");
+				for (int j = 1; j <= k; j++) {
+					const struct rpl_column *c = key_col(g->st, j);
+					rpl_dialect_ident(d, c != NULL ? c->name : "?", out);
+					rpl_sbuf_add(out, j < k ? " = ? AND " : " > ?");
+					params++;
+				}
+				rpl_sbuf_add(out, k > 1 ? ")" : "");
+			}
+		}
+		rpl_sbuf_addc(out, ')');
+	}
+	rpl_sbuf_add(out, " ORDER BY ");
+	key_list(g, out);
+	if (!top)
+		rpl_sbuf_addf(out, " LIMIT %zu", rows);
+	return params;
+}
+
+long
+rpl_sqlgen_delete(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	const struct rpl_dialect *d = g->dst;
+	long batch = d->engine == RPL_ENGINE_MSSQL ? d->delete_batch : 0;
+	if (batch > 0)
+		rpl_sbuf_addf(out, "DELETE TOP (%ld) FROM ", batch);
+	else
+		rpl_sbuf_add(out, "DELETE FROM ");
+	rpl_dialect_table(d, g->dst_schema, g->dst_table, out);
+	range_where(d, g->date_column ? dst_date_name(g) : NULL, r, out);
+	return batch;
+}
+
+static void
+dst_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
+{
+	for (size_t i = 0; i < g->st->ncols; i++) {
+		rpl_sbuf_add(out, i ? ", " : "");
+		rpl_dialect_ident(g->dst, dst_name(g, i), out);
+	}
+}
+
+void
+rpl_sqlgen_insert(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "INSERT INTO ");
+	rpl_dialect_table(g->dst, g->dst_schema, g->dst_table, out);
+	if (g->table_lock)
+		rpl_sbuf_add(out, g->dst->insert_lock_hint);
+	rpl_sbuf_add(out, " (");
+	dst_cols(g, out);
+	rpl_sbuf_add(out, ") VALUES (");
+	for (size_t i = 0; i < g->st->ncols; i++)
+		rpl_sbuf_add(out, i ? ", ?" : "?");
+	rpl_sbuf_addc(out, ')');
+}
+
+void
+rpl_sqlgen_copy_in(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "COPY ");
+	rpl_dialect_table(g->dst, g->dst_schema, g->dst_table, out);
+	rpl_sbuf_add(out, " (");
+	dst_cols(g, out);
+	rpl_sbuf_add(out, ") FROM STDIN");
+}
+
+void
+rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "LOAD DATA LOCAL INFILE ");
+	rpl_dialect_lit(g->dst, path, out);
+	rpl_sbuf_add(out, " INTO TABLE ");
+	rpl_dialect_table(g->dst, g->dst_schema, g->dst_table, out);
+	/* The rows are UTF-8. Into UTF-8 columns (every table replicad creates) they are
+	 * declared binary: the server still checks each string against its column's
+	 * character set and length, and refuses the same values, but skips converting
+	 * utf8mb4 into utf8mb4: 13-18 % of a wide table's LOAD DATA (docs/benchmarks.md).
+	 * A latin1 (or other) column needs the conversion, so there they are utf8mb4. */
+	bool convert = false;
+	for (size_t i = 0; g->dt != NULL && i < g->dt->ncols; i++)
+		convert = convert || g->dt->cols[i].non_utf8;
+	rpl_sbuf_add(out, convert ? " CHARACTER SET utf8mb4" : " CHARACTER SET binary");
+	/* the server's defaults, said out loud: tab, backslash escapes, newline (tsv.h) */
+	rpl_sbuf_add(out, " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
+	                  " LINES TERMINATED BY '\\n' (");
+	/* A BIT column takes a string's bytes as its bits: the text "1" is 0x31, too
+	 * long for BIT(1), and the whole LOAD DATA was refused. Numbers go through a
+	 * variable and CAST(… AS UNSIGNED); bytes (a BIT(n) source) go in as they are. */
+	size_t nbits = 0;
+	for (size_t i = 0; i < g->st->ncols; i++) {
+		const struct rpl_column *d = g->dt != NULL ? rpl_table_find(g->dt, dst_name(g, i)) : NULL;
+		rpl_sbuf_add(out, i ? ", " : "");
+		if (d != NULL && d->kind == RPL_KIND_BITS && g->st->cols[i].cls != RPL_CLASS_BINARY) {
+			rpl_sbuf_addf(out, "@rpl_bit%zu", i);
+			nbits++;
+		} else {
+			rpl_dialect_ident(g->dst, dst_name(g, i), out);
+		}
+	}
+	rpl_sbuf_add(out, ")");
+	for (size_t i = 0, k = 0; k < nbits && i < g->st->ncols; i++) {
+		const struct rpl_column *d = g->dt != NULL ? rpl_table_find(g->dt, dst_name(g, i)) : NULL;
+		if (d == NULL || d->kind != RPL_KIND_BITS || g->st->cols[i].cls == RPL_CLASS_BINARY)
+			continue;
+		rpl_sbuf_add(out, k++ ? ", " : " SET ");
+		rpl_dialect_ident(g->dst, dst_name(g, i), out);
+		rpl_sbuf_addf(out, " = CAST(@rpl_bit%zu AS UNSIGNED)", i);
+	}
+}
+
+/* utf8_prefix: bytes of the first max_chars characters of s */
+static size_t
+utf8_prefix(const char *s, size_t max_chars)
+{
+	size_t chars = 0, i = 0;
+	for (; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && chars++ == max_chars)
+			break;
+	return i;
+}
+
+void
+rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
+{
+	const struct rpl_dialect *d = g->dst;
+	const struct rpl_table *st = g->st;
+	const struct rpl_column *rowid = NULL;
+	if (d->engine == RPL_ENGINE_SQLITE && g->src->engine == RPL_ENGINE_SQLITE && st->npk == 1) {
+		rowid = key_col(st, 1);
+		rowid = rowid != NULL && rowid->kind == RPL_KIND_ROWID ? rowid : NULL;
+	}
+	rpl_sbuf_add(out, "CREATE TABLE ");
+	rpl_dialect_table(d, g->dst_schema, g->dst_table, out);
+	rpl_sbuf_add(out, " (");
+	for (size_t i = 0; i < st->ncols; i++) {
+		const struct rpl_column *c = &st->cols[i];
+		rpl_sbuf_add(out, i ? ", " : "");
+		rpl_dialect_ident(d, dst_name(g, i), out);
+		rpl_sbuf_addc(out, ' ');
+		rpl_dialect_column_type(d, g->src->engine, c, out);
+		if (rowid == c) {
+			rpl_sbuf_add(out, " PRIMARY KEY");   /* INTEGER PRIMARY KEY: the rowid, as in the source */
+			continue;
+		}
+		if (!c->nullable || c->pk_pos > 0)
+			rpl_sbuf_add(out, " NOT NULL");
+	}
+	if (st->npk > 0 && rowid == NULL) {
+		if (d->engine == RPL_ENGINE_MSSQL) {
+			/* named, so every replica's key has the same name (not PK__sales__3213E83F…);
+			 * a name holds at most 128 characters */
+			char name[600];
+			snprintf(name, sizeof name, "PK_%.*s", (int)utf8_prefix(g->dst_table, 125), g->dst_table);
+			rpl_sbuf_add(out, ", CONSTRAINT ");
+			rpl_dialect_ident(d, name, out);
+			rpl_sbuf_add(out, " PRIMARY KEY CLUSTERED (");
+		} else {
+			rpl_sbuf_add(out, ", PRIMARY KEY (");
+		}
+		for (int k = 1; k <= st->npk; k++) {
+			const struct rpl_column *c = key_col(st, k);
+			rpl_sbuf_add(out, k > 1 ? ", " : "");
+			rpl_dialect_ident(d, c != NULL ? dst_name(g, (size_t)(c - st->cols)) : "?", out);
+		}
+		rpl_sbuf_addc(out, ')');
+	}
+	rpl_sbuf_addc(out, ')');
+	if (d->engine == RPL_ENGINE_MARIADB)
+		rpl_sbuf_add(out, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+}
+
+bool
+rpl_sqlgen_savepoint(const struct rpl_dialect *d, enum rpl_savepoint op, const char *name, struct rpl_sbuf *out)
+{
+	static const char *const ansi[] = { "SAVEPOINT ", "ROLLBACK TO SAVEPOINT ", "RELEASE SAVEPOINT " };
+	/* T-SQL: a savepoint is set by SAVE TRANSACTION and ends with the transaction */
+	static const char *const tsql[] = { "SAVE TRANSACTION ", "ROLLBACK TRANSACTION ", NULL };
+	const char *verb = (d->engine == RPL_ENGINE_MSSQL ? tsql : ansi)[op];
+	if (verb == NULL)
+		return false;
+	rpl_sbuf_add(out, verb);
+	rpl_sbuf_add(out, name);
+	return true;
+}
+
+/* object_id_arg appends N'[schema].[table]': the quoted name, as a literal. */
+static void
+object_id_arg(const struct rpl_dialect *d, const char *schema, const char *table, struct rpl_sbuf *out)
+{
+	struct rpl_sbuf q = RPL_SBUF_INIT;
+	rpl_dialect_table(d, schema, table, &q);
+	if (!rpl_sbuf_ok(&q))
+		out->failed = true;
+	rpl_dialect_lit(d, rpl_sbuf_str(&q), out);
+	rpl_sbuf_fini(&q);
+}
+
+void
+rpl_sqlgen_index_list(const struct rpl_dialect *d, const char *schema, const char *table, struct rpl_sbuf *out)
+{
+	rpl_sqlgen_index_list_keep(d, schema, table, NULL, out);
+}
+
+/* schema_or: the schema as a literal, or the engine's current one */
+static void
+schema_or(const struct rpl_dialect *d, const char *schema, const char *current, struct rpl_sbuf *out)
+{
+	if (schema != NULL)
+		rpl_dialect_lit(d, schema, out);
+	else
+		rpl_sbuf_add(out, current);
+}
+
+void
+rpl_sqlgen_index_list_keep(const struct rpl_dialect *d, const char *schema, const char *table, const char *keep,
+                           struct rpl_sbuf *out)
+{
+	switch (d->engine) {
+	case RPL_ENGINE_MSSQL:
+		rpl_sbuf_add(out, "SELECT i.name, i.type_desc FROM sys.indexes AS i WHERE i.object_id = OBJECT_ID(");
+		object_id_arg(d, schema, table, out);
+		rpl_sbuf_add(out, ") AND i.type = 2 AND i.is_primary_key = 0 AND i.is_unique_constraint = 0"
+		             " AND i.is_unique = 0 AND i.is_disabled = 0 AND i.is_hypothetical = 0");
+		if (keep != NULL) {
+			rpl_sbuf_add(out, " AND NOT EXISTS (SELECT 1 FROM sys.index_columns AS ic JOIN sys.columns AS c"
+			             " ON c.object_id = ic.object_id AND c.column_id = ic.column_id WHERE ic.object_id = i.object_id"
+			             " AND ic.index_id = i.index_id AND ic.key_ordinal = 1 AND c.name = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_addc(out, ')');
+		}
+		rpl_sbuf_add(out, " ORDER BY i.name");
+		return;
+	case RPL_ENGINE_POSTGRES:
+		rpl_sbuf_add(out, "SELECT i.relname, pg_get_indexdef(i.oid), n.nspname FROM pg_index x"
+		             " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+		             " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE t.relname = ");
+		rpl_dialect_lit(d, table, out);
+		rpl_sbuf_add(out, " AND n.nspname = ");
+		schema_or(d, schema, "current_schema()", out);
+		rpl_sbuf_add(out, " AND NOT x.indisprimary AND NOT x.indisunique"
+		             " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)");
+		if (keep != NULL) {   /* indkey[0]: the first column (0 for an expression) */
+			rpl_sbuf_add(out, " AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid"
+			             " AND a.attnum = x.indkey[0] AND a.attname = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_addc(out, ')');
+		}
+		rpl_sbuf_add(out, " ORDER BY 1");
+		return;
+	case RPL_ENGINE_MARIADB:
+		rpl_sbuf_add(out, "SELECT INDEX_NAME, COLUMN_NAME, SUB_PART FROM information_schema.STATISTICS"
+		             " WHERE TABLE_SCHEMA = ");
+		schema_or(d, schema, "DATABASE()", out);
+		rpl_sbuf_add(out, " AND TABLE_NAME = ");
+		rpl_dialect_lit(d, table, out);
+		/* InnoDB refuses to drop an index a foreign key needs, on either side ("needed
+		 * in a foreign key constraint"): an index holding a column of one is kept */
+		rpl_sbuf_add(out, " AND NON_UNIQUE = 1 AND INDEX_TYPE = 'BTREE' AND INDEX_NAME NOT IN ("
+		                  "SELECT f.INDEX_NAME FROM information_schema.STATISTICS f"
+		                  " JOIN information_schema.KEY_COLUMN_USAGE k ON k.REFERENCED_TABLE_NAME IS NOT NULL AND"
+		                  " ((k.TABLE_SCHEMA = f.TABLE_SCHEMA AND k.TABLE_NAME = f.TABLE_NAME AND k.COLUMN_NAME = f.COLUMN_NAME) OR"
+		                  " (k.REFERENCED_TABLE_SCHEMA = f.TABLE_SCHEMA AND k.REFERENCED_TABLE_NAME = f.TABLE_NAME AND"
+		                  " k.REFERENCED_COLUMN_NAME = f.COLUMN_NAME))"
+		                  " WHERE f.TABLE_SCHEMA = ");
+		schema_or(d, schema, "DATABASE()", out);
+		rpl_sbuf_add(out, " AND f.TABLE_NAME = ");
+		rpl_dialect_lit(d, table, out);
+		rpl_sbuf_addc(out, ')');
+		if (keep != NULL) {
+			rpl_sbuf_add(out, " AND INDEX_NAME NOT IN (SELECT s.INDEX_NAME FROM information_schema.STATISTICS AS s"
+			             " WHERE s.TABLE_SCHEMA = ");
+			schema_or(d, schema, "DATABASE()", out);
+			rpl_sbuf_add(out, " AND s.TABLE_NAME = ");
+			rpl_dialect_lit(d, table, out);
+			rpl_sbuf_add(out, " AND s.SEQ_IN_INDEX = 1 AND s.COLUMN_NAME = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_addc(out, ')');
+		}
+		rpl_sbuf_add(out, " ORDER BY INDEX_NAME, SEQ_IN_INDEX");
+		return;
+	case RPL_ENGINE_SQLITE:
+		rpl_sbuf_add(out, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+		             " AND upper(sql) NOT LIKE 'CREATE UNIQUE%' AND tbl_name = ");
+		rpl_dialect_lit(d, table, out);
+		if (keep != NULL) {
+			rpl_sbuf_add(out, " AND NOT EXISTS (SELECT 1 FROM pragma_index_info(sqlite_master.name) AS p"
+			             " WHERE p.seqno = 0 AND p.name = ");
+			rpl_dialect_lit(d, keep, out);
+			rpl_sbuf_add(out, " COLLATE NOCASE)");
+		}
+		rpl_sbuf_add(out, " ORDER BY 1");
+		return;
+	case RPL_ENGINE_UNKNOWN:
+		return;
+	}
+}
+
+void
+rpl_sqlgen_index_disable(const struct rpl_dialect *d, const char *schema, const char *table, const char *index,
+                         struct rpl_sbuf *out)
+{
+	switch (d->engine) {
+	case RPL_ENGINE_MSSQL:
+		rpl_sbuf_add(out, "ALTER INDEX ");
+		rpl_dialect_ident(d, index, out);
+		rpl_sbuf_add(out, " ON ");
+		rpl_dialect_table(d, schema, table, out);
+		rpl_sbuf_add(out, " DISABLE");
+		return;
+	case RPL_ENGINE_MARIADB:
+		rpl_sbuf_add(out, "ALTER TABLE ");
+		rpl_dialect_table(d, schema, table, out);
+		rpl_sbuf_add(out, " DROP INDEX IF EXISTS ");
+		rpl_dialect_ident(d, index, out);
+		return;
+	case RPL_ENGINE_POSTGRES:     /* an index lives in its table's schema */
+		rpl_sbuf_add(out, "DROP INDEX IF EXISTS ");
+		rpl_dialect_table(d, schema, index, out);
+		return;
+	default:
+		rpl_sbuf_add(out, "DROP INDEX IF EXISTS ");
+		rpl_dialect_ident(d, index, out);
+		return;
+	}
+}
+
+bool
+rpl_sqlgen_index_rebuild(const struct rpl_dialect *d, const char *schema, const char *table, const char *index,
+                         struct rpl_sbuf *out)
+{
+	if (d->engine != RPL_ENGINE_MSSQL)
+		return false;
+	/* REBUILD enables a disabled index; on an enabled one (a restore run again after
+	 * a crash) it only rebuilds it once more */
+	rpl_sbuf_add(out, "ALTER INDEX ");
+	rpl_dialect_ident(d, index, out);
+	rpl_sbuf_add(out, " ON ");
+	rpl_dialect_table(d, schema, table, out);
+	rpl_sbuf_add(out, " REBUILD");
+	return true;
+}
+
+void
+rpl_sqlgen_mssql_columns(const char *schema, const char *table, struct rpl_sbuf *out)
+{
+	const struct rpl_dialect *d = rpl_dialect_for(RPL_ENGINE_MSSQL);
+	rpl_sbuf_add(out, "SELECT c.column_id, c.name, TYPE_NAME(c.system_type_id) AS base_type,"
+	             " t.name AS declared_type, c.max_length, c.precision, c.scale, c.is_nullable,"
+	             " c.is_identity, c.is_computed FROM sys.columns AS c"
+	             " JOIN sys.types AS t ON t.user_type_id = c.user_type_id WHERE c.object_id = OBJECT_ID(");
+	object_id_arg(d, schema, table, out);
+	rpl_sbuf_add(out, ") ORDER BY c.column_id");
+}
+
+bool
+rpl_sqlgen_identity_insert(const struct rpl_dialect *d, const char *schema, const char *table, bool on,
+                           struct rpl_sbuf *out)
+{
+	if (d->engine != RPL_ENGINE_MSSQL)
+		return false;
+	rpl_sbuf_add(out, "SET IDENTITY_INSERT ");
+	rpl_dialect_table(d, schema, table, out);
+	rpl_sbuf_add(out, on ? " ON" : " OFF");
+	return true;
+}
+
+const struct rpl_column *
+rpl_sqlgen_identity_column(const struct rpl_table *t)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		char lower[sizeof t->cols[i].type_name];
+		size_t k = 0;
+		for (; t->cols[i].type_name[k] != '\0' && k + 1 < sizeof lower; k++)
+			lower[k] = (char)tolower((unsigned char)t->cols[i].type_name[k]);
+		lower[k] = '\0';
+		if (strstr(lower, " identity") != NULL)
+			return &t->cols[i];
+	}
+	return NULL;
+}
