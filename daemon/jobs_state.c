@@ -13,7 +13,7 @@
 /* jobs_pump starts queued jobs while there is room, one per table. Each job runs up to
  * workers_per_table worker threads (runner.c), so at most workers / workers_per_table
  * jobs run at once: the process never has more than load.workers copying threads,
- * and memory stays within workers x 2 x chunk_bytes (DESIGN.md). */
+ * and memory stays within workers x 2 x chunk_bytes (docs/architecture.md, "Threads"). */
 void
 jobs_pump(struct rd_jobs *j)
 {

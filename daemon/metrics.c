@@ -1,5 +1,5 @@
 /* daemon/metrics.c: counters per partition and per table, and metrics.get's answer
- * (see metrics.h). The exposition text is replicactl's (ctl/main.c): one HELP and
+ * (see metrics.h). The exposition text is replicactl's (ctl/print.c): one HELP and
  * TYPE per family, samples of a family together, so this file emits them in order. */
 #include "metrics.h"
 #include "clock.h"
