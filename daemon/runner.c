@@ -224,7 +224,7 @@ run_reconnect(struct run *r)
 			r->res->err = cerr;
 			break;
 		}
-		runner_backoff(runner_backoff_ms(attempt));
+		rd_sleep_ms(runner_backoff_ms(attempt));
 	}
 }
 

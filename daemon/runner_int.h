@@ -47,7 +47,6 @@ void runner_worker_main(void *arg);
 bool runner_connection_lost(const struct rpl_err *e);
 bool runner_outage_wait(struct job *j, const struct rpl_err *e);
 void runner_outage_over(struct job *j);
-void runner_backoff(long ms);
 long runner_backoff_ms(int attempt);
 
 #endif

@@ -31,13 +31,6 @@ runner_backoff_ms(int attempt)
 	return base / 2 + rand() % (base / 2 + 1);
 }
 
-void
-runner_backoff(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* runner_connection_lost: errors after which the worker's connections are not to be trusted */
 bool
 runner_connection_lost(const struct rpl_err *e)
@@ -112,8 +105,7 @@ runner_outage_wait(struct job *j, const struct rpl_err *e)
 	for (int64_t slept = 0; slept < delay; slept += 100) {
 		if (j->cancel != NULL && atomic_load(j->cancel))
 			return false;
-		struct timespec ts = { 0, 100 * 1000000L };
-		nanosleep(&ts, NULL);
+		rd_sleep_ms(100);
 	}
 	return true;
 }
@@ -292,7 +284,7 @@ run_part(struct worker *w, size_t i, struct rpl_part_account *acc)
 		rd_log(RPL_LOG_INFO, "loader", "table=%s part=%zu attempt=%d retry_in_ms=%ld sqlstate=%s error=%s",
 		       rd_q(qt, sizeof qt, j->tc->name), i + 1, attempt, ms, perr.sqlstate[0] ? perr.sqlstate : "-",
 		       rd_q(qe, sizeof qe, perr.msg));
-		runner_backoff(ms);
+		rd_sleep_ms(ms);
 	}
 }
 
