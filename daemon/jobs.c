@@ -20,12 +20,13 @@ rd_job_state_name(enum rd_job_state s)
 }
 
 /* jobs_new_id: an id in the ledger's form, "<UTC stamp>-<pid>-<4 hex>", not used by
- * any job the daemon knows (the ledger never reuses one: its stamp moves on) */
+ * any job the daemon knows (the ledger never reuses one: its stamp moves on). The
+ * stamp is the submit time t: the ledger takes the job's submitted_at from it, so
+ * the daemon's "submitted" and the ledger's agree to the second. */
 void
-jobs_new_id(struct rd_jobs *j, char id[64])
+jobs_new_id(struct rd_jobs *j, time_t t, char id[64])
 {
 	char stamp[32];
-	time_t t = time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);

@@ -98,7 +98,7 @@ bool jobs_is_active(const struct rd_job *job);
 struct rd_job *jobs_find_num(struct rd_jobs *j, unsigned num);
 void jobs_append(struct rd_jobs *j, struct rd_job *job);
 void jobs_prune(struct rd_jobs *j);
-void jobs_new_id(struct rd_jobs *j, char id[64]);
+void jobs_new_id(struct rd_jobs *j, time_t t, char id[64]);
 
 /* jobs_queue.c: jobs_post queues m for the loop and takes it (any thread);
  * jobs_start starts job's thread (a failure leaves the job failed, -1) */

@@ -202,7 +202,8 @@ job_new(struct rd_jobs *j, const struct rd_job_req *req, const struct rpl_table_
 		snprintf(job->id, sizeof job->id, "%s", req->id);
 		snprintf(job->origin, sizeof job->origin, "resume");
 	} else {
-		jobs_new_id(j, job->id);
+		job->submitted = rd_now_wall();   /* the job's own time, also its id's stamp */
+		jobs_new_id(j, (time_t)job->submitted, job->id);
 		snprintf(job->origin, sizeof job->origin, "%s", req->origin ? req->origin : "rpc");
 	}
 	snprintf(job->kind, sizeof job->kind, "%s", p->kind);
@@ -219,7 +220,10 @@ job_new(struct rd_jobs *j, const struct rd_job_req *req, const struct rpl_table_
 	atomic_init(&job->cancel, false);
 	atomic_init(&job->pause, false);
 	atomic_init(&job->stopping, false);
-	job->submitted = req->submitted > 0 ? req->submitted : rd_now_wall();   /* the job's own time */
+	if (req->submitted > 0)
+		job->submitted = req->submitted;   /* a resumed job keeps its own time */
+	else if (job->submitted == 0)
+		job->submitted = rd_now_wall();
 	return job;
 }
 

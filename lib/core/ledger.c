@@ -36,6 +36,21 @@ now_iso(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* submitted_iso: when a job was submitted. An id in the ledger's form starts with
+ * its submit time ("20261206T214250Z-…", the service's too): that time, so the
+ * service's "submitted" and the ledger's submitted_at agree; else now. */
+static void
+submitted_iso(const char *id, const char *now, char out[32])
+{
+	int y, mo, d, h, mi, se;
+	char z = 0;
+	if (id != NULL && sscanf(id, "%4d%2d%2dT%2d%2d%2d%c", &y, &mo, &d, &h, &mi, &se, &z) == 7 && z == 'Z' &&
+	    strlen(id) >= 16 && id[8] == 'T')
+		snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, se);
+	else
+		snprintf(out, 32, "%s", now);
+}
+
 
 void
 rpl_ledger_range_key(const struct rpl_range *r, char start[11], char end[11])
@@ -322,7 +337,9 @@ open_job(struct rpl_conn *c, const char *want, const char *table, const char *ki
 	rpl_sbuf_add(&sql, ", ");
 	rpl_dialect_lit(d, last, &sql);
 	rpl_sbuf_add(&sql, ", 'running', ");
-	rpl_dialect_lit(d, now, &sql);
+	char submitted[32];
+	submitted_iso(job_id, now, submitted);
+	rpl_dialect_lit(d, submitted, &sql);
 	rpl_sbuf_add(&sql, ", ");
 	rpl_dialect_lit(d, now, &sql);
 	rpl_sbuf_add(&sql, ")");
