@@ -112,6 +112,9 @@ connect_to(struct rpl_mysource *s, struct rpl_err *err)
 	 * has not read for net_write_timeout (60 s); it waits as PostgreSQL's COPY does. */
 	else if (mysql_query(s->conn, "SET SESSION net_write_timeout = 31536000") != 0)
 		r = my_fail(s, NULL, "SET net_write_timeout", err);
+	/* TIMESTAMP as UTC, like every other session (odbc_conn.c, issue #15) */
+	else if (mysql_query(s->conn, "SET time_zone = '+00:00'") != 0)
+		r = my_fail(s, NULL, "SET time_zone", err);
 	explicit_bzero(pw, sizeof pw);
 	if (r < 0) {
 		mysql_close(s->conn);
