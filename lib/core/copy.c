@@ -115,6 +115,8 @@ copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...)
 static bool
 copy_is_narrower(const struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
 {
+	if (cp->dst->engine == RPL_ENGINE_SQLITE)
+		return false;   /* no declared length, precision or size binds SQLite (rules.c) */
 	if (s->cls == RPL_CLASS_INT && d->cls == RPL_CLASS_INT)
 		return d->int_bytes < s->int_bytes;
 	if ((s->cls == RPL_CLASS_TEXT || s->cls == RPL_CLASS_BINARY) && d->cls == s->cls)

@@ -372,17 +372,29 @@ sqlite_numeric(const struct rpl_rules *ru, const struct rpl_column *d)
 	       rpl_sqlite_affinity(d->type_name) == RPL_AFF_NUMERIC;
 }
 
+/* lite_target: SQLite keeps a value of any length, precision or integer size in any
+ * column, whatever its declaration says (a STRICT table checks the storage class,
+ * which SQLite itself refuses: the row is rejected with its words). A rule SQLite does
+ * not apply would refuse values the target holds (issue #15). */
+static bool
+lite_target(const struct rpl_rules *ru)
+{
+	return ru->dst_dialect->engine == RPL_ENGINE_SQLITE;
+}
+
 /* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
 static bool
 column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
 {
 	const struct rpl_column *s = x->src, *d = x->dst;
 	bool enforced = src_engine != RPL_ENGINE_SQLITE;   /* SQLite stores any value in any column */
+	if (x->verbatim)   /* SQLite to SQLite: only placeholder and zero dates become NULL */
+		return x->cls == RPL_CLASS_DATE || x->cls == RPL_CLASS_TIMESTAMP;
 	switch (x->cls) {
 	case RPL_CLASS_INT:
 		if (x->as_text)
 			return true;   /* each value is read (int_text) */
-		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8)
+		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8 || lite_target(ru))
 			return false;
 		if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && d->int_bytes == 1)
 			return true;   /* TINYINT is unsigned there */
@@ -409,11 +421,11 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 			return true;   /* text that is no number (rules: wrong_type) */
 		return !ru->dst_dialect->keeps_nan && src_engine != RPL_ENGINE_MARIADB;   /* MariaDB has no NaN */
 	case RPL_CLASS_TEXT:
-		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0)
+		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
 	case RPL_CLASS_BINARY:
-		if (d->cls != RPL_CLASS_BINARY || d->is_long || d->size <= 0)
+		if (d->cls != RPL_CLASS_BINARY || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
 	case RPL_CLASS_DATE:
@@ -462,6 +474,11 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		}
 		if (ru->judged != NULL && !ru->judged[c])
 			continue;
+		if (x->verbatim) {   /* a date column's text, NUL-terminated after its class */
+			if (*(unsigned char *)v != RPL_XV_TEXT)
+				continue;
+			v = (unsigned char *)v + 1;
+		}
 		switch (x->cls) {
 		case RPL_CLASS_INT: {
 			int64_t i;
@@ -469,7 +486,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				i = *(int64_t *)v;
 			else if (!int_text(v, ind, &i, rule, why, wn))
 				return -1;
-			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8) {
+			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8 && !lite_target(ru)) {
 				int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
 				if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->int_bytes == 1)
 					lo = 0, hi = 255;     /* SQL Server's TINYINT is unsigned */
@@ -497,7 +514,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		case RPL_CLASS_DECIMAL:
 			if (x->as_text && !decimal_plain(ru, x, v, ind, rule, why, wn))
 				return -1;
-			if (dst->cls == RPL_CLASS_DECIMAL && dst->size > 0 &&
+			if (dst->cls == RPL_CLASS_DECIMAL && dst->size > 0 && !lite_target(ru) &&
 			    !decimal_fits(v, dst->size, dst->scale, why, wn)) {
 				*rule = RPL_RULE_PRECISION;
 				return -1;
@@ -577,7 +594,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			break;
 		}
 		case RPL_CLASS_TEXT: {
-			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0)
+			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0 || lite_target(ru))
 				break;
 			/* a character is at least a byte: short text needs no counting */
 			size_t n = (size_t)*ind, chars = n <= (size_t)dst->size ? n : utf8_chars(v, n);
@@ -595,7 +612,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			break;
 		}
 		case RPL_CLASS_BINARY:
-			if (dst->cls == RPL_CLASS_BINARY && !dst->is_long && dst->size > 0 && *ind > dst->size) {
+			if (dst->cls == RPL_CLASS_BINARY && !dst->is_long && dst->size > 0 && *ind > dst->size && !lite_target(ru)) {
 				*rule = RPL_RULE_TOO_LONG;
 				snprintf(why, wn, "%ld bytes do not fit VARBINARY(%ld)", (long)*ind, dst->size);
 				return -1;

@@ -158,9 +158,16 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 		x->src = src[i];
 		x->dst = dst[i];
 		xcol_choose(x, se, de, flags, chunk_bytes);
+		/* SQLite to SQLite through the library: every value as SQLite stored it */
+		unsigned both = RPL_XFER_SRC_LIB | RPL_XFER_DST_LIB | RPL_XFER_OOL;
+		if (se == RPL_ENGINE_SQLITE && de == RPL_ENGINE_SQLITE && (flags & both) == both) {
+			x->verbatim = true;
+			x->c_type = SQL_C_BINARY;
+			x->as_text = false;
+		}
 		/* all of them, bounded too: a varchar(n) in line takes 4n+1 bytes in every row
 		 * whatever it holds, which left ~180 rows in a 4 MiB chunk of the seed table */
-		if ((flags & RPL_XFER_OOL) && (x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY)) {
+		if ((flags & RPL_XFER_OOL) && (x->verbatim || x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY)) {
 			x->ool = true;
 			x->width = sizeof(uint64_t);
 		}
@@ -394,6 +401,35 @@ rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base)
 	return 0;
 }
 
+/* verbatim_json: a SQLite value kept with its storage class (xfer.h), as the reject
+ * file shows each class: numbers as numbers, text as a string, bytes as \\x hex */
+static void
+verbatim_json(const unsigned char *v, SQLLEN ind, struct rpl_sbuf *out)
+{
+	size_t n = ind > 1 ? (size_t)ind - 1 : 0;
+	if (v[0] == RPL_XV_INTEGER || v[0] == RPL_XV_REAL) {
+		int64_t i;
+		double d;
+		if (v[0] == RPL_XV_INTEGER) {
+			memcpy(&i, v + 1, sizeof i);
+			rpl_sbuf_addf(out, "%lld", (long long)i);
+			return;
+		}
+		memcpy(&d, v + 1, sizeof d);
+		if (d != d || d - d != 0)
+			rpl_sbuf_addf(out, "\"%g\"", d);     /* NaN/Inf are not JSON numbers */
+		else
+			rpl_sbuf_addf(out, "%.17g", d);
+	} else if (v[0] == RPL_XV_TEXT) {
+		rpl_json_str(out, (const char *)v + 1, n);
+	} else {
+		rpl_sbuf_add(out, "\"\\\\x");
+		for (size_t k = 0; k < n; k++)
+			rpl_sbuf_addf(out, "%02x", v[1 + k]);
+		rpl_sbuf_addc(out, '"');
+	}
+}
+
 void
 rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbuf *out)
 {
@@ -410,6 +446,10 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 			rpl_json_str(out, m->value, strlen(m->value));
 		else
 			rpl_sbuf_add(out, "null");
+		return;
+	}
+	if (x->verbatim) {
+		verbatim_json(v, ind, out);
 		return;
 	}
 	switch (x->c_type) {

@@ -25,7 +25,18 @@ struct rpl_xcol {
 	SQLLEN width;                         /* value buffer bytes */
 	bool as_text;                         /* c_type is SQL_C_CHAR */
 	bool ool;                             /* out of line: the row holds an offset into the heap */
+	bool verbatim;                        /* SQLite to SQLite, both through the library: the
+	                                       * value as SQLite stored it (RPL_XV_*), see below */
 };
+
+/* SQLite to SQLite keeps every value's storage class (issue #15: an INTEGER 42 in an
+ * untyped column arrived as the TEXT '42'), and judges nothing SQLite itself does not
+ * judge: the target applies its own affinity, and a STRICT table its own types. A
+ * verbatim column is out of line and SQL_C_BINARY; its value in the heap is one byte
+ * of storage class, then the INTEGER (int64_t) or REAL (double) in native byte order,
+ * or the TEXT (UTF-8) or BLOB bytes, and a NUL byte not counted; the indicator counts
+ * the class byte and the value. The codes are SQLite's own (SQLITE_INTEGER …). */
+enum { RPL_XV_INTEGER = 1, RPL_XV_REAL = 2, RPL_XV_TEXT = 3, RPL_XV_BLOB = 4 };
 
 /* A misfit: a value the source could not read as its column's type without changing
  * it (SQLite keeps any storage class in any column: text in an INTEGER column, a REAL

@@ -7,6 +7,8 @@
 #include "edge.h"
 #include "it.h"
 #include "reject.h"
+#include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +134,105 @@ START_TEST(test_mariadb_timestamp_utc)
 }
 END_TEST
 
+static void
+lite_exec(sqlite3 *h, const char *sql)
+{
+	char *msg = NULL;
+	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
+}
+
+/* lite_open opens SQLite file path (emptied first) as a replicad connection */
+static void
+lite_conn(struct rpl_conn *c, const char *side, const char *path)
+{
+	char connstr[1200];
+	struct rpl_err err = RPL_ERR_INIT;
+	snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", path);
+	ck_assert_msg(rpl_conn_open(c, side, connstr, NULL, &err) == 0, "open %s: %s", path, err.msg);
+}
+
+/* A SQLite file as other tools write one: columns without a declared type holding
+ * every storage class, declared lengths and scales SQLite never applied, a BLOB in a
+ * TEXT column, a REAL in an INTEGER one, text in a REAL one. */
+#define U_COLS "id INTEGER PRIMARY KEY, a, b, c VARCHAR(3), n NUMERIC(5,2), t TEXT, r REAL, i INTEGER"
+static const char *
+lite_untyped_source(void)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s", it_tmpfile("untyped_src.db"));
+	unlink(path);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(path, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE u (" U_COLS ")");
+	lite_exec(h, "INSERT INTO u VALUES"
+	             " (1, 42, '42', 'abcdef', 123.456, 'plain', 1.5, 7),"
+	             " (2, 4.5, x'0102', 7, 'n/a', x'00ff', 2, 3.5),"
+	             " (3, 'text', NULL, x'', 1e300, '', -1.25, 'x'),"
+	             " (4, x'', 9223372036854775807, '', -5, 42, 'inf', -9223372036854775808),"
+	             " (5, 0.1 + 0.2, 4.9e-324, 'ü€😀', 0.1, NULL, 1e308, NULL)");
+	sqlite3_close(h);
+	return path;
+}
+
+/* _i: 0 created, 1 pre-created with the same declarations, 2 a STRICT table. Each
+ * value keeps its storage class and value (typeof row by row); nothing SQLite keeps
+ * is refused; a STRICT table refuses what SQLite refuses, naming the column. */
+START_TEST(test_sqlite_to_sqlite)
+{
+	const char *srcdb = lite_untyped_source();
+	char dstdb[1024], rpath[1024];
+	snprintf(dstdb, sizeof dstdb, "%s", it_tmpfile("untyped_dst.db"));
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("untyped-rejects.jsonl"));
+	unlink(dstdb);
+	unlink(rpath);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(dstdb, &h) == SQLITE_OK);
+	if (_i == 1)
+		lite_exec(h, "CREATE TABLE u (" U_COLS ")");
+	else if (_i == 2)
+		lite_exec(h, "CREATE TABLE u (id INTEGER PRIMARY KEY, a ANY, b ANY, c TEXT, n ANY, t ANY, r REAL, i INTEGER) STRICT");
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	lite_conn(&dst, "target", dstdb);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "u", .dst_table = "u", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .create_missing = _i == 0, .rejects = log };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+	ck_assert_int_eq(acc.read, 5);
+	if (_i < 2) {
+		ck_assert_int_eq(acc.rejected, 0);
+		it_lite_same(dstdb, srcdb, "u", "id", NULL, 5);
+		return;
+	}
+	/* STRICT: row 2's REAL 3.5 in INTEGER i, row 3's empty BLOB in TEXT c, row 4's
+	 * 'inf' in REAL r */
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_SERVER], 3);
+	it_lite_same(dstdb, srcdb, "u", "id", "a.id IN (1, 5)", 2);
+	FILE *f = fopen(rpath, "r");
+	ck_assert_msg(f != NULL, "no reject file");
+	char line[4096];
+	while (fgets(line, sizeof line, f) != NULL) {
+		json_t *j = json_loads(line, 0, NULL);
+		ck_assert_ptr_nonnull(j);
+		json_int_t id = json_integer_value(json_object_get(json_object_get(j, "key"), "id"));
+		const char *col = json_string_value(json_object_get(j, "column"));
+		ck_assert_msg(col != NULL && strcmp(col, id == 4 ? "r" : id == 3 ? "c" : "i") == 0, "row %lld: %s", (long long)id, line);
+		json_decref(j);
+	}
+	fclose(f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -139,6 +240,10 @@ main(void)
 	TCase *tc = tcase_create("timestamp");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_mariadb_timestamp_utc, 0, 8);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sqlite");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_sqlite_to_sqlite, 0, 3);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
