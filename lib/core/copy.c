@@ -85,7 +85,7 @@ rpl_rule_name(enum rpl_rule r)
 {
 	static const char *const n[] = { "placeholder_date", "date_range", "nan", "too_long",
 	                                 "precision", "int_range", "not_null", "server", "truncated",
-	                                 "wrong_type", "zero_date" };
+	                                 "wrong_type", "zero_date", "negative_zero" };
 	return (unsigned)r < RPL_NRULES ? n[r] : "?";
 }
 

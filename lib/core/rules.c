@@ -14,6 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* b->act[c]: a rule's pending change of a value (rpl_rules_apply's second phase):
+ * 0 none, a rule + 1 for NULL, or one of these */
+enum { ACT_CUT = -1, ACT_ZERO = -2 };
+
 static size_t
 utf8_chars(const unsigned char *s, size_t n)
 {
@@ -382,6 +386,39 @@ lite_target(const struct rpl_rules *ru)
 	return ru->dst_dialect->engine == RPL_ENGINE_SQLITE;
 }
 
+/* keeps_neg_zero: does target column d store -0.0 as -0.0? PostgreSQL's float types
+ * do; MariaDB stores 0 (its DOUBLE, and any literal or parameter -0e0); SQLite's
+ * REAL, NUMERIC and INTEGER affinities store 0 (a REAL without a fraction is kept as
+ * an integer), its BLOB affinity keeps the value and TEXT its spelling "-0.0"; a
+ * decimal has no negative zero anywhere. SQL Server is not known to keep it. */
+static bool
+keeps_neg_zero(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	if (ru->dst_dialect->engine == RPL_ENGINE_POSTGRES)
+		return d->cls == RPL_CLASS_DOUBLE;
+	if (ru->dst_dialect->engine == RPL_ENGINE_SQLITE) {
+		enum rpl_affinity a = rpl_sqlite_affinity(d->type_name);
+		return a == RPL_AFF_BLOB || a == RPL_AFF_TEXT;
+	}
+	return false;
+}
+
+/* is_neg_zero: is a double value (binary, or text as sqliteodbc gives it) -0.0? */
+static bool
+is_neg_zero(const struct rpl_xcol *x, const void *v)
+{
+	double d;
+	if (x->as_text) {
+		char *end;
+		d = strtod(v, &end);
+		if (end == (const char *)v || *end != '\0')
+			return false;
+	} else {
+		memcpy(&d, v, sizeof d);
+	}
+	return d == 0 && signbit(d);
+}
+
 /* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
 static bool
 column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
@@ -419,7 +456,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	case RPL_CLASS_DOUBLE:
 		if (x->as_text && !enforced)
 			return true;   /* text that is no number (rules: wrong_type) */
-		return !ru->dst_dialect->keeps_nan && src_engine != RPL_ENGINE_MARIADB;   /* MariaDB has no NaN */
+		/* MariaDB has no NaN and no -0.0 */
+		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
@@ -539,6 +577,12 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			bool nan = x->as_text ? text_is_nan(v) : isnan(*(double *)v);
 			if (nonfinite && !ru->dst_dialect->keeps_nan && !(ru->dst_dialect->keeps_inf && !nan))
 				null_rule = RPL_RULE_NAN;
+			/* -0.0 where the target would store 0: 0, said and counted, never silent */
+			else if (!nonfinite && is_neg_zero(x, v) && !keeps_neg_zero(ru, dst)) {
+				b->act[c] = ACT_ZERO;
+				changes = true;
+				continue;
+			}
 			break;
 		}
 		case RPL_CLASS_DATE:
@@ -604,7 +648,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					snprintf(why, wn, "%zu characters do not fit VARCHAR(%ld)", chars, dst->size);
 					return -1;
 				}
-				b->act[c] = -1;
+				b->act[c] = ACT_CUT;
 				b->cut[c] = utf8_cut(v, n, (size_t)dst->size);
 				changes = true;
 				continue;
@@ -648,7 +692,13 @@ null_check:
 		if (b->act[c] == 0)
 			continue;
 		SQLLEN *ind = rpl_xind(b, r, c);
-		if (b->act[c] < 0) {
+		if (b->act[c] == ACT_ZERO) {
+			if (b->cols[c].as_text)
+				*ind = snprintf(rpl_xval(b, r, c), 2, "0");
+			else
+				*(double *)rpl_xval(b, r, c) = 0.0;
+			nulled[RPL_RULE_NEG_ZERO]++;
+		} else if (b->act[c] == ACT_CUT) {
 			((char *)rpl_xval(b, r, c))[b->cut[c]] = '\0';
 			*ind = (SQLLEN)b->cut[c];
 			nulled[RPL_RULE_TRUNCATED]++;
