@@ -419,6 +419,33 @@ is_neg_zero(const struct rpl_xcol *x, const void *v)
 	return d == 0 && signbit(d);
 }
 
+/* float_decimal: a single-precision source value (SQL_REAL: MariaDB's FLOAT,
+ * PostgreSQL's real) as the double of the decimal its engine shows. libmariadb and
+ * Connector/ODBC widened MariaDB's 1.1f to 1.100000023841858 while PostgreSQL's real
+ * arrived as 1.1 (issue #15); the float is the same either way, only the spelling a
+ * double target keeps differs. Not a rule: no value changes as a float. */
+static void
+float_decimal(const struct rpl_xcol *x, void *v, SQLLEN *ind)
+{
+	double d;
+	if (!x->as_text) {
+		memcpy(&d, v, sizeof d);
+		d = rpl_numtext_float_decimal(d);
+		memcpy(v, &d, sizeof d);
+		return;
+	}
+	char *end;
+	d = strtod(v, &end);
+	if (end == (char *)v || *end != '\0' || !isfinite(d) || rpl_numtext_float_decimal(d) == d)
+		return;
+	char t[40];
+	int n = rpl_numtext_shortest(rpl_numtext_float_decimal(d), t, sizeof t);
+	if (n > 0 && n < x->width) {
+		memcpy(v, t, (size_t)n + 1);
+		*ind = n;
+	}
+}
+
 /* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
 static bool
 column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
@@ -454,8 +481,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	case RPL_CLASS_BOOL:
 		return x->as_text;   /* sqliteodbc's text: 0 or 1, or refused (int_text) */
 	case RPL_CLASS_DOUBLE:
-		if (x->as_text && !enforced)
-			return true;   /* text that is no number (rules: wrong_type) */
+		if ((x->as_text && !enforced) || s->sql_type == SQL_REAL)
+			return true;   /* text that is no number (rules: wrong_type); float_decimal */
 		/* MariaDB has no NaN and no -0.0 */
 		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
@@ -563,6 +590,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			}
 			break;
 		case RPL_CLASS_DOUBLE: {
+			if (x->src->sql_type == SQL_REAL)
+				float_decimal(x, v, ind);
 			if (x->as_text && ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE) {
 				char *end;   /* sqliteodbc's text of a REAL column: SQLite keeps any text there */
 				strtod(v, &end);

@@ -70,7 +70,9 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		break;
 	}
 	case RPL_CLASS_DOUBLE:
-		if (sqliteodbc) {
+		/* a single-precision float needs 9 digits, which sqliteodbc's 15 keep, and
+		 * Connector/ODBC's text of a FLOAT has 6 (123456.7 read 123457): binary */
+		if (sqliteodbc && !(se != RPL_ENGINE_SQLITE && s->sql_type == SQL_REAL)) {
 			x->c_type = SQL_C_CHAR; x->width = 40; x->param_type = SQL_DOUBLE;
 		} else {
 			x->c_type = SQL_C_DOUBLE; x->width = 8; x->param_type = SQL_DOUBLE;

@@ -21,8 +21,8 @@ enum kind {
 	K_INT,      /* integers, YEAR -> int64 */
 	K_BIT,      /* BIT(1) -> SQL_C_BIT */
 	K_DOUBLE,   /* DOUBLE -> double */
-	K_FLOAT,    /* FLOAT -> double, widened exactly (libmariadb and Connector/ODBC go
-	             * through its shortest text: 1.1f became the double 1.1) */
+	K_FLOAT,    /* FLOAT -> double, widened exactly; the value rules make it the
+	             * double of its shortest decimal, as through ODBC (rules.c float_decimal) */
 	K_DATE,     /* DATE -> SQL_DATE_STRUCT */
 	K_TS,       /* DATETIME, TIMESTAMP -> SQL_TIMESTAMP_STRUCT */
 	K_BYTES,    /* text (UTF-8), decimals and dates as text, binaries -> bytes */

@@ -280,6 +280,53 @@ START_TEST(test_negative_zero)
 }
 END_TEST
 
+/* A single-precision float arrives as the decimal its engine shows, the shortest that
+ * reads back as the same float (PostgreSQL's real did; MariaDB's FLOAT arrived
+ * widened: 1.100000023841858), from both sources, both paths, into SQLite and
+ * PostgreSQL double precision. _i: source (0 MariaDB, 1 PostgreSQL) * 4 + target
+ * (0 SQLite, 1 PostgreSQL) * 2 + through ODBC only. */
+static const char *const fl_values[] = { "1.1", "0.1", "-0.5", "3.402823e38", "1.1754944e-38", "16777216",
+                                         "123456.7", "3.1415927" };
+#define NFL ((int)(sizeof fl_values / sizeof fl_values[0]))
+
+START_TEST(test_float_shortest)
+{
+	int s = _i / 4 ? IT_PG : IT_MARIADB, d = (_i / 2) % 2 ? IT_PG : IT_SQLITE;
+	bool odbc = _i % 2;
+	struct rpl_conn src, dst;
+	it_connect(&src, s, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "fl");
+	edge_drop(&dst, "fl");
+	it_exec(&src, s == IT_PG ? "CREATE TABLE fl (id int PRIMARY KEY, f real)" : "CREATE TABLE fl (id int PRIMARY KEY, f float)");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE fl (id int PRIMARY KEY, f double precision)"
+	                         : "CREATE TABLE fl (id INTEGER PRIMARY KEY, f REAL)");
+	char sql[256];
+	for (int k = 0; k < NFL; k++) {
+		snprintf(sql, sizeof sql, "INSERT INTO fl VALUES (%d, %s)", k + 1, fl_values[k]);
+		it_exec(&src, sql);
+	}
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "fl", odbc, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, NFL);
+	for (int k = 0; k < NFL; k++) {
+		/* the double nearest the decimal, exactly: 1.1, not 1.100000023841858 */
+		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM fl WHERE id = %d AND f = %s", k + 1, fl_values[k]);
+		if (it_query_int(&dst, sql) != 1) {
+			char v[64];
+			snprintf(sql, sizeof sql, "SELECT f FROM fl WHERE id = %d", k + 1);
+			it_query_str(&dst, sql, v, sizeof v);
+			ck_abort_msg("%s -> %s: %s arrived as %s", it_engine_names[s], it_engine_names[d], fl_values[k], v);
+		}
+	}
+	edge_drop(&src, "fl");
+	edge_drop(&dst, "fl");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -295,6 +342,7 @@ main(void)
 	tc = tcase_create("values");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_negative_zero, 0, IT_NENGINES * 2);
+	tcase_add_loop_test(tc, test_float_shortest, 0, 8);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
