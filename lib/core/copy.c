@@ -273,7 +273,9 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 		rpl_xbuf_fini(&cp->bufs[k]);
 		r = rpl_xbuf_layout(&cp->bufs[k], cp->sc, cp->dc, cp->st.ncols, cp->src->engine, cp->dst->engine,
 		                    cp->lite_flags | (ool ? RPL_XFER_OOL : 0) |
-		                    (cp->src->engine == RPL_ENGINE_MARIADB && cp->mysrc == NULL ? RPL_XFER_SRC_MYODBC : 0),
+		                    (cp->src->engine == RPL_ENGINE_MARIADB && cp->mysrc == NULL ? RPL_XFER_SRC_MYODBC : 0) |
+		                    (cp->pgsrc != NULL && cp->pg != NULL ? RPL_XFER_PG_COPY : 0) |
+		                    (cp->src->engine == RPL_ENGINE_POSTGRES && cp->pgsrc == NULL ? RPL_XFER_SRC_PGODBC : 0),
 		                    cp->o.chunk_bytes, err);
 	}
 	rpl_xcols_fini(&cp->xcols);
@@ -453,6 +455,7 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if (src->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)
 		goto out;
+	cp->g.native_read = cp->pgsrc != NULL;   /* no ::text for psqlODBC's dates (sqlgen.c) */
 	if (src->engine == RPL_ENGINE_MARIADB && native) {
 		/* another connection of the source user's: where the server allows no more
 		 * (max_user_connections), the ODBC connection already open reads instead */

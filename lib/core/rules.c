@@ -366,6 +366,35 @@ not_iso:
 	return false;
 }
 
+/* pg_date_text: a date or timestamp read from psqlODBC as PostgreSQL's text (xfer.h,
+ * RPL_XFER_SRC_PGODBC; sqlgen.c casts it). Its session runs in UTC, so a timestamptz
+ * ends in "+00", which is dropped where the target type has no zone (PostgreSQL and
+ * SQLite keep the text as it is). 'infinity', '-infinity' and a date before year 1
+ * ("0044-03-15 BC") go into PostgreSQL (and SQLite's text) as themselves; elsewhere
+ * false with *null_rule date_range (NULL, or the row rejected for a NOT NULL column)
+ * and why. True: an ordinary date, read on. */
+static bool
+pg_date_text(const struct rpl_rules *ru, char *v, SQLLEN *ind, enum rpl_rule *null_rule, char *why, size_t wn)
+{
+	enum rpl_engine e = ru->dst_dialect->engine;
+	bool keeps = e == RPL_ENGINE_POSTGRES || e == RPL_ENGINE_SQLITE;
+	const char *t = v[0] == '-' ? v + 1 : v;
+	size_t n = (size_t)*ind;
+	bool bc = n > 3 && strcmp(v + n - 3, " BC") == 0;   /* a year before 1: text_date would drop the era */
+	if (strcmp(t, "infinity") == 0 || bc) {
+		if (!keeps) {
+			*null_rule = RPL_RULE_DATE_RANGE;
+			snprintf(why, wn, "\"%s\" is %s: the target has no such date", v, bc ? "before year 1" : "no calendar date");
+		}
+		return false;
+	}
+	if (!keeps && n > 19 && strcmp(v + n - 3, "+00") == 0) {
+		v[n - 3] = '\0';
+		*ind = (SQLLEN)(n - 3);
+	}
+	return true;
+}
+
 /* sqlite_numeric: is d a SQLite target's decimal column of NUMERIC affinity, which
  * stores a decimal a double cannot keep as a rounded REAL (sqlite_num.h)? A created
  * one is DECIMAL_TEXT (TEXT affinity): it keeps every digit. */
@@ -533,6 +562,13 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			goto null_check;
 		if (*ind == RPL_IND_MISFIT) {   /* the source could not read it (xfer.h) */
 			const struct rpl_misfit *m = rpl_xbuf_misfit_find(b, r, c);
+			/* PostgreSQL's ±infinity where the target has no such date: NULL where
+			 * the column is nullable, as any date outside the target's range */
+			if (m != NULL && m->rule == RPL_RULE_DATE_RANGE && dst->nullable) {
+				b->act[c] = RPL_RULE_DATE_RANGE + 1;
+				changes = true;
+				continue;
+			}
 			*rule = m != NULL ? (enum rpl_rule)m->rule : RPL_RULE_WRONG_TYPE;
 			snprintf(why, wn, "%s", m != NULL ? m->why : "a value the source could not read as its type");
 			return -1;
@@ -637,6 +673,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					         (unsigned long)t->fraction, keep);
 					return -1;
 				}
+			} else if (x->endless && x->as_text && !pg_date_text(ru, v, ind, &null_rule, why, wn)) {
+				break;                 /* ±infinity: as it is, or NULL or rejected (null_rule) */
 			} else if (ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE &&
 			           !iso_text_fits(v, dst, rule, why, wn)) {
 				return -1;             /* SQLite's text or number, another engine's date */

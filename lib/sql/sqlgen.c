@@ -63,6 +63,13 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 			rpl_sbuf_add(out, ") ELSE ");
 			rpl_dialect_ident(d, c->name, out);
 			rpl_sbuf_add(out, " END");
+		} else if (d->engine == RPL_ENGINE_POSTGRES && !g->native_read &&
+		           (c->cls == RPL_CLASS_DATE || c->cls == RPL_CLASS_TIMESTAMP)) {
+			/* psqlODBC turns 'infinity' into today's date or 9999-12-31 23:59:59 and
+			 * '-infinity' into a zero date, even as text: PostgreSQL's own text
+			 * (ISO: psqlODBC sets DateStyle) is read instead (rules.c pg_date_text) */
+			rpl_dialect_ident(d, c->name, out);
+			rpl_sbuf_add(out, "::text");
 		} else if (d->engine == RPL_ENGINE_POSTGRES && c->kind == RPL_KIND_MONEY) {
 			/* money's text follows lc_monetary ("$1,234.56"); numeric is exact */
 			rpl_dialect_ident(d, c->name, out);
@@ -92,8 +99,10 @@ rpl_sqlgen_select(const struct rpl_sqlgen *g, const struct rpl_range *r, struct 
 void
 rpl_sqlgen_copy_out(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
 {
+	struct rpl_sqlgen libpq = *g;   /* COPY is libpq's: no psqlODBC workarounds */
+	libpq.native_read = true;
 	rpl_sbuf_add(out, "COPY (");
-	rpl_sqlgen_select(g, r, out);
+	rpl_sqlgen_select(&libpq, r, out);
 	rpl_sbuf_add(out, ") TO STDOUT");
 }
 

@@ -327,6 +327,71 @@ START_TEST(test_float_shortest)
 }
 END_TEST
 
+/* PostgreSQL's ±infinity dates and timestamps: copied as themselves into PostgreSQL
+ * (binary COPY, text COPY); into MariaDB, which has no such date, NULL where the column
+ * is nullable and a rejected row where not (rule date_range). _i: 0 PostgreSQL binary,
+ * 1 PostgreSQL text COPY, 2 MariaDB (LOAD DATA), 3 MariaDB through ODBC, 4 PostgreSQL
+ * through ODBC (psqlODBC made 'infinity' today's date, or 9999-12-31 23:59:59). */
+START_TEST(test_pg_infinity)
+{
+	int d = _i < 2 || _i == 4 ? IT_PG : IT_MARIADB;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "inf");
+	edge_drop(&dst, "inf");
+	it_exec(&src, "CREATE TABLE inf (id int PRIMARY KEY, d date, ts timestamp(6), tz timestamptz, dn date NOT NULL)");
+	it_exec(&src, "INSERT INTO inf VALUES (1, 'infinity', 'infinity', 'infinity', '2024-01-01'),"
+	              " (2, '-infinity', '-infinity', '-infinity', '-infinity'),"
+	              " (3, '2024-01-02', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.5+00', '2024-01-02')");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE inf (id int PRIMARY KEY, d date, ts timestamp(6), tz timestamptz,"
+	                           " dn date NOT NULL)"
+	                         : "CREATE TABLE inf (id int PRIMARY KEY, d date, ts datetime(6), tz datetime(6),"
+	                           " dn date NOT NULL)");
+	char rpath[1024];
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("inf-rejects.jsonl"));
+	unlink(rpath);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "inf", .dst_table = "inf", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log, .text_copy = _i == 1, .bulk_odbc = _i >= 3 };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.read, 3);
+	if (d == IT_PG) {
+		ck_assert_int_eq(acc.written, 3);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 1 AND d = 'infinity'"
+		                                    " AND ts = 'infinity' AND tz = 'infinity'"), 1);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 2 AND d = '-infinity'"
+		                                    " AND ts = '-infinity' AND tz = '-infinity' AND dn = '-infinity'"), 1);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 3 AND d = '2024-01-02'"
+		                                    " AND ts = '2024-01-02 03:04:05.123456' AND tz = '2024-01-02 03:04:05.5+00'"),
+		                 1);
+	} else {
+		ck_assert_int_eq(acc.written, 2);
+		ck_assert_int_eq(acc.rejected_by[RPL_RULE_DATE_RANGE], 1);   /* row 2: dn is NOT NULL */
+		ck_assert_int_eq(acc.nulled[RPL_RULE_DATE_RANGE], 3);         /* row 1's d, ts, tz */
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 1 AND d IS NULL AND ts IS NULL"
+		                                    " AND tz IS NULL AND dn = '2024-01-01'"), 1);
+		FILE *f = fopen(rpath, "r");
+		ck_assert_msg(f != NULL, "no reject file");
+		char line[4096];
+		ck_assert(fgets(line, sizeof line, f) != NULL);
+		fclose(f);
+		ck_assert_msg(strstr(line, "\"column\":\"dn\"") != NULL && strstr(line, "-infinity") != NULL, "%s", line);
+	}
+	edge_drop(&src, "inf");
+	edge_drop(&dst, "inf");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -343,6 +408,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_negative_zero, 0, IT_NENGINES * 2);
 	tcase_add_loop_test(tc, test_float_shortest, 0, 8);
+	tcase_add_loop_test(tc, test_pg_infinity, 0, 5);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
