@@ -378,6 +378,8 @@ START_TEST(test_pg_infinity)
 		ck_assert_int_eq(acc.nulled[RPL_RULE_DATE_RANGE], 3);         /* row 1's d, ts, tz */
 		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 1 AND d IS NULL AND ts IS NULL"
 		                                    " AND tz IS NULL AND dn = '2024-01-01'"), 1);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 3 AND d = '2024-01-02'"
+		                                    " AND ts = '2024-01-02 03:04:05.123456' AND tz = '2024-01-02 03:04:05.5'"), 1);
 		FILE *f = fopen(rpath, "r");
 		ck_assert_msg(f != NULL, "no reject file");
 		char line[4096];
