@@ -452,6 +452,15 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if ((r = copy_only(cp, err)) < 0)
 		goto out;
 	copy_sqlgen(cp, true);
+	size_t geo;
+	if (rpl_sqlgen_geometry_refused(&cp->g, &geo)) {
+		const struct rpl_column *gs = &cp->st.cols[geo];
+		r = rpl_err_set(err, RPL_EINVAL, "table %s: column %s: PostgreSQL's %s has no MariaDB spatial form"
+		                " replicad writes (only point is made a POINT); copy it into a text column",
+		                cp->label, gs->name, gs->decl);
+		rpl_err_where(err, cp->label, gs->name, -1);
+		goto out;
+	}
 	if (src->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)
 		goto out;
