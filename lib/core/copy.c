@@ -1,6 +1,7 @@
 /* lib/core/copy.c: the partition loop (DESIGN in copy.h). SQL text comes from the
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
+#include "numextent.h"
 #include "coltypes.h"
 #include "createidx.h"
 #include "colmap.h"
@@ -327,6 +328,10 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 			                   cp->o.dst_schema ? cp->o.dst_schema : "", cp->o.dst_schema ? "." : "", cp->o.dst_table);
 		struct rpl_sbuf ddl = RPL_SBUF_INIT;
 		int ntypes = 0;
+		/* numerics without precision: their values' widths choose a bounded type */
+		if (cp->dst->engine == RPL_ENGINE_MARIADB &&
+		    (r = rpl_numextent_pg_measure(cp->src, cp->o.src_schema, cp->o.src_table, &cp->st, err)) < 0)
+			return r;
 		copy_sqlgen(cp, false);
 		rpl_sqlgen_create_table(&cp->g, &ddl);
 		/* the enums and domains its columns are declared with come first (coltypes.h) */

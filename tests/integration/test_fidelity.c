@@ -448,6 +448,46 @@ START_TEST(test_pg_point_into_mariadb)
 }
 END_TEST
 
+/* PostgreSQL numeric without precision into a MariaDB table replicad creates: the
+ * created decimal(65,s) is chosen from the widths the values have (decimal(65,30)
+ * refused 40 integer digits), and every value arrives exact: 41 integer digits with
+ * 5 places, a 65-digit integer, the smallest 24-place fraction. _i: ODBC. */
+#define NINE65 "99999999999999999999999999999999999999999999999999999999999999999"
+START_TEST(test_unbounded_numeric_created)
+{
+	bool odbc = _i;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_MARIADB, "dst");
+	edge_drop(&src, "nx");
+	edge_drop(&dst, "nx");
+	it_exec(&src, "CREATE TABLE nx (id int PRIMARY KEY, a numeric, b numeric, c numeric)");
+	it_exec(&src, "INSERT INTO nx VALUES (1, 12345678901234567890123456789012345678901.12345, " NINE65 ", NULL),"
+	              " (2, -0.000000000000000000000001, -" NINE65 ", NULL), (3, 0, 0, NULL), (4, 'NaN', 1, NULL)");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "nx", odbc, true, &acc, &err) == 0, "copy: %s", err.msg);
+	/* NaN has no MariaDB decimal: that row is refused (precision), the rest exact */
+	ck_assert_int_eq(acc.written, 3);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_PRECISION], 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT NUMERIC_SCALE FROM information_schema.COLUMNS WHERE"
+	                                    " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'nx' AND COLUMN_NAME = 'a'"), 24);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT NUMERIC_SCALE FROM information_schema.COLUMNS WHERE"
+	                                    " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'nx' AND COLUMN_NAME = 'b'"), 0);
+	/* a column with no number in it keeps the blind choice */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT NUMERIC_SCALE FROM information_schema.COLUMNS WHERE"
+	                                    " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'nx' AND COLUMN_NAME = 'c'"), 30);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM nx WHERE id = 1 AND"
+	                                    " a = 12345678901234567890123456789012345678901.12345 AND b = " NINE65), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM nx WHERE id = 2 AND"
+	                                    " a = -0.000000000000000000000001 AND b = -" NINE65), 1);
+	edge_drop(&src, "nx");
+	edge_drop(&dst, "nx");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -466,6 +506,7 @@ main(void)
 	tcase_add_loop_test(tc, test_float_shortest, 0, 8);
 	tcase_add_loop_test(tc, test_pg_infinity, 0, 5);
 	tcase_add_loop_test(tc, test_pg_point_into_mariadb, 0, 2);
+	tcase_add_loop_test(tc, test_unbounded_numeric_created, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
