@@ -309,6 +309,20 @@ text_fraction_fits(const char *t, int keep)
 	return true;
 }
 
+/* offset_is_utc: is the ISO 8601 offset at off zero: Z, +00, +00:00, +0000, -00:00? */
+static bool
+offset_is_utc(const char *off)
+{
+	if (off[0] == 'Z')
+		return off[1] == '\0';
+	if (digits_at(off + 1, 2) != 0)
+		return false;
+	const char *p = off + 3;
+	if (*p == ':')
+		p++;
+	return *p == '\0' || (digits_at(p, 2) == 0 && p[2] == '\0');
+}
+
 /* iso_text_fits: a SQLite date or datetime column holds whatever text or number it
  * was given, and other engines read more than dates from text: PostgreSQL takes
  * 'yesterday' and 'epoch' as dates, drops a time zone offset going into a timestamp
@@ -317,10 +331,10 @@ text_fraction_fits(const char *t, int keep)
  * one); the rest is refused, never reinterpreted (issue #15). The 'T' between date
  * and time is written as a space, which every engine and driver reads alike. */
 static bool
-iso_text_fits(char *t, const struct rpl_column *dst, enum rpl_rule *rule, char *why, size_t wn)
+iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl_rule *rule, char *why, size_t wn)
 {
 	char *q = t + 10;
-	const char *offset = NULL;
+	char *offset = NULL;
 	bool time_of_day = false;
 	if (strlen(t) < 10 || digits_at(t, 4) < 0 || t[4] != '-' || digits_at(t + 5, 2) < 0 || t[7] != '-' ||
 	    digits_at(t + 8, 2) < 0)
@@ -349,6 +363,15 @@ iso_text_fits(char *t, const struct rpl_column *dst, enum rpl_rule *rule, char *
 		goto not_iso;
 	if (t[10] == 'T')
 		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
+	/* UTC said out loud ('Z', '+00:00'), as SQLite's date functions read it: into a
+	 * timestamp without a zone (a MariaDB TIMESTAMP's session is UTC too) it is the
+	 * same wall time, the offset dropped (issue #15). Another offset would move it. */
+	if (offset != NULL && dst->cls == RPL_CLASS_TIMESTAMP && offset_is_utc(offset) &&
+	    strcasestr(dst->type_name, "tz") == NULL && strcasestr(dst->type_name, "time zone") == NULL) {
+		*offset = '\0';
+		*ind = (SQLLEN)(offset - t);
+		offset = NULL;
+	}
 	if (offset != NULL && strcasestr(dst->type_name, "tz") == NULL && strcasestr(dst->type_name, "time zone") == NULL) {
 		*rule = RPL_RULE_WRONG_TYPE;
 		snprintf(why, wn, "\"%.40s\" has a time zone offset that the target's %s does not keep", t, dst->type_name);
@@ -676,7 +699,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			} else if (x->endless && x->as_text && !pg_date_text(ru, v, ind, &null_rule, why, wn)) {
 				break;                 /* ±infinity: as it is, or NULL or rejected (null_rule) */
 			} else if (ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE &&
-			           !iso_text_fits(v, dst, rule, why, wn)) {
+			           !iso_text_fits(v, ind, dst, rule, why, wn)) {
 				return -1;             /* SQLite's text or number, another engine's date */
 			} else if (!text_date(v, &y, &m, &d)) {
 				break;                 /* not ISO text: let the target judge it */

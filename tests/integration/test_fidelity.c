@@ -488,6 +488,43 @@ START_TEST(test_unbounded_numeric_created)
 }
 END_TEST
 
+/* SQLite text timestamps that say UTC ('Z', '+00:00'), with and without a fraction,
+ * as SQLite's own date functions read them: the same wall time in a timestamp
+ * target without a zone (they were refused); another offset is still refused.
+ * _i: target (0 PostgreSQL, 1 MariaDB) * 2 + through ODBC only. */
+START_TEST(test_sqlite_utc_text)
+{
+	int d = _i / 2 ? IT_MARIADB : IT_PG;
+	bool odbc = _i % 2;
+	char srcdb[1024];
+	snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("utc_src.db"));
+	unlink(srcdb);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE zt (id INTEGER PRIMARY KEY, at DATETIME)");
+	lite_exec(h, "INSERT INTO zt VALUES (1, '2024-01-02T03:04:05Z'), (2, '2024-01-02T03:04:05.123456Z'),"
+	             " (3, '2024-01-02 03:04:05.5+00:00'), (4, '2024-01-02T03:04:05+02:00')");
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	it_connect(&dst, d, "dst");
+	edge_drop(&dst, "zt");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE zt (id int PRIMARY KEY, at timestamp(6))"
+	                         : "CREATE TABLE zt (id int PRIMARY KEY, at datetime(6))");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "zt", odbc, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 3);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 1);   /* +02:00 is no UTC */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM zt WHERE (id = 1 AND at = '2024-01-02 03:04:05')"
+	                                    " OR (id = 2 AND at = '2024-01-02 03:04:05.123456')"
+	                                    " OR (id = 3 AND at = '2024-01-02 03:04:05.5')"), 3);
+	edge_drop(&dst, "zt");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -499,6 +536,7 @@ main(void)
 	tc = tcase_create("sqlite");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_sqlite_to_sqlite, 0, 3);
+	tcase_add_loop_test(tc, test_sqlite_utc_text, 0, 4);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("values");
 	tcase_set_timeout(tc, 120);
