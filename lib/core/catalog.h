@@ -67,6 +67,11 @@ struct rpl_column {
 	bool has_default;         /* an INSERT that leaves it out still gives it a value: a
 	                           * DEFAULT, identity/serial/AUTO_INCREMENT, generated, or
 	                           * SQLite's INTEGER PRIMARY KEY (the rowid) (colmap.h) */
+	/* a PostgreSQL numeric without precision about to be created elsewhere: the most
+	 * integer digits and decimal places its rows hold (numextent.h); seen false when
+	 * not measured or the column holds no number */
+	bool seen;
+	int seen_int, seen_scale;
 };
 
 struct rpl_table {

@@ -1,6 +1,7 @@
 /* lib/core/copy.c: the partition loop (DESIGN in copy.h). SQL text comes from the
  * dialects; the buffer from xfer.c; the value rules from rules.c. */
 #include "copy.h"
+#include "numextent.h"
 #include "coltypes.h"
 #include "createidx.h"
 #include "colmap.h"
@@ -71,7 +72,7 @@ rpl_rule_name(enum rpl_rule r)
 {
 	static const char *const n[] = { "placeholder_date", "date_range", "nan", "too_long",
 	                                 "precision", "int_range", "not_null", "server", "truncated",
-	                                 "wrong_type", "zero_date" };
+	                                 "wrong_type", "zero_date", "negative_zero" };
 	return (unsigned)r < RPL_NRULES ? n[r] : "?";
 }
 
@@ -101,6 +102,8 @@ copy_warn(struct rpl_copy *cp, const char *column, const char *fmt, ...)
 static bool
 copy_is_narrower(const struct rpl_copy *cp, const struct rpl_column *s, const struct rpl_column *d)
 {
+	if (cp->dst->engine == RPL_ENGINE_SQLITE)
+		return false;   /* no declared length, precision or size binds SQLite (rules.c) */
 	if (s->cls == RPL_CLASS_INT && d->cls == RPL_CLASS_INT)
 		return d->int_bytes < s->int_bytes;
 	if ((s->cls == RPL_CLASS_TEXT || s->cls == RPL_CLASS_BINARY) && d->cls == s->cls)
@@ -231,6 +234,15 @@ copy_add_columns(struct rpl_copy *cp, struct rpl_err *err)
 	return r;
 }
 
+/* copy_endless: a source that carries PostgreSQL's ±infinity in its date structs
+ * (RPL_XFER_SRC_ENDLESS, the COPY source) into the COPY sink, which writes them back:
+ * RPL_XFER_PG_COPY, so they travel as themselves (xfer.h RPL_YEAR_INFINITY). */
+static unsigned
+copy_endless(const struct rpl_copy *cp, unsigned flags)
+{
+	return (flags & RPL_XFER_SRC_ENDLESS) && cp->pg != NULL ? flags | RPL_XFER_PG_COPY : flags;
+}
+
 /* copy_layout lays out both buffers (and the column arrays of a MariaDB target's
  * parameter arrays, which need every value in line); with ool (the sink reads values
  * one by one), text and binary values are kept out of line where the source fills
@@ -242,7 +254,8 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 	for (int k = 0; k < 2 && r == 0; k++) {
 		rpl_xbuf_fini(&cp->bufs[k]);
 		r = rpl_xbuf_layout(&cp->bufs[k], cp->sc, cp->dc, cp->st.ncols, cp->src->engine, cp->dst->engine,
-		                    cp->lite_flags | rpl_source_layout_flags(cp->source, ool), cp->o.chunk_bytes, err);
+		                    cp->lite_flags | copy_endless(cp, rpl_source_layout_flags(cp->source, ool)),
+		                    cp->o.chunk_bytes, err);
 	}
 	rpl_xcols_fini(&cp->xcols);
 	cp->ool = false;
@@ -293,6 +306,10 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 			                   cp->o.dst_schema ? cp->o.dst_schema : "", cp->o.dst_schema ? "." : "", cp->o.dst_table);
 		struct rpl_sbuf ddl = RPL_SBUF_INIT;
 		int ntypes = 0;
+		/* numerics without precision: their values' widths choose a bounded type */
+		if (cp->dst->engine == RPL_ENGINE_MARIADB &&
+		    (r = rpl_numextent_pg_measure(cp->src, cp->o.src_schema, cp->o.src_table, &cp->st, err)) < 0)
+			return r;
 		copy_sqlgen(cp, false);
 		rpl_sqlgen_create_table(&cp->g, &ddl);
 		/* the enums and domains its columns are declared with come first (coltypes.h) */
@@ -414,6 +431,15 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if ((r = copy_only(cp, err)) < 0)
 		goto out;
 	copy_sqlgen(cp, true);
+	size_t geo;
+	if (rpl_sqlgen_geometry_refused(&cp->g, &geo)) {
+		const struct rpl_column *gs = &cp->st.cols[geo];
+		r = rpl_err_set(err, RPL_EINVAL, "table %s: column %s: PostgreSQL's %s has no MariaDB spatial form"
+		                " replicad writes (only point is made a POINT); copy it into a text column",
+		                cp->label, gs->name, gs->decl);
+		rpl_err_where(err, cp->label, gs->name, -1);
+		goto out;
+	}
 	cp->want = (struct rpl_source_want){ .label = cp->label, .odbc_only = !native, .text_copy = o->text_copy,
 	                                     .g = &cp->g };
 	if ((r = rpl_source_open(src, &cp->want, &cp->source, err)) < 0)

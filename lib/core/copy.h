@@ -37,7 +37,10 @@ const char *rpl_phase_name(enum rpl_phase p);
 /* Value-rule counters, per partition (DESIGN.md "Value rules"). */
 enum rpl_rule { RPL_RULE_PLACEHOLDER_DATE, RPL_RULE_DATE_RANGE, RPL_RULE_NAN, RPL_RULE_TOO_LONG,
                 RPL_RULE_PRECISION, RPL_RULE_INT_RANGE, RPL_RULE_NOT_NULL, RPL_RULE_SERVER,
-                RPL_RULE_TRUNCATED, RPL_RULE_WRONG_TYPE, RPL_RULE_ZERO_DATE, RPL_NRULES };
+                RPL_RULE_TRUNCATED, RPL_RULE_WRONG_TYPE, RPL_RULE_ZERO_DATE,
+                RPL_RULE_NEG_ZERO,   /* -0.0 written as 0 where the target has no -0.0: counted
+                                      * in nulled[] (a change, not a NULL) */
+                RPL_NRULES };
 const char *rpl_rule_name(enum rpl_rule r);
 
 struct rpl_part_account {

@@ -147,6 +147,21 @@ rpl_numtext_shortest(double d, char *out, size_t n)
 	return len;
 }
 
+double
+rpl_numtext_float_decimal(double d)
+{
+	float f = (float)d;
+	if (!isfinite(d) || (double)f != d)
+		return d;   /* not a float widened: already a decimal's double, or beyond a float */
+	char t[32];
+	for (int prec = 1; prec <= 9; prec++) {   /* 9 digits tell every float apart */
+		snprintf(t, sizeof t, "%.*g", prec, d);
+		if (strtof(t, NULL) == f)
+			break;
+	}
+	return strtod(t, NULL);
+}
+
 int
 rpl_numtext_int64(const char *in, size_t len, int64_t *v)
 {

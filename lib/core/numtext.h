@@ -34,6 +34,12 @@ int rpl_numtext_from_double(double d, char *out, size_t n);
  * the same double. */
 int rpl_numtext_shortest(double d, char *out, size_t n);
 
+/* rpl_numtext_float_decimal: a single-precision float widened to a double
+ * (1.100000023841858 for 1.1f) as the double of the float's shortest decimal (1.1),
+ * the decimal its engine shows, as PostgreSQL's real prints it. Any other double
+ * (not exactly a float) is returned as it is, so it may be applied twice. */
+double rpl_numtext_float_decimal(double d);
+
 /* rpl_numtext_int64 reads the number spelled by in[0..len) as an exact integer
  * ("3", "3.0", "3e2"); RPL_NUMTEXT_NAN, _FRACTION ("3.5") or _RANGE otherwise. */
 int rpl_numtext_int64(const char *in, size_t len, int64_t *v);

@@ -65,8 +65,10 @@ rpl_refusal_column(const char *text, char *col, size_t n)
 	if ((p = strstr(text, "FOREIGN KEY (`")) != NULL && (e = strchr(p + 14, '`')) != NULL && e[1] == ')')
 		return copy_name(p + 14, (size_t)(e - p - 14), col, n);
 	/* SQLite: "NOT NULL constraint failed: t.foo" (a CHECK names its constraint: no column) */
+	/* SQLite's STRICT tables: "cannot store TEXT value in INTEGER column t.foo" */
 	if ((p = after_last(text, "NOT NULL constraint failed: ")) != NULL ||
-	    (p = after_last(text, "UNIQUE constraint failed: ")) != NULL) {
+	    (p = after_last(text, "UNIQUE constraint failed: ")) != NULL ||
+	    ((p = strstr(text, "cannot store ")) != NULL && (p = after_last(p, " column ")) != NULL)) {
 		size_t len = strcspn(p, ", \n");
 		const char *dot = memchr(p, '.', len);
 		return (p[len] == '\0' || p[len] == '\n' || p[len] == ' ') && dot != NULL &&

@@ -14,6 +14,10 @@
 #include <string.h>
 #include <strings.h>
 
+/* b->act[c]: a rule's pending change of a value (rpl_rules_apply's second phase):
+ * 0 none, a rule + 1 for NULL, or one of these */
+enum { ACT_CUT = -1, ACT_ZERO = -2 };
+
 static size_t
 utf8_chars(const unsigned char *s, size_t n)
 {
@@ -305,6 +309,20 @@ text_fraction_fits(const char *t, int keep)
 	return true;
 }
 
+/* offset_is_utc: is the ISO 8601 offset at off zero: Z, +00, +00:00, +0000, -00:00? */
+static bool
+offset_is_utc(const char *off)
+{
+	if (off[0] == 'Z')
+		return off[1] == '\0';
+	if (digits_at(off + 1, 2) != 0)
+		return false;
+	const char *p = off + 3;
+	if (*p == ':')
+		p++;
+	return *p == '\0' || (digits_at(p, 2) == 0 && p[2] == '\0');
+}
+
 /* iso_text_fits: a SQLite date or datetime column holds whatever text or number it
  * was given, and other engines read more than dates from text: PostgreSQL takes
  * 'yesterday' and 'epoch' as dates, drops a time zone offset going into a timestamp
@@ -313,10 +331,10 @@ text_fraction_fits(const char *t, int keep)
  * one); the rest is refused, never reinterpreted (issue #15). The 'T' between date
  * and time is written as a space, which every engine and driver reads alike. */
 static bool
-iso_text_fits(char *t, const struct rpl_column *dst, enum rpl_rule *rule, char *why, size_t wn)
+iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl_rule *rule, char *why, size_t wn)
 {
 	char *q = t + 10;
-	const char *offset = NULL;
+	char *offset = NULL;
 	bool time_of_day = false;
 	if (strlen(t) < 10 || digits_at(t, 4) < 0 || t[4] != '-' || digits_at(t + 5, 2) < 0 || t[7] != '-' ||
 	    digits_at(t + 8, 2) < 0)
@@ -345,6 +363,15 @@ iso_text_fits(char *t, const struct rpl_column *dst, enum rpl_rule *rule, char *
 		goto not_iso;
 	if (t[10] == 'T')
 		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
+	/* UTC said out loud ('Z', '+00:00'), as SQLite's date functions read it: into a
+	 * timestamp without a zone (a MariaDB TIMESTAMP's session is UTC too) it is the
+	 * same wall time, the offset dropped (issue #15). Another offset would move it. */
+	if (offset != NULL && dst->cls == RPL_CLASS_TIMESTAMP && offset_is_utc(offset) &&
+	    strcasestr(dst->type_name, "tz") == NULL && strcasestr(dst->type_name, "time zone") == NULL) {
+		*offset = '\0';
+		*ind = (SQLLEN)(offset - t);
+		offset = NULL;
+	}
 	if (offset != NULL && strcasestr(dst->type_name, "tz") == NULL && strcasestr(dst->type_name, "time zone") == NULL) {
 		*rule = RPL_RULE_WRONG_TYPE;
 		snprintf(why, wn, "\"%.40s\" has a time zone offset that the target's %s does not keep", t, dst->type_name);
@@ -362,6 +389,35 @@ not_iso:
 	return false;
 }
 
+/* pg_date_text: a date or timestamp read from psqlODBC as PostgreSQL's text (xfer.h,
+ * RPL_XFER_SRC_PGODBC; sqlgen.c casts it). Its session runs in UTC, so a timestamptz
+ * ends in "+00", which is dropped where the target type has no zone (PostgreSQL and
+ * SQLite keep the text as it is). 'infinity', '-infinity' and a date before year 1
+ * ("0044-03-15 BC") go into PostgreSQL (and SQLite's text) as themselves; elsewhere
+ * false with *null_rule date_range (NULL, or the row rejected for a NOT NULL column)
+ * and why. True: an ordinary date, read on. */
+static bool
+pg_date_text(const struct rpl_rules *ru, char *v, SQLLEN *ind, enum rpl_rule *null_rule, char *why, size_t wn)
+{
+	enum rpl_engine e = ru->dst_dialect->engine;
+	bool keeps = e == RPL_ENGINE_POSTGRES || e == RPL_ENGINE_SQLITE;
+	const char *t = v[0] == '-' ? v + 1 : v;
+	size_t n = (size_t)*ind;
+	bool bc = n > 3 && strcmp(v + n - 3, " BC") == 0;   /* a year before 1: text_date would drop the era */
+	if (strcmp(t, "infinity") == 0 || bc) {
+		if (!keeps) {
+			*null_rule = RPL_RULE_DATE_RANGE;
+			snprintf(why, wn, "\"%s\" is %s: the target has no such date", v, bc ? "before year 1" : "no calendar date");
+		}
+		return false;
+	}
+	if (!keeps && n > 19 && strcmp(v + n - 3, "+00") == 0) {
+		v[n - 3] = '\0';
+		*ind = (SQLLEN)(n - 3);
+	}
+	return true;
+}
+
 /* sqlite_numeric: is d a SQLite target's decimal column of NUMERIC affinity, which
  * stores a decimal a double cannot keep as a rounded REAL (sqlite_num.h)? A created
  * one is DECIMAL_TEXT (TEXT affinity): it keeps every digit. */
@@ -372,17 +428,89 @@ sqlite_numeric(const struct rpl_rules *ru, const struct rpl_column *d)
 	       rpl_sqlite_affinity(d->type_name) == RPL_AFF_NUMERIC;
 }
 
+/* lite_target: SQLite keeps a value of any length, precision or integer size in any
+ * column, whatever its declaration says (a STRICT table checks the storage class,
+ * which SQLite itself refuses: the row is rejected with its words). A rule SQLite does
+ * not apply would refuse values the target holds (issue #15). */
+static bool
+lite_target(const struct rpl_rules *ru)
+{
+	return ru->dst_dialect->engine == RPL_ENGINE_SQLITE;
+}
+
+/* keeps_neg_zero: does target column d store -0.0 as -0.0? PostgreSQL's float types
+ * do; MariaDB stores 0 (its DOUBLE, and any literal or parameter -0e0); SQLite's
+ * REAL, NUMERIC and INTEGER affinities store 0 (a REAL without a fraction is kept as
+ * an integer), its BLOB affinity keeps the value and TEXT its spelling "-0.0"; a
+ * decimal has no negative zero anywhere. SQL Server is not known to keep it. */
+static bool
+keeps_neg_zero(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	if (ru->dst_dialect->engine == RPL_ENGINE_POSTGRES)
+		return d->cls == RPL_CLASS_DOUBLE;
+	if (ru->dst_dialect->engine == RPL_ENGINE_SQLITE) {
+		enum rpl_affinity a = rpl_sqlite_affinity(d->type_name);
+		return a == RPL_AFF_BLOB || a == RPL_AFF_TEXT;
+	}
+	return false;
+}
+
+/* is_neg_zero: is a double value (binary, or text as sqliteodbc gives it) -0.0? */
+static bool
+is_neg_zero(const struct rpl_xcol *x, const void *v)
+{
+	double d;
+	if (x->as_text) {
+		char *end;
+		d = strtod(v, &end);
+		if (end == (const char *)v || *end != '\0')
+			return false;
+	} else {
+		memcpy(&d, v, sizeof d);
+	}
+	return d == 0 && signbit(d);
+}
+
+/* float_decimal: a single-precision source value (SQL_REAL: MariaDB's FLOAT,
+ * PostgreSQL's real) as the double of the decimal its engine shows. libmariadb and
+ * Connector/ODBC widened MariaDB's 1.1f to 1.100000023841858 while PostgreSQL's real
+ * arrived as 1.1 (issue #15); the float is the same either way, only the spelling a
+ * double target keeps differs. Not a rule: no value changes as a float. */
+static void
+float_decimal(const struct rpl_xcol *x, void *v, SQLLEN *ind)
+{
+	double d;
+	if (!x->as_text) {
+		memcpy(&d, v, sizeof d);
+		d = rpl_numtext_float_decimal(d);
+		memcpy(v, &d, sizeof d);
+		return;
+	}
+	char *end;
+	d = strtod(v, &end);
+	if (end == (char *)v || *end != '\0' || !isfinite(d) || rpl_numtext_float_decimal(d) == d)
+		return;
+	char t[40];
+	int n = rpl_numtext_shortest(rpl_numtext_float_decimal(d), t, sizeof t);
+	if (n > 0 && n < x->width) {
+		memcpy(v, t, (size_t)n + 1);
+		*ind = n;
+	}
+}
+
 /* column_judged: can a value of x meet a rule (see rpl_rules_plan)? */
 static bool
 column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
 {
 	const struct rpl_column *s = x->src, *d = x->dst;
 	bool enforced = src_engine != RPL_ENGINE_SQLITE;   /* SQLite stores any value in any column */
+	if (x->verbatim)   /* SQLite to SQLite: only placeholder and zero dates become NULL */
+		return x->cls == RPL_CLASS_DATE || x->cls == RPL_CLASS_TIMESTAMP;
 	switch (x->cls) {
 	case RPL_CLASS_INT:
 		if (x->as_text)
 			return true;   /* each value is read (int_text) */
-		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8)
+		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8 || lite_target(ru))
 			return false;
 		if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && d->int_bytes == 1)
 			return true;   /* TINYINT is unsigned there */
@@ -405,15 +533,16 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	case RPL_CLASS_BOOL:
 		return x->as_text;   /* sqliteodbc's text: 0 or 1, or refused (int_text) */
 	case RPL_CLASS_DOUBLE:
-		if (x->as_text && !enforced)
-			return true;   /* text that is no number (rules: wrong_type) */
-		return !ru->dst_dialect->keeps_nan && src_engine != RPL_ENGINE_MARIADB;   /* MariaDB has no NaN */
+		if ((x->as_text && !enforced) || s->sql_type == SQL_REAL)
+			return true;   /* text that is no number (rules: wrong_type); float_decimal */
+		/* MariaDB has no NaN and no -0.0 */
+		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
-		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0)
+		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
 	case RPL_CLASS_BINARY:
-		if (d->cls != RPL_CLASS_BINARY || d->is_long || d->size <= 0)
+		if (d->cls != RPL_CLASS_BINARY || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
 	case RPL_CLASS_DATE:
@@ -456,12 +585,24 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			goto null_check;
 		if (*ind == RPL_IND_MISFIT) {   /* the source could not read it (xfer.h) */
 			const struct rpl_misfit *m = rpl_xbuf_misfit_find(b, r, c);
+			/* PostgreSQL's ±infinity where the target has no such date: NULL where
+			 * the column is nullable, as any date outside the target's range */
+			if (m != NULL && m->rule == RPL_RULE_DATE_RANGE && dst->nullable) {
+				b->act[c] = RPL_RULE_DATE_RANGE + 1;
+				changes = true;
+				continue;
+			}
 			*rule = m != NULL ? (enum rpl_rule)m->rule : RPL_RULE_WRONG_TYPE;
 			snprintf(why, wn, "%s", m != NULL ? m->why : "a value the source could not read as its type");
 			return -1;
 		}
 		if (ru->judged != NULL && !ru->judged[c])
 			continue;
+		if (x->verbatim) {   /* a date column's text, NUL-terminated after its class */
+			if (*(unsigned char *)v != RPL_XV_TEXT)
+				continue;
+			v = (unsigned char *)v + 1;
+		}
 		switch (x->cls) {
 		case RPL_CLASS_INT: {
 			int64_t i;
@@ -469,7 +610,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				i = *(int64_t *)v;
 			else if (!int_text(v, ind, &i, rule, why, wn))
 				return -1;
-			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8) {
+			if (dst->cls == RPL_CLASS_INT && dst->int_bytes < 8 && !lite_target(ru)) {
 				int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
 				if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->int_bytes == 1)
 					lo = 0, hi = 255;     /* SQL Server's TINYINT is unsigned */
@@ -497,7 +638,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 		case RPL_CLASS_DECIMAL:
 			if (x->as_text && !decimal_plain(ru, x, v, ind, rule, why, wn))
 				return -1;
-			if (dst->cls == RPL_CLASS_DECIMAL && dst->size > 0 &&
+			if (dst->cls == RPL_CLASS_DECIMAL && dst->size > 0 && !lite_target(ru) &&
 			    !decimal_fits(v, dst->size, dst->scale, why, wn)) {
 				*rule = RPL_RULE_PRECISION;
 				return -1;
@@ -508,6 +649,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			}
 			break;
 		case RPL_CLASS_DOUBLE: {
+			if (x->src->sql_type == SQL_REAL)
+				float_decimal(x, v, ind);
 			if (x->as_text && ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE) {
 				char *end;   /* sqliteodbc's text of a REAL column: SQLite keeps any text there */
 				strtod(v, &end);
@@ -522,6 +665,12 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			bool nan = x->as_text ? text_is_nan(v) : isnan(*(double *)v);
 			if (nonfinite && !ru->dst_dialect->keeps_nan && !(ru->dst_dialect->keeps_inf && !nan))
 				null_rule = RPL_RULE_NAN;
+			/* -0.0 where the target would store 0: 0, said and counted, never silent */
+			else if (!nonfinite && is_neg_zero(x, v) && !keeps_neg_zero(ru, dst)) {
+				b->act[c] = ACT_ZERO;
+				changes = true;
+				continue;
+			}
 			break;
 		}
 		case RPL_CLASS_DATE:
@@ -547,8 +696,10 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					         (unsigned long)t->fraction, keep);
 					return -1;
 				}
+			} else if (x->endless && x->as_text && !pg_date_text(ru, v, ind, &null_rule, why, wn)) {
+				break;                 /* ±infinity: as it is, or NULL or rejected (null_rule) */
 			} else if (ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE &&
-			           !iso_text_fits(v, dst, rule, why, wn)) {
+			           !iso_text_fits(v, ind, dst, rule, why, wn)) {
 				return -1;             /* SQLite's text or number, another engine's date */
 			} else if (!text_date(v, &y, &m, &d)) {
 				break;                 /* not ISO text: let the target judge it */
@@ -577,7 +728,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			break;
 		}
 		case RPL_CLASS_TEXT: {
-			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0)
+			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0 || lite_target(ru))
 				break;
 			/* a character is at least a byte: short text needs no counting */
 			size_t n = (size_t)*ind, chars = n <= (size_t)dst->size ? n : utf8_chars(v, n);
@@ -587,7 +738,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					snprintf(why, wn, "%zu characters do not fit VARCHAR(%ld)", chars, dst->size);
 					return -1;
 				}
-				b->act[c] = -1;
+				b->act[c] = ACT_CUT;
 				b->cut[c] = utf8_cut(v, n, (size_t)dst->size);
 				changes = true;
 				continue;
@@ -595,7 +746,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			break;
 		}
 		case RPL_CLASS_BINARY:
-			if (dst->cls == RPL_CLASS_BINARY && !dst->is_long && dst->size > 0 && *ind > dst->size) {
+			if (dst->cls == RPL_CLASS_BINARY && !dst->is_long && dst->size > 0 && *ind > dst->size && !lite_target(ru)) {
 				*rule = RPL_RULE_TOO_LONG;
 				snprintf(why, wn, "%ld bytes do not fit VARBINARY(%ld)", (long)*ind, dst->size);
 				return -1;
@@ -631,7 +782,13 @@ null_check:
 		if (b->act[c] == 0)
 			continue;
 		SQLLEN *ind = rpl_xind(b, r, c);
-		if (b->act[c] < 0) {
+		if (b->act[c] == ACT_ZERO) {
+			if (b->cols[c].as_text)
+				*ind = snprintf(rpl_xval(b, r, c), 2, "0");
+			else
+				*(double *)rpl_xval(b, r, c) = 0.0;
+			nulled[RPL_RULE_NEG_ZERO]++;
+		} else if (b->act[c] == ACT_CUT) {
 			((char *)rpl_xval(b, r, c))[b->cut[c]] = '\0';
 			*ind = (SQLLEN)b->cut[c];
 			nulled[RPL_RULE_TRUNCATED]++;

@@ -127,10 +127,14 @@ put_value(enum rpl_tsv_flavor f, char *p, const struct rpl_xcol *x, const void *
 	}
 	case SQL_C_TYPE_DATE: {
 		const SQL_DATE_STRUCT *t = v;
+		if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY))
+			return p + snprintf(p, 16, "%s", t->year > 0 ? "infinity" : "-infinity");
 		return put_date(p, t->year, t->month, t->day);
 	}
 	case SQL_C_TYPE_TIMESTAMP: {
 		const SQL_TIMESTAMP_STRUCT *t = v;
+		if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY))
+			return p + snprintf(p, 16, "%s", t->year > 0 ? "infinity" : "-infinity");
 		p = put_date(p, t->year, t->month, t->day);
 		*p++ = ' ';
 		p = put_digits(p, t->hour, 2);

@@ -1,5 +1,7 @@
 /* lib/core/validate.c: what a run would refuse, before it starts (see validate.h). */
 #include "validate.h"
+#include "dialect.h"
+#include "sqlgen.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +36,17 @@ rpl_validate_table(const struct rpl_table *src, enum rpl_engine src_engine, cons
 		return 0;   /* created from the source's columns */
 	if (date_column != NULL && (r = date_column_ok(dst, dst_engine, "target", label, date_column, err)) < 0)
 		return r;
-	/* which columns meet which is the column mapping's to judge (colmap.h) */
+	/* which columns meet which is the column mapping's to judge (colmap.h); those of
+	 * the same name are enough to see a geometric type no run can write (sqlgen.h) */
+	struct rpl_sqlgen g = { .src = rpl_dialect_for(src_engine), .dst = rpl_dialect_for(dst_engine), .st = src,
+	                        .dt = dst };
+	size_t geo;
+	if (g.src != NULL && g.dst != NULL && rpl_sqlgen_geometry_refused(&g, &geo)) {
+		const struct rpl_column *c = &src->cols[geo];
+		rpl_err_set(err, RPL_EINVAL, "table %s: column %s: PostgreSQL's %s has no MariaDB spatial form replicad"
+		            " writes (only point is made a POINT); copy it into a text column", label, c->name, c->decl);
+		rpl_err_where(err, label, c->name, -1);
+		return RPL_EINVAL;
+	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* lib/core/validate.h: what a run would refuse of a table's date_column, found from the
  * catalogs alone, before any statement on the target (issue #18 item 2: `check` let
  * a text or integer date_column and a missing one through, and `run` found some of
- * them only after its DELETE). `replicad check` and `replicad run` call the same
+ * them only after its DELETE), and a PostgreSQL geometric column other than point
+ * going into a MariaDB spatial column of the same name (issue #15, sqlgen.h). `replicad check` and `replicad run` call the same
  * function. The columns' mapping is colmap.h's; the state_dir, statedir.h's. Any thread. */
 #ifndef RPL_VALIDATE_H
 #define RPL_VALIDATE_H

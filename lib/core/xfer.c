@@ -46,7 +46,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 {
 	const struct rpl_column *s = x->src, *d = x->dst;
 	bool sqlite = se == RPL_ENGINE_SQLITE || de == RPL_ENGINE_SQLITE;
-	bool text_dates = sqlite || (flags & RPL_XFER_SRC_MYODBC);
+	bool text_dates = sqlite || (flags & (RPL_XFER_SRC_MYODBC | RPL_XFER_SRC_PGODBC));
 	/* a side sqliteodbc reads or writes (see rpl_xfer_lite_flags) */
 	bool sqliteodbc = (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) ||
 	                  (de == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_DST_LIB));
@@ -70,7 +70,9 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		break;
 	}
 	case RPL_CLASS_DOUBLE:
-		if (sqliteodbc) {
+		/* a single-precision float needs 9 digits, which sqliteodbc's 15 keep, and
+		 * Connector/ODBC's text of a FLOAT has 6 (123456.7 read 123457): binary */
+		if (sqliteodbc && !(se != RPL_ENGINE_SQLITE && s->sql_type == SQL_REAL)) {
 			x->c_type = SQL_C_CHAR; x->width = 40; x->param_type = SQL_DOUBLE;
 		} else {
 			x->c_type = SQL_C_DOUBLE; x->width = 8; x->param_type = SQL_DOUBLE;
@@ -158,9 +160,27 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 		x->src = src[i];
 		x->dst = dst[i];
 		xcol_choose(x, se, de, flags, chunk_bytes);
+		/* SQLite to SQLite through the library: every value as SQLite stored it */
+		unsigned both = RPL_XFER_SRC_LIB | RPL_XFER_DST_LIB | RPL_XFER_OOL;
+		if (se == RPL_ENGINE_SQLITE && de == RPL_ENGINE_SQLITE && (flags & both) == both) {
+			x->verbatim = true;
+			x->c_type = SQL_C_BINARY;
+			x->as_text = false;
+		}
+		x->endless = ((flags & RPL_XFER_PG_COPY) &&
+		              (x->c_type == SQL_C_TYPE_DATE || x->c_type == SQL_C_TYPE_TIMESTAMP)) ||
+		             ((flags & RPL_XFER_SRC_PGODBC) && x->as_text &&
+		              (x->cls == RPL_CLASS_DATE || x->cls == RPL_CLASS_TIMESTAMP));
+		/* psqlODBC parses a date parameter itself ('infinity' became 0000-00-00, which
+		 * the server refused): as text, PostgreSQL reads it */
+		if (x->endless && x->as_text && de == RPL_ENGINE_POSTGRES) {
+			x->param_type = SQL_VARCHAR;
+			x->param_size = (SQLULEN)(x->width - 1);
+			x->param_digits = 0;
+		}
 		/* all of them, bounded too: a varchar(n) in line takes 4n+1 bytes in every row
 		 * whatever it holds, which left ~180 rows in a 4 MiB chunk of the seed table */
-		if ((flags & RPL_XFER_OOL) && (x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY)) {
+		if ((flags & RPL_XFER_OOL) && (x->verbatim || x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY)) {
 			x->ool = true;
 			x->width = sizeof(uint64_t);
 		}
@@ -233,6 +253,22 @@ rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n)
 	uint64_t off = b->heap_len;
 	memcpy(b->data + r * b->row_size + b->cols[c].off, &off, sizeof off);
 	return b->heap + off;
+}
+
+void
+rpl_xbuf_endless(struct rpl_xbuf *b, size_t r, size_t c, bool minus)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	SQLSMALLINT y = minus ? RPL_YEAR_MINUS_INFINITY : RPL_YEAR_INFINITY;
+	SQLUSMALLINT m = minus ? 1 : 12, d = minus ? 1 : 31;
+	RPL_REQUIRE(x->endless);
+	if (x->c_type == SQL_C_TYPE_DATE) {
+		*(SQL_DATE_STRUCT *)rpl_xval(b, r, c) = (SQL_DATE_STRUCT){ .year = y, .month = m, .day = d };
+		*rpl_xind(b, r, c) = sizeof(SQL_DATE_STRUCT);
+	} else {
+		*(SQL_TIMESTAMP_STRUCT *)rpl_xval(b, r, c) = (SQL_TIMESTAMP_STRUCT){ .year = y, .month = m, .day = d };
+		*rpl_xind(b, r, c) = sizeof(SQL_TIMESTAMP_STRUCT);
+	}
 }
 
 int
@@ -394,6 +430,35 @@ rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base)
 	return 0;
 }
 
+/* verbatim_json: a SQLite value kept with its storage class (xfer.h), as the reject
+ * file shows each class: numbers as numbers, text as a string, bytes as \\x hex */
+static void
+verbatim_json(const unsigned char *v, SQLLEN ind, struct rpl_sbuf *out)
+{
+	size_t n = ind > 1 ? (size_t)ind - 1 : 0;
+	if (v[0] == RPL_XV_INTEGER || v[0] == RPL_XV_REAL) {
+		int64_t i;
+		double d;
+		if (v[0] == RPL_XV_INTEGER) {
+			memcpy(&i, v + 1, sizeof i);
+			rpl_sbuf_addf(out, "%lld", (long long)i);
+			return;
+		}
+		memcpy(&d, v + 1, sizeof d);
+		if (d != d || d - d != 0)
+			rpl_sbuf_addf(out, "\"%g\"", d);     /* NaN/Inf are not JSON numbers */
+		else
+			rpl_sbuf_addf(out, "%.17g", d);
+	} else if (v[0] == RPL_XV_TEXT) {
+		rpl_json_str(out, (const char *)v + 1, n);
+	} else {
+		rpl_sbuf_add(out, "\"\\\\x");
+		for (size_t k = 0; k < n; k++)
+			rpl_sbuf_addf(out, "%02x", v[1 + k]);
+		rpl_sbuf_addc(out, '"');
+	}
+}
+
 void
 rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbuf *out)
 {
@@ -412,6 +477,10 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 			rpl_sbuf_add(out, "null");
 		return;
 	}
+	if (x->verbatim) {
+		verbatim_json(v, ind, out);
+		return;
+	}
 	switch (x->c_type) {
 	case SQL_C_SBIGINT: rpl_sbuf_addf(out, "%lld", (long long)*(const int64_t *)v); return;
 	case SQL_C_BIT: rpl_sbuf_addf(out, "%d", *(const unsigned char *)v); return;
@@ -425,11 +494,19 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 	}
 	case SQL_C_TYPE_DATE: {
 		const SQL_DATE_STRUCT *t = v;
+		if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY)) {
+			rpl_sbuf_add(out, t->year > 0 ? "\"infinity\"" : "\"-infinity\"");
+			return;
+		}
 		rpl_sbuf_addf(out, "\"%04d-%02u-%02u\"", t->year, t->month, t->day);
 		return;
 	}
 	case SQL_C_TYPE_TIMESTAMP: {
 		const SQL_TIMESTAMP_STRUCT *t = v;
+		if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY)) {
+			rpl_sbuf_add(out, t->year > 0 ? "\"infinity\"" : "\"-infinity\"");
+			return;
+		}
 		rpl_sbuf_addf(out, "\"%04d-%02u-%02u %02u:%02u:%02u.%06lu\"", t->year, t->month, t->day,
 		              t->hour, t->minute, t->second, (unsigned long)(t->fraction / 1000));
 		return;

@@ -25,7 +25,28 @@ struct rpl_xcol {
 	SQLLEN width;                         /* value buffer bytes */
 	bool as_text;                         /* c_type is SQL_C_CHAR */
 	bool ool;                             /* out of line: the row holds an offset into the heap */
+	bool verbatim;                        /* SQLite to SQLite, both through the library: the
+	                                       * value as SQLite stored it (RPL_XV_*), see below */
+	bool endless;                         /* a date or timestamp that may hold PostgreSQL's
+	                                       * ±infinity: in its struct (RPL_YEAR_*INFINITY),
+	                                       * or as psqlODBC's text (RPL_XFER_SRC_PGODBC) */
 };
+
+/* PostgreSQL to PostgreSQL through COPY on both sides (RPL_XFER_PG_COPY): 'infinity'
+ * and '-infinity' dates and timestamps travel in their structs as these years, which
+ * no date the readers accept has (years 1..9999), and the COPY sinks write them back
+ * as infinity, binary or text. Anywhere else they are misfits (rule date_range). */
+#define RPL_YEAR_INFINITY ((SQLSMALLINT)32767)
+#define RPL_YEAR_MINUS_INFINITY ((SQLSMALLINT)-32768)
+
+/* SQLite to SQLite keeps every value's storage class (issue #15: an INTEGER 42 in an
+ * untyped column arrived as the TEXT '42'), and judges nothing SQLite itself does not
+ * judge: the target applies its own affinity, and a STRICT table its own types. A
+ * verbatim column is out of line and SQL_C_BINARY; its value in the heap is one byte
+ * of storage class, then the INTEGER (int64_t) or REAL (double) in native byte order,
+ * or the TEXT (UTF-8) or BLOB bytes, and a NUL byte not counted; the indicator counts
+ * the class byte and the value. The codes are SQLite's own (SQLITE_INTEGER …). */
+enum { RPL_XV_INTEGER = 1, RPL_XV_REAL = 2, RPL_XV_TEXT = 3, RPL_XV_BLOB = 4 };
 
 /* A misfit: a value the source could not read as its column's type without changing
  * it (SQLite keeps any storage class in any column: text in an INTEGER column, a REAL
@@ -95,6 +116,14 @@ enum {
 	RPL_XFER_SRC_MYODBC = 8, /* a MariaDB source read through Connector/ODBC: it gives a
 	                          * zero date (0000-00-00) as NULL in a date struct, as text
 	                          * as it is, so dates travel as text (rules.c zero_date) */
+	RPL_XFER_PG_COPY = 16,   /* PostgreSQL to PostgreSQL, COPY on both sides: see
+	                          * RPL_YEAR_INFINITY */
+	RPL_XFER_SRC_PGODBC = 32,/* a PostgreSQL source read through psqlODBC: it gives
+	                          * 'infinity' as today's date or 9999-12-31 23:59:59, and
+	                          * '-infinity' as a zero date, in a struct: dates travel
+	                          * as PostgreSQL's text (rules.c pg_date_text) */
+	RPL_XFER_SRC_ENDLESS = 64,/* the source gives ±infinity dates as RPL_YEAR_*INFINITY
+	                          * (libpq COPY); with the COPY sink, RPL_XFER_PG_COPY */
 };
 
 /* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the
@@ -125,6 +154,10 @@ static inline void rpl_xbuf_null_ool(struct rpl_xbuf *b, size_t r, size_t c)
 		memset(b->data + r * b->row_size + b->cols[c].off, 0, sizeof(uint64_t));
 }
 void rpl_xbuf_fini(struct rpl_xbuf *b);
+
+/* rpl_xbuf_endless stores PostgreSQL's infinity (minus: -infinity) as row r's value
+ * of endless column c (RPL_YEAR_INFINITY). */
+void rpl_xbuf_endless(struct rpl_xbuf *b, size_t r, size_t c, bool minus);
 
 /* rpl_xbuf_misfit marks row r's value of column c as a misfit (see struct rpl_misfit):
  * value (len bytes, borrowed) is kept for the reject file, why says what is wrong,

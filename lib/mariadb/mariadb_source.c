@@ -23,8 +23,8 @@ enum kind {
 	K_INT,      /* integers, YEAR -> int64 */
 	K_BIT,      /* BIT(1) -> SQL_C_BIT */
 	K_DOUBLE,   /* DOUBLE -> double */
-	K_FLOAT,    /* FLOAT -> double, widened exactly (libmariadb and Connector/ODBC go
-	             * through its shortest text: 1.1f became the double 1.1) */
+	K_FLOAT,    /* FLOAT -> double, widened exactly; the value rules make it the
+	             * double of its shortest decimal, as through ODBC (rules.c float_decimal) */
 	K_DATE,     /* DATE -> SQL_DATE_STRUCT */
 	K_TS,       /* DATETIME, TIMESTAMP -> SQL_TIMESTAMP_STRUCT */
 	K_BYTES,    /* text (UTF-8), decimals and dates as text, binaries -> bytes */
@@ -114,6 +114,9 @@ connect_to(struct rpl_mysource *s, struct rpl_err *err)
 	 * has not read for net_write_timeout (60 s); it waits as PostgreSQL's COPY does. */
 	else if (mysql_query(s->conn, "SET SESSION net_write_timeout = 31536000") != 0)
 		r = my_fail(s, NULL, "SET net_write_timeout", err);
+	/* TIMESTAMP as UTC, like every other session (odbc_conn.c, issue #15) */
+	else if (mysql_query(s->conn, "SET time_zone = '+00:00'") != 0)
+		r = my_fail(s, NULL, "SET time_zone", err);
 	explicit_bzero(pw, sizeof pw);
 	if (r < 0) {
 		mysql_close(s->conn);

@@ -514,6 +514,12 @@ rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 	rpl_version_tidy(c->driver_ver, sizeof c->driver_ver, c->engine, false);
 	rpl_version_tidy(c->driver_odbc_ver, sizeof c->driver_odbc_ver, c->engine, false);
 	conn_read_committed(c);
+	/* MariaDB reads and writes TIMESTAMP as wall time in the session's zone: in UTC,
+	 * like the PostgreSQL sessions, a TIMESTAMP travels as its instant whatever zone
+	 * the server or a user's default sets, and no local time falls into a DST gap
+	 * (issue #15). An offset needs no time zone tables. */
+	if (c->engine == RPL_ENGINE_MARIADB && (r = rpl_conn_exec(c, "SET time_zone = '+00:00'", err)) < 0)
+		goto out;
 	c->dialect = rpl_dialect_for(c->engine);
 out:
 	if (r < 0)

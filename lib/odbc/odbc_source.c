@@ -96,8 +96,10 @@ rpl_odbc_source_open(struct rpl_conn *conn, const struct rpl_source_want *w, str
 	o->base.ops = &odbc_ops;
 	o->base.conn = conn;
 	o->sel = SQL_NULL_HSTMT;
-	/* Connector/ODBC gives a zero date as NULL in a date struct: as text it is seen */
-	o->base.layout_flags = conn->engine == RPL_ENGINE_MARIADB ? RPL_XFER_SRC_MYODBC : 0;
+	/* Connector/ODBC gives a zero date as NULL in a date struct, psqlODBC ±infinity as
+	 * made-up dates: as text both are seen (xfer.h) */
+	o->base.layout_flags = conn->engine == RPL_ENGINE_MARIADB ? RPL_XFER_SRC_MYODBC
+	                     : conn->engine == RPL_ENGINE_POSTGRES ? RPL_XFER_SRC_PGODBC : 0;
 	snprintf(o->base.why, sizeof o->base.why, "ODBC (%s): one SELECT, a block cursor of a chunk's rows per fetch",
 	         conn->driver_name[0] ? conn->driver_name : "the driver");
 	*out = &o->base;

@@ -257,12 +257,20 @@ rpl_pgbinary_rows(const struct rpl_xbuf *b, size_t n, struct rpl_sbuf *out, stru
 			}
 			case SQL_C_TYPE_DATE: {
 				const SQL_DATE_STRUCT *d = v;
+				if (x->endless && (d->year == RPL_YEAR_INFINITY || d->year == RPL_YEAR_MINUS_INFINITY)) {
+					p = w32(w32(p, 4), d->year > 0 ? (uint32_t)INT32_MAX : (uint32_t)INT32_MIN);
+					break;
+				}
 				long days = rpl_day_to_days((struct rpl_day){ d->year, d->month, d->day }) - pg_epoch_days;
 				p = w32(w32(p, 4), (uint32_t)(int32_t)days);
 				break;
 			}
 			case SQL_C_TYPE_TIMESTAMP: {
 				const SQL_TIMESTAMP_STRUCT *t = v;
+				if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY)) {
+					p = w64(w32(p, 8), t->year > 0 ? (uint64_t)INT64_MAX : (uint64_t)INT64_MIN);
+					break;
+				}
 				long days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day }) - pg_epoch_days;
 				int64_t us = ((int64_t)days * 86400 + t->hour * 3600 + t->minute * 60 + t->second) * 1000000 +
 				             t->fraction / 1000;

@@ -166,13 +166,18 @@ bad_value(const struct rpl_xcol *x, size_t r, const char *what, struct rpl_err *
 }
 
 /* endless: "infinity" or "-infinity", PostgreSQL's endless dates and timestamps,
- * are no calendar date: the row is rejected naming the column (a misfit, xfer.h) as
- * the text COPY reader does (pg_source.c), and the rest of the partition loads. */
+ * are no calendar date: into a PostgreSQL target through COPY they travel as
+ * themselves (RPL_YEAR_INFINITY, xfer.h); anywhere else the value is a misfit of
+ * rule date_range (xfer.h), as the text COPY reader does (pg_source.c). */
 static int
 endless(struct rpl_xbuf *b, size_t r, size_t c, bool minus, struct rpl_err *err)
 {
 	const struct rpl_xcol *x = &b->cols[c];
 	const char *v = minus ? "-infinity" : "infinity";
+	if (x->endless) {
+		rpl_xbuf_endless(b, r, c, minus);
+		return 0;
+	}
 	char why[400];   /* the misfit keeps what fits */
 	snprintf(why, sizeof why, "\"%s\" is no calendar date: no target date holds it (column %s, %s)", v,
 	         x->src->name, x->src->type_name);

@@ -226,6 +226,10 @@ endless(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct 
 	bool minus = n > 0 && f[0] == '-';
 	if (n - minus != 8 || strncmp(f + minus, "infinity", 8) != 0)
 		return bad_field(b, r, c, f, n, err);
+	if (x->endless) {   /* into PostgreSQL through COPY: as itself (xfer.h) */
+		rpl_xbuf_endless(b, r, c, minus);
+		return 0;
+	}
 	char why[400];   /* the misfit keeps what fits */
 	snprintf(why, sizeof why, "\"%.*s\" is no calendar date: no target date holds it (column %s, %s)", (int)n, f,
 	         x->src->name, x->src->type_name);
@@ -489,6 +493,8 @@ rpl_pgsource_adapter_open(struct rpl_conn *conn, const struct rpl_source_want *w
 	o->base.ops = &pg_source_ops;
 	o->base.conn = conn;
 	o->base.fills = true;
+	o->base.native_read = true;   /* plain columns: no ::text for psqlODBC's dates (sqlgen.c) */
+	o->base.layout_flags = RPL_XFER_SRC_ENDLESS;
 	o->s = s;
 	o->text_copy = w->text_copy;
 	snprintf(o->base.why, sizeof o->base.why,

@@ -146,6 +146,10 @@ rpl_dialect_column_type(const struct rpl_dialect *d, enum rpl_engine src, const 
 		rpl_sbuf_add(out, col->decl);
 		return;
 	}
+	/* a SQLite column declared without a type stays so: its affinity is BLOB (keeps
+	 * every value as it is), where a type of our choosing would convert them */
+	if (src == RPL_ENGINE_SQLITE && d->engine == RPL_ENGINE_SQLITE)
+		return;
 	/* MariaDB's TIME is a duration of -838:59:59.999999 .. 838:59:59.999999;
 	 * PostgreSQL's time ends at 24:00:00, its interval holds them all */
 	if (d->engine == RPL_ENGINE_POSTGRES && src == RPL_ENGINE_MARIADB && col->cls == RPL_CLASS_TIME) {

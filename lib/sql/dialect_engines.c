@@ -51,6 +51,23 @@ pg_type(const struct rpl_column *c, struct rpl_sbuf *o)
 	}
 }
 
+/* unbounded_scale: the scale of decimal(65,s) for a numeric without precision. Blind,
+ * 30 (35 integer digits). Measured on the source (numextent.h): the integer digits
+ * its values have first, then as many places as they have, then up to 30; where
+ * both cannot fit, the integers win and rows with more places are rejected
+ * (precision), as a value too long for the integer part would be. */
+static int
+unbounded_scale(const struct rpl_column *c)
+{
+	if (!c->seen)
+		return 30;
+	int room = 65 - (c->seen_int > 65 ? 65 : c->seen_int);
+	if (room > 38)
+		room = 38;   /* MariaDB's largest scale */
+	int s = room < 30 ? room : 30;
+	return c->seen_scale > s ? (c->seen_scale < room ? c->seen_scale : room) : s;
+}
+
 static void
 maria_type(const struct rpl_column *c, struct rpl_sbuf *o)
 {
@@ -59,8 +76,8 @@ maria_type(const struct rpl_column *c, struct rpl_sbuf *o)
 	switch (c->cls) {
 	case RPL_CLASS_INT: rpl_sbuf_add(o, ints[c->int_bytes]); return;
 	case RPL_CLASS_DECIMAL:
-		if (c->size == 0) {   /* no precision declared: MariaDB's widest, 30 of the digits after the point */
-			rpl_sbuf_add(o, "decimal(65,30)");
+		if (c->size == 0) {   /* no precision declared: MariaDB's widest */
+			rpl_sbuf_addf(o, "decimal(65,%d)", unbounded_scale(c));
 			return;
 		}
 		numeric_ps(c, 65, &p, &s);

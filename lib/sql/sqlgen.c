@@ -63,6 +63,13 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 			rpl_sbuf_add(out, ") ELSE ");
 			rpl_dialect_ident(d, c->name, out);
 			rpl_sbuf_add(out, " END");
+		} else if (d->engine == RPL_ENGINE_POSTGRES && !g->native_read &&
+		           (c->cls == RPL_CLASS_DATE || c->cls == RPL_CLASS_TIMESTAMP)) {
+			/* psqlODBC turns 'infinity' into today's date or 9999-12-31 23:59:59 and
+			 * '-infinity' into a zero date, even as text: PostgreSQL's own text
+			 * (ISO: psqlODBC sets DateStyle) is read instead (rules.c pg_date_text) */
+			rpl_dialect_ident(d, c->name, out);
+			rpl_sbuf_add(out, "::text");
 		} else if (d->engine == RPL_ENGINE_POSTGRES && c->kind == RPL_KIND_MONEY) {
 			/* money's text follows lc_monetary ("$1,234.56"); numeric is exact */
 			rpl_dialect_ident(d, c->name, out);
@@ -92,8 +99,10 @@ rpl_sqlgen_select(const struct rpl_sqlgen *g, const struct rpl_range *r, struct 
 void
 rpl_sqlgen_copy_out(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
 {
+	struct rpl_sqlgen libpq = *g;   /* COPY is libpq's: no psqlODBC workarounds */
+	libpq.native_read = true;
 	rpl_sbuf_add(out, "COPY (");
-	rpl_sqlgen_select(g, r, out);
+	rpl_sqlgen_select(&libpq, r, out);
 	rpl_sbuf_add(out, ") TO STDOUT");
 }
 
@@ -183,6 +192,37 @@ rpl_sqlgen_delete(const struct rpl_sqlgen *g, const struct rpl_range *r, struct 
 	return batch;
 }
 
+/* pg_geometric: source column i is one of PostgreSQL's geometric types going into a
+ * MariaDB spatial column (RPL_KIND_GEOMETRY both). Its text ("(1.5,-2)" for a point)
+ * is no geometry MariaDB reads: a point is made WKT by the server as it loads
+ * (POINT_FROM_PG); the other types are refused (rpl_sqlgen_geometry_refused). */
+static const struct rpl_column *
+pg_geometric(const struct rpl_sqlgen *g, size_t i)
+{
+	const struct rpl_column *s = &g->st->cols[i];
+	if (g->src->engine != RPL_ENGINE_POSTGRES || g->dst->engine != RPL_ENGINE_MARIADB ||
+	    s->kind != RPL_KIND_GEOMETRY || g->dt == NULL)
+		return NULL;
+	const struct rpl_column *d = rpl_table_find(g->dt, dst_name(g, i));
+	return d != NULL && d->kind == RPL_KIND_GEOMETRY ? d : NULL;
+}
+
+/* "(x,y)" -> "POINT(x y)": PostgreSQL prints a point's coordinates as float8 in their
+ * shortest exact spelling, which MariaDB's WKT reader takes (1e-07 too) */
+#define POINT_FROM_PG(v) "ST_GeomFromText(CONCAT('POINT', REPLACE(" v ", ',', ' ')))"
+
+bool
+rpl_sqlgen_geometry_refused(const struct rpl_sqlgen *g, size_t *col)
+{
+	for (size_t i = 0; i < g->st->ncols; i++) {
+		if (pg_geometric(g, i) != NULL && strcasecmp(g->st->cols[i].decl, "point") != 0) {
+			*col = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 dst_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 {
@@ -202,8 +242,10 @@ rpl_sqlgen_insert(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 	rpl_sbuf_add(out, " (");
 	dst_cols(g, out);
 	rpl_sbuf_add(out, ") VALUES (");
-	for (size_t i = 0; i < g->st->ncols; i++)
-		rpl_sbuf_add(out, i ? ", ?" : "?");
+	for (size_t i = 0; i < g->st->ncols; i++) {
+		rpl_sbuf_add(out, i ? ", " : "");
+		rpl_sbuf_add(out, pg_geometric(g, i) != NULL ? POINT_FROM_PG("?") : "?");
+	}
 	rpl_sbuf_addc(out, ')');
 }
 
@@ -246,6 +288,9 @@ rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sb
 		if (d != NULL && d->kind == RPL_KIND_BITS && g->st->cols[i].cls != RPL_CLASS_BINARY) {
 			rpl_sbuf_addf(out, "@rpl_bit%zu", i);
 			nbits++;
+		} else if (pg_geometric(g, i) != NULL) {
+			rpl_sbuf_addf(out, "@rpl_geo%zu", i);
+			nbits++;
 		} else {
 			rpl_dialect_ident(g->dst, dst_name(g, i), out);
 		}
@@ -253,11 +298,16 @@ rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sb
 	rpl_sbuf_add(out, ")");
 	for (size_t i = 0, k = 0; k < nbits && i < g->st->ncols; i++) {
 		const struct rpl_column *d = g->dt != NULL ? rpl_table_find(g->dt, dst_name(g, i)) : NULL;
-		if (d == NULL || d->kind != RPL_KIND_BITS || g->st->cols[i].cls == RPL_CLASS_BINARY)
+		bool geo = pg_geometric(g, i) != NULL;
+		if (!geo && (d == NULL || d->kind != RPL_KIND_BITS || g->st->cols[i].cls == RPL_CLASS_BINARY))
 			continue;
 		rpl_sbuf_add(out, k++ ? ", " : " SET ");
 		rpl_dialect_ident(g->dst, dst_name(g, i), out);
-		rpl_sbuf_addf(out, " = CAST(@rpl_bit%zu AS UNSIGNED)", i);
+		if (geo) {
+			rpl_sbuf_addf(out, " = " POINT_FROM_PG("@rpl_geo%zu"), i);
+		} else {
+			rpl_sbuf_addf(out, " = CAST(@rpl_bit%zu AS UNSIGNED)", i);
+		}
 	}
 }
 

@@ -38,6 +38,12 @@ struct rpl_sqlgen {
 	                                    * rows (tables[].inherited false, pg_inherit.h) */
 };
 
+/* rpl_sqlgen_geometry_refused: true, with *col the source column's index, when a
+ * PostgreSQL geometric column other than point goes into a MariaDB spatial column:
+ * their texts are no WKT, and only a point's is rewritten (INSERT and LOAD DATA make
+ * "(x,y)" POINT(x y) on the server). The copy refuses the table before a row moves. */
+bool rpl_sqlgen_geometry_refused(const struct rpl_sqlgen *g, size_t *col);
+
 /* rpl_sqlgen_select: the SELECT that reads a partition on the source: every source
  * column in ordinal order, `date_column >= start AND date_column < end` (half-open,
  * the dialect's date literals), no WHERE for a whole-table range. SQLite doubles are

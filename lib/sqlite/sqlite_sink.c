@@ -77,6 +77,27 @@ rpl_litesink_prepare(struct rpl_litesink *s, const char *insert_sql, struct rpl_
 	return 0;
 }
 
+/* bind_verbatim binds a value kept with its storage class (xfer.h) as that class */
+static int
+bind_verbatim(sqlite3_stmt *st, int i, const unsigned char *v, SQLLEN ind)
+{
+	int64_t i64;
+	double d;
+	int n = ind > 1 ? (int)(ind - 1) : 0;
+	switch (v[0]) {
+	case RPL_XV_INTEGER:
+		memcpy(&i64, v + 1, sizeof i64);
+		return sqlite3_bind_int64(st, i, i64);
+	case RPL_XV_REAL:
+		memcpy(&d, v + 1, sizeof d);
+		return sqlite3_bind_double(st, i, d);
+	case RPL_XV_TEXT:
+		return sqlite3_bind_text(st, i, (const char *)v + 1, n, SQLITE_STATIC);
+	default:   /* a pointer, not NULL, even for an empty BLOB: NULL would bind NULL */
+		return sqlite3_bind_blob(st, i, v + 1, n, SQLITE_STATIC);
+	}
+}
+
 int
 rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, char *why, size_t whylen,
                     struct rpl_err *err)
@@ -90,6 +111,8 @@ rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, 
 		int i = (int)c + 1, rc;
 		if (ind == SQL_NULL_DATA) {
 			rc = sqlite3_bind_null(st, i);
+		} else if (x->verbatim) {
+			rc = bind_verbatim(st, i, v, ind);
 		} else {
 			switch (x->c_type) {
 			case SQL_C_SBIGINT: rc = sqlite3_bind_int64(st, i, *(const int64_t *)v); break;

@@ -278,6 +278,47 @@ put_value(sqlite3_stmt *st, struct rpl_xbuf *b, size_t row, size_t c, void *v, S
 	return bad_value(x, "no SQLite reading for this transport type", row, err);
 }
 
+_Static_assert(SQLITE_INTEGER == RPL_XV_INTEGER && SQLITE_FLOAT == RPL_XV_REAL && SQLITE_TEXT == RPL_XV_TEXT &&
+               SQLITE_BLOB == RPL_XV_BLOB, "xfer.h's storage classes are SQLite's codes");
+
+/* put_verbatim keeps value i as SQLite stored it, storage class first (xfer.h): a
+ * SQLite target gets the same class, row by row (SQLite to SQLite only). */
+static int
+put_verbatim(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struct rpl_err *err)
+{
+	sqlite3_value *val = sqlite3_column_value(st, i);
+	int t = sqlite3_value_type(val);
+	SQLLEN *ind = rpl_xind(b, row, c);
+	if (t == SQLITE_NULL) {
+		*ind = SQL_NULL_DATA;
+		rpl_xbuf_null_ool(b, row, c);
+		return 0;
+	}
+	unsigned char num[8];
+	const void *p = num;
+	size_t len = sizeof num;
+	if (t == SQLITE_INTEGER) {
+		int64_t i64 = sqlite3_value_int64(val);
+		memcpy(num, &i64, sizeof num);
+	} else if (t == SQLITE_FLOAT) {
+		double d = sqlite3_value_double(val);
+		memcpy(num, &d, sizeof num);
+	} else {
+		p = t == SQLITE_TEXT ? (const void *)sqlite3_value_text(val) : sqlite3_value_blob(val);
+		len = (size_t)sqlite3_value_bytes(val);   /* after the text: its length */
+	}
+	unsigned char *out = rpl_xbuf_heap_put(b, row, c, len + 2);
+	if (out == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory for a value of column %s", b->cols[c].src->name);
+	out[0] = (unsigned char)t;   /* SQLITE_INTEGER … SQLITE_BLOB are RPL_XV_* */
+	if (len > 0)                 /* an empty BLOB's pointer is NULL */
+		memcpy(out + 1, p, len);
+	out[len + 1] = '\0';
+	rpl_xbuf_heap_used(b, len + 2);
+	*ind = (SQLLEN)(len + 1);
+	return 0;
+}
+
 int
 rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
 {
@@ -301,7 +342,8 @@ rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, st
 		unsigned char *row = b->data + *n * b->row_size;
 		for (size_t c = 0; c < b->ncols; c++) {
 			const struct rpl_xcol *x = &b->cols[c];
-			int r = x->ool ? put_ool(s->st, (int)c, b, *n, c, err)
+			int r = x->verbatim ? put_verbatim(s->st, (int)c, b, *n, c, err)
+			        : x->ool ? put_ool(s->st, (int)c, b, *n, c, err)
 			               : put_value(s->st, b, *n, c, row + x->off, (SQLLEN *)(void *)(row + x->ind_off), err);
 			if (r < 0)
 				return r;

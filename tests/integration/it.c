@@ -513,3 +513,45 @@ it_query_int(struct rpl_conn *c, const char *sql)
 	ck_assert_msg(rpl_conn_query_int64(c, sql, &v, &found, &err) == 0 && found, "%s: %s", sql, err.msg);
 	return v;
 }
+
+void
+it_lite_same(const char *dst_db, const char *src_db, const char *table, const char *key, const char *src_where,
+             int64_t want_rows)
+{
+	sqlite3 *h;
+	ck_assert_msg(sqlite3_open_v2(dst_db, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK, "open %s", dst_db);
+	char *q = sqlite3_mprintf("ATTACH %Q AS s", src_db);
+	ck_assert_msg(sqlite3_exec(h, q, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", q, sqlite3_errmsg(h));
+	sqlite3_free(q);
+	/* one condition per column: the same storage class and the same value (quote()
+	 * spells a REAL so that it reads back as the same double, a BLOB in hex) */
+	struct rpl_sbuf cond = RPL_SBUF_INIT;
+	q = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q, 's')", table);
+	sqlite3_stmt *st;
+	ck_assert_msg(sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK, "%s: %s", q, sqlite3_errmsg(h));
+	sqlite3_free(q);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char *one = sqlite3_mprintf("%s typeof(a.\"%w\") IS NOT typeof(b.\"%w\") OR quote(a.\"%w\") IS NOT quote(b.\"%w\")",
+		                            cond.len ? " OR" : "", sqlite3_column_text(st, 0), sqlite3_column_text(st, 0),
+		                            sqlite3_column_text(st, 0), sqlite3_column_text(st, 0));
+		rpl_sbuf_add(&cond, one);
+		sqlite3_free(one);
+	}
+	sqlite3_finalize(st);
+	ck_assert_msg(cond.len > 0, "no columns in s.%s", table);
+	const char *w = src_where != NULL ? src_where : "1";
+	q = sqlite3_mprintf("SELECT (SELECT COUNT(*) FROM s.\"%w\" a WHERE %s), (SELECT COUNT(*) FROM main.\"%w\"),"
+	                    " (SELECT group_concat(a.\"%w\") FROM s.\"%w\" a LEFT JOIN main.\"%w\" b ON a.\"%w\" IS b.\"%w\""
+	                    " WHERE (%s) AND (%s))",
+	                    table, w, table, key, table, table, key, key, w, rpl_sbuf_str(&cond));
+	ck_assert_msg(sqlite3_prepare_v2(h, q, -1, &st, NULL) == SQLITE_OK, "%s: %s", q, sqlite3_errmsg(h));
+	ck_assert(sqlite3_step(st) == SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int64(st, 0), want_rows);
+	ck_assert_int_eq(sqlite3_column_int64(st, 1), want_rows);
+	ck_assert_msg(sqlite3_column_type(st, 2) == SQLITE_NULL, "%s: rows %s differ in storage class or value", table,
+	              sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	rpl_sbuf_fini(&cond);
+	sqlite3_close(h);
+}

@@ -75,4 +75,11 @@ bool it_wait_log(const char *log, const char *text, int pid, int timeout_ms);
  * (if > 0) has exited, or timeout_ms passed; returns the last value read. */
 int64_t it_wait_query(struct rpl_conn *c, const char *q, int64_t want, int pid, int timeout_ms);
 
+/* it_lite_same checks that SQLite file dst_db's table holds want_rows rows, as many
+ * as src_db's (those where src_where holds, all for NULL), each (paired by key) with
+ * the same storage class (typeof) and the same value in every column; the test fails
+ * naming the keys of the rows that differ. */
+void it_lite_same(const char *dst_db, const char *src_db, const char *table, const char *key, const char *src_where,
+                  int64_t want_rows);
+
 #endif

@@ -130,6 +130,14 @@ START_TEST(test_narrower_warning)
 	struct rpl_err err = RPL_ERR_INIT;
 	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
 	rpl_copy_free(cp);
+	if (d == IT_SQLITE) {   /* no declared size binds SQLite: nothing is narrower */
+		ck_assert_int_eq(nwarn, 0);
+		edge_drop(&src, "film");
+		it_exec_ok(&src, "DROP TYPE IF EXISTS mpaa_rating");
+		rpl_conn_close(&src);
+		rpl_conn_close(&dst);
+		return;
+	}
 	ck_assert_int_eq(nwarn, 1);
 	ck_assert_str_eq(warn_col, "(none)");
 	char want[256];

@@ -291,6 +291,36 @@ START_TEST(test_type_name_pg_numeric)
 }
 END_TEST
 
+/* A numeric without precision into MariaDB: decimal(65,s) with s from the widths its
+ * values were measured to have (numextent.h), 30 when not measured */
+static const struct { bool seen; int i, s; const char *want; } extent_cases[] = {
+	{ false, 0, 0, "decimal(65,30)" },
+	{ true, 1, 0, "decimal(65,30)" },
+	{ true, 35, 30, "decimal(65,30)" },
+	{ true, 40, 5, "decimal(65,25)" },     /* 40 integer digits: the blind type refused them */
+	{ true, 1, 38, "decimal(65,38)" },
+	{ true, 1, 50, "decimal(65,38)" },     /* MariaDB's largest scale */
+	{ true, 60, 10, "decimal(65,5)" },     /* both cannot fit: the integers win */
+	{ true, 65, 0, "decimal(65,0)" },
+	{ true, 70, 2, "decimal(65,0)" },
+};
+
+START_TEST(test_type_name_maria_extent)
+{
+	struct rpl_column c;
+	memset(&c, 0, sizeof c);
+	c.cls = RPL_CLASS_DECIMAL;
+	c.sql_type = SQL_NUMERIC;
+	c.seen = extent_cases[_i].seen;
+	c.seen_int = extent_cases[_i].i;
+	c.seen_scale = extent_cases[_i].s;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_dialect_for(MARIA)->type_name(&c, &b);
+	ck_assert_str_eq(rpl_sbuf_str(&b), extent_cases[_i].want);
+	rpl_sbuf_fini(&b);
+}
+END_TEST
+
 /* rpl_class_of: MariaDB's UNSIGNED integers travel in the next wider signed type,
  * BIGINT UNSIGNED as a decimal (its top half does not fit an int64) */
 static const struct { int t; const char *name; enum rpl_class cls; int bytes; } class_cases[] = {
@@ -330,6 +360,7 @@ main(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_type_name, 0, NCASES(type_cases));
 	tcase_add_test(tc, test_type_name_pg_numeric);
+	tcase_add_loop_test(tc, test_type_name_maria_extent, 0, NCASES(extent_cases));
 	tcase_add_loop_test(tc, test_class_of, 0, NCASES(class_cases));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -105,6 +105,23 @@ START_TEST(test_shortest)
 }
 END_TEST
 
+/* a float widened exactly becomes the double of its shortest decimal, as PostgreSQL's
+ * real shows it; a double that is not exactly a float is left alone */
+START_TEST(test_float_decimal)
+{
+	static const struct { double in, want; } c[] = {
+		{ (double)1.1f, 1.1 }, { (double)0.1f, 0.1 }, { (double)3.4028235e38f, 3.4028235e38 },
+		{ (double)1e-45f, 1e-45 }, { (double)123456.7f, 123456.7 }, { (double)16777216.0f, 16777216.0 },
+		{ -0.5, -0.5 }, { 1.1, 1.1 }, { 0.1 + 0.2, 0.1 + 0.2 }, { 1e300, 1e300 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		ck_assert_msg(rpl_numtext_float_decimal(c[i].in) == c[i].want, "case %zu: %.17g gave %.17g, want %.17g",
+		              i, c[i].in, rpl_numtext_float_decimal(c[i].in), c[i].want);
+	ck_assert(isnan(rpl_numtext_float_decimal(NAN)));
+	ck_assert(rpl_numtext_float_decimal(-INFINITY) == -INFINITY);
+}
+END_TEST
+
 static const struct { const char *in; int rc; int64_t want; } int_cases[] = {
 	{ "3", 0, 3 },                     { "3.0", 0, 3 },
 	{ "3e2", 0, 300 },                 { "-42", 0, -42 },
@@ -181,6 +198,7 @@ main(void)
 	tcase_add_loop_test(tc, test_from_double, 0, NCASES(double_cases));
 	tcase_add_test(tc, test_from_double_nonfinite);
 	tcase_add_test(tc, test_shortest);
+	tcase_add_test(tc, test_float_decimal);
 	tcase_add_loop_test(tc, test_int64, 0, NCASES(int_cases));
 	tcase_add_test(tc, test_double_int64);
 	tcase_add_loop_test(tc, test_affinity, 0, NCASES(aff_cases));

@@ -21,6 +21,7 @@ static const struct { const char *text, *want; } cases[] = {
 	{ "[HY000] Data too long for column 'v' at row 1", "v" },
 	{ "Incorrect integer value: 'x' for column `test`.`t`.`qty` at row 1", "qty" },
 	{ "NOT NULL constraint failed: film.title", "title" },
+	{ "target refused the row: cannot store REAL value in INTEGER column u.qty", "qty" },   /* STRICT */
 	{ "UNIQUE constraint failed: film.id", "id" },
 	{ "UNIQUE constraint failed: film.a, film.b", NULL },
 	{ "CHECK constraint failed: qty_positive", NULL },

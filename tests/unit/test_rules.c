@@ -31,6 +31,8 @@
 	  .cls = RPL_CLASS_DECIMAL, .nullable = true }
 #define DBL(nul) { .name = "v", .type_name = "double", .sql_type = SQL_DOUBLE, .size = 15, \
 	           .cls = RPL_CLASS_DOUBLE, .nullable = nul }
+#define DBLT(tn) { .name = "v", .type_name = tn, .sql_type = SQL_DOUBLE, .size = 15, \
+	           .cls = RPL_CLASS_DOUBLE, .nullable = true }
 #define DATEC(tn, nul) { .name = "v", .type_name = tn, .sql_type = SQL_TYPE_DATE, .size = 10, \
 	                 .cls = RPL_CLASS_DATE, .nullable = nul }
 #define TSC(tn, sc, nul) { .name = "v", .type_name = tn, .sql_type = SQL_TYPE_TIMESTAMP, .size = 26, \
@@ -51,6 +53,7 @@ enum outcome {
 	REJECT,   /* r == -1, rule, column 1, reason names needle1 (and needle2) */
 	CUT,      /* r == 0, value cut to `cut`, nulled[RPL_RULE_TRUNCATED] == 1 */
 	SPELLED,  /* r == 0, value respelled as `cut` (the same number), no counter moved */
+	ZEROED,   /* r == 0, -0.0 written as 0, nulled[RPL_RULE_NEG_ZERO] == 1 */
 };
 
 struct rcase {
@@ -193,6 +196,15 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_NAN, .needle1 = "NaN" },
 	{ "finite text into SQLite", LITE, LITE, DBL(true), DBL(false), .s = "1.5", .out = PASS },
 	{ "NaN kept by PostgreSQL", MARIA, PG, DBL(true), DBL(true), .f = NAN, .out = PASS },
+	/* -0.0: kept where the target keeps it, else 0 under negative_zero (issue #15) */
+	{ "-0.0 into MariaDB", PG, MARIA, DBL(true), DBL(false), .f = -0.0, .out = ZEROED },
+	{ "-0.0 kept by PostgreSQL", PG, PG, DBL(true), DBL(false), .f = -0.0, .out = PASS },
+	{ "-0.0 into PostgreSQL numeric", PG, PG, DBL(true), DEC(10, 2), .f = -0.0, .out = ZEROED },
+	{ "0.0 into MariaDB", PG, MARIA, DBL(true), DBL(false), .f = 0.0, .out = PASS },
+	{ "-0.0 text into SQLite REAL", PG, LITE, DBL(true), DBLT("REAL"), .s = "-0", .out = ZEROED },
+	{ "-0.0 text into untyped SQLite", PG, LITE, DBL(true), DBLT(""), .s = "-0", .out = PASS },
+	{ "-0.0 text into SQLite TEXT", PG, LITE, DBL(true), DBLT("TEXT"), .s = "-0", .out = PASS },
+	{ "-0.0 text from SQLite into MariaDB", LITE, MARIA, DBL(true), DBL(true), .s = "-0.0", .out = ZEROED },
 	{ "-Inf kept by PostgreSQL", PG, PG, DBL(true), DBL(false), .f = -INFINITY, .out = PASS },
 	{ "NaN text kept by PostgreSQL", LITE, PG, DBL(true), DBL(false), .s = "NaN", .out = PASS },
 	{ "SQLite text in a REAL column", LITE, PG, DBL(true), DBL(true), .s = "n/a",
@@ -226,6 +238,21 @@ static const struct rcase rcases[] = {
 	  .s = "2024-01-02 03:04:05+02:00", .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "time zone offset" },
 	{ "SQLite offset into timestamptz", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamptz", 6, true),
 	  .s = "2024-01-02 03:04:05+02:00", .out = PASS },
+	/* UTC said out loud, as SQLite's date functions read it: the same wall time */
+	{ "SQLite Z into timestamp", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "2024-01-02T03:04:05Z", .out = SPELLED, .cut = "2024-01-02 03:04:05" },
+	{ "SQLite Z with a fraction into MariaDB", LITE, MARIA, TSC("DATETIME", 9, true), TSC("datetime", 6, true),
+	  .s = "2024-01-02T03:04:05.123456Z", .out = SPELLED, .cut = "2024-01-02 03:04:05.123456" },
+	{ "SQLite +00:00 into timestamp", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "2024-01-02 03:04:05.5+00:00", .out = SPELLED, .cut = "2024-01-02 03:04:05.5" },
+	{ "SQLite -0000 into timestamp", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "2024-01-02 03:04-0000", .out = SPELLED, .cut = "2024-01-02 03:04" },
+	{ "SQLite +00:30 into timestamp", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamp", 6, true),
+	  .s = "2024-01-02 03:04:05+00:30", .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "time zone offset" },
+	{ "SQLite Z into a date", LITE, PG, TSC("DATETIME", 9, true), DATEC("date", true),
+	  .s = "2024-01-02T00:00:00Z", .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "time zone offset" },
+	{ "SQLite Z kept by timestamptz", LITE, PG, TSC("DATETIME", 9, true), TSC("timestamptz", 6, true),
+	  .s = "2024-01-02T03:04:05Z", .out = SPELLED, .cut = "2024-01-02 03:04:05Z" },
 	{ "SQLite time of day into DATE", LITE, PG, DATEC("DATE", true), DATEC("date", true),
 	  .s = "2024-01-02 03:04:05", .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "time of day" },
 	{ "SQLite midnight into DATE", LITE, MARIA, DATEC("DATE", true), DATEC("date", true),
@@ -510,6 +537,18 @@ START_TEST(test_rule)
 		ck_assert_msg(ind == (SQLLEN)strlen(k->cut), "%s: length %ld, want %zu", k->label, (long)ind, strlen(k->cut));
 		ck_assert_str_eq((char *)rpl_xval(&b, ROW, 1), k->cut);
 		ck_assert_msg(count_except(nulled, -1) == 0, "%s: a counter moved", k->label);
+		break;
+	case ZEROED:
+		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
+		if (b.cols[1].as_text) {
+			ck_assert_str_eq((char *)rpl_xval(&b, ROW, 1), "0");
+			ck_assert_int_eq(ind, 1);
+		} else {
+			double z = *(double *)rpl_xval(&b, ROW, 1);
+			ck_assert_msg(z == 0 && !signbit(z), "%s: %g is not +0", k->label, z);
+		}
+		ck_assert_msg(nulled[RPL_RULE_NEG_ZERO] == 1, "%s: not counted", k->label);
+		ck_assert_msg(count_except(nulled, RPL_RULE_NEG_ZERO) == 0, "%s: another counter moved", k->label);
 		break;
 	case CUT: {
 		size_t n = strlen(k->cut);

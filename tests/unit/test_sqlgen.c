@@ -144,6 +144,10 @@ static const struct scase {
 	{ "sqlite select reads doubles with printf", SELECT, LITE, MSSQL, &lite, NULL, NULL, "dbo", &jan, false, 0,
 	  "SELECT \"id\", \"sale_date\", CASE WHEN typeof(\"price\")='real' THEN printf('%!.17g',\"price\")"
 	  " ELSE \"price\" END FROM \"sales\" WHERE \"sale_date\" >= '2024-01-01' AND \"sale_date\" < '2024-02-01'" },
+	/* psqlODBC gives 'infinity' as a date it makes up: PostgreSQL's text is read instead */
+	{ "postgresql select through psqlODBC", SELECT, PG, MSSQL, &small, NULL, "public", NULL, &jan, false, 0,
+	  "SELECT \"id\", \"sale_date\"::text, \"amount\", \"odd]na'me\" FROM \"public\".\"sales\""
+	  " WHERE \"sale_date\" >= '2024-01-01' AND \"sale_date\" < '2024-02-01'" },
 	{ "postgresql copy out", COPY_OUT, PG, MSSQL, &small, NULL, "public", NULL, &jan, false, 0,
 	  "COPY (SELECT \"id\", \"sale_date\", \"amount\", \"odd]na'me\" FROM \"public\".\"sales\""
 	  " WHERE \"sale_date\" >= '2024-01-01' AND \"sale_date\" < '2024-02-01') TO STDOUT" },

@@ -1,0 +1,554 @@
+/* tests/integration/test_fidelity.c: the fidelity gaps an acceptance check on data no
+ * test had seen found after issue #15's first part: MariaDB TIMESTAMP across a server
+ * whose default time zone is not UTC (and a local time in a DST gap), and the values
+ * below, each across the pairs it concerns, value by value. The broader corpus is
+ * test_corpus_values.c (SQLite sources) and test_corpus_servers.c. */
+#include "copy.h"
+#include "edge.h"
+#include "it.h"
+#include "reject.h"
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* copy_all copies table from src to dst (whole table, one partition) into acc; odbc:
+ * load.bulk "odbc" (no libmariadb source, no LOAD DATA, no COPY, no SQLite library). */
+static int
+copy_all(struct rpl_conn *src, struct rpl_conn *dst, const char *table, bool odbc, bool create,
+         struct rpl_part_account *acc, struct rpl_err *err)
+{
+	struct rpl_copy_opts o = { .src_table = table, .dst_table = table, .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .bulk_odbc = odbc, .create_missing = create };
+	struct rpl_copy *cp;
+	int r = rpl_copy_prepare(src, dst, &o, &cp, err);
+	if (r < 0)
+		return r;
+	struct rpl_range all = { .all = true };
+	r = rpl_copy_partition(cp, &all, acc, err);
+	rpl_copy_free(cp);
+	return r;
+}
+
+/* mariadb_root runs sql (or, with tz, loads Europe/Amsterdam's rules) as the harness
+ * server's root over its socket: the test's own user may not set a global. */
+static void
+mariadb_root(const char *sql)
+{
+	const char *client = getenv("RPL_TEST_MARIADB_CLIENT"), *sock = getenv("RPL_TEST_MARIADB_SOCKET");
+	ck_assert_msg(client != NULL && sock != NULL, "run the suite under tests/harness/with-servers");
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s --no-defaults --socket='%s' -uroot -e \"%s\"", client, sock, sql);
+	ck_assert_msg(system(cmd) == 0, "failed: %s", cmd);
+}
+
+/* The zone has a DST gap (2024-03-31 02:00-03:00 local) and a repeated hour
+ * (2024-10-27 02:00-03:00 local): a session in it shifts the one and folds the other. */
+static void
+mariadb_default_zone_amsterdam(void)
+{
+	const char *client = getenv("RPL_TEST_MARIADB_CLIENT"), *sock = getenv("RPL_TEST_MARIADB_SOCKET");
+	ck_assert_msg(client != NULL && sock != NULL, "run the suite under tests/harness/with-servers");
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         "n=$(%s --no-defaults --socket='%s' -uroot -N -e \"SELECT COUNT(*) FROM mysql.time_zone_name"
+	         " WHERE Name = 'Europe/Amsterdam'\") && { [ \"$n\" = 1 ] || mariadb-tzinfo-to-sql"
+	         " /usr/share/zoneinfo/Europe/Amsterdam Europe/Amsterdam | %s --no-defaults --socket='%s' -uroot mysql; }",
+	         client, sock, client, sock);
+	ck_assert_msg(system(cmd) == 0, "failed: %s", cmd);
+	mariadb_root("SET GLOBAL time_zone = 'Europe/Amsterdam'");
+}
+
+/* UTC instants: the epoch, one in the gap's UTC hour and the gap's local wall time
+ * read as UTC, both instants of the repeated local hour, fractions, the 2038 limit */
+static const struct { const char *utc; long long epoch_us; } ts_values[] = {
+	{ "1970-01-01 00:00:01", 1000000LL },
+	{ "2024-03-31 01:30:00", 1711848600000000LL },
+	{ "2024-03-31 02:30:00", 1711852200000000LL },
+	{ "2024-10-27 00:30:00", 1729989000000000LL },
+	{ "2024-10-27 01:30:00", 1729992600000000LL },
+	{ "2024-06-01 12:00:00.123456", 1717243200123456LL },
+	{ "2038-01-19 03:14:07.999999", 2147483647999999LL },
+};
+#define NTS ((int)(sizeof ts_values / sizeof ts_values[0]))
+
+static const char *
+epoch_us_sql(int engine, int id, char *buf, size_t n)
+{
+	if (engine == IT_PG)
+		snprintf(buf, n, "SELECT (EXTRACT(EPOCH FROM t) * 1000000)::bigint FROM tz WHERE id = %d", id);
+	else
+		snprintf(buf, n, "SELECT CAST(UNIX_TIMESTAMP(t) * 1000000 AS SIGNED) FROM tz WHERE id = %d", id);
+	return buf;
+}
+
+/* _i: pair (0 MariaDB->MariaDB, 1 MariaDB->PostgreSQL timestamptz, 2 MariaDB->
+ * PostgreSQL timestamp, 3 PostgreSQL->MariaDB) * 2 + through ODBC only. The server's
+ * default zone is Amsterdam; every value arrives as the same instant. */
+START_TEST(test_mariadb_timestamp_utc)
+{
+	static const int pairs[][2] = { { IT_MARIADB, IT_MARIADB }, { IT_MARIADB, IT_PG }, { IT_MARIADB, IT_PG },
+	                                { IT_PG, IT_MARIADB } };
+	static const char *const dst_type[] = { "timestamp(6) NULL", "timestamptz", "timestamp", "timestamp(6) NULL" };
+	int p = _i / 2, s = pairs[p][0], d = pairs[p][1];
+	bool odbc = _i % 2;
+	mariadb_default_zone_amsterdam();
+	struct rpl_conn src, dst;
+	it_connect(&src, s, "src");   /* the setup's session: the copy gets its own */
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "tz");
+	edge_drop(&dst, "tz");
+	if (s == IT_MARIADB) {
+		it_exec(&src, "SET time_zone = '+00:00'");   /* the test writes UTC itself */
+		it_exec(&src, "CREATE TABLE tz (id int PRIMARY KEY, t timestamp(6) NULL)");
+	} else {
+		it_exec(&src, "CREATE TABLE tz (id int PRIMARY KEY, t timestamptz)");
+	}
+	char sql[512], ddl[256];
+	for (int k = 0; k < NTS; k++) {
+		snprintf(sql, sizeof sql, "INSERT INTO tz VALUES (%d, '%s%s')", k + 1, ts_values[k].utc,
+		         s == IT_PG ? "+00" : "");
+		it_exec(&src, sql);
+	}
+	rpl_conn_close(&src);
+	it_connect(&src, s, "src");
+	snprintf(ddl, sizeof ddl, "CREATE TABLE tz (id int PRIMARY KEY, t %s)", dst_type[p]);
+	it_exec(&dst, ddl);
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	int r = copy_all(&src, &dst, "tz", odbc, false, &acc, &err);
+	mariadb_root("SET GLOBAL time_zone = 'SYSTEM'");
+	ck_assert_msg(r == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, NTS);
+	for (int k = 0; k < NTS; k++) {
+		ck_assert_int_eq(it_query_int(&src, epoch_us_sql(s, k + 1, sql, sizeof sql)), ts_values[k].epoch_us);
+		ck_assert_msg(it_query_int(&dst, epoch_us_sql(d, k + 1, sql, sizeof sql)) == ts_values[k].epoch_us,
+		              "%s: %s arrived as another instant", dst_type[p], ts_values[k].utc);
+	}
+	edge_drop(&src, "tz");
+	edge_drop(&dst, "tz");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+static void
+lite_exec(sqlite3 *h, const char *sql)
+{
+	char *msg = NULL;
+	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
+}
+
+/* lite_open opens SQLite file path (emptied first) as a replicad connection */
+static void
+lite_conn(struct rpl_conn *c, const char *side, const char *path)
+{
+	char connstr[1200];
+	struct rpl_err err = RPL_ERR_INIT;
+	snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", path);
+	ck_assert_msg(rpl_conn_open(c, side, connstr, NULL, &err) == 0, "open %s: %s", path, err.msg);
+}
+
+/* A SQLite file as other tools write one: columns without a declared type holding
+ * every storage class, declared lengths and scales SQLite never applied, a BLOB in a
+ * TEXT column, a REAL in an INTEGER one, text in a REAL one. */
+#define U_COLS "id INTEGER PRIMARY KEY, a, b, c VARCHAR(3), n NUMERIC(5,2), t TEXT, r REAL, i INTEGER"
+static const char *
+lite_untyped_source(void)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s", it_tmpfile("untyped_src.db"));
+	unlink(path);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(path, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE u (" U_COLS ")");
+	lite_exec(h, "INSERT INTO u VALUES"
+	             " (1, 42, '42', 'abcdef', 123.456, 'plain', 1.5, 7),"
+	             " (2, 4.5, x'0102', 7, 'n/a', x'00ff', 2, 3.5),"
+	             " (3, 'text', NULL, x'', 1e300, '', -1.25, 'x'),"
+	             " (4, x'', 9223372036854775807, '', -5, 42, 'inf', -9223372036854775808),"
+	             " (5, 0.1 + 0.2, 4.9e-324, 'ü€😀', 0.1, NULL, 1e308, NULL)");
+	sqlite3_close(h);
+	return path;
+}
+
+/* _i: 0 created, 1 pre-created with the same declarations, 2 a STRICT table. Each
+ * value keeps its storage class and value (typeof row by row); nothing SQLite keeps
+ * is refused; a STRICT table refuses what SQLite refuses, naming the column. */
+START_TEST(test_sqlite_to_sqlite)
+{
+	const char *srcdb = lite_untyped_source();
+	char dstdb[1024], rpath[1024];
+	snprintf(dstdb, sizeof dstdb, "%s", it_tmpfile("untyped_dst.db"));
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("untyped-rejects.jsonl"));
+	unlink(dstdb);
+	unlink(rpath);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(dstdb, &h) == SQLITE_OK);
+	if (_i == 1)
+		lite_exec(h, "CREATE TABLE u (" U_COLS ")");
+	else if (_i == 2)
+		lite_exec(h, "CREATE TABLE u (id INTEGER PRIMARY KEY, a ANY, b ANY, c TEXT, n ANY, t ANY, r REAL, i INTEGER) STRICT");
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	lite_conn(&dst, "target", dstdb);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "u", .dst_table = "u", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .create_missing = _i == 0, .rejects = log };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+	ck_assert_int_eq(acc.read, 5);
+	if (_i < 2) {
+		ck_assert_int_eq(acc.rejected, 0);
+		it_lite_same(dstdb, srcdb, "u", "id", NULL, 5);
+		return;
+	}
+	/* STRICT: row 2's REAL 3.5 in INTEGER i, row 3's empty BLOB in TEXT c, row 4's
+	 * 'inf' in REAL r */
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_SERVER], 3);
+	it_lite_same(dstdb, srcdb, "u", "id", "a.id IN (1, 5)", 2);
+	FILE *f = fopen(rpath, "r");
+	ck_assert_msg(f != NULL, "no reject file");
+	char line[4096];
+	while (fgets(line, sizeof line, f) != NULL) {
+		json_t *j = json_loads(line, 0, NULL);
+		ck_assert_ptr_nonnull(j);
+		json_int_t id = json_integer_value(json_object_get(json_object_get(j, "key"), "id"));
+		const char *col = json_string_value(json_object_get(j, "column"));
+		ck_assert_msg(col != NULL && strcmp(col, id == 4 ? "r" : id == 3 ? "c" : "i") == 0, "row %lld: %s", (long long)id, line);
+		json_decref(j);
+	}
+	fclose(f);
+}
+END_TEST
+
+/* -0.0 from PostgreSQL: kept where the target keeps it (PostgreSQL's float8, a SQLite
+ * column without a type), else written as 0 and counted under negative_zero (MariaDB,
+ * SQLite's REAL, a numeric). _i: target engine * 2 + through ODBC only. */
+static const char *const nz_ddl[IT_NENGINES] = {
+	"CREATE TABLE nz (id INTEGER PRIMARY KEY, f, g REAL)",
+	"CREATE TABLE nz (id int PRIMARY KEY, f float8, g numeric(10,2))",
+	"CREATE TABLE nz (id int PRIMARY KEY, f double, g double)",
+};
+/* is row 1's f negative (atan2(-0, -1) is -pi, atan2(+0, -1) pi)? */
+static const char *const nz_f_neg[IT_NENGINES] = {
+	"SELECT atan2(f, -1) < 0 FROM nz WHERE id = 1", "SELECT CAST(f::text = '-0' AS int) FROM nz WHERE id = 1",
+	"SELECT atan2(f, -1) < 0 FROM nz WHERE id = 1",
+};
+
+START_TEST(test_negative_zero)
+{
+	int d = _i / 2;
+	bool odbc = _i % 2;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "nz");
+	edge_drop(&dst, "nz");
+	it_exec(&src, "CREATE TABLE nz (id int PRIMARY KEY, f float8, g float8)");
+	it_exec(&src, "INSERT INTO nz VALUES (1, '-0', '-0'), (2, 0, 1.5), (3, -1.5, '-0')");
+	it_exec(&dst, nz_ddl[d]);
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "nz", odbc, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 3);
+	ck_assert_int_eq(acc.rejected, 0);
+	/* f keeps its sign where the target can (MariaDB: atan2(+0, -1) is pi) */
+	ck_assert_int_eq(acc.nulled[RPL_RULE_NEG_ZERO], d == IT_MARIADB ? 3 : 2);
+	/* through sqliteodbc doubles travel as text (docs/engines.md), which an untyped
+	 * column keeps as text: the sign is in its spelling */
+	const char *neg = d == IT_SQLITE && odbc ? "SELECT f = '-0' AND typeof(f) = 'text' FROM nz WHERE id = 1" : nz_f_neg[d];
+	ck_assert_msg(it_query_int(&dst, neg) == (d != IT_MARIADB), "%s: row 1's f has %s sign",
+	              it_engine_names[d], d != IT_MARIADB ? "lost its" : "kept a");
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM nz WHERE g = 0"), 2);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM nz WHERE id = 3 AND f + 0 = -1.5"), 1);
+	edge_drop(&src, "nz");
+	edge_drop(&dst, "nz");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+/* A single-precision float arrives as the decimal its engine shows, the shortest that
+ * reads back as the same float (PostgreSQL's real did; MariaDB's FLOAT arrived
+ * widened: 1.100000023841858), from both sources, both paths, into SQLite and
+ * PostgreSQL double precision. _i: source (0 MariaDB, 1 PostgreSQL) * 4 + target
+ * (0 SQLite, 1 PostgreSQL) * 2 + through ODBC only. */
+static const char *const fl_values[] = { "1.1", "0.1", "-0.5", "3.402823e38", "1.1754944e-38", "16777216",
+                                         "123456.7", "3.1415927" };
+#define NFL ((int)(sizeof fl_values / sizeof fl_values[0]))
+
+START_TEST(test_float_shortest)
+{
+	int s = _i / 4 ? IT_PG : IT_MARIADB, d = (_i / 2) % 2 ? IT_PG : IT_SQLITE;
+	bool odbc = _i % 2;
+	struct rpl_conn src, dst;
+	it_connect(&src, s, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "fl");
+	edge_drop(&dst, "fl");
+	it_exec(&src, s == IT_PG ? "CREATE TABLE fl (id int PRIMARY KEY, f real)" : "CREATE TABLE fl (id int PRIMARY KEY, f float)");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE fl (id int PRIMARY KEY, f double precision)"
+	                         : "CREATE TABLE fl (id INTEGER PRIMARY KEY, f REAL)");
+	char sql[256];
+	for (int k = 0; k < NFL; k++) {
+		snprintf(sql, sizeof sql, "INSERT INTO fl VALUES (%d, %s)", k + 1, fl_values[k]);
+		it_exec(&src, sql);
+	}
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "fl", odbc, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, NFL);
+	for (int k = 0; k < NFL; k++) {
+		/* the double nearest the decimal, exactly: 1.1, not 1.100000023841858 */
+		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM fl WHERE id = %d AND f = %s", k + 1, fl_values[k]);
+		if (it_query_int(&dst, sql) != 1) {
+			char v[64];
+			snprintf(sql, sizeof sql, "SELECT f FROM fl WHERE id = %d", k + 1);
+			it_query_str(&dst, sql, v, sizeof v);
+			ck_abort_msg("%s -> %s: %s arrived as %s", it_engine_names[s], it_engine_names[d], fl_values[k], v);
+		}
+	}
+	edge_drop(&src, "fl");
+	edge_drop(&dst, "fl");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+/* PostgreSQL's ±infinity dates and timestamps: copied as themselves into PostgreSQL
+ * (binary COPY, text COPY); into MariaDB, which has no such date, NULL where the column
+ * is nullable and a rejected row where not (rule date_range). _i: 0 PostgreSQL binary,
+ * 1 PostgreSQL text COPY, 2 MariaDB (LOAD DATA), 3 MariaDB through ODBC, 4 PostgreSQL
+ * through ODBC (psqlODBC made 'infinity' today's date, or 9999-12-31 23:59:59). */
+START_TEST(test_pg_infinity)
+{
+	int d = _i < 2 || _i == 4 ? IT_PG : IT_MARIADB;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "inf");
+	edge_drop(&dst, "inf");
+	it_exec(&src, "CREATE TABLE inf (id int PRIMARY KEY, d date, ts timestamp(6), tz timestamptz, dn date NOT NULL)");
+	it_exec(&src, "INSERT INTO inf VALUES (1, 'infinity', 'infinity', 'infinity', '2024-01-01'),"
+	              " (2, '-infinity', '-infinity', '-infinity', '-infinity'),"
+	              " (3, '2024-01-02', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.5+00', '2024-01-02')");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE inf (id int PRIMARY KEY, d date, ts timestamp(6), tz timestamptz,"
+	                           " dn date NOT NULL)"
+	                         : "CREATE TABLE inf (id int PRIMARY KEY, d date, ts datetime(6), tz datetime(6),"
+	                           " dn date NOT NULL)");
+	char rpath[1024];
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("inf-rejects.jsonl"));
+	unlink(rpath);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "inf", .dst_table = "inf", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log, .text_copy = _i == 1, .bulk_odbc = _i >= 3 };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.read, 3);
+	if (d == IT_PG) {
+		ck_assert_int_eq(acc.written, 3);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 1 AND d = 'infinity'"
+		                                    " AND ts = 'infinity' AND tz = 'infinity'"), 1);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 2 AND d = '-infinity'"
+		                                    " AND ts = '-infinity' AND tz = '-infinity' AND dn = '-infinity'"), 1);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 3 AND d = '2024-01-02'"
+		                                    " AND ts = '2024-01-02 03:04:05.123456' AND tz = '2024-01-02 03:04:05.5+00'"),
+		                 1);
+	} else {
+		ck_assert_int_eq(acc.written, 2);
+		ck_assert_int_eq(acc.rejected_by[RPL_RULE_DATE_RANGE], 1);   /* row 2: dn is NOT NULL */
+		ck_assert_int_eq(acc.nulled[RPL_RULE_DATE_RANGE], 3);         /* row 1's d, ts, tz */
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 1 AND d IS NULL AND ts IS NULL"
+		                                    " AND tz IS NULL AND dn = '2024-01-01'"), 1);
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM inf WHERE id = 3 AND d = '2024-01-02'"
+		                                    " AND ts = '2024-01-02 03:04:05.123456' AND tz = '2024-01-02 03:04:05.5'"), 1);
+		FILE *f = fopen(rpath, "r");
+		ck_assert_msg(f != NULL, "no reject file");
+		char line[4096];
+		ck_assert(fgets(line, sizeof line, f) != NULL);
+		fclose(f);
+		ck_assert_msg(strstr(line, "\"column\":\"dn\"") != NULL && strstr(line, "-infinity") != NULL, "%s", line);
+	}
+	edge_drop(&src, "inf");
+	edge_drop(&dst, "inf");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+/* PostgreSQL's point into a MariaDB POINT column the user created: each row's point
+ * arrives as that point (ST_X, ST_Y), through LOAD DATA and through ODBC (it was
+ * refused row by row, "column": null). _i: ODBC. */
+START_TEST(test_pg_point_into_mariadb)
+{
+	bool odbc = _i;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_MARIADB, "dst");
+	edge_drop(&src, "pt");
+	edge_drop(&dst, "pt");
+	it_exec(&src, "CREATE TABLE pt (id int PRIMARY KEY, p point)");
+	it_exec(&src, "INSERT INTO pt VALUES (1, '(1.5,-2)'), (2, NULL), (3, '(1e-7,123456789.25)')");
+	it_exec(&dst, "CREATE TABLE pt (id int PRIMARY KEY, p POINT NULL)");
+	char rpath[1024];
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("pt-rejects.jsonl"));
+	unlink(rpath);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "pt", .dst_table = "pt", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log, .bulk_odbc = odbc };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	int r = rpl_copy_partition(cp, &all, &acc, &err);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_msg(r == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.rejected, 0);
+	ck_assert_int_eq(acc.written, 3);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM pt WHERE id = 1 AND ST_X(p) = 1.5 AND ST_Y(p) = -2"), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM pt WHERE id = 2 AND p IS NULL"), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM pt WHERE id = 3 AND ST_X(p) = 1e-7"
+	                                    " AND ST_Y(p) = 123456789.25"), 1);
+	edge_drop(&src, "pt");
+	edge_drop(&dst, "pt");
+	/* a box has no MariaDB form replicad writes: the table is refused before a row
+	 * moves, naming the column and both types */
+	it_exec(&src, "CREATE TABLE pt (id int PRIMARY KEY, b box)");
+	it_exec(&src, "INSERT INTO pt VALUES (1, '((0,0),(1,1))')");
+	it_exec(&dst, "CREATE TABLE pt (id int PRIMARY KEY, b POLYGON NULL)");
+	struct rpl_err e2 = RPL_ERR_INIT;
+	o.rejects = NULL;   /* freed above */
+	ck_assert_int_ne(rpl_copy_prepare(&src, &dst, &o, &cp, &e2), 0);
+	ck_assert_str_eq(e2.column, "b");
+	ck_assert_msg(strstr(e2.msg, "box") != NULL && strstr(e2.msg, "column b") != NULL, "%s", e2.msg);
+	edge_drop(&src, "pt");
+	edge_drop(&dst, "pt");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+/* PostgreSQL numeric without precision into a MariaDB table replicad creates: the
+ * created decimal(65,s) is chosen from the widths the values have (decimal(65,30)
+ * refused 40 integer digits), and every value arrives exact: 41 integer digits with
+ * 5 places, a 65-digit integer, the smallest 24-place fraction. _i: ODBC. */
+#define NINE65 "99999999999999999999999999999999999999999999999999999999999999999"
+START_TEST(test_unbounded_numeric_created)
+{
+	bool odbc = _i;
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_MARIADB, "dst");
+	edge_drop(&src, "nx");
+	edge_drop(&dst, "nx");
+	it_exec(&src, "CREATE TABLE nx (id int PRIMARY KEY, a numeric, b numeric, c numeric)");
+	it_exec(&src, "INSERT INTO nx VALUES (1, 12345678901234567890123456789012345678901.12345, " NINE65 ", NULL),"
+	              " (2, -0.000000000000000000000001, -" NINE65 ", NULL), (3, 0, 0, NULL), (4, 'NaN', 1, NULL)");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "nx", odbc, true, &acc, &err) == 0, "copy: %s", err.msg);
+	/* NaN has no MariaDB decimal: that row is refused (precision), the rest exact */
+	ck_assert_int_eq(acc.written, 3);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_PRECISION], 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT NUMERIC_SCALE FROM information_schema.COLUMNS WHERE"
+	                                    " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'nx' AND COLUMN_NAME = 'a'"), 24);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT NUMERIC_SCALE FROM information_schema.COLUMNS WHERE"
+	                                    " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'nx' AND COLUMN_NAME = 'b'"), 0);
+	/* a column with no number in it keeps the blind choice */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT NUMERIC_SCALE FROM information_schema.COLUMNS WHERE"
+	                                    " TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'nx' AND COLUMN_NAME = 'c'"), 30);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM nx WHERE id = 1 AND"
+	                                    " a = 12345678901234567890123456789012345678901.12345 AND b = " NINE65), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM nx WHERE id = 2 AND"
+	                                    " a = -0.000000000000000000000001 AND b = -" NINE65), 1);
+	edge_drop(&src, "nx");
+	edge_drop(&dst, "nx");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+/* SQLite text timestamps that say UTC ('Z', '+00:00'), with and without a fraction,
+ * as SQLite's own date functions read them: the same wall time in a timestamp
+ * target without a zone (they were refused); another offset is still refused.
+ * _i: target (0 PostgreSQL, 1 MariaDB) * 2 + through ODBC only. */
+START_TEST(test_sqlite_utc_text)
+{
+	int d = _i / 2 ? IT_MARIADB : IT_PG;
+	bool odbc = _i % 2;
+	char srcdb[1024];
+	snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("utc_src.db"));
+	unlink(srcdb);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE zt (id INTEGER PRIMARY KEY, at DATETIME)");
+	lite_exec(h, "INSERT INTO zt VALUES (1, '2024-01-02T03:04:05Z'), (2, '2024-01-02T03:04:05.123456Z'),"
+	             " (3, '2024-01-02 03:04:05.5+00:00'), (4, '2024-01-02T03:04:05+02:00')");
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	it_connect(&dst, d, "dst");
+	edge_drop(&dst, "zt");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE zt (id int PRIMARY KEY, at timestamp(6))"
+	                         : "CREATE TABLE zt (id int PRIMARY KEY, at datetime(6))");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "zt", odbc, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 3);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 1);   /* +02:00 is no UTC */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM zt WHERE (id = 1 AND at = '2024-01-02 03:04:05')"
+	                                    " OR (id = 2 AND at = '2024-01-02 03:04:05.123456')"
+	                                    " OR (id = 3 AND at = '2024-01-02 03:04:05.5')"), 3);
+	edge_drop(&dst, "zt");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("fidelity");
+	TCase *tc = tcase_create("timestamp");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_mariadb_timestamp_utc, 0, 8);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sqlite");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_sqlite_to_sqlite, 0, 3);
+	tcase_add_loop_test(tc, test_sqlite_utc_text, 0, 4);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("values");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_negative_zero, 0, IT_NENGINES * 2);
+	tcase_add_loop_test(tc, test_float_shortest, 0, 8);
+	tcase_add_loop_test(tc, test_pg_infinity, 0, 5);
+	tcase_add_loop_test(tc, test_pg_point_into_mariadb, 0, 2);
+	tcase_add_loop_test(tc, test_unbounded_numeric_created, 0, 2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
