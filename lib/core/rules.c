@@ -389,6 +389,17 @@ not_iso:
 	return false;
 }
 
+/* text_into_date: is d a date or timestamp column of an engine that reads text into
+ * it by its own rules? PostgreSQL takes 'yesterday' and 'now', and drops the time of
+ * day of '2024-01-10 10:00:00' going into a date, without a word; MariaDB guesses at
+ * other separators. Text from a text column is held to iso_text_fits there, as a
+ * SQLite date column's is (issue #15). SQLite keeps the text as it is. */
+static bool
+text_into_date(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	return (d->cls == RPL_CLASS_DATE || d->cls == RPL_CLASS_TIMESTAMP) && ru->dst_dialect->engine != RPL_ENGINE_SQLITE;
+}
+
 /* pg_date_text: a date or timestamp read from psqlODBC as PostgreSQL's text (xfer.h,
  * RPL_XFER_SRC_PGODBC; sqlgen.c casts it). Its session runs in UTC, so a timestamptz
  * ends in "+00", which is dropped where the target type has no zone (PostgreSQL and
@@ -538,6 +549,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		/* MariaDB has no NaN and no -0.0 */
 		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
+		if (text_into_date(ru, d))
+			return true;
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
@@ -728,6 +741,17 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			break;
 		}
 		case RPL_CLASS_TEXT: {
+			if (text_into_date(ru, dst)) {
+				/* a text column into a date the user declared: as SQLite's dates */
+				if ((size_t)*ind != strlen(v)) {
+					*rule = RPL_RULE_WRONG_TYPE;
+					snprintf(why, wn, "text with a NUL byte is no date");
+					return -1;
+				}
+				if (!iso_text_fits(v, ind, dst, rule, why, wn))
+					return -1;
+				break;
+			}
 			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0 || lite_target(ru))
 				break;
 			/* a character is at least a byte: short text needs no counting */

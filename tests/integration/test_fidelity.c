@@ -525,6 +525,56 @@ START_TEST(test_sqlite_utc_text)
 }
 END_TEST
 
+/* Text into a date or timestamp column the user created: PostgreSQL reads more than
+ * ISO 8601 there ('yesterday' is a date, '2024-01-10 10:00:00' a date without its
+ * time of day) and took both without a word. Only ISO text passes; a time of day a
+ * date cannot keep and a word are refused, naming the column. _i: source (0 SQLite,
+ * 1 PostgreSQL) * 2 + target (0 PostgreSQL, 1 MariaDB). */
+START_TEST(test_text_into_date)
+{
+	bool lite = _i / 2 == 0;
+	int d = _i % 2 ? IT_MARIADB : IT_PG;
+	struct rpl_conn src, dst;
+	const char *rows = "INSERT INTO td VALUES (1, '2024-01-10', '2024-01-10 10:00:00'),"
+	                   " (2, '2024-01-10 10:00:00', '2024-01-10'), (3, 'yesterday', 'now'),"
+	                   " (4, '2024-01-11 00:00:00', '2024-01-11T12:30:00')";
+	if (lite) {
+		char srcdb[1024];
+		snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("td_src.db"));
+		unlink(srcdb);
+		sqlite3 *h;
+		ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+		lite_exec(h, "CREATE TABLE td (id INTEGER PRIMARY KEY, d TEXT, ts TEXT)");
+		lite_exec(h, rows);
+		sqlite3_close(h);
+		lite_conn(&src, "source", srcdb);
+	} else {
+		it_connect(&src, IT_PG, "src");
+		edge_drop(&src, "td");
+		it_exec(&src, "CREATE TABLE td (id int PRIMARY KEY, d text, ts varchar(40))");
+		it_exec(&src, rows);
+	}
+	it_connect(&dst, d, "dst");
+	edge_drop(&dst, "td");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE td (id int PRIMARY KEY, d date, ts timestamp(0))"
+	                         : "CREATE TABLE td (id int PRIMARY KEY, d date, ts datetime(0))");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "td", false, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 2);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_PRECISION], 1);    /* row 2: 10:00 in a date */
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 1);   /* row 3: words */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM td WHERE (id = 1 AND d = '2024-01-10'"
+	                                    " AND ts = '2024-01-10 10:00:00') OR (id = 4 AND d = '2024-01-11'"
+	                                    " AND ts = '2024-01-11 12:30:00')"), 2);
+	edge_drop(&dst, "td");
+	if (!lite)
+		edge_drop(&src, "td");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -537,6 +587,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_sqlite_to_sqlite, 0, 3);
 	tcase_add_loop_test(tc, test_sqlite_utc_text, 0, 4);
+	tcase_add_loop_test(tc, test_text_into_date, 0, 4);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("values");
 	tcase_set_timeout(tc, 120);
