@@ -361,8 +361,6 @@ iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl_rule 
 	}
 	if (*q != '\0')
 		goto not_iso;
-	if (t[10] == 'T')
-		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
 	/* UTC said out loud ('Z', '+00:00'), as SQLite's date functions read it: into a
 	 * timestamp without a zone (a MariaDB TIMESTAMP's session is UTC too) it is the
 	 * same wall time, the offset dropped (issue #15). Another offset would move it. */
@@ -382,6 +380,9 @@ iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl_rule 
 		snprintf(why, wn, "\"%.40s\" has a time of day that the target's %s does not keep", t, dst->type_name);
 		return false;
 	}
+	/* only now: a refused value goes to the reject line as it was stored */
+	if (t[10] == 'T')
+		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
 	return true;
 not_iso:
 	*rule = RPL_RULE_WRONG_TYPE;
