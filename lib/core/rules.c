@@ -361,8 +361,6 @@ iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl_rule 
 	}
 	if (*q != '\0')
 		goto not_iso;
-	if (t[10] == 'T')
-		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
 	/* UTC said out loud ('Z', '+00:00'), as SQLite's date functions read it: into a
 	 * timestamp without a zone (a MariaDB TIMESTAMP's session is UTC too) it is the
 	 * same wall time, the offset dropped (issue #15). Another offset would move it. */
@@ -382,11 +380,25 @@ iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl_rule 
 		snprintf(why, wn, "\"%.40s\" has a time of day that the target's %s does not keep", t, dst->type_name);
 		return false;
 	}
+	/* only now: a refused value goes to the reject line as it was stored */
+	if (t[10] == 'T')
+		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
 	return true;
 not_iso:
 	*rule = RPL_RULE_WRONG_TYPE;
 	snprintf(why, wn, "\"%.40s\" is not an ISO 8601 date or time (YYYY-MM-DD[ HH:MM:SS[.fff]])", t);
 	return false;
+}
+
+/* text_into_date: is d a date or timestamp column of an engine that reads text into
+ * it by its own rules? PostgreSQL takes 'yesterday' and 'now', and drops the time of
+ * day of '2024-01-10 10:00:00' going into a date, without a word; MariaDB guesses at
+ * other separators. Text from a text column is held to iso_text_fits there, as a
+ * SQLite date column's is (issue #15). SQLite keeps the text as it is. */
+static bool
+text_into_date(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	return (d->cls == RPL_CLASS_DATE || d->cls == RPL_CLASS_TIMESTAMP) && ru->dst_dialect->engine != RPL_ENGINE_SQLITE;
 }
 
 /* pg_date_text: a date or timestamp read from psqlODBC as PostgreSQL's text (xfer.h,
@@ -538,6 +550,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		/* MariaDB has no NaN and no -0.0 */
 		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
+		if (text_into_date(ru, d))
+			return true;
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
@@ -728,6 +742,17 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			break;
 		}
 		case RPL_CLASS_TEXT: {
+			if (text_into_date(ru, dst)) {
+				/* a text column into a date the user declared: as SQLite's dates */
+				if ((size_t)*ind != strlen(v)) {
+					*rule = RPL_RULE_WRONG_TYPE;
+					snprintf(why, wn, "text with a NUL byte is no date");
+					return -1;
+				}
+				if (!iso_text_fits(v, ind, dst, rule, why, wn))
+					return -1;
+				break;
+			}
 			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0 || lite_target(ru))
 				break;
 			/* a character is at least a byte: short text needs no counting */

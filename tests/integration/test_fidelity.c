@@ -525,6 +525,108 @@ START_TEST(test_sqlite_utc_text)
 }
 END_TEST
 
+/* Text into a date or timestamp column the user created: PostgreSQL reads more than
+ * ISO 8601 there ('yesterday' is a date, '2024-01-10 10:00:00' a date without its
+ * time of day) and took both without a word. Only ISO text passes; a time of day a
+ * date cannot keep and a word are refused, naming the column. _i: source (0 SQLite,
+ * 1 PostgreSQL) * 2 + target (0 PostgreSQL, 1 MariaDB). */
+START_TEST(test_text_into_date)
+{
+	bool lite = _i / 2 == 0;
+	int d = _i % 2 ? IT_MARIADB : IT_PG;
+	struct rpl_conn src, dst;
+	const char *rows = "INSERT INTO td VALUES (1, '2024-01-10', '2024-01-10 10:00:00'),"
+	                   " (2, '2024-01-10 10:00:00', '2024-01-10'), (3, 'yesterday', 'now'),"
+	                   " (4, '2024-01-11 00:00:00', '2024-01-11T12:30:00')";
+	if (lite) {
+		char srcdb[1024];
+		snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("td_src.db"));
+		unlink(srcdb);
+		sqlite3 *h;
+		ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+		lite_exec(h, "CREATE TABLE td (id INTEGER PRIMARY KEY, d TEXT, ts TEXT)");
+		lite_exec(h, rows);
+		sqlite3_close(h);
+		lite_conn(&src, "source", srcdb);
+	} else {
+		it_connect(&src, IT_PG, "src");
+		edge_drop(&src, "td");
+		it_exec(&src, "CREATE TABLE td (id int PRIMARY KEY, d text, ts varchar(40))");
+		it_exec(&src, rows);
+	}
+	it_connect(&dst, d, "dst");
+	edge_drop(&dst, "td");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE td (id int PRIMARY KEY, d date, ts timestamp(0))"
+	                         : "CREATE TABLE td (id int PRIMARY KEY, d date, ts datetime(0))");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "td", false, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 2);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_PRECISION], 1);    /* row 2: 10:00 in a date */
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 1);   /* row 3: words */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM td WHERE (id = 1 AND d = '2024-01-10'"
+	                                    " AND ts = '2024-01-10 10:00:00') OR (id = 4 AND d = '2024-01-11'"
+	                                    " AND ts = '2024-01-11 12:30:00')"), 2);
+	edge_drop(&dst, "td");
+	if (!lite)
+		edge_drop(&src, "td");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+/* A date text refused goes to the reject line as it was stored: the 'T' of
+ * '2024-01-31T23:59:59+02:00' was written as a space before the offset was refused,
+ * and the reject line and its reason showed '2024-01-31 23:59:59+02:00'. */
+START_TEST(test_iso_reject_as_stored)
+{
+	char srcdb[1024], rpath[1024];
+	snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("iso_src.db"));
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("iso-rejects.jsonl"));
+	unlink(srcdb);
+	unlink(rpath);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE it (id INTEGER PRIMARY KEY, at DATETIME)");
+	lite_exec(h, "INSERT INTO it VALUES (1, '2024-01-31T23:59:59+02:00'), (2, '2024-01-31T23:59:59')");
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&dst, "it");
+	it_exec(&dst, "CREATE TABLE it (id int PRIMARY KEY, at timestamp(0))");
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "it", .dst_table = "it", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.written, 1);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM it WHERE id = 2 AND at = '2024-01-31 23:59:59'"), 1);
+	FILE *f = fopen(rpath, "r");
+	ck_assert_msg(f != NULL, "no reject file");
+	char line[4096];
+	ck_assert(fgets(line, sizeof line, f) != NULL);
+	fclose(f);
+	json_t *j = json_loads(line, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	const char *at = json_string_value(json_object_get(json_object_get(j, "values"), "at"));
+	const char *reason = json_string_value(json_object_get(j, "reason"));
+	ck_assert_msg(at != NULL && strcmp(at, "2024-01-31T23:59:59+02:00") == 0, "%s", line);
+	ck_assert_msg(reason != NULL && strstr(reason, "2024-01-31T23:59:59+02:00") != NULL, "%s", line);
+	json_decref(j);
+	edge_drop(&dst, "it");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -537,6 +639,8 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_sqlite_to_sqlite, 0, 3);
 	tcase_add_loop_test(tc, test_sqlite_utc_text, 0, 4);
+	tcase_add_loop_test(tc, test_text_into_date, 0, 4);
+	tcase_add_test(tc, test_iso_reject_as_stored);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("values");
 	tcase_set_timeout(tc, 120);
