@@ -9,14 +9,10 @@
 #include "sqlgen.h"
 #include "jsonw.h"
 #include "log.h"
-#include "pg_sink.h"
-#include "sqlite_sink.h"
-#include "mariadb_sink.h"
-#include "pg_binary.h"
 #include "refusal.h"
 #include "reject.h"
 #include "sbuf.h"
-#include "source.h"
+#include "choose.h"
 #include "typedecl.h"
 #include "xfer.h"
 #include <pthread.h>
@@ -32,31 +28,18 @@ struct rpl_copy {
 	struct rpl_copy_opts o;               /* strings borrowed */
 	struct rpl_table st, dt;              /* owned catalogs */
 	const struct rpl_column **sc, **dc;   /* owned arrays: source column i goes to target column dc[i] */
-	bool ool;                             /* the buffers keep text and binary values out of line */
-	unsigned lite_flags;                  /* RPL_XFER_*_LIB: the layout's SQLite sides */
-	struct rpl_xbuf bufs[2];              /* owned: the reader fills one while the writer sends the other */
+	struct rpl_choice ch;                 /* owned once chosen: source, sink, and the two buffers
+	                                       * the reader fills and the writer sends (choose.h) */
+	bool chosen;
 	struct rpl_xbuf *buf;                 /* the one the writer works on (bufs[0] outside a partition) */
 	struct rpl_rules rules;
 	bool *judged;                         /* owned: rules.judged */
 	char label[300];                      /* the table as users name it */
 	struct rpl_sqlgen g;                  /* every statement's text (sqlgen.c) */
-	struct rpl_sbuf insert_sql;
-	bool row_by_row;                      /* target cannot take parameter arrays */
-	bool has_binary;                      /* row_by_row re-binds binary columns */
-	bool colwise;                         /* the target takes column-wise arrays (xfer.h) */
-	struct rpl_xcols xcols;               /* owned when colwise */
-	struct rpl_source *source;            /* owned: the reader's adapter (source.h) */
-	struct rpl_source_want want;          /* what was asked of it (label borrowed from label) */
-	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
-	struct rpl_litesink *lite;            /* owned; SQLite target: the SQLite library, not sqliteodbc */
-	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
-	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
 	bool created;                         /* this copy created the target table (createidx.h) */
 	const char **dst_names;               /* owned array (names borrowed from st and o.map):
 	                                       * the target name of each source column */
 	bool only;                            /* SELECT … FROM ONLY (copy_only) */
-	bool split;                           /* the partition's COPY was refused: it is loaded
-	                                       * again in COPYs split around the refused rows */
 };
 
 const char *
@@ -163,12 +146,10 @@ static int
 copy_only(struct rpl_copy *cp, struct rpl_err *err)
 {
 	bool partitioned = false;
-	int r = 0;
-	if (!cp->o.only_parent || cp->src->engine != RPL_ENGINE_POSTGRES)
-		return 0;
-	if ((r = rpl_pginherit_partitioned(cp->src, cp->o.src_schema, cp->o.src_table, &partitioned, err)) < 0)
+	int r = rpl_pginherit_only(cp->src, cp->o.src_schema, cp->o.src_table, cp->o.only_parent, &cp->only,
+	                           &partitioned, err);
+	if (r < 0)
 		return r;
-	cp->only = !partitioned;
 	if (partitioned)
 		copy_warn(cp, NULL, "inherited is false, but a partitioned table has no rows of its own: it is read whole");
 	return 0;
@@ -228,32 +209,6 @@ copy_add_columns(struct rpl_copy *cp, struct rpl_err *err)
 	}
 	rpl_sbuf_fini(&sql);
 	free(dc);
-	return r;
-}
-
-/* copy_layout lays out both buffers (and the column arrays of a MariaDB target's
- * parameter arrays, which need every value in line); with ool (the sink reads values
- * one by one), text and binary values are kept out of line where the source fills
- * the buffer itself. Only between partitions: the reader thread is not running. */
-static int
-copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
-{
-	int r = 0;
-	for (int k = 0; k < 2 && r == 0; k++) {
-		rpl_xbuf_fini(&cp->bufs[k]);
-		r = rpl_xbuf_layout(&cp->bufs[k], cp->sc, cp->dc, cp->st.ncols, cp->src->engine, cp->dst->engine,
-		                    cp->lite_flags | rpl_source_layout_flags(cp->source, ool), cp->o.chunk_bytes, err);
-	}
-	rpl_xcols_fini(&cp->xcols);
-	cp->ool = false;
-	cp->has_binary = false;
-	for (size_t i = 0; r == 0 && i < cp->bufs[0].ncols; i++) {
-		cp->ool = cp->ool || cp->bufs[0].cols[i].ool;
-		cp->has_binary = cp->has_binary || cp->bufs[0].cols[i].c_type == SQL_C_BINARY;
-	}
-	if (r == 0 && cp->colwise && !cp->ool)
-		r = rpl_xcols_init(&cp->xcols, &cp->bufs[0], err);
-	cp->buf = &cp->bufs[0];
 	return r;
 }
 
@@ -324,32 +279,6 @@ rpl_copy_created(const struct rpl_copy *cp)
 	return cp->created;
 }
 
-/* copy_fit_source tells the source the layout and the SELECT it will run; a native
- * reader that cannot read them (libmariadb and a column type it does not convert)
- * gives way to ODBC, and the buffers are laid out again for it. */
-static int
-copy_fit_source(struct rpl_copy *cp, bool value_sink, struct rpl_err *err)
-{
-	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	struct rpl_range all = { .all = true };
-	int r = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		rpl_sbuf_reset(&sql);
-		rpl_sqlgen_select(&cp->g, &all, &sql);
-		if (!rpl_sbuf_ok(&sql)) {
-			r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
-			break;
-		}
-		if ((r = rpl_source_fit(&cp->source, &cp->want, &cp->bufs[0], sql.s, err)) <= 0)
-			break;
-		cp->g.native_read = cp->source->native_read;
-		if ((r = copy_layout(cp, value_sink, err)) < 0)
-			break;
-	}
-	rpl_sbuf_fini(&sql);
-	return r < 0 ? r : 0;
-}
-
 int
 rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
                  struct rpl_copy **out, struct rpl_err *err)
@@ -401,79 +330,34 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 			goto out;
 		}
 	}
-	/* which SQLite sides go through the library decides the layout (doubles), so it
-	 * is settled here, before the native paths are opened below */
-	unsigned lite = rpl_xfer_lite_flags(src->engine, src->connstr, dst->engine, dst->connstr, o->bulk_odbc);
-	/* A probe (the runner's check on its control connections) would only open and
-	 * close the native paths: each libpq connection is another TCP handshake and
-	 * SCRAM exchange, and each worker opens its own anyway. */
-	bool native = !o->bulk_odbc && !o->probe;
-	if (o->probe)
-		lite = 0;
-	cp->buf = &cp->bufs[0];
+	/* A probe (the runner's check on its control connections) opens no native path:
+	 * each libpq connection is another TCP handshake and SCRAM exchange, and each
+	 * worker opens its own anyway. */
+	cp->buf = &cp->ch.bufs[0];
 	if ((r = copy_only(cp, err)) < 0)
 		goto out;
 	copy_sqlgen(cp, true);
-	cp->want = (struct rpl_source_want){ .label = cp->label, .odbc_only = !native, .text_copy = o->text_copy,
-	                                     .g = &cp->g };
-	if ((r = rpl_source_open(src, &cp->want, &cp->source, err)) < 0)
-		goto out;
-	cp->g.native_read = cp->source->native_read;
-	if (dst->engine == RPL_ENGINE_POSTGRES && native &&
-	    (r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
-		goto out;
-	if ((lite & RPL_XFER_DST_LIB) && (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
-		goto out;
-	if ((lite & RPL_XFER_DST_LIB) && cp->lite == NULL) {
-		r = rpl_err_set(err, RPL_EINVAL, "SQLite: no Database= file to open");   /* the layout assumed one */
-		goto out;
-	}
-	if (dst->engine == RPL_ENGINE_MARIADB && native && (r = rpl_myload_new(dst, &cp->myload, err)) < 0)
-		goto out;
-	/* through sqliteodbc (a DSN, or load.bulk "odbc"): it gives every binary value in
-	 * an array the first row's length (DRIVERS.md) and runs arrays row by row anyway */
-	cp->row_by_row = dst->engine == RPL_ENGINE_SQLITE;
-	cp->colwise = dst->engine == RPL_ENGINE_MARIADB;
 	cp->sc = sc;
 	cp->dc = dc;
-	cp->lite_flags = lite & RPL_XFER_DST_LIB;   /* the source's side is the source's (source.h) */
 	sc = dc = NULL;
-	/* out-of-line values need a source that fills the buffer itself and a target
-	 * that reads it value by value (xfer.h) */
-	bool value_sink = cp->pg != NULL || cp->lite != NULL || cp->myload != NULL;
-	if ((r = copy_layout(cp, value_sink, err)) < 0 || (r = copy_fit_source(cp, value_sink, err)) < 0)
+	struct rpl_choose_in in = { .label = cp->label, .g = &cp->g, .sc = cp->sc, .dc = cp->dc, .ncols = cp->st.ncols,
+	                            .chunk_bytes = o->chunk_bytes, .odbc_only = o->bulk_odbc || o->probe,
+	                            .text_copy = o->text_copy };
+	if ((r = rpl_choose(src, dst, &in, &cp->ch, err)) < 0)
 		goto out;
-	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
-	if (cp->pg != NULL) {     /* NULL for a DSN (pg_sink.h): INSERT arrays through ODBC */
-		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
-		/* binary when every column has a binary form (pg_binary.h); text_copy keeps
-		 * the text format (benchmarks, and a way out) */
-		if (!o->text_copy && rpl_pgbinary_usable(&cp->bufs[0], false)) {
-			rpl_pgsink_set_binary(cp->pg, true);
-			rpl_sbuf_add(&cp->copy_sql, " (FORMAT binary)");
-		}
-	}
-	for (int k = 0; cp->myload != NULL && k < 2 && r == 0; k++) {
-		rpl_sbuf_reset(&cp->copy_sql);
-		rpl_sqlgen_load_data(&cp->g, rpl_myload_path(cp->myload, k), &cp->copy_sql);
-		r = rpl_sbuf_ok(&cp->copy_sql) ? rpl_myload_set_sql(cp->myload, k, cp->copy_sql.s, err)
-		                               : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	}
-	if (r < 0)
-		goto out;
+	cp->chosen = true;
+	cp->buf = &cp->ch.bufs[0];
 	cp->rules = (struct rpl_rules){ .dst_dialect = dst->dialect, .truncate_strings = o->truncate_strings,
 	                                .placeholder_dates = o->placeholder_dates,
 	                                .n_placeholder_dates = o->n_placeholder_dates,
 	                                .untyped_source = src->engine == RPL_ENGINE_SQLITE };
 	/* the columns whose values no rule can meet are skipped per value (rules.c) */
-	if (r == 0 && (cp->judged = calloc(cp->bufs[0].ncols ? cp->bufs[0].ncols : 1, sizeof *cp->judged)) == NULL)
+	if (r == 0 && (cp->judged = calloc(cp->ch.bufs[0].ncols ? cp->ch.bufs[0].ncols : 1, sizeof *cp->judged)) == NULL)
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	if (r == 0) {
-		rpl_rules_plan(&cp->rules, &cp->bufs[0], src->engine, cp->judged);
+		rpl_rules_plan(&cp->rules, &cp->ch.bufs[0], src->engine, cp->judged);
 		cp->rules.judged = cp->judged;
 	}
-	if (!rpl_sbuf_ok(&cp->insert_sql) || !rpl_sbuf_ok(&cp->copy_sql))
-		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 out:
 	free(sc);
 	free(dc);
@@ -484,7 +368,7 @@ out:
 	return r;
 }
 
-size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp) { return cp->bufs[0].rows; }
+size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp) { return cp->ch.bufs[0].rows; }
 
 void
 rpl_copy_free(struct rpl_copy *cp)
@@ -493,19 +377,12 @@ rpl_copy_free(struct rpl_copy *cp)
 		return;
 	rpl_table_fini(&cp->st);
 	rpl_table_fini(&cp->dt);
-	rpl_xbuf_fini(&cp->bufs[0]);
-	rpl_xbuf_fini(&cp->bufs[1]);
-	rpl_xcols_fini(&cp->xcols);
+	if (cp->chosen)
+		rpl_choice_fini(&cp->ch);
 	free(cp->sc);
 	free(cp->dc);
 	free(cp->dst_names);
-	rpl_sbuf_fini(&cp->insert_sql);
 	free(cp->judged);
-	rpl_source_close(cp->source);
-	rpl_pgsink_close(cp->pg);
-	rpl_litesink_close(cp->lite);
-	rpl_myload_free(cp->myload);
-	rpl_sbuf_fini(&cp->copy_sql);
 	free(cp);
 }
 
@@ -620,9 +497,9 @@ reader_main(void *arg)
 			break;
 		size_t n = 0;
 		struct rpl_err e = RPL_ERR_INIT;
-		int r = rpl_source_fetch(rd->cp->source, &rd->cp->bufs[k], &n, &e);
+		int r = rpl_source_fetch(rd->cp->ch.source, &rd->cp->ch.bufs[k], &n, &e);
 		if (r == 0 && n > 0)
-			r = reader_judge(rd, &rd->cp->bufs[k], n, &rd->vd[k], &e);
+			r = reader_judge(rd, &rd->cp->ch.bufs[k], n, &rd->vd[k], &e);
 		rd->read += (int64_t)n;
 		pthread_mutex_lock(&rd->mu);
 		if (r < 0) {
@@ -651,7 +528,7 @@ reader_start(struct reader *rd, struct rpl_copy *cp, const struct rpl_range *ran
 	rpl_sqlgen_select(&cp->g, range, &rd->sql);
 	if (!rpl_sbuf_ok(&rd->sql))
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	int r = rpl_source_start(cp->source, rd->sql.s, range, err);
+	int r = rpl_source_start(cp->ch.source, rd->sql.s, range, err);
 	if (r < 0)
 		return r;
 	if (pthread_create(&rd->th, NULL, reader_main, rd) != 0)
@@ -695,7 +572,7 @@ reader_finish(struct reader *rd)
 		pthread_mutex_unlock(&rd->mu);
 		pthread_join(rd->th, NULL);
 	}
-	rpl_source_finish(rd->cp->source);
+	rpl_source_finish(rd->cp->ch.source);
 	rpl_sbuf_fini(&rd->sql);
 	free(rd->vd[0].rej);
 	free(rd->vd[1].rej);
@@ -710,12 +587,6 @@ struct part {
 	struct rpl_copy *cp;
 	const struct rpl_range *range;
 	struct rpl_part_account *acc;
-	SQLHSTMT ins;
-	SQLULEN offset;          /* PARAM_BIND_OFFSET_PTR target */
-	SQLUSMALLINT *pstatus;   /* PARAM_STATUS_PTR: per-row result of an array execute */
-	SQLULEN processed;       /* PARAMS_PROCESSED_PTR */
-	bool copying;            /* a COPY is open on the sink */
-	int bound;               /* which of the two buffers the INSERT's parameters point at */
 	char label[64];
 	const char *constraint;  /* borrowed; the constraint a server refusal names, for part_reject */
 	int64_t committed;       /* acc->written as of the last commit: what a rollback keeps */
@@ -777,157 +648,16 @@ server_column(struct part *p, const char *column, const char *msg)
 	return (size_t)-1;
 }
 
-/* part_exec sends rows [first, first+n) of the buffer. */
-static SQLRETURN
-part_exec(struct part *p, size_t first, size_t n)
-{
-	struct rpl_xbuf *b = p->cp->buf;
-	if (p->cp->row_by_row) {
-		/* sqliteodbc ignores PARAM_BIND_OFFSET_PTR: parameters are bound to the
-		 * scratch row and each row is copied there before its execute */
-		unsigned char *scratch = b->data + b->rows * b->row_size;
-		p->offset = 0;
-		for (size_t i = 0; i < n; i++) {
-			memcpy(scratch, b->data + (first + i) * b->row_size, b->row_size);
-			if (p->cp->has_binary && rpl_xbuf_rebind_binary(b, p->ins, b->rows) < 0)
-				return SQL_ERROR;
-			SQLRETURN rc = SQLExecute(p->ins);
-			if (!SQL_SUCCEEDED(rc))
-				return rc;
-		}
-		return SQL_SUCCESS;
-	}
-	if (p->cp->colwise)
-		rpl_xcols_fill(&p->cp->xcols, b, first, n);
-	else
-		p->offset = first * b->row_size;
-	for (size_t i = 0; i < n; i++)
-		p->pstatus[i] = SQL_PARAM_UNUSED;
-	SQLSetStmtAttr(p->ins, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)(uintptr_t)n, 0);
-	p->processed = 0;
-	SQLRETURN rc = SQLExecute(p->ins);
-	/* MariaDB Connector/ODBC 3.1 answers SUCCESS_WITH_INFO when a row of the array
-	 * fails, and silently skips the rest (processed < n, statuses left unset):
-	 * unless every row is accounted for as inserted, the batch failed. */
-	for (size_t i = 0; rc == SQL_SUCCESS && i < n; i++)
-		if (p->pstatus[i] == SQL_PARAM_ERROR)
-			rc = SQL_ERROR;
-	if (rc == SQL_SUCCESS_WITH_INFO) {
-		bool all = p->processed == n;
-		for (size_t i = 0; all && i < n; i++)
-			all = p->pstatus[i] == SQL_PARAM_SUCCESS || p->pstatus[i] == SQL_PARAM_SUCCESS_WITH_INFO;
-		if (!all)
-			rc = SQL_ERROR;
-	}
-	return rc;
-}
-
+/* part_refused rejects a row the sink isolated (sink.h rpl_sink_refused_fn), naming
+ * the constraint and, for a foreign key, its column. */
 static int
-part_savepoint(struct part *p, enum rpl_savepoint op, struct rpl_err *err)
-{
-	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	int r = 0;
-	if (rpl_sqlgen_savepoint(p->cp->dst->dialect, op, "rpl_batch", &sql))   /* none: SQL Server's RELEASE */
-		r = rpl_sbuf_ok(&sql) ? rpl_conn_exec(p->cp->dst, rpl_sbuf_str(&sql), err)
-		                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	rpl_sbuf_fini(&sql);
-	return r;
-}
-
-/* part_send inserts rows [first, first+n) under a savepoint; when the target refuses,
- * it rolls back to the savepoint and retries each half, down to the single rows the
- * target will not take, which are rejected with its message. Retryable errors
- * (deadlock, lost connection) are returned, not split. */
-static int
-part_send(struct part *p, size_t first, size_t n, struct rpl_err *err)
-{
-	struct rpl_copy *cp = p->cp;
-	if (n == 0)
-		return 0;
-	int r = part_savepoint(p, RPL_SAVEPOINT_SET, err);
-	if (r < 0)
-		return r;
-	SQLRETURN rc = part_exec(p, first, n);
-	if (SQL_SUCCEEDED(rc) || rc == SQL_NO_DATA) {
-		p->acc->written += (int64_t)n;
-		return part_savepoint(p, RPL_SAVEPOINT_RELEASE, err);
-	}
-	struct rpl_err e = RPL_ERR_INIT;
-	rpl_conn_fail(cp->dst, p->ins, &e, "insert");
-	if (rpl_dialect_retryable(cp->dst->dialect, e.sqlstate, e.native)) {
-		*err = e;
-		return e.code;
-	}
-	SQLFreeStmt(p->ins, SQL_CLOSE);
-	if ((r = part_savepoint(p, RPL_SAVEPOINT_ROLLBACK, err)) < 0)
-		return r;
-	if (n == 1) {
-		char why[sizeof e.msg + 32];
-		snprintf(why, sizeof why, "target refused the row: %s", e.msg);
-		return part_reject(p, first, RPL_RULE_SERVER, server_column(p, e.column, e.msg), why, err);
-	}
-	if (cp->colwise) {
-		/* MariaDB 10.11 with Connector/ODBC 3.1.15: after a refused bulk execute and
-		 * the rollback to its savepoint, a later multi-row execute now and then
-		 * reports every row inserted while a refused one is missing (seen in
-		 * tests/integration/test_rejects.c); one row per execute has not lied */
-		for (size_t i = 0; i < n; i++)
-			if ((r = part_send(p, first + i, 1, err)) < 0)
-				return r;
-		return 0;
-	}
-	if ((r = part_send(p, first, n / 2, err)) < 0)
-		return r;
-	return part_send(p, first + n / 2, n - n / 2, err);
-}
-
-/* part_send_lite inserts the first n rows through the SQLite library; a row SQLite
- * refuses is rejected with its message and the rest go on (a failed statement does
- * not end a SQLite transaction). */
-static int
-part_send_lite(struct part *p, size_t n, struct rpl_err *err)
-{
-	for (size_t r = 0; r < n; r++) {
-		char why[600];
-		int rc = rpl_litesink_insert(p->cp->lite, p->cp->buf, r, why, sizeof why, err);
-		if (rc < 0)
-			return rc;
-		if (rc == 1) {
-			if ((rc = part_reject(p, r, RPL_RULE_SERVER, server_column(p, NULL, why), why, err)) < 0)
-				return rc;
-			continue;
-		}
-		p->acc->written++;
-	}
-	return 0;
-}
-
-/* part_refused rejects a row a bulk sink isolated (rpl_pgsink_copy_split,
- * rpl_myload_split), naming the constraint and, for a foreign key, its column. */
-static int
-part_refused(void *data, size_t row, const char *reason, const char *column, const char *constraint,
-             struct rpl_err *err)
+part_refused(void *data, size_t row, const char *why, const char *words, const char *column,
+             const char *constraint, struct rpl_err *err)
 {
 	struct part *p = data;
-	char why[sizeof err->msg + 32];
-	snprintf(why, sizeof why, "target refused the row: %s", reason);
 	p->constraint = constraint;
-	int r = part_reject(p, row, RPL_RULE_SERVER, server_column(p, column, reason), why, err);
+	int r = part_reject(p, row, RPL_RULE_SERVER, server_column(p, column, words), why, err);
 	p->constraint = NULL;
-	return r;
-}
-
-/* part_send_split sends the chunk's first n rows through the COPY sink or LOAD DATA,
- * in statements split around the rows the server refuses (a partition whose plain
- * bulk load was refused). */
-static int
-part_send_split(struct part *p, size_t n, struct rpl_err *err)
-{
-	size_t loaded = 0;
-	int r = p->cp->pg != NULL ? rpl_pgsink_copy_split(p->cp->pg, rpl_sbuf_str(&p->cp->copy_sql), p->cp->buf, 0, n,
-	                                                  part_refused, p, &loaded, err)
-	                          : rpl_myload_split(p->cp->myload, p->cp->buf, 0, n, part_refused, p, &loaded, err);
-	p->acc->written += (int64_t)loaded;
 	return r;
 }
 
@@ -958,158 +688,29 @@ part_rules(struct part *p, const struct verdicts *vd, size_t n, size_t *kept, st
 	return 0;
 }
 
-/* The target side of a partition goes either through the ODBC connection (INSERT
- * arrays) or, for PostgreSQL, wholly through the COPY sink's own connection: the
- * delete, the rows and the commit must share one transaction. */
-/* part_bind_buffer points the INSERT's parameters (and status array) at buffer k. */
-static int
-part_bind_buffer(struct part *p, int k, struct rpl_err *err)
-{
-	if (p->bound == k || p->cp->colwise)   /* column arrays are bound once */
-		return 0;
-	struct rpl_xbuf *b = &p->cp->bufs[k];
-	p->pstatus = b->status + b->rows;
-	if ((!p->cp->row_by_row && !SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAM_STATUS_PTR, p->pstatus, 0))) ||
-	    rpl_xbuf_bind_params(b, p->ins, p->cp->row_by_row ? b->rows : 0, &p->offset) < 0)
-		return rpl_conn_fail(p->cp->dst, p->ins, err, "binding the parameter array");
-	p->bound = k;
-	return 0;
-}
-
-/* part_prepare_insert prepares the INSERT and binds the buffer as its parameter array. */
-static int
-part_prepare_insert(struct part *p, struct rpl_err *err)
-{
-	int r;
-	if ((r = rpl_conn_stmt(p->cp->dst, &p->ins, err)) < 0)
-		return r;
-	if (!SQL_SUCCEEDED(SQLPrepare(p->ins, (SQLCHAR *)rpl_sbuf_str(&p->cp->insert_sql), SQL_NTS))) {
-		r = rpl_conn_fail(p->cp->dst, p->ins, err, "prepare insert");
-		return r;
-	}
-	p->pstatus = p->cp->buf->status + p->cp->buf->rows;
-	if (!p->cp->row_by_row &&
-	    (!SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAM_STATUS_PTR, p->pstatus, 0)) ||
-	     !SQL_SUCCEEDED(SQLSetStmtAttr(p->ins, SQL_ATTR_PARAMS_PROCESSED_PTR, &p->processed, 0)))) {
-		r = rpl_conn_fail(p->cp->dst, p->ins, err, "param status array");
-		return r;
-	}
-	if (p->cp->colwise ? rpl_xcols_bind(&p->cp->xcols, p->cp->buf, p->ins) < 0
-	                   : rpl_xbuf_bind_params(p->cp->buf, p->ins, p->cp->row_by_row ? p->cp->buf->rows : 0,
-	                                          &p->offset) < 0) {
-		r = rpl_conn_fail(p->cp->dst, p->ins, err, "binding the parameter array");
-		return r;
-	}
-	p->bound = 0;
-	return 0;
-}
-
-static int
-tgt_begin(struct part *p, struct rpl_err *err)
-{
-	if (p->cp->pg != NULL)
-		return rpl_pgsink_exec(p->cp->pg, "BEGIN", err);
-	if (p->cp->lite != NULL)
-		return rpl_litesink_exec(p->cp->lite, "BEGIN", err);
-	return rpl_conn_set_autocommit(p->cp->dst, false, err);
-}
-
-static int
-tgt_exec(struct part *p, const char *sql, struct rpl_err *err)
-{
-	if (p->cp->pg != NULL)
-		return rpl_pgsink_exec(p->cp->pg, sql, err);
-	if (p->cp->lite != NULL)
-		return rpl_litesink_exec(p->cp->lite, sql, err);
-	return rpl_conn_exec(p->cp->dst, sql, err);
-}
-
-/* tgt_flush waits for a LOAD DATA still running on the target connection: nothing
- * else may be sent on it meanwhile (mariadb_sink.h). */
-static int
-tgt_flush(struct part *p, struct rpl_err *err)
-{
-	return p->cp->myload != NULL ? rpl_myload_flush(p->cp->myload, err) : 0;
-}
-
-static void
-tgt_rollback(struct part *p)
-{
-	struct rpl_err ignored = RPL_ERR_INIT;
-	tgt_flush(p, &ignored);
-	if (p->cp->pg != NULL) {
-		if (p->copying)
-			rpl_pgsink_copy_abort(p->cp->pg);
-		p->copying = false;
-		rpl_pgsink_exec(p->cp->pg, "ROLLBACK", &ignored);
-	} else if (p->cp->lite != NULL) {
-		rpl_litesink_exec(p->cp->lite, "ROLLBACK", &ignored);
-	} else {
-		rpl_conn_rollback(p->cp->dst, &ignored);
-	}
-}
-
-/* timed_commit commits; with COPY, ends the COPY first and, unless last, opens the
- * next transaction and COPY. */
+/* timed_commit waits for rows still loading and commits; unless last, the sink goes
+ * on in a new transaction. */
 static int
 timed_commit(struct part *p, bool last, struct rpl_err *err)
 {
 	int64_t t = now_ms();
-	int r;
-	if ((r = tgt_flush(p, err)) < 0)
-		return r;
-	if (p->cp->pg != NULL) {
-		r = p->copying ? rpl_pgsink_copy_end(p->cp->pg, err) : 0;
-		p->copying = false;
-		if (r == 0)
-			r = rpl_pgsink_exec(p->cp->pg, "COMMIT", err);
-		if (r == 0 && !last && (r = rpl_pgsink_exec(p->cp->pg, "BEGIN", err)) == 0 && !p->cp->split &&
-		    (r = rpl_pgsink_copy_begin(p->cp->pg, rpl_sbuf_str(&p->cp->copy_sql), err)) == 0)
-			p->copying = true;
-	} else if (p->cp->lite != NULL) {
-		r = rpl_litesink_exec(p->cp->lite, "COMMIT", err);
-		if (r == 0 && !last)
-			r = rpl_litesink_exec(p->cp->lite, "BEGIN", err);
-	} else {
-		r = rpl_conn_commit(p->cp->dst, err);
-	}
+	int r = rpl_sink_flush(p->cp->ch.sink, err);
+	if (r == 0)
+		r = rpl_sink_commit(p->cp->ch.sink, last, err);
 	p->acc->ms[RPL_PHASE_COMMIT] += now_ms() - t;
 	if (r == 0)
 		p->committed = p->acc->written;
 	return r;
 }
 
-static int copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
+static int copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range, bool split,
                                struct rpl_part_account *acc, struct rpl_err *err);
 
-/* bulk_refused: did the bulk path (COPY, LOAD DATA) refuse rows, which split bulk
- * statements can isolate? A COPY cannot leave one row out: the target's data
- * exceptions (SQLSTATE class 22) and constraint violations (23) end it whole. LOAD
- * DATA LOCAL takes what it can and says so (RPL_EREFUSED, mariadb_sink.h). */
-static bool
-bulk_refused(const struct rpl_copy *cp, const struct rpl_err *e)
-{
-	bool data = strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0;
-	if (cp->pg != NULL)
-		return e->code == RPL_EPG && data;
-	/* a LOAD DATA the server fails on a foreign key or a value refuses rows too */
-	return cp->myload != NULL && (e->code == RPL_EREFUSED || (e->code == RPL_EODBC && data));
-}
-
-/* bulk_unusable: LOAD DATA itself was refused (local_infile off on the server, a
- * driver built without it): the rest of the copy uses parameter arrays. */
-static bool
-bulk_unusable(const struct rpl_copy *cp, const struct rpl_err *e)
-{
-	return cp->myload != NULL && e->code == RPL_EODBC && rpl_myload_exec_failed(cp->myload) &&
-	       !rpl_dialect_retryable(cp->dst->dialect, e->sqlstate, e->native) && !bulk_refused(cp, e);
-}
-
 /* rpl_copy_partition: when the bulk path refuses data, the partition, already
- * rolled back, is loaded again through the same bulk path in statements split
- * around the refused rows (part_send_split); when LOAD DATA itself is refused, it
- * is loaded through ODBC parameter arrays, whose failed batches are split the same
- * way. */
+ * rolled back, is loaded again through the same sink in statements split around the
+ * refused rows; when the bulk statement itself is refused, the sink gives way to the
+ * next (rpl_sink_fallback: parameter arrays, whose failed batches are split the same
+ * way) for the rest of the copy. */
 int
 rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
                    struct rpl_part_account *acc, struct rpl_err *err)
@@ -1119,13 +720,15 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 	struct rpl_err first = RPL_ERR_INIT;
 	int attempts = acc->attempts;
 	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];
-	int r = copy_partition_once(cp, range, acc, &first);
-	bool unusable = r < 0 && bulk_unusable(cp, &first);
-	if (r == 0 || !(unusable || bulk_refused(cp, &first))) {
+	int r = copy_partition_once(cp, range, false, acc, &first);
+	bool unusable = r < 0 && rpl_sink_unusable(cp->ch.sink, &first);
+	if (r == 0 || !(unusable || rpl_sink_refused(cp->ch.sink, &first))) {
 		if (r < 0)
 			*err = first;
 		return r;
 	}
+	acc->attempts = attempts;
+	acc->ms[RPL_PHASE_DISABLE_IDX] = disable_ms;
 	if (!unusable) {
 		/* A COPY ends whole at its first refused row (a foreign key is checked at its
 		 * end); LOAD DATA LOCAL skips refused rows with a warning. The rows are sent
@@ -1133,56 +736,113 @@ rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
 		 * until each refused row is alone, so the rest still load at bulk speed
 		 * (issue #15: row-by-row arrays took 16 s for 8,715 rows, COPY 0.2 s). */
 		char part[64];
-		const char *how = cp->pg != NULL ? "COPY" : "LOAD DATA";
 		rpl_range_label(range, part, sizeof part);
+		const char *how = rpl_sink_bulk(cp->ch.sink);
 		rpl_log(RPL_LOG_NOTICE, RPL_LOG_LOADER, "table=%s part=%s %s refused (%s); loading the partition again in %ss split around the refused rows",
 		        cp->label, part, how, first.msg, how);
-		acc->attempts = attempts;
-		acc->ms[RPL_PHASE_DISABLE_IDX] = disable_ms;
-		cp->split = true;
-		r = copy_partition_once(cp, range, acc, err);
-		cp->split = false;
+		return copy_partition_once(cp, range, true, acc, err);
+	}
+	/* through the log, not the warn callback, which only the runner's probe has */
+	rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s %s refused (%s); loading through parameter arrays instead",
+	        cp->label, rpl_sink_bulk(cp->ch.sink), first.msg);
+	if ((r = rpl_choose_fallback(&cp->ch, &first, err)) < 0)
 		return r;
+	return copy_partition_once(cp, range, false, acc, err);
+}
+
+/* part_begin deletes the range and readies the sink for rows (step 1). */
+static int
+part_begin(struct part *p, bool split, struct rpl_err *err)
+{
+	struct rpl_copy *cp = p->cp;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	int64_t t = now_ms();
+	/* SQL Server deletes in batches, each committing on its own so its log can be
+	 * reused (sqlgen.h); the others delete inside the partition's transaction. */
+	long batch = rpl_sqlgen_delete(&cp->g, p->range, &sql);
+	int r = rpl_sbuf_ok(&sql) ? rpl_sink_begin(cp->ch.sink, rpl_sbuf_str(&sql), batch, err)
+	                          : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rpl_sbuf_fini(&sql);
+	p->acc->ms[RPL_PHASE_DELETE] = now_ms() - t;
+	return r < 0 ? r : rpl_sink_start(cp->ch.sink, split, part_refused, p, err);
+}
+
+/* part_hold: pause holds here, between chunks, with the transaction open, until
+ * resumed or cancelled; a cancel is an error. */
+static int
+part_hold(struct part *p, struct rpl_err *err)
+{
+	const struct rpl_copy_opts *o = &p->cp->o;
+	while (o->pause != NULL && atomic_load(o->pause) && !(o->cancel != NULL && atomic_load(o->cancel))) {
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
 	}
-	if (unusable) {
-		/* through the log, not the warn callback, which only the runner's probe has */
-		rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s LOAD DATA refused (%s); loading through parameter arrays instead",
-		        cp->label, first.msg);
-		rpl_myload_free(cp->myload);
-		cp->myload = NULL;
+	if (o->cancel != NULL && atomic_load(o->cancel))
+		return rpl_err_set(err, RPL_ECANCELED, "cancelled after %lld rows", (long long)p->acc->read);
+	return 0;
+}
+
+/* part_stream: the reader fills one buffer while this thread checks and sends the
+ * other (step 2). */
+static int
+part_stream(struct part *p, struct reader *rd, struct rpl_err *err)
+{
+	struct rpl_copy *cp = p->cp;
+	struct rpl_part_account *acc = p->acc;
+	int64_t since_commit = 0;
+	int r;
+	for (int k = 0;; k ^= 1) {
+		size_t n, kept, written = 0;
+		if ((r = part_hold(p, err)) < 0)
+			return r;
+		if ((r = reader_next(rd, k, &n, err)) < 0) {
+			rpl_err_where(err, cp->label, NULL, acc->read);
+			return r;
+		}
+		if (n == 0)
+			return 0;
+		cp->buf = &cp->ch.bufs[k];
+		if ((r = part_rules(p, &rd->vd[k], n, &kept, err)) < 0)
+			return r;
+		acc->read += (int64_t)n;
+		r = rpl_sink_put(cp->ch.sink, cp->buf, kept, &written, err);
+		acc->written += (int64_t)written;
+		if (r < 0) {
+			rpl_err_where(err, cp->label, NULL, acc->read - (int64_t)n);
+			return r;
+		}
+		reader_release(rd, k);
+		since_commit += (int64_t)written;
+		if (since_commit >= cp->o.commit_rows) {
+			if ((r = timed_commit(p, false, err)) < 0)
+				return r;
+			since_commit = 0;
+		}
+		if (cp->o.progress != NULL)
+			cp->o.progress(cp->o.cb_data, p->range, acc->read, acc->written);
 	}
-	struct rpl_pgsink *sink = cp->pg;
-	struct rpl_myload *load = cp->myload;
-	bool ool = cp->ool;
-	cp->pg = NULL;
-	cp->myload = NULL;
-	acc->attempts = attempts;
-	acc->ms[RPL_PHASE_DISABLE_IDX] = disable_ms;
-	/* parameter arrays bind every value in line */
-	if (ool && (r = copy_layout(cp, false, err)) < 0)
-		return r;
-	r = copy_partition_once(cp, range, acc, err);
-	cp->pg = sink;
-	cp->myload = load;
-	struct rpl_err lerr = RPL_ERR_INIT;
-	if (ool && (sink != NULL || load != NULL) && copy_layout(cp, true, &lerr) < 0 && r == 0) {
-		*err = lerr;
-		r = lerr.code;
-	}
+}
+
+/* part_done: the ledger's done-mark joins the last transaction (step 3). */
+static int
+part_done(struct part *p, int64_t t_start, struct rpl_err *err)
+{
+	struct rpl_copy *cp = p->cp;
+	if (cp->o.done_sql == NULL)
+		return 0;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	p->acc->ms[RPL_PHASE_TOTAL] = now_ms() - t_start;
+	cp->o.done_sql(cp->o.done_data, p->acc, &sql);
+	int r = rpl_sbuf_ok(&sql) ? rpl_sink_flush(cp->ch.sink, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (r == 0)
+		r = rpl_sink_exec(cp->ch.sink, rpl_sbuf_str(&sql), err);
+	rpl_sbuf_fini(&sql);
 	return r;
 }
 
-static int
-copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
-                    struct rpl_part_account *acc, struct rpl_err *err)
+static void
+part_account_init(struct rpl_part_account *acc, const struct rpl_range *range)
 {
-	struct part p = { .cp = cp, .range = range, .acc = acc, .ins = SQL_NULL_HSTMT, .bound = -1 };
-	struct reader rd = { .started = false };
-	bool rd_init = false;
-	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	int64_t t_start = now_ms(), t;
-	int r;
-	int64_t since_commit = 0;
 	int attempts = acc->attempts;
 	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];
 	memset(acc, 0, sizeof *acc);
@@ -1191,127 +851,40 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 	acc->range = *range;
 	acc->state = RPL_PART_PENDING;
 	acc->err.row = -1;
+}
+
+static int
+copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range, bool split,
+                    struct rpl_part_account *acc, struct rpl_err *err)
+{
+	struct part p = { .cp = cp, .range = range, .acc = acc };
+	struct reader rd = { .started = false };
+	bool rd_init = false;
+	int64_t t_start = now_ms(), t;
+	int r;
+	part_account_init(acc, range);
 	rpl_range_label(range, p.label, sizeof p.label);
 	if (!range->all && cp->o.date_column == NULL) {
 		r = rpl_err_set(err, RPL_EINVAL, "table %s has no date_column: only full copies", cp->label);
 		goto out;
 	}
-	/* 1. delete the range: what makes every re-run safe. SQL Server deletes in
-	 * batches, each committing on its own so its log can be reused (sqlgen.h);
-	 * the others delete inside the partition's transaction. */
-	t = now_ms();
-	long batch = rpl_sqlgen_delete(&cp->g, range, &sql);
-	if (!rpl_sbuf_ok(&sql)) {
-		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if ((r = part_begin(&p, split, err)) < 0)
 		goto out;
-	}
-	if (batch > 0 && cp->pg == NULL) {
-		int64_t deleted;
-		if ((r = rpl_conn_set_autocommit(cp->dst, true, err)) < 0)
-			goto out;
-		do {
-			if ((r = rpl_conn_exec_count(cp->dst, rpl_sbuf_str(&sql), &deleted, err)) < 0)
-				goto out;
-		} while (deleted >= batch);
-		if ((r = tgt_begin(&p, err)) < 0)
-			goto out;
-	} else if ((r = tgt_begin(&p, err)) < 0 || (r = tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0) {
-		goto out;
-	}
-	acc->ms[RPL_PHASE_DELETE] = now_ms() - t;
-	if (cp->pg != NULL && !cp->split) {
-		if ((r = rpl_pgsink_copy_begin(cp->pg, rpl_sbuf_str(&cp->copy_sql), err)) < 0)
-			goto out;
-		p.copying = true;
-	}
-	/* 2. stream: the reader fills one buffer while this thread checks and sends the other */
 	t = now_ms();
 	rd_init = true;
-	if ((r = reader_start(&rd, cp, range, err)) < 0)
+	if ((r = reader_start(&rd, cp, range, err)) < 0 || (r = part_stream(&p, &rd, err)) < 0)
 		goto out;
-	if (cp->lite != NULL) {
-		if ((r = rpl_litesink_prepare(cp->lite, rpl_sbuf_str(&cp->insert_sql), err)) < 0)
-			goto out;
-	} else if (cp->pg == NULL && cp->myload == NULL && (r = part_prepare_insert(&p, err)) < 0) {
-		goto out;
-	}
-	for (int k = 0;; k ^= 1) {
-		/* pause: the chunk before has been sent; hold here (the transaction stays
-		 * open) until resumed or cancelled */
-		while (cp->o.pause != NULL && atomic_load(cp->o.pause) &&
-		       !(cp->o.cancel != NULL && atomic_load(cp->o.cancel))) {
-			struct timespec ts = { 0, 100 * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-		if (cp->o.cancel != NULL && atomic_load(cp->o.cancel)) {
-			r = rpl_err_set(err, RPL_ECANCELED, "cancelled after %lld rows", (long long)acc->read);
-			goto out;
-		}
-		size_t n, kept;
-		if ((r = reader_next(&rd, k, &n, err)) < 0) {
-			rpl_err_where(err, cp->label, NULL, acc->read);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		cp->buf = &cp->bufs[k];
-		if ((r = part_rules(&p, &rd.vd[k], n, &kept, err)) < 0)
-			goto out;
-		acc->read += (int64_t)n;
-		int64_t before = acc->written;
-		if ((cp->pg != NULL || cp->myload != NULL) && cp->split) {
-			r = part_send_split(&p, kept, err);
-		} else if (cp->pg != NULL) {
-			r = rpl_pgsink_copy_rows(cp->pg, cp->buf, kept, err);
-			acc->written += r == 0 ? (int64_t)kept : 0;
-		} else if (cp->lite != NULL) {
-			r = part_send_lite(&p, kept, err);
-		} else if (cp->myload != NULL) {
-			r = rpl_myload_rows(cp->myload, cp->buf, kept, err);
-			acc->written += r == 0 ? (int64_t)kept : 0;
-		} else if ((r = part_bind_buffer(&p, k, err)) == 0) {
-			r = part_send(&p, 0, kept, err);
-		}
-		if (r < 0) {
-			rpl_err_where(err, cp->label, NULL, acc->read - (int64_t)n);
-			goto out;
-		}
-		reader_release(&rd, k);
-		since_commit += acc->written - before;
-		if (since_commit >= cp->o.commit_rows) {
-			if ((r = timed_commit(&p, false, err)) < 0)
-				goto out;
-			since_commit = 0;
-		}
-		if (cp->o.progress != NULL)
-			cp->o.progress(cp->o.cb_data, range, acc->read, acc->written);
-	}
 	acc->ms[RPL_PHASE_INSERT] = now_ms() - t - acc->ms[RPL_PHASE_COMMIT];
-	/* 3. the ledger's done-mark joins the last transaction */
-	if (cp->o.done_sql != NULL) {
-		acc->ms[RPL_PHASE_TOTAL] = now_ms() - t_start;
-		rpl_sbuf_reset(&sql);
-		cp->o.done_sql(cp->o.done_data, acc, &sql);
-		if ((r = tgt_flush(&p, err)) < 0)
-			goto out;
-		if (p.copying) {      /* the sink's COPY must end before another statement */
-			p.copying = false;
-			if ((r = rpl_pgsink_copy_end(cp->pg, err)) < 0)
-				goto out;
-		}
-		if ((r = tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0)
-			goto out;
-	}
-	r = timed_commit(&p, true, err);
+	if ((r = part_done(&p, t_start, err)) == 0)
+		r = timed_commit(&p, true, err);
 out:
 	if (rd_init)
 		reader_finish(&rd);
-	cp->buf = &cp->bufs[0];
-	if (p.ins != SQL_NULL_HSTMT)
-		SQLFreeHandle(SQL_HANDLE_STMT, p.ins);
+	cp->buf = &cp->ch.bufs[0];
+	rpl_sink_end(cp->ch.sink);
 	if (r < 0) {
-		tgt_rollback(&p);
-		rpl_source_abort(cp->source);   /* a COPY or a SELECT may still be streaming */
+		rpl_sink_rollback(cp->ch.sink);
+		rpl_source_abort(cp->ch.source);   /* a COPY or a SELECT may still be streaming */
 		rpl_err_where(err, cp->label, NULL, -1);
 		acc->state = RPL_PART_FAILED;
 		acc->err = *err;
@@ -1320,6 +893,5 @@ out:
 		acc->state = RPL_PART_DONE;
 	}
 	acc->ms[RPL_PHASE_TOTAL] = now_ms() - t_start;
-	rpl_sbuf_fini(&sql);
 	return r;
 }
