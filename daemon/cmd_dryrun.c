@@ -1,17 +1,22 @@
 /* daemon/cmd_dryrun.c: `replicad run … --dry-run [--target-dialect ENGINE]` (see
- * cmd_dryrun.h). The statements come from lib/sql/sqlgen.c and lib/core/ledger.c, the same
- * builders whose exact text tests/unit/test_sqlgen.c asserts; this file only puts
- * them in the order runner.c and copy.c run them and says which connection gets
- * each. Reads catalogs (SQLColumns, SQLPrimaryKeys, the target's index list) and
- * nothing else; never writes, never starts a transaction. */
+ * cmd_dryrun.h). It decides nothing of its own: the table's source and sink adapters,
+ * buffer layout and slice size come from rpl_choose (lib/core/choose.h), the same call
+ * a run makes, and each partition's statements from the adapters' explain, with the
+ * text they send (tests/integration/test_dryrun.sh compares them with the servers'
+ * statement logs); the job's statements come from lib/sql/sqlgen.c and
+ * lib/core/ledger.c. This file puts them in the order runner.c and copy.c run them and
+ * says which connection gets each. Sends only catalog reads (SQLColumns,
+ * SQLPrimaryKeys, the target's index list; the source's native reader connects and a
+ * MariaDB one prepares its SELECT, which reads nothing); never writes, never starts a
+ * transaction. */
 #include "cmd_dryrun.h"
 #include "catalog.h"
+#include "choose.h"
 #include "cli.h"
 #include "colmap.h"
 #include "pg_inherit.h"
 #include "dialect.h"
 #include "ledger.h"
-#include "mariadb_source.h"
 #include "sbuf.h"
 #include "sqlgen.h"
 #include "xfer.h"
@@ -20,15 +25,27 @@
 #include <string.h>
 
 #define WRAP 100         /* statements are broken to lines of about this many columns */
-#define SAVEPOINT "rpl_batch"
 
 struct dry {
 	FILE *out;
 	int n;                           /* statements printed so far */
 	const struct rpl_dialect *sd, *dd;
-	bool my_load;                    /* a MariaDB target loads by LOAD DATA (mariadb_sink.h) */
-	bool my_src;                     /* a MariaDB source read by its client library (mariadb_source.h) */
-	bool lite_dst;                   /* a SQLite target through the SQLite library */
+	const struct rpl_config *cfg;    /* borrowed */
+	const struct rpl_table_config *tc;
+	struct rpl_conn src, dst;        /* dst: connected, or (--target-dialect) a stand-in
+	                                  * with the engine and dialect only */
+	bool connected;
+	struct rpl_table st, dt;
+	bool dst_exists;
+	size_t n_new;                    /* source columns add_new_columns would add */
+	const char **dst_names;          /* owned array */
+	const struct rpl_column **sc, **dc;   /* owned arrays: the matched columns */
+	struct rpl_sqlgen g;
+	struct rpl_choice ch;            /* owned once chosen */
+	bool chosen;
+	char **ix;                       /* owned: the target's indexes that may be disabled */
+	size_t nix;
+	char label[600], dlabel[600];
 };
 
 /* Where a line may be broken, outside literals and quoted names: after ", " at the
@@ -209,17 +226,6 @@ list_indexes(struct rpl_conn *c, const char *sql, char ***names, size_t *n, stru
 	return r;
 }
 
-/* uses_libpq: does this PostgreSQL side go through libpq COPY (copy.c) rather than ODBC? */
-static bool
-uses_libpq(const struct rpl_config *cfg, enum rpl_engine e, const char *connstr)
-{
-	if (e != RPL_ENGINE_POSTGRES || (cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0))
-		return false;
-	/* pg_conn.c: libpq needs to know where the server is; a DSN falls back to ODBC */
-	return connstr == NULL || rpl_connstr_has_key(connstr, "Server") || rpl_connstr_has_key(connstr, "Servername") ||
-	       rpl_connstr_has_key(connstr, "Host");
-}
-
 /* index_work prints the job-start (disable) or job-end (rebuild) index statements. */
 static void
 index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **names, size_t n, bool listed,
@@ -298,344 +304,351 @@ index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **
 	rpl_sbuf_fini(&b);
 }
 
-/* match_catalogs checks what rpl_copy_prepare checks: every column on both sides,
- * through the table's column mapping (colmap.h); dc gets the matches. */
+/* dry_catalogs reads both catalogs and matches the columns as rpl_copy_prepare does
+ * (colmap.h); without a target connection the target is the source's columns. */
 static int
-match_catalogs(const struct rpl_table_config *tc, const struct rpl_table *st, const struct rpl_table *dt,
-               const char *label, size_t *n_new, struct rpl_err *err)
+dry_catalogs(struct dry *d, struct rpl_err *err)
 {
-	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
-	if (dc == NULL)
+	const struct rpl_config *cfg = d->cfg;
+	const struct rpl_table_config *tc = d->tc;
+	bool exists = false;
+	if (rpl_conn_open(&d->src, "source", cfg->source.odbc, cfg->source.password, err) < 0 ||
+	    rpl_catalog_read(&d->src, tc->schema, tc->name, &d->st, &exists, err) < 0)
+		return err->code;
+	if (!exists)
+		return rpl_err_set(err, RPL_ENOENT, "source: table %s not found", d->label);
+	if (rpl_colmap_source(&tc->map, d->label, tc->date_column, &d->st, NULL, NULL, err) < 0)
+		return err->code;
+	size_t n = d->st.ncols ? d->st.ncols : 1;
+	d->dst_names = calloc(n, sizeof *d->dst_names);
+	d->sc = calloc(n, sizeof *d->sc);
+	d->dc = calloc(n, sizeof *d->dc);
+	if (d->dst_names == NULL || d->sc == NULL || d->dc == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	int r = rpl_colmap_match(&tc->map, label, st, dt, dc, n_new, NULL, NULL, err);
-	free(dc);
+	for (size_t i = 0; i < d->st.ncols; i++) {
+		d->dst_names[i] = rpl_colmap_target_name(&tc->map, d->st.cols[i].name);
+		d->sc[i] = d->dc[i] = &d->st.cols[i];
+	}
+	if (tc->date_column != NULL && rpl_table_find(&d->st, tc->date_column) == NULL)
+		return rpl_err_set(err, RPL_ENOENT, "table %s: date_column %s is not a column of the source", d->label,
+		                   tc->date_column);
+	if (!d->connected)
+		return 0;
+	if (rpl_conn_open(&d->dst, "target", cfg->target.odbc, cfg->target.password, err) < 0 ||
+	    rpl_catalog_read(&d->dst, tc->target_schema, tc->target, &d->dt, &d->dst_exists, err) < 0)
+		return err->code;
+	if (!d->dst_exists && !cfg->load.create_missing_tables)
+		return rpl_err_set(err, RPL_ENOENT, "target: table %s not found (set load.create_missing_tables to create it)",
+		                   d->dlabel);
+	if (!d->dst_exists)
+		return 0;
+	int r = rpl_colmap_match(&tc->map, d->label, &d->st, &d->dt, d->dc, &d->n_new, NULL, NULL, err);
+	for (size_t i = 0; r == 0 && i < d->st.ncols; i++)
+		if (d->dc[i] == NULL)   /* added by add_new_columns: laid out as the source's */
+			d->dc[i] = &d->st.cols[i];
 	return r;
 }
 
-/* rows_per_chunk: the buffer's rows, as copy.c lays it out (0 if it cannot say) */
-static size_t
-rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table_config *tc, const struct rpl_table *st,
-               const struct rpl_table *dt, enum rpl_engine se, enum rpl_engine de, unsigned lite, bool ool)
+/* dry_choose asks rpl_choose, as rpl_copy_prepare does: the sink opens nothing. */
+static int
+dry_choose(struct dry *d, struct rpl_err *err)
 {
-	const struct rpl_column **sc = calloc(st->ncols ? st->ncols : 1, sizeof *sc);
-	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
-	size_t rows = 0;
-	struct rpl_err err = RPL_ERR_INIT;
-	struct rpl_xbuf b;
-	if (sc != NULL && dc != NULL) {
-		for (size_t i = 0; i < st->ncols; i++) {
-			const char *to = rpl_colmap_target_name(&tc->map, st->cols[i].name);
-			const struct rpl_column *t = dt != NULL ? rpl_table_find(dt, to) : NULL;
-			sc[i] = &st->cols[i];
-			dc[i] = t != NULL ? t : &st->cols[i];
-		}
-		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, lite | (ool ? RPL_XFER_OOL : 0), cfg->load.chunk_bytes,
-		                    &err) == 0) {
-			rows = b.rows;
-			rpl_xbuf_fini(&b);
-		}
-	}
-	free(sc);
-	free(dc);
-	return rows;
+	const struct rpl_config *cfg = d->cfg;
+	const struct rpl_table_config *tc = d->tc;
+	bool partitioned = false;
+	d->sd = d->src.dialect;
+	d->dd = d->dst.dialect;
+	d->g = (struct rpl_sqlgen){ .src = d->src.dialect, .dst = d->dd, .st = &d->st,
+	                            .dt = d->dst_exists ? &d->dt : NULL, .src_schema = tc->schema,
+	                            .src_table = tc->name, .dst_schema = tc->target_schema, .dst_table = tc->target,
+	                            .date_column = tc->date_column, .table_lock = cfg->load.table_lock,
+	                            .dst_names = d->dst_names };
+	if (rpl_pginherit_only(&d->src, tc->schema, tc->name, !tc->inherited, &d->g.only, &partitioned, err) < 0)
+		return err->code;
+	struct rpl_choose_in in = { .label = d->label, .g = &d->g, .sc = d->sc, .dc = d->dc, .ncols = d->st.ncols,
+	                            .chunk_bytes = cfg->load.chunk_bytes, .text_copy = false, .dry = true,
+	                            .odbc_only = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0 };
+	if (rpl_choose(&d->src, &d->dst, &in, &d->ch, err) < 0)
+		return err->code;
+	d->chosen = true;
+	return 0;
 }
 
 static void
-partition(struct dry *d, const struct rpl_config *cfg, const struct rpl_sqlgen *g, const struct rpl_table_config *tc,
-          const struct rpl_range *r, size_t i, size_t n, size_t rows, bool pg_src, bool pg_dst)
+reason(void *data, const char *what, const char *why)
 {
+	struct dry *d = data;
+	char line[1200];
+	snprintf(line, sizeof line, "%s: %s", what, why);
+	comment(d->out, line);
+}
+
+/* dry_header says what this is, the table, both sides and the chooser's reasons. */
+static void
+dry_header(struct dry *d, const char *kind, const struct rpl_range *parts, size_t nparts)
+{
+	const struct rpl_config *cfg = d->cfg;
+	FILE *out = d->out;
+	char line[1024];
+	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
+	fputs("-- replicad dry run. Nothing below was sent: the numbered statements are what a run sends, in\n"
+	      "-- order, each as it is sent (long ones broken into lines where they have a space), without a\n"
+	      "-- terminator; \"?\" is a bound parameter.\n", out);
+	snprintf(line, sizeof line, "table %s, %s, %zu partition%s from %04d-%02d-%02d up to %04d-%02d-%02d", d->label, kind,
+	         nparts, nparts == 1 ? "" : "s", parts[0].start.y, parts[0].start.m, parts[0].start.d,
+	         parts[nparts - 1].end.y, parts[nparts - 1].end.m, parts[nparts - 1].end.d);
+	if (parts[0].all)
+		snprintf(line, sizeof line, "table %s, %s: the whole table", d->label, kind);
+	comment(out, line);
+	snprintf(line, sizeof line, "source: %s (%s %s), %zu columns, %s", rpl_engine_name(d->src.engine),
+	         d->src.dbms_name, d->src.dbms_ver, d->st.ncols, d->st.npk ? "primary key from the catalog" : "no primary key");
+	comment(out, line);
+	if (d->connected)
+		snprintf(line, sizeof line, "target: %s (%s %s), table %s %s", rpl_engine_name(d->dst.engine), d->dst.dbms_name,
+		         d->dst.dbms_ver, d->dlabel, d->dst_exists ? "exists" : "is missing and will be created");
+	else
+		snprintf(line, sizeof line, "target: %s (--target-dialect: not connected), table %s taken as missing and"
+		         " created from the source catalog", d->dd->name, d->dlabel);
+	comment(out, line);
+	snprintf(line, sizeof line, "load: commit every %lld rows, table_lock %s, disable_indexes %s,"
+	         " create_missing_tables %s, %d worker%s on this table, each with its own connections",
+	         (long long)cfg->load.commit_rows, cfg->load.table_lock ? "on" : "off",
+	         cfg->load.disable_indexes ? "on" : "off", cfg->load.create_missing_tables ? "on" : "off", workers,
+	         workers == 1 ? "" : "s");
+	comment(out, line);
+	comment(out, "how, as a run chooses it (lib/core/choose.c):");
+	rpl_choice_reasons(&d->ch, reason, d);
+	fputc('\n', out);
+}
+
+/* dry_warnings: what a run would stumble on, before it starts */
+static void
+dry_warnings(struct dry *d)
+{
+	const struct rpl_config *cfg = d->cfg;
+	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
+	if (d->dd->engine == RPL_ENGINE_MSSQL && cfg->load.table_lock && workers > 1) {
+		comment(d->out, "WARNING: WITH (TABLOCK) takes an exclusive lock on the whole table, held until the"
+		        " partition commits, so this table's workers load one at a time, and two that have both"
+		        " deleted their ranges deadlock (1205, retried). With load.table_lock set"
+		        " load.workers_per_table to 1.");
+		fputc('\n', d->out);
+	}
+	const struct rpl_column *idc = d->dd->engine == RPL_ENGINE_MSSQL && d->dst_exists
+	                               ? rpl_sqlgen_identity_column(&d->dt) : NULL;
+	if (idc != NULL) {
+		struct rpl_sbuf b = RPL_SBUF_INIT;
+		rpl_sqlgen_identity_insert(d->dd, d->tc->target_schema, d->tc->target, true, &b);
+		fprintf(d->out, "-- WARNING: target column %s is an IDENTITY column (%s): SQL Server refuses explicit values\n"
+		        "-- for it unless the session first runs %s, which replicad does not send:\n"
+		        "-- such an INSERT fails. Use a target table without IDENTITY.\n\n",
+		        idc->name, idc->type_name, rpl_sbuf_str(&b));
+		rpl_sbuf_fini(&b);
+	}
+}
+
+/* dry_job_start: runner.c on the target's control connection, before the partitions */
+static int
+dry_job_start(struct dry *d, struct rpl_err *err)
+{
+	const struct rpl_table_config *tc = d->tc;
 	struct rpl_sbuf b = RPL_SBUF_INIT;
+	int r = 0;
+	fputs("-- ==== job start, on the target's control connection (autocommit) ====\n", d->out);
+	for (size_t i = 0; rpl_ledger_ddl(d->dd, i, &b); i++) {
+		stmt(d, true, &b, "the ledger, created on first use");
+		rpl_sbuf_reset(&b);
+	}
+	if (!d->dst_exists) {
+		rpl_sqlgen_create_table(&d->g, &b);
+		stmt(d, true, &b, "create the missing target table (load.create_missing_tables%s)",
+		     d->cfg->load.create_missing_tables ? "" : " is off: a real run would stop here instead");
+		rpl_sbuf_reset(&b);
+	}
+	for (size_t i = 0; d->n_new > 0 && i < d->st.ncols; i++) {
+		if (rpl_table_find(&d->dt, d->dst_names[i]) != NULL)
+			continue;
+		rpl_colmap_add_column(&tc->map, d->dd, d->src.dialect, tc->target_schema, tc->target, &d->st.cols[i], &b);
+		stmt(d, true, &b, "add source column %s the target lacks (tables[].add_new_columns)", d->st.cols[i].name);
+		rpl_sbuf_reset(&b);
+	}
+	note(d, "the job and its partitions are recorded in replicad_jobs and replicad_partitions (a matching");
+	note(d, "unfinished job is resumed instead, and its done partitions are skipped)\n");
+	if (d->dst_exists) {
+		rpl_sbuf_add(&b, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
+		plain_lit(d->dd, d->dlabel, &b);
+		stmt(d, true, &b, "indexes an earlier run left disabled are restored first (each definition run, its row deleted)");
+		rpl_sbuf_reset(&b);
+	} else {
+		note(d, "the created table's unique and secondary indexes are saved in replicad_indexes and built after"
+		     " its first load (job end)\n");
+	}
+	if (d->cfg->load.disable_indexes) {
+		if (d->connected && d->dst_exists) {
+			rpl_sqlgen_index_list_keep(d->dd, tc->target_schema, tc->target, tc->date_column, &b);
+			if (b.len > 0)
+				r = list_indexes(&d->dst, rpl_sbuf_str(&b), &d->ix, &d->nix, err);
+		}
+		if (r == 0)
+			index_work(d, &d->g, d->dlabel, d->ix, d->nix, d->connected, false);
+	} else {
+		note(d, "load.disable_indexes is off: no index is disabled\n");
+	}
+	rpl_sbuf_fini(&b);
+	return r;
+}
+
+/* A partition's statements as the adapters explain them, one phase at a time. */
+struct phase {
+	struct dry *d;
+	enum rpl_sink_at at;
+	const char *done;        /* the ledger's done-mark */
+	size_t rows;             /* a chunk's rows */
+};
+
+static void
+sink_stmt(void *data, enum rpl_sink_at at, const char *sql)
+{
+	struct phase *ph = data;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	if (at != ph->at)
+		return;
+	rpl_sbuf_add(&b, sql != NULL ? sql : ph->done);
+	const struct rpl_sink *k = ph->d->ch.sink;
+	if (sql == NULL)
+		stmt(ph->d, true, &b, "mark the partition done in the ledger, in its last transaction (counts and times"
+		     " are the partition's own)");
+	else if (at == RPL_SINK_AT_START)
+		stmt(ph->d, true, &b, "%s, before the rows", rpl_sink_name(k));
+	else if (at == RPL_SINK_AT_CHUNK)
+		stmt(ph->d, true, &b, "for each chunk of up to %zu rows (%s)", ph->rows, rpl_sink_name(k));
+	else if (at == RPL_SINK_AT_COMMIT)
+		stmt(ph->d, true, &b, "every %lld rows written", (long long)ph->d->cfg->load.commit_rows);
+	else
+		stmt(ph->d, true, &b, "end the partition: its last rows and its done-mark commit together");
+	rpl_sbuf_fini(&b);
+}
+
+static void
+source_stmt(void *data, const char *sql)
+{
+	struct phase *ph = data;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_sbuf_add(&b, sql);
+	stmt(ph->d, false, &b, "read the partition (%s)", rpl_source_name(ph->d->ch.source));
+	rpl_sbuf_fini(&b);
+}
+
+static void
+partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
+{
+	struct rpl_sbuf del = RPL_SBUF_INIT, sel = RPL_SBUF_INIT, done = RPL_SBUF_INIT;
+	struct rpl_part_account acc;
 	char lab[64];
 	rpl_range_label(r, lab, sizeof lab);
 	fprintf(d->out, "-- ---- partition %zu of %zu: %s%s ----\n", i + 1, n, lab,
 	        r->all ? " (the whole table)" : " (half-open: start <= date < end)");
-	const char *txn = pg_dst ? "the COPY sink's own libpq connection opens the partition's transaction"
-	                         : "the target connection leaves autocommit (SQL_ATTR_AUTOCOMMIT off): the partition's"
-	                           " rows and its done-mark are one transaction";
-	long batch = rpl_sqlgen_delete(g, r, &b);
-	if (batch > 0) {
-		note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed)\n");
-		stmt(d, true, &b, "delete the partition's rows in batches, in autocommit: run again until it deletes"
-		     " fewer than %ld rows (SQLRowCount); each batch commits on its own, so the log can be reused"
-		     " between batches and no lock is held for the whole range", batch);
-		note(d, "then %s\n", txn);
-	} else {
-		note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed); then %s\n", txn);
-		if (pg_dst) {
-			struct rpl_sbuf t = RPL_SBUF_INIT;
-			rpl_sbuf_add(&t, "BEGIN");
-			stmt(d, true, &t, "on the COPY sink's connection");
-			rpl_sbuf_fini(&t);
-		}
-		stmt(d, true, &b, "delete the partition's rows, in the partition's transaction (delete before insert:"
-		     " what makes a re-run safe)");
-	}
-	rpl_sbuf_reset(&b);
-	if (pg_src) {
-		rpl_sqlgen_copy_out(g, r, &b);
-		stmt(d, false, &b, "read the partition (libpq COPY TO STDOUT, text format)");
-	} else if (d->my_src) {
-		rpl_sqlgen_select(g, r, &b);
-		stmt(d, false, &b, "read the partition (the MariaDB client library: prepared once, its rows streamed; a"
-		     " column it does not convert, such as TIME, sends the table through ODBC in key slices)");
-	} else if (d->sd->engine == RPL_ENGINE_MARIADB && g->st->npk > 0) {
-		size_t slice = rows * 2 < 1000 ? 1000 : rows * 2;
-		rpl_sqlgen_slice(g, r, false, slice, &b);
-		stmt(d, false, &b, "read the first slice of %zu rows in key order (a block cursor, %zu rows a fetch)", slice, rows);
-		rpl_sbuf_reset(&b);
-		int np = rpl_sqlgen_slice(g, r, true, slice, &b);
-		stmt(d, false, &b, "while a slice comes back full: the next one, after its last key (%d parameter%s)", np,
-		     np == 1 ? "" : "s");
-	} else {
-		rpl_sqlgen_select(g, r, &b);
-		stmt(d, false, &b, "read the partition (a block cursor, %zu rows a fetch)", rows);
-	}
-	rpl_sbuf_reset(&b);
-	if (pg_dst) {
-		rpl_sqlgen_copy_in(g, &b);
-		stmt(d, true, &b, "load the rows (COPY text format, on the sink's connection)");
-	} else if (d->my_load) {
-		rpl_sqlgen_load_data(g, "/proc/self/fd/N", &b);
-		stmt(d, true, &b, "for each chunk of up to %zu rows: load it from a memory file of tab-separated rows", rows);
-		rpl_sbuf_reset(&b);
-		rpl_sbuf_add(&b, "SHOW COUNT(*) WARNINGS");
-		stmt(d, true, &b, "then check it: fewer rows taken than sent, or any warning (LOAD DATA LOCAL skips a"
-		     " duplicate and cuts a value that does not fit, with a warning), and the partition is rolled back"
-		     " and loaded again through parameter arrays, which reject the refused rows one by one");
-	} else {
-		bool row_by_row = d->dd->engine == RPL_ENGINE_SQLITE;
-		if (rpl_sqlgen_savepoint(d->dd, RPL_SAVEPOINT_SET, SAVEPOINT, &b))
-			stmt(d, true, &b, "for each chunk, before its insert");
-		rpl_sbuf_reset(&b);
-		rpl_sqlgen_insert(g, &b);
-		if (row_by_row)
-			stmt(d, true, &b, "for each chunk: the prepared INSERT, executed once per row (%s)",
-			     d->lite_dst ? "the SQLite library; a row it refuses is rejected alone" : "sqliteodbc");
-		else
-			stmt(d, true, &b, "for each chunk: the prepared INSERT, executed once with a parameter array of up to %zu rows%s",
-			     rows, g->table_lock && d->dd->insert_lock_hint[0] ? " (load.table_lock)" : "");
-		rpl_sbuf_reset(&b);
-		if (rpl_sqlgen_savepoint(d->dd, RPL_SAVEPOINT_RELEASE, SAVEPOINT, &b))
-			stmt(d, true, &b, "after a chunk the target took");
-		else
-			note(d, "(%s has no RELEASE: the savepoint ends with the transaction)\n", d->dd->name);
-		rpl_sbuf_reset(&b);
-		rpl_sqlgen_savepoint(d->dd, RPL_SAVEPOINT_ROLLBACK, SAVEPOINT, &b);
-		stmt(d, true, &b, "only when the target refuses a chunk: undo it, then send it again in halves down to the"
-		     " refused rows, which go to the reject file");
-	}
-	note(d, "every %lld rows written: commit%s", (long long)cfg->load.commit_rows,
-	     pg_dst ? " (COMMIT; BEGIN; and the COPY again)" : " (SQLEndTran), and the same transaction mode goes on");
-	fputc('\n', d->out);
-	rpl_sbuf_reset(&b);
-	struct rpl_part_account acc;
+	note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed)\n");
+	long batch = rpl_sqlgen_delete(&d->g, r, &del);
+	if (batch > 0)
+		note(d, "the DELETE below runs in autocommit, again until it deletes fewer than %ld rows (SQLRowCount): each"
+		     " batch commits on its own, so the log can be reused and no lock is held for the whole range", batch);
 	memset(&acc, 0, sizeof acc);
 	acc.range = *r;
 	acc.attempts = 1;
-	rpl_ledger_done_sql(d->dd, "(job id)", tc->name, &acc, &b);
-	stmt(d, true, &b, "mark the partition done in the ledger, in its last transaction (counts and times are the"
-	     " partition's own)");
-	rpl_sbuf_reset(&b);
-	rpl_sbuf_add(&b, "COMMIT");
-	if (pg_dst)
-		stmt(d, true, &b, "end the partition: its last rows and its done-mark commit together");
-	else
-		note(d, "commit (SQLEndTran): its last rows and its done-mark commit together\n");
-	rpl_sbuf_fini(&b);
+	rpl_ledger_done_sql(d->dd, "(job id)", d->tc->name, &acc, &done);
+	rpl_sqlgen_select(&d->g, r, &sel);
+	struct phase ph = { .d = d, .at = RPL_SINK_AT_START, .done = rpl_sbuf_str(&done),
+	                    .rows = d->ch.bufs[0].rows };
+	rpl_sink_explain(d->ch.sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
+	rpl_source_explain(d->ch.source, rpl_sbuf_str(&sel), r, source_stmt, &ph);
+	for (ph.at = RPL_SINK_AT_CHUNK; ph.at <= RPL_SINK_AT_END; ph.at++) {
+		rpl_sink_explain(d->ch.sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
+		if (ph.at == RPL_SINK_AT_CHUNK)
+			note(d, "a chunk the target refuses: %s\n", rpl_sink_bulk(d->ch.sink)[0] == 'I'
+			     ? "undone to its savepoint and sent again in halves, down to the refused rows (reject file)"
+			     : "the partition is rolled back and loaded again in statements split around the refused rows");
+	}
+	rpl_sbuf_fini(&del);
+	rpl_sbuf_fini(&sel);
+	rpl_sbuf_fini(&done);
+}
+
+/* dry_job_end: runner.c after the partitions, on its control connection */
+static void
+dry_job_end(struct dry *d)
+{
+	fputs("-- ==== job end, on the control connection (opened again only if SELECT 1 fails on it) ====\n", d->out);
+	if (d->cfg->load.disable_indexes)
+		index_work(d, &d->g, d->dlabel, d->ix, d->nix, d->connected, true);
+	if (!d->dst_exists)
+		note(d, "the created table's indexes saved in replicad_indexes are built (CREATE INDEX …), committed");
+	note(d, "the job's row gets its state and totals (UPDATE replicad_jobs …)");
+	if (d->dd->engine == RPL_ENGINE_MSSQL) {
+		struct rpl_sbuf b = RPL_SBUF_INIT;
+		rpl_sqlgen_mssql_columns(d->tc->target_schema, d->tc->target, &b);
+		fputs("\n-- ==== not sent: for a DBA, the target's columns as SQL Server declares them (identity,\n"
+		      "-- computed and rowversion columns, alias types), which SQLColumns does not say ====\n", d->out);
+		print_sql(d->out, rpl_sbuf_str(&b), true);
+		rpl_sbuf_fini(&b);
+	}
+}
+
+static void
+dry_fini(struct dry *d)
+{
+	if (d->chosen)
+		rpl_choice_fini(&d->ch);
+	for (size_t i = 0; i < d->nix; i++)
+		free(d->ix[i]);
+	free(d->ix);
+	free(d->dst_names);
+	free(d->sc);
+	free(d->dc);
+	rpl_table_fini(&d->st);
+	rpl_table_fini(&d->dt);
+	rpl_conn_close(&d->src);
+	if (d->connected)
+		rpl_conn_close(&d->dst);
 }
 
 int
 rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
               const struct rpl_range *parts, size_t nparts, enum rpl_engine target, FILE *out)
 {
-	struct rpl_conn src = { 0 }, dst = { 0 };
-	struct rpl_table st = { 0 }, dt = { 0 };
+	struct dry *d = calloc(1, sizeof *d);
 	struct rpl_err err = RPL_ERR_INIT;
-	struct rpl_sbuf b = RPL_SBUF_INIT;
-	bool exists = false, dst_exists = false, connect_target = target == RPL_ENGINE_UNKNOWN;
-	char **ix = NULL;
-	size_t nix = 0, n_new = 0;
-	const char **dst_names = NULL;
-	int status = RD_EXIT_FAILED;
-	char label[600], dlabel[600];
-	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
-	snprintf(dlabel, sizeof dlabel, "%s%s%s", tc->target_schema ? tc->target_schema : "", tc->target_schema ? "." : "",
-	         tc->target);
-	if (rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &err) < 0 ||
-	    rpl_catalog_read(&src, tc->schema, tc->name, &st, &exists, &err) < 0)
-		goto fail;
-	if (!exists) {
-		rpl_err_set(&err, RPL_ENOENT, "source: table %s not found", label);
-		goto fail;
-	}
-	if (rpl_colmap_source(&tc->map, label, tc->date_column, &st, NULL, NULL, &err) < 0)
-		goto fail;
-	if ((dst_names = calloc(st.ncols ? st.ncols : 1, sizeof *dst_names)) == NULL) {
+	if (d == NULL) {
 		rpl_err_set(&err, RPL_ENOMEM, "out of memory");
-		goto fail;
+		rd_print_err(NULL, &err);
+		return RD_EXIT_FAILED;
 	}
-	for (size_t i = 0; i < st.ncols; i++)
-		dst_names[i] = rpl_colmap_target_name(&tc->map, st.cols[i].name);
-	if (tc->date_column != NULL && rpl_table_find(&st, tc->date_column) == NULL) {
-		rpl_err_set(&err, RPL_ENOENT, "table %s: date_column %s is not a column of the source", label, tc->date_column);
-		goto fail;
+	d->out = out;
+	d->cfg = cfg;
+	d->tc = tc;
+	d->connected = target == RPL_ENGINE_UNKNOWN;
+	snprintf(d->label, sizeof d->label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
+	snprintf(d->dlabel, sizeof d->dlabel, "%s%s%s", tc->target_schema ? tc->target_schema : "",
+	         tc->target_schema ? "." : "", tc->target);
+	if (!d->connected) {   /* the stand-in: what the adapters need to choose and explain */
+		d->dst.engine = target;
+		d->dst.dialect = rpl_dialect_for(target);
+		d->dst.side = "target";
 	}
-	const struct rpl_dialect *dd = rpl_dialect_for(target);
-	if (connect_target) {
-		if (rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &err) < 0 ||
-		    rpl_catalog_read(&dst, tc->target_schema, tc->target, &dt, &dst_exists, &err) < 0)
-			goto fail;
-		dd = dst.dialect;
-		if (!dst_exists && !cfg->load.create_missing_tables) {
-			rpl_err_set(&err, RPL_ENOENT, "target: table %s not found (set load.create_missing_tables to create it)",
-			            dlabel);
-			goto fail;
-		}
-		if (dst_exists && match_catalogs(tc, &st, &dt, label, &n_new, &err) < 0)
-			goto fail;
-	}
-	struct dry d = { .out = out, .sd = src.dialect, .dd = dd,
-	                 .my_load = dd->engine == RPL_ENGINE_MARIADB &&
-	                            !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0) };
-	struct rpl_sqlgen g = { .src = src.dialect, .dst = dd, .st = &st, .dt = dst_exists ? &dt : NULL,
-	                        .src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema,
-	                        .dst_table = tc->target, .date_column = tc->date_column,
-	                        .table_lock = cfg->load.table_lock, .dst_names = dst_names };
-	bool partitioned = false;   /* as copy.c decides it: a partitioned table is read whole */
-	if (!tc->inherited && src.engine == RPL_ENGINE_POSTGRES &&
-	    rpl_pginherit_partitioned(&src, tc->schema, tc->name, &partitioned, &err) < 0)
-		goto fail;
-	g.only = !tc->inherited && !partitioned;
-	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
-	bool my_src = src.engine == RPL_ENGINE_MARIADB && rpl_mysource_connstr_ok(cfg->source.odbc) &&
-	              !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
-	for (size_t i = 0; i < st.ncols; i++)   /* the library leaves TIME (and GUIDs) to ODBC: mariadb_source.c */
-		my_src = my_src && st.cols[i].cls != RPL_CLASS_TIME && st.cols[i].cls != RPL_CLASS_GUID;
-	bool pg_dst = uses_libpq(cfg, dd->engine, connect_target ? cfg->target.odbc : NULL);
-	unsigned lite = rpl_xfer_lite_flags(src.engine, cfg->source.odbc, dd->engine, connect_target ? cfg->target.odbc : NULL,
-	                                    cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
-	d.lite_dst = (lite & RPL_XFER_DST_LIB) != 0;
-	/* as copy.c decides it: a source that fills the buffer, a target that reads it by value */
-	d.my_src = my_src;
-	bool ool = (pg_src || my_src || (lite & RPL_XFER_SRC_LIB)) && (pg_dst || d.my_load || d.lite_dst);
-	size_t rows = rows_per_chunk(cfg, tc, &st, dst_exists ? &dt : NULL, src.engine, dd->engine, lite, ool);
-	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
-
-	/* --- what this is ------------------------------------------------------------- */
-	char line[1024];
-	fputs("-- replicad dry run. Nothing below was sent: the numbered statements are what a run sends, in\n"
-	      "-- order, each as it is sent (long ones broken into lines where they have a space), without a\n"
-	      "-- terminator; \"?\" is a bound parameter.\n", out);
-	snprintf(line, sizeof line, "table %s, %s, %zu partition%s from %04d-%02d-%02d up to %04d-%02d-%02d", label, kind,
-	         nparts, nparts == 1 ? "" : "s", parts[0].start.y, parts[0].start.m, parts[0].start.d,
-	         parts[nparts - 1].end.y, parts[nparts - 1].end.m, parts[nparts - 1].end.d);
-	if (parts[0].all)
-		snprintf(line, sizeof line, "table %s, %s: the whole table", label, kind);
-	comment(out, line);
-	snprintf(line, sizeof line, "source: %s (%s %s), %zu columns, %s", rpl_engine_name(src.engine), src.dbms_name,
-	         src.dbms_ver, st.ncols, st.npk ? "primary key from the catalog" : "no primary key");
-	comment(out, line);
-	if (connect_target)
-		snprintf(line, sizeof line, "target: %s (%s %s), table %s %s", rpl_engine_name(dst.engine), dst.dbms_name,
-		         dst.dbms_ver, dlabel, dst_exists ? "exists" : "is missing and will be created");
-	else
-		snprintf(line, sizeof line, "target: %s (--target-dialect: not connected), table %s taken as missing and"
-		         " created from the source catalog", dd->name, dlabel);
-	comment(out, line);
-	snprintf(line, sizeof line, "load: %zu rows a chunk (chunk_bytes %lld%s), commit every %lld rows, table_lock %s,"
-	         " disable_indexes %s, create_missing_tables %s, %d worker%s on this table, each with its own connections",
-	         rows, (long long)cfg->load.chunk_bytes,
-	         rows < 100 ? ": each unbounded text or binary column takes chunk_bytes/16 of it" : "",
-	         (long long)cfg->load.commit_rows, cfg->load.table_lock ? "on" : "off",
-	         cfg->load.disable_indexes ? "on" : "off", cfg->load.create_missing_tables ? "on" : "off", workers,
-	         workers == 1 ? "" : "s");
-	comment(out, line);
-	fputc('\n', out);
-	if (dd->engine == RPL_ENGINE_MSSQL && cfg->load.table_lock && workers > 1) {
-		comment(out, "WARNING: WITH (TABLOCK) takes an exclusive lock on the whole table, held until the"
-		        " partition commits, so this table's workers load one at a time, and two that have both"
-		        " deleted their ranges deadlock (1205, retried). With load.table_lock set"
-		        " load.workers_per_table to 1.");
-		fputc('\n', out);
-	}
-	if (dd->engine == RPL_ENGINE_MSSQL && dst_exists) {
-		const struct rpl_column *idc = rpl_sqlgen_identity_column(&dt);
-		if (idc != NULL) {
-			rpl_sqlgen_identity_insert(dd, tc->target_schema, tc->target, true, &b);
-			fprintf(out, "-- WARNING: target column %s is an IDENTITY column (%s): SQL Server refuses explicit values\n"
-			        "-- for it unless the session first runs %s, which replicad does not send:\n"
-			        "-- such an INSERT fails. Use a target table without IDENTITY.\n\n",
-			        idc->name, idc->type_name, rpl_sbuf_str(&b));
-			rpl_sbuf_reset(&b);
+	int status = RD_EXIT_FAILED;
+	if (dry_catalogs(d, &err) == 0 && dry_choose(d, &err) == 0) {
+		dry_header(d, kind, parts, nparts);
+		dry_warnings(d);
+		if (dry_job_start(d, &err) == 0) {
+			for (size_t i = 0; i < nparts; i++)
+				partition(d, &parts[i], i, nparts);
+			dry_job_end(d);
+			status = RD_EXIT_OK;
 		}
 	}
-
-	/* --- job start: runner.c on the control connection ------------------------------ */
-	fputs("-- ==== job start, on the target's control connection (autocommit) ====\n", out);
-	for (size_t i = 0; rpl_ledger_ddl(dd, i, &b); i++) {
-		stmt(&d, true, &b, "the ledger, created on first use");
-		rpl_sbuf_reset(&b);
-	}
-	if (!dst_exists) {
-		rpl_sqlgen_create_table(&g, &b);
-		stmt(&d, true, &b, "create the missing target table (load.create_missing_tables%s)",
-		     cfg->load.create_missing_tables ? "" : " is off: a real run would stop here instead");
-		rpl_sbuf_reset(&b);
-	}
-	for (size_t i = 0; n_new > 0 && i < st.ncols; i++) {
-		if (rpl_table_find(&dt, dst_names[i]) != NULL)
-			continue;
-		rpl_colmap_add_column(&tc->map, dd, src.dialect, tc->target_schema, tc->target, &st.cols[i], &b);
-		stmt(&d, true, &b, "add source column %s the target lacks (tables[].add_new_columns)", st.cols[i].name);
-		rpl_sbuf_reset(&b);
-	}
-	note(&d, "the job and its partitions are recorded in replicad_jobs and replicad_partitions (a matching");
-	note(&d, "unfinished job is resumed instead, and its done partitions are skipped)\n");
-	rpl_sbuf_add(&b, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
-	plain_lit(dd, dlabel, &b);
-	stmt(&d, true, &b, "indexes an earlier run left disabled are restored first (each definition run, its row deleted)");
-	rpl_sbuf_reset(&b);
-	if (cfg->load.disable_indexes) {
-		if (connect_target && dst_exists) {
-			rpl_sqlgen_index_list_keep(dd, tc->target_schema, tc->target, tc->date_column, &b);
-			if (b.len > 0 && list_indexes(&dst, rpl_sbuf_str(&b), &ix, &nix, &err) < 0)
-				goto fail;
-			rpl_sbuf_reset(&b);
-		}
-		index_work(&d, &g, dlabel, ix, nix, connect_target, false);
-	} else {
-		note(&d, "load.disable_indexes is off: no index is disabled\n");
-	}
-
-	/* --- the partitions: copy.c, one after the other or on the workers ------------------ */
-	for (size_t i = 0; i < nparts; i++)
-		partition(&d, cfg, &g, tc, &parts[i], i, nparts, rows, pg_src, pg_dst);
-
-	/* --- job end ----------------------------------------------------------------------- */
-	fputs("-- ==== job end, on a new control connection ====\n", out);
-	if (cfg->load.disable_indexes)
-		index_work(&d, &g, dlabel, ix, nix, connect_target, true);
-	note(&d, "the job's row gets its state and totals (UPDATE replicad_jobs …)");
-	if (dd->engine == RPL_ENGINE_MSSQL) {
-		rpl_sbuf_reset(&b);
-		rpl_sqlgen_mssql_columns(tc->target_schema, tc->target, &b);
-		fputs("\n-- ==== not sent: for a DBA, the target's columns as SQL Server declares them (identity,\n"
-		      "-- computed and rowversion columns, alias types), which SQLColumns does not say ====\n", out);
-		print_sql(out, rpl_sbuf_str(&b), true);
-	}
-	status = rpl_sbuf_ok(&b) ? RD_EXIT_OK : RD_EXIT_FAILED;
-	goto out;
-fail:
-	rd_print_err(NULL, &err);
-out:
-	rpl_sbuf_fini(&b);
-	for (size_t i = 0; i < nix; i++)
-		free(ix[i]);
-	free(ix);
-	free(dst_names);
-	rpl_table_fini(&st);
-	rpl_table_fini(&dt);
-	rpl_conn_close(&src);
-	rpl_conn_close(&dst);
+	if (status != RD_EXIT_OK)
+		rd_print_err(NULL, &err);
+	dry_fini(d);
+	free(d);
 	return status;
 }
