@@ -10,11 +10,12 @@
  * MariaDB one prepares its SELECT, which reads nothing); never writes, never starts a
  * transaction. */
 #include "cmd_dryrun.h"
+#include "dryrun_print.h"
 #include "catalog.h"
 #include "choose.h"
 #include "cli.h"
 #include "colmap.h"
-#include "pg_inherit.h"
+#include "tablefacts.h"
 #include "dialect.h"
 #include "ledger.h"
 #include "sbuf.h"
@@ -23,8 +24,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define WRAP 100         /* statements are broken to lines of about this many columns */
 
 struct dry {
 	FILE *out;
@@ -48,101 +47,6 @@ struct dry {
 	char label[600], dlabel[600];
 };
 
-/* Where a line may be broken, outside literals and quoted names: after ", " at the
- * parenthesis depth that holds the statement's main list (the columns), or before a
- * clause keyword. */
-static const char *const clause[] = { " FROM ", " WHERE ", " AND ", " ORDER BY ", " VALUES ", " JOIN ", NULL };
-
-/* scan calls fn(at, len, data) for every break point of sql: at is its offset, len
- * the text the line break replaces (", " keeps its comma: len 1 after it). list_depth
- * < 0: only count the ", " per depth into hist[0..7]. */
-static void
-scan(const char *sql, bool brackets, int list_depth, size_t *hist, size_t *at, size_t *nat)
-{
-	char q = 0;
-	int depth = 0;
-	for (size_t i = 0; sql[i] != '\0'; i++) {
-		char c = sql[i];
-		if (q != 0) {
-			if (c == q && sql[i + 1] == q)
-				i++;                 /* doubled: still inside */
-			else if (c == q)
-				q = 0;
-			continue;
-		}
-		if (c == '\'' || c == '"' || c == '`' || (c == '[' && brackets)) {
-			q = c == '[' ? ']' : c;
-			continue;
-		}
-		depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-		if (c == ',' && sql[i + 1] == ' ') {
-			if (list_depth < 0 && depth >= 0 && depth < 8)
-				hist[depth]++;
-			else if (depth == list_depth)
-				at[(*nat)++] = i + 1;    /* the space after the comma */
-			continue;
-		}
-		for (int k = 0; list_depth >= 0 && clause[k] != NULL; k++)
-			if (c == ' ' && strncmp(sql + i, clause[k], strlen(clause[k])) == 0)
-				at[(*nat)++] = i;
-	}
-}
-
-/* print_sql writes sql as sent, broken into lines of about WRAP columns at break
- * points only: a line break stands where the statement has a space, so the text means
- * the same. */
-static void
-print_sql(FILE *out, const char *sql, bool brackets)
-{
-	size_t hist[8] = { 0 }, n = strlen(sql), nat = 0;
-	size_t *at = malloc((n + 1) * sizeof *at);
-	scan(sql, brackets, -1, hist, NULL, NULL);
-	int list = 0;
-	for (int d = 1; d < 8; d++)
-		if (hist[d] > hist[list])
-			list = d;
-	if (at != NULL)
-		scan(sql, brackets, list, NULL, at, &nat);
-	size_t col = 0, k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (k < nat && at[k] == i) {
-			size_t next = k + 1 < nat ? at[k + 1] : n;
-			k++;
-			/* not at a line's start (a short head stays with its first item) */
-			if (col >= 40 && col + (next - i) > WRAP) {
-				fputs("\n    ", out);
-				col = 4;
-				continue;                /* the space the break replaces */
-			}
-		}
-		fputc(sql[i], out);
-		col++;
-	}
-	fputc('\n', out);
-	free(at);
-}
-
-/* comment writes text as "-- " lines of about WRAP columns, broken at spaces. */
-static void
-comment(FILE *out, const char *text)
-{
-	const char *p = text;
-	do {
-		size_t n = strlen(p), cut = n;
-		if (n > WRAP - 3) {
-			cut = WRAP - 3;
-			while (cut > 20 && p[cut] != ' ')
-				cut--;
-			if (p[cut] != ' ')
-				cut = n;             /* one long word: leave it whole */
-		}
-		fprintf(out, "-- %s%.*s\n", p == text ? "" : "   ", (int)cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	} while (*p != '\0');
-}
-
 /* stmt prints "-- N. side: note" and the statement. */
 static void stmt(struct dry *d, bool target, const struct rpl_sbuf *sql, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -155,8 +59,8 @@ stmt(struct dry *d, bool target, const struct rpl_sbuf *sql, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(head + k, sizeof head - (size_t)k, fmt, ap);
 	va_end(ap);
-	comment(d->out, head);
-	print_sql(d->out, rpl_sbuf_str(sql), (target ? d->dd : d->sd)->engine == RPL_ENGINE_MSSQL);
+	rd_dryrun_comment(d->out, head);
+	rd_dryrun_sql(d->out, rpl_sbuf_str(sql), (target ? d->dd : d->sd)->engine == RPL_ENGINE_MSSQL);
 	fputc('\n', d->out);
 }
 
@@ -174,7 +78,7 @@ note(struct dry *d, const char *fmt, ...)
 	bool blank = n > 0 && text[n - 1] == '\n';
 	if (blank)
 		text[n - 1] = '\0';
-	comment(d->out, text);
+	rd_dryrun_comment(d->out, text);
 	if (blank)
 		fputc('\n', d->out);
 }
@@ -283,7 +187,7 @@ index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **
 				if (has_rebuild)
 					note(d, "  (saved in replicad_indexes: %s)", "its REBUILD statement, committed");
 				fputs(pfx, d->out);
-				print_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
+				rd_dryrun_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
 			}
 		} else {
 			if (rpl_sqlgen_index_rebuild(dd, g->dst_schema, g->dst_table, ix, &b)) {
@@ -292,7 +196,7 @@ index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **
 				} else {
 					note(d, "for each index disabled at the start, e.g. %s:", ix);
 					fputs(pfx, d->out);
-					print_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
+					rd_dryrun_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
 				}
 			} else {
 				note(d, "recreate %s from its saved definition (CREATE INDEX IF NOT EXISTS …), committed; then its row is deleted", ix);
@@ -363,7 +267,7 @@ dry_choose(struct dry *d, struct rpl_err *err)
 	                            .src_table = tc->name, .dst_schema = tc->target_schema, .dst_table = tc->target,
 	                            .date_column = tc->date_column, .table_lock = cfg->load.table_lock,
 	                            .dst_names = d->dst_names };
-	if (rpl_pginherit_only(&d->src, tc->schema, tc->name, !tc->inherited, &d->g.only, &partitioned, err) < 0)
+	if (rpl_table_only(&d->src, tc->schema, tc->name, !tc->inherited, &d->g.only, &partitioned, err) < 0)
 		return err->code;
 	struct rpl_choose_in in = { .label = d->label, .g = &d->g, .sc = d->sc, .dc = d->dc, .ncols = d->st.ncols,
 	                            .chunk_bytes = cfg->load.chunk_bytes, .text_copy = false, .dry = true,
@@ -380,7 +284,7 @@ reason(void *data, const char *what, const char *why)
 	struct dry *d = data;
 	char line[1200];
 	snprintf(line, sizeof line, "%s: %s", what, why);
-	comment(d->out, line);
+	rd_dryrun_comment(d->out, line);
 }
 
 /* dry_header says what this is, the table, both sides and the chooser's reasons. */
@@ -399,25 +303,29 @@ dry_header(struct dry *d, const char *kind, const struct rpl_range *parts, size_
 	         parts[nparts - 1].end.y, parts[nparts - 1].end.m, parts[nparts - 1].end.d);
 	if (parts[0].all)
 		snprintf(line, sizeof line, "table %s, %s: the whole table", d->label, kind);
-	comment(out, line);
+	rd_dryrun_comment(out, line);
 	snprintf(line, sizeof line, "source: %s (%s %s), %zu columns, %s", rpl_engine_name(d->src.engine),
 	         d->src.dbms_name, d->src.dbms_ver, d->st.ncols, d->st.npk ? "primary key from the catalog" : "no primary key");
-	comment(out, line);
+	rd_dryrun_comment(out, line);
 	if (d->connected)
 		snprintf(line, sizeof line, "target: %s (%s %s), table %s %s", rpl_engine_name(d->dst.engine), d->dst.dbms_name,
 		         d->dst.dbms_ver, d->dlabel, d->dst_exists ? "exists" : "is missing and will be created");
 	else
 		snprintf(line, sizeof line, "target: %s (--target-dialect: not connected), table %s taken as missing and"
 		         " created from the source catalog", d->dd->name, d->dlabel);
-	comment(out, line);
+	rd_dryrun_comment(out, line);
 	snprintf(line, sizeof line, "load: commit every %lld rows, table_lock %s, disable_indexes %s,"
 	         " create_missing_tables %s, %d worker%s on this table, each with its own connections",
 	         (long long)cfg->load.commit_rows, cfg->load.table_lock ? "on" : "off",
 	         cfg->load.disable_indexes ? "on" : "off", cfg->load.create_missing_tables ? "on" : "off", workers,
 	         workers == 1 ? "" : "s");
-	comment(out, line);
-	comment(out, "how, as a run chooses it (lib/core/choose.c):");
+	rd_dryrun_comment(out, line);
+	rd_dryrun_comment(out, "how, as a run chooses it (lib/core/choose.c):");
 	rpl_choice_reasons(&d->ch, reason, d);
+	if (!d->dst_exists)
+		rd_dryrun_comment(out, "(the target table is to be created: a run makes these choices again from the"
+		                  " created table's columns, which a dry run cannot read, so the load it prints"
+		                  " below may differ, a COPY's format for one)");
 	fputc('\n', out);
 }
 
@@ -428,7 +336,7 @@ dry_warnings(struct dry *d)
 	const struct rpl_config *cfg = d->cfg;
 	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
 	if (d->dd->engine == RPL_ENGINE_MSSQL && cfg->load.table_lock && workers > 1) {
-		comment(d->out, "WARNING: WITH (TABLOCK) takes an exclusive lock on the whole table, held until the"
+		rd_dryrun_comment(d->out, "WARNING: WITH (TABLOCK) takes an exclusive lock on the whole table, held until the"
 		        " partition commits, so this table's workers load one at a time, and two that have both"
 		        " deleted their ranges deadlock (1205, retried). With load.table_lock set"
 		        " load.workers_per_table to 1.");
@@ -589,7 +497,7 @@ dry_job_end(struct dry *d)
 		rpl_sqlgen_mssql_columns(d->tc->target_schema, d->tc->target, &b);
 		fputs("\n-- ==== not sent: for a DBA, the target's columns as SQL Server declares them (identity,\n"
 		      "-- computed and rowversion columns, alias types), which SQLColumns does not say ====\n", d->out);
-		print_sql(d->out, rpl_sbuf_str(&b), true);
+		rd_dryrun_sql(d->out, rpl_sbuf_str(&b), true);
 		rpl_sbuf_fini(&b);
 	}
 }

@@ -6,10 +6,11 @@
  * columns; target columns nothing feeds are left to their defaults), warns about
  * narrower target columns, creates a missing target table when
  * asked, and lays out one row-wise buffer (value + indicator per column) sized from
- * chunk_bytes. rpl_copy_partition then, on the target's transaction: deletes the
- * range, and loops { block fetch -> value rules in place -> compact out rejected
- * rows -> one parameter-array execute under a savepoint }, committing every
- * commit_rows. A failed execute is rolled back to the savepoint and split in halves
+ * chunk_bytes, for the source and sink adapters rpl_choose picks (choose.h, source.h,
+ * sink.h). rpl_copy_partition then, on the target's transaction: deletes the range,
+ * and loops { the source's fetch -> value rules in place -> compact out rejected
+ * rows -> the sink's put (a parameter-array execute under a savepoint, a COPY, a
+ * LOAD DATA, SQLite inserts) }, committing every commit_rows. A failed execute is rolled back to the savepoint and split in halves
  * until the rows the server refuses are isolated and rejected, so their neighbours
  * still load. A bulk path (COPY, LOAD DATA) the server refuses does the same with
  * its own statements: the partition again, one statement per chunk under a

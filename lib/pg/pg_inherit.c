@@ -64,16 +64,3 @@ rpl_pginherit_descends(struct rpl_conn *c, const char *child_schema, const char 
 	add_regclass(c->dialect, parent_schema, parent, &sql);
 	return query_flag(c, &sql, descends, err);
 }
-
-int
-rpl_pginherit_only(struct rpl_conn *c, const char *schema, const char *table, bool only_parent, bool *only,
-                   bool *partitioned, struct rpl_err *err)
-{
-	*only = false;
-	*partitioned = false;
-	if (!only_parent || c->engine != RPL_ENGINE_POSTGRES)
-		return 0;
-	int r = rpl_pginherit_partitioned(c, schema, table, partitioned, err);
-	*only = r == 0 && !*partitioned;
-	return r;
-}

@@ -27,11 +27,4 @@ int rpl_pginherit_is_child(struct rpl_conn *c, const char *schema, const char *t
 int rpl_pginherit_descends(struct rpl_conn *c, const char *child_schema, const char *child,
                            const char *parent_schema, const char *parent, bool *descends, struct rpl_err *err);
 
-/* rpl_pginherit_only: should a copy of schema.table from c read FROM ONLY, given
- * tables[].inherited false (only_parent)? Only a PostgreSQL inheritance parent: a
- * partitioned table has no rows of its own and is read whole (*partitioned then
- * says why). The copy and the dry run both ask this. */
-int rpl_pginherit_only(struct rpl_conn *c, const char *schema, const char *table, bool only_parent, bool *only,
-                       bool *partitioned, struct rpl_err *err);
-
 #endif

@@ -18,6 +18,11 @@
 #     LOAD DATA, from the partition's DELETE to its last COMMIT. Connector/ODBC adds
 #     statements of its own on that connection (SET autocommit, the session's setup):
 #     those are dropped, by the patterns in driver_noise below, and said so here.
+#   - MariaDB (source, one more case into PostgreSQL): the general log's Execute
+#     lines of the connection that executed the partition's SELECT (libmariadb
+#     prepares it, and at the start prepares the whole table's once to check its
+#     columns, which is not run; the connection's own setup is not a statement of
+#     the copy's): the statements executed are compared.
 #   - SQLite (target): there is no server to log; only the source's statements are
 #     compared for it, and the target's partition statements are checked to be the
 #     SQLite sink's (BEGIN, DELETE, INSERT, the done-mark, COMMIT). Said honestly: the
@@ -44,7 +49,8 @@ not_ok() {
 
 REPLICAD=${1:-}
 required=(ODBCSYSINI RPL_TEST_DIR RPL_TEST_PASSWORD RPL_TEST_PSQL RPL_TEST_PG_PORT RPL_TEST_PG_SOCKET_DIR
-          RPL_TEST_PG_SRC RPL_TEST_PG_DST RPL_TEST_MARIADB_DST RPL_TEST_MARIADB_CLIENT RPL_TEST_MARIADB_SOCKET)
+          RPL_TEST_PG_SRC RPL_TEST_PG_DST RPL_TEST_MARIADB_SRC RPL_TEST_MARIADB_DST RPL_TEST_MARIADB_CLIENT
+          RPL_TEST_MARIADB_SOCKET)
 missing=()
 for v in "${required[@]}"; do [ -n "${!v:-}" ] || missing+=("$v"); done
 if [ "${#missing[@]}" -gt 0 ] || [ ! -x "$REPLICAD" ]; then
@@ -74,10 +80,10 @@ cleanup() {
 trap cleanup EXIT
 
 jstr() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
-write_config() { # write_config FILE TARGET-ODBC
+write_config() { # write_config FILE TARGET-ODBC [SOURCE-ODBC]
     cat >"$1" <<JSON
 {
-  "source": { "odbc": $(jstr "$RPL_TEST_PG_SRC"), "password_file": $(jstr "$work/pw") },
+  "source": { "odbc": $(jstr "${3:-$RPL_TEST_PG_SRC}"), "password_file": $(jstr "$work/pw") },
   "target": { "odbc": $(jstr "$2"), "password_file": $(jstr "$work/pw") },
   "tables": [ { "name": "dr_sales", "date_column": "sale_date" } ],
   "load": { "commit_rows": 1000000, "disable_indexes": false, "workers": 1, "create_missing_tables": true },
@@ -131,12 +137,26 @@ my_statements() {
         awk '/^DELETE FROM/ { on = 1 } on { print } on && /^COMMIT$/ && seen { exit } /^UPDATE replicad_partitions/ { seen = 1 }'
 }
 
+# my_src_statements: the statements the connection that executed the partition's
+# SELECT executed (Execute lines), in order
+my_src_statements() {
+    local tid
+    tid=$(my_root "SELECT thread_id FROM mysql.general_log WHERE command_type = 'Execute' AND argument LIKE CONCAT('SELECT %FROM ', CHAR(96), 'dr_sales', CHAR(96), ' WHERE%') ORDER BY event_time LIMIT 1")
+    [ -n "$tid" ] || return 1
+    my_root "SELECT REPLACE(REPLACE(CONVERT(argument USING utf8mb4), '\n', ' '), '\t', ' ') FROM mysql.general_log WHERE thread_id = $tid AND command_type = 'Execute' ORDER BY event_time" | normalize
+}
+
 # the source table, one month of rows and one row each side of it
 su_psql rpl_src "DROP TABLE IF EXISTS dr_sales" >/dev/null
 su_psql rpl_src "CREATE TABLE dr_sales (id int PRIMARY KEY, sale_date date NOT NULL, amount numeric(12,2), note text);
  ALTER TABLE dr_sales OWNER TO replicad;
  INSERT INTO dr_sales SELECT g, date '2024-01-01' + (g % 31), g * 1.25, 'row ' || g FROM generate_series(1, 40) g;
  INSERT INTO dr_sales VALUES (100, '2023-12-31', 1, 'before'), (101, '2024-02-01', 2, 'after')" >/dev/null
+my_root "DROP TABLE IF EXISTS rpl_src.dr_sales;
+ CREATE TABLE rpl_src.dr_sales (id int PRIMARY KEY, sale_date date NOT NULL, amount decimal(12,2), note text);
+ INSERT INTO rpl_src.dr_sales SELECT seq, DATE '2024-01-01' + INTERVAL (seq % 31) DAY, seq * 1.25, CONCAT('row ', seq)
+   FROM seq_1_to_40;
+ INSERT INTO rpl_src.dr_sales VALUES (100, '2023-12-31', 1, 'before'), (101, '2024-02-01', 2, 'after')"
 su_psql postgres "ALTER ROLE replicad IN DATABASE rpl_src SET log_statement = 'all'"
 su_psql postgres "ALTER ROLE replicad IN DATABASE rpl_dst SET log_statement = 'all'"
 
@@ -149,31 +169,41 @@ $(cat "$work/diff")"
     fi
 }
 
-check_target() { # check_target NAME TARGET-ODBC
+check_target() { # check_target NAME TARGET-ODBC [SOURCE-ODBC]
     local name=$1 odbc=$2 cfg=$work/$1.json from
-    write_config "$cfg" "$odbc"
-    case $name in   # created by the run, as the dry run says it will be
-        postgresql) su_psql rpl_dst "DROP TABLE IF EXISTS dr_sales" >/dev/null ;;
-        mariadb) my_root "DROP TABLE IF EXISTS rpl_dst.dr_sales" ;;
+    write_config "$cfg" "$odbc" "${3:-}"
+    # the target table exists: a table the run is to create gets the load its
+    # columns call for once created, which a dry run cannot read (it says so)
+    case $name in
+        postgresql|mariadb-source) su_psql rpl_dst "DROP TABLE IF EXISTS dr_sales;
+            CREATE TABLE dr_sales (id int PRIMARY KEY, sale_date date NOT NULL, amount numeric(12,2), note text);
+            ALTER TABLE dr_sales OWNER TO replicad" >/dev/null ;;
+        mariadb) my_root "DROP TABLE IF EXISTS rpl_dst.dr_sales; CREATE TABLE rpl_dst.dr_sales (id int PRIMARY KEY,
+            sale_date date NOT NULL, amount decimal(12,2), note text) DEFAULT CHARSET=utf8mb4" ;;
+        sqlite) rm -f "$work/dr.db" ;;   # created by the run: SQLite's sink has one statement form
     esac
     if ! "$REPLICAD" -c "$cfg" run dr_sales --from 2024-01-01 --to 2024-01-31 --dry-run >"$work/$name.dry" 2>"$work/$name.dry.err"; then
         not_ok "$name: dry run" "$(cat "$work/$name.dry.err")"
         return
     fi
-    [ "$name" = mariadb ] && my_root "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1"
+    case $name in mariadb*) my_root "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1" ;; esac
     from=$(($(wc -l <"$PGLOG") + 1))
     if ! "$REPLICAD" -c "$cfg" run dr_sales --from 2024-01-01 --to 2024-01-31 >"$work/$name.out" 2>"$work/$name.err"; then
         not_ok "$name: run" "$(cat "$work/$name.err")"
         return
     fi
-    [ "$name" = mariadb ] && my_root "SET GLOBAL general_log = 0" &&
-        my_root "SELECT thread_id, command_type, LEFT(argument, 100) FROM mysql.general_log ORDER BY event_time" >"$work/general_log"
+    case $name in mariadb*) my_root "SET GLOBAL general_log = 0" &&
+        my_root "SELECT thread_id, command_type, LEFT(argument, 100) FROM mysql.general_log ORDER BY event_time" >"$work/$name.general_log" ;; esac
     dry_statements "$work/$name.dry" source >"$work/$name.dry.src"
-    pg_statements "$from" "TO STDOUT" >"$work/$name.run.src" || : >"$work/$name.run.src"
+    if [ "$name" = mariadb-source ]; then
+        my_src_statements >"$work/$name.run.src" || : >"$work/$name.run.src"
+    else
+        pg_statements "$from" "TO STDOUT" >"$work/$name.run.src" || : >"$work/$name.run.src"
+    fi
     compare "$name: source statements" "$work/$name.dry.src" "$work/$name.run.src"
     dry_statements "$work/$name.dry" target >"$work/$name.dry.dst"
     case $name in
-        postgresql) pg_statements "$from" "FROM STDIN" >"$work/$name.run.dst" || : >"$work/$name.run.dst" ;;
+        postgresql|mariadb-source) pg_statements "$from" "FROM STDIN" >"$work/$name.run.dst" || : >"$work/$name.run.dst" ;;
         mariadb) my_statements >"$work/$name.run.dst" || : >"$work/$name.run.dst" ;;
         sqlite) sed -E 's/ .*//' "$work/$name.dry.dst" | tr '\n' ' ' >"$work/$name.run.dst"
                 if [ "$(cat "$work/$name.run.dst")" = "BEGIN DELETE INSERT UPDATE COMMIT " ]; then
@@ -186,9 +216,10 @@ check_target() { # check_target NAME TARGET-ODBC
     compare "$name: target statements" "$work/$name.dry.dst" "$work/$name.run.dst"
 }
 
-echo "1..6"
+echo "1..8"
 check_target postgresql "$RPL_TEST_PG_DST"
 check_target mariadb "$RPL_TEST_MARIADB_DST"
 check_target sqlite "Driver=SQLite3;Database=$work/dr.db"
+check_target mariadb-source "$RPL_TEST_PG_DST" "$RPL_TEST_MARIADB_SRC"
 [ "$failed" -eq 0 ] || echo "$prog: $failed of $n failed; files in $work" >&2
 exit $((failed > 0))
