@@ -1,22 +1,23 @@
 /* daemon/cmd_dryrun.c: `replicad run … --dry-run [--target-dialect ENGINE]` (see
- * cmd_dryrun.h). It decides nothing of its own: the table's source and sink adapters,
- * buffer layout and slice size come from rpl_choose (lib/core/choose.h), the same call
- * a run makes, and each partition's statements from the adapters' explain, with the
- * text they send (tests/integration/test_dryrun.sh compares them with the servers'
- * statement logs); the job's statements come from lib/sql/sqlgen.c and
- * lib/core/ledger.c. This file puts them in the order runner.c and copy.c run them and
- * says which connection gets each. Sends only catalog reads (SQLColumns,
- * SQLPrimaryKeys, the target's index list; the source's native reader connects and a
- * MariaDB one prepares its SELECT, which reads nothing); never writes, never starts a
- * transaction. */
+ * cmd_dryrun.h). It decides nothing of its own: rpl_copy_plan (lib/core/copy.h) reads
+ * and checks both catalogs as a run does and has rpl_choose pick the table's source
+ * and sink adapters, buffer layout and slice size, the same calls a run makes; each
+ * partition's statements come from the adapters' explain, with the text they send
+ * (tests/integration/test_dryrun.sh compares them with the servers' statement logs);
+ * the job's from lib/sql/sqlgen.c, lib/core/ledger.c and lib/core/indexes.c. This file
+ * puts them in the order runner.c and copy.c run them and says which connection gets
+ * each. Sends only catalog reads (SQLColumns, SQLPrimaryKeys, the target's index
+ * list; the source's native reader connects and a MariaDB one prepares its SELECT,
+ * which reads nothing); never writes, never starts a transaction. */
 #include "cmd_dryrun.h"
 #include "dryrun_print.h"
 #include "catalog.h"
 #include "choose.h"
+#include "copy.h"
 #include "cli.h"
 #include "colmap.h"
-#include "tablefacts.h"
 #include "dialect.h"
+#include "indexes.h"
 #include "ledger.h"
 #include "sbuf.h"
 #include "sqlgen.h"
@@ -34,14 +35,13 @@ struct dry {
 	struct rpl_conn src, dst;        /* dst: connected, or (--target-dialect) a stand-in
 	                                  * with the engine and dialect only */
 	bool connected;
-	struct rpl_table st, dt;
+	struct rpl_copy *cp;             /* owned: the copy as rpl_copy_plan planned it */
+	/* borrowed from cp: */
+	const struct rpl_table *st, *dt; /* dt empty when the target is to be created */
 	bool dst_exists;
 	size_t n_new;                    /* source columns add_new_columns would add */
-	const char **dst_names;          /* owned array */
-	const struct rpl_column **sc, **dc;   /* owned arrays: the matched columns */
-	struct rpl_sqlgen g;
-	struct rpl_choice ch;            /* owned once chosen */
-	bool chosen;
+	const struct rpl_sqlgen *g;
+	const struct rpl_choice *ch;
 	char **ix;                       /* owned: the target's indexes that may be disabled */
 	size_t nix;
 	char label[600], dlabel[600];
@@ -83,19 +83,6 @@ note(struct dry *d, const char *fmt, ...)
 		fputc('\n', d->out);
 }
 
-/* plain_lit: a literal as indexes.c writes it (no N prefix) */
-static void
-plain_lit(const struct rpl_dialect *d, const char *s, struct rpl_sbuf *b)
-{
-	rpl_sbuf_addc(b, '\'');
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\'' || (*p == '\\' && d->engine == RPL_ENGINE_MARIADB))
-			rpl_sbuf_addc(b, *p);
-		rpl_sbuf_addc(b, *p);
-	}
-	rpl_sbuf_addc(b, '\'');
-}
-
 /* list_indexes runs the index catalog query on a real target: the names it lists. */
 static int
 list_indexes(struct rpl_conn *c, const char *sql, char ***names, size_t *n, struct rpl_err *err)
@@ -130,151 +117,130 @@ list_indexes(struct rpl_conn *c, const char *sql, char ***names, size_t *n, stru
 	return r;
 }
 
-/* index_work prints the job-start (disable) or job-end (rebuild) index statements. */
+/* ix_stmt prints sql as statement N when listed (a target's own index), else, for
+ * the example index of a dry run without a target, as a comment. */
 static void
-index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **names, size_t n, bool listed,
-           bool end)
+ix_stmt(struct dry *d, bool listed, const struct rpl_sbuf *sql, const char *what)
 {
-	struct rpl_sbuf b = RPL_SBUF_INIT;
+	if (listed) {
+		stmt(d, true, sql, "%s", what);
+		return;
+	}
+	note(d, "  %s:", what);
+	fprintf(d->out, "--   %s\n", rpl_sbuf_str(sql));   /* one line: all of it stays a comment */
+}
+
+/* index_start prints what rpl_indexes_disable_keep sends at the job's start: the list
+ * query, then for each index it lists (an example without a target): its saved row
+ * forgotten and saved again (committed), then the index dropped or disabled. */
+static void
+index_start(struct dry *d, char **names, size_t n, bool listed)
+{
+	const struct rpl_sqlgen *g = d->g;
 	const struct rpl_dialect *dd = d->dd;
-	const char *example = NULL;
-	char ex[300];
-	if (!listed) {
-		snprintf(ex, sizeof ex, "ix_%s_%s", g->dst_table, g->date_column ? g->date_column : "1");
-		example = ex;
-	}
-	if (!end) {
-		rpl_sqlgen_index_list_keep(dd, g->dst_schema, g->dst_table, g->date_column, &b);
-		stmt(d, true, &b, "list the indexes that may be disabled (load.disable_indexes)%s",
-		     dd->engine == RPL_ENGINE_MSSQL ? ": nonclustered, non-unique, enabled; never the clustered index or a key" : "");
-		if (g->date_column != NULL)
-			note(d, "(indexes whose first column is %s are kept: each partition's DELETE of its range uses them)",
-			     g->date_column);
-		if (!listed)
-			note(d, "(not run: no target connection. The table created above has its primary key only, so a real"
-			     " run would list no index here.)");
-		else if (n == 0)
-			note(d, "(run on the target: it lists no index, so nothing is disabled)");
-		else
-			note(d, "(run on the target: it lists %zu index%s)", n, n == 1 ? "" : "es");
-	}
+	struct rpl_sbuf b = RPL_SBUF_INIT, def = RPL_SBUF_INIT;
+	char ex[300], what[600];
+	snprintf(ex, sizeof ex, "ix_%s_%s", g->dst_table, g->date_column ? g->date_column : "1");
+	rpl_sqlgen_index_list_keep(dd, g->dst_schema, g->dst_table, g->date_column, &b);
+	stmt(d, true, &b, "list the indexes that may be disabled (load.disable_indexes)%s",
+	     dd->engine == RPL_ENGINE_MSSQL ? ": nonclustered, non-unique, enabled; never the clustered index or a key" : "");
+	if (g->date_column != NULL)
+		note(d, "(indexes whose first column is %s are kept: each partition's DELETE of its range uses them)",
+		     g->date_column);
+	if (!listed)
+		note(d, "(not run: no target connection. The table created above has its primary key only, so a real"
+		     " run would list no index here.) For each index it lists on a real target, e.g. %s:", ex);
+	else if (n == 0)
+		note(d, "(run on the target: it lists no index, so nothing is disabled)");
+	else
+		note(d, "(run on the target: it lists %zu index%s)", n, n == 1 ? "" : "es");
 	for (size_t i = 0; i < (listed ? n : 1); i++) {
-		const char *ix = listed ? names[i] : example;
-		const char *pfx = listed ? "" : "--   ";
+		const char *ix = listed ? names[i] : ex;
 		rpl_sbuf_reset(&b);
-		if (!end) {
-			bool has_rebuild = rpl_sqlgen_index_rebuild(dd, g->dst_schema, g->dst_table, ix, &b);
-			if (has_rebuild && listed) {
-				struct rpl_sbuf ins = RPL_SBUF_INIT;
-				rpl_sbuf_add(&ins, "INSERT INTO replicad_indexes (table_name, index_name, definition, saved_at) VALUES (");
-				plain_lit(dd, label, &ins);
-				rpl_sbuf_add(&ins, ", ");
-				plain_lit(dd, ix, &ins);
-				rpl_sbuf_add(&ins, ", ");
-				plain_lit(dd, rpl_sbuf_str(&b), &ins);
-				rpl_sbuf_add(&ins, ", '(now)')");
-				stmt(d, true, &ins, "remember to rebuild %s (committed before it is disabled)", ix);
-				rpl_sbuf_fini(&ins);
-			}
-			rpl_sbuf_reset(&b);
-			rpl_sqlgen_index_disable(dd, g->dst_schema, g->dst_table, ix, &b);
-			if (listed) {
-				stmt(d, true, &b, "%s %s (%s)", dd->engine == RPL_ENGINE_MSSQL ? "disable" : "drop", ix,
-				     dd->engine == RPL_ENGINE_MSSQL ? "its definition stays in sys.indexes"
-				                                    : "its definition was saved in replicad_indexes first");
-			} else {
-				note(d, "for each index it lists on a real target, e.g. %s:", ix);
-				if (has_rebuild)
-					note(d, "  (saved in replicad_indexes: %s)", "its REBUILD statement, committed");
-				fputs(pfx, d->out);
-				rd_dryrun_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
-			}
-		} else {
-			if (rpl_sqlgen_index_rebuild(dd, g->dst_schema, g->dst_table, ix, &b)) {
-				if (listed) {
-					stmt(d, true, &b, "rebuild %s (the definition saved in replicad_indexes), committed; then its row is deleted", ix);
-				} else {
-					note(d, "for each index disabled at the start, e.g. %s:", ix);
-					fputs(pfx, d->out);
-					rd_dryrun_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
-				}
-			} else {
-				note(d, "recreate %s from its saved definition (CREATE INDEX IF NOT EXISTS …), committed; then its row is deleted", ix);
-			}
+		rpl_sbuf_reset(&def);
+		rpl_indexes_forget_sql(dd, d->dlabel, ix, &b);
+		snprintf(what, sizeof what, "forget an earlier saved definition of %s", ix);
+		ix_stmt(d, listed, &b, what);
+		if (!rpl_sqlgen_index_rebuild(dd, g->dst_schema, g->dst_table, ix, &def)) {
+			rpl_sbuf_reset(&def);
+			rpl_sbuf_add(&def, "(its CREATE INDEX, as the catalog gives it)");
 		}
+		rpl_sbuf_reset(&b);
+		rpl_indexes_save_sql(dd, d->dlabel, ix, rpl_sbuf_str(&def), "(now)", &b);
+		snprintf(what, sizeof what, "save how to build %s again, committed before it is disabled", ix);
+		ix_stmt(d, listed, &b, what);
+		rpl_sbuf_reset(&b);
+		rpl_sqlgen_index_disable(dd, g->dst_schema, g->dst_table, ix, &b);
+		snprintf(what, sizeof what, "%s %s, committed", dd->engine == RPL_ENGINE_MSSQL ? "disable" : "drop", ix);
+		ix_stmt(d, listed, &b, what);
+	}
+	if (!listed)
+		fputc('\n', d->out);
+	rpl_sbuf_fini(&b);
+	rpl_sbuf_fini(&def);
+}
+
+/* index_end prints what rpl_indexes_restore sends at the job's end: the saved rows
+ * read, then each index built again and its row forgotten, each committed. */
+static void
+index_end(struct dry *d, char **names, size_t n, bool listed)
+{
+	const struct rpl_sqlgen *g = d->g;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	char ex[300], what[600];
+	snprintf(ex, sizeof ex, "ix_%s_%s", g->dst_table, g->date_column ? g->date_column : "1");
+	rpl_indexes_saved_sql(d->dd, d->dlabel, &b);
+	stmt(d, true, &b, "read the saved definitions of the table's disabled indexes");
+	if (!listed)
+		note(d, "for each index disabled at the start, e.g. %s:", ex);
+	for (size_t i = 0; i < (listed ? n : 1); i++) {
+		const char *ix = listed ? names[i] : ex;
+		rpl_sbuf_reset(&b);
+		if (rpl_sqlgen_index_rebuild(d->dd, g->dst_schema, g->dst_table, ix, &b)) {
+			snprintf(what, sizeof what, "rebuild %s (the definition saved), committed", ix);
+			ix_stmt(d, listed, &b, what);
+		} else {
+			note(d, "recreate %s from its saved definition (CREATE INDEX IF NOT EXISTS …), committed", ix);
+		}
+		rpl_sbuf_reset(&b);
+		rpl_indexes_forget_sql(d->dd, d->dlabel, ix, &b);
+		snprintf(what, sizeof what, "forget %s's saved definition, committed", ix);
+		ix_stmt(d, listed, &b, what);
 	}
 	if (!listed)
 		fputc('\n', d->out);
 	rpl_sbuf_fini(&b);
 }
 
-/* dry_catalogs reads both catalogs and matches the columns as rpl_copy_prepare does
- * (colmap.h); without a target connection the target is the source's columns. */
+/* dry_plan connects and asks rpl_copy_plan, which reads and checks both catalogs as
+ * rpl_copy_prepare does and chooses the adapters with rpl_choose, changing nothing. */
 static int
-dry_catalogs(struct dry *d, struct rpl_err *err)
+dry_plan(struct dry *d, struct rpl_err *err)
 {
 	const struct rpl_config *cfg = d->cfg;
 	const struct rpl_table_config *tc = d->tc;
-	bool exists = false;
 	if (rpl_conn_open(&d->src, "source", cfg->source.odbc, cfg->source.password, err) < 0 ||
-	    rpl_catalog_read(&d->src, tc->schema, tc->name, &d->st, &exists, err) < 0)
+	    (d->connected && rpl_conn_open(&d->dst, "target", cfg->target.odbc, cfg->target.password, err) < 0))
 		return err->code;
-	if (!exists)
-		return rpl_err_set(err, RPL_ENOENT, "source: table %s not found", d->label);
-	if (rpl_colmap_source(&tc->map, d->label, tc->date_column, &d->st, NULL, NULL, err) < 0)
+	/* as runner.c's copy_opts; without a target the table is taken as to be created */
+	struct rpl_copy_opts o = {
+		.src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema, .dst_table = tc->target,
+		.date_column = tc->date_column, .chunk_bytes = cfg->load.chunk_bytes, .commit_rows = cfg->load.commit_rows,
+		.create_missing = cfg->load.create_missing_tables || !d->connected, .table_lock = cfg->load.table_lock,
+		.truncate_strings = cfg->values.truncate_strings,
+		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0,
+		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
+		.n_placeholder_dates = cfg->values.n_placeholder_dates, .map = &tc->map, .only_parent = !tc->inherited,
+	};
+	if (rpl_copy_plan(&d->src, &d->dst, d->connected, &o, &d->cp, err) < 0)
 		return err->code;
-	size_t n = d->st.ncols ? d->st.ncols : 1;
-	d->dst_names = calloc(n, sizeof *d->dst_names);
-	d->sc = calloc(n, sizeof *d->sc);
-	d->dc = calloc(n, sizeof *d->dc);
-	if (d->dst_names == NULL || d->sc == NULL || d->dc == NULL)
-		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < d->st.ncols; i++) {
-		d->dst_names[i] = rpl_colmap_target_name(&tc->map, d->st.cols[i].name);
-		d->sc[i] = d->dc[i] = &d->st.cols[i];
-	}
-	if (tc->date_column != NULL && rpl_table_find(&d->st, tc->date_column) == NULL)
-		return rpl_err_set(err, RPL_ENOENT, "table %s: date_column %s is not a column of the source", d->label,
-		                   tc->date_column);
-	if (!d->connected)
-		return 0;
-	if (rpl_conn_open(&d->dst, "target", cfg->target.odbc, cfg->target.password, err) < 0 ||
-	    rpl_catalog_read(&d->dst, tc->target_schema, tc->target, &d->dt, &d->dst_exists, err) < 0)
-		return err->code;
-	if (!d->dst_exists && !cfg->load.create_missing_tables)
-		return rpl_err_set(err, RPL_ENOENT, "target: table %s not found (set load.create_missing_tables to create it)",
-		                   d->dlabel);
-	if (!d->dst_exists)
-		return 0;
-	int r = rpl_colmap_match(&tc->map, d->label, &d->st, &d->dt, d->dc, &d->n_new, NULL, NULL, err);
-	for (size_t i = 0; r == 0 && i < d->st.ncols; i++)
-		if (d->dc[i] == NULL)   /* added by add_new_columns: laid out as the source's */
-			d->dc[i] = &d->st.cols[i];
-	return r;
-}
-
-/* dry_choose asks rpl_choose, as rpl_copy_prepare does: the sink opens nothing. */
-static int
-dry_choose(struct dry *d, struct rpl_err *err)
-{
-	const struct rpl_config *cfg = d->cfg;
-	const struct rpl_table_config *tc = d->tc;
-	bool partitioned = false;
 	d->sd = d->src.dialect;
 	d->dd = d->dst.dialect;
-	d->g = (struct rpl_sqlgen){ .src = d->src.dialect, .dst = d->dd, .st = &d->st,
-	                            .dt = d->dst_exists ? &d->dt : NULL, .src_schema = tc->schema,
-	                            .src_table = tc->name, .dst_schema = tc->target_schema, .dst_table = tc->target,
-	                            .date_column = tc->date_column, .table_lock = cfg->load.table_lock,
-	                            .dst_names = d->dst_names };
-	if (rpl_table_only(&d->src, tc->schema, tc->name, !tc->inherited, &d->g.only, &partitioned, err) < 0)
-		return err->code;
-	struct rpl_choose_in in = { .label = d->label, .g = &d->g, .sc = d->sc, .dc = d->dc, .ncols = d->st.ncols,
-	                            .chunk_bytes = cfg->load.chunk_bytes, .text_copy = false, .dry = true,
-	                            .odbc_only = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0 };
-	if (rpl_choose(&d->src, &d->dst, &in, &d->ch, err) < 0)
-		return err->code;
-	d->chosen = true;
+	d->st = rpl_copy_table(d->cp, false);
+	d->dt = rpl_copy_table(d->cp, true);
+	d->dst_exists = rpl_copy_target_exists(d->cp, &d->n_new);
+	d->g = rpl_copy_sqlgen(d->cp);
+	d->ch = rpl_copy_choice(d->cp);
 	return 0;
 }
 
@@ -305,7 +271,7 @@ dry_header(struct dry *d, const char *kind, const struct rpl_range *parts, size_
 		snprintf(line, sizeof line, "table %s, %s: the whole table", d->label, kind);
 	rd_dryrun_comment(out, line);
 	snprintf(line, sizeof line, "source: %s (%s %s), %zu columns, %s", rpl_engine_name(d->src.engine),
-	         d->src.dbms_name, d->src.dbms_ver, d->st.ncols, d->st.npk ? "primary key from the catalog" : "no primary key");
+	         d->src.dbms_name, d->src.dbms_ver, d->st->ncols, d->st->npk ? "primary key from the catalog" : "no primary key");
 	rd_dryrun_comment(out, line);
 	if (d->connected)
 		snprintf(line, sizeof line, "target: %s (%s %s), table %s %s", rpl_engine_name(d->dst.engine), d->dst.dbms_name,
@@ -321,7 +287,7 @@ dry_header(struct dry *d, const char *kind, const struct rpl_range *parts, size_
 	         workers == 1 ? "" : "s");
 	rd_dryrun_comment(out, line);
 	rd_dryrun_comment(out, "how, as a run chooses it (lib/core/choose.c):");
-	rpl_choice_reasons(&d->ch, reason, d);
+	rpl_choice_reasons(d->ch, reason, d);
 	if (!d->dst_exists)
 		rd_dryrun_comment(out, "(the target table is to be created: a run makes these choices again from the"
 		                  " created table's columns, which a dry run cannot read, so the load it prints"
@@ -343,7 +309,7 @@ dry_warnings(struct dry *d)
 		fputc('\n', d->out);
 	}
 	const struct rpl_column *idc = d->dd->engine == RPL_ENGINE_MSSQL && d->dst_exists
-	                               ? rpl_sqlgen_identity_column(&d->dt) : NULL;
+	                               ? rpl_sqlgen_identity_column(d->dt) : NULL;
 	if (idc != NULL) {
 		struct rpl_sbuf b = RPL_SBUF_INIT;
 		rpl_sqlgen_identity_insert(d->dd, d->tc->target_schema, d->tc->target, true, &b);
@@ -368,23 +334,22 @@ dry_job_start(struct dry *d, struct rpl_err *err)
 		rpl_sbuf_reset(&b);
 	}
 	if (!d->dst_exists) {
-		rpl_sqlgen_create_table(&d->g, &b);
+		rpl_sqlgen_create_table(d->g, &b);
 		stmt(d, true, &b, "create the missing target table (load.create_missing_tables%s)",
 		     d->cfg->load.create_missing_tables ? "" : " is off: a real run would stop here instead");
 		rpl_sbuf_reset(&b);
 	}
-	for (size_t i = 0; d->n_new > 0 && i < d->st.ncols; i++) {
-		if (rpl_table_find(&d->dt, d->dst_names[i]) != NULL)
+	for (size_t i = 0; d->n_new > 0 && i < d->st->ncols; i++) {
+		if (rpl_table_find(d->dt, d->g->dst_names[i]) != NULL)
 			continue;
-		rpl_colmap_add_column(&tc->map, d->dd, d->src.dialect, tc->target_schema, tc->target, &d->st.cols[i], &b);
-		stmt(d, true, &b, "add source column %s the target lacks (tables[].add_new_columns)", d->st.cols[i].name);
+		rpl_colmap_add_column(&tc->map, d->dd, d->src.dialect, tc->target_schema, tc->target, &d->st->cols[i], &b);
+		stmt(d, true, &b, "add source column %s the target lacks (tables[].add_new_columns)", d->st->cols[i].name);
 		rpl_sbuf_reset(&b);
 	}
 	note(d, "the job and its partitions are recorded in replicad_jobs and replicad_partitions (a matching");
 	note(d, "unfinished job is resumed instead, and its done partitions are skipped)\n");
 	if (d->dst_exists) {
-		rpl_sbuf_add(&b, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
-		plain_lit(d->dd, d->dlabel, &b);
+		rpl_indexes_saved_sql(d->dd, d->dlabel, &b);
 		stmt(d, true, &b, "indexes an earlier run left disabled are restored first (each definition run, its row deleted)");
 		rpl_sbuf_reset(&b);
 	} else {
@@ -398,7 +363,7 @@ dry_job_start(struct dry *d, struct rpl_err *err)
 				r = list_indexes(&d->dst, rpl_sbuf_str(&b), &d->ix, &d->nix, err);
 		}
 		if (r == 0)
-			index_work(d, &d->g, d->dlabel, d->ix, d->nix, d->connected, false);
+			index_start(d, d->ix, d->nix, d->connected);
 	} else {
 		note(d, "load.disable_indexes is off: no index is disabled\n");
 	}
@@ -422,7 +387,7 @@ sink_stmt(void *data, enum rpl_sink_at at, const char *sql)
 	if (at != ph->at)
 		return;
 	rpl_sbuf_add(&b, sql != NULL ? sql : ph->done);
-	const struct rpl_sink *k = ph->d->ch.sink;
+	const struct rpl_sink *k = ph->d->ch->sink;
 	if (sql == NULL)
 		stmt(ph->d, true, &b, "mark the partition done in the ledger, in its last transaction (counts and times"
 		     " are the partition's own)");
@@ -443,7 +408,7 @@ source_stmt(void *data, const char *sql)
 	struct phase *ph = data;
 	struct rpl_sbuf b = RPL_SBUF_INIT;
 	rpl_sbuf_add(&b, sql);
-	stmt(ph->d, false, &b, "read the partition (%s)", rpl_source_name(ph->d->ch.source));
+	stmt(ph->d, false, &b, "read the partition (%s)", rpl_source_name(ph->d->ch->source));
 	rpl_sbuf_fini(&b);
 }
 
@@ -457,7 +422,7 @@ partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 	fprintf(d->out, "-- ---- partition %zu of %zu: %s%s ----\n", i + 1, n, lab,
 	        r->all ? " (the whole table)" : " (half-open: start <= date < end)");
 	note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed)\n");
-	long batch = rpl_sqlgen_delete(&d->g, r, &del);
+	long batch = rpl_sqlgen_delete(d->g, r, &del);
 	if (batch > 0)
 		note(d, "the DELETE below runs in autocommit, again until it deletes fewer than %ld rows (SQLRowCount): each"
 		     " batch commits on its own, so the log can be reused and no lock is held for the whole range", batch);
@@ -465,15 +430,15 @@ partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 	acc.range = *r;
 	acc.attempts = 1;
 	rpl_ledger_done_sql(d->dd, "(job id)", d->tc->name, &acc, &done);
-	rpl_sqlgen_select(&d->g, r, &sel);
+	rpl_sqlgen_select(d->g, r, &sel);
 	struct phase ph = { .d = d, .at = RPL_SINK_AT_START, .done = rpl_sbuf_str(&done),
-	                    .rows = d->ch.bufs[0].rows };
-	rpl_sink_explain(d->ch.sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
-	rpl_source_explain(d->ch.source, rpl_sbuf_str(&sel), r, source_stmt, &ph);
+	                    .rows = d->ch->bufs[0].rows };
+	rpl_sink_explain(d->ch->sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
+	rpl_source_explain(d->ch->source, rpl_sbuf_str(&sel), r, source_stmt, &ph);
 	for (ph.at = RPL_SINK_AT_CHUNK; ph.at <= RPL_SINK_AT_END; ph.at++) {
-		rpl_sink_explain(d->ch.sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
+		rpl_sink_explain(d->ch->sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
 		if (ph.at == RPL_SINK_AT_CHUNK)
-			note(d, "a chunk the target refuses: %s\n", rpl_sink_bulk(d->ch.sink)[0] == 'I'
+			note(d, "a chunk the target refuses: %s\n", rpl_sink_bulk(d->ch->sink)[0] == 'I'
 			     ? "undone to its savepoint and sent again in halves, down to the refused rows (reject file)"
 			     : "the partition is rolled back and loaded again in statements split around the refused rows");
 	}
@@ -488,7 +453,7 @@ dry_job_end(struct dry *d)
 {
 	fputs("-- ==== job end, on the control connection (opened again only if SELECT 1 fails on it) ====\n", d->out);
 	if (d->cfg->load.disable_indexes)
-		index_work(d, &d->g, d->dlabel, d->ix, d->nix, d->connected, true);
+		index_end(d, d->ix, d->nix, d->connected);
 	if (!d->dst_exists)
 		note(d, "the created table's indexes saved in replicad_indexes are built (CREATE INDEX …), committed");
 	note(d, "the job's row gets its state and totals (UPDATE replicad_jobs …)");
@@ -505,16 +470,10 @@ dry_job_end(struct dry *d)
 static void
 dry_fini(struct dry *d)
 {
-	if (d->chosen)
-		rpl_choice_fini(&d->ch);
+	rpl_copy_free(d->cp);
 	for (size_t i = 0; i < d->nix; i++)
 		free(d->ix[i]);
 	free(d->ix);
-	free(d->dst_names);
-	free(d->sc);
-	free(d->dc);
-	rpl_table_fini(&d->st);
-	rpl_table_fini(&d->dt);
 	rpl_conn_close(&d->src);
 	if (d->connected)
 		rpl_conn_close(&d->dst);
@@ -544,7 +503,7 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 		d->dst.side = "target";
 	}
 	int status = RD_EXIT_FAILED;
-	if (dry_catalogs(d, &err) == 0 && dry_choose(d, &err) == 0) {
+	if (dry_plan(d, &err) == 0) {
 		dry_header(d, kind, parts, nparts);
 		dry_warnings(d);
 		if (dry_job_start(d, &err) == 0) {

@@ -1,7 +1,7 @@
 /* lib/core/adapters.c: the list of native adapters, the one place that names them.
- * rpl_source_open and rpl_sink_open try them in order; the first that can serve a connection serves
- * it, and a connection none serves is read through ODBC (odbc_source.c) or written
- * through parameter arrays (odbc_sink.c). An engine's
+ * rpl_source_open and rpl_sink_open try them in order; the first that can serve a
+ * connection serves it, and a connection none serves is read through ODBC
+ * (odbc_source.c) or written through parameter arrays (odbc_sink.c). An engine's
  * native path is added here and in its own folder (docs/architecture.md "Adding an
  * engine"). */
 #include "source.h"

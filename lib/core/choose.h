@@ -58,6 +58,7 @@ int rpl_choose_fallback(struct rpl_choice *ch, const struct rpl_err *why, struct
 void rpl_choice_reasons(const struct rpl_choice *ch, void (*fn)(void *data, const char *what, const char *why),
                         void *data);
 
+/* rpl_choice_fini closes both adapters and frees the buffers. */
 void rpl_choice_fini(struct rpl_choice *ch);
 
 #endif

@@ -146,8 +146,8 @@ int
 rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *range,
                    struct rpl_part_account *acc, struct rpl_err *err)
 {
-	if (cp->o.probe)   /* it would load through ODBC where the native path is meant */
-		return rpl_err_set(err, RPL_EINVAL, "table %s: a probe copy cannot load partitions", cp->label);
+	if (cp->o.probe || cp->plan)   /* it would load through ODBC where the native path is meant */
+		return rpl_err_set(err, RPL_EINVAL, "table %s: a probe or planned copy cannot load partitions", cp->label);
 	struct rpl_err first = RPL_ERR_INIT;
 	int attempts = acc->attempts;
 	int64_t disable_ms = acc->ms[RPL_PHASE_DISABLE_IDX];

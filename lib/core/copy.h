@@ -115,4 +115,26 @@ void rpl_copy_free(struct rpl_copy *cp);
  * rpl_indexes_restore after the table's first load (createidx.h). */
 bool rpl_copy_created(const struct rpl_copy *cp);
 
+/* rpl_copy_plan is rpl_copy_prepare for the dry run: it reads both catalogs and
+ * checks the table and its column mapping as a run does (the same errors), and has
+ * rpl_choose pick the adapters and lay out the buffers, but changes nothing: a
+ * missing target is planned as created from the source's catalog, the columns
+ * add_new_columns would add are counted, not added, and the sink opens nothing.
+ * dst_connected false: dst is a stand-in with only an engine and a dialect
+ * (--target-dialect), the target taken as missing. Such a copy refuses
+ * rpl_copy_partition. */
+int rpl_copy_plan(struct rpl_conn *src, struct rpl_conn *dst, bool dst_connected, const struct rpl_copy_opts *o,
+                  struct rpl_copy **out, struct rpl_err *err);
+
+/* What a copy found and chose, borrowed until rpl_copy_free: the adapters and buffers
+ * (choose.h), the statements' description (sqlgen.h), both catalogs (the target's
+ * empty when it is to be created), whether the target exists and how many columns
+ * add_new_columns adds (or, planned, would add). */
+struct rpl_choice;
+struct rpl_sqlgen;
+const struct rpl_choice *rpl_copy_choice(const struct rpl_copy *cp);
+const struct rpl_sqlgen *rpl_copy_sqlgen(const struct rpl_copy *cp);
+const struct rpl_table *rpl_copy_table(const struct rpl_copy *cp, bool target);
+bool rpl_copy_target_exists(const struct rpl_copy *cp, size_t *n_new);
+
 #endif

@@ -29,6 +29,10 @@ struct rpl_copy {
 	const char **dst_names;               /* owned array (names borrowed from st and o.map):
 	                                       * the target name of each source column */
 	bool only;                            /* SELECT … FROM ONLY (copy_only) */
+	bool plan;                            /* rpl_copy_plan: change nothing, load nothing */
+	bool dst_connected;                   /* false: a planned copy's stand-in target */
+	bool dst_exists;                      /* the target table was there before this copy */
+	size_t n_new;                         /* columns add_new_columns added (planned: would add) */
 };
 
 /* The value rules of a chunk are judged on the reader's thread, right after the

@@ -159,12 +159,24 @@ copy_add_columns(struct rpl_copy *cp, struct rpl_err *err)
 		else
 			copy_warn(cp, cp->st.cols[i].name, "added to the target as %s (add_new_columns)", sql.s);
 	}
+	cp->n_new = n_new;
 	if (r == 0 && n_new > 0) {
 		rpl_table_fini(&cp->dt);
 		if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) == 0 && !exists)
 			r = rpl_err_set(err, RPL_ENOENT, "target: table %s no longer in the catalog", cp->o.dst_table);
 	}
 	rpl_sbuf_fini(&sql);
+	free(dc);
+	return r;
+}
+
+/* copy_count_new: what copy_add_columns would add, for a planned copy */
+static int
+copy_count_new(struct rpl_copy *cp, struct rpl_err *err)
+{
+	const struct rpl_column **dc = calloc(cp->st.ncols ? cp->st.ncols : 1, sizeof *dc);
+	int r = dc == NULL ? rpl_err_set(err, RPL_ENOMEM, "out of memory")
+	                   : rpl_colmap_match(cp->o.map, cp->label, &cp->st, &cp->dt, dc, &cp->n_new, NULL, NULL, err);
 	free(dc);
 	return r;
 }
@@ -195,14 +207,19 @@ copy_read_catalogs(struct rpl_copy *cp, struct rpl_err *err)
 	if ((r = rpl_colmap_source(cp->o.map, cp->label, cp->o.date_column, &cp->st, NULL, NULL, err)) < 0 ||
 	    (r = copy_dst_names(cp, err)) < 0)
 		return r;
-	if ((r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) < 0)
+	exists = false;
+	if (cp->dst_connected &&
+	    (r = rpl_catalog_read(cp->dst, cp->o.dst_schema, cp->o.dst_table, &cp->dt, &exists, err)) < 0)
 		return r;
+	cp->dst_exists = exists;
 	if (exists && cp->o.map != NULL && cp->o.map->add_new_columns)
-		return copy_add_columns(cp, err);
+		return cp->plan ? copy_count_new(cp, err) : copy_add_columns(cp, err);
 	if (!exists) {
 		if (!cp->o.create_missing)
 			return rpl_err_set(err, RPL_ENOENT, "target: table %s%s%s not found (set load.create_missing_tables to create it)",
 			                   cp->o.dst_schema ? cp->o.dst_schema : "", cp->o.dst_schema ? "." : "", cp->o.dst_table);
+		if (cp->plan)   /* the dry run prints the CREATE TABLE a run sends here */
+			return 0;
 		struct rpl_sbuf ddl = RPL_SBUF_INIT;
 		int ntypes = 0;
 		copy_sqlgen(cp, false);
@@ -247,10 +264,14 @@ copy_match(struct rpl_copy *cp, struct rpl_err *err)
 	cp->dc = calloc(n, sizeof *cp->dc);
 	if (cp->sc == NULL || cp->dc == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	if ((r = rpl_colmap_match(cp->o.map, cp->label, &cp->st, &cp->dt, cp->dc, &n_new, copy_note, cp, err)) < 0)
+	bool planned_target = cp->plan && !cp->dst_exists;   /* to be created from the source's */
+	if (!planned_target &&
+	    (r = rpl_colmap_match(cp->o.map, cp->label, &cp->st, &cp->dt, cp->dc, &n_new, copy_note, cp, err)) < 0)
 		return r;
 	for (size_t i = 0; i < cp->st.ncols; i++) {
 		cp->sc[i] = &cp->st.cols[i];
+		if (cp->dc[i] == NULL && cp->plan)   /* created, or added by add_new_columns: as the source's */
+			cp->dc[i] = cp->sc[i];
 		if (cp->dc[i] == NULL) {   /* add_new_columns added it, or the probe did: not seen here */
 			r = rpl_err_set(err, RPL_ENOENT, "table %s: column %s is missing in the target", cp->label,
 			                cp->sc[i]->name);
@@ -282,9 +303,10 @@ copy_rules(struct rpl_copy *cp, struct rpl_err *err)
 	return 0;
 }
 
-int
-rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
-                 struct rpl_copy **out, struct rpl_err *err)
+/* copy_build: rpl_copy_prepare, or with plan rpl_copy_plan */
+static int
+copy_build(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o, bool plan, bool connected,
+           struct rpl_copy **out, struct rpl_err *err)
 {
 	*out = NULL;
 	struct rpl_copy *cp = calloc(1, sizeof *cp);
@@ -293,6 +315,8 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	cp->src = src;
 	cp->dst = dst;
+	cp->plan = plan;
+	cp->dst_connected = connected;
 	cp->o = *o;
 	cp->o.catalogs_from = NULL;   /* borrowed for this call only */
 	cp->buf = &cp->ch.bufs[0];
@@ -304,18 +328,19 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 		if ((r = rpl_table_copy(&cp->st, &o->catalogs_from->st, err)) < 0 ||
 		    (r = rpl_table_copy(&cp->dt, &o->catalogs_from->dt, err)) < 0 || (r = copy_dst_names(cp, err)) < 0)
 			goto out;
+		cp->dst_exists = true;
 	} else if ((r = copy_read_catalogs(cp, err)) < 0) {
 		goto out;
 	}
 	if ((r = copy_match(cp, err)) < 0 || (r = copy_only(cp, err)) < 0)
 		goto out;
-	copy_sqlgen(cp, true);
+	copy_sqlgen(cp, !cp->plan || cp->dst_exists);
 	/* A probe (the runner's check on its control connections) opens no native path:
 	 * each libpq connection is another TCP handshake and SCRAM exchange, and each
 	 * worker opens its own anyway. */
 	struct rpl_choose_in in = { .label = cp->label, .g = &cp->g, .sc = cp->sc, .dc = cp->dc, .ncols = cp->st.ncols,
 	                            .chunk_bytes = o->chunk_bytes, .odbc_only = o->bulk_odbc || o->probe,
-	                            .text_copy = o->text_copy };
+	                            .text_copy = o->text_copy, .dry = cp->plan };
 	if ((r = rpl_choose(src, dst, &in, &cp->ch, err)) < 0)
 		goto out;
 	cp->chosen = true;
@@ -327,6 +352,31 @@ out:
 	else
 		*out = cp;
 	return r;
+}
+
+int
+rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_copy_opts *o,
+                 struct rpl_copy **out, struct rpl_err *err)
+{
+	return copy_build(src, dst, o, false, true, out, err);
+}
+
+int
+rpl_copy_plan(struct rpl_conn *src, struct rpl_conn *dst, bool dst_connected, const struct rpl_copy_opts *o,
+              struct rpl_copy **out, struct rpl_err *err)
+{
+	return copy_build(src, dst, o, true, dst_connected, out, err);
+}
+
+const struct rpl_choice *rpl_copy_choice(const struct rpl_copy *cp) { return &cp->ch; }
+const struct rpl_sqlgen *rpl_copy_sqlgen(const struct rpl_copy *cp) { return &cp->g; }
+const struct rpl_table *rpl_copy_table(const struct rpl_copy *cp, bool target) { return target ? &cp->dt : &cp->st; }
+
+bool
+rpl_copy_target_exists(const struct rpl_copy *cp, size_t *n_new)
+{
+	*n_new = cp->n_new;
+	return cp->dst_exists;
 }
 
 size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp) { return cp->ch.bufs[0].rows; }

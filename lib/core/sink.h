@@ -102,7 +102,11 @@ int rpl_sink_open(struct rpl_conn *conn, const struct rpl_sink_want *w, struct r
  * and opens the ODBC adapter instead, saying why; lay out and fit again. */
 int rpl_sink_fallback(struct rpl_sink **k, const struct rpl_sink_want *w, const struct rpl_err *why,
                       struct rpl_err *err);
+/* rpl_sink_layout_flags: the RPL_XFER_* flags to pass to rpl_xbuf_layout for this sink
+ * (with the source's: rpl_source_layout_flags, whose sink_by_value is k->by_value). */
 unsigned rpl_sink_layout_flags(const struct rpl_sink *k);
+/* rpl_sink_fit builds the sink's statements and bindings for buffers laid out as
+ * layout (borrowed until the next fit or close). Between partitions only. */
 int rpl_sink_fit(struct rpl_sink *k, const struct rpl_xbuf *layout, struct rpl_err *err);
 /* rpl_sink_begin opens the partition's transaction with delete_sql in it; batch > 0
  * (sqlgen.h rpl_sqlgen_delete) runs it first in autocommit until it deletes fewer. */
@@ -120,6 +124,8 @@ int rpl_sink_flush(struct rpl_sink *k, struct rpl_err *err);
 int rpl_sink_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err);
 /* rpl_sink_commit commits; unless last, the next rows go on in a new transaction. */
 int rpl_sink_commit(struct rpl_sink *k, bool last, struct rpl_err *err);
+/* rpl_sink_rollback undoes the open transaction (a running load is waited for, a COPY
+ * aborted); errors are dropped: the partition has already failed. */
 void rpl_sink_rollback(struct rpl_sink *k);
 /* rpl_sink_end frees what the partition held (before a rollback). */
 void rpl_sink_end(struct rpl_sink *k);
@@ -127,12 +133,14 @@ void rpl_sink_end(struct rpl_sink *k);
  * isolate? rpl_sink_unusable: was the bulk statement itself refused? */
 bool rpl_sink_refused(const struct rpl_sink *k, const struct rpl_err *e);
 bool rpl_sink_unusable(const struct rpl_sink *k, const struct rpl_err *e);
+/* rpl_sink_close frees k (its native connection, files, thread); safe on NULL. */
 void rpl_sink_close(struct rpl_sink *k);
 /* rpl_sink_explain calls fn with each statement a partition sends, in order, as the
  * sink sends it; at RPL_SINK_AT_END a NULL statement stands for the done-mark
  * (rpl_sink_exec), which comes from the ledger. */
 void rpl_sink_explain(const struct rpl_sink *k, const char *delete_sql, long batch, rpl_sink_explain_fn fn,
                       void *data);
+/* rpl_sink_name: the adapter's short name; rpl_sink_why: why it was chosen. */
 const char *rpl_sink_name(const struct rpl_sink *k);
 /* rpl_sink_bulk: the bulk statement as messages name it ("COPY", "LOAD DATA"), or
  * "INSERT" for a sink without one. */

@@ -14,7 +14,7 @@
  * batched DELETE (batch > 0) first runs in autocommit until it deletes fewer rows. */
 int rpl_odbc_sink_begin(struct rpl_conn *c, const char *delete_sql, long batch, struct rpl_err *err);
 
-/* rpl_odbc_sink_explain_tx gives the statements of rpl_odbc_sink_begin in order. */
+/* rpl_odbc_sink_explain_begin gives the statements of rpl_odbc_sink_begin in order. */
 void rpl_odbc_sink_explain_begin(const struct rpl_conn *c, const char *delete_sql, long batch,
                                  rpl_sink_explain_fn fn, void *data);
 
