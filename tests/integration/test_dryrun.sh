@@ -27,6 +27,11 @@
 #     compared for it, and the target's partition statements are checked to be the
 #     SQLite sink's (BEGIN, DELETE, INSERT, the done-mark, COMMIT). Said honestly: the
 #     SQLite target's text is not compared with what the library ran.
+# Not compared: the ODBC-only paths (load.bulk "odbc"). The drivers rewrite what they
+# are sent before the server sees it (psqlODBC prefixes BEGIN; to the first statement
+# of a transaction, wraps a SELECT in DECLARE CURSOR … FETCH, and sends a parameter
+# array as one INSERT a row with the values inlined), so the log shows the driver's
+# text, not replicad's; the dry run prints replicad's.
 # What is normalized before comparing, because it legitimately differs: whitespace
 # (the dry run breaks long statements into lines), the done-mark's job id, counts,
 # milliseconds and timestamps, and the memory file's descriptor number in LOAD DATA.
