@@ -167,7 +167,7 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 			x->c_type = SQL_C_BINARY;
 			x->as_text = false;
 		}
-		x->endless = ((flags & RPL_XFER_PG_COPY) &&
+		x->endless = ((flags & RPL_XFER_PG_COPY) == RPL_XFER_PG_COPY &&
 		              (x->c_type == SQL_C_TYPE_DATE || x->c_type == SQL_C_TYPE_TIMESTAMP)) ||
 		             ((flags & RPL_XFER_SRC_PGODBC) && x->as_text &&
 		              (x->cls == RPL_CLASS_DATE || x->cls == RPL_CLASS_TIMESTAMP));

@@ -116,14 +116,16 @@ enum {
 	RPL_XFER_SRC_MYODBC = 8, /* a MariaDB source read through Connector/ODBC: it gives a
 	                          * zero date (0000-00-00) as NULL in a date struct, as text
 	                          * as it is, so dates travel as text (rules.c zero_date) */
-	RPL_XFER_PG_COPY = 16,   /* PostgreSQL to PostgreSQL, COPY on both sides: see
-	                          * RPL_YEAR_INFINITY */
+	RPL_XFER_DST_ENDLESS = 16,/* the sink writes RPL_YEAR_*INFINITY back as ±infinity
+	                          * (libpq COPY) */
 	RPL_XFER_SRC_PGODBC = 32,/* a PostgreSQL source read through psqlODBC: it gives
 	                          * 'infinity' as today's date or 9999-12-31 23:59:59, and
 	                          * '-infinity' as a zero date, in a struct: dates travel
 	                          * as PostgreSQL's text (rules.c pg_date_text) */
 	RPL_XFER_SRC_ENDLESS = 64,/* the source gives ±infinity dates as RPL_YEAR_*INFINITY
-	                          * (libpq COPY); with the COPY sink, RPL_XFER_PG_COPY */
+	                          * (libpq COPY) */
+	RPL_XFER_PG_COPY = RPL_XFER_SRC_ENDLESS | RPL_XFER_DST_ENDLESS,   /* both: PostgreSQL
+	                          * to PostgreSQL, COPY on both sides (RPL_YEAR_INFINITY) */
 };
 
 /* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the
