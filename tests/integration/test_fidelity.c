@@ -627,6 +627,45 @@ START_TEST(test_iso_reject_as_stored)
 }
 END_TEST
 
+/* Text into a PostgreSQL bytea arrives as exactly its bytes (UTF-8): bytea's text
+ * input read '\x41' (4 characters) as the byte 'A' and '\\x00' as 4 bytes, and
+ * refused 'abc\def'. _i: 0 binary COPY, 1 text COPY (an int into bytea, which
+ * arrives as its text's bytes), 2 ODBC parameters (load.bulk "odbc"). */
+START_TEST(test_text_into_bytea)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&src, "tb");
+	edge_drop(&dst, "tb");
+	it_exec(&src, "CREATE TABLE tb (id int PRIMARY KEY, s text, n int)");
+	it_exec(&src, "INSERT INTO tb VALUES (1, E'\\\\x41', 5), (2, E'\\\\\\\\x00', -8), (3, E'abc\\\\def', 0),"
+	              " (4, E'caf\\u00e9 \\t\\n', 7), (5, '', 1), (6, NULL, NULL)");
+	it_exec(&dst, _i == 1 ? "CREATE TABLE tb (id int PRIMARY KEY, s bytea, n bytea)"
+	                      : "CREATE TABLE tb (id int PRIMARY KEY, s bytea, n int)");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "tb", _i == 2, false, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 6);
+	char sql[512];
+	for (int id = 1; id <= 6; id++) {
+		snprintf(sql, sizeof sql, "SELECT coalesce(encode(convert_to(s, 'UTF8'), 'hex'), 'null') FROM tb WHERE id = %d", id);
+		char want[256], got[256];
+		it_query_str(&src, sql, want, sizeof want);
+		snprintf(sql, sizeof sql, "SELECT coalesce(encode(s, 'hex'), 'null') FROM tb WHERE id = %d", id);
+		it_query_str(&dst, sql, got, sizeof got);
+		ck_assert_msg(strcmp(want, got) == 0, "row %d: text bytes %s arrived as %s", id, want, got);
+	}
+	if (_i == 1)
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM tb WHERE (id = 1 AND n = '\\x35'::bytea)"
+		                                    " OR (id = 2 AND n = '\\x2d38'::bytea)"), 2);
+	edge_drop(&src, "tb");
+	edge_drop(&dst, "tb");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -649,6 +688,7 @@ main(void)
 	tcase_add_loop_test(tc, test_pg_infinity, 0, 5);
 	tcase_add_loop_test(tc, test_pg_point_into_mariadb, 0, 2);
 	tcase_add_loop_test(tc, test_unbounded_numeric_created, 0, 2);
+	tcase_add_loop_test(tc, test_text_into_bytea, 0, 3);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
