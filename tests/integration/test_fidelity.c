@@ -666,6 +666,75 @@ START_TEST(test_text_into_bytea)
 }
 END_TEST
 
+/* A created table of the source's engine keeps NOT NULL and the source's defaults:
+ * MariaDB's TIMESTAMP NOT NULL was created `timestamp NULL` (Connector/ODBC calls
+ * every TIMESTAMP nullable) and every engine dropped the defaults. A PostgreSQL
+ * serial's default names a sequence the target lacks: left out. _i: 0 PostgreSQL,
+ * 1 MariaDB, 2 SQLite. */
+START_TEST(test_created_defaults)
+{
+	static const char *const ddl[] = {
+		"CREATE TABLE cd (id serial PRIMARY KEY, note text DEFAULT 'n/a', n int NOT NULL DEFAULT 7,"
+		" at timestamptz NOT NULL DEFAULT now())",
+		"CREATE TABLE cd (id int PRIMARY KEY, at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE"
+		" CURRENT_TIMESTAMP, n DECIMAL(4,2) NOT NULL DEFAULT 7.00, note varchar(10) DEFAULT 'n/a')",
+		"CREATE TABLE cd (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'n/a', at TEXT NOT NULL DEFAULT"
+		" CURRENT_TIMESTAMP, n INT NOT NULL DEFAULT (3+4))",
+	};
+	static const char *const notnull[] = {
+		"SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'cd' AND is_nullable = 'NO'"
+		" AND table_schema = current_schema()",
+		"SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_NAME = 'cd' AND IS_NULLABLE = 'NO'"
+		" AND TABLE_SCHEMA = DATABASE()",
+		"SELECT COUNT(*) FROM pragma_table_info('cd') WHERE \"notnull\" = 1 OR pk = 1",
+	};
+	int e = _i == 0 ? IT_PG : IT_MARIADB;
+	struct rpl_conn src, dst;
+	if (_i == 2) {
+		char srcdb[1024], dstdb[1024];
+		snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("cd_src.db"));
+		snprintf(dstdb, sizeof dstdb, "%s", it_tmpfile("cd_dst.db"));
+		unlink(srcdb);
+		unlink(dstdb);
+		sqlite3 *h;
+		ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+		lite_exec(h, ddl[2]);
+		sqlite3_close(h);
+		ck_assert(sqlite3_open(dstdb, &h) == SQLITE_OK);
+		sqlite3_close(h);
+		lite_conn(&src, "source", srcdb);
+		lite_conn(&dst, "target", dstdb);
+	} else {
+		it_connect(&src, e, "src");
+		it_connect(&dst, e, "dst");
+		edge_drop(&src, "cd");
+		edge_drop(&dst, "cd");
+		it_exec(&src, ddl[_i]);
+	}
+	it_exec(&src, "INSERT INTO cd (id, note, n) VALUES (1, 'x', 1)");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "cd", false, true, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 1);
+	ck_assert_int_eq(it_query_int(&dst, notnull[_i]), 3);   /* id, n, at */
+	it_exec(&dst, "INSERT INTO cd (id) VALUES (99)");
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM cd WHERE id = 99 AND note = 'n/a' AND n = 7"
+	                                    " AND at IS NOT NULL"), 1);
+	if (_i == 1)   /* ON UPDATE kept: the source's exact declaration */
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_NAME = 'cd'"
+		                                    " AND TABLE_SCHEMA = DATABASE() AND EXTRA LIKE 'on update %'"), 1);
+	if (_i == 0)   /* serial's nextval names a sequence the target lacks */
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'cd'"
+		                                    " AND table_schema = current_schema() AND column_default IS NOT NULL"), 3);
+	if (_i != 2) {
+		edge_drop(&src, "cd");
+		edge_drop(&dst, "cd");
+	}
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -689,6 +758,7 @@ main(void)
 	tcase_add_loop_test(tc, test_pg_point_into_mariadb, 0, 2);
 	tcase_add_loop_test(tc, test_unbounded_numeric_created, 0, 2);
 	tcase_add_loop_test(tc, test_text_into_bytea, 0, 3);
+	tcase_add_loop_test(tc, test_created_defaults, 0, 3);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
