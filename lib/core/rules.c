@@ -7,6 +7,7 @@
 #include "sqlite_num.h"
 #include "numtext.h"
 #include "xfer.h"
+#include "typedecl.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -781,7 +782,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			if (chars > (size_t)dst->size) {
 				if (!ru->truncate_strings) {
 					*rule = RPL_RULE_TOO_LONG;
-					snprintf(why, wn, "%zu characters do not fit VARCHAR(%ld)", chars, dst->size);
+					char decl[200];   /* the type as users write it: a SET is no VARCHAR(17) */
+					rpl_typedecl_of(dst, decl, sizeof decl);
+					snprintf(why, wn, "%zu characters do not fit %s", chars, decl);
 					return -1;
 				}
 				b->act[c] = ACT_CUT;

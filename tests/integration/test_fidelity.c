@@ -789,6 +789,95 @@ START_TEST(test_enum_error_value)
 }
 END_TEST
 
+/* reject_line_for returns (to decref) the reject line of rpath whose values' id is
+ * id, failing the test when there is none */
+static json_t *
+reject_line_for(const char *rpath, int id)
+{
+	FILE *f = fopen(rpath, "r");
+	ck_assert_msg(f != NULL, "no reject file %s", rpath);
+	char line[4096];
+	while (fgets(line, sizeof line, f) != NULL) {
+		json_t *j = json_loads(line, 0, NULL);
+		ck_assert_ptr_nonnull(j);
+		json_t *v = json_object_get(json_object_get(j, "values"), "id");
+		if ((json_is_integer(v) && json_integer_value(v) == id) ||
+		    (json_is_string(v) && atoi(json_string_value(v)) == id)) {
+			fclose(f);
+			return j;
+		}
+		json_decref(j);
+	}
+	fclose(f);
+	ck_abort_msg("no reject line for id %d in %s", id, rpath);
+	return NULL;
+}
+
+/* Reject lines in the words users know: a BLOB in a SQLite column declared without
+ * a type said "(column b, )"; a SQLite CHECK refusal had "column": null although its
+ * expression names one column (SQLite says "CHECK constraint failed: r IN (…)"). */
+START_TEST(test_reject_words)
+{
+	char srcdb[1024], dstdb[1024], rpath[1024];
+	snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("rw_src.db"));
+	snprintf(dstdb, sizeof dstdb, "%s", it_tmpfile("rw_dst.db"));
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("rw-rejects.jsonl"));
+	unlink(srcdb);
+	unlink(dstdb);
+	unlink(rpath);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE rw (id INTEGER PRIMARY KEY, b, r TEXT)");
+	lite_exec(h, "INSERT INTO rw VALUES (1, X'00ff', 'G'), (2, 'ok', 'ZZ'), (3, 'fine', 'PG')");
+	sqlite3_close(h);
+	ck_assert(sqlite3_open(dstdb, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE rw (id INTEGER PRIMARY KEY, b TEXT, r TEXT CHECK (r IN ('G', 'PG')))");
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&dst, "rw");
+	it_exec(&dst, "CREATE TABLE rw (id int PRIMARY KEY, b text, r text)");
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "rw", .dst_table = "rw", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	/* into PostgreSQL: the BLOB of row 1 into text */
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 1);
+	json_t *j = reject_line_for(rpath, 1);
+	const char *reason = json_string_value(json_object_get(j, "reason"));
+	ck_assert_msg(reason != NULL && strstr(reason, "(column b, declared without a type)") != NULL, "%s", reason);
+	json_decref(j);
+	edge_drop(&dst, "rw");
+	rpl_conn_close(&dst);
+	/* into SQLite: row 2's r is refused by the CHECK */
+	unlink(rpath);
+	lite_conn(&dst, "target", dstdb);
+	log = rpl_reject_new(rpath);
+	o.rejects = log;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.written, 2);
+	j = reject_line_for(rpath, 2);
+	const char *column = json_string_value(json_object_get(j, "column"));
+	reason = json_string_value(json_object_get(j, "reason"));
+	ck_assert_msg(column != NULL && strcmp(column, "r") == 0, "column %s, reason %s", column, reason);
+	ck_assert_msg(reason != NULL && strstr(reason, "CHECK constraint failed") != NULL, "%s", reason);
+	json_decref(j);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -814,6 +903,7 @@ main(void)
 	tcase_add_loop_test(tc, test_text_into_bytea, 0, 3);
 	tcase_add_loop_test(tc, test_created_defaults, 0, 3);
 	tcase_add_loop_test(tc, test_enum_error_value, 0, 2);
+	tcase_add_test(tc, test_reject_words);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
