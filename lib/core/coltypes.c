@@ -223,6 +223,14 @@ pg_row(void *arg, char *const *v, struct rpl_err *err)
 	set_decl(col, v[1], "", "");
 	rpl_coltypes_pg_apply(col, v[2], v[3]);
 	set_default(col, v[4]);
+	/* a domain over varchar(80): the length is the domain's own (its typtypmod, v[5]),
+	 * not in the column's declaration, which is the domain's name; it was created
+	 * elsewhere as longtext */
+	long len;
+	const char *paren = strchr(v[5], '(');
+	if (col->cls == RPL_CLASS_TEXT && paren != NULL && (strcmp(v[3], "varchar") == 0 || strcmp(v[3], "bpchar") == 0) &&
+	    sscanf(paren, "(%ld)", &len) == 1 && len > 0)
+		set_bounded(col, len);
 	return 0;
 }
 
@@ -291,13 +299,14 @@ rpl_coltypes_read(struct rpl_conn *c, const char *schema, const char *name, stru
 		                   " FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.attgenerated = ''"
 		                   " AND NOT EXISTS (SELECT 1 FROM pg_depend p WHERE p.classid = 'pg_attrdef'::regclass"
 		                   " AND p.objid = d.oid AND p.refobjid >= 16384 AND p.refclassid <> 'pg_type'::regclass"
-		                   " AND p.refobjid <> d.adrelid)), '')"
+		                   " AND p.refobjid <> d.adrelid)), ''),"
+		                   " CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE '' END"
 		                   " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
 		                   " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END"
 		                   " WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = (SELECT c.oid FROM pg_class c"
 		                   " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ?"
 		                   " AND n.nspname = COALESCE(?, current_schema()))",
-		                name, schema, 5, pg_row, t, err);
+		                name, schema, 6, pg_row, t, err);
 	case RPL_ENGINE_MARIADB:
 		/* MariaDB's JSON is LONGTEXT with a json_valid CHECK named after the column */
 		return rpl_coltypes_query(c, "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME,"

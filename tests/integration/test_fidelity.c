@@ -878,6 +878,35 @@ START_TEST(test_reject_words)
 }
 END_TEST
 
+/* A PostgreSQL domain over varchar(80) is created in MariaDB as varchar(80): its
+ * length is the domain's, not in the column's declaration, and it became longtext. */
+START_TEST(test_domain_length_created)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_MARIADB, "dst");
+	edge_drop(&src, "dl");
+	edge_drop(&dst, "dl");
+	it_exec(&src, "DROP DOMAIN IF EXISTS fid_email");
+	it_exec(&src, "CREATE DOMAIN fid_email AS varchar(80) CHECK (VALUE LIKE '%@%')");
+	it_exec(&src, "CREATE TABLE dl (id int PRIMARY KEY, m fid_email)");
+	it_exec(&src, "INSERT INTO dl VALUES (1, 'a@b.example')");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "dl", false, true, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.written, 1);
+	char type[128];
+	it_query_str(&dst, "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
+	                   " AND TABLE_NAME = 'dl' AND COLUMN_NAME = 'm'", type, sizeof type);
+	ck_assert_str_eq(type, "varchar(80)");
+	edge_drop(&src, "dl");
+	edge_drop(&dst, "dl");
+	it_exec(&src, "DROP DOMAIN fid_email");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -904,6 +933,7 @@ main(void)
 	tcase_add_loop_test(tc, test_created_defaults, 0, 3);
 	tcase_add_loop_test(tc, test_enum_error_value, 0, 2);
 	tcase_add_test(tc, test_reject_words);
+	tcase_add_test(tc, test_domain_length_created);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
