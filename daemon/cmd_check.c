@@ -127,6 +127,22 @@ check_inheritance(struct rpl_conn *src, const struct rpl_config *cfg)
 	}
 }
 
+/* check_lite_dates warns about the rows of a SQLite date_column no date range holds
+ * (rpl_validate_lite_dates, which a ranged run asks too); returns -1 when it could
+ * not count them */
+static int
+check_lite_dates(struct rpl_conn *src, const struct rpl_table_config *t, const char *label)
+{
+	char msg[600];
+	struct rpl_err err = RPL_ERR_INIT;
+	int r = rpl_validate_lite_dates(src, t->schema, t->name, t->date_column, msg, sizeof msg, &err);
+	if (r > 0)
+		printf("  %s: warning: %s\n", label, msg);
+	else if (r < 0)
+		fprintf(stderr, "replicad: check: %s\n", err.msg);
+	return r < 0 ? -1 : 0;
+}
+
 int
 rd_cmd_check(const struct rpl_config *cfg)
 {
@@ -169,6 +185,8 @@ rd_cmd_check(const struct rpl_config *cfg)
 		    rpl_validate_table(&st, src.engine, in_dst == 1 ? &dt : NULL, dst.engine, label, t->date_column, &verr) < 0) {
 			fprintf(stderr, "replicad: check: %s\n", verr.msg);
 			refused++;
+			status = RD_EXIT_FAILED;
+		} else if (in_src == 1 && check_lite_dates(&src, t, label) < 0) {
 			status = RD_EXIT_FAILED;
 		}
 		rpl_table_fini(&st);

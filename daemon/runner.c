@@ -103,6 +103,22 @@ run_connect(struct run *r)
 	return 0;
 }
 
+/* warn_lite_dates: a ranged run says once how many rows of a SQLite date_column no
+ * range holds (not ISO text: rpl_validate_lite_dates, which `replicad check` asks too) */
+static int
+warn_lite_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
+{
+	const struct rpl_table_config *tc = j->tc;
+	if (j->nparts == 0 || j->parts[0].all)
+		return 0;   /* a whole-table copy reads every row */
+	char msg[600], label[600];
+	int r = rpl_validate_lite_dates(src, tc->schema, tc->name, tc->date_column, msg, sizeof msg, err);
+	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
+	if (r > 0 && j->warn != NULL)
+		j->warn(j->cb_data, label, NULL, msg);
+	return r < 0 ? r : 0;
+}
+
 /* run_open_job checks the copy once (validate_first, then the probe: the column
  * mapping included, so nothing is sent to the target before it passes, the ledger's
  * tables neither; it creates a missing target and says what is narrower), then
@@ -115,7 +131,7 @@ run_open_job(struct run *r)
 	struct rd_job_result *res = r->res;
 	struct rpl_err *err = &res->err;
 	const struct rd_runner_hooks *hooks = j->hooks;
-	if (validate_first(tc, &r->src, &r->dst, err) < 0)
+	if (validate_first(tc, &r->src, &r->dst, err) < 0 || warn_lite_dates(j, &r->src, err) < 0)
 		return -1;
 	struct rpl_copy_opts o;
 	runner_copy_opts(j, &o, j->cfg->load.create_missing_tables);

@@ -72,6 +72,11 @@ struct rpl_column {
 	 * not measured or the column holds no number */
 	bool seen;
 	int seen_int, seen_scale;
+	/* the column's DEFAULT clause as its engine writes it ("DEFAULT (…)", MariaDB's
+	 * "ON UPDATE …" after it), read by coltypes.c; a created table of the same engine
+	 * keeps it. "" when none, longer, or naming an object a created table lacks (a
+	 * PostgreSQL sequence or function of the user's) */
+	char default_clause[1024];
 };
 
 struct rpl_table {

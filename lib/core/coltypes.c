@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define CT_MAXCOLS 6
+#define CT_MAXCOLS 7
 #define CT_VALUE 8192   /* a domain's whole CREATE DOMAIN must fit: longer fails, never cut */
 
 /* rpl_coltypes_query also reads createidx.c's index catalogs: one statement, its
@@ -64,6 +64,15 @@ out:
 		free(v[k]);
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	return r;
+}
+
+/* set_default keeps the DEFAULT clause only whole: a cut one would be another default */
+static void
+set_default(struct rpl_column *col, const char *clause)
+{
+	int n = snprintf(col->default_clause, sizeof col->default_clause, "%s", clause);
+	if (n < 0 || (size_t)n >= sizeof col->default_clause)
+		col->default_clause[0] = '\0';
 }
 
 /* set_decl keeps the declaration only whole: a cut one would not be the type */
@@ -213,6 +222,15 @@ pg_row(void *arg, char *const *v, struct rpl_err *err)
 		return 0;
 	set_decl(col, v[1], "", "");
 	rpl_coltypes_pg_apply(col, v[2], v[3]);
+	set_default(col, v[4]);
+	/* a domain over varchar(80): the length is the domain's own (its typtypmod, v[5]),
+	 * not in the column's declaration, which is the domain's name; it was created
+	 * elsewhere as longtext */
+	long len;
+	const char *paren = strchr(v[5], '(');
+	if (col->cls == RPL_CLASS_TEXT && paren != NULL && (strcmp(v[3], "varchar") == 0 || strcmp(v[3], "bpchar") == 0) &&
+	    sscanf(paren, "(%ld)", &len) == 1 && len > 0)
+		set_bounded(col, len);
 	return 0;
 }
 
@@ -232,6 +250,11 @@ maria_row(void *arg, char *const *v, struct rpl_err *err)
 	else
 		set_decl(col, v[1], "", "");
 	col->kind = rpl_coltypes_maria_kind(v[4]);
+	/* Connector/ODBC calls every TIMESTAMP nullable (NULL into one once meant "now"):
+	 * the server's own IS_NULLABLE says whether it is NOT NULL */
+	if (strcmp(v[5], "NO") == 0)
+		col->nullable = false;
+	set_default(col, v[6]);
 	/* Connector/ODBC reports UUID, INET6 and INET4 as binary: they are text types
 	 * (their bytes are the text), which other engines hold as uuid and inet */
 	if (col->cls == RPL_CLASS_BINARY && (strcmp(v[4], "uuid") == 0 || col->kind == RPL_KIND_NET)) {
@@ -255,6 +278,7 @@ lite_row(void *arg, char *const *v, struct rpl_err *err)
 	if (col == NULL)
 		return 0;
 	set_decl(col, v[1], "", "");
+	set_default(col, v[3]);
 	/* exactly "INTEGER" as the only key column makes it the rowid (SQLite's
 	 * "ROWIDs and the INTEGER PRIMARY KEY"); BIGINT would not be */
 	if (strcasecmp(v[1], "INTEGER") == 0 && strcmp(v[2], "1") == 0 && lr->npk == 1)
@@ -268,26 +292,38 @@ rpl_coltypes_read(struct rpl_conn *c, const char *schema, const char *name, stru
 {
 	switch (c->engine) {
 	case RPL_ENGINE_POSTGRES:
+		/* a default that needs an object of the user's other than a type (serial's
+		 * sequence, a function: pg_depend) would fail the CREATE TABLE: left out */
 		return rpl_coltypes_query(c, "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), t.typcategory::text,"
-		                   " b.typname::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+		                   " b.typname::text, COALESCE((SELECT 'DEFAULT (' || pg_get_expr(d.adbin, d.adrelid) || ')'"
+		                   " FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.attgenerated = ''"
+		                   " AND NOT EXISTS (SELECT 1 FROM pg_depend p WHERE p.classid = 'pg_attrdef'::regclass"
+		                   " AND p.objid = d.oid AND p.refobjid >= 16384 AND p.refclassid <> 'pg_type'::regclass"
+		                   " AND p.refobjid <> d.adrelid)), ''),"
+		                   " CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE '' END"
+		                   " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
 		                   " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END"
 		                   " WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid = (SELECT c.oid FROM pg_class c"
 		                   " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ?"
 		                   " AND n.nspname = COALESCE(?, current_schema()))",
-		                name, schema, 4, pg_row, t, err);
+		                name, schema, 6, pg_row, t, err);
 	case RPL_ENGINE_MARIADB:
 		/* MariaDB's JSON is LONGTEXT with a json_valid CHECK named after the column */
 		return rpl_coltypes_query(c, "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME,"
 		                   " CASE WHEN EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k"
 		                   " WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME"
 		                   " AND k.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)')) THEN 'json'"
-		                   " ELSE DATA_TYPE END FROM information_schema.COLUMNS c WHERE TABLE_NAME = ?"
+		                   " ELSE DATA_TYPE END, IS_NULLABLE, CASE WHEN COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL'"
+		                   " OR COLUMN_DEFAULT LIKE 'nextval(%' THEN '' ELSE CONCAT('DEFAULT (', COLUMN_DEFAULT, ')',"
+		                   " IF(LOCATE('on update ', EXTRA) > 0, CONCAT(' ', SUBSTRING(EXTRA, LOCATE('on update ', EXTRA))), ''))"
+		                   " END FROM information_schema.COLUMNS c WHERE TABLE_NAME = ?"
 		                   " AND TABLE_SCHEMA = COALESCE(?, DATABASE())",
-		                name, schema, 5, maria_row, t, err);
+		                name, schema, 7, maria_row, t, err);
 	case RPL_ENGINE_SQLITE: {
 		struct lite_rows lr = { t, t->npk };
 		/* (a schema is an attached database: the dialect has none) */
-		return rpl_coltypes_query(c, "SELECT name, type, pk FROM pragma_table_info(?)", name, NULL, 3, lite_row, &lr, err);
+		return rpl_coltypes_query(c, "SELECT name, type, pk, CASE WHEN dflt_value IS NULL THEN ''"
+		                          " ELSE 'DEFAULT (' || dflt_value || ')' END FROM pragma_table_info(?)", name, NULL, 4, lite_row, &lr, err);
 	}
 	default:
 		return 0;

@@ -3,8 +3,10 @@
  * errors, SQLite's constraint errors), matched literally: a message that names no
  * column gives none rather than a guess. */
 #include "refusal.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* copy_name copies p[0..len) to col; false when it does not fit or is empty. */
 static bool
@@ -25,6 +27,69 @@ after_last(const char *s, const char *pat)
 	for (const char *p = strstr(s, pat); p != NULL; p = strstr(p + 1, pat))
 		hit = p;
 	return hit != NULL ? hit + strlen(pat) : NULL;
+}
+
+/* check_word: is w[0..len) an SQL word of a CHECK expression rather than a name? */
+static bool
+check_word(const char *w, size_t len)
+{
+	static const char *const words[] = { "and", "or", "not", "in", "is", "null", "like", "glob", "regexp",
+	                                     "match", "between", "collate", "escape", "case", "when", "then",
+	                                     "else", "end", "exists", "cast", "as", "true", "false", NULL };
+	for (const char *const *k = words; *k != NULL; k++)
+		if (strlen(*k) == len && strncasecmp(w, *k, len) == 0)
+			return true;
+	return false;
+}
+
+/* check_column: the one column SQLite's "CHECK constraint failed: <expr>" names, when
+ * its expression (SQLite 3.40 gives it for an unnamed CHECK) names exactly one: its
+ * names outside quotes, not SQL words, not functions. A lone word is a named CHECK's
+ * name (qty_positive), not a column. */
+static bool
+check_column(const char *p, char *col, size_t n)
+{
+	const char *name = NULL;
+	size_t name_len = 0;
+	bool more = false;   /* anything beside the name: an expression, not a CHECK's name */
+	while (*p != '\0' && *p != '\n') {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		if (*p == '\'') {   /* a string literal, '' inside it */
+			more = true;
+			for (p++; *p != '\0' && !(*p == '\'' && p[1] != '\''); p += *p == '\'' ? 2 : 1)
+				;
+			p += *p != '\0';
+			continue;
+		}
+		if (!(isalpha((unsigned char)*p) || *p == '_' || *p == '"')) {
+			more = true;
+			for (p++; isdigit((unsigned char)p[-1]) && (isalnum((unsigned char)*p) || *p == '.'); p++)
+				;   /* a number, 1e5 included */
+			continue;
+		}
+		bool quoted = *p == '"';
+		const char *w = quoted ? p + 1 : p, *e = w;
+		while (*e != '\0' && (quoted ? *e != '"' : (isalnum((unsigned char)*e) || *e == '_')))
+			e++;
+		p = quoted && *e == '"' ? e + 1 : e;
+		const char *after = p;
+		while (*after == ' ')
+			after++;
+		size_t len = (size_t)(e - w);
+		if (*after == '(' || (!quoted && check_word(w, len))) {
+			more = true;
+			continue;   /* a function or an SQL word */
+		}
+		if (name != NULL && (name_len != len || strncmp(name, w, len) != 0))
+			return false;   /* two columns: not one's */
+		more = more || name != NULL;
+		name = w;
+		name_len = len;
+	}
+	return name != NULL && more && copy_name(name, name_len, col, n);
 }
 
 bool
@@ -64,7 +129,10 @@ rpl_refusal_column(const char *text, char *col, size_t n)
 	/* MariaDB foreign keys: "… CONSTRAINT `fk` FOREIGN KEY (`foo`) REFERENCES …"; one column only */
 	if ((p = strstr(text, "FOREIGN KEY (`")) != NULL && (e = strchr(p + 14, '`')) != NULL && e[1] == ')')
 		return copy_name(p + 14, (size_t)(e - p - 14), col, n);
-	/* SQLite: "NOT NULL constraint failed: t.foo" (a CHECK names its constraint: no column) */
+	/* SQLite: "CHECK constraint failed: rating IN ('G','PG')", its expression's one column */
+	if ((p = after_last(text, "CHECK constraint failed: ")) != NULL)
+		return check_column(p, col, n);
+	/* SQLite: "NOT NULL constraint failed: t.foo" */
 	/* SQLite's STRICT tables: "cannot store TEXT value in INTEGER column t.foo" */
 	if ((p = after_last(text, "NOT NULL constraint failed: ")) != NULL ||
 	    (p = after_last(text, "UNIQUE constraint failed: ")) != NULL ||

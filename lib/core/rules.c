@@ -7,6 +7,7 @@
 #include "sqlite_num.h"
 #include "numtext.h"
 #include "xfer.h"
+#include "typedecl.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -450,6 +451,20 @@ lite_target(const struct rpl_rules *ru)
 	return ru->dst_dialect->engine == RPL_ENGINE_SQLITE;
 }
 
+/* enum_refuses_empty: is d a MariaDB ENUM without '' among its values? Its '' is then
+ * the error value (index 0), which a relaxed sql_mode stores for an invalid value
+ * and no strict-mode statement writes: the server refused it as text and as the
+ * number 0 ("Data truncated"), and a relaxed sql_mode for the load would let every
+ * other invalid value of the statement change without a word (issue #15 item 6). */
+static bool
+enum_refuses_empty(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	if (ru->dst_dialect->engine != RPL_ENGINE_MARIADB || d->kind != RPL_KIND_ENUM || d->decl[0] == '\0')
+		return false;
+	return strstr(d->decl, "('',") == NULL && strstr(d->decl, "('')") == NULL &&
+	       strstr(d->decl, ",'',") == NULL && strstr(d->decl, ",'')") == NULL;
+}
+
 /* keeps_neg_zero: does target column d store -0.0 as -0.0? PostgreSQL's float types
  * do; MariaDB stores 0 (its DOUBLE, and any literal or parameter -0e0); SQLite's
  * REAL, NUMERIC and INTEGER affinities store 0 (a REAL without a fraction is kept as
@@ -550,7 +565,7 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		/* MariaDB has no NaN and no -0.0 */
 		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
-		if (text_into_date(ru, d))
+		if (text_into_date(ru, d) || enum_refuses_empty(ru, d))
 			return true;
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
@@ -753,6 +768,13 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					return -1;
 				break;
 			}
+			if (*ind == 0 && enum_refuses_empty(ru, dst)) {
+				*rule = RPL_RULE_WRONG_TYPE;
+				snprintf(why, wn, "'' is MariaDB's ENUM error value (index 0, stored for an invalid value under a"
+				         " relaxed sql_mode): a strict-mode load cannot write it, as text or as index 0, and a relaxed"
+				         " one would change other values without a word");
+				return -1;
+			}
 			if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0 || lite_target(ru))
 				break;
 			/* a character is at least a byte: short text needs no counting */
@@ -760,7 +782,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			if (chars > (size_t)dst->size) {
 				if (!ru->truncate_strings) {
 					*rule = RPL_RULE_TOO_LONG;
-					snprintf(why, wn, "%zu characters do not fit VARCHAR(%ld)", chars, dst->size);
+					char decl[200];   /* the type as users write it: a SET is no VARCHAR(17) */
+					rpl_typedecl_of(dst, decl, sizeof decl);
+					snprintf(why, wn, "%zu characters do not fit %s", chars, decl);
 					return -1;
 				}
 				b->act[c] = ACT_CUT;

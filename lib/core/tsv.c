@@ -145,6 +145,12 @@ put_value(enum rpl_tsv_flavor f, char *p, const struct rpl_xcol *x, const void *
 		*p++ = '.';
 		return put_digits(p, (unsigned long)(t->fraction / 1000) % 1000000, 6);
 	}
+	case SQL_C_CHAR:
+		/* text into bytea as bytea hex: bytea's text input reads backslash escapes
+		 * ('\\x41' arrived as the byte 'A'), hex keeps the text's own bytes */
+		if (!pg || x->dst->cls != RPL_CLASS_BINARY)
+			return escape(p, v, (size_t)ind, true);
+		/* fall through */
 	case SQL_C_BINARY:
 		if (pg) {
 			const unsigned char *b = v;

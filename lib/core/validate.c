@@ -1,8 +1,11 @@
 /* lib/core/validate.c: what a run would refuse, before it starts (see validate.h). */
 #include "validate.h"
+#include "coltypes.h"
+#include "sbuf.h"
 #include "dialect.h"
 #include "sqlgen.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int
@@ -49,4 +52,53 @@ rpl_validate_table(const struct rpl_table *src, enum rpl_engine src_engine, cons
 		return RPL_EINVAL;
 	}
 	return 0;
+}
+
+struct lite_dates { long long count; char example[200]; };
+
+static int
+lite_dates_row(void *arg, char *const *v, struct rpl_err *err)
+{
+	(void)err;
+	struct lite_dates *ld = arg;
+	ld->count = atoll(v[0]);
+	snprintf(ld->example, sizeof ld->example, "%.180s", v[1]);
+	return 0;
+}
+
+int
+rpl_validate_lite_dates(struct rpl_conn *src, const char *schema, const char *table, const char *date_column,
+                        char *msg, size_t n, struct rpl_err *err)
+{
+	if (src->engine != RPL_ENGINE_SQLITE || date_column == NULL)
+		return 0;
+	const struct rpl_dialect *d = rpl_dialect_for(RPL_ENGINE_SQLITE);
+	struct rpl_sbuf col = RPL_SBUF_INIT, from = RPL_SBUF_INIT, q = RPL_SBUF_INIT;
+	rpl_dialect_ident(d, date_column, &col);
+	rpl_dialect_table(d, schema, table, &from);
+	const char *c = rpl_sbuf_str(&col);
+	/* the example as stored, with its storage class when it is not text */
+	rpl_sbuf_addf(&q, "SELECT COUNT(*), (SELECT CASE typeof(%s) WHEN 'text' THEN %s ELSE typeof(%s) || ' ' || %s END"
+	              " FROM %s WHERE %s IS NOT NULL AND (typeof(%s) <> 'text' OR %s NOT GLOB"
+	              " '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*') LIMIT 1) FROM %s WHERE %s IS NOT NULL AND"
+	              " (typeof(%s) <> 'text' OR %s NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')",
+	              c, c, c, c, rpl_sbuf_str(&from), c, c, c, rpl_sbuf_str(&from), c, c, c);
+	struct lite_dates ld = { 0, "" };
+	int r = rpl_sbuf_ok(&col) && rpl_sbuf_ok(&from) && rpl_sbuf_ok(&q)
+	        ? rpl_coltypes_query(src, rpl_sbuf_str(&q), NULL, NULL, 2, lite_dates_row, &ld, err)
+	        : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rpl_sbuf_fini(&col);
+	rpl_sbuf_fini(&from);
+	rpl_sbuf_fini(&q);
+	if (r < 0) {
+		rpl_err_where(err, table, date_column, -1);
+		return r;
+	}
+	if (ld.count == 0)
+		return 0;
+	snprintf(msg, n, "%lld row%s hold%s no ISO 8601 date in date_column %s (e.g. %s): a date range compares"
+	         " it as ISO text ('YYYY-MM-DD...'), so a ranged run copies none of %s (a --full run reads %s)",
+	         ld.count, ld.count == 1 ? "" : "s", ld.count == 1 ? "s" : "", date_column, ld.example,
+	         ld.count == 1 ? "it" : "them", ld.count == 1 ? "it" : "them");
+	return 1;
 }

@@ -20,4 +20,15 @@
 int rpl_validate_table(const struct rpl_table *src, enum rpl_engine src_engine, const struct rpl_table *dst,
                        enum rpl_engine dst_engine, const char *label, const char *date_column, struct rpl_err *err);
 
+/* rpl_validate_lite_dates counts the rows of a SQLite source table whose date_column
+ * (not NULL) is not ISO 8601 text of a date or date and time: a Unix integer, a
+ * Julian REAL, '2024/01/15'. A date-range partition compares the column as ISO text,
+ * so such rows fall in no range and a ranged run would skip them without a word
+ * (acceptance check of issue #15, item 5). One full scan of the table. `replicad
+ * check` and `replicad run` both call it. Returns 1 with msg (n bytes) naming the
+ * count and one example as stored when there are such rows, 0 when none (or the
+ * source is not SQLite, or date_column is NULL), or a negative code with err. */
+int rpl_validate_lite_dates(struct rpl_conn *src, const char *schema, const char *table, const char *date_column,
+                            char *msg, size_t n, struct rpl_err *err);
+
 #endif

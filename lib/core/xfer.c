@@ -140,8 +140,21 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		x->param_size = (SQLULEN)(x->width - 1);
 		x->param_digits = 0;
 	}
+	/* text into a PostgreSQL bytea goes as its bytes (bound binary, param_c_type):
+	 * as text, the server's bytea input read '\\x41' as the byte 'A' */
+	if (de == RPL_ENGINE_POSTGRES && x->as_text && s->cls == RPL_CLASS_TEXT && d->cls == RPL_CLASS_BINARY)
+		x->param_type = d->is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
 	if (x->param_size == 0)
 		x->param_size = (SQLULEN)x->width;
+}
+
+/* param_c_type: the C type a column is bound with as a parameter: text announced as
+ * binary (above) is bound as its bytes, the length its indicator already holds */
+static SQLSMALLINT
+param_c_type(const struct rpl_xcol *x)
+{
+	bool bin = x->param_type == SQL_VARBINARY || x->param_type == SQL_LONGVARBINARY;
+	return x->c_type == SQL_C_CHAR && bin ? SQL_C_BINARY : x->c_type;
 }
 
 int
@@ -335,7 +348,7 @@ rpl_xbuf_bind_params(struct rpl_xbuf *b, SQLHSTMT st, size_t base, SQLULEN *offs
 		rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, offset, 0);
 	for (size_t i = 0; i < b->ncols && SQL_SUCCEEDED(rc); i++) {
 		struct rpl_xcol *x = &b->cols[i];
-		rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
+		rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, param_c_type(x), x->param_type,
 		                      x->param_size, x->param_digits, row + x->off, x->width,
 		                      (SQLLEN *)(void *)(row + x->ind_off));
 	}
@@ -388,7 +401,7 @@ rpl_xcols_bind(struct rpl_xcols *xc, const struct rpl_xbuf *b, SQLHSTMT st)
 		rc = SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, NULL, 0);
 	for (size_t i = 0; i < b->ncols && SQL_SUCCEEDED(rc); i++) {
 		const struct rpl_xcol *x = &b->cols[i];
-		rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
+		rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, param_c_type(x), x->param_type,
 		                      x->param_size, x->param_digits, xc->val[i], x->width, xc->ind[i]);
 	}
 	return SQL_SUCCEEDED(rc) ? 0 : -1;
@@ -421,7 +434,7 @@ rpl_xbuf_rebind_binary(struct rpl_xbuf *b, SQLHSTMT st, size_t base)
 		struct rpl_xcol *x = &b->cols[i];
 		if (x->c_type != SQL_C_BINARY)
 			continue;
-		SQLRETURN rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, x->c_type, x->param_type,
+		SQLRETURN rc = SQLBindParameter(st, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, param_c_type(x), x->param_type,
 		                                x->param_size, x->param_digits, row + x->off, x->width,
 		                                (SQLLEN *)(void *)(row + x->ind_off));
 		if (!SQL_SUCCEEDED(rc))

@@ -90,7 +90,8 @@ rpl_pgbinary_usable(const struct rpl_xbuf *b, bool source)
 		case SQL_C_BIT: ok = strcasecmp(t, "bool") == 0; break;
 		case SQL_C_BINARY: ok = strcasecmp(t, "bytea") == 0; break;
 		case SQL_C_CHAR:
-			ok = (x->cls == RPL_CLASS_TEXT && is_type(t, texts)) ||
+			/* text into bytea: its bytes, as they are (bytea's binary form is raw) */
+			ok = (x->cls == RPL_CLASS_TEXT && (is_type(t, texts) || (!source && strcasecmp(t, "bytea") == 0))) ||
 			     (x->cls == RPL_CLASS_DECIMAL && strcasecmp(t, "numeric") == 0);
 			break;
 		default: ok = false; break;

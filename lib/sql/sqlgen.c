@@ -347,6 +347,11 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 		}
 		if (!c->nullable || c->pk_pos > 0)
 			rpl_sbuf_add(out, " NOT NULL");
+		/* same engine: the source's own default (an expression is in its SQL) */
+		if (d->engine == g->src->engine && d->engine != RPL_ENGINE_MSSQL && c->default_clause[0] != '\0') {
+			rpl_sbuf_addc(out, ' ');
+			rpl_sbuf_add(out, c->default_clause);
+		}
 	}
 	if (st->npk > 0 && rowid == NULL) {
 		if (d->engine == RPL_ENGINE_MSSQL) {

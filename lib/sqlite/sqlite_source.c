@@ -123,6 +123,14 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 	return 0;
 }
 
+/* declared: a column's declared type for a reason; a column declared without one
+ * said "(column b, )" */
+static const char *
+declared(const struct rpl_column *col)
+{
+	return col->type_name[0] != '\0' ? col->type_name : "declared without a type";
+}
+
 /* misfit: value val of row r, column c cannot be read as the column's type without
  * changing it: the row will be rejected naming the column (xfer.h, struct rpl_misfit). */
 static int
@@ -140,14 +148,14 @@ misfit(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, enum rpl_rule
 		for (int k = 0; k < len && o + 3 < sizeof hex; k++)
 			o += (size_t)snprintf(hex + o, sizeof hex - o, "%02x", p[k]);
 		snprintf(why, sizeof why, "a BLOB of %d byte%s %s (column %s, %s)", len, len == 1 ? "" : "s", what, x->src->name,
-		         x->src->type_name);
+		         declared(x->src));
 		return rpl_xbuf_misfit(b, r, c, (int)rule, hex, o, why, err);
 	}
 	const char *text = (const char *)sqlite3_value_text(val);
 	size_t len = (size_t)sqlite3_value_bytes(val);
 	snprintf(why, sizeof why, "%s %s%.60s%s %s (column %s, %s)", t == SQLITE_FLOAT ? "REAL" : t == SQLITE_INTEGER ? "INTEGER" : "text",
 	         t == SQLITE_TEXT ? "\"" : "", text != NULL ? text : "", t == SQLITE_TEXT ? "\"" : "", what, x->src->name,
-	         x->src->type_name);
+	         declared(x->src));
 	return rpl_xbuf_misfit(b, r, c, (int)rule, text != NULL ? text : "", len, why, err);
 }
 

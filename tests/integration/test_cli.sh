@@ -415,6 +415,36 @@ else
     not_ok "the mapped row in the target is 1|2024-01-15|10.5|X|null" "got: $got"
 fi
 
+# ---------------------------------------------------------------- sqlite dates --
+# A SQLite date_column holding dates that are not ISO text (Unix integers, Julian REALs,
+# '2024/01/15'): a date range compares ISO text, so those rows are in no range. check
+# and a ranged run count them and say so (lib/core/validate.h rpl_validate_lite_dates).
+
+EV_DB=$work/ev.db
+rm -f "$EV_DB"
+if out=$(sqlite3 "$EV_DB" "create table ev (id integer primary key, at datetime not null, v text);
+  insert into ev values (1, '2024-01-05 10:00:00', 'iso'), (2, 1705000000, 'unix'), (3, '2024/01/15', 'slashes'),
+  (4, 2460325.5, 'julian'), (5, '2024-01-20 08:00:00', 'iso'), (6, '15.01.2024', 'german');" 2>&1); then
+    ok "sqlite3 creates the source ev with non-ISO dates"
+else
+    not_ok "sqlite3 creates the source ev with non-ISO dates" "$out"
+fi
+cfg=$work/ev.json
+write_config "$cfg" "Driver=SQLite3;Database=$EV_DB" "" "Driver=SQLite3;Database=$work/ev-dst.db" "" \
+    '[ { "name": "ev", "date_column": "at" } ]' '"load": { "create_missing_tables": true }'
+run_case "check: a SQLite date_column with non-ISO dates is a warning naming table, column, count and an example" 0 \
+    "out:ev: warning: 4 rows hold no ISO 8601 date in date_column at (e.g. integer 1705000000)" \
+    -- "$REPLICAD" -c "$cfg" check
+run_case "run with a date range warns once about the rows no range holds" 0 \
+    "err:replicad: warning: table ev: 4 rows hold no ISO 8601 date in date_column at (e.g. integer 1705000000)" \
+    -- "$REPLICAD" -c "$cfg" run ev --from 2024-01-01 --to 2024-01-31
+got=$(sqlite3 "$work/ev-dst.db" 'select group_concat(id) from ev' 2>&1)
+if [ "$got" = "1,5" ]; then
+    ok "the ranged run copied the two ISO rows"
+else
+    not_ok "the ranged run copied the two ISO rows" "got: $got"
+fi
+
 # ---------------------------------------------------------------- inheritance --
 # a PostgreSQL parent and its child both configured: check warns (rows copied twice)
 # unless the parent is read without its children ("inherited": false).

@@ -113,6 +113,12 @@ START_TEST(test_float_decimal)
 		{ (double)1.1f, 1.1 }, { (double)0.1f, 0.1 }, { (double)3.4028235e38f, 3.4028235e38 },
 		{ (double)1e-45f, 1e-45 }, { (double)123456.7f, 123456.7 }, { (double)16777216.0f, 16777216.0 },
 		{ -0.5, -0.5 }, { 1.1, 1.1 }, { 0.1 + 0.2, 0.1 + 0.2 }, { 1e300, 1e300 },
+		/* subnormal floats (below FLT_MIN) have few significant bits, so their
+		 * shortest decimal has few digits: 1.401298e-45 (MariaDB shows 1.4013e-45) is
+		 * the float 1e-45 reads as, and PostgreSQL's real shows it as 1e-45 too
+		 * (acceptance check of issue #15, item 8) */
+		{ (double)1.401298e-45f, 1e-45 }, { (double)2.8e-45f, 3e-45 }, { (double)1.0e-40f, 1e-40 },
+		{ (double)-1.17549435e-38f, -1.1754944e-38 }, { (double)1.1754942e-38f, 1.1754942e-38 },
 	};
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
 		ck_assert_msg(rpl_numtext_float_decimal(c[i].in) == c[i].want, "case %zu: %.17g gave %.17g, want %.17g",

@@ -24,7 +24,14 @@ static const struct { const char *text, *want; } cases[] = {
 	{ "target refused the row: cannot store REAL value in INTEGER column u.qty", "qty" },   /* STRICT */
 	{ "UNIQUE constraint failed: film.id", "id" },
 	{ "UNIQUE constraint failed: film.a, film.b", NULL },
-	{ "CHECK constraint failed: qty_positive", NULL },
+	{ "CHECK constraint failed: qty_positive", NULL },   /* a named CHECK: its name */
+	/* an unnamed CHECK: SQLite gives its expression; one column in it is the column */
+	{ "CHECK constraint failed: rating IN ('G','PG','PG-13','it''s rating')", "rating" },
+	{ "target refused the row: CHECK constraint failed: qty > 0 AND qty < 1e5", "qty" },
+	{ "CHECK constraint failed: length(\"code name\") = 3", "code name" },
+	{ "CHECK constraint failed: lo <= hi", NULL },   /* two columns */
+	{ "CHECK constraint failed: 1 = 1", NULL },
+	{ "CHECK constraint failed: 0 < qty", "qty" },
 	{ "ERROR:  new row for relation \"pr\" violates check constraint \"qty_positive\"", NULL },
 	{ "ERROR:  invalid input value for enum pr_rating: \"X\"", NULL },
 	{ "COPY film, line 3: \"1\t2\"", NULL },
