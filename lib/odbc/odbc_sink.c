@@ -23,6 +23,7 @@ struct odbc_sink {
 	SQLHSTMT ins;                   /* owned: the prepared INSERT */
 	SQLULEN offset;                 /* PARAM_BIND_OFFSET_PTR target */
 	SQLUSMALLINT *pstatus;          /* PARAM_STATUS_PTR: per-row result of an array execute */
+	char silent[160];               /* why an execute the driver called a success was not */
 	SQLULEN processed;              /* PARAMS_PROCESSED_PTR */
 	const struct rpl_xbuf *bound;   /* the buffer the INSERT's parameters point at */
 };
@@ -149,6 +150,18 @@ osink_exec(struct odbc_sink *o, struct rpl_xbuf *b, size_t first, size_t n)
 		if (!all)
 			rc = SQL_ERROR;
 	}
+	/* Connector/ODBC 3.1 also answers SUCCESS, every row's status SUCCESS, for an
+	 * array the server refused as a whole in strict mode ("Data truncated" of an
+	 * ENUM, seen with load.bulk "odbc": the rows were counted written and none was
+	 * there). The affected-row count tells the truth: fewer than n is a refusal,
+	 * split like any other. */
+	SQLLEN affected = -1;
+	if (SQL_SUCCEEDED(rc) && o->colwise && SQL_SUCCEEDED(SQLRowCount(o->ins, &affected)) && affected >= 0 &&
+	    (size_t)affected < n) {
+		snprintf(o->silent, sizeof o->silent, "the target took %ld of %zu rows without an error (the driver"
+		         " reported success; strict mode refused the statement)", (long)affected, n);
+		rc = SQL_ERROR;
+	}
 	return rc;
 }
 
@@ -183,7 +196,11 @@ osink_send(struct odbc_sink *o, struct rpl_xbuf *b, size_t first, size_t n, size
 		return osink_savepoint(o, RPL_SAVEPOINT_RELEASE, err);
 	}
 	struct rpl_err e = RPL_ERR_INIT;
-	rpl_conn_fail(c, o->ins, &e, "insert");
+	if (o->silent[0] != '\0')   /* no diagnostic to read: say what the count said */
+		rpl_err_set(&e, RPL_EREFUSED, "%s", o->silent);
+	else
+		rpl_conn_fail(c, o->ins, &e, "insert");
+	o->silent[0] = '\0';
 	if (rpl_dialect_retryable(c->dialect, e.sqlstate, e.native)) {
 		*err = e;
 		return e.code;

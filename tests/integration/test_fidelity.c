@@ -789,6 +789,40 @@ START_TEST(test_enum_error_value)
 }
 END_TEST
 
+/* A text that is no label of the target's ENUM, MariaDB to MariaDB: strict mode
+ * refuses the whole array statement, and Connector/ODBC answered SUCCESS with every
+ * row's status SUCCESS: through ODBC arrays (_i 1) the rows were counted written and
+ * none was in the table. Both paths must load the others and reject that one. */
+START_TEST(test_enum_label_refused)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_MARIADB, "src");
+	it_connect(&dst, IT_MARIADB, "dst");
+	edge_drop(&src, "enl");
+	edge_drop(&dst, "enl");
+	it_exec(&src, "CREATE TABLE enl (id int PRIMARY KEY, e varchar(10))");
+	it_exec(&src, "INSERT INTO enl VALUES (1, 'a'), (2, 'c'), (3, 'b'), (4, 'a'), (5, 'b')");
+	it_exec(&dst, "CREATE TABLE enl (id int PRIMARY KEY, e ENUM('a','b'))");
+	struct rpl_copy_opts o = { .src_table = "enl", .dst_table = "enl", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .bulk_odbc = _i == 1 };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM enl"), acc.written);
+	ck_assert_int_eq(acc.written, 4);
+	ck_assert_int_eq(acc.rejected, 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM enl WHERE id = 2"), 0);
+	edge_drop(&src, "enl");
+	edge_drop(&dst, "enl");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 /* reject_line_for returns (to decref) the reject line of rpath whose values' id is
  * id, failing the test when there is none */
 static json_t *
@@ -932,6 +966,7 @@ main(void)
 	tcase_add_loop_test(tc, test_text_into_bytea, 0, 3);
 	tcase_add_loop_test(tc, test_created_defaults, 0, 3);
 	tcase_add_loop_test(tc, test_enum_error_value, 0, 2);
+	tcase_add_loop_test(tc, test_enum_label_refused, 0, 2);
 	tcase_add_test(tc, test_reject_words);
 	tcase_add_test(tc, test_domain_length_created);
 	suite_add_tcase(s, tc);
