@@ -11,6 +11,7 @@
 #include <string.h>
 #include "dialect.h"
 #include "vcmp.h"
+#include "scan.h"
 #include "verify.h"
 #include "xfer.h"
 
@@ -391,6 +392,49 @@ START_TEST(test_keyless_digest)
 }
 END_TEST
 
+START_TEST(test_scan)
+{
+	static const char *const src[] = {
+		"1|1.5|0.5|2024-01-01 00:00:00.0|a|0001-01-01",                        /* changed: the date */
+		"2|1.23456|0.5|2024-01-02 00:00:00.0|this is far too long for twenty|2024-01-02",   /* two misfits */
+		"3|3.5|0.5|2024-01-03 00:00:00.0|c|2024-01-03",
+		"4|4.5|0.5|2024-01-04 00:00:00.0|also far too long for twenty|0001-01-01",  /* rejected: no change */
+	};
+	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(PG), .placeholder_dates = placeholders,
+	                        .n_placeholder_dates = 1 };
+	struct mem m;
+	struct rpl_xbuf b;
+	mem_rows(&m, src, 4);
+	layout(&b, PG);
+	struct rpl_scan_def d = { .src = { &b, mem_fetch, &m }, .rules = &ru, .cols = vcols, .ncols = NC,
+	                          .key_cols = key, .nkey = 1, .max_keys = 10 };
+	struct rpl_scan_part out;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_int_eq(rpl_scan_run(&d, &out, &err), 0);
+	ck_assert_int_eq(out.rows, 4);
+	ck_assert_int_eq(out.rows_rejected, 2);
+	ck_assert_int_eq(out.nrejects, 3);
+	ck_assert_uint_eq(out.rejects_n, 3);
+	ck_assert_str_eq(out.rejects[0].key, "{\"id\": 2}");
+	ck_assert_uint_eq(out.rejects[0].col, C_AMT);
+	ck_assert_int_eq(out.rejects[0].rule, RPL_RULE_PRECISION);
+	ck_assert_str_eq(out.rejects[1].key, "{\"id\": 2}");
+	ck_assert_uint_eq(out.rejects[1].col, C_NAME);
+	ck_assert_int_eq(out.rejects[1].rule, RPL_RULE_TOO_LONG);
+	ck_assert_ptr_nonnull(strstr(out.rejects[1].reason, "VARCHAR(20)"));
+	ck_assert_str_eq(out.rejects[2].key, "{\"id\": 4}");
+	ck_assert_int_eq(out.nchanges, 1);
+	ck_assert_str_eq(out.changes[0].key, "{\"id\": 1}");
+	ck_assert_uint_eq(out.changes[0].col, C_D);
+	ck_assert_int_eq(out.changes[0].rule, RPL_RULE_PLACEHOLDER_DATE);
+	ck_assert_int_eq(out.by_rule[RPL_RULE_TOO_LONG], 2);
+	ck_assert_int_eq(out.by_col[C_NAME * RPL_NRULES + RPL_RULE_TOO_LONG], 2);
+	rpl_scan_part_fini(&out);
+	rpl_xbuf_fini(&m.all);
+	rpl_xbuf_fini(&b);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -405,6 +449,7 @@ suite(void)
 	tcase_add_test(tc, test_max_keys);
 	tcase_add_test(tc, test_rules_applied);
 	tcase_add_test(tc, test_keyless_digest);
+	tcase_add_test(tc, test_scan);
 	suite_add_tcase(s, tc);
 	return s;
 }
