@@ -11,15 +11,12 @@
 #include "log.h"
 #include "pg_sink.h"
 #include "sqlite_sink.h"
-#include "sqlite_source.h"
-#include "odbc_slices.h"
 #include "mariadb_sink.h"
-#include "mariadb_source.h"
 #include "pg_binary.h"
-#include "pg_source.h"
 #include "refusal.h"
 #include "reject.h"
 #include "sbuf.h"
+#include "source.h"
 #include "typedecl.h"
 #include "xfer.h"
 #include <pthread.h>
@@ -48,22 +45,11 @@ struct rpl_copy {
 	bool has_binary;                      /* row_by_row re-binds binary columns */
 	bool colwise;                         /* the target takes column-wise arrays (xfer.h) */
 	struct rpl_xcols xcols;               /* owned when colwise */
-	/* Keyset slices: MariaDB Connector/ODBC 3.1 holds a whole result set in memory
-	 * (DRIVERS.md), so a partition is read as ORDER BY pk LIMIT n slices, each after
-	 * the last key of the one before, the next one executed on a second source
-	 * connection while this one is fetched (odbc_slices.h). */
-	size_t slice_rows;                    /* 0: one SELECT per partition */
-	size_t *pk_cols;                      /* owned; buffer columns of the key, in key order */
-	int npk;
-	struct rpl_conn src2;                 /* owned once opened: the slices' second connection */
-	enum { SRC2_NONE, SRC2_OPEN, SRC2_FAILED } src2_state;
+	struct rpl_source *source;            /* owned: the reader's adapter (source.h) */
+	struct rpl_source_want want;          /* what was asked of it (label borrowed from label) */
 	struct rpl_pgsink *pg;                /* owned; PostgreSQL target: COPY instead of INSERT */
-	struct rpl_pgsource *pgsrc;           /* owned; PostgreSQL source: COPY TO instead of a cursor */
-	bool pgsrc_binary;                    /* that COPY in the binary format (pg_binread.h) */
 	struct rpl_litesink *lite;            /* owned; SQLite target: the SQLite library, not sqliteodbc */
-	struct rpl_litesource *litesrc;       /* owned; SQLite source: the SQLite library */
 	struct rpl_myload *myload;            /* owned; MariaDB target: LOAD DATA instead of arrays */
-	struct rpl_mysource *mysrc;           /* owned; MariaDB source: libmariadb, streamed (no slices) */
 	struct rpl_sbuf copy_sql;             /* the COPY sink's COPY, or the LOAD DATA */
 	bool created;                         /* this copy created the target table (createidx.h) */
 	const char **dst_names;               /* owned array (names borrowed from st and o.map):
@@ -245,24 +231,10 @@ copy_add_columns(struct rpl_copy *cp, struct rpl_err *err)
 	return r;
 }
 
-static int
-copy_plan_slices(struct rpl_copy *cp, struct rpl_err *err)
-{
-	cp->pk_cols = calloc((size_t)cp->st.npk, sizeof *cp->pk_cols);
-	if (cp->pk_cols == NULL)
-		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	for (int k = 1; k <= cp->st.npk; k++)
-		for (size_t i = 0; i < cp->buf->ncols; i++)
-			if (cp->buf->cols[i].src->pk_pos == k)
-				cp->pk_cols[cp->npk++] = i;
-	/* two chunks per slice: the driver's copy of a slice stays near our own buffer */
-	cp->slice_rows = cp->buf->rows * 2 < 1000 ? 1000 : cp->buf->rows * 2;
-	return 0;
-}
-
 /* copy_layout lays out both buffers (and the column arrays of a MariaDB target's
- * parameter arrays, which need every value in line); with ool, text and binary values are
- * kept out of line. Only between partitions: the reader thread is not running. */
+ * parameter arrays, which need every value in line); with ool (the sink reads values
+ * one by one), text and binary values are kept out of line where the source fills
+ * the buffer itself. Only between partitions: the reader thread is not running. */
 static int
 copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 {
@@ -270,9 +242,7 @@ copy_layout(struct rpl_copy *cp, bool ool, struct rpl_err *err)
 	for (int k = 0; k < 2 && r == 0; k++) {
 		rpl_xbuf_fini(&cp->bufs[k]);
 		r = rpl_xbuf_layout(&cp->bufs[k], cp->sc, cp->dc, cp->st.ncols, cp->src->engine, cp->dst->engine,
-		                    cp->lite_flags | (ool ? RPL_XFER_OOL : 0) |
-		                    (cp->src->engine == RPL_ENGINE_MARIADB && cp->mysrc == NULL ? RPL_XFER_SRC_MYODBC : 0),
-		                    cp->o.chunk_bytes, err);
+		                    cp->lite_flags | rpl_source_layout_flags(cp->source, ool), cp->o.chunk_bytes, err);
 	}
 	rpl_xcols_fini(&cp->xcols);
 	cp->ool = false;
@@ -354,34 +324,30 @@ rpl_copy_created(const struct rpl_copy *cp)
 	return cp->created;
 }
 
-/* copy_check_mysource keeps the libmariadb source only if it converts every column
- * (mariadb_source.h); otherwise the copy reads through ODBC, in keyset slices, with the
- * layout that path needs. */
+/* copy_fit_source tells the source the layout and the SELECT it will run; a native
+ * reader that cannot read them (libmariadb and a column type it does not convert)
+ * gives way to ODBC, and the buffers are laid out again for it. */
 static int
-copy_check_mysource(struct rpl_copy *cp, bool value_sink, struct rpl_err *err)
+copy_fit_source(struct rpl_copy *cp, bool value_sink, struct rpl_err *err)
 {
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	struct rpl_range all = { .all = true };
-	char why[300] = "";
-	bool ok = false;
-	struct rpl_err e = RPL_ERR_INIT;
-	rpl_sqlgen_select(&cp->g, &all, &sql);
-	if (!rpl_sbuf_ok(&sql)) {
-		rpl_sbuf_fini(&sql);
-		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	int r = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		rpl_sbuf_reset(&sql);
+		rpl_sqlgen_select(&cp->g, &all, &sql);
+		if (!rpl_sbuf_ok(&sql)) {
+			r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+			break;
+		}
+		if ((r = rpl_source_fit(&cp->source, &cp->want, &cp->bufs[0], sql.s, err)) <= 0)
+			break;
+		cp->g.native_read = cp->source->native_read;
+		if ((r = copy_layout(cp, value_sink, err)) < 0)
+			break;
 	}
-	int r = rpl_mysource_check(cp->mysrc, sql.s, &cp->bufs[0], &ok, why, sizeof why, &e);
 	rpl_sbuf_fini(&sql);
-	if (r == 0 && ok)
-		return 0;
-	if (r < 0)   /* the server refused to prepare it (max_prepared_stmt_count, a proxy): ODBC can still read */
-		rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s the MariaDB client library cannot read it (%s); reading through ODBC",
-		        cp->label, e.msg);
-	else
-		rpl_log(RPL_LOG_INFO, RPL_LOG_LOADER, "table=%s the source is read through ODBC: %s", cp->label, why);
-	rpl_mysource_close(cp->mysrc);
-	cp->mysrc = NULL;
-	return copy_layout(cp, (cp->pgsrc != NULL || cp->litesrc != NULL) && value_sink, err);
+	return r < 0 ? r : 0;
 }
 
 int
@@ -448,28 +414,17 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	if ((r = copy_only(cp, err)) < 0)
 		goto out;
 	copy_sqlgen(cp, true);
-	if (src->engine == RPL_ENGINE_POSTGRES && native &&
-	    (r = rpl_pgsource_open(src->connstr, src->secret, &cp->pgsrc, err)) < 0)
+	cp->want = (struct rpl_source_want){ .label = cp->label, .odbc_only = !native, .text_copy = o->text_copy,
+	                                     .g = &cp->g };
+	if ((r = rpl_source_open(src, &cp->want, &cp->source, err)) < 0)
 		goto out;
-	if (src->engine == RPL_ENGINE_MARIADB && native) {
-		/* another connection of the source user's: where the server allows no more
-		 * (max_user_connections), the ODBC connection already open reads instead */
-		struct rpl_err e = RPL_ERR_INIT;
-		if (rpl_mysource_open(src->connstr, src->secret, &cp->mysrc, &e) < 0)
-			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s the MariaDB client library could not connect (%s); reading through ODBC",
-			        cp->label, e.msg);
-	}
-	if (lite & RPL_XFER_SRC_LIB) {
-		if ((r = rpl_litesource_open(src->connstr, &cp->litesrc, err)) < 0)
-			goto out;
-		cp->g.native_read = cp->litesrc != NULL;
-	}
+	cp->g.native_read = cp->source->native_read;
 	if (dst->engine == RPL_ENGINE_POSTGRES && native &&
 	    (r = rpl_pgsink_open(dst->connstr, dst->secret, &cp->pg, err)) < 0)
 		goto out;
 	if ((lite & RPL_XFER_DST_LIB) && (r = rpl_litesink_open(dst->connstr, &cp->lite, err)) < 0)
 		goto out;
-	if (((lite & RPL_XFER_DST_LIB) && cp->lite == NULL) || ((lite & RPL_XFER_SRC_LIB) && cp->litesrc == NULL)) {
+	if ((lite & RPL_XFER_DST_LIB) && cp->lite == NULL) {
 		r = rpl_err_set(err, RPL_EINVAL, "SQLite: no Database= file to open");   /* the layout assumed one */
 		goto out;
 	}
@@ -481,21 +436,14 @@ rpl_copy_prepare(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_co
 	cp->colwise = dst->engine == RPL_ENGINE_MARIADB;
 	cp->sc = sc;
 	cp->dc = dc;
-	cp->lite_flags = lite;
+	cp->lite_flags = lite & RPL_XFER_DST_LIB;   /* the source's side is the source's (source.h) */
 	sc = dc = NULL;
 	/* out-of-line values need a source that fills the buffer itself and a target
 	 * that reads it value by value (xfer.h) */
 	bool value_sink = cp->pg != NULL || cp->lite != NULL || cp->myload != NULL;
-	if ((r = copy_layout(cp, (cp->pgsrc != NULL || cp->litesrc != NULL || cp->mysrc != NULL) && value_sink,
-	                     err)) < 0)
-		goto out;
-	if (cp->mysrc != NULL && (r = copy_check_mysource(cp, value_sink, err)) < 0)
+	if ((r = copy_layout(cp, value_sink, err)) < 0 || (r = copy_fit_source(cp, value_sink, err)) < 0)
 		goto out;
 	rpl_sqlgen_insert(&cp->g, &cp->insert_sql);
-	cp->pgsrc_binary = cp->pgsrc != NULL && !o->text_copy && rpl_pgbinary_usable(&cp->bufs[0], true);
-	if (src->engine == RPL_ENGINE_MARIADB && cp->mysrc == NULL && cp->st.npk > 0 &&
-	    (r = copy_plan_slices(cp, err)) < 0)
-		goto out;
 	if (cp->pg != NULL) {     /* NULL for a DSN (pg_sink.h): INSERT arrays through ODBC */
 		rpl_sqlgen_copy_in(&cp->g, &cp->copy_sql);
 		/* binary when every column has a binary form (pg_binary.h); text_copy keeps
@@ -552,49 +500,13 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp->dc);
 	free(cp->dst_names);
 	rpl_sbuf_fini(&cp->insert_sql);
-	free(cp->pk_cols);
 	free(cp->judged);
-	if (cp->src2_state == SRC2_OPEN)
-		rpl_conn_close(&cp->src2);
+	rpl_source_close(cp->source);
 	rpl_pgsink_close(cp->pg);
-	rpl_pgsource_close(cp->pgsrc);
 	rpl_litesink_close(cp->lite);
-	rpl_litesource_close(cp->litesrc);
 	rpl_myload_free(cp->myload);
-	rpl_mysource_close(cp->mysrc);
 	rpl_sbuf_fini(&cp->copy_sql);
 	free(cp);
-}
-
-/* slice_sql: the partition's SELECT; keyed, only rows after a key given as
- * parameters (keyset slices, MariaDB sources: see struct rpl_copy). */
-static void
-slice_sql(struct rpl_copy *cp, const struct rpl_range *range, bool keyed, struct rpl_sbuf *sql)
-{
-	rpl_sbuf_reset(sql);
-	if (cp->slice_rows == 0)
-		rpl_sqlgen_select(&cp->g, range, sql);
-	else
-		rpl_sqlgen_slice(&cp->g, range, keyed, cp->slice_rows, sql);
-}
-
-/* slices_conn: the second source connection of keyset slices, opened at the first
- * partition that needs one. When it cannot be opened (the server's connection limit,
- * say) the slices run one after another on the first, with a warning. */
-static struct rpl_conn *
-slices_conn(struct rpl_copy *cp)
-{
-	if (cp->src2_state == SRC2_NONE) {
-		struct rpl_err e = RPL_ERR_INIT;
-		if (rpl_conn_open(&cp->src2, cp->src->side, cp->src->connstr, cp->src->secret, &e) == 0) {
-			cp->src2_state = SRC2_OPEN;
-		} else {
-			cp->src2_state = SRC2_FAILED;
-			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s a second source connection failed (%s); reading slices one after another",
-			        cp->label, e.msg);
-		}
-	}
-	return cp->src2_state == SRC2_OPEN ? &cp->src2 : cp->src;
 }
 
 /* The value rules of a chunk are judged on the reader's thread, right after the
@@ -617,17 +529,12 @@ struct verdicts {
 
 /* The reader: a thread per partition that fetches chunks into the buffer the writer
  * is not using, so reading the next chunk overlaps sending this one (DESIGN.md
- * "The data path" step 6). It owns the source side: the statement, keyset slices,
- * the COPY source. Handover is a two-slot ring under one mutex; the writer frees a
+ * "The data path" step 6). It owns the source (source.h) between start and finish. Handover is a two-slot ring under one mutex; the writer frees a
  * slot after sending it. An error or the end is posted like a chunk (n = 0). */
 struct reader {
 	struct rpl_copy *cp;
 	const struct rpl_range *range;
-	struct rpl_sbuf sql;          /* owned: the SELECT (the first slice's) */
-	struct rpl_sbuf keyed_sql;    /* owned: a keyset slice's SELECT */
-	SQLHSTMT sel;                 /* owned; one SELECT through ODBC, no slices */
-	struct rpl_keyslices *ks;     /* owned; keyset slices */
-	SQLULEN fetched;
+	struct rpl_sbuf sql;          /* owned: the range's SELECT */
 	pthread_t th;
 	bool started;
 	pthread_mutex_t mu;
@@ -640,33 +547,6 @@ struct reader {
 	struct verdicts vd[2];        /* slot k's value rules, judged by the reader */
 	int64_t read;                 /* rows fetched before the current chunk */
 };
-
-/* reader_fetch fills b with the next chunk of the partition; *n = 0 at the end. */
-static int
-reader_fetch(struct reader *rd, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
-{
-	struct rpl_copy *cp = rd->cp;
-	*n = 0;
-	b->heap_len = 0;
-	if (cp->pgsrc != NULL)
-		return rpl_pgsource_fetch(cp->pgsrc, b, n, err);
-	if (cp->litesrc != NULL)
-		return rpl_litesource_fetch(cp->litesrc, b, n, err);
-	if (cp->mysrc != NULL)
-		return rpl_mysource_fetch(cp->mysrc, b, n, err);
-	if (rd->ks != NULL)
-		return rpl_keyslices_fetch(rd->ks, b, n, err);
-	rd->fetched = 0;
-	if (rpl_xbuf_bind_cols(b, rd->sel, &rd->fetched) < 0)
-		return rpl_conn_fail(cp->src, rd->sel, err, "binding the block cursor");
-	SQLRETURN rc = SQLFetchScroll(rd->sel, SQL_FETCH_NEXT, 0);
-	if (rc == SQL_NO_DATA)
-		return 0;
-	if (!SQL_SUCCEEDED(rc))
-		return rpl_conn_fail(cp->src, rd->sel, err, "fetch");
-	*n = rd->fetched;
-	return 0;
-}
 
 /* overflow_error: a value longer than its buffer, never cut silently. */
 static int
@@ -740,7 +620,7 @@ reader_main(void *arg)
 			break;
 		size_t n = 0;
 		struct rpl_err e = RPL_ERR_INIT;
-		int r = reader_fetch(rd, &rd->cp->bufs[k], &n, &e);
+		int r = rpl_source_fetch(rd->cp->source, &rd->cp->bufs[k], &n, &e);
 		if (r == 0 && n > 0)
 			r = reader_judge(rd, &rd->cp->bufs[k], n, &rd->vd[k], &e);
 		rd->read += (int64_t)n;
@@ -766,40 +646,14 @@ reader_start(struct reader *rd, struct rpl_copy *cp, const struct rpl_range *ran
 	memset(rd, 0, sizeof *rd);
 	rd->cp = cp;
 	rd->range = range;
-	rd->sel = SQL_NULL_HSTMT;
 	pthread_mutex_init(&rd->mu, NULL);
 	pthread_cond_init(&rd->cv, NULL);
-	slice_sql(cp, range, false, &rd->sql);
+	rpl_sqlgen_select(&cp->g, range, &rd->sql);
 	if (!rpl_sbuf_ok(&rd->sql))
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	int r;
-	if (cp->pgsrc != NULL) {
-		if ((r = rpl_pgsource_start(cp->pgsrc, rd->sql.s, cp->pgsrc_binary, err)) < 0)
-			return r;
-	} else if (cp->litesrc != NULL) {
-		if ((r = rpl_litesource_start(cp->litesrc, rd->sql.s, err)) < 0)
-			return r;
-	} else if (cp->mysrc != NULL) {
-		if ((r = rpl_mysource_start(cp->mysrc, rd->sql.s, &cp->bufs[0], err)) < 0)
-			return r;
-	} else if (cp->slice_rows > 0) {
-		slice_sql(cp, range, true, &rd->keyed_sql);
-		if (!rpl_sbuf_ok(&rd->keyed_sql))
-			return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-		struct rpl_keyslices_def d = {
-			.conn = { cp->src, slices_conn(cp) }, .first_sql = rd->sql.s, .keyed_sql = rd->keyed_sql.s,
-			.slice_rows = cp->slice_rows, .layout = &cp->bufs[0], .pk_cols = cp->pk_cols, .npk = cp->npk,
-		};
-		if ((r = rpl_keyslices_start(&d, &rd->ks, err)) < 0)
-			return r;
-	} else {
-		if ((r = rpl_conn_stmt(cp->src, &rd->sel, err)) < 0)
-			return r;
-		if (rpl_xbuf_bind_cols(&cp->bufs[0], rd->sel, &rd->fetched) < 0)
-			return rpl_conn_fail(cp->src, rd->sel, err, "binding the block cursor");
-		if (!SQL_SUCCEEDED(SQLExecDirect(rd->sel, (SQLCHAR *)rd->sql.s, SQL_NTS)))
-			return rpl_conn_fail(cp->src, rd->sel, err, "select");
-	}
+	int r = rpl_source_start(cp->source, rd->sql.s, range, err);
+	if (r < 0)
+		return r;
 	if (pthread_create(&rd->th, NULL, reader_main, rd) != 0)
 		return rpl_err_set(err, RPL_ENOMEM, "cannot start the reader thread");
 	rd->started = true;
@@ -830,7 +684,7 @@ reader_release(struct reader *rd, int k)
 	pthread_mutex_unlock(&rd->mu);
 }
 
-/* reader_finish stops and joins the thread and frees the statement. */
+/* reader_finish stops and joins the thread and ends the source's statement. */
 static void
 reader_finish(struct reader *rd)
 {
@@ -841,13 +695,8 @@ reader_finish(struct reader *rd)
 		pthread_mutex_unlock(&rd->mu);
 		pthread_join(rd->th, NULL);
 	}
-	if (rd->sel != SQL_NULL_HSTMT)
-		SQLFreeHandle(SQL_HANDLE_STMT, rd->sel);
-	rd->sel = SQL_NULL_HSTMT;
-	rpl_keyslices_stop(rd->ks);
-	rd->ks = NULL;
+	rpl_source_finish(rd->cp->source);
 	rpl_sbuf_fini(&rd->sql);
-	rpl_sbuf_fini(&rd->keyed_sql);
 	free(rd->vd[0].rej);
 	free(rd->vd[1].rej);
 	rd->vd[0].rej = rd->vd[1].rej = NULL;
@@ -1328,7 +1177,7 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
                     struct rpl_part_account *acc, struct rpl_err *err)
 {
 	struct part p = { .cp = cp, .range = range, .acc = acc, .ins = SQL_NULL_HSTMT, .bound = -1 };
-	struct reader rd = { .started = false, .sel = SQL_NULL_HSTMT };
+	struct reader rd = { .started = false };
 	bool rd_init = false;
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	int64_t t_start = now_ms(), t;
@@ -1462,10 +1311,7 @@ out:
 		SQLFreeHandle(SQL_HANDLE_STMT, p.ins);
 	if (r < 0) {
 		tgt_rollback(&p);
-		if (cp->pgsrc != NULL)
-			rpl_pgsource_abort(cp->pgsrc);   /* a COPY may still be streaming */
-		if (cp->mysrc != NULL)
-			rpl_mysource_abort(cp->mysrc);   /* so may a SELECT */
+		rpl_source_abort(cp->source);   /* a COPY or a SELECT may still be streaming */
 		rpl_err_where(err, cp->label, NULL, -1);
 		acc->state = RPL_PART_FAILED;
 		acc->err = *err;

@@ -18,6 +18,9 @@
 
 struct rpl_mysource;
 struct rpl_xbuf;
+struct rpl_conn;
+struct rpl_source;
+struct rpl_source_want;
 
 /* rpl_mysource_connstr_ok: does the ODBC string say where the server is (not a DSN)
  * and set no key but Driver, Server/Host, Port, Database, Uid, Pwd and a UTF-8
@@ -50,5 +53,10 @@ int rpl_mysource_fetch(struct rpl_mysource *s, struct rpl_xbuf *b, size_t *n, st
  * (reading it to its end could take minutes); start reconnects. */
 void rpl_mysource_abort(struct rpl_mysource *s);
 void rpl_mysource_close(struct rpl_mysource *s);
+
+/* rpl_mysource_adapter_open: the source adapter (source.h); *out NULL, with why_not,
+ * when conn is not MariaDB or libmariadb cannot connect as the driver would. */
+int rpl_mysource_adapter_open(struct rpl_conn *conn, const struct rpl_source_want *w, struct rpl_source **out,
+                              char *why_not, size_t why_len, struct rpl_err *err);
 
 #endif

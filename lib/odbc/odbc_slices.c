@@ -1,6 +1,11 @@
 /* lib/odbc/odbc_slices.c: keyset slices over two connections (DESIGN in odbc_slices.h). */
 #include "odbc_slices.h"
+#include "log.h"
+#include "odbc_source.h"
+#include "sbuf.h"
+#include "sqlgen.h"
 #include "xfer.h"
+#include <stdio.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -287,4 +292,157 @@ rpl_keyslices_stop(struct rpl_keyslices *ks)
 	pthread_mutex_destroy(&ks->mu);
 	pthread_cond_destroy(&ks->cv);
 	free(ks);
+}
+
+/* The keyset-slice source adapter (source.h): a MariaDB source read through ODBC,
+ * with a key and the copy's statements (want.g) to write the slices of a range. It
+ * owns the slices' second connection, opened at the first start that needs it. */
+struct slices_source {
+	struct rpl_source base;
+	const struct rpl_sqlgen *g;      /* borrowed (want.g) */
+	const struct rpl_xbuf *layout;   /* borrowed (fit) */
+	size_t *pk_cols;                 /* owned; layout columns of the key, in key order */
+	int npk;
+	size_t slice_rows;
+	struct rpl_conn src2;            /* owned once opened */
+	enum { SRC2_NONE, SRC2_OPEN, SRC2_FAILED } src2_state;
+	struct rpl_keyslices *ks;        /* owned while a range is read */
+	struct rpl_sbuf first_sql, keyed_sql;   /* owned: the range's two SELECTs */
+	char label[300];
+};
+
+static int
+slices_fit(struct rpl_source *s, const struct rpl_xbuf *layout, const char *select_sql, struct rpl_err *err)
+{
+	struct slices_source *o = (struct slices_source *)s;
+	(void)select_sql;
+	o->layout = layout;
+	free(o->pk_cols);
+	o->npk = 0;
+	o->pk_cols = calloc((size_t)o->g->st->npk, sizeof *o->pk_cols);
+	if (o->pk_cols == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	for (int k = 1; k <= o->g->st->npk; k++)
+		for (size_t i = 0; i < layout->ncols; i++)
+			if (layout->cols[i].src->pk_pos == k)
+				o->pk_cols[o->npk++] = i;
+	/* two chunks per slice: the driver's copy of a slice stays near our own buffer */
+	o->slice_rows = layout->rows * 2 < 1000 ? 1000 : layout->rows * 2;
+	return 0;
+}
+
+/* slices_conn: the second connection, opened at the first range that needs one. When
+ * it cannot be opened (the server's connection limit, say) the slices run one after
+ * another on the first, with a warning. */
+static struct rpl_conn *
+slices_conn(struct slices_source *o)
+{
+	if (o->src2_state == SRC2_NONE) {
+		struct rpl_err e = RPL_ERR_INIT;
+		struct rpl_conn *c = o->base.conn;
+		if (rpl_conn_open(&o->src2, c->side, c->connstr, c->secret, &e) == 0) {
+			o->src2_state = SRC2_OPEN;
+		} else {
+			o->src2_state = SRC2_FAILED;
+			rpl_log(RPL_LOG_WARNING, RPL_LOG_LOADER, "table=%s a second source connection failed (%s); reading slices one after another",
+			        o->label, e.msg);
+		}
+	}
+	return o->src2_state == SRC2_OPEN ? &o->src2 : o->base.conn;
+}
+
+static void
+slices_sql(const struct slices_source *o, const struct rpl_range *range, struct rpl_sbuf *first,
+           struct rpl_sbuf *keyed)
+{
+	size_t rows = o->slice_rows ? o->slice_rows : 1000;
+	rpl_sbuf_reset(first);
+	rpl_sbuf_reset(keyed);
+	rpl_sqlgen_slice(o->g, range, false, rows, first);
+	rpl_sqlgen_slice(o->g, range, true, rows, keyed);
+}
+
+static int
+slices_start(struct rpl_source *s, const char *select_sql, const struct rpl_range *range, struct rpl_err *err)
+{
+	struct slices_source *o = (struct slices_source *)s;
+	static const struct rpl_range all = { .all = true };
+	(void)select_sql;   /* the slices are written from the range */
+	slices_sql(o, range != NULL ? range : &all, &o->first_sql, &o->keyed_sql);
+	if (!rpl_sbuf_ok(&o->first_sql) || !rpl_sbuf_ok(&o->keyed_sql))
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	struct rpl_keyslices_def d = {
+		.conn = { s->conn, slices_conn(o) }, .first_sql = o->first_sql.s, .keyed_sql = o->keyed_sql.s,
+		.slice_rows = o->slice_rows, .layout = o->layout, .pk_cols = o->pk_cols, .npk = o->npk,
+	};
+	return rpl_keyslices_start(&d, &o->ks, err);
+}
+
+static int
+slices_fetch(struct rpl_source *s, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
+{
+	return rpl_keyslices_fetch(((struct slices_source *)s)->ks, b, n, err);
+}
+
+static void
+slices_finish(struct rpl_source *s)
+{
+	struct slices_source *o = (struct slices_source *)s;
+	rpl_keyslices_stop(o->ks);
+	o->ks = NULL;
+}
+
+static void
+slices_close(struct rpl_source *s)
+{
+	struct slices_source *o = (struct slices_source *)s;
+	slices_finish(s);
+	if (o->src2_state == SRC2_OPEN)
+		rpl_conn_close(&o->src2);
+	free(o->pk_cols);
+	rpl_sbuf_fini(&o->first_sql);
+	rpl_sbuf_fini(&o->keyed_sql);
+	free(o);
+}
+
+static void
+slices_explain(const struct rpl_source *s, const char *select_sql, const struct rpl_range *range,
+               rpl_explain_fn fn, void *data)
+{
+	const struct slices_source *o = (const struct slices_source *)s;
+	static const struct rpl_range all = { .all = true };
+	struct rpl_sbuf first = RPL_SBUF_INIT, keyed = RPL_SBUF_INIT;
+	(void)select_sql;
+	slices_sql(o, range != NULL ? range : &all, &first, &keyed);
+	fn(data, rpl_sbuf_str(&first));
+	fn(data, rpl_sbuf_str(&keyed));
+	rpl_sbuf_fini(&first);
+	rpl_sbuf_fini(&keyed);
+}
+
+static const struct rpl_source_ops slices_ops = {
+	.name = "odbc-slices", .fit = slices_fit, .start = slices_start, .fetch = slices_fetch,
+	.finish = slices_finish, .abort = NULL, .close = slices_close, .explain = slices_explain,
+};
+
+int
+rpl_keyslices_source_open(struct rpl_conn *conn, const struct rpl_source_want *w, struct rpl_source **out,
+                          struct rpl_err *err)
+{
+	*out = NULL;
+	/* Connector/ODBC 3.1 holds a whole result set in memory (DRIVERS.md) */
+	if (conn->engine != RPL_ENGINE_MARIADB || w->g == NULL || w->g->st->npk == 0)
+		return 0;
+	struct slices_source *o = calloc(1, sizeof *o);
+	if (o == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	o->base.ops = &slices_ops;
+	o->base.conn = conn;
+	o->base.layout_flags = RPL_XFER_SRC_MYODBC;
+	o->g = w->g;
+	snprintf(o->label, sizeof o->label, "%s", w->label ? w->label : "");
+	snprintf(o->base.why, sizeof o->base.why,
+	         "ODBC keyset slices (ORDER BY the key, LIMIT two chunks, the next slice run on a second connection): Connector/ODBC holds a whole result set in memory");
+	*out = &o->base;
+	return 0;
 }

@@ -3,6 +3,8 @@
  * their column's buffer, numbers, dates and timestamps parsed by hand. */
 #include "pg_source.h"
 #include "pg_binread.h"
+#include "pg_binary.h"
+#include "source.h"
 #include "pg_conn.h"
 #include "odbc_conn.h"
 #include "xfer.h"
@@ -395,5 +397,102 @@ rpl_pgsource_fetch(struct rpl_pgsource *s, struct rpl_xbuf *b, size_t *n, struct
 		}
 		(*n)++;
 	}
+	return 0;
+}
+
+/* The source adapter (source.h): a PostgreSQL connection whose string says where the
+ * server is (not a DSN) is read by COPY TO STDOUT through libpq. */
+struct pg_source {
+	struct rpl_source base;
+	struct rpl_pgsource *s;    /* owned */
+	bool text_copy;            /* want.text_copy */
+	bool binary;               /* fit: every column has a binary form read here */
+};
+
+static int
+pgs_fit(struct rpl_source *src, const struct rpl_xbuf *layout, const char *select_sql, struct rpl_err *err)
+{
+	struct pg_source *o = (struct pg_source *)src;
+	(void)select_sql, (void)err;
+	o->binary = !o->text_copy && rpl_pgbinary_usable(layout, true);
+	size_t n = strlen(src->why);
+	snprintf(src->why + n, sizeof src->why - n, "; %s format%s", o->binary ? "binary" : "text",
+	         o->binary ? "" : (o->text_copy ? " (asked for)" : " (a column has no binary form read here)"));
+	return 0;
+}
+
+static int
+pgs_start(struct rpl_source *src, const char *select_sql, const struct rpl_range *range, struct rpl_err *err)
+{
+	struct pg_source *o = (struct pg_source *)src;
+	(void)range;
+	return rpl_pgsource_start(o->s, select_sql, o->binary, err);
+}
+
+static int
+pgs_fetch(struct rpl_source *src, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
+{
+	return rpl_pgsource_fetch(((struct pg_source *)src)->s, b, n, err);
+}
+
+static void
+pgs_abort(struct rpl_source *src)
+{
+	rpl_pgsource_abort(((struct pg_source *)src)->s);
+}
+
+static void
+pgs_close(struct rpl_source *src)
+{
+	rpl_pgsource_close(((struct pg_source *)src)->s);
+	free(src);
+}
+
+static void
+pgs_explain(const struct rpl_source *src, const char *select_sql, const struct rpl_range *range,
+            rpl_explain_fn fn, void *data)
+{
+	const struct pg_source *o = (const struct pg_source *)src;
+	size_t n = strlen(select_sql) + 48;
+	char *sql = malloc(n);
+	(void)range;
+	if (sql == NULL)
+		return;
+	snprintf(sql, n, "COPY (%s) TO STDOUT%s", select_sql, o->binary ? " (FORMAT binary)" : "");
+	fn(data, sql);
+	free(sql);
+}
+
+static const struct rpl_source_ops pg_source_ops = {
+	.name = "pg-copy", .fit = pgs_fit, .start = pgs_start, .fetch = pgs_fetch, .finish = NULL,
+	.abort = pgs_abort, .close = pgs_close, .explain = pgs_explain,
+};
+
+int
+rpl_pgsource_adapter_open(struct rpl_conn *conn, const struct rpl_source_want *w, struct rpl_source **out,
+                          char *why_not, size_t why_len, struct rpl_err *err)
+{
+	struct rpl_pgsource *s = NULL;
+	*out = NULL;
+	if (conn->engine != RPL_ENGINE_POSTGRES)
+		return 0;
+	int r = rpl_pgsource_open(conn->connstr, conn->secret, &s, err);
+	if (r < 0 || s == NULL) {
+		snprintf(why_not, why_len, "libpq needs Server or Host and Database in the connection string, not a DSN");
+		return r;
+	}
+	struct pg_source *o = calloc(1, sizeof *o);
+	if (o == NULL) {
+		rpl_pgsource_close(s);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	o->base.ops = &pg_source_ops;
+	o->base.conn = conn;
+	o->base.fills = true;
+	o->s = s;
+	o->text_copy = w->text_copy;
+	snprintf(o->base.why, sizeof o->base.why,
+	         "libpq COPY (SELECT ...) TO STDOUT: psqlODBC parses every value with sscanf (docs/benchmarks.md)");
+	*out = &o->base;
 	return 0;
 }

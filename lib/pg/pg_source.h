@@ -12,6 +12,9 @@
 
 struct rpl_pgsource;
 struct rpl_xbuf;
+struct rpl_conn;
+struct rpl_source;
+struct rpl_source_want;
 
 /* rpl_pgsource_open connects like rpl_pgconn_open; *out NULL when not possible (DSN). */
 int rpl_pgsource_open(const char *odbc_connstr, const char *password, struct rpl_pgsource **out,
@@ -26,5 +29,10 @@ int rpl_pgsource_fetch(struct rpl_pgsource *s, struct rpl_xbuf *b, size_t *n, st
 /* rpl_pgsource_abort stops a COPY that is still streaming (reconnects lazily). */
 void rpl_pgsource_abort(struct rpl_pgsource *s);
 void rpl_pgsource_close(struct rpl_pgsource *s);
+
+/* rpl_pgsource_adapter_open: the source adapter (source.h); *out NULL, with why_not,
+ * when conn is not PostgreSQL or libpq cannot reach it (a DSN). */
+int rpl_pgsource_adapter_open(struct rpl_conn *conn, const struct rpl_source_want *w, struct rpl_source **out,
+                              char *why_not, size_t why_len, struct rpl_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include "sqlite_source.h"
 #include "odbc_conn.h"
 #include "numtext.h"
+#include "source.h"
 #include "xfer.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -307,5 +308,79 @@ rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, st
 		}
 		(*n)++;
 	}
+	return 0;
+}
+
+/* The source adapter (source.h): a SQLite connection string that names a Database=
+ * file is read through the library (rpl_xfer_lite_flags decides, for both sides). */
+struct lite_source {
+	struct rpl_source base;
+	struct rpl_litesource *s;   /* owned */
+};
+
+static int
+lites_start(struct rpl_source *src, const char *select_sql, const struct rpl_range *range, struct rpl_err *err)
+{
+	(void)range;
+	return rpl_litesource_start(((struct lite_source *)src)->s, select_sql, err);
+}
+
+static int
+lites_fetch(struct rpl_source *src, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
+{
+	return rpl_litesource_fetch(((struct lite_source *)src)->s, b, n, err);
+}
+
+static void
+lites_close(struct rpl_source *src)
+{
+	rpl_litesource_close(((struct lite_source *)src)->s);
+	free(src);
+}
+
+static void
+lites_explain(const struct rpl_source *src, const char *select_sql, const struct rpl_range *range,
+              rpl_explain_fn fn, void *data)
+{
+	(void)src, (void)range;
+	fn(data, select_sql);
+}
+
+static const struct rpl_source_ops lite_source_ops = {
+	.name = "sqlite", .fit = NULL, .start = lites_start, .fetch = lites_fetch, .finish = NULL, .abort = NULL,
+	.close = lites_close, .explain = lites_explain,
+};
+
+int
+rpl_litesource_adapter_open(struct rpl_conn *conn, const struct rpl_source_want *w, struct rpl_source **out,
+                            char *why_not, size_t why_len, struct rpl_err *err)
+{
+	struct rpl_litesource *s = NULL;
+	*out = NULL;
+	if (conn->engine != RPL_ENGINE_SQLITE)
+		return 0;
+	if (!(rpl_xfer_lite_flags(conn->engine, conn->connstr, RPL_ENGINE_UNKNOWN, NULL, w->odbc_only) & RPL_XFER_SRC_LIB)) {
+		snprintf(why_not, why_len, "the SQLite library needs a Database= file, not a DSN");
+		return 0;
+	}
+	int r = rpl_litesource_open(conn->connstr, &s, err);
+	if (r < 0)
+		return r;
+	if (s == NULL)   /* the layout would have assumed the library */
+		return rpl_err_set(err, RPL_EINVAL, "SQLite: no Database= file to open");
+	struct lite_source *o = calloc(1, sizeof *o);
+	if (o == NULL) {
+		rpl_litesource_close(s);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	o->base.ops = &lite_source_ops;
+	o->base.conn = conn;
+	o->base.fills = true;
+	o->base.native_read = true;
+	o->base.layout_flags = RPL_XFER_SRC_LIB;
+	o->s = s;
+	snprintf(o->base.why, sizeof o->base.why,
+	         "the SQLite library: each value as SQLite stores it (sqliteodbc prints doubles with 15 digits)");
+	*out = &o->base;
 	return 0;
 }

@@ -9,6 +9,9 @@
 
 struct rpl_litesource;
 struct rpl_xbuf;
+struct rpl_conn;
+struct rpl_source;
+struct rpl_source_want;
 
 /* rpl_litesource_open opens the Database= file read-only; *out NULL without it. */
 int rpl_litesource_open(const char *odbc_connstr, struct rpl_litesource **out, struct rpl_err *err);
@@ -17,5 +20,10 @@ void rpl_litesource_close(struct rpl_litesource *s);
 int rpl_litesource_start(struct rpl_litesource *s, const char *select_sql, struct rpl_err *err);
 /* rpl_litesource_fetch fills up to b->rows rows; *n = 0 at the end. */
 int rpl_litesource_fetch(struct rpl_litesource *s, struct rpl_xbuf *b, size_t *n, struct rpl_err *err);
+
+/* rpl_litesource_adapter_open: the source adapter (source.h); *out NULL, with why_not,
+ * when conn is not a SQLite Database= file (or the copy is ODBC only). */
+int rpl_litesource_adapter_open(struct rpl_conn *conn, const struct rpl_source_want *w, struct rpl_source **out,
+                                char *why_not, size_t why_len, struct rpl_err *err);
 
 #endif
