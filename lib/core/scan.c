@@ -12,6 +12,7 @@ struct scan {
 	struct rpl_rules ru;      /* d->rules with judged below */
 	bool *judged;             /* owned: the plan's, a rejected column set aside per row */
 	int64_t row0;             /* rows read before this chunk */
+	struct rpl_xbuf *buf;     /* the current chunk's */
 	char *key;                /* owned: the current row's key, rendered when first needed */
 };
 
@@ -29,7 +30,7 @@ note(struct scan *s, struct rpl_scan_item **list, size_t *n, size_t row, size_t 
 	if (s->key == NULL) {
 		struct rpl_sbuf k = RPL_SBUF_INIT;
 		if (d->nkey > 0)
-			rpl_verify_key_json(d->src.buf, row, d->cols, d->key_cols, d->nkey, &k);
+			rpl_verify_key_json(s->buf, row, d->cols, d->key_cols, d->nkey, &k);
 		else
 			rpl_sbuf_addf(&k, "{\"#row\": %lld}", (long long)(s->row0 + (int64_t)row + 1));
 		if (!rpl_sbuf_ok(&k)) {
@@ -56,7 +57,7 @@ note(struct scan *s, struct rpl_scan_item **list, size_t *n, size_t row, size_t 
 static int
 scan_row(struct scan *s, size_t r, struct rpl_err *err)
 {
-	struct rpl_xbuf *b = s->d->src.buf;
+	struct rpl_xbuf *b = s->buf;
 	int64_t nulled[RPL_NRULES];
 	bool rejected = false;
 	int rc = 0;
@@ -117,10 +118,9 @@ rpl_scan_run(const struct rpl_scan_def *d, struct rpl_scan_part *out, struct rpl
 			r = rpl_err_set(err, RPL_ECANCELED, "scan cancelled");
 			break;
 		}
-		b->heap_len = 0;
-		b->nmisfits = 0;
-		if ((r = d->src.fetch(d->src.data, b, &n, err)) < 0 || n == 0)
+		if ((r = d->src.fetch(d->src.data, &b, &n, err)) < 0 || n == 0)
 			break;
+		s.buf = b;
 		for (size_t row = 0; row < n && r == 0; row++)
 			r = scan_row(&s, row, err);
 		s.row0 += (int64_t)n;

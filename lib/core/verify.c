@@ -11,6 +11,7 @@
 /* One side's place in its stream. */
 struct cursor {
 	const struct rpl_vstream *s;
+	struct rpl_xbuf *buf;     /* the current chunk's */
 	size_t n, i;              /* rows in the chunk, the current one */
 	bool end;
 	unsigned char *skip;      /* owned, source only: rows the value rules reject */
@@ -28,7 +29,7 @@ judge(const struct rpl_verify_def *d, struct cursor *c, int64_t *rejected)
 		size_t col;
 		char why[8];
 		c->skip[r] = d->rules != NULL &&
-		             rpl_rules_apply(d->rules, c->s->buf, r, nulled, &rule, &col, why, sizeof why) != 0;
+		             rpl_rules_apply(d->rules, c->buf, r, nulled, &rule, &col, why, sizeof why) != 0;
 		*rejected += c->skip[r];
 	}
 }
@@ -46,9 +47,7 @@ cursor_ready(const struct rpl_verify_def *d, struct cursor *c, bool *ok, struct 
 		}
 		if (d->cancel != NULL && atomic_load(d->cancel))
 			return rpl_err_set(err, RPL_ECANCELED, "verify cancelled");
-		c->s->buf->heap_len = 0;
-		c->s->buf->nmisfits = 0;
-		int r = c->s->fetch(c->s->data, c->s->buf, &c->n, err);
+		int r = c->s->fetch(c->s->data, &c->buf, &c->n, err);
 		if (r < 0)
 			return r;
 		c->i = 0;
@@ -108,8 +107,8 @@ key_order(const struct rpl_verify_def *d, const struct cursor *s, const struct c
 	for (size_t k = 0; k < d->nkey; k++) {
 		size_t c = d->key_cols[k];
 		struct rpl_vval a, b;
-		rpl_vval_get(s->s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
-		rpl_vval_get(t->s->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
+		rpl_vval_get(s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
+		rpl_vval_get(t->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
 		int o = rpl_vval_order(&a, &b);
 		if (o != 0)
 			return o;
@@ -126,8 +125,8 @@ compare_rows(const struct rpl_verify_def *d, const struct cursor *s, const struc
 	size_t ndiff = 0;
 	for (size_t c = 0; c < d->ncols; c++) {
 		struct rpl_vval a, b;
-		rpl_vval_get(s->s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
-		rpl_vval_get(t->s->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
+		rpl_vval_get(s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
+		rpl_vval_get(t->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
 		if (rpl_vval_equal(&a, &b, d->cols[c].ts_digits))
 			continue;
 		out->changed_by_col[c]++;
@@ -148,7 +147,7 @@ compare_rows(const struct rpl_verify_def *d, const struct cursor *s, const struc
 	if (!rpl_sbuf_ok(&names))
 		goto oom;
 	struct rpl_vchanged *ch = &out->changed[out->changed_n];
-	if ((ch->key = key_text(d, s->s->buf, s->i, err)) == NULL) {
+	if ((ch->key = key_text(d, s->buf, s->i, err)) == NULL) {
 		rpl_sbuf_fini(&names);
 		return err->code;
 	}
@@ -173,10 +172,10 @@ merge(const struct rpl_verify_def *d, struct cursor *s, struct cursor *t, struct
 			return 0;
 		int o = !hs ? 1 : !ht ? -1 : key_order(d, s, t);
 		if (o < 0) {
-			r = note_key(d, &out->missing, &out->missing_n, &out->nmissing, s->s->buf, s->i, err);
+			r = note_key(d, &out->missing, &out->missing_n, &out->nmissing, s->buf, s->i, err);
 			s->i++;
 		} else if (o > 0) {
-			r = note_key(d, &out->extra, &out->extra_n, &out->nextra, t->s->buf, t->i, err);
+			r = note_key(d, &out->extra, &out->extra_n, &out->nextra, t->buf, t->i, err);
 			t->i++;
 		} else {
 			r = compare_rows(d, s, t, out, err);
@@ -201,7 +200,7 @@ digest_side(const struct rpl_verify_def *d, struct cursor *c, uint64_t dg[2], st
 		uint64_t h = UINT64_C(0xcbf29ce484222325);
 		for (size_t col = 0; col < d->ncols; col++) {
 			struct rpl_vval v;
-			rpl_vval_get(c->s->buf, c->i, col, d->cols[col].cls, d->cols[col].pad, &v);
+			rpl_vval_get(c->buf, c->i, col, d->cols[col].cls, d->cols[col].pad, &v);
 			h = rpl_vval_hash(&v, d->cols[col].ts_digits, h);
 		}
 		/* a final mix, so that the sum of similar rows does not cancel out */
@@ -219,8 +218,8 @@ rpl_verify_run(const struct rpl_verify_def *d, struct rpl_verify_part *out, stru
 {
 	memset(out, 0, sizeof *out);
 	out->keyed = d->nkey > 0;
-	struct cursor s = { .s = &d->src, .rows = &out->source_rows, .rejected = &out->rejected };
-	struct cursor t = { .s = &d->tgt, .rows = &out->target_rows, .rejected = &out->rejected };
+	struct cursor s = { .s = &d->src, .buf = d->src.buf, .rows = &out->source_rows, .rejected = &out->rejected };
+	struct cursor t = { .s = &d->tgt, .buf = d->tgt.buf, .rows = &out->target_rows, .rejected = &out->rejected };
 	int r;
 	out->changed_by_col = calloc(d->ncols ? d->ncols : 1, sizeof *out->changed_by_col);
 	s.skip = malloc(d->src.buf->rows ? d->src.buf->rows : 1);

@@ -31,11 +31,13 @@ struct rpl_xbuf;
 struct rpl_rules;
 struct rpl_sbuf;
 
-/* rpl_vstream: one side's rows of a partition, chunk by chunk; fetch fills buf with
- * the next chunk and sets *n (0 at the end). */
+/* rpl_vstream: one side's rows of a partition, chunk by chunk. fetch gets in *b the
+ * buffer of the chunk before (buf the first time), which it may now reuse, and
+ * returns in *b the buffer holding the next chunk and in *n its rows (0 at the end):
+ * a stream read ahead by a thread of its own hands out its two buffers in turn. */
 struct rpl_vstream {
-	struct rpl_xbuf *buf;   /* borrowed */
-	int (*fetch)(void *data, struct rpl_xbuf *b, size_t *n, struct rpl_err *err);
+	struct rpl_xbuf *buf;   /* borrowed: the first buffer; every buffer has its layout */
+	int (*fetch)(void *data, struct rpl_xbuf **b, size_t *n, struct rpl_err *err);
 	void *data;
 };
 

@@ -211,10 +211,11 @@ struct mem {
 };
 
 static int
-mem_fetch(void *data, struct rpl_xbuf *b, size_t *n, struct rpl_err *err)
+mem_fetch(void *data, struct rpl_xbuf **bp, size_t *n, struct rpl_err *err)
 {
 	(void)err;
 	struct mem *m = data;
+	struct rpl_xbuf *b = *bp;
 	size_t k = m->n - m->pos < 2 ? m->n - m->pos : 2;
 	memcpy(b->data, m->all.data + m->pos * b->row_size, k * b->row_size);
 	m->pos += k;
