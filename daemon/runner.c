@@ -1,5 +1,6 @@
 /* daemon/runner.c: one job on a worker pool (DESIGN in runner.h). */
 #include "runner.h"
+#include "clock.h"
 #include "dialect.h"
 #include "dlog.h"
 #include "indexes.h"
@@ -41,7 +42,6 @@ struct job {
 	int outage_tries;                      /* under lock: waits in the current outage */
 };
 
-static int64_t mono_ms(void);
 
 static void
 copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
@@ -152,7 +152,7 @@ log_part_end(const struct job *j, size_t i, const struct rpl_part_account *acc)
 static bool
 outage_wait(struct job *j, const struct rpl_err *e)
 {
-	int64_t bound = j->cfg->load.outage_wait_s * 1000, now = mono_ms();
+	int64_t bound = j->cfg->load.outage_wait_s * 1000, now = (int64_t)rd_now_mono_ms();
 	if (bound <= 0)
 		return false;
 	uv_mutex_lock(&j->lock);
@@ -202,7 +202,7 @@ outage_over(struct job *j)
 	if (since != 0) {
 		char qt[300];
 		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s down_s=%lld msg=\"database reachable again: the job goes on\"",
-		       j->job_id[0] ? j->job_id : "-", rd_q(qt, sizeof qt, j->tc->name), (long long)((mono_ms() - since) / 1000));
+		       j->job_id[0] ? j->job_id : "-", rd_q(qt, sizeof qt, j->tc->name), (long long)(((int64_t)rd_now_mono_ms() - since) / 1000));
 	}
 }
 
@@ -389,14 +389,6 @@ validate_first(const struct rpl_table_config *tc, struct rpl_conn *src, struct r
 	return r;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 rd_runner_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
               const struct rpl_range *parts, size_t nparts, const atomic_bool *cancel,
@@ -482,13 +474,13 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	for (size_t i = 0; i < nparts; i++)
 		todo += !j.done[i];
 	if (cfg->load.disable_indexes && todo > 0) {
-		int64_t t = mono_ms();
+		int64_t t = (int64_t)rd_now_mono_ms();
 		indexes_down = true;
 		/* keep what leads with the date column: each partition's DELETE uses it */
 		if (rpl_indexes_disable_keep(&dst, tc->target_schema, tc->target, tc->date_column, &res->indexes_dropped,
 		                             err) < 0)
 			goto out;
-		j.first_disable_ms = mono_ms() - t;
+		j.first_disable_ms = (int64_t)rd_now_mono_ms() - t;
 		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_dropped=%d ms=%lld msg=\"secondary indexes dropped for the load\"",
 		       j.job_id, qt, res->indexes_dropped, (long long)j.first_disable_ms);
 	}
@@ -539,16 +531,16 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 out:
 	if (indexes_down && dst.dbc != SQL_NULL_HDBC) {
 		struct rpl_err ierr = RPL_ERR_INIT;
-		int64_t t = mono_ms();
+		int64_t t = (int64_t)rd_now_mono_ms();
 		int n = 0;
 		if (rpl_indexes_restore(&dst, tc->target_schema, tc->target, &n, &ierr) < 0 && err->code == RPL_OK)
 			*err = ierr;
 		res->indexes_restored += n;
 		char qt2[300];
 		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_restored=%d ms=%lld", j.job_id[0] ? j.job_id : "-",
-		       rd_q(qt2, sizeof qt2, tc->name), n, (long long)(mono_ms() - t));		for (size_t i = nparts; i-- > 0;)
+		       rd_q(qt2, sizeof qt2, tc->name), n, (long long)((int64_t)rd_now_mono_ms() - t));		for (size_t i = nparts; i-- > 0;)
 			if (j.accs != NULL && j.accs[i].state == RPL_PART_DONE) {
-				j.accs[i].ms[RPL_PHASE_REBUILD_IDX] = mono_ms() - t;
+				j.accs[i].ms[RPL_PHASE_REBUILD_IDX] = (int64_t)rd_now_mono_ms() - t;
 				break;
 			}
 	}

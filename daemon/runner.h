@@ -1,6 +1,6 @@
 /* daemon/runner.h: runs one job (a table and its partitions) to the end, on a pool
  * of worker threads, with the ledger: resume, retries, index work. Used by
- * `replicad run` and by the service's job threads (jobs.c).
+ * `replicad run` and by the service's job threads (jobs_queue.c).
  *
  * DESIGN. The calling thread opens a control connection to the target, ensures the
  * ledger, finds or creates the job (a job for the same table and range that is not

@@ -1,9 +1,10 @@
 /* daemon/serve.c: `replicad serve`: the loop, its start, reload and stop (DESIGN in
  * serve.h). The socket server is rpc_server.c, the methods rpc_methods.c, the jobs
- * jobs.c, the schedule schedule.c, systemd notify.c. */
+ * jobs*.c (jobs_int.h), the schedule schedule.c, systemd notify.c. */
 #include "serve.h"
 #include "metrics.h"
 #include "cli.h"
+#include "clock.h"
 #include "dlog.h"
 #include "jobs.h"
 #include "rpc_methods.h"
@@ -18,36 +19,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-struct rd_cfg *
-rd_cfg_ref(struct rd_cfg *c)
-{
-	c->refs++;
-	return c;
-}
-
-void
-rd_cfg_unref(struct rd_cfg *c)
-{
-	if (c != NULL && --c->refs == 0) {
-		rpl_config_fini(&c->c);
-		free(c);
-	}
-}
-
-int64_t
-rd_now_wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
-uint64_t
-rd_now_mono_ms(void)
-{
-	return uv_hrtime() / 1000000;
-}
 
 static void
 status_text(struct rd_serve *d, char *out, size_t n)
@@ -65,8 +36,8 @@ status_text(struct rd_serve *d, char *out, size_t n)
 		         (long long)rd_jobs_rows_live(d->jobs), c[RD_JOB_DONE], c[RD_JOB_FAILED]);
 }
 
-void
-rd_serve_status_changed(struct rd_serve *d)
+static void
+serve_status_changed(struct rd_serve *d)
 {
 	char text[256];
 	status_text(d, text, sizeof text);
@@ -76,14 +47,46 @@ rd_serve_status_changed(struct rd_serve *d)
 static void
 serve_on_status_timer(uv_timer_t *t)
 {
-	rd_serve_status_changed(t->data);
+	serve_status_changed(t->data);
 }
 
-void
-rd_serve_check_stopped(struct rd_serve *d)
+static void
+serve_check_stopped(struct rd_serve *d)
 {
 	if (d->stopping && rd_jobs_threads_alive(d->jobs) == 0)
 		uv_stop(d->loop);
+}
+
+/* ---- what the job table and the scheduler may reach (host.h) ---- */
+
+static struct rd_cfg *
+host_config(void *data)
+{
+	return ((struct rd_serve *)data)->cfg;
+}
+
+static const struct rd_tz *
+host_tz(void *data)
+{
+	return &((struct rd_serve *)data)->tz;
+}
+
+static bool
+host_stopping(void *data)
+{
+	return ((struct rd_serve *)data)->stopping;
+}
+
+static void
+host_changed(void *data)
+{
+	serve_status_changed(data);
+}
+
+static void
+host_thread_ended(void *data)
+{
+	serve_check_stopped(data);
 }
 
 static void
@@ -118,7 +121,7 @@ serve_stop(struct rd_serve *d, const char *why)
 	status_text(d, text, sizeof text);
 	rd_notify_stopping(&d->notify, text);
 	uv_timer_start(&d->stop_timer, serve_on_stop_timeout, RD_STOP_WAIT_MS, 0);
-	rd_serve_check_stopped(d);
+	serve_check_stopped(d);
 }
 
 /* keep_key: a key that needs a restart keeps its old value on reload, with a word */
@@ -248,8 +251,10 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 		status = RD_EXIT_USAGE;
 		goto out;
 	}
-	d.jobs = rd_jobs_new(&d);
-	d.sched = d.jobs != NULL ? rd_sched_new(&d) : NULL;
+	d.host = (struct rd_host){ .loop = &loop, .metrics = &d.metrics, .data = &d, .config = host_config, .tz = host_tz,
+	                           .stopping = host_stopping, .changed = host_changed, .thread_ended = host_thread_ended };
+	d.jobs = rd_jobs_new(&d.host);
+	d.sched = d.jobs != NULL ? rd_sched_new(&d.host, d.jobs) : NULL;
 	d.rpc = d.sched != NULL ? rd_rpc_server_new(&loop, &rd_rpc_methods, &d) : NULL;
 	if (d.rpc == NULL) {
 		rd_log(RPL_LOG_ERROR, "main", "msg=\"out of memory\"");
@@ -281,7 +286,7 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 	rd_notify_ready(&d.notify, &loop, "idle, 0 jobs running");
 	rd_jobs_restore(d.jobs);
 	rd_sched_start(d.sched);
-	rd_serve_status_changed(&d);
+	serve_status_changed(&d);
 
 	uv_run(&loop, UV_RUN_DEFAULT);
 	status = RD_EXIT_OK;
