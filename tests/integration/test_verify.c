@@ -7,14 +7,22 @@
  * and a change in another month. Each must be found in its partition, by key and
  * column, and nothing else. A text key in mixed case checks that both engines'
  * rows come in one order whatever their collation (MariaDB's default one ignores
- * case). Scan of a narrower target names every misfit and writes nothing. */
+ * case). Through `replicad verify` (argv[1]): the exit status, the JSON, and --repair
+ * leaving both partitions equal; `replicad scan` of a narrower target names every
+ * misfit and writes nothing (no ledger table appears, no row). */
 #include "copy.h"
 #include "it.h"
 #include "sbuf.h"
 #include "vtable.h"
+#include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *replicad_bin;
 
 static const char *const placeholders[] = { "0001-01-01" };
 
@@ -215,14 +223,201 @@ START_TEST(test_text_key)
 }
 END_TEST
 
-int
-main(void)
+/* ---- the command line ---- */
+
+static const char *
+odbc_of(int e, bool src)
 {
+	static char s[2][1200];
+	if (e == IT_SQLITE)
+		snprintf(s[src], sizeof s[src], "Driver=SQLite3;Database=%s", it_tmpfile(src ? "it_src.db" : "it_dst.db"));
+	else
+		snprintf(s[src], sizeof s[src], "%s", getenv(e == IT_PG ? (src ? "RPL_TEST_PG_SRC" : "RPL_TEST_PG_DST")
+		                                                        : (src ? "RPL_TEST_MARIADB_SRC" : "RPL_TEST_MARIADB_DST")));
+	return s[src];
+}
+
+/* run_cmd runs `replicad -c cfg CMD vfy --from 2024-01-01 --to 2024-02-29 --json [extra]`
+ * and returns its exit status, its stdout parsed into *out (NULL when not JSON) */
+static int
+run_cmd(const char *cfg, const char *cmd, const char *extra, json_t **out)
+{
+	const char *path = it_tmpfile("verify-out.json");
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int nul = open("/dev/null", O_WRONLY);
+		if (fd < 0 || nul < 0 || dup2(fd, 1) < 0 || dup2(nul, 2) < 0)
+			_exit(126);
+		execl(replicad_bin, "replicad", "-c", cfg, cmd, "vfy", "--from", "2024-01-01", "--to", "2024-02-29", "--json",
+		      extra, (char *)NULL);
+		_exit(127);
+	}
+	int st = it_wait_replicad(pid);
+	*out = json_load_file(path, 0, NULL);
+	return st;
+}
+
+/* no_ledger: the target holds no ledger table (verify and scan write nothing) */
+static void
+no_ledger(struct rpl_conn *d, int de, const char *what)
+{
+	static const char *const q[IT_NENGINES] = {
+		"SELECT count(*) FROM sqlite_master WHERE name LIKE 'replicad%'",
+		"SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'replicad%'",
+		"SELECT count(*) FROM information_schema.tables WHERE table_schema = database() AND table_name LIKE 'replicad%'",
+	};
+	ck_assert_msg(it_query_int(d, q[de]) == 0, "%s: a ledger table appeared", what);
+}
+
+static void
+drop_ledger(struct rpl_conn *d)
+{
+	it_exec(d, "DROP TABLE IF EXISTS replicad_partitions");
+	it_exec(d, "DROP TABLE IF EXISTS replicad_jobs");
+	it_exec(d, "DROP TABLE IF EXISTS replicad_indexes");
+}
+
+static json_t *
+part(json_t *o, size_t i, const char *key)
+{
+	return json_object_get(json_array_get(json_object_get(o, "partitions"), i), key);
+}
+
+START_TEST(test_cli_repair)
+{
+	int se = _i / IT_NENGINES, de = _i % IT_NENGINES;
+	char what[64];
+	snprintf(what, sizeof what, "%s -> %s", it_engine_names[se], it_engine_names[de]);
+	struct rpl_conn s, d;
+	it_connect(&s, se, "src");
+	it_connect(&d, de, "dst");
+	make_table(&s, se, true);
+	make_table(&d, de, false);
+	drop_ledger(&d);
+	char sql[256];
+	for (size_t i = 0; i < sizeof vfy_rows / sizeof vfy_rows[0]; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO vfy VALUES %s", vfy_rows[i]);
+		it_exec(&s, sql);
+	}
+	copy_table(&s, &d, "vfy", "d");
+	rpl_conn_close(&d);
+	change_target(de);
+	const char *cfg = it_write_config("verify.json", odbc_of(se, true), odbc_of(de, false), "vfy", "d", "{}");
+	json_t *o;
+	int st = run_cmd(cfg, "verify", NULL, &o);
+	ck_assert_msg(st == 4 && o != NULL, "%s: verify exit %d, want 4 with JSON", what, st);
+	ck_assert_str_eq(json_string_value(part(o, 0, "state")), "differ");
+	ck_assert_str_eq(json_string_value(json_object_get(part(o, 0, "range"), "start")), "2024-01-01");
+	ck_assert_str_eq(json_string_value(json_object_get(part(o, 0, "range"), "end")), "2024-02-01");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(part(o, 0, "missing"), 0), "id")), 7);
+	ck_assert_int_eq(json_array_size(part(o, 0, "changed")), 6);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(json_array_get(part(o, 1, "changed"), 0),
+	                                                                  "columns"), 0)), "amt");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(o, "totals"), "differ")), 2);
+	json_decref(o);
+	it_connect(&d, de, "dst");
+	no_ledger(&d, de, what);
+	st = run_cmd(cfg, "verify", "--repair", &o);
+	ck_assert_msg(st == 0 && o != NULL, "%s: verify --repair exit %d, want 0", what, st);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_str_eq(json_string_value(part(o, i, "state")), "equal");
+		ck_assert(json_is_true(part(o, i, "repaired")));
+	}
+	json_decref(o);
+	st = run_cmd(cfg, "verify", NULL, &o);
+	ck_assert_msg(st == 0 && o != NULL, "%s: verify after the repair: exit %d, want 0", what, st);
+	ck_assert(json_is_false(part(o, 0, "repaired")));
+	ck_assert_int_eq(it_query_int(&d, "SELECT count(*) FROM vfy"), 10);
+	json_decref(o);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* scan against a narrower target: every misfit named, nothing written */
+START_TEST(test_cli_scan)
+{
+	int se = _i / IT_NENGINES, de = _i % IT_NENGINES;
+	char what[64];
+	snprintf(what, sizeof what, "%s -> %s", it_engine_names[se], it_engine_names[de]);
+	struct rpl_conn s, d;
+	it_connect(&s, se, "src");
+	it_connect(&d, de, "dst");
+	make_table(&s, se, true);
+	static const char *const narrow[IT_NENGINES] = {
+		"CREATE TABLE vfy (id BIGINT NOT NULL, d DATE NOT NULL, amt DECIMAL_TEXT(6,2), f DOUBLE, ts TIMESTAMP,"
+		" name VARCHAR(5), pd DATE)",
+		"CREATE TABLE vfy (id bigint NOT NULL, d date NOT NULL, amt numeric(6,2), f double precision,"
+		" ts timestamp(6), name varchar(5), pd date)",
+		"CREATE TABLE vfy (id bigint NOT NULL, d date NOT NULL, amt decimal(6,2), f double, ts datetime(6),"
+		" name varchar(5), pd date) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+	};
+	it_exec(&d, "DROP TABLE IF EXISTS vfy");
+	it_exec(&d, narrow[de]);
+	drop_ledger(&d);
+	char sql[256];
+	for (size_t i = 0; i < sizeof vfy_rows / sizeof vfy_rows[0]; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO vfy VALUES %s", vfy_rows[i]);
+		it_exec(&s, sql);
+	}
+	const char *cfg = it_write_config("scan.json", odbc_of(se, true), odbc_of(de, false), "vfy", "d", "{}");
+	json_t *o;
+	int st = run_cmd(cfg, "scan", NULL, &o);
+	ck_assert_msg(st == 3 && o != NULL, "%s: scan exit %d, want 3 with JSON", what, st);
+	/* January: 1.2345 and 4.0001 need four places; charlie and foxtrot are longer
+	 * than 5 (alpha, bravo, delta, golf, hotel fit); hotel's placeholder date is a
+	 * change; February: juliet */
+	static const char *const want[][3] = {
+		{ "1", "amt", "precision" }, { "3", "name", "too_long" }, { "4", "amt", "precision" },
+		{ "6", "name", "too_long" },
+	};
+	json_t *rej = part(o, 0, "rejects");
+	char *dump = json_dumps(rej, JSON_COMPACT);
+	ck_assert_msg(json_array_size(rej) == 4, "%s: %zu rejects, want 4: %s", what, json_array_size(rej), dump);
+	free(dump);
+	for (size_t i = 0; i < 4; i++) {
+		json_t *r = json_array_get(rej, i);
+		char key[8];
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(json_object_get(r, "key"), "id")));
+		ck_assert_msg(strcmp(key, want[i][0]) == 0 && strcmp(json_string_value(json_object_get(r, "column")), want[i][1]) == 0 &&
+		              strcmp(json_string_value(json_object_get(r, "rule")), want[i][2]) == 0,
+		              "%s: reject %zu is %s %s %s, want %s %s %s", what, i, key,
+		              json_string_value(json_object_get(r, "column")), json_string_value(json_object_get(r, "rule")),
+		              want[i][0], want[i][1], want[i][2]);
+	}
+	json_t *chg = json_array_get(part(o, 0, "changes"), 0);
+	ck_assert_int_eq(json_array_size(part(o, 0, "changes")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(chg, "key"), "id")), 8);
+	ck_assert_str_eq(json_string_value(json_object_get(chg, "column")), "pd");
+	ck_assert_str_eq(json_string_value(json_object_get(chg, "rule")), "placeholder_date");
+	ck_assert_int_eq(json_array_size(part(o, 1, "rejects")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(part(o, 0, "by_rule"), "too_long")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(part(o, 0, "by_column"), "amt"), "precision")), 2);
+	json_decref(o);
+	no_ledger(&d, de, what);
+	ck_assert_int_eq(it_query_int(&d, "SELECT count(*) FROM vfy"), 0);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_verify REPLICAD\n");
+		return 2;
+	}
+	replicad_bin = argv[1];
 	Suite *s = suite_create("verify");
 	TCase *tc = tcase_create("pairs");
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_verify_pair, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_text_key, 0, IT_NENGINES * IT_NENGINES);
+	tcase_add_loop_test(tc, test_cli_repair, 0, IT_NENGINES * IT_NENGINES);
+	tcase_add_loop_test(tc, test_cli_scan, 0, IT_NENGINES * IT_NENGINES);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
