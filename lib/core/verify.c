@@ -101,11 +101,39 @@ note_key(const struct rpl_verify_def *d, char ***list, size_t *n, int64_t *count
 	return 0;
 }
 
+/* raw_equal: do both sides hold column c in the same C type with the same bytes?
+ * Then their canonical forms are equal too, whatever the class (vcmp.h): the copy
+ * of a verified table mostly is byte for byte what its source gives, and
+ * canonicalizing every decimal cost verify a fifth of its time (perf). A NULL equals
+ * only a NULL; a misfit is left to rpl_vval_get. */
+static bool
+raw_equal(const struct rpl_xbuf *a, size_t ra, const struct rpl_xbuf *b, size_t rb, size_t c)
+{
+	const struct rpl_xcol *x = &a->cols[c], *y = &b->cols[c];
+	SQLLEN ia = *rpl_xind(a, ra, c), ib = *rpl_xind(b, rb, c);
+	if (x->c_type != y->c_type || ia == RPL_IND_MISFIT || ib == RPL_IND_MISFIT)
+		return false;
+	if (ia == SQL_NULL_DATA || ib == SQL_NULL_DATA)
+		return ia == ib;
+	if (x->c_type != SQL_C_CHAR && x->c_type != SQL_C_BINARY)
+		return x->width == y->width && memcmp(rpl_xval(a, ra, c), rpl_xval(b, rb, c), (size_t)x->width) == 0;
+	if (ia < 0 || ib < 0 || ia != ib || (!x->ool && ia >= x->width) || (!y->ool && ib >= y->width))
+		return false;
+	return memcmp(rpl_xval(a, ra, c), rpl_xval(b, rb, c), (size_t)ia) == 0;
+}
+
 static int
 key_order(const struct rpl_verify_def *d, const struct cursor *s, const struct cursor *t)
 {
 	for (size_t k = 0; k < d->nkey; k++) {
 		size_t c = d->key_cols[k];
+		if (s->buf->cols[c].c_type == SQL_C_SBIGINT && t->buf->cols[c].c_type == SQL_C_SBIGINT &&
+		    *rpl_xind(s->buf, s->i, c) >= 0 && *rpl_xind(t->buf, t->i, c) >= 0) {
+			int64_t a = *(const int64_t *)rpl_xval(s->buf, s->i, c), b = *(const int64_t *)rpl_xval(t->buf, t->i, c);
+			if (a != b)
+				return a < b ? -1 : 1;
+			continue;
+		}
 		struct rpl_vval a, b;
 		rpl_vval_get(s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
 		rpl_vval_get(t->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
@@ -124,6 +152,8 @@ compare_rows(const struct rpl_verify_def *d, const struct cursor *s, const struc
 	struct rpl_sbuf names = RPL_SBUF_INIT;
 	size_t ndiff = 0;
 	for (size_t c = 0; c < d->ncols; c++) {
+		if (raw_equal(s->buf, s->i, t->buf, t->i, c))
+			continue;
 		struct rpl_vval a, b;
 		rpl_vval_get(s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
 		rpl_vval_get(t->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
