@@ -11,6 +11,7 @@
  * rejected, 1 could not scan; 2 bad usage or config. */
 #include "cli.h"
 #include "clock.h"
+#include "cmd_verify.h"
 #include "copy.h"
 #include "odbc_conn.h"
 #include "range.h"
@@ -30,6 +31,8 @@ struct vargs {
 	struct rd_range_opts range;
 	bool json, repair;
 	long max_keys;
+	bool dry_run;                  /* --dry-run: print the SELECTs, read nothing else */
+	const char *target_dialect;    /* --target-dialect ENGINE: and do not connect to the target */
 };
 
 static int
@@ -40,7 +43,8 @@ vargs_parse(int argc, char **argv, struct vargs *a)
 		{ "day", required_argument, NULL, 'd' }, { "t0", no_argument, NULL, '0' },
 		{ "t1", no_argument, NULL, '1' }, { "full", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' }, { "repair", no_argument, NULL, 'r' },
-		{ "max-keys", required_argument, NULL, 'k' }, { NULL, 0, NULL, 0 },
+		{ "max-keys", required_argument, NULL, 'k' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "target-dialect", required_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
 	};
 	const char *cmd = a->scan ? "scan" : "verify";
 	int c;
@@ -66,6 +70,8 @@ vargs_parse(int argc, char **argv, struct vargs *a)
 			if (*optarg == '\0' || *end != '\0' || a->max_keys < 0 || a->max_keys > 1000000)
 				return rd_usage_error("%s: --max-keys '%s': expected a number of keys from 0 to 1000000", cmd, optarg);
 			break;
+		case 'n': a->dry_run = true; break;
+		case 'D': a->target_dialect = optarg; a->dry_run = true; break;
 		default: return rd_usage_error("%s: bad option", cmd);
 		}
 	}
@@ -75,6 +81,11 @@ vargs_parse(int argc, char **argv, struct vargs *a)
 		return rd_usage_error("%s: which table? (replicad %s TABLE --full)", cmd, cmd);
 	if (optind < argc + 1)
 		return rd_usage_error("%s: unexpected argument '%s'", cmd, args[optind]);
+	if (a->dry_run && (a->json || a->repair))
+		return rd_usage_error("%s: --dry-run prints statements: it does not go with --json or --repair", cmd);
+	if (a->target_dialect != NULL && rpl_engine_from_name(a->target_dialect) == RPL_ENGINE_UNKNOWN)
+		return rd_usage_error("%s: --target-dialect '%s': expected sqlite, postgresql, mariadb or mssql", cmd,
+		                      a->target_dialect);
 	return 0;
 }
 
@@ -385,6 +396,11 @@ rd_cmd_verify(const struct rpl_config *cfg, bool scan, int argc, char **argv)
 	struct rpl_err err = RPL_ERR_INIT;
 	int st = RD_EXIT_FAILED;
 	vopts(cfg, tc, a.max_keys, &o);
+	if (a.dry_run) {
+		enum rpl_engine e = a.target_dialect ? rpl_engine_from_name(a.target_dialect) : RPL_ENGINE_UNKNOWN;
+		st = rd_verify_dry(cfg, &o, a.table, scan, p.parts, p.nparts, e, stdout);
+		goto out;
+	}
 	char why[4400];   /* a repair is a run: its reject file goes there */
 	if (a.repair && rd_state_dir_ready(cfg->state_dir, why, sizeof why) < 0) {
 		fprintf(stderr, "replicad: %s: %s\n", cfg->path, why);

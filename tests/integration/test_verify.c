@@ -448,6 +448,63 @@ START_TEST(test_cli_scan)
 }
 END_TEST
 
+/* run_argv runs replicad with argv (NULL-terminated, after the binary) and returns its
+ * exit status; its stdout is in out (n bytes, NUL-terminated) */
+static int
+run_argv(char *const *argv, char *out, size_t n)
+{
+	const char *path = it_tmpfile("verify-dry.txt");
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int nul = open("/dev/null", O_WRONLY);
+		if (fd < 0 || nul < 0 || dup2(fd, 1) < 0 || dup2(nul, 2) < 0)
+			_exit(126);
+		execv(replicad_bin, argv);
+		_exit(127);
+	}
+	int st = it_wait_replicad(pid);
+	FILE *f = fopen(path, "r");
+	size_t k = f != NULL ? fread(out, 1, n - 1, f) : 0;
+	out[k] = '\0';
+	if (f != NULL)
+		fclose(f);
+	return st;
+}
+
+/* --dry-run --target-dialect mssql: SQL Server's ordered SELECT, the target never
+ * connected (its connection string names a port nothing listens on) */
+START_TEST(test_cli_dry_mssql)
+{
+	struct rpl_conn s;
+	it_connect(&s, _i, "src");
+	static const char *const ddl[IT_NENGINES] = {
+		"CREATE TABLE vfk (code VARCHAR(10) PRIMARY KEY, v INTEGER)",
+		"CREATE TABLE vfk (code varchar(10) PRIMARY KEY, v integer)",
+		"CREATE TABLE vfk (code varchar(10) PRIMARY KEY, v int) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+	};
+	static const char *const src_sql[IT_NENGINES] = {
+		"1. source: SELECT \"code\", \"v\" FROM \"vfk\" ORDER BY \"code\" COLLATE BINARY\n",
+		"1. source: SELECT \"code\", \"v\" FROM \"vfk\" ORDER BY \"code\" COLLATE \"C\"\n",
+		"1. source: SELECT `code`, `v` FROM `vfk` ORDER BY CAST(`code` AS BINARY)\n",
+	};
+	it_exec(&s, "DROP TABLE IF EXISTS vfk");
+	it_exec(&s, ddl[_i]);
+	const char *cfg = it_write_config("verify-dry.json", odbc_of(_i, true),
+	                                  "Driver=FreeTDS;Server=127.0.0.1;Port=1;Database=replica", "vfk", NULL, "{}");
+	char out[4096], want[1024];
+	char *argv[] = { "replicad", "-c", (char *)cfg, "verify", "vfk", "--full", "--dry-run", "--target-dialect", "mssql",
+	                 NULL };
+	int st = run_argv(argv, out, sizeof out);
+	ck_assert_msg(st == 0, "%s: exit %d: %s", it_engine_names[_i], st, out);
+	snprintf(want, sizeof want, "-- verify vfk all\n%s2. target: SELECT [code], [v] FROM [vfk] ORDER BY [code] COLLATE Latin1_General_BIN2\n",
+	         src_sql[_i]);
+	ck_assert_str_eq(out, want);
+	rpl_conn_close(&s);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -464,6 +521,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_keyless, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_cli_repair, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_cli_scan, 0, IT_NENGINES * IT_NENGINES);
+	tcase_add_loop_test(tc, test_cli_dry_mssql, 0, IT_NENGINES);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
