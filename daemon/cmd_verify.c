@@ -178,6 +178,15 @@ repair(const struct rpl_config *cfg, const struct rpl_table_config *tc, const ch
 		rd_print_err("repair", &res.err);
 	for (size_t j = 0; j < k; j++) {
 		struct vpart *p = &vp[which[j]];
+		if (j < res.n && res.accs[j].state == RPL_PART_SKIPPED) {
+			/* the runner resumed an unfinished job of the same range in which this
+			 * partition is done: it was not loaded again (docs/verify.md) */
+			char label[64];
+			rpl_range_label(&p->range, label, sizeof label);
+			fprintf(stderr, "replicad: repair: %s %s was not loaded again: ledger job %s, unfinished, has it done; "
+			        "finish that job (replicad run) and verify again\n", tc->name, label, res.job_id);
+			continue;
+		}
 		if (j < res.n && res.accs[j].state != RPL_PART_DONE) {
 			fprintf(stderr, "replicad: repair: %s\n", res.accs[j].err.msg);
 			continue;
