@@ -25,7 +25,7 @@
 # shellcheck disable=SC2317  # cleanup runs from a trap
 set -euo pipefail
 
-prog=bench-verify
+prog="bench-verify"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 bench=$root/bench
 say() { printf '%s: %s\n' "$prog" "$*" >&2; }

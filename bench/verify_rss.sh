@@ -12,7 +12,7 @@
 # Runs under tests/harness/with-servers when RPL_TEST_* are not set. Needs
 # /usr/bin/time (package time).
 set -euo pipefail
-prog=bench-verify-rss
+prog="bench-verify-rss"
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
 [ $# -gt 0 ] || set -- 100000 1000000
