@@ -405,6 +405,7 @@ rd_cmd_verify(const struct rpl_config *cfg, bool scan, int argc, char **argv)
 	struct rpl_err err = RPL_ERR_INIT;
 	int st = RD_EXIT_FAILED;
 	vopts(cfg, tc, a.max_keys, &o);
+	o.scan_only = scan;   /* the target: its catalog only */
 	if (a.dry_run) {
 		enum rpl_engine e = a.target_dialect ? rpl_engine_from_name(a.target_dialect) : RPL_ENGINE_UNKNOWN;
 		st = rd_verify_dry(cfg, &o, a.table, scan, p.parts, p.nparts, e, stdout);

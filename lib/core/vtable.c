@@ -309,7 +309,7 @@ rpl_vtable_open(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_vta
 	                                    .src_schema = o->dst_schema, .src_table = o->dst_table,
 	                                    .dst_schema = o->dst_schema, .dst_table = o->dst_table,
 	                                    .date_column = dst_date };
-	for (int i = 0; i < 2 && r == 0; i++)
+	for (int i = 0; i < (o->scan_only ? 1 : 2) && r == 0; i++)
 		r = vt_side(v, i, err);
 	if (r == 0)
 		r = vt_compare(v, err);
@@ -326,6 +326,8 @@ rpl_vtable_verify(struct rpl_vtable *v, const struct rpl_range *range, struct rp
                   struct rpl_err *err)
 {
 	memset(out, 0, sizeof *out);
+	if (v->o.scan_only)
+		return rpl_err_set(err, RPL_EINVAL, "table %s: opened for scan only", v->label);
 	int r = side_start(v, &v->side[0], range, err);
 	if (r == 0 && (r = side_start(v, &v->side[1], range, err)) < 0)
 		side_end(&v->side[0], true);

@@ -39,6 +39,8 @@ struct rpl_vtable_opts {
 	const struct rpl_colmap *map;         /* borrowed; NULL: same names */
 	size_t max_keys;                      /* each list's cap */
 	const atomic_bool *cancel;            /* borrowed; NULL: never */
+	bool scan_only;                       /* the target's catalog only: no adapter, no
+	                                       * buffers (rpl_vtable_verify refuses) */
 };
 
 /* rpl_vtable_open prepares verify and scan of one table; dst may be read only for
