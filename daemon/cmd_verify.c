@@ -364,6 +364,8 @@ print_text(const struct vargs *a, struct rpl_vtable *v, const struct vpart *vp, 
 			print_keys("extra", r->extra, r->extra_n, r->nextra);
 			for (size_t k = 0; k < r->changed_n; k++)
 				printf("    changed %s %s\n", r->changed[k].key, r->changed[k].columns);
+			if ((int64_t)r->changed_n < r->nchanged)
+				printf("    … and %lld more changed\n", (long long)(r->nchanged - (int64_t)r->changed_n));
 			if (!r->keyed && p->state == VP_DIFFER)
 				printf("    no primary key: the rows' digests differ\n");
 		}
