@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"  jobs                   list jobs                           (job.list)\n"
 	"  show JOB               one job with its partitions         (job.get)\n"
 	"  submit TABLE RANGE     RANGE: --from D --to D | --day D | --t0 | --t1 | --full (job.submit)\n"
+	"  verify TABLE RANGE     a verify job: source = target?         (job.verify)\n"
 	"  pause JOB | resume JOB | cancel JOB                        (job.pause/resume/cancel)\n"
 	"  watch JOB              follow a job until it ends          (job.get)\n"
 	"  schedule               the scheduled slots                 (schedule.list)\n"
@@ -449,6 +450,25 @@ print_job(json_t *j)
 		printf("\n");
 		print_account(acc);
 	}
+	json_t *v = json_object_get(j, "verify"), *p;
+	size_t i;
+	if (json_is_array(v) && json_array_size(v) > 0) {
+		static const char *const heads[] = { "RANGE", "STATE", "SOURCE", "TARGET", "MISSING", "EXTRA", "CHANGED" };
+		struct ctl_table t;
+		printf("\n");
+		ctl_table_init(&t, 7, heads, "llrrrrr");
+		json_array_foreach(v, i, p) {
+			json_t *r = json_object_get(p, "range");
+			char from[32], c[5][24];
+			snprintf(from, sizeof from, "%s", json_is_string(json_object_get(r, "start")) ? str(r, "start") : "all");
+			static const char *const keys[] = { "source_rows", "target_rows", "missing", "extra", "changed" };
+			for (int k = 0; k < 5; k++)
+				snprintf(c[k], sizeof c[k], "%lld", num(p, keys[k]));
+			const char *cells[] = { from, str(p, "state"), c[0], c[1], c[2], c[3], c[4] };
+			ctl_table_row(&t, cells);
+		}
+		ctl_table_print(&t, stdout);
+	}
 }
 
 static void
@@ -666,7 +686,7 @@ build_params(const char *cmd, int argc, char **argv, const char **method, int *b
 		{ "status", "daemon.status", 0 }, { "jobs", "job.list", 0 }, { "show", "job.get", 1 },
 		{ "pause", "job.pause", 1 }, { "resume", "job.resume", 1 }, { "cancel", "job.cancel", 1 },
 		{ "watch", "job.get", 1 }, { "schedule", "schedule.list", 0 }, { "metrics", "metrics.get", 0 },
-		{ "submit", "job.submit", -1 },
+		{ "submit", "job.submit", -1 }, { "verify", "job.verify", -1 },
 	};
 	*bad = 0;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
@@ -687,7 +707,7 @@ build_params(const char *cmd, int argc, char **argv, const char **method, int *b
 				*bad = 1;
 			return argc == 1 ? json_pack("{s:s}", "job", argv[0]) : NULL;
 		}
-		/* submit TABLE --from D --to D | --day D | --t0 | --t1 | --full */
+		/* submit|verify TABLE --from D --to D | --day D | --t0 | --t1 | --full */
 		if (argc < 2) {
 			*bad = 1;
 			return NULL;
@@ -838,7 +858,7 @@ main(int argc, char **argv)
 		print_jobs(res);
 	} else if (strcmp(cmd, "show") == 0) {
 		print_job(res);
-	} else if (strcmp(cmd, "submit") == 0) {
+	} else if (strcmp(cmd, "submit") == 0 || strcmp(cmd, "verify") == 0) {
 		char range[64];
 		range_text(res, range, sizeof range);
 		printf("submitted %s: table %s, %s %s, %lld partition%s (%s)\n", str(res, "job"), str(res, "table"),
