@@ -265,6 +265,11 @@ rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
 		return -1;
 	}
+	if (job->verify && job->thread_live) {   /* it holds no transaction worth keeping: cancel it */
+		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is a running verify: it cannot be paused, only cancelled", job->id);
+		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
+		return -1;
+	}
 	if (job->thread_live) {
 		atomic_store(&job->pause, true);   /* workers hold after their current chunk */
 		job->paused_mono_ms = rd_now_mono_ms();
