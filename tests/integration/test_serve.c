@@ -1189,6 +1189,34 @@ START_TEST(test_verify_job)
 	ck_assert_msg(strstr(out, "\"verify\"") != NULL && strstr(out, "04:15") != NULL, "schedule: %s", out);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM serve_v WHERE s = 'changed'"), 1);   /* nothing repaired */
 	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	/* the verify slot fires: its last run recorded long ago, the restarted daemon
+	 * catches it up at start with a verify job of yesterday (origin "verify") */
+	char sched[1200];
+	snprintf(sched, sizeof sched, "%s/schedule.json", it_tmpfile("serve-state"));
+	FILE *f = fopen(sched, "w");
+	ck_assert(f != NULL);
+	long long now = (long long)time(NULL);
+	fprintf(f, "{\"t1\": %lld, \"t0\": %lld, \"reference\": %lld, \"verify\": 1}\n", now, now, now);
+	fclose(f);
+	notify_clear();
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1 after the restart: %s", seen);
+	for (int i = 0;; i++) {
+		ck_assert_int_eq(ctl(out, err, "--json", "jobs"), 0);
+		json_t *l = json_loads(out, 0, NULL), *jb;
+		size_t k;
+		bool fired = false;
+		json_array_foreach(json_object_get(l, "jobs"), k, jb)
+			fired = fired || (strcmp(json_string_value(json_object_get(jb, "origin")), "verify") == 0 &&
+			                  strcmp(json_string_value(json_object_get(jb, "kind")), "verify") == 0 &&
+			                  strcmp(json_string_value(json_object_get(jb, "state")), "done") == 0);
+		json_decref(l);
+		if (fired)
+			break;
+		ck_assert_msg(i < 6000, "no verify job of the verify slot ended done: %s", out);
+		sleep_ms(50);
+	}
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
 	check_log();
 	remove_dirs();
 	rpl_conn_close(&src);
