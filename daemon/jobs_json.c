@@ -15,10 +15,7 @@ iso_or_null(int64_t t)
 	if (t == 0)
 		return json_null();
 	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rd_time_iso(t, buf);
 	return json_string(buf);
 }
 

@@ -5,6 +5,7 @@
  * jobs a killed process left 'running' or a daemon stop left 'interrupted' are
  * submitted again, the rest are listed as the ledger's. */
 #include "jobs_int.h"
+#include "clock.h"
 #include "dlog.h"
 #include "journal.h"
 #include "ledger_scan.h"
@@ -15,16 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* iso_seconds: the ledger's UTC "YYYY-MM-DDTHH:MM:SSZ" as seconds; 0 if it is not */
-static int64_t
-iso_seconds(const char *s)
-{
-	struct tm tm = { 0 };
-	if (s == NULL || strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
-		return 0;
-	return (int64_t)timegm(&tm);
-}
 
 /* ledger_account gives a job read from the ledger its partitions (taken from r), so
  * `show` of any job lists them (issue #18 item 7) */
@@ -156,9 +147,9 @@ ledger_job(struct rd_jobs *j, struct rd_ledger_row *r, const char *from, const c
 	job->state = strcmp(r->state, "done") == 0 ? RD_JOB_DONE : strcmp(r->state, "cancelled") == 0 ? RD_JOB_CANCELLED
 	             : strcmp(r->state, "running") == 0 ? RD_JOB_RUNNING
 	             : strcmp(r->state, "interrupted") == 0 ? RD_JOB_INTERRUPTED : RD_JOB_FAILED;
-	job->submitted = iso_seconds(r->submitted);
-	job->started = iso_seconds(r->started);
-	job->finished = iso_seconds(r->finished);
+	job->submitted = rd_time_from_iso(r->submitted);
+	job->started = rd_time_from_iso(r->started);
+	job->finished = rd_time_from_iso(r->finished);
 	job->l_read = r->read;
 	job->l_written = job->rows_written = r->written;
 	job->l_rejected = r->rejected;
@@ -207,7 +198,7 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 		bool interrupted = strcmp(r->state, "interrupted") == 0;
 		if ((strcmp(r->state, "running") == 0 && !r->alive_elsewhere) || interrupted) {
 			struct rd_job_req req = { .table = r->table, .range = req_range(r->kind, from, to), .origin = "resume",
-			                          .id = r->id, .submitted = iso_seconds(r->submitted) };
+			                          .id = r->id, .submitted = rd_time_from_iso(r->submitted) };
 			struct rd_job *job;
 			struct rd_rpc_error e = { 0 };
 			if (rd_jobs_submit(j, &req, &job, &e) == 0) {

@@ -14,7 +14,7 @@
 /* jobs_pump starts queued jobs while there is room, one per table. Each job runs up to
  * workers_per_table worker threads (runner.c), so at most workers / workers_per_table
  * jobs run at once: the process never has more than load.workers copying threads,
- * and memory stays within workers x 2 x chunk_bytes (DESIGN.md). */
+ * and memory stays within workers x 2 x chunk_bytes (docs/architecture.md, "Threads"). */
 void
 jobs_pump(struct rd_jobs *j)
 {
@@ -256,20 +256,22 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 	return 0;
 }
 
+/* bad_state: job cannot take the verb now; only says which states can */
+static int
+bad_state(const struct rd_job *job, const char *only, struct rd_rpc_error *e)
+{
+	rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is %s: %s", job->id, rd_job_state_name(job->state), only);
+	e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
+	return -1;
+}
+
 int
 rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 {
-	if (strcmp(job->origin, "ledger") == 0 || (job->state != RD_JOB_RUNNING && job->state != RD_JOB_QUEUED)) {
-		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is %s: only a queued or running job can be paused", job->id,
-		                 rd_job_state_name(job->state));
-		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
-		return -1;
-	}
-	if (job->verify && job->thread_live) {   /* it holds no transaction worth keeping: cancel it */
-		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is a running verify: it cannot be paused, only cancelled", job->id);
-		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
-		return -1;
-	}
+	if (strcmp(job->origin, "ledger") == 0 || (job->state != RD_JOB_RUNNING && job->state != RD_JOB_QUEUED))
+		return bad_state(job, "only a queued or running job can be paused", e);
+	if (job->verify && job->thread_live)   /* it holds no transaction worth keeping: cancel it */
+		return bad_state(job, "a running verify cannot be paused, only cancelled", e);
 	if (job->thread_live) {
 		atomic_store(&job->pause, true);   /* workers hold after their current chunk */
 		job->paused_mono_ms = rd_now_mono_ms();
@@ -285,12 +287,8 @@ rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 int
 rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 {
-	if (job->state != RD_JOB_PAUSED) {
-		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is %s: only a paused job can be resumed", job->id,
-		                 rd_job_state_name(job->state));
-		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
-		return -1;
-	}
+	if (job->state != RD_JOB_PAUSED)
+		return bad_state(job, "only a paused job can be resumed", e);
 	if (job->thread_live) {
 		atomic_store(&job->pause, false);
 		job->state = RD_JOB_RUNNING;
@@ -310,12 +308,8 @@ rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 int
 rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 {
-	if (strcmp(job->origin, "ledger") == 0 || !jobs_is_active(job) || job->state == RD_JOB_CANCELLING) {
-		rd_rpc_error_set(e, RD_RPC_BAD_STATE, "job %s is %s: only a queued, running or paused job can be cancelled",
-		                 job->id, rd_job_state_name(job->state));
-		e->data = json_pack("{s:s,s:s}", "job", job->id, "state", rd_job_state_name(job->state));
-		return -1;
-	}
+	if (strcmp(job->origin, "ledger") == 0 || !jobs_is_active(job) || job->state == RD_JOB_CANCELLING)
+		return bad_state(job, "only a queued, running or paused job can be cancelled", e);
 	if (job->thread_live) {
 		atomic_store(&job->cancel, true);   /* workers roll back their partitions */
 		job->state = RD_JOB_CANCELLING;

@@ -1,5 +1,5 @@
 /* daemon/metrics.c: counters per partition and per table, and metrics.get's answer
- * (see metrics.h). The exposition text is replicactl's (ctl/main.c): one HELP and
+ * (see metrics.h). The exposition text is replicactl's (ctl/print.c): one HELP and
  * TYPE per family, samples of a family together, so this file emits them in order. */
 #include "metrics.h"
 #include "clock.h"
@@ -83,11 +83,9 @@ rd_metrics_part(struct rd_metrics *m, const char *table, const struct rpl_part_a
 void
 rd_metrics_seen_done(struct rd_metrics *m, const char *table, const char *finished)
 {
-	struct tm tm = { 0 };
-	const char *end = finished != NULL ? strptime(finished, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
-	if (end == NULL || *end != '\0')
+	double t = (double)rd_time_from_iso(finished);
+	if (t == 0)
 		return;
-	double t = (double)timegm(&tm);
 	struct rd_table_metrics *tm_ = table_of(m, table);
 	if (tm_ != NULL && t > tm_->last_success)
 		tm_->last_success = t;

@@ -33,10 +33,7 @@ static json_t *
 iso_utc(int64_t t)
 {
 	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rd_time_iso(t, buf);
 	return json_string(buf);
 }
 

@@ -1,6 +1,6 @@
 /* daemon/serve.h: `replicad serve`, the service: one libuv loop that owns the
  * configuration, the job table, the scheduler, the RPC clients, timers, signals and
- * sd_notify (DESIGN.md "Shape").
+ * sd_notify (docs/architecture.md, "Threads").
  *
  * DESIGN. Threads: the loop thread does everything in this directory except
  * rd_runner_run, which each running job calls on a uv_thread of its own (jobs_queue.c);
