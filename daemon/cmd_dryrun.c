@@ -1,17 +1,24 @@
 /* daemon/cmd_dryrun.c: `replicad run … --dry-run [--target-dialect ENGINE]` (see
- * cmd_dryrun.h). The statements come from lib/sql/sqlgen.c and lib/core/ledger.c, the same
- * builders whose exact text tests/unit/test_sqlgen.c asserts; this file only puts
- * them in the order runner.c and copy.c run them and says which connection gets
- * each. Reads catalogs (SQLColumns, SQLPrimaryKeys, the target's index list) and
- * nothing else; never writes, never starts a transaction. */
+ * cmd_dryrun.h). It decides nothing of its own: rpl_copy_plan (lib/core/copy.h) reads
+ * and checks both catalogs as a run does and has rpl_choose pick the table's source
+ * and sink adapters, buffer layout and slice size, the same calls a run makes; each
+ * partition's statements come from the adapters' explain, with the text they send
+ * (tests/integration/test_dryrun.sh compares them with the servers' statement logs);
+ * the job's from lib/sql/sqlgen.c, lib/core/ledger.c and lib/core/indexes.c. This file
+ * puts them in the order runner.c and copy.c run them and says which connection gets
+ * each. Sends only catalog reads (SQLColumns, SQLPrimaryKeys, the target's index
+ * list; the source's native reader connects and a MariaDB one prepares its SELECT,
+ * which reads nothing); never writes, never starts a transaction. */
 #include "cmd_dryrun.h"
+#include "dryrun_print.h"
 #include "catalog.h"
+#include "choose.h"
+#include "copy.h"
 #include "cli.h"
 #include "colmap.h"
-#include "pg_inherit.h"
 #include "dialect.h"
+#include "indexes.h"
 #include "ledger.h"
-#include "mariadb_source.h"
 #include "sbuf.h"
 #include "sqlgen.h"
 #include "xfer.h"
@@ -19,112 +26,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WRAP 100         /* statements are broken to lines of about this many columns */
-#define SAVEPOINT "rpl_batch"
-
 struct dry {
 	FILE *out;
 	int n;                           /* statements printed so far */
 	const struct rpl_dialect *sd, *dd;
-	bool my_load;                    /* a MariaDB target loads by LOAD DATA (mariadb_sink.h) */
-	bool my_src;                     /* a MariaDB source read by its client library (mariadb_source.h) */
-	bool lite_dst;                   /* a SQLite target through the SQLite library */
+	const struct rpl_config *cfg;    /* borrowed */
+	const struct rpl_table_config *tc;
+	struct rpl_conn src, dst;        /* dst: connected, or (--target-dialect) a stand-in
+	                                  * with the engine and dialect only */
+	bool connected;
+	struct rpl_copy *cp;             /* owned: the copy as rpl_copy_plan planned it */
+	/* borrowed from cp: */
+	const struct rpl_table *st, *dt; /* dt empty when the target is to be created */
+	bool dst_exists;
+	size_t n_new;                    /* source columns add_new_columns would add */
+	const struct rpl_sqlgen *g;
+	const struct rpl_choice *ch;
+	char **ix;                       /* owned: the target's indexes that may be disabled */
+	size_t nix;
+	char label[600], dlabel[600];
 };
-
-/* Where a line may be broken, outside literals and quoted names: after ", " at the
- * parenthesis depth that holds the statement's main list (the columns), or before a
- * clause keyword. */
-static const char *const clause[] = { " FROM ", " WHERE ", " AND ", " ORDER BY ", " VALUES ", " JOIN ", NULL };
-
-/* scan calls fn(at, len, data) for every break point of sql: at is its offset, len
- * the text the line break replaces (", " keeps its comma: len 1 after it). list_depth
- * < 0: only count the ", " per depth into hist[0..7]. */
-static void
-scan(const char *sql, bool brackets, int list_depth, size_t *hist, size_t *at, size_t *nat)
-{
-	char q = 0;
-	int depth = 0;
-	for (size_t i = 0; sql[i] != '\0'; i++) {
-		char c = sql[i];
-		if (q != 0) {
-			if (c == q && sql[i + 1] == q)
-				i++;                 /* doubled: still inside */
-			else if (c == q)
-				q = 0;
-			continue;
-		}
-		if (c == '\'' || c == '"' || c == '`' || (c == '[' && brackets)) {
-			q = c == '[' ? ']' : c;
-			continue;
-		}
-		depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-		if (c == ',' && sql[i + 1] == ' ') {
-			if (list_depth < 0 && depth >= 0 && depth < 8)
-				hist[depth]++;
-			else if (depth == list_depth)
-				at[(*nat)++] = i + 1;    /* the space after the comma */
-			continue;
-		}
-		for (int k = 0; list_depth >= 0 && clause[k] != NULL; k++)
-			if (c == ' ' && strncmp(sql + i, clause[k], strlen(clause[k])) == 0)
-				at[(*nat)++] = i;
-	}
-}
-
-/* print_sql writes sql as sent, broken into lines of about WRAP columns at break
- * points only: a line break stands where the statement has a space, so the text means
- * the same. */
-static void
-print_sql(FILE *out, const char *sql, bool brackets)
-{
-	size_t hist[8] = { 0 }, n = strlen(sql), nat = 0;
-	size_t *at = malloc((n + 1) * sizeof *at);
-	scan(sql, brackets, -1, hist, NULL, NULL);
-	int list = 0;
-	for (int d = 1; d < 8; d++)
-		if (hist[d] > hist[list])
-			list = d;
-	if (at != NULL)
-		scan(sql, brackets, list, NULL, at, &nat);
-	size_t col = 0, k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (k < nat && at[k] == i) {
-			size_t next = k + 1 < nat ? at[k + 1] : n;
-			k++;
-			/* not at a line's start (a short head stays with its first item) */
-			if (col >= 40 && col + (next - i) > WRAP) {
-				fputs("\n    ", out);
-				col = 4;
-				continue;                /* the space the break replaces */
-			}
-		}
-		fputc(sql[i], out);
-		col++;
-	}
-	fputc('\n', out);
-	free(at);
-}
-
-/* comment writes text as "-- " lines of about WRAP columns, broken at spaces. */
-static void
-comment(FILE *out, const char *text)
-{
-	const char *p = text;
-	do {
-		size_t n = strlen(p), cut = n;
-		if (n > WRAP - 3) {
-			cut = WRAP - 3;
-			while (cut > 20 && p[cut] != ' ')
-				cut--;
-			if (p[cut] != ' ')
-				cut = n;             /* one long word: leave it whole */
-		}
-		fprintf(out, "-- %s%.*s\n", p == text ? "" : "   ", (int)cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	} while (*p != '\0');
-}
 
 /* stmt prints "-- N. side: note" and the statement. */
 static void stmt(struct dry *d, bool target, const struct rpl_sbuf *sql, const char *fmt, ...)
@@ -138,8 +59,8 @@ stmt(struct dry *d, bool target, const struct rpl_sbuf *sql, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(head + k, sizeof head - (size_t)k, fmt, ap);
 	va_end(ap);
-	comment(d->out, head);
-	print_sql(d->out, rpl_sbuf_str(sql), (target ? d->dd : d->sd)->engine == RPL_ENGINE_MSSQL);
+	rd_dryrun_comment(d->out, head);
+	rd_dryrun_sql(d->out, rpl_sbuf_str(sql), (target ? d->dd : d->sd)->engine == RPL_ENGINE_MSSQL);
 	fputc('\n', d->out);
 }
 
@@ -157,22 +78,9 @@ note(struct dry *d, const char *fmt, ...)
 	bool blank = n > 0 && text[n - 1] == '\n';
 	if (blank)
 		text[n - 1] = '\0';
-	comment(d->out, text);
+	rd_dryrun_comment(d->out, text);
 	if (blank)
 		fputc('\n', d->out);
-}
-
-/* plain_lit: a literal as indexes.c writes it (no N prefix) */
-static void
-plain_lit(const struct rpl_dialect *d, const char *s, struct rpl_sbuf *b)
-{
-	rpl_sbuf_addc(b, '\'');
-	for (const char *p = s; *p != '\0'; p++) {
-		if (*p == '\'' || (*p == '\\' && d->engine == RPL_ENGINE_MARIADB))
-			rpl_sbuf_addc(b, *p);
-		rpl_sbuf_addc(b, *p);
-	}
-	rpl_sbuf_addc(b, '\'');
 }
 
 /* list_indexes runs the index catalog query on a real target: the names it lists. */
@@ -209,433 +117,405 @@ list_indexes(struct rpl_conn *c, const char *sql, char ***names, size_t *n, stru
 	return r;
 }
 
-/* uses_libpq: does this PostgreSQL side go through libpq COPY (copy.c) rather than ODBC? */
-static bool
-uses_libpq(const struct rpl_config *cfg, enum rpl_engine e, const char *connstr)
+/* ix_stmt prints sql as statement N when listed (a target's own index), else, for
+ * the example index of a dry run without a target, as a comment. */
+static void
+ix_stmt(struct dry *d, bool listed, const struct rpl_sbuf *sql, const char *what)
 {
-	if (e != RPL_ENGINE_POSTGRES || (cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0))
-		return false;
-	/* pg_conn.c: libpq needs to know where the server is; a DSN falls back to ODBC */
-	return connstr == NULL || rpl_connstr_has_key(connstr, "Server") || rpl_connstr_has_key(connstr, "Servername") ||
-	       rpl_connstr_has_key(connstr, "Host");
+	if (listed) {
+		stmt(d, true, sql, "%s", what);
+		return;
+	}
+	note(d, "  %s:", what);
+	fprintf(d->out, "--   %s\n", rpl_sbuf_str(sql));   /* one line: all of it stays a comment */
 }
 
-/* index_work prints the job-start (disable) or job-end (rebuild) index statements. */
+/* index_start prints what rpl_indexes_disable_keep sends at the job's start: the list
+ * query, then for each index it lists (an example without a target): its saved row
+ * forgotten and saved again (committed), then the index dropped or disabled. */
 static void
-index_work(struct dry *d, const struct rpl_sqlgen *g, const char *label, char **names, size_t n, bool listed,
-           bool end)
+index_start(struct dry *d, char **names, size_t n, bool listed)
 {
-	struct rpl_sbuf b = RPL_SBUF_INIT;
+	const struct rpl_sqlgen *g = d->g;
 	const struct rpl_dialect *dd = d->dd;
-	const char *example = NULL;
-	char ex[300];
-	if (!listed) {
-		snprintf(ex, sizeof ex, "ix_%s_%s", g->dst_table, g->date_column ? g->date_column : "1");
-		example = ex;
-	}
-	if (!end) {
-		rpl_sqlgen_index_list_keep(dd, g->dst_schema, g->dst_table, g->date_column, &b);
-		stmt(d, true, &b, "list the indexes that may be disabled (load.disable_indexes)%s",
-		     dd->engine == RPL_ENGINE_MSSQL ? ": nonclustered, non-unique, enabled; never the clustered index or a key" : "");
-		if (g->date_column != NULL)
-			note(d, "(indexes whose first column is %s are kept: each partition's DELETE of its range uses them)",
-			     g->date_column);
-		if (!listed)
-			note(d, "(not run: no target connection. The table created above has its primary key only, so a real"
-			     " run would list no index here.)");
-		else if (n == 0)
-			note(d, "(run on the target: it lists no index, so nothing is disabled)");
-		else
-			note(d, "(run on the target: it lists %zu index%s)", n, n == 1 ? "" : "es");
-	}
+	struct rpl_sbuf b = RPL_SBUF_INIT, def = RPL_SBUF_INIT;
+	char ex[300], what[600];
+	snprintf(ex, sizeof ex, "ix_%s_%s", g->dst_table, g->date_column ? g->date_column : "1");
+	rpl_sqlgen_index_list_keep(dd, g->dst_schema, g->dst_table, g->date_column, &b);
+	stmt(d, true, &b, "list the indexes that may be disabled (load.disable_indexes)%s",
+	     dd->engine == RPL_ENGINE_MSSQL ? ": nonclustered, non-unique, enabled; never the clustered index or a key" : "");
+	if (g->date_column != NULL)
+		note(d, "(indexes whose first column is %s are kept: each partition's DELETE of its range uses them)",
+		     g->date_column);
+	if (!listed)
+		note(d, "(not run: no target connection. The table created above has its primary key only, so a real"
+		     " run would list no index here.) For each index it lists on a real target, e.g. %s:", ex);
+	else if (n == 0)
+		note(d, "(run on the target: it lists no index, so nothing is disabled)");
+	else
+		note(d, "(run on the target: it lists %zu index%s)", n, n == 1 ? "" : "es");
 	for (size_t i = 0; i < (listed ? n : 1); i++) {
-		const char *ix = listed ? names[i] : example;
-		const char *pfx = listed ? "" : "--   ";
+		const char *ix = listed ? names[i] : ex;
 		rpl_sbuf_reset(&b);
-		if (!end) {
-			bool has_rebuild = rpl_sqlgen_index_rebuild(dd, g->dst_schema, g->dst_table, ix, &b);
-			if (has_rebuild && listed) {
-				struct rpl_sbuf ins = RPL_SBUF_INIT;
-				rpl_sbuf_add(&ins, "INSERT INTO replicad_indexes (table_name, index_name, definition, saved_at) VALUES (");
-				plain_lit(dd, label, &ins);
-				rpl_sbuf_add(&ins, ", ");
-				plain_lit(dd, ix, &ins);
-				rpl_sbuf_add(&ins, ", ");
-				plain_lit(dd, rpl_sbuf_str(&b), &ins);
-				rpl_sbuf_add(&ins, ", '(now)')");
-				stmt(d, true, &ins, "remember to rebuild %s (committed before it is disabled)", ix);
-				rpl_sbuf_fini(&ins);
-			}
-			rpl_sbuf_reset(&b);
-			rpl_sqlgen_index_disable(dd, g->dst_schema, g->dst_table, ix, &b);
-			if (listed) {
-				stmt(d, true, &b, "%s %s (%s)", dd->engine == RPL_ENGINE_MSSQL ? "disable" : "drop", ix,
-				     dd->engine == RPL_ENGINE_MSSQL ? "its definition stays in sys.indexes"
-				                                    : "its definition was saved in replicad_indexes first");
-			} else {
-				note(d, "for each index it lists on a real target, e.g. %s:", ix);
-				if (has_rebuild)
-					note(d, "  (saved in replicad_indexes: %s)", "its REBUILD statement, committed");
-				fputs(pfx, d->out);
-				print_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
-			}
-		} else {
-			if (rpl_sqlgen_index_rebuild(dd, g->dst_schema, g->dst_table, ix, &b)) {
-				if (listed) {
-					stmt(d, true, &b, "rebuild %s (the definition saved in replicad_indexes), committed; then its row is deleted", ix);
-				} else {
-					note(d, "for each index disabled at the start, e.g. %s:", ix);
-					fputs(pfx, d->out);
-					print_sql(d->out, rpl_sbuf_str(&b), dd->engine == RPL_ENGINE_MSSQL);
-				}
-			} else {
-				note(d, "recreate %s from its saved definition (CREATE INDEX IF NOT EXISTS …), committed; then its row is deleted", ix);
-			}
+		rpl_sbuf_reset(&def);
+		rpl_indexes_forget_sql(dd, d->dlabel, ix, &b);
+		snprintf(what, sizeof what, "forget an earlier saved definition of %s", ix);
+		ix_stmt(d, listed, &b, what);
+		if (!rpl_sqlgen_index_rebuild(dd, g->dst_schema, g->dst_table, ix, &def)) {
+			rpl_sbuf_reset(&def);
+			rpl_sbuf_add(&def, "(its CREATE INDEX, as the catalog gives it)");
 		}
+		rpl_sbuf_reset(&b);
+		rpl_indexes_save_sql(dd, d->dlabel, ix, rpl_sbuf_str(&def), "(now)", &b);
+		snprintf(what, sizeof what, "save how to build %s again, committed before it is disabled", ix);
+		ix_stmt(d, listed, &b, what);
+		rpl_sbuf_reset(&b);
+		rpl_sqlgen_index_disable(dd, g->dst_schema, g->dst_table, ix, &b);
+		snprintf(what, sizeof what, "%s %s, committed", dd->engine == RPL_ENGINE_MSSQL ? "disable" : "drop", ix);
+		ix_stmt(d, listed, &b, what);
+	}
+	if (!listed)
+		fputc('\n', d->out);
+	rpl_sbuf_fini(&b);
+	rpl_sbuf_fini(&def);
+}
+
+/* index_end prints what rpl_indexes_restore sends at the job's end: the saved rows
+ * read, then each index built again and its row forgotten, each committed. */
+static void
+index_end(struct dry *d, char **names, size_t n, bool listed)
+{
+	const struct rpl_sqlgen *g = d->g;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	char ex[300], what[600];
+	snprintf(ex, sizeof ex, "ix_%s_%s", g->dst_table, g->date_column ? g->date_column : "1");
+	rpl_indexes_saved_sql(d->dd, d->dlabel, &b);
+	stmt(d, true, &b, "read the saved definitions of the table's disabled indexes");
+	if (!listed)
+		note(d, "for each index disabled at the start, e.g. %s:", ex);
+	for (size_t i = 0; i < (listed ? n : 1); i++) {
+		const char *ix = listed ? names[i] : ex;
+		rpl_sbuf_reset(&b);
+		if (rpl_sqlgen_index_rebuild(d->dd, g->dst_schema, g->dst_table, ix, &b)) {
+			snprintf(what, sizeof what, "rebuild %s (the definition saved), committed", ix);
+			ix_stmt(d, listed, &b, what);
+		} else {
+			note(d, "recreate %s from its saved definition (CREATE INDEX IF NOT EXISTS …), committed", ix);
+		}
+		rpl_sbuf_reset(&b);
+		rpl_indexes_forget_sql(d->dd, d->dlabel, ix, &b);
+		snprintf(what, sizeof what, "forget %s's saved definition, committed", ix);
+		ix_stmt(d, listed, &b, what);
 	}
 	if (!listed)
 		fputc('\n', d->out);
 	rpl_sbuf_fini(&b);
 }
 
-/* match_catalogs checks what rpl_copy_prepare checks: every column on both sides,
- * through the table's column mapping (colmap.h); dc gets the matches. */
+/* dry_plan connects and asks rpl_copy_plan, which reads and checks both catalogs as
+ * rpl_copy_prepare does and chooses the adapters with rpl_choose, changing nothing. */
 static int
-match_catalogs(const struct rpl_table_config *tc, const struct rpl_table *st, const struct rpl_table *dt,
-               const char *label, size_t *n_new, struct rpl_err *err)
+dry_plan(struct dry *d, struct rpl_err *err)
 {
-	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
-	if (dc == NULL)
-		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	int r = rpl_colmap_match(&tc->map, label, st, dt, dc, n_new, NULL, NULL, err);
-	free(dc);
-	return r;
-}
-
-/* rows_per_chunk: the buffer's rows, as copy.c lays it out (0 if it cannot say) */
-static size_t
-rows_per_chunk(const struct rpl_config *cfg, const struct rpl_table_config *tc, const struct rpl_table *st,
-               const struct rpl_table *dt, enum rpl_engine se, enum rpl_engine de, unsigned lite, bool ool)
-{
-	const struct rpl_column **sc = calloc(st->ncols ? st->ncols : 1, sizeof *sc);
-	const struct rpl_column **dc = calloc(st->ncols ? st->ncols : 1, sizeof *dc);
-	size_t rows = 0;
-	struct rpl_err err = RPL_ERR_INIT;
-	struct rpl_xbuf b;
-	if (sc != NULL && dc != NULL) {
-		for (size_t i = 0; i < st->ncols; i++) {
-			const char *to = rpl_colmap_target_name(&tc->map, st->cols[i].name);
-			const struct rpl_column *t = dt != NULL ? rpl_table_find(dt, to) : NULL;
-			sc[i] = &st->cols[i];
-			dc[i] = t != NULL ? t : &st->cols[i];
-		}
-		if (rpl_xbuf_layout(&b, sc, dc, st->ncols, se, de, lite | (ool ? RPL_XFER_OOL : 0), cfg->load.chunk_bytes,
-		                    &err) == 0) {
-			rows = b.rows;
-			rpl_xbuf_fini(&b);
-		}
-	}
-	free(sc);
-	free(dc);
-	return rows;
+	const struct rpl_config *cfg = d->cfg;
+	const struct rpl_table_config *tc = d->tc;
+	if (rpl_conn_open(&d->src, "source", cfg->source.odbc, cfg->source.password, err) < 0 ||
+	    (d->connected && rpl_conn_open(&d->dst, "target", cfg->target.odbc, cfg->target.password, err) < 0))
+		return err->code;
+	/* as runner.c's copy_opts; without a target the table is taken as to be created */
+	struct rpl_copy_opts o = {
+		.src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema, .dst_table = tc->target,
+		.date_column = tc->date_column, .chunk_bytes = cfg->load.chunk_bytes, .commit_rows = cfg->load.commit_rows,
+		.create_missing = cfg->load.create_missing_tables || !d->connected, .table_lock = cfg->load.table_lock,
+		.truncate_strings = cfg->values.truncate_strings,
+		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0,
+		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
+		.n_placeholder_dates = cfg->values.n_placeholder_dates, .map = &tc->map, .only_parent = !tc->inherited,
+	};
+	if (rpl_copy_plan(&d->src, &d->dst, d->connected, &o, &d->cp, err) < 0)
+		return err->code;
+	d->sd = d->src.dialect;
+	d->dd = d->dst.dialect;
+	d->st = rpl_copy_table(d->cp, false);
+	d->dt = rpl_copy_table(d->cp, true);
+	d->dst_exists = rpl_copy_target_exists(d->cp, &d->n_new);
+	d->g = rpl_copy_sqlgen(d->cp);
+	d->ch = rpl_copy_choice(d->cp);
+	return 0;
 }
 
 static void
-partition(struct dry *d, const struct rpl_config *cfg, const struct rpl_sqlgen *g, const struct rpl_table_config *tc,
-          const struct rpl_range *r, size_t i, size_t n, size_t rows, bool pg_src, bool pg_dst)
+reason(void *data, const char *what, const char *why)
 {
+	struct dry *d = data;
+	char line[1200];
+	snprintf(line, sizeof line, "%s: %s", what, why);
+	rd_dryrun_comment(d->out, line);
+}
+
+/* dry_header says what this is, the table, both sides and the chooser's reasons. */
+static void
+dry_header(struct dry *d, const char *kind, const struct rpl_range *parts, size_t nparts)
+{
+	const struct rpl_config *cfg = d->cfg;
+	FILE *out = d->out;
+	char line[1024];
+	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
+	fputs("-- replicad dry run. Nothing below was sent: the numbered statements are what a run sends, in\n"
+	      "-- order, each as it is sent (long ones broken into lines where they have a space), without a\n"
+	      "-- terminator; \"?\" is a bound parameter.\n", out);
+	snprintf(line, sizeof line, "table %s, %s, %zu partition%s from %04d-%02d-%02d up to %04d-%02d-%02d", d->label, kind,
+	         nparts, nparts == 1 ? "" : "s", parts[0].start.y, parts[0].start.m, parts[0].start.d,
+	         parts[nparts - 1].end.y, parts[nparts - 1].end.m, parts[nparts - 1].end.d);
+	if (parts[0].all)
+		snprintf(line, sizeof line, "table %s, %s: the whole table", d->label, kind);
+	rd_dryrun_comment(out, line);
+	snprintf(line, sizeof line, "source: %s (%s %s), %zu columns, %s", rpl_engine_name(d->src.engine),
+	         d->src.dbms_name, d->src.dbms_ver, d->st->ncols, d->st->npk ? "primary key from the catalog" : "no primary key");
+	rd_dryrun_comment(out, line);
+	if (d->connected)
+		snprintf(line, sizeof line, "target: %s (%s %s), table %s %s", rpl_engine_name(d->dst.engine), d->dst.dbms_name,
+		         d->dst.dbms_ver, d->dlabel, d->dst_exists ? "exists" : "is missing and will be created");
+	else
+		snprintf(line, sizeof line, "target: %s (--target-dialect: not connected), table %s taken as missing and"
+		         " created from the source catalog", d->dd->name, d->dlabel);
+	rd_dryrun_comment(out, line);
+	snprintf(line, sizeof line, "load: commit every %lld rows, table_lock %s, disable_indexes %s,"
+	         " create_missing_tables %s, %d worker%s on this table, each with its own connections",
+	         (long long)cfg->load.commit_rows, cfg->load.table_lock ? "on" : "off",
+	         cfg->load.disable_indexes ? "on" : "off", cfg->load.create_missing_tables ? "on" : "off", workers,
+	         workers == 1 ? "" : "s");
+	rd_dryrun_comment(out, line);
+	rd_dryrun_comment(out, "how, as a run chooses it (lib/core/choose.c):");
+	rpl_choice_reasons(d->ch, reason, d);
+	if (!d->dst_exists)
+		rd_dryrun_comment(out, "(the target table is to be created: a run makes these choices again from the"
+		                  " created table's columns, which a dry run cannot read, so the load it prints"
+		                  " below may differ, a COPY's format for one)");
+	fputc('\n', out);
+}
+
+/* dry_warnings: what a run would stumble on, before it starts */
+static void
+dry_warnings(struct dry *d)
+{
+	const struct rpl_config *cfg = d->cfg;
+	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
+	if (d->dd->engine == RPL_ENGINE_MSSQL && cfg->load.table_lock && workers > 1) {
+		rd_dryrun_comment(d->out, "WARNING: WITH (TABLOCK) takes an exclusive lock on the whole table, held until the"
+		        " partition commits, so this table's workers load one at a time, and two that have both"
+		        " deleted their ranges deadlock (1205, retried). With load.table_lock set"
+		        " load.workers_per_table to 1.");
+		fputc('\n', d->out);
+	}
+	const struct rpl_column *idc = d->dd->engine == RPL_ENGINE_MSSQL && d->dst_exists
+	                               ? rpl_sqlgen_identity_column(d->dt) : NULL;
+	if (idc != NULL) {
+		struct rpl_sbuf b = RPL_SBUF_INIT;
+		rpl_sqlgen_identity_insert(d->dd, d->tc->target_schema, d->tc->target, true, &b);
+		fprintf(d->out, "-- WARNING: target column %s is an IDENTITY column (%s): SQL Server refuses explicit values\n"
+		        "-- for it unless the session first runs %s, which replicad does not send:\n"
+		        "-- such an INSERT fails. Use a target table without IDENTITY.\n\n",
+		        idc->name, idc->type_name, rpl_sbuf_str(&b));
+		rpl_sbuf_fini(&b);
+	}
+}
+
+/* dry_job_start: runner.c on the target's control connection, before the partitions */
+static int
+dry_job_start(struct dry *d, struct rpl_err *err)
+{
+	const struct rpl_table_config *tc = d->tc;
 	struct rpl_sbuf b = RPL_SBUF_INIT;
+	int r = 0;
+	fputs("-- ==== job start, on the target's control connection (autocommit) ====\n", d->out);
+	for (size_t i = 0; rpl_ledger_ddl(d->dd, i, &b); i++) {
+		stmt(d, true, &b, "the ledger, created on first use");
+		rpl_sbuf_reset(&b);
+	}
+	if (!d->dst_exists) {
+		rpl_sqlgen_create_table(d->g, &b);
+		stmt(d, true, &b, "create the missing target table (load.create_missing_tables%s)",
+		     d->cfg->load.create_missing_tables ? "" : " is off: a real run would stop here instead");
+		rpl_sbuf_reset(&b);
+	}
+	for (size_t i = 0; d->n_new > 0 && i < d->st->ncols; i++) {
+		if (rpl_table_find(d->dt, d->g->dst_names[i]) != NULL)
+			continue;
+		rpl_colmap_add_column(&tc->map, d->dd, d->src.dialect, tc->target_schema, tc->target, &d->st->cols[i], &b);
+		stmt(d, true, &b, "add source column %s the target lacks (tables[].add_new_columns)", d->st->cols[i].name);
+		rpl_sbuf_reset(&b);
+	}
+	note(d, "the job and its partitions are recorded in replicad_jobs and replicad_partitions (a matching");
+	note(d, "unfinished job is resumed instead, and its done partitions are skipped)\n");
+	if (d->dst_exists) {
+		rpl_indexes_saved_sql(d->dd, d->dlabel, &b);
+		stmt(d, true, &b, "indexes an earlier run left disabled are restored first (each definition run, its row deleted)");
+		rpl_sbuf_reset(&b);
+	} else {
+		note(d, "the created table's unique and secondary indexes are saved in replicad_indexes and built after"
+		     " its first load (job end)\n");
+	}
+	if (d->cfg->load.disable_indexes) {
+		if (d->connected && d->dst_exists) {
+			rpl_sqlgen_index_list_keep(d->dd, tc->target_schema, tc->target, tc->date_column, &b);
+			if (b.len > 0)
+				r = list_indexes(&d->dst, rpl_sbuf_str(&b), &d->ix, &d->nix, err);
+		}
+		if (r == 0)
+			index_start(d, d->ix, d->nix, d->connected);
+	} else {
+		note(d, "load.disable_indexes is off: no index is disabled\n");
+	}
+	rpl_sbuf_fini(&b);
+	return r;
+}
+
+/* A partition's statements as the adapters explain them, one phase at a time. */
+struct phase {
+	struct dry *d;
+	enum rpl_sink_at at;
+	const char *done;        /* the ledger's done-mark */
+	size_t rows;             /* a chunk's rows */
+};
+
+static void
+sink_stmt(void *data, enum rpl_sink_at at, const char *sql)
+{
+	struct phase *ph = data;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	if (at != ph->at)
+		return;
+	rpl_sbuf_add(&b, sql != NULL ? sql : ph->done);
+	const struct rpl_sink *k = ph->d->ch->sink;
+	if (sql == NULL)
+		stmt(ph->d, true, &b, "mark the partition done in the ledger, in its last transaction (counts and times"
+		     " are the partition's own)");
+	else if (at == RPL_SINK_AT_START)
+		stmt(ph->d, true, &b, "%s, before the rows", rpl_sink_name(k));
+	else if (at == RPL_SINK_AT_CHUNK)
+		stmt(ph->d, true, &b, "for each chunk of up to %zu rows (%s)", ph->rows, rpl_sink_name(k));
+	else if (at == RPL_SINK_AT_COMMIT)
+		stmt(ph->d, true, &b, "every %lld rows written", (long long)ph->d->cfg->load.commit_rows);
+	else
+		stmt(ph->d, true, &b, "end the partition: its last rows and its done-mark commit together");
+	rpl_sbuf_fini(&b);
+}
+
+static void
+source_stmt(void *data, const char *sql)
+{
+	struct phase *ph = data;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_sbuf_add(&b, sql);
+	stmt(ph->d, false, &b, "read the partition (%s)", rpl_source_name(ph->d->ch->source));
+	rpl_sbuf_fini(&b);
+}
+
+static void
+partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
+{
+	struct rpl_sbuf del = RPL_SBUF_INIT, sel = RPL_SBUF_INIT, done = RPL_SBUF_INIT;
+	struct rpl_part_account acc;
 	char lab[64];
 	rpl_range_label(r, lab, sizeof lab);
 	fprintf(d->out, "-- ---- partition %zu of %zu: %s%s ----\n", i + 1, n, lab,
 	        r->all ? " (the whole table)" : " (half-open: start <= date < end)");
-	const char *txn = pg_dst ? "the COPY sink's own libpq connection opens the partition's transaction"
-	                         : "the target connection leaves autocommit (SQL_ATTR_AUTOCOMMIT off): the partition's"
-	                           " rows and its done-mark are one transaction";
-	long batch = rpl_sqlgen_delete(g, r, &b);
-	if (batch > 0) {
-		note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed)\n");
-		stmt(d, true, &b, "delete the partition's rows in batches, in autocommit: run again until it deletes"
-		     " fewer than %ld rows (SQLRowCount); each batch commits on its own, so the log can be reused"
-		     " between batches and no lock is held for the whole range", batch);
-		note(d, "then %s\n", txn);
-	} else {
-		note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed); then %s\n", txn);
-		if (pg_dst) {
-			struct rpl_sbuf t = RPL_SBUF_INIT;
-			rpl_sbuf_add(&t, "BEGIN");
-			stmt(d, true, &t, "on the COPY sink's connection");
-			rpl_sbuf_fini(&t);
-		}
-		stmt(d, true, &b, "delete the partition's rows, in the partition's transaction (delete before insert:"
-		     " what makes a re-run safe)");
-	}
-	rpl_sbuf_reset(&b);
-	if (pg_src) {
-		rpl_sqlgen_copy_out(g, r, &b);
-		stmt(d, false, &b, "read the partition (libpq COPY TO STDOUT, text format)");
-	} else if (d->my_src) {
-		rpl_sqlgen_select(g, r, &b);
-		stmt(d, false, &b, "read the partition (the MariaDB client library: prepared once, its rows streamed; a"
-		     " column it does not convert, such as TIME, sends the table through ODBC in key slices)");
-	} else if (d->sd->engine == RPL_ENGINE_MARIADB && g->st->npk > 0) {
-		size_t slice = rows * 2 < 1000 ? 1000 : rows * 2;
-		rpl_sqlgen_slice(g, r, false, slice, &b);
-		stmt(d, false, &b, "read the first slice of %zu rows in key order (a block cursor, %zu rows a fetch)", slice, rows);
-		rpl_sbuf_reset(&b);
-		int np = rpl_sqlgen_slice(g, r, true, slice, &b);
-		stmt(d, false, &b, "while a slice comes back full: the next one, after its last key (%d parameter%s)", np,
-		     np == 1 ? "" : "s");
-	} else {
-		rpl_sqlgen_select(g, r, &b);
-		stmt(d, false, &b, "read the partition (a block cursor, %zu rows a fetch)", rows);
-	}
-	rpl_sbuf_reset(&b);
-	if (pg_dst) {
-		rpl_sqlgen_copy_in(g, &b);
-		stmt(d, true, &b, "load the rows (COPY text format, on the sink's connection)");
-	} else if (d->my_load) {
-		rpl_sqlgen_load_data(g, "/proc/self/fd/N", &b);
-		stmt(d, true, &b, "for each chunk of up to %zu rows: load it from a memory file of tab-separated rows", rows);
-		rpl_sbuf_reset(&b);
-		rpl_sbuf_add(&b, "SHOW COUNT(*) WARNINGS");
-		stmt(d, true, &b, "then check it: fewer rows taken than sent, or any warning (LOAD DATA LOCAL skips a"
-		     " duplicate and cuts a value that does not fit, with a warning), and the partition is rolled back"
-		     " and loaded again through parameter arrays, which reject the refused rows one by one");
-	} else {
-		bool row_by_row = d->dd->engine == RPL_ENGINE_SQLITE;
-		if (rpl_sqlgen_savepoint(d->dd, RPL_SAVEPOINT_SET, SAVEPOINT, &b))
-			stmt(d, true, &b, "for each chunk, before its insert");
-		rpl_sbuf_reset(&b);
-		rpl_sqlgen_insert(g, &b);
-		if (row_by_row)
-			stmt(d, true, &b, "for each chunk: the prepared INSERT, executed once per row (%s)",
-			     d->lite_dst ? "the SQLite library; a row it refuses is rejected alone" : "sqliteodbc");
-		else
-			stmt(d, true, &b, "for each chunk: the prepared INSERT, executed once with a parameter array of up to %zu rows%s",
-			     rows, g->table_lock && d->dd->insert_lock_hint[0] ? " (load.table_lock)" : "");
-		rpl_sbuf_reset(&b);
-		if (rpl_sqlgen_savepoint(d->dd, RPL_SAVEPOINT_RELEASE, SAVEPOINT, &b))
-			stmt(d, true, &b, "after a chunk the target took");
-		else
-			note(d, "(%s has no RELEASE: the savepoint ends with the transaction)\n", d->dd->name);
-		rpl_sbuf_reset(&b);
-		rpl_sqlgen_savepoint(d->dd, RPL_SAVEPOINT_ROLLBACK, SAVEPOINT, &b);
-		stmt(d, true, &b, "only when the target refuses a chunk: undo it, then send it again in halves down to the"
-		     " refused rows, which go to the reject file");
-	}
-	note(d, "every %lld rows written: commit%s", (long long)cfg->load.commit_rows,
-	     pg_dst ? " (COMMIT; BEGIN; and the COPY again)" : " (SQLEndTran), and the same transaction mode goes on");
-	fputc('\n', d->out);
-	rpl_sbuf_reset(&b);
-	struct rpl_part_account acc;
+	note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed)\n");
+	long batch = rpl_sqlgen_delete(d->g, r, &del);
+	if (batch > 0)
+		note(d, "the DELETE below runs in autocommit, again until it deletes fewer than %ld rows (SQLRowCount): each"
+		     " batch commits on its own, so the log can be reused and no lock is held for the whole range", batch);
 	memset(&acc, 0, sizeof acc);
 	acc.range = *r;
 	acc.attempts = 1;
-	rpl_ledger_done_sql(d->dd, "(job id)", tc->name, &acc, &b);
-	stmt(d, true, &b, "mark the partition done in the ledger, in its last transaction (counts and times are the"
-	     " partition's own)");
-	rpl_sbuf_reset(&b);
-	rpl_sbuf_add(&b, "COMMIT");
-	if (pg_dst)
-		stmt(d, true, &b, "end the partition: its last rows and its done-mark commit together");
-	else
-		note(d, "commit (SQLEndTran): its last rows and its done-mark commit together\n");
-	rpl_sbuf_fini(&b);
+	rpl_ledger_done_sql(d->dd, "(job id)", d->tc->name, &acc, &done);
+	rpl_sqlgen_select(d->g, r, &sel);
+	struct phase ph = { .d = d, .at = RPL_SINK_AT_START, .done = rpl_sbuf_str(&done),
+	                    .rows = d->ch->bufs[0].rows };
+	rpl_sink_explain(d->ch->sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
+	rpl_source_explain(d->ch->source, rpl_sbuf_str(&sel), r, source_stmt, &ph);
+	for (ph.at = RPL_SINK_AT_CHUNK; ph.at <= RPL_SINK_AT_END; ph.at++) {
+		rpl_sink_explain(d->ch->sink, rpl_sbuf_str(&del), batch, sink_stmt, &ph);
+		if (ph.at == RPL_SINK_AT_CHUNK)
+			note(d, "a chunk the target refuses: %s\n", rpl_sink_bulk(d->ch->sink)[0] == 'I'
+			     ? "undone to its savepoint and sent again in halves, down to the refused rows (reject file)"
+			     : "the partition is rolled back and loaded again in statements split around the refused rows");
+	}
+	rpl_sbuf_fini(&del);
+	rpl_sbuf_fini(&sel);
+	rpl_sbuf_fini(&done);
+}
+
+/* dry_job_end: runner.c after the partitions, on its control connection */
+static void
+dry_job_end(struct dry *d)
+{
+	fputs("-- ==== job end, on the control connection (opened again only if SELECT 1 fails on it) ====\n", d->out);
+	if (d->cfg->load.disable_indexes)
+		index_end(d, d->ix, d->nix, d->connected);
+	if (!d->dst_exists)
+		note(d, "the created table's indexes saved in replicad_indexes are built (CREATE INDEX …), committed");
+	note(d, "the job's row gets its state and totals (UPDATE replicad_jobs …)");
+	if (d->dd->engine == RPL_ENGINE_MSSQL) {
+		struct rpl_sbuf b = RPL_SBUF_INIT;
+		rpl_sqlgen_mssql_columns(d->tc->target_schema, d->tc->target, &b);
+		fputs("\n-- ==== not sent: for a DBA, the target's columns as SQL Server declares them (identity,\n"
+		      "-- computed and rowversion columns, alias types), which SQLColumns does not say ====\n", d->out);
+		rd_dryrun_sql(d->out, rpl_sbuf_str(&b), true);
+		rpl_sbuf_fini(&b);
+	}
+}
+
+static void
+dry_fini(struct dry *d)
+{
+	rpl_copy_free(d->cp);
+	for (size_t i = 0; i < d->nix; i++)
+		free(d->ix[i]);
+	free(d->ix);
+	rpl_conn_close(&d->src);
+	if (d->connected)
+		rpl_conn_close(&d->dst);
 }
 
 int
 rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
               const struct rpl_range *parts, size_t nparts, enum rpl_engine target, FILE *out)
 {
-	struct rpl_conn src = { 0 }, dst = { 0 };
-	struct rpl_table st = { 0 }, dt = { 0 };
+	struct dry *d = calloc(1, sizeof *d);
 	struct rpl_err err = RPL_ERR_INIT;
-	struct rpl_sbuf b = RPL_SBUF_INIT;
-	bool exists = false, dst_exists = false, connect_target = target == RPL_ENGINE_UNKNOWN;
-	char **ix = NULL;
-	size_t nix = 0, n_new = 0;
-	const char **dst_names = NULL;
-	int status = RD_EXIT_FAILED;
-	char label[600], dlabel[600];
-	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
-	snprintf(dlabel, sizeof dlabel, "%s%s%s", tc->target_schema ? tc->target_schema : "", tc->target_schema ? "." : "",
-	         tc->target);
-	if (rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &err) < 0 ||
-	    rpl_catalog_read(&src, tc->schema, tc->name, &st, &exists, &err) < 0)
-		goto fail;
-	if (!exists) {
-		rpl_err_set(&err, RPL_ENOENT, "source: table %s not found", label);
-		goto fail;
-	}
-	if (rpl_colmap_source(&tc->map, label, tc->date_column, &st, NULL, NULL, &err) < 0)
-		goto fail;
-	if ((dst_names = calloc(st.ncols ? st.ncols : 1, sizeof *dst_names)) == NULL) {
+	if (d == NULL) {
 		rpl_err_set(&err, RPL_ENOMEM, "out of memory");
-		goto fail;
+		rd_print_err(NULL, &err);
+		return RD_EXIT_FAILED;
 	}
-	for (size_t i = 0; i < st.ncols; i++)
-		dst_names[i] = rpl_colmap_target_name(&tc->map, st.cols[i].name);
-	if (tc->date_column != NULL && rpl_table_find(&st, tc->date_column) == NULL) {
-		rpl_err_set(&err, RPL_ENOENT, "table %s: date_column %s is not a column of the source", label, tc->date_column);
-		goto fail;
+	d->out = out;
+	d->cfg = cfg;
+	d->tc = tc;
+	d->connected = target == RPL_ENGINE_UNKNOWN;
+	snprintf(d->label, sizeof d->label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
+	snprintf(d->dlabel, sizeof d->dlabel, "%s%s%s", tc->target_schema ? tc->target_schema : "",
+	         tc->target_schema ? "." : "", tc->target);
+	if (!d->connected) {   /* the stand-in: what the adapters need to choose and explain */
+		d->dst.engine = target;
+		d->dst.dialect = rpl_dialect_for(target);
+		d->dst.side = "target";
 	}
-	const struct rpl_dialect *dd = rpl_dialect_for(target);
-	if (connect_target) {
-		if (rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &err) < 0 ||
-		    rpl_catalog_read(&dst, tc->target_schema, tc->target, &dt, &dst_exists, &err) < 0)
-			goto fail;
-		dd = dst.dialect;
-		if (!dst_exists && !cfg->load.create_missing_tables) {
-			rpl_err_set(&err, RPL_ENOENT, "target: table %s not found (set load.create_missing_tables to create it)",
-			            dlabel);
-			goto fail;
-		}
-		if (dst_exists && match_catalogs(tc, &st, &dt, label, &n_new, &err) < 0)
-			goto fail;
-	}
-	struct dry d = { .out = out, .sd = src.dialect, .dd = dd,
-	                 .my_load = dd->engine == RPL_ENGINE_MARIADB &&
-	                            !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0) };
-	struct rpl_sqlgen g = { .src = src.dialect, .dst = dd, .st = &st, .dt = dst_exists ? &dt : NULL,
-	                        .src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema,
-	                        .dst_table = tc->target, .date_column = tc->date_column,
-	                        .table_lock = cfg->load.table_lock, .dst_names = dst_names };
-	bool partitioned = false;   /* as copy.c decides it: a partitioned table is read whole */
-	if (!tc->inherited && src.engine == RPL_ENGINE_POSTGRES &&
-	    rpl_pginherit_partitioned(&src, tc->schema, tc->name, &partitioned, &err) < 0)
-		goto fail;
-	g.only = !tc->inherited && !partitioned;
-	bool pg_src = uses_libpq(cfg, src.engine, cfg->source.odbc);
-	bool my_src = src.engine == RPL_ENGINE_MARIADB && rpl_mysource_connstr_ok(cfg->source.odbc) &&
-	              !(cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
-	for (size_t i = 0; i < st.ncols; i++)   /* the library leaves TIME (and GUIDs) to ODBC: mariadb_source.c */
-		my_src = my_src && st.cols[i].cls != RPL_CLASS_TIME && st.cols[i].cls != RPL_CLASS_GUID;
-	bool pg_dst = uses_libpq(cfg, dd->engine, connect_target ? cfg->target.odbc : NULL);
-	unsigned lite = rpl_xfer_lite_flags(src.engine, cfg->source.odbc, dd->engine, connect_target ? cfg->target.odbc : NULL,
-	                                    cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0);
-	d.lite_dst = (lite & RPL_XFER_DST_LIB) != 0;
-	/* as copy.c decides it: a source that fills the buffer, a target that reads it by value */
-	d.my_src = my_src;
-	bool ool = (pg_src || my_src || (lite & RPL_XFER_SRC_LIB)) && (pg_dst || d.my_load || d.lite_dst);
-	size_t rows = rows_per_chunk(cfg, tc, &st, dst_exists ? &dt : NULL, src.engine, dd->engine, lite, ool);
-	int workers = cfg->load.workers < cfg->load.workers_per_table ? cfg->load.workers : cfg->load.workers_per_table;
-
-	/* --- what this is ------------------------------------------------------------- */
-	char line[1024];
-	fputs("-- replicad dry run. Nothing below was sent: the numbered statements are what a run sends, in\n"
-	      "-- order, each as it is sent (long ones broken into lines where they have a space), without a\n"
-	      "-- terminator; \"?\" is a bound parameter.\n", out);
-	snprintf(line, sizeof line, "table %s, %s, %zu partition%s from %04d-%02d-%02d up to %04d-%02d-%02d", label, kind,
-	         nparts, nparts == 1 ? "" : "s", parts[0].start.y, parts[0].start.m, parts[0].start.d,
-	         parts[nparts - 1].end.y, parts[nparts - 1].end.m, parts[nparts - 1].end.d);
-	if (parts[0].all)
-		snprintf(line, sizeof line, "table %s, %s: the whole table", label, kind);
-	comment(out, line);
-	snprintf(line, sizeof line, "source: %s (%s %s), %zu columns, %s", rpl_engine_name(src.engine), src.dbms_name,
-	         src.dbms_ver, st.ncols, st.npk ? "primary key from the catalog" : "no primary key");
-	comment(out, line);
-	if (connect_target)
-		snprintf(line, sizeof line, "target: %s (%s %s), table %s %s", rpl_engine_name(dst.engine), dst.dbms_name,
-		         dst.dbms_ver, dlabel, dst_exists ? "exists" : "is missing and will be created");
-	else
-		snprintf(line, sizeof line, "target: %s (--target-dialect: not connected), table %s taken as missing and"
-		         " created from the source catalog", dd->name, dlabel);
-	comment(out, line);
-	snprintf(line, sizeof line, "load: %zu rows a chunk (chunk_bytes %lld%s), commit every %lld rows, table_lock %s,"
-	         " disable_indexes %s, create_missing_tables %s, %d worker%s on this table, each with its own connections",
-	         rows, (long long)cfg->load.chunk_bytes,
-	         rows < 100 ? ": each unbounded text or binary column takes chunk_bytes/16 of it" : "",
-	         (long long)cfg->load.commit_rows, cfg->load.table_lock ? "on" : "off",
-	         cfg->load.disable_indexes ? "on" : "off", cfg->load.create_missing_tables ? "on" : "off", workers,
-	         workers == 1 ? "" : "s");
-	comment(out, line);
-	fputc('\n', out);
-	if (dd->engine == RPL_ENGINE_MSSQL && cfg->load.table_lock && workers > 1) {
-		comment(out, "WARNING: WITH (TABLOCK) takes an exclusive lock on the whole table, held until the"
-		        " partition commits, so this table's workers load one at a time, and two that have both"
-		        " deleted their ranges deadlock (1205, retried). With load.table_lock set"
-		        " load.workers_per_table to 1.");
-		fputc('\n', out);
-	}
-	if (dd->engine == RPL_ENGINE_MSSQL && dst_exists) {
-		const struct rpl_column *idc = rpl_sqlgen_identity_column(&dt);
-		if (idc != NULL) {
-			rpl_sqlgen_identity_insert(dd, tc->target_schema, tc->target, true, &b);
-			fprintf(out, "-- WARNING: target column %s is an IDENTITY column (%s): SQL Server refuses explicit values\n"
-			        "-- for it unless the session first runs %s, which replicad does not send:\n"
-			        "-- such an INSERT fails. Use a target table without IDENTITY.\n\n",
-			        idc->name, idc->type_name, rpl_sbuf_str(&b));
-			rpl_sbuf_reset(&b);
+	int status = RD_EXIT_FAILED;
+	if (dry_plan(d, &err) == 0) {
+		dry_header(d, kind, parts, nparts);
+		dry_warnings(d);
+		if (dry_job_start(d, &err) == 0) {
+			for (size_t i = 0; i < nparts; i++)
+				partition(d, &parts[i], i, nparts);
+			dry_job_end(d);
+			status = RD_EXIT_OK;
 		}
 	}
-
-	/* --- job start: runner.c on the control connection ------------------------------ */
-	fputs("-- ==== job start, on the target's control connection (autocommit) ====\n", out);
-	for (size_t i = 0; rpl_ledger_ddl(dd, i, &b); i++) {
-		stmt(&d, true, &b, "the ledger, created on first use");
-		rpl_sbuf_reset(&b);
-	}
-	if (!dst_exists) {
-		rpl_sqlgen_create_table(&g, &b);
-		stmt(&d, true, &b, "create the missing target table (load.create_missing_tables%s)",
-		     cfg->load.create_missing_tables ? "" : " is off: a real run would stop here instead");
-		rpl_sbuf_reset(&b);
-	}
-	for (size_t i = 0; n_new > 0 && i < st.ncols; i++) {
-		if (rpl_table_find(&dt, dst_names[i]) != NULL)
-			continue;
-		rpl_colmap_add_column(&tc->map, dd, src.dialect, tc->target_schema, tc->target, &st.cols[i], &b);
-		stmt(&d, true, &b, "add source column %s the target lacks (tables[].add_new_columns)", st.cols[i].name);
-		rpl_sbuf_reset(&b);
-	}
-	note(&d, "the job and its partitions are recorded in replicad_jobs and replicad_partitions (a matching");
-	note(&d, "unfinished job is resumed instead, and its done partitions are skipped)\n");
-	rpl_sbuf_add(&b, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
-	plain_lit(dd, dlabel, &b);
-	stmt(&d, true, &b, "indexes an earlier run left disabled are restored first (each definition run, its row deleted)");
-	rpl_sbuf_reset(&b);
-	if (cfg->load.disable_indexes) {
-		if (connect_target && dst_exists) {
-			rpl_sqlgen_index_list_keep(dd, tc->target_schema, tc->target, tc->date_column, &b);
-			if (b.len > 0 && list_indexes(&dst, rpl_sbuf_str(&b), &ix, &nix, &err) < 0)
-				goto fail;
-			rpl_sbuf_reset(&b);
-		}
-		index_work(&d, &g, dlabel, ix, nix, connect_target, false);
-	} else {
-		note(&d, "load.disable_indexes is off: no index is disabled\n");
-	}
-
-	/* --- the partitions: copy.c, one after the other or on the workers ------------------ */
-	for (size_t i = 0; i < nparts; i++)
-		partition(&d, cfg, &g, tc, &parts[i], i, nparts, rows, pg_src, pg_dst);
-
-	/* --- job end ----------------------------------------------------------------------- */
-	fputs("-- ==== job end, on a new control connection ====\n", out);
-	if (cfg->load.disable_indexes)
-		index_work(&d, &g, dlabel, ix, nix, connect_target, true);
-	note(&d, "the job's row gets its state and totals (UPDATE replicad_jobs …)");
-	if (dd->engine == RPL_ENGINE_MSSQL) {
-		rpl_sbuf_reset(&b);
-		rpl_sqlgen_mssql_columns(tc->target_schema, tc->target, &b);
-		fputs("\n-- ==== not sent: for a DBA, the target's columns as SQL Server declares them (identity,\n"
-		      "-- computed and rowversion columns, alias types), which SQLColumns does not say ====\n", out);
-		print_sql(out, rpl_sbuf_str(&b), true);
-	}
-	status = rpl_sbuf_ok(&b) ? RD_EXIT_OK : RD_EXIT_FAILED;
-	goto out;
-fail:
-	rd_print_err(NULL, &err);
-out:
-	rpl_sbuf_fini(&b);
-	for (size_t i = 0; i < nix; i++)
-		free(ix[i]);
-	free(ix);
-	free(dst_names);
-	rpl_table_fini(&st);
-	rpl_table_fini(&dt);
-	rpl_conn_close(&src);
-	rpl_conn_close(&dst);
+	if (status != RD_EXIT_OK)
+		rd_print_err(NULL, &err);
+	dry_fini(d);
+	free(d);
 	return status;
 }

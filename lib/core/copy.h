@@ -6,10 +6,11 @@
  * columns; target columns nothing feeds are left to their defaults), warns about
  * narrower target columns, creates a missing target table when
  * asked, and lays out one row-wise buffer (value + indicator per column) sized from
- * chunk_bytes. rpl_copy_partition then, on the target's transaction: deletes the
- * range, and loops { block fetch -> value rules in place -> compact out rejected
- * rows -> one parameter-array execute under a savepoint }, committing every
- * commit_rows. A failed execute is rolled back to the savepoint and split in halves
+ * chunk_bytes, for the source and sink adapters rpl_choose picks (choose.h, source.h,
+ * sink.h). rpl_copy_partition then, on the target's transaction: deletes the range,
+ * and loops { the source's fetch -> value rules in place -> compact out rejected
+ * rows -> the sink's put (a parameter-array execute under a savepoint, a COPY, a
+ * LOAD DATA, SQLite inserts) }, committing every commit_rows. A failed execute is rolled back to the savepoint and split in halves
  * until the rows the server refuses are isolated and rejected, so their neighbours
  * still load. A bulk path (COPY, LOAD DATA) the server refuses does the same with
  * its own statements: the partition again, one statement per chunk under a
@@ -113,5 +114,27 @@ void rpl_copy_free(struct rpl_copy *cp);
  * unique and secondary indexes then wait in replicad_indexes, to be built by
  * rpl_indexes_restore after the table's first load (createidx.h). */
 bool rpl_copy_created(const struct rpl_copy *cp);
+
+/* rpl_copy_plan is rpl_copy_prepare for the dry run: it reads both catalogs and
+ * checks the table and its column mapping as a run does (the same errors), and has
+ * rpl_choose pick the adapters and lay out the buffers, but changes nothing: a
+ * missing target is planned as created from the source's catalog, the columns
+ * add_new_columns would add are counted, not added, and the sink opens nothing.
+ * dst_connected false: dst is a stand-in with only an engine and a dialect
+ * (--target-dialect), the target taken as missing. Such a copy refuses
+ * rpl_copy_partition. */
+int rpl_copy_plan(struct rpl_conn *src, struct rpl_conn *dst, bool dst_connected, const struct rpl_copy_opts *o,
+                  struct rpl_copy **out, struct rpl_err *err);
+
+/* What a copy found and chose, borrowed until rpl_copy_free: the adapters and buffers
+ * (choose.h), the statements' description (sqlgen.h), both catalogs (the target's
+ * empty when it is to be created), whether the target exists and how many columns
+ * add_new_columns adds (or, planned, would add). */
+struct rpl_choice;
+struct rpl_sqlgen;
+const struct rpl_choice *rpl_copy_choice(const struct rpl_copy *cp);
+const struct rpl_sqlgen *rpl_copy_sqlgen(const struct rpl_copy *cp);
+const struct rpl_table *rpl_copy_table(const struct rpl_copy *cp, bool target);
+bool rpl_copy_target_exists(const struct rpl_copy *cp, size_t *n_new);
 
 #endif

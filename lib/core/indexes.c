@@ -135,6 +135,37 @@ free_indexes(struct idx *v, int n)
 	free(v);
 }
 
+void
+rpl_indexes_forget_sql(const struct rpl_dialect *d, const char *label, const char *name, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "DELETE FROM replicad_indexes WHERE table_name = ");
+	rpl_dialect_lit(d, label, out);
+	rpl_sbuf_add(out, " AND index_name = ");
+	rpl_dialect_lit(d, name, out);
+}
+
+void
+rpl_indexes_save_sql(const struct rpl_dialect *d, const char *label, const char *name, const char *def,
+                     const char *saved_at, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "INSERT INTO replicad_indexes (table_name, index_name, definition, saved_at) VALUES (");
+	rpl_dialect_lit(d, label, out);
+	rpl_sbuf_add(out, ", ");
+	rpl_dialect_lit(d, name, out);
+	rpl_sbuf_add(out, ", ");
+	rpl_dialect_lit(d, def, out);
+	rpl_sbuf_add(out, ", ");
+	rpl_dialect_lit(d, saved_at, out);
+	rpl_sbuf_addc(out, ')');
+}
+
+void
+rpl_indexes_saved_sql(const struct rpl_dialect *d, const char *label, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
+	rpl_dialect_lit(d, label, out);
+}
+
 static int
 exec_commit(struct rpl_conn *c, const char *sql, struct rpl_err *err)
 {
@@ -171,21 +202,10 @@ rpl_indexes_disable_keep(struct rpl_conn *c, const char *schema, const char *tab
 	 * leaves a saved definition whose index still exists, which restore skips */
 	for (int i = 0; i < cnt && r == 0; i++) {
 		rpl_sbuf_reset(&sql);
-		rpl_sbuf_add(&sql, "DELETE FROM replicad_indexes WHERE table_name = ");
-		rpl_dialect_lit(d, lab, &sql);
-		rpl_sbuf_add(&sql, " AND index_name = ");
-		rpl_dialect_lit(d, v[i].name, &sql);
+		rpl_indexes_forget_sql(d, lab, v[i].name, &sql);
 		r = rpl_conn_exec(c, rpl_sbuf_str(&sql), err);
 		rpl_sbuf_reset(&sql);
-		rpl_sbuf_add(&sql, "INSERT INTO replicad_indexes (table_name, index_name, definition, saved_at) VALUES (");
-		rpl_dialect_lit(d, lab, &sql);
-		rpl_sbuf_add(&sql, ", ");
-		rpl_dialect_lit(d, v[i].name, &sql);
-		rpl_sbuf_add(&sql, ", ");
-		rpl_dialect_lit(d, rpl_sbuf_str(&v[i].def), &sql);
-		rpl_sbuf_add(&sql, ", ");
-		rpl_dialect_lit(d, now, &sql);
-		rpl_sbuf_addc(&sql, ')');
+		rpl_indexes_save_sql(d, lab, v[i].name, rpl_sbuf_str(&v[i].def), now, &sql);
 		if (r == 0)
 			r = exec_commit(c, rpl_sbuf_str(&sql), err);
 	}
@@ -209,8 +229,7 @@ rpl_indexes_restore(struct rpl_conn *c, const char *schema, const char *table, i
 	*n = 0;
 	label(schema, table, lab, sizeof lab);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	rpl_sbuf_add(&sql, "SELECT index_name, definition FROM replicad_indexes WHERE table_name = ");
-	rpl_dialect_lit(d, lab, &sql);
+	rpl_indexes_saved_sql(d, lab, &sql);
 	SQLHSTMT st;
 	int r = rpl_conn_stmt(c, &st, err);
 	if (r < 0)
@@ -238,10 +257,7 @@ rpl_indexes_restore(struct rpl_conn *c, const char *schema, const char *table, i
 	for (int i = 0; i < cnt && r == 0; i++) {
 		r = exec_commit(c, v[i].def, err);
 		rpl_sbuf_reset(&sql);
-		rpl_sbuf_add(&sql, "DELETE FROM replicad_indexes WHERE table_name = ");
-		rpl_dialect_lit(d, lab, &sql);
-		rpl_sbuf_add(&sql, " AND index_name = ");
-		rpl_dialect_lit(d, v[i].name, &sql);
+		rpl_indexes_forget_sql(d, lab, v[i].name, &sql);
 		if (r == 0)
 			r = exec_commit(c, rpl_sbuf_str(&sql), err);
 		if (r == 0)

@@ -20,4 +20,15 @@ int rpl_indexes_disable_keep(struct rpl_conn *c, const char *schema, const char 
 /* rpl_indexes_restore recreates what was saved for the table; *n gets how many. */
 int rpl_indexes_restore(struct rpl_conn *c, const char *schema, const char *table, int *n, struct rpl_err *err);
 
+/* The ledger's statements about saved indexes, as the functions above send them (and
+ * the dry run prints them): forget the row of index name of table label (schema.table
+ * as configured), save its definition def at saved_at (UTC ISO 8601), and list the
+ * table's saved indexes. Literals by the dialect (N'…' on SQL Server). */
+struct rpl_dialect;
+struct rpl_sbuf;
+void rpl_indexes_forget_sql(const struct rpl_dialect *d, const char *label, const char *name, struct rpl_sbuf *out);
+void rpl_indexes_save_sql(const struct rpl_dialect *d, const char *label, const char *name, const char *def,
+                          const char *saved_at, struct rpl_sbuf *out);
+void rpl_indexes_saved_sql(const struct rpl_dialect *d, const char *label, struct rpl_sbuf *out);
+
 #endif

@@ -1,6 +1,9 @@
 /* lib/mariadb/mariadb_sink.c: LOAD DATA LOCAL INFILE from memory files, one load running while the
  * next chunk is rendered (see mariadb_sink.h). */
 #include "mariadb_sink.h"
+#include "odbc_sink.h"
+#include "sink.h"
+#include "sqlgen.h"
 #include "sbuf.h"
 #include "dialect.h"
 #include "log.h"
@@ -415,4 +418,149 @@ rpl_myload_split(struct rpl_myload *ml, struct rpl_xbuf *b, size_t first, size_t
 	if ((r = rpl_myload_split(ml, b, first, n / 2, refused, data, loaded, err)) < 0)
 		return r;
 	return rpl_myload_split(ml, b, first + n / 2, n - n / 2, refused, data, loaded, err);
+}
+
+/* The sink adapter (sink.h): a MariaDB target is written by LOAD DATA LOCAL on its
+ * ODBC connection, in the transaction of the range DELETE (odbc_sink.h). */
+struct my_sink {
+	struct rpl_sink base;
+	struct rpl_myload *ml;        /* owned */
+	const struct rpl_sqlgen *g;   /* borrowed (want.g) */
+};
+
+static int
+myk_fit(struct rpl_sink *k, const struct rpl_xbuf *layout, struct rpl_err *err)
+{
+	struct my_sink *o = (struct my_sink *)k;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	int r = 0;
+	(void)layout;
+	for (int f = 0; o->ml != NULL && f < 2 && r == 0; f++) {   /* NULL: a dry run's */
+		rpl_sbuf_reset(&sql);
+		rpl_sqlgen_load_data(o->g, rpl_myload_path(o->ml, f), &sql);
+		r = rpl_sbuf_ok(&sql) ? rpl_myload_set_sql(o->ml, f, sql.s, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+static int
+myk_begin(struct rpl_sink *k, const char *delete_sql, long batch, struct rpl_err *err)
+{
+	return rpl_odbc_sink_begin(k->conn, delete_sql, batch, err);
+}
+
+static int
+myk_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, struct rpl_err *err)
+{
+	struct my_sink *o = (struct my_sink *)k;
+	if (k->split)
+		return rpl_myload_split(o->ml, b, 0, n, rpl_sink_refused_row, k, written, err);
+	int r = rpl_myload_rows(o->ml, b, n, err);
+	*written = r == 0 ? n : 0;
+	return r;
+}
+
+static int
+myk_flush(struct rpl_sink *k, struct rpl_err *err)
+{
+	return rpl_myload_flush(((struct my_sink *)k)->ml, err);
+}
+
+static int
+myk_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+{
+	return rpl_conn_exec(k->conn, sql, err);
+}
+
+static int
+myk_commit(struct rpl_sink *k, bool last, struct rpl_err *err)
+{
+	(void)last;
+	return rpl_conn_commit(k->conn, err);
+}
+
+static void
+myk_rollback(struct rpl_sink *k)
+{
+	struct rpl_err ignored = RPL_ERR_INIT;
+	myk_flush(k, &ignored);   /* nothing is sent while a load runs */
+	rpl_conn_rollback(k->conn, &ignored);
+}
+
+/* myk_refused: LOAD DATA LOCAL takes what it can and says so (RPL_EREFUSED); one the
+ * server fails on a foreign key or a value refuses rows too */
+static bool
+myk_refused(const struct rpl_sink *k, const struct rpl_err *e)
+{
+	bool data = strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0;
+	(void)k;
+	return e->code == RPL_EREFUSED || (e->code == RPL_EODBC && data);
+}
+
+/* myk_unusable: LOAD DATA itself was refused (local_infile off on the server, a
+ * driver built without it): the rest of the copy uses parameter arrays */
+static bool
+myk_unusable(const struct rpl_sink *k, const struct rpl_err *e)
+{
+	const struct my_sink *o = (const struct my_sink *)k;
+	return e->code == RPL_EODBC && rpl_myload_exec_failed(o->ml) &&
+	       !rpl_dialect_retryable(k->conn->dialect, e->sqlstate, e->native) && !myk_refused(k, e);
+}
+
+static void
+myk_close(struct rpl_sink *k)
+{
+	rpl_myload_free(((struct my_sink *)k)->ml);
+	free(k);
+}
+
+static void
+myk_explain(const struct rpl_sink *k, const char *delete_sql, long batch, rpl_sink_explain_fn fn, void *data)
+{
+	const struct my_sink *o = (const struct my_sink *)k;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_odbc_sink_explain_begin(k->conn, delete_sql, batch, fn, data);
+	/* the two memory files alternate, chunk by chunk */
+	rpl_sqlgen_load_data(o->g, o->ml != NULL ? rpl_myload_path(o->ml, 0) : "/proc/self/fd/N", &sql);
+	fn(data, RPL_SINK_AT_CHUNK, rpl_sbuf_str(&sql));
+	fn(data, RPL_SINK_AT_CHUNK, "SHOW COUNT(*) WARNINGS");   /* LOCAL skips and cuts with a warning */
+	fn(data, RPL_SINK_AT_COMMIT, "COMMIT");
+	fn(data, RPL_SINK_AT_END, NULL);
+	fn(data, RPL_SINK_AT_END, "COMMIT");
+	rpl_sbuf_fini(&sql);
+}
+
+static const struct rpl_sink_ops my_sink_ops = {
+	.name = "mariadb-load", .bulk = "LOAD DATA", .fit = myk_fit, .begin = myk_begin, .start = NULL, .put = myk_put,
+	.flush = myk_flush, .exec = myk_exec, .commit = myk_commit, .rollback = myk_rollback, .end = NULL,
+	.refused = myk_refused, .unusable = myk_unusable, .close = myk_close, .explain = myk_explain,
+};
+
+int
+rpl_myload_adapter_open(struct rpl_conn *conn, const struct rpl_sink_want *w, struct rpl_sink **out,
+                        char *why_not, size_t why_len, struct rpl_err *err)
+{
+	struct rpl_myload *ml = NULL;
+	*out = NULL;
+	(void)why_not, (void)why_len;
+	if (conn->engine != RPL_ENGINE_MARIADB)
+		return 0;
+	int r = w->dry ? 0 : rpl_myload_new(conn, &ml, err);
+	if (r < 0)
+		return r;
+	struct my_sink *o = calloc(1, sizeof *o);
+	if (o == NULL) {
+		rpl_myload_free(ml);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	o->base.ops = &my_sink_ops;
+	o->base.conn = conn;
+	o->base.by_value = true;
+	o->ml = ml;
+	o->g = w->g;
+	snprintf(o->base.why, sizeof o->base.why,
+	         "LOAD DATA LOCAL INFILE from memory files, one loading while the next is rendered: Connector/ODBC runs even a column-wise array as one INSERT per row");
+	*out = &o->base;
+	return 0;
 }

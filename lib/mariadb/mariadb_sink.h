@@ -25,6 +25,9 @@
 
 struct rpl_myload;
 struct rpl_xbuf;
+struct rpl_conn;
+struct rpl_sink;
+struct rpl_sink_want;
 
 /* rpl_myload_new makes the two memory files and starts the loader thread; c is
  * borrowed (the target connection) for the loader's lifetime. */
@@ -65,5 +68,10 @@ typedef int (*rpl_myload_refused_fn)(void *data, size_t row, const char *reason,
  * (in order). *loaded grows by the rows loaded. Any other error returns. */
 int rpl_myload_split(struct rpl_myload *ml, struct rpl_xbuf *b, size_t first, size_t n,
                      rpl_myload_refused_fn refused, void *data, size_t *loaded, struct rpl_err *err);
+
+/* rpl_myload_adapter_open: the sink adapter (sink.h); *out NULL when conn is
+ * not MariaDB. */
+int rpl_myload_adapter_open(struct rpl_conn *conn, const struct rpl_sink_want *w, struct rpl_sink **out,
+                            char *why_not, size_t why_len, struct rpl_err *err);
 
 #endif

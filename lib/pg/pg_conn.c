@@ -46,17 +46,27 @@ rpl_pgconn_fail(void *conn, void *res, const char *side, const char *what, const
 	return err->code;
 }
 
+static const char *const k_host[] = { "Server", "Servername", "Host", NULL };
+static const char *const k_db[] = { "Database", NULL };
+
+bool
+rpl_pgconn_where(const char *odbc)
+{
+	char v[256];
+	return odbc != NULL && connstr_get(odbc, k_host, v, sizeof v) && connstr_get(odbc, k_db, v, sizeof v);
+}
+
 int
 rpl_pgconn_open(const char *odbc, const char *password, const char *side, void **out, struct rpl_err *err)
 {
-	static const char *const k_host[] = { "Server", "Servername", "Host", NULL };
 	static const char *const k_port[] = { "Port", NULL };
-	static const char *const k_db[] = { "Database", NULL };
 	static const char *const k_user[] = { "Uid", "Username", "User", NULL };
 	char host[256], port[16] = "5432", db[256], user[256] = "";
 	*out = NULL;
-	if (!connstr_get(odbc, k_host, host, sizeof host) || !connstr_get(odbc, k_db, db, sizeof db))
+	if (!rpl_pgconn_where(odbc))
 		return 0;
+	connstr_get(odbc, k_host, host, sizeof host);
+	connstr_get(odbc, k_db, db, sizeof db);
 	connstr_get(odbc, k_port, port, sizeof port);
 	connstr_get(odbc, k_user, user, sizeof user);
 	/* TimeZone UTC on both sides: timestamptz travels as UTC wall time (odbc_conn.c) */

@@ -4,6 +4,7 @@
  * libpq stays inside pg_conn.c, pg_sink.c and pg_source.c. */
 #ifndef RPL_PGCONN_H
 #define RPL_PGCONN_H
+#include <stdbool.h>
 #include "err.h"
 
 struct pg_conn;          /* libpq's PGconn */
@@ -14,6 +15,10 @@ struct pg_result;        /* libpq's PGresult */
  * the connection in messages. */
 int rpl_pgconn_open(const char *odbc_connstr, const char *password, const char *side, void **conn,
                     struct rpl_err *err);
+
+/* rpl_pgconn_where: does the ODBC string say where the server is (Server or Host,
+ * and Database), so that rpl_pgconn_open can connect? Not for a DSN. */
+bool rpl_pgconn_where(const char *odbc_connstr);
 
 /* rpl_pgconn_fail records libpq's error for conn (and res, cleared) with side and
  * what, the password scrubbed, SQLSTATE 08006 when the connection is gone. */

@@ -7,6 +7,8 @@
 #include "odbc_conn.h"
 #include "log.h"
 #include "sbuf.h"
+#include "sink.h"
+#include "sqlgen.h"
 #include "tsv.h"
 #include "xfer.h"
 #include <libpq-fe.h>
@@ -294,4 +296,176 @@ rpl_pgsink_copy_abort(struct rpl_pgsink *pg)
 	if (PQputCopyEnd(pg->conn, "replicad: partition aborted") == 1)
 		while ((res = PQgetResult(pg->conn)) != NULL)
 			PQclear(res);
+}
+
+/* The sink adapter (sink.h): a PostgreSQL connection whose string says where the
+ * server is is written by COPY FROM STDIN on the sink's own libpq connection, which
+ * also runs the partition's BEGIN, DELETE, done-mark and COMMIT. */
+struct pg_sink {
+	struct rpl_sink base;
+	struct rpl_pgsink *pg;        /* owned */
+	const struct rpl_sqlgen *g;   /* borrowed (want.g) */
+	bool text_copy;
+	struct rpl_sbuf copy_sql;     /* owned: the COPY, with (FORMAT binary) when binary */
+	bool copying;                 /* a COPY is open */
+};
+
+static int
+pgk_fit(struct rpl_sink *k, const struct rpl_xbuf *layout, struct rpl_err *err)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	rpl_sbuf_reset(&o->copy_sql);
+	rpl_sqlgen_copy_in(o->g, &o->copy_sql);
+	/* binary when every column has a binary form (pg_binary.h); text_copy keeps
+	 * the text format (benchmarks, and a way out) */
+	bool binary = !o->text_copy && rpl_pgbinary_usable(layout, false);
+	if (o->pg != NULL)   /* NULL: a dry run's */
+		rpl_pgsink_set_binary(o->pg, binary);
+	if (binary)
+		rpl_sbuf_add(&o->copy_sql, " (FORMAT binary)");
+	return rpl_sbuf_ok(&o->copy_sql) ? 0 : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+}
+
+static int
+pgk_begin(struct rpl_sink *k, const char *delete_sql, long batch, struct rpl_err *err)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	int r = rpl_pgsink_exec(o->pg, "BEGIN", err);
+	(void)batch;   /* only SQL Server batches its DELETE */
+	return r < 0 ? r : rpl_pgsink_exec(o->pg, delete_sql, err);
+}
+
+static int
+pgk_start(struct rpl_sink *k, struct rpl_err *err)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	if (k->split)   /* each chunk gets COPYs of its own (rpl_pgsink_copy_split) */
+		return 0;
+	int r = rpl_pgsink_copy_begin(o->pg, rpl_sbuf_str(&o->copy_sql), err);
+	o->copying = r == 0;
+	return r;
+}
+
+static int
+pgk_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, struct rpl_err *err)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	if (k->split)
+		return rpl_pgsink_copy_split(o->pg, rpl_sbuf_str(&o->copy_sql), b, 0, n, rpl_sink_refused_row, k, written,
+		                             err);
+	int r = rpl_pgsink_copy_rows(o->pg, b, n, err);
+	*written = r == 0 ? n : 0;
+	return r;
+}
+
+/* pgk_end_copy: the COPY must end before another statement */
+static int
+pgk_end_copy(struct pg_sink *o, struct rpl_err *err)
+{
+	if (!o->copying)
+		return 0;
+	o->copying = false;
+	return rpl_pgsink_copy_end(o->pg, err);
+}
+
+static int
+pgk_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	int r = pgk_end_copy(o, err);
+	return r < 0 ? r : rpl_pgsink_exec(o->pg, sql, err);
+}
+
+static int
+pgk_commit(struct rpl_sink *k, bool last, struct rpl_err *err)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	int r = pgk_end_copy(o, err);
+	if (r == 0)
+		r = rpl_pgsink_exec(o->pg, "COMMIT", err);
+	if (r == 0 && !last && (r = rpl_pgsink_exec(o->pg, "BEGIN", err)) == 0)
+		r = pgk_start(k, err);
+	return r;
+}
+
+static void
+pgk_rollback(struct rpl_sink *k)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	struct rpl_err ignored = RPL_ERR_INIT;
+	if (o->copying)
+		rpl_pgsink_copy_abort(o->pg);
+	o->copying = false;
+	rpl_pgsink_exec(o->pg, "ROLLBACK", &ignored);
+}
+
+/* pgk_refused: a COPY cannot leave one row out: the target's data exceptions (SQLSTATE
+ * class 22) and constraint violations (23) end it whole; split COPYs isolate them */
+static bool
+pgk_refused(const struct rpl_sink *k, const struct rpl_err *e)
+{
+	(void)k;
+	return e->code == RPL_EPG && (strncmp(e->sqlstate, "22", 2) == 0 || strncmp(e->sqlstate, "23", 2) == 0);
+}
+
+static void
+pgk_close(struct rpl_sink *k)
+{
+	struct pg_sink *o = (struct pg_sink *)k;
+	rpl_pgsink_close(o->pg);
+	rpl_sbuf_fini(&o->copy_sql);
+	free(o);
+}
+
+static void
+pgk_explain(const struct rpl_sink *k, const char *delete_sql, long batch, rpl_sink_explain_fn fn, void *data)
+{
+	const struct pg_sink *o = (const struct pg_sink *)k;
+	(void)batch;
+	fn(data, RPL_SINK_AT_START, "BEGIN");
+	fn(data, RPL_SINK_AT_START, delete_sql);
+	fn(data, RPL_SINK_AT_START, rpl_sbuf_str(&o->copy_sql));
+	fn(data, RPL_SINK_AT_COMMIT, "COMMIT");
+	fn(data, RPL_SINK_AT_COMMIT, "BEGIN");
+	fn(data, RPL_SINK_AT_COMMIT, rpl_sbuf_str(&o->copy_sql));
+	fn(data, RPL_SINK_AT_END, NULL);   /* after the COPY ends */
+	fn(data, RPL_SINK_AT_END, "COMMIT");
+}
+
+static const struct rpl_sink_ops pg_sink_ops = {
+	.name = "pg-copy", .bulk = "COPY", .fit = pgk_fit, .begin = pgk_begin, .start = pgk_start, .put = pgk_put, .flush = NULL,
+	.exec = pgk_exec, .commit = pgk_commit, .rollback = pgk_rollback, .end = NULL, .refused = pgk_refused,
+	.unusable = NULL, .close = pgk_close, .explain = pgk_explain,
+};
+
+int
+rpl_pgsink_adapter_open(struct rpl_conn *conn, const struct rpl_sink_want *w, struct rpl_sink **out,
+                        char *why_not, size_t why_len, struct rpl_err *err)
+{
+	struct rpl_pgsink *pg = NULL;
+	*out = NULL;
+	if (conn->engine != RPL_ENGINE_POSTGRES)
+		return 0;
+	bool where = conn->connstr == NULL || rpl_pgconn_where(conn->connstr);
+	int r = w->dry || !where ? 0 : rpl_pgsink_open(conn->connstr, conn->secret, &pg, err);
+	if (r < 0 || !where) {
+		snprintf(why_not, why_len, "libpq needs Server or Host and Database in the connection string, not a DSN");
+		return r;
+	}
+	struct pg_sink *o = calloc(1, sizeof *o);
+	if (o == NULL) {
+		rpl_pgsink_close(pg);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	o->base.ops = &pg_sink_ops;
+	o->base.conn = conn;
+	o->base.by_value = true;
+	o->pg = pg;
+	o->g = w->g;
+	o->text_copy = w->text_copy;
+	o->copy_sql = (struct rpl_sbuf)RPL_SBUF_INIT;
+	snprintf(o->base.why, sizeof o->base.why,
+	         "libpq COPY FROM STDIN: psqlODBC sends a parameter array as one INSERT per row");
+	*out = &o->base;
+	return 0;
 }

@@ -12,6 +12,9 @@
 
 struct rpl_pgsink;
 struct rpl_xbuf;
+struct rpl_conn;
+struct rpl_sink;
+struct rpl_sink_want;
 
 /* rpl_pgsink_open connects with the host, port, database and user of an ODBC
  * connection string (Server/Port/Database/Uid keys). *pg stays NULL, without error,
@@ -56,5 +59,10 @@ typedef int (*rpl_pgsink_refused_fn)(void *data, size_t row, const char *reason,
 int rpl_pgsink_copy_split(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_xbuf *b, size_t first,
                           size_t n, rpl_pgsink_refused_fn refused, void *data, size_t *loaded,
                           struct rpl_err *err);
+
+/* rpl_pgsink_adapter_open: the sink adapter (sink.h); *out NULL when conn is
+ * not PostgreSQL or libpq cannot reach it (a DSN). */
+int rpl_pgsink_adapter_open(struct rpl_conn *conn, const struct rpl_sink_want *w, struct rpl_sink **out,
+                            char *why_not, size_t why_len, struct rpl_err *err);
 
 #endif

@@ -1,6 +1,9 @@
 /* lib/sqlite/sqlite_sink.c: see sqlite_sink.h. */
 #include "sqlite_sink.h"
 #include "odbc_conn.h"
+#include "sbuf.h"
+#include "sink.h"
+#include "sqlgen.h"
 #include "xfer.h"
 #include <sqlite3.h>
 #include <stdio.h>
@@ -132,4 +135,145 @@ rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, 
 	 * (NULLs too), and clearing 184 of them per row was 1.4% of a copy */
 	sqlite3_reset(st);
 	return r2;
+}
+
+/* The sink adapter (sink.h): a SQLite connection string naming a Database= file is
+ * written through the library, which runs the partition's whole transaction. */
+struct lite_sink {
+	struct rpl_sink base;
+	struct rpl_litesink *s;       /* owned */
+	const struct rpl_sqlgen *g;   /* borrowed (want.g) */
+	struct rpl_sbuf insert_sql;   /* owned */
+};
+
+static int
+litek_fit(struct rpl_sink *k, const struct rpl_xbuf *layout, struct rpl_err *err)
+{
+	struct lite_sink *o = (struct lite_sink *)k;
+	(void)layout;
+	rpl_sbuf_reset(&o->insert_sql);
+	rpl_sqlgen_insert(o->g, &o->insert_sql);
+	return rpl_sbuf_ok(&o->insert_sql) ? 0 : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+}
+
+static int
+litek_begin(struct rpl_sink *k, const char *delete_sql, long batch, struct rpl_err *err)
+{
+	struct lite_sink *o = (struct lite_sink *)k;
+	int r = rpl_litesink_exec(o->s, "BEGIN", err);
+	(void)batch;
+	return r < 0 ? r : rpl_litesink_exec(o->s, delete_sql, err);
+}
+
+static int
+litek_start(struct rpl_sink *k, struct rpl_err *err)
+{
+	struct lite_sink *o = (struct lite_sink *)k;
+	return rpl_litesink_prepare(o->s, rpl_sbuf_str(&o->insert_sql), err);
+}
+
+/* litek_put inserts the first n rows; a row SQLite refuses goes to the refused
+ * callback and the rest go on (a failed statement does not end a SQLite transaction). */
+static int
+litek_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, struct rpl_err *err)
+{
+	struct lite_sink *o = (struct lite_sink *)k;
+	for (size_t r = 0; r < n; r++) {
+		char why[600];
+		int rc = rpl_litesink_insert(o->s, b, r, why, sizeof why, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			if ((rc = k->refused_fn(k->refused_data, r, why, why, NULL, NULL, err)) < 0)
+				return rc;
+			continue;
+		}
+		(*written)++;
+	}
+	return 0;
+}
+
+static int
+litek_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+{
+	return rpl_litesink_exec(((struct lite_sink *)k)->s, sql, err);
+}
+
+static int
+litek_commit(struct rpl_sink *k, bool last, struct rpl_err *err)
+{
+	struct lite_sink *o = (struct lite_sink *)k;
+	int r = rpl_litesink_exec(o->s, "COMMIT", err);
+	return r == 0 && !last ? rpl_litesink_exec(o->s, "BEGIN", err) : r;
+}
+
+static void
+litek_rollback(struct rpl_sink *k)
+{
+	struct rpl_err ignored = RPL_ERR_INIT;
+	rpl_litesink_exec(((struct lite_sink *)k)->s, "ROLLBACK", &ignored);
+}
+
+static void
+litek_close(struct rpl_sink *k)
+{
+	struct lite_sink *o = (struct lite_sink *)k;
+	rpl_litesink_close(o->s);
+	rpl_sbuf_fini(&o->insert_sql);
+	free(o);
+}
+
+static void
+litek_explain(const struct rpl_sink *k, const char *delete_sql, long batch, rpl_sink_explain_fn fn, void *data)
+{
+	const struct lite_sink *o = (const struct lite_sink *)k;
+	(void)batch;
+	fn(data, RPL_SINK_AT_START, "BEGIN");
+	fn(data, RPL_SINK_AT_START, delete_sql);
+	fn(data, RPL_SINK_AT_START, rpl_sbuf_str(&o->insert_sql));   /* prepared once, run for each row */
+	fn(data, RPL_SINK_AT_COMMIT, "COMMIT");
+	fn(data, RPL_SINK_AT_COMMIT, "BEGIN");
+	fn(data, RPL_SINK_AT_END, NULL);
+	fn(data, RPL_SINK_AT_END, "COMMIT");
+}
+
+static const struct rpl_sink_ops lite_sink_ops = {
+	.name = "sqlite", .fit = litek_fit, .begin = litek_begin, .start = litek_start, .put = litek_put,
+	.flush = NULL, .exec = litek_exec, .commit = litek_commit, .rollback = litek_rollback, .end = NULL,
+	.refused = NULL, .unusable = NULL, .close = litek_close, .explain = litek_explain,
+};
+
+int
+rpl_litesink_adapter_open(struct rpl_conn *conn, const struct rpl_sink_want *w, struct rpl_sink **out,
+                          char *why_not, size_t why_len, struct rpl_err *err)
+{
+	struct rpl_litesink *s = NULL;
+	*out = NULL;
+	if (conn->engine != RPL_ENGINE_SQLITE)
+		return 0;
+	if (!(rpl_xfer_lite_flags(RPL_ENGINE_UNKNOWN, NULL, conn->engine, conn->connstr, w->odbc_only) & RPL_XFER_DST_LIB)) {
+		snprintf(why_not, why_len, "the SQLite library needs a Database= file, not a DSN");
+		return 0;
+	}
+	int r = w->dry ? 0 : rpl_litesink_open(conn->connstr, &s, err);
+	if (r < 0)
+		return r;
+	if (s == NULL && !w->dry)   /* the layout would have assumed the library */
+		return rpl_err_set(err, RPL_EINVAL, "SQLite: no Database= file to open");
+	struct lite_sink *o = calloc(1, sizeof *o);
+	if (o == NULL) {
+		rpl_litesink_close(s);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	o->base.ops = &lite_sink_ops;
+	o->base.conn = conn;
+	o->base.by_value = true;
+	o->base.layout_flags = RPL_XFER_DST_LIB;
+	o->s = s;
+	o->g = w->g;
+	o->insert_sql = (struct rpl_sbuf)RPL_SBUF_INIT;
+	snprintf(o->base.why, sizeof o->base.why,
+	         "the SQLite library, a prepared INSERT per row in one transaction: sqliteodbc rounds doubles to 15 digits");
+	*out = &o->base;
+	return 0;
 }

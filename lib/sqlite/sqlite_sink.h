@@ -13,6 +13,9 @@
 
 struct rpl_litesink;
 struct rpl_xbuf;
+struct rpl_conn;
+struct rpl_sink;
+struct rpl_sink_want;
 
 /* rpl_litesink_open opens the file named by the ODBC string's Database key; *out
  * stays NULL, without error, when there is none (a DSN): the caller keeps ODBC. */
@@ -29,5 +32,10 @@ int rpl_litesink_prepare(struct rpl_litesink *s, const char *insert_sql, struct 
  * (why says so; the transaction goes on), or an error. */
 int rpl_litesink_insert(struct rpl_litesink *s, const struct rpl_xbuf *b, size_t r, char *why, size_t whylen,
                         struct rpl_err *err);
+
+/* rpl_litesink_adapter_open: the sink adapter (sink.h); *out NULL when conn is
+ * not a SQLite Database= file (or the copy is ODBC only). */
+int rpl_litesink_adapter_open(struct rpl_conn *conn, const struct rpl_sink_want *w, struct rpl_sink **out,
+                              char *why_not, size_t why_len, struct rpl_err *err);
 
 #endif

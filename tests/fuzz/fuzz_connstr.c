@@ -1,4 +1,4 @@
-/* tests/fuzz/fuzz_connstr.c: ODBC connection strings (lib/odbc/odbc_conn.c): redaction, key
+/* tests/fuzz/fuzz_connstr.c: ODBC connection strings (lib/odbc/odbc_connstr.c): redaction, key
  * lookup. Whatever the string, the redacted copy gives PWD and Password only as ***. */
 #include "fuzz.h"
 #include "odbc_conn.h"

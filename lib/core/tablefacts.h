@@ -1,0 +1,37 @@
+/* lib/core/tablefacts.h: what preparing a table copy needs to know of the engines
+ * on either side, asked by what it is, not by which engine: whether a source is read
+ * FROM ONLY, the types a created target needs first, whether a target column is
+ * narrower than its source column, whether a source's values may be of any type.
+ * The engine cases live here and in the modules these call (pg_inherit.c,
+ * coltypes.c), so copy_prepare.c and the dry run name no engine. */
+#ifndef RPL_TABLEFACTS_H
+#define RPL_TABLEFACTS_H
+#include <stdbool.h>
+#include "err.h"
+
+struct rpl_conn;
+struct rpl_column;
+
+/* rpl_table_only: should schema.table be read FROM ONLY, given tables[].inherited
+ * false (only_parent)? For a PostgreSQL inheritance parent only: a partitioned
+ * table has no rows of its own and is read whole (*partitioned says so). */
+int rpl_table_only(struct rpl_conn *src, const char *schema, const char *table, bool only_parent, bool *only,
+                   bool *partitioned, struct rpl_err *err);
+
+/* rpl_table_create_types creates in dst the types the source table's columns are
+ * declared with that dst lacks (PostgreSQL enums and domains between two PostgreSQL
+ * servers, coltypes.h), before the table is created; *created: how many. */
+typedef void (*rpl_table_warn_fn)(void *data, const char *what, const char *why);
+int rpl_table_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *schema, const char *table,
+                           rpl_table_warn_fn warn, void *data, int *created, struct rpl_err *err);
+
+/* rpl_table_narrower: can target column d (on dst) not hold every value of source
+ * column s (on src)? */
+bool rpl_table_narrower(const struct rpl_conn *src, const struct rpl_conn *dst, const struct rpl_column *s,
+                        const struct rpl_column *d);
+
+/* rpl_table_untyped: may a column of src hold values of any type (SQLite)? The value
+ * rules then read each value (struct rpl_rules untyped_source). */
+bool rpl_table_untyped(const struct rpl_conn *src);
+
+#endif
