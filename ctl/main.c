@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"  jobs                   list jobs                           (job.list)\n"
 	"  show JOB               one job with its partitions         (job.get)\n"
 	"  submit TABLE RANGE     RANGE: --from D --to D | --day D | --t0 | --t1 | --full (job.submit)\n"
+	"  verify TABLE RANGE     a verify job: source = target?         (job.verify)\n"
 	"  pause JOB | resume JOB | cancel JOB                        (job.pause/resume/cancel)\n"
 	"  watch JOB              follow a job until it ends          (job.get)\n"
 	"  schedule               the scheduled slots                 (schedule.list)\n"
@@ -89,7 +90,7 @@ build_params(const char *cmd, int argc, char **argv, const char **method, int *b
 		{ "status", "daemon.status", 0 }, { "jobs", "job.list", 0 }, { "show", "job.get", 1 },
 		{ "pause", "job.pause", 1 }, { "resume", "job.resume", 1 }, { "cancel", "job.cancel", 1 },
 		{ "watch", "job.get", 1 }, { "schedule", "schedule.list", 0 }, { "metrics", "metrics.get", 0 },
-		{ "submit", "job.submit", -1 },
+		{ "submit", "job.submit", -1 }, { "verify", "job.verify", -1 },
 	};
 	*bad = 0;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
@@ -110,7 +111,7 @@ build_params(const char *cmd, int argc, char **argv, const char **method, int *b
 				*bad = 1;
 			return argc == 1 ? json_pack("{s:s}", "job", argv[0]) : NULL;
 		}
-		/* submit TABLE --from D --to D | --day D | --t0 | --t1 | --full */
+		/* submit|verify TABLE --from D --to D | --day D | --t0 | --t1 | --full */
 		if (argc < 2) {
 			*bad = 1;
 			return NULL;
@@ -206,7 +207,7 @@ print_result(const char *cmd, json_t *res, bool as_json, bool prometheus)
 		ctl_print_jobs(res);
 	} else if (strcmp(cmd, "show") == 0) {
 		ctl_print_job(res);
-	} else if (strcmp(cmd, "submit") == 0) {
+	} else if (strcmp(cmd, "submit") == 0 || strcmp(cmd, "verify") == 0) {
 		char range[64];
 		ctl_range_text(res, range, sizeof range);
 		printf("submitted %s: table %s, %s %s, %lld partition%s (%s)\n", ctl_str(res, "job"), ctl_str(res, "table"),

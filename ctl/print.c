@@ -225,6 +225,31 @@ print_account(json_t *acc)
 		printf("rejected rows: %s\n", ctl_str(acc, "reject_file"));
 }
 
+/* print_verdicts: a verify job's partitions (job.get's "verify"), one line each */
+static void
+print_verdicts(json_t *v)
+{
+	static const char *const heads[] = { "RANGE", "STATE", "SOURCE", "TARGET", "MISSING", "EXTRA", "CHANGED" };
+	static const char *const keys[] = { "source_rows", "target_rows", "missing", "extra", "changed" };
+	json_t *p;
+	size_t i;
+	struct ctl_table t;
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return;
+	printf("\n");
+	ctl_table_init(&t, 7, heads, "llrrrrr");
+	json_array_foreach(v, i, p) {
+		json_t *r = json_object_get(p, "range");
+		char from[32], c[5][24];
+		snprintf(from, sizeof from, "%s", json_is_string(json_object_get(r, "start")) ? ctl_str(r, "start") : "all");
+		for (int k = 0; k < 5; k++)
+			snprintf(c[k], sizeof c[k], "%lld", ctl_num(p, keys[k]));
+		const char *cells[] = { from, ctl_str(p, "state"), c[0], c[1], c[2], c[3], c[4] };
+		ctl_table_row(&t, cells);
+	}
+	ctl_table_print(&t, stdout);
+}
+
 void
 ctl_print_job(json_t *j)
 {
@@ -251,6 +276,7 @@ ctl_print_job(json_t *j)
 		printf("\n");
 		print_account(acc);
 	}
+	print_verdicts(json_object_get(j, "verify"));
 }
 
 void

@@ -5,13 +5,17 @@
 #define RD_CLI_H
 #include "config.h"
 
-enum { RD_EXIT_OK = 0, RD_EXIT_FAILED = 1, RD_EXIT_USAGE = 2, RD_EXIT_REJECTED = 3 };
+enum { RD_EXIT_OK = 0, RD_EXIT_FAILED = 1, RD_EXIT_USAGE = 2, RD_EXIT_REJECTED = 3, RD_EXIT_DIFFER = 4 };
 
 /* rd_cmd_check validates, connects to both sides and lists the tables. */
 int rd_cmd_check(const struct rpl_config *cfg);
 
 /* rd_cmd_run runs one job in the foreground; argv starts at the table name. */
 int rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv);
+
+/* rd_cmd_verify runs `replicad verify` (scan false) or `replicad scan` (cmd_verify.c);
+ * argv starts at the table name. */
+int rd_cmd_verify(const struct rpl_config *cfg, bool scan, int argc, char **argv);
 
 /* rd_usage_error prints "replicad: msg" and a hint to --help; returns RD_EXIT_USAGE. */
 int rd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -89,6 +89,8 @@ struct rd_job {
 	unsigned num;                    /* the daemon's key for the job's messages (never shown) */
 	bool *metered;                   /* owned; nparts flags: partition counted in the metrics
 	                                  * (as it ended; the rest when the job ends); may be NULL */
+	bool verify;                     /* kind "verify": a verify job (verify_job.h), no ledger
+	                                  * job and no journal line */
 };
 
 struct rd_jobs;
@@ -113,6 +115,7 @@ struct rd_job_req {
 	bool held;
 	bool ordering;       /* not started until rd_jobs_order has placed it (a schedule firing) */
 	int64_t submitted;   /* 0, or when the job was first submitted (UTC seconds) */
+	bool verify;         /* job.verify: verify the range, write nothing (kind "verify") */
 };
 
 /* rd_jobs_submit validates req like `replicad run` does, against the current

@@ -57,6 +57,7 @@ struct job_ctx {
 	uv_mutex_t lock;                 /* guards the rate limit below (several workers call) */
 	uint64_t last_post_ms;
 	size_t last_parts;
+	bool verify;                     /* run rd_verify_job_run, not the runner */
 };
 
 struct rd_jobs {

@@ -2,6 +2,7 @@
  * job.get's and job.list's bodies, built from loop state only. */
 #include "jobs_int.h"
 #include "account.h"
+#include "verify_job.h"
 #include "clock.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,37 @@ iso_or_null(int64_t t)
 	char buf[32];
 	rd_time_iso(t, buf);
 	return json_string(buf);
+}
+
+/* verify_json: a verify job's partitions as `replicad verify --json` gives them, with
+ * whole counts only (the keys are for the command line); null while it runs */
+static json_t *
+verify_json(const struct rd_job *job)
+{
+	if (job->res == NULL || job->res->vparts == NULL)
+		return json_null();
+	json_t *a = json_array();
+	for (size_t i = 0; i < job->res->n; i++) {
+		const struct rd_vpart *v = &job->res->vparts[i];
+		const struct rpl_part_account *acc = &job->res->accs[i];
+		char s[16], e[16];
+		json_t *range = json_pack("{s:n,s:n}", "start", "end");
+		if (!acc->range.all) {
+			snprintf(s, sizeof s, "%04d-%02d-%02d", acc->range.start.y, acc->range.start.m, acc->range.start.d);
+			snprintf(e, sizeof e, "%04d-%02d-%02d", acc->range.end.y, acc->range.end.m, acc->range.end.d);
+			json_decref(range);
+			range = json_pack("{s:s,s:s}", "start", s, "end", e);
+		}
+		bool ran = acc->state != RPL_PART_PENDING;
+		json_array_append_new(a, json_pack("{s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "range", range, "state",
+		                                   ran ? rd_vpart_state_name(v->state) : "pending", "source_rows",
+		                                   (json_int_t)v->source_rows, "target_rows", (json_int_t)v->target_rows,
+		                                   "rejected", (json_int_t)v->rejected, "missing", (json_int_t)v->missing,
+		                                   "extra", (json_int_t)v->extra, "changed", (json_int_t)v->changed, "ms",
+		                                   (json_int_t)v->ms, "error",
+		                                   v->state == 2 && ran ? json_string(acc->err.msg) : json_null()));
+	}
+	return a;
 }
 
 json_t *
@@ -77,6 +109,8 @@ rd_job_json(const struct rd_job *job, bool detail)
 			                                                  (int64_t)(rd_now_mono_ms() - job->started_mono_ms)));
 		else
 			json_object_set_new(o, "account", json_null());
+		if (job->verify)
+			json_object_set_new(o, "verify", verify_json(job));
 		if (strcmp(job->origin, "ledger") == 0)
 			json_object_set_new(o, "ledger_totals", json_pack("{s:I,s:I,s:I}", "rows_read", (json_int_t)job->l_read,
 			                                                  "rows_written", (json_int_t)job->l_written,

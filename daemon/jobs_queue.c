@@ -7,6 +7,7 @@
 #include "jobs_int.h"
 #include "clock.h"
 #include "dlog.h"
+#include "verify_job.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +90,11 @@ static void
 job_thread(void *arg)
 {
 	struct job_ctx *c = arg;
-	rd_runner_run_hooks(c->cfg, c->tc, c->kind, c->parts, c->nparts, c->cancel, c->pause, job_progress, job_warn, c,
-	                    &c->hooks, c->res);
+	if (c->verify)
+		rd_verify_job_run(c->cfg, c->tc, c->parts, c->nparts, c->cancel, c->res);
+	else
+		rd_runner_run_hooks(c->cfg, c->tc, c->kind, c->parts, c->nparts, c->cancel, c->pause, job_progress, job_warn,
+		                    c, &c->hooks, c->res);
 	jobs_post(c->jobs, c->done);   /* last touch of anything shared */
 }
 
@@ -109,7 +113,8 @@ jobs_start(struct rd_jobs *j, struct rd_job *job)
 	                       .cancel = &job->cancel, .pause = &job->pause, .res = res, .done = done,
 	                       .opened = opened,
 	                       .hooks = { .opened = job_opened, .part_done = job_part_done, .stopping = &job->stopping,
-	                                  .job_id = job->id } };
+	                                  .job_id = job->id },
+	                       .verify = job->verify };
 	done->kind = MSG_DONE;
 	done->num = c->num;
 	opened->kind = MSG_OPENED;

@@ -47,6 +47,8 @@ req_range(const char *kind, const char *from, const char *to)
 static bool
 journal_keep(const struct rd_job *job)
 {
+	if (job->verify)   /* writes nothing: a restart does not resume it (verify_job.h) */
+		return false;
 	return (jobs_is_active(job) && !(job->state == RD_JOB_CANCELLING && !job->stop_by_daemon) &&
 	        strcmp(job->origin, "ledger") != 0) ||
 	       job->state == RD_JOB_INTERRUPTED;

@@ -6,6 +6,7 @@
 #include "dlog.h"
 #include "metrics.h"
 #include "range.h"
+#include "verify_job.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,8 @@ jobs_pump(struct rd_jobs *j)
 void
 jobs_meter(struct rd_jobs *j, struct rd_job *job, size_t i, const struct rpl_part_account *a)
 {
-	if (a->state == RPL_PART_PENDING || i >= job->nparts)
-		return;
+	if (a->state == RPL_PART_PENDING || i >= job->nparts || job->verify)
+		return;   /* a verify's verdicts are counted when it ends (rd_metrics_verify) */
 	if (job->metered == NULL && (job->metered = calloc(job->nparts, sizeof *job->metered)) == NULL)
 		return;
 	if (job->metered[i])
@@ -106,6 +107,8 @@ jobs_ended(struct rd_jobs *j, struct rd_job *job)
 		jobs_meter(j, job, i, &res->accs[i]);
 	free(job->metered);
 	job->metered = NULL;
+	if (job->verify && res->vparts != NULL)
+		rd_metrics_verify(m, job->table, res->vparts, res->n, rd_now_wall_frac());
 	if (job->stop_by_daemon && failed) {
 		job->state = RD_JOB_INTERRUPTED;   /* the ledger says 'interrupted' too: resumed at the next start */
 	} else if (atomic_load(&job->cancel) && !job->stop_by_daemon) {
@@ -206,7 +209,8 @@ job_new(struct rd_jobs *j, const struct rd_job_req *req, const struct rpl_table_
 		jobs_new_id(j, (time_t)job->submitted, job->id);
 		snprintf(job->origin, sizeof job->origin, "%s", req->origin ? req->origin : "rpc");
 	}
-	snprintf(job->kind, sizeof job->kind, "%s", p->kind);
+	snprintf(job->kind, sizeof job->kind, "%s", req->verify ? "verify" : p->kind);
+	job->verify = req->verify;
 	memcpy(job->from, p->from, sizeof job->from);
 	memcpy(job->to, p->to, sizeof job->to);
 	job->parts = p->parts;
@@ -234,7 +238,7 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 	struct rd_range_plan p;
 	if (submit_admit(j, req, &tc, e) < 0 || submit_plan(j, req, tc, &p, e) < 0)
 		return -1;
-	struct rd_job *dup = rd_jobs_active_for(j, req->table, p.kind, p.from, p.to);
+	struct rd_job *dup = rd_jobs_active_for(j, req->table, req->verify ? "verify" : p.kind, p.from, p.to);
 	if (dup != NULL) {
 		rd_range_plan_fini(&p);
 		rd_rpc_error_set(e, RD_RPC_DUPLICATE, "job %s already covers table '%s' over this range (%s)", dup->id,
@@ -270,6 +274,8 @@ rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 {
 	if (strcmp(job->origin, "ledger") == 0 || (job->state != RD_JOB_RUNNING && job->state != RD_JOB_QUEUED))
 		return bad_state(job, "only a queued or running job can be paused", e);
+	if (job->verify && job->thread_live)   /* it holds no transaction worth keeping: cancel it */
+		return bad_state(job, "a running verify cannot be paused, only cancelled", e);
 	if (job->thread_live) {
 		atomic_store(&job->pause, true);   /* workers hold after their current chunk */
 		job->paused_mono_ms = rd_now_mono_ms();

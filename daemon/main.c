@@ -18,6 +18,9 @@ static const char usage_text[] =
 	"       replicad [-c FILE] check\n"
 	"       replicad [-c FILE] run TABLE (--from DATE --to DATE | --day DATE | --t0 | --t1 | --full)\n"
 	"                [--json | --dry-run [--target-dialect ENGINE]]\n"
+	"       replicad [-c FILE] verify TABLE RANGE [--repair] [--json] [--max-keys N]\n"
+	"                [--dry-run [--target-dialect ENGINE]]\n"
+	"       replicad [-c FILE] scan TABLE RANGE [--json] [--max-keys N] [--dry-run]\n"
 	"\n"
 	"Keeps replica tables in step with a source database over ODBC.\n"
 	"\n"
@@ -25,6 +28,8 @@ static const char usage_text[] =
 	"  serve        run the service (the default; systemd runs this)\n"
 	"  check        validate the config, connect to both databases, list the tables\n"
 	"  run TABLE    copy TABLE in the foreground: progress on stderr, the account on stdout\n"
+	"  verify TABLE  prove the target holds the source's rows, value by value\n"
+	"  scan TABLE    what a run would reject or change of the source's values\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE   configuration file (default /etc/replicad/replicad.json)\n"
@@ -44,7 +49,16 @@ static const char usage_text[] =
 	"                          mssql) would be sent, from the source catalog alone; no target\n"
 	"                          connection\n"
 	"\n"
-	"Exit status: 0 done; 1 a partition failed; 2 bad usage or config; 3 done, rows rejected.\n"
+	"verify and scan options: RANGE as for run, and\n"
+	"  --json                  print one JSON object\n"
+	"  --max-keys N            list at most N keys per kind and partition (default 100)\n"
+	"  --repair                (verify) reload each differing partition, then verify it again\n"
+	"  --dry-run               print the SELECT each side would get per partition; read no rows\n"
+	"  --target-dialect ENGINE with --dry-run: the target's as ENGINE would get it; no target\n"
+	"                          connection\n"
+	"\n"
+	"Exit status: 0 done; 1 a partition failed; 2 bad usage or config; 3 done, rows rejected\n"
+	"(scan: rows would be rejected); 4 verify found differences.\n"
 	"See replicad(8) and replicad.json(5).\n";
 
 int
@@ -86,7 +100,8 @@ main(int argc, char **argv)
 		}
 	}
 	const char *cmd = optind < argc ? argv[optind] : "serve";
-	if (strcmp(cmd, "check") != 0 && strcmp(cmd, "run") != 0 && strcmp(cmd, "serve") != 0)
+	if (strcmp(cmd, "check") != 0 && strcmp(cmd, "run") != 0 && strcmp(cmd, "serve") != 0 &&
+	    strcmp(cmd, "verify") != 0 && strcmp(cmd, "scan") != 0)
 		return rd_usage_error("unknown command '%s'", cmd);
 	if (strcmp(cmd, "check") == 0 && optind + 1 < argc)
 		return rd_usage_error("check takes no arguments, got '%s'", argv[optind + 1]);
@@ -107,6 +122,8 @@ main(int argc, char **argv)
 		status = rd_cmd_check(&cfg);
 	else if (strcmp(cmd, "run") == 0)
 		status = rd_cmd_run(&cfg, argc - optind - 1, argv + optind + 1);
+	else if (strcmp(cmd, "verify") == 0 || strcmp(cmd, "scan") == 0)
+		status = rd_cmd_verify(&cfg, strcmp(cmd, "scan") == 0, argc - optind - 1, argv + optind + 1);
 	else   /* serve takes the config (and frees it); what follows "serve" is refused there */
 		status = rd_cmd_serve(&cfg, optind < argc ? argc - optind - 1 : 0, argv + optind + (optind < argc), verbose);
 	rpl_config_fini(&cfg);

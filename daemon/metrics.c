@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "verify_job.h"
 
 /* table_of finds or adds table's counters; NULL when out of memory */
 static struct rd_table_metrics *
@@ -28,6 +29,19 @@ table_of(struct rd_metrics *m, const char *table)
 		return NULL;
 	m->ntables++;
 	return t;
+}
+
+void
+rd_metrics_verify(struct rd_metrics *m, const char *table, const struct rd_vpart *v, size_t n, double now)
+{
+	struct rd_table_metrics *t = table_of(m, table);
+	if (t == NULL)
+		return;
+	int64_t diffs = 0;
+	for (size_t i = 0; i < n && diffs >= 0; i++)
+		diffs = v[i].state == 2 ? -1 : diffs + v[i].missing + v[i].extra + v[i].changed;
+	t->verify_differences = diffs;
+	t->verify_last = now;
 }
 
 void
@@ -151,6 +165,14 @@ table_families(json_t *a, const struct rd_metrics *m)
 		metric(a, "replicad_table_last_failure_timestamp_seconds", "gauge",
 		       "When a partition of the table last failed (Unix time; 0: none since the daemon started).",
 		       json_pack("{s:s}", "table", m->tables[i].table), m->tables[i].last_failure);
+	for (size_t i = 0; i < m->ntables; i++)
+		metric(a, "replicad_table_verify_differences", "gauge",
+		       "Rows missing, extra or changed that the table's last verify found (-1: it could not verify).",
+		       json_pack("{s:s}", "table", m->tables[i].table), (double)m->tables[i].verify_differences);
+	for (size_t i = 0; i < m->ntables; i++)
+		metric(a, "replicad_table_verify_timestamp_seconds", "gauge",
+		       "When the table's last verify ended (Unix time; 0: none since the daemon started).",
+		       json_pack("{s:s}", "table", m->tables[i].table), m->tables[i].verify_last);
 }
 
 json_t *

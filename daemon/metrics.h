@@ -38,12 +38,20 @@ struct rd_table_metrics {
 	double last_success, last_failure;   /* UTC seconds of the newest done / failed
 	                                      * partition (done: also the ledger's newest done
 	                                      * job, read at start); 0: none known */
+	int64_t verify_differences;          /* rows missing, extra or changed found by the
+	                                      * table's last verify job; -1: it could not verify */
+	double verify_last;                  /* UTC seconds that verify ended; 0: none yet */
 };
 
 /* rd_metrics_part counts one ended partition of table (borrowed) into m: its state,
  * rows, bytes, phase times, retries, and the table's last success or failure at now
  * (UTC seconds). A skipped partition counts only as skipped. */
 void rd_metrics_part(struct rd_metrics *m, const char *table, const struct rpl_part_account *acc, double now);
+
+/* rd_metrics_verify records a verify job of table that ended at now: the differences
+ * its n verdicts (verify_job.h, borrowed) found, -1 when one could not verify. */
+struct rd_vpart;
+void rd_metrics_verify(struct rd_metrics *m, const char *table, const struct rd_vpart *v, size_t n, double now);
 
 /* rd_metrics_seen_done raises table's last success to finished (the ledger's UTC
  * "YYYY-MM-DDTHH:MM:SSZ" of a done job), read at start, so a restarted daemon does not

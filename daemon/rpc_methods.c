@@ -61,9 +61,9 @@ rpc_daemon_status(void *ctx, json_t *params, json_t **result, struct rd_rpc_erro
 	return 0;
 }
 
-/* job.submit {table, from+to | day | t0 | t1 | full} -> the job */
+/* job_request: job.submit's and job.verify's common part */
 static int
-rpc_job_submit(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+job_request(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e, bool verify)
 {
 	struct rd_serve *d = ctx;
 	const char *table = NULL, *from = NULL, *to = NULL, *day = NULL;
@@ -74,7 +74,8 @@ rpc_job_submit(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *
 		return bad_params(e, &jerr);
 	struct rd_job_req req = { .table = table, .origin = "rpc", .held = hold != 0,
 	                          .range = { .from = from, .to = to, .day = day, .t0 = t0 != 0, .t1 = t1 != 0,
-	                                     .full = full != 0, .dashes = "" } };
+	                                     .full = full != 0, .dashes = "" },
+	                          .verify = verify };
 	struct rpl_err err = RPL_ERR_INIT;
 	if (rd_range_check(&req.range, &err) < 0)   /* before the table is looked up, as always */
 		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: %s", err.msg);
@@ -83,6 +84,21 @@ rpc_job_submit(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *
 		return -1;
 	*result = rd_job_json(job, false);
 	return 0;
+}
+
+/* job.submit {table, from+to | day | t0 | t1 | full, hold?} -> the job */
+static int
+rpc_job_submit(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	return job_request(ctx, params, result, e, false);
+}
+
+/* job.verify {table, from+to | day | t0 | t1 | full, hold?} -> the job (kind "verify":
+ * the range verified, nothing written; docs/verify.md) */
+static int
+rpc_job_verify(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	return job_request(ctx, params, result, e, true);
 }
 
 /* job.list {limit?, after?} -> {jobs: [...], next}, newest first, one page of at most
@@ -199,6 +215,7 @@ static const struct rd_rpc_method methods[] = {
 	{ "job.pause", rpc_job_pause, RD_RPC_WRITE },
 	{ "job.resume", rpc_job_resume, RD_RPC_WRITE },
 	{ "job.cancel", rpc_job_cancel, RD_RPC_WRITE },
+	{ "job.verify", rpc_job_verify, RD_RPC_WRITE },
 	{ "schedule.list", rpc_schedule_list, RD_RPC_READ },
 	{ "metrics.get", rpc_metrics_get, RD_RPC_READ },
 };

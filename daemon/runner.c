@@ -335,4 +335,6 @@ rd_job_result_fini(struct rd_job_result *res)
 {
 	free(res->accs);
 	res->accs = NULL;
+	free(res->vparts);
+	res->vparts = NULL;
 }

@@ -22,6 +22,8 @@
 #include "config.h"
 #include "copy.h"
 
+struct rd_vpart;
+
 struct rd_job_result {
 	char job_id[64];
 	bool resumed;
@@ -31,6 +33,7 @@ struct rd_job_result {
 	int indexes_dropped, indexes_restored;
 	struct rpl_err err;          /* a job-level failure (before or after the partitions) */
 	bool failed;                 /* err is set */
+	struct rd_vpart *vparts;     /* owned; a verify job's verdicts, n of them (verify_job.h); NULL otherwise */
 };
 
 typedef void (*rd_progress_fn)(void *data, size_t parts_done, size_t nparts, int64_t rows_written);

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { SLOT_T1, SLOT_T0, SLOT_REF, NSLOTS };
-static const char *const slot_names[NSLOTS] = { "t1", "t0", "reference" };
+/* SLOT_VERIFY: schedule.verify_at, a verify job of yesterday's partition (T-1) of
+ * every date-based table (verify_job.h); off when the key is not set */
+enum { SLOT_T1, SLOT_T0, SLOT_REF, SLOT_VERIFY, NSLOTS };
+static const char *const slot_names[NSLOTS] = { "t1", "t0", "reference", "verify" };
 
 struct rd_sched {
 	struct rd_host host;     /* the service, as far as the scheduler may reach it */
@@ -40,8 +42,8 @@ sched_save(struct rd_sched *s)
 	char path[4200], tmp[4300];
 	snprintf(path, sizeof path, "%s/schedule.json", sched_cfg(s)->state_dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	json_t *o = json_pack("{s:I,s:I,s:I}", "t1", (json_int_t)s->last[SLOT_T1], "t0", (json_int_t)s->last[SLOT_T0],
-	                      "reference", (json_int_t)s->last[SLOT_REF]);
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I}", "t1", (json_int_t)s->last[SLOT_T1], "t0", (json_int_t)s->last[SLOT_T0],
+	                      "reference", (json_int_t)s->last[SLOT_REF], "verify", (json_int_t)s->last[SLOT_VERIFY]);
 	if (o == NULL || json_dump_file(o, tmp, 0) != 0 || rename(tmp, path) != 0) {
 		char q[4300];
 		rd_log(RPL_LOG_WARNING, "sched", "file=%s msg=\"cannot record the schedule's last runs\"", rd_q(q, sizeof q, path));
@@ -69,6 +71,7 @@ compute_next(struct rd_sched *s, int64_t now)
 	s->next[SLOT_T1] = rd_slot_next_daily(tz, now, c->t1_at_min);
 	s->next[SLOT_T0] = c->t0_every_s > 0 ? rd_slot_next_every(tz, now, c->t0_every_s) : 0;
 	s->next[SLOT_REF] = rd_slot_next_daily(tz, now, c->reference_at_min);
+	s->next[SLOT_VERIFY] = c->verify_at_min >= 0 ? rd_slot_next_daily(tz, now, c->verify_at_min) : 0;
 }
 
 /* fire submits the slot's jobs: every date-based table (t1, t0) or reference table;
@@ -98,10 +101,11 @@ fire(struct rd_sched *s, int slot, int64_t now)
 			       slot_names[slot], rd_q(q, sizeof q, name), busy->id);
 			continue;
 		}
+		/* a verify reads and writes nothing: no foreign-key order to wait for */
 		struct rd_job_req req = { .table = name, .origin = slot_names[slot],
-		                          .range = { .t1 = slot == SLOT_T1, .t0 = slot == SLOT_T0, .full = slot == SLOT_REF,
-		                                     .dashes = "" },
-		                          .ordering = group != NULL };
+		                          .range = { .t1 = slot == SLOT_T1 || slot == SLOT_VERIFY, .t0 = slot == SLOT_T0,
+		                                     .full = slot == SLOT_REF, .dashes = "" },
+		                          .ordering = group != NULL && slot != SLOT_VERIFY, .verify = slot == SLOT_VERIFY };
 		struct rd_job *job;
 		struct rd_rpc_error e = { 0 };
 		if (rd_jobs_submit(s->jobs, &req, &job, &e) == 0) {
@@ -183,7 +187,7 @@ rd_sched_start(struct rd_sched *s)
 	const struct rd_tz *tz = sched_tz(s);
 	sched_load(s);
 	bool save = false;
-	int at[NSLOTS] = { c->t1_at_min, -1, c->reference_at_min };
+	int at[NSLOTS] = { c->t1_at_min, -1, c->reference_at_min, c->verify_at_min };
 	for (int i = 0; i < NSLOTS; i++) {
 		if (s->last[i] == 0) {
 			s->last[i] = now;   /* a first start records, it does not catch up */
@@ -233,9 +237,14 @@ rd_sched_json(const struct rd_sched *s)
 	const struct rpl_config *cfg = sched_cfg(s);
 	const struct rd_tz *tz = sched_tz(s);
 	json_t *slots = json_array();
-	char at[3][32];
+	char at[NSLOTS][32];
 	snprintf(at[0], sizeof at[0], "%02d:%02d", cfg->schedule.t1_at_min / 60, cfg->schedule.t1_at_min % 60);
 	snprintf(at[2], sizeof at[2], "%02d:%02d", cfg->schedule.reference_at_min / 60, cfg->schedule.reference_at_min % 60);
+	if (cfg->schedule.verify_at_min >= 0)
+		snprintf(at[SLOT_VERIFY], sizeof at[SLOT_VERIFY], "%02d:%02d", cfg->schedule.verify_at_min / 60,
+		         cfg->schedule.verify_at_min % 60);
+	else
+		snprintf(at[SLOT_VERIFY], sizeof at[SLOT_VERIFY], "off");
 	for (int i = 0; i < NSLOTS && slots != NULL; i++) {
 		json_t *tables = json_array();
 		for (size_t k = 0; k < cfg->n_tables; k++)

@@ -175,7 +175,8 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 		xcol_choose(x, se, de, flags, chunk_bytes);
 		/* SQLite to SQLite through the library: every value as SQLite stored it */
 		unsigned both = RPL_XFER_SRC_LIB | RPL_XFER_DST_LIB | RPL_XFER_OOL;
-		if (se == RPL_ENGINE_SQLITE && de == RPL_ENGINE_SQLITE && (flags & both) == both) {
+		if (se == RPL_ENGINE_SQLITE && de == RPL_ENGINE_SQLITE && (flags & both) == both &&
+		    !(flags & RPL_XFER_TYPED)) {
 			x->verbatim = true;
 			x->c_type = SQL_C_BINARY;
 			x->as_text = false;

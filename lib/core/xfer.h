@@ -126,6 +126,9 @@ enum {
 	                          * (libpq COPY) */
 	RPL_XFER_PG_COPY = RPL_XFER_SRC_ENDLESS | RPL_XFER_DST_ENDLESS,   /* both: PostgreSQL
 	                          * to PostgreSQL, COPY on both sides (RPL_YEAR_INFINITY) */
+	RPL_XFER_TYPED = 128,    /* each value as its column's type, never verbatim (a
+	                          * SQLite target read by verify against another engine's
+	                          * rows, which are typed) */
 };
 
 /* rpl_xfer_lite_flags is the one place that decides which SQLite sides use the

@@ -586,3 +586,43 @@ rpl_sqlgen_identity_column(const struct rpl_table *t)
 	}
 	return NULL;
 }
+
+/* order_key appends key column c for an ORDER BY in byte order: verify merges the
+ * two sides' rows by key, so both engines must sort text alike, whatever collation
+ * the column has (PostgreSQL's locale collations, MariaDB's case-insensitive and
+ * PAD SPACE ones, a SQLite column declared COLLATE NOCASE). UTF-8 bytes sort as code
+ * points, and a latin1 column's bytes (MariaDB's CAST AS BINARY keeps the column's
+ * own character set) sort as the same code points. */
+static void
+order_key(const struct rpl_dialect *d, const struct rpl_column *c, struct rpl_sbuf *out)
+{
+	bool text = c->cls == RPL_CLASS_TEXT || c->cls == RPL_CLASS_TIME || c->cls == RPL_CLASS_GUID;
+	if (text && d->engine == RPL_ENGINE_MARIADB) {
+		rpl_sbuf_add(out, "CAST(");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, " AS BINARY)");
+		return;
+	}
+	rpl_dialect_ident(d, c->name, out);
+	if (!text)
+		return;
+	if (d->engine == RPL_ENGINE_POSTGRES)
+		rpl_sbuf_add(out, " COLLATE \"C\"");
+	else if (d->engine == RPL_ENGINE_SQLITE)
+		rpl_sbuf_add(out, " COLLATE BINARY");
+	else if (d->engine == RPL_ENGINE_MSSQL)
+		rpl_sbuf_add(out, " COLLATE Latin1_General_BIN2");
+}
+
+void
+rpl_sqlgen_select_ordered(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	rpl_sqlgen_select(g, r, out);
+	for (int k = 1; k <= g->st->npk; k++) {
+		const struct rpl_column *c = key_col(g->st, k);
+		if (c == NULL)
+			continue;
+		rpl_sbuf_add(out, k > 1 ? ", " : " ORDER BY ");
+		order_key(g->src, c, out);
+	}
+}

@@ -136,4 +136,10 @@ bool rpl_sqlgen_identity_insert(const struct rpl_dialect *d, const char *schema,
  * (SQL Server), or NULL. */
 const struct rpl_column *rpl_sqlgen_identity_column(const struct rpl_table *t);
 
+/* rpl_sqlgen_select_ordered: rpl_sqlgen_select in key order, text key columns in
+ * byte order on every engine (PostgreSQL COLLATE "C", MariaDB CAST(… AS BINARY),
+ * SQLite COLLATE BINARY, SQL Server COLLATE Latin1_General_BIN2), so that verify can
+ * merge two engines' rows (verify.h); no ORDER BY when st has no key. */
+void rpl_sqlgen_select_ordered(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out);
+
 #endif

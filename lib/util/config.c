@@ -43,6 +43,7 @@ const struct rpl_config_key rpl_config_keys[] = {
 	{ "schedule.t1_at",              "time",     "\"02:00\"",          true,  false },
 	{ "schedule.t0_every",           "duration", "\"15m\"",            true,  false },
 	{ "schedule.reference_at",       "time",     "\"03:30\"",          true,  false },
+	{ "schedule.verify_at",          "time",     "",                   true,  false },
 	{ "schedule.timezone",           "timezone", "\"UTC\"",            true,  false },
 	{ "load.workers",                "integer",  "4",                  false, false },
 	{ "load.workers_per_table",      "integer",  "2",                  true,  false },
@@ -781,6 +782,9 @@ cfg_schedule(const struct cfg_ctx *c, const json_t *root, struct rpl_schedule_co
 		r = cfg_get_seconds(&o, "t0_every", &s->t0_every_s);
 	if (r == 0)
 		r = cfg_get_time(&o, "reference_at", &s->reference_at_min);
+	s->verify_at_min = -1;   /* off unless set */
+	if (r == 0)
+		r = cfg_get_time(&o, "verify_at", &s->verify_at_min);
 	if (r == 0)
 		r = cfg_check_string(&o, "timezone", "an IANA time zone like \"Europe/Amsterdam\" or \"UTC\"",
 		                     timezone_ok, &s->timezone);

@@ -32,6 +32,7 @@ struct rpl_schedule_config {
 	int64_t t0_every_s;      /* seconds, default 15m; 0 disables T-0 */
 	int reference_at_min;    /* minutes after midnight, default 03:30 */
 	char *timezone;          /* owned; IANA name, default "UTC" */
+	int verify_at_min;       /* minutes after midnight; -1 (default): no scheduled verify */
 };
 
 struct rpl_load_config {

@@ -150,6 +150,8 @@ notify_wait(const char *want, int timeout_ms, char *seen, size_t n)
 	}
 }
 
+static const char *sched_extra = "";   /* more keys of the schedule object */
+
 static void
 write_config(const char *table_lines, const char *extra)
 {
@@ -169,10 +171,10 @@ write_config(const char *table_lines, const char *extra)
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
 	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
 	           "  \"tables\": [%s],\n"
-	           "  \"schedule\": {\"t0_every\": \"0\", \"timezone\": \"Europe/Amsterdam\"},\n"
+	           "  \"schedule\": {\"t0_every\": \"0\", \"timezone\": \"Europe/Amsterdam\"%s},\n"
 	           "  \"load\": {\"workers\": 2, \"commit_rows\": 500, \"chunk_bytes\": \"64KiB\", \"max_attempts\": 3}%s,\n"
 	           "  \"state_dir\": \"%s\", \"socket\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, getenv("RPL_TEST_PG_DST"), pw, table_lines, extra,
+	        getenv("RPL_TEST_PG_SRC"), pw, getenv("RPL_TEST_PG_DST"), pw, table_lines, sched_extra, extra,
 	        it_tmpfile("serve-state"), sock_path);
 	fclose(f);
 }
@@ -1123,6 +1125,105 @@ START_TEST(test_end_to_end)
 }
 END_TEST
 
+/* a verify as a job (issue #17): `replicactl verify` submits job.verify, the job is
+ * listed with kind "verify", its per-partition verdicts are in show, the table's
+ * metrics say how many differences the last verify found, schedule.verify_at is a
+ * slot, and no ledger job is opened */
+START_TEST(test_verify_job)
+{
+	struct rpl_conn src, dst;
+	char out[1 << 16], err[8192], seen[16384] = "";
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&src, "serve_v");
+	edge_drop(&dst, "serve_v");
+	for (int k = 0; k < 2; k++) {
+		struct rpl_conn *c = k ? &dst : &src;
+		it_exec(c, "CREATE TABLE serve_v (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40))");
+		it_exec(c, "INSERT INTO serve_v SELECT g, date '2024-01-01' + (g % 59), md5(g::text) FROM generate_series(1, 2000) g");
+	}
+	it_exec(&dst, "UPDATE serve_v SET s = 'changed' WHERE id = 40");   /* 2024-02-10 */
+	make_dirs();
+	char state_cmd[1200];   /* no schedule.json of an earlier run: no verify slot caught up at start */
+	snprintf(state_cmd, sizeof state_cmd, "rm -rf '%s'", it_tmpfile("serve-state"));
+	ck_assert(system(state_cmd) == 0);
+	sched_extra = ", \"verify_at\": \"04:15\"";
+	write_config("{\"name\": \"serve_v\", \"date_column\": \"d\"}", "");
+	sched_extra = "";
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1: %s", seen);
+	ck_assert_msg(ctl(out, err, "verify", "serve_v", "--from", "2024-01-01", "--to", "2024-02-29") == 0, "%s", err);
+	char id[64] = "";
+	ck_assert_msg(sscanf(out, "submitted %63[^:]", id) == 1, "verify answered: %s", out);
+	ck_assert_msg(strstr(out, "verify") != NULL, "verify's job is not of kind verify: %s", out);
+	json_t *j = NULL;
+	for (int i = 0;; i++) {
+		ck_assert_msg(i < 15000, "the verify job did not end in 15000 looks");
+		j = show_json(id);
+		if (strcmp(state_of(j), "done") == 0 || strcmp(state_of(j), "failed") == 0)
+			break;
+		json_decref(j);
+		sleep_ms(20);
+	}
+	ck_assert_str_eq(state_of(j), "done");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "kind")), "verify");
+	ck_assert(json_is_null(json_object_get(j, "ledger_id")));
+	json_t *v = json_object_get(j, "verify");
+	ck_assert_int_eq((int)json_array_size(v), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v, 0), "state")), "equal");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v, 1), "state")), "differ");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(v, 1), "changed")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(v, 1), "range"), "start")),
+	                 "2024-02-01");
+	json_decref(j);
+	ck_assert_msg(ctl(out, err, "show", id) == 0 && strstr(out, "differ") != NULL && strstr(out, "CHANGED") != NULL,
+	              "show of a verify job: %s", out);
+	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
+	ck_assert_msg(strstr(out, id) != NULL && strstr(out, "verify") != NULL, "jobs: %s", out);
+	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
+	ck_assert_msg(metric_value(out, "replicad_table_verify_differences{table=\"serve_v\"}") == 1, "%.3000s", out);
+	ck_assert_msg(metric_value(out, "replicad_table_verify_timestamp_seconds{table=\"serve_v\"}") >
+	              (double)time(NULL) - 3600, "%.3000s", out);
+	promtool_check(out);
+	ck_assert_int_eq(ctl(out, err, "--json", "schedule"), 0);
+	ck_assert_msg(strstr(out, "\"verify\"") != NULL && strstr(out, "04:15") != NULL, "schedule: %s", out);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM serve_v WHERE s = 'changed'"), 1);   /* nothing repaired */
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	/* the verify slot fires: its last run recorded long ago, the restarted daemon
+	 * catches it up at start with a verify job of yesterday (origin "verify") */
+	char sched[1200];
+	snprintf(sched, sizeof sched, "%s/schedule.json", it_tmpfile("serve-state"));
+	FILE *f = fopen(sched, "w");
+	ck_assert(f != NULL);
+	long long now = (long long)time(NULL);
+	fprintf(f, "{\"t1\": %lld, \"t0\": %lld, \"reference\": %lld, \"verify\": 1}\n", now, now, now);
+	fclose(f);
+	notify_clear();
+	start_daemon();
+	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1 after the restart: %s", seen);
+	for (int i = 0;; i++) {
+		ck_assert_int_eq(ctl(out, err, "--json", "jobs"), 0);
+		json_t *l = json_loads(out, 0, NULL), *jb;
+		size_t k;
+		bool fired = false;
+		json_array_foreach(json_object_get(l, "jobs"), k, jb)
+			fired = fired || (strcmp(json_string_value(json_object_get(jb, "origin")), "verify") == 0 &&
+			                  strcmp(json_string_value(json_object_get(jb, "kind")), "verify") == 0 &&
+			                  strcmp(json_string_value(json_object_get(jb, "state")), "done") == 0);
+		json_decref(l);
+		if (fired)
+			break;
+		ck_assert_msg(i < 6000, "no verify job of the verify slot ended done: %s", out);
+		sleep_ms(50);
+	}
+	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
+	check_log();
+	remove_dirs();
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -1140,6 +1241,7 @@ main(int argc, char **argv)
 	tcase_add_test(tc, test_protocol);
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_end_to_end);
+	tcase_add_test(tc, test_verify_job);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

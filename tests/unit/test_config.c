@@ -134,6 +134,17 @@ END_TEST
 #define BASE SRC ", " TGT ", " TBL
 
 /* Every default, as config.h and rpl_config_keys document it. */
+START_TEST(test_verify_at)
+{
+	struct rpl_config cfg;
+	struct rpl_err err = RPL_ERR_INIT;
+	int r = load("{" BASE ", \"schedule\": {\"t1_at\": \"02:00\", \"verify_at\": \"05:15\"}}", &cfg, &err);
+	ck_assert_msg(r == 0, "%s", err.msg);
+	ck_assert_int_eq(cfg.schedule.verify_at_min, 5 * 60 + 15);
+	rpl_config_fini(&cfg);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct rpl_config cfg;
@@ -145,6 +156,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.schedule.t1_at_min, 2 * 60);
 	ck_assert_int_eq(cfg.schedule.t0_every_s, 15 * 60);
 	ck_assert_int_eq(cfg.schedule.reference_at_min, 3 * 60 + 30);
+	ck_assert_int_eq(cfg.schedule.verify_at_min, -1);   /* no scheduled verify */
 	ck_assert_str_eq(cfg.schedule.timezone, "UTC");
 	ck_assert_int_eq(cfg.load.workers, 4);
 	ck_assert_int_eq(cfg.load.workers_per_table, 2);
@@ -316,6 +328,8 @@ static const struct { const char *json, *want; bool prefix; } mistakes[] = {
 	  ": schedule.t1_at: expected a time of day \"HH:MM\" from \"00:00\" to \"23:59\", got \"2:00\"", false },
 	{ "{" BASE ", \"schedule\": {\"reference_at\": \"24:00\"}}",
 	  ": schedule.reference_at: expected a time of day \"HH:MM\" from \"00:00\" to \"23:59\", got \"24:00\"", false },
+	{ "{" BASE ", \"schedule\": {\"verify_at\": \"5h\"}}",
+	  ": schedule.verify_at: expected a time of day \"HH:MM\" from \"00:00\" to \"23:59\", got \"5h\"", false },
 	{ "{" BASE ", \"schedule\": {\"reference_at\": 330}}",
 	  ": schedule.reference_at: expected a time of day \"HH:MM\" from \"00:00\" to \"23:59\", got 330", false },
 	{ "{" BASE ", \"schedule\": {\"timezone\": \"Mars/Olympus\"}}",
@@ -675,6 +689,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_design_example);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_verify_at);
 	tcase_add_test(tc, test_valid_variants);
 	tcase_add_test(tc, test_mapping);
 	tcase_add_test(tc, test_find_table_ambiguous);

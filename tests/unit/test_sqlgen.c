@@ -753,6 +753,39 @@ START_TEST(test_created_index)
 }
 END_TEST
 
+/* verify's ordered reads: a text key in byte order on every engine, an integer as it is */
+static struct rpl_column textkey_cols[] = {
+	COL("id", "int", SQL_INTEGER, RPL_CLASS_INT, 10, 0, false, 2),
+	COL("code", "varchar", SQL_VARCHAR, RPL_CLASS_TEXT, 8, 0, false, 1),
+	COL("sale_date", "date", SQL_TYPE_DATE, RPL_CLASS_DATE, 10, 0, false, 0),
+};
+static struct rpl_table textkey = { .name = "sales", .cols = textkey_cols, .ncols = 3, .npk = 2 };
+static const struct { enum rpl_engine e; const char *sql; } ordered_cases[] = {
+	{ PG, "SELECT \"id\", \"code\", \"sale_date\" FROM \"sales\" ORDER BY \"code\" COLLATE \"C\", \"id\"" },
+	{ MARIA, "SELECT `id`, `code`, `sale_date` FROM `sales` ORDER BY CAST(`code` AS BINARY), `id`" },
+	{ LITE, "SELECT \"id\", \"code\", \"sale_date\" FROM \"sales\" ORDER BY \"code\" COLLATE BINARY, \"id\"" },
+	{ MSSQL, "SELECT [id], [code], [sale_date] FROM [sales] ORDER BY [code] COLLATE Latin1_General_BIN2, [id]" },
+};
+
+START_TEST(test_select_ordered)
+{
+	struct rpl_sqlgen g = { .src = rpl_dialect_for(ordered_cases[_i].e), .dst = rpl_dialect_for(PG), .st = &textkey,
+	                        .src_table = "sales", .dst_table = "sales", .date_column = "sale_date",
+	                        .native_read = true };   /* libpq's read: no ::text of psqlODBC's dates */
+	struct rpl_range all = { .all = true };
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_sqlgen_select_ordered(&g, &all, &b);
+	ck_assert_str_eq(rpl_sbuf_str(&b), ordered_cases[_i].sql);
+	rpl_sbuf_fini(&b);
+	g.st = &key2;   /* no text key: no collation */
+	rpl_sqlgen_select_ordered(&g, &all, &b);
+	ck_assert_ptr_nonnull(strstr(rpl_sbuf_str(&b), "sales") ? strstr(rpl_sbuf_str(&b), " BY ") : NULL);
+	ck_assert_ptr_null(strstr(rpl_sbuf_str(&b), "COLLATE"));
+	ck_assert_ptr_null(strstr(rpl_sbuf_str(&b), "BINARY"));
+	rpl_sbuf_fini(&b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -772,6 +805,7 @@ main(void)
 	tcase_add_loop_test(tc, test_created_type, 0, NCASES(created_cases));
 	tcase_add_test(tc, test_created_table_text);
 	tcase_add_loop_test(tc, test_created_index, 0, NCASES(index_cases));
+	tcase_add_loop_test(tc, test_select_ordered, 0, NCASES(ordered_cases));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

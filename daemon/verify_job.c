@@ -1,0 +1,72 @@
+/* daemon/verify_job.c: a verify job's thread (see verify_job.h). */
+#include "verify_job.h"
+#include "clock.h"
+#include "runner.h"
+#include "vtable.h"
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+rd_vpart_state_name(int state)
+{
+	static const char *const n[] = { "equal", "differ", "failed" };
+	return state >= 0 && state < 3 ? n[state] : "?";
+}
+
+void
+rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, const struct rpl_range *parts,
+                  size_t nparts, const atomic_bool *cancel, struct rd_job_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->err = (struct rpl_err)RPL_ERR_INIT;
+	res->accs = calloc(nparts ? nparts : 1, sizeof *res->accs);
+	res->vparts = calloc(nparts ? nparts : 1, sizeof *res->vparts);
+	if (res->accs == NULL || res->vparts == NULL) {
+		res->failed = true;
+		rpl_err_set(&res->err, RPL_ENOMEM, "out of memory");
+		return;
+	}
+	res->n = nparts;
+	for (size_t i = 0; i < nparts; i++)
+		res->accs[i].range = parts[i];   /* pending until verified */
+	struct rpl_conn src = { 0 }, dst = { 0 };
+	struct rpl_vtable *v = NULL;
+	struct rpl_vtable_opts o = {
+		.src_schema = tc->schema, .src_table = tc->name, .dst_schema = tc->target_schema, .dst_table = tc->target,
+		.date_column = tc->date_column, .chunk_bytes = cfg->load.chunk_bytes,
+		.truncate_strings = cfg->values.truncate_strings,
+		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0, .only_parent = !tc->inherited,
+		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
+		.n_placeholder_dates = cfg->values.n_placeholder_dates, .map = &tc->map, .max_keys = 0, .cancel = cancel,
+	};
+	if (rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &res->err) < 0 ||
+	    rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &res->err) < 0 ||
+	    rpl_vtable_open(&src, &dst, &o, &v, &res->err) < 0) {
+		res->failed = true;
+		goto out;
+	}
+	for (size_t i = 0; i < nparts; i++) {
+		struct rpl_part_account *a = &res->accs[i];
+		struct rd_vpart *vp = &res->vparts[i];
+		struct rpl_verify_part p;
+		uint64_t t0 = rd_now_mono_ms();
+		a->err = (struct rpl_err)RPL_ERR_INIT;
+		int r = rpl_vtable_verify(v, &parts[i], &p, &a->err);
+		vp->ms = (int64_t)(rd_now_mono_ms() - t0);
+		a->ms[RPL_PHASE_TOTAL] = vp->ms;
+		a->attempts = 1;
+		a->state = r < 0 ? (r == RPL_ECANCELED ? RPL_PART_CANCELLED : RPL_PART_FAILED) : RPL_PART_DONE;
+		vp->state = r < 0 ? 2 : p.differ ? 1 : 0;
+		vp->source_rows = p.source_rows;   /* not the account's read and written: nothing was */
+		vp->target_rows = p.target_rows;
+		vp->rejected = p.rejected;
+		vp->missing = p.nmissing, vp->extra = p.nextra, vp->changed = p.nchanged;
+		rpl_verify_part_fini(&p);
+		if (r == RPL_ECANCELED)
+			break;
+	}
+out:
+	rpl_vtable_close(v);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
