@@ -21,6 +21,7 @@ struct part {
 	char label[64];
 	const char *constraint;  /* borrowed; the constraint a server refusal names, for part_reject */
 	int64_t committed;       /* acc->written as of the last commit: what a rollback keeps */
+	struct rpl_reject_spool spool;   /* this attempt's reject lines, written when it commits */
 };
 
 static int
@@ -29,7 +30,7 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 	struct rpl_copy *cp = p->cp;
 	p->acc->rejected++;
 	p->acc->rejected_by[rule]++;
-	if (cp->o.rejects == NULL)
+	if (p->spool.log == NULL)
 		return 0;
 	struct rpl_sbuf key = RPL_SBUF_INIT, vals = RPL_SBUF_INIT;
 	rpl_sbuf_addc(&key, '{');
@@ -52,8 +53,8 @@ part_reject(struct part *p, size_t row, enum rpl_rule rule, size_t col, const ch
 	rpl_sbuf_addc(&key, '}');
 	rpl_sbuf_addc(&vals, '}');
 	const char *colname = col < cp->buf->ncols ? cp->buf->cols[col].src->name : NULL;
-	int r = rpl_reject_write_constraint(cp->o.rejects, cp->label, p->label, colname, p->constraint,
-	                                    rpl_rule_name(rule), why, rpl_sbuf_str(&key), rpl_sbuf_str(&vals), err);
+	int r = rpl_reject_spool_write(&p->spool, cp->label, p->label, colname, p->constraint,
+	                               rpl_rule_name(rule), why, rpl_sbuf_str(&key), rpl_sbuf_str(&vals), err);
 	rpl_sbuf_fini(&key);
 	rpl_sbuf_fini(&vals);
 	return r;
@@ -254,19 +255,21 @@ part_stream(struct part *p, struct reader *rd, struct rpl_err *err)
 	}
 }
 
-/* part_done: the ledger's done-mark joins the last transaction (step 3). */
+/* part_done: every row's outcome is known (a COPY ended, LOAD DATA waited for), so
+ * the account is final before the reject lines go out; the ledger's done-mark joins
+ * the last transaction (step 3). */
 static int
 part_done(struct part *p, int64_t t_start, struct rpl_err *err)
 {
 	struct rpl_copy *cp = p->cp;
-	if (cp->o.done_sql == NULL)
-		return 0;
+	int r = rpl_sink_flush(cp->ch.sink, err);
+	if (r < 0 || cp->o.done_sql == NULL)
+		return r;
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	p->acc->ms[RPL_PHASE_TOTAL] = copy_ms() - t_start;
 	cp->o.done_sql(cp->o.done_data, p->acc, &sql);
-	int r = rpl_sbuf_ok(&sql) ? rpl_sink_flush(cp->ch.sink, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	if (r == 0)
-		r = rpl_sink_exec(cp->ch.sink, rpl_sbuf_str(&sql), err);
+	r = rpl_sbuf_ok(&sql) ? rpl_sink_exec(cp->ch.sink, rpl_sbuf_str(&sql), err)
+	                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	rpl_sbuf_fini(&sql);
 	return r;
 }
@@ -288,7 +291,7 @@ static int
 copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range, bool split,
                     struct rpl_part_account *acc, struct rpl_err *err)
 {
-	struct part p = { .cp = cp, .range = range, .acc = acc };
+	struct part p = { .cp = cp, .range = range, .acc = acc, .spool = RPL_REJECT_SPOOL_INIT(cp->o.rejects) };
 	struct reader rd = { .started = false };
 	bool rd_init = false;
 	int64_t t_start = copy_ms(), t;
@@ -306,11 +309,14 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range, bool spl
 	if ((r = reader_start(&rd, cp, range, err)) < 0 || (r = part_stream(&p, &rd, err)) < 0)
 		goto out;
 	acc->ms[RPL_PHASE_INSERT] = copy_ms() - t - acc->ms[RPL_PHASE_COMMIT];
-	if ((r = part_done(&p, t_start, err)) == 0)
+	/* The reject lines go out before the last commit, so a file that cannot take them
+	 * fails the partition; an attempt that does not get here drops them (reject.h). */
+	if ((r = part_done(&p, t_start, err)) == 0 && (r = rpl_reject_spool_publish(&p.spool, err)) == 0)
 		r = timed_commit(&p, true, err);
 out:
 	if (rd_init)
 		reader_finish(&rd);
+	rpl_reject_spool_drop(&p.spool);
 	cp->buf = &cp->ch.bufs[0];
 	rpl_sink_end(cp->ch.sink);
 	if (r < 0) {

@@ -5,6 +5,7 @@
 #ifndef RPL_REJECT_H
 #define RPL_REJECT_H
 #include <stdint.h>
+#include <stdio.h>
 #include "err.h"
 
 struct rpl_reject_log;
@@ -23,6 +24,33 @@ int rpl_reject_write(struct rpl_reject_log *l, const char *table, const char *pa
 int rpl_reject_write_constraint(struct rpl_reject_log *l, const char *table, const char *partition,
                                 const char *column, const char *constraint, const char *rule, const char *reason,
                                 const char *key_json, const char *row_json, struct rpl_err *err);
+
+/* A partition's spool: the lines of one attempt at loading it, held until the
+ * attempt commits. An attempt that fails (a bulk load the server refused and loaded
+ * again split, a deadlock or lost connection retried, a cancel) is rolled back, and
+ * its lines are dropped with it: the attempt that commits writes each of its
+ * rejected rows once (issue #15: a refused COPY wrote its rule rejects twice). Not
+ * shared between threads: each partition has its own. */
+struct rpl_reject_spool {
+	struct rpl_reject_log *log;   /* borrowed; NULL: nothing is kept */
+	FILE *f;                      /* owned; NULL until the first line */
+	int64_t lines;
+};
+#define RPL_REJECT_SPOOL_INIT(l) ((struct rpl_reject_spool){ .log = (l) })
+
+/* rpl_reject_spool_write keeps one line (arguments as rpl_reject_write_constraint)
+ * in an unlinked file beside the reject file, created on the first line: RPL_EIO
+ * naming the reject file when it cannot be. */
+int rpl_reject_spool_write(struct rpl_reject_spool *s, const char *table, const char *partition,
+                           const char *column, const char *constraint, const char *rule, const char *reason,
+                           const char *key_json, const char *row_json, struct rpl_err *err);
+
+/* rpl_reject_spool_publish appends the spool's lines to the reject file, under its
+ * lock so they stay together, and empties the spool; RPL_EIO naming the file. */
+int rpl_reject_spool_publish(struct rpl_reject_spool *s, struct rpl_err *err);
+
+/* rpl_reject_spool_drop forgets the spool's lines (none written). */
+void rpl_reject_spool_drop(struct rpl_reject_spool *s);
 
 const char *rpl_reject_path(const struct rpl_reject_log *l);
 int64_t rpl_reject_count(struct rpl_reject_log *l);

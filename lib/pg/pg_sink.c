@@ -368,6 +368,13 @@ pgk_end_copy(struct pg_sink *o, struct rpl_err *err)
 	return rpl_pgsink_copy_end(o->pg, err);
 }
 
+/* pgk_flush: a COPY's rows have their outcome when it ends */
+static int
+pgk_flush(struct rpl_sink *k, struct rpl_err *err)
+{
+	return pgk_end_copy((struct pg_sink *)k, err);
+}
+
 static int
 pgk_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
 {
@@ -433,7 +440,7 @@ pgk_explain(const struct rpl_sink *k, const char *delete_sql, long batch, rpl_si
 }
 
 static const struct rpl_sink_ops pg_sink_ops = {
-	.name = "pg-copy", .bulk = "COPY", .fit = pgk_fit, .begin = pgk_begin, .start = pgk_start, .put = pgk_put, .flush = NULL,
+	.name = "pg-copy", .bulk = "COPY", .fit = pgk_fit, .begin = pgk_begin, .start = pgk_start, .put = pgk_put, .flush = pgk_flush,
 	.exec = pgk_exec, .commit = pgk_commit, .rollback = pgk_rollback, .end = NULL, .refused = pgk_refused,
 	.unusable = NULL, .close = pgk_close, .explain = pgk_explain,
 };

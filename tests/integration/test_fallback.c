@@ -2,15 +2,18 @@
  * LOCAL (local_infile off, as many hosted servers have it): the copy's chooser gives
  * the sink's place to ODBC parameter arrays (rpl_choose_fallback, issue #16) and the
  * partition loads all its rows, with a warning saying so; the next partition goes
- * straight to the arrays. The server's setting is changed as root over the socket
+ * straight to the arrays. A row January's value rules reject before LOAD DATA is
+ * refused has one line in the reject file, not one per attempt. The server's setting is changed as root over the socket
  * (the harness's) and restored, whatever the outcome. */
 #include "copy.h"
 #include "edge.h"
 #include "it.h"
 #include "log.h"
+#include "reject.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NROWS 500
 
@@ -54,13 +57,18 @@ START_TEST(test_load_data_refused)
 	edge_drop(&src, "fb_rows");
 	edge_drop(&dst, "fb_rows");
 	it_exec(&src, "CREATE TABLE fb_rows (id int PRIMARY KEY, d date NOT NULL, s text, n numeric(12,2))");
-	snprintf(sql, sizeof sql, "INSERT INTO fb_rows SELECT g, date '2024-01-01' + (g %% 59), 'row ' || g, g * 0.5"
-	         " FROM generate_series(1, %d) g", NROWS);
+	/* row 1's s is too long for the target: rejected, and read first, before LOAD DATA is refused */
+	snprintf(sql, sizeof sql, "INSERT INTO fb_rows SELECT g, date '2024-01-01' + (g %% 59),"
+	         " CASE WHEN g = 1 THEN repeat('x', 30) ELSE 'row ' || g END, g * 0.5 FROM generate_series(1, %d) g", NROWS);
 	it_exec(&src, sql);
-	it_exec(&dst, "CREATE TABLE fb_rows (id int PRIMARY KEY, d date NOT NULL, s text, n decimal(12,2))"
+	it_exec(&dst, "CREATE TABLE fb_rows (id int PRIMARY KEY, d date NOT NULL, s varchar(20), n decimal(12,2))"
 	              " DEFAULT CHARSET=utf8mb4");
+	char path[1024];
+	snprintf(path, sizeof path, "%s", it_tmpfile("fallback.jsonl"));
+	unlink(path);
+	struct rpl_reject_log *log = rpl_reject_new(path);
 	struct rpl_copy_opts o = { .src_table = "fb_rows", .dst_table = "fb_rows", .date_column = "d",
-	                           .chunk_bytes = 16 * 1024, .commit_rows = 100 };
+	                           .chunk_bytes = 16 * 1024, .commit_rows = 100, .rejects = log };
 	struct rpl_copy *cp = NULL;
 	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
 	logged[0] = '\0';
@@ -80,12 +88,22 @@ START_TEST(test_load_data_refused)
 	ck_assert_msg(rf == 0, "February: %s", ferr.msg);
 	ck_assert_msg(once && arrays, "no fallback warning; log:\n%s", logged);
 	ck_assert_msg(!again, "the second partition tried LOAD DATA again; log:\n%s", logged);
-	ck_assert_int_eq(jan.written + feb.written, NROWS);
-	ck_assert_int_eq(jan.read, jan.written);
+	ck_assert_int_eq(jan.rejected, 1);
+	ck_assert_int_eq(rpl_reject_count(log), 1);
+	ck_assert_int_eq(jan.written + feb.written, NROWS - 1);
+	ck_assert_int_eq(jan.read, jan.written + jan.rejected);
 	ck_assert_int_eq(feb.read, feb.written);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM fb_rows"), NROWS);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM fb_rows WHERE s = CONCAT('row ', id)"), NROWS);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM fb_rows"), NROWS - 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM fb_rows WHERE s = CONCAT('row ', id)"), NROWS - 1);
 	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "no reject file at %s", path);
+	char line[4096];
+	int lines = 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		ck_assert_msg(++lines == 1 && strstr(line, "\"key\":{\"id\":1}") != NULL, "reject line %d: %s", lines, line);
+	fclose(f);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }
