@@ -1,6 +1,5 @@
 /* daemon/cmd_verify.c: `replicad verify TABLE RANGE [--repair] [--json] [--max-keys N]`
- * and `replicad scan TABLE RANGE [--json] [--max-keys N]` (DESIGN.md "Verify and
- * scan", contract; docs/verify.md). Plans the partitions with the range planner,
+ * and `replicad scan TABLE RANGE [--json] [--max-keys N]` (docs/verify.md). Plans the partitions with the range planner,
  * opens both connections, and has lib/core/vtable.h compare (verify) or judge (scan)
  * each partition; prints a readable report or one JSON object on stdout.
  * --repair loads the partitions that differ again through the runner, exactly as

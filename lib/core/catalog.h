@@ -1,6 +1,6 @@
 /* lib/core/catalog.h: a table's columns and primary key as the ODBC catalog functions
  * report them (SQLColumns, SQLPrimaryKeys), never inferred from data. Also the
- * transport class each column travels as (DESIGN.md "The data path" step 2). */
+ * transport class each column travels as (docs/architecture.md "One row, from source to target" step 2). */
 #ifndef RPL_CATALOG_H
 #define RPL_CATALOG_H
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /* lib/core/copy.h: copying one table, partition by partition, from a source to a target
- * connection (DESIGN.md "The data path" and "A partition, start to end").
+ * connection (docs/architecture.md "One row, from source to target").
  *
  * DESIGN. rpl_copy_prepare reads both catalogs once per table, matches columns by
  * name through the table's column mapping (colmap.h: excluded, renamed and added
@@ -35,7 +35,7 @@ enum rpl_phase { RPL_PHASE_DELETE, RPL_PHASE_DISABLE_IDX, RPL_PHASE_INSERT, RPL_
                  RPL_PHASE_REBUILD_IDX, RPL_PHASE_TOTAL, RPL_NPHASES };
 const char *rpl_phase_name(enum rpl_phase p);
 
-/* Value-rule counters, per partition (DESIGN.md "Value rules"). */
+/* Value-rule counters, per partition (docs/engines.md "How values travel"). */
 enum rpl_rule { RPL_RULE_PLACEHOLDER_DATE, RPL_RULE_DATE_RANGE, RPL_RULE_NAN, RPL_RULE_TOO_LONG,
                 RPL_RULE_PRECISION, RPL_RULE_INT_RANGE, RPL_RULE_NOT_NULL, RPL_RULE_SERVER,
                 RPL_RULE_TRUNCATED, RPL_RULE_WRONG_TYPE, RPL_RULE_ZERO_DATE,

@@ -54,8 +54,8 @@ struct verdicts {
 };
 
 /* The reader: a thread per partition that fetches chunks into the buffer the writer
- * is not using, so reading the next chunk overlaps sending this one (DESIGN.md
- * "The data path" step 6). It owns the source (source.h) between start and finish.
+ * is not using, so reading the next chunk overlaps sending this one (docs/architecture.md
+ * "Threads"). It owns the source (source.h) between start and finish.
  * Handover is a two-slot ring under one mutex; the writer frees a slot after
  * sending it. An error or the end is posted like a chunk (n = 0). */
 struct reader {

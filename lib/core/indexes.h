@@ -1,4 +1,4 @@
-/* lib/core/indexes.h: secondary-index work around a load (DESIGN.md "A partition"): before
+/* lib/core/indexes.h: secondary-index work around a load (docs/jobs.md): before
  * a table's first partition its non-unique secondary indexes are saved in the
  * ledger's replicad_indexes and dropped; after its last partition — and at the start
  * of any later run, should a crash have come between — every saved index is created

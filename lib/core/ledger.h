@@ -1,4 +1,4 @@
-/* lib/core/ledger.h: the resume ledger (DESIGN.md "Ledger", contract), kept in the target
+/* lib/core/ledger.h: the resume ledger (docs/jobs.md "The ledger"), kept in the target
  * database: replicad_jobs, replicad_partitions and replicad_indexes. A partition is
  * done only when its row says 'done', and that row is written by SQL that runs in
  * the same transaction as the partition's last rows (rpl_ledger_done_sql), so a crash

@@ -1,6 +1,6 @@
 /* lib/core/reject.h: the reject file, JSON Lines, one object per rejected row: table,
- * partition, column, rule, reason, the row's key and all its values (DESIGN.md
- * "Value rules"). Created on the first reject, so a clean run leaves no file. Safe
+ * partition, column, rule, reason, the row's key and all its values (docs/operations.md
+ * "Rejected rows"). Created on the first reject, so a clean run leaves no file. Safe
  * to share between threads. */
 #ifndef RPL_REJECT_H
 #define RPL_REJECT_H

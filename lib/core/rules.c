@@ -1,4 +1,4 @@
-/* lib/core/rules.c: the value rules of DESIGN.md, applied in place to one row of the
+/* lib/core/rules.c: the value rules (docs/engines.md "How values travel"), applied in place to one row of the
  * transport buffer before it is sent. A value either passes unchanged, is set to NULL
  * by a named rule (counted), or makes the row rejected with that rule's name; nothing
  * is rounded or cut unless the user asked for truncation (counted too). */
@@ -218,7 +218,7 @@ text_date(const char *t, int *y, unsigned *m, unsigned *d)
 	return sscanf(t, "%4d-%2u-%2u", y, m, d) == 3;
 }
 
-/* SQL Server's narrow date types (DESIGN.md: 1753 is where DATETIME begins). */
+/* SQL Server's narrow date types (docs/sqlserver.md: 1753 is where DATETIME begins). */
 static bool
 date_in_target_range(const struct rpl_rules *ru, const struct rpl_column *dst, int y, unsigned m, unsigned d, char *why, size_t wn)
 {
@@ -268,7 +268,7 @@ text_time(const char *t, unsigned *sec, unsigned long *ns, bool *extra)
 /* mssql_time_fits: what SQL Server's old types do to a time of day. DATETIME counts
  * 1/300 s: it rounds milliseconds to .xx0, .xx3 or .xx7 (.001 to .000, .002 and .004
  * to .003, .005-.008 to .007, .009 to .010, .999 to the next second); SMALLDATETIME
- * keeps whole minutes (29.998 s round down, 29.999 s up). Fidelity (DESIGN.md "Value
+ * keeps whole minutes (29.998 s round down, 29.999 s up). Fidelity (docs/engines.md "How values
  * rules") says a value arrives as it left or is refused by a named rule: a time the
  * type would round is rejected as precision, one it keeps (.003 stays .003) passes. */
 static bool

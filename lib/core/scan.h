@@ -1,5 +1,5 @@
 /* lib/core/scan.h: what a run would do to one partition's values, writing nothing
- * (DESIGN.md "Verify and scan", contract; docs/verify.md): the source's rows put
+ * (docs/verify.md): the source's rows put
  * through the value rules against the target's columns, as the copy's reader does,
  * and every value a rule would reject or change counted per column and rule, the
  * first max_keys of each with the row's key.

@@ -8,7 +8,7 @@
  *
  * DESIGN. A sink owns the target side of a partition on one connection, so the
  * range DELETE, the rows, the ledger's done-mark and the last COMMIT share one
- * transaction (DESIGN.md "A partition, start to end"). Per table:
+ * transaction (docs/architecture.md "One row, from source to target"). Per table:
  *   rpl_sink_open(conn, want)       pick and open the adapter
  *   rpl_sink_layout_flags(k)        RPL_XFER_* flags for the buffer layout
  *   rpl_sink_fit(k, layout)         its statements and bindings for that layout

@@ -1,5 +1,5 @@
 /* lib/core/vcmp.h: one value of the transport buffer as verify and scan compare it
- * (DESIGN.md "Verify and scan"). The two sides of a verify are read into two buffers
+ * (docs/verify.md). The two sides of a verify are read into two buffers
  * whose C types need not agree (a SQLite side carries decimals and dates as text, a
  * PostgreSQL side as a struct), so each value is first put in a canonical form of
  * the column's comparison class (the source's), then compared:

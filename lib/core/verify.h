@@ -1,5 +1,5 @@
 /* lib/core/verify.h: proving one partition of a target equal to its source
- * (DESIGN.md "Verify and scan", contract; docs/verify.md).
+ * (docs/verify.md).
  *
  * DESIGN. Each side is a stream of chunks in the transport buffer (struct
  * rpl_vstream), read by the same source adapters a copy reads with; this file knows

@@ -1,5 +1,5 @@
 /* lib/core/vtable.h: verify and scan of one table between a source and a target
- * connection (DESIGN.md "Verify and scan", contract; docs/verify.md): the catalogs,
+ * connection (docs/verify.md): the catalogs,
  * the column mapping, one source adapter per side (source.h: the adapters a copy
  * reads with) and their buffers, the value rules; then, per partition, the ordered
  * SELECTs and the merge (verify.h) or the rules alone (scan.h).

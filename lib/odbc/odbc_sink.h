@@ -1,5 +1,5 @@
 /* lib/odbc/odbc_sink.h: writing through ODBC parameter arrays, the path every driver
- * has (DESIGN.md "The data path" step 5): one prepared INSERT, the buffer bound as a
+ * has (docs/architecture.md "One row, from source to target" step 5): one prepared INSERT, the buffer bound as a
  * row-wise array (column-wise for Connector/ODBC, which runs a row-wise array as one
  * execute per row; row by row for sqliteodbc, which gives every binary value in an
  * array the first row's length). Each chunk runs under a savepoint; a refused chunk

@@ -1,6 +1,6 @@
 /* lib/odbc/odbc_source.c: the ODBC block-cursor source adapter (odbc_source.h): one
  * SELECT, its columns bound row-wise to the transport buffer, one SQLFetchScroll per
- * chunk (DESIGN.md "The data path" step 3). Keyset slices are odbc_slices.c's. */
+ * chunk (docs/architecture.md "One row, from source to target" step 3). Keyset slices are odbc_slices.c's. */
 #include "odbc_source.h"
 #include "odbc_conn.h"
 #include "xfer.h"

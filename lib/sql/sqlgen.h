@@ -1,5 +1,5 @@
 /* lib/sql/sqlgen.h: every statement a table copy sends, as text, built from the dialects
- * and the catalogs alone (DESIGN.md "Engines"). Pure functions: no connection, no
+ * and the catalogs alone (docs/engines.md). Pure functions: no connection, no
  * clock, nothing kept between calls; each appends to the caller's rpl_sbuf (whose
  * out-of-memory state is sticky, so callers check once at the end). This is what
  * makes SQL Server's SQL testable without a SQL Server (tests/unit/test_sqlgen.c
@@ -100,7 +100,7 @@ enum rpl_savepoint { RPL_SAVEPOINT_SET, RPL_SAVEPOINT_ROLLBACK, RPL_SAVEPOINT_RE
 bool rpl_sqlgen_savepoint(const struct rpl_dialect *d, enum rpl_savepoint op, const char *name,
                           struct rpl_sbuf *out);
 
-/* Index work (DESIGN.md "A partition", lib/core/indexes.h). rpl_sqlgen_index_list: the
+/* Index work (docs/jobs.md, lib/core/indexes.h). rpl_sqlgen_index_list: the
  * catalog query whose first column names each index that may be disabled: never a
  * primary key, unique index or index behind a constraint. SQL Server: the enabled,
  * non-unique NONCLUSTERED rowstore indexes of sys.indexes (type 2), so never the

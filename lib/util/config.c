@@ -1,4 +1,4 @@
-/* lib/util/config.c: reads and validates replicad.json (DESIGN.md "Configuration",
+/* lib/util/config.c: reads and validates replicad.json (docs/configuration.md,
  * contract) into struct rpl_config. jansson stays inside this file.
  *
  * rpl_config_keys is the one list of keys: the unknown-key check, the "did you mean"

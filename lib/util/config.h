@@ -1,4 +1,4 @@
-/* lib/util/config.h: the replicad.json configuration (DESIGN.md "Configuration", contract).
+/* lib/util/config.h: the replicad.json configuration (docs/configuration.md).
  * Parsed and validated in one go before anything runs: an error names the file, the
  * line:col where jansson gives them, the key path (tables[2].date_column) and what was
  * expected. Unknown keys are errors. jansson stays inside config.c. */

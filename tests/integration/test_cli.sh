@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/integration/test_cli.sh: replicad's and replicactl's command line against the
-# harness's servers (DESIGN.md "Command line" and "Configuration"), as TAP on stdout.
+# harness's servers (docs/operations.md and docs/configuration.md), as TAP on stdout.
 #
 #   tests/harness/with-servers tests/integration/test_cli.sh REPLICAD REPLICACTL
 #

@@ -58,7 +58,7 @@ load(const char *json, struct rpl_config *cfg, struct rpl_err *err)
 	return rpl_config_load(cfgpath, cfg, err);
 }
 
-/* The example of DESIGN.md "Configuration", with a password file we can create. */
+/* The example of docs/configuration.md, with a password file we can create. */
 static const char design_example[] =
 	"{\n"
 	"  \"source\": { \"odbc\": \"Driver=PostgreSQL Unicode;Server=127.0.0.1;Port=5432;Database=prod;Uid=replicad\",\n"
@@ -455,7 +455,7 @@ START_TEST(test_keys_table)
 }
 END_TEST
 
-/* The keys of DESIGN.md's example appear in rpl_config_keys in the example's order,
+/* The keys of docs/configuration.md's example appear in rpl_config_keys in the example's order,
  * each once: replicad.json(5) is generated in this order. */
 START_TEST(test_keys_order)
 {

@@ -1,5 +1,5 @@
 /* tests/unit/test_mssql.c: the value rules with SQL Server's ranges and precisions
- * (DESIGN.md "Value rules", lib/core/rules.c), applied to one row of a real transport
+ * (docs/engines.md "How values travel", lib/core/rules.c), applied to one row of a real transport
  * buffer laid out for the pair of engines, so each value sits in the C type the copy
  * uses (SQL_TIMESTAMP_STRUCT from a server, text from SQLite):
  *   DATETIME       1753-01-01..9999-12-31, 1/300 s: milliseconds that SQL Server

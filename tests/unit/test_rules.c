@@ -1,4 +1,4 @@
-/* tests/unit/test_rules.c: the value rules of DESIGN.md "Value rules" (lib/core/rules.c),
+/* tests/unit/test_rules.c: the value rules of docs/engines.md "How values travel" (lib/core/rules.c),
  * applied to one row of a real transport buffer (lib/core/xfer.h) laid out from
  * hand-made columns for a pair of engines, so each value sits in the C type the copy
  * would use (SQL_DATE_STRUCT between servers, text when a side is SQLite). Every case

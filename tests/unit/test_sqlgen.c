@@ -1,6 +1,6 @@
 /* tests/unit/test_sqlgen.c: the exact text of every statement a table copy sends
  * (lib/sql/sqlgen.h), for SQL Server above all (it cannot run here, so these strings are
- * its test: DESIGN.md "Engines") and for the other engines where the text differs:
+ * its test: docs/engines.md) and for the other engines where the text differs:
  * partition SELECT, keyset slices, range DELETE (SQL Server in batches), INSERT with
  * and without TABLOCK, COPY, CREATE TABLE with the type mapping and the key,
  * savepoints, index list/disable/rebuild, the sys.columns query, IDENTITY_INSERT,
@@ -488,7 +488,7 @@ START_TEST(test_ledger_ddl)
 }
 END_TEST
 
-/* Retryable SQL Server errors (DESIGN.md "A partition"): deadlock victim 1205, lock
+/* Retryable SQL Server errors (docs/jobs.md): deadlock victim 1205, lock
  * request timeout 1222, lost connection 08S01; a constraint violation is not. */
 START_TEST(test_mssql_retryable)
 {
