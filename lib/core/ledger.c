@@ -1,6 +1,7 @@
 /* lib/core/ledger.c: the ledger's SQL (see ledger.h). Values are few and ours (ids,
  * dates, counts, error text), written as escaped literals through the dialect. */
 #include "ledger.h"
+#include "claim.h"
 #include "dialect.h"
 #include "sbuf.h"
 #include <stdio.h>
@@ -25,6 +26,15 @@ static const char *const ddl[] = {
 	"CREATE TABLE IF NOT EXISTS replicad_indexes ("
 	" table_name varchar(512) NOT NULL, index_name varchar(256) NOT NULL, definition varchar(4000) NOT NULL,"
 	" saved_at varchar(32) NOT NULL, PRIMARY KEY (table_name, index_name))",
+	/* claims (claim.h, issue #20): each process's heartbeat, and every claim of a
+	 * partition with its owner, times (ms on the database's clock) and outcome */
+	"CREATE TABLE IF NOT EXISTS replicad_nodes ("
+	" node varchar(256) NOT NULL, pid integer NOT NULL, heartbeat bigint, PRIMARY KEY (node, pid))",
+	"CREATE TABLE IF NOT EXISTS replicad_claims ("
+	" job_id varchar(64) NOT NULL, table_name varchar(512) NOT NULL, range_start varchar(10) NOT NULL,"
+	" claim_no integer NOT NULL, owner_node varchar(256) NOT NULL, owner_pid integer NOT NULL,"
+	" claimed_at bigint NOT NULL, released_at bigint, outcome varchar(16),"
+	" PRIMARY KEY (job_id, table_name, range_start, claim_no))",
 };
 
 static void
@@ -95,7 +105,8 @@ rpl_ledger_ensure(struct rpl_conn *c, struct rpl_err *err)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* a ledger made before claims existed gets their columns in place */
+	return rpl_claim_upgrade(c, err);
 }
 
 /* query_string: first column of the first row as text, "" if none. */
@@ -182,9 +193,11 @@ rekey_job(struct rpl_conn *c, const char *old, const char *want, struct rpl_err 
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	bool was_auto = c->autocommit;
 	int r = rpl_conn_set_autocommit(c, false, err);
-	for (int k = 0; k < 2 && r == 0; k++) {
+	static const char *const upd[] = { "UPDATE replicad_jobs SET id = ", "UPDATE replicad_partitions SET job_id = ",
+	                                   "UPDATE replicad_claims SET job_id = " };
+	for (int k = 0; k < 3 && r == 0; k++) {
 		rpl_sbuf_reset(&sql);
-		rpl_sbuf_add(&sql, k == 0 ? "UPDATE replicad_jobs SET id = " : "UPDATE replicad_partitions SET job_id = ");
+		rpl_sbuf_add(&sql, upd[k]);
 		rpl_dialect_lit(d, want, &sql);
 		rpl_sbuf_add(&sql, k == 0 ? " WHERE id = " : " WHERE job_id = ");
 		rpl_dialect_lit(d, old, &sql);
