@@ -17,7 +17,7 @@ static const char usage_text[] =
 	"Usage: replicad [-c FILE] [serve]\n"
 	"       replicad [-c FILE] check\n"
 	"       replicad [-c FILE] run TABLE (--from DATE --to DATE | --day DATE | --t0 | --t1 | --full)\n"
-	"                [--json | --dry-run [--target-dialect ENGINE]]\n"
+	"                [--json | --dry-run [--target-dialect ENGINE]] [--no-wait]\n"
 	"\n"
 	"Keeps replica tables in step with a source database over ODBC.\n"
 	"\n"
@@ -43,6 +43,9 @@ static const char usage_text[] =
 	"  --target-dialect ENGINE with --dry-run: the statements ENGINE (sqlite, postgresql, mariadb,\n"
 	"                          mssql) would be sent, from the source catalog alone; no target\n"
 	"                          connection\n"
+	"  --no-wait               a partition another live process holds (another run of the same\n"
+	"                          range, a serve) fails at once, naming that process, instead of\n"
+	"                          being waited for; the partitions nobody holds are loaded\n"
 	"\n"
 	"Exit status: 0 done; 1 a partition failed; 2 bad usage or config; 3 done, rows rejected.\n"
 	"See replicad(8) and replicad.json(5).\n";

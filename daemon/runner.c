@@ -1,5 +1,6 @@
 /* daemon/runner.c: one job on a worker pool (DESIGN in runner.h). */
 #include "runner.h"
+#include "claims.h"
 #include "dialect.h"
 #include "dlog.h"
 #include "indexes.h"
@@ -39,9 +40,26 @@ struct job {
 	                                        * the main thread's source connection */
 	int64_t outage_since;                  /* under lock: mono ms the current outage began, 0: none */
 	int outage_tries;                      /* under lock: waits in the current outage */
+	struct rpl_owner me;                   /* this process, as its claims name it (claim.h) */
+	int64_t lease_ms;
+	bool no_wait;                          /* a partition another process holds fails at once */
+	size_t *deferred, ndeferred;           /* under lock: partitions another process held when
+	                                        * first tried, taken again (and waited for) once
+	                                        * every other partition was tried */
 };
 
 static int64_t mono_ms(void);
+
+/* job_shared: whether another live process holds a partition of this job (two runs of
+ * one range, a run beside a serve): the index work is then left to the first one to
+ * start and the last one to end (claim.h) */
+static bool
+job_shared(struct job *j, struct rpl_conn *dst)
+{
+	int64_t n = 0;
+	struct rpl_err err = RPL_ERR_INIT;
+	return j->job_id[0] != '\0' && rpl_claim_others_live(dst, &j->me, j->job_id, &n, &err) == 0 && n > 0;
+}
 
 static void
 copy_opts(struct job *j, struct rpl_copy_opts *o, bool create)
@@ -93,13 +111,35 @@ worker_open_pair(struct job *j, struct rpl_conn *src, struct rpl_conn *dst, stru
 	return rpl_conn_open(dst, "target", j->cfg->target.odbc, j->cfg->target.password, err);
 }
 
-/* the ledger's done-mark, built for copy.c to run inside the last transaction */
-struct done_ctx { struct job *j; const struct rpl_dialect *d; };
+/* the ledger's done-mark, built for copy.c to run inside the last transaction, and
+ * the claim check of every commit before it: both touch the partition's row only
+ * while this process holds claim claim_no (claim.h) */
+struct done_ctx { struct job *j; const struct rpl_dialect *d; int claim_no; };
 static void
 done_sql(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out)
 {
 	struct done_ctx *c = data;
 	rpl_ledger_done_sql(c->d, c->j->job_id, c->j->tc->name, acc, out);
+	rpl_claim_cond_sql(c->d, &c->j->me, c->claim_no, out);
+}
+
+static void
+claim_sql(void *data, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	struct done_ctx *c = data;
+	rpl_claim_check_sql(c->d, &c->j->me, c->j->job_id, c->j->tc->name, r, c->claim_no, out);
+}
+
+/* release: the claim ends with the partition's outcome (a claim lost to another
+ * process is not ours to end; a release that fails leaves the lease to run out) */
+static void
+release(struct job *j, struct rpl_conn *dst, size_t i, int claim_no, const struct rpl_part_account *acc)
+{
+	if (acc->err.code == RPL_ECLAIM || acc->err.code == RPL_EHELD || dst->dbc == SQL_NULL_HDBC)
+		return;
+	static const char *const outcome[] = { "failed", "done", "failed", "done", "cancelled", "interrupted" };
+	struct rpl_err ignored = RPL_ERR_INIT;
+	rpl_claim_release(dst, &j->me, j->job_id, j->tc->name, &j->parts[i], claim_no, outcome[acc->state], &ignored);
 }
 
 static long
@@ -234,10 +274,16 @@ worker_main(void *arg)
 	struct rpl_err err = RPL_ERR_INIT;
 	bool connected = false;
 	struct done_ctx dctx = { .j = j };
+	bool claimed = false;
 	struct worker w = { .j = j };
 	for (;;) {
+		bool second = false;   /* a deferred partition: wait for it now */
 		uv_mutex_lock(&j->lock);
-		size_t i = j->next++;
+		size_t i = j->next < j->nparts ? j->next++ : j->nparts;
+		if (i >= j->nparts && j->ndeferred > 0) {
+			i = j->deferred[--j->ndeferred];
+			second = true;
+		}
 		uv_mutex_unlock(&j->lock);
 		if (i >= j->nparts)
 			break;
@@ -258,6 +304,8 @@ worker_main(void *arg)
 			continue;
 		}
 		int attempt = j->attempts[i];
+		bool defer = false;
+		claimed = false;
 		for (;;) {
 			struct rpl_err perr = RPL_ERR_INIT;
 			attempt++;
@@ -269,6 +317,7 @@ worker_main(void *arg)
 				struct rpl_copy_opts o;
 				copy_opts(j, &o, false);
 				o.done_sql = done_sql;
+				o.claim_sql = claim_sql;
 				o.done_data = &dctx;
 				o.progress = worker_progress;
 				o.cb_data = &w;
@@ -282,7 +331,25 @@ worker_main(void *arg)
 					rpl_conn_close(&dst);
 				}
 			}
-			if (connected) {
+			if (connected && !claimed) {   /* a partition another process holds is not loaded here */
+				struct rpl_claim cl;
+				if (rd_claim_wait(&dst, &j->me, j->lease_ms, j->no_wait, second, j->job_id, j->tc->name, &j->parts[i],
+				                  j->cancel, &cl, &perr) == 0) {
+					if (cl.state == RPL_CLAIM_HELD) {   /* another process loads it: others first */
+						defer = true;
+						break;
+					}
+					if (cl.state == RPL_CLAIM_DONE) {   /* another process did it meanwhile */
+						acc->state = RPL_PART_SKIPPED;
+						acc->attempts = cl.attempts;
+						break;
+					}
+					claimed = true;
+					dctx.claim_no = cl.claim_no;
+					attempt = cl.attempts + 1 > attempt ? cl.attempts + 1 : attempt;
+				}
+			}
+			if (connected && claimed) {
 				struct rpl_err lerr = RPL_ERR_INIT;
 				acc->attempts = attempt;
 				uv_mutex_lock(&j->lock);
@@ -301,13 +368,18 @@ worker_main(void *arg)
 				acc->state = perr.code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 				acc->attempts = attempt;
 				acc->err = perr;
+				if (perr.code == RPL_ECLAIM) {   /* taken over: claim it again, which waits for the new owner */
+					claimed = false;
+					attempt--;
+					continue;
+				}
 				if (acc->state != RPL_PART_FAILED)
 					rpl_ledger_part_stopped(&dst, j->job_id, j->tc->name, acc,
 					                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &lerr);
 				else if (!connection_lost(&perr))
 					rpl_ledger_part_failed(&dst, j->job_id, j->tc->name, acc, &perr, &lerr);
 			} else {
-				acc->state = RPL_PART_FAILED;
+				acc->state = perr.code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 				acc->attempts = attempt;
 				acc->err = perr;
 			}
@@ -346,6 +418,14 @@ worker_main(void *arg)
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
+		if (defer) {
+			uv_mutex_lock(&j->lock);
+			j->deferred[j->ndeferred++] = i;
+			uv_mutex_unlock(&j->lock);
+			continue;
+		}
+		if (claimed)
+			release(j, &dst, i, dctx.claim_no, acc);
 		log_part_end(j, i, acc);
 		if (j->hooks != NULL && j->hooks->part_done != NULL)
 			j->hooks->part_done(j->cb_data, i, acc);
@@ -413,7 +493,11 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 {
 	struct job j = { .cfg = cfg, .tc = tc, .parts = parts, .nparts = nparts, .cancel = cancel, .pause = pause,
 	                 .hooks = hooks,
-	                 .progress = progress, .warn = warn, .cb_data = cb_data };
+	                 .progress = progress, .warn = warn, .cb_data = cb_data,
+	                 .lease_ms = RD_LEASE_MS, .no_wait = hooks != NULL && hooks->no_wait };
+	struct rd_renewer renewer = { .started = false };
+	bool shared = false;   /* another live process loads this job too: the index work is its */
+	rpl_owner_init(&j.me, NULL);
 	struct rpl_conn src = { 0 }, dst = { 0 };
 	struct rpl_copy *probe = NULL;
 	struct rpl_err *err = &res->err;
@@ -425,10 +509,11 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	j.accs = res->accs = calloc(nparts, sizeof *res->accs);
 	j.done = calloc(nparts, sizeof *j.done);
 	j.attempts = calloc(nparts, sizeof *j.attempts);
+	j.deferred = calloc(nparts, sizeof *j.deferred);
 	res->n = nparts;
 	uv_mutex_init(&j.lock);
 	bool indexes_down = false;
-	if (j.accs == NULL || j.done == NULL || j.attempts == NULL) {
+	if (j.accs == NULL || j.done == NULL || j.attempts == NULL || j.deferred == NULL) {
 		rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -476,12 +561,14 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	 * the load (createidx.h) */
 	bool created = rpl_copy_created(probe);
 	indexes_down = created;
-	if (!created && rpl_indexes_restore(&dst, tc->target_schema, tc->target, &res->indexes_restored, err) < 0)
+	if ((shared = job_shared(&j, &dst)))
+		indexes_down = false;
+	else if (!created && rpl_indexes_restore(&dst, tc->target_schema, tc->target, &res->indexes_restored, err) < 0)
 		goto out;
 	size_t todo = 0;
 	for (size_t i = 0; i < nparts; i++)
 		todo += !j.done[i];
-	if (cfg->load.disable_indexes && todo > 0) {
+	if (cfg->load.disable_indexes && todo > 0 && !shared) {
 		int64_t t = mono_ms();
 		indexes_down = true;
 		/* keep what leads with the date column: each partition's DELETE uses it */
@@ -492,6 +579,9 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 		rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_dropped=%d ms=%lld msg=\"secondary indexes dropped for the load\"",
 		       j.job_id, qt, res->indexes_dropped, (long long)j.first_disable_ms);
 	}
+	if (!rd_renewer_start(&renewer, cfg, &j.me, j.lease_ms))
+		rd_log(RPL_LOG_WARNING, "ledger", "job=%s msg=\"no thread to renew leases: a partition loading for longer "
+		       "than a lease may be taken over by another process\"", j.job_id);
 	/* the first worker takes it; a thread's handles pass on under the job's lock */
 	j.spare_src = src;
 	memset(&src, 0, sizeof src);
@@ -509,6 +599,7 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	for (size_t i = 0; i < started; i++)
 		uv_thread_join(&threads[i]);
 	free(threads);
+	rd_renewer_stop(&renewer);
 	rpl_conn_close(&j.spare_src);   /* no worker needed it (nothing left to do) */
 	/* the control connection sat idle through the load; the target may have been
 	 * restarted meanwhile (the workers reconnected). One trivial statement tells, at
@@ -537,6 +628,15 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 		}
 	}
 out:
+	rd_renewer_stop(&renewer);
+	/* the last process of a shared job puts back what the first one dropped */
+	if ((indexes_down || shared) && dst.dbc != SQL_NULL_HDBC && job_shared(&j, &dst)) {
+		rd_log(RPL_LOG_INFO, "loader", "job=%s msg=\"another process still loads this job: it restores the indexes\"",
+		       j.job_id);
+		indexes_down = false;
+	} else if (shared) {
+		indexes_down = true;
+	}
 	if (indexes_down && dst.dbc != SQL_NULL_HDBC) {
 		struct rpl_err ierr = RPL_ERR_INIT;
 		int64_t t = mono_ms();
@@ -555,15 +655,19 @@ out:
 	res->failed = err->code != RPL_OK;
 	if (j.job_id[0] != '\0' && dst.dbc != SQL_NULL_HDBC) {
 		int64_t rd = 0, wr = 0, rj = 0;
-		bool any_failed = res->failed;
+		bool any_failed = res->failed, held = false;
 		for (size_t i = 0; i < nparts; i++) {
 			rd += j.accs[i].read, wr += j.accs[i].written, rj += j.accs[i].rejected;
 			any_failed = any_failed || j.accs[i].state == RPL_PART_FAILED || j.accs[i].state == RPL_PART_PENDING;
+			held = held || j.accs[i].err.code == RPL_EHELD;
 		}
 		struct rpl_err lerr = RPL_ERR_INIT;
 		bool cancelled = cancel != NULL && atomic_load(cancel);
 		bool stopping = hooks != NULL && hooks->stopping != NULL && atomic_load(hooks->stopping);
-		rpl_ledger_job_finish(&dst, j.job_id, cancelled ? (stopping ? "interrupted" : "cancelled")
+		/* with partitions another process holds (--no-wait), the job's end is that
+		 * process's to write */
+		if (!held)
+			rpl_ledger_job_finish(&dst, j.job_id, cancelled ? (stopping ? "interrupted" : "cancelled")
 		                      : any_failed ? "failed" : "done", rd, wr, rj, &lerr);
 	}
 	if (j.rejects == NULL || rpl_reject_count(j.rejects) == 0)
@@ -576,6 +680,7 @@ out:
 	uv_mutex_destroy(&j.lock);
 	free(j.done);
 	free(j.attempts);
+	free(j.deferred);
 }
 
 void

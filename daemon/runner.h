@@ -48,7 +48,12 @@ struct rd_runner_hooks {
 	const atomic_bool *stopping;
 	const char *job_id;   /* borrowed; the service's id for the job, which the ledger job
 	                       * takes (rpl_ledger_open_job_as); NULL: the ledger picks one */
+	bool no_wait;         /* a partition another live process holds fails at once, naming
+	                       * it (run --no-wait), instead of being waited for (claim.h) */
 };
+
+/* RD_LEASE_MS: a claim's lease (claims.h) */
+#define RD_LEASE_MS 30000
 
 /* rd_runner_run runs table tc over parts (borrowed) with cfg; kind is "backfill",
  * "day" or "full". cancel stops workers between chunks (partitions rolled back);

@@ -54,54 +54,54 @@ run_one(struct rpl_conn *c, const struct rpl_sbuf *sql, int64_t *rows, struct rp
 	return r;
 }
 
-/* has_column: whether table (a ledger table, in the connection's default schema)
- * has column */
+/* missing_columns: which of added[] table lacks (one catalog read per table) */
 static int
-has_column(struct rpl_conn *c, const char *table, const char *column, bool *has, struct rpl_err *err)
+missing_columns(struct rpl_conn *c, const char *table, bool *missing, struct rpl_err *err)
 {
 	struct rpl_table t;
 	bool exists = false;
-	*has = false;
 	int r = rpl_catalog_read(c, NULL, table, &t, &exists, err);
-	if (r < 0 || !exists)
-		return r;
-	*has = rpl_table_find(&t, column) != NULL;
-	rpl_table_fini(&t);
-	return 0;
+	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+		missing[i] = r == 0 && exists && strcmp(added[i].table, table) == 0 && rpl_table_find(&t, added[i].column) == NULL;
+	if (r == 0 && exists)
+		rpl_table_fini(&t);
+	return r;
+}
+
+/* add_column: ALTER TABLE … ADD; when it fails, another process may have added the
+ * column a moment ago, which is fine if it is there now */
+static int
+add_column(struct rpl_conn *c, size_t i, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	/* SQL Server's ALTER TABLE … ADD has no COLUMN keyword */
+	rpl_sbuf_addf(&sql, "ALTER TABLE %s ADD %s%s %s", added[i].table,
+	              c->dialect->engine == RPL_ENGINE_MSSQL ? "" : "COLUMN ", added[i].column, added[i].type);
+	struct rpl_err aerr = RPL_ERR_INIT;
+	int r = run_one(c, &sql, NULL, &aerr);
+	rpl_sbuf_fini(&sql);
+	if (r == 0)
+		return 0;
+	struct rpl_err ignored = RPL_ERR_INIT;
+	bool missing[sizeof added / sizeof added[0]];
+	if (!c->autocommit)
+		rpl_conn_rollback(c, &ignored);
+	if ((r = missing_columns(c, added[i].table, missing, err)) == 0 && missing[i]) {
+		*err = aerr;
+		r = err->code;
+	}
+	return r;
 }
 
 int
 rpl_claim_upgrade(struct rpl_conn *c, struct rpl_err *err)
 {
-	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++) {
-		bool has;
-		int r = has_column(c, added[i].table, added[i].column, &has, err);
-		if (r < 0 || has)
-			goto next;
-		struct rpl_sbuf sql = RPL_SBUF_INIT;
-		/* SQL Server's ALTER TABLE … ADD has no COLUMN keyword */
-		rpl_sbuf_addf(&sql, "ALTER TABLE %s ADD %s%s %s", added[i].table,
-		              c->dialect->engine == RPL_ENGINE_MSSQL ? "" : "COLUMN ", added[i].column, added[i].type);
-		struct rpl_err aerr = RPL_ERR_INIT;
-		r = run_one(c, &sql, NULL, &aerr);
-		rpl_sbuf_fini(&sql);
-		if (r < 0) {
-			/* another process may have added it a moment ago: fine if it is there now */
-			struct rpl_err ignored = RPL_ERR_INIT;
-			if (!c->autocommit)
-				rpl_conn_rollback(c, &ignored);
-			if ((r = has_column(c, added[i].table, added[i].column, &has, err)) == 0 && !has) {
-				*err = aerr;
-				r = err->code;
-			}
-		}
-next:
-		if (r < 0) {
+	bool missing[sizeof added / sizeof added[0]];
+	int r = missing_columns(c, "replicad_partitions", missing, err);
+	for (size_t i = 0; i < sizeof added / sizeof added[0] && r == 0; i++)
+		if (missing[i] && (r = add_column(c, i, err)) < 0)
 			rpl_err_prefix(err, "ledger: upgrading %s (adding %s)", added[i].table, added[i].column);
-			return r;
-		}
-	}
-	return 0;
+	return r;
 }
 
 void
@@ -137,19 +137,27 @@ where_key(const struct rpl_dialect *d, const char *job, const char *table, const
 	rpl_dialect_lit(d, s, sql);
 }
 
-void
-rpl_claim_select_sql(const struct rpl_dialect *d, const char *job, const char *table, const struct rpl_range *r,
-                     struct rpl_sbuf *out)
+/* select_sql: the claim's read of the row, locking (skipping a locked row) or not */
+static void
+select_sql(const struct rpl_dialect *d, const char *job, const char *table, const struct rpl_range *r, bool lock,
+           struct rpl_sbuf *out)
 {
 	rpl_sbuf_add(out, "SELECT state, owner_node, owner_pid, lease_until, claim_no, attempts, ");
 	rpl_claim_now_sql(d, out);
 	rpl_sbuf_add(out, " FROM replicad_partitions");
 	/* READPAST skips rows another claimer has locked, as SKIP LOCKED does */
-	if (d->engine == RPL_ENGINE_MSSQL)
+	if (lock && d->engine == RPL_ENGINE_MSSQL)
 		rpl_sbuf_add(out, " WITH (UPDLOCK, READPAST, ROWLOCK)");
 	where_key(d, job, table, r, out);
-	if (d->engine == RPL_ENGINE_POSTGRES || d->engine == RPL_ENGINE_MARIADB)
+	if (lock && (d->engine == RPL_ENGINE_POSTGRES || d->engine == RPL_ENGINE_MARIADB))
 		rpl_sbuf_add(out, " FOR UPDATE SKIP LOCKED");
+}
+
+void
+rpl_claim_select_sql(const struct rpl_dialect *d, const char *job, const char *table, const struct rpl_range *r,
+                     struct rpl_sbuf *out)
+{
+	select_sql(d, job, table, r, true, out);
 }
 
 void
@@ -314,16 +322,18 @@ rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms,
 	if (rr == 0)
 		rr = rpl_sbuf_ok(&sql) ? read_row(c, rpl_sbuf_str(&sql), &w, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	if (rr == 0 && !w.found) {
-		/* skipped: locked by a claimer at this instant, or not there at all */
-		int64_t n = 0;
-		bool f = false;
+		/* skipped: locked by a claimer, or by its owner's claim check just before a
+		 * commit (a process stopped there keeps the lock), or not there at all. The
+		 * row as last committed (a read that takes no lock) names its owner. */
 		rpl_sbuf_reset(&sql);
-		rpl_sbuf_add(&sql, "SELECT count(*) FROM replicad_partitions");
-		where_key(d, job, table, r, &sql);
-		rr = rpl_conn_query_int64(c, rpl_sbuf_str(&sql), &n, &f, err);
-		if (rr == 0 && n == 0)
+		select_sql(d, job, table, r, false, &sql);
+		rr = rpl_sbuf_ok(&sql) ? read_row(c, rpl_sbuf_str(&sql), &w, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		if (rr == 0 && !w.found)
 			rr = rpl_err_set(err, RPL_ENOENT, "ledger: job %s has no row for a partition of %s", job, table);
 		out->state = RPL_CLAIM_HELD;
+		out->attempts = w.attempts;
+		out->holder = w.owner;
+		out->lease_left_ms = w.lease_until > w.now ? w.lease_until - w.now : 0;
 	} else if (rr == 0) {
 		decide(&w, me, out);
 		if (out->state == RPL_CLAIM_TAKEN)

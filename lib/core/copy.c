@@ -1200,8 +1200,24 @@ tgt_rollback(struct part *p)
 	}
 }
 
+/* tgt_exec_claimed runs a statement on the partition's ledger row that touches it
+ * only while this process holds the partition's claim (claim.h) */
+static int
+tgt_exec_claimed(struct part *p, const char *sql, struct rpl_err *err)
+{
+	int64_t n = 0;
+	int r = p->cp->pg != NULL     ? rpl_pgsink_exec_count(p->cp->pg, sql, &n, err)
+	        : p->cp->lite != NULL ? rpl_litesink_exec_count(p->cp->lite, sql, &n, err)
+	                              : rpl_conn_exec_count(p->cp->dst, sql, &n, err);
+	if (r == 0 && n != 1)
+		r = rpl_err_set(err, RPL_ECLAIM, "the claim on this partition was taken over (its lease ran out): "
+		                "rolled back, another process loads it");
+	return r;
+}
+
 /* timed_commit commits; with COPY, ends the COPY first and, unless last, opens the
- * next transaction and COPY. */
+ * next transaction and COPY. With claims, the claim check runs first (the last
+ * commit's is the done-mark's). */
 static int
 timed_commit(struct part *p, bool last, struct rpl_err *err)
 {
@@ -1209,6 +1225,20 @@ timed_commit(struct part *p, bool last, struct rpl_err *err)
 	int r;
 	if ((r = tgt_flush(p, err)) < 0)
 		return r;
+	if (p->cp->o.claim_sql != NULL && !last) {
+		struct rpl_sbuf sql = RPL_SBUF_INIT;
+		p->cp->o.claim_sql(p->cp->o.done_data, p->range, &sql);
+		if (p->copying) {   /* the COPY ends before another statement */
+			p->copying = false;
+			r = rpl_pgsink_copy_end(p->cp->pg, err);
+		}
+		if (r == 0)
+			r = rpl_sbuf_ok(&sql) ? tgt_exec_claimed(p, rpl_sbuf_str(&sql), err)
+			                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		rpl_sbuf_fini(&sql);
+		if (r < 0)
+			return r;
+	}
 	if (p->cp->pg != NULL) {
 		r = p->copying ? rpl_pgsink_copy_end(p->cp->pg, err) : 0;
 		p->copying = false;
@@ -1450,7 +1480,8 @@ copy_partition_once(struct rpl_copy *cp, const struct rpl_range *range,
 			if ((r = rpl_pgsink_copy_end(cp->pg, err)) < 0)
 				goto out;
 		}
-		if ((r = tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0)
+		if ((r = cp->o.claim_sql != NULL ? tgt_exec_claimed(&p, rpl_sbuf_str(&sql), err)
+		                                 : tgt_exec(&p, rpl_sbuf_str(&sql), err)) < 0)
 			goto out;
 	}
 	r = timed_commit(&p, true, err);

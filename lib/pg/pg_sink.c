@@ -71,6 +71,17 @@ rpl_pgsink_exec(struct rpl_pgsink *pg, const char *sql, struct rpl_err *err)
 }
 
 int
+rpl_pgsink_exec_count(struct rpl_pgsink *pg, const char *sql, int64_t *rows, struct rpl_err *err)
+{
+	PGresult *res = PQexec(pg->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return pg_fail(pg, err, sql, res);
+	*rows = strtoll(PQcmdTuples(res), NULL, 10);   /* "" for statements without a count */
+	PQclear(res);
+	return 0;
+}
+
+int
 rpl_pgsink_copy_begin(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_err *err)
 {
 	PGresult *res = PQexec(pg->conn, copy_sql);

@@ -68,6 +68,14 @@ rpl_litesink_exec(struct rpl_litesink *s, const char *sql, struct rpl_err *err)
 }
 
 int
+rpl_litesink_exec_count(struct rpl_litesink *s, const char *sql, int64_t *rows, struct rpl_err *err)
+{
+	int r = rpl_litesink_exec(s, sql, err);
+	*rows = r == 0 ? (int64_t)sqlite3_changes(s->db) : 0;
+	return r;
+}
+
+int
 rpl_litesink_prepare(struct rpl_litesink *s, const char *insert_sql, struct rpl_err *err)
 {
 	sqlite3_finalize(s->ins);

@@ -4,6 +4,14 @@
  *    place by the first rpl_ledger_ensure: every row and value is still there, the
  *    claim columns and tables exist; a second ensure changes nothing. PostgreSQL,
  *    MariaDB and SQLite targets.
+ * 2. Two `replicad run` of one six-month range on one host, into PostgreSQL and into
+ *    MariaDB: run A is stopped (SIGSTOP) once the ledger shows it holding a
+ *    partition; run C with --no-wait then loads what nobody holds, fails (exit 1) on
+ *    what A holds and names A's pid; run B waits for A's partitions (its log says
+ *    so), then A is continued. All end; the claim history shows no two claims of one
+ *    partition overlapping in time and each partition done once, by A or C; the
+ *    target equals the source value by value. Nothing here waits a fixed time: each
+ *    step waits for what the ledger or a log shows.
  * argv[1] is the replicad binary. */
 #include "claim.h"
 #include "edge.h"
@@ -105,6 +113,113 @@ START_TEST(test_upgrade_in_place)
 }
 END_TEST
 
+/* spawn runs `replicad -v -c cfg run claims_t --from … --to … [extra]`, stdout and
+ * stderr to log */
+static int
+spawn(const char *cfg, const char *extra, const char *log)
+{
+	unlink(log);   /* the last case's log must not answer for this one */
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		if (freopen(log, "w", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
+			_exit(126);
+		execl(replicad_bin, replicad_bin, "-v", "-c", cfg, "run", "claims_t", "--from", "2024-01-01", "--to",
+		      "2024-06-30", extra, (char *)NULL);
+		_exit(127);
+	}
+	return (int)pid;
+}
+
+static bool
+file_has(const char *path, const char *text)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+static const int run_targets[] = { IT_PG, IT_MARIADB };
+
+START_TEST(test_two_runs)
+{
+	int d = run_targets[_i];
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "claims_t");
+	edge_drop(&dst, "claims_t");
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_ledger_ensure(&dst, &err) == 0, "%s", err.msg);
+	it_exec(&dst, "DELETE FROM replicad_claims WHERE table_name = 'claims_t'");
+	it_exec(&dst, "DELETE FROM replicad_partitions WHERE table_name = 'claims_t'");
+	it_exec(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'claims_t'");
+	it_exec(&src, "CREATE TABLE claims_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))");
+	it_exec(&src, "INSERT INTO claims_t SELECT g, date '2024-01-01' + (g % 182), md5(g::text), g * 1.125"
+	              " FROM generate_series(1, 30000) g");
+	it_exec(&dst, d == IT_PG ? "CREATE TABLE claims_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))"
+	                         : "CREATE TABLE claims_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n decimal(12,3),"
+	                           " KEY claims_t_d (d)) ENGINE=InnoDB");
+	char cfg[1024], la[1024], lb[1024], lc[1024], q[512];
+	snprintf(cfg, sizeof cfg, "%s", it_write_config("claims.json", getenv("RPL_TEST_PG_SRC"),
+	         getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"), "claims_t", "d",
+	         "{\"workers\": 2, \"commit_rows\": 500, \"chunk_bytes\": \"64KiB\"}"));
+	snprintf(la, sizeof la, "%s", it_tmpfile("claims-a.log"));
+	snprintf(lb, sizeof lb, "%s", it_tmpfile("claims-b.log"));
+	snprintf(lc, sizeof lc, "%s", it_tmpfile("claims-c.log"));
+	int a = spawn(cfg, NULL, la);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'claims_t' AND owner_pid = %d"
+	         " AND lease_until IS NOT NULL AND state <> 'done'", a);
+	ck_assert_msg(it_wait_query(&dst, q, 1, a, 600000) >= 1, "run A never held a partition");
+	kill(a, SIGSTOP);   /* A holds what the ledger shows, and cannot finish it now */
+	int64_t held = it_query_int(&dst, q);
+	int c = spawn(cfg, "--no-wait", lc);
+	ck_assert_int_eq(it_wait_replicad(c), 1);
+	char pidtext[64];
+	snprintf(pidtext, sizeof pidtext, "pid %d", a);
+	ck_assert_msg(file_has(lc, "is held by node") && file_has(lc, pidtext), "run C did not name run A (%s)", pidtext);
+	ck_assert_msg(file_has(lc, "--no-wait"), "run C did not say why it did not wait");
+	int b = spawn(cfg, NULL, lb);
+	ck_assert_msg(it_wait_log(lb, "partition held by another process: waiting for it", b, 600000),
+	              "run B did not wait for run A's partitions");
+	kill(a, SIGCONT);
+	ck_assert_int_eq(it_wait_replicad(a), 0);
+	ck_assert_int_eq(it_wait_replicad(b), 0);
+	/* no two claims of one partition overlap in time */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
+	                                    " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
+	                                    " AND x.claim_no < y.claim_no WHERE x.table_name = 'claims_t'"
+	                                    " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)"), 0);
+	/* each of the six partitions done once; A's held ones by A, the others by C */
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'claims_t' AND outcome = 'done'"), 6);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'claims_t'"
+	                                    " AND outcome = 'done'"), 6);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'claims_t'"
+	                                    " AND state = 'done'"), 6);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'claims_t' AND outcome = 'done'"
+	         " AND owner_pid = %d", a);
+	ck_assert_int_ge(it_query_int(&dst, q), held);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'claims_t' AND outcome = 'done'"
+	         " AND owner_pid = %d", c);
+	ck_assert_int_ge(it_query_int(&dst, q), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'claims_t' AND state = 'done'"), 1);
+	struct it_dump sa, sb;
+	it_dump_table(&src, "claims_t", "id", &sa);
+	it_dump_table(&dst, "claims_t", "id", &sb);
+	ck_assert_int_eq(sa.nrows, 30000);
+	it_dump_compare(&sa, &sb, d == IT_PG ? "two runs into postgresql" : "two runs into mariadb");
+	it_dump_free(&sa);
+	it_dump_free(&sb);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -113,6 +228,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("claims");
 	tcase_set_timeout(tc, 900);
 	tcase_add_loop_test(tc, test_upgrade_in_place, 0, (int)(sizeof upgrade_engines / sizeof upgrade_engines[0]));
+	tcase_add_loop_test(tc, test_two_runs, 0, (int)(sizeof run_targets / sizeof run_targets[0]));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
