@@ -1,4 +1,4 @@
-/* daemon/account.h: printing a job's per-partition account (DESIGN.md "Command line":
+/* daemon/account.h: printing a job's per-partition account (replicad(8), `run --json`:
  * range, state, rows read/written/rejected, bytes, ms per phase, the reject file)
  * as a readable table or one JSON object. The same JSON serves job.get later. */
 #ifndef RD_ACCOUNT_H

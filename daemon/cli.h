@@ -1,4 +1,4 @@
-/* daemon/cli.h: the replicad subcommands (DESIGN.md "Command line", contract). Each
+/* daemon/cli.h: the replicad subcommands (replicad(8), docs/man/replicad.8.in). Each
  * returns the process exit status: 0 done, 1 a partition or database failed, 2 bad
  * usage or config, 3 done with rejected rows. */
 #ifndef RD_CLI_H

@@ -5,6 +5,7 @@
  * run would stop on or say, each on its own line under the table. */
 #include "catalog.h"
 #include "cli.h"
+#include "clock.h"
 #include "colmap.h"
 #include "odbc_conn.h"
 #include "dlog.h"
@@ -15,25 +16,17 @@
 #include <stdlib.h>
 #include <time.h>
 
-static long long
-check_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 check_connect(struct rpl_conn *c, const char *side, const struct rpl_db_config *db)
 {
 	struct rpl_err err = RPL_ERR_INIT;
-	long long t = check_ms();
+	long long t = (long long)rd_now_mono_ms();
 	if (rpl_conn_open(c, side, db->odbc, db->password, &err) < 0) {
 		rd_print_err(NULL, &err);
 		return -1;
 	}
 	rd_log(RPL_LOG_INFO, "odbc", "side=%s engine=%s connect_ms=%lld msg=\"connected\"", side, rpl_engine_name(c->engine),
-	       check_ms() - t);
+	       (long long)rd_now_mono_ms() - t);
 	printf("%s: %s %s via %s %s (ODBC %s), engine %s\n", side, c->dbms_name, c->dbms_ver,
 	       c->driver_name, c->driver_ver, c->driver_odbc_ver, rpl_engine_name(c->engine));
 	return 0;
@@ -46,14 +39,14 @@ check_table(struct rpl_conn *c, const char *schema, const char *name, struct rpl
 {
 	struct rpl_err err = RPL_ERR_INIT;
 	bool exists;
-	long long t0 = check_ms();
+	long long t0 = (long long)rd_now_mono_ms();
 	if (rpl_catalog_read(c, schema, name, t, &exists, &err) < 0) {
 		snprintf(out, n, "error: %.500s", err.msg);
 		return -1;
 	}
 	char qn[300], qc[200], qy[100];
 	rd_log(RPL_LOG_INFO, "catalog", "side=%s table=%s exists=%s columns=%zu pk_columns=%d ms=%lld", c->side,
-	       rd_q(qn, sizeof qn, name), exists ? "yes" : "no", t->ncols, t->npk, check_ms() - t0);
+	       rd_q(qn, sizeof qn, name), exists ? "yes" : "no", t->ncols, t->npk, (long long)rd_now_mono_ms() - t0);
 	for (size_t i = 0; i < t->ncols; i++)   /* -vv: the columns as the catalog gave them */
 		rd_log(RPL_LOG_DEBUG, "catalog", "side=%s table=%s column=%s type=%s size=%ld scale=%d nullable=%s pk=%d",
 		       c->side, qn, rd_q(qc, sizeof qc, t->cols[i].name), rd_q(qy, sizeof qy, t->cols[i].type_name),

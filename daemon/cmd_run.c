@@ -5,6 +5,7 @@
  * --json). With --dry-run (or --target-dialect ENGINE) it prints the statements
  * instead: cmd_dryrun.c. */
 #include "cli.h"
+#include "clock.h"
 #include "cmd_dryrun.h"
 #include "statedir.h"
 #include "odbc_conn.h"
@@ -12,6 +13,7 @@
 #include "dialect.h"
 #include "dlog.h"
 #include "progress.h"
+#include "range.h"
 #include "plan.h"
 #include "reject.h"
 #include "units.h"
@@ -30,8 +32,8 @@
 
 struct run_args {
 	const char *table;
-	const char *from, *to, *day;
-	bool t0, t1, full, json;
+	struct rd_range_opts range;    /* --from/--to, --day, --t0, --t1, --full (range.h) */
+	bool json;
 	bool dry_run;                  /* --dry-run: print the statements, change nothing */
 	bool no_wait;                  /* --no-wait: a partition another process holds fails */
 	const char *target_dialect;    /* --target-dialect ENGINE: and do not connect to the target */
@@ -50,16 +52,17 @@ run_parse(int argc, char **argv, struct run_args *a)
 	};
 	int c;
 	memset(a, 0, sizeof *a);
+	a->range.dashes = "--";
 	optind = 0;   /* glibc: 0 re-initialises getopt for a new argv */
 	char **args = argv - 1;   /* getopt skips args[0] */
 	while ((c = getopt_long(argc + 1, args, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f': a->from = optarg; break;
-		case 't': a->to = optarg; break;
-		case 'd': a->day = optarg; break;
-		case '0': a->t0 = true; break;
-		case '1': a->t1 = true; break;
-		case 'F': a->full = true; break;
+		case 'f': a->range.from = optarg; break;
+		case 't': a->range.to = optarg; break;
+		case 'd': a->range.day = optarg; break;
+		case '0': a->range.t0 = true; break;
+		case '1': a->range.t1 = true; break;
+		case 'F': a->range.full = true; break;
 		case 'j': a->json = true; break;
 		case 'n': a->dry_run = true; break;
 		case 'D': a->target_dialect = optarg; a->dry_run = true; break;
@@ -73,11 +76,9 @@ run_parse(int argc, char **argv, struct run_args *a)
 		return rd_usage_error("run: which table? (replicad run TABLE --full)");
 	if (optind < argc + 1)
 		return rd_usage_error("run: unexpected argument '%s'", args[optind]);
-	int kinds = (a->from || a->to) + (a->day != NULL) + a->t0 + a->t1 + a->full;
-	if (kinds != 1)
-		return rd_usage_error("run: give exactly one of --from/--to, --day, --t0, --t1, --full");
-	if ((a->from != NULL) != (a->to != NULL))
-		return rd_usage_error("run: --from and --to go together");
+	struct rpl_err err = RPL_ERR_INIT;
+	if (rd_range_check(&a->range, &err) < 0)
+		return rd_usage_error("run: %s", err.msg);
 	if (a->dry_run && a->json)
 		return rd_usage_error("run: --dry-run prints SQL, not an account: it does not go with --json");
 	if (a->target_dialect != NULL && rpl_engine_from_name(a->target_dialect) == RPL_ENGINE_UNKNOWN)
@@ -86,26 +87,33 @@ run_parse(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
+/* run_plan: the partitions of the range asked for, by the planner job.submit uses
+ * too (range.h); T-0 and T-1 are days in schedule.timezone, read from the zone file
+ * (tz.c) as the service's scheduler does: correct across DST, and without touching
+ * the process's TZ while drivers may read it. `run` has no limits.max_partitions:
+ * that bounds what the service holds for others. */
 static int
-parse_day(const char *opt, const char *s, struct rpl_day *d)
-{
-	if (!rpl_parse_date(s, &d->y, &d->m, &d->d))
-		return rd_usage_error("run: %s '%s': expected a date YYYY-MM-DD", opt, s);
-	return 0;
-}
-
-/* today_in: the calendar day now in time zone tz, from the zone file (tz.c), the
- * same way the service's scheduler computes T-0 and T-1: correct across DST, and
- * without touching the process's TZ while drivers may read it. */
-static int
-today_in(const char *tzname, struct rpl_day *day)
+run_plan(const struct rpl_config *cfg, const struct rpl_table_config *tc, const struct run_args *a,
+         struct rd_range_plan *p)
 {
 	struct rd_tz tz;
+	bool have_tz = false;
+	struct rpl_err err = RPL_ERR_INIT;
 	char why[256];
-	if (rd_tz_load(&tz, tzname, NULL, why, sizeof why) < 0)
-		return rd_usage_error("run: schedule.timezone: %s", why);
-	*day = rd_slot_today(&tz, (int64_t)time(NULL));
-	rd_tz_fini(&tz);
+	if ((a->range.t0 || a->range.t1) && tc->date_column != NULL) {
+		if (rd_tz_load(&tz, cfg->schedule.timezone, NULL, why, sizeof why) < 0)
+			return rd_usage_error("run: schedule.timezone: %s", why);
+		have_tz = true;
+	}
+	struct rd_range_env env = { .table = a->table, .has_date = tc->date_column != NULL, .config_path = cfg->path,
+	                            .tz = have_tz ? &tz : NULL, .now = rd_now_wall() };
+	int r = rd_range_plan(&a->range, &env, p, &err);
+	if (have_tz)
+		rd_tz_fini(&tz);
+	if (r == RPL_ENOMEM)
+		return RD_EXIT_FAILED;
+	if (r < 0)
+		return rd_usage_error("run: %s", err.msg);
 	return 0;
 }
 
@@ -117,14 +125,6 @@ struct progress {
 	size_t pace_base;    /* partitions done (skipped) by then */
 };
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* run_progress: called from worker threads; stderr writes of whole lines do not
  * interleave badly, and a missed update only delays the next one. The ETA is paced
  * from the first rows on, so partitions a resumed run skipped do not speed it up. */
@@ -132,7 +132,7 @@ static void
 run_progress(void *data, size_t parts_done, size_t nparts, int64_t rows_written)
 {
 	struct progress *p = data;
-	int64_t now = mono_ms();
+	int64_t now = (int64_t)rd_now_mono_ms();
 	if (p->pace_ms == 0 && rows_written > 0) {
 		p->pace_ms = now;
 		p->pace_base = parts_done;
@@ -177,53 +177,26 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 	const struct rpl_table_config *tc = rpl_config_find_table(cfg, a.table);
 	if (tc == NULL)
 		return rd_usage_error("run: table '%s' is not in %s", a.table, cfg->path);
-	struct rpl_range *parts = NULL;
-	size_t nparts = 0;
-	struct rpl_err err = RPL_ERR_INIT;
-	if (!a.full && tc->date_column == NULL)
-		return rd_usage_error("run: table '%s' has no date_column in %s: only --full applies", a.table, cfg->path);
-	if (a.full) {
-		parts = calloc(1, sizeof *parts);
-		if (parts == NULL)
-			return RD_EXIT_FAILED;
-		parts[0].all = true;
-		nparts = 1;
-	} else if (a.from != NULL) {
-		struct rpl_day f, t;
-		if (parse_day("--from", a.from, &f) || parse_day("--to", a.to, &t))
-			return RD_EXIT_USAGE;
-		if (rpl_plan_months(f, t, &parts, &nparts, &err) < 0)
-			return rd_usage_error("run: %s", err.msg);
-	} else {
-		struct rpl_day d;
-		if (a.day != NULL && parse_day("--day", a.day, &d))
-			return RD_EXIT_USAGE;
-		if (a.t0 || a.t1) {
-			if (today_in(cfg->schedule.timezone, &d) != 0)
-				return RD_EXIT_USAGE;
-			d = rpl_day_add(d, a.t1 ? -1 : 0);
-		}
-		parts = malloc(sizeof *parts);
-		if (parts == NULL)
-			return RD_EXIT_FAILED;
-		parts[0] = rpl_plan_day(d);
-		nparts = 1;
-	}
-
-	const char *kind = a.full ? "full" : a.from != NULL ? "backfill" : "day";
+	struct rd_range_plan plan;
+	int st = run_plan(cfg, tc, &a, &plan);
+	if (st != 0)
+		return st;
+	const char *kind = plan.kind;
+	struct rpl_range *parts = plan.parts;
+	size_t nparts = plan.nparts;
 	if (a.dry_run) {
 		enum rpl_engine e = a.target_dialect ? rpl_engine_from_name(a.target_dialect) : RPL_ENGINE_UNKNOWN;
-		int st = rd_cmd_dryrun(cfg, tc, kind, parts, nparts, e, stdout);
-		free(parts);
+		st = rd_cmd_dryrun(cfg, tc, kind, parts, nparts, e, stdout);
+		rd_range_plan_fini(&plan);
 		return st;
 	}
 	char why[4400];   /* the reject file goes there: a run that cannot keep it must not start */
 	if (rd_state_dir_ready(cfg->state_dir, why, sizeof why) < 0) {
 		fprintf(stderr, "replicad: %s: %s\n", cfg->path, why);
-		free(parts);
+		rd_range_plan_fini(&plan);
 		return RD_EXIT_USAGE;
 	}
-	struct progress prog = { .tty = isatty(2), .table = a.table, .t0_ms = mono_ms() };
+	struct progress prog = { .tty = isatty(2), .table = a.table, .t0_ms = (int64_t)rd_now_mono_ms() };
 	struct sigaction sa = { .sa_handler = run_on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -245,7 +218,7 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		if (res.resumed)
 			fprintf(stderr, "replicad: resumed job %s: partitions done earlier are skipped\n", res.job_id);
 		rd_account_print(stdout, a.json, a.table, res.job_id, res.accs, res.n,
-		                 res.reject_path[0] ? res.reject_path : NULL, mono_ms() - prog.t0_ms);
+		                 res.reject_path[0] ? res.reject_path : NULL, (int64_t)rd_now_mono_ms() - prog.t0_ms);
 	}
 	size_t interrupted = 0, kept = 0;
 	for (size_t i = 0; i < res.n; i++) {
@@ -268,6 +241,6 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 		fprintf(stderr, "replicad: interrupted: %zu of %zu partitions done, %zu not loaded (rolled back); run the "
 		        "same command again to resume job %s\n", kept, res.n, interrupted, res.job_id[0] ? res.job_id : "-");
 	rd_job_result_fini(&res);
-	free(parts);
+	rd_range_plan_fini(&plan);
 	return status;
 }

@@ -7,19 +7,22 @@
  * thread rolls back; interrupted when the daemon stopped it (it is resumed at the
  * next start). At most load.workers / min(load.workers, load.workers_per_table)
  * jobs run at once (pump) and one per table (two runners on one table would fight
- * over its indexes and exceed workers_per_table); the rest wait in submit order.
+ * over its indexes and exceed workers_per_table); the rest wait in submit order,
+ * and a schedule firing's jobs also wait for their parent tables' jobs
+ * (rd_jobs_order).
  * The job thread and its workers report through the queue in
- * jobs.c (messages by value, STYLE example 5; the hooks never touch loop state):
+ * jobs_queue.c (messages by value, STYLE example 5; the hooks never touch loop state):
  * progress, the ledger job once it is open (its id, resumed, the partitions done
  * before), a copy of each partition's account as it ends, and the end; the loop
  * joins the thread on its DONE message, so a job's memory outlives its thread. A
  * daemon stop sets the job's stopping flag before cancel, so the runner leaves the
  * ledger job 'interrupted' (a user's cancel leaves it 'cancelled'). Unfinished jobs
- * are kept in state_dir/serve-jobs.json (rewritten on every change) so a restart
+ * are kept in state_dir/serve-jobs.json (a line appended per change, journal.h) so a restart
  * resumes them, including queued ones that never reached the ledger; the runner
  * resumes the ledger's job when the range matches. Finished jobs stay listed (the newest
- * RD_JOBS_KEEP), together with the ledger's recent jobs read at start. Loop thread
- * only, except where a function says otherwise. */
+ * RD_JOBS_KEEP), together with the ledger's recent jobs read at start. The table
+ * reaches the service only through struct rd_host (host.h); which file holds which
+ * part: jobs_int.h. Loop thread only, except where a function says otherwise. */
 #ifndef RD_JOBS_H
 #define RD_JOBS_H
 #include <jansson.h>
@@ -27,7 +30,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
+#include "host.h"
 #include "plan.h"
+#include "range.h"
 #include "rpc.h"
 #include "runner.h"
 
@@ -38,7 +43,6 @@ enum rd_job_state { RD_JOB_QUEUED, RD_JOB_RUNNING, RD_JOB_PAUSED, RD_JOB_CANCELL
 
 const char *rd_job_state_name(enum rd_job_state s);
 
-struct rd_serve;
 struct rd_cfg;
 struct job_ctx;
 
@@ -89,8 +93,8 @@ struct rd_job {
 
 struct rd_jobs;
 
-/* rd_jobs_new creates the table and its async handle on d's loop. */
-struct rd_jobs *rd_jobs_new(struct rd_serve *d);
+/* rd_jobs_new creates the table and its async handle on host's loop; host is copied. */
+struct rd_jobs *rd_jobs_new(const struct rd_host *host);
 
 /* rd_jobs_close closes the async handle; rd_jobs_free frees everything once the
  * loop has run the close and no thread is alive. */
@@ -100,10 +104,11 @@ void rd_jobs_free(struct rd_jobs *j);
 /* rd_jobs_threads_alive: job threads and the ledger scan still running. */
 int rd_jobs_threads_alive(const struct rd_jobs *j);
 
-/* A request to run table over a range; mode is "range" (from..to inclusive), "day"
- * (from), "t0", "t1" or "full". */
+/* A request to run table over a range (as `run` takes it: range.h; its dashes "",
+ * since job.submit's errors name its members). */
 struct rd_job_req {
-	const char *table, *mode, *from, *to, *origin;
+	const char *table, *origin;
+	struct rd_range_opts range;
 	const char *id;      /* NULL, or the id to keep (a journal entry, a ledger job resumed) */
 	bool held;
 	bool ordering;       /* not started until rd_jobs_order has placed it (a schedule firing) */

@@ -5,7 +5,7 @@
 #include "ledger.h"
 #include "sbuf.h"
 #include "units.h"
-#include "serve.h"
+#include "cfg.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

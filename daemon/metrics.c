@@ -1,21 +1,15 @@
 /* daemon/metrics.c: counters per partition and per table, and metrics.get's answer
- * (see metrics.h). The exposition text is replicactl's (ctl/main.c): one HELP and
+ * (see metrics.h). The exposition text is replicactl's (ctl/print.c): one HELP and
  * TYPE per family, samples of a family together, so this file emits them in order. */
 #include "metrics.h"
+#include "clock.h"
 #include "jobs.h"
 #include "rpc_server.h"
+#include "serve.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-double
-rd_wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* table_of finds or adds table's counters; NULL when out of memory */
 static struct rd_table_metrics *

@@ -9,8 +9,24 @@
 #ifndef RD_METRICS_H
 #define RD_METRICS_H
 #include <jansson.h>
+#include <stdint.h>
 #include "copy.h"
-#include "serve.h"
+
+struct rd_serve;
+struct rd_table_metrics;
+
+/* rd_metrics: the service's counters, owned by the server; the job table counts into
+ * them through its host (host.h). */
+struct rd_metrics {
+	uint64_t jobs_submitted, jobs_done, jobs_failed, jobs_cancelled, jobs_rejected;
+	uint64_t parts_done, parts_failed, parts_skipped, retries;
+	int64_t rows_read, rows_written, rows_rejected, bytes;
+	int64_t phase_ms[RPL_NPHASES];
+	uint64_t rpc_requests, rpc_errors, rpc_clients_dropped, reloads, reload_failures;
+	uint64_t parts_cancelled, parts_interrupted;   /* stopped by a cancel / by the daemon stopping */
+	struct rd_table_metrics *tables;             /* owned: per table (metrics.h) */
+	size_t ntables;
+};
 
 /* rd_table_metrics: one table's counters (label table = the config's tables[].name) */
 struct rd_table_metrics {
@@ -41,8 +57,5 @@ json_t *rd_metrics_json(struct rd_serve *d);
 
 /* rd_metrics_fini frees the per-table counters. */
 void rd_metrics_fini(struct rd_metrics *m);
-
-/* rd_wall_now: UTC seconds with a fraction. */
-double rd_wall_now(void);
 
 #endif

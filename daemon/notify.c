@@ -1,5 +1,6 @@
 /* daemon/notify.c: sd_notify wrapper and watchdog timer (see notify.h). */
 #include "notify.h"
+#include "clock.h"
 #include "dlog.h"
 #include "rpl_build.h"
 #include <stddef.h>
@@ -108,11 +109,8 @@ rd_notify_status(struct rd_notify *n, const char *text)
 void
 rd_notify_reloading(struct rd_notify *n)
 {
-	struct timespec ts;
 	char buf[96];
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	snprintf(buf, sizeof buf, "RELOADING=1\nMONOTONIC_USEC=%llu",
-	         (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000ULL);
+	snprintf(buf, sizeof buf, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)rd_now_mono_us());
 	rd_notify_send(n, buf);
 }
 

@@ -1,6 +1,7 @@
 /* daemon/rpc.c: framing and JSON-RPC 2.0 dispatch (see rpc.h). Pure: no sockets,
  * no loop; the dispatch table and the permission decision come from the caller. */
 #include "rpc.h"
+#include "clock.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,13 +22,6 @@ rd_rpc_set_batch_budget(uint64_t ms)
 	batch_budget_ms = ms > 0 ? ms : 1;
 }
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 
 void
@@ -226,10 +220,10 @@ rd_rpc_process(const struct rd_rpc_table *t, void *ctx, bool may_write, const ch
 			out = error_answer(NULL, RD_RPC_INVALID, "Invalid Request: more than 100 calls in a batch", NULL);
 		else {
 			out = json_array();
-			uint64_t t0 = mono_ms();
+			uint64_t t0 = rd_now_mono_ms();
 			size_t done = 0;
 			for (size_t i = 0; i < n && out != NULL; i++) {
-				bool late = done > 0 && mono_ms() - t0 >= batch_budget_ms;   /* the first call always runs */
+				bool late = done > 0 && rd_now_mono_ms() - t0 >= batch_budget_ms;   /* the first call always runs */
 				json_t *a = late ? over_budget(json_array_get(req, i), done, n)
 				                 : one_call(t, ctx, may_write, json_array_get(req, i));
 				done += !late;

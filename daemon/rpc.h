@@ -1,5 +1,5 @@
 /* daemon/rpc.h: the control protocol's framing and JSON-RPC 2.0 dispatch
- * (DESIGN.md "Control protocol", docs/protocol.md), without any I/O: the socket
+ * (docs/protocol.md), without any I/O: the socket
  * server (rpc_server.c) feeds bytes in and writes the answers out, and the unit
  * tests feed the same functions directly.
  *

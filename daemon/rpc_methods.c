@@ -8,6 +8,7 @@
 #include "rpc_server.h"
 #include "rpl_build.h"
 #include "schedule.h"
+#include "clock.h"
 #include "serve.h"
 #include <stdio.h>
 #include <string.h>
@@ -74,14 +75,12 @@ rpc_job_submit(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *
 	if (json_unpack_ex(params, &jerr, JSON_STRICT, "{s:s,s?s,s?s,s?s,s?b,s?b,s?b,s?b}", "table", &table, "from", &from,
 	                   "to", &to, "day", &day, "t0", &t0, "t1", &t1, "full", &full, "hold", &hold) != 0)
 		return bad_params(e, &jerr);
-	int kinds = (from != NULL || to != NULL) + (day != NULL) + (t0 != 0) + (t1 != 0) + (full != 0);
-	if (kinds != 1)
-		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: give exactly one of from/to, day, t0, t1, full");
-	if ((from != NULL) != (to != NULL))
-		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: from and to go together");
-	struct rd_job_req req = { .table = table, .from = from != NULL ? from : day, .to = to, .origin = "rpc",
-	                          .held = hold != 0,
-	                          .mode = full ? "full" : t0 ? "t0" : t1 ? "t1" : day != NULL ? "day" : "range" };
+	struct rd_job_req req = { .table = table, .origin = "rpc", .held = hold != 0,
+	                          .range = { .from = from, .to = to, .day = day, .t0 = t0 != 0, .t1 = t1 != 0,
+	                                     .full = full != 0, .dashes = "" } };
+	struct rpl_err err = RPL_ERR_INIT;
+	if (rd_range_check(&req.range, &err) < 0)   /* before the table is looked up, as always */
+		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: %s", err.msg);
 	struct rd_job *job;
 	if (rd_jobs_submit(d->jobs, &req, &job, e) < 0)
 		return -1;

@@ -1,19 +1,20 @@
 /* daemon/runner.h: runs one job (a table and its partitions) to the end, on a pool
  * of worker threads, with the ledger: resume, retries, index work. Used by
- * `replicad run` and by the service's job threads (jobs.c).
+ * `replicad run` and by the service's job threads (jobs_queue.c).
  *
- * DESIGN. The calling thread opens a control connection to the target, ensures the
- * ledger, finds or creates the job (a job for the same table and range that is not
- * 'done' is resumed: its done partitions are skipped), validates the copy once
- * (creating a missing target table), restores indexes an earlier run left dropped,
- * and drops the secondary indexes if configured. Then min(workers,
- * workers_per_table) threads take partitions in order from a shared counter; each
- * owns its source and target connections and its copy buffers. A partition is tried
- * up to max_attempts times when its error is retryable (deadlock, serialization,
- * lock timeout, lost connection: after such an error the worker reconnects), with
- * exponential backoff and jitter; every attempt is recorded in the ledger. After the
- * workers end the indexes are restored, the job's state and totals are written, and
- * the accounts are returned. A cancel flag stops workers between chunks. */
+ * DESIGN. The calling thread (runner.c) opens its connections to both sides,
+ * validates the copy once (the date column, the column mapping; creating a missing
+ * target table) before anything is sent to the target, then ensures the ledger,
+ * finds or creates the job (a job for the same table and range that is not 'done'
+ * is resumed: its done partitions are skipped), restores indexes an earlier run
+ * left dropped, and drops the secondary indexes if configured. Then min(workers,
+ * workers_per_table) threads (runner_worker.c) take partitions in order from a
+ * shared counter; each owns its source and target connections and its copy
+ * buffers. A partition is tried up to max_attempts times when its error is
+ * retryable (deadlock, serialization, lock timeout, lost connection: after such an
+ * error the worker reconnects), with exponential backoff and jitter; every attempt
+ * is recorded in the ledger. After the workers end the indexes are restored, the
+ * job's state and totals are written, and the accounts are returned. A cancel flag stops workers between chunks. */
 #ifndef RD_RUNNER_H
 #define RD_RUNNER_H
 #include <stdatomic.h>

@@ -1,8 +1,9 @@
 /* daemon/schedule.c: the scheduler (see schedule.h). */
 #include "schedule.h"
+#include "cfg.h"
+#include "clock.h"
 #include "dlog.h"
 #include "jobs.h"
-#include "serve.h"
 #include "slots.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,31 @@ enum { SLOT_T1, SLOT_T0, SLOT_REF, NSLOTS };
 static const char *const slot_names[NSLOTS] = { "t1", "t0", "reference" };
 
 struct rd_sched {
-	struct rd_serve *d;
+	struct rd_host host;     /* the service, as far as the scheduler may reach it */
+	struct rd_jobs *jobs;    /* borrowed: where slots submit */
 	uv_timer_t timer;
 	bool timer_on;
 	int64_t next[NSLOTS];   /* UTC seconds; 0 = disabled */
 	int64_t last[NSLOTS];   /* last firing; 0 = never recorded */
 };
 
+static const struct rpl_config *
+sched_cfg(const struct rd_sched *s)
+{
+	return &s->host.config(s->host.data)->c;
+}
+
+static const struct rd_tz *
+sched_tz(const struct rd_sched *s)
+{
+	return s->host.tz(s->host.data);
+}
+
 static void
 sched_save(struct rd_sched *s)
 {
 	char path[4200], tmp[4300];
-	snprintf(path, sizeof path, "%s/schedule.json", s->d->cfg->c.state_dir);
+	snprintf(path, sizeof path, "%s/schedule.json", sched_cfg(s)->state_dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	json_t *o = json_pack("{s:I,s:I,s:I}", "t1", (json_int_t)s->last[SLOT_T1], "t0", (json_int_t)s->last[SLOT_T0],
 	                      "reference", (json_int_t)s->last[SLOT_REF]);
@@ -40,7 +54,7 @@ static void
 sched_load(struct rd_sched *s)
 {
 	char path[4200];
-	snprintf(path, sizeof path, "%s/schedule.json", s->d->cfg->c.state_dir);
+	snprintf(path, sizeof path, "%s/schedule.json", sched_cfg(s)->state_dir);
 	json_t *o = json_load_file(path, 0, NULL);
 	for (int i = 0; i < NSLOTS; i++)
 		s->last[i] = o != NULL ? (int64_t)json_integer_value(json_object_get(o, slot_names[i])) : 0;
@@ -50,10 +64,11 @@ sched_load(struct rd_sched *s)
 static void
 compute_next(struct rd_sched *s, int64_t now)
 {
-	const struct rpl_schedule_config *c = &s->d->cfg->c.schedule;
-	s->next[SLOT_T1] = rd_slot_next_daily(&s->d->tz, now, c->t1_at_min);
-	s->next[SLOT_T0] = c->t0_every_s > 0 ? rd_slot_next_every(&s->d->tz, now, c->t0_every_s) : 0;
-	s->next[SLOT_REF] = rd_slot_next_daily(&s->d->tz, now, c->reference_at_min);
+	const struct rpl_schedule_config *c = &sched_cfg(s)->schedule;
+	const struct rd_tz *tz = sched_tz(s);
+	s->next[SLOT_T1] = rd_slot_next_daily(tz, now, c->t1_at_min);
+	s->next[SLOT_T0] = c->t0_every_s > 0 ? rd_slot_next_every(tz, now, c->t0_every_s) : 0;
+	s->next[SLOT_REF] = rd_slot_next_daily(tz, now, c->reference_at_min);
 }
 
 /* fire submits the slot's jobs: every date-based table (t1, t0) or reference table;
@@ -62,7 +77,7 @@ compute_next(struct rd_sched *s, int64_t now)
 static void
 fire(struct rd_sched *s, int slot, int64_t now)
 {
-	const struct rpl_config *cfg = &s->d->cfg->c;
+	const struct rpl_config *cfg = sched_cfg(s);
 	char q[600];
 	struct rd_job **group = calloc(cfg->n_tables ? cfg->n_tables : 1, sizeof *group);
 	size_t n_group = 0;
@@ -77,18 +92,19 @@ fire(struct rd_sched *s, int slot, int64_t now)
 			snprintf(name, sizeof name, "%s.%s", t->schema, t->name);
 		else
 			snprintf(name, sizeof name, "%s", t->name);
-		struct rd_job *busy = rd_jobs_active_origin(s->d->jobs, name, slot_names[slot]);
+		struct rd_job *busy = rd_jobs_active_origin(s->jobs, name, slot_names[slot]);
 		if (busy != NULL) {
 			rd_log(RPL_LOG_NOTICE, "sched", "slot=%s table=%s job=%s msg=\"previous run still unfinished: slot skipped\"",
 			       slot_names[slot], rd_q(q, sizeof q, name), busy->id);
 			continue;
 		}
 		struct rd_job_req req = { .table = name, .origin = slot_names[slot],
-		                          .mode = slot == SLOT_T1 ? "t1" : slot == SLOT_T0 ? "t0" : "full",
+		                          .range = { .t1 = slot == SLOT_T1, .t0 = slot == SLOT_T0, .full = slot == SLOT_REF,
+		                                     .dashes = "" },
 		                          .ordering = group != NULL };
 		struct rd_job *job;
 		struct rd_rpc_error e = { 0 };
-		if (rd_jobs_submit(s->d->jobs, &req, &job, &e) == 0) {
+		if (rd_jobs_submit(s->jobs, &req, &job, &e) == 0) {
 			rd_log(RPL_LOG_INFO, "sched", "slot=%s table=%s job=%s msg=\"submitted\"", slot_names[slot],
 			       rd_q(q, sizeof q, name), job->id);
 			if (job->ordering)
@@ -101,7 +117,7 @@ fire(struct rd_sched *s, int slot, int64_t now)
 		}
 	}
 	if (n_group > 0)
-		rd_jobs_order(s->d->jobs, group, n_group);   /* releases them, ordered or not */
+		rd_jobs_order(s->jobs, group, n_group);   /* releases them, ordered or not */
 	free(group);
 }
 
@@ -126,7 +142,7 @@ static void
 sched_on_timer(uv_timer_t *t)
 {
 	struct rd_sched *s = t->data;
-	if (s->d->stopping)
+	if (s->host.stopping(s->host.data))
 		return;
 	int64_t now = rd_now_wall();
 	bool fired = false;
@@ -143,13 +159,14 @@ sched_on_timer(uv_timer_t *t)
 }
 
 struct rd_sched *
-rd_sched_new(struct rd_serve *d)
+rd_sched_new(const struct rd_host *host, struct rd_jobs *jobs)
 {
 	struct rd_sched *s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return NULL;
-	s->d = d;
-	if (uv_timer_init(d->loop, &s->timer) != 0) {
+	s->host = *host;
+	s->jobs = jobs;
+	if (uv_timer_init(host->loop, &s->timer) != 0) {
 		free(s);
 		return NULL;
 	}
@@ -162,7 +179,8 @@ int
 rd_sched_start(struct rd_sched *s)
 {
 	int64_t now = rd_now_wall();
-	const struct rpl_schedule_config *c = &s->d->cfg->c.schedule;
+	const struct rpl_schedule_config *c = &sched_cfg(s)->schedule;
+	const struct rd_tz *tz = sched_tz(s);
 	sched_load(s);
 	bool save = false;
 	int at[NSLOTS] = { c->t1_at_min, -1, c->reference_at_min };
@@ -170,9 +188,9 @@ rd_sched_start(struct rd_sched *s)
 		if (s->last[i] == 0) {
 			s->last[i] = now;   /* a first start records, it does not catch up */
 			save = true;
-		} else if (at[i] >= 0 && s->last[i] < rd_slot_prev_daily(&s->d->tz, now, at[i])) {
+		} else if (at[i] >= 0 && s->last[i] < rd_slot_prev_daily(tz, now, at[i])) {
 			char q[64];
-			rd_tz_format(&s->d->tz, rd_slot_prev_daily(&s->d->tz, now, at[i]), q, sizeof q);
+			rd_tz_format(tz, rd_slot_prev_daily(tz, now, at[i]), q, sizeof q);
 			rd_log(RPL_LOG_NOTICE, "sched", "slot=%s missed=%s msg=\"missed while stopped: running it now\"",
 			       slot_names[i], q);
 			fire(s, i, now);
@@ -212,8 +230,8 @@ rd_sched_free(struct rd_sched *s)
 json_t *
 rd_sched_json(const struct rd_sched *s)
 {
-	const struct rpl_config *cfg = &s->d->cfg->c;
-	const struct rd_tz *tz = &s->d->tz;
+	const struct rpl_config *cfg = sched_cfg(s);
+	const struct rd_tz *tz = sched_tz(s);
 	json_t *slots = json_array();
 	char at[3][32];
 	snprintf(at[0], sizeof at[0], "%02d:%02d", cfg->schedule.t1_at_min / 60, cfg->schedule.t1_at_min % 60);

@@ -5,16 +5,20 @@
  * changed wall clock is noticed). A slot does not start a table again while the job
  * it started last is unfinished. The last firing of each slot is kept in
  * state_dir/schedule.json: a daily slot missed while the daemon was down runs once
- * at start (a first start with no record only records). Loop thread only. */
+ * at start (a first start with no record only records). It reaches the service
+ * only through struct rd_host (host.h). Loop thread only. */
 #ifndef RD_SCHEDULE_H
 #define RD_SCHEDULE_H
 #include <jansson.h>
 #include <stdint.h>
+#include "host.h"
 
-struct rd_serve;
+struct rd_jobs;
 struct rd_sched;
 
-struct rd_sched *rd_sched_new(struct rd_serve *d);
+/* rd_sched_new: a stopped scheduler on host's loop (host is copied) that submits to
+ * jobs (borrowed; it must outlive the scheduler). */
+struct rd_sched *rd_sched_new(const struct rd_host *host, struct rd_jobs *jobs);
 
 /* rd_sched_start reads the record, runs missed daily slots, arms the timer. */
 int rd_sched_start(struct rd_sched *s);

@@ -1,9 +1,10 @@
 /* daemon/serve.c: `replicad serve`: the loop, its start, reload and stop (DESIGN in
  * serve.h). The socket server is rpc_server.c, the methods rpc_methods.c, the jobs
- * jobs.c, the schedule schedule.c, systemd notify.c. */
+ * jobs*.c (jobs_int.h), the schedule schedule.c, systemd notify.c. */
 #include "serve.h"
 #include "metrics.h"
 #include "cli.h"
+#include "clock.h"
 #include "dlog.h"
 #include "jobs.h"
 #include "rpc_methods.h"
@@ -18,36 +19,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-struct rd_cfg *
-rd_cfg_ref(struct rd_cfg *c)
-{
-	c->refs++;
-	return c;
-}
-
-void
-rd_cfg_unref(struct rd_cfg *c)
-{
-	if (c != NULL && --c->refs == 0) {
-		rpl_config_fini(&c->c);
-		free(c);
-	}
-}
-
-int64_t
-rd_now_wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
-uint64_t
-rd_now_mono_ms(void)
-{
-	return uv_hrtime() / 1000000;
-}
 
 static void
 status_text(struct rd_serve *d, char *out, size_t n)
@@ -65,8 +36,8 @@ status_text(struct rd_serve *d, char *out, size_t n)
 		         (long long)rd_jobs_rows_live(d->jobs), c[RD_JOB_DONE], c[RD_JOB_FAILED]);
 }
 
-void
-rd_serve_status_changed(struct rd_serve *d)
+static void
+serve_status_changed(struct rd_serve *d)
 {
 	char text[256];
 	status_text(d, text, sizeof text);
@@ -76,14 +47,46 @@ rd_serve_status_changed(struct rd_serve *d)
 static void
 serve_on_status_timer(uv_timer_t *t)
 {
-	rd_serve_status_changed(t->data);
+	serve_status_changed(t->data);
 }
 
-void
-rd_serve_check_stopped(struct rd_serve *d)
+static void
+serve_check_stopped(struct rd_serve *d)
 {
 	if (d->stopping && rd_jobs_threads_alive(d->jobs) == 0)
 		uv_stop(d->loop);
+}
+
+/* ---- what the job table and the scheduler may reach (host.h) ---- */
+
+static struct rd_cfg *
+host_config(void *data)
+{
+	return ((struct rd_serve *)data)->cfg;
+}
+
+static const struct rd_tz *
+host_tz(void *data)
+{
+	return &((struct rd_serve *)data)->tz;
+}
+
+static bool
+host_stopping(void *data)
+{
+	return ((struct rd_serve *)data)->stopping;
+}
+
+static void
+host_changed(void *data)
+{
+	serve_status_changed(data);
+}
+
+static void
+host_thread_ended(void *data)
+{
+	serve_check_stopped(data);
 }
 
 static void
@@ -118,7 +121,7 @@ serve_stop(struct rd_serve *d, const char *why)
 	status_text(d, text, sizeof text);
 	rd_notify_stopping(&d->notify, text);
 	uv_timer_start(&d->stop_timer, serve_on_stop_timeout, RD_STOP_WAIT_MS, 0);
-	rd_serve_check_stopped(d);
+	serve_check_stopped(d);
 }
 
 /* keep_key: a key that needs a restart keeps its old value on reload, with a word */
@@ -206,6 +209,113 @@ close_if_open(uv_handle_t *h)
 		uv_close(h, NULL);
 }
 
+/* serve_open takes the configuration (cfg's contents; *cfg left zeroed) and checks
+ * what must hold before anything listens: the time zone and the state directory.
+ * The exit status, or -1 to go on. */
+static int
+serve_open(struct rd_serve *d, struct rpl_config *cfg)
+{
+	char err[1200], q[1300];
+	d->started_wall = rd_now_wall();
+	d->started_mono_ms = rd_now_mono_ms();
+	d->cfg = calloc(1, sizeof *d->cfg);
+	if (d->cfg == NULL) {
+		rpl_config_fini(cfg);
+		return RD_EXIT_FAILED;
+	}
+	d->cfg->c = *cfg;   /* taken */
+	memset(cfg, 0, sizeof *cfg);
+	d->cfg->refs = 1;
+	d->config_path = strdup(d->cfg->c.path);
+	d->socket_path = strdup(d->cfg->c.socket);
+	if (d->config_path == NULL || d->socket_path == NULL)
+		return RD_EXIT_FAILED;
+	if (rd_tz_load(&d->tz, d->cfg->c.schedule.timezone, NULL, err, sizeof err) < 0) {
+		rd_log(RPL_LOG_ERROR, "config", "msg=%s", rd_q(q, sizeof q, err));
+		return RD_EXIT_USAGE;
+	}
+	if (rd_state_dir_ready(d->cfg->c.state_dir, err, sizeof err) < 0) {   /* before READY: nothing to resume from */
+		rd_log(RPL_LOG_ERROR, "main", "msg=%s", rd_q(q, sizeof q, err));
+		return RD_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* serve_listen makes the job table, the scheduler and the socket server, and binds
+ * the socket; -1 when it cannot (logged) */
+static int
+serve_listen(struct rd_serve *d)
+{
+	char err[1200], q[1300];
+	d->host = (struct rd_host){ .loop = d->loop, .metrics = &d->metrics, .data = d, .config = host_config,
+	                            .tz = host_tz, .stopping = host_stopping, .changed = host_changed,
+	                            .thread_ended = host_thread_ended };
+	d->jobs = rd_jobs_new(&d->host);
+	d->sched = d->jobs != NULL ? rd_sched_new(&d->host, d->jobs) : NULL;
+	d->rpc = d->sched != NULL ? rd_rpc_server_new(d->loop, &rd_rpc_methods, d) : NULL;
+	if (d->rpc == NULL) {
+		rd_log(RPL_LOG_ERROR, "main", "msg=\"out of memory\"");
+		return -1;
+	}
+	const struct rpl_limits_config *lim = &d->cfg->c.limits;
+	rd_rpc_server_limits(d->rpc, lim->max_clients, (uint64_t)lim->client_idle_s * 1000,
+	                     (uint64_t)lim->message_timeout_s * 1000);
+	rd_rpc_set_batch_budget((uint64_t)lim->batch_ms);
+	if (rd_rpc_server_listen(d->rpc, d->socket_path, err, sizeof err) < 0) {
+		rd_log(RPL_LOG_ERROR, "rpc", "msg=%s", rd_q(q, sizeof q, err));
+		return -1;
+	}
+	return 0;
+}
+
+/* serve_handles starts the signals and the timers */
+static void
+serve_handles(struct rd_serve *d)
+{
+	uv_signal_init(d->loop, &d->sig_term);
+	uv_signal_init(d->loop, &d->sig_int);
+	uv_signal_init(d->loop, &d->sig_hup);
+	d->sig_term.data = d->sig_int.data = d->sig_hup.data = d;
+	uv_signal_start(&d->sig_term, serve_on_signal, SIGTERM);
+	uv_signal_start(&d->sig_int, serve_on_signal, SIGINT);
+	uv_signal_start(&d->sig_hup, serve_on_signal, SIGHUP);
+	uv_timer_init(d->loop, &d->stop_timer);
+	uv_timer_init(d->loop, &d->status_timer);
+	d->stop_timer.data = d->status_timer.data = d;
+	uv_timer_start(&d->status_timer, serve_on_status_timer, 2000, 2000);
+}
+
+/* serve_close closes every handle, lets the loop run their close callbacks (it must
+ * end empty), and frees what the service owned */
+static void
+serve_close(struct rd_serve *d)
+{
+	if (d->rpc != NULL)
+		rd_rpc_server_close(d->rpc);
+	if (d->sched != NULL)
+		rd_sched_close(d->sched);
+	if (d->jobs != NULL)
+		rd_jobs_close(d->jobs);
+	rd_notify_close(&d->notify);
+	close_if_open((uv_handle_t *)&d->sig_term);
+	close_if_open((uv_handle_t *)&d->sig_int);
+	close_if_open((uv_handle_t *)&d->sig_hup);
+	close_if_open((uv_handle_t *)&d->stop_timer);
+	close_if_open((uv_handle_t *)&d->status_timer);
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	int lc = uv_loop_close(d->loop);
+	if (lc != 0)
+		rd_log(RPL_LOG_WARNING, "main", "msg=\"loop closed with handles left\" err=%s", uv_err_name(lc));
+	rd_rpc_server_free(d->rpc);
+	rd_sched_free(d->sched);
+	rd_jobs_free(d->jobs);
+	rd_metrics_fini(&d->metrics);
+	rd_tz_fini(&d->tz);
+	rd_cfg_unref(d->cfg);
+	free(d->config_path);
+	free(d->socket_path);
+}
+
 int
 rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 {
@@ -216,101 +326,30 @@ rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose)
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	struct rd_serve d = { 0 };
 	uv_loop_t loop;
-	char err[1200], q[1300];
-	int status = RD_EXIT_FAILED;
 	if (uv_loop_init(&loop) != 0) {
 		rpl_config_fini(cfg);
 		return RD_EXIT_FAILED;
 	}
 	d.loop = &loop;
-	d.started_wall = rd_now_wall();
-	d.started_mono_ms = rd_now_mono_ms();
-	d.cfg = calloc(1, sizeof *d.cfg);
-	if (d.cfg == NULL) {
-		rpl_config_fini(cfg);
-		uv_loop_close(&loop);
-		return RD_EXIT_FAILED;
-	}
-	d.cfg->c = *cfg;   /* taken */
-	memset(cfg, 0, sizeof *cfg);
-	d.cfg->refs = 1;
-	d.config_path = strdup(d.cfg->c.path);
-	d.socket_path = strdup(d.cfg->c.socket);
-	if (d.config_path == NULL || d.socket_path == NULL)
-		goto out;
-	if (rd_tz_load(&d.tz, d.cfg->c.schedule.timezone, NULL, err, sizeof err) < 0) {
-		rd_log(RPL_LOG_ERROR, "config", "msg=%s", rd_q(q, sizeof q, err));
-		status = RD_EXIT_USAGE;
+	int status = serve_open(&d, cfg);
+	if (status >= 0 || serve_listen(&d) < 0) {
+		status = status >= 0 ? status : RD_EXIT_FAILED;
 		goto out;
 	}
-	if (rd_state_dir_ready(d.cfg->c.state_dir, err, sizeof err) < 0) {   /* before READY: nothing to resume from */
-		rd_log(RPL_LOG_ERROR, "main", "msg=%s", rd_q(q, sizeof q, err));
-		status = RD_EXIT_USAGE;
-		goto out;
-	}
-	d.jobs = rd_jobs_new(&d);
-	d.sched = d.jobs != NULL ? rd_sched_new(&d) : NULL;
-	d.rpc = d.sched != NULL ? rd_rpc_server_new(&loop, &rd_rpc_methods, &d) : NULL;
-	if (d.rpc == NULL) {
-		rd_log(RPL_LOG_ERROR, "main", "msg=\"out of memory\"");
-		goto out;
-	}
-	const struct rpl_limits_config *lim = &d.cfg->c.limits;
-	rd_rpc_server_limits(d.rpc, lim->max_clients, (uint64_t)lim->client_idle_s * 1000,
-	                     (uint64_t)lim->message_timeout_s * 1000);
-	rd_rpc_set_batch_budget((uint64_t)lim->batch_ms);
-	if (rd_rpc_server_listen(d.rpc, d.socket_path, err, sizeof err) < 0) {
-		rd_log(RPL_LOG_ERROR, "rpc", "msg=%s", rd_q(q, sizeof q, err));
-		goto out;
-	}
-	uv_signal_init(&loop, &d.sig_term);
-	uv_signal_init(&loop, &d.sig_int);
-	uv_signal_init(&loop, &d.sig_hup);
-	d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
-	uv_signal_start(&d.sig_term, serve_on_signal, SIGTERM);
-	uv_signal_start(&d.sig_int, serve_on_signal, SIGINT);
-	uv_signal_start(&d.sig_hup, serve_on_signal, SIGHUP);
-	uv_timer_init(&loop, &d.stop_timer);
-	uv_timer_init(&loop, &d.status_timer);
-	d.stop_timer.data = d.status_timer.data = &d;
-	uv_timer_start(&d.status_timer, serve_on_status_timer, 2000, 2000);
-	char qs[600], qz[200];
+	serve_handles(&d);
+	char q[1300], qs[600], qz[200];
 	rd_log(RPL_LOG_NOTICE, "main", "socket=%s config=%s tables=%zu timezone=%s pid=%d msg=\"listening\"",
 	       rd_q(qs, sizeof qs, d.socket_path), rd_q(q, sizeof q, d.config_path), d.cfg->c.n_tables,
 	       rd_q(qz, sizeof qz, d.tz.name), (int)getpid());
 	rd_notify_ready(&d.notify, &loop, "idle, 0 jobs running");
 	rd_jobs_restore(d.jobs);
 	rd_sched_start(d.sched);
-	rd_serve_status_changed(&d);
+	serve_status_changed(&d);
 
 	uv_run(&loop, UV_RUN_DEFAULT);
 	status = RD_EXIT_OK;
 	rd_log(RPL_LOG_NOTICE, "main", "msg=\"stopped\"");
 out:
-	/* every handle closed, then the loop runs their close callbacks and must end empty */
-	if (d.rpc != NULL)
-		rd_rpc_server_close(d.rpc);
-	if (d.sched != NULL)
-		rd_sched_close(d.sched);
-	if (d.jobs != NULL)
-		rd_jobs_close(d.jobs);
-	rd_notify_close(&d.notify);
-	close_if_open((uv_handle_t *)&d.sig_term);
-	close_if_open((uv_handle_t *)&d.sig_int);
-	close_if_open((uv_handle_t *)&d.sig_hup);
-	close_if_open((uv_handle_t *)&d.stop_timer);
-	close_if_open((uv_handle_t *)&d.status_timer);
-	uv_run(&loop, UV_RUN_DEFAULT);
-	int lc = uv_loop_close(&loop);
-	if (lc != 0)
-		rd_log(RPL_LOG_WARNING, "main", "msg=\"loop closed with handles left\" err=%s", uv_err_name(lc));
-	rd_rpc_server_free(d.rpc);
-	rd_sched_free(d.sched);
-	rd_jobs_free(d.jobs);
-	rd_metrics_fini(&d.metrics);
-	rd_tz_fini(&d.tz);
-	rd_cfg_unref(d.cfg);
-	free(d.config_path);
-	free(d.socket_path);
+	serve_close(&d);
 	return status;
 }

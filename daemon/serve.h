@@ -1,16 +1,18 @@
 /* daemon/serve.h: `replicad serve`, the service: one libuv loop that owns the
  * configuration, the job table, the scheduler, the RPC clients, timers, signals and
- * sd_notify (DESIGN.md "Shape").
+ * sd_notify (docs/architecture.md, "Threads").
  *
  * DESIGN. Threads: the loop thread does everything in this directory except
- * rd_runner_run, which each running job calls on a uv_thread of its own (jobs.c);
+ * rd_runner_run, which each running job calls on a uv_thread of its own (jobs_queue.c);
  * the runner starts the job's worker threads. A job thread reads only its job's
  * immutable parts (table config, partitions, the config it was started with, kept
  * alive by a reference count the loop holds) and two atomic flags (cancel, pause);
  * everything it reports (progress, the final account, the ledger scan at start)
  * travels by value through a mutex-protected queue and uv_async_send, and the loop
  * drains the whole queue on each wake (sends coalesce). Nothing on the loop touches
- * a database.
+ * a database. The job table and the scheduler reach the server only through the
+ * struct rd_host it gives them (host.h); the RPC methods and the metrics read it
+ * directly.
  *
  * Order of events: start → load time zone → bind socket (0660) → signals → READY=1
  * → resume jobs from state_dir/serve-jobs.json and the ledger (a scan thread) →
@@ -24,34 +26,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
-#include "config.h"
-#include "copy.h"
+#include "cfg.h"
+#include "host.h"
+#include "metrics.h"
 #include "notify.h"
 #include "tz.h"
 
 #define RD_STOP_WAIT_MS 30000
-
-/* rd_cfg: a loaded configuration shared by the loop and the jobs started with it.
- * refs is touched on the loop thread only. */
-struct rd_cfg {
-	struct rpl_config c;
-	int refs;
-};
-
-struct rd_cfg *rd_cfg_ref(struct rd_cfg *c);
-void rd_cfg_unref(struct rd_cfg *c);
-
-struct rd_table_metrics;
-struct rd_metrics {
-	uint64_t jobs_submitted, jobs_done, jobs_failed, jobs_cancelled, jobs_rejected;
-	uint64_t parts_done, parts_failed, parts_skipped, retries;
-	int64_t rows_read, rows_written, rows_rejected, bytes;
-	int64_t phase_ms[RPL_NPHASES];
-	uint64_t rpc_requests, rpc_errors, rpc_clients_dropped, reloads, reload_failures;
-	uint64_t parts_cancelled, parts_interrupted;   /* stopped by a cancel / by the daemon stopping */
-	struct rd_table_metrics *tables;             /* owned: per table (metrics.h) */
-	size_t ntables;
-};
 
 struct rd_jobs;
 struct rd_sched;
@@ -75,21 +56,12 @@ struct rd_serve {
 	bool stopping;
 	char last_reload_error[1024];
 	struct rd_metrics metrics;
+	struct rd_host host;         /* what jobs and the scheduler may reach of it (host.h) */
 };
 
 /* rd_cmd_serve runs the service until SIGTERM/SIGINT. It takes cfg's contents (and
  * leaves *cfg zeroed); argv holds what follows "serve" (nothing is accepted).
  * Returns the exit status. */
 int rd_cmd_serve(struct rpl_config *cfg, int argc, char **argv, int verbose);
-
-/* rd_serve_status_changed recomputes the one-line summary (STATUS=). Loop thread. */
-void rd_serve_status_changed(struct rd_serve *d);
-
-/* rd_serve_check_stopped ends the loop once stopping and no job thread is alive. */
-void rd_serve_check_stopped(struct rd_serve *d);
-
-/* rd_now_wall: UTC seconds. */
-int64_t rd_now_wall(void);
-uint64_t rd_now_mono_ms(void);
 
 #endif

@@ -114,6 +114,101 @@ parse_footer(struct rd_tz *tz, const char *s)
 	tz->have_rule = true;
 }
 
+/* tz_counts: the six counts of a TZif header (RFC 8536 3.1) */
+struct tz_counts { size_t isut, isstd, leap, timecnt, typecnt, charcnt; };
+
+/* tz_slurp reads the zone file at path, at most TZ_MAX_FILE bytes, without blocking
+ * on what is not a regular file (a FIFO must not hold the loop) */
+static int
+tz_slurp(const char *name, const char *path, unsigned char **b, size_t *n, char *errbuf, size_t errlen)
+{
+	char why[128];
+	int fd = rpl_infile_open(path, 0, why, sizeof why);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+	*b = NULL;
+	*n = 0;
+	if (f == NULL) {
+		if (fd >= 0) {
+			snprintf(why, sizeof why, "%s", strerror(errno));
+			close(fd);
+		}
+		snprintf(errbuf, errlen, "time zone '%s': %s: %s", name, path, why);
+		return -1;
+	}
+	*b = malloc(TZ_MAX_FILE);
+	if (*b != NULL)
+		*n = fread(*b, 1, TZ_MAX_FILE, f);
+	fclose(f);
+	if (*b == NULL) {
+		snprintf(errbuf, errlen, "time zone '%s': %s: out of memory", name, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* tz_block reads the data block at p (transitions, their types, the types' offsets;
+ * the footer after a 64-bit block) into tz; NULL, or what is wrong */
+static const char *
+tz_block(struct rd_tz *tz, const unsigned char *b, size_t n, const unsigned char *p, int tsize,
+         const struct tz_counts *c)
+{
+	tz->trans = malloc((c->timecnt ? c->timecnt : 1) * sizeof *tz->trans);
+	tz->idx = malloc(c->timecnt ? c->timecnt : 1);
+	tz->offs = malloc(c->typecnt * sizeof *tz->offs);
+	if (tz->trans == NULL || tz->idx == NULL || tz->offs == NULL)
+		return "out of memory";
+	for (size_t i = 0; i < c->timecnt; i++, p += tsize)
+		tz->trans[i] = tsize == 8 ? be64(p) : (int64_t)(int32_t)be32(p);
+	for (size_t i = 0; i < c->timecnt; i++, p++) {
+		if (*p >= c->typecnt)
+			return "bad type index";
+		tz->idx[i] = *p;
+	}
+	for (size_t i = 0; i < c->typecnt; i++, p += 6)
+		tz->offs[i] = (int32_t)be32(p);
+	tz->first_off = tz->offs[0];   /* RFC 8536: type 0 before the first transition */
+	tz->ntrans = c->timecnt;
+	tz->ntypes = c->typecnt;
+	size_t at = (size_t)(p - b) + c->charcnt + c->leap * (size_t)(tsize + 4) + c->isstd + c->isut;
+	if (tsize == 8 && at < n && b[at] == '\n') {
+		char footer[128];
+		size_t k = 0;
+		for (at++; at < n && b[at] != '\n' && k + 1 < sizeof footer; at++)
+			footer[k++] = (char)b[at];
+		footer[k] = '\0';
+		parse_footer(tz, footer);
+	}
+	return NULL;
+}
+
+/* tz_parse reads a TZif file: its 64-bit block when there is one (version 2 and
+ * later), else the 32-bit one; NULL, or what is wrong */
+static const char *
+tz_parse(struct rd_tz *tz, const unsigned char *b, size_t n)
+{
+	if (n < 44 || memcmp(b, "TZif", 4) != 0)
+		return "not a TZif file";
+	size_t at = 0;
+	int tsize = 4;
+	for (int pass = 0; pass < 2; pass++) {
+		if (at + 44 > n)
+			return "truncated header";
+		const unsigned char *h = b + at;
+		struct tz_counts c = { be32(h + 20), be32(h + 24), be32(h + 28), be32(h + 32), be32(h + 36), be32(h + 40) };
+		size_t body = c.timecnt * (size_t)tsize + c.timecnt + c.typecnt * 6 + c.charcnt +
+		              c.leap * (size_t)(tsize + 4) + c.isstd + c.isut;
+		if (c.typecnt == 0 || c.typecnt > 256 || c.timecnt > 100000 || at + 44 + body > n)
+			return "bad counts";
+		if (pass == 0 && h[4] >= '2') {   /* skip the 32-bit block, read the 64-bit one */
+			at += 44 + body;
+			tsize = 8;
+			continue;
+		}
+		return tz_block(tz, b, n, h + 44, tsize, &c);
+	}
+	return "bad counts";   /* not reached: the second pass always returns */
+}
+
 int
 rd_tz_load(struct rd_tz *tz, const char *name, const char *dir, char *errbuf, size_t errlen)
 {
@@ -129,89 +224,14 @@ rd_tz_load(struct rd_tz *tz, const char *name, const char *dir, char *errbuf, si
 	}
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	char openwhy[128];
-	int fd = rpl_infile_open(path, 0, openwhy, sizeof openwhy);   /* a FIFO must not hold the loop */
-	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-	unsigned char *b = NULL;
-	size_t n = 0;
-	const char *why = NULL;
-	if (f == NULL) {
-		if (fd >= 0)
-			snprintf(openwhy, sizeof openwhy, "%s", strerror(errno));
-		snprintf(errbuf, errlen, "time zone '%s': %s: %s", name, path, openwhy);
-		if (fd >= 0)
-			close(fd);
+	unsigned char *b;
+	size_t n;
+	if (tz_slurp(name, path, &b, &n, errbuf, errlen) < 0)
 		return -1;
-	}
-	b = malloc(TZ_MAX_FILE);
-	if (b != NULL)
-		n = fread(b, 1, TZ_MAX_FILE, f);
-	fclose(f);
-	if (b == NULL) {
-		why = "out of memory";
-		goto fail;
-	}
-	if (n < 44 || memcmp(b, "TZif", 4) != 0) {
-		why = "not a TZif file";
-		goto fail;
-	}
-	size_t at = 0;
-	int tsize = 4;
-	for (int pass = 0; pass < 2; pass++) {
-		if (at + 44 > n) {
-			why = "truncated header";
-			goto fail;
-		}
-		const unsigned char *h = b + at;
-		size_t isut = be32(h + 20), isstd = be32(h + 24), leap = be32(h + 28), timecnt = be32(h + 32),
-		       typecnt = be32(h + 36), charcnt = be32(h + 40);
-		size_t body = timecnt * (size_t)tsize + timecnt + typecnt * 6 + charcnt + leap * (size_t)(tsize + 4) + isstd + isut;
-		if (typecnt == 0 || typecnt > 256 || timecnt > 100000 || at + 44 + body > n) {
-			why = "bad counts";
-			goto fail;
-		}
-		if (pass == 0 && h[4] >= '2') {   /* skip the 32-bit block, read the 64-bit one */
-			at += 44 + body;
-			tsize = 8;
-			continue;
-		}
-		const unsigned char *p = h + 44;
-		tz->trans = malloc((timecnt ? timecnt : 1) * sizeof *tz->trans);
-		tz->idx = malloc(timecnt ? timecnt : 1);
-		tz->offs = malloc(typecnt * sizeof *tz->offs);
-		if (tz->trans == NULL || tz->idx == NULL || tz->offs == NULL) {
-			why = "out of memory";
-			goto fail;
-		}
-		for (size_t i = 0; i < timecnt; i++, p += tsize)
-			tz->trans[i] = tsize == 8 ? be64(p) : (int64_t)(int32_t)be32(p);
-		for (size_t i = 0; i < timecnt; i++, p++) {
-			if (*p >= typecnt) {
-				why = "bad type index";
-				goto fail;
-			}
-			tz->idx[i] = *p;
-		}
-		for (size_t i = 0; i < typecnt; i++, p += 6)
-			tz->offs[i] = (int32_t)be32(p);
-		tz->first_off = tz->offs[0];   /* RFC 8536: type 0 before the first transition */
-		tz->ntrans = timecnt;
-		tz->ntypes = typecnt;
-		at = (size_t)(p - b) + charcnt + leap * (size_t)(tsize + 4) + isstd + isut;
-		if (tsize == 8 && at < n && b[at] == '\n') {
-			char footer[128];
-			size_t k = 0;
-			for (at++; at < n && b[at] != '\n' && k + 1 < sizeof footer; at++)
-				footer[k++] = (char)b[at];
-			footer[k] = '\0';
-			parse_footer(tz, footer);
-		}
-		break;
-	}
+	const char *why = tz_parse(tz, b, n);
 	free(b);
-	return 0;
-fail:
-	free(b);
+	if (why == NULL)
+		return 0;
 	rd_tz_fini(tz);
 	snprintf(errbuf, errlen, "time zone '%s': %s: %s", name, path, why);
 	return -1;

@@ -1,0 +1,337 @@
+/* ctl/print.c: replicactl's readable output of each answer (see print.h): numbers
+ * checked before they are converted, tables as wide as their cells (table.c). */
+#include "print.h"
+#include "table.h"
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *
+ctl_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s != NULL ? s : "-";
+}
+
+/* Numbers in an answer are checked before they are converted: whatever listens on
+ * the socket may send "partitions": 1e300, and (long long)1e300 is undefined
+ * behaviour (issue #19). Beyond 2^53 (what a double holds exactly; sums of a few
+ * such values stay far from overflow) a number is shown as 0, with one word on
+ * stderr naming the key. */
+#define CTL_NUM_MAX 9007199254740992LL
+
+static void
+bad_number(const char *key, json_t *v)
+{
+	static bool said;
+	char text[64];
+	if (json_is_real(v))
+		snprintf(text, sizeof text, "%g", json_real_value(v));
+	else if (json_is_integer(v))
+		snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else
+		snprintf(text, sizeof text, "%s", json_is_string(v) ? "a string" : "not a number");
+	if (!said)
+		fprintf(stderr, "replicactl: the answer's \"%s\" is %s, not a number from -2^53 to 2^53: shown as 0\n", key, text);
+	said = true;
+}
+
+long long
+ctl_num(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_integer(v) && json_integer_value(v) >= -CTL_NUM_MAX && json_integer_value(v) <= CTL_NUM_MAX)
+		return (long long)json_integer_value(v);
+	if (json_is_real(v) && json_real_value(v) >= (double)-CTL_NUM_MAX && json_real_value(v) <= (double)CTL_NUM_MAX)
+		return (long long)json_real_value(v);
+	bad_number(key, v);
+	return 0;
+}
+
+/* fmt_secs: an ETA beyond a thousand days (or not a number at all) is "unknown",
+ * not a conversion of 1e300 to long */
+void
+ctl_fmt_secs(double s, char *out, size_t n)
+{
+	if (!(s >= 0 && s < 1000 * 86400.0)) {
+		snprintf(out, n, "unknown");
+		return;
+	}
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+void
+ctl_range_text(json_t *job, char *out, size_t n)
+{
+	json_t *r = json_object_get(job, "range");
+	if (json_is_string(r))
+		snprintf(out, n, "%s", json_string_value(r));
+	else if (strcmp(ctl_str(r, "from"), ctl_str(r, "to")) == 0)
+		snprintf(out, n, "%s", ctl_str(r, "from"));
+	else
+		snprintf(out, n, "%s..%s", ctl_str(r, "from"), ctl_str(r, "to"));
+}
+
+void
+ctl_print_status(json_t *r)
+{
+	json_t *jobs = json_object_get(r, "jobs");
+	long long up = ctl_num(r, "uptime_s");
+	printf("replicad %s, pid %lld, %s, up %lldd %02lld:%02lld:%02lld\n", ctl_str(r, "version"), ctl_num(r, "pid"),
+	       ctl_str(r, "state"), up / 86400, up / 3600 % 24, up / 60 % 60, up % 60);
+	printf("socket    %s\nconfig    %s\ntimezone  %s\nworkers   %lld\n", ctl_str(r, "socket"), ctl_str(r, "config"),
+	       ctl_str(r, "timezone"), ctl_num(r, "workers"));
+	printf("jobs      %lld running, %lld paused, %lld queued, %lld done, %lld failed, %lld cancelled\n",
+	       ctl_num(jobs, "running") + ctl_num(jobs, "cancelling"), ctl_num(jobs, "paused"), ctl_num(jobs, "queued"), ctl_num(jobs, "done"),
+	       ctl_num(jobs, "failed"), ctl_num(jobs, "cancelled"));
+	if (json_is_string(json_object_get(r, "last_reload_error")))
+		printf("reload    FAILED, kept the running configuration: %s\n", ctl_str(r, "last_reload_error"));
+}
+
+void
+ctl_print_jobs(json_t *r)
+{
+	static const char *const heads[] = { "JOB", "STATE", "TABLE", "KIND", "RANGE", "PARTS", "ROWS", "SUBMITTED" };
+	json_t *jobs = json_object_get(r, "jobs"), *j;
+	size_t i;
+	struct ctl_table t;
+	if (json_array_size(jobs) == 0) {
+		printf("(no jobs)\n");
+		return;
+	}
+	ctl_table_init(&t, 8, heads, "lllllrrl");
+	json_array_foreach(jobs, i, j) {
+		char range[64], parts[48], rows[24];
+		ctl_range_text(j, range, sizeof range);
+		snprintf(parts, sizeof parts, "%lld/%lld", ctl_num(j, "partitions_done"), ctl_num(j, "partitions"));
+		snprintf(rows, sizeof rows, "%lld", ctl_num(j, "rows_written"));
+		const char *cells[] = { ctl_str(j, "job"), ctl_str(j, "state"), ctl_str(j, "table"), ctl_str(j, "kind"), range,
+		                        strcmp(ctl_str(j, "origin"), "ledger") == 0 ? "-" : parts, rows, ctl_str(j, "submitted") };
+		ctl_table_row(&t, cells);
+	}
+	ctl_table_print(&t, stdout);
+}
+
+static void
+part_label(json_t *p, char *out, size_t n, bool end)
+{
+	json_t *r = json_object_get(p, "range");
+	if (json_is_string(r))
+		snprintf(out, n, "%s", json_string_value(r));
+	else if (end)
+		snprintf(out, n, "%s", ctl_str(r, "to_exclusive"));
+	else
+		snprintf(out, n, "%s..%s", ctl_str(r, "from"), ctl_str(r, "to_exclusive"));
+}
+
+/* pending_run: how many partitions from index i on are pending with nothing counted
+ * (a run of them is summarized in one row: a 60-month job's show stays short) */
+static size_t
+pending_run(json_t *parts, size_t i)
+{
+	size_t k = i;
+	for (json_t *p; (p = json_array_get(parts, k)) != NULL; k++)
+		if (strcmp(ctl_str(p, "state"), "pending") != 0 || ctl_num(p, "rows_read") != 0 || ctl_num(p, "attempts") != 0)
+			break;
+	return k - i;
+}
+
+/* rules_text: "values changed: placeholder_date=3; rejected: too_long=2" from a
+ * partition's values_changed and rejected_by_rule ("" when both are empty) */
+static void
+rules_text(json_t *p, char *out, size_t n)
+{
+	static const char *const keys[] = { "values_changed", "rejected_by_rule" };
+	static const char *const heads[] = { "values changed: ", "rejected: " };
+	size_t o = 0;
+	for (int k = 0; k < 2 && o < n; k++) {
+		const char *rule;
+		json_t *v;
+		bool first = true;
+		json_object_foreach(json_object_get(p, keys[k]), rule, v) {
+			if (o >= n)
+				break;
+			o += (size_t)snprintf(out + o, n - o, "%s%s%s=%lld", first && o ? "; " : "", first ? heads[k] : ", ", rule,
+			                      (long long)json_integer_value(v));
+			first = false;
+		}
+	}
+}
+
+static void
+print_account(json_t *acc)
+{
+	static const char *const heads[] = { "PARTITION", "STATE", "READ", "WRITTEN", "REJECTED", "BYTES", "ATTEMPTS",
+	                                     "TOTAL_MS" };
+	json_t *parts = json_object_get(acc, "partitions"), *t = json_object_get(acc, "totals");
+	struct ctl_table tb;
+	ctl_table_init(&tb, 8, heads, "llrrrrrr");
+	for (size_t i = 0; i < json_array_size(parts);) {
+		json_t *p = json_array_get(parts, i);
+		char label[96], v[6][24];
+		size_t run = pending_run(parts, i);
+		if (run >= 3) {
+			char last[24], state[48];
+			part_label(p, label, sizeof label, false);
+			part_label(json_array_get(parts, i + run - 1), last, sizeof last, true);
+			snprintf(label + strcspn(label, "."), sizeof label - strcspn(label, "."), "..%s", last);
+			snprintf(state, sizeof state, "pending (%zu)", run);
+			const char *cells[] = { label, state, "", "", "", "", "", "" };
+			ctl_table_row(&tb, cells);
+			i += run;
+			continue;
+		}
+		part_label(p, label, sizeof label, false);
+		snprintf(v[0], sizeof v[0], "%lld", ctl_num(p, "rows_read"));
+		snprintf(v[1], sizeof v[1], "%lld", ctl_num(p, "rows_written"));
+		snprintf(v[2], sizeof v[2], "%lld", ctl_num(p, "rows_rejected"));
+		snprintf(v[3], sizeof v[3], "%lld", ctl_num(p, "bytes"));
+		snprintf(v[4], sizeof v[4], "%lld", ctl_num(p, "attempts"));
+		snprintf(v[5], sizeof v[5], "%lld", ctl_num(json_object_get(p, "ms"), "TOTAL"));
+		const char *cells[] = { label, ctl_str(p, "state"), v[0], v[1], v[2], v[3], v[4], v[5] };
+		ctl_table_row(&tb, cells);
+		char rules[600] = "";
+		rules_text(p, rules, sizeof rules);
+		if (rules[0] != '\0')
+			ctl_table_note(&tb, rules);
+		json_t *e = json_object_get(p, "error");
+		if (e != NULL) {
+			char note[1200];
+			snprintf(note, sizeof note, "error: %s%s%s", ctl_str(e, "message"),
+			         *ctl_str(e, "sqlstate") != '-' && *ctl_str(e, "sqlstate") ? " sqlstate=" : "",
+			         *ctl_str(e, "sqlstate") != '-' ? ctl_str(e, "sqlstate") : "");
+			ctl_table_note(&tb, note);
+		}
+		i++;
+	}
+	char v[5][24];
+	snprintf(v[0], sizeof v[0], "%lld", ctl_num(t, "rows_read"));
+	snprintf(v[1], sizeof v[1], "%lld", ctl_num(t, "rows_written"));
+	snprintf(v[2], sizeof v[2], "%lld", ctl_num(t, "rows_rejected"));
+	snprintf(v[3], sizeof v[3], "%lld", ctl_num(t, "bytes"));
+	snprintf(v[4], sizeof v[4], "%lld", ctl_num(t, "ms"));
+	const char *cells[] = { "total (wall)", "", v[0], v[1], v[2], v[3], "", v[4] };
+	ctl_table_row(&tb, cells);
+	ctl_table_print(&tb, stdout);
+	if (json_is_string(json_object_get(acc, "reject_file")))
+		printf("rejected rows: %s\n", ctl_str(acc, "reject_file"));
+}
+
+void
+ctl_print_job(json_t *j)
+{
+	char range[64];
+	ctl_range_text(j, range, sizeof range);
+	printf("job        %s%s%s%s\n", ctl_str(j, "job"), json_is_string(json_object_get(j, "ledger_id")) ? " (ledger " : "",
+	       json_is_string(json_object_get(j, "ledger_id")) ? ctl_str(j, "ledger_id") : "",
+	       json_is_string(json_object_get(j, "ledger_id")) ? ")" : "");
+	printf("table      %s\nkind       %s %s (%s)\nstate      %s\n", ctl_str(j, "table"), ctl_str(j, "kind"), range,
+	       ctl_str(j, "origin"), ctl_str(j, "state"));
+	printf("submitted  %s\nstarted    %s\nfinished   %s\n", ctl_str(j, "submitted"), ctl_str(j, "started"), ctl_str(j, "finished"));
+	printf("progress   %lld/%lld partitions, %lld rows written, %.0f rows/s", ctl_num(j, "partitions_done"),
+	       ctl_num(j, "partitions"), ctl_num(j, "rows_written"), json_real_value(json_object_get(j, "rows_per_s")));
+	if (json_is_real(json_object_get(j, "eta_s"))) {
+		char eta[32];
+		ctl_fmt_secs(json_real_value(json_object_get(j, "eta_s")), eta, sizeof eta);
+		printf(", ETA %s", eta);
+	}
+	printf("\n");
+	if (json_is_string(json_object_get(j, "error")))
+		printf("error      %s\n", ctl_str(j, "error"));
+	json_t *acc = json_object_get(j, "account");
+	if (json_is_object(acc)) {
+		printf("\n");
+		print_account(acc);
+	}
+}
+
+void
+ctl_print_schedule(json_t *r)
+{
+	static const char *const heads[] = { "SLOT", "WHEN", "NEXT", "LAST", "TABLES" };
+	json_t *slots = json_object_get(r, "slots"), *s;
+	size_t i;
+	struct ctl_table t;
+	printf("time zone %s\n", ctl_str(r, "timezone"));
+	ctl_table_init(&t, 5, heads, "lllll");
+	json_array_foreach(slots, i, s) {
+		char when[32], tables[512] = "";
+		if (json_object_get(s, "every_s") != NULL) {
+			long long e = ctl_num(s, "every_s");
+			if (e == 0)
+				snprintf(when, sizeof when, "off");
+			else if (e % 3600 == 0)
+				snprintf(when, sizeof when, "every %lldh", e / 3600);
+			else if (e % 60 == 0)
+				snprintf(when, sizeof when, "every %lldm", e / 60);
+			else
+				snprintf(when, sizeof when, "every %llds", e);
+		} else {
+			snprintf(when, sizeof when, "daily %s", ctl_str(s, "at"));
+		}
+		size_t k;
+		json_t *tn;
+		json_array_foreach(json_object_get(s, "tables"), k, tn)
+			snprintf(tables + strlen(tables), sizeof tables - strlen(tables), "%s%s", k ? ", " : "", json_string_value(tn));
+		const char *cells[] = { ctl_str(s, "slot"), when, ctl_str(s, "next"), ctl_str(s, "last"), tables[0] ? tables : "(none)" };
+		ctl_table_row(&t, cells);
+	}
+	ctl_table_print(&t, stdout);
+}
+
+static void
+print_value(double v)
+{
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
+		printf("%.0f", v);
+	else
+		printf("%.17g", v);   /* all the digits: a Unix timestamp in %.6g was 1.765e+09 */
+}
+
+void
+ctl_print_metrics(json_t *r, bool prometheus)
+{
+	json_t *a = json_object_get(r, "metrics"), *m;
+	size_t i;
+	const char *last = "";
+	json_array_foreach(a, i, m) {
+		const char *name = ctl_str(m, "name");
+		if (prometheus && strcmp(name, last) != 0) {
+			printf("# HELP %s %s\n# TYPE %s %s\n", name, ctl_str(m, "help"), name, ctl_str(m, "type"));
+			last = name;
+		}
+		printf("%s", name);
+		json_t *labels = json_object_get(m, "labels");
+		if (json_object_size(labels) > 0) {
+			const char *k;
+			json_t *v;
+			int first = 1;
+			printf("{");
+			json_object_foreach(labels, k, v) {
+				printf("%s%s=\"", first ? "" : ",", k);
+				for (const char *p = json_string_value(v); p != NULL && *p; p++) {
+					if (*p == '"' || *p == '\\')
+						putchar('\\');
+					if (*p == '\n')
+						printf("\\n");
+					else
+						putchar(*p);
+				}
+				printf("\"");
+				first = 0;
+			}
+			printf("}");
+		}
+		printf(prometheus ? " " : "  ");
+		print_value(json_number_value(json_object_get(m, "value")));
+		printf("\n");
+	}
+}

@@ -1,0 +1,123 @@
+/* daemon/jobs_int.h: what the files of the job table share, and nothing else
+ * includes (the public side is jobs.h). The table is split by purpose:
+ *   jobs.c         the table itself: make, free, find, count, prune
+ *   jobs_queue.c   the job threads and the queue from any thread to the loop
+ *   jobs_state.c   the state machine: submit, start (pump), pause, resume, cancel,
+ *                  a job's end, the daemon's stop
+ *   jobs_resume.c  what a restart resumes: serve-jobs.json kept in step, and the
+ *                  ledger's jobs merged into the table
+ *   jobs_order.c   the foreign-key order of a schedule firing
+ *   jobs_json.c    job.get's and job.list's bodies
+ * Loop thread only, except jobs_post and the hooks in jobs_queue.c. */
+#ifndef RD_JOBS_INT_H
+#define RD_JOBS_INT_H
+#include "cfg.h"
+#include "host.h"
+#include "jobs.h"
+
+enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER, MSG_OPENED, MSG_PART, MSG_ORDER };
+
+struct rd_ledger_scan;
+struct order_ctx;
+
+/* struct rd_msg: by value, so the loop may have dropped the job meanwhile. Nothing
+ * in it points into the runner's memory: accounts and flags are copies. */
+struct rd_msg {
+	enum msg_kind kind;
+	unsigned num;                    /* the job's number (PROGRESS, DONE, OPENED, PART) */
+	size_t parts_done, nparts;       /* PROGRESS; OPENED: nparts is the length of done[] */
+	int64_t rows;
+	struct rd_ledger_scan *scan;     /* LEDGER: taken */
+	char ledger_id[64];              /* OPENED */
+	bool resumed;                    /* OPENED */
+	size_t index;                    /* PART: the partition, in plan order */
+	struct rpl_part_account acc;     /* PART: a copy of its account */
+	struct order_ctx *order;         /* ORDER: taken */
+	struct rd_msg *next;
+	bool done[];                     /* OPENED: done in an earlier run (skipped) */
+};
+
+/* job_ctx: what a job thread reads. Pointers are borrowed from the job, which the
+ * loop frees only after joining the thread. */
+struct job_ctx {
+	struct rd_jobs *jobs;
+	unsigned num;
+	const struct rpl_config *cfg;
+	const struct rpl_table_config *tc;
+	const char *kind;
+	const struct rpl_range *parts;
+	size_t nparts;
+	const atomic_bool *cancel, *pause;
+	struct rd_job_result *res;       /* the thread fills it; the loop takes it on DONE */
+	struct rd_msg *done;             /* allocated by the loop: the end is always reported */
+	struct rd_msg *opened;           /* allocated by the loop (done[nparts]); the job thread
+	                                  * posts it and sets NULL; the loop frees it after the
+	                                  * join if the ledger job was never opened */
+	struct rd_runner_hooks hooks;    /* stopping points at the job's flag */
+	uv_mutex_t lock;                 /* guards the rate limit below (several workers call) */
+	uint64_t last_post_ms;
+	size_t last_parts;
+};
+
+struct rd_jobs {
+	struct rd_host host;             /* the service, as far as jobs may reach it */
+	struct rd_job *head, *tail;
+	unsigned next_num;
+	uv_mutex_t qlock;
+	struct rd_msg *qhead, **qtail;
+	uv_async_t async;
+	int threads;                     /* job threads + scan thread alive */
+	bool scan_live;
+	uv_thread_t scan_thread;
+	struct rd_ledger_scan *scan_arg;
+	size_t journal_lines;            /* in serve-jobs.json; compacted past twice the jobs */
+	bool journal_ok;                 /* false: rewrite it whole at the next change */
+};
+
+/* the host's calls, spelled once */
+static inline struct rd_cfg *
+jobs_cfg(const struct rd_jobs *j)
+{
+	return j->host.config(j->host.data);
+}
+
+static inline bool
+jobs_stopping(const struct rd_jobs *j)
+{
+	return j->host.stopping(j->host.data);
+}
+
+static inline void
+jobs_changed(const struct rd_jobs *j)
+{
+	j->host.changed(j->host.data);
+}
+
+/* jobs.c */
+bool jobs_is_active(const struct rd_job *job);
+struct rd_job *jobs_find_num(struct rd_jobs *j, unsigned num);
+void jobs_append(struct rd_jobs *j, struct rd_job *job);
+void jobs_prune(struct rd_jobs *j);
+void jobs_new_id(struct rd_jobs *j, char id[64]);
+
+/* jobs_queue.c: jobs_post queues m for the loop and takes it (any thread);
+ * jobs_start starts job's thread (a failure leaves the job failed, -1) */
+void jobs_post(struct rd_jobs *j, struct rd_msg *m);
+int jobs_start(struct rd_jobs *j, struct rd_job *job);
+void jobs_on_async(uv_async_t *a);
+
+/* jobs_state.c */
+void jobs_pump(struct rd_jobs *j);
+void jobs_meter(struct rd_jobs *j, struct rd_job *job, size_t i, const struct rpl_part_account *a);
+void jobs_ended(struct rd_jobs *j, struct rd_job *job);
+
+/* jobs_resume.c */
+void jobs_journal(struct rd_jobs *j);
+void jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s);
+
+/* jobs_order.c: jobs_order_done runs the answer of the order thread; jobs_order_discard
+ * joins and frees one whose answer was never run (the loop stopped first) */
+void jobs_order_done(struct rd_jobs *j, struct order_ctx *o);
+void jobs_order_discard(struct order_ctx *o);
+
+#endif
