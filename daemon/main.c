@@ -3,6 +3,8 @@
 #include "cli.h"
 #include "serve.h"
 #include "nodump.h"
+#include "odbc_conn.h"
+#include "runner.h"
 #include "dlog.h"
 #include "log.h"
 #include "rpl_build.h"
@@ -103,6 +105,11 @@ main(int argc, char **argv)
 	struct rpl_err err = RPL_ERR_INIT;
 	if (rpl_config_load(path, &cfg, &err) < 0) {
 		fprintf(stderr, "replicad: %s\n", err.msg);
+		return RD_EXIT_USAGE;
+	}
+	if (cfg.cluster.on && rpl_conn_guess_engine(cfg.target.odbc) == RPL_ENGINE_SQLITE) {
+		fprintf(stderr, "replicad: %s: cluster: %s\n", cfg.path, RD_CLUSTER_SQLITE);
+		rpl_config_fini(&cfg);
 		return RD_EXIT_USAGE;
 	}
 	int status;

@@ -103,6 +103,8 @@ run_connect(struct run *r)
 		rpl_err_init(err);
 	}
 	runner_outage_over(&r->j);
+	if (r->j.cfg->cluster.on && r->dst.engine == RPL_ENGINE_SQLITE)   /* a DSN main.c could not tell */
+		return rpl_err_set(err, RPL_EINVAL, "%s: cluster: %s", r->j.cfg->path, RD_CLUSTER_SQLITE);
 	return 0;
 }
 
@@ -303,10 +305,10 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 {
 	struct run r = { .j = { .cfg = cfg, .tc = tc, .parts = parts, .nparts = nparts, .cancel = cancel, .pause = pause,
 	                        .hooks = hooks, .progress = progress, .warn = warn, .cb_data = cb_data,
-	                        .lease_ms = RD_LEASE_MS, .no_wait = hooks != NULL && hooks->no_wait },
+	                        .lease_ms = cfg->cluster.lease_s * 1000, .no_wait = hooks != NULL && hooks->no_wait },
 	                 .kind = kind, .res = res };
 	struct job *j = &r.j;
-	rpl_owner_init(&j->me, NULL);
+	rpl_owner_init(&j->me, cfg->cluster.node);
 	memset(res, 0, sizeof *res);
 	rpl_err_init(&res->err);
 	j->accs = res->accs = calloc(nparts, sizeof *res->accs);

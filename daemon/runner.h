@@ -53,8 +53,10 @@ struct rd_runner_hooks {
 	                       * it (run --no-wait), instead of being waited for (claim.h) */
 };
 
-/* RD_LEASE_MS: a claim's lease (claims.h) */
-#define RD_LEASE_MS 30000
+/* RD_CLUSTER_SQLITE: why a SQLite target refuses the cluster key, at start (from the
+ * Driver= name) and when a job connects (a DSN) */
+#define RD_CLUSTER_SQLITE "a SQLite target cannot be shared by several nodes (one file, one writer at a time): " \
+	"remove the cluster key, or use a PostgreSQL or MariaDB target"
 
 /* rd_runner_run runs table tc over parts (borrowed) with cfg; kind is "backfill",
  * "day" or "full". cancel stops workers between chunks (partitions rolled back);

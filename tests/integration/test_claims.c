@@ -12,6 +12,13 @@
  *    partition overlapping in time and each partition done once, by A or C; the
  *    target equals the source value by value. Nothing here waits a fixed time: each
  *    step waits for what the ledger or a log shows.
+ * 3. A lease that runs out ("cluster": {"lease": "2s"}): run A is stopped while the
+ *    ledger shows it holding a partition; run B loads the rest, then takes A's
+ *    partition over once A's lease ran out (the ledger shows B as its owner); A is
+ *    continued, and its next commit of that partition finds its claim gone and rolls
+ *    back (commits every 2,000 rows into PostgreSQL; into MariaDB only the done-mark's
+ *    commit, so both checks are crossed). A's claim ends 'expired', B's 'done'; A
+ *    never marks it done; both runs exit 0; target = source.
  * argv[1] is the replicad binary. */
 #include "claim.h"
 #include "edge.h"
@@ -113,10 +120,10 @@ START_TEST(test_upgrade_in_place)
 }
 END_TEST
 
-/* spawn runs `replicad -v -c cfg run claims_t --from … --to … [extra]`, stdout and
- * stderr to log */
+/* spawn_table runs `replicad -v -c cfg run table --from 2024-01-01 --to 2024-06-30
+ * [extra]`, stdout and stderr to log */
 static int
-spawn(const char *cfg, const char *extra, const char *log)
+spawn_args(const char *cfg, const char *table, const char *extra, const char *log)
 {
 	unlink(log);   /* the last case's log must not answer for this one */
 	pid_t pid = fork();
@@ -124,11 +131,23 @@ spawn(const char *cfg, const char *extra, const char *log)
 	if (pid == 0) {
 		if (freopen(log, "w", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
 			_exit(126);
-		execl(replicad_bin, replicad_bin, "-v", "-c", cfg, "run", "claims_t", "--from", "2024-01-01", "--to",
+		execl(replicad_bin, replicad_bin, "-v", "-c", cfg, "run", table, "--from", "2024-01-01", "--to",
 		      "2024-06-30", extra, (char *)NULL);
 		_exit(127);
 	}
 	return (int)pid;
+}
+
+static int
+spawn(const char *cfg, const char *extra, const char *log)
+{
+	return spawn_args(cfg, "claims_t", extra, log);
+}
+
+static int
+spawn_table(const char *cfg, const char *table, const char *log)
+{
+	return spawn_args(cfg, table, NULL, log);
 }
 
 static bool
@@ -142,6 +161,23 @@ file_has(const char *path, const char *text)
 	fclose(f);
 	buf[n] = '\0';
 	return strstr(buf, text) != NULL;
+}
+
+/* line_state: the state column of the account line for the partition starting on
+ * day (its first word after the range), "" when there is none */
+static void
+line_state(const char *path, const char *day, char state[32])
+{
+	char line[1024];
+	state[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, day, strlen(day)) == 0 && strstr(line, "..") == line + strlen(day) &&
+		    sscanf(line, "%*s %31s", state) == 1)
+			break;
+	fclose(f);
 }
 
 static const int run_targets[] = { IT_PG, IT_MARIADB };
@@ -220,6 +256,144 @@ START_TEST(test_two_runs)
 }
 END_TEST
 
+/* add_cluster puts "cluster": {"lease": "2s"} into the config file cfg */
+static void
+add_cluster(const char *cfg)
+{
+	char buf[8192];
+	FILE *f = fopen(cfg, "r");
+	ck_assert(f != NULL);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *sd = strstr(buf, "\"state_dir\"");
+	ck_assert(sd != NULL);
+	f = fopen(cfg, "w");
+	ck_assert(f != NULL);
+	fprintf(f, "%.*s\"cluster\": {\"lease\": \"2s\"},\n  %s", (int)(sd - buf), buf, sd);
+	fclose(f);
+}
+
+/* setup_table makes table t (30,000 rows over six months) in the PostgreSQL source
+ * and the target d, and clears the ledger's rows for it */
+static void
+setup_table(struct rpl_conn *src, struct rpl_conn *dst, int d, const char *t)
+{
+	char sql[512];
+	struct rpl_err err = RPL_ERR_INIT;
+	edge_drop(src, t);
+	edge_drop(dst, t);
+	ck_assert_msg(rpl_ledger_ensure(dst, &err) == 0, "%s", err.msg);
+	static const char *const ledger[] = { "replicad_claims", "replicad_partitions", "replicad_jobs" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE table_name = '%s'", ledger[i], t);
+		it_exec(dst, sql);
+	}
+	snprintf(sql, sizeof sql, "CREATE TABLE %s (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))", t);
+	it_exec(src, sql);
+	snprintf(sql, sizeof sql, "INSERT INTO %s SELECT g, date '2024-01-01' + (g %% 182), md5(g::text), g * 1.125"
+	         " FROM generate_series(1, 30000) g", t);
+	it_exec(src, sql);
+	if (d == IT_PG)
+		snprintf(sql, sizeof sql, "CREATE TABLE %s (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))", t);
+	else
+		snprintf(sql, sizeof sql, "CREATE TABLE %s (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n decimal(12,3),"
+		         " KEY %s_d (d)) ENGINE=InnoDB", t, t);
+	it_exec(dst, sql);
+}
+
+/* held_by: the range_start of a partition of table t that pid holds under a live
+ * lease, "" if none */
+static void
+held_by(struct rpl_conn *dst, const char *t, int pid, char out[16])
+{
+	char q[512];
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = '%s' AND owner_pid = %d"
+	         " AND lease_until IS NOT NULL AND state <> 'done'", t, pid);
+	out[0] = '\0';
+	if (it_query_int(dst, q) == 0)
+		return;
+	snprintf(q, sizeof q, "SELECT min(range_start) FROM replicad_partitions WHERE table_name = '%s' AND owner_pid = %d"
+	         " AND lease_until IS NOT NULL AND state <> 'done'", t, pid);
+	it_query_str(dst, q, out, 16);
+	if (strcmp(out, "NULL") == 0)
+		out[0] = '\0';
+}
+
+START_TEST(test_lease_taken_over)
+{
+	int d = run_targets[_i];
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	setup_table(&src, &dst, d, "lease_t");
+	char cfg[1024], la[1024], lb[1024], q[512], p[16];
+	snprintf(cfg, sizeof cfg, "%s", it_write_config("lease.json", getenv("RPL_TEST_PG_SRC"),
+	         getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"), "lease_t", "d",
+	         d == IT_PG ? "{\"workers\": 1, \"commit_rows\": 2000, \"chunk_bytes\": \"64KiB\"}"
+	                    : "{\"workers\": 1, \"commit_rows\": 100000, \"chunk_bytes\": \"64KiB\"}"));
+	add_cluster(cfg);
+	snprintf(la, sizeof la, "%s", it_tmpfile("lease-a.log"));
+	snprintf(lb, sizeof lb, "%s", it_tmpfile("lease-b.log"));
+	int a = spawn_table(cfg, "lease_t", la);
+	for (;;) {   /* stop A while the ledger shows it holding a partition */
+		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'lease_t' AND owner_pid = %d"
+		         " AND lease_until IS NOT NULL AND state <> 'done'", a);
+		ck_assert_msg(it_wait_query(&dst, q, 1, a, 600000) >= 1, "run A never held a partition");
+		kill(a, SIGSTOP);
+		held_by(&dst, "lease_t", a, p);
+		if (p[0] != '\0')
+			break;
+		kill(a, SIGCONT);   /* it finished that one meanwhile: the next */
+	}
+	int b = spawn_table(cfg, "lease_t", lb);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'lease_t' AND range_start = '%s'"
+	         " AND owner_pid = %d", p, b);
+	ck_assert_msg(it_wait_query(&dst, q, 1, b, 600000) >= 1, "run B never took over partition %s", p);
+	kill(a, SIGCONT);
+	ck_assert_int_eq(it_wait_replicad(a), 0);
+	ck_assert_int_eq(it_wait_replicad(b), 0);
+	ck_assert_msg(file_has(lb, "partition taken over: its owner's lease ran out"), "B's log does not say it took over");
+	/* A does not say it loaded what B loaded: its commit found the claim gone */
+	char st[32];
+	line_state(la, p, st);
+	ck_assert_msg(strcmp(st, "skipped") == 0, "run A's account says %s for partition %s", st, p);
+	line_state(lb, p, st);
+	ck_assert_msg(strcmp(st, "done") == 0, "run B's account says %s for partition %s", st, p);
+	/* A's claim on p ended expired, B's done; A never marked it done */
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'lease_t' AND range_start = '%s'"
+	         " AND owner_pid = %d AND outcome = 'expired'", p, a);
+	ck_assert_int_eq(it_query_int(&dst, q), 1);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'lease_t' AND range_start = '%s'"
+	         " AND owner_pid = %d AND outcome = 'done'", p, b);
+	ck_assert_int_eq(it_query_int(&dst, q), 1);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'lease_t' AND range_start = '%s'"
+	         " AND owner_pid = %d AND outcome <> 'expired'", p, a);
+	ck_assert_int_eq(it_query_int(&dst, q), 0);
+	snprintf(q, sizeof q, "SELECT owner_pid FROM replicad_partitions WHERE table_name = 'lease_t' AND range_start = '%s'", p);
+	ck_assert_int_eq(it_query_int(&dst, q), b);
+	/* the takeover counted an attempt */
+	snprintf(q, sizeof q, "SELECT attempts FROM replicad_partitions WHERE table_name = 'lease_t' AND range_start = '%s'", p);
+	ck_assert_int_ge(it_query_int(&dst, q), 2);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
+	                                    " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
+	                                    " AND x.claim_no < y.claim_no WHERE x.table_name = 'lease_t'"
+	                                    " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)"), 0);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'lease_t' AND outcome = 'done'"), 6);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'lease_t'"
+	                                    " AND outcome = 'done'"), 6);
+	struct it_dump sa, sb;
+	it_dump_table(&src, "lease_t", "id", &sa);
+	it_dump_table(&dst, "lease_t", "id", &sb);
+	ck_assert_int_eq(sa.nrows, 30000);
+	it_dump_compare(&sa, &sb, d == IT_PG ? "a lease taken over, into postgresql" : "a lease taken over, into mariadb");
+	it_dump_free(&sa);
+	it_dump_free(&sb);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -229,6 +403,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, 900);
 	tcase_add_loop_test(tc, test_upgrade_in_place, 0, (int)(sizeof upgrade_engines / sizeof upgrade_engines[0]));
 	tcase_add_loop_test(tc, test_two_runs, 0, (int)(sizeof run_targets / sizeof run_targets[0]));
+	tcase_add_loop_test(tc, test_lease_taken_over, 0, (int)(sizeof run_targets / sizeof run_targets[0]));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
