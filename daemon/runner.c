@@ -139,7 +139,10 @@ run_open_job(struct run *r)
 	if (rpl_copy_prepare(&r->src, &r->dst, &o, &r->probe, err) < 0 || rpl_ledger_ensure(&r->dst, err) < 0)
 		return -1;
 	j->probe = r->probe;
-	if ((hooks != NULL && hooks->job_id != NULL
+	if ((hooks != NULL && hooks->job_id != NULL && j->cfg->cluster.on
+	     ? rpl_ledger_open_job_join(&r->dst, hooks->job_id, tc->name, r->kind, j->parts, j->nparts, j->job_id,
+	                                &res->resumed, j->done, j->attempts, err)
+	     : hooks != NULL && hooks->job_id != NULL
 	     ? rpl_ledger_open_job_as(&r->dst, hooks->job_id, tc->name, r->kind, j->parts, j->nparts, j->job_id,
 	                              &res->resumed, j->done, j->attempts, err)
 	     : rpl_ledger_open_job(&r->dst, tc->name, r->kind, j->parts, j->nparts, j->job_id, &res->resumed, j->done,
@@ -282,14 +285,17 @@ run_finish(struct run *r)
 {
 	struct job *j = &r->j;
 	int64_t rd = 0, wr = 0, rj = 0;
-	bool any_failed = r->res->failed, held = false;
+	bool any_failed = r->res->failed, held = false, others = r->shared;
 	for (size_t i = 0; i < j->nparts; i++) {
 		rd += j->accs[i].read, wr += j->accs[i].written, rj += j->accs[i].rejected;
 		any_failed = any_failed || j->accs[i].state == RPL_PART_FAILED || j->accs[i].state == RPL_PART_PENDING;
 		held = held || j->accs[i].err.code == RPL_EHELD;
+		others = others || (j->accs[i].state == RPL_PART_SKIPPED && !j->done[i]);   /* done by another meanwhile */
 	}
 	if (held)   /* partitions another process holds (--no-wait): the job's end is its to write */
 		return;
+	if (others || j->cfg->cluster.on)   /* other processes' rows count too, and theirs ours */
+		rd = wr = rj = -1;
 	struct rpl_err lerr = RPL_ERR_INIT;
 	bool cancelled = j->cancel != NULL && atomic_load(j->cancel);
 	bool stopping = j->hooks != NULL && j->hooks->stopping != NULL && atomic_load(j->hooks->stopping);

@@ -224,7 +224,7 @@ rpl_ledger_open_job_as(struct rpl_conn *c, const char *want, const char *table, 
 {
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	char found[64] = "";
-	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE state <> 'done' AND id = ");
+	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE id = ");
 	rpl_dialect_lit(c->dialect, want, &sql);
 	int r = query_string(c, rpl_sbuf_str(&sql), found, sizeof found, err);
 	rpl_sbuf_fini(&sql);
@@ -240,6 +240,26 @@ rpl_ledger_open_job_as(struct rpl_conn *c, const char *want, const char *table, 
 		}
 	}
 	return open_job(c, want, table, kind, parts, n, job_id, resumed, done, attempts, err);
+}
+
+int
+rpl_ledger_open_job_join(struct rpl_conn *c, const char *want, const char *table, const char *kind,
+                         const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
+                         bool *done, int *attempts, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	char found[64] = "";
+	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE id = ");
+	rpl_dialect_lit(c->dialect, want, &sql);
+	int r = query_string(c, rpl_sbuf_str(&sql), found, sizeof found, err);
+	rpl_sbuf_fini(&sql);
+	if (r == 0 && found[0] == '\0')   /* another node's job for the same range: join it */
+		r = find_twin(c, table, kind, parts, n, found, err);
+	if (r < 0) {
+		rpl_err_prefix(err, "ledger");
+		return r;
+	}
+	return open_job(c, found[0] != '\0' ? found : want, table, kind, parts, n, job_id, resumed, done, attempts, err);
 }
 
 /* find_twin: the newest unfinished job for table, kind and the
@@ -276,7 +296,8 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 }
 
 /* open_job: want NULL, the newest unfinished twin or a new job with a new id; else
- * the job want, resumed if the ledger has it unfinished, new otherwise */
+ * the job want, resumed if the ledger has it (done already: every partition is
+ * skipped), new otherwise */
 static int
 open_job(struct rpl_conn *c, const char *want, const char *table, const char *kind, const struct rpl_range *parts,
          size_t n, char job_id[64], bool *resumed, bool *done, int *attempts, struct rpl_err *err)
@@ -294,7 +315,7 @@ open_job(struct rpl_conn *c, const char *want, const char *table, const char *ki
 	if (want == NULL) {
 		r = find_twin(c, table, kind, parts, n, job_id, err);
 	} else {
-		rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE state <> 'done' AND id = ");
+		rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE id = ");
 		rpl_dialect_lit(d, want, &sql);
 		r = query_string(c, rpl_sbuf_str(&sql), job_id, 64, err);
 	}
@@ -309,6 +330,9 @@ open_job(struct rpl_conn *c, const char *want, const char *table, const char *ki
 		rpl_dialect_lit(d, now, &sql);
 		rpl_sbuf_add(&sql, " WHERE id = ");
 		rpl_dialect_lit(d, job_id, &sql);
+		/* a job asked for by its id that ended meanwhile (another node of a cluster
+		 * finished it) stays done: its partitions are all skipped */
+		rpl_sbuf_add(&sql, " AND state <> 'done'");
 		if (r == 0)
 			r = run_committed(c, &sql, err);
 		goto out;
@@ -478,8 +502,18 @@ rpl_ledger_job_finish(struct rpl_conn *c, const char *job, const char *state,
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "UPDATE replicad_jobs SET state = ");
 	rpl_dialect_lit(c->dialect, state, &sql);
-	rpl_sbuf_addf(&sql, ", rows_read = %lld, rows_written = %lld, rows_rejected = %lld, finished_at = ",
-	              (long long)read, (long long)written, (long long)rejected);
+	if (read < 0) {   /* several processes loaded it: the partitions' rows, whoever loaded them */
+		static const char *const col[] = { "rows_read", "rows_written", "rows_rejected" };
+		for (int k = 0; k < 3; k++) {
+			rpl_sbuf_addf(&sql, ", %s = (SELECT COALESCE(SUM(%s), 0) FROM replicad_partitions WHERE job_id = ", col[k], col[k]);
+			rpl_dialect_lit(c->dialect, job, &sql);
+			rpl_sbuf_addc(&sql, ')');
+		}
+		rpl_sbuf_add(&sql, ", finished_at = ");
+	} else {
+		rpl_sbuf_addf(&sql, ", rows_read = %lld, rows_written = %lld, rows_rejected = %lld, finished_at = ",
+		              (long long)read, (long long)written, (long long)rejected);
+	}
 	rpl_dialect_lit(c->dialect, now, &sql);
 	rpl_sbuf_add(&sql, " WHERE id = ");
 	rpl_dialect_lit(c->dialect, job, &sql);

@@ -8,7 +8,7 @@
  *    MariaDB: run A is stopped (SIGSTOP) once the ledger shows it holding a
  *    partition; run C with --no-wait then loads what nobody holds, fails (exit 1) on
  *    what A holds and names A's pid; run B waits for A's partitions (its log says
- *    so), then A is continued. All end; the claim history shows no two claims of one
+ *    so; or takes them over, when A's 30 s lease ran out first), then A is continued. All end; the claim history shows no two claims of one
  *    partition overlapping in time and each partition done once, by A or C; the
  *    target equals the source value by value. Nothing here waits a fixed time: each
  *    step waits for what the ledger or a log shows.
@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *replicad_bin;
@@ -221,8 +222,18 @@ START_TEST(test_two_runs)
 	ck_assert_msg(file_has(lc, "is held by node") && file_has(lc, pidtext), "run C did not name run A (%s)", pidtext);
 	ck_assert_msg(file_has(lc, "--no-wait"), "run C did not say why it did not wait");
 	int b = spawn(cfg, NULL, lb);
-	ck_assert_msg(it_wait_log(lb, "partition held by another process: waiting for it", b, 600000),
-	              "run B did not wait for run A's partitions");
+	/* B waits for A's partitions; on a slow machine A's lease (30 s) may have run out
+	 * by the time B comes to them: B then takes them over, which is right too */
+	bool took = false;
+	for (int i = 0;; i++) {
+		if (file_has(lb, "partition held by another process: waiting for it"))
+			break;
+		if ((took = file_has(lb, "partition taken over: its owner's lease ran out")))
+			break;
+		ck_assert_msg(waitpid(b, NULL, WNOHANG) == 0 && i < 12000, "run B neither waited for run A's partitions nor took them over");
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 	kill(a, SIGCONT);
 	ck_assert_int_eq(it_wait_replicad(a), 0);
 	ck_assert_int_eq(it_wait_replicad(b), 0);
@@ -239,7 +250,8 @@ START_TEST(test_two_runs)
 	                                    " AND state = 'done'"), 6);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'claims_t' AND outcome = 'done'"
 	         " AND owner_pid = %d", a);
-	ck_assert_int_ge(it_query_int(&dst, q), held);
+	if (!took)
+		ck_assert_int_ge(it_query_int(&dst, q), held);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'claims_t' AND outcome = 'done'"
 	         " AND owner_pid = %d", c);
 	ck_assert_int_ge(it_query_int(&dst, q), 1);
