@@ -181,6 +181,26 @@ line_state(const char *path, const char *day, char state[32])
 	fclose(f);
 }
 
+/* done_once: in table t's claim history no two claims of one partition overlap in
+ * time, and each of its n partitions was done by exactly one claim */
+static void
+done_once(struct rpl_conn *dst, const char *t, int n)
+{
+	char q[700];
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
+	         " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
+	         " AND x.claim_no < y.claim_no WHERE x.table_name = '%s'"
+	         " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)", t);
+	ck_assert_int_eq(it_query_int(dst, q), 0);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = '%s' AND outcome = 'done'", t);
+	ck_assert_int_eq(it_query_int(dst, q), n);
+	snprintf(q, sizeof q, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = '%s'"
+	         " AND outcome = 'done'", t);
+	ck_assert_int_eq(it_query_int(dst, q), n);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = '%s' AND state = 'done'", t);
+	ck_assert_int_eq(it_query_int(dst, q), n);
+}
+
 static const int run_targets[] = { IT_PG, IT_MARIADB };
 
 START_TEST(test_two_runs)
@@ -237,17 +257,9 @@ START_TEST(test_two_runs)
 	kill(a, SIGCONT);
 	ck_assert_int_eq(it_wait_replicad(a), 0);
 	ck_assert_int_eq(it_wait_replicad(b), 0);
-	/* no two claims of one partition overlap in time */
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
-	                                    " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
-	                                    " AND x.claim_no < y.claim_no WHERE x.table_name = 'claims_t'"
-	                                    " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)"), 0);
-	/* each of the six partitions done once; A's held ones by A, the others by C */
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'claims_t' AND outcome = 'done'"), 6);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'claims_t'"
-	                                    " AND outcome = 'done'"), 6);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'claims_t'"
-	                                    " AND state = 'done'"), 6);
+	/* no two claims of one partition overlap; each of the six done once; A's held
+	 * ones by A, the others by C */
+	done_once(&dst, "claims_t", 6);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'claims_t' AND outcome = 'done'"
 	         " AND owner_pid = %d", a);
 	if (!took)
@@ -387,13 +399,7 @@ START_TEST(test_lease_taken_over)
 	/* the takeover counted an attempt */
 	snprintf(q, sizeof q, "SELECT attempts FROM replicad_partitions WHERE table_name = 'lease_t' AND range_start = '%s'", p);
 	ck_assert_int_ge(it_query_int(&dst, q), 2);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
-	                                    " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
-	                                    " AND x.claim_no < y.claim_no WHERE x.table_name = 'lease_t'"
-	                                    " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)"), 0);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'lease_t' AND outcome = 'done'"), 6);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'lease_t'"
-	                                    " AND outcome = 'done'"), 6);
+	done_once(&dst, "lease_t", 6);
 	struct it_dump sa, sb;
 	it_dump_table(&src, "lease_t", "id", &sa);
 	it_dump_table(&dst, "lease_t", "id", &sb);

@@ -146,6 +146,54 @@ wait_holding(struct rpl_conn *dst, int k, char out[16])
 	it_query_str(dst, q, out, 16);
 }
 
+/* check_history: one ledger job, its twelve partitions done once each, no two claims
+ * of one partition overlapping, the work on several nodes, and the stopped process's
+ * partition p4 taken from it (expired), never done by it */
+static void
+check_history(struct rpl_conn *dst, const char *p4, int stopped)
+{
+	char q[700];
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t'"
+	                                   " AND state = 'done'"), 12);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND outcome = 'done'"), 12);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'cluster_t'"
+	                                   " AND outcome = 'done'"), 12);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
+	                                   " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
+	                                   " AND x.claim_no < y.claim_no WHERE x.table_name = 'cluster_t'"
+	                                   " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)"), 0);
+	int64_t nodes = it_query_int(dst, "SELECT count(DISTINCT owner_node) FROM replicad_claims WHERE table_name = 'cluster_t'"
+	                                  " AND outcome = 'done'");
+	ck_assert_msg(nodes >= 2, "the work was not spread: %lld node(s) did it all", (long long)nodes);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND range_start = '%s'"
+	         " AND owner_pid = %d AND outcome = 'done'", p4, stopped);
+	ck_assert_int_eq(it_query_int(dst, q), 0);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND range_start = '%s'"
+	         " AND owner_pid = %d AND outcome = 'expired'", p4, stopped);
+	ck_assert_int_eq(it_query_int(dst, q), 1);
+}
+
+/* setup: cluster_t in the PostgreSQL source (60,000 rows over 2024) and an empty one in
+ * the target d, no ledger rows for it */
+static void
+setup(struct rpl_conn *src, struct rpl_conn *dst, int d)
+{
+	struct rpl_err err = RPL_ERR_INIT;
+	edge_drop(src, "cluster_t");
+	edge_drop(dst, "cluster_t");
+	ck_assert_msg(rpl_ledger_ensure(dst, &err) == 0, "%s", err.msg);
+	it_exec(dst, "DELETE FROM replicad_claims WHERE table_name = 'cluster_t'");
+	it_exec(dst, "DELETE FROM replicad_partitions WHERE table_name = 'cluster_t'");
+	it_exec(dst, "DELETE FROM replicad_jobs WHERE table_name = 'cluster_t'");
+	it_exec(src, "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))");
+	it_exec(src, "INSERT INTO cluster_t SELECT g, date '2024-01-01' + (g % 366), md5(g::text), g * 1.125"
+	             " FROM generate_series(1, 60000) g");
+	it_exec(dst, d == IT_PG ? "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))"
+	                        : "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n decimal(12,3),"
+	                          " KEY cluster_t_d (d)) ENGINE=InnoDB");
+}
+
 static const int targets[] = { IT_PG, IT_MARIADB };
 
 START_TEST(test_cluster_job)
@@ -155,18 +203,7 @@ START_TEST(test_cluster_job)
 	struct rpl_err err = RPL_ERR_INIT;
 	it_connect(&src, IT_PG, "src");
 	it_connect(&dst, d, "dst");
-	edge_drop(&src, "cluster_t");
-	edge_drop(&dst, "cluster_t");
-	ck_assert_msg(rpl_ledger_ensure(&dst, &err) == 0, "%s", err.msg);
-	it_exec(&dst, "DELETE FROM replicad_claims WHERE table_name = 'cluster_t'");
-	it_exec(&dst, "DELETE FROM replicad_partitions WHERE table_name = 'cluster_t'");
-	it_exec(&dst, "DELETE FROM replicad_jobs WHERE table_name = 'cluster_t'");
-	it_exec(&src, "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))");
-	it_exec(&src, "INSERT INTO cluster_t SELECT g, date '2024-01-01' + (g % 366), md5(g::text), g * 1.125"
-	              " FROM generate_series(1, 60000) g");
-	it_exec(&dst, d == IT_PG ? "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))"
-	                         : "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n decimal(12,3),"
-	                           " KEY cluster_t_d (d)) ENGINE=InnoDB");
+	setup(&src, &dst, d);
 	const char *dst_odbc = getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST");
 	atexit(kill_nodes);
 	it_write_config("cluster-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "cluster_t", "d", "{}");   /* the password file */
@@ -219,25 +256,7 @@ START_TEST(test_cluster_job)
 	/* the job ends, on every node */
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", id);
 	ck_assert_msg(it_wait_query(&dst, q, 1, 0, 1500000) >= 1, "job %s never finished", id);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t'"
-	                                    " AND state = 'done'"), 12);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND outcome = 'done'"), 12);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'cluster_t'"
-	                                    " AND outcome = 'done'"), 12);
-	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
-	                                    " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
-	                                    " AND x.claim_no < y.claim_no WHERE x.table_name = 'cluster_t'"
-	                                    " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)"), 0);
-	int64_t nodes = it_query_int(&dst, "SELECT count(DISTINCT owner_node) FROM replicad_claims WHERE table_name = 'cluster_t'"
-	                                   " AND outcome = 'done'");
-	ck_assert_msg(nodes >= 2, "the work was not spread: %lld node(s) did it all", (long long)nodes);
-	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND range_start = '%s'"
-	         " AND owner_pid = %d AND outcome = 'done'", p4, stopped);
-	ck_assert_int_eq(it_query_int(&dst, q), 0);
-	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND range_start = '%s'"
-	         " AND owner_pid = %d AND outcome = 'expired'", p4, stopped);
-	ck_assert_int_eq(it_query_int(&dst, q), 1);
+	check_history(&dst, p4, stopped);
 	for (int k = 0; k < NODES; k++)
 		stop_node(k);
 	struct it_dump sa, sb;
