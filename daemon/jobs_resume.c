@@ -177,6 +177,12 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	char q[1200];
 	if (s->error[0] != '\0')
 		rd_log(RPL_LOG_WARNING, "ledger", "msg=%s", rd_q(q, sizeof q, s->error));
+	if (s->nodes != NULL) {   /* the cluster's processes, for daemon.status */
+		free(j->nodes);
+		j->nodes = s->nodes;
+		j->nnodes = s->nnodes;
+		s->nodes = NULL;
+	}
 	for (size_t i = 0; i < s->n; i++)   /* staleness survives a restart: the ledger's done jobs */
 		if (strcmp(s->rows[i].state, "done") == 0)
 			rd_metrics_seen_done(j->host.metrics, s->rows[i].table, s->rows[i].finished);
@@ -251,6 +257,13 @@ scan_start(struct rd_jobs *j)
 	j->scan_live = true;
 	j->scan_arg = s;
 	j->threads++;
+}
+
+const struct rd_node_row *
+rd_jobs_nodes(const struct rd_jobs *j, size_t *n)
+{
+	*n = j->nnodes;
+	return j->nodes;
 }
 
 void

@@ -11,7 +11,8 @@
  * for its partition. The job must
  * finish with the target equal to the source, each partition done once, the work
  * spread over several nodes, and node 4's partition done by another node, never by
- * node 4. Every step waits for what the ledger or a daemon shows, not for a time.
+ * node 4; `replicactl status` on node 1 lists the four nodes and their heartbeats.
+ * Every step waits for what the ledger or a daemon shows, not for a time.
  * argv[1] is replicad, argv[2] replicactl. */
 #include "edge.h"
 #include "it.h"
@@ -146,6 +147,27 @@ wait_holding(struct rpl_conn *dst, int k, char out[16])
 	it_query_str(dst, q, out, 16);
 }
 
+/* wait_status_nodes: node 1's `replicactl status` lists the four nodes with their
+ * heartbeats, once its reads of the ledger have seen them all */
+static void
+wait_status_nodes(void)
+{
+	char out[8192];
+	for (int i = 0;; i++) {
+		ck_assert_int_eq(ctl(0, out, sizeof out, "status"), 0);
+		bool all = strstr(out, "cluster   node node1, lease 2s") != NULL;
+		for (int k = 0; k < NODES && all; k++) {
+			char want[64];
+			snprintf(want, sizeof want, "  node node%d pid ", k + 1);
+			all = strstr(out, want) != NULL;
+		}
+		if (all && strstr(out, "heartbeat ") != NULL)
+			return;
+		ck_assert_msg(i < 12000, "node 1's status never listed the four nodes: %s", out);
+		nap_ms(50);
+	}
+}
+
 /* check_history: one ledger job, its twelve partitions done once each, no two claims
  * of one partition overlapping, the work on several nodes, and the stopped process's
  * partition p4 taken from it (expired), never done by it */
@@ -257,6 +279,7 @@ START_TEST(test_cluster_job)
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", id);
 	ck_assert_msg(it_wait_query(&dst, q, 1, 0, 1500000) >= 1, "job %s never finished", id);
 	check_history(&dst, p4, stopped);
+	wait_status_nodes();
 	for (int k = 0; k < NODES; k++)
 		stop_node(k);
 	struct it_dump sa, sb;
