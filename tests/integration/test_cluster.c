@@ -11,7 +11,8 @@
  * for its partition. The job must
  * finish with the target equal to the source, each partition done once, the work
  * spread over several nodes, and node 4's partition done by another node, never by
- * node 4; `replicactl status` on node 1 lists the four nodes and their heartbeats.
+ * node 4; `replicactl status` on node 1 lists the four nodes and their heartbeats,
+ * and node 2's metrics name node 2.
  * Every step waits for what the ledger or a daemon shows, not for a time.
  * argv[1] is replicad, argv[2] replicactl. */
 #include "edge.h"
@@ -280,6 +281,10 @@ START_TEST(test_cluster_job)
 	ck_assert_msg(it_wait_query(&dst, q, 1, 0, 1500000) >= 1, "job %s never finished", id);
 	check_history(&dst, p4, stopped);
 	wait_status_nodes();
+	/* each node's metrics name it, and count the cluster's live processes */
+	ck_assert_int_eq(ctl(1, out, sizeof out, "metrics --prometheus"), 0);
+	ck_assert_msg(strstr(out, "replicad_cluster_node_info{node=\"node2\"} 1") != NULL, "node 2's metrics: %.3000s", out);
+	ck_assert_msg(strstr(out, "replicad_cluster_processes{state=\"live\"} ") != NULL, "node 2's metrics: %.3000s", out);
 	for (int k = 0; k < NODES; k++)
 		stop_node(k);
 	struct it_dump sa, sb;
