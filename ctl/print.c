@@ -94,6 +94,14 @@ ctl_print_status(json_t *r)
 	       ctl_num(jobs, "failed"), ctl_num(jobs, "cancelled"));
 	if (json_is_string(json_object_get(r, "last_reload_error")))
 		printf("reload    FAILED, kept the running configuration: %s\n", ctl_str(r, "last_reload_error"));
+	json_t *cl = json_object_get(r, "cluster"), *n;
+	size_t i;
+	if (!json_is_object(cl))
+		return;
+	printf("cluster   node %s, lease %llds\n", ctl_str(cl, "node"), ctl_num(cl, "lease_s"));
+	json_array_foreach(json_object_get(cl, "nodes"), i, n)
+		printf("  node %s pid %lld, heartbeat %.1f s ago\n", ctl_str(n, "node"), ctl_num(n, "pid"),
+		       (double)ctl_num(n, "heartbeat_age_ms") / 1000.0);
 }
 
 void

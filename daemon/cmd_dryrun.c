@@ -19,6 +19,7 @@
 #include "dialect.h"
 #include "indexes.h"
 #include "ledger.h"
+#include "claim.h"
 #include "sbuf.h"
 #include "sqlgen.h"
 #include "xfer.h"
@@ -421,7 +422,9 @@ partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 	rpl_range_label(r, lab, sizeof lab);
 	fprintf(d->out, "-- ---- partition %zu of %zu: %s%s ----\n", i + 1, n, lab,
 	        r->all ? " (the whole table)" : " (half-open: start <= date < end)");
-	note(d, "the ledger marks it running (UPDATE replicad_partitions …, committed)\n");
+	note(d, "the ledger marks it running and claimed by this process (owner, lease, claim number: a SELECT … FOR"
+	     " UPDATE SKIP LOCKED and an UPDATE replicad_partitions …, committed); every commit before the last runs"
+	     " the claim check first, the last the done-mark below, each touching the row only while the claim holds\n");
 	long batch = rpl_sqlgen_delete(d->g, r, &del);
 	if (batch > 0)
 		note(d, "the DELETE below runs in autocommit, again until it deletes fewer than %ld rows (SQLRowCount): each"
@@ -430,6 +433,9 @@ partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 	acc.range = *r;
 	acc.attempts = 1;
 	rpl_ledger_done_sql(d->dd, "(job id)", d->tc->name, &acc, &done);
+	struct rpl_owner me;
+	rpl_owner_init(&me, NULL);
+	rpl_claim_cond_sql(d->dd, &me, 1, &done);
 	rpl_sqlgen_select(d->g, r, &sel);
 	struct phase ph = { .d = d, .at = RPL_SINK_AT_START, .done = rpl_sbuf_str(&done),
 	                    .rows = d->ch->bufs[0].rows };

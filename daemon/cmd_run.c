@@ -35,6 +35,7 @@ struct run_args {
 	struct rd_range_opts range;    /* --from/--to, --day, --t0, --t1, --full (range.h) */
 	bool json;
 	bool dry_run;                  /* --dry-run: print the statements, change nothing */
+	bool no_wait;                  /* --no-wait: a partition another process holds fails */
 	const char *target_dialect;    /* --target-dialect ENGINE: and do not connect to the target */
 };
 
@@ -46,7 +47,8 @@ run_parse(int argc, char **argv, struct run_args *a)
 		{ "day", required_argument, NULL, 'd' }, { "t0", no_argument, NULL, '0' },
 		{ "t1", no_argument, NULL, '1' }, { "full", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' }, { "dry-run", no_argument, NULL, 'n' },
-		{ "target-dialect", required_argument, NULL, 'D' }, { NULL, 0, NULL, 0 },
+		{ "target-dialect", required_argument, NULL, 'D' }, { "no-wait", no_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	memset(a, 0, sizeof *a);
@@ -64,6 +66,7 @@ run_parse(int argc, char **argv, struct run_args *a)
 		case 'j': a->json = true; break;
 		case 'n': a->dry_run = true; break;
 		case 'D': a->target_dialect = optarg; a->dry_run = true; break;
+		case 'W': a->no_wait = true; break;
 		default: return rd_usage_error("run: bad option");
 		}
 	}
@@ -202,7 +205,7 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 	struct rd_job_result res;
 	/* Ctrl-C or SIGTERM stops the run, not the job: its partitions and the ledger job
 	 * are 'interrupted', and the same command resumes it */
-	struct rd_runner_hooks hooks = { .stopping = &run_cancel };
+	struct rd_runner_hooks hooks = { .stopping = &run_cancel, .no_wait = a.no_wait };
 	rd_runner_run_hooks(cfg, tc, kind, parts, nparts, &run_cancel, NULL, run_progress, run_warn, &prog, &hooks, &res);
 	if (prog.tty)
 		fputc('\n', stderr);

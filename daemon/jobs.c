@@ -146,6 +146,7 @@ rd_jobs_free(struct rd_jobs *j)
 		job_free(job);
 	}
 	uv_mutex_destroy(&j->qlock);
+	free(j->nodes);
 	free(j);
 }
 

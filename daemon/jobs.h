@@ -152,6 +152,17 @@ int rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e
  * 'interrupted' by a stopped daemon are resumed unless a job here covers them). */
 void rd_jobs_restore(struct rd_jobs *j);
 
+/* rd_jobs_cluster_poll, with the cluster key, reads the ledger again (unless a read
+ * is under way) and joins the unfinished jobs other nodes made (issue #20). Loop
+ * thread; called every third of cluster.lease. */
+void rd_jobs_cluster_poll(struct rd_jobs *j);
+
+/* rd_jobs_nodes: the cluster's processes (replicad_nodes) as the last ledger read
+ * found them (borrowed until the next read; NULL, *n 0 before one or without the
+ * cluster key). Loop thread. */
+struct rd_node_row;
+const struct rd_node_row *rd_jobs_nodes(const struct rd_jobs *j, size_t *n);
+
 /* rd_jobs_shutdown cancels every running job with its stopping flag set first (their
  * ledger rows are left 'interrupted' and resumed at the next start; a job the user
  * was already cancelling stays cancelled) and holds the queue. */

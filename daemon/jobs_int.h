@@ -73,6 +73,8 @@ struct rd_jobs {
 	struct rd_ledger_scan *scan_arg;
 	size_t journal_lines;            /* in serve-jobs.json; compacted past twice the jobs */
 	bool journal_ok;                 /* false: rewrite it whole at the next change */
+	struct rd_node_row *nodes;       /* owned: replicad_nodes as the last scan read it (cluster) */
+	size_t nnodes;
 };
 
 /* the host's calls, spelled once */

@@ -170,6 +170,12 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	char q[1200];
 	if (s->error[0] != '\0')
 		rd_log(RPL_LOG_WARNING, "ledger", "msg=%s", rd_q(q, sizeof q, s->error));
+	if (s->nodes != NULL) {   /* the cluster's processes, for daemon.status */
+		free(j->nodes);
+		j->nodes = s->nodes;
+		j->nnodes = s->nnodes;
+		s->nodes = NULL;
+	}
 	for (size_t i = 0; i < s->n; i++)   /* staleness survives a restart: the ledger's done jobs */
 		if (strcmp(s->rows[i].state, "done") == 0)
 			rd_metrics_seen_done(j->host.metrics, s->rows[i].table, s->rows[i].finished);
@@ -196,7 +202,9 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 		if (known)
 			continue;
 		bool interrupted = strcmp(r->state, "interrupted") == 0;
-		if ((strcmp(r->state, "running") == 0 && !r->alive_elsewhere) || interrupted) {
+		/* in a cluster, a job another node loads is joined: the claims share it out */
+		bool cluster = jobs_cfg(j)->c.cluster.on;
+		if ((strcmp(r->state, "running") == 0 && (!r->alive_elsewhere || cluster)) || interrupted) {
 			struct rd_job_req req = { .table = r->table, .range = req_range(r->kind, from, to), .origin = "resume",
 			                          .id = r->id, .submitted = rd_time_from_iso(r->submitted) };
 			struct rd_job *job;
@@ -204,6 +212,7 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			if (rd_jobs_submit(j, &req, &job, &e) == 0) {
 				rd_log(RPL_LOG_NOTICE, "sched", "job=%s ledger_job=%s msg=%s", job->id, r->id,
 				       interrupted ? "\"resuming a job a daemon stop interrupted\""
+				       : cluster   ? "\"joining a job of the cluster\""
 				                   : "\"resuming a job a stopped process left running\"");
 			} else {
 				rd_log(RPL_LOG_WARNING, "sched", "ledger_job=%s msg=%s", r->id, rd_q(q, sizeof q, e.message));
@@ -218,6 +227,44 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	jobs_prune(j);
 	jobs_changed(j);
 	j->host.thread_ended(j->host.data);
+}
+
+/* scan_start reads the ledger on a thread of its own; its answer comes back to
+ * jobs_scan_done through the queue */
+static void
+scan_start(struct rd_jobs *j)
+{
+	struct rd_ledger_scan *s = rd_ledger_scan_new(j, jobs_cfg(j));
+	if (s == NULL)
+		return;
+	s->msg = calloc(1, sizeof *s->msg);
+	if (s->msg == NULL) {
+		rd_ledger_scan_free(s);
+		return;
+	}
+	s->msg->kind = MSG_LEDGER;
+	if (uv_thread_create(&j->scan_thread, scan_thread, s) != 0) {
+		rd_ledger_scan_free(s);
+		return;
+	}
+	j->scan_live = true;
+	j->scan_arg = s;
+	j->threads++;
+}
+
+const struct rd_node_row *
+rd_jobs_nodes(const struct rd_jobs *j, size_t *n)
+{
+	*n = j->nnodes;
+	return j->nodes;
+}
+
+void
+rd_jobs_cluster_poll(struct rd_jobs *j)
+{
+	if (!jobs_cfg(j)->c.cluster.on || j->scan_live || jobs_stopping(j))
+		return;
+	scan_start(j);
 }
 
 void
@@ -245,20 +292,5 @@ rd_jobs_restore(struct rd_jobs *j)
 	}
 	rd_journal_free(e, n);
 	jobs_journal(j);
-	struct rd_ledger_scan *s = rd_ledger_scan_new(j, jobs_cfg(j));
-	if (s == NULL)
-		return;
-	s->msg = calloc(1, sizeof *s->msg);
-	if (s->msg == NULL) {
-		rd_ledger_scan_free(s);
-		return;
-	}
-	s->msg->kind = MSG_LEDGER;
-	if (uv_thread_create(&j->scan_thread, scan_thread, s) != 0) {
-		rd_ledger_scan_free(s);
-		return;
-	}
-	j->scan_live = true;
-	j->scan_arg = s;
-	j->threads++;
+	scan_start(j);
 }

@@ -1,5 +1,6 @@
 /* daemon/ledger_scan.c: replicad_jobs read at start (see ledger_scan.h). */
 #include "ledger_scan.h"
+#include "claim.h"
 #include "odbc_conn.h"
 #include "dialect.h"
 #include "ledger.h"
@@ -33,8 +34,43 @@ rd_ledger_scan_free(struct rd_ledger_scan *s)
 	for (size_t i = 0; s->rows != NULL && i < s->n; i++)
 		free(s->rows[i].parts);
 	free(s->rows);
+	free(s->nodes);
 	free(s->msg);
 	free(s);
+}
+
+/* scan_nodes (cluster key): this daemon's heartbeat (and the leases of any partition
+ * it holds), then every process's, as replicactl status lists them. Best effort. */
+static void
+scan_nodes(struct rpl_conn *c, struct rd_ledger_scan *s)
+{
+	const struct rpl_config *cfg = &s->cfg->c;
+	struct rpl_owner me;
+	struct rpl_err err = RPL_ERR_INIT;
+	rpl_owner_init(&me, cfg->cluster.node);
+	SQLHSTMT st;
+	if (rpl_claim_renew(c, &me, cfg->cluster.lease_s * 1000, &err) < 0 || rpl_conn_stmt(c, &st, &err) < 0 ||
+	    (s->nodes = calloc(RD_NODES_MAX, sizeof *s->nodes)) == NULL)
+		return;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_sbuf_add(&sql, "SELECT node, pid, ");
+	rpl_claim_now_sql(c->dialect, &sql);
+	rpl_sbuf_add(&sql, " - heartbeat FROM replicad_nodes ORDER BY node, pid");
+	SQLRETURN rc = rpl_sbuf_ok(&sql) ? SQLExecDirect(st, (SQLCHAR *)rpl_sbuf_str(&sql), SQL_NTS) : SQL_ERROR;
+	while (SQL_SUCCEEDED(rc) && s->nnodes < RD_NODES_MAX && SQL_SUCCEEDED(rc = SQLFetch(st))) {
+		struct rd_node_row *n = &s->nodes[s->nnodes];
+		SQLLEN ind[3];
+		SQLINTEGER pid = 0;
+		SQLBIGINT age = 0;
+		SQLGetData(st, 1, SQL_C_CHAR, n->node, sizeof n->node, &ind[0]);
+		SQLGetData(st, 2, SQL_C_SLONG, &pid, 0, &ind[1]);
+		SQLGetData(st, 3, SQL_C_SBIGINT, &age, 0, &ind[2]);
+		n->pid = (int)pid;
+		n->age_ms = ind[2] == SQL_NULL_DATA ? -1 : (int64_t)age;
+		s->nnodes++;
+	}
+	rpl_sbuf_fini(&sql);
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
 /* part_state: the ledger's partition state as the account's */
@@ -190,6 +226,8 @@ rd_ledger_scan_run(struct rd_ledger_scan *s)
 		rpl_conn_fail(&c, st, &err, "reading replicad_jobs");
 	else
 		scan_parts(&c, s, &err);
+	if (err.code == RPL_OK && cfg->cluster.on)
+		scan_nodes(&c, s);
 out:
 	if (st != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, st);

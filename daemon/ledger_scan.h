@@ -24,6 +24,16 @@ struct rd_ledger_row {
 	size_t nparts;
 };
 
+#define RD_NODES_MAX 64           /* replicad_nodes rows read (cluster.h: status) */
+
+/* a process of replicad_nodes (issue #20): its node, pid, and how long ago its last
+ * heartbeat was, on the database's clock */
+struct rd_node_row {
+	char node[256];
+	int pid;
+	int64_t age_ms;
+};
+
 struct rd_jobs;
 struct rd_cfg;
 struct rd_msg;
@@ -35,6 +45,9 @@ struct rd_ledger_scan {
 	size_t n;
 	char error[1200];            /* "" or why the scan failed (password-free) */
 	struct rd_msg *msg;          /* owned until posted */
+	struct rd_node_row *nodes;   /* owned; with the cluster key: replicad_nodes, whose
+	                              * heartbeat row for this process the scan writes */
+	size_t nnodes;
 };
 
 /* rd_ledger_scan_new: loop thread. */

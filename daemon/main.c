@@ -3,6 +3,8 @@
 #include "cli.h"
 #include "serve.h"
 #include "nodump.h"
+#include "odbc_conn.h"
+#include "runner.h"
 #include "dlog.h"
 #include "log.h"
 #include "rpl_build.h"
@@ -17,7 +19,7 @@ static const char usage_text[] =
 	"Usage: replicad [-c FILE] [serve]\n"
 	"       replicad [-c FILE] check\n"
 	"       replicad [-c FILE] run TABLE (--from DATE --to DATE | --day DATE | --t0 | --t1 | --full)\n"
-	"                [--json | --dry-run [--target-dialect ENGINE]]\n"
+	"                [--json | --dry-run [--target-dialect ENGINE]] [--no-wait]\n"
 	"       replicad [-c FILE] verify TABLE RANGE [--repair] [--json] [--max-keys N]\n"
 	"                [--dry-run [--target-dialect ENGINE]]\n"
 	"       replicad [-c FILE] scan TABLE RANGE [--json] [--max-keys N] [--dry-run]\n"
@@ -48,6 +50,9 @@ static const char usage_text[] =
 	"  --target-dialect ENGINE with --dry-run: the statements ENGINE (sqlite, postgresql, mariadb,\n"
 	"                          mssql) would be sent, from the source catalog alone; no target\n"
 	"                          connection\n"
+	"  --no-wait               a partition another live process holds (another run of the same\n"
+	"                          range, a serve) fails at once, naming that process, instead of\n"
+	"                          being waited for; the partitions nobody holds are loaded\n"
 	"\n"
 	"verify and scan options: RANGE as for run, and\n"
 	"  --json                  print one JSON object\n"
@@ -115,6 +120,11 @@ main(int argc, char **argv)
 	struct rpl_err err = RPL_ERR_INIT;
 	if (rpl_config_load(path, &cfg, &err) < 0) {
 		fprintf(stderr, "replicad: %s\n", err.msg);
+		return RD_EXIT_USAGE;
+	}
+	if (cfg.cluster.on && rpl_conn_guess_engine(cfg.target.odbc) == RPL_ENGINE_SQLITE) {
+		fprintf(stderr, "replicad: %s: cluster: %s\n", cfg.path, RD_CLUSTER_SQLITE);
+		rpl_config_fini(&cfg);
 		return RD_EXIT_USAGE;
 	}
 	int status;

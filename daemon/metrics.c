@@ -2,6 +2,7 @@
  * (see metrics.h). The exposition text is replicactl's (ctl/print.c): one HELP and
  * TYPE per family, samples of a family together, so this file emits them in order. */
 #include "metrics.h"
+#include "ledger_scan.h"
 #include "clock.h"
 #include "jobs.h"
 #include "rpc_server.h"
@@ -175,6 +176,30 @@ table_families(json_t *a, const struct rd_metrics *m)
 		       json_pack("{s:s}", "table", m->tables[i].table), m->tables[i].verify_last);
 }
 
+/* cluster_families (cluster key): which node this is, so the metrics of several hosts
+ * tell their node, and the cluster's processes whose heartbeat is within three leases
+ * (live) or older (stale), as the last ledger read found them */
+static void
+cluster_families(json_t *a, struct rd_serve *d)
+{
+	const struct rpl_cluster_config *k = &d->cfg->c.cluster;
+	if (!k->on)
+		return;
+	char host[256] = "";
+	if (k->node == NULL && gethostname(host, sizeof host - 1) != 0)
+		snprintf(host, sizeof host, "localhost");
+	metric(a, "replicad_cluster_node_info", "gauge", "This daemon's node in the cluster (cluster.node).",
+	       json_pack("{s:s}", "node", k->node != NULL ? k->node : host), 1);
+	size_t n = 0, live = 0;
+	const struct rd_node_row *rows = rd_jobs_nodes(d->jobs, &n);
+	for (size_t i = 0; i < n; i++)
+		live += rows[i].age_ms >= 0 && rows[i].age_ms <= 3 * k->lease_s * 1000;
+	metric(a, "replicad_cluster_processes", "gauge", "The cluster's processes in replicad_nodes, by heartbeat age.",
+	       json_pack("{s:s}", "state", "live"), (double)live);
+	metric(a, "replicad_cluster_processes", "gauge", "The cluster's processes in replicad_nodes, by heartbeat age.",
+	       json_pack("{s:s}", "state", "stale"), (double)(n - live));
+}
+
 json_t *
 rd_metrics_json(struct rd_serve *d)
 {
@@ -210,5 +235,6 @@ rd_metrics_json(struct rd_serve *d)
 	       (double)m->reload_failures);
 	metric(a, "replicad_uptime_seconds", "gauge", "Seconds since the daemon started.", NULL,
 	       (double)(rd_now_mono_ms() - d->started_mono_ms) / 1000.0);
+	cluster_families(a, d);
 	return json_pack("{s:o}", "metrics", a);
 }

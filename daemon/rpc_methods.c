@@ -4,6 +4,7 @@
  * config) and never block: everything they read is loop state. */
 #include "rpc_methods.h"
 #include "jobs.h"
+#include "ledger_scan.h"
 #include "metrics.h"
 #include "rpc_server.h"
 #include "rpl_build.h"
@@ -37,7 +38,28 @@ iso_utc(int64_t t)
 	return json_string(buf);
 }
 
-/* daemon.status {} -> version, pid, uptime, socket, config, jobs by state */
+/* cluster_json: with the cluster key, this node and every process of replicad_nodes
+ * with the age of its last heartbeat (issue #20); null without it */
+static json_t *
+cluster_json(struct rd_serve *d)
+{
+	const struct rpl_cluster_config *k = &d->cfg->c.cluster;
+	if (!k->on)
+		return json_null();
+	char host[256] = "";
+	if (k->node == NULL && gethostname(host, sizeof host - 1) != 0)
+		snprintf(host, sizeof host, "localhost");
+	size_t n = 0;
+	const struct rd_node_row *rows = rd_jobs_nodes(d->jobs, &n);
+	json_t *nodes = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(nodes, json_pack("{s:s,s:i,s:I}", "node", rows[i].node, "pid", rows[i].pid,
+		                                       "heartbeat_age_ms", (json_int_t)rows[i].age_ms));
+	return json_pack("{s:s,s:I,s:o}", "node", k->node != NULL ? k->node : host, "lease_s", (json_int_t)k->lease_s,
+	                 "nodes", nodes);
+}
+
+/* daemon.status {} -> version, pid, uptime, socket, config, jobs by state, cluster */
 static int
 rpc_daemon_status(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
 {
@@ -58,6 +80,7 @@ rpc_daemon_status(void *ctx, json_t *params, json_t **result, struct rd_rpc_erro
 	                    (json_int_t)st.clients, "state", d->stopping ? "stopping" : "running", "last_reload_error",
 	                    d->last_reload_error[0] ? json_string(d->last_reload_error) : json_null(), "reloads",
 	                    (json_int_t)d->metrics.reloads);
+	json_object_set_new(*result, "cluster", cluster_json(d));
 	return 0;
 }
 

@@ -2,6 +2,7 @@
  * thread: the control connection, validation, the probe copy, the ledger job, index
  * work before and after, the workers (runner_worker.c), the ledger job's end. */
 #include "runner_int.h"
+#include "claims.h"
 #include "clock.h"
 #include "dlog.h"
 #include "indexes.h"
@@ -82,6 +83,8 @@ struct run {
 	struct rpl_conn src, dst;     /* the control connections (src goes to the first worker) */
 	struct rpl_copy *probe;       /* owned */
 	bool indexes_down;            /* restore the target's indexes at the end */
+	bool shared;                  /* another live process loaded this job when it opened:
+	                               * the index work was the first one's (claim.h) */
 	size_t todo;                  /* partitions not done in an earlier run */
 	struct rd_job_result *res;
 };
@@ -100,6 +103,8 @@ run_connect(struct run *r)
 		rpl_err_init(err);
 	}
 	runner_outage_over(&r->j);
+	if (r->j.cfg->cluster.on && r->dst.engine == RPL_ENGINE_SQLITE)   /* a DSN main.c could not tell */
+		return rpl_err_set(err, RPL_EINVAL, "%s: cluster: %s", r->j.cfg->path, RD_CLUSTER_SQLITE);
 	return 0;
 }
 
@@ -117,6 +122,17 @@ warn_lite_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
 	if (r > 0 && j->warn != NULL)
 		j->warn(j->cb_data, label, NULL, msg);
 	return r < 0 ? r : 0;
+}
+
+/* job_shared: whether another live process holds a partition of this job (two runs of
+ * one range, a run beside a serve): the index work is then left to the first one to
+ * start and the last one to end */
+static bool
+job_shared(struct run *r)
+{
+	int64_t n = 0;
+	struct rpl_err err = RPL_ERR_INIT;
+	return r->j.job_id[0] != '\0' && rpl_claim_others_live(&r->dst, &r->j.me, r->j.job_id, &n, &err) == 0 && n > 0;
 }
 
 /* run_open_job checks the copy once (validate_first, then the probe: the column
@@ -139,13 +155,21 @@ run_open_job(struct run *r)
 	if (rpl_copy_prepare(&r->src, &r->dst, &o, &r->probe, err) < 0 || rpl_ledger_ensure(&r->dst, err) < 0)
 		return -1;
 	j->probe = r->probe;
-	if ((hooks != NULL && hooks->job_id != NULL
+	if ((hooks != NULL && hooks->job_id != NULL && j->cfg->cluster.on
+	     ? rpl_ledger_open_job_join(&r->dst, hooks->job_id, tc->name, r->kind, j->parts, j->nparts, j->job_id,
+	                                &res->resumed, j->done, j->attempts, err)
+	     : hooks != NULL && hooks->job_id != NULL
 	     ? rpl_ledger_open_job_as(&r->dst, hooks->job_id, tc->name, r->kind, j->parts, j->nparts, j->job_id,
 	                              &res->resumed, j->done, j->attempts, err)
 	     : rpl_ledger_open_job(&r->dst, tc->name, r->kind, j->parts, j->nparts, j->job_id, &res->resumed, j->done,
 	                           j->attempts, err)) < 0)
 		return -1;
 	snprintf(res->job_id, sizeof res->job_id, "%s", j->job_id);
+	/* a new job's submit time is the service's, not this later moment (the ledger
+	 * lists it after a restart: test_serve) */
+	if (!res->resumed && hooks != NULL && hooks->submitted > 0 &&
+	    rpl_ledger_set_submitted(&r->dst, j->job_id, hooks->submitted, err) < 0)
+		return -1;
 	char qt[300];
 	rd_log(RPL_LOG_INFO, "ledger", "job=%s table=%s kind=%s partitions=%zu resumed=%s msg=\"ledger job open\"", j->job_id,
 	       rd_q(qt, sizeof qt, tc->name), r->kind, j->nparts, res->resumed ? "yes" : "no");
@@ -170,10 +194,14 @@ run_indexes_before(struct run *r)
 	struct rd_job_result *res = r->res;
 	bool created = rpl_copy_created(r->probe);
 	r->indexes_down = created;
-	if (!created && rpl_indexes_restore(&r->dst, tc->target_schema, tc->target, &res->indexes_restored, &res->err) < 0)
-		return -1;
 	for (size_t i = 0; i < j->nparts; i++)
 		r->todo += !j->done[i];
+	if ((r->shared = job_shared(r))) {   /* the first process's indexes stay as it left them */
+		r->indexes_down = false;
+		return 0;
+	}
+	if (!created && rpl_indexes_restore(&r->dst, tc->target_schema, tc->target, &res->indexes_restored, &res->err) < 0)
+		return -1;
 	if (!j->cfg->load.disable_indexes || r->todo == 0)
 		return 0;
 	int64_t t = (int64_t)rd_now_mono_ms();
@@ -201,6 +229,10 @@ run_workers(struct run *r)
 	size_t nworkers = (size_t)(lc->workers < lc->workers_per_table ? lc->workers : lc->workers_per_table);
 	if (nworkers > r->todo)
 		nworkers = r->todo > 0 ? r->todo : 1;
+	struct rd_renewer renewer;
+	if (!rd_renewer_start(&renewer, j->cfg, &j->me, j->lease_ms))
+		rd_log(RPL_LOG_WARNING, "ledger", "job=%s msg=\"no thread to renew leases: a partition loading for longer "
+		       "than a lease may be taken over by another process\"", j->job_id);
 	uv_thread_t *threads = calloc(nworkers, sizeof *threads);
 	size_t started = 0;
 	for (; threads != NULL && started < nworkers; started++)
@@ -211,6 +243,7 @@ run_workers(struct run *r)
 	for (size_t i = 0; i < started; i++)
 		uv_thread_join(&threads[i]);
 	free(threads);
+	rd_renewer_stop(&renewer);
 	rpl_conn_close(&j->spare_src);   /* no worker needed it (nothing left to do) */
 }
 
@@ -273,11 +306,17 @@ run_finish(struct run *r)
 {
 	struct job *j = &r->j;
 	int64_t rd = 0, wr = 0, rj = 0;
-	bool any_failed = r->res->failed;
+	bool any_failed = r->res->failed, held = false, others = r->shared;
 	for (size_t i = 0; i < j->nparts; i++) {
 		rd += j->accs[i].read, wr += j->accs[i].written, rj += j->accs[i].rejected;
 		any_failed = any_failed || j->accs[i].state == RPL_PART_FAILED || j->accs[i].state == RPL_PART_PENDING;
+		held = held || j->accs[i].err.code == RPL_EHELD;
+		others = others || (j->accs[i].state == RPL_PART_SKIPPED && !j->done[i]);   /* done by another meanwhile */
 	}
+	if (held)   /* partitions another process holds (--no-wait): the job's end is its to write */
+		return;
+	if (others || j->cfg->cluster.on)   /* other processes' rows count too, and theirs ours */
+		rd = wr = rj = -1;
 	struct rpl_err lerr = RPL_ERR_INIT;
 	bool cancelled = j->cancel != NULL && atomic_load(j->cancel);
 	bool stopping = j->hooks != NULL && j->hooks->stopping != NULL && atomic_load(j->hooks->stopping);
@@ -292,17 +331,20 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
                     const struct rd_runner_hooks *hooks, struct rd_job_result *res)
 {
 	struct run r = { .j = { .cfg = cfg, .tc = tc, .parts = parts, .nparts = nparts, .cancel = cancel, .pause = pause,
-	                        .hooks = hooks, .progress = progress, .warn = warn, .cb_data = cb_data },
+	                        .hooks = hooks, .progress = progress, .warn = warn, .cb_data = cb_data,
+	                        .lease_ms = cfg->cluster.lease_s * 1000, .no_wait = hooks != NULL && hooks->no_wait },
 	                 .kind = kind, .res = res };
 	struct job *j = &r.j;
+	rpl_owner_init(&j->me, cfg->cluster.node);
 	memset(res, 0, sizeof *res);
 	rpl_err_init(&res->err);
 	j->accs = res->accs = calloc(nparts, sizeof *res->accs);
 	j->done = calloc(nparts, sizeof *j->done);
 	j->attempts = calloc(nparts, sizeof *j->attempts);
+	j->deferred = calloc(nparts, sizeof *j->deferred);
 	res->n = nparts;
 	uv_mutex_init(&j->lock);
-	if (j->accs == NULL || j->done == NULL || j->attempts == NULL) {
+	if (j->accs == NULL || j->done == NULL || j->attempts == NULL || j->deferred == NULL) {
 		rpl_err_set(&res->err, RPL_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -313,6 +355,14 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	run_workers(&r);
 	run_reconnect(&r);
 out:
+	/* the last process of a shared job puts back what the first one dropped */
+	if ((r.indexes_down || r.shared) && r.dst.dbc != SQL_NULL_HDBC && job_shared(&r)) {
+		rd_log(RPL_LOG_INFO, "loader", "job=%s msg=\"another process still loads this job: the indexes are its to "
+		       "restore\"", j->job_id);
+		r.indexes_down = false;
+	} else if (r.shared) {
+		r.indexes_down = true;
+	}
 	if (r.indexes_down && r.dst.dbc != SQL_NULL_HDBC)
 		run_indexes_after(&r);
 	res->failed = res->err.code != RPL_OK;
@@ -328,6 +378,7 @@ out:
 	uv_mutex_destroy(&j->lock);
 	free(j->done);
 	free(j->attempts);
+	free(j->deferred);
 }
 
 void

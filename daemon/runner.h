@@ -52,7 +52,16 @@ struct rd_runner_hooks {
 	const atomic_bool *stopping;
 	const char *job_id;   /* borrowed; the service's id for the job, which the ledger job
 	                       * takes (rpl_ledger_open_job_as); NULL: the ledger picks one */
+	bool no_wait;         /* a partition another live process holds fails at once, naming
+	                       * it (run --no-wait), instead of being waited for (claim.h) */
+	int64_t submitted;    /* UTC seconds the service took the job (0: none): a new ledger
+	                       * job's submitted_at, not the later moment its thread opened it */
 };
+
+/* RD_CLUSTER_SQLITE: why a SQLite target refuses the cluster key, at start (from the
+ * Driver= name) and when a job connects (a DSN) */
+#define RD_CLUSTER_SQLITE "a SQLite target cannot be shared by several nodes (one file, one writer at a time): " \
+	"remove the cluster key, or use a PostgreSQL or MariaDB target"
 
 /* rd_runner_run runs table tc over parts (borrowed) with cfg; kind is "backfill",
  * "day" or "full". cancel stops workers between chunks (partitions rolled back);

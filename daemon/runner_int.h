@@ -7,6 +7,7 @@
 #include "runner.h"
 #include "odbc_conn.h"
 #include "reject.h"
+#include "claim.h"
 #include <uv.h>
 
 struct job {
@@ -34,6 +35,12 @@ struct job {
 	                                        * the main thread's source connection */
 	int64_t outage_since;                  /* under lock: mono ms the current outage began, 0: none */
 	int outage_tries;                      /* under lock: waits in the current outage */
+	struct rpl_owner me;                   /* this process, as its claims name it (claim.h) */
+	int64_t lease_ms;
+	bool no_wait;                          /* a partition another process holds fails at once */
+	size_t *deferred, ndeferred;           /* under lock: partitions another process held when
+	                                        * first tried, taken again (and waited for) once
+	                                        * every other partition was tried */
 };
 
 /* runner.c */

@@ -4,6 +4,7 @@
  * without spending attempts (outage_wait), records every attempt in the ledger and
  * reports each partition's end through the job's hooks. */
 #include "runner_int.h"
+#include "claims.h"
 #include "clock.h"
 #include "dialect.h"
 #include "dlog.h"
@@ -13,13 +14,23 @@
 #include <string.h>
 #include <time.h>
 
-/* the ledger's done-mark, built for copy.c to run inside the last transaction */
-struct done_ctx { struct job *j; const struct rpl_dialect *d; };
+/* the ledger's done-mark, built for copy.c to run inside the last transaction, and
+ * the claim check of every commit before it: both touch the partition's row only
+ * while this process holds claim claim_no (claim.h) */
+struct done_ctx { struct job *j; const struct rpl_dialect *d; int claim_no; };
 static void
 done_sql(void *data, const struct rpl_part_account *acc, struct rpl_sbuf *out)
 {
 	struct done_ctx *c = data;
 	rpl_ledger_done_sql(c->d, c->j->job_id, c->j->tc->name, acc, out);
+	rpl_claim_cond_sql(c->d, &c->j->me, c->claim_no, out);
+}
+
+static void
+claim_sql(void *data, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	struct done_ctx *c = data;
+	rpl_claim_check_sql(c->d, &c->j->me, c->j->job_id, c->j->tc->name, r, c->claim_no, out);
 }
 
 long
@@ -133,6 +144,7 @@ struct worker {
 	struct rpl_conn src, dst;
 	struct rpl_copy *cp;
 	bool connected;
+	bool claimed;             /* the current partition's claim is ours (dctx.claim_no) */
 	struct done_ctx dctx;
 };
 
@@ -180,6 +192,7 @@ worker_connect(struct worker *w, struct rpl_err *perr)
 	struct rpl_copy_opts o;
 	runner_copy_opts(j, &o, false);
 	o.done_sql = done_sql;
+	o.claim_sql = claim_sql;
 	o.done_data = &w->dctx;
 	o.progress = worker_progress;
 	o.cb_data = w;
@@ -232,7 +245,7 @@ attempt_once(struct worker *w, size_t i, int attempt, struct rpl_part_account *a
 	if (acc->state != RPL_PART_FAILED)
 		rpl_ledger_part_stopped(&w->dst, j->job_id, j->tc->name, acc,
 		                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &lerr);
-	else if (!runner_connection_lost(perr))
+	else if (!runner_connection_lost(perr) && perr->code != RPL_ECLAIM)   /* a lost claim's row is another's */
 		rpl_ledger_part_failed(&w->dst, j->job_id, j->tc->name, acc, perr, &lerr);
 	return -1;
 }
@@ -248,9 +261,42 @@ retryable(const struct worker *w, const struct rpl_err *e)
 	        runner_connection_lost(e));
 }
 
-/* run_part tries partition i until it is done, stopped, or out of attempts */
-static void
-run_part(struct worker *w, size_t i, struct rpl_part_account *acc)
+enum claimed { CLAIM_OURS, CLAIM_LATER, CLAIM_ENDED, CLAIM_FAILED };
+
+/* claim_part claims partition i for this process (claims.h): ours; held by another
+ * live process on the first pass (later); done meanwhile (ended: skipped); or failed
+ * (held with --no-wait, cancelled while waiting, the database: perr) */
+static enum claimed
+claim_part(struct worker *w, size_t i, bool second, int *attempt, struct rpl_part_account *acc, struct rpl_err *perr)
+{
+	struct job *j = w->j;
+	struct rpl_claim cl;
+	if (rd_claim_wait(&w->dst, &j->me, j->lease_ms, j->no_wait, second, j->job_id, j->tc->name, &j->parts[i], j->cancel,
+	                  &cl, perr) < 0) {
+		acc->attempts = *attempt;
+		acc->state = perr->code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
+		acc->err = *perr;
+		return CLAIM_FAILED;
+	}
+	if (cl.state == RPL_CLAIM_HELD)
+		return CLAIM_LATER;
+	if (cl.state == RPL_CLAIM_DONE) {   /* another process did it meanwhile */
+		acc->state = RPL_PART_SKIPPED;
+		acc->attempts = cl.attempts;
+		return CLAIM_ENDED;
+	}
+	w->claimed = true;
+	w->dctx.claim_no = cl.claim_no;
+	if (cl.attempts + 1 > *attempt)    /* another process's attempts count too */
+		*attempt = cl.attempts + 1;
+	return CLAIM_OURS;
+}
+
+/* run_part tries partition i until it is done, stopped, or out of attempts; false
+ * when another process holds it on the first pass (second: the deferred pass, which
+ * waits for it) */
+static bool
+run_part(struct worker *w, size_t i, bool second, struct rpl_part_account *acc)
 {
 	struct job *j = w->j;
 	int attempt = j->attempts[i];
@@ -263,9 +309,19 @@ run_part(struct worker *w, size_t i, struct rpl_part_account *acc)
 		}
 		if (!w->connected)
 			worker_connect(w, &perr);
-		if (attempt_once(w, i, attempt, acc, &perr) == 0) {
+		enum claimed c = w->connected && !w->claimed ? claim_part(w, i, second, &attempt, acc, &perr) : CLAIM_OURS;
+		if (c == CLAIM_LATER)
+			return false;
+		if (c == CLAIM_ENDED)
+			break;
+		if (c == CLAIM_OURS && attempt_once(w, i, attempt, acc, &perr) == 0) {
 			runner_outage_over(j);
 			break;
+		}
+		if (perr.code == RPL_ECLAIM) {   /* taken over: claim it again, which waits for the new owner */
+			w->claimed = false;
+			attempt--;
+			continue;
 		}
 		bool retry = retryable(w, &perr);
 		if (perr.code != RPL_ECANCELED && runner_connection_lost(&perr) && runner_outage_wait(j, &perr)) {
@@ -286,6 +342,36 @@ run_part(struct worker *w, size_t i, struct rpl_part_account *acc)
 		       rd_q(qe, sizeof qe, perr.msg));
 		rd_sleep_ms(ms);
 	}
+	return true;
+}
+
+/* release: the claim ends with the partition's outcome (a claim lost to another
+ * process is not ours to end; a release that fails leaves the lease to run out) */
+static void
+release(struct worker *w, size_t i, const struct rpl_part_account *acc)
+{
+	struct job *j = w->j;
+	static const char *const outcome[] = { "failed", "done", "failed", "done", "cancelled", "interrupted" };
+	struct rpl_err ignored = RPL_ERR_INIT;
+	if (w->claimed && w->connected)
+		rpl_claim_release(&w->dst, &j->me, j->job_id, j->tc->name, &j->parts[i], w->dctx.claim_no, outcome[acc->state],
+		                  &ignored);
+	w->claimed = false;
+}
+
+/* next_part: the next partition in plan order, else one deferred (*second) */
+static bool
+next_part(struct job *j, size_t *i, bool *second)
+{
+	uv_mutex_lock(&j->lock);
+	*second = false;
+	*i = j->next < j->nparts ? j->next++ : j->nparts;
+	if (*i >= j->nparts && j->ndeferred > 0) {
+		*i = j->deferred[--j->ndeferred];
+		*second = true;
+	}
+	uv_mutex_unlock(&j->lock);
+	return *i < j->nparts;
 }
 
 /* part_ended: the partition's end, logged, given to the hooks and counted (a skipped
@@ -314,20 +400,21 @@ runner_worker_main(void *arg)
 	struct worker w = { .j = arg };
 	struct job *j = w.j;
 	w.dctx.j = j;
-	for (;;) {
-		uv_mutex_lock(&j->lock);
-		size_t i = j->next++;
-		uv_mutex_unlock(&j->lock);
-		if (i >= j->nparts)
-			break;
+	size_t i;
+	bool second;
+	while (next_part(j, &i, &second)) {
 		struct rpl_part_account *acc = &j->accs[i];
 		acc->range = j->parts[i];
 		if (j->done[i]) {
 			acc->state = RPL_PART_SKIPPED;
 			acc->attempts = j->attempts[i];
-		} else {
-			run_part(&w, i, acc);
+		} else if (!run_part(&w, i, second, acc)) {   /* another process loads it: others first */
+			uv_mutex_lock(&j->lock);
+			j->deferred[j->ndeferred++] = i;
+			uv_mutex_unlock(&j->lock);
+			continue;
 		}
+		release(&w, i, acc);
 		part_ended(&w, i, acc);
 	}
 	rpl_copy_free(w.cp);

@@ -51,6 +51,13 @@ serve_on_status_timer(uv_timer_t *t)
 }
 
 static void
+serve_on_cluster_timer(uv_timer_t *t)
+{
+	struct rd_serve *d = t->data;
+	rd_jobs_cluster_poll(d->jobs);
+}
+
+static void
 serve_check_stopped(struct rd_serve *d)
 {
 	if (d->stopping && rd_jobs_threads_alive(d->jobs) == 0)
@@ -283,6 +290,12 @@ serve_handles(struct rd_serve *d)
 	uv_timer_init(d->loop, &d->status_timer);
 	d->stop_timer.data = d->status_timer.data = d;
 	uv_timer_start(&d->status_timer, serve_on_status_timer, 2000, 2000);
+	uv_timer_init(d->loop, &d->cluster_timer);
+	d->cluster_timer.data = d;
+	if (d->cfg->c.cluster.on) {   /* other nodes' jobs are joined as they appear */
+		uint64_t every = (uint64_t)d->cfg->c.cluster.lease_s * 1000 / 3;
+		uv_timer_start(&d->cluster_timer, serve_on_cluster_timer, every, every);
+	}
 }
 
 /* serve_close closes every handle, lets the loop run their close callbacks (it must
@@ -302,6 +315,7 @@ serve_close(struct rd_serve *d)
 	close_if_open((uv_handle_t *)&d->sig_hup);
 	close_if_open((uv_handle_t *)&d->stop_timer);
 	close_if_open((uv_handle_t *)&d->status_timer);
+	close_if_open((uv_handle_t *)&d->cluster_timer);
 	uv_run(d->loop, UV_RUN_DEFAULT);
 	int lc = uv_loop_close(d->loop);
 	if (lc != 0)

@@ -57,6 +57,8 @@ struct rd_serve {
 	char last_reload_error[1024];
 	struct rd_metrics metrics;
 	struct rd_host host;         /* what jobs and the scheduler may reach of it (host.h) */
+	uv_timer_t cluster_timer;    /* with the cluster key: the ledger read again every
+	                              * third of cluster.lease (rd_jobs_cluster_poll) */
 };
 
 /* rd_cmd_serve runs the service until SIGTERM/SIGINT. It takes cfg's contents (and

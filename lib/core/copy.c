@@ -121,12 +121,21 @@ part_rules(struct part *p, const struct verdicts *vd, size_t n, size_t *kept, st
 }
 
 /* timed_commit waits for rows still loading and commits; unless last, the sink goes
- * on in a new transaction. */
+ * on in a new transaction. With claims, the claim check runs first, in the same
+ * transaction (the last commit's is the done-mark's: part_done). */
 static int
 timed_commit(struct part *p, bool last, struct rpl_err *err)
 {
+	const struct rpl_copy_opts *o = &p->cp->o;
 	int64_t t = copy_ms();
 	int r = rpl_sink_flush(p->cp->ch.sink, err);
+	if (r == 0 && o->claim_sql != NULL && !last) {
+		struct rpl_sbuf sql = RPL_SBUF_INIT;
+		o->claim_sql(o->done_data, p->range, &sql);
+		r = rpl_sbuf_ok(&sql) ? rpl_sink_exec_claimed(p->cp->ch.sink, rpl_sbuf_str(&sql), err)
+		                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		rpl_sbuf_fini(&sql);
+	}
 	if (r == 0)
 		r = rpl_sink_commit(p->cp->ch.sink, last, err);
 	p->acc->ms[RPL_PHASE_COMMIT] += copy_ms() - t;
@@ -268,8 +277,12 @@ part_done(struct part *p, int64_t t_start, struct rpl_err *err)
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	p->acc->ms[RPL_PHASE_TOTAL] = copy_ms() - t_start;
 	cp->o.done_sql(cp->o.done_data, p->acc, &sql);
-	r = rpl_sbuf_ok(&sql) ? rpl_sink_exec(cp->ch.sink, rpl_sbuf_str(&sql), err)
-	                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (!rpl_sbuf_ok(&sql))
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	else if (cp->o.claim_sql != NULL)   /* the done-mark touches the row only under the claim */
+		r = rpl_sink_exec_claimed(cp->ch.sink, rpl_sbuf_str(&sql), err);
+	else
+		r = rpl_sink_exec(cp->ch.sink, rpl_sbuf_str(&sql), err);
 	rpl_sbuf_fini(&sql);
 	return r;
 }

@@ -95,6 +95,11 @@ struct rpl_copy_opts {
 	bool only_parent;                     /* PostgreSQL source: an inheritance parent without
 	                                       * its children (tables[].inherited false; a
 	                                       * partitioned table is read whole: pg_inherit.h) */
+	/* claim_sql: non-NULL (issue #20, claim.h): appends the UPDATE that every commit
+	 * of the partition's rows runs first, in the same transaction, with done_data.
+	 * It, and then the done-mark, must each touch one row, else the transaction rolls
+	 * back with RPL_ECLAIM: the claim was taken over, another process loads it. */
+	void (*claim_sql)(void *data, const struct rpl_range *r, struct rpl_sbuf *out);
 };
 
 /* rpl_copy_prepare builds the copy of one table between src and dst (both borrowed,

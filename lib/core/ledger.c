@@ -1,6 +1,7 @@
 /* lib/core/ledger.c: the ledger's SQL (see ledger.h). Values are few and ours (ids,
  * dates, counts, error text), written as escaped literals through the dialect. */
 #include "ledger.h"
+#include "claim.h"
 #include "dialect.h"
 #include "sbuf.h"
 #include <stdio.h>
@@ -25,6 +26,15 @@ static const char *const ddl[] = {
 	"CREATE TABLE IF NOT EXISTS replicad_indexes ("
 	" table_name varchar(512) NOT NULL, index_name varchar(256) NOT NULL, definition varchar(4000) NOT NULL,"
 	" saved_at varchar(32) NOT NULL, PRIMARY KEY (table_name, index_name))",
+	/* claims (claim.h, issue #20): each process's heartbeat, and every claim of a
+	 * partition with its owner, times (ms on the database's clock) and outcome */
+	"CREATE TABLE IF NOT EXISTS replicad_nodes ("
+	" node varchar(256) NOT NULL, pid integer NOT NULL, heartbeat bigint, PRIMARY KEY (node, pid))",
+	"CREATE TABLE IF NOT EXISTS replicad_claims ("
+	" job_id varchar(64) NOT NULL, table_name varchar(512) NOT NULL, range_start varchar(10) NOT NULL,"
+	" claim_no integer NOT NULL, owner_node varchar(256) NOT NULL, owner_pid integer NOT NULL,"
+	" claimed_at bigint NOT NULL, released_at bigint, outcome varchar(16),"
+	" PRIMARY KEY (job_id, table_name, range_start, claim_no))",
 };
 
 static void
@@ -110,7 +120,8 @@ rpl_ledger_ensure(struct rpl_conn *c, struct rpl_err *err)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* a ledger made before claims existed gets their columns in place */
+	return rpl_claim_upgrade(c, err);
 }
 
 /* query_string: first column of the first row as text, "" if none. */
@@ -197,9 +208,11 @@ rekey_job(struct rpl_conn *c, const char *old, const char *want, struct rpl_err 
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	bool was_auto = c->autocommit;
 	int r = rpl_conn_set_autocommit(c, false, err);
-	for (int k = 0; k < 2 && r == 0; k++) {
+	static const char *const upd[] = { "UPDATE replicad_jobs SET id = ", "UPDATE replicad_partitions SET job_id = ",
+	                                   "UPDATE replicad_claims SET job_id = " };
+	for (int k = 0; k < 3 && r == 0; k++) {
 		rpl_sbuf_reset(&sql);
-		rpl_sbuf_add(&sql, k == 0 ? "UPDATE replicad_jobs SET id = " : "UPDATE replicad_partitions SET job_id = ");
+		rpl_sbuf_add(&sql, upd[k]);
 		rpl_dialect_lit(d, want, &sql);
 		rpl_sbuf_add(&sql, k == 0 ? " WHERE id = " : " WHERE job_id = ");
 		rpl_dialect_lit(d, old, &sql);
@@ -226,7 +239,7 @@ rpl_ledger_open_job_as(struct rpl_conn *c, const char *want, const char *table, 
 {
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	char found[64] = "";
-	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE state <> 'done' AND id = ");
+	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE id = ");
 	rpl_dialect_lit(c->dialect, want, &sql);
 	int r = query_string(c, rpl_sbuf_str(&sql), found, sizeof found, err);
 	rpl_sbuf_fini(&sql);
@@ -242,6 +255,26 @@ rpl_ledger_open_job_as(struct rpl_conn *c, const char *want, const char *table, 
 		}
 	}
 	return open_job(c, want, table, kind, parts, n, job_id, resumed, done, attempts, err);
+}
+
+int
+rpl_ledger_open_job_join(struct rpl_conn *c, const char *want, const char *table, const char *kind,
+                         const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
+                         bool *done, int *attempts, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	char found[64] = "";
+	rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE id = ");
+	rpl_dialect_lit(c->dialect, want, &sql);
+	int r = query_string(c, rpl_sbuf_str(&sql), found, sizeof found, err);
+	rpl_sbuf_fini(&sql);
+	if (r == 0 && found[0] == '\0')   /* another node's job for the same range: join it */
+		r = find_twin(c, table, kind, parts, n, found, err);
+	if (r < 0) {
+		rpl_err_prefix(err, "ledger");
+		return r;
+	}
+	return open_job(c, found[0] != '\0' ? found : want, table, kind, parts, n, job_id, resumed, done, attempts, err);
 }
 
 /* find_twin: the newest unfinished job for table, kind and the
@@ -278,7 +311,8 @@ rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 }
 
 /* open_job: want NULL, the newest unfinished twin or a new job with a new id; else
- * the job want, resumed if the ledger has it unfinished, new otherwise */
+ * the job want, resumed if the ledger has it (done already: every partition is
+ * skipped), new otherwise */
 static int
 open_job(struct rpl_conn *c, const char *want, const char *table, const char *kind, const struct rpl_range *parts,
          size_t n, char job_id[64], bool *resumed, bool *done, int *attempts, struct rpl_err *err)
@@ -296,7 +330,7 @@ open_job(struct rpl_conn *c, const char *want, const char *table, const char *ki
 	if (want == NULL) {
 		r = find_twin(c, table, kind, parts, n, job_id, err);
 	} else {
-		rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE state <> 'done' AND id = ");
+		rpl_sbuf_add(&sql, "SELECT id FROM replicad_jobs WHERE id = ");
 		rpl_dialect_lit(d, want, &sql);
 		r = query_string(c, rpl_sbuf_str(&sql), job_id, 64, err);
 	}
@@ -311,6 +345,9 @@ open_job(struct rpl_conn *c, const char *want, const char *table, const char *ki
 		rpl_dialect_lit(d, now, &sql);
 		rpl_sbuf_add(&sql, " WHERE id = ");
 		rpl_dialect_lit(d, job_id, &sql);
+		/* a job asked for by its id that ended meanwhile (another node of a cluster
+		 * finished it) stays done: its partitions are all skipped */
+		rpl_sbuf_add(&sql, " AND state <> 'done'");
 		if (r == 0)
 			r = run_committed(c, &sql, err);
 		goto out;
@@ -403,6 +440,24 @@ where_part(const struct rpl_dialect *d, const char *job, const char *table, cons
 }
 
 int
+rpl_ledger_set_submitted(struct rpl_conn *c, const char *job, int64_t t, struct rpl_err *err)
+{
+	char iso[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_sbuf_add(&sql, "UPDATE replicad_jobs SET submitted_at = ");
+	rpl_dialect_lit(c->dialect, iso, &sql);
+	rpl_sbuf_add(&sql, " WHERE id = ");
+	rpl_dialect_lit(c->dialect, job, &sql);
+	int r = run_committed(c, &sql, err);
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+int
 rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
                       const struct rpl_range *r, int attempt, struct rpl_err *err)
 {
@@ -482,8 +537,18 @@ rpl_ledger_job_finish(struct rpl_conn *c, const char *job, const char *state,
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "UPDATE replicad_jobs SET state = ");
 	rpl_dialect_lit(c->dialect, state, &sql);
-	rpl_sbuf_addf(&sql, ", rows_read = %lld, rows_written = %lld, rows_rejected = %lld, finished_at = ",
-	              (long long)read, (long long)written, (long long)rejected);
+	if (read < 0) {   /* several processes loaded it: the partitions' rows, whoever loaded them */
+		static const char *const col[] = { "rows_read", "rows_written", "rows_rejected" };
+		for (int k = 0; k < 3; k++) {
+			rpl_sbuf_addf(&sql, ", %s = (SELECT COALESCE(SUM(%s), 0) FROM replicad_partitions WHERE job_id = ", col[k], col[k]);
+			rpl_dialect_lit(c->dialect, job, &sql);
+			rpl_sbuf_addc(&sql, ')');
+		}
+		rpl_sbuf_add(&sql, ", finished_at = ");
+	} else {
+		rpl_sbuf_addf(&sql, ", rows_read = %lld, rows_written = %lld, rows_rejected = %lld, finished_at = ",
+		              (long long)read, (long long)written, (long long)rejected);
+	}
 	rpl_dialect_lit(c->dialect, now, &sql);
 	rpl_sbuf_add(&sql, " WHERE id = ");
 	rpl_dialect_lit(c->dialect, job, &sql);

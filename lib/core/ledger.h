@@ -36,12 +36,24 @@ int rpl_ledger_open_job(struct rpl_conn *c, const char *table, const char *kind,
 
 /* rpl_ledger_open_job_as is rpl_ledger_open_job for a job whose id the caller chose
  * (want, borrowed; the service's id, given at submit: issue #18 item 7, one id per
- * job): the job want if the ledger has it unfinished; else the newest unfinished job
+ * job): the job want if the ledger has it (one that ended meanwhile, done by
+ * another process, is opened with every partition done); else the newest unfinished job
  * for the same table, kind and range, which takes the id want (its rows re-keyed in
  * one transaction, so the old id is gone, never reused); else a new job want. */
 int rpl_ledger_open_job_as(struct rpl_conn *c, const char *want, const char *table, const char *kind,
                            const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
                            bool *done, int *attempts, struct rpl_err *err);
+
+/* rpl_ledger_open_job_join is rpl_ledger_open_job_as for a cluster (issue #20): an
+ * unfinished twin another node is loading keeps its id (job_id gets it, *resumed is
+ * true) and this process joins it, instead of re-keying it from under that node. */
+int rpl_ledger_open_job_join(struct rpl_conn *c, const char *want, const char *table, const char *kind,
+                             const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
+                             bool *done, int *attempts, struct rpl_err *err);
+
+/* rpl_ledger_set_submitted sets a job's submitted_at to the UTC time t (seconds):
+ * when the service took it, rather than when its thread opened the ledger job. */
+int rpl_ledger_set_submitted(struct rpl_conn *c, const char *job, int64_t t, struct rpl_err *err);
 
 /* rpl_ledger_part_start marks a partition running with its attempt number. */
 int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
@@ -62,7 +74,8 @@ int rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *tabl
                            const struct rpl_part_account *acc, const struct rpl_err *e,
                            struct rpl_err *err);
 
-/* rpl_ledger_job_finish sets the job's state and totals. */
+/* rpl_ledger_job_finish sets the job's state and totals; read < 0: the totals are
+ * summed from the job's partitions (a job several processes shared: claim.h). */
 int rpl_ledger_job_finish(struct rpl_conn *c, const char *job, const char *state,
                           int64_t read, int64_t written, int64_t rejected, struct rpl_err *err);
 

@@ -82,7 +82,18 @@ rpl_sink_flush(struct rpl_sink *k, struct rpl_err *err)
 int
 rpl_sink_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
 {
-	return k->ops->exec(k, sql, err);
+	return k->ops->exec(k, sql, NULL, err);
+}
+
+int
+rpl_sink_exec_claimed(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+{
+	int64_t n = 0;
+	int r = k->ops->exec(k, sql, &n, err);
+	if (r == 0 && n != 1)
+		r = rpl_err_set(err, RPL_ECLAIM, "the claim on this partition was taken over (its lease ran out): "
+		                "rolled back, another process loads it");
+	return r;
 }
 
 int

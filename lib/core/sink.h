@@ -32,6 +32,7 @@
 #define RPL_SINK_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "err.h"
 
 struct rpl_conn;
@@ -61,7 +62,8 @@ struct rpl_sink_ops {
 	int (*start)(struct rpl_sink *k, struct rpl_err *err);
 	int (*put)(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, struct rpl_err *err);
 	int (*flush)(struct rpl_sink *k, struct rpl_err *err);
-	int (*exec)(struct rpl_sink *k, const char *sql, struct rpl_err *err);
+	/* exec: *rows (when rows is not NULL) gets the rows the statement touched */
+	int (*exec)(struct rpl_sink *k, const char *sql, int64_t *rows, struct rpl_err *err);
 	int (*commit)(struct rpl_sink *k, bool last, struct rpl_err *err);
 	void (*rollback)(struct rpl_sink *k);
 	void (*end)(struct rpl_sink *k);
@@ -122,6 +124,10 @@ int rpl_sink_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *writt
 int rpl_sink_flush(struct rpl_sink *k, struct rpl_err *err);
 /* rpl_sink_exec runs sql in the open transaction, after the rows sent so far. */
 int rpl_sink_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err);
+/* rpl_sink_exec_claimed is rpl_sink_exec for a statement on the partition's ledger row
+ * that touches it only while this process holds the partition's claim (claim.h):
+ * any other count is RPL_ECLAIM, and the caller rolls back. */
+int rpl_sink_exec_claimed(struct rpl_sink *k, const char *sql, struct rpl_err *err);
 /* rpl_sink_commit commits; unless last, the next rows go on in a new transaction. */
 int rpl_sink_commit(struct rpl_sink *k, bool last, struct rpl_err *err);
 /* rpl_sink_rollback undoes the open transaction (a running load is waited for, a COPY

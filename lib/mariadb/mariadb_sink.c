@@ -468,9 +468,9 @@ myk_flush(struct rpl_sink *k, struct rpl_err *err)
 }
 
 static int
-myk_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+myk_exec(struct rpl_sink *k, const char *sql, int64_t *rows, struct rpl_err *err)
 {
-	return rpl_conn_exec(k->conn, sql, err);
+	return rows != NULL ? rpl_conn_exec_count(k->conn, sql, rows, err) : rpl_conn_exec(k->conn, sql, err);
 }
 
 static int

@@ -237,9 +237,9 @@ osink_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, str
 }
 
 static int
-osink_exec_sql(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+osink_exec_sql(struct rpl_sink *k, const char *sql, int64_t *rows, struct rpl_err *err)
 {
-	return rpl_conn_exec(k->conn, sql, err);
+	return rows != NULL ? rpl_conn_exec_count(k->conn, sql, rows, err) : rpl_conn_exec(k->conn, sql, err);
 }
 
 static int

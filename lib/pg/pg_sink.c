@@ -73,6 +73,17 @@ rpl_pgsink_exec(struct rpl_pgsink *pg, const char *sql, struct rpl_err *err)
 }
 
 int
+rpl_pgsink_exec_count(struct rpl_pgsink *pg, const char *sql, int64_t *rows, struct rpl_err *err)
+{
+	PGresult *res = PQexec(pg->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return pg_fail(pg, err, sql, res);
+	*rows = strtoll(PQcmdTuples(res), NULL, 10);   /* "" for statements without a count */
+	PQclear(res);
+	return 0;
+}
+
+int
 rpl_pgsink_copy_begin(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_err *err)
 {
 	PGresult *res = PQexec(pg->conn, copy_sql);
@@ -376,11 +387,13 @@ pgk_flush(struct rpl_sink *k, struct rpl_err *err)
 }
 
 static int
-pgk_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+pgk_exec(struct rpl_sink *k, const char *sql, int64_t *rows, struct rpl_err *err)
 {
 	struct pg_sink *o = (struct pg_sink *)k;
 	int r = pgk_end_copy(o, err);
-	return r < 0 ? r : rpl_pgsink_exec(o->pg, sql, err);
+	if (r < 0)
+		return r;
+	return rows != NULL ? rpl_pgsink_exec_count(o->pg, sql, rows, err) : rpl_pgsink_exec(o->pg, sql, err);
 }
 
 static int

@@ -32,6 +32,10 @@ bool rpl_pgsink_binary(const struct rpl_pgsink *pg);
 /* rpl_pgsink_exec runs one statement (BEGIN, DELETE, COMMIT, ROLLBACK). */
 int rpl_pgsink_exec(struct rpl_pgsink *pg, const char *sql, struct rpl_err *err);
 
+/* rpl_pgsink_exec_count is rpl_pgsink_exec that stores the rows the statement
+ * touched (an UPDATE's count: the claim check of claim.h). */
+int rpl_pgsink_exec_count(struct rpl_pgsink *pg, const char *sql, int64_t *rows, struct rpl_err *err);
+
 /* rpl_pgsink_copy_begin starts COPY table (columns) FROM STDIN; the SQL is given. */
 int rpl_pgsink_copy_begin(struct rpl_pgsink *pg, const char *copy_sql, struct rpl_err *err);
 /* rpl_pgsink_copy_rows renders rows [0, n) of b and sends them. */

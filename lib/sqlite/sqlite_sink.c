@@ -71,6 +71,14 @@ rpl_litesink_exec(struct rpl_litesink *s, const char *sql, struct rpl_err *err)
 }
 
 int
+rpl_litesink_exec_count(struct rpl_litesink *s, const char *sql, int64_t *rows, struct rpl_err *err)
+{
+	int r = rpl_litesink_exec(s, sql, err);
+	*rows = r == 0 ? (int64_t)sqlite3_changes(s->db) : 0;
+	return r;
+}
+
+int
 rpl_litesink_prepare(struct rpl_litesink *s, const char *insert_sql, struct rpl_err *err)
 {
 	sqlite3_finalize(s->ins);
@@ -217,9 +225,10 @@ litek_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, str
 }
 
 static int
-litek_exec(struct rpl_sink *k, const char *sql, struct rpl_err *err)
+litek_exec(struct rpl_sink *k, const char *sql, int64_t *rows, struct rpl_err *err)
 {
-	return rpl_litesink_exec(((struct lite_sink *)k)->s, sql, err);
+	struct lite_sink *o = (struct lite_sink *)k;
+	return rows != NULL ? rpl_litesink_exec_count(o->s, sql, rows, err) : rpl_litesink_exec(o->s, sql, err);
 }
 
 static int

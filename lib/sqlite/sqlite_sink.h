@@ -25,6 +25,10 @@ void rpl_litesink_close(struct rpl_litesink *s);
 /* rpl_litesink_exec runs one statement (BEGIN, DELETE, the done-mark, COMMIT …). */
 int rpl_litesink_exec(struct rpl_litesink *s, const char *sql, struct rpl_err *err);
 
+/* rpl_litesink_exec_count is rpl_litesink_exec that stores the rows the statement
+ * changed (the claim check of claim.h). */
+int rpl_litesink_exec_count(struct rpl_litesink *s, const char *sql, int64_t *rows, struct rpl_err *err);
+
 /* rpl_litesink_prepare prepares the INSERT (ODBC '?' markers are SQLite's too). */
 int rpl_litesink_prepare(struct rpl_litesink *s, const char *insert_sql, struct rpl_err *err);
 

@@ -66,6 +66,8 @@ const struct rpl_config_key rpl_config_keys[] = {
 	{ "limits.max_partitions",       "integer",  "1200",               true,  false },
 	{ "limits.list_page",            "integer",  "100",                true,  false },
 	{ "limits.batch_ms",             "integer",  "20",                 true,  false },
+	{ "cluster.node",                "string",   "",                   false, false },
+	{ "cluster.lease",               "duration", "\"30s\"",            false, false },
 };
 const size_t rpl_config_nkeys = sizeof rpl_config_keys / sizeof rpl_config_keys[0];
 
@@ -872,6 +874,32 @@ cfg_limits(const struct cfg_ctx *c, const json_t *root, struct rpl_limits_config
 	return r;
 }
 
+/* node_ok: a node name is written into the ledger and logs: printable, 1-255 bytes */
+static bool
+node_ok(const char *s)
+{
+	size_t n = strlen(s);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return n >= 1 && n <= 255;
+}
+
+static int
+cfg_cluster(const struct cfg_ctx *c, const json_t *root, struct rpl_cluster_config *k)
+{
+	struct cfg_obj o;
+	int r = cfg_section(c, root, "cluster", "cluster.", NULL, &o);
+	k->on = o.obj != NULL;
+	if (r == 0)
+		r = cfg_check_string(&o, "node", "a node name of 1 to 255 printable characters", node_ok, &k->node);
+	if (r == 0)
+		r = cfg_get_seconds(&o, "lease", &k->lease_s);
+	if (r == 0 && (k->lease_s < 1 || k->lease_s > 86400))
+		r = cfg_fail(c, "cluster.lease", "expected a duration from 1s to 24h, got %llds", (long long)k->lease_s);
+	return r;
+}
+
 /* cfg_build fills cfg (zeroed by the caller, who frees it on failure) from root in
  * document order, so the first mistake in the file is the one reported; the files
  * the document names (password files) are read last. */
@@ -903,6 +931,8 @@ cfg_build(const struct cfg_ctx *c, const json_t *root, struct rpl_config *cfg)
 		r = cfg_check_string(&top, "socket", buf, socket_ok, &cfg->socket);
 	if (r == 0)
 		r = cfg_limits(c, root, &cfg->limits);
+	if (r == 0)
+		r = cfg_cluster(c, root, &cfg->cluster);
 	if (r == 0)
 		r = cfg_passwords(c, cfg);
 	if (r == 0 && (cfg->path = strdup(c->file)) == NULL)
@@ -1015,6 +1045,7 @@ rpl_config_fini(struct rpl_config *cfg)
 	free(cfg->load.bulk);
 	free(cfg->state_dir);
 	free(cfg->socket);
+	free(cfg->cluster.node);
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
 }

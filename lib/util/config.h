@@ -67,6 +67,14 @@ struct rpl_limits_config {
 	int batch_ms;               /* default 20: the loop time one batch may take */
 };
 
+/* "cluster" (issue #20): several `replicad serve` share jobs through the target's
+ * ledger. Claims on partitions are always on; this names the node and the lease. */
+struct rpl_cluster_config {
+	bool on;                    /* the "cluster" key is there */
+	char *node;                 /* owned; NULL: the host name */
+	int64_t lease_s;            /* default 30s: a claim's lease, renewed every third */
+};
+
 struct rpl_config {
 	char *path;                 /* owned; the file it came from */
 	struct rpl_db_config source, target;
@@ -78,6 +86,7 @@ struct rpl_config {
 	char *state_dir;            /* owned; default /var/lib/replicad */
 	char *socket;               /* owned; default /run/replicad/replicad.sock */
 	struct rpl_limits_config limits;
+	struct rpl_cluster_config cluster;
 };
 
 /* rpl_config_load reads and validates path into *cfg (caller memory, filled only on

@@ -95,6 +95,8 @@ rpl_errc_name(enum rpl_errc c)
 	case RPL_EIO: return "io";
 	case RPL_EPG: return "libpq";
 	case RPL_EREFUSED: return "refused";
+	case RPL_EHELD: return "held";
+	case RPL_ECLAIM: return "claim lost";
 	}
 	return "unknown";
 }

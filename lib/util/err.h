@@ -18,6 +18,8 @@ enum rpl_errc {
 	RPL_EIO = -7,        /* files: reject file, password file */
 	RPL_EPG = -8,        /* libpq said no: sqlstate/msg filled */
 	RPL_EREFUSED = -9,   /* a bulk load took fewer rows than sent, or changed some */
+	RPL_EHELD = -10,     /* a partition another live process holds (claim.h) */
+	RPL_ECLAIM = -11,    /* this process's claim on a partition was taken over (claim.h) */
 };
 
 struct rpl_err {

@@ -12,7 +12,8 @@
 #                a FIFO as config or password file, a symlinked or world-readable
 #                password file, a state_dir that cannot be written (check, run, serve),
 #                duration, time and time zone, malformed JSON (file:line:col),
-#                unreadable password file, missing config file: all exit 2;
+#                unreadable password file, missing config file, the cluster key with
+#                a SQLite target (check, run, serve): all exit 2;
 #   connections  `check` against a closed port (PostgreSQL, MariaDB, FreeTDS), a wrong
 #                password (PostgreSQL, MariaDB), an unknown driver: exit 1, naming the
 #                side (and the SQLSTATE where the contract asks for it);
@@ -524,6 +525,16 @@ run_case "check: a state_dir that cannot be written exits 2 naming it" 2 \
 run_case "run: a state_dir that cannot be written exits 2 before any statement on the target" 2 \
     "err:state_dir \"$work/state-file\": cannot write: Not a directory" 'noerrre:grp=odbc msg="target: ' \
     -- "$REPLICAD" -vv -c "$cfg_sd" run cli_sales --day 2024-01-15
+# cluster mode shares the target's ledger between hosts: a SQLite file cannot be
+# shared, so the key is refused at start, by check, run and serve alike (issue #20)
+cfg_cl=$work/cluster-sqlite.json
+write_config "$cfg_cl" "$PG_SRC" "$work/right.pw" "$SQLITE_DST" "" "$SALES" '"cluster": { "node": "a" }'
+for cmd in check "run cli_sales --day 2024-01-15" serve; do
+    # shellcheck disable=SC2086 # the command's words
+    run_case "$cmd: a SQLite target refuses the cluster key, exit 2" 2 \
+        "err:$cfg_cl: cluster: a SQLite target cannot be shared by several nodes" \
+        'noerrre:grp=odbc msg="target: ' -- "$REPLICAD" -vv -c "$cfg_cl" $cmd
+done
 
 # ---------------------------------------------------------------- verbosity ----
 # replicad(8): -v adds info lines, -vv debug lines, for run and check as for serve

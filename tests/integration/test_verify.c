@@ -376,6 +376,8 @@ drop_ledger(struct rpl_conn *d)
 	it_exec(d, "DROP TABLE IF EXISTS replicad_partitions");
 	it_exec(d, "DROP TABLE IF EXISTS replicad_jobs");
 	it_exec(d, "DROP TABLE IF EXISTS replicad_indexes");
+	it_exec(d, "DROP TABLE IF EXISTS replicad_claims");
+	it_exec(d, "DROP TABLE IF EXISTS replicad_nodes");
 }
 
 static json_t *

@@ -180,6 +180,28 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.tables[0].map.n_rename, 0);
 	ck_assert(!cfg.tables[0].map.add_new_columns);
 	ck_assert(cfg.tables[0].inherited);
+	ck_assert(!cfg.cluster.on);   /* claims are on anyway; the node is the host, the lease 30s */
+	ck_assert_ptr_null(cfg.cluster.node);
+	ck_assert_int_eq(cfg.cluster.lease_s, 30);
+	rpl_config_fini(&cfg);
+}
+END_TEST
+
+/* "cluster" (issue #20): present, even empty, turns cluster mode on */
+START_TEST(test_cluster)
+{
+	struct rpl_config cfg;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(load("{" BASE ", \"cluster\": {}}", &cfg, &err) == 0, "%s", err.msg);
+	ck_assert(cfg.cluster.on);
+	ck_assert_ptr_null(cfg.cluster.node);
+	ck_assert_int_eq(cfg.cluster.lease_s, 30);
+	rpl_config_fini(&cfg);
+	ck_assert_msg(load("{" BASE ", \"cluster\": {\"node\": \"db-loader-2\", \"lease\": \"2s\"}}", &cfg, &err) == 0, "%s",
+	              err.msg);
+	ck_assert(cfg.cluster.on);
+	ck_assert_str_eq(cfg.cluster.node, "db-loader-2");
+	ck_assert_int_eq(cfg.cluster.lease_s, 2);
 	rpl_config_fini(&cfg);
 }
 END_TEST
@@ -306,6 +328,13 @@ static const struct { const char *json, *want; bool prefix; } mistakes[] = {
 	  ": load.disable_indexes: expected true or false, got \"yes\"", false },
 	{ "{" BASE ", \"load\": {\"table_lock\": null}}", ": load.table_lock: expected true or false, got null", false },
 	{ "{" BASE ", \"load\": {\"bulk\": \"fast\"}}", ": load.bulk: expected \"auto\" or \"odbc\", got \"fast\"", false },
+	{ "{" BASE ", \"cluster\": {\"lease\": \"0s\"}}", ": cluster.lease: expected a duration from 1s to 24h, got 0s", false },
+	{ "{" BASE ", \"cluster\": {\"node\": \"\"}}",
+	  ": cluster.node: expected a node name of 1 to 255 printable characters, got \"\"", false },
+	{ "{" BASE ", \"cluster\": {\"node\": \"a\\nb\"}}",
+	  ": cluster.node: expected a node name of 1 to 255 printable characters, got \"a\nb\"", false },
+	{ "{" BASE ", \"cluster\": true}", ": cluster: expected an object, got true", false },
+	{ "{" BASE ", \"cluster\": {\"nodes\": \"a\"}}", ": cluster.nodes: unknown key (did you mean node?)", false },
 	/* sizes */
 	{ "{" BASE ", \"load\": {\"chunk_bytes\": \"4 MB\"}}",
 	  ": load.chunk_bytes: expected a size like \"4MiB\" or \"512k\", got \"4 MB\"", false },
@@ -690,6 +719,7 @@ main(void)
 	tcase_add_test(tc, test_design_example);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_verify_at);
+	tcase_add_test(tc, test_cluster);
 	tcase_add_test(tc, test_valid_variants);
 	tcase_add_test(tc, test_mapping);
 	tcase_add_test(tc, test_find_table_ambiguous);

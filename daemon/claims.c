@@ -1,0 +1,124 @@
+/* daemon/claims.c: claiming partitions and renewing leases (see claims.h). */
+#include "claims.h"
+#include "dlog.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void
+renewer_main(void *arg)
+{
+	struct rd_renewer *rn = arg;
+	struct rpl_conn dst = { 0 };
+	bool open = false, warned = false;
+	uint64_t period_ns = (uint64_t)(rn->lease_ms / 3) * 1000000u;
+	uv_mutex_lock(&rn->lock);
+	while (!rn->stop) {
+		uv_mutex_unlock(&rn->lock);
+		struct rpl_err err = RPL_ERR_INIT;
+		if (!open)
+			open = rpl_conn_open(&dst, "target", rn->cfg->target.odbc, rn->cfg->target.password, &err) == 0;
+		if (open && rpl_claim_renew(&dst, &rn->me, rn->lease_ms, &err) < 0) {
+			rpl_conn_close(&dst);   /* opened again next time */
+			open = false;
+		}
+		if (err.code != RPL_OK && !warned) {   /* once: the next failures say nothing new */
+			char q[1100];
+			rd_log(RPL_LOG_WARNING, "ledger", "node=%s pid=%ld error=%s msg=\"cannot renew leases: they run out "
+			       "unless the target answers again\"", rn->me.node, rn->me.pid, rd_q(q, sizeof q, err.msg));
+			warned = true;
+		} else if (err.code == RPL_OK) {
+			warned = false;
+		}
+		uv_mutex_lock(&rn->lock);
+		if (!rn->stop)
+			uv_cond_timedwait(&rn->wake, &rn->lock, period_ns);
+	}
+	uv_mutex_unlock(&rn->lock);
+	rpl_conn_close(&dst);
+}
+
+bool
+rd_renewer_start(struct rd_renewer *rn, const struct rpl_config *cfg, const struct rpl_owner *me, int64_t lease_ms)
+{
+	memset(rn, 0, sizeof *rn);
+	rn->cfg = cfg;
+	rn->me = *me;
+	rn->lease_ms = lease_ms < 300 ? 300 : lease_ms;
+	if (uv_mutex_init(&rn->lock) != 0)
+		return false;
+	if (uv_cond_init(&rn->wake) != 0) {
+		uv_mutex_destroy(&rn->lock);
+		return false;
+	}
+	rn->started = uv_thread_create(&rn->thread, renewer_main, rn) == 0;
+	if (!rn->started) {
+		uv_cond_destroy(&rn->wake);
+		uv_mutex_destroy(&rn->lock);
+	}
+	return rn->started;
+}
+
+void
+rd_renewer_stop(struct rd_renewer *rn)
+{
+	if (!rn->started)
+		return;
+	uv_mutex_lock(&rn->lock);
+	rn->stop = true;
+	uv_cond_signal(&rn->wake);
+	uv_mutex_unlock(&rn->lock);
+	uv_thread_join(&rn->thread);
+	uv_cond_destroy(&rn->wake);
+	uv_mutex_destroy(&rn->lock);
+	rn->started = false;
+}
+
+/* nap sleeps ms in steps of 100 ms; false when cancel was set meanwhile */
+static bool
+nap(int64_t ms, const atomic_bool *cancel)
+{
+	for (int64_t slept = 0; slept < ms; slept += 100) {
+		if (cancel != NULL && atomic_load(cancel))
+			return false;
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return cancel == NULL || !atomic_load(cancel);
+}
+
+int
+rd_claim_wait(struct rpl_conn *dst, const struct rpl_owner *me, int64_t lease_ms, bool no_wait, bool wait,
+              const char *job, const char *table, const struct rpl_range *r, const atomic_bool *cancel,
+              struct rpl_claim *out, struct rpl_err *err)
+{
+	char label[64], who[300];
+	rpl_range_label(r, label, sizeof label);
+	for (int polls = 0;; polls++) {
+		int rr = rpl_claim_take(dst, me, lease_ms, job, table, r, out, err);
+		if (rr < 0 || out->state != RPL_CLAIM_HELD)
+			break;
+		rpl_owner_label(&out->holder, who, sizeof who);
+		if (no_wait)
+			return rpl_err_set(err, RPL_EHELD, "partition %s of %s is held by %s (lease for %lld ms more): "
+			                   "not waiting for it (--no-wait)", label, table, who, (long long)out->lease_left_ms);
+		if (!wait)
+			return 0;
+		if (polls == 0) {
+			char qt[300];
+			rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s holder=\"%s\" msg=\"partition held by another "
+			       "process: waiting for it\"", job, rd_q(qt, sizeof qt, table), label, who);
+		}
+		/* a held partition ends when its holder finishes it or its lease runs out */
+		int64_t ms = out->lease_left_ms < 250 ? 250 : out->lease_left_ms < 1000 ? out->lease_left_ms + 50 : 1000;
+		if (!nap(ms, cancel))
+			return rpl_err_set(err, RPL_ECANCELED, "cancelled while waiting for partition %s", label);
+	}
+	if (out->state == RPL_CLAIM_TAKEN && out->took_over) {
+		char qt[300];
+		rpl_owner_label(&out->holder, who, sizeof who);
+		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s from=\"%s\" claim=%d msg=\"partition taken over: "
+		       "its owner's lease ran out\"", job, rd_q(qt, sizeof qt, table), label, who, out->claim_no);
+	}
+	return err->code;
+}

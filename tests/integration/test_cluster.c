@@ -1,0 +1,362 @@
+/* tests/integration/test_cluster.c: cluster mode (issue #20): four `replicad serve`,
+ * each with its own state_dir, socket and node name, the same target ledger and
+ * "cluster": {"lease": "2s"}, share one job of twelve monthly partitions, into
+ * PostgreSQL and into MariaDB. The job is submitted on node 1; the others join it
+ * from the ledger; a submit of the same range on node 2 is refused with -32005 and
+ * the job's id. While the test holds a lock on the target table that keeps every
+ * load waiting (so the moments below are the ledger's, not a race with a fast
+ * machine), node 3 is killed (SIGKILL) while the ledger shows it holding a
+ * partition, and started again, and node 4 is stopped (SIGSTOP) while it holds one;
+ * the lock is let go, and node 4 is continued once the ledger shows another owner
+ * for its partition. The job must
+ * finish with the target equal to the source, each partition done once, the work
+ * spread over several nodes, and node 4's partition done by another node, never by
+ * node 4; `replicactl status` on node 1 lists the four nodes and their heartbeats,
+ * and node 2's metrics name node 2.
+ * Every step waits for what the ledger or a daemon shows, not for a time.
+ * argv[1] is replicad, argv[2] replicactl. */
+#include "edge.h"
+#include "it.h"
+#include "ledger.h"
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NODES 4
+
+static const char *replicad_bin, *replicactl_bin;
+static char cfgs[NODES][1024], socks[NODES][1024], logs[NODES][1024];
+static int pids[NODES];
+
+static void
+nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* ctl runs replicactl against node k; its stdout and stderr go to out; the exit
+ * status */
+static int
+ctl(int k, char *out, size_t n, const char *args)
+{
+	char cmd[4096], file[1024];
+	snprintf(file, sizeof file, "%s", it_tmpfile("cluster-ctl.out"));
+	snprintf(cmd, sizeof cmd, "%s -s '%s' %s >'%s' 2>&1", replicactl_bin, socks[k], args, file);
+	int st = system(cmd);
+	FILE *f = fopen(file, "r");
+	size_t got = f != NULL ? fread(out, 1, n - 1, f) : 0;
+	out[got] = '\0';
+	if (f != NULL)
+		fclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* write_node_config: node k's config, the password file it_write_config made */
+static void
+write_node_config(int k, const char *dst_odbc)
+{
+	char pw[1024], state[1024];
+	snprintf(pw, sizeof pw, "%s", it_tmpfile("it-password"));
+	char name[64];
+	snprintf(name, sizeof name, "cluster-state-%d", k);
+	snprintf(state, sizeof state, "%s", it_tmpfile(name));
+	snprintf(name, sizeof name, "cluster-%d.sock", k);
+	snprintf(socks[k], sizeof socks[k], "%s", it_tmpfile(name));
+	snprintf(name, sizeof name, "cluster-%d.log", k);
+	snprintf(logs[k], sizeof logs[k], "%s", it_tmpfile(name));
+	snprintf(name, sizeof name, "cluster-%d.json", k);
+	snprintf(cfgs[k], sizeof cfgs[k], "%s", it_tmpfile(name));
+	char cmd[2200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", state, state);
+	ck_assert(system(cmd) == 0);
+	unlink(logs[k]);
+	FILE *f = fopen(cfgs[k], "w");
+	ck_assert(f != NULL);
+	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
+	           "  \"tables\": [{\"name\": \"cluster_t\", \"date_column\": \"d\"}],\n"
+	           "  \"load\": {\"workers\": 2, \"workers_per_table\": 2, \"commit_rows\": 1000, \"chunk_bytes\": \"64KiB\"},\n"
+	           "  \"schedule\": {\"t1_at\": \"23:59\", \"reference_at\": \"23:58\", \"t0_every\": \"24h\"},\n"
+	           "  \"cluster\": {\"node\": \"node%d\", \"lease\": \"2s\"},\n"
+	           "  \"state_dir\": \"%s\", \"socket\": \"%s\" }\n",
+	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, k + 1, state, socks[k]);
+	fclose(f);
+}
+
+/* start_node starts node k and waits until its socket answers */
+static void
+start_node(int k)
+{
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		if (freopen(logs[k], "a", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
+			_exit(126);
+		execl(replicad_bin, replicad_bin, "-v", "-c", cfgs[k], "serve", (char *)NULL);
+		_exit(127);
+	}
+	pids[k] = (int)pid;
+	char out[4096];
+	for (int i = 0; ctl(k, out, sizeof out, "status") != 0; i++) {
+		int st;
+		ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0, "node %d exited at start: see %s", k + 1, logs[k]);
+		ck_assert_msg(i < 6000, "node %d never answered: %s", k + 1, out);
+		nap_ms(50);
+	}
+}
+
+/* kill_nodes: a failed check exits the test's process; its daemons go with it */
+static void
+kill_nodes(void)
+{
+	for (int k = 0; k < NODES; k++)
+		if (pids[k] > 0) {
+			kill(pids[k], SIGKILL);
+			waitpid(pids[k], NULL, 0);
+			pids[k] = 0;
+		}
+}
+
+static void
+stop_node(int k)
+{
+	if (pids[k] <= 0)
+		return;
+	kill(pids[k], SIGCONT);
+	kill(pids[k], SIGTERM);
+	int st;
+	waitpid(pids[k], &st, 0);
+	pids[k] = 0;
+}
+
+/* rows_locked: whether a ledger row of table t's partitions is locked right now (a
+ * claim, or a claim check just before its commit, of a process the test is about to
+ * stop: stopped there, it would keep the lock, and nobody could take its partition
+ * until it goes on). Asked of the database with NOWAIT, then let go at once. */
+static bool
+rows_locked(struct rpl_conn *dst, int d, const char *t)
+{
+	char q[400];
+	int64_t n = 0;
+	bool found = false;
+	struct rpl_err err = RPL_ERR_INIT, ignored = RPL_ERR_INIT;
+	if (d == IT_PG)
+		snprintf(q, sizeof q, "SELECT count(*) FROM (SELECT 1 FROM replicad_partitions WHERE table_name = '%s'"
+		         " FOR UPDATE NOWAIT) x", t);
+	else
+		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = '%s' FOR UPDATE NOWAIT", t);
+	ck_assert(rpl_conn_set_autocommit(dst, false, &err) == 0);
+	bool locked = rpl_conn_query_int64(dst, q, &n, &found, &err) < 0;
+	rpl_conn_rollback(dst, &ignored);
+	ck_assert(rpl_conn_set_autocommit(dst, true, &ignored) == 0);
+	return locked;
+}
+
+/* wait_holding: the range_start of a partition node k's process holds under a live
+ * lease, once the ledger shows one */
+static void
+wait_holding(struct rpl_conn *dst, int k, char out[16])
+{
+	char q[512];
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t' AND owner_pid = %d"
+	         " AND lease_until IS NOT NULL AND state <> 'done'", pids[k]);
+	ck_assert_msg(it_wait_query(dst, q, 1, pids[k], 900000) >= 1, "node %d never held a partition", k + 1);
+	snprintf(q, sizeof q, "SELECT min(range_start) FROM replicad_partitions WHERE table_name = 'cluster_t'"
+	         " AND owner_pid = %d AND lease_until IS NOT NULL AND state <> 'done'", pids[k]);
+	it_query_str(dst, q, out, 16);
+}
+
+/* wait_status_nodes: node 1's `replicactl status` lists the four nodes with their
+ * heartbeats, once its reads of the ledger have seen them all */
+static void
+wait_status_nodes(void)
+{
+	char out[8192];
+	for (int i = 0;; i++) {
+		ck_assert_int_eq(ctl(0, out, sizeof out, "status"), 0);
+		bool all = strstr(out, "cluster   node node1, lease 2s") != NULL;
+		for (int k = 0; k < NODES && all; k++) {
+			char want[64];
+			snprintf(want, sizeof want, "  node node%d pid ", k + 1);
+			all = strstr(out, want) != NULL;
+		}
+		if (all && strstr(out, "heartbeat ") != NULL)
+			return;
+		ck_assert_msg(i < 12000, "node 1's status never listed the four nodes: %s", out);
+		nap_ms(50);
+	}
+}
+
+/* check_history: one ledger job, its twelve partitions done once each, no two claims
+ * of one partition overlapping, the work on several nodes, and the stopped process's
+ * partition p4 taken from it (expired), never done by it */
+static void
+check_history(struct rpl_conn *dst, const char *p4, int stopped)
+{
+	char q[700];
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t'"
+	                                   " AND state = 'done'"), 12);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND outcome = 'done'"), 12);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'cluster_t'"
+	                                   " AND outcome = 'done'"), 12);
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
+	                                   " ON x.job_id = y.job_id AND x.table_name = y.table_name AND x.range_start = y.range_start"
+	                                   " AND x.claim_no < y.claim_no WHERE x.table_name = 'cluster_t'"
+	                                   " AND (x.released_at IS NULL OR y.claimed_at < x.released_at)"), 0);
+	int64_t nodes = it_query_int(dst, "SELECT count(DISTINCT owner_node) FROM replicad_claims WHERE table_name = 'cluster_t'"
+	                                  " AND outcome = 'done'");
+	ck_assert_msg(nodes >= 2, "the work was not spread: %lld node(s) did it all", (long long)nodes);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND range_start = '%s'"
+	         " AND owner_pid = %d AND outcome = 'done'", p4, stopped);
+	ck_assert_int_eq(it_query_int(dst, q), 0);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND range_start = '%s'"
+	         " AND owner_pid = %d AND outcome = 'expired'", p4, stopped);
+	ck_assert_int_eq(it_query_int(dst, q), 1);
+}
+
+/* setup: cluster_t in the PostgreSQL source (60,000 rows over 2024) and an empty one in
+ * the target d, no ledger rows for it */
+static void
+setup(struct rpl_conn *src, struct rpl_conn *dst, int d)
+{
+	struct rpl_err err = RPL_ERR_INIT;
+	edge_drop(src, "cluster_t");
+	edge_drop(dst, "cluster_t");
+	ck_assert_msg(rpl_ledger_ensure(dst, &err) == 0, "%s", err.msg);
+	it_exec(dst, "DELETE FROM replicad_claims WHERE table_name = 'cluster_t'");
+	it_exec(dst, "DELETE FROM replicad_partitions WHERE table_name = 'cluster_t'");
+	it_exec(dst, "DELETE FROM replicad_jobs WHERE table_name = 'cluster_t'");
+	it_exec(src, "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))");
+	it_exec(src, "INSERT INTO cluster_t SELECT g, date '2024-01-01' + (g % 366), md5(g::text), g * 1.125"
+	             " FROM generate_series(1, 60000) g");
+	it_exec(dst, d == IT_PG ? "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n numeric(12,3))"
+	                        : "CREATE TABLE cluster_t (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40), n decimal(12,3),"
+	                          " KEY cluster_t_d (d)) ENGINE=InnoDB");
+}
+
+/* wait_holding_now: what node k's process holds at this moment ("" if nothing) */
+static void
+wait_holding_now(struct rpl_conn *dst, int k, char out[16])
+{
+	char q[512];
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t' AND owner_pid = %d"
+	         " AND lease_until IS NOT NULL AND state <> 'done'", pids[k]);
+	out[0] = '\0';
+	if (it_query_int(dst, q) > 0)
+		wait_holding(dst, k, out);
+}
+
+static const int targets[] = { IT_PG, IT_MARIADB };
+
+START_TEST(test_cluster_job)
+{
+	int d = targets[_i];
+	struct rpl_conn src, dst;
+	struct rpl_err err = RPL_ERR_INIT;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	setup(&src, &dst, d);
+	const char *dst_odbc = getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST");
+	atexit(kill_nodes);
+	it_write_config("cluster-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "cluster_t", "d", "{}");   /* the password file */
+	for (int k = 0; k < NODES; k++) {
+		write_node_config(k, dst_odbc);
+		start_node(k);
+	}
+	/* every load waits on this lock until it is let go: reads pass, writes wait */
+	struct rpl_conn lock;
+	it_connect(&lock, d, "dst");
+	if (d == IT_PG) {
+		ck_assert(rpl_conn_set_autocommit(&lock, false, &err) == 0);
+		it_exec(&lock, "LOCK TABLE cluster_t IN EXCLUSIVE MODE");
+	} else {
+		it_exec(&lock, "LOCK TABLES cluster_t READ");
+	}
+	char out[8192], id[64] = "", q[512];
+	ck_assert_msg(ctl(0, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31") == 0, "submit: %s", out);
+	ck_assert_msg(sscanf(out, "submitted %63[^:]", id) == 1, "submit said: %s", out);
+	/* node 2 joins the job from the ledger; then the same range there is a duplicate */
+	for (int i = 0;; i++) {
+		ck_assert_int_eq(ctl(1, out, sizeof out, "jobs"), 0);
+		if (strstr(out, id) != NULL)
+			break;
+		ck_assert_msg(i < 12000, "node 2 never joined job %s: %s", id, out);
+		nap_ms(50);
+	}
+	ck_assert_int_eq(ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
+	ck_assert_msg(strstr(out, "-32005") != NULL && strstr(out, id) != NULL, "a duplicate on node 2 said: %s", out);
+	/* node 3 killed while it holds a partition, and started again */
+	char p3[16], p4[16];
+	wait_holding(&dst, 2, p3);
+	kill(pids[2], SIGKILL);
+	waitpid(pids[2], NULL, 0);
+	start_node(2);
+	/* node 4 stopped while it holds one; continued once another node owns it */
+	int stopped = pids[3];
+	for (;;) {   /* stopped holding a partition, and no ledger row lock (rows_locked) */
+		wait_holding(&dst, 3, p4);
+		kill(stopped, SIGSTOP);
+		wait_holding_now(&dst, 3, p4);
+		if (p4[0] != '\0' && !rows_locked(&dst, d, "cluster_t"))
+			break;
+		kill(stopped, SIGCONT);
+	}
+	/* nodes 3 and 4 hold partitions now (the others too, or wait to); let the loads go */
+	if (d == IT_PG)
+		ck_assert(rpl_conn_rollback(&lock, &err) == 0);
+	else
+		it_exec(&lock, "UNLOCK TABLES");
+	rpl_conn_close(&lock);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t' AND range_start = '%s'"
+	         " AND (owner_pid <> %d OR state = 'done')", p4, stopped);
+	ck_assert_msg(it_wait_query(&dst, q, 1, 0, 900000) >= 1, "partition %s of the stopped node was never taken over", p4);
+	kill(stopped, SIGCONT);
+	/* the job ends, on every node */
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", id);
+	ck_assert_msg(it_wait_query(&dst, q, 1, 0, 1500000) >= 1, "job %s never finished", id);
+	check_history(&dst, p4, stopped);
+	wait_status_nodes();
+	/* each node's metrics name it, and count the cluster's live processes */
+	ck_assert_int_eq(ctl(1, out, sizeof out, "metrics --prometheus"), 0);
+	ck_assert_msg(strstr(out, "replicad_cluster_node_info{node=\"node2\"} 1") != NULL, "node 2's metrics: %.3000s", out);
+	ck_assert_msg(strstr(out, "replicad_cluster_processes{state=\"live\"} ") != NULL, "node 2's metrics: %.3000s", out);
+	for (int k = 0; k < NODES; k++)
+		stop_node(k);
+	struct it_dump sa, sb;
+	it_dump_table(&src, "cluster_t", "id", &sa);
+	it_dump_table(&dst, "cluster_t", "id", &sb);
+	ck_assert_int_eq(sa.nrows, 60000);
+	it_dump_compare(&sa, &sb, d == IT_PG ? "a cluster into postgresql" : "a cluster into mariadb");
+	it_dump_free(&sa);
+	it_dump_free(&sb);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: test_cluster REPLICAD REPLICACTL\n");
+		return 2;
+	}
+	replicad_bin = argv[1];
+	replicactl_bin = argv[2];
+	Suite *s = suite_create("cluster");
+	TCase *tc = tcase_create("cluster");
+	tcase_set_timeout(tc, 3000);   /* a deadline for a hang, not a measure of speed */
+	tcase_add_loop_test(tc, test_cluster_job, 0, (int)(sizeof targets / sizeof targets[0]));
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
