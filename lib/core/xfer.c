@@ -109,7 +109,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 	case RPL_CLASS_INT:
 		x->c_type = SQL_C_SBIGINT; x->width = 8; x->param_type = SQL_BIGINT;
 		/* sqliteodbc reads a REAL 3.5 in an INTEGER column as 3 and text as 0: as
-		 * text each value is judged by what it is (rules.c int_text) */
+		 * text each value is judged by what it is (rules_numbers.c rules_int_text) */
 		if (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) {
 			x->c_type = SQL_C_CHAR; x->width = 128;
 		}
