@@ -140,6 +140,96 @@ d_schema_col(const struct rpl_conn *c)
 	return c->dialect->schema_is_catalog ? 1 : 2;
 }
 
+/* column_classify: a column's transport class from its type, with the fixes
+ * for what drivers report (catalog_columns) */
+static int
+column_classify(struct rpl_conn *c, struct rpl_column *col, const char *name, struct rpl_err *err)
+{
+	SQLSMALLINT dtype = col->sql_type;   /* as the driver reported it */
+	bool known = rpl_class_of(col->sql_type, col->type_name, &col->cls, &col->int_bytes);
+	if (col->cls == RPL_CLASS_DECIMAL && col->sql_type == SQL_BIGINT) {   /* BIGINT UNSIGNED */
+		col->sql_type = SQL_DECIMAL;
+		col->size = 20;
+		col->scale = 0;
+	}
+	if (c->engine == RPL_ENGINE_SQLITE) {
+		sqlite_fix_decimal(col);
+		if (known)
+			sqlite_fix_affinity(col);
+		known = known || col->cls == RPL_CLASS_DECIMAL;
+	}
+	if (!known) {
+		int r = rpl_err_set(err, RPL_EINVAL, "%s: column %s has type %s (ODBC type %d), which replicad cannot copy exactly",
+		                    c->side, col->name, col->type_name, dtype);
+		rpl_err_where(err, name, col->name, -1);
+		return r;
+	}
+	if (col->cls != RPL_CLASS_DECIMAL && (col->cls == RPL_CLASS_TEXT || col->cls == RPL_CLASS_BINARY) &&
+	    (col->size == 0 || col->size > CATALOG_LONG_CHARS || dtype == SQL_LONGVARCHAR ||
+	     dtype == SQL_WLONGVARCHAR || dtype == SQL_LONGVARBINARY))
+		col->is_long = true;
+	/* sqliteodbc reports timestamps with scale 0 although SQLite stores text:
+	 * keep whatever fraction is there. */
+	if (c->engine == RPL_ENGINE_SQLITE && col->cls == RPL_CLASS_TIMESTAMP)
+		col->scale = 9;
+	return 0;
+}
+
+/* column_read: the fetched SQLColumns row into col (catalog_columns) */
+static int
+column_read(struct rpl_conn *c, SQLHSTMT st, const char *name, struct rpl_column *col, struct rpl_err *err)
+{
+	char colname[128] = "", tname[64] = "";
+	SQLSMALLINT dtype = 0, digits = 0, nullable = SQL_NULLABLE_UNKNOWN;
+	SQLINTEGER size = 0;
+	SQLLEN ind[5];
+	SQLGetData(st, 4, SQL_C_CHAR, colname, sizeof colname, &ind[0]);
+	SQLGetData(st, 5, SQL_C_SSHORT, &dtype, 0, &ind[1]);
+	SQLGetData(st, 6, SQL_C_CHAR, tname, sizeof tname, &ind[2]);
+	if (!SQL_SUCCEEDED(SQLGetData(st, 7, SQL_C_SLONG, &size, 0, &ind[3])) || ind[3] == SQL_NULL_DATA)
+		size = 0;
+	if (!SQL_SUCCEEDED(SQLGetData(st, 9, SQL_C_SSHORT, &digits, 0, &ind[4])) || ind[4] == SQL_NULL_DATA)
+		digits = 0;
+	SQLGetData(st, 11, SQL_C_SSHORT, &nullable, 0, NULL);
+	char def[16];
+	SQLLEN def_ind = SQL_NULL_DATA;
+	if (!SQL_SUCCEEDED(SQLGetData(st, 13, SQL_C_CHAR, def, sizeof def, &def_ind)))
+		def_ind = SQL_NULL_DATA;
+	memset(col, 0, sizeof *col);
+	snprintf(col->name, sizeof col->name, "%s", colname);
+	snprintf(col->type_name, sizeof col->type_name, "%s", tname);
+	col->sql_type = dtype;
+	col->size = size > 0 ? size : 0;
+	col->scale = digits;
+	col->nullable = nullable != SQL_NO_NULLS;
+	/* sqliteodbc gives every column a COLUMN_DEF ("NULL" when it has none), and
+	 * MariaDB's "NULL" for DEFAULT NULL: neither gives a NOT NULL column a value */
+	col->has_default = def_ind != SQL_NULL_DATA && def[0] != '\0' && strcasecmp(def, "NULL") != 0;
+	return column_classify(c, col, name, err);
+}
+
+/* column_wanted: is the fetched SQLColumns row a column of the table asked for? */
+static bool
+column_wanted(struct rpl_conn *c, SQLHSTMT st, const char *name, size_t ncols, char *first_schema,
+              size_t fsn)
+{
+	/* names are search patterns in SQLColumns ('_' matches any char): keep only
+	 * the exact table, and only the first schema seen when none was given */
+	char tabname[256] = "", schname[256] = "";
+	SQLLEN tind, sind;
+	SQLGetData(st, 3, SQL_C_CHAR, tabname, sizeof tabname, &tind);
+	if (!SQL_SUCCEEDED(SQLGetData(st, d_schema_col(c), SQL_C_CHAR, schname, sizeof schname, &sind)) ||
+	    sind == SQL_NULL_DATA)
+		schname[0] = '\0';
+	if (strcmp(tabname, name) != 0)
+		return false;
+	if (first_schema[0] == '\0' && ncols == 0)
+		snprintf(first_schema, fsn, "%s", schname);
+	else if (strcmp(first_schema, schname) != 0)
+		return false;
+	return true;
+}
+
 static int
 catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char *name,
                 struct rpl_table *t, struct rpl_err *err)
@@ -157,10 +247,6 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 	size_t cap = 0;
 	char first_schema[256] = "";
 	for (;;) {
-		char colname[128] = "", tname[64] = "";
-		SQLSMALLINT dtype = 0, digits = 0, nullable = SQL_NULLABLE_UNKNOWN;
-		SQLINTEGER size = 0;
-		SQLLEN ind[5];
 		rc = SQLFetch(st);
 		if (rc == SQL_NO_DATA)
 			break;
@@ -168,32 +254,8 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 			r = rpl_conn_fail(c, st, err, "SQLColumns fetch");
 			goto out;
 		}
-		/* names are search patterns in SQLColumns ('_' matches any char): keep only
-		 * the exact table, and only the first schema seen when none was given */
-		char tabname[256] = "", schname[256] = "";
-		SQLLEN tind, sind;
-		SQLGetData(st, 3, SQL_C_CHAR, tabname, sizeof tabname, &tind);
-		if (!SQL_SUCCEEDED(SQLGetData(st, d_schema_col(c), SQL_C_CHAR, schname, sizeof schname, &sind)) ||
-		    sind == SQL_NULL_DATA)
-			schname[0] = '\0';
-		if (strcmp(tabname, name) != 0)
+		if (!column_wanted(c, st, name, t->ncols, first_schema, sizeof first_schema))
 			continue;
-		if (first_schema[0] == '\0' && t->ncols == 0)
-			snprintf(first_schema, sizeof first_schema, "%s", schname);
-		else if (strcmp(first_schema, schname) != 0)
-			continue;
-		SQLGetData(st, 4, SQL_C_CHAR, colname, sizeof colname, &ind[0]);
-		SQLGetData(st, 5, SQL_C_SSHORT, &dtype, 0, &ind[1]);
-		SQLGetData(st, 6, SQL_C_CHAR, tname, sizeof tname, &ind[2]);
-		if (!SQL_SUCCEEDED(SQLGetData(st, 7, SQL_C_SLONG, &size, 0, &ind[3])) || ind[3] == SQL_NULL_DATA)
-			size = 0;
-		if (!SQL_SUCCEEDED(SQLGetData(st, 9, SQL_C_SSHORT, &digits, 0, &ind[4])) || ind[4] == SQL_NULL_DATA)
-			digits = 0;
-		SQLGetData(st, 11, SQL_C_SSHORT, &nullable, 0, NULL);
-		char def[16];
-		SQLLEN def_ind = SQL_NULL_DATA;
-		if (!SQL_SUCCEEDED(SQLGetData(st, 13, SQL_C_CHAR, def, sizeof def, &def_ind)))
-			def_ind = SQL_NULL_DATA;
 		if (t->ncols == cap) {
 			cap = cap ? cap * 2 : 32;
 			struct rpl_column *n = realloc(t->cols, cap * sizeof *n);
@@ -203,43 +265,9 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 			}
 			t->cols = n;
 		}
-		struct rpl_column *col = &t->cols[t->ncols++];
-		memset(col, 0, sizeof *col);
-		snprintf(col->name, sizeof col->name, "%s", colname);
-		snprintf(col->type_name, sizeof col->type_name, "%s", tname);
-		col->sql_type = dtype;
-		col->size = size > 0 ? size : 0;
-		col->scale = digits;
-		col->nullable = nullable != SQL_NO_NULLS;
-		/* sqliteodbc gives every column a COLUMN_DEF ("NULL" when it has none), and
-		 * MariaDB's "NULL" for DEFAULT NULL: neither gives a NOT NULL column a value */
-		col->has_default = def_ind != SQL_NULL_DATA && def[0] != '\0' && strcasecmp(def, "NULL") != 0;
-		bool known = rpl_class_of(dtype, tname, &col->cls, &col->int_bytes);
-		if (col->cls == RPL_CLASS_DECIMAL && dtype == SQL_BIGINT) {   /* BIGINT UNSIGNED */
-			col->sql_type = SQL_DECIMAL;
-			col->size = 20;
-			col->scale = 0;
-		}
-		if (c->engine == RPL_ENGINE_SQLITE) {
-			sqlite_fix_decimal(col);
-			if (known)
-				sqlite_fix_affinity(col);
-			known = known || col->cls == RPL_CLASS_DECIMAL;
-		}
-		if (!known) {
-			r = rpl_err_set(err, RPL_EINVAL, "%s: column %s has type %s (ODBC type %d), which replicad cannot copy exactly",
-			                c->side, colname, tname, dtype);
-			rpl_err_where(err, name, colname, -1);
+		r = column_read(c, st, name, &t->cols[t->ncols++], err);
+		if (r < 0)
 			goto out;
-		}
-		if (col->cls != RPL_CLASS_DECIMAL && (col->cls == RPL_CLASS_TEXT || col->cls == RPL_CLASS_BINARY) &&
-		    (col->size == 0 || col->size > CATALOG_LONG_CHARS || dtype == SQL_LONGVARCHAR ||
-		     dtype == SQL_WLONGVARCHAR || dtype == SQL_LONGVARBINARY))
-			col->is_long = true;
-		/* sqliteodbc reports timestamps with scale 0 although SQLite stores text:
-		 * keep whatever fraction is there. */
-		if (c->engine == RPL_ENGINE_SQLITE && col->cls == RPL_CLASS_TIMESTAMP)
-			col->scale = 9;
 	}
 out:
 	SQLFreeHandle(SQL_HANDLE_STMT, st);

@@ -36,6 +36,47 @@ if_not_exists(const char *def, struct rpl_sbuf *out)
 	rpl_sbuf_add(out, p + 6);
 }
 
+/* idx_statements: the statements that recreate (def) and drop index x, named name,
+ * from a row of the index list (a: the definition or, on MariaDB, its first column;
+ * b: the schema, or MariaDB's prefix length) */
+static void
+idx_statements(struct rpl_conn *c, const char *schema, const char *table, const char *name, const char *a,
+               const char *b, struct idx *x)
+{
+	const struct rpl_dialect *d = c->dialect;
+	switch (c->engine) {
+	case RPL_ENGINE_POSTGRES:
+		if_not_exists(a, &x->def);
+		rpl_sbuf_add(&x->drop, "DROP INDEX IF EXISTS ");
+		rpl_dialect_table(d, b, name, &x->drop);
+		break;
+	case RPL_ENGINE_MARIADB:
+		rpl_sbuf_add(&x->def, "ALTER TABLE ");
+		rpl_dialect_table(d, schema, table, &x->def);
+		rpl_sbuf_add(&x->def, " ADD INDEX IF NOT EXISTS ");
+		rpl_dialect_ident(d, name, &x->def);
+		rpl_sbuf_add(&x->def, " (");
+		rpl_dialect_ident(d, a, &x->def);
+		if (b[0] != '\0')
+			rpl_sbuf_addf(&x->def, "(%s)", b);
+		rpl_sbuf_addc(&x->def, ')');
+		rpl_sbuf_add(&x->drop, "ALTER TABLE ");
+		rpl_dialect_table(d, schema, table, &x->drop);
+		rpl_sbuf_add(&x->drop, " DROP INDEX IF EXISTS ");
+		rpl_dialect_ident(d, name, &x->drop);
+		break;
+	case RPL_ENGINE_MSSQL:
+		rpl_sqlgen_index_rebuild(d, schema, table, name, &x->def);
+		rpl_sqlgen_index_disable(d, schema, table, name, &x->drop);
+		break;
+	default:
+		if_not_exists(a, &x->def);
+		rpl_sbuf_add(&x->drop, "DROP INDEX IF EXISTS ");
+		rpl_dialect_ident(d, name, &x->drop);
+		break;
+	}
+}
+
 static int
 list_indexes(struct rpl_conn *c, const char *schema, const char *table, const char *keep, struct idx **out, int *n,
              struct rpl_err *err)
@@ -85,37 +126,7 @@ list_indexes(struct rpl_conn *c, const char *schema, const char *table, const ch
 		x = &v[(*n)++];
 		memset(x, 0, sizeof *x);
 		snprintf(x->name, sizeof x->name, "%s", name);
-		switch (c->engine) {
-		case RPL_ENGINE_POSTGRES:
-			if_not_exists(a, &x->def);
-			rpl_sbuf_add(&x->drop, "DROP INDEX IF EXISTS ");
-			rpl_dialect_table(d, b, name, &x->drop);
-			break;
-		case RPL_ENGINE_MARIADB:
-			rpl_sbuf_add(&x->def, "ALTER TABLE ");
-			rpl_dialect_table(d, schema, table, &x->def);
-			rpl_sbuf_add(&x->def, " ADD INDEX IF NOT EXISTS ");
-			rpl_dialect_ident(d, name, &x->def);
-			rpl_sbuf_add(&x->def, " (");
-			rpl_dialect_ident(d, a, &x->def);
-			if (b[0] != '\0')
-				rpl_sbuf_addf(&x->def, "(%s)", b);
-			rpl_sbuf_addc(&x->def, ')');
-			rpl_sbuf_add(&x->drop, "ALTER TABLE ");
-			rpl_dialect_table(d, schema, table, &x->drop);
-			rpl_sbuf_add(&x->drop, " DROP INDEX IF EXISTS ");
-			rpl_dialect_ident(d, name, &x->drop);
-			break;
-		case RPL_ENGINE_MSSQL:
-			rpl_sqlgen_index_rebuild(d, schema, table, name, &x->def);
-			rpl_sqlgen_index_disable(d, schema, table, name, &x->drop);
-			break;
-		default:
-			if_not_exists(a, &x->def);
-			rpl_sbuf_add(&x->drop, "DROP INDEX IF EXISTS ");
-			rpl_dialect_ident(d, name, &x->drop);
-			break;
-		}
+		idx_statements(c, schema, table, name, a, b, x);
 	}
 	if (rc != SQL_NO_DATA && !SQL_SUCCEEDED(rc))
 		r = rpl_conn_fail(c, st, err, "listing indexes");

@@ -41,6 +41,59 @@ rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine
 	return f;
 }
 
+/* xcol_date: a date or timestamp column's C type and parameter (xcol_choose) */
+static void
+xcol_date(struct rpl_xcol *x, enum rpl_engine de, bool text_dates)
+{
+	const struct rpl_column *d = x->dst;
+	if (x->cls == RPL_CLASS_DATE) {
+		if (text_dates) {
+			x->c_type = SQL_C_CHAR; x->width = 40;
+		} else {
+			x->c_type = SQL_C_TYPE_DATE; x->width = sizeof(SQL_DATE_STRUCT);
+		}
+		x->param_type = SQL_TYPE_DATE; x->param_size = 10;
+		return;
+	}
+	if (text_dates) {
+		x->c_type = SQL_C_CHAR; x->width = 48;
+	} else {
+		x->c_type = SQL_C_TYPE_TIMESTAMP; x->width = sizeof(SQL_TIMESTAMP_STRUCT);
+	}
+	/* MariaDB Connector/ODBC drops the fraction unless the precision is set */
+	x->param_type = SQL_TYPE_TIMESTAMP; x->param_size = 26; x->param_digits = 6;
+	if (de == RPL_ENGINE_MSSQL && d->cls == RPL_CLASS_TIMESTAMP) {
+		/* msodbcsql refuses a fraction finer than the column's scale (22008):
+		 * announce the target's own, 0..7 (DATETIME2(7) keeps 100 ns) */
+		x->param_digits = (SQLSMALLINT)(d->scale < 0 ? 0 : d->scale > 7 ? 7 : d->scale);
+		x->param_size = (SQLULEN)(x->param_digits > 0 ? 20 + x->param_digits : 19);
+	}
+}
+
+/* xcol_params: the parameter a column is announced as, by the target, once its C
+ * type is chosen (xcol_choose) */
+static void
+xcol_params(struct rpl_xcol *x, enum rpl_engine de)
+{
+	const struct rpl_column *s = x->src, *d = x->dst;
+	if (d->cls == RPL_CLASS_BOOL && x->c_type == SQL_C_SBIGINT)
+		x->param_type = SQL_BIT;
+	x->as_text = x->c_type == SQL_C_CHAR;
+	/* sqliteodbc converts text bound to a numeric or date parameter through double
+	 * or its own parser; as VARCHAR it is stored exactly as sent. */
+	if (de == RPL_ENGINE_SQLITE && x->as_text) {
+		x->param_type = d->is_long ? SQL_LONGVARCHAR : SQL_VARCHAR;
+		x->param_size = (SQLULEN)(x->width - 1);
+		x->param_digits = 0;
+	}
+	/* text into a PostgreSQL bytea goes as its bytes (bound binary, param_c_type):
+	 * as text, the server's bytea input read '\\x41' as the byte 'A' */
+	if (de == RPL_ENGINE_POSTGRES && x->as_text && s->cls == RPL_CLASS_TEXT && d->cls == RPL_CLASS_BINARY)
+		x->param_type = d->is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
+	if (x->param_size == 0)
+		x->param_size = (SQLULEN)x->width;
+}
+
 static void
 xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned flags, int64_t chunk_bytes)
 {
@@ -56,7 +109,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 	case RPL_CLASS_INT:
 		x->c_type = SQL_C_SBIGINT; x->width = 8; x->param_type = SQL_BIGINT;
 		/* sqliteodbc reads a REAL 3.5 in an INTEGER column as 3 and text as 0: as
-		 * text each value is judged by what it is (rules.c int_text) */
+		 * text each value is judged by what it is (rules_numbers.c rules_int_text) */
 		if (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) {
 			x->c_type = SQL_C_CHAR; x->width = 128;
 		}
@@ -79,27 +132,8 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		}
 		break;
 	case RPL_CLASS_DATE:
-		if (text_dates) {
-			x->c_type = SQL_C_CHAR; x->width = 40;
-		} else {
-			x->c_type = SQL_C_TYPE_DATE; x->width = sizeof(SQL_DATE_STRUCT);
-		}
-		x->param_type = SQL_TYPE_DATE; x->param_size = 10;
-		break;
 	case RPL_CLASS_TIMESTAMP:
-		if (text_dates) {
-			x->c_type = SQL_C_CHAR; x->width = 48;
-		} else {
-			x->c_type = SQL_C_TYPE_TIMESTAMP; x->width = sizeof(SQL_TIMESTAMP_STRUCT);
-		}
-		/* MariaDB Connector/ODBC drops the fraction unless the precision is set */
-		x->param_type = SQL_TYPE_TIMESTAMP; x->param_size = 26; x->param_digits = 6;
-		if (de == RPL_ENGINE_MSSQL && d->cls == RPL_CLASS_TIMESTAMP) {
-			/* msodbcsql refuses a fraction finer than the column's scale (22008):
-			 * announce the target's own, 0..7 (DATETIME2(7) keeps 100 ns) */
-			x->param_digits = (SQLSMALLINT)(d->scale < 0 ? 0 : d->scale > 7 ? 7 : d->scale);
-			x->param_size = (SQLULEN)(x->param_digits > 0 ? 20 + x->param_digits : 19);
-		}
+		xcol_date(x, de, text_dates);
 		break;
 	case RPL_CLASS_TIME:
 	case RPL_CLASS_GUID:
@@ -130,22 +164,7 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		}
 		break;
 	}
-	if (d->cls == RPL_CLASS_BOOL && x->c_type == SQL_C_SBIGINT)
-		x->param_type = SQL_BIT;
-	x->as_text = x->c_type == SQL_C_CHAR;
-	/* sqliteodbc converts text bound to a numeric or date parameter through double
-	 * or its own parser; as VARCHAR it is stored exactly as sent. */
-	if (de == RPL_ENGINE_SQLITE && x->as_text) {
-		x->param_type = d->is_long ? SQL_LONGVARCHAR : SQL_VARCHAR;
-		x->param_size = (SQLULEN)(x->width - 1);
-		x->param_digits = 0;
-	}
-	/* text into a PostgreSQL bytea goes as its bytes (bound binary, param_c_type):
-	 * as text, the server's bytea input read '\\x41' as the byte 'A' */
-	if (de == RPL_ENGINE_POSTGRES && x->as_text && s->cls == RPL_CLASS_TEXT && d->cls == RPL_CLASS_BINARY)
-		x->param_type = d->is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
-	if (x->param_size == 0)
-		x->param_size = (SQLULEN)x->width;
+	xcol_params(x, de);
 }
 
 /* param_c_type: the C type a column is bound with as a parameter: text announced as

@@ -121,7 +121,7 @@ enum {
 	RPL_XFER_SRC_PGODBC = 32,/* a PostgreSQL source read through psqlODBC: it gives
 	                          * 'infinity' as today's date or 9999-12-31 23:59:59, and
 	                          * '-infinity' as a zero date, in a struct: dates travel
-	                          * as PostgreSQL's text (rules.c pg_date_text) */
+	                          * as PostgreSQL's text (rules_dates.c rules_pg_date_text) */
 	RPL_XFER_SRC_ENDLESS = 64,/* the source gives ±infinity dates as RPL_YEAR_*INFINITY
 	                          * (libpq COPY) */
 	RPL_XFER_PG_COPY = RPL_XFER_SRC_ENDLESS | RPL_XFER_DST_ENDLESS,   /* both: PostgreSQL

@@ -105,10 +105,10 @@ rpl_pgbinary_usable(const struct rpl_xbuf *b, bool source)
 /* numeric_room: the most bytes numeric_put writes for n characters of decimal text */
 static size_t numeric_room(size_t n) { return 8 + 2 * (n / 4 + 2); }
 
-/* numeric_put writes the numeric's binary form at p (numeric_room(n) bytes free);
- * returns the end, or NULL when s is not plain decimal text. */
+/* numeric_special: NaN or ±Infinity at p as numeric_put writes them; NULL when s
+ * is neither */
 static unsigned char *
-numeric_put(const char *s, size_t n, unsigned char *p)
+numeric_special(const char *s, size_t n, unsigned char *p)
 {
 	/* what PostgreSQL's numeric holds beside numbers: NaN (and, unconstrained,
 	 * ±Infinity from version 14), as its text form spells them */
@@ -123,6 +123,76 @@ numeric_put(const char *s, size_t n, unsigned char *p)
 			p = w16(p, special[k].sign);
 			return w16(p, 0);
 		}
+	return NULL;
+}
+
+/* numeric_groups: the digits of the integer part ip[0..nint) (no leading zeros) and
+ * of the fraction fp[0..nfrac) as base-10000 groups into digits; returns how many */
+static size_t
+numeric_groups(const char *ip, size_t nint, const char *fp, size_t nfrac, uint16_t *digits)
+{
+	size_t k = 0;
+	const char *q = ip;
+	if (nint > 0) {
+		size_t lead = nint % 4 ? nint % 4 : 4;
+		unsigned v = 0;
+		for (size_t j = 0; j < lead; j++)
+			v = v * 10 + (unsigned)(q[j] - '0');
+		digits[k++] = (uint16_t)v;
+		for (q += lead; q < ip + nint; q += 4)
+			digits[k++] = (uint16_t)((q[0] - '0') * 1000 + (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0'));
+	}
+	q = fp;
+	for (size_t g = 0; g < nfrac / 4; g++, q += 4)
+		digits[k++] = (uint16_t)((q[0] - '0') * 1000 + (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0'));
+	if (nfrac % 4) {
+		unsigned v = 0;
+		size_t j = 0;
+		for (; j < nfrac % 4; j++)
+			v = v * 10 + (unsigned)(q[j] - '0');
+		for (; j < 4; j++)
+			v *= 10;
+		digits[k++] = (uint16_t)v;
+	}
+	return k;
+}
+
+/* numeric_write: the numeric's header and its groups digits[0..k) at p, leading and
+ * trailing zero groups dropped; returns the end */
+static unsigned char *
+numeric_write(unsigned char *p, const uint16_t *digits, size_t k, int weight, bool neg,
+              uint16_t dscale)
+{
+	size_t first = 0, last = k;
+	while (first < last && digits[first] == 0) {   /* leading zero groups */
+		first++;
+		weight--;
+	}
+	while (last > first && digits[last - 1] == 0)  /* trailing zero groups */
+		last--;
+	if (first == last) {                           /* zero */
+		p = w16(p, 0);
+		p = w16(p, 0);
+		p = w16(p, 0);
+		return w16(p, dscale);
+	}
+	p = w16(p, (uint16_t)(last - first));
+	p = w16(p, (uint16_t)(int16_t)weight);
+	p = w16(p, neg ? 0x4000 : 0x0000);
+	p = w16(p, dscale);
+	for (size_t g = first; g < last; g++)
+		p = w16(p, digits[g]);
+	return p;
+}
+
+/* numeric_put writes the numeric's binary form at p (numeric_room(n) bytes free);
+ * returns the end, or NULL when s is not plain decimal text. */
+static unsigned char *
+numeric_put(const char *s, size_t n, unsigned char *p)
+{
+	unsigned char *e = numeric_special(s, n, p);
+	if (e != NULL)
+		return e;
 	size_t i = 0;
 	bool neg = false;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
@@ -151,50 +221,8 @@ numeric_put(const char *s, size_t n, unsigned char *p)
 	/* four digits at a time: the integer part's first group takes what is left over
 	 * (as if padded with zeros on the left), the fraction's last group is padded on
 	 * the right; a branch per digit was most of this function's cost */
-	size_t k = 0;
-	const char *q = s + int_start;
-	if (nint > 0) {
-		size_t lead = nint % 4 ? nint % 4 : 4;
-		unsigned v = 0;
-		for (size_t j = 0; j < lead; j++)
-			v = v * 10 + (unsigned)(q[j] - '0');
-		digits[k++] = (uint16_t)v;
-		for (q += lead; q < s + int_end; q += 4)
-			digits[k++] = (uint16_t)((q[0] - '0') * 1000 + (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0'));
-	}
-	q = s + frac_start;
-	for (size_t g = 0; g < nfrac / 4; g++, q += 4)
-		digits[k++] = (uint16_t)((q[0] - '0') * 1000 + (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0'));
-	if (nfrac % 4) {
-		unsigned v = 0;
-		size_t j = 0;
-		for (; j < nfrac % 4; j++)
-			v = v * 10 + (unsigned)(q[j] - '0');
-		for (; j < 4; j++)
-			v *= 10;
-		digits[k++] = (uint16_t)v;
-	}
-	int weight = (int)int_groups - 1;
-	size_t first = 0, last = k;
-	while (first < last && digits[first] == 0) {   /* leading zero groups */
-		first++;
-		weight--;
-	}
-	while (last > first && digits[last - 1] == 0)  /* trailing zero groups */
-		last--;
-	if (first == last) {                           /* zero */
-		p = w16(p, 0);
-		p = w16(p, 0);
-		p = w16(p, 0);
-		return w16(p, dscale);
-	}
-	p = w16(p, (uint16_t)(last - first));
-	p = w16(p, (uint16_t)(int16_t)weight);
-	p = w16(p, neg ? 0x4000 : 0x0000);
-	p = w16(p, dscale);
-	for (size_t g = first; g < last; g++)
-		p = w16(p, digits[g]);
-	return p;
+	size_t k = numeric_groups(s + int_start, nint, s + frac_start, nfrac, digits);
+	return numeric_write(p, digits, k, (int)int_groups - 1, neg, dscale);
 }
 
 bool
@@ -213,6 +241,91 @@ rpl_pgbinary_numeric(const char *s, size_t n, struct rpl_sbuf *out)
 
 
 static const long pg_epoch_days = 10957;   /* 2000-01-01 in days since 1970-01-01 */
+
+/* put_temporal: a date or timestamp value at p, as days or microseconds since
+ * 2000-01-01 (PostgreSQL's ±infinity at the ends of the range); returns the end */
+static unsigned char *
+put_temporal(const struct rpl_xcol *x, const void *v, unsigned char *p)
+{
+	switch (x->c_type) {
+	case SQL_C_TYPE_DATE: {
+		const SQL_DATE_STRUCT *d = v;
+		if (x->endless && (d->year == RPL_YEAR_INFINITY || d->year == RPL_YEAR_MINUS_INFINITY))
+			return w32(w32(p, 4), d->year > 0 ? (uint32_t)INT32_MAX : (uint32_t)INT32_MIN);
+		long days = rpl_day_to_days((struct rpl_day){ d->year, d->month, d->day }) - pg_epoch_days;
+		return w32(w32(p, 4), (uint32_t)(int32_t)days);
+	}
+	case SQL_C_TYPE_TIMESTAMP: {
+		const SQL_TIMESTAMP_STRUCT *t = v;
+		if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY))
+			return w64(w32(p, 8), t->year > 0 ? (uint64_t)INT64_MAX : (uint64_t)INT64_MIN);
+		long days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day }) - pg_epoch_days;
+		int64_t us = ((int64_t)days * 86400 + t->hour * 3600 + t->minute * 60 + t->second) * 1000000 +
+		             t->fraction / 1000;
+		return w64(w32(p, 8), (uint64_t)us);
+	}
+	default:
+		return p;
+	}
+}
+
+/* put_value: one value of row r that is not NULL, with its length, at p (room
+ * enough, rpl_pgbinary_rows); returns the end, or NULL with err set */
+static unsigned char *
+put_value(const struct rpl_xcol *x, const void *v, SQLLEN ind, unsigned char *p, size_t r,
+          struct rpl_err *err)
+{
+	switch (x->c_type) {
+	case SQL_C_SBIGINT: {
+		int64_t i = *(const int64_t *)v;
+		int w = x->dst->int_bytes;
+		p = w32(p, (uint32_t)w);
+		if (w == 2)
+			p = w16(p, (uint16_t)(int16_t)i);
+		else if (w == 4)
+			p = w32(p, (uint32_t)(int32_t)i);
+		else
+			p = w64(p, (uint64_t)i);
+		break;
+	}
+	case SQL_C_DOUBLE: {
+		uint64_t u;
+		memcpy(&u, v, 8);
+		p = w64(w32(p, 8), u);
+		break;
+	}
+	case SQL_C_TYPE_DATE:
+	case SQL_C_TYPE_TIMESTAMP:
+		p = put_temporal(x, v, p);
+		break;
+	case SQL_C_BIT:
+		p = w32(p, 1);
+		*p++ = *(const unsigned char *)v ? 1 : 0;
+		break;
+	case SQL_C_BINARY:
+	case SQL_C_CHAR:
+		if (x->cls == RPL_CLASS_DECIMAL) {
+			unsigned char *end = numeric_put(v, (size_t)ind, p + 4);
+			if (end == NULL) {
+				rpl_err_set(err, RPL_ECONVERT, "column %s: \"%.40s\" is not a plain decimal",
+				            x->src->name, (const char *)v);
+				rpl_err_where(err, NULL, x->src->name, (int64_t)r);
+				return NULL;
+			}
+			w32(p, (uint32_t)(end - p - 4));   /* the length, known once written */
+			p = end;
+		} else {
+			p = w32(p, (uint32_t)ind);
+			memcpy(p, v, (size_t)ind);
+			p += ind;
+		}
+		break;
+	default:
+		rpl_err_set(err, RPL_EINVAL, "column %s: no binary COPY form", x->src->name);
+		return NULL;
+	}
+	return p;
+}
 
 int
 rpl_pgbinary_rows(const struct rpl_xbuf *b, size_t n, struct rpl_sbuf *out, struct rpl_err *err)
@@ -236,73 +349,9 @@ rpl_pgbinary_rows(const struct rpl_xbuf *b, size_t n, struct rpl_sbuf *out, stru
 				out->len += 4;
 				continue;
 			}
-			const void *v = rpl_xval(b, r, c);
-			switch (x->c_type) {
-			case SQL_C_SBIGINT: {
-				int64_t i = *(const int64_t *)v;
-				int w = x->dst->int_bytes;
-				p = w32(p, (uint32_t)w);
-				if (w == 2)
-					p = w16(p, (uint16_t)(int16_t)i);
-				else if (w == 4)
-					p = w32(p, (uint32_t)(int32_t)i);
-				else
-					p = w64(p, (uint64_t)i);
-				break;
-			}
-			case SQL_C_DOUBLE: {
-				uint64_t u;
-				memcpy(&u, v, 8);
-				p = w64(w32(p, 8), u);
-				break;
-			}
-			case SQL_C_TYPE_DATE: {
-				const SQL_DATE_STRUCT *d = v;
-				if (x->endless && (d->year == RPL_YEAR_INFINITY || d->year == RPL_YEAR_MINUS_INFINITY)) {
-					p = w32(w32(p, 4), d->year > 0 ? (uint32_t)INT32_MAX : (uint32_t)INT32_MIN);
-					break;
-				}
-				long days = rpl_day_to_days((struct rpl_day){ d->year, d->month, d->day }) - pg_epoch_days;
-				p = w32(w32(p, 4), (uint32_t)(int32_t)days);
-				break;
-			}
-			case SQL_C_TYPE_TIMESTAMP: {
-				const SQL_TIMESTAMP_STRUCT *t = v;
-				if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY)) {
-					p = w64(w32(p, 8), t->year > 0 ? (uint64_t)INT64_MAX : (uint64_t)INT64_MIN);
-					break;
-				}
-				long days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day }) - pg_epoch_days;
-				int64_t us = ((int64_t)days * 86400 + t->hour * 3600 + t->minute * 60 + t->second) * 1000000 +
-				             t->fraction / 1000;
-				p = w64(w32(p, 8), (uint64_t)us);
-				break;
-			}
-			case SQL_C_BIT:
-				p = w32(p, 1);
-				*p++ = *(const unsigned char *)v ? 1 : 0;
-				break;
-			case SQL_C_BINARY:
-			case SQL_C_CHAR:
-				if (x->cls == RPL_CLASS_DECIMAL) {
-					unsigned char *end = numeric_put(v, (size_t)ind, p + 4);
-					if (end == NULL) {
-						rpl_err_set(err, RPL_ECONVERT, "column %s: \"%.40s\" is not a plain decimal",
-						            x->src->name, (const char *)v);
-						rpl_err_where(err, NULL, x->src->name, (int64_t)r);
-						return err->code;
-					}
-					w32(p, (uint32_t)(end - p - 4));   /* the length, known once written */
-					p = end;
-				} else {
-					p = w32(p, (uint32_t)ind);
-					memcpy(p, v, (size_t)ind);
-					p += ind;
-				}
-				break;
-			default:
-				return rpl_err_set(err, RPL_EINVAL, "column %s: no binary COPY form", x->src->name);
-			}
+			p = put_value(x, rpl_xval(b, r, c), ind, p, r, err);
+			if (p == NULL)
+				return err->code;
 			out->len += (size_t)(p - start);
 		}
 	}

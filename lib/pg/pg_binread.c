@@ -17,62 +17,53 @@ static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] << 8 | p[
 static uint32_t get32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 static uint64_t get64(const unsigned char *p) { return (uint64_t)get32(p) << 32 | get32(p + 4); }
 
-/* numeric_text writes the numeric's binary form p[0..n) as numeric_out prints it
- * into out (room bytes, NUL-terminated when it fits); returns the full length, or
- * -1 when p is not a numeric. */
+/* numeric_text_fast: numeric_text for most values, whose digits fit the room
+ * (numeric_text checked), written without a check each */
 static long
-numeric_text(const unsigned char *p, size_t n, char *out, size_t room)
+numeric_text_fast(const unsigned char *p, int ndigits, int weight, int dscale, uint16_t sign, char *out)
 {
-	if (n < 8)
-		return -1;
-	int ndigits = (int16_t)get16(p), weight = (int16_t)get16(p + 2), dscale = (int16_t)get16(p + 6);
-	uint16_t sign = get16(p + 4);
-	if (ndigits < 0 || dscale < 0 || n != 8 + 2 * (size_t)ndigits)
-		return -1;
-	const char *special = sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity" : sign == 0xF000 ? "-Infinity" : NULL;
-	if (special == NULL && sign != 0x0000 && sign != 0x4000)
-		return -1;
-	for (int i = 0; i < ndigits; i++)   /* base 10000: a larger digit is no numeric */
-		if (get16(p + 8 + 2 * i) > 9999)
-			return -1;
-	/* most values: the digits fit tmp-sized room, written without a check each */
-	size_t most = 2 + 4 * (size_t)(weight >= 0 ? weight + 1 : 1) + 1 + (size_t)dscale + 4;
-	if (special == NULL && weight < 64 && most <= room) {
-		char *q = out;
-		int d = 0;
-		if (sign == 0x4000)
-			*q++ = '-';
-		if (weight < 0) {
-			d = weight + 1;
-			*q++ = '0';
-		} else {
-			unsigned dig = ndigits > 0 ? get16(p + 8) : 0;   /* the first group without leading zeros */
-			if (dig >= 1000)
-				*q++ = (char)('0' + dig / 1000);
-			if (dig >= 100)
-				*q++ = (char)('0' + dig / 100 % 10);
-			if (dig >= 10)
-				*q++ = (char)('0' + dig / 10 % 10);
-			*q++ = (char)('0' + dig % 10);
-			for (d = 1; d <= weight; d++, q += 4) {
-				dig = d < ndigits ? get16(p + 8 + 2 * d) : 0;
-				q[0] = (char)('0' + dig / 1000), q[1] = (char)('0' + dig / 100 % 10);
-				q[2] = (char)('0' + dig / 10 % 10), q[3] = (char)('0' + dig % 10);
-			}
+	char *q = out;
+	int d = 0;
+	if (sign == 0x4000)
+		*q++ = '-';
+	if (weight < 0) {
+		d = weight + 1;
+		*q++ = '0';
+	} else {
+		unsigned dig = ndigits > 0 ? get16(p + 8) : 0;   /* the first group without leading zeros */
+		if (dig >= 1000)
+			*q++ = (char)('0' + dig / 1000);
+		if (dig >= 100)
+			*q++ = (char)('0' + dig / 100 % 10);
+		if (dig >= 10)
+			*q++ = (char)('0' + dig / 10 % 10);
+		*q++ = (char)('0' + dig % 10);
+		for (d = 1; d <= weight; d++, q += 4) {
+			dig = d < ndigits ? get16(p + 8 + 2 * d) : 0;
+			q[0] = (char)('0' + dig / 1000), q[1] = (char)('0' + dig / 100 % 10);
+			q[2] = (char)('0' + dig / 10 % 10), q[3] = (char)('0' + dig % 10);
 		}
-		if (dscale > 0) {
-			*q++ = '.';
-			char *stop = q + dscale;
-			for (; q < stop; d++, q += 4) {   /* may write up to 3 digits past stop: room has them */
-				unsigned dig = d >= 0 && d < ndigits ? get16(p + 8 + 2 * d) : 0;
-				q[0] = (char)('0' + dig / 1000), q[1] = (char)('0' + dig / 100 % 10);
-				q[2] = (char)('0' + dig / 10 % 10), q[3] = (char)('0' + dig % 10);
-			}
-			q = stop;
-		}
-		*q = '\0';
-		return (long)(q - out);
 	}
+	if (dscale > 0) {
+		*q++ = '.';
+		char *stop = q + dscale;
+		for (; q < stop; d++, q += 4) {   /* may write up to 3 digits past stop: room has them */
+			unsigned dig = d >= 0 && d < ndigits ? get16(p + 8 + 2 * d) : 0;
+			q[0] = (char)('0' + dig / 1000), q[1] = (char)('0' + dig / 100 % 10);
+			q[2] = (char)('0' + dig / 10 % 10), q[3] = (char)('0' + dig % 10);
+		}
+		q = stop;
+	}
+	*q = '\0';
+	return (long)(q - out);
+}
+
+/* numeric_text_room: numeric_text for NaN, ±Infinity and values that may not fit
+ * the room: cut at room - 1, the length it needed returned */
+static long
+numeric_text_room(const unsigned char *p, int ndigits, int weight, int dscale, uint16_t sign,
+                  const char *special, char *out, size_t room)
+{
 	size_t o = 0;
 #define PUT(ch) do { if (o < room) out[o] = (ch); o++; } while (0)
 	if (special != NULL) {
@@ -115,6 +106,31 @@ numeric_text(const unsigned char *p, size_t n, char *out, size_t room)
 	else if (room > 0)
 		out[room - 1] = '\0';
 	return (long)o;
+}
+
+/* numeric_text writes the numeric's binary form p[0..n) as numeric_out prints it
+ * into out (room bytes, NUL-terminated when it fits); returns the full length, or
+ * -1 when p is not a numeric. */
+static long
+numeric_text(const unsigned char *p, size_t n, char *out, size_t room)
+{
+	if (n < 8)
+		return -1;
+	int ndigits = (int16_t)get16(p), weight = (int16_t)get16(p + 2), dscale = (int16_t)get16(p + 6);
+	uint16_t sign = get16(p + 4);
+	if (ndigits < 0 || dscale < 0 || n != 8 + 2 * (size_t)ndigits)
+		return -1;
+	const char *special = sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity" : sign == 0xF000 ? "-Infinity" : NULL;
+	if (special == NULL && sign != 0x0000 && sign != 0x4000)
+		return -1;
+	for (int i = 0; i < ndigits; i++)   /* base 10000: a larger digit is no numeric */
+		if (get16(p + 8 + 2 * i) > 9999)
+			return -1;
+	/* most values: the digits fit tmp-sized room, written without a check each */
+	size_t most = 2 + 4 * (size_t)(weight >= 0 ? weight + 1 : 1) + 1 + (size_t)dscale + 4;
+	if (special == NULL && weight < 64 && most <= room)
+		return numeric_text_fast(p, ndigits, weight, dscale, sign, out);
+	return numeric_text_room(p, ndigits, weight, dscale, sign, special, out, room);
 }
 
 /* civil: days since 2000-01-01 into a date within years 1..9999 */

@@ -236,31 +236,69 @@ endless(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct 
 	return rpl_xbuf_misfit(b, r, c, RPL_RULE_DATE_RANGE, f, n, why, err);
 }
 
+/* put_ool: put_field for a column whose values go out of line (xfer.h): text
+ * unescaped, bytea's hex decoded, into the buffer's heap */
+static int
+put_ool(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	bool bin = x->c_type == SQL_C_BINARY;
+	if (bin && !(n >= 3 && f[0] == '\\' && f[1] == '\\' && f[2] == 'x'))
+		return bad_field(b, r, c, f, n, err);
+	char *out = rpl_xbuf_heap_put(b, r, c, n + 1);
+	if (out == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory for a value of column %s", x->src->name);
+	size_t len = bin ? unhex(f + 3, n - 3, out, n) : unescape(f, n, out, n);
+	out[len] = '\0';
+	rpl_xbuf_heap_used(b, len + 1);
+	*rpl_xind(b, r, c) = (SQLLEN)len;
+	return 0;
+}
+
+/* text_int64: an int8 field's digits into *v; false when they are none */
+static bool
+text_int64(const char *f, size_t n, int64_t *v)
+{
+	size_t i = f[0] == '-' ? 1 : 0;
+	uint64_t u = 0;
+	if (i == n)
+		return false;
+	for (; i < n && f[i] >= '0' && f[i] <= '9'; i++)
+		u = u * 10 + (uint64_t)(f[i] - '0');
+	if (i != n)
+		return false;
+	*v = f[0] == '-' ? (int64_t)(0 - u) : (int64_t)u;
+	return true;
+}
+
+/* text_double: a float8 field into *v, also NaN, Infinity, -Infinity; false when it
+ * is no number */
+static bool
+text_double(const char *f, size_t n, double *v)
+{
+	char tmp[64];
+	if (n >= sizeof tmp)
+		return false;
+	memcpy(tmp, f, n);
+	tmp[n] = '\0';
+	char *end;
+	*v = strtod(tmp, &end);
+	return !(end == tmp || *end != '\0');
+}
+
 /* put_field stores one COPY field into row r, column c. */
 static int
 put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err)
 {
 	const struct rpl_xcol *x = &b->cols[c];
 	SQLLEN *ind = rpl_xind(b, r, c);
-	char tmp[64];
 	if (n == 2 && f[0] == '\\' && f[1] == 'N') {
 		*ind = SQL_NULL_DATA;
 		rpl_xbuf_null_ool(b, r, c);
 		return 0;
 	}
-	if (x->ool) {   /* decoded text is never longer than its escaped form, nor bytea than half its hex */
-		bool bin = x->c_type == SQL_C_BINARY;
-		if (bin && !(n >= 3 && f[0] == '\\' && f[1] == '\\' && f[2] == 'x'))
-			goto bad;
-		char *out = rpl_xbuf_heap_put(b, r, c, n + 1);
-		if (out == NULL)
-			return rpl_err_set(err, RPL_ENOMEM, "out of memory for a value of column %s", x->src->name);
-		size_t len = bin ? unhex(f + 3, n - 3, out, n) : unescape(f, n, out, n);
-		out[len] = '\0';
-		rpl_xbuf_heap_used(b, len + 1);
-		*ind = (SQLLEN)len;
-		return 0;
-	}
+	if (x->ool)   /* decoded text is never longer than its escaped form, nor bytea than half its hex */
+		return put_ool(b, r, c, f, n, err);
 	void *v = rpl_xval(b, r, c);   /* in line: the slot itself */
 	switch (x->c_type) {
 	case SQL_C_CHAR: {
@@ -278,19 +316,11 @@ put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struc
 		}
 		break;
 	}
-	case SQL_C_SBIGINT: {
-		size_t i = f[0] == '-' ? 1 : 0;
-		uint64_t u = 0;
-		if (i == n)
+	case SQL_C_SBIGINT:
+		if (!text_int64(f, n, v))
 			break;
-		for (; i < n && f[i] >= '0' && f[i] <= '9'; i++)
-			u = u * 10 + (uint64_t)(f[i] - '0');
-		if (i != n)
-			break;
-		*(int64_t *)v = f[0] == '-' ? (int64_t)(0 - u) : (int64_t)u;
 		*ind = 8;
 		return 0;
-	}
 	case SQL_C_BIT:
 		if (n == 1 && (f[0] == 't' || f[0] == 'f')) {
 			*(unsigned char *)v = f[0] == 't';
@@ -298,18 +328,11 @@ put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struc
 			return 0;
 		}
 		break;
-	case SQL_C_DOUBLE: {
-		if (n >= sizeof tmp)
-			break;
-		memcpy(tmp, f, n);
-		tmp[n] = '\0';
-		char *end;
-		*(double *)v = strtod(tmp, &end);   /* also NaN, Infinity, -Infinity */
-		if (end == tmp || *end != '\0')
+	case SQL_C_DOUBLE:
+		if (!text_double(f, n, v))
 			break;
 		*ind = 8;
 		return 0;
-	}
 	case SQL_C_TYPE_DATE:
 		if (n == 10 && parse_date(f, n, v)) {
 			*ind = sizeof(SQL_DATE_STRUCT);
@@ -325,7 +348,6 @@ put_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struc
 	default:
 		break;
 	}
-bad:
 	return bad_field(b, r, c, f, n, err);
 }
 

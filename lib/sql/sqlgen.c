@@ -67,7 +67,7 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 		           (c->cls == RPL_CLASS_DATE || c->cls == RPL_CLASS_TIMESTAMP)) {
 			/* psqlODBC turns 'infinity' into today's date or 9999-12-31 23:59:59 and
 			 * '-infinity' into a zero date, even as text: PostgreSQL's own text
-			 * (ISO: psqlODBC sets DateStyle) is read instead (rules.c pg_date_text) */
+			 * (ISO: psqlODBC sets DateStyle) is read instead (rules_dates.c rules_pg_date_text) */
 			rpl_dialect_ident(d, c->name, out);
 			rpl_sbuf_add(out, "::text");
 		} else if (d->engine == RPL_ENGINE_POSTGRES && c->kind == RPL_KIND_MONEY) {
