@@ -123,20 +123,6 @@ rpl_claim_now_sql(const struct rpl_dialect *d, struct rpl_sbuf *out)
 	}
 }
 
-static void
-where_key(const struct rpl_dialect *d, const char *job, const char *table, const struct rpl_range *r,
-          struct rpl_sbuf *sql)
-{
-	char s[11], e[11];
-	rpl_ledger_range_key(r, s, e);
-	rpl_sbuf_add(sql, " WHERE job_id = ");
-	rpl_dialect_lit(d, job, sql);
-	rpl_sbuf_add(sql, " AND table_name = ");
-	rpl_dialect_lit(d, table, sql);
-	rpl_sbuf_add(sql, " AND range_start = ");
-	rpl_dialect_lit(d, s, sql);
-}
-
 /* select_sql: the claim's read of the row, locking (skipping a locked row) or not */
 static void
 select_sql(const struct rpl_dialect *d, const char *job, const char *table, const struct rpl_range *r, bool lock,
@@ -148,7 +134,7 @@ select_sql(const struct rpl_dialect *d, const char *job, const char *table, cons
 	/* READPAST skips rows another claimer has locked, as SKIP LOCKED does */
 	if (lock && d->engine == RPL_ENGINE_MSSQL)
 		rpl_sbuf_add(out, " WITH (UPDLOCK, READPAST, ROWLOCK)");
-	where_key(d, job, table, r, out);
+	rpl_ledger_where_part(d, job, table, r, out);
 	if (lock && (d->engine == RPL_ENGINE_POSTGRES || d->engine == RPL_ENGINE_MARIADB))
 		rpl_sbuf_add(out, " FOR UPDATE SKIP LOCKED");
 }
@@ -175,7 +161,7 @@ rpl_claim_check_sql(const struct rpl_dialect *d, const struct rpl_owner *me, con
 	/* the counter changes the row, so engines that count changed rows rather than
 	 * matched ones (MariaDB) count it too */
 	rpl_sbuf_add(out, "UPDATE replicad_partitions SET claim_commits = COALESCE(claim_commits, 0) + 1");
-	where_key(d, job, table, r, out);
+	rpl_ledger_where_part(d, job, table, r, out);
 	rpl_claim_cond_sql(d, me, claim_no, out);
 }
 
@@ -254,12 +240,12 @@ take_row(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms, const
 	rpl_dialect_lit(d, me->node, &sql);
 	rpl_sbuf_addf(&sql, ", owner_pid = %ld, lease_until = %lld, claim_no = %d, claim_commits = 0", me->pid,
 	              (long long)(w->now + lease_ms), w->claim_no + 1);
-	where_key(d, job, table, r, &sql);
+	rpl_ledger_where_part(d, job, table, r, &sql);
 	int rr = rpl_sbuf_ok(&sql) ? rpl_conn_exec(c, rpl_sbuf_str(&sql), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	if (rr == 0 && w->owner.node[0] != '\0') {   /* the earlier claim ends here */
 		rpl_sbuf_reset(&sql);
 		rpl_sbuf_addf(&sql, "UPDATE replicad_claims SET released_at = %lld, outcome = 'expired'", (long long)w->now);
-		where_key(d, job, table, r, &sql);
+		rpl_ledger_where_part(d, job, table, r, &sql);
 		rpl_sbuf_addf(&sql, " AND claim_no = %d AND released_at IS NULL", w->claim_no);
 		rr = rpl_sbuf_ok(&sql) ? rpl_conn_exec(c, rpl_sbuf_str(&sql), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	}
@@ -364,7 +350,7 @@ rpl_claim_release(struct rpl_conn *c, const struct rpl_owner *me, const char *jo
 	int rr = rpl_conn_set_autocommit(c, false, err);
 	int64_t n = 0;
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET lease_until = NULL");
-	where_key(d, job, table, r, &sql);
+	rpl_ledger_where_part(d, job, table, r, &sql);
 	rpl_claim_cond_sql(d, me, claim_no, &sql);
 	if (rr == 0)
 		rr = rpl_sbuf_ok(&sql) ? rpl_conn_exec_count(c, rpl_sbuf_str(&sql), &n, err)
@@ -375,7 +361,7 @@ rpl_claim_release(struct rpl_conn *c, const struct rpl_owner *me, const char *jo
 		rpl_claim_now_sql(d, &sql);
 		rpl_sbuf_add(&sql, ", outcome = ");
 		rpl_dialect_lit(d, outcome, &sql);
-		where_key(d, job, table, r, &sql);
+		rpl_ledger_where_part(d, job, table, r, &sql);
 		rpl_sbuf_addf(&sql, " AND claim_no = %d AND released_at IS NULL", claim_no);
 		rr = rpl_sbuf_ok(&sql) ? rpl_conn_exec(c, rpl_sbuf_str(&sql), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	}

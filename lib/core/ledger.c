@@ -425,9 +425,9 @@ out:
 	return r;
 }
 
-static void
-where_part(const struct rpl_dialect *d, const char *job, const char *table, const struct rpl_range *range,
-           struct rpl_sbuf *sql)
+void
+rpl_ledger_where_part(const struct rpl_dialect *d, const char *job, const char *table, const struct rpl_range *range,
+                      struct rpl_sbuf *sql)
 {
 	char s[11], e[11];
 	rpl_ledger_range_key(range, s, e);
@@ -466,7 +466,7 @@ rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_addf(&sql, "UPDATE replicad_partitions SET state = 'running', attempts = %d, updated_at = ", attempt);
 	rpl_dialect_lit(c->dialect, now, &sql);
-	where_part(c->dialect, job, table, r, &sql);
+	rpl_ledger_where_part(c->dialect, job, table, r, &sql);
 	int rr = run_committed(c, &sql, err);
 	rpl_sbuf_fini(&sql);
 	return rr;
@@ -494,7 +494,7 @@ rpl_ledger_done_sql(const struct rpl_dialect *d, const char *job, const char *ta
 	/* last_error stays: the history of a partition that needed retries */
 	rpl_sbuf_add(out, "UPDATE replicad_partitions SET state = 'done'");
 	counts_sql(d, acc, out);
-	where_part(d, job, table, &acc->range, out);
+	rpl_ledger_where_part(d, job, table, &acc->range, out);
 }
 
 int
@@ -507,7 +507,7 @@ rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = 'failed', last_error = ");
 	rpl_dialect_lit(c->dialect, msg, &sql);
 	counts_sql(c->dialect, acc, &sql);
-	where_part(c->dialect, job, table, &acc->range, &sql);
+	rpl_ledger_where_part(c->dialect, job, table, &acc->range, &sql);
 	int r = run_committed(c, &sql, err);
 	rpl_sbuf_fini(&sql);
 	return r;
@@ -522,7 +522,7 @@ rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
 	rpl_dialect_lit(c->dialect, state, &sql);
 	rpl_sbuf_add(&sql, ", last_error = NULL");
 	counts_sql(c->dialect, acc, &sql);
-	where_part(c->dialect, job, table, &acc->range, &sql);
+	rpl_ledger_where_part(c->dialect, job, table, &acc->range, &sql);
 	int r = run_committed(c, &sql, err);
 	rpl_sbuf_fini(&sql);
 	return r;

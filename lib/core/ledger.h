@@ -79,6 +79,13 @@ int rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *tabl
 int rpl_ledger_job_finish(struct rpl_conn *c, const char *job, const char *state,
                           int64_t read, int64_t written, int64_t rejected, struct rpl_err *err);
 
+/* rpl_ledger_where_part appends the WHERE that picks one partition's row of
+ * replicad_partitions (job, table, range start): the ledger's and the claims'. */
+struct rpl_dialect;
+struct rpl_sbuf;
+void rpl_ledger_where_part(const struct rpl_dialect *d, const char *job, const char *table,
+                           const struct rpl_range *range, struct rpl_sbuf *sql);
+
 /* rpl_ledger_range_key writes a partition's range_start key ('' for all). */
 void rpl_ledger_range_key(const struct rpl_range *r, char out[11], char end[11]);
 
