@@ -77,6 +77,8 @@ idx_statements(struct rpl_conn *c, const char *schema, const char *table, const 
 	}
 }
 
+static void free_indexes(struct idx *v, int n);
+
 static int
 list_indexes(struct rpl_conn *c, const char *schema, const char *table, const char *keep, struct idx **out, int *n,
              struct rpl_err *err)
@@ -120,18 +122,28 @@ list_indexes(struct rpl_conn *c, const char *schema, const char *table, const ch
 			continue;
 		}
 		if (*n == cap) {
+			struct idx *nv = realloc(v, (size_t)(cap ? cap * 2 : 8) * sizeof *v);
+			if (nv == NULL) {
+				r = rpl_err_set(err, RPL_ENOMEM, "out of memory listing indexes");
+				break;
+			}
+			v = nv;
 			cap = cap ? cap * 2 : 8;
-			v = realloc(v, (size_t)cap * sizeof *v);
 		}
 		x = &v[(*n)++];
 		memset(x, 0, sizeof *x);
 		snprintf(x->name, sizeof x->name, "%s", name);
 		idx_statements(c, schema, table, name, a, b, x);
 	}
-	if (rc != SQL_NO_DATA && !SQL_SUCCEEDED(rc))
+	if (r == 0 && rc != SQL_NO_DATA && !SQL_SUCCEEDED(rc))
 		r = rpl_conn_fail(c, st, err, "listing indexes");
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	rpl_sbuf_fini(&q);
+	if (r < 0) {   /* the caller gets nothing to free */
+		free_indexes(v, *n);
+		v = NULL;
+		*n = 0;
+	}
 	*out = v;
 	return r;
 }
@@ -253,14 +265,19 @@ rpl_indexes_restore(struct rpl_conn *c, const char *schema, const char *table, i
 		if (!SQL_SUCCEEDED(rc))
 			break;
 		if (cnt == cap) {
+			void *nv = realloc(v, (size_t)(cap ? cap * 2 : 8) * sizeof *v);
+			if (nv == NULL) {
+				r = rpl_err_set(err, RPL_ENOMEM, "out of memory reading saved indexes");
+				break;
+			}
+			v = nv;
 			cap = cap ? cap * 2 : 8;
-			v = realloc(v, (size_t)cap * sizeof *v);
 		}
 		SQLGetData(st, 1, SQL_C_CHAR, v[cnt].name, sizeof v[cnt].name, NULL);
 		SQLGetData(st, 2, SQL_C_CHAR, v[cnt].def, sizeof v[cnt].def, NULL);
 		cnt++;
 	}
-	if (rc != SQL_NO_DATA && !SQL_SUCCEEDED(rc))
+	if (r == 0 && rc != SQL_NO_DATA && !SQL_SUCCEEDED(rc))
 		r = rpl_conn_fail(c, st, err, "reading saved indexes");
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
 	if (r == 0 && !c->autocommit)
