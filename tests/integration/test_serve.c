@@ -1049,11 +1049,11 @@ START_TEST(test_end_to_end)
 	it_dump_free(&a);
 	it_dump_free(&b);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
-	ck_assert_msg(strstr(out, id1) != NULL && strstr(out, "cancelled") != NULL, "jobs: %s", out);
-	ck_assert_msg(strstr(strstr(out, id1) + 1, id1) == NULL, "jobs lists %s twice: %s", id1, out);
+	ck_assert_msg(strstr(out, id1) != NULL && strstr(out, "cancelled") != NULL, "jobs: %.3000s", out);
+	ck_assert_msg(strstr(strstr(out, id1) + 1, id1) == NULL, "jobs lists %s twice: %.3000s", id1, out);
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(strstr(out, "# TYPE replicad_rows_written_total counter") != NULL &&
-	              strstr(out, "replicad_jobs{state=\"done\"} 1") != NULL, "metrics: %s", out);
+	              strstr(out, "replicad_jobs{state=\"done\"} 1") != NULL, "metrics: %.3000s", out);
 	ck_assert_msg(metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"failed\"}") == 0 &&
 	              metric_value(out, "replicad_partitions_total{table=\"serve_t\",state=\"cancelled\"}") == 6,
 	              "metrics after a cancel: %.3000s", out);
@@ -1179,7 +1179,7 @@ START_TEST(test_verify_job)
 	ck_assert_msg(ctl(out, err, "show", id) == 0 && strstr(out, "differ") != NULL && strstr(out, "CHANGED") != NULL,
 	              "show of a verify job: %s", out);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
-	ck_assert_msg(strstr(out, id) != NULL && strstr(out, "verify") != NULL, "jobs: %s", out);
+	ck_assert_msg(strstr(out, id) != NULL && strstr(out, "verify") != NULL, "jobs: %.3000s", out);
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(metric_value(out, "replicad_table_verify_differences{table=\"serve_v\"}") == 1, "%.3000s", out);
 	ck_assert_msg(metric_value(out, "replicad_table_verify_timestamp_seconds{table=\"serve_v\"}") >
