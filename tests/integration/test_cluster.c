@@ -75,16 +75,23 @@ write_node_config(int k, const char *dst_odbc)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", state, state);
 	ck_assert(system(cmd) == 0);
 	unlink(logs[k]);
+	/* the daily slots 12 hours from now (UTC): at fixed times a run that crossed
+	 * them would get a scheduled job beside the test's (as test_serve once did) */
+	time_t later = time(NULL) + 12 * 3600;
+	struct tm tm;
+	gmtime_r(&later, &tm);
+	char at[8];
+	snprintf(at, sizeof at, "%02d:%02d", tm.tm_hour, tm.tm_min);
 	FILE *f = fopen(cfgs[k], "w");
 	ck_assert(f != NULL);
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
 	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
 	           "  \"tables\": [{\"name\": \"cluster_t\", \"date_column\": \"d\"}],\n"
 	           "  \"load\": {\"workers\": 2, \"workers_per_table\": 2, \"commit_rows\": 1000, \"chunk_bytes\": \"64KiB\"},\n"
-	           "  \"schedule\": {\"t1_at\": \"23:59\", \"reference_at\": \"23:58\", \"t0_every\": \"24h\"},\n"
+	           "  \"schedule\": {\"t1_at\": \"%s\", \"reference_at\": \"%s\", \"t0_every\": \"24h\"},\n"
 	           "  \"cluster\": {\"node\": \"node%d\", \"lease\": \"2s\"},\n"
 	           "  \"state_dir\": \"%s\", \"socket\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, k + 1, state, socks[k]);
+	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, at, at, k + 1, state, socks[k]);
 	fclose(f);
 }
 
