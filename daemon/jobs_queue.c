@@ -113,7 +113,7 @@ jobs_start(struct rd_jobs *j, struct rd_job *job)
 	                       .cancel = &job->cancel, .pause = &job->pause, .res = res, .done = done,
 	                       .opened = opened,
 	                       .hooks = { .opened = job_opened, .part_done = job_part_done, .stopping = &job->stopping,
-	                                  .job_id = job->id, .submitted = job->submitted },
+	                                  .job_id = job->id },
 	                       .verify = job->verify };
 	done->kind = MSG_DONE;
 	done->num = c->num;

@@ -165,11 +165,6 @@ run_open_job(struct run *r)
 	                           j->attempts, err)) < 0)
 		return -1;
 	snprintf(res->job_id, sizeof res->job_id, "%s", j->job_id);
-	/* a new job's submit time is the service's, not this later moment (the ledger
-	 * lists it after a restart: test_serve) */
-	if (!res->resumed && hooks != NULL && hooks->submitted > 0 &&
-	    rpl_ledger_set_submitted(&r->dst, j->job_id, hooks->submitted, err) < 0)
-		return -1;
 	char qt[300];
 	rd_log(RPL_LOG_INFO, "ledger", "job=%s table=%s kind=%s partitions=%zu resumed=%s msg=\"ledger job open\"", j->job_id,
 	       rd_q(qt, sizeof qt, tc->name), r->kind, j->nparts, res->resumed ? "yes" : "no");

@@ -54,8 +54,6 @@ struct rd_runner_hooks {
 	                       * takes (rpl_ledger_open_job_as); NULL: the ledger picks one */
 	bool no_wait;         /* a partition another live process holds fails at once, naming
 	                       * it (run --no-wait), instead of being waited for (claim.h) */
-	int64_t submitted;    /* UTC seconds the service took the job (0: none): a new ledger
-	                       * job's submitted_at, not the later moment its thread opened it */
 };
 
 /* RD_CLUSTER_SQLITE: why a SQLite target refuses the cluster key, at start (from the

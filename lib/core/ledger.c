@@ -440,24 +440,6 @@ rpl_ledger_where_part(const struct rpl_dialect *d, const char *job, const char *
 }
 
 int
-rpl_ledger_set_submitted(struct rpl_conn *c, const char *job, int64_t t, struct rpl_err *err)
-{
-	char iso[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	rpl_sbuf_add(&sql, "UPDATE replicad_jobs SET submitted_at = ");
-	rpl_dialect_lit(c->dialect, iso, &sql);
-	rpl_sbuf_add(&sql, " WHERE id = ");
-	rpl_dialect_lit(c->dialect, job, &sql);
-	int r = run_committed(c, &sql, err);
-	rpl_sbuf_fini(&sql);
-	return r;
-}
-
-int
 rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
                       const struct rpl_range *r, int attempt, struct rpl_err *err)
 {

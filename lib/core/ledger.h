@@ -51,9 +51,6 @@ int rpl_ledger_open_job_join(struct rpl_conn *c, const char *want, const char *t
                              const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
                              bool *done, int *attempts, struct rpl_err *err);
 
-/* rpl_ledger_set_submitted sets a job's submitted_at to the UTC time t (seconds):
- * when the service took it, rather than when its thread opened the ledger job. */
-int rpl_ledger_set_submitted(struct rpl_conn *c, const char *job, int64_t t, struct rpl_err *err);
 
 /* rpl_ledger_part_start marks a partition running with its attempt number. */
 int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
