@@ -555,3 +555,26 @@ it_lite_same(const char *dst_db, const char *src_db, const char *table, const ch
 	rpl_sbuf_fini(&cond);
 	sqlite3_close(h);
 }
+
+/* it_ledger_rows_locked: whether a ledger row of table t's partitions is locked right now (a
+ * claim, or a claim check just before its commit, of a process the test is about to
+ * stop: stopped there, it would keep the lock, and nobody could take its partition
+ * until it goes on). Asked of the database with NOWAIT, then let go at once. */
+bool
+it_ledger_rows_locked(struct rpl_conn *dst, int d, const char *t)
+{
+	char q[400];
+	int64_t n = 0;
+	bool found = false;
+	struct rpl_err err = RPL_ERR_INIT, ignored = RPL_ERR_INIT;
+	if (d == IT_PG)
+		snprintf(q, sizeof q, "SELECT count(*) FROM (SELECT 1 FROM replicad_partitions WHERE table_name = '%s'"
+		         " FOR UPDATE NOWAIT) x", t);
+	else
+		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = '%s' FOR UPDATE NOWAIT", t);
+	ck_assert(rpl_conn_set_autocommit(dst, false, &err) == 0);
+	bool locked = rpl_conn_query_int64(dst, q, &n, &found, &err) < 0;
+	rpl_conn_rollback(dst, &ignored);
+	ck_assert(rpl_conn_set_autocommit(dst, true, &ignored) == 0);
+	return locked;
+}

@@ -326,29 +326,6 @@ setup_table(struct rpl_conn *src, struct rpl_conn *dst, int d, const char *t)
 	it_exec(dst, sql);
 }
 
-/* rows_locked: whether a ledger row of table t's partitions is locked right now (a
- * claim, or a claim check just before its commit, of a process the test is about to
- * stop: stopped there, it would keep the lock, and nobody could take its partition
- * until it goes on). Asked of the database with NOWAIT, then let go at once. */
-static bool
-rows_locked(struct rpl_conn *dst, int d, const char *t)
-{
-	char q[400];
-	int64_t n = 0;
-	bool found = false;
-	struct rpl_err err = RPL_ERR_INIT, ignored = RPL_ERR_INIT;
-	if (d == IT_PG)
-		snprintf(q, sizeof q, "SELECT count(*) FROM (SELECT 1 FROM replicad_partitions WHERE table_name = '%s'"
-		         " FOR UPDATE NOWAIT) x", t);
-	else
-		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = '%s' FOR UPDATE NOWAIT", t);
-	ck_assert(rpl_conn_set_autocommit(dst, false, &err) == 0);
-	bool locked = rpl_conn_query_int64(dst, q, &n, &found, &err) < 0;
-	rpl_conn_rollback(dst, &ignored);
-	ck_assert(rpl_conn_set_autocommit(dst, true, &ignored) == 0);
-	return locked;
-}
-
 /* held_by: the range_start of a partition of table t that pid holds under a live
  * lease, "" if none */
 static void
@@ -389,7 +366,7 @@ START_TEST(test_lease_taken_over)
 		ck_assert_msg(it_wait_query(&dst, q, 1, a, 600000) >= 1, "run A never held a partition");
 		kill(a, SIGSTOP);
 		held_by(&dst, "lease_t", a, p);
-		if (p[0] != '\0' && !rows_locked(&dst, d, "lease_t"))
+		if (p[0] != '\0' && !it_ledger_rows_locked(&dst, d, "lease_t"))
 			break;
 		kill(a, SIGCONT);   /* it finished that one meanwhile, or stopped holding a row lock: again */
 	}

@@ -141,29 +141,6 @@ stop_node(int k)
 	pids[k] = 0;
 }
 
-/* rows_locked: whether a ledger row of table t's partitions is locked right now (a
- * claim, or a claim check just before its commit, of a process the test is about to
- * stop: stopped there, it would keep the lock, and nobody could take its partition
- * until it goes on). Asked of the database with NOWAIT, then let go at once. */
-static bool
-rows_locked(struct rpl_conn *dst, int d, const char *t)
-{
-	char q[400];
-	int64_t n = 0;
-	bool found = false;
-	struct rpl_err err = RPL_ERR_INIT, ignored = RPL_ERR_INIT;
-	if (d == IT_PG)
-		snprintf(q, sizeof q, "SELECT count(*) FROM (SELECT 1 FROM replicad_partitions WHERE table_name = '%s'"
-		         " FOR UPDATE NOWAIT) x", t);
-	else
-		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = '%s' FOR UPDATE NOWAIT", t);
-	ck_assert(rpl_conn_set_autocommit(dst, false, &err) == 0);
-	bool locked = rpl_conn_query_int64(dst, q, &n, &found, &err) < 0;
-	rpl_conn_rollback(dst, &ignored);
-	ck_assert(rpl_conn_set_autocommit(dst, true, &ignored) == 0);
-	return locked;
-}
-
 /* wait_holding: the range_start of a partition node k's process holds under a live
  * lease, once the ledger shows one */
 static void
@@ -306,11 +283,11 @@ START_TEST(test_cluster_job)
 	start_node(2);
 	/* node 4 stopped while it holds one; continued once another node owns it */
 	int stopped = pids[3];
-	for (;;) {   /* stopped holding a partition, and no ledger row lock (rows_locked) */
+	for (;;) {   /* stopped holding a partition, and no ledger row lock (it_ledger_rows_locked) */
 		wait_holding(&dst, 3, p4);
 		kill(stopped, SIGSTOP);
 		wait_holding_now(&dst, 3, p4);
-		if (p4[0] != '\0' && !rows_locked(&dst, d, "cluster_t"))
+		if (p4[0] != '\0' && !it_ledger_rows_locked(&dst, d, "cluster_t"))
 			break;
 		kill(stopped, SIGCONT);
 	}
