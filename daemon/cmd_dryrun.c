@@ -22,6 +22,7 @@
 #include "claim.h"
 #include "sbuf.h"
 #include "sqlgen.h"
+#include "tablefacts.h"
 #include "xfer.h"
 #include <stdarg.h>
 #include <stdlib.h>
@@ -322,6 +323,20 @@ dry_warnings(struct dry *d)
 	}
 }
 
+/* dry_type: one CREATE TYPE or CREATE DOMAIN a run sends before the table it
+ * creates (tablefacts.h) */
+static int
+dry_type(void *data, const char *schema, const char *type, const char *sql)
+{
+	struct dry *d = data;
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_sbuf_add(&b, sql);
+	stmt(d, true, &b, "create type %s.%s the created table's columns use%s", schema, type,
+	     d->connected ? "" : " (if the target lacks it)");
+	rpl_sbuf_fini(&b);
+	return 0;
+}
+
 /* dry_job_start: runner.c on the target's control connection, before the partitions */
 static int
 dry_job_start(struct dry *d, struct rpl_err *err)
@@ -335,6 +350,12 @@ dry_job_start(struct dry *d, struct rpl_err *err)
 		rpl_sbuf_reset(&b);
 	}
 	if (!d->dst_exists) {
+		int ntypes = 0;
+		if ((r = rpl_table_plan_types(&d->src, &d->dst, d->connected, tc->schema, tc->name, dry_type, d,
+		                              &ntypes, err)) < 0) {
+			rpl_sbuf_fini(&b);
+			return r;
+		}
 		rpl_sqlgen_create_table(d->g, &b);
 		stmt(d, true, &b, "create the missing target table (load.create_missing_tables%s)",
 		     d->cfg->load.create_missing_tables ? "" : " is off: a real run would stop here instead");

@@ -335,6 +335,8 @@ struct pg_types {
 	int created;
 	rpl_coltypes_warn_fn warn;
 	void *data;
+	rpl_coltypes_plan_fn plan;   /* set: the dry run's; each CREATE goes to it, not to dst */
+	bool connected;              /* false: dst is a stand-in, every type taken as missing */
 };
 
 static int
@@ -373,6 +375,10 @@ static int
 pg_type_row(void *arg, char *const *v, struct rpl_err *err)
 {
 	struct pg_types *pt = arg;
+	if (!pt->connected) {
+		pt->created++;
+		return pt->plan(pt->data, v[0], v[1], v[2]);
+	}
 	struct rpl_sbuf q = RPL_SBUF_INIT;
 	rpl_sbuf_add(&q, "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ");
 	rpl_dialect_lit(pt->dst->dialect, v[0], &q);
@@ -383,7 +389,10 @@ pg_type_row(void *arg, char *const *v, struct rpl_err *err)
 	int r = rpl_sbuf_ok(&q) ? rpl_conn_query_int64(pt->dst, rpl_sbuf_str(&q), &n, &found, err)
 	                        : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	rpl_sbuf_fini(&q);
-	if (r == 0 && n == 0) {
+	if (r == 0 && n == 0 && pt->plan != NULL) {
+		pt->created++;
+		r = pt->plan(pt->data, v[0], v[1], v[2]);
+	} else if (r == 0 && n == 0) {
 		if ((r = rpl_conn_exec(pt->dst, v[2], err)) < 0)
 			rpl_err_prefix(err, "creating type %s.%s in the target", v[0], v[1]);
 		else
@@ -394,9 +403,29 @@ pg_type_row(void *arg, char *const *v, struct rpl_err *err)
 	return r;
 }
 
+static int pg_types_run(struct rpl_conn *src, struct pg_types *pt, const char *schema, const char *name,
+                        int *created, struct rpl_err *err);
+
 int
 rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *schema, const char *name,
                              rpl_coltypes_warn_fn warn, void *data, int *created, struct rpl_err *err)
+{
+	struct pg_types pt = { .dst = dst, .warn = warn, .data = data, .connected = true };
+	return pg_types_run(src, &pt, schema, name, created, err);
+}
+
+int
+rpl_coltypes_pg_plan_types(struct rpl_conn *src, struct rpl_conn *dst, bool connected, const char *schema,
+                           const char *name, rpl_coltypes_plan_fn plan, void *data, int *planned, struct rpl_err *err)
+{
+	struct pg_types pt = { .dst = dst, .data = data, .plan = plan, .connected = connected };
+	return pg_types_run(src, &pt, schema, name, planned, err);
+}
+
+/* pg_types_run lists the types the columns use and hands each to pg_type_row */
+static int
+pg_types_run(struct rpl_conn *src, struct pg_types *pt, const char *schema, const char *name, int *created,
+             struct rpl_err *err)
 {
 	/* every type the columns reach through array elements and domain bases; enums
 	 * first, then domains oldest first (a domain over another is younger) */
@@ -425,11 +454,10 @@ rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const c
 		" FROM pg_enum e WHERE e.enumtypid = t.oid) ELSE '' END"
 		" FROM used u JOIN pg_type t ON t.oid = u.oid JOIN pg_namespace n ON n.oid = t.typnamespace"
 		" WHERE t.typtype IN ('e', 'd') ORDER BY t.typtype DESC, t.oid";
-	struct pg_types pt = { dst, 0, warn, data };
 	*created = 0;
-	if (src->engine != RPL_ENGINE_POSTGRES || dst->engine != RPL_ENGINE_POSTGRES)
+	if (src->engine != RPL_ENGINE_POSTGRES || pt->dst->engine != RPL_ENGINE_POSTGRES)
 		return 0;
-	int r = rpl_coltypes_query(src, sql, name, schema, 4, pg_type_row, &pt, err);
-	*created = pt.created;
+	int r = rpl_coltypes_query(src, sql, name, schema, 4, pg_type_row, pt, err);
+	*created = pt->created;
 	return r;
 }

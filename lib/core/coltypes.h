@@ -45,6 +45,15 @@ typedef void (*rpl_coltypes_warn_fn)(void *data, const char *what, const char *w
 int rpl_coltypes_pg_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *schema, const char *name,
                                  rpl_coltypes_warn_fn warn, void *data, int *created, struct rpl_err *err);
 
+/* rpl_coltypes_pg_plan_types: what rpl_coltypes_pg_create_types would send, for the
+ * dry run: each CREATE TYPE or CREATE DOMAIN handed to plan (schema, type, sql)
+ * instead of run; with connected false dst is a stand-in and every type is taken as
+ * missing. *planned: how many. A plan returning < 0 stops the list. */
+typedef int (*rpl_coltypes_plan_fn)(void *data, const char *schema, const char *type, const char *sql);
+int rpl_coltypes_pg_plan_types(struct rpl_conn *src, struct rpl_conn *dst, bool connected, const char *schema,
+                               const char *name, rpl_coltypes_plan_fn plan, void *data, int *planned,
+                               struct rpl_err *err);
+
 /* rpl_coltypes_query runs sql on c with up to two text parameters p1, p2 (NULL binds
  * SQL NULL; only as many as sql has markers) and hands each row's first ncols
  * (at most 6) columns, as text ("" for NULL, borrowed for the call), to fn; a

@@ -35,6 +35,13 @@ rpl_table_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *s
 	return rpl_coltypes_pg_create_types(src, dst, schema, table, warn, data, created, err);
 }
 
+int
+rpl_table_plan_types(struct rpl_conn *src, struct rpl_conn *dst, bool connected, const char *schema,
+                     const char *table, rpl_table_plan_fn plan, void *data, int *planned, struct rpl_err *err)
+{
+	return rpl_coltypes_pg_plan_types(src, dst, connected, schema, table, plan, data, planned, err);
+}
+
 bool
 rpl_table_narrower(const struct rpl_conn *src, const struct rpl_conn *dst, const struct rpl_column *s,
                    const struct rpl_column *d)

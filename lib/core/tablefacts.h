@@ -32,6 +32,13 @@ typedef void (*rpl_table_warn_fn)(void *data, const char *what, const char *why)
 int rpl_table_create_types(struct rpl_conn *src, struct rpl_conn *dst, const char *schema, const char *table,
                            rpl_table_warn_fn warn, void *data, int *created, struct rpl_err *err);
 
+/* rpl_table_plan_types: the statements rpl_table_create_types would send, for the
+ * dry run, each handed to plan (schema, type name, statement) instead of run; with
+ * connected false (dst a stand-in) every type is taken as missing. *planned: how many. */
+typedef int (*rpl_table_plan_fn)(void *data, const char *schema, const char *type, const char *sql);
+int rpl_table_plan_types(struct rpl_conn *src, struct rpl_conn *dst, bool connected, const char *schema,
+                         const char *table, rpl_table_plan_fn plan, void *data, int *planned, struct rpl_err *err);
+
 /* rpl_table_narrower: can target column d (on dst) not hold every value of source
  * column s (on src)? */
 bool rpl_table_narrower(const struct rpl_conn *src, const struct rpl_conn *dst, const struct rpl_column *s,

@@ -221,10 +221,39 @@ check_target() { # check_target NAME TARGET-ODBC [SOURCE-ODBC]
     compare "$name: target statements" "$work/$name.dry.dst" "$work/$name.run.dst"
 }
 
-echo "1..8"
+# check_types: a PostgreSQL target missing the table and the enum and domain its
+# columns use: the dry run's CREATE TYPE and CREATE DOMAIN are the ones the run sends
+check_types() {
+    local cfg=$work/types.json from
+    su_psql rpl_src "DROP TABLE IF EXISTS dr_typed; DROP TYPE IF EXISTS dr_mood; DROP DOMAIN IF EXISTS dr_code;
+     CREATE TYPE dr_mood AS ENUM ('sad', 'ok', 'happy');
+     CREATE DOMAIN dr_code AS varchar(8) NOT NULL CHECK (VALUE <> '');
+     CREATE TABLE dr_typed (id int PRIMARY KEY, sale_date date NOT NULL, mood dr_mood, code dr_code);
+     ALTER TABLE dr_typed OWNER TO replicad;
+     INSERT INTO dr_typed VALUES (1, '2024-01-02', 'ok', 'A1'), (2, '2024-01-03', 'happy', 'B2')" >/dev/null
+    su_psql rpl_dst "DROP TABLE IF EXISTS dr_typed; DROP TYPE IF EXISTS dr_mood; DROP DOMAIN IF EXISTS dr_code" >/dev/null
+    write_config "$cfg" "$RPL_TEST_PG_DST"
+    sed -i 's/"dr_sales"/"dr_typed"/' "$cfg"
+    if ! "$REPLICAD" -c "$cfg" run dr_typed --from 2024-01-01 --to 2024-01-31 --dry-run >"$work/types.dry" 2>"$work/types.dry.err"; then
+        not_ok "created types: dry run" "$(cat "$work/types.dry.err")"
+        return
+    fi
+    from=$(($(wc -l <"$PGLOG") + 1))
+    if ! "$REPLICAD" -c "$cfg" run dr_typed --from 2024-01-01 --to 2024-01-31 >"$work/types.out" 2>"$work/types.err"; then
+        not_ok "created types: run" "$(cat "$work/types.err")"
+        return
+    fi
+    grep -E '^CREATE (TYPE|DOMAIN) ' "$work/types.dry" | normalize >"$work/types.dry.stmts"
+    tail -n +"$from" "$PGLOG" | grep -F "LOG:  statement: CREATE " | sed -E 's/^.*LOG:  statement: //' |
+        grep -E '^CREATE (TYPE|DOMAIN) ' | normalize >"$work/types.run.stmts"
+    compare "created types: CREATE TYPE and CREATE DOMAIN" "$work/types.dry.stmts" "$work/types.run.stmts"
+}
+
+echo "1..9"
 check_target postgresql "$RPL_TEST_PG_DST"
 check_target mariadb "$RPL_TEST_MARIADB_DST"
 check_target sqlite "Driver=SQLite3;Database=$work/dr.db"
 check_target mariadb-source "$RPL_TEST_PG_DST" "$RPL_TEST_MARIADB_SRC"
+check_types
 [ "$failed" -eq 0 ] || echo "$prog: $failed of $n failed; files in $work" >&2
 exit $((failed > 0))
