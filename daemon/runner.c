@@ -108,10 +108,11 @@ run_connect(struct run *r)
 	return 0;
 }
 
-/* warn_lite_dates: a ranged run says once how many rows of a SQLite date_column no
- * range holds (not ISO text: rpl_validate_lite_dates, which `replicad check` asks too) */
+/* warn_dates: a ranged run says once how many rows of its date_column no range
+ * holds: a SQLite one's dates that are not ISO text (rpl_validate_lite_dates), any
+ * engine's NULLs (rpl_validate_null_dates); `replicad check` asks the same */
 static int
-warn_lite_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
+warn_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
 {
 	const struct rpl_table_config *tc = j->tc;
 	if (j->nparts == 0 || j->parts[0].all)
@@ -121,6 +122,9 @@ warn_lite_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
 	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
 	if (r > 0 && j->warn != NULL)
 		j->warn(j->cb_data, label, NULL, msg);
+	if (r >= 0 && (r = rpl_validate_null_dates(src, tc->schema, tc->name, tc->date_column, msg, sizeof msg, err)) > 0 &&
+	    j->warn != NULL)
+		j->warn(j->cb_data, label, NULL, msg);   /* msg names the column */
 	return r < 0 ? r : 0;
 }
 
@@ -147,7 +151,7 @@ run_open_job(struct run *r)
 	struct rd_job_result *res = r->res;
 	struct rpl_err *err = &res->err;
 	const struct rd_runner_hooks *hooks = j->hooks;
-	if (validate_first(tc, &r->src, &r->dst, err) < 0 || warn_lite_dates(j, &r->src, err) < 0)
+	if (validate_first(tc, &r->src, &r->dst, err) < 0 || warn_dates(j, &r->src, err) < 0)
 		return -1;
 	struct rpl_copy_opts o;
 	runner_copy_opts(j, &o, j->cfg->load.create_missing_tables);

@@ -208,20 +208,22 @@ column_read(struct rpl_conn *c, SQLHSTMT st, const char *name, struct rpl_column
 	return column_classify(c, col, name, err);
 }
 
-/* column_wanted: is the fetched SQLColumns row a column of the table asked for? */
+/* column_wanted: is the fetched SQLColumns row a column of the table asked for?
+ * sch is the schema given to SQLColumns as its pattern argument, or NULL. */
 static bool
-column_wanted(struct rpl_conn *c, SQLHSTMT st, const char *name, size_t ncols, char *first_schema,
-              size_t fsn)
+column_wanted(struct rpl_conn *c, SQLHSTMT st, const char *name, const char *sch, size_t ncols,
+              char *first_schema, size_t fsn)
 {
 	/* names are search patterns in SQLColumns ('_' matches any char): keep only
-	 * the exact table, and only the first schema seen when none was given */
+	 * the exact table in the exact schema (schema "s_a" matches "s0a", which may
+	 * sort first), and only the first schema seen when none was given */
 	char tabname[256] = "", schname[256] = "";
 	SQLLEN tind, sind;
 	SQLGetData(st, 3, SQL_C_CHAR, tabname, sizeof tabname, &tind);
 	if (!SQL_SUCCEEDED(SQLGetData(st, d_schema_col(c), SQL_C_CHAR, schname, sizeof schname, &sind)) ||
 	    sind == SQL_NULL_DATA)
 		schname[0] = '\0';
-	if (strcmp(tabname, name) != 0)
+	if (strcmp(tabname, name) != 0 || (sch != NULL && strcmp(schname, sch) != 0))
 		return false;
 	if (first_schema[0] == '\0' && ncols == 0)
 		snprintf(first_schema, fsn, "%s", schname);
@@ -254,7 +256,7 @@ catalog_columns(struct rpl_conn *c, const char *cat, const char *sch, const char
 			r = rpl_conn_fail(c, st, err, "SQLColumns fetch");
 			goto out;
 		}
-		if (!column_wanted(c, st, name, t->ncols, first_schema, sizeof first_schema))
+		if (!column_wanted(c, st, name, sch, t->ncols, first_schema, sizeof first_schema))
 			continue;
 		if (t->ncols == cap) {
 			cap = cap ? cap * 2 : 32;

@@ -8,7 +8,7 @@
  * mapped name. Target columns no source column feeds are left out of the INSERT,
  * COPY and LOAD DATA column lists, so the target's default (or NULL) applies: allowed
  * when the column is nullable or has a default, one warning per table; a NOT NULL
- * column without one is an error naming it. Config parsing (config.c) checks what it
+ * column without one is an error naming it. Config parsing (config_tables.c) checks what it
  * can without a catalog (duplicates, a column both excluded and renamed); the names
  * are checked against the source here, by `replicad check` and before a run's first
  * statement on the target. Pure functions, any thread. */

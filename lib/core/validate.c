@@ -102,3 +102,32 @@ rpl_validate_lite_dates(struct rpl_conn *src, const char *schema, const char *ta
 	         ld.count == 1 ? "it" : "them", ld.count == 1 ? "it" : "them");
 	return 1;
 }
+
+int
+rpl_validate_null_dates(struct rpl_conn *src, const char *schema, const char *table, const char *date_column,
+                        char *msg, size_t n, struct rpl_err *err)
+{
+	if (date_column == NULL)
+		return 0;
+	struct rpl_sbuf q = RPL_SBUF_INIT;
+	rpl_sbuf_add(&q, "SELECT COUNT(*) FROM ");
+	rpl_dialect_table(src->dialect, schema, table, &q);
+	rpl_sbuf_add(&q, " WHERE ");
+	rpl_dialect_ident(src->dialect, date_column, &q);
+	rpl_sbuf_add(&q, " IS NULL");
+	int64_t count = 0;
+	bool found = false;
+	int r = rpl_sbuf_ok(&q) ? rpl_conn_query_int64(src, rpl_sbuf_str(&q), &count, &found, err)
+	                        : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rpl_sbuf_fini(&q);
+	if (r < 0) {
+		rpl_err_where(err, table, date_column, -1);
+		return r;
+	}
+	if (count == 0)
+		return 0;
+	snprintf(msg, n, "%lld row%s hold%s NULL in date_column %s: no date range holds %s, so a ranged run copies"
+	         " none of %s (a --full run reads %s)", (long long)count, count == 1 ? "" : "s", count == 1 ? "s" : "",
+	         date_column, count == 1 ? "it" : "them", count == 1 ? "it" : "them", count == 1 ? "it" : "them");
+	return 1;
+}

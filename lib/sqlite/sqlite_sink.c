@@ -1,5 +1,6 @@
 /* lib/sqlite/sqlite_sink.c: see sqlite_sink.h. */
 #include "sqlite_sink.h"
+#include "sqlite_refused.h"
 #include "odbc_conn.h"
 #include "sbuf.h"
 #include "sink.h"
@@ -204,7 +205,8 @@ litek_start(struct rpl_sink *k, struct rpl_err *err)
 }
 
 /* litek_put inserts the first n rows; a row SQLite refuses goes to the refused
- * callback and the rest go on (a failed statement does not end a SQLite transaction). */
+ * callback, with the constraint SQLite names (sqlite_refused.h), and the rest go on
+ * (a failed statement does not end a SQLite transaction). */
 static int
 litek_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, struct rpl_err *err)
 {
@@ -215,7 +217,10 @@ litek_put(struct rpl_sink *k, struct rpl_xbuf *b, size_t n, size_t *written, str
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
-			if ((rc = k->refused_fn(k->refused_data, r, why, why, NULL, NULL, err)) < 0)
+			char constraint[128];
+			rpl_lite_constraint(o->s->db, o->g != NULL ? o->g->dst_table : NULL, why, constraint, sizeof constraint);
+			if ((rc = k->refused_fn(k->refused_data, r, why, why, NULL, constraint[0] != '\0' ? constraint : NULL,
+			                        err)) < 0)
 				return rc;
 			continue;
 		}

@@ -1,7 +1,7 @@
 /* lib/util/config.h: the replicad.json configuration (docs/configuration.md).
  * Parsed and validated in one go before anything runs: an error names the file, the
  * line:col where jansson gives them, the key path (tables[2].date_column) and what was
- * expected. Unknown keys are errors. jansson stays inside config.c. */
+ * expected. Unknown keys are errors. jansson stays inside config*.c (config_int.h). */
 #ifndef RPL_CONFIG_H
 #define RPL_CONFIG_H
 #include <stdbool.h>

@@ -446,6 +446,36 @@ else
     not_ok "the ranged run copied the two ISO rows" "got: $got"
 fi
 
+# NULL in a date_column (any engine): no range holds the row. check and a ranged run
+# count them, one line naming table, column and count; --full reads them, no warning
+# (lib/core/validate.h rpl_validate_null_dates).
+if out=$(PGPASSWORD="$PW" PGCONNECT_TIMEOUT=10 "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+        -p "$RPL_TEST_PG_PORT" -U replicad rpl_src -c 'drop table if exists "Cli Nulls";
+create table "Cli Nulls" (id integer primary key, "At Day" date, v text);
+insert into "Cli Nulls" values (1, '"'"'2024-01-05'"'"', '"'"'a'"'"'), (2, null, '"'"'b'"'"'),
+  (3, null, '"'"'c'"'"'), (4, null, '"'"'d'"'"');' 2>&1); then
+    ok "psql creates the source \"Cli Nulls\" with three NULL dates"
+else
+    not_ok "psql creates the source \"Cli Nulls\" with three NULL dates" "$out"
+fi
+cfg=$work/nulls.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/nulls-dst.db" "" \
+    '[ { "name": "Cli Nulls", "date_column": "At Day" } ]' '"load": { "create_missing_tables": true }'
+run_case "check: NULLs in a date_column are a warning naming table, column and count" 0 \
+    "out:Cli Nulls: warning: 3 rows hold NULL in date_column At Day: no date range holds them" \
+    -- "$REPLICAD" -c "$cfg" check
+run_case "run with a date range warns once about the NULL dates" 0 \
+    "err:replicad: warning: table Cli Nulls: 3 rows hold NULL in date_column At Day" \
+    -- "$REPLICAD" -c "$cfg" run "Cli Nulls" --from 2024-01-01 --to 2024-01-31
+run_case "run --full reads the NULL dates and does not warn" 0 "noerrre:hold NULL" \
+    -- "$REPLICAD" -c "$cfg" run "Cli Nulls" --full
+got=$(sqlite3 "$work/nulls-dst.db" 'select count(*) from "Cli Nulls"' 2>&1)
+if [ "$got" = "4" ]; then
+    ok "the --full run copied all four rows"
+else
+    not_ok "the --full run copied all four rows" "got: $got"
+fi
+
 # ---------------------------------------------------------------- inheritance --
 # a PostgreSQL parent and its child both configured: check warns (rows copied twice)
 # unless the parent is read without its children ("inherited": false).

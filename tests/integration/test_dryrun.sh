@@ -143,10 +143,11 @@ my_statements() {
 }
 
 # my_src_statements: the statements the connection that executed the partition's
-# SELECT executed (Execute lines), in order
+# SELECT (its range's WHERE: not the run's count of NULL dates on the control
+# connection) executed (Execute lines), in order
 my_src_statements() {
     local tid
-    tid=$(my_root "SELECT thread_id FROM mysql.general_log WHERE command_type = 'Execute' AND argument LIKE CONCAT('SELECT %FROM ', CHAR(96), 'dr_sales', CHAR(96), ' WHERE%') ORDER BY event_time LIMIT 1")
+    tid=$(my_root "SELECT thread_id FROM mysql.general_log WHERE command_type = 'Execute' AND argument LIKE CONCAT('SELECT %FROM ', CHAR(96), 'dr_sales', CHAR(96), ' WHERE ', CHAR(96), 'sale_date', CHAR(96), ' >=%') ORDER BY event_time LIMIT 1")
     [ -n "$tid" ] || return 1
     my_root "SELECT REPLACE(REPLACE(CONVERT(argument USING utf8mb4), '\n', ' '), '\t', ' ') FROM mysql.general_log WHERE thread_id = $tid AND command_type = 'Execute' ORDER BY event_time" | normalize
 }

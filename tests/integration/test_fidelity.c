@@ -849,7 +849,9 @@ reject_line_for(const char *rpath, int id)
 
 /* Reject lines in the words users know: a BLOB in a SQLite column declared without
  * a type said "(column b, )"; a SQLite CHECK refusal had "column": null although its
- * expression names one column (SQLite says "CHECK constraint failed: r IN (…)"). */
+ * expression names one column (SQLite says "CHECK constraint failed: r IN (…)"); a
+ * SQLite refusal had no "constraint" where SQLite names one (a named CHECK, a unique
+ * index), as PostgreSQL's and MariaDB's have. */
 START_TEST(test_reject_words)
 {
 	char srcdb[1024], dstdb[1024], rpath[1024];
@@ -861,17 +863,20 @@ START_TEST(test_reject_words)
 	unlink(rpath);
 	sqlite3 *h;
 	ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
-	lite_exec(h, "CREATE TABLE rw (id INTEGER PRIMARY KEY, b, r TEXT)");
-	lite_exec(h, "INSERT INTO rw VALUES (1, X'00ff', 'G'), (2, 'ok', 'ZZ'), (3, 'fine', 'PG')");
+	lite_exec(h, "CREATE TABLE rw (id INTEGER PRIMARY KEY, b, r TEXT, q INTEGER)");
+	lite_exec(h, "INSERT INTO rw VALUES (1, X'00ff', 'G', 1), (2, 'ok', 'ZZ', 2), (3, 'fine', 'PG', 3),"
+	             " (4, 'big', 'G', 500), (5, 'fine', 'G', 5)");
 	sqlite3_close(h);
 	ck_assert(sqlite3_open(dstdb, &h) == SQLITE_OK);
-	lite_exec(h, "CREATE TABLE rw (id INTEGER PRIMARY KEY, b TEXT, r TEXT CHECK (r IN ('G', 'PG')))");
+	lite_exec(h, "CREATE TABLE rw (id INTEGER PRIMARY KEY, b TEXT, r TEXT CHECK (r IN ('G', 'PG')),"
+	             " q INTEGER CONSTRAINT q_small CHECK (q < 100))");
+	lite_exec(h, "CREATE UNIQUE INDEX rw_b ON rw (b)");
 	sqlite3_close(h);
 	struct rpl_conn src, dst;
 	lite_conn(&src, "source", srcdb);
 	it_connect(&dst, IT_PG, "dst");
 	edge_drop(&dst, "rw");
-	it_exec(&dst, "CREATE TABLE rw (id int PRIMARY KEY, b text, r text)");
+	it_exec(&dst, "CREATE TABLE rw (id int PRIMARY KEY, b text, r text, q int)");
 	struct rpl_reject_log *log = rpl_reject_new(rpath);
 	struct rpl_copy_opts o = { .src_table = "rw", .dst_table = "rw", .chunk_bytes = 1024 * 1024,
 	                           .commit_rows = 1000, .rejects = log };
@@ -891,7 +896,8 @@ START_TEST(test_reject_words)
 	json_decref(j);
 	edge_drop(&dst, "rw");
 	rpl_conn_close(&dst);
-	/* into SQLite: row 2's r is refused by the CHECK */
+	/* into SQLite: row 2's r is refused by the unnamed CHECK, row 4's q by q_small, row
+	 * 5's b by the unique index rw_b (row 3 has it) */
 	unlink(rpath);
 	lite_conn(&dst, "target", dstdb);
 	log = rpl_reject_new(rpath);
@@ -906,7 +912,16 @@ START_TEST(test_reject_words)
 	reason = json_string_value(json_object_get(j, "reason"));
 	ck_assert_msg(column != NULL && strcmp(column, "r") == 0, "column %s, reason %s", column, reason);
 	ck_assert_msg(reason != NULL && strstr(reason, "CHECK constraint failed") != NULL, "%s", reason);
+	ck_assert_msg(json_object_get(j, "constraint") == NULL, "an unnamed CHECK has no name: %s", reason);
 	json_decref(j);
+	static const struct { int id; const char *constraint; } named[] = { { 4, "q_small" }, { 5, "rw_b" } };
+	for (size_t i = 0; i < 2; i++) {
+		j = reject_line_for(rpath, named[i].id);
+		const char *got = json_string_value(json_object_get(j, "constraint"));
+		ck_assert_msg(got != NULL && strcmp(got, named[i].constraint) == 0, "id %d: constraint %s, expected %s (%s)",
+		              named[i].id, got, named[i].constraint, json_string_value(json_object_get(j, "reason")));
+		json_decref(j);
+	}
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }
