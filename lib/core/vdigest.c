@@ -1,0 +1,196 @@
+/* lib/core/vdigest.c: a partition's digest computed by a PostgreSQL server, for
+ * verify's equal partitions (see vdigest.h). */
+#include "vdigest.h"
+#include "dialect.h"
+#include "log.h"
+#include "pg_digest.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+starts(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+static bool
+ends(const char *s, const char *p)
+{
+	size_t n = strlen(s), m = strlen(p);
+	return n >= m && strcmp(s + n - m, p) == 0;
+}
+
+/* hash_fn: how a column of PostgreSQL type decl (format_type) enters the row's hash:
+ * "" as it is (its type's hash is exact, or exact as verify compares: numeric by
+ * value), "C" in the C collation (its bytes), a send function's name (its bytes), or
+ * NULL: not digested. */
+static const char *
+hash_fn(const char *decl)
+{
+	static const char *const plain[] = { "smallint", "integer", "bigint", "boolean", "date", "uuid", "bytea" };
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		if (strcmp(decl, plain[i]) == 0)
+			return "";
+	/* a numeric without precision may hold more digits than the transport's width:
+	 * such a value is a misfit there, which the rules reject */
+	if (starts(decl, "numeric("))
+		return "";
+	if (starts(decl, "timestamp") && ends(decl, " without time zone"))
+		return "";   /* timestamptz: each side's text is in its session's zone */
+	if (strcmp(decl, "double precision") == 0)
+		return "float8send";   /* bits: hashfloat8 makes -0.0 and 0.0 alike; a real is
+		                        * judged by the rules (rules_float_decimal): not here */
+	/* bytes: a nondeterministic collation hashes 'a' as 'A'; textsend() would do as
+	 * well, at half the speed of the whole digest; char(n) is padded alike on both
+	 * sides (the same declared type) and hashed without its trailing spaces */
+	if (strcmp(decl, "text") == 0 || starts(decl, "character varying") || starts(decl, "character("))
+		return "C";
+	return NULL;
+}
+
+bool
+rpl_vdigest_fits(const struct rpl_table *st, const struct rpl_table *tv, const bool *judged,
+                 enum rpl_engine se, enum rpl_engine de)
+{
+	if (se != RPL_ENGINE_POSTGRES || de != RPL_ENGINE_POSTGRES || st->ncols != tv->ncols || st->ncols == 0)
+		return false;
+	for (size_t i = 0; i < st->ncols; i++) {
+		const struct rpl_column *s = &st->cols[i], *t = &tv->cols[i];
+		if (strcmp(s->decl, t->decl) != 0 || hash_fn(s->decl) == NULL)
+			return false;
+		if (judged[i] && s->cls != RPL_CLASS_DATE && s->cls != RPL_CLASS_TIMESTAMP)
+			return false;
+	}
+	return true;
+}
+
+/* plain_date: the condition under which the value rules leave date column c as it is
+ * (rules_dates.c, for a PostgreSQL target): NULL, or a date of years 1 to 9999 (no
+ * infinity, no BC date) that is no placeholder. An unreadable placeholder makes every
+ * row count as ruled. */
+static void
+plain_date(const struct rpl_dialect *d, const char *c, const char *const *ph, size_t nph, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "(");
+	rpl_dialect_ident(d, c, out);
+	rpl_sbuf_add(out, " IS NULL OR (");
+	rpl_dialect_ident(d, c, out);
+	rpl_sbuf_add(out, " >= DATE '0001-01-01' AND ");
+	rpl_dialect_ident(d, c, out);
+	rpl_sbuf_add(out, " < DATE '10000-01-01'");
+	for (size_t i = 0; i < nph; i++) {
+		int y, m, day;
+		char end;
+		if (sscanf(ph[i], "%4d-%2d-%2d%c", &y, &m, &day, &end) != 3) {
+			rpl_sbuf_add(out, " AND FALSE");
+			continue;
+		}
+		rpl_sbuf_add(out, " AND (");
+		rpl_dialect_ident(d, c, out);
+		rpl_sbuf_add(out, " < DATE ");
+		rpl_dialect_date(d, y, m, day, out);
+		rpl_sbuf_add(out, " OR ");
+		rpl_dialect_ident(d, c, out);
+		rpl_sbuf_add(out, " >= DATE ");
+		rpl_dialect_date(d, y, m, day, out);
+		rpl_sbuf_add(out, " + 1)");
+	}
+	rpl_sbuf_add(out, "))");
+}
+
+void
+rpl_vdigest_sql(const struct rpl_sqlgen *g, const bool *judged, const char *const *placeholders,
+                size_t n_placeholders, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	const struct rpl_table *t = g->st;
+	/* one aggregate of the hash: the planner would compute it once per aggregate that
+	 * reads it (a second one, bit_xor, cost 40 % more) */
+	rpl_sbuf_add(out, "SELECT count(*), sum(hashint8extended(hash_record_extended(ROW(");
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *fn = hash_fn(t->cols[i].decl);
+		bool call = fn != NULL && *fn != '\0' && strcmp(fn, "C") != 0;
+		rpl_sbuf_add(out, i ? ", " : "");
+		if (call) {
+			rpl_sbuf_add(out, fn);
+			rpl_sbuf_add(out, "(");
+		}
+		rpl_dialect_ident(g->src, t->cols[i].name, out);
+		rpl_sbuf_add(out, call ? ")" : fn != NULL && strcmp(fn, "C") == 0 ? " COLLATE \"C\"" : "");
+	}
+	rpl_sbuf_add(out, "), 0), 0))::text, count(*) FILTER (WHERE NOT (");
+	bool any = false;
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (!judged[i])
+			continue;
+		rpl_sbuf_add(out, any ? " AND " : "");
+		plain_date(g->src, t->cols[i].name, placeholders, n_placeholders, out);
+		any = true;
+	}
+	rpl_sbuf_add(out, any ? "))" : "TRUE))");
+	rpl_sqlgen_from(g, r, out);
+}
+
+/* get_text reads column i of the current row as text ("" for NULL) */
+static SQLRETURN
+get_text(SQLHSTMT st, SQLUSMALLINT i, char *out, size_t n)
+{
+	SQLLEN ind = SQL_NULL_DATA;
+	SQLRETURN rc = SQLGetData(st, i, SQL_C_CHAR, out, (SQLLEN)n, &ind);
+	if (!SQL_SUCCEEDED(rc) || ind == SQL_NULL_DATA)
+		out[0] = '\0';
+	return rc == SQL_SUCCESS_WITH_INFO ? SQL_ERROR : rc;   /* cut: no digest of ours */
+}
+
+/* odbc_read: the statement through the ODBC connection (a DSN: no libpq) */
+static int
+odbc_read(struct rpl_conn *c, const char *sql, struct rpl_vdigest *d, char *rows, char *ruled, struct rpl_err *err)
+{
+	SQLHSTMT st;
+	int r = rpl_conn_stmt(c, &st, err);
+	if (r < 0)
+		return r;
+	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
+	if (SQL_SUCCEEDED(rc))
+		rc = SQLFetch(st);
+	if (SQL_SUCCEEDED(rc))
+		rc = get_text(st, 1, rows, 64);
+	if (SQL_SUCCEEDED(rc))
+		rc = get_text(st, 2, d->sum, sizeof d->sum);
+	if (SQL_SUCCEEDED(rc))
+		rc = get_text(st, 3, ruled, 64);
+	if (!SQL_SUCCEEDED(rc))
+		r = rpl_conn_fail(c, st, err, "the partition's digest");
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	if (!c->autocommit) {
+		struct rpl_err e = RPL_ERR_INIT;   /* a failed statement's error is the one to keep */
+		if (rpl_conn_rollback(c, &e) < 0 && r == 0)
+			r = rpl_err_set(err, e.code, "%s", e.msg);
+	}
+	return r;
+}
+
+int
+rpl_vdigest_read(struct rpl_conn *c, struct rpl_pgdigest *pg, const char *sql, struct rpl_vdigest *d,
+                 struct rpl_err *err)
+{
+	memset(d, 0, sizeof *d);
+	rpl_log(RPL_LOG_DEBUG, RPL_LOG_ODBC, "%s: %s", c->side ? c->side : "?", sql);
+	char rows[64], ruled[64], *vals[3] = { rows, d->sum, ruled };
+	int r;
+	if (pg != NULL)
+		r = rpl_pgdigest_query(pg, sql, vals, 3, 64, err);   /* a sum of 2^40 rows has 33 characters */
+	else
+		r = odbc_read(c, sql, d, rows, ruled, err);
+	if (r == 0) {
+		d->rows = strtoll(rows, NULL, 10);
+		d->ruled = strtoll(ruled, NULL, 10);
+	}
+	return r;
+}
+
+bool
+rpl_vdigest_equal(const struct rpl_vdigest *s, const struct rpl_vdigest *t)
+{
+	return s->ruled == 0 && s->rows == t->rows && strcmp(s->sum, t->sum) == 0;
+}
