@@ -4,6 +4,7 @@
 #include "dialect.h"
 #include "log.h"
 #include "pg_digest.h"
+#include "sqlite_digest.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +50,20 @@ hash_fn(const char *decl)
 	return NULL;
 }
 
+struct rpl_vdconn {
+	struct rpl_pgdigest *pg;       /* owned, or NULL */
+	struct rpl_litedigest *lite;   /* owned, or NULL */
+};
+
 bool
 rpl_vdigest_fits(const struct rpl_table *st, const struct rpl_table *tv, const bool *judged,
                  enum rpl_engine se, enum rpl_engine de)
 {
-	if (se != RPL_ENGINE_POSTGRES || de != RPL_ENGINE_POSTGRES || st->ncols != tv->ncols || st->ncols == 0)
+	if (se != de || st->ncols != tv->ncols || st->ncols == 0)
+		return false;
+	if (se == RPL_ENGINE_SQLITE)
+		return true;   /* values as SQLite keeps them; the rules judge only dates (rules.c) */
+	if (se != RPL_ENGINE_POSTGRES)
 		return false;
 	for (size_t i = 0; i < st->ncols; i++) {
 		const struct rpl_column *s = &st->cols[i], *t = &tv->cols[i];
@@ -99,11 +109,54 @@ plain_date(const struct rpl_dialect *d, const char *c, const char *const *ph, si
 	rpl_sbuf_add(out, "))");
 }
 
+/* lite_sql: SQLite's statement, through sqlite_digest.c's functions, a call per
+ * LITE_ARGS values (a function takes at most 127 arguments) */
+enum { LITE_ARGS = 100 };
+
+static void
+lite_sql(const struct rpl_sqlgen *g, const bool *judged, const char *const *placeholders, size_t n_placeholders,
+         const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	const struct rpl_table *t = g->st;
+	size_t calls = (t->ncols + LITE_ARGS - 1) / LITE_ARGS;
+	rpl_sbuf_add(out, "SELECT count(*), rpl_digest(");
+	for (size_t k = 0; k < calls; k++)
+		rpl_sbuf_add(out, "rpl_rowhash(");
+	rpl_sbuf_add(out, "0");
+	for (size_t i = 0; i < t->ncols; i++) {
+		rpl_sbuf_add(out, ", ");
+		rpl_dialect_ident(g->src, t->cols[i].name, out);
+		if ((i + 1) % LITE_ARGS == 0 || i + 1 == t->ncols)
+			rpl_sbuf_add(out, ")");
+	}
+	rpl_sbuf_add(out, "), sum(0");
+	size_t n = 0;
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (!judged[i])
+			continue;
+		if (n++ % LITE_ARGS == 0) {
+			rpl_sbuf_add(out, n > 1 ? ") + rpl_ruled('" : " + rpl_ruled('");
+			for (size_t p = 0; p < n_placeholders; p++)   /* one that is no date matches none */
+				if (strlen(placeholders[p]) == 10 && strspn(placeholders[p], "0123456789-") == 10)
+					rpl_sbuf_addf(out, "%s%s", p ? "," : "", placeholders[p]);
+			rpl_sbuf_add(out, "'");
+		}
+		rpl_sbuf_add(out, ", ");
+		rpl_dialect_ident(g->src, t->cols[i].name, out);
+	}
+	rpl_sbuf_add(out, n > 0 ? "))" : ")");
+	rpl_sqlgen_from(g, r, out);
+}
+
 void
 rpl_vdigest_sql(const struct rpl_sqlgen *g, const bool *judged, const char *const *placeholders,
                 size_t n_placeholders, const struct rpl_range *r, struct rpl_sbuf *out)
 {
 	const struct rpl_table *t = g->st;
+	if (g->src->engine == RPL_ENGINE_SQLITE) {
+		lite_sql(g, judged, placeholders, n_placeholders, r, out);
+		return;
+	}
 	/* one aggregate of the hash: the planner would compute it once per aggregate that
 	 * reads it (a second one, bit_xor, cost 40 % more) */
 	rpl_sbuf_add(out, "SELECT count(*), sum(hashint8extended(hash_record_extended(ROW(");
@@ -171,15 +224,44 @@ odbc_read(struct rpl_conn *c, const char *sql, struct rpl_vdigest *d, char *rows
 }
 
 int
-rpl_vdigest_read(struct rpl_conn *c, struct rpl_pgdigest *pg, const char *sql, struct rpl_vdigest *d,
+rpl_vdigest_connect(const struct rpl_conn *c, struct rpl_vdconn **out, struct rpl_err *err)
+{
+	*out = calloc(1, sizeof **out);
+	if (*out == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	int r = c->engine == RPL_ENGINE_SQLITE ? rpl_litedigest_open(c, &(*out)->lite, err)
+	                                       : rpl_pgdigest_open(c, &(*out)->pg, err);
+	if (r == 0 && c->engine == RPL_ENGINE_SQLITE && (*out)->lite == NULL)
+		r = 1;   /* a DSN: sqliteodbc has no rpl_rowhash */
+	if (r != 0) {
+		rpl_vdigest_disconnect(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+void
+rpl_vdigest_disconnect(struct rpl_vdconn *dc)
+{
+	if (dc == NULL)
+		return;
+	rpl_pgdigest_close(dc->pg);
+	rpl_litedigest_close(dc->lite);
+	free(dc);
+}
+
+int
+rpl_vdigest_read(struct rpl_conn *c, struct rpl_vdconn *dc, const char *sql, struct rpl_vdigest *d,
                  struct rpl_err *err)
 {
 	memset(d, 0, sizeof *d);
 	rpl_log(RPL_LOG_DEBUG, RPL_LOG_ODBC, "%s: %s", c->side ? c->side : "?", sql);
 	char rows[64], ruled[64], *vals[3] = { rows, d->sum, ruled };
 	int r;
-	if (pg != NULL)
-		r = rpl_pgdigest_query(pg, sql, vals, 3, 64, err);   /* a sum of 2^40 rows has 33 characters */
+	if (dc->pg != NULL)
+		r = rpl_pgdigest_query(dc->pg, sql, vals, 3, 64, err);   /* a sum of 2^40 rows has 33 characters */
+	else if (dc->lite != NULL)
+		r = rpl_litedigest_query(dc->lite, sql, vals, 3, 64, err);
 	else
 		r = odbc_read(c, sql, d, rows, ruled, err);
 	if (r == 0) {

@@ -1,6 +1,8 @@
-/* lib/core/vdigest.h: a partition's rows digested by the server, so that verify of a
- * PostgreSQL table against a PostgreSQL copy reads no row when both sides are equal
- * (issue #17: verify at most 0.7 x the copy; docs/verify.md "Digests").
+/* lib/core/vdigest.h: a partition's rows digested where they are, so that verify of a
+ * PostgreSQL table against a PostgreSQL copy, or of a SQLite file against a SQLite
+ * copy, reads no row into the comparison when both sides are equal (issue #17:
+ * verify at most 0.7 x the copy; docs/verify.md "Digests"). Below, PostgreSQL's;
+ * SQLite's are the same in replicad's own SQL functions (sqlite_digest.h).
  *
  * DESIGN. Each side's server computes, over the rows of the range, the count and
  * the exact sum (numeric) of one 64-bit hash per row: hash_record_extended over
@@ -20,7 +22,8 @@
  * including a server without hash_record_extended (PostgreSQL before 14), sends the
  * partition to the row-by-row merge (verify.h), which finds and names each
  * difference. Used only between two PostgreSQL tables whose compared columns have
- * the same declared type on both sides, among the types above (rpl_vdigest_fits). */
+ * the same declared type on both sides, among the types above, and between two
+ * SQLite files (rpl_vdigest_fits). */
 #ifndef RPL_VDIGEST_H
 #define RPL_VDIGEST_H
 #include <stdbool.h>
@@ -32,18 +35,20 @@
 #include "sbuf.h"
 #include "sqlgen.h"
 
-struct rpl_pgdigest;
+struct rpl_vdconn;
 
 struct rpl_vdigest {
 	int64_t rows;        /* rows in the range */
 	int64_t ruled;       /* rows with a value the value rules could change or reject */
-	char sum[64];        /* the exact sum of the row hashes as text; "" for no row */
+	char sum[64];        /* the row hashes' digest as text (PostgreSQL: their exact
+	                      * sum, "" for no row; SQLite: sum and xor in hex) */
 };
 
 /* rpl_vdigest_fits: can st (the source) and tv (the target as matched, vtable.c) be
- * digested? Both PostgreSQL, every column of the same declared type on both sides
- * and of a type whose hash is exact (above), and the value rules judging no column
- * but dates and timestamps (judged, from rpl_rules_plan; ncols entries). */
+ * digested? Both SQLite; or both PostgreSQL, every column of the same declared type
+ * on both sides and of a type whose hash is exact (above), and the value rules
+ * judging no column but dates and timestamps (judged, from rpl_rules_plan; ncols
+ * entries). */
 bool rpl_vdigest_fits(const struct rpl_table *st, const struct rpl_table *tv, const bool *judged,
                       enum rpl_engine se, enum rpl_engine de);
 
@@ -52,10 +57,17 @@ bool rpl_vdigest_fits(const struct rpl_table *st, const struct rpl_table *tv, co
 void rpl_vdigest_sql(const struct rpl_sqlgen *g, const bool *judged, const char *const *placeholders,
                      size_t n_placeholders, const struct rpl_range *r, struct rpl_sbuf *out);
 
-/* rpl_vdigest_read runs sql and reads its one row: through pg, a libpq connection of
- * its own (pg_digest.h), else on c, where a transaction it opened (manual commit) is
- * rolled back: it only read. Any thread, one per connection. */
-int rpl_vdigest_read(struct rpl_conn *c, struct rpl_pgdigest *pg, const char *sql, struct rpl_vdigest *d,
+/* rpl_vdigest_connect: a connection of its own to c's database for the digests
+ * (PostgreSQL: libpq, pg_digest.h, or NULL for a DSN, then c's ODBC is used; SQLite:
+ * the library with replicad's functions, sqlite_digest.h). 1 and *out NULL: no
+ * digests there (a SQLite DSN). */
+int rpl_vdigest_connect(const struct rpl_conn *c, struct rpl_vdconn **out, struct rpl_err *err);
+void rpl_vdigest_disconnect(struct rpl_vdconn *dc);
+
+/* rpl_vdigest_read runs sql and reads its one row through dc's connection or, without
+ * one, on c, where a transaction it opened (manual commit) is rolled back: it only
+ * read. Any thread, one per connection. */
+int rpl_vdigest_read(struct rpl_conn *c, struct rpl_vdconn *dc, const char *sql, struct rpl_vdigest *d,
                      struct rpl_err *err);
 
 /* rpl_vdigest_equal: does the source's digest s prove the target's t equal? */

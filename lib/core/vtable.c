@@ -4,7 +4,6 @@
 #include "colmap.h"
 #include "dialect.h"
 #include "log.h"
-#include "pg_digest.h"
 #include "pg_inherit.h"
 #include "sbuf.h"
 #include "source.h"
@@ -48,7 +47,7 @@ struct rpl_vtable {
 	struct rpl_rules rules;
 	bool *judged;                   /* owned */
 	bool digest;                    /* ask the servers for digests first (vdigest.h) */
-	struct rpl_pgdigest *pgd[2];    /* owned: each side's libpq connection for them */
+	struct rpl_vdconn *dc[2];       /* owned: each side's connection for them */
 };
 
 static void *
@@ -286,16 +285,19 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	v->rules.judged = v->judged;
 	v->digest = v->nkey > 0 && !v->o.no_digest &&
 	            rpl_vdigest_fits(&v->st, &v->tv, v->judged, src->engine, v->side[1].conn->engine);
-	for (int i = 0; i < 2 && v->digest; i++)
-		if (rpl_pgdigest_open(v->side[i].conn, &v->pgd[i], err) < 0)
-			return err->code;
+	for (int i = 0; i < 2 && v->digest; i++) {
+		int r = rpl_vdigest_connect(v->side[i].conn, &v->dc[i], err);
+		if (r < 0)
+			return r;
+		v->digest = r == 0;
+	}
 	return 0;
 }
 
 /* One side's digest, on a thread of its own for the source. */
 struct vt_dg {
 	struct rpl_conn *conn;
-	struct rpl_pgdigest *pg;
+	struct rpl_vdconn *dc;
 	struct rpl_sbuf sql;
 	struct rpl_vdigest d;
 	struct rpl_err err;
@@ -306,7 +308,7 @@ static void *
 vt_dg_main(void *arg)
 {
 	struct vt_dg *g = arg;
-	g->rc = rpl_vdigest_read(g->conn, g->pg, g->sql.s, &g->d, &g->err);
+	g->rc = rpl_vdigest_read(g->conn, g->dc, g->sql.s, &g->d, &g->err);
 	return NULL;
 }
 
@@ -316,8 +318,8 @@ vt_dg_main(void *arg)
 static int
 vt_digest(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_verify_part *out, struct rpl_err *err)
 {
-	struct vt_dg g[2] = { { .conn = v->side[0].conn, .pg = v->pgd[0], .sql = RPL_SBUF_INIT, .err = RPL_ERR_INIT },
-	                      { .conn = v->side[1].conn, .pg = v->pgd[1], .sql = RPL_SBUF_INIT, .err = RPL_ERR_INIT } };
+	struct vt_dg g[2] = { { .conn = v->side[0].conn, .dc = v->dc[0], .sql = RPL_SBUF_INIT, .err = RPL_ERR_INIT },
+	                      { .conn = v->side[1].conn, .dc = v->dc[1], .sql = RPL_SBUF_INIT, .err = RPL_ERR_INIT } };
 	for (int i = 0; i < 2; i++)
 		rpl_vdigest_sql(&v->side[i].g, v->judged, v->o.placeholder_dates, v->o.n_placeholder_dates, r, &g[i].sql);
 	int res = 0;
@@ -460,7 +462,7 @@ rpl_vtable_close(struct rpl_vtable *v)
 	free(v->vcols);
 	free(v->key_cols);
 	free(v->judged);
-	rpl_pgdigest_close(v->pgd[0]);
-	rpl_pgdigest_close(v->pgd[1]);
+	rpl_vdigest_disconnect(v->dc[0]);
+	rpl_vdigest_disconnect(v->dc[1]);
 	free(v);
 }

@@ -33,6 +33,19 @@ static const char *const rows[] = {
 	"(5, '2024-02-01', 5, 5, 'echo', 'gh', 'w', '\\x05', true, '2024-02-01 10:00:00', 5, 5, NULL, NULL)",
 };
 
+/* SQLite's: values as SQLite keeps them, each with its storage class */
+static const char *const lite_cols =
+	"(id BIGINT PRIMARY KEY, d DATE NOT NULL, amt DECIMAL_TEXT(12,4), f DOUBLE, name VARCHAR(20), note TEXT,"
+	" b BLOB, flag BOOLEAN, ts TIMESTAMP, n INTEGER, pd DATE)";
+
+static const char *const lite_rows[] = {
+	"(1, '2024-01-03', '1.2345', 0.5, 'alpha', 'x', x'0102', 1, '2024-01-03 10:00:00.123456', 1, NULL)",
+	"(2, '2024-01-04', '2.5', 0.1, '', 'y', x'', 0, '2024-01-04 10:00:00.000001', 2, '2024-01-04')",
+	"(3, '2024-01-05', NULL, 1e300, 'charlie', NULL, NULL, NULL, NULL, NULL, NULL)",
+	"(4, '2024-01-06', '4', -2.5, 'delta', 'z', x'ff', 1, '2024-01-06 10:00:00', -4, NULL)",
+	"(5, '2024-02-01', '5', 5, 'echo', 'w', x'05', 1, '2024-02-01 10:00:00', 5, NULL)",
+};
+
 static const struct rpl_range jan = { .start = { 2024, 1, 1 }, .end = { 2024, 2, 1 } };
 
 static void
@@ -40,7 +53,7 @@ make(struct rpl_conn *c)
 {
 	char sql[512];
 	it_exec(c, "DROP TABLE IF EXISTS vdg");
-	snprintf(sql, sizeof sql, "CREATE TABLE vdg %s", cols);
+	snprintf(sql, sizeof sql, "CREATE TABLE vdg %s", c->engine == RPL_ENGINE_SQLITE ? lite_cols : cols);
 	it_exec(c, sql);
 }
 
@@ -113,18 +126,36 @@ found(struct rpl_vtable *v, struct rpl_conn *d, const char *change, const char *
 	equal_by_digest(v, undo);
 }
 
+/* load_pair: the table in source engine se, copied to de (created there unless both
+ * are the same engine) */
+/* swapped: values swapped between two rows (n: 1 and 2), which a plain sum of
+ * hash_record's hashes does not see, are found; swapped back, equal by digest */
 static void
-load_pair(struct rpl_conn *s, struct rpl_conn *d, int de)
+swapped(struct rpl_vtable *v, struct rpl_conn *d)
 {
-	it_connect(s, IT_PG, "src");
+	it_exec(d, "UPDATE vdg SET n = 3 - n WHERE id IN (1, 2)");
+	struct rpl_verify_part p;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_vtable_verify(v, &jan, &p, &err) == 0, "swap: verify: %s", err.msg);
+	ck_assert_msg(p.differ && !p.by_digest && p.nchanged == 2, "swap: differ %d, by digest %d, %lld changed",
+	              p.differ, p.by_digest, (long long)p.nchanged);
+	rpl_verify_part_fini(&p);
+	it_exec(d, "UPDATE vdg SET n = 3 - n WHERE id IN (1, 2)");
+	equal_by_digest(v, "swapped back");
+}
+
+static void
+load_pair(struct rpl_conn *s, struct rpl_conn *d, int se, int de)
+{
+	it_connect(s, se, "src");
 	it_connect(d, de, "dst");
 	make(s);
 	it_exec_ok(d, "DROP TABLE IF EXISTS vdg");
-	if (de == IT_PG)
+	if (de == se)
 		make(d);
 	char sql[512];
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		snprintf(sql, sizeof sql, "INSERT INTO vdg VALUES %s", rows[i]);
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO vdg VALUES %s", se == IT_SQLITE ? lite_rows[i] : rows[i]);
 		it_exec(s, sql);
 	}
 	copy_vdg(s, d);
@@ -133,7 +164,7 @@ load_pair(struct rpl_conn *s, struct rpl_conn *d, int de)
 START_TEST(test_digest_changes)
 {
 	struct rpl_conn s, d0, d;
-	load_pair(&s, &d0, IT_PG);
+	load_pair(&s, &d0, IT_PG, IT_PG);
 	it_connect(&d, IT_PG, "dst");   /* autocommit: the copy's connection is in manual commit */
 	struct rpl_vtable *v = open_vt(&s, &d0, false);
 	equal_by_digest(v, "a fresh copy");
@@ -159,16 +190,41 @@ START_TEST(test_digest_changes)
 	      "INSERT INTO vdg (id, d, f, name) VALUES (3, '2024-01-05', 1e300, 'charlie')", "{\"id\": 3}", NULL);
 	found(v, &d, "INSERT INTO vdg (id, d) VALUES (9, '2024-01-31')", "DELETE FROM vdg WHERE id = 9",
 	      "{\"id\": 9}", "+");
-	/* values swapped between rows: a plain sum of hash_record's hashes does not move */
-	it_exec(&d, "UPDATE vdg SET n = 3 - n WHERE id IN (1, 2)");
-	struct rpl_verify_part p;
-	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_vtable_verify(v, &jan, &p, &err) == 0, "swap: verify: %s", err.msg);
-	ck_assert_msg(p.differ && !p.by_digest && p.nchanged == 2, "swap: differ %d, by digest %d, %lld changed",
-	              p.differ, p.by_digest, (long long)p.nchanged);
-	rpl_verify_part_fini(&p);
-	it_exec(&d, "UPDATE vdg SET n = 3 - n WHERE id IN (1, 2)");
-	equal_by_digest(v, "swapped back");
+	swapped(v, &d);
+	rpl_vtable_close(v);
+	rpl_conn_close(&d);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d0);
+}
+END_TEST
+
+/* the same between two SQLite files, through replicad's SQL functions there */
+START_TEST(test_digest_lite)
+{
+	struct rpl_conn s, d0, d;
+	load_pair(&s, &d0, IT_SQLITE, IT_SQLITE);
+	it_connect(&d, IT_SQLITE, "dst");
+	struct rpl_vtable *v = open_vt(&s, &d0, false);
+	equal_by_digest(v, "a fresh copy");
+	found(v, &d, "UPDATE vdg SET f = 0.10000000000000002 WHERE id = 2", "UPDATE vdg SET f = 0.1 WHERE id = 2",
+	      "{\"id\": 2}", "[\"f\"]");
+	found(v, &d, "UPDATE vdg SET name = 'Alpha' WHERE id = 1", "UPDATE vdg SET name = 'alpha' WHERE id = 1",
+	      "{\"id\": 1}", "[\"name\"]");
+	found(v, &d, "UPDATE vdg SET name = NULL WHERE id = 2", "UPDATE vdg SET name = '' WHERE id = 2",
+	      "{\"id\": 2}", "[\"name\"]");
+	found(v, &d, "UPDATE vdg SET amt = '1.2346' WHERE id = 1", "UPDATE vdg SET amt = '1.2345' WHERE id = 1",
+	      "{\"id\": 1}", "[\"amt\"]");
+	found(v, &d, "UPDATE vdg SET ts = '2024-01-04 10:00:00.000002' WHERE id = 2",
+	      "UPDATE vdg SET ts = '2024-01-04 10:00:00.000001' WHERE id = 2", "{\"id\": 2}", "[\"ts\"]");
+	found(v, &d, "UPDATE vdg SET note = 'z ' WHERE id = 4", "UPDATE vdg SET note = 'z' WHERE id = 4",
+	      "{\"id\": 4}", "[\"note\"]");
+	found(v, &d, "UPDATE vdg SET b = x'fe' WHERE id = 4", "UPDATE vdg SET b = x'ff' WHERE id = 4",
+	      "{\"id\": 4}", "[\"b\"]");
+	found(v, &d, "DELETE FROM vdg WHERE id = 3",
+	      "INSERT INTO vdg (id, d, f, name) VALUES (3, '2024-01-05', 1e300, 'charlie')", "{\"id\": 3}", NULL);
+	found(v, &d, "INSERT INTO vdg (id, d) VALUES (9, '2024-01-31')", "DELETE FROM vdg WHERE id = 9",
+	      "{\"id\": 9}", "+");
+	swapped(v, &d);
 	rpl_vtable_close(v);
 	rpl_conn_close(&d);
 	rpl_conn_close(&s);
@@ -177,12 +233,13 @@ START_TEST(test_digest_changes)
 END_TEST
 
 /* a placeholder date the rules make NULL, kept as it is in the target: the servers'
- * digests are equal, the verify is not */
+ * digests are equal, the verify is not (loop: PostgreSQL, SQLite) */
 START_TEST(test_digest_rules)
 {
+	int e = _i ? IT_SQLITE : IT_PG;
 	struct rpl_conn s, d0, d;
-	load_pair(&s, &d0, IT_PG);
-	it_connect(&d, IT_PG, "dst");
+	load_pair(&s, &d0, e, e);
+	it_connect(&d, e, "dst");
 	struct rpl_vtable *v = open_vt(&s, &d0, false);
 	it_exec(&s, "UPDATE vdg SET pd = '0001-01-01' WHERE id = 4");
 	it_exec(&d, "UPDATE vdg SET pd = '0001-01-01' WHERE id = 4");
@@ -210,7 +267,7 @@ END_TEST
 START_TEST(test_digest_not)
 {
 	struct rpl_conn s, d;
-	load_pair(&s, &d, _i ? IT_MARIADB : IT_PG);
+	load_pair(&s, &d, IT_PG, _i ? IT_MARIADB : IT_PG);
 	struct rpl_vtable *v = open_vt(&s, &d, _i == 0);
 	struct rpl_verify_part p;
 	struct rpl_err err = RPL_ERR_INIT;
@@ -231,7 +288,8 @@ main(void)
 	TCase *tc = tcase_create("pg");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_digest_changes);
-	tcase_add_test(tc, test_digest_rules);
+	tcase_add_test(tc, test_digest_lite);
+	tcase_add_loop_test(tc, test_digest_rules, 0, 2);
 	tcase_add_loop_test(tc, test_digest_not, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
