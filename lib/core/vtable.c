@@ -283,7 +283,7 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	                               .untyped_source = src->engine == RPL_ENGINE_SQLITE };
 	rpl_rules_plan(&v->rules, &v->side[0].buf[0], src->engine, v->judged);
 	v->rules.judged = v->judged;
-	v->digest = v->nkey > 0 && !v->o.no_digest &&
+	v->digest = v->nkey > 0 && !v->o.no_digest && !v->o.scan_only &&
 	            rpl_vdigest_fits(&v->st, &v->tv, v->judged, src->engine, v->side[1].conn->engine);
 	for (int i = 0; i < 2 && v->digest; i++) {
 		int r = rpl_vdigest_connect(v->side[i].conn, &v->dc[i], err);
@@ -314,7 +314,8 @@ vt_dg_main(void *arg)
 
 /* vt_digest: 1 when both servers' digests prove range r equal (out filled), 0 when
  * the rows must be compared; a digest that fails turns digests off for the table
- * (a server before PostgreSQL 14) and the rows say the rest. */
+ * (a server before PostgreSQL 14) and the rows say the rest. A cancel is seen when
+ * both statements have ended. */
 static int
 vt_digest(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_verify_part *out, struct rpl_err *err)
 {
@@ -334,6 +335,10 @@ vt_digest(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_verify_par
 	vt_dg_main(&g[1]);
 	if (threaded)
 		pthread_join(th, NULL);
+	if (v->o.cancel != NULL && atomic_load(v->o.cancel)) {
+		res = rpl_err_set(err, RPL_ECANCELED, "verify cancelled");
+		goto out;
+	}
 	if (g[0].rc < 0 || g[1].rc < 0) {
 		v->digest = false;
 		rpl_log(RPL_LOG_INFO, RPL_LOG_MAIN, "verify %s: no server digests, rows compared (%s)", v->label,

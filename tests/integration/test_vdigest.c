@@ -9,13 +9,19 @@
  * partition to the rows and be found there by key and column; undone, the partition
  * is equal by digest again. A source date the value rules make NULL (a placeholder),
  * kept in the target as it was, must be found too: the digests alone would call the
- * sides equal. A pair of other engines, and a verify asked not to, read rows. */
+ * sides equal. A pair of other engines, and a verify asked not to, read rows.
+ * `replicad verify --json` (argv[1]) says which partitions the digests decided. */
 #include "copy.h"
 #include "it.h"
 #include "vtable.h"
+#include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+static const char *replicad_bin;
 
 static const char *const placeholders[] = { "0001-01-01" };
 
@@ -281,9 +287,71 @@ START_TEST(test_digest_not)
 }
 END_TEST
 
-int
-main(void)
+/* verify_json runs `replicad -c cfg verify vdg --from 2024-01-01 --to 2024-02-29
+ * --json`: its exit status, its stdout parsed into *out */
+static int
+verify_json(const char *cfg, json_t **out)
 {
+	const char *path = it_tmpfile("vdigest-out.json");
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int nul = open("/dev/null", O_WRONLY);
+		if (fd < 0 || nul < 0 || dup2(fd, 1) < 0 || dup2(nul, 2) < 0)
+			_exit(126);
+		execl(replicad_bin, "replicad", "-c", cfg, "verify", "vdg", "--from", "2024-01-01", "--to", "2024-02-29",
+		      "--json", (char *)NULL);
+		_exit(127);
+	}
+	int st = it_wait_replicad(pid);
+	*out = json_load_file(path, 0, NULL);
+	ck_assert_msg(*out != NULL, "verify printed no JSON (exit %d)", st);
+	return st;
+}
+
+static bool
+by_digest(json_t *o, size_t i)
+{
+	return json_is_true(json_object_get(json_array_get(json_object_get(o, "partitions"), i), "by_digest"));
+}
+
+/* the command: both months equal by digest; a change in January sends January
+ * alone to the rows, which name it */
+START_TEST(test_digest_cli)
+{
+	struct rpl_conn s, d0, d;
+	load_pair(&s, &d0, IT_PG, IT_PG);
+	it_connect(&d, IT_PG, "dst");
+	const char *cfg = it_write_config("vdigest.json", getenv("RPL_TEST_PG_SRC"), getenv("RPL_TEST_PG_DST"), "vdg",
+	                                  "d", "{}");
+	json_t *o;
+	ck_assert_int_eq(verify_json(cfg, &o), 0);
+	ck_assert_msg(by_digest(o, 0) && by_digest(o, 1), "equal months not by digest");
+	json_decref(o);
+	it_exec(&d, "UPDATE vdg SET name = 'Alpha' WHERE id = 1");
+	ck_assert_int_eq(verify_json(cfg, &o), 4);
+	ck_assert_msg(!by_digest(o, 0) && by_digest(o, 1), "January by digest %d, February %d", by_digest(o, 0),
+	              by_digest(o, 1));
+	json_t *ch = json_array_get(json_object_get(json_array_get(json_object_get(o, "partitions"), 0), "changed"), 0);
+	char *dump = json_dumps(ch, JSON_COMPACT);
+	ck_assert_str_eq(dump, "{\"key\":{\"id\":1},\"columns\":[\"name\"]}");
+	free(dump);
+	json_decref(o);
+	rpl_conn_close(&d);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d0);
+}
+END_TEST
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_vdigest REPLICAD\n");
+		return 2;
+	}
+	replicad_bin = argv[1];
 	Suite *s = suite_create("vdigest");
 	TCase *tc = tcase_create("pg");
 	tcase_set_timeout(tc, 120);
@@ -291,6 +359,7 @@ main(void)
 	tcase_add_test(tc, test_digest_lite);
 	tcase_add_loop_test(tc, test_digest_rules, 0, 2);
 	tcase_add_loop_test(tc, test_digest_not, 0, 2);
+	tcase_add_test(tc, test_digest_cli);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
