@@ -165,7 +165,7 @@ OUT=${OUT:-$bench/results-$date_s-verify.md}
 {
     echo "# verify against copy, $date_s"
     echo
-    echo "bench/verify.sh --rows $ROWS --repeat $REPEAT; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
+    echo "bench/verify.sh --rows $ROWS --repeat $REPEAT${BASELINE:+ --baseline $(basename "$BASELINE")}; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
     echo "replicad $("$work/replicad" --version | cut -d' ' -f2). Medians of $REPEAT rounds; each round copies the table"
     echo "(\`run --full\`, target created) and verifies it at once (\`verify --full\`). RSS: peak, /usr/bin/time."
     for shape in "${SHAPES[@]}"; do
