@@ -184,45 +184,6 @@ rpl_vdigest_sql(const struct rpl_sqlgen *g, const bool *judged, const char *cons
 	rpl_sqlgen_from(g, r, out);
 }
 
-/* get_text reads column i of the current row as text ("" for NULL) */
-static SQLRETURN
-get_text(SQLHSTMT st, SQLUSMALLINT i, char *out, size_t n)
-{
-	SQLLEN ind = SQL_NULL_DATA;
-	SQLRETURN rc = SQLGetData(st, i, SQL_C_CHAR, out, (SQLLEN)n, &ind);
-	if (!SQL_SUCCEEDED(rc) || ind == SQL_NULL_DATA)
-		out[0] = '\0';
-	return rc == SQL_SUCCESS_WITH_INFO ? SQL_ERROR : rc;   /* cut: no digest of ours */
-}
-
-/* odbc_read: the statement through the ODBC connection (a DSN: no libpq) */
-static int
-odbc_read(struct rpl_conn *c, const char *sql, struct rpl_vdigest *d, char *rows, char *ruled, struct rpl_err *err)
-{
-	SQLHSTMT st;
-	int r = rpl_conn_stmt(c, &st, err);
-	if (r < 0)
-		return r;
-	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
-	if (SQL_SUCCEEDED(rc))
-		rc = SQLFetch(st);
-	if (SQL_SUCCEEDED(rc))
-		rc = get_text(st, 1, rows, 64);
-	if (SQL_SUCCEEDED(rc))
-		rc = get_text(st, 2, d->sum, sizeof d->sum);
-	if (SQL_SUCCEEDED(rc))
-		rc = get_text(st, 3, ruled, 64);
-	if (!SQL_SUCCEEDED(rc))
-		r = rpl_conn_fail(c, st, err, "the partition's digest");
-	SQLFreeHandle(SQL_HANDLE_STMT, st);
-	if (!c->autocommit) {
-		struct rpl_err e = RPL_ERR_INIT;   /* a failed statement's error is the one to keep */
-		if (rpl_conn_rollback(c, &e) < 0 && r == 0)
-			r = rpl_err_set(err, e.code, "%s", e.msg);
-	}
-	return r;
-}
-
 int
 rpl_vdigest_connect(const struct rpl_conn *c, struct rpl_vdconn **out, struct rpl_err *err)
 {
@@ -231,8 +192,10 @@ rpl_vdigest_connect(const struct rpl_conn *c, struct rpl_vdconn **out, struct rp
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	int r = c->engine == RPL_ENGINE_SQLITE ? rpl_litedigest_open(c, &(*out)->lite, err)
 	                                       : rpl_pgdigest_open(c, &(*out)->pg, err);
-	if (r == 0 && c->engine == RPL_ENGINE_SQLITE && (*out)->lite == NULL)
-		r = 1;   /* a DSN: sqliteodbc has no rpl_rowhash */
+	/* a DSN: sqliteodbc has no rpl_rowhash, and ODBC would run the two sides'
+	 * statements one after the other (unixODBC serializes calls into a driver) */
+	if (r == 0 && (*out)->lite == NULL && (*out)->pg == NULL)
+		r = 1;
 	if (r != 0) {
 		rpl_vdigest_disconnect(*out);
 		*out = NULL;
@@ -251,7 +214,7 @@ rpl_vdigest_disconnect(struct rpl_vdconn *dc)
 }
 
 int
-rpl_vdigest_read(struct rpl_conn *c, struct rpl_vdconn *dc, const char *sql, struct rpl_vdigest *d,
+rpl_vdigest_read(const struct rpl_conn *c, struct rpl_vdconn *dc, const char *sql, struct rpl_vdigest *d,
                  struct rpl_err *err)
 {
 	memset(d, 0, sizeof *d);
@@ -260,10 +223,8 @@ rpl_vdigest_read(struct rpl_conn *c, struct rpl_vdconn *dc, const char *sql, str
 	int r;
 	if (dc->pg != NULL)
 		r = rpl_pgdigest_query(dc->pg, sql, vals, 3, 64, err);   /* a sum of 2^40 rows has 33 characters */
-	else if (dc->lite != NULL)
-		r = rpl_litedigest_query(dc->lite, sql, vals, 3, 64, err);
 	else
-		r = odbc_read(c, sql, d, rows, ruled, err);
+		r = rpl_litedigest_query(dc->lite, sql, vals, 3, 64, err);
 	if (r == 0) {
 		d->rows = strtoll(rows, NULL, 10);
 		d->ruled = strtoll(ruled, NULL, 10);

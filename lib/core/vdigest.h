@@ -58,16 +58,14 @@ void rpl_vdigest_sql(const struct rpl_sqlgen *g, const bool *judged, const char 
                      size_t n_placeholders, const struct rpl_range *r, struct rpl_sbuf *out);
 
 /* rpl_vdigest_connect: a connection of its own to c's database for the digests
- * (PostgreSQL: libpq, pg_digest.h, or NULL for a DSN, then c's ODBC is used; SQLite:
- * the library with replicad's functions, sqlite_digest.h). 1 and *out NULL: no
- * digests there (a SQLite DSN). */
+ * (PostgreSQL: libpq, pg_digest.h; SQLite: the library with replicad's functions,
+ * sqlite_digest.h). 1 and *out NULL: no digests there (a DSN). */
 int rpl_vdigest_connect(const struct rpl_conn *c, struct rpl_vdconn **out, struct rpl_err *err);
 void rpl_vdigest_disconnect(struct rpl_vdconn *dc);
 
-/* rpl_vdigest_read runs sql and reads its one row through dc's connection or, without
- * one, on c, where a transaction it opened (manual commit) is rolled back: it only
- * read. Any thread, one per connection. */
-int rpl_vdigest_read(struct rpl_conn *c, struct rpl_vdconn *dc, const char *sql, struct rpl_vdigest *d,
+/* rpl_vdigest_read runs sql and reads its one row through dc's connection (c names
+ * the side in the debug log). Any thread, one per connection. */
+int rpl_vdigest_read(const struct rpl_conn *c, struct rpl_vdconn *dc, const char *sql, struct rpl_vdigest *d,
                      struct rpl_err *err);
 
 /* rpl_vdigest_equal: does the source's digest s prove the target's t equal? */

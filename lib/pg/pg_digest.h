@@ -2,7 +2,7 @@
  * connection of its own, so that the source's and the target's run at the same time:
  * through ODBC they would not (unixODBC serializes calls into one driver by default).
  * Made from the ODBC connection's string and password as the COPY paths are
- * (pg_conn.h); NULL for a DSN, and the caller keeps ODBC. */
+ * (pg_conn.h); NULL for a DSN: no digests there. */
 #ifndef RPL_PGDIGEST_H
 #define RPL_PGDIGEST_H
 #include "err.h"
