@@ -9,10 +9,13 @@
  * partition to the rows and be found there by key and column; undone, the partition
  * is equal by digest again. A source date the value rules make NULL (a placeholder),
  * kept in the target as it was, must be found too: the digests alone would call the
- * sides equal. A pair of other engines, and a verify asked not to, read rows.
+ * sides equal. A SQLite table of more columns than one SQL function takes has a
+ * change past the first 100 found. A pair of other engines, and a verify asked not
+ * to, read rows.
  * `replicad verify --json` (argv[1]) says which partitions the digests decided. */
 #include "copy.h"
 #include "it.h"
+#include "sbuf.h"
 #include "vtable.h"
 #include <fcntl.h>
 #include <jansson.h>
@@ -238,6 +241,58 @@ START_TEST(test_digest_lite)
 }
 END_TEST
 
+/* SQLite: more columns than one SQL function takes (127 arguments): the row hash is
+ * chained over calls of 100 columns, and a change past the first call is found */
+START_TEST(test_digest_lite_wide)
+{
+	struct rpl_conn s, d0, d;
+	it_connect(&s, IT_SQLITE, "src");
+	it_connect(&d0, IT_SQLITE, "dst");
+	struct rpl_sbuf ddl = RPL_SBUF_INIT, row = RPL_SBUF_INIT;
+	rpl_sbuf_add(&ddl, "CREATE TABLE vdg (id BIGINT PRIMARY KEY, d DATE NOT NULL");
+	for (int c = 1; c <= 130; c++)
+		rpl_sbuf_addf(&ddl, ", c%d INTEGER", c);
+	rpl_sbuf_add(&ddl, ")");
+	ck_assert(rpl_sbuf_ok(&ddl));
+	for (int k = 0; k < 2; k++) {
+		struct rpl_conn *c = k ? &d0 : &s;
+		it_exec(c, "DROP TABLE IF EXISTS vdg");
+		it_exec(c, ddl.s);
+	}
+	for (int id = 1; id <= 3; id++) {
+		rpl_sbuf_reset(&row);
+		rpl_sbuf_addf(&row, "INSERT INTO vdg VALUES (%d, '2024-01-0%d'", id, id);
+		for (int c = 1; c <= 130; c++)
+			rpl_sbuf_addf(&row, ", %d", id * 1000 + c);
+		rpl_sbuf_add(&row, ")");
+		ck_assert(rpl_sbuf_ok(&row));
+		it_exec(&s, row.s);
+	}
+	rpl_sbuf_fini(&ddl);
+	rpl_sbuf_fini(&row);
+	copy_vdg(&s, &d0);
+	it_connect(&d, IT_SQLITE, "dst");
+	struct rpl_vtable *v = open_vt(&s, &d0, false);
+	struct rpl_verify_part p;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_vtable_verify(v, &jan, &p, &err) == 0, "verify: %s", err.msg);
+	ck_assert_msg(!p.differ && p.by_digest && p.source_rows == 3, "a fresh copy: differ %d, by digest %d", p.differ,
+	              p.by_digest);
+	rpl_verify_part_fini(&p);
+	it_exec(&d, "UPDATE vdg SET c120 = 0 WHERE id = 2");
+	ck_assert_msg(rpl_vtable_verify(v, &jan, &p, &err) == 0, "verify: %s", err.msg);
+	ck_assert_msg(p.differ && !p.by_digest && p.changed_n == 1, "c120: differ %d, by digest %d, %zu changed", p.differ,
+	              p.by_digest, p.changed_n);
+	ck_assert_str_eq(p.changed[0].key, "{\"id\": 2}");
+	ck_assert_str_eq(p.changed[0].columns, "[\"c120\"]");
+	rpl_verify_part_fini(&p);
+	rpl_vtable_close(v);
+	rpl_conn_close(&d);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d0);
+}
+END_TEST
+
 /* a placeholder date the rules make NULL, kept as it is in the target: the servers'
  * digests are equal, the verify is not (loop: PostgreSQL, SQLite) */
 START_TEST(test_digest_rules)
@@ -357,6 +412,7 @@ main(int argc, char **argv)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_digest_changes);
 	tcase_add_test(tc, test_digest_lite);
+	tcase_add_test(tc, test_digest_lite_wide);
 	tcase_add_loop_test(tc, test_digest_rules, 0, 2);
 	tcase_add_loop_test(tc, test_digest_not, 0, 2);
 	tcase_add_test(tc, test_digest_cli);
