@@ -1,5 +1,6 @@
-/* lib/core/vdigest.c: a partition's digest computed by a PostgreSQL server, for
- * verify's equal partitions (see vdigest.h). */
+/* lib/core/vdigest.c: a partition's digest computed where its rows are (a PostgreSQL
+ * server, or SQLite with replicad's functions), for verify's equal partitions (see
+ * vdigest.h): which tables, the statements, reading their one row. */
 #include "vdigest.h"
 #include "dialect.h"
 #include "log.h"
