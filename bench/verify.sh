@@ -9,7 +9,7 @@
 # verify/copy, peak RSS of each) with the medians, and writes it as Markdown.
 #
 #   bench/verify.sh [--rows N] [--shape seed|wide|both] [--pairs LIST] [--repeat K]
-#                   [--out FILE] [--replicad PATH] [--keep]
+#                   [--out FILE] [--replicad PATH] [--baseline PATH] [--keep]
 #
 #   --rows N       rows of the sales table (default 100000)
 #   --shape S      seed, wide or both (default both)
@@ -18,6 +18,9 @@
 #   --repeat K     rounds of copy + verify per pair; medians reported (default 3)
 #   --out FILE     Markdown file (default bench/results-<date>-verify.md)
 #   --replicad P   the binary (default build/daemon/replicad, copied to the work directory)
+#   --baseline P   another binary (say, an older commit's) whose verify of the same copy is
+#                  timed too in each round, just after the first's, so before and after
+#                  are measured back to back under the same load; its columns are added
 #   --keep         keep the work directory
 # Runs under tests/harness/with-servers when RPL_TEST_* are not set. Needs python3,
 # sqlite3 and /usr/bin/time (package time). Exit 0 when every verify found its copy
@@ -33,7 +36,7 @@ die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 
 ALL_PAIRS=sqlite-sqlite,pg-pg,mariadb-mariadb,pg-mariadb,mariadb-pg
-ROWS=100000 SHAPE=both PAIRS=$ALL_PAIRS REPEAT=3 OUT="" REPLICAD="" KEEP=0
+ROWS=100000 SHAPE=both PAIRS=$ALL_PAIRS REPEAT=3 OUT="" REPLICAD="" BASELINE="" KEEP=0
 ORIG_ARGS=("$@")
 while [ $# -gt 0 ]; do
     case $1 in
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
         --repeat) REPEAT=${2:?}; shift ;;
         --out) OUT=${2:?}; shift ;;
         --replicad) REPLICAD=${2:?}; shift ;;
+        --baseline) BASELINE=${2:?}; shift ;;
         --keep) KEEP=1 ;;
         -h|--help) sed -n '2,/^# shellcheck/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
         *) echo "$prog: unknown argument '$1' (try --help)" >&2; exit 2 ;;
@@ -60,6 +64,10 @@ done
 REPLICAD=${REPLICAD:-$root/build/daemon/replicad}
 [ -x "$REPLICAD" ] || die "no replicad binary at $REPLICAD (ninja -C build, or --replicad PATH)"
 REPLICAD=$(cd "$(dirname "$REPLICAD")" && pwd -P)/$(basename "$REPLICAD")
+if [ -n "$BASELINE" ]; then
+    [ -x "$BASELINE" ] || die "--baseline: no binary at $BASELINE"
+    BASELINE=$(cd "$(dirname "$BASELINE")" && pwd -P)/$(basename "$BASELINE")
+fi
 if [ -z "${RPL_TEST_PG_SRC:-}" ] || [ -z "${RPL_TEST_MARIADB_SRC:-}" ]; then
     exec "$root/tests/harness/with-servers" "$0" "${ORIG_ARGS[@]}" --replicad "$REPLICAD"
 fi
@@ -73,6 +81,7 @@ cleanup() { [ "$KEEP" -eq 1 ] || rm -rf -- "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/state" "$work/runs"
 cp "$REPLICAD" "$work/replicad"
+[ -z "$BASELINE" ] || cp "$BASELINE" "$work/baseline"
 printf '%s' "$RPL_TEST_PASSWORD" >"$work/password"
 chmod 600 "$work/password"
 
@@ -139,8 +148,14 @@ EOF
             c_s=$SECS c_rss=$RSS_KB
             timed "$shape.$pair.verify.$i" "$work/replicad" -c "$cfg" verify sales --full --json
             [ "$RC" -eq 0 ] || { say "verify $pair: exit $RC (want 0, equal): $(head -c 600 "$work/runs/$shape.$pair.verify.$i.out")"; FAILED=1; }
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$shape" "$pair" "$i" "$c_s" "$SECS" "$c_rss" "$RSS_KB" >>"$results"
-            say "  $shape $pair round $i: copy $c_s s ($((c_rss / 1024)) MiB), verify $SECS s ($((RSS_KB / 1024)) MiB)"
+            v_s=$SECS v_rss=$RSS_KB b_s=""
+            if [ -n "$BASELINE" ]; then
+                timed "$shape.$pair.baseline.$i" "$work/baseline" -c "$cfg" verify sales --full --json
+                [ "$RC" -eq 0 ] || { say "baseline verify $pair: exit $RC (want 0, equal)"; FAILED=1; }
+                b_s=$SECS
+            fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$shape" "$pair" "$i" "$c_s" "$v_s" "$c_rss" "$v_rss" "$b_s" >>"$results"
+            say "  $shape $pair round $i: copy $c_s s ($((c_rss / 1024)) MiB), verify $v_s s ($((v_rss / 1024)) MiB)${b_s:+, baseline verify $b_s s}"
         done
     done
 done
@@ -150,21 +165,23 @@ OUT=${OUT:-$bench/results-$date_s-verify.md}
 {
     echo "# verify against copy, $date_s"
     echo
-    echo "bench/verify.sh --rows $ROWS --repeat $REPEAT; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
+    echo "bench/verify.sh --rows $ROWS --repeat $REPEAT${BASELINE:+ --baseline $(basename "$BASELINE")}; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
     echo "replicad $("$work/replicad" --version | cut -d' ' -f2). Medians of $REPEAT rounds; each round copies the table"
     echo "(\`run --full\`, target created) and verifies it at once (\`verify --full\`). RSS: peak, /usr/bin/time."
     for shape in "${SHAPES[@]}"; do
         echo
         echo "## shape $shape"
         echo
-        echo "| pair | copy s | verify s | verify / copy | copy RSS MiB | verify RSS MiB |"
-        echo "|---|---|---|---|---|---|"
+        echo "| pair | copy s | verify s | verify / copy | copy RSS MiB | verify RSS MiB |${BASELINE:+ baseline verify s | baseline / copy |}"
+        echo "|---|---|---|---|---|---|${BASELINE:+---|---|}"
         for pair in "${PAIR_LIST[@]}"; do
-            sel() { awk -F'\t' -v s="$shape" -v p="$pair" -v c="$1" '$1 == s && $2 == p { print $c }' "$results" | median; }
-            c=$(sel 4) v=$(sel 5) cr=$(sel 6) vr=$(sel 7)
+            sel() { awk -F'\t' -v s="$shape" -v p="$pair" -v c="$1" '$1 == s && $2 == p && $c != "" { print $c }' "$results" | median; }
+            c=$(sel 4) v=$(sel 5) cr=$(sel 6) vr=$(sel 7) b=$(sel 8)
             [ -n "$c" ] || { echo "| $pair | failed | | | | |"; continue; }
-            awk -v p="$pair" -v c="$c" -v v="$v" -v cr="$cr" -v vr="$vr" \
-                'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | %.0f |\n", p, c, v, v / c, cr / 1024, vr / 1024 }'
+            awk -v p="$pair" -v c="$c" -v v="$v" -v cr="$cr" -v vr="$vr" -v b="$b" \
+                'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | %.0f |", p, c, v, v / c, cr / 1024, vr / 1024
+                         if (b != "") printf " %.2f | %.2f |", b, b / c
+                         printf "\n" }'
         done
     done
 } >"$OUT"

@@ -240,6 +240,7 @@ verify_part_json(const struct vpart *p)
 	json_object_set_new(o, "counts", json_pack("{s:I,s:I,s:I}", "missing", (json_int_t)v->nmissing, "extra",
 	                                           (json_int_t)v->nextra, "changed", (json_int_t)v->nchanged));
 	json_object_set_new(o, "keyed", json_boolean(v->keyed));
+	json_object_set_new(o, "by_digest", json_boolean(v->by_digest));
 	if (!v->keyed) {
 		char s[40], t[40];
 		snprintf(s, sizeof s, "%016llx%016llx", (unsigned long long)v->src_digest[0], (unsigned long long)v->src_digest[1]);

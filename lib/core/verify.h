@@ -77,6 +77,8 @@ struct rpl_verify_part {
 	bool keyed;
 	uint64_t src_digest[2], tgt_digest[2];   /* keyless: sum and xor of the row hashes */
 	bool differ;                        /* anything above differs */
+	bool by_digest;                     /* found equal by the servers' digests, no row
+	                                     * read (vdigest.h): the lists are empty */
 };
 
 /* rpl_verify_run reads both streams to their ends and fills out (to be

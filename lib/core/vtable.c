@@ -3,10 +3,12 @@
 #include "vtable.h"
 #include "colmap.h"
 #include "dialect.h"
+#include "log.h"
 #include "pg_inherit.h"
 #include "sbuf.h"
 #include "source.h"
 #include "sqlgen.h"
+#include "vdigest.h"
 #include "xfer.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -44,6 +46,8 @@ struct rpl_vtable {
 	size_t nkey;
 	struct rpl_rules rules;
 	bool *judged;                   /* owned */
+	bool digest;                    /* ask the servers for digests first (vdigest.h) */
+	struct rpl_vdconn *dc[2];       /* owned: each side's connection for them */
 };
 
 static void *
@@ -279,7 +283,80 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	                               .untyped_source = src->engine == RPL_ENGINE_SQLITE };
 	rpl_rules_plan(&v->rules, &v->side[0].buf[0], src->engine, v->judged);
 	v->rules.judged = v->judged;
+	v->digest = v->nkey > 0 && !v->o.no_digest && !v->o.scan_only &&
+	            rpl_vdigest_fits(&v->st, &v->tv, v->judged, src->engine, v->side[1].conn->engine);
+	for (int i = 0; i < 2 && v->digest; i++) {
+		int r = rpl_vdigest_connect(v->side[i].conn, &v->dc[i], err);
+		if (r < 0)
+			return r;
+		v->digest = r == 0;
+	}
 	return 0;
+}
+
+/* One side's digest, on a thread of its own for the source. */
+struct vt_dg {
+	struct rpl_conn *conn;
+	struct rpl_vdconn *dc;
+	struct rpl_sbuf sql;
+	struct rpl_vdigest d;
+	struct rpl_err err;
+	int rc;
+};
+
+static void *
+vt_dg_main(void *arg)
+{
+	struct vt_dg *g = arg;
+	g->rc = rpl_vdigest_read(g->conn, g->dc, g->sql.s, &g->d, &g->err);
+	return NULL;
+}
+
+/* vt_digest: 1 when both servers' digests prove range r equal (out filled), 0 when
+ * the rows must be compared; a digest that fails turns digests off for the table
+ * (a server before PostgreSQL 14) and the rows say the rest. A cancel is seen when
+ * both statements have ended. */
+static int
+vt_digest(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_verify_part *out, struct rpl_err *err)
+{
+	struct vt_dg g[2] = { { .conn = v->side[0].conn, .dc = v->dc[0], .sql = RPL_SBUF_INIT, .err = RPL_ERR_INIT },
+	                      { .conn = v->side[1].conn, .dc = v->dc[1], .sql = RPL_SBUF_INIT, .err = RPL_ERR_INIT } };
+	for (int i = 0; i < 2; i++)
+		rpl_vdigest_sql(&v->side[i].g, v->judged, v->o.placeholder_dates, v->o.n_placeholder_dates, r, &g[i].sql);
+	int res = 0;
+	pthread_t th;
+	if (!rpl_sbuf_ok(&g[0].sql) || !rpl_sbuf_ok(&g[1].sql)) {
+		res = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		goto out;
+	}
+	bool threaded = pthread_create(&th, NULL, vt_dg_main, &g[0]) == 0;
+	if (!threaded)
+		vt_dg_main(&g[0]);
+	vt_dg_main(&g[1]);
+	if (threaded)
+		pthread_join(th, NULL);
+	if (v->o.cancel != NULL && atomic_load(v->o.cancel)) {
+		res = rpl_err_set(err, RPL_ECANCELED, "verify cancelled");
+		goto out;
+	}
+	if (g[0].rc < 0 || g[1].rc < 0) {
+		v->digest = false;
+		rpl_log(RPL_LOG_INFO, RPL_LOG_MAIN, "verify %s: no server digests, rows compared (%s)", v->label,
+		        g[0].rc < 0 ? g[0].err.msg : g[1].err.msg);
+		goto out;
+	}
+	if (!rpl_vdigest_equal(&g[0].d, &g[1].d))
+		goto out;
+	out->keyed = true;
+	out->by_digest = true;
+	out->source_rows = g[0].d.rows;
+	out->target_rows = g[1].d.rows;
+	out->changed_by_col = calloc(v->st.ncols ? v->st.ncols : 1, sizeof *out->changed_by_col);
+	res = out->changed_by_col != NULL ? 1 : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+out:
+	rpl_sbuf_fini(&g[0].sql);
+	rpl_sbuf_fini(&g[1].sql);
+	return res;
 }
 
 int
@@ -332,7 +409,10 @@ rpl_vtable_verify(struct rpl_vtable *v, const struct rpl_range *range, struct rp
 	memset(out, 0, sizeof *out);
 	if (v->o.scan_only)
 		return rpl_err_set(err, RPL_EINVAL, "table %s: opened for scan only", v->label);
-	int r = side_start(v, &v->side[0], range, err);
+	int r = v->digest ? vt_digest(v, range, out, err) : 0;
+	if (r != 0)
+		return r < 0 ? r : 0;
+	r = side_start(v, &v->side[0], range, err);
 	if (r == 0 && (r = side_start(v, &v->side[1], range, err)) < 0)
 		side_end(&v->side[0], true);
 	if (r < 0)
@@ -387,5 +467,7 @@ rpl_vtable_close(struct rpl_vtable *v)
 	free(v->vcols);
 	free(v->key_cols);
 	free(v->judged);
+	rpl_vdigest_disconnect(v->dc[0]);
+	rpl_vdigest_disconnect(v->dc[1]);
 	free(v);
 }

@@ -13,6 +13,9 @@
  * connection, without keyset slices (one ordered SELECT), and a buffer laid out for
  * it. The target side is read in a thread of its own while the source side is read
  * and judged on the caller's: two cursors, each a chunk ahead at most.
+ * Between two PostgreSQL tables the servers are asked for digests of the partition
+ * first (vdigest.h): equal digests make it equal without a row read; anything else
+ * goes on to the rows.
  * Nothing is written: the only statements are catalog queries and the SELECTs.
  * One thread at a time per vtable; the connections are borrowed and must stay open
  * until rpl_vtable_close. */
@@ -41,6 +44,8 @@ struct rpl_vtable_opts {
 	const atomic_bool *cancel;            /* borrowed; NULL: never */
 	bool scan_only;                       /* the target's catalog only: no adapter, no
 	                                       * buffers (rpl_vtable_verify refuses) */
+	bool no_digest;                       /* compare rows even where the servers'
+	                                       * digests could prove a range equal (vdigest.h) */
 };
 
 /* rpl_vtable_open prepares verify and scan of one table; dst may be read only for

@@ -1,7 +1,7 @@
 /* lib/pg/pg_conn.h: libpq connections for the native PostgreSQL paths (the COPY sink and
  * the COPY source), made from the host, port, database and user of the ODBC
  * connection string the user configured, in UTC like the ODBC sessions (odbc_conn.c).
- * libpq stays inside pg_conn.c, pg_sink.c and pg_source.c. */
+ * libpq stays inside pg_conn.c, pg_sink.c, pg_source.c and pg_digest.c. */
 #ifndef RPL_PGCONN_H
 #define RPL_PGCONN_H
 #include <stdbool.h>

@@ -97,6 +97,12 @@ rpl_sqlgen_select(const struct rpl_sqlgen *g, const struct rpl_range *r, struct 
 }
 
 void
+rpl_sqlgen_from(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	select_from(g, r, out);
+}
+
+void
 rpl_sqlgen_copy_out(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
 {
 	struct rpl_sqlgen libpq = *g;   /* COPY is libpq's: no psqlODBC workarounds */

@@ -50,6 +50,10 @@ bool rpl_sqlgen_geometry_refused(const struct rpl_sqlgen *g, size_t *col);
  * read through printf('%!.17g') (sqliteodbc renders 15 digits, docs/engines.md). */
 void rpl_sqlgen_select(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out);
 
+/* rpl_sqlgen_from: the " FROM table WHERE range" of rpl_sqlgen_select alone, for a
+ * statement over the same rows that selects something else (vdigest.h). */
+void rpl_sqlgen_from(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out);
+
 /* rpl_sqlgen_copy_out: a PostgreSQL source's read, COPY (SELECT …) TO STDOUT. */
 void rpl_sqlgen_copy_out(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out);
 
