@@ -1,9 +1,10 @@
 /* tests/integration/test_cluster.c: cluster mode (issue #20): four `replicad serve`,
  * each with its own state_dir, socket and node name, the same target ledger and
  * "cluster": {"lease": "2s"}, share one job of twelve monthly partitions, into
- * PostgreSQL and into MariaDB. The job is submitted on node 1; the others join it
- * from the ledger; a submit of the same range on node 2 is refused with -32005 and
- * the job's id. While the test holds a lock on the target table that keeps every
+ * PostgreSQL and into MariaDB. The job is submitted on node 1; the same range
+ * submitted on node 2 at once, without waiting for node 2 to read the ledger, is refused with
+ * -32005 and the job's id; the others join it from the ledger, and a submit there
+ * once node 2 has joined is refused too. While the test holds a lock on the target table that keeps every
  * load waiting (so the moments below are the ledger's, not a race with a fast
  * machine), node 3 is killed (SIGKILL) while the ledger shows it holding a
  * partition, and started again, and node 4 is stopped (SIGSTOP) while it holds one;
@@ -265,6 +266,10 @@ START_TEST(test_cluster_job)
 	char out[8192], id[64] = "", q[512];
 	ck_assert_msg(ctl(0, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31") == 0, "submit: %s", out);
 	ck_assert_msg(sscanf(out, "submitted %63[^:]", id) == 1, "submit said: %s", out);
+	/* the same range submitted on node 2 at once, before node 2 has read the ledger
+	 * since: refused with the job's id all the same (the submit asks the ledger) */
+	ck_assert_int_eq(ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
+	ck_assert_msg(strstr(out, "-32005") != NULL && strstr(out, id) != NULL, "a submit at once on node 2 said: %s", out);
 	/* node 2 joins the job from the ledger; then the same range there is a duplicate */
 	for (int i = 0;; i++) {
 		ck_assert_int_eq(ctl(1, out, sizeof out, "jobs"), 0);
