@@ -8,10 +8,12 @@
  * database shows every opener waiting on a lock (each has looked for a twin by then,
  * or waits for the ledger's lock row to do it), and lets go. Without the lock row
  * every opener would find no twin and insert its own job. Also: a ledger made
- * before the lock row gets it in place, and its running job is found by an open. */
+ * before the lock row gets it in place, and its running job is found by an open;
+ * a submit's reservation nothing was loaded of gives its range back. */
 #include "it.h"
 #include "ledger.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,8 @@ static const struct rpl_range parts[] = {
 #define NPARTS (sizeof parts / sizeof parts[0])
 
 enum how { HOW_JOIN_OR_RUN, HOW_SUBMIT };
+
+static atomic_int finished;   /* openers that returned */
 
 struct opener {
 	pthread_t th;
@@ -54,6 +58,7 @@ opener_main(void *arg)
 	else                      /* replicad run */
 		o->rc = rpl_ledger_open_job(&o->c, "lopen_t", "backfill", parts, NPARTS, o->job_id, &o->resumed, done, attempts,
 		                            &o->err);
+	atomic_fetch_add(&finished, 1);
 	return NULL;
 }
 
@@ -102,13 +107,17 @@ race(int d, enum how how, struct opener o[OPENERS])
 	} else {
 		it_exec(&hold, "LOCK TABLES replicad_jobs READ");
 	}
+	atomic_store(&finished, 0);
 	for (int k = 0; k < OPENERS; k++) {
 		o[k] = (struct opener){ .how = how, .k = k };
 		snprintf(o[k].want, sizeof o[k].want, "20240101T00000%dZ-9-%04d", k, k);
 		it_connect(&o[k].c, d, "dst");
 		ck_assert(pthread_create(&o[k].th, NULL, opener_main, &o[k]) == 0);
 	}
-	for (int i = 0; waiting(&dst, d) < OPENERS; i++) {
+	/* while the inserts are held no open can end: one that did failed (its error is
+	 * asserted once every opener is joined) */
+	bool early = false;
+	for (int i = 0; waiting(&dst, d) < OPENERS && !(early = atomic_load(&finished) > 0); i++) {
 		ck_assert_msg(i < 60000, "the openers never all waited: %lld waiting", (long long)waiting(&dst, d));
 		nap_ms(10);
 	}
@@ -121,6 +130,7 @@ race(int d, enum how how, struct opener o[OPENERS])
 		ck_assert_msg(o[k].rc == 0, "opener %d: %s", k, o[k].err.msg);
 		rpl_conn_close(&o[k].c);
 	}
+	ck_assert_msg(!early, "an opener ended while the inserts were held");
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'lopen_t'"), 1);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'lopen_t'"), NPARTS);
 	clean(&dst);
@@ -192,6 +202,41 @@ START_TEST(test_lock_upgrade)
 }
 END_TEST
 
+/* a reservation nothing was loaded of gives its range back when its runner fails
+ * before opening it; one whose partition was claimed stays the cluster's */
+START_TEST(test_fail_unopened)
+{
+	struct rpl_conn dst;
+	struct rpl_err err = RPL_ERR_INIT;
+	char holder[64], st[32];
+	it_connect(&dst, targets[_i], "dst");
+	ck_assert_msg(rpl_ledger_ensure(&dst, &err) == 0, "%s", err.msg);
+	clean(&dst);
+	ck_assert_msg(rpl_ledger_submit(&dst, "20240101T000000Z-9-0001", "lopen_t", "backfill", parts, NPARTS, holder, &err) == 0,
+	              "%s", err.msg);
+	ck_assert_str_eq(holder, "");
+	it_exec(&dst, "UPDATE replicad_partitions SET owner_pid = 42 WHERE job_id = '20240101T000000Z-9-0001'"
+	              " AND range_start = '2024-02-01'");
+	ck_assert_msg(rpl_ledger_fail_unopened(&dst, "20240101T000000Z-9-0001", &err) == 0, "%s", err.msg);
+	it_query_str(&dst, "SELECT state FROM replicad_jobs WHERE id = '20240101T000000Z-9-0001'", st, sizeof st);
+	ck_assert_str_eq(st, "running");
+	ck_assert(rpl_ledger_submit(&dst, "20240101T000000Z-9-0002", "lopen_t", "backfill", parts, NPARTS, holder, &err) == 0);
+	ck_assert_str_eq(holder, "20240101T000000Z-9-0001");
+	it_exec(&dst, "UPDATE replicad_partitions SET owner_pid = NULL WHERE job_id = '20240101T000000Z-9-0001'");
+	ck_assert_msg(rpl_ledger_fail_unopened(&dst, "20240101T000000Z-9-0001", &err) == 0, "%s", err.msg);
+	it_query_str(&dst, "SELECT state FROM replicad_jobs WHERE id = '20240101T000000Z-9-0001'", st, sizeof st);
+	ck_assert_str_eq(st, "failed");
+	/* the range is free again: the next submit takes the failed job over, under its id */
+	ck_assert(rpl_ledger_submit(&dst, "20240101T000000Z-9-0002", "lopen_t", "backfill", parts, NPARTS, holder, &err) == 0);
+	ck_assert_str_eq(holder, "");
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'lopen_t'"
+	                                    " AND id = '20240101T000000Z-9-0002' AND state = 'running'"), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'lopen_t'"), 1);
+	clean(&dst);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -202,6 +247,7 @@ main(void)
 	tcase_add_loop_test(tc, test_opens_race, 0, n);
 	tcase_add_loop_test(tc, test_submits_race, 0, n);
 	tcase_add_loop_test(tc, test_lock_upgrade, 0, n);
+	tcase_add_loop_test(tc, test_fail_unopened, 0, n);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
