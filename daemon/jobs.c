@@ -51,7 +51,7 @@ jobs_is_active(const struct rd_job *job)
 	       job->state == RD_JOB_CANCELLING;
 }
 
-static void
+void
 job_free(struct rd_job *job)
 {
 	if (job->res != NULL) {
@@ -139,6 +139,8 @@ rd_jobs_free(struct rd_jobs *j)
 			rd_ledger_scan_free(m->scan);
 		if (m->kind == MSG_ORDER)
 			jobs_order_discard(m->order);
+		if (m->kind == MSG_SUBMIT)
+			jobs_submit_discard(m->submit);
 		free(m);
 	}
 	for (struct rd_job *job = j->head, *next; job != NULL; job = next) {

@@ -124,6 +124,19 @@ struct rd_job_req {
  * RD_RPC_STOPPING. */
 int rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e);
 
+/* rd_jobs_submitted_fn: the answer of rd_jobs_submit_checked, on the loop: the job
+ * (borrowed, in the table), or NULL and e (its data the callee's to take). */
+typedef void (*rd_jobs_submitted_fn)(void *data, struct rd_job *job, struct rd_rpc_error *e);
+
+/* rd_jobs_submit_checked is rd_jobs_submit for job.submit in a cluster (issue #20:
+ * one unfinished job per table, kind and range in the whole cluster): after the
+ * checks rd_jobs_submit makes, a thread of its own asks the target's ledger
+ * (rpl_ledger_submit), which reserves the job under its id, or names the job another
+ * node has for the range: RD_RPC_DUPLICATE with that id. Returns -1 (e set, cb never
+ * called) or 0: cb(data, ...) is called once, later, on the loop. */
+int rd_jobs_submit_checked(struct rd_jobs *j, const struct rd_job_req *req, rd_jobs_submitted_fn cb, void *data,
+                           struct rd_rpc_error *e);
+
 /* rd_jobs_order holds the n queued jobs (a schedule firing's, borrowed, submitted
  * with req.ordering so that none starts before) until a thread of its own has read the target's foreign keys between their tables
  * (lib/core/fkorder.h); then each job starts only after the jobs of the tables it

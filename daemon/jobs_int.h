@@ -7,6 +7,8 @@
  *   jobs_resume.c  what a restart resumes: serve-jobs.json kept in step, and the
  *                  ledger's jobs merged into the table
  *   jobs_order.c   the foreign-key order of a schedule firing
+ *   jobs_submit.c  a submit in a cluster, answered once the target's ledger has the
+ *                  job (or names the job another node has for the range)
  *   jobs_json.c    job.get's and job.list's bodies
  * Loop thread only, except jobs_post and the hooks in jobs_queue.c. */
 #ifndef RD_JOBS_INT_H
@@ -15,10 +17,11 @@
 #include "host.h"
 #include "jobs.h"
 
-enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER, MSG_OPENED, MSG_PART, MSG_ORDER };
+enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER, MSG_OPENED, MSG_PART, MSG_ORDER, MSG_SUBMIT };
 
 struct rd_ledger_scan;
 struct order_ctx;
+struct submit_ctx;
 
 /* struct rd_msg: by value, so the loop may have dropped the job meanwhile. Nothing
  * in it points into the runner's memory: accounts and flags are copies. */
@@ -33,6 +36,7 @@ struct rd_msg {
 	size_t index;                    /* PART: the partition, in plan order */
 	struct rpl_part_account acc;     /* PART: a copy of its account */
 	struct order_ctx *order;         /* ORDER: taken */
+	struct submit_ctx *submit;       /* SUBMIT: taken */
 	struct rd_msg *next;
 	bool done[];                     /* OPENED: done in an earlier run (skipped) */
 };
@@ -75,6 +79,7 @@ struct rd_jobs {
 	bool journal_ok;                 /* false: rewrite it whole at the next change */
 	struct rd_node_row *nodes;       /* owned: replicad_nodes as the last scan read it (cluster) */
 	size_t nnodes;
+	size_t submits_pending;          /* submits asking the cluster's ledger (jobs_submit.c) */
 };
 
 /* the host's calls, spelled once */
@@ -98,6 +103,7 @@ jobs_changed(const struct rd_jobs *j)
 
 /* jobs.c */
 bool jobs_is_active(const struct rd_job *job);
+void job_free(struct rd_job *job);
 struct rd_job *jobs_find_num(struct rd_jobs *j, unsigned num);
 void jobs_append(struct rd_jobs *j, struct rd_job *job);
 void jobs_prune(struct rd_jobs *j);
@@ -109,7 +115,10 @@ void jobs_post(struct rd_jobs *j, struct rd_msg *m);
 int jobs_start(struct rd_jobs *j, struct rd_job *job);
 void jobs_on_async(uv_async_t *a);
 
-/* jobs_state.c */
+/* jobs_state.c: jobs_make checks req and makes its job (not yet in the table: *out
+ * is the caller's); jobs_add puts it in the table, journals it and pumps */
+int jobs_make(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e);
+void jobs_add(struct rd_jobs *j, struct rd_job *job);
 void jobs_pump(struct rd_jobs *j);
 void jobs_meter(struct rd_jobs *j, struct rd_job *job, size_t i, const struct rpl_part_account *a);
 void jobs_ended(struct rd_jobs *j, struct rd_job *job);
@@ -122,5 +131,10 @@ void jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s);
  * joins and frees one whose answer was never run (the loop stopped first) */
 void jobs_order_done(struct rd_jobs *j, struct order_ctx *o);
 void jobs_order_discard(struct order_ctx *o);
+
+/* jobs_submit.c: jobs_submit_done answers a submit the ledger was asked about;
+ * jobs_submit_discard one whose answer was never run (the loop stopped first) */
+void jobs_submit_done(struct rd_jobs *j, struct submit_ctx *s);
+void jobs_submit_discard(struct submit_ctx *s);
 
 #endif

@@ -184,7 +184,7 @@ jobs_on_async(uv_async_t *a)
 	bool progressed = false;
 	for (struct rd_msg *next; m != NULL; m = next) {
 		next = m->next;
-		struct rd_job *job = m->kind == MSG_LEDGER ? NULL : jobs_find_num(j, m->num);
+		struct rd_job *job = m->kind == MSG_LEDGER || m->kind == MSG_SUBMIT ? NULL : jobs_find_num(j, m->num);
 		if (m->kind == MSG_PROGRESS && job != NULL && job->thread_live) {
 			job->parts_done = m->parts_done;
 			job->rows_written = m->rows;
@@ -202,6 +202,8 @@ jobs_on_async(uv_async_t *a)
 		} else if (m->kind == MSG_ORDER) {
 			jobs_order_done(j, m->order);
 			progressed = true;
+		} else if (m->kind == MSG_SUBMIT) {
+			jobs_submit_done(j, m->submit);
 		}
 		free(m);
 	}

@@ -158,6 +158,7 @@ submit_admit(struct rd_jobs *j, const struct rd_job_req *req, const struct rpl_t
 	size_t unfinished = 0;
 	for (const struct rd_job *x = j->head; x != NULL; x = x->next)
 		unfinished += jobs_is_active(x) && strcmp(x->origin, "ledger") != 0;
+	unfinished += j->submits_pending;   /* asking the cluster's ledger (jobs_submit.c) */
 	if (unfinished >= (size_t)cfg->limits.max_jobs) {    /* a flood of submits must not grow without end */
 		rd_rpc_error_set(e, RD_RPC_BUSY, "%zu unfinished jobs: at most limits.max_jobs (%d); wait for some to end",
 		                 unfinished, cfg->limits.max_jobs);
@@ -232,7 +233,7 @@ job_new(struct rd_jobs *j, const struct rd_job_req *req, const struct rpl_table_
 }
 
 int
-rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e)
+jobs_make(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e)
 {
 	const struct rpl_table_config *tc;
 	struct rd_range_plan p;
@@ -251,12 +252,26 @@ rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **
 		rd_range_plan_fini(&p);
 		return rd_rpc_error_set(e, RD_RPC_INTERNAL, "out of memory");
 	}
+	*out = job;
+	return 0;
+}
+
+void
+jobs_add(struct rd_jobs *j, struct rd_job *job)
+{
 	jobs_append(j, job);
 	j->host.metrics->jobs_submitted++;
-	*out = job;
 	jobs_journal(j);
 	jobs_pump(j);
 	jobs_changed(j);
+}
+
+int
+rd_jobs_submit(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e)
+{
+	if (jobs_make(j, req, out, e) < 0)
+		return -1;
+	jobs_add(j, *out);
 	return 0;
 }
 

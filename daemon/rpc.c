@@ -16,6 +16,13 @@
  * since calls differ a thousandfold in cost. */
 static uint64_t batch_budget_ms = 20;
 
+/* the call one_call is running, for rd_rpc_defer (loop thread only) */
+static struct {
+	struct rd_rpc_peer *peer;   /* NULL: its answer cannot wait */
+	json_t *id;                 /* borrowed; NULL for a notification */
+	struct rd_rpc_reply *reply; /* made by rd_rpc_defer */
+} current;
+
 void
 rd_rpc_set_batch_budget(uint64_t ms)
 {
@@ -168,8 +175,14 @@ one_call(const struct rd_rpc_table *t, void *ctx, bool may_write, json_t *req)
 		r = rd_rpc_error_set(&e, RD_RPC_PARAMS, "Invalid params: pass params by name (an object)");
 	else {
 		json_t *obj = params != NULL && json_is_object(params) ? json_incref(params) : json_object();
+		current.id = notification ? NULL : id;
+		current.reply = NULL;
 		r = obj != NULL ? m->fn(ctx, obj, &result, &e) : rd_rpc_error_set(&e, RD_RPC_INTERNAL, "out of memory");
 		json_decref(obj);
+		if (r == RD_RPC_DEFERRED && current.reply != NULL)
+			return NULL;   /* the reply answers it */
+		if (r == RD_RPC_DEFERRED)   /* deferred without a reply: a method's bug */
+			r = rd_rpc_error_set(&e, RD_RPC_INTERNAL, "Internal error: answer lost");
 		if (r == 0 && result == NULL)
 			r = rd_rpc_error_set(&e, RD_RPC_INTERNAL, "Internal error: out of memory");
 	}
@@ -203,6 +216,14 @@ over_budget(json_t *req, size_t done, size_t n)
 json_t *
 rd_rpc_process(const struct rd_rpc_table *t, void *ctx, bool may_write, const char *line, size_t len)
 {
+	return rd_rpc_process_peer(t, ctx, may_write, line, len, NULL);
+}
+
+json_t *
+rd_rpc_process_peer(const struct rd_rpc_table *t, void *ctx, bool may_write, const char *line, size_t len,
+                    struct rd_rpc_peer *peer)
+{
+	current.peer = NULL;
 	if (line == NULL)
 		return error_answer(NULL, RD_RPC_INVALID, "Invalid Request: message larger than 1 MiB",
 		                    json_pack("{s:i}", "max_bytes", RD_RPC_MAX_MSG));
@@ -236,10 +257,67 @@ rd_rpc_process(const struct rd_rpc_table *t, void *ctx, bool may_write, const ch
 			}
 		}
 	} else {
+		current.peer = peer;   /* a single call may wait for its answer */
 		out = one_call(t, ctx, may_write, req);
+		current.peer = NULL;
 	}
 	json_decref(req);
 	return out;
+}
+
+struct rd_rpc_reply *
+rd_rpc_defer(void)
+{
+	if (current.peer == NULL || current.reply != NULL)
+		return NULL;
+	struct rd_rpc_reply *r = calloc(1, sizeof *r);
+	if (r == NULL)
+		return NULL;
+	r->id = current.id != NULL ? json_incref(current.id) : NULL;
+	r->peer = current.peer;
+	r->peer->hold(r->peer, r);
+	current.reply = r;
+	return r;
+}
+
+/* reply_send sends answer (taken) to r's peer, if it is still there, and frees r */
+static void
+reply_send(struct rd_rpc_reply *r, json_t *answer)
+{
+	if (r->peer != NULL)
+		r->peer->send(r->peer, r, r->id != NULL ? answer : NULL);
+	json_decref(answer);
+	json_decref(r->id);
+	free(r);
+}
+
+void
+rd_rpc_reply_result(struct rd_rpc_reply *r, json_t *result)
+{
+	json_t *a = result != NULL ? json_pack("{s:s,s:O,s:o}", "jsonrpc", "2.0", "id", r->id ? r->id : json_null(), "result",
+	                                       result)
+	                           : error_answer(r->id, RD_RPC_INTERNAL, "Internal error: out of memory", NULL);
+	reply_send(r, a);
+}
+
+void
+rd_rpc_reply_error(struct rd_rpc_reply *r, struct rd_rpc_error *e)
+{
+	json_t *data = e->data;
+	e->data = NULL;
+	reply_send(r, error_answer(r->id, e->code, e->message, data));
+}
+
+void
+rd_rpc_reply_drop(struct rd_rpc_reply *r)
+{
+	reply_send(r, NULL);
+}
+
+void
+rd_rpc_reply_orphan(struct rd_rpc_reply *r)
+{
+	r->peer = NULL;
 }
 
 char *

@@ -81,6 +81,50 @@ json_t *rd_rpc_process(const struct rd_rpc_table *t, void *ctx, bool may_write, 
  * calls are answered -32007 unrun (limits.batch_ms; default 20). Loop thread. */
 void rd_rpc_set_batch_budget(uint64_t ms);
 
+/* ---- answers that wait (issue #20: a submit in a cluster asks the target's ledger,
+ * off the loop, before it answers) ----
+ * A method that cannot answer at once calls rd_rpc_defer while it runs; given a
+ * reply, it returns RD_RPC_DEFERRED and later answers through the reply, exactly
+ * once, on the loop. A reply can be had only for a single call (not one of a
+ * batch, whose answers go out together) from a peer (rd_rpc_process_peer); its
+ * answer is dropped if the peer went away meanwhile. */
+#define RD_RPC_DEFERRED 1
+
+struct rd_rpc_reply;
+
+/* struct rd_rpc_peer: the connection a deferred answer goes to (rpc_server.c's
+ * client). hold: a reply to it begins; send: the reply's answer (borrowed; NULL for a
+ * notification's), after which the reply is gone. */
+struct rd_rpc_peer {
+	void (*hold)(struct rd_rpc_peer *p, struct rd_rpc_reply *r);
+	void (*send)(struct rd_rpc_peer *p, struct rd_rpc_reply *r, json_t *answer);
+};
+
+struct rd_rpc_reply {
+	json_t *id;                          /* owned; NULL for a notification */
+	struct rd_rpc_peer *peer;            /* NULL once the peer is gone (rd_rpc_reply_orphan) */
+	struct rd_rpc_reply *prev, *next;    /* the peer's list of pending replies */
+};
+
+/* rd_rpc_process_peer is rd_rpc_process whose calls may defer their answer to peer
+ * (borrowed until each of its replies is sent or orphaned). */
+json_t *rd_rpc_process_peer(const struct rd_rpc_table *t, void *ctx, bool may_write, const char *line, size_t len,
+                            struct rd_rpc_peer *peer);
+
+/* rd_rpc_defer: a reply for the call now running, or NULL where it cannot wait (a
+ * batch, no peer). Loop thread, from a method only. */
+struct rd_rpc_reply *rd_rpc_defer(void);
+
+/* rd_rpc_reply_result answers r with result (taken), rd_rpc_reply_error with e (its
+ * data taken); rd_rpc_reply_drop ends r without an answer (the method answered at once
+ * after all). Each frees r. */
+void rd_rpc_reply_result(struct rd_rpc_reply *r, json_t *result);
+void rd_rpc_reply_error(struct rd_rpc_reply *r, struct rd_rpc_error *e);
+void rd_rpc_reply_drop(struct rd_rpc_reply *r);
+
+/* rd_rpc_reply_orphan: r's peer is gone; its answer will go nowhere. */
+void rd_rpc_reply_orphan(struct rd_rpc_reply *r);
+
 /* rd_rpc_dump serialises an answer as one line with its '\n' (malloc'ed, *n set). */
 char *rd_rpc_dump(json_t *answer, size_t *n);
 

@@ -84,6 +84,34 @@ rpc_daemon_status(void *ctx, json_t *params, json_t **result, struct rd_rpc_erro
 	return 0;
 }
 
+/* submit_answered: the answer of a submit the cluster's ledger was asked about */
+static void
+submit_answered(void *data, struct rd_job *job, struct rd_rpc_error *e)
+{
+	struct rd_rpc_reply *reply = data;
+	if (job != NULL)
+		rd_rpc_reply_result(reply, rd_job_json(job, false));
+	else
+		rd_rpc_reply_error(reply, e);
+}
+
+/* cluster_submit: in a cluster a submit is answered once the target's ledger has the
+ * job, or has named the job that covers the range (-32005 with its id, whichever node
+ * made it: rd_jobs_submit_checked); the loop goes on meanwhile */
+static int
+cluster_submit(struct rd_serve *d, const struct rd_job_req *req, struct rd_rpc_error *e)
+{
+	struct rd_rpc_reply *reply = rd_rpc_defer();
+	if (reply == NULL)
+		return rd_rpc_error_set(e, RD_RPC_INVALID, "Invalid Request: in a cluster, job.submit is answered once the "
+		                        "target's ledger has the job: send it alone, not in a batch");
+	if (rd_jobs_submit_checked(d->jobs, req, submit_answered, reply, e) < 0) {
+		rd_rpc_reply_drop(reply);
+		return -1;
+	}
+	return RD_RPC_DEFERRED;
+}
+
 /* job_request: job.submit's and job.verify's common part */
 static int
 job_request(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e, bool verify)
@@ -102,6 +130,8 @@ job_request(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e, 
 	struct rpl_err err = RPL_ERR_INIT;
 	if (rd_range_check(&req.range, &err) < 0)   /* before the table is looked up, as always */
 		return rd_rpc_error_set(e, RD_RPC_PARAMS, "Invalid params: %s", err.msg);
+	if (d->cfg->c.cluster.on && !verify && !hold)   /* a held job is not the cluster's until resumed */
+		return cluster_submit(d, &req, e);
 	struct rd_job *job;
 	if (rd_jobs_submit(d->jobs, &req, &job, e) < 0)
 		return -1;

@@ -2,6 +2,7 @@
 #include "rpc_server.h"
 #include "dlog.h"
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ struct client {
 	pid_t pid;
 	gid_t *groups;                   /* owned */
 	int ngroups;
+	struct rd_rpc_peer peer;         /* where deferred answers go (rpc.h) */
+	struct rd_rpc_reply *replies;    /* pending deferred answers (borrowed: their method owns them) */
 };
 
 struct rd_rpc_server {
@@ -82,6 +85,9 @@ client_close(struct client *c, const char *why)
 		rd_log(RPL_LOG_NOTICE, "rpc", "client=%u pid=%d uid=%u msg=\"dropped: %s\"", c->id, (int)c->pid,
 		       (unsigned)c->uid, why);
 	}
+	for (struct rd_rpc_reply *r = c->replies; r != NULL; r = r->next)
+		rd_rpc_reply_orphan(r);   /* their answers go nowhere now */
+	c->replies = NULL;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
@@ -171,6 +177,32 @@ client_send(struct client *c, json_t *answer)
 	}
 }
 
+/* client_hold and client_send_reply: the peer side of a deferred answer (rpc.h) */
+static void
+client_hold(struct rd_rpc_peer *p, struct rd_rpc_reply *r)
+{
+	struct client *c = (struct client *)((char *)p - offsetof(struct client, peer));
+	r->prev = NULL;
+	r->next = c->replies;
+	if (c->replies != NULL)
+		c->replies->prev = r;
+	c->replies = r;
+}
+
+static void
+client_send_reply(struct rd_rpc_peer *p, struct rd_rpc_reply *r, json_t *answer)
+{
+	struct client *c = (struct client *)((char *)p - offsetof(struct client, peer));
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		c->replies = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	if (answer != NULL && !c->closing)
+		client_send(c, answer);
+}
+
 static bool
 client_on_line(void *data, const char *line, size_t len)
 {
@@ -184,7 +216,7 @@ client_on_line(void *data, const char *line, size_t len)
 			return true;   /* blank line: keep-alive, no answer */
 	}
 	c->srv->stats.requests++;
-	json_t *answer = rd_rpc_process(c->srv->table, c->srv->ctx, may_write(c), line, len);
+	json_t *answer = rd_rpc_process_peer(c->srv->table, c->srv->ctx, may_write(c), line, len, &c->peer);
 	if (answer != NULL) {
 		client_send(c, answer);
 		json_decref(answer);
@@ -278,6 +310,7 @@ server_on_connection(uv_stream_t *l, int status)
 	}
 	c->pipe.data = c;
 	c->srv = s;
+	c->peer = (struct rd_rpc_peer){ .hold = client_hold, .send = client_send_reply };
 	c->id = ++s->next_id;
 	rd_frame_init(&c->frame, RD_RPC_MAX_MSG);
 	c->next = s->clients;
@@ -323,7 +356,7 @@ server_on_sweep(uv_timer_t *t)
 			client_close(c, "message not whole within limits.message_timeout");
 		else if (c->wq_bytes > 0 && now - c->last_write_ms > s->message_ms)
 			client_close(c, "answers not read within limits.message_timeout");
-		else if (!partial && c->wq_bytes == 0 && s->idle_ms > 0 && now - last > s->idle_ms)
+		else if (!partial && c->wq_bytes == 0 && c->replies == NULL && s->idle_ms > 0 && now - last > s->idle_ms)
 			client_close(c, "idle for limits.client_idle");
 	}
 }

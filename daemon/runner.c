@@ -365,8 +365,12 @@ out:
 	if (r.indexes_down && r.dst.dbc != SQL_NULL_HDBC)
 		run_indexes_after(&r);
 	res->failed = res->err.code != RPL_OK;
-	if (j->job_id[0] != '\0' && r.dst.dbc != SQL_NULL_HDBC)
+	if (j->job_id[0] != '\0' && r.dst.dbc != SQL_NULL_HDBC) {
 		run_finish(&r);
+	} else if (hooks != NULL && hooks->job_id != NULL && cfg->cluster.on && r.dst.dbc != SQL_NULL_HDBC) {
+		struct rpl_err ignored = RPL_ERR_INIT;   /* a submit's reservation (jobs_submit.c) frees its range */
+		rpl_ledger_fail_unopened(&r.dst, hooks->job_id, &ignored);
+	}
 	if (j->rejects == NULL || rpl_reject_count(j->rejects) == 0)
 		res->reject_path[0] = '\0';
 	rpl_reject_free(j->rejects);

@@ -26,6 +26,11 @@ bool rpl_ledger_ddl(const struct rpl_dialect *d, size_t i, struct rpl_sbuf *out)
 /* rpl_ledger_ensure creates the ledger tables if they are missing. */
 int rpl_ledger_ensure(struct rpl_conn *c, struct rpl_err *err);
 
+/* The opens below each run in one transaction that takes the ledger's lock row
+ * first (replicad_lock, ledger_open.c), so processes opening a job for the same
+ * table, kind and range at once make one ledger job: the later ones find the first
+ * one's (issue #20). */
+
 /* rpl_ledger_open_job finds the newest unfinished job for (table, kind, first range
  * start, last range end) or creates one with all partitions pending. job_id gets the
  * id (at most 63 chars); *resumed says which. done[i] is set for partitions already
@@ -51,6 +56,21 @@ int rpl_ledger_open_job_join(struct rpl_conn *c, const char *want, const char *t
                              const struct rpl_range *parts, size_t n, char job_id[64], bool *resumed,
                              bool *done, int *attempts, struct rpl_err *err);
 
+/* rpl_ledger_submit reserves a job for a submit of the service in a cluster (issue
+ * #20): when the ledger has a job for table, kind and range in state 'running' (a
+ * process loads it, or will: another node's submit reserved it), holder gets its id
+ * and nothing changes; otherwise holder is "" and the ledger has job want, running
+ * with every partition pending (an unfinished twin, failed, cancelled or
+ * interrupted, re-keyed to want as rpl_ledger_open_job_as does), which the job's
+ * runner then opens by its id. */
+int rpl_ledger_submit(struct rpl_conn *c, const char *want, const char *table, const char *kind,
+                      const struct rpl_range *parts, size_t n, char holder[64], struct rpl_err *err);
+
+/* rpl_ledger_fail_unopened marks job id failed if a submit reserved it and nobody
+ * has loaded anything of it yet (every partition pending, unclaimed): a job whose
+ * runner failed before opening it (its table refused by the checks) must not keep
+ * the range taken in the cluster. */
+int rpl_ledger_fail_unopened(struct rpl_conn *c, const char *id, struct rpl_err *err);
 
 /* rpl_ledger_part_start marks a partition running with its attempt number. */
 int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,

@@ -1,9 +1,10 @@
 /* tests/integration/test_cluster.c: cluster mode (issue #20): four `replicad serve`,
  * each with its own state_dir, socket and node name, the same target ledger and
  * "cluster": {"lease": "2s"}, share one job of twelve monthly partitions, into
- * PostgreSQL and into MariaDB. The job is submitted on node 1; the others join it
- * from the ledger; a submit of the same range on node 2 is refused with -32005 and
- * the job's id. While the test holds a lock on the target table that keeps every
+ * PostgreSQL and into MariaDB. The job is submitted on node 1; the same range
+ * submitted on node 2 at once, without waiting for node 2 to read the ledger, is refused with
+ * -32005 and the job's id; the others join it from the ledger, and a submit there
+ * once node 2 has joined is refused too. While the test holds a lock on the target table that keeps every
  * load waiting (so the moments below are the ledger's, not a race with a fast
  * machine), node 3 is killed (SIGKILL) while the ledger shows it holding a
  * partition, and started again, and node 4 is stopped (SIGSTOP) while it holds one;
@@ -13,6 +14,8 @@
  * spread over several nodes, and node 4's partition done by another node, never by
  * node 4; `replicactl status` on node 1 lists the four nodes and their heartbeats,
  * and node 2's metrics name node 2.
+ * test_cluster_own_jobs_join: two nodes each with a job of their own for one range
+ * (as a schedule slot firing on both makes them) make one ledger job.
  * Every step waits for what the ledger or a daemon shows, not for a time.
  * argv[1] is replicad, argv[2] replicactl. */
 #include "edge.h"
@@ -22,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -238,6 +243,98 @@ wait_holding_now(struct rpl_conn *dst, int k, char out[16])
 
 static const int targets[] = { IT_PG, IT_MARIADB };
 
+/* rpc_line sends one JSON-RPC line to node k's socket and reads its one-line answer
+ * (replicactl has no `hold`) */
+static void
+rpc_line(int k, const char *req, char *out, size_t n)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	ck_assert(strlen(socks[k]) < sizeof sa.sun_path);
+	memcpy(sa.sun_path, socks[k], strlen(socks[k]) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	ck_assert(write(fd, req, strlen(req)) == (ssize_t)strlen(req) && write(fd, "\n", 1) == 1);
+	size_t got = 0;
+	while (got < n - 1 && (got == 0 || out[got - 1] != '\n')) {
+		ssize_t r = read(fd, out + got, n - 1 - got);
+		ck_assert_msg(r > 0, "node %d closed the socket", k + 1);
+		got += (size_t)r;
+	}
+	out[got] = '\0';
+	close(fd);
+}
+
+/* json_str: the string member key of the JSON text j into out ("" if none) */
+static void
+json_str(const char *j, const char *key, char *out, size_t n)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);   /* the first one: the job's own, not its account's */
+	const char *p = strstr(j, pat);
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	p += strlen(pat) + strspn(p + strlen(pat), " ");   /* replicactl --json prints "key": "value" */
+	if (*p == '"')
+		snprintf(out, n, "%.*s", (int)strcspn(p + 1, "\""), p + 1);
+}
+
+/* Two nodes each with a job of their own for one range, as a schedule slot firing
+ * on both makes (a held submit is not put in the ledger either), started at once:
+ * one ledger job, both nodes' jobs on it (the same ledger id), each partition done
+ * once. Whichever node opens first makes the job; the other joins it. */
+START_TEST(test_cluster_own_jobs_join)
+{
+	int d = targets[_i];
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	setup(&src, &dst, d);
+	const char *dst_odbc = getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST");
+	atexit(kill_nodes);
+	it_write_config("cluster-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "cluster_t", "d", "{}");
+	char out[8192], ids[2][64], q[512];
+	for (int k = 0; k < 2; k++) {
+		write_node_config(k, dst_odbc);
+		start_node(k);
+		rpc_line(k, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"job.submit\",\"params\":{\"table\":\"cluster_t\","
+		            "\"from\":\"2024-01-01\",\"to\":\"2024-03-31\",\"hold\":true}}", out, sizeof out);
+		json_str(out, "job", ids[k], sizeof ids[k]);
+		ck_assert_msg(ids[k][0] != '\0', "node %d's held submit said: %s", k + 1, out);
+	}
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 0);
+	for (int k = 0; k < 2; k++) {
+		snprintf(q, sizeof q, "resume %s", ids[k]);
+		ck_assert_msg(ctl(k, out, sizeof out, q) == 0, "resume on node %d: %s", k + 1, out);
+	}
+	char lid[2][64];
+	for (int k = 0; k < 2; k++)
+		for (int i = 0;; i++) {   /* each node's job ends, done */
+			snprintf(q, sizeof q, "show %s --json", ids[k]);
+			ck_assert_int_eq(ctl(k, out, sizeof out, q), 0);
+			char st[32];
+			json_str(out, "state", st, sizeof st);
+			json_str(out, "ledger_id", lid[k], sizeof lid[k]);
+			if (strcmp(st, "done") == 0)
+				break;
+			ck_assert_msg(strcmp(st, "failed") != 0 && i < 2400, "node %d's job: %.3000s", k + 1, out);
+			nap_ms(50);
+		}
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
+	ck_assert_str_eq(lid[0], lid[1]);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", lid[0]);
+	ck_assert_int_eq(it_query_int(&dst, q), 1);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t'"
+	                                    " AND outcome = 'done'"), 3);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(DISTINCT range_start) FROM replicad_claims"
+	                                    " WHERE table_name = 'cluster_t' AND outcome = 'done'"), 3);
+	for (int k = 0; k < 2; k++)
+		stop_node(k);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 START_TEST(test_cluster_job)
 {
 	int d = targets[_i];
@@ -265,6 +362,10 @@ START_TEST(test_cluster_job)
 	char out[8192], id[64] = "", q[512];
 	ck_assert_msg(ctl(0, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31") == 0, "submit: %s", out);
 	ck_assert_msg(sscanf(out, "submitted %63[^:]", id) == 1, "submit said: %s", out);
+	/* the same range submitted on node 2 at once, before node 2 has read the ledger
+	 * since: refused with the job's id all the same (the submit asks the ledger) */
+	ck_assert_int_eq(ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
+	ck_assert_msg(strstr(out, "-32005") != NULL && strstr(out, id) != NULL, "a submit at once on node 2 said: %s", out);
 	/* node 2 joins the job from the ledger; then the same range there is a duplicate */
 	for (int i = 0;; i++) {
 		ck_assert_int_eq(ctl(1, out, sizeof out, "jobs"), 0);
@@ -337,6 +438,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("cluster");
 	tcase_set_timeout(tc, 3000);   /* a deadline for a hang, not a measure of speed */
 	tcase_add_loop_test(tc, test_cluster_job, 0, (int)(sizeof targets / sizeof targets[0]));
+	tcase_add_loop_test(tc, test_cluster_own_jobs_join, 0, (int)(sizeof targets / sizeof targets[0]));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -378,6 +378,7 @@ drop_ledger(struct rpl_conn *d)
 	it_exec(d, "DROP TABLE IF EXISTS replicad_indexes");
 	it_exec(d, "DROP TABLE IF EXISTS replicad_claims");
 	it_exec(d, "DROP TABLE IF EXISTS replicad_nodes");
+	it_exec(d, "DROP TABLE IF EXISTS replicad_lock");
 }
 
 static json_t *

@@ -112,12 +112,29 @@ m_slow(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
 	return 0;
 }
 
+/* test.later answers later when it can (rd_rpc_defer: the reply is kept in
+ * pending), else at once with {"now": true} */
+static struct rd_rpc_reply *pending;
+
+static int
+m_later(void *ctx, json_t *params, json_t **result, struct rd_rpc_error *e)
+{
+	(void)ctx;
+	(void)params;
+	(void)e;
+	if ((pending = rd_rpc_defer()) != NULL)
+		return RD_RPC_DEFERRED;
+	*result = json_pack("{s:b}", "now", 1);
+	return 0;
+}
+
 static const struct rd_rpc_method methods[] = {
 	{ "test.echo", m_echo, RD_RPC_READ },
 	{ "test.poke", m_poke, RD_RPC_WRITE },
 	{ "test.slow", m_slow, RD_RPC_READ },
+	{ "test.later", m_later, RD_RPC_READ },
 };
-static const struct rd_rpc_table table = { methods, 3 };
+static const struct rd_rpc_table table = { methods, 4 };
 
 static const struct {
 	const char *in;
@@ -229,6 +246,82 @@ START_TEST(test_batch_budget)
 }
 END_TEST
 
+/* a peer that keeps what it was sent */
+struct test_peer {
+	struct rd_rpc_peer p;
+	int held, sent;
+	json_t *last;
+};
+
+static void
+peer_hold(struct rd_rpc_peer *p, struct rd_rpc_reply *r)
+{
+	(void)r;
+	((struct test_peer *)p)->held++;
+}
+
+static void
+peer_send(struct rd_rpc_peer *p, struct rd_rpc_reply *r, json_t *answer)
+{
+	(void)r;
+	struct test_peer *t = (struct test_peer *)p;
+	t->held--;
+	t->sent += answer != NULL;
+	json_decref(t->last);
+	t->last = answer != NULL ? json_incref(answer) : NULL;
+}
+
+static json_t *
+later(struct test_peer *t, const char *line)
+{
+	return rd_rpc_process_peer(&table, NULL, true, line, strlen(line), &t->p);
+}
+
+/* a call may answer later, through its reply, with its own id; not in a batch, nor
+ * without a peer; a reply whose peer went away sends nothing */
+START_TEST(test_deferred_answers)
+{
+	struct test_peer t = { .p = { .hold = peer_hold, .send = peer_send } };
+	ck_assert_ptr_null(later(&t, "{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"test.later\"}"));
+	ck_assert_ptr_nonnull(pending);
+	ck_assert_int_eq(t.held, 1);
+	ck_assert_int_eq(t.sent, 0);
+	rd_rpc_reply_result(pending, json_pack("{s:b}", "later", 1));
+	ck_assert_int_eq(t.held, 0);
+	ck_assert_int_eq(t.sent, 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(t.last, "id")), 21);
+	ck_assert(json_is_true(json_object_get(json_object_get(t.last, "result"), "later")));
+	/* an error, with its data */
+	ck_assert_ptr_null(later(&t, "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"test.later\"}"));
+	struct rd_rpc_error e = { 0 };
+	rd_rpc_error_set(&e, RD_RPC_DUPLICATE, "job J already covers it");
+	e.data = json_pack("{s:s}", "job", "J");
+	rd_rpc_reply_error(pending, &e);
+	json_t *err = json_object_get(t.last, "error");
+	ck_assert_str_eq(json_string_value(json_object_get(t.last, "id")), "x");
+	ck_assert_int_eq(json_integer_value(json_object_get(err, "code")), RD_RPC_DUPLICATE);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(err, "data"), "job")), "J");
+	/* in a batch, and without a peer, it answers at once */
+	pending = NULL;
+	json_t *a = later(&t, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.later\"}]");
+	ck_assert_ptr_null(pending);
+	ck_assert(json_is_true(json_object_get(json_object_get(json_array_get(a, 0), "result"), "now")));
+	json_decref(a);
+	const char *one = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"test.later\"}";
+	a = rd_rpc_process(&table, NULL, true, one, strlen(one));
+	ck_assert_ptr_null(pending);
+	ck_assert(json_is_true(json_object_get(json_object_get(a, "result"), "now")));
+	json_decref(a);
+	/* the peer went away: the answer goes nowhere */
+	ck_assert_ptr_null(later(&t, one));
+	ck_assert_int_eq(t.held, 1);
+	rd_rpc_reply_orphan(pending);
+	rd_rpc_reply_result(pending, json_pack("{s:b}", "later", 1));
+	ck_assert_int_eq(t.sent, 2);
+	json_decref(t.last);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -241,6 +334,7 @@ main(void)
 	tcase_add_test(tc, test_echo_value_and_forbidden_not_run);
 	tcase_add_test(tc, test_notifications_and_batches);
 	tcase_add_test(tc, test_batch_budget);
+	tcase_add_test(tc, test_deferred_answers);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

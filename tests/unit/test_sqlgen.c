@@ -468,6 +468,8 @@ static const char *const mssql_ledger[] = {
 	" claim_no integer NOT NULL, owner_node varchar(256) NOT NULL, owner_pid integer NOT NULL,"
 	" claimed_at bigint NOT NULL, released_at bigint, outcome varchar(16),"
 	" PRIMARY KEY (job_id, table_name, range_start, claim_no))",
+	"IF OBJECT_ID(N'replicad_lock', N'U') IS NULL CREATE TABLE replicad_lock ("
+	" name varchar(64) NOT NULL PRIMARY KEY, n bigint NOT NULL)",
 };
 
 START_TEST(test_ledger_ddl)
