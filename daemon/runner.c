@@ -313,7 +313,8 @@ run_finish(struct run *r)
 	if (others || j->cfg->cluster.on)   /* other processes' rows count too, and theirs ours */
 		rd = wr = rj = -1;
 	struct rpl_err lerr = RPL_ERR_INIT;
-	bool cancelled = j->cancel != NULL && atomic_load(j->cancel);
+	bool cancelled = (j->cancel != NULL && atomic_load(j->cancel)) || atomic_load(&j->ledger_cancel);
+	r->res->ledger_cancel = atomic_load(&j->ledger_cancel);
 	bool stopping = j->hooks != NULL && j->hooks->stopping != NULL && atomic_load(j->hooks->stopping);
 	rpl_ledger_job_finish(&r->dst, j->job_id, cancelled ? (stopping ? "interrupted" : "cancelled")
 	                      : any_failed ? "failed" : "done", rd, wr, rj, &lerr);
@@ -331,6 +332,7 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	                 .kind = kind, .res = res };
 	struct job *j = &r.j;
 	rpl_owner_init(&j->me, cfg->cluster.node);
+	atomic_init(&j->ledger_cancel, false);
 	memset(res, 0, sizeof *res);
 	rpl_err_init(&res->err);
 	j->accs = res->accs = calloc(nparts, sizeof *res->accs);

@@ -1,0 +1,54 @@
+/* lib/core/jobctl.h: what the user asked of a job, kept in the ledger (issue #20):
+ * replicad_jobs.control is 'run', 'pause' or 'cancel' (NULL: never asked, which is
+ * 'run'). Pause, resume and cancel given to any process are written here, so every
+ * process loading the job (the nodes of a cluster, a `replicad run` beside the
+ * service) applies them: each process's claim of a partition reads the control in the
+ * claim's own transaction (claim.c) and takes nothing while it says pause or cancel;
+ * the service also reads it in its ledger poll and pauses, resumes or cancels its own
+ * copy of the job as a local call would (daemon/jobs_ctl.c).
+ *
+ * Why a column read under a shared row lock: the write of 'pause' waits for the
+ * claims that read 'run' a moment before to commit, so once it has committed no
+ * process can still take a partition of the job. A cancel is final: neither a resume
+ * nor a pause written later overrides it. This module leaves the column's creation
+ * to claim.c's in-place upgrade (rpl_claim_upgrade). */
+#ifndef RPL_JOBCTL_H
+#define RPL_JOBCTL_H
+#include <stdbool.h>
+#include "odbc_conn.h"
+
+struct rpl_sbuf;
+struct rpl_dialect;
+
+enum rpl_jobctl {
+	RPL_JOBCTL_NONE,     /* no control written yet: runs */
+	RPL_JOBCTL_RUN,      /* resumed */
+	RPL_JOBCTL_PAUSE,
+	RPL_JOBCTL_CANCEL,
+};
+
+/* rpl_jobctl_name: "run", "pause", "cancel" ("" for NONE). */
+const char *rpl_jobctl_name(enum rpl_jobctl c);
+
+/* rpl_jobctl_parse: the column's text as the enum (NULL, "" or unknown text: NONE). */
+enum rpl_jobctl rpl_jobctl_parse(const char *s);
+
+/* rpl_jobctl_read_sql appends the read of job's control; with lock, under a shared
+ * row lock that a later write of the control waits for (FOR SHARE on PostgreSQL,
+ * LOCK IN SHARE MODE on MariaDB, HOLDLOCK on SQL Server; SQLite's claim holds the
+ * write lock already). */
+void rpl_jobctl_read_sql(const struct rpl_dialect *d, const char *job, bool lock, struct rpl_sbuf *out);
+
+/* rpl_jobctl_set_sql appends the UPDATE that writes control c for job; a cancel
+ * already written stays. */
+void rpl_jobctl_set_sql(const struct rpl_dialect *d, const char *job, enum rpl_jobctl c, struct rpl_sbuf *out);
+
+/* rpl_jobctl_read stores job's control in *out (NONE when the job has no row); in
+ * the caller's transaction, which it neither commits nor ends. */
+int rpl_jobctl_read(struct rpl_conn *c, const char *job, bool lock, enum rpl_jobctl *out, struct rpl_err *err);
+
+/* rpl_jobctl_set writes control ctl for job and commits; *rows (may be NULL) says
+ * whether the ledger had the job (0: not opened yet, or cancelled already). */
+int rpl_jobctl_set(struct rpl_conn *c, const char *job, enum rpl_jobctl ctl, int64_t *rows, struct rpl_err *err);
+
+#endif
