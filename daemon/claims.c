@@ -103,11 +103,19 @@ rd_claim_wait(struct rpl_conn *dst, const struct rpl_owner *me, int64_t lease_ms
 	char label[64], who[300];
 	rpl_range_label(r, label, sizeof label);
 	memset(out, 0, sizeof *out);
+	bool said_paused = false;
 	for (int held_polls = 0;;) {
 		bool here = paused_here(pause, cancel);
 		int rr = here ? 0 : rpl_claim_take(dst, me, lease_ms, job, table, r, out, err);
 		if (rr == 0 && (here || out->state == RPL_CLAIM_PAUSED)) {
 			/* pause holds before a claim too: nothing new is taken until resumed */
+			if (!here && !said_paused) {   /* given to another process: say why this one waits */
+				char qt[300];
+				rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s msg=\"job paused (replicad_jobs.control, "
+				       "written by a pause given to any process): holding before this partition until resumed\"", job,
+				       rd_q(qt, sizeof qt, table), label);
+				said_paused = true;
+			}
 			int64_t ms = lease_ms / 3 < 100 ? 100 : lease_ms / 3 > 1000 ? 1000 : lease_ms / 3;
 			if (!nap(ms, cancel))
 				return rpl_err_set(err, RPL_ECANCELED, "cancelled while paused before partition %s", label);

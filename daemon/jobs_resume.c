@@ -179,7 +179,7 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	for (size_t i = 0; i < s->n; i++)   /* staleness survives a restart: the ledger's done jobs */
 		if (strcmp(s->rows[i].state, "done") == 0)
 			rd_metrics_seen_done(j->host.metrics, s->rows[i].table, s->rows[i].finished);
-	for (size_t i = s->n; i-- > 0 && !jobs_stopping(j);) {   /* oldest first */
+	for (size_t i = s->merge ? s->n : 0; i-- > 0 && !jobs_stopping(j);) {   /* oldest first */
 		struct rd_ledger_row *r = &s->rows[i];
 		const char *from = r->start, *to = r->start;
 		char last[11] = "";
@@ -238,7 +238,7 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 /* scan_start reads the ledger on a thread of its own; its answer comes back to
  * jobs_scan_done through the queue */
 static void
-scan_start(struct rd_jobs *j)
+scan_start(struct rd_jobs *j, bool merge)
 {
 	struct rd_ledger_scan *s = rd_ledger_scan_new(j, jobs_cfg(j));
 	if (s == NULL)
@@ -249,6 +249,7 @@ scan_start(struct rd_jobs *j)
 		return;
 	}
 	s->msg->kind = MSG_LEDGER;
+	s->merge = merge;
 	jobs_ctl_give(j, s);
 	if (uv_thread_create(&j->scan_thread, scan_thread, s) != 0) {
 		rd_ledger_scan_free(s);
@@ -262,8 +263,10 @@ scan_start(struct rd_jobs *j)
 void
 jobs_scan_kick(struct rd_jobs *j)
 {
+	/* without the cluster key only the start merges the ledger's jobs: a pause given
+	 * here must not resume another process's interrupted job */
 	if (!j->scan_live && !jobs_stopping(j))
-		scan_start(j);
+		scan_start(j, jobs_cfg(j)->c.cluster.on);
 }
 
 const struct rd_node_row *
@@ -278,7 +281,7 @@ rd_jobs_cluster_poll(struct rd_jobs *j)
 {
 	if (!jobs_cfg(j)->c.cluster.on || j->scan_live || jobs_stopping(j))
 		return;
-	scan_start(j);
+	scan_start(j, true);
 }
 
 void
@@ -308,5 +311,5 @@ rd_jobs_restore(struct rd_jobs *j)
 	}
 	rd_journal_free(e, n);
 	jobs_journal(j);
-	scan_start(j);
+	scan_start(j, true);
 }

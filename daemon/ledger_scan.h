@@ -70,6 +70,8 @@ struct rd_ledger_scan {
 	struct rd_ctl_write *ctl;    /* owned: controls to write first (jobs_ctl.c) */
 	size_t nctl;
 	unsigned ctl_gen;            /* the loop's count of controls asked when the scan began */
+	bool merge;                  /* merge the jobs read into the table (at start, in a
+	                              * cluster); false: a scan for a control only */
 };
 
 /* rd_ledger_scan_new: loop thread. */

@@ -7,6 +7,7 @@
 #include "dlog.h"
 #include "indexes.h"
 #include "ledger.h"
+#include "jobctl.h"
 #include "log.h"
 #include "validate.h"
 #include <stdio.h>
@@ -155,6 +156,11 @@ run_open_job(struct run *r)
 	if (rpl_copy_prepare(&r->src, &r->dst, &o, &r->probe, err) < 0 || rpl_ledger_ensure(&r->dst, err) < 0)
 		return -1;
 	j->probe = r->probe;
+	char first[11], last[11], junk[11];   /* a cancelled job of the range opened again runs (jobctl.h) */
+	rpl_ledger_range_key(&j->parts[0], first, junk);
+	rpl_ledger_range_key(&j->parts[j->nparts - 1], junk, last);
+	if (rpl_jobctl_clear_cancelled(&r->dst, tc->name, r->kind, first, last, err) < 0)
+		return -1;
 	if ((hooks != NULL && hooks->job_id != NULL && j->cfg->cluster.on
 	     ? rpl_ledger_open_job_join(&r->dst, hooks->job_id, tc->name, r->kind, j->parts, j->nparts, j->job_id,
 	                                &res->resumed, j->done, j->attempts, err)

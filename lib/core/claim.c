@@ -310,11 +310,11 @@ rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms,
 	 * reading and then failing to upgrade their read locks */
 	if (rr == 0 && d->engine == RPL_ENGINE_SQLITE)
 		rr = rpl_conn_exec(c, "UPDATE replicad_partitions SET claim_no = claim_no WHERE 1 = 0", err);
-	/* the job's control first, under a shared lock: a pause or cancel written by any
-	 * process waits for this claim, and a claim after it takes nothing (jobctl.h) */
+	/* the job's control first: a claim after a pause or cancel takes nothing
+	 * (jobctl.h; read without a lock, so a process stopped here blocks nobody) */
 	enum rpl_jobctl ctl = RPL_JOBCTL_NONE;
 	if (rr == 0)
-		rr = rpl_jobctl_read(c, job, true, &ctl, err);
+		rr = rpl_jobctl_read(c, job, &ctl, err);
 	rpl_claim_select_sql(d, job, table, r, &sql);
 	if (rr == 0 && (ctl == RPL_JOBCTL_PAUSE || ctl == RPL_JOBCTL_CANCEL))
 		out->state = ctl == RPL_JOBCTL_PAUSE ? RPL_CLAIM_PAUSED : RPL_CLAIM_CANCELLED;

@@ -22,17 +22,10 @@ rpl_jobctl_parse(const char *s)
 }
 
 void
-rpl_jobctl_read_sql(const struct rpl_dialect *d, const char *job, bool lock, struct rpl_sbuf *out)
+rpl_jobctl_read_sql(const struct rpl_dialect *d, const char *job, struct rpl_sbuf *out)
 {
-	rpl_sbuf_add(out, "SELECT control FROM replicad_jobs");
-	if (lock && d->engine == RPL_ENGINE_MSSQL)
-		rpl_sbuf_add(out, " WITH (HOLDLOCK, ROWLOCK)");
-	rpl_sbuf_add(out, " WHERE id = ");
+	rpl_sbuf_add(out, "SELECT control FROM replicad_jobs WHERE id = ");
 	rpl_dialect_lit(d, job, out);
-	if (lock && d->engine == RPL_ENGINE_POSTGRES)
-		rpl_sbuf_add(out, " FOR SHARE");
-	else if (lock && d->engine == RPL_ENGINE_MARIADB)
-		rpl_sbuf_add(out, " LOCK IN SHARE MODE");
 }
 
 void
@@ -47,13 +40,13 @@ rpl_jobctl_set_sql(const struct rpl_dialect *d, const char *job, enum rpl_jobctl
 }
 
 int
-rpl_jobctl_read(struct rpl_conn *c, const char *job, bool lock, enum rpl_jobctl *out, struct rpl_err *err)
+rpl_jobctl_read(struct rpl_conn *c, const char *job, enum rpl_jobctl *out, struct rpl_err *err)
 {
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	SQLHSTMT st;
 	char text[16] = "";
 	*out = RPL_JOBCTL_NONE;
-	rpl_jobctl_read_sql(c->dialect, job, lock, &sql);
+	rpl_jobctl_read_sql(c->dialect, job, &sql);
 	int r = rpl_sbuf_ok(&sql) ? rpl_conn_stmt(c, &st, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	if (r < 0) {
 		rpl_sbuf_fini(&sql);
@@ -74,6 +67,30 @@ rpl_jobctl_read(struct rpl_conn *c, const char *job, bool lock, enum rpl_jobctl 
 		r = rpl_conn_fail(c, st, err, "ledger: reading a job's control");
 	SQLCloseCursor(st);
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
+	rpl_sbuf_fini(&sql);
+	return r;
+}
+
+int
+rpl_jobctl_clear_cancelled(struct rpl_conn *c, const char *table, const char *kind, const char *first,
+                           const char *last, struct rpl_err *err)
+{
+	const struct rpl_dialect *d = c->dialect;
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_sbuf_add(&sql, "UPDATE replicad_jobs SET control = NULL WHERE control = 'cancel' AND state = 'cancelled'"
+	             " AND table_name = ");
+	rpl_dialect_lit(d, table, &sql);
+	rpl_sbuf_add(&sql, " AND kind = ");
+	rpl_dialect_lit(d, kind, &sql);
+	rpl_sbuf_add(&sql, " AND range_start = ");
+	rpl_dialect_lit(d, first, &sql);
+	rpl_sbuf_add(&sql, " AND range_end = ");
+	rpl_dialect_lit(d, last, &sql);
+	int r = rpl_sbuf_ok(&sql) ? rpl_conn_exec(c, rpl_sbuf_str(&sql), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (r == 0 && !c->autocommit)
+		r = rpl_conn_commit(c, err);
+	if (r < 0)
+		rpl_err_prefix(err, "ledger: clearing the cancel of an ended job of %s", table);
 	rpl_sbuf_fini(&sql);
 	return r;
 }

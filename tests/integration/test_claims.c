@@ -84,7 +84,7 @@ check_control(struct rpl_conn *dst)
 	enum rpl_jobctl c;
 	rpl_owner_init(&other, "control-test");
 	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_jobs WHERE control IS NULL"), 1);
-	ck_assert_msg(rpl_jobctl_read(dst, job, false, &c, &err) == 0, "%s", err.msg);
+	ck_assert_msg(rpl_jobctl_read(dst, job, &c, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(c, RPL_JOBCTL_NONE);
 	it_exec(dst, "UPDATE replicad_partitions SET lease_until = NULL");   /* feb is free again */
 	static const struct { enum rpl_jobctl set, want; int claim; } steps[] = {
@@ -96,7 +96,7 @@ check_control(struct rpl_conn *dst)
 		int64_t rows = -1;
 		ck_assert_msg(rpl_jobctl_set(dst, job, steps[i].set, &rows, &err) == 0, "%s", err.msg);
 		ck_assert_int_eq(rows, steps[i].set == RPL_JOBCTL_RUN ? 0 : 1);
-		ck_assert_msg(rpl_jobctl_read(dst, job, false, &c, &err) == 0, "%s", err.msg);
+		ck_assert_msg(rpl_jobctl_read(dst, job, &c, &err) == 0, "%s", err.msg);
 		ck_assert_int_eq(c, steps[i].want);
 		ck_assert_msg(rpl_claim_take(dst, &other, 30000, job, "sales", &feb, &cl, &err) == 0, "%s", err.msg);
 		ck_assert_int_eq(cl.state, steps[i].claim);

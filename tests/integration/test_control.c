@@ -6,17 +6,24 @@
  * target table that keeps every load waiting in its range DELETE (so the moments
  * below are the ledger's, not a race with a fast machine):
  * 1. a job of twelve monthly partitions of control_t is submitted on node 1; once
- *    the ledger shows node 2 and node 3 each holding a partition, node 1's `show`
- *    lists a partition owned by node 2, with node 2's name and pid;
+ *    the ledger shows each node holding two partitions (one per worker), node 1's
+ *    `show` lists a partition owned by node 2, with node 2's name and pid;
  * 2. pause is given to node 2: the ledger's control says pause and every node's
  *    `show` says paused; the lock is let go; then, once every node has beaten its
  *    heartbeat twice more, no claim was added and no partition is done, and the
  *    held partitions' leases are renewed (while paused) with no claim added;
  * 3. resume is given to node 3: the job ends done on every node, target = source;
  * 4. a job of control_u is submitted on node 1 (its target table locked again);
- *    once nodes 2 and 3 hold partitions of it, cancel is given to node 3: every
+ *    once every node holds two partitions of it, cancel is given to node 3: every
  *    node's `show` says cancelling or cancelled; the lock is let go; every node ends
  *    it cancelled, the ledger job too, no partition done, no row in the target.
+ * And a `replicad run` beside a service (no cluster key) loading the same job of
+ * control_v (PostgreSQL target): paused on the service before the run starts, the
+ * run takes no partition and says it holds for the pause; resumed on the service,
+ * it loads partitions beside the service, both end, target = source. Cancelled on
+ * the service (control_w) while the run holds partitions, the run takes no other
+ * partition and exits 1 naming the cancel; the ledger job ends cancelled; a run of
+ * the range after that loads it all.
  * Every step waits for what the ledger or a daemon shows, not for a time.
  * argv[1] is replicad, argv[2] replicactl. */
 #include "edge.h"
@@ -62,7 +69,7 @@ ctl(int k, char *out, size_t n, const char *args)
 
 /* write_node_config: node k's config (the password file it_write_config made) */
 static void
-write_node_config(int k, const char *dst_odbc)
+write_node_config(int k, const char *dst_odbc, bool cluster)
 {
 	char pw[1024], state[1024], name[64], cmd[2200], at[8];
 	snprintf(pw, sizeof pw, "%s", it_tmpfile("it-password"));
@@ -81,16 +88,20 @@ write_node_config(int k, const char *dst_odbc)
 	struct tm tm;
 	gmtime_r(&later, &tm);
 	snprintf(at, sizeof at, "%02d:%02d", tm.tm_hour, tm.tm_min);
+	char cl[100] = "";   /* without it: claims on one host only, the default lease */
+	if (cluster)
+		snprintf(cl, sizeof cl, "  \"cluster\": {\"node\": \"node%d\", \"lease\": \"2s\"},\n", k + 1);
 	FILE *f = fopen(cfgs[k], "w");
 	ck_assert(f != NULL);
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
 	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
-	           "  \"tables\": [{\"name\": \"control_t\", \"date_column\": \"d\"}, {\"name\": \"control_u\", \"date_column\": \"d\"}],\n"
+	           "  \"tables\": [{\"name\": \"control_t\", \"date_column\": \"d\"}, {\"name\": \"control_u\", \"date_column\": \"d\"},\n"
+	           "             {\"name\": \"control_v\", \"date_column\": \"d\"}, {\"name\": \"control_w\", \"date_column\": \"d\"}],\n"
 	           "  \"load\": {\"workers\": 2, \"workers_per_table\": 2, \"commit_rows\": 1000, \"chunk_bytes\": \"64KiB\"},\n"
 	           "  \"schedule\": {\"t1_at\": \"%s\", \"reference_at\": \"%s\", \"t0_every\": \"24h\"},\n"
-	           "  \"cluster\": {\"node\": \"node%d\", \"lease\": \"2s\"},\n"
+	           "%s"
 	           "  \"state_dir\": \"%s\", \"socket\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, at, at, k + 1, state, socks[k]);
+	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, at, at, cl, state, socks[k]);
 	fclose(f);
 }
 
@@ -164,14 +175,25 @@ wait_all_state(const char *id, const char *s, const char *s2)
 		wait_show(k, id, want, out, sizeof out);
 }
 
-/* wait_node_holds: the ledger shows node k holding a partition of job id */
+/* wait_node_holds_pid: the ledger shows process pid holding a partition of job id */
 static void
-wait_node_holds(struct rpl_conn *dst, const char *id, int k)
+wait_node_holds_pid(struct rpl_conn *dst, const char *id, int pid)
+{
+	char q[512];
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE job_id = '%s' AND owner_pid = %d"
+	         " AND lease_until IS NOT NULL AND state <> 'done'", id, pid);
+	ck_assert_msg(it_wait_query(dst, q, 1, pid, WAIT_MS) >= 1, "process %d never held a partition of %s", pid, id);
+}
+
+/* wait_node_holds: the ledger shows node k holding n partitions of job id */
+static void
+wait_node_holds(struct rpl_conn *dst, const char *id, int k, int n)
 {
 	char q[512];
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE job_id = '%s' AND owner_node = 'node%d'"
 	         " AND owner_pid = %d AND lease_until IS NOT NULL AND state <> 'done'", id, k + 1, pids[k]);
-	ck_assert_msg(it_wait_query(dst, q, 1, pids[k], WAIT_MS) >= 1, "node %d never held a partition of %s", k + 1, id);
+	ck_assert_msg(it_wait_query(dst, q, n, pids[k], WAIT_MS) >= n, "node %d never held %d partitions of %s", k + 1, n,
+	              id);
 }
 
 /* lock_table keeps every load of t waiting in its DELETE: reads pass, writes wait */
@@ -201,13 +223,13 @@ unlock_table(struct rpl_conn *lock, int d)
 	rpl_conn_close(lock);
 }
 
-/* setup: control_t and control_u in the PostgreSQL source (24,000 rows over 2024
- * each) and empty in the target d, no ledger rows for them */
+/* setup: tables t and u in the PostgreSQL source (24,000 rows over 2024 each) and
+ * empty in the target d, no ledger rows for them */
 static void
-setup(struct rpl_conn *src, struct rpl_conn *dst, int d)
+setup(struct rpl_conn *src, struct rpl_conn *dst, int d, const char *t, const char *u)
 {
 	struct rpl_err err = RPL_ERR_INIT;
-	static const char *const tables[] = { "control_t", "control_u" };
+	const char *const tables[] = { t, u };
 	ck_assert_msg(rpl_ledger_ensure(dst, &err) == 0, "%s", err.msg);
 	for (size_t i = 0; i < 2; i++) {
 		char sql[400];
@@ -252,7 +274,7 @@ paused_holds(struct rpl_conn *dst, const char *id)
 	int64_t claims = it_query_int(dst, q);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE job_id = '%s' AND lease_until IS NOT NULL", id);
 	int64_t held = it_query_int(dst, q);
-	ck_assert_msg(held >= 3, "only %lld partitions held by the three nodes", (long long)held);
+	ck_assert_msg(held == 2 * NODES, "%lld partitions held by the three nodes", (long long)held);
 	snprintf(q, sizeof q, "SELECT max(lease_until) FROM replicad_partitions WHERE job_id = '%s'", id);
 	int64_t lease0 = it_query_int(dst, q);
 	snprintf(q, sizeof q, "SELECT max(heartbeat) FROM replicad_nodes WHERE pid IN (%d, %d, %d)", pids[0], pids[1], pids[2]);
@@ -285,8 +307,10 @@ pause_resume(struct rpl_conn *dst, int d)
 	char id[64], q[512], out[16384], want[300];
 	lock_table(&lock, d, "control_t");
 	submit("control_t", id);
-	wait_node_holds(dst, id, 1);
-	wait_node_holds(dst, id, 2);
+	/* each node's two workers wait in their DELETEs: none is claiming when the pause
+	 * comes (a claim under way then may take its partition: docs/jobs.md) */
+	for (int k = 0; k < NODES; k++)
+		wait_node_holds(dst, id, k, 2);
 	/* node 1 names node 2 as the owner of a partition node 2 runs */
 	snprintf(want, sizeof want, "node node2 pid %d, lease ", pids[1]);
 	const char *const owner[] = { want, NULL };
@@ -316,8 +340,8 @@ cancel_everywhere(struct rpl_conn *dst, int d)
 	char id[64], q[512], out[4096];
 	lock_table(&lock, d, "control_u");
 	submit("control_u", id);
-	wait_node_holds(dst, id, 1);
-	wait_node_holds(dst, id, 2);
+	for (int k = 0; k < NODES; k++)
+		wait_node_holds(dst, id, k, 2);
 	snprintf(q, sizeof q, "cancel %s", id);
 	ck_assert_msg(ctl(2, out, sizeof out, q) == 0, "cancel on node 3: %s", out);
 	wait_all_state(id, "cancelling", "cancelled");
@@ -330,6 +354,107 @@ cancel_everywhere(struct rpl_conn *dst, int d)
 	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM control_u"), 0);
 }
 
+/* run_pause: a `replicad run` of control_v started while the service's job of it is
+ * paused takes nothing until the service resumes it, then loads beside it */
+static void
+run_pause(struct rpl_conn *src, struct rpl_conn *dst)
+{
+	struct rpl_conn lock;
+	char id[64], q[512], out[4096], log[1024];
+	snprintf(log, sizeof log, "%s", it_tmpfile("control-run-v.log"));
+	lock_table(&lock, IT_PG, "control_v");
+	submit("control_v", id);
+	wait_node_holds_pid(dst, id, pids[0]);
+	snprintf(q, sizeof q, "pause %s", id);
+	ck_assert_msg(ctl(0, out, sizeof out, q) == 0, "pause: %s", out);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND control = 'pause'", id);
+	ck_assert(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1);
+	unlink(log);
+	int run = it_spawn_replicad_log(replicad_bin, cfgs[0], "control_v", "2024-01-01", "2024-12-31", log);
+	ck_assert_msg(it_wait_log(log, "job paused (replicad_jobs.control", run, WAIT_MS), "the run never held for the "
+	              "pause: see %s", log);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE job_id = '%s' AND owner_pid = %d", id, run);
+	ck_assert_int_eq(it_query_int(dst, q), 0);
+	snprintf(q, sizeof q, "resume %s", id);
+	ck_assert_msg(ctl(0, out, sizeof out, q) == 0, "resume: %s", out);
+	wait_node_holds_pid(dst, id, run);   /* it loads beside the service now */
+	unlock_table(&lock, IT_PG);
+	ck_assert_int_eq(it_wait_replicad(run), 0);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", id);
+	ck_assert_msg(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1, "job %s never ended done", id);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE job_id = '%s' AND owner_pid = %d AND outcome = 'done'",
+	         id, run);
+	ck_assert_int_ge(it_query_int(dst, q), 1);
+	struct it_dump sa, sb;
+	it_dump_table(src, "control_v", "id", &sa);
+	it_dump_table(dst, "control_v", "id", &sb);
+	ck_assert_int_eq(sa.nrows, 24000);
+	it_dump_compare(&sa, &sb, "a run beside a paused and resumed service");
+	it_dump_free(&sa);
+	it_dump_free(&sb);
+}
+
+/* run_cancel: a cancel given to the service stops a `replicad run` of the same job
+ * of control_w: it finishes the partitions it holds, takes no other, exits 1. Run
+ * again, the range's cancelled job runs afresh (its cancel cleared) and ends done. */
+static void
+run_cancel(struct rpl_conn *src, struct rpl_conn *dst)
+{
+	struct rpl_conn lock;
+	char id[64], q[512], out[4096], log[1024];
+	snprintf(log, sizeof log, "%s", it_tmpfile("control-run-w.log"));
+	lock_table(&lock, IT_PG, "control_w");
+	submit("control_w", id);
+	wait_node_holds_pid(dst, id, pids[0]);
+	unlink(log);
+	int run = it_spawn_replicad_log(replicad_bin, cfgs[0], "control_w", "2024-01-01", "2024-12-31", log);
+	wait_node_holds_pid(dst, id, run);
+	snprintf(q, sizeof q, "cancel %s", id);
+	ck_assert_msg(ctl(0, out, sizeof out, q) == 0, "cancel: %s", out);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND control = 'cancel'", id);
+	ck_assert(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1);
+	unlock_table(&lock, IT_PG);
+	ck_assert_int_eq(it_wait_replicad(run), 1);
+	ck_assert_msg(it_wait_log(log, "was cancelled by replicactl cancel", 0, 1000), "the run did not say why it "
+	              "stopped: see %s", log);
+	/* what it held when the cancel came, at most one partition per worker, is all it did */
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE job_id = '%s' AND state = 'done'", id);
+	ck_assert_int_le(it_query_int(dst, q), 2);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'cancelled'", id);
+	ck_assert_msg(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1, "the ledger job %s never ended cancelled", id);
+	const char *const want[] = { "state      cancelled\n", NULL };
+	wait_show(0, id, want, out, sizeof out);
+	int again = it_spawn_replicad_log(replicad_bin, cfgs[0], "control_w", "2024-01-01", "2024-12-31", log);
+	ck_assert_msg(it_wait_replicad(again) == 0, "a run after the cancel failed: see %s", log);
+	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'control_w' AND state = 'done'");
+	ck_assert_int_eq(it_query_int(dst, q), 1);
+	struct it_dump sa, sb;
+	it_dump_table(src, "control_w", "id", &sa);
+	it_dump_table(dst, "control_w", "id", &sb);
+	it_dump_compare(&sa, &sb, "a run after a cancel");
+	it_dump_free(&sa);
+	it_dump_free(&sb);
+}
+
+START_TEST(test_control_run_beside)
+{
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, IT_PG, "dst");
+	setup(&src, &dst, IT_PG, "control_v", "control_w");
+	const char *dst_odbc = getenv("RPL_TEST_PG_DST");
+	atexit(kill_nodes);
+	it_write_config("control-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "control_v", "d", "{}");   /* the password file */
+	write_node_config(0, dst_odbc, false);
+	start_node(0);
+	run_pause(&src, &dst);
+	run_cancel(&src, &dst);
+	stop_node(0);
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 static const int targets[] = { IT_PG, IT_MARIADB };
 
 START_TEST(test_control_everywhere)
@@ -338,12 +463,12 @@ START_TEST(test_control_everywhere)
 	struct rpl_conn src, dst;
 	it_connect(&src, IT_PG, "src");
 	it_connect(&dst, d, "dst");
-	setup(&src, &dst, d);
+	setup(&src, &dst, d, "control_t", "control_u");
 	const char *dst_odbc = getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST");
 	atexit(kill_nodes);
 	it_write_config("control-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "control_t", "d", "{}");   /* the password file */
 	for (int k = 0; k < NODES; k++) {
-		write_node_config(k, dst_odbc);
+		write_node_config(k, dst_odbc, true);
 		start_node(k);
 	}
 	pause_resume(&dst, d);
@@ -375,6 +500,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("control");
 	tcase_set_timeout(tc, 1800);   /* a deadline for a hang, not a measure of speed */
 	tcase_add_loop_test(tc, test_control_everywhere, 0, (int)(sizeof targets / sizeof targets[0]));
+	tcase_add_test(tc, test_control_run_beside);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
