@@ -258,6 +258,24 @@ print_verdicts(json_t *v)
 	ctl_table_print(&t, stdout);
 }
 
+/* print_owners: who holds each running partition (any node), as the service last
+ * read the ledger */
+static void
+print_owners(json_t *j)
+{
+	json_t *owners = json_object_get(j, "owners"), *w;
+	size_t i;
+	if (!json_is_array(owners) || json_array_size(owners) == 0)
+		return;
+	printf("owners     (the ledger, read %.1f s ago)\n", (double)ctl_num(j, "owners_age_ms") / 1000.0);
+	json_array_foreach(owners, i, w) {
+		json_t *range = json_object_get(w, "range");
+		const char *s = ctl_str(range, "start"), *e = ctl_str(range, "end");
+		printf("  %s%s%s  node %s pid %lld, lease %.1f s left\n", s[0] ? s : "all", s[0] ? ".." : "", s[0] ? e : "",
+		       ctl_str(w, "node"), ctl_num(w, "pid"), (double)ctl_num(w, "lease_left_ms") / 1000.0);
+	}
+}
+
 void
 ctl_print_job(json_t *j)
 {
@@ -279,6 +297,7 @@ ctl_print_job(json_t *j)
 	printf("\n");
 	if (json_is_string(json_object_get(j, "error")))
 		printf("error      %s\n", ctl_str(j, "error"));
+	print_owners(j);
 	json_t *acc = json_object_get(j, "account");
 	if (json_is_object(acc)) {
 		printf("\n");

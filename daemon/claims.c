@@ -87,24 +87,53 @@ nap(int64_t ms, const atomic_bool *cancel)
 	return cancel == NULL || !atomic_load(cancel);
 }
 
+/* paused_here: this process's own pause of the job (a local pause is also written
+ * to the ledger, but off the loop: a claim may come first) */
+static bool
+paused_here(const atomic_bool *pause, const atomic_bool *cancel)
+{
+	return pause != NULL && atomic_load(pause) && !(cancel != NULL && atomic_load(cancel));
+}
+
 int
 rd_claim_wait(struct rpl_conn *dst, const struct rpl_owner *me, int64_t lease_ms, bool no_wait, bool wait,
               const char *job, const char *table, const struct rpl_range *r, const atomic_bool *cancel,
-              struct rpl_claim *out, struct rpl_err *err)
+              const atomic_bool *pause, struct rpl_claim *out, struct rpl_err *err)
 {
 	char label[64], who[300];
 	rpl_range_label(r, label, sizeof label);
-	for (int polls = 0;; polls++) {
-		int rr = rpl_claim_take(dst, me, lease_ms, job, table, r, out, err);
+	memset(out, 0, sizeof *out);
+	bool said_paused = false;
+	for (int held_polls = 0;;) {
+		bool here = paused_here(pause, cancel);
+		int rr = here ? 0 : rpl_claim_take(dst, me, lease_ms, job, table, r, out, err);
+		if (rr == 0 && (here || out->state == RPL_CLAIM_PAUSED)) {
+			/* pause holds before a claim too: nothing new is taken until resumed */
+			if (!here && !said_paused) {   /* given to another process: say why this one waits */
+				char qt[300];
+				rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s msg=\"job paused (replicad_jobs.control, "
+				       "written by a pause given to any process): holding before this partition until resumed\"", job,
+				       rd_q(qt, sizeof qt, table), label);
+				said_paused = true;
+			}
+			int64_t ms = lease_ms / 3 < 100 ? 100 : lease_ms / 3 > 1000 ? 1000 : lease_ms / 3;
+			if (!nap(ms, cancel))
+				return rpl_err_set(err, RPL_ECANCELED, "cancelled while paused before partition %s", label);
+			continue;
+		}
+		if (rr == 0 && out->state == RPL_CLAIM_CANCELLED)
+			return rpl_err_set(err, RPL_ECANCELED, "job %s was cancelled (replicad_jobs.control, written by "
+			                   "a cancel given to any process): partition %s not loaded", job, label);
 		if (rr < 0 || out->state != RPL_CLAIM_HELD)
 			break;
+		held_polls++;
 		rpl_owner_label(&out->holder, who, sizeof who);
 		if (no_wait)
 			return rpl_err_set(err, RPL_EHELD, "partition %s of %s is held by %s (lease for %lld ms more): "
 			                   "not waiting for it (--no-wait)", label, table, who, (long long)out->lease_left_ms);
 		if (!wait)
 			return 0;
-		if (polls == 0) {
+		if (held_polls == 1) {
 			char qt[300];
 			rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s holder=\"%s\" msg=\"partition held by another "
 			       "process: waiting for it\"", job, rd_q(qt, sizeof qt, table), label, who);

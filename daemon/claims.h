@@ -41,10 +41,13 @@ void rd_renewer_stop(struct rd_renewer *rn);
  * DONE; while another live process holds it: with no_wait, fails with RPL_EHELD
  * naming the holder; else without wait returns 0 with out->state HELD (the caller
  * takes another partition first), with wait waits (polling, cancel checked every
- * 100 ms: RPL_ECANCELED). Errors of the claim itself (a lost connection) are
- * returned as they are. */
+ * 100 ms: RPL_ECANCELED). While the job is paused, here (pause) or in the ledger
+ * (replicad_jobs.control, lib/core/jobctl.h), it waits without taking anything,
+ * asking the ledger again every lease/3 (at most 1 s); a job cancelled in the
+ * ledger fails with RPL_ECANCELED. Errors of the claim itself (a lost connection)
+ * are returned as they are. */
 int rd_claim_wait(struct rpl_conn *dst, const struct rpl_owner *me, int64_t lease_ms, bool no_wait, bool wait,
                   const char *job, const char *table, const struct rpl_range *r, const atomic_bool *cancel,
-                  struct rpl_claim *out, struct rpl_err *err);
+                  const atomic_bool *pause, struct rpl_claim *out, struct rpl_err *err);
 
 #endif

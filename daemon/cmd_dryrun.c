@@ -369,7 +369,8 @@ dry_job_start(struct dry *d, struct rpl_err *err)
 		rpl_sbuf_reset(&b);
 	}
 	note(d, "the job and its partitions are recorded in replicad_jobs and replicad_partitions (a matching");
-	note(d, "unfinished job is resumed instead, and its done partitions are skipped)\n");
+	note(d, "unfinished job is resumed instead, and its done partitions are skipped; one that ended cancelled has");
+	note(d, "its cancel cleared first, UPDATE replicad_jobs SET control = NULL …, so it runs again)\n");
 	if (d->dst_exists) {
 		rpl_indexes_saved_sql(d->dd, d->dlabel, &b);
 		stmt(d, true, &b, "indexes an earlier run left disabled are restored first (each definition run, its row deleted)");
@@ -443,7 +444,8 @@ partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 	rpl_range_label(r, lab, sizeof lab);
 	fprintf(d->out, "-- ---- partition %zu of %zu: %s%s ----\n", i + 1, n, lab,
 	        r->all ? " (the whole table)" : " (half-open: start <= date < end)");
-	note(d, "the ledger marks it running and claimed by this process (owner, lease, claim number: a SELECT … FOR"
+	note(d, "the ledger marks it running and claimed by this process (the job's control read first: nothing is"
+	     " claimed while it says pause or cancel; owner, lease, claim number: a SELECT … FOR"
 	     " UPDATE SKIP LOCKED and an UPDATE replicad_partitions …, committed); every commit before the last runs"
 	     " the claim check first, the last the done-mark below, each touching the row only while the claim holds\n");
 	long batch = rpl_sqlgen_delete(d->g, r, &del);

@@ -237,6 +237,11 @@ rd_cmd_run(const struct rpl_config *cfg, int argc, char **argv)
 			status = RD_EXIT_REJECTED;
 		}
 	}
+	if (res.ledger_cancel) {   /* a cancel given to the service (replicactl cancel) on any node */
+		fprintf(stderr, "replicad: job %s was cancelled by replicactl cancel (the ledger's replicad_jobs.control): "
+		        "%zu of %zu partitions done, the rest not loaded\n", res.job_id, kept, res.n);
+		status = RD_EXIT_FAILED;
+	}
 	if (interrupted > 0)   /* one line, not one per partition: nothing failed */
 		fprintf(stderr, "replicad: interrupted: %zu of %zu partitions done, %zu not loaded (rolled back); run the "
 		        "same command again to resume job %s\n", kept, res.n, interrupted, res.job_id[0] ? res.job_id : "-");

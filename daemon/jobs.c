@@ -62,6 +62,7 @@ job_free(struct rd_job *job)
 		rd_cfg_unref(job->cfg);
 	free(job->live);
 	free(job->metered);
+	free(job->owners);
 	free(job->parts);
 	free(job->table);
 	free(job->after);
@@ -149,6 +150,7 @@ rd_jobs_free(struct rd_jobs *j)
 	}
 	uv_mutex_destroy(&j->qlock);
 	free(j->nodes);
+	free(j->ctl);
 	free(j);
 }
 

@@ -45,6 +45,7 @@ const char *rd_job_state_name(enum rd_job_state s);
 
 struct rd_cfg;
 struct job_ctx;
+struct rd_part_owner;
 
 struct rd_job {
 	struct rd_job *next;             /* the table, in submit order */
@@ -91,6 +92,10 @@ struct rd_job {
 	                                  * (as it ended; the rest when the job ends); may be NULL */
 	bool verify;                     /* kind "verify": a verify job (verify_job.h), no ledger
 	                                  * job and no journal line */
+	struct rd_part_owner *owners;    /* owned: its partitions held under a live lease, any
+	                                  * process's, as the last ledger scan read them */
+	size_t nowners;
+	uint64_t owners_mono_ms;         /* when that scan ended; 0: never read */
 };
 
 struct rd_jobs;

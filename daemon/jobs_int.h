@@ -17,6 +17,9 @@
 #include "host.h"
 #include "jobs.h"
 
+struct rd_ctl_write;
+struct rd_ledger_row;
+
 enum msg_kind { MSG_PROGRESS, MSG_DONE, MSG_LEDGER, MSG_OPENED, MSG_PART, MSG_ORDER, MSG_SUBMIT };
 
 struct rd_ledger_scan;
@@ -80,6 +83,10 @@ struct rd_jobs {
 	struct rd_node_row *nodes;       /* owned: replicad_nodes as the last scan read it (cluster) */
 	size_t nnodes;
 	size_t submits_pending;          /* submits asking the cluster's ledger (jobs_submit.c) */
+	struct rd_ctl_write *ctl;        /* owned: controls for the ledger not yet given to a scan */
+	size_t nctl;
+	unsigned ctl_gen;                /* controls asked so far: a scan that began before the
+	                                  * last one does not apply what it read (jobs_ctl.c) */
 };
 
 /* the host's calls, spelled once */
@@ -119,13 +126,35 @@ void jobs_on_async(uv_async_t *a);
  * is the caller's); jobs_add puts it in the table, journals it and pumps */
 int jobs_make(struct rd_jobs *j, const struct rd_job_req *req, struct rd_job **out, struct rd_rpc_error *e);
 void jobs_add(struct rd_jobs *j, struct rd_job *job);
+
+/* jobs_state.c; jobs_pause, jobs_resume and jobs_cancel change this process's job
+ * only (the rd_jobs_ verbs also write the ledger's control: jobs_ctl.c) */
 void jobs_pump(struct rd_jobs *j);
+int jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e);
+int jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e);
+int jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e);
 void jobs_meter(struct rd_jobs *j, struct rd_job *job, size_t i, const struct rpl_part_account *a);
 void jobs_ended(struct rd_jobs *j, struct rd_job *job);
 
-/* jobs_resume.c */
+/* jobs_resume.c; jobs_scan_kick starts a ledger scan now unless one runs (its end
+ * starts another when controls wait) */
 void jobs_journal(struct rd_jobs *j);
 void jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s);
+void jobs_scan_kick(struct rd_jobs *j);
+
+/* jobs_ctl.c: pause, resume and cancel through the ledger (lib/core/jobctl.h).
+ * jobs_ctl_queue asks for job's control c to be written by the next scan (started
+ * now with now, else left to the caller); jobs_ctl_give moves the waiting controls
+ * to a scan as it starts; jobs_ctl_apply applies what a scan read to this process's
+ * jobs, and gives each job the owners of its running partitions; jobs_ctl_join says
+ * how a job found in the ledger is joined: false (cancelled: not at all), or *held;
+ * jobs_ctl_restored: job was resumed at start, which without the cluster key
+ * clears a pause the ledger kept (docs/operations.md) */
+void jobs_ctl_queue(struct rd_jobs *j, const struct rd_job *job, int c, bool now);
+void jobs_ctl_give(struct rd_jobs *j, struct rd_ledger_scan *s);
+void jobs_ctl_apply(struct rd_jobs *j, struct rd_ledger_scan *s);
+bool jobs_ctl_join(const struct rd_jobs *j, const struct rd_ledger_row *r, bool *held);
+void jobs_ctl_restored(struct rd_jobs *j, const struct rd_job *job);
 
 /* jobs_order.c: jobs_order_done runs the answer of the order thread; jobs_order_discard
  * joins and frees one whose answer was never run (the loop stopped first) */

@@ -4,6 +4,7 @@
 #include "account.h"
 #include "verify_job.h"
 #include "clock.h"
+#include "ledger_scan.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,28 @@ verify_json(const struct rd_job *job)
 		                                   v->state == 2 && ran ? json_string(acc->err.msg) : json_null()));
 	}
 	return a;
+}
+
+/* owners_json: who holds each running partition, any process of any node, from the
+ * ledger (owner_node, owner_pid, lease_until) as the last scan read it, and how old
+ * that read is; null until a scan has read the job */
+static void
+owners_json(json_t *o, const struct rd_job *job)
+{
+	if (job->owners_mono_ms == 0) {
+		json_object_set_new(o, "owners", json_null());
+		json_object_set_new(o, "owners_age_ms", json_null());
+		return;
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < job->nowners; i++) {
+		const struct rd_part_owner *w = &job->owners[i];
+		json_array_append_new(a, json_pack("{s:{s:s,s:s},s:s,s:i,s:I}", "range", "start", w->start, "end", w->end,
+		                                   "node", w->node, "pid", w->pid, "lease_left_ms",
+		                                   (json_int_t)w->lease_left_ms));
+	}
+	json_object_set_new(o, "owners", a);
+	json_object_set_new(o, "owners_age_ms", json_integer((json_int_t)(rd_now_mono_ms() - job->owners_mono_ms)));
 }
 
 json_t *
@@ -111,6 +134,8 @@ rd_job_json(const struct rd_job *job, bool detail)
 			json_object_set_new(o, "account", json_null());
 		if (job->verify)
 			json_object_set_new(o, "verify", verify_json(job));
+		else
+			owners_json(o, job);
 		if (strcmp(job->origin, "ledger") == 0)
 			json_object_set_new(o, "ledger_totals", json_pack("{s:I,s:I,s:I}", "rows_read", (json_int_t)job->l_read,
 			                                                  "rows_written", (json_int_t)job->l_written,

@@ -179,7 +179,7 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 	for (size_t i = 0; i < s->n; i++)   /* staleness survives a restart: the ledger's done jobs */
 		if (strcmp(s->rows[i].state, "done") == 0)
 			rd_metrics_seen_done(j->host.metrics, s->rows[i].table, s->rows[i].finished);
-	for (size_t i = s->n; i-- > 0 && !jobs_stopping(j);) {   /* oldest first */
+	for (size_t i = s->merge ? s->n : 0; i-- > 0 && !jobs_stopping(j);) {   /* oldest first */
 		struct rd_ledger_row *r = &s->rows[i];
 		const char *from = r->start, *to = r->start;
 		char last[11] = "";
@@ -203,13 +203,15 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 			continue;
 		bool interrupted = strcmp(r->state, "interrupted") == 0;
 		/* in a cluster, a job another node loads is joined: the claims share it out */
-		bool cluster = jobs_cfg(j)->c.cluster.on;
-		if ((strcmp(r->state, "running") == 0 && (!r->alive_elsewhere || cluster)) || interrupted) {
+		bool cluster = jobs_cfg(j)->c.cluster.on, held = false;
+		if (((strcmp(r->state, "running") == 0 && (!r->alive_elsewhere || cluster)) || interrupted) &&
+		    jobs_ctl_join(j, r, &held)) {   /* a job cancelled in the ledger is not joined; a paused one held */
 			struct rd_job_req req = { .table = r->table, .range = req_range(r->kind, from, to), .origin = "resume",
-			                          .id = r->id, .submitted = rd_time_from_iso(r->submitted) };
+			                          .id = r->id, .submitted = rd_time_from_iso(r->submitted), .held = held };
 			struct rd_job *job;
 			struct rd_rpc_error e = { 0 };
 			if (rd_jobs_submit(j, &req, &job, &e) == 0) {
+				jobs_ctl_restored(j, job);
 				rd_log(RPL_LOG_NOTICE, "sched", "job=%s ledger_job=%s msg=%s", job->id, r->id,
 				       interrupted ? "\"resuming a job a daemon stop interrupted\""
 				       : cluster   ? "\"joining a job of the cluster\""
@@ -223,16 +225,20 @@ jobs_scan_done(struct rd_jobs *j, struct rd_ledger_scan *s)
 		if (ledger_job(j, r, from, strcmp(mode, "range") == 0 ? to : "") < 0)
 			break;
 	}
+	if (s->error[0] == '\0')
+		jobs_ctl_apply(j, s);
 	rd_ledger_scan_free(s);
 	jobs_prune(j);
 	jobs_changed(j);
 	j->host.thread_ended(j->host.data);
+	if (j->nctl > 0)   /* controls asked while this scan ran */
+		jobs_scan_kick(j);
 }
 
 /* scan_start reads the ledger on a thread of its own; its answer comes back to
  * jobs_scan_done through the queue */
 static void
-scan_start(struct rd_jobs *j)
+scan_start(struct rd_jobs *j, bool merge)
 {
 	struct rd_ledger_scan *s = rd_ledger_scan_new(j, jobs_cfg(j));
 	if (s == NULL)
@@ -243,6 +249,8 @@ scan_start(struct rd_jobs *j)
 		return;
 	}
 	s->msg->kind = MSG_LEDGER;
+	s->merge = merge;
+	jobs_ctl_give(j, s);
 	if (uv_thread_create(&j->scan_thread, scan_thread, s) != 0) {
 		rd_ledger_scan_free(s);
 		return;
@@ -250,6 +258,15 @@ scan_start(struct rd_jobs *j)
 	j->scan_live = true;
 	j->scan_arg = s;
 	j->threads++;
+}
+
+void
+jobs_scan_kick(struct rd_jobs *j)
+{
+	/* without the cluster key only the start merges the ledger's jobs: a pause given
+	 * here must not resume another process's interrupted job */
+	if (!j->scan_live && !jobs_stopping(j))
+		scan_start(j, jobs_cfg(j)->c.cluster.on);
 }
 
 const struct rd_node_row *
@@ -264,7 +281,7 @@ rd_jobs_cluster_poll(struct rd_jobs *j)
 {
 	if (!jobs_cfg(j)->c.cluster.on || j->scan_live || jobs_stopping(j))
 		return;
-	scan_start(j);
+	scan_start(j, true);
 }
 
 void
@@ -283,14 +300,16 @@ rd_jobs_restore(struct rd_jobs *j)
 		                          .origin = "resume", .id = e[i].id, .held = e[i].held, .submitted = e[i].submitted };
 		struct rd_job *job;
 		struct rd_rpc_error re = { 0 };
-		if (rd_jobs_submit(j, &req, &job, &re) == 0)
+		if (rd_jobs_submit(j, &req, &job, &re) == 0) {
+			jobs_ctl_restored(j, job);
 			rd_log(RPL_LOG_NOTICE, "sched", "job=%s table=%s msg=\"resuming a job the daemon had not finished\"",
 			       job->id, rd_q(q, sizeof q, job->table));
-		else
+		} else {
 			rd_log(RPL_LOG_WARNING, "sched", "job=%s msg=%s", rd_q(qi, sizeof qi, e[i].id), rd_q(q, sizeof q, re.message));
+		}
 		json_decref(re.data);
 	}
 	rd_journal_free(e, n);
 	jobs_journal(j);
-	scan_start(j);
+	scan_start(j, true);
 }

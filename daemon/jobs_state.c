@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "range.h"
 #include "verify_job.h"
+#include "jobctl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +112,7 @@ jobs_ended(struct rd_jobs *j, struct rd_job *job)
 		rd_metrics_verify(m, job->table, res->vparts, res->n, rd_now_wall_frac());
 	if (job->stop_by_daemon && failed) {
 		job->state = RD_JOB_INTERRUPTED;   /* the ledger says 'interrupted' too: resumed at the next start */
-	} else if (atomic_load(&job->cancel) && !job->stop_by_daemon) {
+	} else if ((atomic_load(&job->cancel) || res->ledger_cancel) && !job->stop_by_daemon) {
 		job->state = RD_JOB_CANCELLED;
 		m->jobs_cancelled++;
 	} else if (failed) {
@@ -285,7 +286,7 @@ bad_state(const struct rd_job *job, const char *only, struct rd_rpc_error *e)
 }
 
 int
-rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 {
 	if (strcmp(job->origin, "ledger") == 0 || (job->state != RD_JOB_RUNNING && job->state != RD_JOB_QUEUED))
 		return bad_state(job, "only a queued or running job can be paused", e);
@@ -304,7 +305,7 @@ rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 }
 
 int
-rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 {
 	if (job->state != RD_JOB_PAUSED)
 		return bad_state(job, "only a paused job can be resumed", e);
@@ -325,7 +326,7 @@ rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 }
 
 int
-rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 {
 	if (strcmp(job->origin, "ledger") == 0 || !jobs_is_active(job) || job->state == RD_JOB_CANCELLING)
 		return bad_state(job, "only a queued, running or paused job can be cancelled", e);
@@ -340,6 +341,35 @@ rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
 	rd_log(RPL_LOG_NOTICE, "sched", "job=%s msg=\"cancelled\"", job->id);
 	jobs_journal(j);
 	jobs_changed(j);
+	return 0;
+}
+
+/* the verbs given to this process: applied here, then written to the ledger so every
+ * process loading the job applies them too (jobs_ctl.c) */
+int
+rd_jobs_pause(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+{
+	if (jobs_pause(j, job, e) < 0)
+		return -1;
+	jobs_ctl_queue(j, job, RPL_JOBCTL_PAUSE, true);
+	return 0;
+}
+
+int
+rd_jobs_resume(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+{
+	if (jobs_resume(j, job, e) < 0)
+		return -1;
+	jobs_ctl_queue(j, job, RPL_JOBCTL_RUN, true);
+	return 0;
+}
+
+int
+rd_jobs_cancel(struct rd_jobs *j, struct rd_job *job, struct rd_rpc_error *e)
+{
+	if (jobs_cancel(j, job, e) < 0)
+		return -1;
+	jobs_ctl_queue(j, job, RPL_JOBCTL_CANCEL, true);
 	return 0;
 }
 

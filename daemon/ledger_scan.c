@@ -1,6 +1,7 @@
 /* daemon/ledger_scan.c: replicad_jobs read at start (see ledger_scan.h). */
 #include "ledger_scan.h"
 #include "claim.h"
+#include "jobctl.h"
 #include "odbc_conn.h"
 #include "dialect.h"
 #include "ledger.h"
@@ -31,8 +32,11 @@ rd_ledger_scan_free(struct rd_ledger_scan *s)
 	if (s == NULL)
 		return;
 	rd_cfg_unref(s->cfg);
-	for (size_t i = 0; s->rows != NULL && i < s->n; i++)
+	for (size_t i = 0; s->rows != NULL && i < s->n; i++) {
 		free(s->rows[i].parts);
+		free(s->rows[i].owners);
+	}
+	free(s->ctl);
 	free(s->rows);
 	free(s->nodes);
 	free(s->msg);
@@ -106,6 +110,29 @@ scan_part_row(struct rd_ledger_scan *s, const char *job, const char *start, cons
 	}
 }
 
+/* scan_owner_row adds a partition held under a live lease to its job's owners */
+static void
+scan_owner_row(struct rd_ledger_scan *s, const char *job, const char *start, const char *end, const char *node,
+               int pid, int64_t lease_left_ms)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct rd_ledger_row *r = &s->rows[i];
+		if (strcmp(r->id, job) != 0)
+			continue;
+		struct rd_part_owner *o = realloc(r->owners, (r->nowners + 1) * sizeof *o);
+		if (o == NULL)
+			return;
+		r->owners = o;
+		o = &r->owners[r->nowners++];
+		snprintf(o->start, sizeof o->start, "%s", start);
+		snprintf(o->end, sizeof o->end, "%s", end);
+		snprintf(o->node, sizeof o->node, "%s", node);
+		o->pid = pid;
+		o->lease_left_ms = lease_left_ms;
+		return;
+	}
+}
+
 /* scan_parts reads the partitions of the jobs read, best effort: a job without them
  * is shown with its totals only */
 static void
@@ -116,7 +143,9 @@ scan_parts(struct rpl_conn *c, struct rd_ledger_scan *s, struct rpl_err *err)
 	if (s->n == 0)
 		return;
 	rpl_sbuf_add(&sql, "SELECT job_id, range_start, range_end, state, attempts, rows_read, rows_written,"
-	             " rows_rejected, bytes, ms_total FROM replicad_partitions WHERE job_id IN (");
+	             " rows_rejected, bytes, ms_total, owner_pid, lease_until - ");
+	rpl_claim_now_sql(c->dialect, &sql);
+	rpl_sbuf_add(&sql, ", owner_node FROM replicad_partitions WHERE job_id IN (");
 	for (size_t i = 0; i < s->n; i++) {   /* the jobs read, not the ledger's whole history */
 		if (i > 0)
 			rpl_sbuf_add(&sql, ", ");
@@ -133,21 +162,41 @@ scan_parts(struct rpl_conn *c, struct rd_ledger_scan *s, struct rpl_err *err)
 		char job[64] = "", start[12] = "", end[12] = "", state[20] = "";
 		char *txt[] = { job, start, end, state };
 		size_t len[] = { sizeof job, sizeof start, sizeof end, sizeof state };
-		int64_t v[6] = { 0 };
+		int64_t v[8] = { 0 };
+		bool null[8] = { false };
+		char node[256] = "";
 		SQLLEN ind;
 		for (SQLUSMALLINT k = 0; k < 4 && SQL_SUCCEEDED(rc); k++)
 			if (SQL_SUCCEEDED(rc = SQLGetData(st, (SQLUSMALLINT)(k + 1), SQL_C_CHAR, txt[k], (SQLLEN)len[k], &ind)) &&
 			    ind == SQL_NULL_DATA)
 				txt[k][0] = '\0';
-		for (SQLUSMALLINT k = 0; k < 6 && SQL_SUCCEEDED(rc); k++) {
+		for (SQLUSMALLINT k = 0; k < 8 && SQL_SUCCEEDED(rc); k++) {
 			SQLBIGINT x = 0;
 			if (SQL_SUCCEEDED(rc = SQLGetData(st, (SQLUSMALLINT)(k + 5), SQL_C_SBIGINT, &x, 0, &ind)))
-				v[k] = ind == SQL_NULL_DATA ? 0 : (int64_t)x;
+				v[k] = (null[k] = ind == SQL_NULL_DATA) ? 0 : (int64_t)x;
 		}
+		if (SQL_SUCCEEDED(rc) && SQL_SUCCEEDED(rc = SQLGetData(st, 13, SQL_C_CHAR, node, sizeof node, &ind)) &&
+		    ind == SQL_NULL_DATA)
+			node[0] = '\0';
 		if (SQL_SUCCEEDED(rc))
 			scan_part_row(s, job, start, end, state, v);
+		if (SQL_SUCCEEDED(rc) && node[0] != '\0' && !null[7] && v[7] > 0 && strcmp(state, "done") != 0)
+			scan_owner_row(s, job, start, end, node, (int)v[6], v[7]);
 	}
 	SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* scan_write_ctl writes the controls the loop asked for (pause, resume, cancel given
+ * to this process: jobctl.h) before the scan reads the jobs. A write that fails is
+ * logged with the scan's error; the local state stands. */
+static void
+scan_write_ctl(struct rpl_conn *c, struct rd_ledger_scan *s)
+{
+	for (size_t i = 0; i < s->nctl; i++) {
+		struct rpl_err err = RPL_ERR_INIT;
+		if (rpl_jobctl_set(c, s->ctl[i].id, (enum rpl_jobctl)s->ctl[i].ctl, NULL, &err) < 0 && s->error[0] == '\0')
+			snprintf(s->error, sizeof s->error, "ledger scan: %s", err.msg);
+	}
 }
 
 /* alive_replicad: is pid a running replicad other than us? */
@@ -184,8 +233,9 @@ rd_ledger_scan_run(struct rd_ledger_scan *s)
 		goto out;
 	}
 	static const char sql[] = "SELECT id, table_name, kind, range_start, range_end, state, submitted_at, started_at,"
-	                          " finished_at, rows_read, rows_written, rows_rejected FROM replicad_jobs"
+	                          " finished_at, rows_read, rows_written, rows_rejected, control FROM replicad_jobs"
 	                          " ORDER BY submitted_at DESC, id DESC";
+	scan_write_ctl(&c, s);
 	SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
 	while (SQL_SUCCEEDED(rc) && s->n < RD_LEDGER_SCAN_MAX) {
 		rc = SQLFetch(st);
@@ -215,6 +265,10 @@ rd_ledger_scan_run(struct rd_ledger_scan *s)
 			rc = SQLGetData(st, (SQLUSMALLINT)(k + 10), SQL_C_SBIGINT, &v, 0, &ind);
 			*nums[k] = ind == SQL_NULL_DATA ? 0 : (int64_t)v;
 		}
+		SQLLEN cind = 0;
+		if (SQL_SUCCEEDED(rc) && SQL_SUCCEEDED(rc = SQLGetData(st, 13, SQL_C_CHAR, r->control, sizeof r->control, &cind)) &&
+		    cind == SQL_NULL_DATA)
+			r->control[0] = '\0';
 		if (!SQL_SUCCEEDED(rc))
 			break;
 		const char *dash = strchr(r->id, '-');
@@ -232,6 +286,6 @@ out:
 	if (st != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, st);
 	rpl_conn_close(&c);
-	if (err.code != RPL_OK)
+	if (err.code != RPL_OK && s->error[0] == '\0')
 		snprintf(s->error, sizeof s->error, "ledger scan: %s", err.msg);
 }

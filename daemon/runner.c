@@ -7,6 +7,7 @@
 #include "dlog.h"
 #include "indexes.h"
 #include "ledger.h"
+#include "jobctl.h"
 #include "log.h"
 #include "validate.h"
 #include <stdio.h>
@@ -159,6 +160,11 @@ run_open_job(struct run *r)
 	if (rpl_copy_prepare(&r->src, &r->dst, &o, &r->probe, err) < 0 || rpl_ledger_ensure(&r->dst, err) < 0)
 		return -1;
 	j->probe = r->probe;
+	char first[11], last[11], junk[11];   /* a cancelled job of the range opened again runs (jobctl.h) */
+	rpl_ledger_range_key(&j->parts[0], first, junk);
+	rpl_ledger_range_key(&j->parts[j->nparts - 1], junk, last);
+	if (rpl_jobctl_clear_cancelled(&r->dst, tc->name, r->kind, first, last, err) < 0)
+		return -1;
 	if ((hooks != NULL && hooks->job_id != NULL && j->cfg->cluster.on
 	     ? rpl_ledger_open_job_join(&r->dst, hooks->job_id, tc->name, r->kind, j->parts, j->nparts, j->job_id,
 	                                &res->resumed, j->done, j->attempts, err)
@@ -317,7 +323,8 @@ run_finish(struct run *r)
 	if (others || j->cfg->cluster.on)   /* other processes' rows count too, and theirs ours */
 		rd = wr = rj = -1;
 	struct rpl_err lerr = RPL_ERR_INIT;
-	bool cancelled = j->cancel != NULL && atomic_load(j->cancel);
+	bool cancelled = (j->cancel != NULL && atomic_load(j->cancel)) || atomic_load(&j->ledger_cancel);
+	r->res->ledger_cancel = atomic_load(&j->ledger_cancel);
 	bool stopping = j->hooks != NULL && j->hooks->stopping != NULL && atomic_load(j->hooks->stopping);
 	rpl_ledger_job_finish(&r->dst, j->job_id, cancelled ? (stopping ? "interrupted" : "cancelled")
 	                      : any_failed ? "failed" : "done", rd, wr, rj, &lerr);
@@ -335,6 +342,7 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	                 .kind = kind, .res = res };
 	struct job *j = &r.j;
 	rpl_owner_init(&j->me, cfg->cluster.node);
+	atomic_init(&j->ledger_cancel, false);
 	memset(res, 0, sizeof *res);
 	rpl_err_init(&res->err);
 	j->accs = res->accs = calloc(nparts, sizeof *res->accs);

@@ -34,6 +34,8 @@ struct rd_job_result {
 	struct rpl_err err;          /* a job-level failure (before or after the partitions) */
 	bool failed;                 /* err is set */
 	struct rd_vpart *vparts;     /* owned; a verify job's verdicts, n of them (verify_job.h); NULL otherwise */
+	bool ledger_cancel;          /* cancelled by a cancel given to another process, found in
+	                              * the ledger by a claim (lib/core/jobctl.h) */
 };
 
 typedef void (*rd_progress_fn)(void *data, size_t parts_done, size_t nparts, int64_t rows_written);

@@ -41,6 +41,8 @@ struct job {
 	size_t *deferred, ndeferred;           /* under lock: partitions another process held when
 	                                        * first tried, taken again (and waited for) once
 	                                        * every other partition was tried */
+	atomic_bool ledger_cancel;             /* a claim found the job cancelled in the ledger
+	                                        * (lib/core/jobctl.h): the rest is not loaded */
 };
 
 /* runner.c */

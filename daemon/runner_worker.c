@@ -272,7 +272,9 @@ claim_part(struct worker *w, size_t i, bool second, int *attempt, struct rpl_par
 	struct job *j = w->j;
 	struct rpl_claim cl;
 	if (rd_claim_wait(&w->dst, &j->me, j->lease_ms, j->no_wait, second, j->job_id, j->tc->name, &j->parts[i], j->cancel,
-	                  &cl, perr) < 0) {
+	                  j->pause, &cl, perr) < 0) {
+		if (perr->code == RPL_ECANCELED && !(j->cancel != NULL && atomic_load(j->cancel)))
+			atomic_store(&j->ledger_cancel, true);   /* cancelled by another process, through the ledger */
 		acc->attempts = *attempt;
 		acc->state = perr->code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 		acc->err = *perr;
@@ -303,7 +305,7 @@ run_part(struct worker *w, size_t i, bool second, struct rpl_part_account *acc)
 	for (;;) {
 		struct rpl_err perr = RPL_ERR_INIT;
 		attempt++;
-		if (j->cancel != NULL && atomic_load(j->cancel)) {
+		if ((j->cancel != NULL && atomic_load(j->cancel)) || atomic_load(&j->ledger_cancel)) {
 			acc->state = stopped_state(j);   /* not started: nothing to roll back, no attempt */
 			break;
 		}

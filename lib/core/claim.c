@@ -4,6 +4,7 @@
 #include "claim.h"
 #include "catalog.h"
 #include "dialect.h"
+#include "jobctl.h"
 #include "ledger.h"
 #include "sbuf.h"
 #include <errno.h>
@@ -20,6 +21,7 @@ static const struct { const char *table, *column, *type; } added[] = {
 	{ "replicad_partitions", "lease_until", "bigint" },
 	{ "replicad_partitions", "claim_no", "integer" },
 	{ "replicad_partitions", "claim_commits", "integer" },
+	{ "replicad_jobs", "control", "varchar(16)" },   /* jobctl.h: pause, resume, cancel everywhere */
 };
 
 void
@@ -96,8 +98,12 @@ add_column(struct rpl_conn *c, size_t i, struct rpl_err *err)
 int
 rpl_claim_upgrade(struct rpl_conn *c, struct rpl_err *err)
 {
-	bool missing[sizeof added / sizeof added[0]];
+	bool missing[sizeof added / sizeof added[0]], more[sizeof added / sizeof added[0]];
 	int r = missing_columns(c, "replicad_partitions", missing, err);
+	if (r == 0)
+		r = missing_columns(c, "replicad_jobs", more, err);
+	for (size_t i = 0; i < sizeof added / sizeof added[0] && r == 0; i++)
+		missing[i] = missing[i] || more[i];
 	for (size_t i = 0; i < sizeof added / sizeof added[0] && r == 0; i++)
 		if (missing[i] && (r = add_column(c, i, err)) < 0)
 			rpl_err_prefix(err, "ledger: upgrading %s (adding %s)", added[i].table, added[i].column);
@@ -304,10 +310,19 @@ rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms,
 	 * reading and then failing to upgrade their read locks */
 	if (rr == 0 && d->engine == RPL_ENGINE_SQLITE)
 		rr = rpl_conn_exec(c, "UPDATE replicad_partitions SET claim_no = claim_no WHERE 1 = 0", err);
-	rpl_claim_select_sql(d, job, table, r, &sql);
+	/* the job's control first: a claim after a pause or cancel takes nothing
+	 * (jobctl.h; read without a lock, so a process stopped here blocks nobody) */
+	enum rpl_jobctl ctl = RPL_JOBCTL_NONE;
 	if (rr == 0)
+		rr = rpl_jobctl_read(c, job, &ctl, err);
+	rpl_claim_select_sql(d, job, table, r, &sql);
+	if (rr == 0 && (ctl == RPL_JOBCTL_PAUSE || ctl == RPL_JOBCTL_CANCEL))
+		out->state = ctl == RPL_JOBCTL_PAUSE ? RPL_CLAIM_PAUSED : RPL_CLAIM_CANCELLED;
+	else if (rr == 0)
 		rr = rpl_sbuf_ok(&sql) ? read_row(c, rpl_sbuf_str(&sql), &w, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	if (rr == 0 && !w.found) {
+	if (rr == 0 && (out->state == RPL_CLAIM_PAUSED || out->state == RPL_CLAIM_CANCELLED)) {
+		/* nothing taken: the rollback below ends the read */
+	} else if (rr == 0 && !w.found) {
 		/* skipped: locked by a claimer, or by its owner's claim check just before a
 		 * commit (a process stopped there keeps the lock), or not there at all. The
 		 * row as last committed (a read that takes no lock) names its owner. */

@@ -45,6 +45,8 @@ enum rpl_claim_state {
 	RPL_CLAIM_TAKEN,   /* ours now: load it */
 	RPL_CLAIM_HELD,    /* another live process holds it (holder, lease_left_ms) */
 	RPL_CLAIM_DONE,    /* already done: nothing to load */
+	RPL_CLAIM_PAUSED,  /* the job is paused (jobctl.h): take nothing, ask again later */
+	RPL_CLAIM_CANCELLED, /* the job is cancelled (jobctl.h): take nothing */
 };
 
 struct rpl_claim {
@@ -59,7 +61,7 @@ struct rpl_claim {
 
 /* rpl_claim_upgrade adds the columns a ledger made by an earlier version lacks
  * (owner_node, owner_pid, lease_until, claim_no, claim_commits on
- * replicad_partitions), in place, nothing lost; a column another process added
+ * replicad_partitions; control on replicad_jobs), in place, nothing lost; a column another process added
  * meanwhile is fine. rpl_ledger_ensure calls it after its CREATEs. */
 int rpl_claim_upgrade(struct rpl_conn *c, struct rpl_err *err);
 
@@ -74,7 +76,8 @@ void rpl_claim_select_sql(const struct rpl_dialect *d, const char *job, const ch
                           const struct rpl_range *r, struct rpl_sbuf *out);
 
 /* rpl_claim_take tries to claim partition r of job for me with a lease of lease_ms;
- * out says whether it is ours, held, or done. */
+ * out says whether it is ours, held, done, or not to be taken because the job's
+ * control (jobctl.h, read in the same transaction) says pause or cancel. */
 int rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms, const char *job,
                    const char *table, const struct rpl_range *r, struct rpl_claim *out, struct rpl_err *err);
 

@@ -2,8 +2,10 @@
  * 1. A ledger made before claims existed (its DDL as ledger.c had it then), with a
  *    job, a done and a running partition and a saved index in it, is upgraded in
  *    place by the first rpl_ledger_ensure: every row and value is still there, the
- *    claim columns and tables exist; a second ensure changes nothing. PostgreSQL,
- *    MariaDB and SQLite targets.
+ *    claim columns and tables exist; a second ensure changes nothing; the job's
+ *    control column (jobctl.h) works: a pause or cancel written there keeps claims
+ *    from taking anything, and a cancel is final. PostgreSQL, MariaDB and SQLite
+ *    targets.
  * 2. Two `replicad run` of one six-month range on one host, into PostgreSQL and into
  *    MariaDB: run A is stopped (SIGSTOP) once the ledger shows it holding a
  *    partition; run C with --no-wait then loads what nobody holds, fails (exit 1) on
@@ -21,6 +23,7 @@
  *    never marks it done; both runs exit 0; target = source.
  * argv[1] is the replicad binary. */
 #include "claim.h"
+#include "jobctl.h"
 #include "edge.h"
 #include "it.h"
 #include "ledger.h"
@@ -66,6 +69,41 @@ drop_ledger(struct rpl_conn *c)
 }
 
 static const int upgrade_engines[] = { IT_PG, IT_MARIADB, IT_SQLITE };
+
+/* check_control: the upgraded ledger's job has a control column (jobctl.h), empty
+ * for the old job; a pause written there keeps a claim from taking the partition, a
+ * cancel fails it, and a resume written after the cancel does not undo it */
+static void
+check_control(struct rpl_conn *dst)
+{
+	static const char job[] = "20240101T000000Z-1-abcd";
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_owner other;
+	struct rpl_claim cl;
+	struct rpl_range feb = { .start = { 2024, 2, 1 }, .end = { 2024, 3, 1 } };
+	enum rpl_jobctl c;
+	rpl_owner_init(&other, "control-test");
+	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_jobs WHERE control IS NULL"), 1);
+	ck_assert_msg(rpl_jobctl_read(dst, job, &c, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(c, RPL_JOBCTL_NONE);
+	it_exec(dst, "UPDATE replicad_partitions SET lease_until = NULL");   /* feb is free again */
+	static const struct { enum rpl_jobctl set, want; int claim; } steps[] = {
+		{ RPL_JOBCTL_PAUSE, RPL_JOBCTL_PAUSE, RPL_CLAIM_PAUSED },
+		{ RPL_JOBCTL_CANCEL, RPL_JOBCTL_CANCEL, RPL_CLAIM_CANCELLED },
+		{ RPL_JOBCTL_RUN, RPL_JOBCTL_CANCEL, RPL_CLAIM_CANCELLED },   /* a cancel is final */
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		int64_t rows = -1;
+		ck_assert_msg(rpl_jobctl_set(dst, job, steps[i].set, &rows, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(rows, steps[i].set == RPL_JOBCTL_RUN ? 0 : 1);
+		ck_assert_msg(rpl_jobctl_read(dst, job, &c, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(c, steps[i].want);
+		ck_assert_msg(rpl_claim_take(dst, &other, 30000, job, "sales", &feb, &cl, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(cl.state, steps[i].claim);
+	}
+	/* nothing was taken: the claim of the upgrade check is still the last one */
+	ck_assert_int_eq(it_query_int(dst, "SELECT max(claim_no) FROM replicad_claims"), 1);
+}
 
 START_TEST(test_upgrade_in_place)
 {
@@ -116,6 +154,7 @@ START_TEST(test_upgrade_in_place)
 	ck_assert_int_eq(cl.state, RPL_CLAIM_DONE);
 	it_query_str(&dst, "SELECT owner_node FROM replicad_claims WHERE range_start = '2024-02-01' AND claim_no = 1", v, sizeof v);
 	ck_assert_str_eq(v, "upgrade-test");
+	check_control(&dst);
 	drop_ledger(&dst);   /* the next tests make the ledger afresh */
 	rpl_conn_close(&dst);
 }
