@@ -41,6 +41,10 @@ struct job {
 	size_t *deferred, ndeferred;           /* under lock: partitions another process held when
 	                                        * first tried, taken again (and waited for) once
 	                                        * every other partition was tried */
+	int idx_restored;                      /* under lock: indexes a worker built again
+	                                        * after the job's last partition (runner_idx.c) */
+	bool one_process;                      /* the target's range DELETE locks more than its
+	                                        * range (rangelock.h): one process at a time */
 };
 
 /* runner.c */

@@ -2,6 +2,7 @@
  * dates, counts, error text), written as escaped literals through the dialect. */
 #include "ledger.h"
 #include "claim.h"
+#include "jobidx.h"
 #include "dialect.h"
 #include "sbuf.h"
 #include <stdio.h>
@@ -120,8 +121,10 @@ rpl_ledger_ensure(struct rpl_conn *c, struct rpl_err *err)
 		if (r < 0)
 			return r;
 	}
-	/* a ledger made before claims existed gets their columns in place */
-	return rpl_claim_upgrade(c, err);
+	/* a ledger made before claims existed gets their columns in place, and one made
+	 * before the job's index state was kept, its columns (jobidx.h) */
+	int r = rpl_claim_upgrade(c, err);
+	return r < 0 ? r : rpl_jobidx_upgrade(c, err);
 }
 
 /* query_string: first column of the first row as text, "" if none. */
