@@ -106,14 +106,14 @@ take_disable(struct job *j, struct rpl_conn *dst, bool drop, struct rd_job_resul
 }
 
 /* one_process_check: whether this table's partitions are loaded one process at a
- * time (rangelock.h), said once in the log */
+ * time (rangelock.h), said once in the log. A job of one partition too: the T-0 and
+ * T-1 jobs of one table, on two nodes, would lock each other's day the same way. */
 static int
 one_process_check(struct job *j, struct rpl_conn *dst, struct rd_job_result *res)
 {
 	const struct rpl_table_config *tc = j->tc;
-	if (j->nparts < 2 || rpl_rangelock_wide(dst, tc->target_schema, tc->target, tc->date_column, &j->one_process,
-	                                        &res->err) < 0)
-		return j->nparts < 2 ? 0 : -1;
+	if (rpl_rangelock_wide(dst, tc->target_schema, tc->target, tc->date_column, &j->one_process, &res->err) < 0)
+		return -1;
 	if (j->one_process) {
 		char msg[1200], qt[300], qm[1400];
 		rpl_rangelock_msg(tc->name, tc->target, tc->date_column, msg, sizeof msg);
