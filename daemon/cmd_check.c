@@ -2,7 +2,8 @@
  * connect to each side, say what answered, and whether every configured table is
  * there. One line per failure, naming the side and the driver's SQLSTATE. Then each
  * table's column mapping against both catalogs (colmap.h), every error and warning a
- * run would stop on or say, each on its own line under the table. */
+ * run would stop on or say, each on its own line under the table; and a target whose
+ * range DELETE locks more than its range (rangelock.h). */
 #include "catalog.h"
 #include "cli.h"
 #include "clock.h"
@@ -10,6 +11,7 @@
 #include "odbc_conn.h"
 #include "dlog.h"
 #include "pg_inherit.h"
+#include "rangelock.h"
 #include "statedir.h"
 #include "validate.h"
 #include <stdio.h>
@@ -146,6 +148,26 @@ check_dates(struct rpl_conn *src, const struct rpl_table_config *t, const char *
 	return r < 0 ? -1 : 0;
 }
 
+/* check_range_lock warns about a ranged table whose target's range DELETE would lock
+ * more than its range (an InnoDB table with no index leading with the date_column:
+ * rangelock.h, issue #20); returns -1 when it could not tell */
+static int
+check_range_lock(struct rpl_conn *dst, const struct rpl_table_config *t, const char *label)
+{
+	struct rpl_err err = RPL_ERR_INIT;
+	bool wide = false;
+	if (rpl_rangelock_wide(dst, t->target_schema, t->target, t->date_column, &wide, &err) < 0) {
+		fprintf(stderr, "replicad: check: %s\n", err.msg);
+		return -1;
+	}
+	if (wide) {
+		char msg[1200];
+		rpl_rangelock_msg(label, t->target, t->date_column, msg, sizeof msg);
+		printf("  %s: warning: %s\n", label, msg);
+	}
+	return 0;
+}
+
 int
 rd_cmd_check(const struct rpl_config *cfg)
 {
@@ -190,6 +212,8 @@ rd_cmd_check(const struct rpl_config *cfg)
 			refused++;
 			status = RD_EXIT_FAILED;
 		} else if (in_src == 1 && check_dates(&src, t, label) < 0) {
+			status = RD_EXIT_FAILED;
+		} else if (in_dst == 1 && check_range_lock(&dst, t, label) < 0) {
 			status = RD_EXIT_FAILED;
 		}
 		rpl_table_fini(&st);

@@ -5,6 +5,7 @@
 #include "odbc_conn.h"
 #include "dialect.h"
 #include "ledger.h"
+#include "runner_idx.h"
 #include "sbuf.h"
 #include "units.h"
 #include "cfg.h"
@@ -282,6 +283,8 @@ rd_ledger_scan_run(struct rd_ledger_scan *s)
 		scan_parts(&c, s, &err);
 	if (err.code == RPL_OK && cfg->cluster.on)
 		scan_nodes(&c, s);
+	if (err.code == RPL_OK)   /* finished jobs whose indexes a dead process left dropped */
+		rd_idx_sweep(&c, cfg);
 out:
 	if (st != SQL_NULL_HSTMT)
 		SQLFreeHandle(SQL_HANDLE_STMT, st);

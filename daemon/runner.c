@@ -2,6 +2,7 @@
  * thread: the control connection, validation, the probe copy, the ledger job, index
  * work before and after, the workers (runner_worker.c), the ledger job's end. */
 #include "runner_int.h"
+#include "runner_idx.h"
 #include "claims.h"
 #include "clock.h"
 #include "dlog.h"
@@ -83,9 +84,8 @@ struct run {
 	const char *kind;
 	struct rpl_conn src, dst;     /* the control connections (src goes to the first worker) */
 	struct rpl_copy *probe;       /* owned */
-	bool indexes_down;            /* restore the target's indexes at the end */
-	bool shared;                  /* another live process loaded this job when it opened:
-	                               * the index work was the first one's (claim.h) */
+	bool shared;                  /* another live process loaded this job when it opened
+	                               * (its totals are not this process's alone) */
 	size_t todo;                  /* partitions not done in an earlier run */
 	struct rd_job_result *res;
 };
@@ -127,17 +127,6 @@ warn_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
 	    j->warn != NULL)
 		j->warn(j->cb_data, label, NULL, msg);   /* msg names the column */
 	return r < 0 ? r : 0;
-}
-
-/* job_shared: whether another live process holds a partition of this job (two runs of
- * one range, a run beside a serve): the index work is then left to the first one to
- * start and the last one to end */
-static bool
-job_shared(struct run *r)
-{
-	int64_t n = 0;
-	struct rpl_err err = RPL_ERR_INIT;
-	return r->j.job_id[0] != '\0' && rpl_claim_others_live(&r->dst, &r->j.me, r->j.job_id, &n, &err) == 0 && n > 0;
 }
 
 /* run_open_job checks the copy once (validate_first, then the probe: the column
@@ -187,38 +176,15 @@ run_open_job(struct run *r)
 	return 0;
 }
 
-/* run_indexes_before: an earlier run may have died with the indexes dropped: put them
- * back first (a table created just now has only its source's indexes there, built
- * after the load: createidx.h); then, with load.disable_indexes, drop the secondary
- * ones, keeping what leads with the date column: each partition's DELETE uses it */
+/* run_indexes_before: the index work of the job's start (runner_idx.c): indexes a
+ * dead process left dropped come back, then the first process of the job drops them */
 static int
 run_indexes_before(struct run *r)
 {
 	struct job *j = &r->j;
-	const struct rpl_table_config *tc = j->tc;
-	struct rd_job_result *res = r->res;
-	bool created = rpl_copy_created(r->probe);
-	r->indexes_down = created;
 	for (size_t i = 0; i < j->nparts; i++)
 		r->todo += !j->done[i];
-	if ((r->shared = job_shared(r))) {   /* the first process's indexes stay as it left them */
-		r->indexes_down = false;
-		return 0;
-	}
-	if (!created && rpl_indexes_restore(&r->dst, tc->target_schema, tc->target, &res->indexes_restored, &res->err) < 0)
-		return -1;
-	if (!j->cfg->load.disable_indexes || r->todo == 0)
-		return 0;
-	int64_t t = (int64_t)rd_now_mono_ms();
-	r->indexes_down = true;
-	if (rpl_indexes_disable_keep(&r->dst, tc->target_schema, tc->target, tc->date_column, &res->indexes_dropped,
-	                             &res->err) < 0)
-		return -1;
-	j->first_disable_ms = (int64_t)rd_now_mono_ms() - t;
-	char qt[300];
-	rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_dropped=%d ms=%lld msg=\"secondary indexes dropped for the load\"",
-	       j->job_id, rd_q(qt, sizeof qt, tc->name), res->indexes_dropped, (long long)j->first_disable_ms);
-	return 0;
+	return runner_idx_before(j, &r->dst, rpl_copy_created(r->probe), r->todo, &r->shared, r->res);
 }
 
 /* run_workers: min(workers, workers_per_table) threads, no more than partitions to do;
@@ -282,29 +248,6 @@ run_reconnect(struct run *r)
 	}
 }
 
-/* run_indexes_after puts back what run_indexes_before dropped, or builds a created
- * table's saved indexes; the time goes to the last partition done */
-static void
-run_indexes_after(struct run *r)
-{
-	struct job *j = &r->j;
-	const struct rpl_table_config *tc = j->tc;
-	struct rpl_err ierr = RPL_ERR_INIT;
-	int64_t t = (int64_t)rd_now_mono_ms();
-	int n = 0;
-	if (rpl_indexes_restore(&r->dst, tc->target_schema, tc->target, &n, &ierr) < 0 && r->res->err.code == RPL_OK)
-		r->res->err = ierr;
-	r->res->indexes_restored += n;
-	char qt[300];
-	rd_log(RPL_LOG_INFO, "loader", "job=%s table=%s indexes_restored=%d ms=%lld", j->job_id[0] ? j->job_id : "-",
-	       rd_q(qt, sizeof qt, tc->name), n, (long long)((int64_t)rd_now_mono_ms() - t));
-	for (size_t i = j->nparts; i-- > 0;)
-		if (j->accs != NULL && j->accs[i].state == RPL_PART_DONE) {
-			j->accs[i].ms[RPL_PHASE_REBUILD_IDX] = (int64_t)rd_now_mono_ms() - t;
-			break;
-		}
-}
-
 /* run_finish writes the ledger job's end: its state and totals */
 static void
 run_finish(struct run *r)
@@ -362,16 +305,8 @@ rd_runner_run_hooks(const struct rpl_config *cfg, const struct rpl_table_config 
 	run_workers(&r);
 	run_reconnect(&r);
 out:
-	/* the last process of a shared job puts back what the first one dropped */
-	if ((r.indexes_down || r.shared) && r.dst.dbc != SQL_NULL_HDBC && job_shared(&r)) {
-		rd_log(RPL_LOG_INFO, "loader", "job=%s msg=\"another process still loads this job: the indexes are its to "
-		       "restore\"", j->job_id);
-		r.indexes_down = false;
-	} else if (r.shared) {
-		r.indexes_down = true;
-	}
-	if (r.indexes_down && r.dst.dbc != SQL_NULL_HDBC)
-		run_indexes_after(&r);
+	/* indexes built after the last partition, or put back when nobody else loads it */
+	runner_idx_end(j, &r.dst, res);
 	res->failed = res->err.code != RPL_OK;
 	if (j->job_id[0] != '\0' && r.dst.dbc != SQL_NULL_HDBC) {
 		run_finish(&r);

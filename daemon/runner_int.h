@@ -43,6 +43,10 @@ struct job {
 	                                        * every other partition was tried */
 	atomic_bool ledger_cancel;             /* a claim found the job cancelled in the ledger
 	                                        * (lib/core/jobctl.h): the rest is not loaded */
+	int idx_restored;                      /* under lock: indexes a worker built again
+	                                        * after the job's last partition (runner_idx.c) */
+	bool one_process;                      /* the target's range DELETE locks more than its
+	                                        * range (rangelock.h): one process at a time */
 };
 
 /* runner.c */

@@ -4,6 +4,7 @@
  * without spending attempts (outage_wait), records every attempt in the ledger and
  * reports each partition's end through the job's hooks. */
 #include "runner_int.h"
+#include "runner_idx.h"
 #include "claims.h"
 #include "clock.h"
 #include "dialect.h"
@@ -271,14 +272,23 @@ claim_part(struct worker *w, size_t i, bool second, int *attempt, struct rpl_par
 {
 	struct job *j = w->j;
 	struct rpl_claim cl;
-	if (rd_claim_wait(&w->dst, &j->me, j->lease_ms, j->no_wait, second, j->job_id, j->tc->name, &j->parts[i], j->cancel,
-	                  j->pause, &cl, perr) < 0) {
-		if (perr->code == RPL_ECANCELED && !(j->cancel != NULL && atomic_load(j->cancel)))
-			atomic_store(&j->ledger_cancel, true);   /* cancelled by another process, through the ledger */
-		acc->attempts = *attempt;
-		acc->state = perr->code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
-		acc->err = *perr;
-		return CLAIM_FAILED;
+	for (;;) {   /* a table one process loads at a time (runner_idx.h) is claimed on its turn */
+		int turn = j->one_process ? runner_table_turn(j, &w->dst, second, perr) : RD_TURN_FREE;
+		if (turn == RD_TURN_LATER)
+			return CLAIM_LATER;
+		if (turn < 0 || rd_claim_wait(&w->dst, &j->me, j->lease_ms, j->no_wait, second, j->job_id, j->tc->name,
+		                              &j->parts[i], j->cancel, j->pause, &cl, perr) < 0) {
+			if (perr->code == RPL_ECANCELED && !(j->cancel != NULL && atomic_load(j->cancel)))
+				atomic_store(&j->ledger_cancel, true);   /* cancelled by another process, through the ledger */
+			acc->attempts = *attempt;
+			acc->state = perr->code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
+			acc->err = *perr;
+			return CLAIM_FAILED;
+		}
+		if (!(cl.state == RPL_CLAIM_TAKEN && j->one_process && runner_table_yield(j, &w->dst, &j->parts[i], cl.claim_no)))
+			break;
+		if (!second)
+			return CLAIM_LATER;
 	}
 	if (cl.state == RPL_CLAIM_HELD)
 		return CLAIM_LATER;
@@ -417,6 +427,8 @@ runner_worker_main(void *arg)
 			continue;
 		}
 		release(&w, i, acc);
+		if (acc->state == RPL_PART_DONE && w.connected)   /* the job's last? then its indexes now */
+			runner_idx_part_done(j, &w.dst, acc);
 		part_ended(&w, i, acc);
 	}
 	rpl_copy_free(w.cp);

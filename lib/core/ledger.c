@@ -3,6 +3,7 @@
 #include "ledger.h"
 #include "ledger_int.h"
 #include "claim.h"
+#include "jobidx.h"
 #include "dialect.h"
 #include "sbuf.h"
 #include <stdio.h>
@@ -110,9 +111,12 @@ rpl_ledger_ensure(struct rpl_conn *c, struct rpl_err *err)
 			return r;
 	}
 	/* a ledger made before claims existed gets their columns in place, one made
-	 * before the lock row its row */
+	 * before the lock row its row, and one made before the job's index state was
+	 * kept, its columns (jobidx.h) */
 	int r = rpl_claim_upgrade(c, err);
-	return r < 0 ? r : rpl_ledger_lock_row(c, err);
+	if (r == 0)
+		r = rpl_ledger_lock_row(c, err);
+	return r < 0 ? r : rpl_jobidx_upgrade(c, err);
 }
 
 void
