@@ -556,25 +556,56 @@ it_lite_same(const char *dst_db, const char *src_db, const char *table, const ch
 	sqlite3_close(h);
 }
 
-/* it_ledger_rows_locked: whether a ledger row of table t's partitions is locked right now (a
- * claim, or a claim check just before its commit, of a process the test is about to
- * stop: stopped there, it would keep the lock, and nobody could take its partition
- * until it goes on). Asked of the database with NOWAIT, then let go at once. */
+/* busy_statements: statements other sessions of dst's database are running that do
+ * not wait for a lock: one sent just before a process was stopped may still be on
+ * its way to taking a lock the NOWAIT check below would then miss */
+static int64_t
+busy_statements(struct rpl_conn *dst, int d)
+{
+	return it_query_int(dst, d == IT_PG
+		? "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+		  " AND state = 'active' AND wait_event_type IS DISTINCT FROM 'Lock'"
+		  " AND wait_event_type IS DISTINCT FROM 'Client'"
+		: "SELECT count(*) FROM information_schema.PROCESSLIST p WHERE p.ID <> CONNECTION_ID()"
+		  " AND p.DB = DATABASE() AND p.COMMAND IN ('Query', 'Execute') AND p.STATE NOT LIKE '%lock%'"
+		  " AND p.ID NOT IN (SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX"
+		  " WHERE trx_state = 'LOCK WAIT')");
+}
+
+/* it_ledger_rows_locked: whether a ledger row of table t (its partitions, its jobs)
+ * or the ledger's lock row is locked right now (a claim, a claim check or done-mark
+ * just before its commit, an open of a job, of a process the test is about to stop:
+ * stopped there, it would keep the lock, and nobody could take its partition until it
+ * goes on). Asked of the database with NOWAIT, then let go at once, once no other
+ * session is in the middle of a statement that does not wait for a lock. */
 bool
 it_ledger_rows_locked(struct rpl_conn *dst, int d, const char *t)
 {
-	char q[400];
-	int64_t n = 0;
-	bool found = false;
+	for (int i = 0; busy_statements(dst, d) > 0; i++) {
+		ck_assert_msg(i < 12000, "the target's sessions never settled");
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	static const char *const what[] = {
+		"SELECT 1 FROM replicad_partitions WHERE table_name = ",
+		"SELECT 1 FROM replicad_jobs WHERE table_name = ",
+		"SELECT 1 FROM replicad_lock WHERE name <> ",
+	};
+	bool locked = false;
 	struct rpl_err err = RPL_ERR_INIT, ignored = RPL_ERR_INIT;
-	if (d == IT_PG)
-		snprintf(q, sizeof q, "SELECT count(*) FROM (SELECT 1 FROM replicad_partitions WHERE table_name = '%s'"
-		         " FOR UPDATE NOWAIT) x", t);
-	else
-		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = '%s' FOR UPDATE NOWAIT", t);
-	ck_assert(rpl_conn_set_autocommit(dst, false, &err) == 0);
-	bool locked = rpl_conn_query_int64(dst, q, &n, &found, &err) < 0;
-	rpl_conn_rollback(dst, &ignored);
-	ck_assert(rpl_conn_set_autocommit(dst, true, &ignored) == 0);
+	for (size_t k = 0; k < sizeof what / sizeof what[0] && !locked; k++) {
+		char sel[300], q[400];
+		int64_t n = 0;
+		bool found = false;
+		snprintf(sel, sizeof sel, "%s'%s'", what[k], t);
+		if (d == IT_PG)
+			snprintf(q, sizeof q, "SELECT count(*) FROM (%s FOR UPDATE NOWAIT) x", sel);
+		else
+			snprintf(q, sizeof q, "%s FOR UPDATE NOWAIT", sel);
+		ck_assert(rpl_conn_set_autocommit(dst, false, &err) == 0);
+		locked = rpl_conn_query_int64(dst, q, &n, &found, &err) < 0;
+		rpl_conn_rollback(dst, &ignored);
+		ck_assert(rpl_conn_set_autocommit(dst, true, &ignored) == 0);
+	}
 	return locked;
 }

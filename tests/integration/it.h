@@ -75,8 +75,10 @@ bool it_wait_log(const char *log, const char *text, int pid, int timeout_ms);
  * (if > 0) has exited, or timeout_ms passed; returns the last value read. */
 int64_t it_wait_query(struct rpl_conn *c, const char *q, int64_t want, int pid, int timeout_ms);
 
-/* it_ledger_rows_locked: is a ledger row of table t's partitions locked right now on
- * dst (engine d: IT_PG or IT_MARIADB)? Asked with NOWAIT, then let go at once. */
+/* it_ledger_rows_locked: is a ledger row of table t (partitions, jobs) or the ledger's
+ * lock row locked right now on dst (engine d: IT_PG or IT_MARIADB)? Asked with NOWAIT,
+ * then let go at once, after every statement other sessions are running (and not
+ * waiting on a lock) has ended. */
 bool it_ledger_rows_locked(struct rpl_conn *dst, int d, const char *t);
 
 /* it_lite_same checks that SQLite file dst_db's table holds want_rows rows, as many
