@@ -429,28 +429,3 @@ rpl_claim_renew(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms
 	rpl_sbuf_fini(&sql);
 	return rr;
 }
-
-int
-rpl_claim_others_live(struct rpl_conn *c, const struct rpl_owner *me, const char *job, int64_t *n,
-                      struct rpl_err *err)
-{
-	const struct rpl_dialect *d = c->dialect;
-	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	bool found = false;
-	rpl_sbuf_add(&sql, "SELECT count(*) FROM replicad_partitions WHERE job_id = ");
-	rpl_dialect_lit(d, job, &sql);
-	rpl_sbuf_add(&sql, " AND state <> 'done' AND lease_until > ");
-	rpl_claim_now_sql(d, &sql);
-	rpl_sbuf_add(&sql, " AND NOT (owner_node = ");
-	rpl_dialect_lit(d, me->node, &sql);
-	rpl_sbuf_addf(&sql, " AND owner_pid = %ld)", me->pid);
-	*n = 0;
-	int rr = rpl_sbuf_ok(&sql) ? rpl_conn_query_int64(c, rpl_sbuf_str(&sql), n, &found, err)
-	                           : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	if (rr == 0 && !c->autocommit) {
-		struct rpl_err ignored = RPL_ERR_INIT;
-		rpl_conn_rollback(c, &ignored);
-	}
-	rpl_sbuf_fini(&sql);
-	return rr;
-}

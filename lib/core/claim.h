@@ -103,9 +103,4 @@ int rpl_claim_release(struct rpl_conn *c, const struct rpl_owner *me, const char
  * lease/3 (never from a worker, which may wait on the database for longer). */
 int rpl_claim_renew(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms, struct rpl_err *err);
 
-/* rpl_claim_others_live counts the partitions of job another owner than me holds
- * under a lease that has not run out. */
-int rpl_claim_others_live(struct rpl_conn *c, const struct rpl_owner *me, const char *job, int64_t *n,
-                          struct rpl_err *err);
-
 #endif
