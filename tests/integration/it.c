@@ -556,6 +556,13 @@ it_lite_same(const char *dst_db, const char *src_db, const char *table, const ch
 	sqlite3_close(h);
 }
 
+void
+it_nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
 /* busy_statements: statements other sessions of dst's database are running that do
  * not wait for a lock: one sent just before a process was stopped may still be on
  * its way to taking a lock the NOWAIT check below would then miss */
@@ -583,8 +590,7 @@ it_ledger_rows_locked(struct rpl_conn *dst, int d, const char *t)
 {
 	for (int i = 0; busy_statements(dst, d) > 0; i++) {
 		ck_assert_msg(i < 12000, "the target's sessions never settled");
-		struct timespec ts = { 0, 20 * 1000000L };
-		nanosleep(&ts, NULL);
+		it_nap_ms(20);
 	}
 	static const char *const what[] = {
 		"SELECT 1 FROM replicad_partitions WHERE table_name = ",

@@ -75,6 +75,10 @@ bool it_wait_log(const char *log, const char *text, int pid, int timeout_ms);
  * (if > 0) has exited, or timeout_ms passed; returns the last value read. */
 int64_t it_wait_query(struct rpl_conn *c, const char *q, int64_t want, int pid, int timeout_ms);
 
+/* it_nap_ms: the pause between two looks at a state a test polls (the ledger, a
+ * socket, a log line), never a wait for time itself */
+void it_nap_ms(long ms);
+
 /* it_ledger_rows_locked: is a ledger row of table t (partitions, jobs) or the ledger's
  * lock row locked right now on dst (engine d: IT_PG or IT_MARIADB)? Asked with NOWAIT,
  * then let go at once, after every statement other sessions are running (and not

@@ -37,13 +37,6 @@ static const char *replicad_bin, *replicactl_bin;
 static char cfgs[NODES][1024], socks[NODES][1024], logs[NODES][1024];
 static int pids[NODES];
 
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* ctl runs replicactl against node k; its stdout and stderr go to out; the exit
  * status */
 static int
@@ -118,7 +111,7 @@ start_node(int k)
 		int st;
 		ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0, "node %d exited at start: see %s", k + 1, logs[k]);
 		ck_assert_msg(i < 6000, "node %d never answered: %s", k + 1, out);
-		nap_ms(50);
+		it_nap_ms(50);
 	}
 }
 
@@ -177,7 +170,7 @@ wait_status_nodes(void)
 		if (all && strstr(out, "heartbeat ") != NULL)
 			return;
 		ck_assert_msg(i < 12000, "node 1's status never listed the four nodes: %s", out);
-		nap_ms(50);
+		it_nap_ms(50);
 	}
 }
 
@@ -318,7 +311,7 @@ START_TEST(test_cluster_own_jobs_join)
 			if (strcmp(st, "done") == 0)
 				break;
 			ck_assert_msg(strcmp(st, "failed") != 0 && i < 2400, "node %d's job: %.3000s", k + 1, out);
-			nap_ms(50);
+			it_nap_ms(50);
 		}
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
 	ck_assert_str_eq(lid[0], lid[1]);
@@ -372,7 +365,7 @@ START_TEST(test_cluster_job)
 		if (strstr(out, id) != NULL)
 			break;
 		ck_assert_msg(i < 12000, "node 2 never joined job %s: %s", id, out);
-		nap_ms(50);
+		it_nap_ms(50);
 	}
 	ck_assert_int_eq(ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
 	ck_assert_msg(strstr(out, "-32005") != NULL && strstr(out, id) != NULL, "a duplicate on node 2 said: %s", out);

@@ -44,13 +44,6 @@ static const char *replicad_bin, *replicactl_bin;
 static char cfgs[NODES][1024], socks[NODES][1024], logs[NODES][1024];
 static int pids[NODES];
 
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* ctl runs replicactl against node k; stdout and stderr to out; the exit status */
 static int
 ctl(int k, char *out, size_t n, const char *args)
@@ -123,7 +116,7 @@ start_node(int k)
 		int st;
 		ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0, "node %d exited at start: see %s", k + 1, logs[k]);
 		ck_assert_msg(i < 6000, "node %d never answered: %s", k + 1, out);
-		nap_ms(50);
+		it_nap_ms(50);
 	}
 }
 
@@ -159,7 +152,7 @@ wait_show(int k, const char *id, const char *const *want, char *out, size_t n)
 			if (strstr(out, want[w]) != NULL)
 				return;
 		ck_assert_msg(i < WAIT_MS / 50, "node %d's show of %s never said '%s': %.3000s", k + 1, id, want[0], out);
-		nap_ms(50);
+		it_nap_ms(50);
 	}
 }
 

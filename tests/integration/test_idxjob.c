@@ -479,8 +479,7 @@ wait_turn(struct rpl_conn *dst, const char *log, int b)
 			return 1;
 		if (waitpid(b, NULL, WNOHANG) != 0)
 			return -1;
-		struct timespec ts = { 0, 50 * 1000000L };
-		nanosleep(&ts, NULL);
+		it_nap_ms(50);
 	}
 }
 

@@ -62,13 +62,6 @@ opener_main(void *arg)
 	return NULL;
 }
 
-static void
-nap_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* waiting: sessions of the target waiting on a lock (a row's or a table's); on
  * MariaDB, those in the lock row's UPDATE or waiting for a table (innodb_trx showed
  * one UPDATE waiting for the row lock as RUNNING for a while) */
@@ -119,7 +112,7 @@ race(int d, enum how how, struct opener o[OPENERS])
 	bool early = false;
 	for (int i = 0; waiting(&dst, d) < OPENERS && !(early = atomic_load(&finished) > 0); i++) {
 		ck_assert_msg(i < 60000, "the openers never all waited: %lld waiting", (long long)waiting(&dst, d));
-		nap_ms(10);
+		it_nap_ms(10);
 	}
 	if (d == IT_PG)
 		ck_assert(rpl_conn_rollback(&hold, &err) == 0);
