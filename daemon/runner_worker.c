@@ -238,16 +238,18 @@ attempt_once(struct worker *w, size_t i, int attempt, struct rpl_part_account *a
 	j->rows -= w->counted;   /* an earlier attempt's rows were rolled back */
 	uv_mutex_unlock(&j->lock);
 	w->counted = 0;
-	if (rpl_ledger_part_start(&w->dst, j->job_id, j->tc->name, &j->parts[i], attempt, perr) == 0 &&
+	if (rpl_ledger_part_start(&w->dst, j->job_id, j->tc->name, &j->parts[i], attempt, &j->me, w->dctx.claim_no,
+	                          perr) == 0 &&
 	    rpl_copy_partition(w->cp, &j->parts[i], acc, perr) == 0)
 		return 0;
 	acc->state = perr->code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 	acc->err = *perr;
 	if (acc->state != RPL_PART_FAILED)
 		rpl_ledger_part_stopped(&w->dst, j->job_id, j->tc->name, acc,
-		                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &lerr);
+		                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &j->me,
+		                        w->dctx.claim_no, &lerr);
 	else if (!runner_connection_lost(perr) && perr->code != RPL_ECLAIM)   /* a lost claim's row is another's */
-		rpl_ledger_part_failed(&w->dst, j->job_id, j->tc->name, acc, perr, &lerr);
+		rpl_ledger_part_failed(&w->dst, j->job_id, j->tc->name, acc, perr, &j->me, w->dctx.claim_no, &lerr);
 	return -1;
 }
 

@@ -133,17 +133,46 @@ rpl_ledger_where_part(const struct rpl_dialect *d, const char *job, const char *
 	rpl_dialect_lit(d, s, sql);
 }
 
+/* run_claimed runs the UPDATE of a partition's row in sql, and commits, only while
+ * the claim (me, claim_no) still holds the row: a process whose claim was taken
+ * over writes nothing on the new owner's row (it could otherwise undo its done-mark,
+ * and the partition would be loaded again). RPL_ECLAIM when it no longer holds. */
+static int
+run_claimed(struct rpl_conn *c, struct rpl_sbuf *sql, const char *job, const char *table, const struct rpl_range *part,
+            const struct rpl_owner *me, int claim_no, struct rpl_err *err)
+{
+	/* the counter changes the row, so engines that count changed rows rather than
+	 * matched ones (MariaDB) count it too */
+	if (me != NULL)
+		rpl_sbuf_add(sql, ", claim_commits = COALESCE(claim_commits, 0) + 1");
+	rpl_ledger_where_part(c->dialect, job, table, part, sql);
+	if (me == NULL)
+		return rpl_ledger_run_committed(c, sql, err);
+	rpl_claim_cond_sql(c->dialect, me, claim_no, sql);
+	if (!rpl_sbuf_ok(sql))
+		return rpl_err_set(err, RPL_ENOMEM, "ledger: out of memory");
+	int64_t n = 0;
+	int r = rpl_conn_exec_count(c, rpl_sbuf_str(sql), &n, err);
+	if (r == 0 && !c->autocommit)
+		r = rpl_conn_commit(c, err);
+	if (r < 0)
+		rpl_err_prefix(err, "ledger");
+	else if (n == 0)
+		r = rpl_err_set(err, RPL_ECLAIM, "the claim on this partition was taken over (its lease ran out): "
+		                "another process loads it");
+	return r;
+}
+
 int
-rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
-                      const struct rpl_range *r, int attempt, struct rpl_err *err)
+rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table, const struct rpl_range *r,
+                      int attempt, const struct rpl_owner *me, int claim_no, struct rpl_err *err)
 {
 	char now[32];
 	rpl_ledger_now_iso(now);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_addf(&sql, "UPDATE replicad_partitions SET state = 'running', attempts = %d, updated_at = ", attempt);
 	rpl_dialect_lit(c->dialect, now, &sql);
-	rpl_ledger_where_part(c->dialect, job, table, r, &sql);
-	int rr = rpl_ledger_run_committed(c, &sql, err);
+	int rr = run_claimed(c, &sql, job, table, r, me, claim_no, err);
 	rpl_sbuf_fini(&sql);
 	return rr;
 }
@@ -174,8 +203,8 @@ rpl_ledger_done_sql(const struct rpl_dialect *d, const char *job, const char *ta
 }
 
 int
-rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
-                       const struct rpl_part_account *acc, const struct rpl_err *e, struct rpl_err *err)
+rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table, const struct rpl_part_account *acc,
+                       const struct rpl_err *e, const struct rpl_owner *me, int claim_no, struct rpl_err *err)
 {
 	char msg[1900];
 	snprintf(msg, sizeof msg, "%s%s%s", e->sqlstate[0] ? e->sqlstate : "", e->sqlstate[0] ? " " : "", e->msg);
@@ -183,23 +212,21 @@ rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = 'failed', last_error = ");
 	rpl_dialect_lit(c->dialect, msg, &sql);
 	counts_sql(c->dialect, acc, &sql);
-	rpl_ledger_where_part(c->dialect, job, table, &acc->range, &sql);
-	int r = rpl_ledger_run_committed(c, &sql, err);
+	int r = run_claimed(c, &sql, job, table, &acc->range, me, claim_no, err);
 	rpl_sbuf_fini(&sql);
 	return r;
 }
 
 int
-rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
-                        const struct rpl_part_account *acc, const char *state, struct rpl_err *err)
+rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table, const struct rpl_part_account *acc,
+                        const char *state, const struct rpl_owner *me, int claim_no, struct rpl_err *err)
 {
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = ");
 	rpl_dialect_lit(c->dialect, state, &sql);
 	rpl_sbuf_add(&sql, ", last_error = NULL");
 	counts_sql(c->dialect, acc, &sql);
-	rpl_ledger_where_part(c->dialect, job, table, &acc->range, &sql);
-	int r = rpl_ledger_run_committed(c, &sql, err);
+	int r = run_claimed(c, &sql, job, table, &acc->range, me, claim_no, err);
 	rpl_sbuf_fini(&sql);
 	return r;
 }

@@ -72,9 +72,13 @@ int rpl_ledger_submit(struct rpl_conn *c, const char *want, const char *table, c
  * the range taken in the cluster. */
 int rpl_ledger_fail_unopened(struct rpl_conn *c, const char *id, struct rpl_err *err);
 
-/* rpl_ledger_part_start marks a partition running with its attempt number. */
-int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table,
-                          const struct rpl_range *r, int attempt, struct rpl_err *err);
+/* rpl_ledger_part_start marks a partition running with its attempt number. It and
+ * the two below write the row only while this process's claim holds it (me, claim_no:
+ * claim.h; me NULL: no claim to check), and fail with RPL_ECLAIM once another process
+ * took the partition over. */
+struct rpl_owner;
+int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table, const struct rpl_range *r,
+                          int attempt, const struct rpl_owner *me, int claim_no, struct rpl_err *err);
 
 /* rpl_ledger_done_sql appends the UPDATE that marks the partition done with acc's
  * counts and timings. The caller runs it inside the partition's last transaction. */
@@ -83,13 +87,12 @@ void rpl_ledger_done_sql(const struct rpl_dialect *d, const char *job, const cha
 
 /* rpl_ledger_part_stopped records a partition a cancel stopped mid-load (state
  * "cancelled" or "interrupted", borrowed), with the counts that committed. */
-int rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
-                            const struct rpl_part_account *acc, const char *state, struct rpl_err *err);
+int rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table, const struct rpl_part_account *acc,
+                            const char *state, const struct rpl_owner *me, int claim_no, struct rpl_err *err);
 
 /* rpl_ledger_part_failed records a failed attempt (state 'failed', the error). */
-int rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
-                           const struct rpl_part_account *acc, const struct rpl_err *e,
-                           struct rpl_err *err);
+int rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table, const struct rpl_part_account *acc,
+                           const struct rpl_err *e, const struct rpl_owner *me, int claim_no, struct rpl_err *err);
 
 /* rpl_ledger_job_finish sets the job's state and totals; read < 0: the totals are
  * summed from the job's partitions (a job several processes shared: claim.h). */

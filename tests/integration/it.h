@@ -92,4 +92,14 @@ bool it_ledger_rows_locked(struct rpl_conn *dst, int d, const char *t);
 void it_lite_same(const char *dst_db, const char *src_db, const char *table, const char *key, const char *src_where,
                   int64_t want_rows);
 
+/* it_gate: a gate on target table t's inserts (it_gate.c). it_gate_shut puts a
+ * trigger on t (engine d: IT_PG or IT_MARIADB) and shuts the gate: every load of t
+ * then waits at its first row, holding its partition, until it_gate_open. Reads,
+ * deletes and index work pass. The trigger stays until the table is dropped. */
+struct it_gate {
+	struct rpl_conn c;
+};
+void it_gate_shut(struct it_gate *g, int d, const char *t);
+void it_gate_open(struct it_gate *g);
+
 #endif

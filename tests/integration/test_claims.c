@@ -160,6 +160,68 @@ START_TEST(test_upgrade_in_place)
 }
 END_TEST
 
+/* A process whose claim was taken over writes nothing on the partition's row: its
+ * retry's start, its failure or its stop would otherwise undo the new owner's
+ * done-mark, and the partition would be claimed and loaded again (test_cluster saw
+ * fourteen done claims of twelve partitions) */
+START_TEST(test_taken_over_writes_nothing)
+{
+	static const char job[] = "20240101T000000Z-1-abcd";
+	struct rpl_conn dst;
+	struct rpl_err err = RPL_ERR_INIT;
+	it_connect(&dst, upgrade_engines[_i], "dst");
+	drop_ledger(&dst);
+	ck_assert_msg(rpl_ledger_ensure(&dst, &err) == 0, "%s", err.msg);
+	it_exec(&dst, "INSERT INTO replicad_jobs (id, table_name, kind, range_start, range_end, state, submitted_at)"
+	              " VALUES ('20240101T000000Z-1-abcd', 'sales', 'backfill', '2024-01-01', '2024-03-01', 'running',"
+	              " '2024-01-01T00:00:00Z')");
+	it_exec(&dst, "INSERT INTO replicad_partitions (job_id, table_name, range_start, range_end, state, attempts)"
+	              " VALUES ('20240101T000000Z-1-abcd', 'sales', '2024-02-01', '2024-03-01', 'pending', 0)");
+	struct rpl_owner a, b;
+	rpl_owner_init(&a, "node-a");
+	rpl_owner_init(&b, "node-b");
+	struct rpl_claim cl;
+	struct rpl_range feb = { .start = { 2024, 2, 1 }, .end = { 2024, 3, 1 } };
+	ck_assert_msg(rpl_claim_take(&dst, &a, 30000, job, "sales", &feb, &cl, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cl.state, RPL_CLAIM_TAKEN);
+	ck_assert_int_eq(cl.claim_no, 1);
+	/* A holds it: its start is written, twice in a row too (the same values: engines
+	 * that count changed rows must still see the row as A's) */
+	for (int i = 0; i < 2; i++)
+		ck_assert_msg(rpl_ledger_part_start(&dst, job, "sales", &feb, 1, &a, 1, &err) == 0, "%s", err.msg);
+	it_exec(&dst, "UPDATE replicad_partitions SET lease_until = 1");   /* A's lease ran out */
+	ck_assert_msg(rpl_claim_take(&dst, &b, 30000, job, "sales", &feb, &cl, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cl.state, RPL_CLAIM_TAKEN);
+	ck_assert_int_eq(cl.claim_no, 2);
+	ck_assert_msg(rpl_ledger_part_start(&dst, job, "sales", &feb, 2, &b, 2, &err) == 0, "%s", err.msg);
+	it_exec(&dst, "UPDATE replicad_partitions SET state = 'done'");   /* B's last commit */
+	ck_assert_msg(rpl_claim_release(&dst, &b, job, "sales", &feb, 2, "done", &err) == 0, "%s", err.msg);
+	/* A goes on: every write of its own fails as a lost claim, and the row stays B's */
+	struct rpl_part_account acc;
+	memset(&acc, 0, sizeof acc);
+	acc.range = feb;
+	acc.attempts = 2;
+	struct rpl_err e = RPL_ERR_INIT;
+	rpl_err_set(&e, RPL_EIO, "a load error");
+	err = (struct rpl_err)RPL_ERR_INIT;
+	ck_assert_int_lt(rpl_ledger_part_start(&dst, job, "sales", &feb, 2, &a, 1, &err), 0);
+	ck_assert_int_eq(err.code, RPL_ECLAIM);
+	err = (struct rpl_err)RPL_ERR_INIT;
+	ck_assert_int_lt(rpl_ledger_part_failed(&dst, job, "sales", &acc, &e, &a, 1, &err), 0);
+	ck_assert_int_eq(err.code, RPL_ECLAIM);
+	err = (struct rpl_err)RPL_ERR_INIT;
+	ck_assert_int_lt(rpl_ledger_part_stopped(&dst, job, "sales", &acc, "interrupted", &a, 1, &err), 0);
+	ck_assert_int_eq(err.code, RPL_ECLAIM);
+	char v[64];
+	it_query_str(&dst, "SELECT state FROM replicad_partitions", v, sizeof v);
+	ck_assert_str_eq(v, "done");
+	ck_assert_msg(rpl_claim_take(&dst, &a, 30000, job, "sales", &feb, &cl, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(cl.state, RPL_CLAIM_DONE);
+	drop_ledger(&dst);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 /* spawn_table runs `replicad -v -c cfg run table --from 2024-01-01 --to 2024-06-30
  * [extra]`, stdout and stderr to log */
 static int
@@ -407,6 +469,9 @@ START_TEST(test_lease_taken_over)
 	add_cluster(cfg);
 	snprintf(la, sizeof la, "%s", it_tmpfile("lease-a.log"));
 	snprintf(lb, sizeof lb, "%s", it_tmpfile("lease-b.log"));
+	/* A's loads wait at the gate until A is stopped: it cannot finish them first */
+	struct it_gate gate;
+	it_gate_shut(&gate, d, "lease_t");
 	int a = spawn_table(cfg, "lease_t", la);
 	for (;;) {   /* stop A while the ledger shows it holding a partition */
 		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'lease_t' AND owner_pid = %d"
@@ -420,6 +485,7 @@ START_TEST(test_lease_taken_over)
 			break;
 		kill(a, SIGCONT);   /* it finished that one meanwhile, or stopped holding a row lock: again */
 	}
+	it_gate_open(&gate);
 	int b = spawn_table(cfg, "lease_t", lb);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'lease_t' AND range_start = '%s'"
 	         " AND owner_pid = %d", p, b);
@@ -470,6 +536,7 @@ main(int argc, char **argv)
 	TCase *tc = tcase_create("claims");
 	tcase_set_timeout(tc, 900);
 	tcase_add_loop_test(tc, test_upgrade_in_place, 0, (int)(sizeof upgrade_engines / sizeof upgrade_engines[0]));
+	tcase_add_loop_test(tc, test_taken_over_writes_nothing, 0, (int)(sizeof upgrade_engines / sizeof upgrade_engines[0]));
 	tcase_add_loop_test(tc, test_two_runs, 0, (int)(sizeof run_targets / sizeof run_targets[0]));
 	tcase_add_loop_test(tc, test_lease_taken_over, 0, (int)(sizeof run_targets / sizeof run_targets[0]));
 	suite_add_tcase(s, tc);

@@ -178,13 +178,21 @@ wait_status_nodes(void)
  * of one partition overlapping, the work on several nodes, and the stopped process's
  * partition p4 taken from it (expired), never done by it */
 static void
-check_history(struct rpl_conn *dst, const char *p4, int stopped)
+check_history(struct rpl_conn *dst, int d, const char *p4, int stopped)
 {
-	char q[700];
+	char q[700], claims[8192];
+	it_query_str(dst, d == IT_PG
+		? "SELECT string_agg(range_start || ' #' || claim_no || ' ' || owner_node || '/' || owner_pid || ' '"
+		  " || COALESCE(outcome, '-'), '; ' ORDER BY range_start, claim_no) FROM replicad_claims"
+		  " WHERE table_name = 'cluster_t'"
+		: "SELECT GROUP_CONCAT(CONCAT(range_start, ' #', claim_no, ' ', owner_node, '/', owner_pid, ' ',"
+		  " COALESCE(outcome, '-')) ORDER BY range_start, claim_no SEPARATOR '; ') FROM replicad_claims"
+		  " WHERE table_name = 'cluster_t'", claims, sizeof claims);
 	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
 	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t'"
 	                                   " AND state = 'done'"), 12);
-	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND outcome = 'done'"), 12);
+	int64_t done = it_query_int(dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t' AND outcome = 'done'");
+	ck_assert_msg(done == 12, "%lld claims ended done, not 12: %s", (long long)done, claims);
 	ck_assert_int_eq(it_query_int(dst, "SELECT count(DISTINCT range_start) FROM replicad_claims WHERE table_name = 'cluster_t'"
 	                                   " AND outcome = 'done'"), 12);
 	ck_assert_int_eq(it_query_int(dst, "SELECT count(*) FROM replicad_claims x JOIN replicad_claims y"
@@ -296,25 +304,40 @@ START_TEST(test_cluster_own_jobs_join)
 		ck_assert_msg(ids[k][0] != '\0', "node %d's held submit said: %s", k + 1, out);
 	}
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 0);
+	/* no load ends before both nodes have opened their job: a job done before the
+	 * other node's open would leave nothing unfinished to join */
+	struct it_gate gate;
+	it_gate_shut(&gate, d, "cluster_t");
 	for (int k = 0; k < 2; k++) {
 		snprintf(q, sizeof q, "resume %s", ids[k]);
 		ck_assert_msg(ctl(k, out, sizeof out, q) == 0, "resume on node %d: %s", k + 1, out);
 	}
 	char lid[2][64];
 	for (int k = 0; k < 2; k++)
+		for (int i = 0;; i++) {   /* each node's job has its ledger id */
+			snprintf(q, sizeof q, "show %s --json", ids[k]);
+			ck_assert_int_eq(ctl(k, out, sizeof out, q), 0);
+			json_str(out, "ledger_id", lid[k], sizeof lid[k]);
+			if (lid[k][0] != '\0')
+				break;
+			ck_assert_msg(i < 2400, "node %d's job never opened in the ledger: %.3000s", k + 1, out);
+			it_nap_ms(50);
+		}
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
+	ck_assert_str_eq(lid[0], lid[1]);
+	it_gate_open(&gate);
+	for (int k = 0; k < 2; k++)
 		for (int i = 0;; i++) {   /* each node's job ends, done */
 			snprintf(q, sizeof q, "show %s --json", ids[k]);
 			ck_assert_int_eq(ctl(k, out, sizeof out, q), 0);
 			char st[32];
 			json_str(out, "state", st, sizeof st);
-			json_str(out, "ledger_id", lid[k], sizeof lid[k]);
 			if (strcmp(st, "done") == 0)
 				break;
 			ck_assert_msg(strcmp(st, "failed") != 0 && i < 2400, "node %d's job: %.3000s", k + 1, out);
 			it_nap_ms(50);
 		}
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'cluster_t'"), 1);
-	ck_assert_str_eq(lid[0], lid[1]);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", lid[0]);
 	ck_assert_int_eq(it_query_int(&dst, q), 1);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_claims WHERE table_name = 'cluster_t'"
@@ -332,7 +355,6 @@ START_TEST(test_cluster_job)
 {
 	int d = targets[_i];
 	struct rpl_conn src, dst;
-	struct rpl_err err = RPL_ERR_INIT;
 	it_connect(&src, IT_PG, "src");
 	it_connect(&dst, d, "dst");
 	setup(&src, &dst, d);
@@ -343,15 +365,9 @@ START_TEST(test_cluster_job)
 		write_node_config(k, dst_odbc);
 		start_node(k);
 	}
-	/* every load waits on this lock until it is let go: reads pass, writes wait */
-	struct rpl_conn lock;
-	it_connect(&lock, d, "dst");
-	if (d == IT_PG) {
-		ck_assert(rpl_conn_set_autocommit(&lock, false, &err) == 0);
-		it_exec(&lock, "LOCK TABLE cluster_t IN EXCLUSIVE MODE");
-	} else {
-		it_exec(&lock, "LOCK TABLES cluster_t READ");
-	}
+	/* every load waits at the gate until it is opened */
+	struct it_gate gate;
+	it_gate_shut(&gate, d, "cluster_t");
 	char out[8192], id[64] = "", q[512];
 	ck_assert_msg(ctl(0, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31") == 0, "submit: %s", out);
 	ck_assert_msg(sscanf(out, "submitted %63[^:]", id) == 1, "submit said: %s", out);
@@ -386,11 +402,7 @@ START_TEST(test_cluster_job)
 		kill(stopped, SIGCONT);
 	}
 	/* nodes 3 and 4 hold partitions now (the others too, or wait to); let the loads go */
-	if (d == IT_PG)
-		ck_assert(rpl_conn_rollback(&lock, &err) == 0);
-	else
-		it_exec(&lock, "UNLOCK TABLES");
-	rpl_conn_close(&lock);
+	it_gate_open(&gate);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t' AND range_start = '%s'"
 	         " AND (owner_pid <> %d OR state = 'done')", p4, stopped);
 	ck_assert_msg(it_wait_query(&dst, q, 1, 0, 900000) >= 1, "partition %s of the stopped node was never taken over", p4);
@@ -398,7 +410,7 @@ START_TEST(test_cluster_job)
 	/* the job ends, on every node */
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", id);
 	ck_assert_msg(it_wait_query(&dst, q, 1, 0, 1500000) >= 1, "job %s never finished", id);
-	check_history(&dst, p4, stopped);
+	check_history(&dst, d, p4, stopped);
 	wait_status_nodes();
 	/* each node's metrics name it, and count the cluster's live processes */
 	ck_assert_int_eq(ctl(1, out, sizeof out, "metrics --prometheus"), 0);

@@ -231,6 +231,20 @@ stop_holding(struct rpl_conn *dst, int d, int pid)
 	}
 }
 
+/* spawn_stopped starts a run of cfg (its log to log) and stops it as stop_holding
+ * does; its loads wait at a gate until then, so however fast it is, it cannot have
+ * finished its partitions before the test sees it hold one */
+static int
+spawn_stopped(struct rpl_conn *dst, int d, const char *cfg, const char *log)
+{
+	struct it_gate gate;
+	it_gate_shut(&gate, d, "idxjob_t");
+	int pid = spawn(cfg, log);
+	stop_holding(dst, d, pid);
+	it_gate_open(&gate);
+	return pid;
+}
+
 /* same_as_source: the target's idxjob_t equals the source's, value by value */
 static void
 same_as_source(struct rpl_conn *src, struct rpl_conn *dst, const char *what)
@@ -265,8 +279,7 @@ START_TEST(test_two_runs_index_once)
 	add_keys(cfg, "\"cluster\": {\"lease\": \"10m\"},");
 	snprintf(la, sizeof la, "%s", it_tmpfile("idxjob-a.log"));
 	snprintf(lb, sizeof lb, "%s", it_tmpfile("idxjob-b.log"));
-	int a = spawn(cfg, la);
-	stop_holding(&dst, d, a);
+	int a = spawn_stopped(&dst, d, cfg, la);
 	int64_t held = it_query_int(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'idxjob_t'"
 	                                  " AND lease_until IS NOT NULL AND state <> 'done'");
 	/* A dropped the index before its first claim, and says so in the ledger */
@@ -317,8 +330,7 @@ static int
 killed_with_indexes_down(struct rpl_conn *src, struct rpl_conn *dst, int d, const char *cfg)
 {
 	setup(src, dst, d);
-	int a = spawn(cfg, it_tmpfile("idxjob-killed.log"));
-	stop_holding(dst, d, a);
+	int a = spawn_stopped(dst, d, cfg, it_tmpfile("idxjob-killed.log"));
 	ck_assert_msg(!has_s_index(dst, d), "the index on s is there while run A loads");
 	kill(a, SIGKILL);
 	ck_assert_int_eq(it_wait_replicad(a), -SIGKILL);
@@ -499,8 +511,7 @@ START_TEST(test_one_process_at_a_time)
 	add_keys(cfg, "\"cluster\": {\"lease\": \"10m\"},");
 	snprintf(la, sizeof la, "%s", it_tmpfile("idxalone-a.log"));
 	snprintf(lb, sizeof lb, "%s", it_tmpfile("idxalone-b.log"));
-	int a = spawn(cfg, la);
-	stop_holding(&dst, IT_MARIADB, a);
+	int a = spawn_stopped(&dst, IT_MARIADB, cfg, la);
 	int b = spawn(cfg, lb);
 	int seen = wait_turn(&dst, lb, b);
 	ck_assert_msg(seen == 0, "run B did not wait for the table (%s): see %s", seen > 0 ? "it claimed a partition"
