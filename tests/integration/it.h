@@ -102,4 +102,39 @@ struct it_gate {
 void it_gate_shut(struct it_gate *g, int d, const char *t);
 void it_gate_open(struct it_gate *g);
 
+/* it_nodes: the `replicad serve` processes a test starts (it_nodes.c), nodes 0 to
+ * n-1. it_nodes_init (in main, before the tests) names node k's files under the
+ * harness's directory, prefix-k.json (the config the test writes), prefix-k.sock,
+ * prefix-k.log and the state dir prefix-state-k, and registers (once) an atexit
+ * handler that kills the nodes still running; replicad and replicactl are the
+ * binaries (borrowed: argv). */
+#define IT_NODES_MAX 8
+void it_nodes_init(const char *prefix, int n, const char *replicad, const char *replicactl);
+/* it_node_fresh empties node k's state dir and removes its log (before its config
+ * is written and it first starts) */
+void it_node_fresh(int k);
+/* it_nodes_replicad: the replicad binary it_nodes_init was given */
+const char *it_nodes_replicad(void);
+/* node k's paths (borrowed until the next it_nodes_init) and its pid (0: not running) */
+const char *it_node_cfg(int k);
+const char *it_node_sock(int k);
+const char *it_node_log(int k);
+const char *it_node_state(int k);
+int it_node_pid(int k);
+/* it_nodes_at_later: "HH:MM" 12 hours from now (UTC), for daily schedule slots no
+ * run of a test crosses */
+void it_nodes_at_later(char at[8]);
+/* it_node_ctl runs `replicactl -s SOCK args` against node k; its stdout and stderr
+ * go to out; returns its exit status */
+int it_node_ctl(int k, char *out, size_t n, const char *args);
+/* it_node_start starts `replicad -v -c CFG serve` as node k (its output to its log)
+ * and waits until its socket answers; the test fails if it exits first */
+void it_node_start(int k);
+/* it_node_stop: SIGCONT (a stopped node), then SIGTERM, and waits for its exit;
+ * it_node_kill: SIGKILL, and waits. Both do nothing when node k is not running. */
+void it_node_stop(int k);
+void it_node_kill(int k);
+/* it_node_rpc sends one JSON-RPC line to node k's socket and reads its one-line answer */
+void it_node_rpc(int k, const char *line, char *out, size_t n);
+
 #endif

@@ -4,11 +4,11 @@
  * PostgreSQL and into MariaDB. The job is submitted on node 1; the same range
  * submitted on node 2 at once, without waiting for node 2 to read the ledger, is refused with
  * -32005 and the job's id; the others join it from the ledger, and a submit there
- * once node 2 has joined is refused too. While the test holds a lock on the target table that keeps every
- * load waiting (so the moments below are the ledger's, not a race with a fast
+ * once node 2 has joined is refused too. While the test keeps a gate on the target table's inserts shut
+ * (it_gate), which keeps every load waiting (so the moments below are the ledger's, not a race with a fast
  * machine), node 3 is killed (SIGKILL) while the ledger shows it holding a
  * partition, and started again, and node 4 is stopped (SIGSTOP) while it holds one;
- * the lock is let go, and node 4 is continued once the ledger shows another owner
+ * the gate is opened, and node 4 is continued once the ledger shows another owner
  * for its partition. The job must
  * finish with the target equal to the source, each partition done once, the work
  * spread over several nodes, and node 4's partition done by another node, never by
@@ -25,62 +25,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #define NODES 4
-
-static const char *replicad_bin, *replicactl_bin;
-static char cfgs[NODES][1024], socks[NODES][1024], logs[NODES][1024];
-static int pids[NODES];
-
-/* ctl runs replicactl against node k; its stdout and stderr go to out; the exit
- * status */
-static int
-ctl(int k, char *out, size_t n, const char *args)
-{
-	char cmd[4096], file[1024];
-	snprintf(file, sizeof file, "%s", it_tmpfile("cluster-ctl.out"));
-	snprintf(cmd, sizeof cmd, "%s -s '%s' %s >'%s' 2>&1", replicactl_bin, socks[k], args, file);
-	int st = system(cmd);
-	FILE *f = fopen(file, "r");
-	size_t got = f != NULL ? fread(out, 1, n - 1, f) : 0;
-	out[got] = '\0';
-	if (f != NULL)
-		fclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* write_node_config: node k's config, the password file it_write_config made */
 static void
 write_node_config(int k, const char *dst_odbc)
 {
-	char pw[1024], state[1024];
+	char pw[1024], at[8];
 	snprintf(pw, sizeof pw, "%s", it_tmpfile("it-password"));
-	char name[64];
-	snprintf(name, sizeof name, "cluster-state-%d", k);
-	snprintf(state, sizeof state, "%s", it_tmpfile(name));
-	snprintf(name, sizeof name, "cluster-%d.sock", k);
-	snprintf(socks[k], sizeof socks[k], "%s", it_tmpfile(name));
-	snprintf(name, sizeof name, "cluster-%d.log", k);
-	snprintf(logs[k], sizeof logs[k], "%s", it_tmpfile(name));
-	snprintf(name, sizeof name, "cluster-%d.json", k);
-	snprintf(cfgs[k], sizeof cfgs[k], "%s", it_tmpfile(name));
-	char cmd[2200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", state, state);
-	ck_assert(system(cmd) == 0);
-	unlink(logs[k]);
-	/* the daily slots 12 hours from now (UTC): at fixed times a run that crossed
-	 * them would get a scheduled job beside the test's (as test_serve once did) */
-	time_t later = time(NULL) + 12 * 3600;
-	struct tm tm;
-	gmtime_r(&later, &tm);
-	char at[8];
-	snprintf(at, sizeof at, "%02d:%02d", tm.tm_hour, tm.tm_min);
-	FILE *f = fopen(cfgs[k], "w");
+	it_node_fresh(k);
+	it_nodes_at_later(at);
+	FILE *f = fopen(it_node_cfg(k), "w");
 	ck_assert(f != NULL);
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
 	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
@@ -89,54 +45,8 @@ write_node_config(int k, const char *dst_odbc)
 	           "  \"schedule\": {\"t1_at\": \"%s\", \"reference_at\": \"%s\", \"t0_every\": \"24h\"},\n"
 	           "  \"cluster\": {\"node\": \"node%d\", \"lease\": \"2s\"},\n"
 	           "  \"state_dir\": \"%s\", \"socket\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, at, at, k + 1, state, socks[k]);
+	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, at, at, k + 1, it_node_state(k), it_node_sock(k));
 	fclose(f);
-}
-
-/* start_node starts node k and waits until its socket answers */
-static void
-start_node(int k)
-{
-	pid_t pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		if (freopen(logs[k], "a", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
-			_exit(126);
-		execl(replicad_bin, replicad_bin, "-v", "-c", cfgs[k], "serve", (char *)NULL);
-		_exit(127);
-	}
-	pids[k] = (int)pid;
-	char out[4096];
-	for (int i = 0; ctl(k, out, sizeof out, "status") != 0; i++) {
-		int st;
-		ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0, "node %d exited at start: see %s", k + 1, logs[k]);
-		ck_assert_msg(i < 6000, "node %d never answered: %s", k + 1, out);
-		it_nap_ms(50);
-	}
-}
-
-/* kill_nodes: a failed check exits the test's process; its daemons go with it */
-static void
-kill_nodes(void)
-{
-	for (int k = 0; k < NODES; k++)
-		if (pids[k] > 0) {
-			kill(pids[k], SIGKILL);
-			waitpid(pids[k], NULL, 0);
-			pids[k] = 0;
-		}
-}
-
-static void
-stop_node(int k)
-{
-	if (pids[k] <= 0)
-		return;
-	kill(pids[k], SIGCONT);
-	kill(pids[k], SIGTERM);
-	int st;
-	waitpid(pids[k], &st, 0);
-	pids[k] = 0;
 }
 
 /* wait_holding: the range_start of a partition node k's process holds under a live
@@ -146,10 +56,10 @@ wait_holding(struct rpl_conn *dst, int k, char out[16])
 {
 	char q[512];
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t' AND owner_pid = %d"
-	         " AND lease_until IS NOT NULL AND state <> 'done'", pids[k]);
-	ck_assert_msg(it_wait_query(dst, q, 1, pids[k], 900000) >= 1, "node %d never held a partition", k + 1);
+	         " AND lease_until IS NOT NULL AND state <> 'done'", it_node_pid(k));
+	ck_assert_msg(it_wait_query(dst, q, 1, it_node_pid(k), 900000) >= 1, "node %d never held a partition", k + 1);
 	snprintf(q, sizeof q, "SELECT min(range_start) FROM replicad_partitions WHERE table_name = 'cluster_t'"
-	         " AND owner_pid = %d AND lease_until IS NOT NULL AND state <> 'done'", pids[k]);
+	         " AND owner_pid = %d AND lease_until IS NOT NULL AND state <> 'done'", it_node_pid(k));
 	it_query_str(dst, q, out, 16);
 }
 
@@ -160,7 +70,7 @@ wait_status_nodes(void)
 {
 	char out[8192];
 	for (int i = 0;; i++) {
-		ck_assert_int_eq(ctl(0, out, sizeof out, "status"), 0);
+		ck_assert_int_eq(it_node_ctl(0, out, sizeof out, "status"), 0);
 		bool all = strstr(out, "cluster   node node1, lease 2s") != NULL;
 		for (int k = 0; k < NODES && all; k++) {
 			char want[64];
@@ -236,34 +146,13 @@ wait_holding_now(struct rpl_conn *dst, int k, char out[16])
 {
 	char q[512];
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'cluster_t' AND owner_pid = %d"
-	         " AND lease_until IS NOT NULL AND state <> 'done'", pids[k]);
+	         " AND lease_until IS NOT NULL AND state <> 'done'", it_node_pid(k));
 	out[0] = '\0';
 	if (it_query_int(dst, q) > 0)
 		wait_holding(dst, k, out);
 }
 
 static const int targets[] = { IT_PG, IT_MARIADB };
-
-/* rpc_line sends one JSON-RPC line to node k's socket and reads its one-line answer
- * (replicactl has no `hold`) */
-static void
-rpc_line(int k, const char *req, char *out, size_t n)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	ck_assert(strlen(socks[k]) < sizeof sa.sun_path);
-	memcpy(sa.sun_path, socks[k], strlen(socks[k]) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
-	ck_assert(write(fd, req, strlen(req)) == (ssize_t)strlen(req) && write(fd, "\n", 1) == 1);
-	size_t got = 0;
-	while (got < n - 1 && (got == 0 || out[got - 1] != '\n')) {
-		ssize_t r = read(fd, out + got, n - 1 - got);
-		ck_assert_msg(r > 0, "node %d closed the socket", k + 1);
-		got += (size_t)r;
-	}
-	out[got] = '\0';
-	close(fd);
-}
 
 /* json_str: the string member key of the JSON text j into out ("" if none) */
 static void
@@ -292,13 +181,12 @@ START_TEST(test_cluster_own_jobs_join)
 	it_connect(&dst, d, "dst");
 	setup(&src, &dst, d);
 	const char *dst_odbc = getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST");
-	atexit(kill_nodes);
 	it_write_config("cluster-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "cluster_t", "d", "{}");
 	char out[8192], ids[2][64], q[512];
 	for (int k = 0; k < 2; k++) {
 		write_node_config(k, dst_odbc);
-		start_node(k);
-		rpc_line(k, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"job.submit\",\"params\":{\"table\":\"cluster_t\","
+		it_node_start(k);
+		it_node_rpc(k, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"job.submit\",\"params\":{\"table\":\"cluster_t\","
 		            "\"from\":\"2024-01-01\",\"to\":\"2024-03-31\",\"hold\":true}}", out, sizeof out);
 		json_str(out, "job", ids[k], sizeof ids[k]);
 		ck_assert_msg(ids[k][0] != '\0', "node %d's held submit said: %s", k + 1, out);
@@ -310,13 +198,13 @@ START_TEST(test_cluster_own_jobs_join)
 	it_gate_shut(&gate, d, "cluster_t");
 	for (int k = 0; k < 2; k++) {
 		snprintf(q, sizeof q, "resume %s", ids[k]);
-		ck_assert_msg(ctl(k, out, sizeof out, q) == 0, "resume on node %d: %s", k + 1, out);
+		ck_assert_msg(it_node_ctl(k, out, sizeof out, q) == 0, "resume on node %d: %s", k + 1, out);
 	}
 	char lid[2][64];
 	for (int k = 0; k < 2; k++)
 		for (int i = 0;; i++) {   /* each node's job has its ledger id */
 			snprintf(q, sizeof q, "show %s --json", ids[k]);
-			ck_assert_int_eq(ctl(k, out, sizeof out, q), 0);
+			ck_assert_int_eq(it_node_ctl(k, out, sizeof out, q), 0);
 			json_str(out, "ledger_id", lid[k], sizeof lid[k]);
 			if (lid[k][0] != '\0')
 				break;
@@ -329,7 +217,7 @@ START_TEST(test_cluster_own_jobs_join)
 	for (int k = 0; k < 2; k++)
 		for (int i = 0;; i++) {   /* each node's job ends, done */
 			snprintf(q, sizeof q, "show %s --json", ids[k]);
-			ck_assert_int_eq(ctl(k, out, sizeof out, q), 0);
+			ck_assert_int_eq(it_node_ctl(k, out, sizeof out, q), 0);
 			char st[32];
 			json_str(out, "state", st, sizeof st);
 			if (strcmp(st, "done") == 0)
@@ -345,7 +233,7 @@ START_TEST(test_cluster_own_jobs_join)
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(DISTINCT range_start) FROM replicad_claims"
 	                                    " WHERE table_name = 'cluster_t' AND outcome = 'done'"), 3);
 	for (int k = 0; k < 2; k++)
-		stop_node(k);
+		it_node_stop(k);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }
@@ -359,40 +247,38 @@ START_TEST(test_cluster_job)
 	it_connect(&dst, d, "dst");
 	setup(&src, &dst, d);
 	const char *dst_odbc = getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST");
-	atexit(kill_nodes);
 	it_write_config("cluster-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "cluster_t", "d", "{}");   /* the password file */
 	for (int k = 0; k < NODES; k++) {
 		write_node_config(k, dst_odbc);
-		start_node(k);
+		it_node_start(k);
 	}
 	/* every load waits at the gate until it is opened */
 	struct it_gate gate;
 	it_gate_shut(&gate, d, "cluster_t");
 	char out[8192], id[64] = "", q[512];
-	ck_assert_msg(ctl(0, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31") == 0, "submit: %s", out);
+	ck_assert_msg(it_node_ctl(0, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31") == 0, "submit: %s", out);
 	ck_assert_msg(sscanf(out, "submitted %63[^:]", id) == 1, "submit said: %s", out);
 	/* the same range submitted on node 2 at once, before node 2 has read the ledger
 	 * since: refused with the job's id all the same (the submit asks the ledger) */
-	ck_assert_int_eq(ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
+	ck_assert_int_eq(it_node_ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
 	ck_assert_msg(strstr(out, "-32005") != NULL && strstr(out, id) != NULL, "a submit at once on node 2 said: %s", out);
 	/* node 2 joins the job from the ledger; then the same range there is a duplicate */
 	for (int i = 0;; i++) {
-		ck_assert_int_eq(ctl(1, out, sizeof out, "jobs"), 0);
+		ck_assert_int_eq(it_node_ctl(1, out, sizeof out, "jobs"), 0);
 		if (strstr(out, id) != NULL)
 			break;
 		ck_assert_msg(i < 12000, "node 2 never joined job %s: %s", id, out);
 		it_nap_ms(50);
 	}
-	ck_assert_int_eq(ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
+	ck_assert_int_eq(it_node_ctl(1, out, sizeof out, "submit cluster_t --from 2024-01-01 --to 2024-12-31"), 1);
 	ck_assert_msg(strstr(out, "-32005") != NULL && strstr(out, id) != NULL, "a duplicate on node 2 said: %s", out);
 	/* node 3 killed while it holds a partition, and started again */
 	char p3[16], p4[16];
 	wait_holding(&dst, 2, p3);
-	kill(pids[2], SIGKILL);
-	waitpid(pids[2], NULL, 0);
-	start_node(2);
+	it_node_kill(2);
+	it_node_start(2);
 	/* node 4 stopped while it holds one; continued once another node owns it */
-	int stopped = pids[3];
+	int stopped = it_node_pid(3);
 	for (;;) {   /* stopped holding a partition, and no ledger row lock (it_ledger_rows_locked) */
 		wait_holding(&dst, 3, p4);
 		kill(stopped, SIGSTOP);
@@ -413,11 +299,11 @@ START_TEST(test_cluster_job)
 	check_history(&dst, d, p4, stopped);
 	wait_status_nodes();
 	/* each node's metrics name it, and count the cluster's live processes */
-	ck_assert_int_eq(ctl(1, out, sizeof out, "metrics --prometheus"), 0);
+	ck_assert_int_eq(it_node_ctl(1, out, sizeof out, "metrics --prometheus"), 0);
 	ck_assert_msg(strstr(out, "replicad_cluster_node_info{node=\"node2\"} 1") != NULL, "node 2's metrics: %.3000s", out);
 	ck_assert_msg(strstr(out, "replicad_cluster_processes{state=\"live\"} ") != NULL, "node 2's metrics: %.3000s", out);
 	for (int k = 0; k < NODES; k++)
-		stop_node(k);
+		it_node_stop(k);
 	struct it_dump sa, sb;
 	it_dump_table(&src, "cluster_t", "id", &sa);
 	it_dump_table(&dst, "cluster_t", "id", &sb);
@@ -437,8 +323,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: test_cluster REPLICAD REPLICACTL\n");
 		return 2;
 	}
-	replicad_bin = argv[1];
-	replicactl_bin = argv[2];
+	it_nodes_init("cluster", NODES, argv[1], argv[2]);
 	Suite *s = suite_create("cluster");
 	TCase *tc = tcase_create("cluster");
 	tcase_set_timeout(tc, 3000);   /* a deadline for a hang, not a measure of speed */

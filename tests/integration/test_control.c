@@ -2,18 +2,20 @@
  * on every node, and `show` names the owner of each running partition (issue #20;
  * lib/core/jobctl.h, daemon/jobs_ctl.c). Three `replicad serve` with
  * "cluster": {"lease": "2s"}, each with its own state_dir, socket and node name,
- * share one target (PostgreSQL, then MariaDB). While the test holds a lock on the
- * target table that keeps every load waiting in its range DELETE (so the moments
- * below are the ledger's, not a race with a fast machine):
+ * share one target (PostgreSQL, then MariaDB). While the test keeps a gate on the
+ * target table's inserts shut (it_gate: every load waits at its first row, holding
+ * its partition, so the moments below are the ledger's, not a race with a fast
+ * machine):
  * 1. a job of twelve monthly partitions of control_t is submitted on node 1; once
  *    the ledger shows each node holding two partitions (one per worker), node 1's
  *    `show` lists a partition owned by node 2, with node 2's name and pid;
  * 2. pause is given to node 2: the ledger's control says pause and every node's
- *    `show` says paused; the lock is let go; then, once every node has beaten its
+ *    `show` says paused; the gate is opened; then, once every node has beaten its
  *    heartbeat twice more, no claim was added and no partition is done, and the
  *    held partitions' leases are renewed (while paused) with no claim added;
  * 3. resume is given to node 3: the job ends done on every node, target = source;
- * 4. a job of control_u is submitted on node 1 (its target table locked again);
+ * 4. a job of control_u is submitted on node 1, its target table locked: its
+ *    loads wait in their range DELETE, before any row (lock_table says why);
  *    once every node holds two partitions of it, cancel is given to node 3: every
  *    node's `show` says cancelling or cancelled; the lock is let go; every node ends
  *    it cancelled, the ledger job too, no partition done, no row in the target.
@@ -29,62 +31,26 @@
 #include "edge.h"
 #include "it.h"
 #include "ledger.h"
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define NODES 3
 #define WAIT_MS 600000   /* a deadline for a hang, not a measure of speed */
 
-static const char *replicad_bin, *replicactl_bin;
-static char cfgs[NODES][1024], socks[NODES][1024], logs[NODES][1024];
-static int pids[NODES];
-
-/* ctl runs replicactl against node k; stdout and stderr to out; the exit status */
-static int
-ctl(int k, char *out, size_t n, const char *args)
-{
-	char cmd[4096], file[1024];
-	snprintf(file, sizeof file, "%s", it_tmpfile("control-ctl.out"));
-	snprintf(cmd, sizeof cmd, "%s -s '%s' %s >'%s' 2>&1", replicactl_bin, socks[k], args, file);
-	int st = system(cmd);
-	FILE *f = fopen(file, "r");
-	size_t got = f != NULL ? fread(out, 1, n - 1, f) : 0;
-	out[got] = '\0';
-	if (f != NULL)
-		fclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* write_node_config: node k's config (the password file it_write_config made) */
 static void
 write_node_config(int k, const char *dst_odbc, bool cluster)
 {
-	char pw[1024], state[1024], name[64], cmd[2200], at[8];
+	char pw[1024], at[8];
 	snprintf(pw, sizeof pw, "%s", it_tmpfile("it-password"));
-	snprintf(name, sizeof name, "control-state-%d", k);
-	snprintf(state, sizeof state, "%s", it_tmpfile(name));
-	snprintf(name, sizeof name, "control-%d.sock", k);
-	snprintf(socks[k], sizeof socks[k], "%s", it_tmpfile(name));
-	snprintf(name, sizeof name, "control-%d.log", k);
-	snprintf(logs[k], sizeof logs[k], "%s", it_tmpfile(name));
-	snprintf(name, sizeof name, "control-%d.json", k);
-	snprintf(cfgs[k], sizeof cfgs[k], "%s", it_tmpfile(name));
-	snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", state, state);
-	ck_assert(system(cmd) == 0);
-	unlink(logs[k]);
-	time_t later = time(NULL) + 12 * 3600;   /* no scheduled job beside the test's */
-	struct tm tm;
-	gmtime_r(&later, &tm);
-	snprintf(at, sizeof at, "%02d:%02d", tm.tm_hour, tm.tm_min);
+	it_node_fresh(k);
+	it_nodes_at_later(at);   /* no scheduled job beside the test's */
 	char cl[100] = "";   /* without it: claims on one host only, the default lease */
 	if (cluster)
 		snprintf(cl, sizeof cl, "  \"cluster\": {\"node\": \"node%d\", \"lease\": \"2s\"},\n", k + 1);
-	FILE *f = fopen(cfgs[k], "w");
+	FILE *f = fopen(it_node_cfg(k), "w");
 	ck_assert(f != NULL);
 	fprintf(f, "{ \"source\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
 	           "  \"target\": {\"odbc\": \"%s\", \"password_file\": \"%s\"},\n"
@@ -94,50 +60,8 @@ write_node_config(int k, const char *dst_odbc, bool cluster)
 	           "  \"schedule\": {\"t1_at\": \"%s\", \"reference_at\": \"%s\", \"t0_every\": \"24h\"},\n"
 	           "%s"
 	           "  \"state_dir\": \"%s\", \"socket\": \"%s\" }\n",
-	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, at, at, cl, state, socks[k]);
+	        getenv("RPL_TEST_PG_SRC"), pw, dst_odbc, pw, at, at, cl, it_node_state(k), it_node_sock(k));
 	fclose(f);
-}
-
-/* start_node starts node k and waits until its socket answers */
-static void
-start_node(int k)
-{
-	pid_t pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		if (freopen(logs[k], "a", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
-			_exit(126);
-		execl(replicad_bin, replicad_bin, "-v", "-c", cfgs[k], "serve", (char *)NULL);
-		_exit(127);
-	}
-	pids[k] = (int)pid;
-	char out[4096];
-	for (int i = 0; ctl(k, out, sizeof out, "status") != 0; i++) {
-		int st;
-		ck_assert_msg(waitpid(pid, &st, WNOHANG) == 0, "node %d exited at start: see %s", k + 1, logs[k]);
-		ck_assert_msg(i < 6000, "node %d never answered: %s", k + 1, out);
-		it_nap_ms(50);
-	}
-}
-
-/* kill_nodes: a failed check exits the test's process; its daemons go with it */
-static void
-kill_nodes(void)
-{
-	for (int k = 0; k < NODES; k++)
-		if (pids[k] > 0) {
-			kill(pids[k], SIGKILL);
-			waitpid(pids[k], NULL, 0);
-			pids[k] = 0;
-		}
-}
-
-static void
-stop_node(int k)
-{
-	kill(pids[k], SIGTERM);
-	waitpid(pids[k], NULL, 0);
-	pids[k] = 0;
 }
 
 /* wait_show: node k's `show JOB` contains one of want (NULL-ended); the last answer */
@@ -147,7 +71,7 @@ wait_show(int k, const char *id, const char *const *want, char *out, size_t n)
 	char args[128];
 	snprintf(args, sizeof args, "show %s", id);
 	for (int i = 0;; i++) {
-		ck_assert_int_eq(ctl(k, out, n, args), 0);
+		ck_assert_int_eq(it_node_ctl(k, out, n, args), 0);
 		for (size_t w = 0; want[w] != NULL; w++)
 			if (strstr(out, want[w]) != NULL)
 				return;
@@ -184,12 +108,15 @@ wait_node_holds(struct rpl_conn *dst, const char *id, int k, int n)
 {
 	char q[512];
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE job_id = '%s' AND owner_node = 'node%d'"
-	         " AND owner_pid = %d AND lease_until IS NOT NULL AND state <> 'done'", id, k + 1, pids[k]);
-	ck_assert_msg(it_wait_query(dst, q, n, pids[k], WAIT_MS) >= n, "node %d never held %d partitions of %s", k + 1, n,
+	         " AND owner_pid = %d AND lease_until IS NOT NULL AND state <> 'done'", id, k + 1, it_node_pid(k));
+	ck_assert_msg(it_wait_query(dst, q, n, it_node_pid(k), WAIT_MS) >= n, "node %d never held %d partitions of %s", k + 1, n,
 	              id);
 }
 
-/* lock_table keeps every load of t waiting in its DELETE: reads pass, writes wait */
+/* lock_table keeps every load of t waiting in its DELETE: reads pass, writes wait.
+ * Only the cancel of item 4 holds loads this way, not at it_gate: a load held at
+ * the gate has its first chunk (more rows than commit_rows) committed once the gate
+ * opens, before it looks at the cancel, and item 4 wants no row in the target. */
 static void
 lock_table(struct rpl_conn *lock, int d, const char *t)
 {
@@ -252,7 +179,7 @@ submit(const char *table, char id[64])
 {
 	char out[4096], args[128];
 	snprintf(args, sizeof args, "submit %s --from 2024-01-01 --to 2024-12-31", table);
-	ck_assert_msg(ctl(0, out, sizeof out, args) == 0, "submit: %s", out);
+	ck_assert_msg(it_node_ctl(0, out, sizeof out, args) == 0, "submit: %s", out);
 	ck_assert_msg(sscanf(out, "submitted %63[^:]", id) == 1, "submit said: %s", out);
 }
 
@@ -270,12 +197,12 @@ paused_holds(struct rpl_conn *dst, const char *id)
 	ck_assert_msg(held == 2 * NODES, "%lld partitions held by the three nodes", (long long)held);
 	snprintf(q, sizeof q, "SELECT max(lease_until) FROM replicad_partitions WHERE job_id = '%s'", id);
 	int64_t lease0 = it_query_int(dst, q);
-	snprintf(q, sizeof q, "SELECT max(heartbeat) FROM replicad_nodes WHERE pid IN (%d, %d, %d)", pids[0], pids[1], pids[2]);
+	snprintf(q, sizeof q, "SELECT max(heartbeat) FROM replicad_nodes WHERE pid IN (%d, %d, %d)", it_node_pid(0), it_node_pid(1), it_node_pid(2));
 	int64_t t0 = it_query_int(dst, q);
 	/* two beats of each node (every lease/3): its loop and its workers have had time
 	 * to claim, had the pause not held them */
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_nodes WHERE pid IN (%d, %d, %d) AND heartbeat > %lld",
-	         pids[0], pids[1], pids[2], (long long)t0 + 1500);
+	         it_node_pid(0), it_node_pid(1), it_node_pid(2), (long long)t0 + 1500);
 	ck_assert_msg(it_wait_query(dst, q, NODES, 0, WAIT_MS) >= NODES, "the nodes stopped beating");
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE job_id = '%s'", id);
 	ck_assert_int_eq(it_query_int(dst, q), claims);
@@ -296,28 +223,28 @@ paused_holds(struct rpl_conn *dst, const char *id)
 static void
 pause_resume(struct rpl_conn *dst, int d)
 {
-	struct rpl_conn lock;
+	struct it_gate gate;
 	char id[64], q[512], out[16384], want[300];
-	lock_table(&lock, d, "control_t");
+	it_gate_shut(&gate, d, "control_t");
 	submit("control_t", id);
-	/* each node's two workers wait in their DELETEs: none is claiming when the pause
+	/* each node's two workers wait at the gate: none is claiming when the pause
 	 * comes (a claim under way then may take its partition: docs/jobs.md) */
 	for (int k = 0; k < NODES; k++)
 		wait_node_holds(dst, id, k, 2);
 	/* node 1 names node 2 as the owner of a partition node 2 runs */
-	snprintf(want, sizeof want, "node node2 pid %d, lease ", pids[1]);
+	snprintf(want, sizeof want, "node node2 pid %d, lease ", it_node_pid(1));
 	const char *const owner[] = { want, NULL };
 	wait_show(0, id, owner, out, sizeof out);
 	ck_assert_msg(strstr(out, "owners     (the ledger, read ") != NULL, "node 1's show: %.3000s", out);
 	snprintf(q, sizeof q, "pause %s", id);
-	ck_assert_msg(ctl(1, out, sizeof out, q) == 0, "pause on node 2: %s", out);
+	ck_assert_msg(it_node_ctl(1, out, sizeof out, q) == 0, "pause on node 2: %s", out);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND control = 'pause'", id);
 	ck_assert(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1);
 	wait_all_state(id, "paused", NULL);
-	unlock_table(&lock, d);
+	it_gate_open(&gate);
 	paused_holds(dst, id);
 	snprintf(q, sizeof q, "resume %s", id);
-	ck_assert_msg(ctl(2, out, sizeof out, q) == 0, "resume on node 3: %s", out);
+	ck_assert_msg(it_node_ctl(2, out, sizeof out, q) == 0, "resume on node 3: %s", out);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", id);
 	ck_assert_msg(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1, "job %s never ended done", id);
 	wait_all_state(id, "done", NULL);
@@ -336,7 +263,7 @@ cancel_everywhere(struct rpl_conn *dst, int d)
 	for (int k = 0; k < NODES; k++)
 		wait_node_holds(dst, id, k, 2);
 	snprintf(q, sizeof q, "cancel %s", id);
-	ck_assert_msg(ctl(2, out, sizeof out, q) == 0, "cancel on node 3: %s", out);
+	ck_assert_msg(it_node_ctl(2, out, sizeof out, q) == 0, "cancel on node 3: %s", out);
 	wait_all_state(id, "cancelling", "cancelled");
 	unlock_table(&lock, d);
 	wait_all_state(id, "cancelled", NULL);
@@ -352,26 +279,26 @@ cancel_everywhere(struct rpl_conn *dst, int d)
 static void
 run_pause(struct rpl_conn *src, struct rpl_conn *dst)
 {
-	struct rpl_conn lock;
+	struct it_gate gate;
 	char id[64], q[512], out[4096], log[1024];
 	snprintf(log, sizeof log, "%s", it_tmpfile("control-run-v.log"));
-	lock_table(&lock, IT_PG, "control_v");
+	it_gate_shut(&gate, IT_PG, "control_v");
 	submit("control_v", id);
-	wait_node_holds_pid(dst, id, pids[0]);
+	wait_node_holds_pid(dst, id, it_node_pid(0));
 	snprintf(q, sizeof q, "pause %s", id);
-	ck_assert_msg(ctl(0, out, sizeof out, q) == 0, "pause: %s", out);
+	ck_assert_msg(it_node_ctl(0, out, sizeof out, q) == 0, "pause: %s", out);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND control = 'pause'", id);
 	ck_assert(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1);
 	unlink(log);
-	int run = it_spawn_replicad_log(replicad_bin, cfgs[0], "control_v", "2024-01-01", "2024-12-31", log);
+	int run = it_spawn_replicad_log(it_nodes_replicad(), it_node_cfg(0), "control_v", "2024-01-01", "2024-12-31", log);
 	ck_assert_msg(it_wait_log(log, "job paused (replicad_jobs.control", run, WAIT_MS), "the run never held for the "
 	              "pause: see %s", log);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE job_id = '%s' AND owner_pid = %d", id, run);
 	ck_assert_int_eq(it_query_int(dst, q), 0);
 	snprintf(q, sizeof q, "resume %s", id);
-	ck_assert_msg(ctl(0, out, sizeof out, q) == 0, "resume: %s", out);
+	ck_assert_msg(it_node_ctl(0, out, sizeof out, q) == 0, "resume: %s", out);
 	wait_node_holds_pid(dst, id, run);   /* it loads beside the service now */
-	unlock_table(&lock, IT_PG);
+	it_gate_open(&gate);
 	ck_assert_int_eq(it_wait_replicad(run), 0);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND state = 'done'", id);
 	ck_assert_msg(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1, "job %s never ended done", id);
@@ -393,20 +320,20 @@ run_pause(struct rpl_conn *src, struct rpl_conn *dst)
 static void
 run_cancel(struct rpl_conn *src, struct rpl_conn *dst)
 {
-	struct rpl_conn lock;
+	struct it_gate gate;
 	char id[64], q[512], out[4096], log[1024];
 	snprintf(log, sizeof log, "%s", it_tmpfile("control-run-w.log"));
-	lock_table(&lock, IT_PG, "control_w");
+	it_gate_shut(&gate, IT_PG, "control_w");
 	submit("control_w", id);
-	wait_node_holds_pid(dst, id, pids[0]);
+	wait_node_holds_pid(dst, id, it_node_pid(0));
 	unlink(log);
-	int run = it_spawn_replicad_log(replicad_bin, cfgs[0], "control_w", "2024-01-01", "2024-12-31", log);
+	int run = it_spawn_replicad_log(it_nodes_replicad(), it_node_cfg(0), "control_w", "2024-01-01", "2024-12-31", log);
 	wait_node_holds_pid(dst, id, run);
 	snprintf(q, sizeof q, "cancel %s", id);
-	ck_assert_msg(ctl(0, out, sizeof out, q) == 0, "cancel: %s", out);
+	ck_assert_msg(it_node_ctl(0, out, sizeof out, q) == 0, "cancel: %s", out);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE id = '%s' AND control = 'cancel'", id);
 	ck_assert(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1);
-	unlock_table(&lock, IT_PG);
+	it_gate_open(&gate);
 	ck_assert_int_eq(it_wait_replicad(run), 1);
 	ck_assert_msg(it_wait_log(log, "was cancelled by replicactl cancel", 0, 1000), "the run did not say why it "
 	              "stopped: see %s", log);
@@ -417,7 +344,7 @@ run_cancel(struct rpl_conn *src, struct rpl_conn *dst)
 	ck_assert_msg(it_wait_query(dst, q, 1, 0, WAIT_MS) == 1, "the ledger job %s never ended cancelled", id);
 	const char *const want[] = { "state      cancelled\n", NULL };
 	wait_show(0, id, want, out, sizeof out);
-	int again = it_spawn_replicad_log(replicad_bin, cfgs[0], "control_w", "2024-01-01", "2024-12-31", log);
+	int again = it_spawn_replicad_log(it_nodes_replicad(), it_node_cfg(0), "control_w", "2024-01-01", "2024-12-31", log);
 	ck_assert_msg(it_wait_replicad(again) == 0, "a run after the cancel failed: see %s", log);
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'control_w' AND state = 'done'");
 	ck_assert_int_eq(it_query_int(dst, q), 1);
@@ -436,13 +363,12 @@ START_TEST(test_control_run_beside)
 	it_connect(&dst, IT_PG, "dst");
 	setup(&src, &dst, IT_PG, "control_v", "control_w");
 	const char *dst_odbc = getenv("RPL_TEST_PG_DST");
-	atexit(kill_nodes);
 	it_write_config("control-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "control_v", "d", "{}");   /* the password file */
 	write_node_config(0, dst_odbc, false);
-	start_node(0);
+	it_node_start(0);
 	run_pause(&src, &dst);
 	run_cancel(&src, &dst);
-	stop_node(0);
+	it_node_stop(0);
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }
@@ -458,16 +384,15 @@ START_TEST(test_control_everywhere)
 	it_connect(&dst, d, "dst");
 	setup(&src, &dst, d, "control_t", "control_u");
 	const char *dst_odbc = getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST");
-	atexit(kill_nodes);
 	it_write_config("control-pw.json", getenv("RPL_TEST_PG_SRC"), dst_odbc, "control_t", "d", "{}");   /* the password file */
 	for (int k = 0; k < NODES; k++) {
 		write_node_config(k, dst_odbc, true);
-		start_node(k);
+		it_node_start(k);
 	}
 	pause_resume(&dst, d);
 	cancel_everywhere(&dst, d);
 	for (int k = 0; k < NODES; k++)
-		stop_node(k);
+		it_node_stop(k);
 	struct it_dump sa, sb;
 	it_dump_table(&src, "control_t", "id", &sa);
 	it_dump_table(&dst, "control_t", "id", &sb);
@@ -487,8 +412,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: test_control REPLICAD REPLICACTL\n");
 		return 2;
 	}
-	replicad_bin = argv[1];
-	replicactl_bin = argv[2];
+	it_nodes_init("control", NODES, argv[1], argv[2]);
 	Suite *s = suite_create("control");
 	TCase *tc = tcase_create("control");
 	tcase_set_timeout(tc, 1800);   /* a deadline for a hang, not a measure of speed */
