@@ -25,16 +25,23 @@ static char nodes_cfg[IT_NODES_MAX][1024], nodes_sock[IT_NODES_MAX][1024], nodes
 static int nodes_pid[IT_NODES_MAX];
 static int nodes_n;
 
+/* node_kill: SIGKILL to node k's process, if running, and wait for it */
+static void
+node_kill(int k)
+{
+	if (nodes_pid[k] <= 0)
+		return;
+	kill(nodes_pid[k], SIGKILL);
+	waitpid(nodes_pid[k], NULL, 0);
+	nodes_pid[k] = 0;
+}
+
 /* nodes_kill_all: a failed check exits the test's process; its daemons go with it */
 static void
 nodes_kill_all(void)
 {
 	for (int k = 0; k < nodes_n; k++)
-		if (nodes_pid[k] > 0) {
-			kill(nodes_pid[k], SIGKILL);
-			waitpid(nodes_pid[k], NULL, 0);
-			nodes_pid[k] = 0;
-		}
+		node_kill(k);
 }
 
 /* node_path: the harness file prefix-<k><suffix> (or prefix-state-<k>) into out */
@@ -54,7 +61,9 @@ node_check(int k)
 	ck_assert_msg(k >= 0 && k < nodes_n, "node %d: it_nodes_init set up %d nodes", k + 1, nodes_n);
 	if (nodes_ctl_out[0] != '\0')
 		return;
-	node_path(nodes_ctl_out, sizeof nodes_ctl_out, nodes_prefix, "ctl", 0, ".out");
+	char name[128];
+	snprintf(name, sizeof name, "%s-ctl.out", nodes_prefix);
+	snprintf(nodes_ctl_out, sizeof nodes_ctl_out, "%s", it_tmpfile(name));
 	for (int i = 0; i < nodes_n; i++) {
 		node_path(nodes_cfg[i], sizeof nodes_cfg[i], nodes_prefix, "", i, ".json");
 		node_path(nodes_sock[i], sizeof nodes_sock[i], nodes_prefix, "", i, ".sock");
@@ -201,11 +210,7 @@ void
 it_node_kill(int k)
 {
 	node_check(k);
-	if (nodes_pid[k] <= 0)
-		return;
-	kill(nodes_pid[k], SIGKILL);
-	waitpid(nodes_pid[k], NULL, 0);
-	nodes_pid[k] = 0;
+	node_kill(k);
 }
 
 void
