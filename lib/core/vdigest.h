@@ -23,7 +23,8 @@
  * partition to the row-by-row merge (verify.h), which finds and names each
  * difference. Used only between two PostgreSQL tables whose compared columns have
  * the same declared type on both sides, among the types above, and between two
- * SQLite files (rpl_vdigest_fits). */
+ * SQLite files (rpl_vdigest_fits); vcross.h asks a PostgreSQL target of a MariaDB
+ * source for the same statement and computes the source's side itself. */
 #ifndef RPL_VDIGEST_H
 #define RPL_VDIGEST_H
 #include <stdbool.h>
