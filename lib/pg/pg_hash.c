@@ -109,7 +109,7 @@ group(const char *s, size_t from, size_t to)
 int
 rpl_pghash_numeric(const char *dec, size_t n, uint64_t *h)
 {
-	size_t i = dec[0] == '-' ? 1 : 0;
+	size_t i = n > 0 && dec[0] == '-' ? 1 : 0;
 	const char *dot = memchr(dec, '.', n);
 	size_t ie = dot != NULL ? (size_t)(dot - dec) : n, fe = n, fs = dot != NULL ? ie + 1 : n;
 	if (ie == i)
