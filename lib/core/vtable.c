@@ -403,7 +403,7 @@ vt_xdigest(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_verify_pa
 	bool threaded = pthread_create(&th, NULL, vt_dg_main, &g) == 0;
 	if (!threaded)
 		vt_dg_main(&g);
-	struct rpl_vcross_sum s;
+	struct rpl_vcross_sum s = { .proven = false };
 	int res = side_start(v, &v->side[0], r, err);
 	if (res == 0) {
 		struct rpl_vstream src = { &v->side[0].buf[0], side_fetch, &v->side[0] };
