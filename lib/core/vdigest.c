@@ -171,6 +171,12 @@ rpl_vdigest_sql(const struct rpl_sqlgen *g, const bool *judged, const char *cons
 		}
 		rpl_dialect_ident(g->src, t->cols[i].name, out);
 		rpl_sbuf_add(out, call ? ")" : fn != NULL && strcmp(fn, "C") == 0 ? " COLLATE \"C\"" : "");
+		if (starts(t->cols[i].decl, "numeric(")) {
+			/* hash_numeric leaves the sign out (-4 and 4 hash alike): it is hashed apart */
+			rpl_sbuf_add(out, ", ");
+			rpl_dialect_ident(g->src, t->cols[i].name, out);
+			rpl_sbuf_add(out, " < 0");
+		}
 	}
 	rpl_sbuf_add(out, "), 0), 0))::text, count(*) FILTER (WHERE NOT (");
 	bool any = false;

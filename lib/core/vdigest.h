@@ -8,7 +8,7 @@
  * the exact sum (numeric) of one 64-bit hash per row: hash_record_extended over
  * the row's columns (each by its type's own hash: exact for integers, dates,
  * timestamps, bytea, uuid; numeric by value, so 1.50 and 1.500 hash alike, as verify
- * compares them; text, varchar and char in the C collation: bytes, whatever the
+ * compares them, with its sign apart, which hash_numeric leaves out; text, varchar and char in the C collation: bytes, whatever the
  * column's collation; doubles through float8send: bits, so -0.0 and 0.0 differ),
  * mixed once more (hashint8extended) so that values swapped between rows do not
  * cancel out in the sum: a changed, missing or extra row moves the sum by a
@@ -23,7 +23,8 @@
  * partition to the row-by-row merge (verify.h), which finds and names each
  * difference. Used only between two PostgreSQL tables whose compared columns have
  * the same declared type on both sides, among the types above, and between two
- * SQLite files (rpl_vdigest_fits). */
+ * SQLite files (rpl_vdigest_fits); vcross.h asks a PostgreSQL target of a MariaDB
+ * source for the same statement and computes the source's side itself. */
 #ifndef RPL_VDIGEST_H
 #define RPL_VDIGEST_H
 #include <stdbool.h>

@@ -8,6 +8,7 @@
 #include "sbuf.h"
 #include "source.h"
 #include "sqlgen.h"
+#include "vcross.h"
 #include "vdigest.h"
 #include "xfer.h"
 #include <pthread.h>
@@ -48,6 +49,9 @@ struct rpl_vtable {
 	bool *judged;                   /* owned */
 	bool digest;                    /* ask the servers for digests first (vdigest.h) */
 	struct rpl_vdconn *dc[2];       /* owned: each side's connection for them */
+	bool xdigest;                   /* MariaDB to PostgreSQL: the source hashed here (vcross.h) */
+	struct rpl_vcross_col *xcols;   /* owned, ncols */
+	bool *unjudged;                 /* owned, ncols, all false: the target's statement */
 };
 
 static void *
@@ -254,6 +258,25 @@ out:
 	return r;
 }
 
+/* vt_cross_plan: a MariaDB source against a PostgreSQL target of the types vcross.h
+ * hashes, its server reached through libpq: the source is hashed here */
+static int
+vt_cross_plan(struct rpl_vtable *v, struct rpl_err *err)
+{
+	size_t n = v->st.ncols;
+	if (v->nkey == 0 || v->o.no_digest || v->o.scan_only || v->digest)
+		return 0;
+	v->xcols = calloc(n ? n : 1, sizeof *v->xcols);
+	v->unjudged = calloc(n ? n : 1, sizeof *v->unjudged);
+	if (v->xcols == NULL || v->unjudged == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (!rpl_vcross_plan(&v->st, &v->tv, v->vcols, v->side[0].conn->engine, v->side[1].conn->engine, v->xcols))
+		return 0;
+	int r = rpl_vdigest_connect(v->side[1].conn, &v->dc[1], err);
+	v->xdigest = r == 0;
+	return r < 0 ? r : 0;
+}
+
 /* vt_compare: how each column is compared, the key's columns, the value rules */
 static int
 vt_compare(struct rpl_vtable *v, struct rpl_err *err)
@@ -291,7 +314,19 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 			return r;
 		v->digest = r == 0;
 	}
-	return 0;
+	return vt_cross_plan(v, err);
+}
+
+/* vt_equal fills out for a partition the digests proved equal; 1 */
+static int
+vt_equal(struct rpl_vtable *v, int64_t src_rows, int64_t tgt_rows, struct rpl_verify_part *out, struct rpl_err *err)
+{
+	out->keyed = true;
+	out->by_digest = true;
+	out->source_rows = src_rows;
+	out->target_rows = tgt_rows;
+	out->changed_by_col = calloc(v->st.ncols ? v->st.ncols : 1, sizeof *out->changed_by_col);
+	return out->changed_by_col != NULL ? 1 : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 }
 
 /* One side's digest, on a thread of its own for the source. */
@@ -345,17 +380,45 @@ vt_digest(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_verify_par
 		        g[0].rc < 0 ? g[0].err.msg : g[1].err.msg);
 		goto out;
 	}
-	if (!rpl_vdigest_equal(&g[0].d, &g[1].d))
-		goto out;
-	out->keyed = true;
-	out->by_digest = true;
-	out->source_rows = g[0].d.rows;
-	out->target_rows = g[1].d.rows;
-	out->changed_by_col = calloc(v->st.ncols ? v->st.ncols : 1, sizeof *out->changed_by_col);
-	res = out->changed_by_col != NULL ? 1 : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	if (rpl_vdigest_equal(&g[0].d, &g[1].d))
+		res = vt_equal(v, g[0].d.rows, g[1].d.rows, out, err);
 out:
 	rpl_sbuf_fini(&g[0].sql);
 	rpl_sbuf_fini(&g[1].sql);
+	return res;
+}
+
+/* vt_xdigest: as vt_digest, the target's server digest on a thread of its own
+ * while this one reads and hashes the source's rows (vcross.h) */
+static int
+vt_xdigest(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_verify_part *out, struct rpl_err *err)
+{
+	struct vt_dg g = { .conn = v->side[1].conn, .dc = v->dc[1], .sql = RPL_SBUF_INIT, .err = RPL_ERR_INIT };
+	rpl_vdigest_sql(&v->side[1].g, v->unjudged, NULL, 0, r, &g.sql);
+	if (!rpl_sbuf_ok(&g.sql)) {
+		rpl_sbuf_fini(&g.sql);
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	}
+	pthread_t th;
+	bool threaded = pthread_create(&th, NULL, vt_dg_main, &g) == 0;
+	if (!threaded)
+		vt_dg_main(&g);
+	struct rpl_vcross_sum s = { .proven = false };
+	int res = side_start(v, &v->side[0], r, err);
+	if (res == 0) {
+		struct rpl_vstream src = { &v->side[0].buf[0], side_fetch, &v->side[0] };
+		res = rpl_vcross_read(&src, &v->rules, v->vcols, v->xcols, v->st.ncols, v->o.cancel, &s, err);
+		side_end(&v->side[0], res < 0 || !s.proven);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	if (res == 0 && g.rc < 0) {
+		v->xdigest = false;
+		rpl_log(RPL_LOG_INFO, RPL_LOG_MAIN, "verify %s: no server digest, rows compared (%s)", v->label, g.err.msg);
+	} else if (res == 0 && s.proven && s.rows == g.d.rows && strcmp(s.sum, g.d.sum) == 0) {
+		res = vt_equal(v, s.rows, g.d.rows, out, err);
+	}
+	rpl_sbuf_fini(&g.sql);
 	return res;
 }
 
@@ -409,7 +472,7 @@ rpl_vtable_verify(struct rpl_vtable *v, const struct rpl_range *range, struct rp
 	memset(out, 0, sizeof *out);
 	if (v->o.scan_only)
 		return rpl_err_set(err, RPL_EINVAL, "table %s: opened for scan only", v->label);
-	int r = v->digest ? vt_digest(v, range, out, err) : 0;
+	int r = v->digest ? vt_digest(v, range, out, err) : v->xdigest ? vt_xdigest(v, range, out, err) : 0;
 	if (r != 0)
 		return r < 0 ? r : 0;
 	r = side_start(v, &v->side[0], range, err);
@@ -467,6 +530,8 @@ rpl_vtable_close(struct rpl_vtable *v)
 	free(v->vcols);
 	free(v->key_cols);
 	free(v->judged);
+	free(v->xcols);
+	free(v->unjudged);
 	rpl_vdigest_disconnect(v->dc[0]);
 	rpl_vdigest_disconnect(v->dc[1]);
 	free(v);

@@ -15,7 +15,8 @@
  * and judged on the caller's: two cursors, each a chunk ahead at most.
  * Between two PostgreSQL tables the servers are asked for digests of the partition
  * first (vdigest.h): equal digests make it equal without a row read; anything else
- * goes on to the rows.
+ * goes on to the rows. From MariaDB to PostgreSQL the target's server digests while
+ * the source's rows are read and hashed here (vcross.h), then the same.
  * Nothing is written: the only statements are catalog queries and the SELECTs.
  * One thread at a time per vtable; the connections are borrowed and must stay open
  * until rpl_vtable_close. */

@@ -5,8 +5,9 @@
  *   rpl_rowhash(prev, v1, ..., vk)  the row hash so far (prev, an integer; 0 to start)
  *                                   continued over each value's storage class and
  *                                   bytes, as SQLite keeps them (an INTEGER's 64 bits,
- *                                   a REAL's bits, TEXT's and BLOB's bytes): chained,
- *                                   since a function takes at most 127 arguments
+ *                                   a REAL's bits, TEXT's and BLOB's bytes, TEXT as
+ *                                   UTF-8 in a UTF-16 file too): chained, since a
+ *                                   function takes at most 127 arguments
  *   rpl_ruled(placeholders, d1, ..., dk)  1 when a date column's value is one the
  *                                   value rules make NULL between SQLite files (the
  *                                   text of a zero date or a placeholder date, read as

@@ -185,6 +185,9 @@ START_TEST(test_digest_changes)
 	      "{\"id\": 2}", "[\"name\"]");
 	found(v, &d, "UPDATE vdg SET amt = 1.2346 WHERE id = 1", "UPDATE vdg SET amt = 1.2345 WHERE id = 1",
 	      "{\"id\": 1}", "[\"amt\"]");
+	/* PostgreSQL's numeric hash leaves the sign out: hash_numeric(-4) = hash_numeric(4) */
+	found(v, &d, "UPDATE vdg SET amt = -amt WHERE id = 4", "UPDATE vdg SET amt = -amt WHERE id = 4",
+	      "{\"id\": 4}", "[\"amt\"]");
 	found(v, &d, "UPDATE vdg SET ts = '2024-01-04 10:00:00.000002' WHERE id = 2",
 	      "UPDATE vdg SET ts = '2024-01-04 10:00:00.000001' WHERE id = 2", "{\"id\": 2}", "[\"ts\"]");
 	found(v, &d, "UPDATE vdg SET note = 'z ' WHERE id = 4", "UPDATE vdg SET note = 'z' WHERE id = 4",

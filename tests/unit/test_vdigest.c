@@ -80,7 +80,7 @@ START_TEST(test_sql_pg)
 	rpl_vdigest_sql(&g, judged, ph, 1, &jan, &sql);
 	ck_assert(rpl_sbuf_ok(&sql));
 	static const char *const want[] = {
-		"SELECT count(*), sum(hashint8extended(hash_record_extended(ROW(\"id\", \"amt\", float8send(\"f\"),"
+		"SELECT count(*), sum(hashint8extended(hash_record_extended(ROW(\"id\", \"amt\", \"amt\" < 0, float8send(\"f\"),"
 		" \"t\" COLLATE \"C\", \"ts\", \"d\"), 0), 0))::text, count(*) FILTER (WHERE NOT ((\"ts\" IS NULL OR",
 		"(\"ts\" < DATE '0001-01-01' OR \"ts\" >= DATE '0001-01-01' + 1)",
 		"AND (\"d\" IS NULL OR (\"d\" >= DATE '0001-01-01' AND \"d\" < DATE '10000-01-01'",
