@@ -234,22 +234,46 @@ pg_row(void *arg, char *const *v, struct rpl_err *err)
 	return 0;
 }
 
+/* MariaDB's JSON is LONGTEXT with a json_valid CHECK named after the column: the
+ * table's checks, read once (a subquery per column in the columns' query cost 2 s
+ * on a 200-column table: it read every table's checks for each column) */
+struct maria_cols {
+	struct rpl_table *t;
+	bool *json;   /* per column of t */
+};
+
+static int
+maria_check(void *arg, char *const *v, struct rpl_err *err)
+{
+	struct maria_cols *mc = arg;
+	for (size_t i = 0; i < mc->t->ncols; i++) {
+		char want[600];
+		int n = snprintf(want, sizeof want, "json_valid(`%s`)", mc->t->cols[i].name);
+		if (n > 0 && (size_t)n < sizeof want && strcmp(v[0], want) == 0)
+			mc->json[i] = true;
+	}
+	(void)err;
+	return 0;
+}
+
 static int
 maria_row(void *arg, char *const *v, struct rpl_err *err)
 {
 	(void)err;
-	struct rpl_column *col = find_exact(arg, v[0]);
+	struct maria_cols *mc = arg;
+	struct rpl_column *col = find_exact(mc->t, v[0]);
 	if (col == NULL)
 		return 0;
+	const char *type = mc->json[col - mc->t->cols] ? "json" : v[4];
 	/* the character set and collation are part of the type: a latin1 column with a
 	 * German collation sorts and compares as its source does */
-	if (strcmp(v[4], "json") == 0)
+	if (strcmp(type, "json") == 0)
 		set_decl(col, "json", "", "");   /* longtext utf8mb4_bin CHECK (json_valid(…)) */
 	else if (v[2][0] != '\0' && v[3][0] != '\0')
 		set_decl(col, v[1], v[2], v[3]);
 	else
 		set_decl(col, v[1], "", "");
-	col->kind = rpl_coltypes_maria_kind(v[4]);
+	col->kind = rpl_coltypes_maria_kind(type);
 	/* Connector/ODBC calls every TIMESTAMP nullable (NULL into one once meant "now"):
 	 * the server's own IS_NULLABLE says whether it is NOT NULL */
 	if (strcmp(v[5], "NO") == 0)
@@ -257,11 +281,11 @@ maria_row(void *arg, char *const *v, struct rpl_err *err)
 	set_default(col, v[6]);
 	/* Connector/ODBC reports UUID, INET6 and INET4 as binary: they are text types
 	 * (their bytes are the text), which other engines hold as uuid and inet */
-	if (col->cls == RPL_CLASS_BINARY && (strcmp(v[4], "uuid") == 0 || col->kind == RPL_KIND_NET)) {
-		bool uuid = strcmp(v[4], "uuid") == 0;
+	if (col->cls == RPL_CLASS_BINARY && (strcmp(type, "uuid") == 0 || col->kind == RPL_KIND_NET)) {
+		bool uuid = strcmp(type, "uuid") == 0;
 		col->cls = uuid ? RPL_CLASS_GUID : RPL_CLASS_TEXT;
 		col->sql_type = uuid ? SQL_GUID : SQL_VARCHAR;
-		col->size = uuid ? 36 : strcmp(v[4], "inet4") == 0 ? 15 : 39;
+		col->size = uuid ? 36 : strcmp(type, "inet4") == 0 ? 15 : 39;
 		col->is_long = false;
 	}
 	return 0;
@@ -307,18 +331,24 @@ rpl_coltypes_read(struct rpl_conn *c, const char *schema, const char *name, stru
 		                   " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = ?"
 		                   " AND n.nspname = COALESCE(?, current_schema()))",
 		                name, schema, 6, pg_row, t, err);
-	case RPL_ENGINE_MARIADB:
-		/* MariaDB's JSON is LONGTEXT with a json_valid CHECK named after the column */
-		return rpl_coltypes_query(c, "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME,"
-		                   " CASE WHEN EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k"
-		                   " WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME"
-		                   " AND k.CHECK_CLAUSE = CONCAT('json_valid(`', c.COLUMN_NAME, '`)')) THEN 'json'"
-		                   " ELSE DATA_TYPE END, IS_NULLABLE, CASE WHEN COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL'"
-		                   " OR COLUMN_DEFAULT LIKE 'nextval(%' THEN '' ELSE CONCAT('DEFAULT (', COLUMN_DEFAULT, ')',"
-		                   " IF(LOCATE('on update ', EXTRA) > 0, CONCAT(' ', SUBSTRING(EXTRA, LOCATE('on update ', EXTRA))), ''))"
-		                   " END FROM information_schema.COLUMNS c WHERE TABLE_NAME = ?"
-		                   " AND TABLE_SCHEMA = COALESCE(?, DATABASE())",
-		                name, schema, 7, maria_row, t, err);
+	case RPL_ENGINE_MARIADB: {
+		struct maria_cols mc = { t, calloc(t->ncols + 1, sizeof(bool)) };
+		if (mc.json == NULL)
+			return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+		int r = rpl_coltypes_query(c, "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS"
+		                           " WHERE TABLE_NAME = ? AND CONSTRAINT_SCHEMA = COALESCE(?, DATABASE())",
+		                           name, schema, 1, maria_check, &mc, err);
+		if (r == 0)
+			r = rpl_coltypes_query(c, "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, COLLATION_NAME,"
+			                   " DATA_TYPE, IS_NULLABLE, CASE WHEN COLUMN_DEFAULT IS NULL OR COLUMN_DEFAULT = 'NULL'"
+			                   " OR COLUMN_DEFAULT LIKE 'nextval(%' THEN '' ELSE CONCAT('DEFAULT (', COLUMN_DEFAULT, ')',"
+			                   " IF(LOCATE('on update ', EXTRA) > 0, CONCAT(' ', SUBSTRING(EXTRA, LOCATE('on update ', EXTRA))), ''))"
+			                   " END FROM information_schema.COLUMNS c WHERE TABLE_NAME = ?"
+			                   " AND TABLE_SCHEMA = COALESCE(?, DATABASE())",
+			                   name, schema, 7, maria_row, &mc, err);
+		free(mc.json);
+		return r;
+	}
 	case RPL_ENGINE_SQLITE: {
 		struct lite_rows lr = { t, t->npk };
 		/* (a schema is an attached database: the dialect has none) */

@@ -72,6 +72,35 @@ START_TEST(test_schema_is_not_a_pattern)
 }
 END_TEST
 
+/* MariaDB: JSON is LONGTEXT with a json_valid CHECK named after the column; only
+ * that column is json, not a LONGTEXT beside it, nor one whose CHECK names another
+ * column, nor the same-named column of another table with such a CHECK */
+START_TEST(test_mariadb_json)
+{
+	struct rpl_conn c;
+	struct rpl_err err = RPL_ERR_INIT;
+	it_connect(&c, IT_MARIADB, "src");
+	it_exec(&c, "DROP TABLE IF EXISTS cw_json");
+	it_exec(&c, "DROP TABLE IF EXISTS cw_json2");
+	it_exec(&c, "CREATE TABLE cw_json (id int PRIMARY KEY, js JSON, lt LONGTEXT, ck LONGTEXT CHECK (json_valid(js)))");
+	it_exec(&c, "CREATE TABLE cw_json2 (id int PRIMARY KEY, lt JSON)");
+	struct rpl_table t;
+	bool exists = false;
+	ck_assert_msg(rpl_catalog_read(&c, NULL, "cw_json", &t, &exists, &err) == 0, "%s", err.msg);
+	ck_assert(exists && t.ncols == 4);
+	static const char *const want[] = { "int(11)", "json", "longtext", "longtext" };
+	for (size_t i = 0; i < t.ncols; i++) {
+		ck_assert_msg(strncmp(t.cols[i].decl, want[i], strlen(want[i])) == 0, "%s is %s, not %s", t.cols[i].name,
+		              t.cols[i].decl, want[i]);
+		ck_assert_msg((t.cols[i].kind == RPL_KIND_JSON) == (i == 1), "%s's kind %d", t.cols[i].name, (int)t.cols[i].kind);
+	}
+	rpl_table_fini(&t);
+	it_exec(&c, "DROP TABLE cw_json");
+	it_exec(&c, "DROP TABLE cw_json2");
+	rpl_conn_close(&c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -80,6 +109,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_underscore_is_not_a_pattern, 0, IT_NENGINES);
 	tcase_add_test(tc, test_schema_is_not_a_pattern);
+	tcase_add_test(tc, test_mariadb_json);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
