@@ -177,6 +177,13 @@ int
 rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
                        const struct rpl_part_account *acc, const struct rpl_err *e, struct rpl_err *err)
 {
+	return rpl_ledger_part_failed_if(c, job, table, acc, e, NULL, err);
+}
+
+int
+rpl_ledger_part_failed_if(struct rpl_conn *c, const char *job, const char *table, const struct rpl_part_account *acc,
+                          const struct rpl_err *e, const char *cond, struct rpl_err *err)
+{
 	char msg[1900];
 	snprintf(msg, sizeof msg, "%s%s%s", e->sqlstate[0] ? e->sqlstate : "", e->sqlstate[0] ? " " : "", e->msg);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
@@ -184,6 +191,8 @@ rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *table,
 	rpl_dialect_lit(c->dialect, msg, &sql);
 	counts_sql(c->dialect, acc, &sql);
 	rpl_ledger_where_part(c->dialect, job, table, &acc->range, &sql);
+	if (cond != NULL)
+		rpl_sbuf_add(&sql, cond);
 	int r = rpl_ledger_run_committed(c, &sql, err);
 	rpl_sbuf_fini(&sql);
 	return r;
@@ -193,12 +202,21 @@ int
 rpl_ledger_part_stopped(struct rpl_conn *c, const char *job, const char *table,
                         const struct rpl_part_account *acc, const char *state, struct rpl_err *err)
 {
+	return rpl_ledger_part_stopped_if(c, job, table, acc, state, NULL, err);
+}
+
+int
+rpl_ledger_part_stopped_if(struct rpl_conn *c, const char *job, const char *table, const struct rpl_part_account *acc,
+                           const char *state, const char *cond, struct rpl_err *err)
+{
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET state = ");
 	rpl_dialect_lit(c->dialect, state, &sql);
 	rpl_sbuf_add(&sql, ", last_error = NULL");
 	counts_sql(c->dialect, acc, &sql);
 	rpl_ledger_where_part(c->dialect, job, table, &acc->range, &sql);
+	if (cond != NULL)
+		rpl_sbuf_add(&sql, cond);
 	int r = rpl_ledger_run_committed(c, &sql, err);
 	rpl_sbuf_fini(&sql);
 	return r;

@@ -91,6 +91,17 @@ int rpl_ledger_part_failed(struct rpl_conn *c, const char *job, const char *tabl
                            const struct rpl_part_account *acc, const struct rpl_err *e,
                            struct rpl_err *err);
 
+/* rpl_ledger_part_failed_if and rpl_ledger_part_stopped_if are the two above,
+ * touching the row only where cond (" AND …", borrowed; NULL: always) holds: a
+ * worker's claim (claim.h rpl_claim_cond_sql), so a process whose claim was taken
+ * over while it was stopped never writes over the new owner's row (fence.h). */
+int rpl_ledger_part_failed_if(struct rpl_conn *c, const char *job, const char *table,
+                              const struct rpl_part_account *acc, const struct rpl_err *e, const char *cond,
+                              struct rpl_err *err);
+int rpl_ledger_part_stopped_if(struct rpl_conn *c, const char *job, const char *table,
+                               const struct rpl_part_account *acc, const char *state, const char *cond,
+                               struct rpl_err *err);
+
 /* rpl_ledger_job_finish sets the job's state and totals; read < 0: the totals are
  * summed from the job's partitions (a job several processes shared: claim.h). */
 int rpl_ledger_job_finish(struct rpl_conn *c, const char *job, const char *state,
