@@ -283,13 +283,12 @@ part_end_write(struct worker *w, const struct rpl_part_account *acc, const struc
 	struct rpl_err lerr = RPL_ERR_INIT;
 	struct rpl_sbuf cond = RPL_SBUF_INIT;
 	rpl_claim_cond_sql(w->dst.dialect, &j->me, w->dctx.claim_no, &cond);
+	/* out of memory: nothing written, the lease runs out */
 	const char *c = rpl_sbuf_ok(&cond) ? rpl_sbuf_str(&cond) : NULL;
-	if (c == NULL)
-		return;
-	if (acc->state != RPL_PART_FAILED)
+	if (c != NULL && acc->state != RPL_PART_FAILED)
 		rpl_ledger_part_stopped_if(&w->dst, j->job_id, j->tc->name, acc,
 		                           acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", c, &lerr);
-	else if (!runner_connection_lost(perr) && perr->code != RPL_ECLAIM)
+	else if (c != NULL && !runner_connection_lost(perr) && perr->code != RPL_ECLAIM)
 		rpl_ledger_part_failed_if(&w->dst, j->job_id, j->tc->name, acc, perr, c, &lerr);
 	rpl_sbuf_fini(&cond);
 }

@@ -151,7 +151,7 @@ rpl_fence_read(struct rpl_conn *c, const char *job, const char *table, const str
 		rc = SQLFetch(st);
 	if (SQL_SUCCEEDED(rc)) {
 		SQLBIGINT id = 0;
-		SQLLEN ind[2];
+		SQLLEN ind[2] = { SQL_NULL_DATA, SQL_NULL_DATA };
 		SQLGetData(st, 1, SQL_C_SBIGINT, &id, 0, &ind[0]);
 		rc = SQLGetData(st, 2, SQL_C_CHAR, s->tag, sizeof s->tag, &ind[1]);
 		s->id = ind[0] == SQL_NULL_DATA ? 0 : (int64_t)id;
@@ -270,7 +270,7 @@ rpl_fence_expired(struct rpl_conn *c, const struct rpl_owner *me, const char *jo
 		SQLRETURN rc = SQLExecDirect(st, (SQLCHAR *)rpl_sbuf_str(&sql), SQL_NTS);
 		while (SQL_SUCCEEDED(rc) && k < MAX && SQL_SUCCEEDED(rc = SQLFetch(st))) {
 			SQLBIGINT id = 0;
-			SQLLEN ind[2];
+			SQLLEN ind[2] = { SQL_NULL_DATA, SQL_NULL_DATA };
 			SQLGetData(st, 1, SQL_C_SBIGINT, &id, 0, &ind[0]);
 			rc = SQLGetData(st, 2, SQL_C_CHAR, s[k].tag, sizeof s[k].tag, &ind[1]);
 			s[k].id = (int64_t)id;

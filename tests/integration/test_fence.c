@@ -113,18 +113,20 @@ setup(struct rpl_conn *src, struct rpl_conn *dst, int d)
 	}
 }
 
-/* waiting_sql: a query counting the target's sessions in a statement beginning with
- * prefix (a LIKE pattern) that waits on a lock: PostgreSQL says so; MariaDB's
- * PROCESSLIST shows the statement running, which for a statement the test's own lock
- * stops is the same (INNODB_TRX did not list a READ COMMITTED wait) */
+/* waiting_sql: a query that is 1 while session sess of the target (A's load session,
+ * as the ledger recorded it) is in a statement beginning with prefix (a LIKE pattern)
+ * and waits on a lock: PostgreSQL says so; MariaDB's PROCESSLIST shows the statement
+ * running, which for a statement the test's own lock stops is the same (INNODB_TRX
+ * did not list a READ COMMITTED wait) */
 static void
-waiting_sql(int d, const char *prefix, char *q, size_t n)
+waiting_sql(int d, long long sess, const char *prefix, char *q, size_t n)
 {
 	if (d == IT_PG)
-		snprintf(q, n, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%s'", prefix);
+		snprintf(q, n, "SELECT count(*) FROM pg_stat_activity WHERE pid = %lld AND wait_event_type = 'Lock'"
+		         " AND query LIKE '%s'", sess, prefix);
 	else
-		snprintf(q, n, "SELECT count(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE '%s'",
-		         prefix);
+		snprintf(q, n, "SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID = %lld AND COMMAND = 'Query'"
+		         " AND INFO LIKE '%s'", sess, prefix);
 }
 
 /* lock_one: a transaction of c's that holds the lock of the rows sql selects */
@@ -163,7 +165,10 @@ stop_in_done_mark(struct rpl_conn *dst, int d, const char *cfg, const char *la)
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'fence_t' AND range_start = '2024-01-01'"
 	         " AND owner_pid = %d AND load_session IS NOT NULL", a);
 	ck_assert_msg(it_wait_query(dst, q, 1, a, 120000) >= 1, "run A never recorded its load session for 2024-01-01");
-	waiting_sql(d, "DELETE%", q, sizeof q);
+	snprintf(q, sizeof q, "SELECT load_session FROM replicad_partitions WHERE table_name = 'fence_t'"
+	         " AND range_start = '2024-01-01' AND owner_pid = %d", a);
+	long long sess = (long long)it_query_int(dst, q);
+	waiting_sql(d, sess, "DELETE%", q, sizeof q);
 	ck_assert_msg(it_wait_query(dst, q, 1, a, 120000) >= 1, "run A's range DELETE never waited on the test's lock");
 	char job[128], lk[512];
 	it_query_str(dst, "SELECT job_id FROM replicad_partitions WHERE table_name = 'fence_t' AND range_start = '2024-01-01'",
@@ -172,15 +177,16 @@ stop_in_done_mark(struct rpl_conn *dst, int d, const char *cfg, const char *la)
 	         " AND range_start = '2024-01-01' FOR UPDATE", job);
 	lock_one(&t2, lk);
 	unlock(&t1);   /* A deletes, loads, and comes to its done-mark, which waits on t2 */
-	waiting_sql(d, "UPDATE replicad_partitions SET state = ''done''%", q, sizeof q);
+	waiting_sql(d, sess, "UPDATE replicad_partitions SET state = ''done''%", q, sizeof q);
 	ck_assert_msg(it_wait_query(dst, q, 1, a, 120000) >= 1, "run A's done-mark never waited on the ledger row");
 	kill(a, SIGSTOP);
 	unlock(&t2);   /* A's done-mark goes through on the server; A cannot commit it */
-	snprintf(q, sizeof q, "%s", d == IT_PG
-	         ? "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
-	           " AND query LIKE 'UPDATE replicad_partitions SET state = ''done''%'"
-	         : "SELECT CASE WHEN count(*) = 0 THEN 1 ELSE 0 END FROM information_schema.PROCESSLIST"
-	           " WHERE COMMAND = 'Query' AND INFO LIKE 'UPDATE replicad_partitions SET state = ''done''%'");
+	if (d == IT_PG)
+		snprintf(q, sizeof q, "SELECT count(*) FROM pg_stat_activity WHERE pid = %lld AND state = 'idle in transaction'"
+		         " AND query LIKE 'UPDATE replicad_partitions SET state = ''done''%%'", sess);
+	else
+		snprintf(q, sizeof q, "SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID = %lld AND COMMAND = 'Sleep'",
+		         sess);
 	ck_assert_msg(it_wait_query(dst, q, 1, -1, 120000) >= 1, "run A's done-mark did not go through on the server");
 	rpl_conn_close(&t1);
 	rpl_conn_close(&t2);
