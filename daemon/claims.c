@@ -97,8 +97,9 @@ paused_here(const atomic_bool *pause, const atomic_bool *cancel)
 }
 
 /* log_fence: what became of the old owner's load session (fence.h): ended (notice,
- * each time), or refused by the server (a warning, once per partition wait: it is
- * tried again with every look at the partition) */
+ * each time); refused by the server, or not provably the owner's while its lock
+ * keeps the row (a warning, once per partition wait: it is tried again with every
+ * look at the partition) */
 static void
 log_fence(const struct rpl_claim *cl, const char *job, const char *table, const char *label, bool *warned)
 {
@@ -111,7 +112,13 @@ log_fence(const struct rpl_claim *cl, const char *job, const char *table, const 
 		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s from=\"%s\" session=%lld msg=\"fenced: ended the "
 		       "load session of the partition's owner, whose lease ran out; its open transaction rolls back\"", job, qt,
 		       label, who, (long long)cl->fence_session);
-	} else if (!*warned) {
+	} else if (cl->fenced == RPL_FENCE_UNPROVEN && !*warned) {
+		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s range=%s from=\"%s\" session=%lld msg=\"the partition's ledger "
+		       "row stays locked by its owner, whose lease ran out, and the target shows no session that is provably "
+		       "that owner's load session (all nodes need the same target user to see each other's sessions): not "
+		       "ending any, waiting for the lock\"", job, qt, label, who, (long long)cl->fence_session);
+		*warned = true;
+	} else if (cl->fenced == RPL_FENCE_REFUSED && !*warned) {
 		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s range=%s from=\"%s\" session=%lld error=%s msg=\"cannot end "
 		       "the load session of the partition's owner, whose lease ran out (ending a session of the same user "
 		       "needs no more privileges; check the target's user): waiting for that session to end\"", job, qt, label,

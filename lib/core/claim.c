@@ -397,6 +397,9 @@ rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms,
 	if (rr == 0 && fence.id > 0) {
 		enum rpl_fence_result res;
 		rr = rpl_fence_end(c, &fence, &res, out->fence_msg, sizeof out->fence_msg, err);
+		/* skipped (the row still locked) and nothing provably the owner's to end */
+		if (res == RPL_FENCE_NONE && out->state == RPL_CLAIM_HELD)
+			res = RPL_FENCE_UNPROVEN;
 		out->fenced = (int)res;
 		out->fence_session = fence.id;
 	}

@@ -60,7 +60,7 @@ struct rpl_claim {
 	int64_t lease_left_ms;     /* HELD: until the holder's lease runs out */
 	/* fencing (fence.h): the old owner's load session, ended when its lease ran out
 	 * (TAKEN with took_over; HELD when the row was locked by that session) */
-	int fenced;                /* enum rpl_fence_result: none, ended, refused */
+	int fenced;                /* enum rpl_fence_result: none, ended, refused, unproven */
 	int64_t fence_session;     /* the session's id on the target */
 	char fence_msg[512];       /* refused: the server's words */
 };

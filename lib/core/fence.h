@@ -41,6 +41,9 @@ enum rpl_fence_result {
 	RPL_FENCE_NONE = 0,  /* nothing to end: none recorded, gone, or no longer the old owner's */
 	RPL_FENCE_ENDED,     /* the old owner's session was told to end */
 	RPL_FENCE_REFUSED,   /* the server refused to end it (privileges): msg says why */
+	RPL_FENCE_UNPROVEN,  /* (claim.c) the row stays locked, its lease ran out, and no session
+	                      * the server shows is provably its owner's (another database
+	                      * user, which cannot see its marks): nothing ended, waiting */
 };
 
 /* rpl_fence_name_sql appends the statement that gives the load session the name its
