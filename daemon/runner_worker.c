@@ -204,6 +204,14 @@ worker_connect(struct worker *w, struct rpl_err *perr)
 	if (worker_open_pair(j, &w->src, &w->dst, perr) == 0 && rpl_copy_prepare(&w->src, &w->dst, &o, &w->cp, perr) == 0) {
 		w->connected = true;
 		w->dctx.d = w->dst.dialect;
+		/* the load session's name, which its fencing tag carries (fence.h); once per
+		 * connection. Best effort: without it the tag still holds its start time */
+		struct rpl_sbuf sql = RPL_SBUF_INIT;
+		struct rpl_err ignored = RPL_ERR_INIT;
+		rpl_fence_name_sql(w->dst.dialect, &j->me, &sql);
+		if (sql.len > 0 && rpl_sbuf_ok(&sql))
+			rpl_copy_session_exec(w->cp, rpl_sbuf_str(&sql), false, &ignored);
+		rpl_sbuf_fini(&sql);
 	} else {
 		rpl_conn_close(&w->src);
 		rpl_conn_close(&w->dst);
@@ -223,8 +231,9 @@ worker_disconnect(struct worker *w)
 }
 
 /* part_start marks partition i running on its load session, which records that
- * session for whoever takes the partition over (fence.h), under the claim: RPL_ECLAIM
- * when it was taken over meanwhile. SQLite has one writer and no session to end. */
+ * session (named at connect: worker_connect) for whoever takes the partition over
+ * (fence.h), under the claim: RPL_ECLAIM when it was taken over meanwhile. SQLite has
+ * one writer and no session to end. */
 static int
 part_start(struct worker *w, size_t i, int attempt, struct rpl_err *err)
 {
@@ -233,16 +242,9 @@ part_start(struct worker *w, size_t i, int attempt, struct rpl_err *err)
 	if (d->engine == RPL_ENGINE_SQLITE)
 		return rpl_ledger_part_start(&w->dst, j->job_id, j->tc->name, &j->parts[i], attempt, err);
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
-	int r = 0;
-	rpl_fence_name_sql(d, &j->me, &sql);
-	if (sql.len > 0)
-		r = rpl_sbuf_ok(&sql) ? rpl_copy_session_exec(w->cp, rpl_sbuf_str(&sql), false, err)
-		                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	rpl_sbuf_reset(&sql);
 	rpl_fence_start_sql(d, &j->me, j->job_id, j->tc->name, &j->parts[i], w->dctx.claim_no, attempt, &sql);
-	if (r == 0)
-		r = rpl_sbuf_ok(&sql) ? rpl_copy_session_exec(w->cp, rpl_sbuf_str(&sql), true, err)
-		                      : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	int r = rpl_sbuf_ok(&sql) ? rpl_copy_session_exec(w->cp, rpl_sbuf_str(&sql), true, err)
+	                          : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	rpl_sbuf_fini(&sql);
 	if (r < 0)
 		rpl_err_prefix(err, "ledger: starting a partition");
@@ -311,8 +313,11 @@ attempt_once(struct worker *w, size_t i, int attempt, struct rpl_part_account *a
 	j->rows -= w->counted;   /* an earlier attempt's rows were rolled back */
 	uv_mutex_unlock(&j->lock);
 	w->counted = 0;
-	fence_expired(w);
-	if (part_start(w, i, attempt, perr) == 0 && rpl_copy_partition(w->cp, &j->parts[i], acc, perr) == 0)
+	/* marked running first, right after the claim: a takeover then counts this attempt */
+	int r = part_start(w, i, attempt, perr);
+	if (r == 0)
+		fence_expired(w);
+	if (r == 0 && rpl_copy_partition(w->cp, &j->parts[i], acc, perr) == 0)
 		return 0;
 	acc->state = perr->code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 	acc->err = *perr;
