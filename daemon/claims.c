@@ -1,6 +1,7 @@
 /* daemon/claims.c: claiming partitions and renewing leases (see claims.h). */
 #include "claims.h"
 #include "dlog.h"
+#include "fence.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -95,6 +96,37 @@ paused_here(const atomic_bool *pause, const atomic_bool *cancel)
 	return pause != NULL && atomic_load(pause) && !(cancel != NULL && atomic_load(cancel));
 }
 
+/* log_fence: what became of the old owner's load session (fence.h): ended (notice,
+ * each time); refused by the server, or not provably the owner's while its lock
+ * keeps the row (a warning, once per partition wait: it is tried again with every
+ * look at the partition) */
+static void
+log_fence(const struct rpl_claim *cl, const char *job, const char *table, const char *label, bool *warned)
+{
+	char qt[300], who[300], qm[1100];
+	if (cl->fenced == RPL_FENCE_NONE)
+		return;
+	rpl_owner_label(&cl->holder, who, sizeof who);
+	rd_q(qt, sizeof qt, table);
+	if (cl->fenced == RPL_FENCE_ENDED) {
+		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s from=\"%s\" session=%lld msg=\"fenced: ended the "
+		       "load session of the partition's owner, whose lease ran out; its open transaction rolls back\"", job, qt,
+		       label, who, (long long)cl->fence_session);
+	} else if (cl->fenced == RPL_FENCE_UNPROVEN && !*warned) {
+		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s range=%s from=\"%s\" session=%lld msg=\"the partition's ledger "
+		       "row stays locked by its owner, whose lease ran out, and the target shows no session that is provably "
+		       "that owner's load session (all nodes need the same target user to see each other's sessions): not "
+		       "ending any, waiting for the lock\"", job, qt, label, who, (long long)cl->fence_session);
+		*warned = true;
+	} else if (cl->fenced == RPL_FENCE_REFUSED && !*warned) {
+		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s range=%s from=\"%s\" session=%lld error=%s msg=\"cannot end "
+		       "the load session of the partition's owner, whose lease ran out (ending a session of the same user "
+		       "needs no more privileges; check the target's user): waiting for that session to end\"", job, qt, label,
+		       who, (long long)cl->fence_session, rd_q(qm, sizeof qm, cl->fence_msg));
+		*warned = true;
+	}
+}
+
 int
 rd_claim_wait(struct rpl_conn *dst, const struct rpl_owner *me, int64_t lease_ms, bool no_wait, bool wait,
               const char *job, const char *table, const struct rpl_range *r, const atomic_bool *cancel,
@@ -103,10 +135,12 @@ rd_claim_wait(struct rpl_conn *dst, const struct rpl_owner *me, int64_t lease_ms
 	char label[64], who[300];
 	rpl_range_label(r, label, sizeof label);
 	memset(out, 0, sizeof *out);
-	bool said_paused = false;
+	bool said_paused = false, fence_warned = false;
 	for (int held_polls = 0;;) {
 		bool here = paused_here(pause, cancel);
 		int rr = here ? 0 : rpl_claim_take(dst, me, lease_ms, job, table, r, out, err);
+		if (rr == 0 && !here)
+			log_fence(out, job, table, label, &fence_warned);
 		if (rr == 0 && (here || out->state == RPL_CLAIM_PAUSED)) {
 			/* pause holds before a claim too: nothing new is taken until resumed */
 			if (!here && !said_paused) {   /* given to another process: say why this one waits */

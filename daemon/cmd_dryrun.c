@@ -20,6 +20,7 @@
 #include "indexes.h"
 #include "ledger.h"
 #include "claim.h"
+#include "fence.h"
 #include "sbuf.h"
 #include "sqlgen.h"
 #include "tablefacts.h"
@@ -435,6 +436,27 @@ source_stmt(void *data, const char *sql)
 	rpl_sbuf_fini(&b);
 }
 
+/* dry_part_start: each attempt first marks the partition running on its load session
+ * (the connection the rows go through), which records that session for fencing
+ * (fence.h); SQLite's is marked on the control connection, with no session to end */
+static void
+dry_part_start(struct dry *d, const struct rpl_range *r, const struct rpl_owner *me, bool first)
+{
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	if (d->dd->engine == RPL_ENGINE_SQLITE)
+		return;
+	if (first)
+		rpl_fence_name_sql(d->dd, me, &b);
+	if (b.len > 0)
+		stmt(d, true, &b, "once per load session, when it connects: name it (node and pid): a process that takes a"
+		     " partition over after this one's lease ran out ends the session only while it carries this name");
+	rpl_sbuf_reset(&b);
+	rpl_fence_start_sql(d->dd, me, "(job id)", d->tc->name, r, 1, 1, &b);
+	stmt(d, true, &b, "on the load session, committed: mark the partition running and record the session (fencing),"
+	     " only while the claim holds");
+	rpl_sbuf_fini(&b);
+}
+
 static void
 partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 {
@@ -447,7 +469,13 @@ partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 	note(d, "the ledger marks it running and claimed by this process (the job's control read first: nothing is"
 	     " claimed while it says pause or cancel; owner, lease, claim number: a SELECT … FOR"
 	     " UPDATE SKIP LOCKED and an UPDATE replicad_partitions …, committed); every commit before the last runs"
-	     " the claim check first, the last the done-mark below, each touching the row only while the claim holds\n");
+	     " the claim check first, the last the done-mark below, each touching the row only while the claim holds;"
+	     " after the running-mark below, the worker reads the load sessions of the job's partitions whose leases ran"
+	     " out (SELECT load_session, load_tag FROM replicad_partitions …) and ends each that the server still shows"
+	     " with its tag (fencing)\n");
+	struct rpl_owner me;
+	rpl_owner_init(&me, NULL);
+	dry_part_start(d, r, &me, i == 0);
 	long batch = rpl_sqlgen_delete(d->g, r, &del);
 	if (batch > 0)
 		note(d, "the DELETE below runs in autocommit, again until it deletes fewer than %ld rows (SQLRowCount): each"
@@ -456,8 +484,6 @@ partition(struct dry *d, const struct rpl_range *r, size_t i, size_t n)
 	acc.range = *r;
 	acc.attempts = 1;
 	rpl_ledger_done_sql(d->dd, "(job id)", d->tc->name, &acc, &done);
-	struct rpl_owner me;
-	rpl_owner_init(&me, NULL);
 	rpl_claim_cond_sql(d->dd, &me, 1, &done);
 	rpl_sqlgen_select(d->g, r, &sel);
 	struct phase ph = { .d = d, .at = RPL_SINK_AT_START, .done = rpl_sbuf_str(&done),

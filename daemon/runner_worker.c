@@ -9,7 +9,9 @@
 #include "clock.h"
 #include "dialect.h"
 #include "dlog.h"
+#include "fence.h"
 #include "ledger.h"
+#include "sbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +49,9 @@ runner_backoff_ms(int attempt)
 bool
 runner_connection_lost(const struct rpl_err *e)
 {
+	/* 1927: MariaDB's "connection was killed" (a KILL CONNECTION, as fencing sends) */
 	return strncmp(e->sqlstate, "08", 2) == 0 || strncmp(e->sqlstate, "57P", 3) == 0 || e->native == 2006 || e->native == 2013 ||
-	       e->native == 2002 || e->native == 2003;
+	       e->native == 2002 || e->native == 2003 || e->native == 1927;
 }
 
 /* stopped_state: what a partition the cancel flag stopped is: interrupted when the
@@ -201,6 +204,14 @@ worker_connect(struct worker *w, struct rpl_err *perr)
 	if (worker_open_pair(j, &w->src, &w->dst, perr) == 0 && rpl_copy_prepare(&w->src, &w->dst, &o, &w->cp, perr) == 0) {
 		w->connected = true;
 		w->dctx.d = w->dst.dialect;
+		/* the load session's name, which its fencing tag carries (fence.h); once per
+		 * connection. Best effort: without it the tag still holds its start time */
+		struct rpl_sbuf sql = RPL_SBUF_INIT;
+		struct rpl_err ignored = RPL_ERR_INIT;
+		rpl_fence_name_sql(w->dst.dialect, &j->me, &sql);
+		if (sql.len > 0 && rpl_sbuf_ok(&sql))
+			rpl_copy_session_exec(w->cp, rpl_sbuf_str(&sql), false, &ignored);
+		rpl_sbuf_fini(&sql);
 	} else {
 		rpl_conn_close(&w->src);
 		rpl_conn_close(&w->dst);
@@ -219,6 +230,68 @@ worker_disconnect(struct worker *w)
 	w->connected = false;
 }
 
+/* part_start marks partition i running on its load session, which records that
+ * session (named at connect: worker_connect) for whoever takes the partition over
+ * (fence.h), under the claim: RPL_ECLAIM when it was taken over meanwhile. SQLite has
+ * one writer and no session to end. */
+static int
+part_start(struct worker *w, size_t i, int attempt, struct rpl_err *err)
+{
+	struct job *j = w->j;
+	const struct rpl_dialect *d = w->dst.dialect;
+	if (d->engine == RPL_ENGINE_SQLITE)
+		return rpl_ledger_part_start(&w->dst, j->job_id, j->tc->name, &j->parts[i], attempt, &j->me, w->dctx.claim_no,
+		                             err);
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	rpl_fence_start_sql(d, &j->me, j->job_id, j->tc->name, &j->parts[i], w->dctx.claim_no, attempt, &sql);
+	int r = rpl_sbuf_ok(&sql) ? rpl_copy_session_exec(w->cp, rpl_sbuf_str(&sql), true, err)
+	                          : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rpl_sbuf_fini(&sql);
+	if (r < 0)
+		rpl_err_prefix(err, "ledger: starting a partition");
+	return r;
+}
+
+/* fence_expired: before each attempt, the load sessions of the job's partitions whose
+ * owners let their leases run out are ended (fence.h): their locks can reach past their
+ * own ranges (InnoDB's next-key lock on the first row after one), so this attempt's
+ * range DELETE would wait on them. Best effort: an error here is the attempt's own
+ * to meet. */
+static void
+fence_expired(struct worker *w)
+{
+	struct job *j = w->j;
+	struct rpl_err e = RPL_ERR_INIT;
+	char msg[512] = "", qt[300], qm[1100];
+	int ended = 0, refused = 0;
+	if (w->dst.dialect->engine == RPL_ENGINE_SQLITE ||
+	    rpl_fence_expired(&w->dst, &j->me, j->job_id, &ended, &refused, msg, sizeof msg, &e) < 0)
+		return;
+	if (ended > 0)
+		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s sessions=%d msg=\"fenced: ended the load sessions of partitions "
+		       "whose owners' leases ran out; their open transactions roll back\"", j->job_id,
+		       rd_q(qt, sizeof qt, j->tc->name), ended);
+	if (refused > 0)
+		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s sessions=%d error=%s msg=\"cannot end the load sessions of "
+		       "partitions whose owners' leases ran out: loads that meet their locks wait for them\"", j->job_id,
+		       rd_q(qt, sizeof qt, j->tc->name), refused, rd_q(qm, sizeof qm, msg));
+}
+
+/* part_end_write: a failed or stopped attempt in the ledger, only while the claim is
+ * ours (a lost claim's row is another's) */
+static void
+part_end_write(struct worker *w, const struct rpl_part_account *acc, const struct rpl_err *perr)
+{
+	struct job *j = w->j;
+	struct rpl_err lerr = RPL_ERR_INIT;
+	if (acc->state != RPL_PART_FAILED)
+		rpl_ledger_part_stopped(&w->dst, j->job_id, j->tc->name, acc,
+		                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &j->me,
+		                        w->dctx.claim_no, &lerr);
+	else if (!runner_connection_lost(perr) && perr->code != RPL_ECLAIM)   /* a lost claim's row is another's */
+		rpl_ledger_part_failed(&w->dst, j->job_id, j->tc->name, acc, perr, &j->me, w->dctx.claim_no, &lerr);
+}
+
 /* attempt_once loads partition i once (its ledger row first); 0 when it is done,
  * else acc and the ledger say how it failed or stopped */
 static int
@@ -231,26 +304,47 @@ attempt_once(struct worker *w, size_t i, int attempt, struct rpl_part_account *a
 		acc->err = *perr;
 		return -1;
 	}
-	struct rpl_err lerr = RPL_ERR_INIT;
 	uv_mutex_lock(&j->lock);
 	acc->ms[RPL_PHASE_DISABLE_IDX] = j->first_disable_ms;
 	j->first_disable_ms = 0;
 	j->rows -= w->counted;   /* an earlier attempt's rows were rolled back */
 	uv_mutex_unlock(&j->lock);
 	w->counted = 0;
-	if (rpl_ledger_part_start(&w->dst, j->job_id, j->tc->name, &j->parts[i], attempt, &j->me, w->dctx.claim_no,
-	                          perr) == 0 &&
-	    rpl_copy_partition(w->cp, &j->parts[i], acc, perr) == 0)
+	/* marked running first, right after the claim: a takeover then counts this attempt */
+	int r = part_start(w, i, attempt, perr);
+	if (r == 0)
+		fence_expired(w);
+	if (r == 0 && rpl_copy_partition(w->cp, &j->parts[i], acc, perr) == 0)
 		return 0;
 	acc->state = perr->code == RPL_ECANCELED ? stopped_state(j) : RPL_PART_FAILED;
 	acc->err = *perr;
-	if (acc->state != RPL_PART_FAILED)
-		rpl_ledger_part_stopped(&w->dst, j->job_id, j->tc->name, acc,
-		                        acc->state == RPL_PART_CANCELLED ? "cancelled" : "interrupted", &j->me,
-		                        w->dctx.claim_no, &lerr);
-	else if (!runner_connection_lost(perr) && perr->code != RPL_ECLAIM)   /* a lost claim's row is another's */
-		rpl_ledger_part_failed(&w->dst, j->job_id, j->tc->name, acc, perr, &j->me, w->dctx.claim_no, &lerr);
+	part_end_write(w, acc, perr);
 	return -1;
+}
+
+/* claim_gone: after a lost connection, whether this process's claim on partition i
+ * is gone: the connection may have been ended by the process that took the partition
+ * over while this one was stopped or cut off (fence.h). Reconnects to ask; false
+ * when it cannot (an outage: the caller waits for the database). */
+static bool
+claim_gone(struct worker *w, size_t i)
+{
+	struct job *j = w->j;
+	struct rpl_err e = RPL_ERR_INIT;
+	bool holds = true;
+	worker_disconnect(w);
+	worker_connect(w, &e);
+	if (!w->connected || rpl_fence_holds(&w->dst, &j->me, j->job_id, j->tc->name, &j->parts[i], w->dctx.claim_no,
+	                                     &holds, &e) < 0)
+		return false;
+	if (!holds) {
+		char qt[300], label[64];
+		rpl_range_label(&j->parts[i], label, sizeof label);
+		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s claim=%d msg=\"claim lost: the partition was taken "
+		       "over and this process's load session ended while it was stopped or cut off; its work was rolled back\"",
+		       j->job_id, rd_q(qt, sizeof qt, j->tc->name), label, w->dctx.claim_no);
+	}
+	return !holds;
 }
 
 /* retryable: what the dialects say, or a lost connection; never a cancel */
@@ -334,6 +428,11 @@ run_part(struct worker *w, size_t i, bool second, struct rpl_part_account *acc)
 		}
 		if (perr.code == RPL_ECLAIM) {   /* taken over: claim it again, which waits for the new owner */
 			w->claimed = false;
+			attempt--;
+			continue;
+		}
+		if (perr.code != RPL_ECANCELED && runner_connection_lost(&perr) && w->claimed && claim_gone(w, i)) {
+			w->claimed = false;   /* as a lost claim: claimed again, which waits for the new owner */
 			attempt--;
 			continue;
 		}

@@ -4,6 +4,7 @@
 #include "claim.h"
 #include "catalog.h"
 #include "dialect.h"
+#include "fence.h"
 #include "jobctl.h"
 #include "ledger.h"
 #include "sbuf.h"
@@ -22,6 +23,9 @@ static const struct { const char *table, *column, *type; } added[] = {
 	{ "replicad_partitions", "claim_no", "integer" },
 	{ "replicad_partitions", "claim_commits", "integer" },
 	{ "replicad_jobs", "control", "varchar(16)" },   /* jobctl.h: pause, resume, cancel everywhere */
+	/* fence.h: the session that loads the partition, for whoever takes it over */
+	{ "replicad_partitions", "load_session", "bigint" },
+	{ "replicad_partitions", "load_tag", "varchar(512)" },
 };
 
 void
@@ -244,7 +248,8 @@ take_row(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms, const
 	rpl_ledger_range_key(r, s, e);
 	rpl_sbuf_add(&sql, "UPDATE replicad_partitions SET owner_node = ");
 	rpl_dialect_lit(d, me->node, &sql);
-	rpl_sbuf_addf(&sql, ", owner_pid = %ld, lease_until = %lld, claim_no = %d, claim_commits = 0", me->pid,
+	rpl_sbuf_addf(&sql, ", owner_pid = %ld, lease_until = %lld, claim_no = %d, claim_commits = 0, load_session = NULL,"
+	              " load_tag = NULL", me->pid,
 	              (long long)(w->now + lease_ms), w->claim_no + 1);
 	rpl_ledger_where_part(d, job, table, r, &sql);
 	int rr = rpl_sbuf_ok(&sql) ? rpl_conn_exec(c, rpl_sbuf_str(&sql), err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
@@ -296,50 +301,89 @@ decide(const struct row *w, const struct rpl_owner *me, struct rpl_claim *out)
 		out->holder = w->owner;
 }
 
-int
-rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms, const char *job, const char *table,
-               const struct rpl_range *r, struct rpl_claim *out, struct rpl_err *err)
+/* mine: an owner that is this process (its own sessions are never fenced) */
+static bool
+mine(const struct rpl_owner *o, const struct rpl_owner *me)
+{
+	return strcmp(o->node, me->node) == 0 && o->pid == me->pid;
+}
+
+/* skipped: the locking read skipped the row: locked by a claimer, or by its owner's
+ * claim check just before a commit (a process stopped there keeps the lock), or not
+ * there at all. The row as last committed (a read that takes no lock) names its
+ * owner; when that owner's lease ran out, its load session is to be ended (*fence):
+ * that is what holds the lock. */
+static int
+skipped(struct rpl_conn *c, const struct rpl_owner *me, const char *job, const char *table, const struct rpl_range *r,
+        struct rpl_claim *out, struct rpl_fence_session *fence, struct rpl_err *err)
+{
+	struct rpl_sbuf sql = RPL_SBUF_INIT;
+	struct row w;
+	select_sql(c->dialect, job, table, r, false, &sql);
+	int rr = rpl_sbuf_ok(&sql) ? read_row(c, rpl_sbuf_str(&sql), &w, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	rpl_sbuf_fini(&sql);
+	if (rr == 0 && !w.found)
+		rr = rpl_err_set(err, RPL_ENOENT, "ledger: job %s has no row for a partition of %s", job, table);
+	out->state = RPL_CLAIM_HELD;
+	out->attempts = w.attempts;
+	out->holder = w.owner;
+	out->lease_left_ms = w.lease_until > w.now ? w.lease_until - w.now : 0;
+	if (rr == 0 && strcmp(w.state, "done") != 0 && w.owner.node[0] != '\0' && w.lease_until != 0 &&
+	    w.lease_until <= w.now && !mine(&w.owner, me))
+		rr = rpl_fence_read(c, job, table, r, fence, err);
+	return rr;
+}
+
+/* claim_locked: the claim's work under the row's lock (or the job's control saying
+ * take nothing); *fence gets the session to end once it is over */
+static int
+claim_locked(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms, const char *job, const char *table,
+             const struct rpl_range *r, struct rpl_claim *out, struct rpl_fence_session *fence, struct rpl_err *err)
 {
 	const struct rpl_dialect *d = c->dialect;
 	struct rpl_sbuf sql = RPL_SBUF_INIT;
 	struct row w;
-	memset(out, 0, sizeof *out);
-	bool was_auto = c->autocommit;
-	int rr = rpl_conn_set_autocommit(c, false, err);
+	int rr = 0;
 	/* SQLite: take the write lock first, so two claimers queue on it instead of both
 	 * reading and then failing to upgrade their read locks */
-	if (rr == 0 && d->engine == RPL_ENGINE_SQLITE)
+	if (d->engine == RPL_ENGINE_SQLITE)
 		rr = rpl_conn_exec(c, "UPDATE replicad_partitions SET claim_no = claim_no WHERE 1 = 0", err);
 	/* the job's control first: a claim after a pause or cancel takes nothing
 	 * (jobctl.h; read without a lock, so a process stopped here blocks nobody) */
 	enum rpl_jobctl ctl = RPL_JOBCTL_NONE;
 	if (rr == 0)
 		rr = rpl_jobctl_read(c, job, &ctl, err);
-	rpl_claim_select_sql(d, job, table, r, &sql);
-	if (rr == 0 && (ctl == RPL_JOBCTL_PAUSE || ctl == RPL_JOBCTL_CANCEL))
+	if (rr == 0 && (ctl == RPL_JOBCTL_PAUSE || ctl == RPL_JOBCTL_CANCEL)) {
 		out->state = ctl == RPL_JOBCTL_PAUSE ? RPL_CLAIM_PAUSED : RPL_CLAIM_CANCELLED;
-	else if (rr == 0)
+		return 0;   /* nothing taken: the caller's rollback ends the read */
+	}
+	rpl_claim_select_sql(d, job, table, r, &sql);
+	if (rr == 0)
 		rr = rpl_sbuf_ok(&sql) ? read_row(c, rpl_sbuf_str(&sql), &w, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	if (rr == 0 && (out->state == RPL_CLAIM_PAUSED || out->state == RPL_CLAIM_CANCELLED)) {
-		/* nothing taken: the rollback below ends the read */
-	} else if (rr == 0 && !w.found) {
-		/* skipped: locked by a claimer, or by its owner's claim check just before a
-		 * commit (a process stopped there keeps the lock), or not there at all. The
-		 * row as last committed (a read that takes no lock) names its owner. */
-		rpl_sbuf_reset(&sql);
-		select_sql(d, job, table, r, false, &sql);
-		rr = rpl_sbuf_ok(&sql) ? read_row(c, rpl_sbuf_str(&sql), &w, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
-		if (rr == 0 && !w.found)
-			rr = rpl_err_set(err, RPL_ENOENT, "ledger: job %s has no row for a partition of %s", job, table);
-		out->state = RPL_CLAIM_HELD;
-		out->attempts = w.attempts;
-		out->holder = w.owner;
-		out->lease_left_ms = w.lease_until > w.now ? w.lease_until - w.now : 0;
-	} else if (rr == 0) {
+	rpl_sbuf_fini(&sql);
+	if (rr == 0 && !w.found)
+		return skipped(c, me, job, table, r, out, fence, err);
+	if (rr == 0) {
 		decide(&w, me, out);
-		if (out->state == RPL_CLAIM_TAKEN)
+		/* the old owner's session, read before our claim clears it */
+		if (out->state == RPL_CLAIM_TAKEN && out->took_over && !mine(&w.owner, me))
+			rr = rpl_fence_read(c, job, table, r, fence, err);
+		if (rr == 0 && out->state == RPL_CLAIM_TAKEN)
 			rr = take_row(c, me, lease_ms, job, table, r, &w, err);
 	}
+	return rr;
+}
+
+int
+rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms, const char *job, const char *table,
+               const struct rpl_range *r, struct rpl_claim *out, struct rpl_err *err)
+{
+	struct rpl_fence_session fence = { 0 };
+	memset(out, 0, sizeof *out);
+	bool was_auto = c->autocommit;
+	int rr = rpl_conn_set_autocommit(c, false, err);
+	if (rr == 0)
+		rr = claim_locked(c, me, lease_ms, job, table, r, out, &fence, err);
 	struct rpl_err ignored = RPL_ERR_INIT;
 	if (rr == 0 && out->state == RPL_CLAIM_TAKEN)
 		rr = rpl_conn_commit(c, err);
@@ -347,11 +391,22 @@ rpl_claim_take(struct rpl_conn *c, const struct rpl_owner *me, int64_t lease_ms,
 		rpl_conn_rollback(c, &ignored);
 	if (rr < 0)
 		rpl_conn_rollback(c, &ignored);
+	/* fencing after the claim's transaction: the old owner's session cannot commit
+	 * under its claim any more (its claim counter is gone, or its lease ran out and
+	 * the next claim takes it), and ending it releases the locks it holds */
+	if (rr == 0 && fence.id > 0) {
+		enum rpl_fence_result res;
+		rr = rpl_fence_end(c, &fence, &res, out->fence_msg, sizeof out->fence_msg, err);
+		/* skipped (the row still locked) and nothing provably the owner's to end */
+		if (res == RPL_FENCE_NONE && out->state == RPL_CLAIM_HELD)
+			res = RPL_FENCE_UNPROVEN;
+		out->fenced = (int)res;
+		out->fence_session = fence.id;
+	}
 	if (was_auto)
 		rpl_conn_set_autocommit(c, true, rr < 0 ? &ignored : err);
 	if (rr < 0)
 		rpl_err_prefix(err, "ledger: claiming a partition");
-	rpl_sbuf_fini(&sql);
 	return rr;
 }
 

@@ -7,7 +7,8 @@
  * one writer at a time, so there the claim is a plain update in a transaction that
  * takes the write lock first). A partition held by a live owner is left alone; one
  * whose lease ran out (or whose owner on this node is a process that is gone) is
- * taken over. Every commit of the partition's rows runs rpl_claim_check_sql in its
+ * taken over, and its old owner's load session ended first (fence.h), also when that
+ * session's lock on the row made the locking read skip it. Every commit of the partition's rows runs rpl_claim_check_sql in its
  * own transaction, and the done-mark carries rpl_claim_cond_sql: each must touch one
  * row, so a process that lost its claim (stopped, cut off) rolls back instead.
  * replicad_claims keeps every claim (owner, claimed, released, outcome);
@@ -57,11 +58,16 @@ struct rpl_claim {
 	struct rpl_owner holder;   /* HELD: who holds it (node "" when someone is taking
 	                            * it at this instant); TAKEN with took_over: whom from */
 	int64_t lease_left_ms;     /* HELD: until the holder's lease runs out */
+	/* fencing (fence.h): the old owner's load session, ended when its lease ran out
+	 * (TAKEN with took_over; HELD when the row was locked by that session) */
+	int fenced;                /* enum rpl_fence_result: none, ended, refused, unproven */
+	int64_t fence_session;     /* the session's id on the target */
+	char fence_msg[512];       /* refused: the server's words */
 };
 
 /* rpl_claim_upgrade adds the columns a ledger made by an earlier version lacks
- * (owner_node, owner_pid, lease_until, claim_no, claim_commits on
- * replicad_partitions; control on replicad_jobs), in place, nothing lost; a column another process added
+ * (owner_node, owner_pid, lease_until, claim_no, claim_commits, load_session,
+ * load_tag on replicad_partitions; control on replicad_jobs), in place, nothing lost; a column another process added
  * meanwhile is fine. rpl_ledger_ensure calls it after its CREATEs. */
 int rpl_claim_upgrade(struct rpl_conn *c, struct rpl_err *err);
 

@@ -116,6 +116,11 @@ int rpl_copy_partition(struct rpl_copy *cp, const struct rpl_range *r,
 /* rpl_copy_rows_per_chunk: how many rows one buffer holds (for reports and tests). */
 size_t rpl_copy_rows_per_chunk(const struct rpl_copy *cp);
 
+/* rpl_copy_session_exec runs sql on cp's load session (the connection its sink
+ * writes through), between partitions only, and commits it; claimed: it must touch
+ * one row, else RPL_ECLAIM (fence.h). The copy's thread. */
+int rpl_copy_session_exec(struct rpl_copy *cp, const char *sql, bool claimed, struct rpl_err *err);
+
 void rpl_copy_free(struct rpl_copy *cp);
 
 /* rpl_copy_created: did rpl_copy_prepare create the target table? Its source's

@@ -102,7 +102,8 @@ JSON
 normalize() {
     sed -E -e 's/[[:space:]]+/ /g' -e 's/^ //' -e 's/ $//' \
         -e "s#/proc/self/fd/[0-9N]+#/proc/self/fd/N#g" \
-        -e "/^UPDATE replicad_partitions/ { s/'[^']*'/'X'/g; s/= -?[0-9]+/= N/g; }"
+        -e "/^UPDATE replicad_partitions/ { s/'[^']*'/'X'/g; s/= -?[0-9]+/= N/g; }" \
+        -e "/^SET application_name/ { s/'[^']*'/'X'/g; }"
 }
 
 # dry_statements FILE SIDE: the partition's statements of SIDE (target or source) in
@@ -132,14 +133,18 @@ pg_statements() {
 driver_noise='^(SET autocommit|SET NAMES|SET SESSION|SET @@|SELECT @@|SHOW VARIABLES|SET sql_mode)'
 
 # my_statements: the Query lines of the connection that ran the LOAD DATA, from the
-# partition's DELETE to the COMMIT after its done-mark
+# partition's running-mark (which records that connection for fencing) or, if none,
+# its DELETE, to the COMMIT after its done-mark; without the worker's read of the
+# job's expired claims (fencing), which the dry run names in a note (on a MariaDB
+# target the worker's ledger connection is the load session)
 my_statements() {
     local tid
     tid=$(my_root "SELECT thread_id FROM mysql.general_log WHERE command_type = 'Query' AND argument LIKE 'LOAD DATA%' ORDER BY event_time LIMIT 1")
     [ -n "$tid" ] || return 1
     my_root "SELECT REPLACE(REPLACE(CONVERT(argument USING utf8mb4), '\n', ' '), '\t', ' ') FROM mysql.general_log WHERE thread_id = $tid AND command_type IN ('Query', 'Execute') ORDER BY event_time" |
-        grep -Ev "$driver_noise" | normalize |
-        awk '/^DELETE FROM/ { on = 1 } on { print } on && /^COMMIT$/ && seen { exit } /^UPDATE replicad_partitions/ { seen = 1 }'
+        grep -Ev "$driver_noise" | grep -Ev '^SELECT load_session, load_tag FROM replicad_partitions' | normalize |
+        awk '/^DELETE FROM/ || /^UPDATE replicad_partitions SET state = .X., attempts = N, updated_at = .X., load_session/ { on = 1 }
+             on { print } on && /^COMMIT$/ && seen { exit } /^UPDATE replicad_partitions SET state = .X., attempts = N, rows_read/ { seen = 1 }'
 }
 
 # my_src_statements: the statements the connection that executed the partition's
