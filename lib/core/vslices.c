@@ -13,9 +13,16 @@ rpl_vslices_plan(int64_t min, int64_t max, size_t k, struct rpl_keyslice *ks)
 {
 	/* max - min as unsigned is exact for any two int64 with min <= max */
 	uint64_t span = (uint64_t)max - (uint64_t)min;
-	if (k < 1 || max < min || span < RPL_VSLICES_MIN_SPAN - 1)
+	/* each slice spans RPL_VSLICES_MIN_SPAN keys or more: span + 1 keys in all */
+	uint64_t most = span == UINT64_MAX ? UINT64_MAX / RPL_VSLICES_MIN_SPAN : (span + 1) / RPL_VSLICES_MIN_SPAN;
+	if (max < min)
+		most = 1;
+	if (k > most)
+		k = (size_t)most;
+	if (k < 1)
 		k = 1;
-	uint64_t step = span / k;
+	/* (span + 1) / k keys a slice, without span + 1's overflow */
+	uint64_t step = span / k + (span % k + 1 == k ? 1 : 0);
 	for (size_t i = 0; i < k; i++) {
 		ks[i] = (struct rpl_keyslice){ .has_lo = i > 0, .has_hi = i + 1 < k };
 		/* min + step * i stays within [min, max]: no overflow on the way */

@@ -6,9 +6,10 @@
  *
  * DESIGN. Called by rpl_vtable_verify for a table whose primary key is a single
  * integer column, when the load asks for more than one worker. Two index lookups on
- * the source (MIN and MAX of the key in the partition) give its key span; a span
- * under RPL_VSLICES_MIN_SPAN is verified as before, in one piece. Else the span is
- * cut arithmetically into K = min(slices, RPL_VSLICES_MAX) slices, the first open
+ * the source (MIN and MAX of the key in the partition) give its key span, cut
+ * arithmetically into K = min(slices, RPL_VSLICES_MAX) slices of at least
+ * RPL_VSLICES_MIN_SPAN keys each (fewer slices for a smaller span; a span under two
+ * slices' is verified as before, in one piece), the first open
  * below (with the NULL keys of a target without a key) and the last open above, so
  * that a target row below the source's least key or above its greatest is in a
  * slice too. Each slice gets a thread, its own source and target connections
@@ -27,9 +28,10 @@
 
 struct rpl_vtable_opts;
 
-/* Below this key span (MAX - MIN + 1, the most rows the range can hold) one
- * connection reads the partition in well under a second, and K more connections,
- * their catalog reads and threads would cost what they save. */
+/* The least keys of a slice (MAX - MIN + 1 over K: the most rows it can hold).
+ * Fewer rows are read by one connection in well under a second, and the slice's
+ * connections, catalog reads and threads would cost what it saves (measured:
+ * docs/benchmarks.md, 4 slices of 25,000 narrow rows were slower than one piece). */
 #define RPL_VSLICES_MIN_SPAN 50000
 /* At most this many slices: each is two more connections on each server. */
 #define RPL_VSLICES_MAX 4
@@ -44,9 +46,10 @@ struct rpl_vslices_in {
 	const char *label;
 };
 
-/* rpl_vslices_plan cuts [min, max] into at most k slices (ks, k entries), the
- * first open below and the last open above; returns how many (1 when the span is
- * too small to cut: that one slice is open at both ends). Pure. */
+/* rpl_vslices_plan cuts [min, max] into at most k slices (ks, k entries) of at
+ * least RPL_VSLICES_MIN_SPAN keys each, the first open below and the last open
+ * above; returns how many (1 when the span is too small to cut: that one slice is
+ * open at both ends). Pure. */
 size_t rpl_vslices_plan(int64_t min, int64_t max, size_t k, struct rpl_keyslice *ks);
 
 /* rpl_vslices_verify verifies range r in key slices side by side and fills out as

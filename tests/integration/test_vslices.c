@@ -1,8 +1,8 @@
 /* tests/integration/test_vslices.c: a big partition verified in key slices side by
  * side (lib/core/vslices.h) on every source x target pair of SQLite, PostgreSQL and
- * MariaDB. The source's keys span 1000..101000 (a span of 100,000, over the slicing
- * threshold, in a few dozen rows so the test stays quick), cut in four slices at
- * 26000, 51000 and 76000. A copy is equal in four slices; then the target is changed
+ * MariaDB. The source's keys span 1000..201000 (a span of 200,000: four slices of
+ * 50,000 keys, in a few dozen rows so the test stays quick), cut in four slices at
+ * 51000, 101000 and 151000. A copy is equal in four slices; then the target is changed
  * at the least and greatest key, on both sides of each boundary, a row is deleted
  * just below a boundary, and rows are added below the source's least key and above
  * its greatest: each is found by key and column, in key order, with nothing else;
@@ -20,8 +20,8 @@
 
 /* the source's keys: the least and greatest, both sides of each boundary, and some
  * between */
-static const int64_t keys[] = { 1000,  2000,  13000, 25999, 26000, 26001, 40000, 50999, 51000,
-                                51001, 60000, 75999, 76000, 76001, 90000, 100999, 101000 };
+static const int64_t keys[] = { 1000,  2000,  13000, 50999, 51000, 51001, 80000, 100999, 101000,
+                                101001, 120000, 150999, 151000, 151001, 190000, 200999, 201000 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static void
@@ -82,16 +82,16 @@ change_target(int de)
 {
 	struct rpl_conn c;
 	it_connect(&c, de, "dst");
-	static const int64_t changed[] = { 1000, 25999, 26000, 51000, 51001, 75999, 76000, 101000 };
+	static const int64_t changed[] = { 1000, 50999, 51000, 101000, 101001, 150999, 151000, 201000 };
 	char sql[128];
 	for (size_t i = 0; i < sizeof changed / sizeof changed[0]; i++) {
 		snprintf(sql, sizeof sql, "UPDATE vsl SET name = 'changed' WHERE id = %lld", (long long)changed[i]);
 		it_exec(&c, sql);
 	}
-	it_exec(&c, "DELETE FROM vsl WHERE id = 50999");
+	it_exec(&c, "DELETE FROM vsl WHERE id = 100999");
 	it_exec(&c, "INSERT INTO vsl VALUES (5, 'below', 0)");
 	it_exec(&c, "INSERT INTO vsl VALUES (999, 'below', 0)");
-	it_exec(&c, "INSERT INTO vsl VALUES (101001, 'above', 0)");
+	it_exec(&c, "INSERT INTO vsl VALUES (201001, 'above', 0)");
 	it_exec(&c, "INSERT INTO vsl VALUES (9000000000, 'above', 0)");
 	rpl_conn_close(&c);
 }
@@ -125,12 +125,12 @@ START_TEST(test_slices_pair)
 	ck_assert(p.differ);
 	ck_assert_int_eq(p.source_rows, NKEYS);
 	ck_assert_int_eq(p.target_rows, NKEYS - 1 + 4);
-	static const char *const missing[] = { "{\"id\": 50999}" };
-	static const char *const extra[] = { "{\"id\": 5}", "{\"id\": 999}", "{\"id\": 101001}",
+	static const char *const missing[] = { "{\"id\": 100999}" };
+	static const char *const extra[] = { "{\"id\": 5}", "{\"id\": 999}", "{\"id\": 201001}",
 	                                     "{\"id\": 9000000000}" };
-	static const char *const changed[] = { "{\"id\": 1000}",  "{\"id\": 25999}", "{\"id\": 26000}",
-	                                       "{\"id\": 51000}", "{\"id\": 51001}", "{\"id\": 75999}",
-	                                       "{\"id\": 76000}", "{\"id\": 101000}" };
+	static const char *const changed[] = { "{\"id\": 1000}",  "{\"id\": 50999}", "{\"id\": 51000}",
+	                                       "{\"id\": 101000}", "{\"id\": 101001}", "{\"id\": 150999}",
+	                                       "{\"id\": 151000}", "{\"id\": 201000}" };
 	keys_are(p.missing, p.missing_n, missing, 1, "missing", what);
 	keys_are(p.extra, p.extra_n, extra, 4, "extra", what);
 	ck_assert_int_eq(p.nchanged, 8);
@@ -155,7 +155,7 @@ START_TEST(test_slices_pair)
 	rpl_verify_part_fini(&p);
 
 	/* a span under the threshold: one piece */
-	it_exec(&s, "DELETE FROM vsl WHERE id > 40000");
+	it_exec(&s, "DELETE FROM vsl WHERE id > 80000");
 	verify(&s, &d, 100, &p, what);
 	ck_assert_int_eq(p.slices, 0);
 	ck_assert(p.differ);
@@ -169,13 +169,17 @@ END_TEST
 START_TEST(test_slices_plan)
 {
 	struct rpl_keyslice ks[RPL_VSLICES_MAX];
-	ck_assert_uint_eq(rpl_vslices_plan(1000, 101000, 4, ks), 4);
-	ck_assert(!ks[0].has_lo && ks[0].has_hi && ks[0].hi == 26000);
-	ck_assert(ks[1].has_lo && ks[1].lo == 26000 && ks[1].has_hi && ks[1].hi == 51000);
-	ck_assert(ks[2].has_lo && ks[2].lo == 51000 && ks[2].has_hi && ks[2].hi == 76000);
-	ck_assert(ks[3].has_lo && ks[3].lo == 76000 && !ks[3].has_hi);
-	ck_assert_uint_eq(rpl_vslices_plan(0, RPL_VSLICES_MIN_SPAN - 2, 4, ks), 1);
-	ck_assert_uint_eq(rpl_vslices_plan(0, RPL_VSLICES_MIN_SPAN - 1, 4, ks), 4);
+	ck_assert_uint_eq(rpl_vslices_plan(1000, 201000, 4, ks), 4);
+	ck_assert(!ks[0].has_lo && ks[0].has_hi && ks[0].hi == 51000);
+	ck_assert(ks[1].has_lo && ks[1].lo == 51000 && ks[1].has_hi && ks[1].hi == 101000);
+	ck_assert(ks[2].has_lo && ks[2].lo == 101000 && ks[2].has_hi && ks[2].hi == 151000);
+	ck_assert(ks[3].has_lo && ks[3].lo == 151000 && !ks[3].has_hi);
+	/* each slice spans RPL_VSLICES_MIN_SPAN keys or more */
+	ck_assert_uint_eq(rpl_vslices_plan(0, 2 * RPL_VSLICES_MIN_SPAN - 2, 4, ks), 1);
+	ck_assert_uint_eq(rpl_vslices_plan(0, 2 * RPL_VSLICES_MIN_SPAN - 1, 4, ks), 2);
+	ck_assert(!ks[0].has_lo && ks[0].hi == RPL_VSLICES_MIN_SPAN && ks[1].lo == RPL_VSLICES_MIN_SPAN && !ks[1].has_hi);
+	ck_assert_uint_eq(rpl_vslices_plan(0, 4 * RPL_VSLICES_MIN_SPAN - 2, 4, ks), 3);
+	ck_assert_uint_eq(rpl_vslices_plan(-5, 10 * RPL_VSLICES_MIN_SPAN, 4, ks), 4);
 	/* the whole of int64: no overflow */
 	ck_assert_uint_eq(rpl_vslices_plan(INT64_MIN, INT64_MAX, 4, ks), 4);
 	ck_assert(ks[1].lo < ks[2].lo && ks[2].lo < ks[3].lo && ks[1].lo < 0 && ks[3].lo > 0);
