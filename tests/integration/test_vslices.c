@@ -6,6 +6,7 @@
  * at the least and greatest key, on both sides of each boundary, a row is deleted
  * just below a boundary, and rows are added below the source's least key and above
  * its greatest: each is found by key and column, in key order, with nothing else;
+ * a NULL key added to the target gets the verdict it gets in one piece;
  * --max-keys applies after the merge. Where the pair has digests (PostgreSQL to
  * PostgreSQL, SQLite to SQLite, MariaDB to PostgreSQL) each slice's equal copy is
  * proven by them. A partition whose span is under the threshold
@@ -30,9 +31,10 @@ make_table(struct rpl_conn *c, int e, bool key)
 	static const char *const tail[IT_NENGINES] = { ")", ")", ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" };
 	char sql[256];
 	it_exec(c, "DROP TABLE IF EXISTS vsl");
-	/* the target has no primary key: a row outside the source's keys can be added */
+	/* the target has no primary key: a row outside the source's keys can be added,
+	 * and a row whose key is NULL */
 	snprintf(sql, sizeof sql, "CREATE TABLE vsl (id BIGINT %s, name VARCHAR(20), n INTEGER%s",
-	         key ? "PRIMARY KEY" : "NOT NULL", tail[e]);
+	         key ? "PRIMARY KEY" : "NULL", tail[e]);
 	it_exec(c, sql);
 }
 
@@ -56,16 +58,23 @@ fill_and_copy(struct rpl_conn *s, struct rpl_conn *d)
 }
 
 static void
-verify(struct rpl_conn *s, struct rpl_conn *d, size_t max_keys, struct rpl_verify_part *p, const char *what)
+verify_in(struct rpl_conn *s, struct rpl_conn *d, size_t max_keys, int slices, struct rpl_verify_part *p,
+          const char *what)
 {
 	struct rpl_vtable_opts o = { .src_table = "vsl", .dst_table = "vsl", .chunk_bytes = 4096, .max_keys = max_keys,
-	                             .slices = 4 };
+	                             .slices = slices };
 	struct rpl_vtable *v;
 	struct rpl_err err = RPL_ERR_INIT;
 	ck_assert_msg(rpl_vtable_open(s, d, &o, &v, &err) == 0, "%s: vtable: %s", what, err.msg);
 	struct rpl_range all = { .all = true };
 	ck_assert_msg(rpl_vtable_verify(v, &all, p, &err) == 0, "%s: verify: %s", what, err.msg);
 	rpl_vtable_close(v);
+}
+
+static void
+verify(struct rpl_conn *s, struct rpl_conn *d, size_t max_keys, struct rpl_verify_part *p, const char *what)
+{
+	verify_in(s, d, max_keys, 4, p, what);
 }
 
 static void
@@ -153,6 +162,27 @@ START_TEST(test_slices_pair)
 	for (size_t i = 0; i < 3; i++)
 		ck_assert_str_eq(p.changed[i].key, changed[i]);
 	rpl_verify_part_fini(&p);
+
+	/* a NULL key in the target is read in the first slice: the same verdict as in
+	 * one piece, wherever its engine sorts NULL */
+	struct rpl_conn c;
+	it_connect(&c, de, "dst");
+	it_exec(&c, "INSERT INTO vsl VALUES (NULL, 'null key', 0)");
+	rpl_conn_close(&c);
+	struct rpl_verify_part one;
+	verify(&s, &d, 100, &p, what);
+	verify_in(&s, &d, 100, 0, &one, what);
+	ck_assert_int_eq(p.slices, 4);
+	ck_assert_int_eq(one.slices, 0);
+	ck_assert_int_eq(p.target_rows, NKEYS - 1 + 5);
+	ck_assert_int_eq(one.target_rows, NKEYS - 1 + 5);
+	ck_assert_msg(p.nmissing == one.nmissing && p.nextra == one.nextra && p.nchanged == one.nchanged,
+	              "%s: in slices missing %lld extra %lld changed %lld, in one piece %lld %lld %lld", what,
+	              (long long)p.nmissing, (long long)p.nextra, (long long)p.nchanged, (long long)one.nmissing,
+	              (long long)one.nextra, (long long)one.nchanged);
+	ck_assert_int_ge(p.nextra, 5);
+	rpl_verify_part_fini(&p);
+	rpl_verify_part_fini(&one);
 
 	/* a span under the threshold: one piece */
 	it_exec(&s, "DELETE FROM vsl WHERE id > 80000");
