@@ -134,6 +134,7 @@ vopts(const struct rpl_config *cfg, const struct rpl_table_config *tc, long max_
 		.only_parent = !tc->inherited,
 		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
 		.n_placeholder_dates = cfg->values.n_placeholder_dates, .map = &tc->map, .max_keys = (size_t)max_keys,
+		.slices = cfg->load.workers,
 	};
 }
 

@@ -38,6 +38,7 @@ rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *t
 		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0, .only_parent = !tc->inherited,
 		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
 		.n_placeholder_dates = cfg->values.n_placeholder_dates, .map = &tc->map, .max_keys = 0, .cancel = cancel,
+		.slices = cfg->load.workers,
 	};
 	if (rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &res->err) < 0 ||
 	    rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &res->err) < 0 ||

@@ -79,6 +79,8 @@ struct rpl_verify_part {
 	bool differ;                        /* anything above differs */
 	bool by_digest;                     /* found equal by the servers' digests, no row
 	                                     * read (vdigest.h): the lists are empty */
+	int slices;                         /* key slices read side by side (vslices.h);
+	                                     * 0: the partition in one piece */
 };
 
 /* rpl_verify_run reads both streams to their ends and fills out (to be

@@ -10,6 +10,7 @@
 #include "sqlgen.h"
 #include "vcross.h"
 #include "vdigest.h"
+#include "vslices.h"
 #include "xfer.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -453,6 +454,7 @@ rpl_vtable_open(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_vta
 	                                    .src_schema = o->dst_schema, .src_table = o->dst_table,
 	                                    .dst_schema = o->dst_schema, .dst_table = o->dst_table,
 	                                    .date_column = dst_date };
+	v->side[0].g.kslice = v->side[1].g.kslice = o->kslice;
 	for (int i = 0; i < (o->scan_only ? 1 : 2) && r == 0; i++)
 		r = vt_side(v, i, err);
 	if (r == 0)
@@ -472,7 +474,15 @@ rpl_vtable_verify(struct rpl_vtable *v, const struct rpl_range *range, struct rp
 	memset(out, 0, sizeof *out);
 	if (v->o.scan_only)
 		return rpl_err_set(err, RPL_EINVAL, "table %s: opened for scan only", v->label);
-	int r = v->digest ? vt_digest(v, range, out, err) : v->xdigest ? vt_xdigest(v, range, out, err) : 0;
+	int r = 0;
+	if (v->o.slices > 1 && v->o.kslice == NULL && v->nkey == 1 && v->st.cols[v->key_cols[0]].cls == RPL_CLASS_INT) {
+		struct rpl_vslices_in in = { .o = &v->o, .src = v->side[0].conn, .dst = v->side[1].conn,
+		                             .g = &v->side[0].g, .key = v->st.cols[v->key_cols[0]].name,
+		                             .ncols = v->st.ncols, .label = v->label };
+		if ((r = rpl_vslices_verify(&in, range, out, err)) <= 0)
+			return r;
+	}
+	r = v->digest ? vt_digest(v, range, out, err) : v->xdigest ? vt_xdigest(v, range, out, err) : 0;
 	if (r != 0)
 		return r < 0 ? r : 0;
 	r = side_start(v, &v->side[0], range, err);

@@ -27,6 +27,7 @@
 #include "odbc_conn.h"
 #include "plan.h"
 #include "scan.h"
+#include "sqlgen.h"
 #include "verify.h"
 
 struct rpl_colmap;
@@ -47,6 +48,11 @@ struct rpl_vtable_opts {
 	                                       * buffers (rpl_vtable_verify refuses) */
 	bool no_digest;                       /* compare rows even where the servers'
 	                                       * digests could prove a range equal (vdigest.h) */
+	int slices;                           /* load.workers: a big partition of a single
+	                                       * integer key is verified in up to this many
+	                                       * key slices at once (vslices.h); <= 1: one */
+	const struct rpl_keyslice *kslice;    /* borrowed; NULL: whole ranges. Set by
+	                                       * vslices.c on each slice's own vtable */
 };
 
 /* rpl_vtable_open prepares verify and scan of one table; dst may be read only for

@@ -80,12 +80,47 @@ select_cols(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 	}
 }
 
+/* kslice_where appends g's key slice to a WHERE already begun (where) or as one:
+ * "(k < hi OR k IS NULL)" below, "k >= lo AND k < hi" between, "k >= lo" above */
+static void
+kslice_where(const struct rpl_sqlgen *g, bool where, struct rpl_sbuf *out)
+{
+	const struct rpl_keyslice *ks = g->kslice;
+	const struct rpl_column *k = NULL;
+	for (size_t i = 0; i < g->st->ncols && k == NULL; i++)
+		if (g->st->cols[i].pk_pos == 1)
+			k = &g->st->cols[i];
+	if (ks == NULL || k == NULL || (!ks->has_lo && !ks->has_hi))
+		return;
+	char num[32];
+	rpl_sbuf_add(out, where ? " AND (" : " WHERE (");
+	if (ks->has_lo) {
+		rpl_dialect_ident(g->src, k->name, out);
+		snprintf(num, sizeof num, " >= %lld", (long long)ks->lo);
+		rpl_sbuf_add(out, num);
+	}
+	if (ks->has_hi) {
+		rpl_sbuf_add(out, ks->has_lo ? " AND " : "");
+		rpl_dialect_ident(g->src, k->name, out);
+		snprintf(num, sizeof num, " < %lld", (long long)ks->hi);
+		rpl_sbuf_add(out, num);
+	}
+	if (!ks->has_lo) {
+		rpl_sbuf_add(out, " OR ");
+		rpl_dialect_ident(g->src, k->name, out);
+		rpl_sbuf_add(out, " IS NULL");
+	}
+	rpl_sbuf_add(out, ")");
+}
+
 static void
 select_from(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
 {
+	const char *date = g->date_column ? date_name(g->st, g->date_column) : NULL;
 	rpl_sbuf_add(out, g->only && g->src->engine == RPL_ENGINE_POSTGRES ? " FROM ONLY " : " FROM ");
 	rpl_dialect_table(g->src, g->src_schema, g->src_table, out);
-	range_where(g->src, g->date_column ? date_name(g->st, g->date_column) : NULL, r, out);
+	range_where(g->src, date, r, out);
+	kslice_where(g, !r->all && date != NULL, out);
 }
 
 void

@@ -36,6 +36,17 @@ struct rpl_sqlgen {
 	                                    * (tables[].columns, colmap.h) */
 	bool only;                         /* PostgreSQL source: FROM ONLY, the parent's own
 	                                    * rows (tables[].inherited false, pg_inherit.h) */
+	const struct rpl_keyslice *kslice; /* borrowed; NULL: the whole range. Else only the
+	                                    * rows of this slice of the single integer key
+	                                    * (verify's key slices, vslices.h) */
+};
+
+/* A slice of a single integer key: lo <= key < hi, each end open when not has_*.
+ * The slice open below also holds the rows whose key is NULL (a target without a
+ * primary key may have them), so that the slices of a range hold all its rows. */
+struct rpl_keyslice {
+	bool has_lo, has_hi;
+	int64_t lo, hi;
 };
 
 /* rpl_sqlgen_geometry_refused: true, with *col the source column's index, when a
