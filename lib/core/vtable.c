@@ -475,7 +475,9 @@ rpl_vtable_verify(struct rpl_vtable *v, const struct rpl_range *range, struct rp
 	if (v->o.scan_only)
 		return rpl_err_set(err, RPL_EINVAL, "table %s: opened for scan only", v->label);
 	int r = 0;
-	if (v->o.slices > 1 && v->o.kslice == NULL && v->nkey == 1 && v->st.cols[v->key_cols[0]].cls == RPL_CLASS_INT) {
+	/* slices compare the key with integer bounds on both sides: an integer key there */
+	if (v->o.slices > 1 && v->o.kslice == NULL && v->nkey == 1 && v->st.cols[v->key_cols[0]].cls == RPL_CLASS_INT &&
+	    v->tv.cols[v->key_cols[0]].cls == RPL_CLASS_INT) {
 		struct rpl_vslices_in in = { .o = &v->o, .src = v->side[0].conn, .dst = v->side[1].conn,
 		                             .g = &v->side[0].g, .key = v->st.cols[v->key_cols[0]].name,
 		                             .ncols = v->st.ncols, .label = v->label };
