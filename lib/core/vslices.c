@@ -50,8 +50,6 @@ key_bound(const struct rpl_vslices_in *in, const char *fn, const struct rpl_rang
 	return rc;
 }
 
-static pthread_mutex_t slice_connect_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /* One slice: its thread, connections, vtable and result. */
 struct vslice {
 	const struct rpl_vslices_in *in;
@@ -74,13 +72,10 @@ slice_main(void *arg)
 	struct rpl_vtable_opts o = *in->o;
 	o.slices = 0;
 	o.kslice = &s->ks;
-	/* the slices connect one at a time: psqlODBC's connect calls setlocale(), which
-	 * frees the locale name another thread's connect is reading (ASan saw it) */
-	pthread_mutex_lock(&slice_connect_lock);
+	/* (connects are one at a time in the process: odbc_conn.c) */
 	s->rc = rpl_conn_open(&src, in->src->side, in->src->connstr, in->src->secret, &s->err);
 	if (s->rc == 0)
 		s->rc = rpl_conn_open(&dst, in->dst->side, in->dst->connstr, in->dst->secret, &s->err);
-	pthread_mutex_unlock(&slice_connect_lock);
 	if (s->rc == 0)
 		s->rc = rpl_vtable_open(&src, &dst, &o, &v, &s->err);
 	if (s->rc == 0)

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+static pthread_mutex_t connect_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Options appended when the user's connection string does not set them. Why each:
  * psqlODBC loads the whole result before the first row unless UseDeclareFetch=1
  * (2.2 GB for 200k wide rows, DRIVERS.md), and maps boolean to char(5) unless
@@ -159,8 +161,14 @@ conn_driver_connect(struct rpl_conn *c, const char *extra, const char *password,
 		full[o++] = '}';
 		full[o] = '\0';
 	}
+	/* one connect at a time in the process: psqlODBC's connect calls setlocale(),
+	 * which frees the locale name another thread's connect may be reading (ASan saw
+	 * it when verify's slices connected side by side). A connect is milliseconds; one
+	 * that hangs holds the others for at most its login timeout (conn_alloc_dbc). */
+	pthread_mutex_lock(&connect_lock);
 	SQLRETURN rc = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)full, SQL_NTS, NULL, 0, NULL,
 	                                SQL_DRIVER_NOPROMPT);
+	pthread_mutex_unlock(&connect_lock);
 	explicit_bzero(full, need);
 	free(full);
 	if (!SQL_SUCCEEDED(rc)) {
