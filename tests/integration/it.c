@@ -471,8 +471,12 @@ it_wait_query(struct rpl_conn *c, const char *q, int64_t want, int pid, int time
 		ck_assert_msg(rpl_conn_query_int64(c, q, &v, &found, &err) == 0, "%s: %s", q, err.msg);
 		if (!found)
 			v = 0;
-		if (v >= want || waited >= timeout_ms || (pid > 0 && !it_alive(pid)))
+		if (v >= want || waited >= timeout_ms)
 			return v;
+		if (pid > 0 && !it_alive(pid)) {   /* it may have ended just after the read: its last state */
+			ck_assert_msg(rpl_conn_query_int64(c, q, &v, &found, &err) == 0, "%s: %s", q, err.msg);
+			return found ? v : 0;
+		}
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);
 	}

@@ -194,7 +194,18 @@ stop_in_done_mark(struct rpl_conn *dst, int d, const char *cfg, const char *la)
 	else
 		snprintf(q, sizeof q, "SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID = %lld AND COMMAND = 'Sleep'",
 		         sess);
-	ck_assert_msg(it_wait_query(dst, q, 1, -1, 120000) >= 1, "run A's done-mark did not go through on the server");
+	if (it_wait_query(dst, q, 1, -1, 120000) < 1) {   /* what A's session does instead */
+		char what[2048];
+		if (d == IT_PG)
+			snprintf(q, sizeof q, "SELECT concat_ws(' | ', state, wait_event_type, wait_event, left(query, 300),"
+			         " (SELECT string_agg(b.pid || ' ' || b.state || ' ' || left(b.query, 200), '; ') FROM pg_stat_activity b"
+			         " WHERE b.pid = ANY(pg_blocking_pids(a.pid)))) FROM pg_stat_activity a WHERE pid = %lld", sess);
+		else
+			snprintf(q, sizeof q, "SELECT CONCAT_WS(' | ', COMMAND, STATE, LEFT(INFO, 300)) FROM"
+			         " information_schema.PROCESSLIST WHERE ID = %lld", sess);
+		it_query_str(dst, q, what, sizeof what);
+		ck_abort_msg("run A's done-mark did not go through on the server: its session: %s", what);
+	}
 	rpl_conn_close(&t1);
 	rpl_conn_close(&t2);
 	return a;
