@@ -1,6 +1,7 @@
 /* lib/pg/pg_conn.c: see pg_conn.h. */
 #include "pg_conn.h"
 #include "odbc_conn.h"
+#include "log.h"
 #include "refusal.h"
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -56,6 +57,20 @@ rpl_pgconn_where(const char *odbc)
 	return odbc != NULL && connstr_get(odbc, k_host, v, sizeof v) && connstr_get(odbc, k_db, v, sizeof v);
 }
 
+/* pg_notice: what the server says outside a result (a NOTICE, or the FATAL of a
+ * session ended by pg_terminate_backend while idle) goes to the log, not to the
+ * process's stderr where libpq's default would print it bare. arg is the side's name,
+ * a string that outlives the connection. */
+static void
+pg_notice(void *arg, const char *message)
+{
+	size_t n = strcspn(message, "\n");
+	bool serious = strncmp(message, "FATAL", 5) == 0 || strncmp(message, "PANIC", 5) == 0 ||
+	               strncmp(message, "ERROR", 5) == 0 || strncmp(message, "WARNING", 7) == 0;
+	rpl_log(serious ? RPL_LOG_NOTICE : RPL_LOG_DEBUG, RPL_LOG_ODBC, "%s: the server says: %.*s", (const char *)arg,
+	        (int)n, message);
+}
+
 int
 rpl_pgconn_open(const char *odbc, const char *password, const char *side, void **out, struct rpl_err *err)
 {
@@ -79,6 +94,7 @@ rpl_pgconn_open(const char *odbc, const char *password, const char *side, void *
 		PQfinish(c);
 		return r;
 	}
+	PQsetNoticeProcessor(c, pg_notice, (void *)side);
 	*out = c;
 	return 0;
 }

@@ -12,7 +12,8 @@ struct pg_result;        /* libpq's PGresult */
 
 /* rpl_pgconn_open connects; *conn stays NULL, without error, when the string does
  * not say where the server is (a DSN): the caller keeps the ODBC path. side names
- * the connection in messages. */
+ * the connection in messages, and must outlive it (a string literal): what the server
+ * says outside a result is logged under it, never printed. */
 int rpl_pgconn_open(const char *odbc_connstr, const char *password, const char *side, void **conn,
                     struct rpl_err *err);
 

@@ -3,6 +3,7 @@
 #include "dialect.h"
 #include "sbuf.h"
 #include <ctype.h>
+#include <errno.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <math.h>
@@ -422,6 +423,20 @@ it_spawn_replicad_log(const char *bin, const char *cfg, const char *table, const
 		_exit(127);
 	}
 	return (int)pid;
+}
+
+bool
+it_stop(int pid)
+{
+	ck_assert_msg(kill((pid_t)pid, SIGSTOP) == 0, "cannot stop process %d", pid);
+	siginfo_t si;
+	for (;;) {   /* the group stop is reported once it is complete; WNOWAIT reaps nothing */
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WEXITED | WNOWAIT) == 0)
+			break;
+		ck_assert_msg(errno == EINTR, "waiting for process %d to stop: %s", pid, strerror(errno));
+	}
+	return si.si_code == CLD_STOPPED;
 }
 
 /* it_alive: a child that has exited but not been waited for is a zombie, which

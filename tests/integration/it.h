@@ -61,6 +61,12 @@ int it_spawn_replicad(const char *bin, const char *cfg, const char *table, const
                       bool keep_stderr);
 int it_wait_replicad(int pid);
 
+/* it_stop stops child pid (SIGSTOP) and returns once every thread of it has stopped:
+ * kill() returns when one thread has been told, and the others run on until that
+ * one stops them (a thread whose poll() returned meanwhile may send a COMMIT). False
+ * when the child exited instead; it is not reaped (it_wait_replicad still is). */
+bool it_stop(int pid);
+
 /* it_spawn_replicad_log is it_spawn_replicad with -v and stderr appended to log (its
  * progress, warnings and info lines such as each retry, for it_wait_log). */
 int it_spawn_replicad_log(const char *bin, const char *cfg, const char *table, const char *from, const char *to,

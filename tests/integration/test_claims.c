@@ -334,7 +334,7 @@ START_TEST(test_two_runs)
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'claims_t' AND owner_pid = %d"
 	         " AND lease_until IS NOT NULL AND state <> 'done'", a);
 	ck_assert_msg(it_wait_query(&dst, q, 1, a, 600000) >= 1, "run A never held a partition");
-	kill(a, SIGSTOP);   /* A holds what the ledger shows, and cannot finish it now */
+	ck_assert_msg(it_stop(a), "run A ended before it could be stopped");   /* it holds what the ledger shows, and cannot finish it now */
 	int64_t held = it_query_int(&dst, q);
 	/* what A had neither done nor claimed when it stopped: C's to load. A fast A
 	 * may have finished all the others before the stop */
@@ -477,7 +477,7 @@ START_TEST(test_lease_taken_over)
 		snprintf(q, sizeof q, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'lease_t' AND owner_pid = %d"
 		         " AND lease_until IS NOT NULL AND state <> 'done'", a);
 		ck_assert_msg(it_wait_query(&dst, q, 1, a, 600000) >= 1, "run A never held a partition");
-		kill(a, SIGSTOP);
+		ck_assert_msg(it_stop(a), "run A ended before it could be stopped");
 		/* what A holds is read once its statements in flight have ended */
 		bool locked = it_ledger_rows_locked(&dst, d, "lease_t");
 		held_by(&dst, "lease_t", a, p);

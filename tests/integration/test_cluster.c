@@ -286,7 +286,7 @@ START_TEST(test_cluster_job)
 	int stopped = it_node_pid(3);
 	for (;;) {   /* stopped holding a partition, and no ledger row lock (it_ledger_rows_locked) */
 		wait_holding(&dst, 3, p4);
-		kill(stopped, SIGSTOP);
+		ck_assert_msg(it_stop(stopped), "node 4 ended before it could be stopped");
 		wait_holding_now(&dst, 3, p4);
 		if (p4[0] != '\0' && !it_ledger_rows_locked(&dst, d, "cluster_t"))
 			break;

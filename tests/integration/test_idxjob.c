@@ -224,7 +224,7 @@ stop_holding(struct rpl_conn *dst, int d, int pid)
 	         " AND h.owner_pid = %d AND h.lease_until IS NOT NULL AND h.state <> 'done')", pid, pid);
 	for (;;) {
 		ck_assert_msg(it_wait_query(dst, q, 1, pid, 600000) >= 1, "run %d never held a partition", pid);
-		kill(pid, SIGSTOP);
+		ck_assert_msg(it_stop(pid), "run %d ended before it could be stopped", pid);
 		if (it_query_int(dst, q) >= 1 && it_query_int(dst, before) == 0 && !it_ledger_rows_locked(dst, d, "idxjob_t"))
 			return;
 		kill(pid, SIGCONT);
