@@ -136,7 +136,7 @@ int it_node_ctl(int k, char *out, size_t n, const char *args);
 /* it_node_start starts `replicad -v -c CFG serve` as node k (its output to its log)
  * and waits until its socket answers; the test fails if it exits first */
 void it_node_start(int k);
-/* it_node_stop: SIGCONT (a stopped node), then SIGTERM, and waits for its exit;
+/* it_node_stop: SIGCONT (a stopped node), then SIGTERM; the test fails unless it exits 0.
  * it_node_kill: SIGKILL, and waits. Both do nothing when node k is not running. */
 void it_node_stop(int k);
 void it_node_kill(int k);

@@ -201,9 +201,13 @@ it_node_stop(int k)
 	if (nodes_pid[k] <= 0)
 		return;
 	kill(nodes_pid[k], SIGCONT);   /* a stopped process would never see the SIGTERM */
-	kill(nodes_pid[k], SIGTERM);
-	waitpid(nodes_pid[k], NULL, 0);
+	ck_assert_msg(kill(nodes_pid[k], SIGTERM) == 0, "node %d: cannot send SIGTERM", k + 1);
+	int st = 0;
+	ck_assert(waitpid(nodes_pid[k], &st, 0) == nodes_pid[k]);
 	nodes_pid[k] = 0;
+	/* systemd's stop: the service ends its jobs' work and exits 0 */
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "node %d did not exit 0 on SIGTERM (%s %d): see %s", k + 1,
+	              WIFEXITED(st) ? "status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), nodes_log[k]);
 }
 
 void
