@@ -176,7 +176,8 @@ OUT=${OUT:-$bench/results-$date_s-verify.md}
         echo "|---|---|---|---|---|---|${BASELINE:+---|---|}"
         for pair in "${PAIR_LIST[@]}"; do
             sel() { awk -F'\t' -v s="$shape" -v p="$pair" -v c="$1" '$1 == s && $2 == p && $c != "" { print $c }' "$results" | median; }
-            c=$(sel 4) v=$(sel 5) cr=$(sel 6) vr=$(sel 7) b=$(sel 8)
+            c=$(sel 4) v=$(sel 5) cr=$(sel 6) vr=$(sel 7) b=""
+            [ -z "$BASELINE" ] || b=$(sel 8)   # the median of no rows prints 0: no baseline, no columns
             [ -n "$c" ] || { echo "| $pair | failed | | | | |"; continue; }
             awk -v p="$pair" -v c="$c" -v v="$v" -v cr="$cr" -v vr="$vr" -v b="$b" \
                 'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | %.0f |", p, c, v, v / c, cr / 1024, vr / 1024
