@@ -99,7 +99,7 @@ run_connect(struct run *r)
 	while (runner_open_pair(r->j.cfg, &r->src, &r->dst, err) < 0) {
 		rpl_conn_close(&r->src);
 		rpl_conn_close(&r->dst);
-		if (!runner_connection_lost(err) || !runner_outage_wait(&r->j, err))
+		if (!runner_connection_lost(err) || !runner_outage_wait(&r->j, err, false))
 			return -1;
 		rpl_err_init(err);
 	}
@@ -236,7 +236,7 @@ run_reconnect(struct run *r)
 		struct rpl_err cerr = RPL_ERR_INIT;
 		if (rpl_conn_open(&r->dst, "target", cfg->target.odbc, cfg->target.password, &cerr) == 0)
 			break;
-		if (runner_connection_lost(&cerr) && runner_outage_wait(&r->j, &cerr)) {
+		if (runner_connection_lost(&cerr) && runner_outage_wait(&r->j, &cerr, false)) {
 			attempt--;
 			continue;
 		}

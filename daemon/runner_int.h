@@ -58,7 +58,7 @@ int runner_open_pair(const struct rpl_config *cfg, struct rpl_conn *src, struct 
  * outage without spending attempts, and the backoff between attempts */
 void runner_worker_main(void *arg);
 bool runner_connection_lost(const struct rpl_err *e);
-bool runner_outage_wait(struct job *j, const struct rpl_err *e);
+bool runner_outage_wait(struct job *j, const struct rpl_err *e, bool answers);
 void runner_outage_over(struct job *j);
 long runner_backoff_ms(int attempt);
 

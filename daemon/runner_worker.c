@@ -81,11 +81,13 @@ log_part_end(const struct job *j, size_t i, const struct rpl_part_account *acc)
 /* runner_outage_wait: a worker that lost its source or target, or cannot reach it, waits for
  * it here instead of spending the partition's attempt (issue #18 item 4: with the
  * target stopped, ten partitions were tried five times each, 40 warnings in 128 s).
- * One warning when the outage starts, whichever worker finds it; each wait doubles
+ * One warning when the outage starts, whichever worker finds it (a notice instead
+ * when the worker has just reconnected: answers, its session was ended, the
+ * databases are there); each wait doubles
  * from 1 s to 60 s; false (spend the attempt) when load.outage_wait is 0 or used up,
  * or when the job is cancelled. */
 bool
-runner_outage_wait(struct job *j, const struct rpl_err *e)
+runner_outage_wait(struct job *j, const struct rpl_err *e, bool answers)
 {
 	int64_t bound = j->cfg->load.outage_wait_s * 1000, now = (int64_t)rd_now_mono_ms();
 	if (bound <= 0)
@@ -110,7 +112,12 @@ runner_outage_wait(struct job *j, const struct rpl_err *e)
 	int64_t delay = 1000LL << (tries - 1 < 6 ? tries - 1 : 6);
 	delay = delay > 60000 ? 60000 : delay;
 	delay = delay > bound - waited ? bound - waited : delay;
-	if (first)
+	if (first && answers)   /* reconnected at once: an ended session, not a database gone */
+		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s sqlstate=%s error=%s retry_in_ms=%lld wait_max_s=%lld "
+		       "msg=\"connection lost while the databases answer (a session ended by the server, an administrator or "
+		       "another process's fencing): trying again, without spending attempts\"", j->job_id[0] ? j->job_id : "-",
+		       qt, e->sqlstate[0] ? e->sqlstate : "-", qe, (long long)delay, (long long)(bound / 1000));
+	else if (first)
 		rd_log(RPL_LOG_WARNING, "loader", "job=%s table=%s sqlstate=%s error=%s retry_in_ms=%lld wait_max_s=%lld "
 		       "msg=\"database unreachable: waiting for it, without spending attempts\"", j->job_id[0] ? j->job_id : "-", qt,
 		       e->sqlstate[0] ? e->sqlstate : "-", qe, (long long)delay, (long long)(bound / 1000));
@@ -322,29 +329,32 @@ attempt_once(struct worker *w, size_t i, int attempt, struct rpl_part_account *a
 	return -1;
 }
 
-/* claim_gone: after a lost connection, whether this process's claim on partition i
- * is gone: the connection may have been ended by the process that took the partition
- * over while this one was stopped or cut off (fence.h). Reconnects to ask; false
- * when it cannot (an outage: the caller waits for the database). */
-static bool
-claim_gone(struct worker *w, size_t i)
+/* claim_held: after a lost connection, whether this process still holds its claim
+ * on partition i: the connection may have been ended by the process that took the
+ * partition over while this one was stopped or cut off (fence.h: gone), or ended
+ * while the database answers and the claim is still ours (an administrator's kill,
+ * or a fencing sweep after this process's renewals failed: ours). Reconnects to ask;
+ * unknown when it cannot (an outage: the caller waits for the database). */
+enum held { HELD_GONE, HELD_OURS, HELD_UNKNOWN };
+static enum held
+claim_held(struct worker *w, size_t i)
 {
 	struct job *j = w->j;
 	struct rpl_err e = RPL_ERR_INIT;
 	bool holds = true;
+	char qt[300], label[64];
 	worker_disconnect(w);
 	worker_connect(w, &e);
 	if (!w->connected || rpl_fence_holds(&w->dst, &j->me, j->job_id, j->tc->name, &j->parts[i], w->dctx.claim_no,
 	                                     &holds, &e) < 0)
-		return false;
-	if (!holds) {
-		char qt[300], label[64];
-		rpl_range_label(&j->parts[i], label, sizeof label);
+		return HELD_UNKNOWN;
+	rpl_range_label(&j->parts[i], label, sizeof label);
+	rd_q(qt, sizeof qt, j->tc->name);
+	if (!holds)
 		rd_log(RPL_LOG_NOTICE, "loader", "job=%s table=%s range=%s claim=%d msg=\"claim lost: the partition was taken "
 		       "over and this process's load session ended while it was stopped or cut off; its work was rolled back\"",
-		       j->job_id, rd_q(qt, sizeof qt, j->tc->name), label, w->dctx.claim_no);
-	}
-	return !holds;
+		       j->job_id, qt, label, w->dctx.claim_no);
+	return holds ? HELD_OURS : HELD_GONE;
 }
 
 /* retryable: what the dialects say, or a lost connection; never a cancel */
@@ -431,20 +441,24 @@ run_part(struct worker *w, size_t i, bool second, struct rpl_part_account *acc)
 			attempt--;
 			continue;
 		}
-		if (perr.code != RPL_ECANCELED && runner_connection_lost(&perr) && w->claimed && claim_gone(w, i)) {
+		bool lost = perr.code != RPL_ECANCELED && runner_connection_lost(&perr);
+		enum held held = lost && w->claimed ? claim_held(w, i) : HELD_UNKNOWN;
+		if (held == HELD_GONE) {
 			w->claimed = false;   /* as a lost claim: claimed again, which waits for the new owner */
 			attempt--;
 			continue;
 		}
 		bool retry = retryable(w, &perr);
-		if (perr.code != RPL_ECANCELED && runner_connection_lost(&perr) && runner_outage_wait(j, &perr)) {
+		/* reconnected with the claim still ours: the databases answer, and the log says
+		 * so instead of "unreachable"; waited and bounded as an outage all the same */
+		if (lost && runner_outage_wait(j, &perr, held == HELD_OURS)) {
 			worker_disconnect(w);
 			attempt--;   /* the outage's, not the partition's: tried again as the same attempt */
 			continue;
 		}
 		if (!retry || attempt >= j->cfg->load.max_attempts)
 			break;
-		if (runner_connection_lost(&perr))
+		if (lost)
 			worker_disconnect(w);
 		long ms = runner_backoff_ms(attempt);
 		char qt[300], qe[1700];
