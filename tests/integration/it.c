@@ -425,6 +425,36 @@ it_spawn_replicad_log(const char *bin, const char *cfg, const char *table, const
 	return (int)pid;
 }
 
+void
+it_config_add(const char *cfg, const char *text)
+{
+	char buf[8192];
+	FILE *f = fopen(cfg, "r");
+	ck_assert_msg(f != NULL, "cannot read %s", cfg);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *sd = strstr(buf, "\"state_dir\"");
+	ck_assert_msg(sd != NULL, "%s has no state_dir", cfg);
+	f = fopen(cfg, "w");
+	ck_assert_msg(f != NULL, "cannot write %s", cfg);
+	fprintf(f, "%.*s%s\n  %s", (int)(sd - buf), buf, text, sd);
+	fclose(f);
+}
+
+bool
+it_file_has(const char *path, const char *text)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
 bool
 it_stop(int pid)
 {

@@ -61,6 +61,12 @@ int it_spawn_replicad(const char *bin, const char *cfg, const char *table, const
                       bool keep_stderr);
 int it_wait_replicad(int pid);
 
+/* it_config_add puts text (one or more "key": value pairs and a comma) before
+ * "state_dir" in the config file cfg (an it_write_config one) */
+void it_config_add(const char *cfg, const char *text);
+/* it_file_has: does the file at path (its first MiB) contain text? */
+bool it_file_has(const char *path, const char *text);
+
 /* it_stop stops child pid (SIGSTOP) and returns once every thread of it has stopped:
  * kill() returns when one thread has been told, and the others run on until that
  * one stops them (a thread whose poll() returned meanwhile may send a COMMIT). False

@@ -252,19 +252,6 @@ spawn_table(const char *cfg, const char *table, const char *log)
 	return spawn_args(cfg, table, NULL, log);
 }
 
-static bool
-file_has(const char *path, const char *text)
-{
-	char buf[65536];
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return false;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
-}
-
 /* line_state: the state column of the account line for the partition starting on
  * day (its first word after the range), "" when there is none */
 static void
@@ -346,16 +333,16 @@ START_TEST(test_two_runs)
 	ck_assert_int_eq(it_wait_replicad(c), 1);
 	char pidtext[64];
 	snprintf(pidtext, sizeof pidtext, "pid %d", a);
-	ck_assert_msg(file_has(lc, "is held by node") && file_has(lc, pidtext), "run C did not name run A (%s)", pidtext);
-	ck_assert_msg(file_has(lc, "--no-wait"), "run C did not say why it did not wait");
+	ck_assert_msg(it_file_has(lc, "is held by node") && it_file_has(lc, pidtext), "run C did not name run A (%s)", pidtext);
+	ck_assert_msg(it_file_has(lc, "--no-wait"), "run C did not say why it did not wait");
 	int b = spawn(cfg, NULL, lb);
 	/* B waits for A's partitions; on a slow machine A's lease (30 s) may have run out
 	 * by the time B comes to them: B then takes them over, which is right too */
 	bool took = false;
 	for (int i = 0;; i++) {
-		if (file_has(lb, "partition held by another process: waiting for it"))
+		if (it_file_has(lb, "partition held by another process: waiting for it"))
 			break;
-		if ((took = file_has(lb, "partition taken over: its owner's lease ran out")))
+		if ((took = it_file_has(lb, "partition taken over: its owner's lease ran out")))
 			break;
 		ck_assert_msg(waitpid(b, NULL, WNOHANG) == 0 && i < 12000, "run B neither waited for run A's partitions nor took them over");
 		struct timespec ts = { 0, 50 * 1000000L };
@@ -389,24 +376,6 @@ START_TEST(test_two_runs)
 	rpl_conn_close(&dst);
 }
 END_TEST
-
-/* add_cluster puts "cluster": {"lease": "2s"} into the config file cfg */
-static void
-add_cluster(const char *cfg)
-{
-	char buf[8192];
-	FILE *f = fopen(cfg, "r");
-	ck_assert(f != NULL);
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *sd = strstr(buf, "\"state_dir\"");
-	ck_assert(sd != NULL);
-	f = fopen(cfg, "w");
-	ck_assert(f != NULL);
-	fprintf(f, "%.*s\"cluster\": {\"lease\": \"2s\"},\n  %s", (int)(sd - buf), buf, sd);
-	fclose(f);
-}
 
 /* setup_table makes table t (30,000 rows over six months) in the PostgreSQL source
  * and the target d, and clears the ledger's rows for it */
@@ -466,7 +435,7 @@ START_TEST(test_lease_taken_over)
 	         getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"), "lease_t", "d",
 	         d == IT_PG ? "{\"workers\": 1, \"commit_rows\": 2000, \"chunk_bytes\": \"64KiB\"}"
 	                    : "{\"workers\": 1, \"commit_rows\": 100000, \"chunk_bytes\": \"64KiB\"}"));
-	add_cluster(cfg);
+	it_config_add(cfg, "\"cluster\": {\"lease\": \"2s\"},");
 	snprintf(la, sizeof la, "%s", it_tmpfile("lease-a.log"));
 	snprintf(lb, sizeof lb, "%s", it_tmpfile("lease-b.log"));
 	/* A's loads wait at the gate until A is stopped: it cannot finish them first */
@@ -493,7 +462,7 @@ START_TEST(test_lease_taken_over)
 	kill(a, SIGCONT);
 	ck_assert_int_eq(it_wait_replicad(a), 0);
 	ck_assert_int_eq(it_wait_replicad(b), 0);
-	ck_assert_msg(file_has(lb, "partition taken over: its owner's lease ran out"), "B's log does not say it took over");
+	ck_assert_msg(it_file_has(lb, "partition taken over: its owner's lease ran out"), "B's log does not say it took over");
 	/* A does not say it loaded what B loaded: its commit found the claim gone */
 	char st[32];
 	line_state(la, p, st);

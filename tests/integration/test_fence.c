@@ -68,37 +68,6 @@ START_TEST(test_upgrade_load_session)
 }
 END_TEST
 
-static bool
-file_has(const char *path, const char *text)
-{
-	static char buf[1 << 20];
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return false;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
-}
-
-/* add_cluster puts "cluster": {"lease": "2s"} into the config file cfg */
-static void
-add_cluster(const char *cfg)
-{
-	char buf[8192];
-	FILE *f = fopen(cfg, "r");
-	ck_assert(f != NULL);
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *sd = strstr(buf, "\"state_dir\"");
-	ck_assert(sd != NULL);
-	f = fopen(cfg, "w");
-	ck_assert(f != NULL);
-	fprintf(f, "%.*s\"cluster\": {\"lease\": \"2s\"},\n  %s", (int)(sd - buf), buf, sd);
-	fclose(f);
-}
-
 /* setup: fence_t in the PostgreSQL source (900 rows over three months) and in target
  * d holding the same keys with stale values (a re-run: the range DELETEs lock rows);
  * the ledger's rows for it cleared */
@@ -123,6 +92,21 @@ setup(struct rpl_conn *src, struct rpl_conn *dst, int d)
 		it_exec(dst, "INSERT INTO fence_t SELECT seq, DATE_ADD('2024-01-01', INTERVAL seq % 91 DAY), 'stale'"
 		             " FROM seq_1_to_900");
 	}
+}
+
+/* same_as_source: fence_t in target d holds the source's 900 rows, value by value */
+static void
+same_as_source(struct rpl_conn *src, struct rpl_conn *dst, int d, const char *what)
+{
+	struct it_dump sa, sb;
+	char label[128];
+	snprintf(label, sizeof label, "%s, into %s", what, d == IT_PG ? "postgresql" : "mariadb");
+	it_dump_table(src, "fence_t", "id", &sa);
+	it_dump_table(dst, "fence_t", "id", &sb);
+	ck_assert_int_eq(sa.nrows, 900);
+	it_dump_compare(&sa, &sb, label);
+	it_dump_free(&sa);
+	it_dump_free(&sb);
 }
 
 /* waiting_sql: a query that is 1 while session sess of the target (A's load session,
@@ -230,7 +214,7 @@ START_TEST(test_stopped_taken_over)
 	char cfg[1024], la[1024], lb[1024], q[512];
 	snprintf(cfg, sizeof cfg, "%s", it_write_config("fence.json", getenv("RPL_TEST_PG_SRC"),
 	         getenv(d == IT_PG ? "RPL_TEST_PG_DST" : "RPL_TEST_MARIADB_DST"), "fence_t", "d", "{\"workers\": 1}"));
-	add_cluster(cfg);
+	it_config_add(cfg, "\"cluster\": {\"lease\": \"2s\"},");
 	snprintf(la, sizeof la, "%s", it_tmpfile(d == IT_PG ? "fence-pg-a.log" : "fence-my-a.log"));
 	snprintf(lb, sizeof lb, "%s", it_tmpfile(d == IT_PG ? "fence-pg-b.log" : "fence-my-b.log"));
 	int a = stop_in_done_mark(&dst, d, cfg, la);
@@ -256,14 +240,14 @@ START_TEST(test_stopped_taken_over)
 		ck_abort_msg("run B did not take over and load the partition the stopped run A held (B's log: %s)", lb);
 	}
 	ck_assert_msg(it_wait_replicad(b) == 0, "run B failed (its log: %s)", lb);
-	ck_assert_msg(file_has(lb, "fenced: ended the load session"), "B's log does not say it ended A's session");
+	ck_assert_msg(it_file_has(lb, "fenced: ended the load session"), "B's log does not say it ended A's session");
 	kill(a, SIGCONT);
 	ck_assert_int_eq(it_wait_replicad(a), 0);
-	ck_assert_msg(file_has(la, "range=2024-01-01..2024-02-01 state=skipped"), "run A does not say it skipped 2024-01-01");
-	ck_assert_msg(file_has(la, "claim lost: the partition was taken over"), "run A does not say its claim was lost");
+	ck_assert_msg(it_file_has(la, "range=2024-01-01..2024-02-01 state=skipped"), "run A does not say it skipped 2024-01-01");
+	ck_assert_msg(it_file_has(la, "claim lost: the partition was taken over"), "run A does not say its claim was lost");
 	/* what the server said as it ended A's session went to A's log, not bare to stderr */
-	ck_assert_msg(!file_has(la, "\nFATAL"), "run A's stderr has a line replicad did not write (%s)", la);
-	ck_assert_msg(file_has(lb, "range=2024-01-01..2024-02-01 state=done"), "run B does not say it loaded 2024-01-01");
+	ck_assert_msg(!it_file_has(la, "\nFATAL"), "run A's stderr has a line replicad did not write (%s)", la);
+	ck_assert_msg(it_file_has(lb, "range=2024-01-01..2024-02-01 state=done"), "run B does not say it loaded 2024-01-01");
 	/* A's claim ended expired, never done; every partition done once, by one claim */
 	snprintf(q, sizeof q, "SELECT count(*) FROM replicad_claims WHERE table_name = 'fence_t' AND owner_pid = %d"
 	         " AND outcome = 'done'", a);
@@ -277,13 +261,7 @@ START_TEST(test_stopped_taken_over)
 	                                    " WHERE table_name = 'fence_t' AND outcome = 'done'"), 3);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'fence_t'"
 	                                    " AND state = 'done'"), 3);
-	struct it_dump sa, sb;
-	it_dump_table(&src, "fence_t", "id", &sa);
-	it_dump_table(&dst, "fence_t", "id", &sb);
-	ck_assert_int_eq(sa.nrows, 900);
-	it_dump_compare(&sa, &sb, d == IT_PG ? "a stopped run fenced, into postgresql" : "a stopped run fenced, into mariadb");
-	it_dump_free(&sa);
-	it_dump_free(&sb);
+	same_as_source(&src, &dst, d, "a stopped run fenced");
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }
@@ -337,22 +315,16 @@ START_TEST(test_session_ended_reachable)
 		it_exec(&dst, q);
 	it_gate_open(&gate);
 	ck_assert_msg(it_wait_replicad(a) == 0, "run A failed after its load session was ended (its log: %s)", la);
-	ck_assert_msg(file_has(la, "connection lost while the databases answer"),
+	ck_assert_msg(it_file_has(la, "connection lost while the databases answer"),
 	              "run A does not say its session was ended while the databases answer (%s)", la);
-	ck_assert_msg(!file_has(la, "database unreachable"), "run A took a reachable database for unreachable (%s)", la);
-	ck_assert_msg(!file_has(la, "\nFATAL"), "run A's stderr has a line replicad did not write (%s)", la);
+	ck_assert_msg(!it_file_has(la, "database unreachable"), "run A took a reachable database for unreachable (%s)", la);
+	ck_assert_msg(!it_file_has(la, "\nFATAL"), "run A's stderr has a line replicad did not write (%s)", la);
 	/* waited as an outage is: the attempt is not spent */
 	ck_assert_int_eq(it_query_int(&dst, "SELECT attempts FROM replicad_partitions WHERE table_name = 'fence_t'"
 	                                    " AND range_start = '2024-01-01'"), 1);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_partitions WHERE table_name = 'fence_t'"
 	                                    " AND state = 'done'"), 3);
-	struct it_dump sa, sb;
-	it_dump_table(&src, "fence_t", "id", &sa);
-	it_dump_table(&dst, "fence_t", "id", &sb);
-	ck_assert_int_eq(sa.nrows, 900);
-	it_dump_compare(&sa, &sb, d == IT_PG ? "a load session ended, into postgresql" : "a load session ended, into mariadb");
-	it_dump_free(&sa);
-	it_dump_free(&sb);
+	same_as_source(&src, &dst, d, "a load session ended");
 	rpl_conn_close(&src);
 	rpl_conn_close(&dst);
 }

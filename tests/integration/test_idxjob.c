@@ -152,25 +152,6 @@ count_in(const char *path, const char *text)
 	return k;
 }
 
-/* add_keys puts text (one or more "key": value pairs and a comma) before "state_dir"
- * in the config file cfg */
-static void
-add_keys(const char *cfg, const char *text)
-{
-	char buf[8192];
-	FILE *f = fopen(cfg, "r");
-	ck_assert(f != NULL);
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	char *sd = strstr(buf, "\"state_dir\"");
-	ck_assert(sd != NULL);
-	f = fopen(cfg, "w");
-	ck_assert(f != NULL);
-	fprintf(f, "%.*s%s\n  %s", (int)(sd - buf), buf, text, sd);
-	fclose(f);
-}
-
 /* setup: idxjob_t (30,000 rows over six months) in the PostgreSQL source and target
  * d, with an index on d (kept: the range DELETE uses it) and one on s (dropped for a
  * load); the ledger without a row of it */
@@ -276,7 +257,7 @@ START_TEST(test_two_runs_index_once)
 	char cfg[1024], la[1024], lb[1024], q[512], v[256];
 	snprintf(cfg, sizeof cfg, "%s", it_write_config("idxjob.json", getenv("RPL_TEST_PG_SRC"), dst_odbc(d), "idxjob_t", "d",
 	         "{\"workers\": 2, \"commit_rows\": 500, \"chunk_bytes\": \"64KiB\"}"));
-	add_keys(cfg, "\"cluster\": {\"lease\": \"10m\"},");
+	it_config_add(cfg, "\"cluster\": {\"lease\": \"10m\"},");
 	snprintf(la, sizeof la, "%s", it_tmpfile("idxjob-a.log"));
 	snprintf(lb, sizeof lb, "%s", it_tmpfile("idxjob-b.log"));
 	int a = spawn_stopped(&dst, d, cfg, la);
@@ -388,7 +369,7 @@ START_TEST(test_killed_scan_restores)
 	snprintf(sock, sizeof sock, "%s", it_tmpfile("idxscan.sock"));
 	snprintf(keys, sizeof keys, "\"socket\": \"%s\", \"schedule\": {\"t1_at\": \"%02d:%02d\", \"reference_at\":"
 	         " \"%02d:%02d\", \"t0_every\": \"24h\"},", sock, tm.tm_hour, tm.tm_min, tm.tm_hour, tm.tm_min);
-	add_keys(cfg, keys);
+	it_config_add(cfg, keys);
 	snprintf(log, sizeof log, "%s", it_tmpfile("idxscan.log"));
 	unlink(log);
 	pid_t s = fork();
@@ -508,7 +489,7 @@ START_TEST(test_one_process_at_a_time)
 	char cfg[1024], la[1024], lb[1024], q[1024];
 	snprintf(cfg, sizeof cfg, "%s", it_write_config("idxalone.json", getenv("RPL_TEST_PG_SRC"), dst_odbc(IT_MARIADB),
 	         "idxjob_t", "d", "{\"workers\": 2, \"commit_rows\": 500, \"chunk_bytes\": \"64KiB\"}"));
-	add_keys(cfg, "\"cluster\": {\"lease\": \"10m\"},");
+	it_config_add(cfg, "\"cluster\": {\"lease\": \"10m\"},");
 	snprintf(la, sizeof la, "%s", it_tmpfile("idxalone-a.log"));
 	snprintf(lb, sizeof lb, "%s", it_tmpfile("idxalone-b.log"));
 	int a = spawn_stopped(&dst, IT_MARIADB, cfg, la);
