@@ -452,7 +452,8 @@ run_part(struct worker *w, size_t i, bool second, struct rpl_part_account *acc)
 		/* reconnected with the claim still ours: the databases answer, and the log says
 		 * so instead of "unreachable"; waited and bounded as an outage all the same */
 		if (lost && runner_outage_wait(j, &perr, held == HELD_OURS)) {
-			worker_disconnect(w);
+			if (held != HELD_OURS)   /* claim_held's new connections answer: kept */
+				worker_disconnect(w);
 			attempt--;   /* the outage's, not the partition's: tried again as the same attempt */
 			continue;
 		}
