@@ -2,9 +2,11 @@
 #include "tablefacts.h"
 #include "catalog.h"
 #include "coltypes.h"
+#include "dialect.h"
 #include "odbc_conn.h"
 #include "numextent.h"
 #include "pg_inherit.h"
+#include "sbuf.h"
 
 int
 rpl_table_only(struct rpl_conn *src, const char *schema, const char *table, bool only_parent, bool *only,
@@ -64,4 +66,41 @@ bool
 rpl_table_untyped(const struct rpl_conn *src)
 {
 	return src->engine == RPL_ENGINE_SQLITE;
+}
+
+int
+rpl_table_row_bytes(struct rpl_conn *src, const char *schema, const char *table, int64_t *bytes,
+                    struct rpl_err *err)
+{
+	*bytes = -1;
+	const struct rpl_dialect *d = rpl_dialect_for(src->engine);
+	struct rpl_sbuf sql = RPL_SBUF_INIT, name = RPL_SBUF_INIT;
+	if (src->engine == RPL_ENGINE_POSTGRES) {
+		/* reltuples is -1 (0 before PostgreSQL 14) until the table is analyzed */
+		rpl_dialect_table(d, schema, table, &name);
+		rpl_sbuf_add(&sql, "SELECT (pg_table_size(c.oid) / c.reltuples)::bigint FROM pg_catalog.pg_class c "
+		                   "WHERE c.oid = to_regclass(");
+		rpl_dialect_lit(d, name.s != NULL ? name.s : "", &sql);
+		rpl_sbuf_add(&sql, ") AND c.reltuples >= 1");
+	} else if (src->engine == RPL_ENGINE_MARIADB) {
+		rpl_sbuf_add(&sql, "SELECT DATA_LENGTH DIV TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
+		if (schema != NULL)
+			rpl_dialect_lit(d, schema, &sql);
+		else
+			rpl_sbuf_add(&sql, "DATABASE()");
+		rpl_sbuf_add(&sql, " AND TABLE_NAME = ");
+		rpl_dialect_lit(d, table, &sql);
+		rpl_sbuf_add(&sql, " AND TABLE_ROWS > 0");
+	} else {
+		return 0;
+	}
+	int r;
+	bool found = false;
+	if (!rpl_sbuf_ok(&sql) || !rpl_sbuf_ok(&name))
+		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	else if ((r = rpl_conn_query_int64(src, sql.s, bytes, &found, err)) == 0 && (!found || *bytes < 0))
+		*bytes = -1;
+	rpl_sbuf_fini(&sql);
+	rpl_sbuf_fini(&name);
+	return r;
 }

@@ -7,6 +7,7 @@
 #ifndef RPL_TABLEFACTS_H
 #define RPL_TABLEFACTS_H
 #include <stdbool.h>
+#include <stdint.h>
 #include "err.h"
 
 struct rpl_conn;
@@ -43,6 +44,15 @@ int rpl_table_plan_types(struct rpl_conn *src, struct rpl_conn *dst, bool connec
  * column s (on src)? */
 bool rpl_table_narrower(const struct rpl_conn *src, const struct rpl_conn *dst, const struct rpl_column *s,
                         const struct rpl_column *d);
+
+/* rpl_table_row_bytes: the bytes a row of schema.table takes on src, on average, by
+ * the engine's statistics (PostgreSQL: the table's size with its TOAST over
+ * pg_class.reltuples; MariaDB: information_schema.TABLES DATA_LENGTH over
+ * TABLE_ROWS), read without touching the rows. -1 when unknown: no statistics yet
+ * (a table never analyzed, an empty one), or an engine without such (SQLite, SQL
+ * Server). Verify's key slices ask it (vslices.h). */
+int rpl_table_row_bytes(struct rpl_conn *src, const char *schema, const char *table, int64_t *bytes,
+                        struct rpl_err *err);
 
 /* rpl_table_untyped: may a column of src hold values of any type (SQLite)? The value
  * rules then read each value (struct rpl_rules untyped_source). */

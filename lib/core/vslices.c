@@ -3,10 +3,34 @@
 #include "vslices.h"
 #include "log.h"
 #include "sbuf.h"
+#include "tablefacts.h"
 #include "vtable.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+
+size_t
+rpl_vslices_count(int slices, int cpus, int64_t row_bytes)
+{
+	size_t k = slices < 1 ? 1 : slices > RPL_VSLICES_MAX ? RPL_VSLICES_MAX : (size_t)slices;
+	if (row_bytes >= 0 && row_bytes < RPL_VSLICES_WIDE_ROW) {
+		size_t room = cpus < 2 ? 1 : (size_t)cpus / 2;   /* two threads a slice */
+		if (k > room)
+			k = room;
+	}
+	return k;
+}
+
+/* host_cpus: the CPUs this process may run on */
+static int
+host_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set);
+	return 1;
+}
 
 size_t
 rpl_vslices_plan(int64_t min, int64_t max, size_t k, struct rpl_keyslice *ks)
@@ -146,6 +170,19 @@ static size_t
 vs_plan(const struct rpl_vslices_in *in, const struct rpl_range *r, struct rpl_keyslice *ks)
 {
 	struct rpl_err e = RPL_ERR_INIT;
+	int64_t row_bytes = -1;
+	if (rpl_table_row_bytes(in->src, in->o->src_schema, in->o->src_table, &row_bytes, &e) < 0) {
+		rpl_log(RPL_LOG_INFO, RPL_LOG_MAIN, "verify %s: the rows' size unread, taken as wide (%s)", in->label, e.msg);
+		row_bytes = -1;
+		e = (struct rpl_err)RPL_ERR_INIT;
+	}
+	int cpus = in->o->cpus > 0 ? in->o->cpus : host_cpus();
+	size_t k = rpl_vslices_count(in->o->slices, cpus, row_bytes);
+	if (k < 2) {
+		rpl_log(RPL_LOG_DEBUG, RPL_LOG_MAIN, "verify %s: in one piece: rows of %lld bytes on %d CPUs", in->label,
+		        (long long)row_bytes, cpus);
+		return 1;
+	}
 	int64_t min = 0, max = 0;
 	bool fmin = false, fmax = false;
 	if (key_bound(in, "MIN", r, &min, &fmin, &e) < 0 || key_bound(in, "MAX", r, &max, &fmax, &e) < 0) {
@@ -155,7 +192,6 @@ vs_plan(const struct rpl_vslices_in *in, const struct rpl_range *r, struct rpl_k
 	}
 	if (!fmin || !fmax)
 		return 1;
-	size_t k = in->o->slices > RPL_VSLICES_MAX ? RPL_VSLICES_MAX : (size_t)in->o->slices;
 	return rpl_vslices_plan(min, max, k, ks);
 }
 

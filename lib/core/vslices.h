@@ -5,7 +5,8 @@
  * for.
  *
  * DESIGN. Called by rpl_vtable_verify for a table whose primary key is a single
- * integer column, when the load asks for more than one worker. Two index lookups on
+ * integer column, when the load asks for more than one worker (and, for narrow rows,
+ * the host has the CPUs: rpl_vslices_count). Two index lookups on
  * the source (MIN and MAX of the key in the partition) give its key span, cut
  * arithmetically into K = min(slices, RPL_VSLICES_MAX) slices of at least
  * RPL_VSLICES_MIN_SPAN keys each (fewer slices for a smaller span; a span under two
@@ -35,6 +36,15 @@ struct rpl_vtable_opts;
 #define RPL_VSLICES_MIN_SPAN 50000
 /* At most this many slices: each is two more connections on each server. */
 #define RPL_VSLICES_MAX 4
+/* A source row of fewer bytes than this, on average by the source's statistics
+ * (tablefacts.h rpl_table_row_bytes), is cheap for its server to send: replicad's
+ * own work on it (a reading and a comparing thread a slice) is then as large as the
+ * server's, and slices pay only where this host has a CPU for each of those threads;
+ * on fewer they add work and overlap nothing (measured: docs/benchmarks.md, rows of
+ * 1.2 KB verified 6-10 % slower in two slices on two CPUs). Wider rows (values out
+ * of line: PostgreSQL's TOAST, long texts) make the server's read the bound, which
+ * slices spread over its backends even on two CPUs (rows of 5.5 KB: 6-25 % faster). */
+#define RPL_VSLICES_WIDE_ROW 2048
 
 /* What rpl_vslices_verify needs of the table's vtable; all borrowed. */
 struct rpl_vslices_in {
@@ -45,6 +55,11 @@ struct rpl_vslices_in {
 	size_t ncols;
 	const char *label;
 };
+
+/* rpl_vslices_count: how many slices at most for load.workers slices on a host of
+ * cpus CPUs, the source's rows row_bytes long on average (-1 unknown: as wide, the
+ * count before rows were measured). Pure. */
+size_t rpl_vslices_count(int slices, int cpus, int64_t row_bytes);
 
 /* rpl_vslices_plan cuts [min, max] into at most k slices (ks, k entries) of at
  * least RPL_VSLICES_MIN_SPAN keys each, the first open below and the last open

@@ -51,6 +51,9 @@ struct rpl_vtable_opts {
 	int slices;                           /* load.workers: a big partition of a single
 	                                       * integer key is verified in up to this many
 	                                       * key slices at once (vslices.h); <= 1: one */
+	int cpus;                             /* the CPUs this host gives verify
+	                                       * (vslices.h rpl_vslices_count); 0: those
+	                                       * the process may run on */
 	const struct rpl_keyslice *kslice;    /* borrowed; NULL: whole ranges. Set by
 	                                       * vslices.c on each slice's own vtable */
 };

@@ -13,6 +13,7 @@
  * is verified in one piece. */
 #include "copy.h"
 #include "it.h"
+#include "tablefacts.h"
 #include "vslices.h"
 #include "vtable.h"
 #include <stdio.h>
@@ -57,12 +58,29 @@ fill_and_copy(struct rpl_conn *s, struct rpl_conn *d)
 	rpl_copy_free(cp);
 }
 
+/* verify_on: verify table t on a host of cpus CPUs */
+static void
+verify_on(struct rpl_conn *s, struct rpl_conn *d, const char *t, int slices, int cpus, struct rpl_verify_part *p,
+          const char *what)
+{
+	struct rpl_vtable_opts o = { .src_table = t, .dst_table = t, .chunk_bytes = 4096, .max_keys = 100,
+	                             .slices = slices, .cpus = cpus };
+	struct rpl_vtable *v;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_vtable_open(s, d, &o, &v, &err) == 0, "%s: vtable: %s", what, err.msg);
+	struct rpl_range all = { .all = true };
+	ck_assert_msg(rpl_vtable_verify(v, &all, p, &err) == 0, "%s: verify: %s", what, err.msg);
+	rpl_vtable_close(v);
+}
+
+/* verify_in: on a host with a CPU for each slice's two threads, whatever the rows'
+ * width (rpl_vslices_count) */
 static void
 verify_in(struct rpl_conn *s, struct rpl_conn *d, size_t max_keys, int slices, struct rpl_verify_part *p,
           const char *what)
 {
 	struct rpl_vtable_opts o = { .src_table = "vsl", .dst_table = "vsl", .chunk_bytes = 4096, .max_keys = max_keys,
-	                             .slices = slices };
+	                             .slices = slices, .cpus = 2 * RPL_VSLICES_MAX };
 	struct rpl_vtable *v;
 	struct rpl_err err = RPL_ERR_INIT;
 	ck_assert_msg(rpl_vtable_open(s, d, &o, &v, &err) == 0, "%s: vtable: %s", what, err.msg);
@@ -195,6 +213,108 @@ START_TEST(test_slices_pair)
 }
 END_TEST
 
+/* analyze: the source's statistics of table t brought up to date */
+static void
+analyze(struct rpl_conn *c, int e, const char *t)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, e == IT_PG ? "ANALYZE %s" : "ANALYZE TABLE %s", t);
+	it_exec(c, sql);
+}
+
+/* Rows narrower than RPL_VSLICES_WIDE_ROW by the source's statistics are sliced only
+ * where the host has two CPUs a slice; wide rows are sliced on two CPUs too; a source
+ * without statistics (SQLite) is taken as wide. The pairs keep to one engine: the
+ * statistics are the source's. */
+START_TEST(test_slices_row_width)
+{
+	static const int engines[] = { IT_PG, IT_MARIADB, IT_SQLITE };
+	int se = engines[_i];
+	const char *what = it_engine_names[se];
+	struct rpl_conn s, d;
+	it_connect(&s, se, "src");
+	it_connect(&d, se, "dst");
+	make_table(&s, se, true);
+	make_table(&d, se, false);
+	fill_and_copy(&s, &d);
+	struct rpl_err err = RPL_ERR_INIT;
+	int64_t bytes = 0;
+	if (se != IT_SQLITE)
+		analyze(&s, se, "vsl");
+	ck_assert_msg(rpl_table_row_bytes(&s, NULL, "vsl", &bytes, &err) == 0, "%s: row bytes: %s", what, err.msg);
+	if (se == IT_SQLITE)
+		ck_assert_msg(bytes == -1, "%s: SQLite has no statistics, got %lld bytes a row", what, (long long)bytes);
+	else
+		ck_assert_msg(bytes > 0 && bytes < RPL_VSLICES_WIDE_ROW, "%s: narrow rows measured %lld bytes", what,
+		              (long long)bytes);
+	struct rpl_verify_part p;
+	verify_on(&s, &d, "vsl", 4, 2, &p, what);
+	ck_assert_msg(p.slices == (se == IT_SQLITE ? 4 : 0), "%s: narrow rows on 2 CPUs: %d slices", what, p.slices);
+	ck_assert_msg(!p.differ && p.source_rows == (int64_t)NKEYS, "%s: narrow rows on 2 CPUs: differ", what);
+	rpl_verify_part_fini(&p);
+	verify_on(&s, &d, "vsl", 4, 4, &p, what);
+	ck_assert_msg(p.slices == (se == IT_SQLITE ? 4 : 2), "%s: narrow rows on 4 CPUs: %d slices", what, p.slices);
+	ck_assert_msg(!p.differ, "%s: narrow rows on 4 CPUs: differ", what);
+	rpl_verify_part_fini(&p);
+
+	/* wide rows: a 3,000-character text no engine compresses (hex of a generator's
+	 * bits), so that PostgreSQL keeps it out of line at its length */
+	static const char *const wide[IT_NENGINES] = {
+		"CREATE TABLE vsw (id BIGINT PRIMARY KEY, body TEXT)", "CREATE TABLE vsw (id BIGINT PRIMARY KEY, body TEXT)",
+		"CREATE TABLE vsw (id BIGINT PRIMARY KEY, body TEXT) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" };
+	it_exec(&s, "DROP TABLE IF EXISTS vsw");
+	it_exec(&d, "DROP TABLE IF EXISTS vsw");
+	it_exec(&s, wide[se]);
+	it_exec(&d, wide[se]);
+	uint64_t x = 88172645463325252u;
+	for (size_t i = 0; i < NKEYS; i++) {
+		char sql[3200];
+		int n = snprintf(sql, sizeof sql, "INSERT INTO vsw VALUES (%lld, '", (long long)keys[i]);
+		for (int k = 0; k < 3000; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			sql[n++] = "0123456789abcdef"[x & 15];
+		}
+		snprintf(sql + n, sizeof sql - (size_t)n, "')");
+		it_exec(&s, sql);
+	}
+	struct rpl_copy_opts o = { .src_table = "vsw", .dst_table = "vsw", .chunk_bytes = 1 << 20, .commit_rows = 100 };
+	struct rpl_copy *cp;
+	ck_assert_msg(rpl_copy_prepare(&s, &d, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_part_account acc;
+	struct rpl_range all = { .all = true };
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	if (se != IT_SQLITE) {
+		analyze(&s, se, "vsw");
+		ck_assert_msg(rpl_table_row_bytes(&s, NULL, "vsw", &bytes, &err) == 0, "%s: row bytes: %s", what, err.msg);
+		ck_assert_msg(bytes >= RPL_VSLICES_WIDE_ROW, "%s: wide rows measured %lld bytes", what, (long long)bytes);
+	}
+	verify_on(&s, &d, "vsw", 4, 2, &p, what);
+	ck_assert_msg(p.slices == 4, "%s: wide rows on 2 CPUs: %d slices", what, p.slices);
+	ck_assert_msg(!p.differ && p.source_rows == (int64_t)NKEYS, "%s: wide rows on 2 CPUs: differ", what);
+	rpl_verify_part_fini(&p);
+	it_exec(&s, "DROP TABLE vsw");
+	it_exec(&d, "DROP TABLE vsw");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* the count of slices: load.workers, capped, and for narrow rows the host's CPUs */
+START_TEST(test_slices_count)
+{
+	ck_assert_uint_eq(rpl_vslices_count(0, 8, -1), 1);
+	ck_assert_uint_eq(rpl_vslices_count(3, 8, -1), 3);
+	ck_assert_uint_eq(rpl_vslices_count(16, 64, 100), RPL_VSLICES_MAX);
+	ck_assert_uint_eq(rpl_vslices_count(4, 2, -1), 4);                         /* unknown: as wide */
+	ck_assert_uint_eq(rpl_vslices_count(4, 2, RPL_VSLICES_WIDE_ROW), 4);
+	ck_assert_uint_eq(rpl_vslices_count(4, 2, RPL_VSLICES_WIDE_ROW - 1), 1);
+	ck_assert_uint_eq(rpl_vslices_count(4, 1, 0), 1);
+	ck_assert_uint_eq(rpl_vslices_count(4, 5, 1200), 2);
+	ck_assert_uint_eq(rpl_vslices_count(4, 8, 1200), 4);
+}
+END_TEST
+
 /* the slices' ends, as test_slices_pair's boundaries take them */
 START_TEST(test_slices_plan)
 {
@@ -223,6 +343,8 @@ main(void)
 	TCase *tc = tcase_create("pairs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_slices_plan);
+	tcase_add_test(tc, test_slices_count);
+	tcase_add_loop_test(tc, test_slices_row_width, 0, 3);
 	tcase_add_loop_test(tc, test_slices_pair, 0, IT_NENGINES * IT_NENGINES);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
