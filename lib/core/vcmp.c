@@ -112,20 +112,6 @@ parse_ts(const char *s, size_t n, long *days, int64_t *ns)
 	return true;
 }
 
-/* text_of: the text (or bytes) of a value the buffer holds as SQL_C_CHAR/BINARY */
-static void
-text_of(const struct rpl_xbuf *b, size_t r, size_t c, const char **p, size_t *n)
-{
-	const struct rpl_xcol *x = &b->cols[c];
-	SQLLEN ind = *rpl_xind(b, r, c);
-	const char *v = rpl_xval(b, r, c);
-	*p = v;
-	if (x->c_type == SQL_C_BINARY)
-		*n = ind < 0 ? 0 : x->ool ? (size_t)ind : (size_t)(ind < x->width ? ind : x->width);
-	else
-		*n = ind < 0 ? strlen(v) : x->ool ? (size_t)ind : (size_t)(ind < x->width ? ind : x->width - 1);
-}
-
 static void
 get_int(const struct rpl_xcol *x, const void *v, const char *p, size_t n, bool is_bool, struct rpl_vval *out)
 {
@@ -218,7 +204,7 @@ rpl_vval_get(const struct rpl_xbuf *b, size_t r, size_t c, enum rpl_class cls, b
 		return;
 	}
 	if (x->c_type == SQL_C_CHAR || x->c_type == SQL_C_BINARY)
-		text_of(b, r, c, &p, &n);
+		rpl_xtext(b, r, c, ind, &p, &n);
 	out->p = p;
 	out->n = n;
 	switch (cls) {

@@ -105,6 +105,21 @@ static inline void *rpl_xval(const struct rpl_xbuf *b, size_t row, size_t col)
 static inline SQLLEN *rpl_xind(const struct rpl_xbuf *b, size_t row, size_t col)
 { return (SQLLEN *)(void *)(b->data + row * b->row_size + b->cols[col].ind_off); }
 
+/* rpl_xtext: the text (or bytes) of a non-NULL value held as SQL_C_CHAR or
+ * SQL_C_BINARY, its indicator ind: out of line, its length; in its slot, cut to the
+ * slot (a text's room less its terminator); no length (SQL_NTS), up to its NUL. */
+static inline void rpl_xtext(const struct rpl_xbuf *b, size_t row, size_t col, SQLLEN ind, const char **p, size_t *n)
+{
+	const struct rpl_xcol *x = &b->cols[col];
+	const char *v = (const char *)rpl_xval(b, row, col);
+	SQLLEN room = x->c_type == SQL_C_BINARY ? x->width : x->width - 1;
+	*p = v;
+	if (ind < 0)
+		*n = x->c_type == SQL_C_BINARY ? 0 : strlen(v);
+	else
+		*n = x->ool ? (size_t)ind : (size_t)(ind < room ? ind : room);
+}
+
 /* Layout flags: a SQLite side read or written through the SQLite library
  * (sqlite_source.c, sqlite_sink.c) rather than sqliteodbc. Only sqliteodbc rounds doubles,
  * so through the library they move as SQL_C_DOUBLE, bit for bit, without printing

@@ -61,14 +61,19 @@ rpl_pghash_bytes(const unsigned char *k, size_t n, uint64_t seed)
 	}
 	/* the last 0..11 bytes: a takes bytes 0-3, b 4-7, c 8-10 shifted past its
 	 * lowest byte (lookup3 keeps that one for the length) */
-	for (uint32_t i = 0; i < len; i++) {
-		uint32_t v = k[i];
-		if (i < 4)
-			a += v << (8 * i);
-		else if (i < 8)
-			b += v << (8 * (i - 4));
-		else
-			c += v << (8 * (i - 7));
+	switch (len) {
+	case 11: c += (uint32_t)k[10] << 24; /* fallthrough */
+	case 10: c += (uint32_t)k[9] << 16;  /* fallthrough */
+	case 9: c += (uint32_t)k[8] << 8;    /* fallthrough */
+	case 8: b += le32(k + 4); a += le32(k); break;
+	case 7: b += (uint32_t)k[6] << 16;   /* fallthrough */
+	case 6: b += (uint32_t)k[5] << 8;    /* fallthrough */
+	case 5: b += k[4];                   /* fallthrough */
+	case 4: a += le32(k); break;
+	case 3: a += (uint32_t)k[2] << 16;   /* fallthrough */
+	case 2: a += (uint32_t)k[1] << 8;    /* fallthrough */
+	case 1: a += k[0]; break;
+	default: break;
 	}
 	final(&a, &b, &c);
 	return (uint64_t)b << 32 | c;
@@ -106,35 +111,22 @@ group(const char *s, size_t from, size_t to)
 	return v;
 }
 
-int
-rpl_pghash_numeric(const char *dec, size_t n, uint64_t *h)
+uint64_t
+rpl_pghash_numeric_digits(const char *in, size_t ilen, const char *fr, size_t flen)
 {
-	size_t i = n > 0 && dec[0] == '-' ? 1 : 0;
-	const char *dot = memchr(dec, '.', n);
-	size_t ie = dot != NULL ? (size_t)(dot - dec) : n, fe = n, fs = dot != NULL ? ie + 1 : n;
-	if (ie == i)
-		return -1;
-	for (size_t k = i; k < n; k++)
-		if (k != ie && (dec[k] < '0' || dec[k] > '9'))
-			return -1;
 	unsigned char bytes[2 * MAX_NDIGITS];
-	size_t nd = 0, ilen = ie - i;
+	size_t nd = 0;
 	int weight = (int)((ilen + NBASE_DIGITS - 1) / NBASE_DIGITS) - 1;
 	/* integer groups: the first one short when the length is no multiple of 4 */
 	size_t first = ilen % NBASE_DIGITS ? ilen % NBASE_DIGITS : NBASE_DIGITS;
-	for (size_t p = i; p < ie; p = p == i ? i + first : p + NBASE_DIGITS) {
-		size_t q = p == i ? i + first : p + NBASE_DIGITS;
-		if (nd == MAX_NDIGITS)
-			return -1;
-		int g = group(dec, p, q);
+	for (size_t p = 0; p < ilen && nd < MAX_NDIGITS; p = p == 0 ? first : p + NBASE_DIGITS) {
+		int g = group(in, p, p == 0 ? first : p + NBASE_DIGITS);
 		bytes[2 * nd] = (unsigned char)(g & 0xff), bytes[2 * nd + 1] = (unsigned char)(g >> 8);
 		nd++;
 	}
-	for (size_t p = fs; p < fe; p += NBASE_DIGITS) {
+	for (size_t p = 0; p < flen && nd < MAX_NDIGITS; p += NBASE_DIGITS) {
 		char t[NBASE_DIGITS] = { '0', '0', '0', '0' };
-		memcpy(t, dec + p, fe - p < NBASE_DIGITS ? fe - p : NBASE_DIGITS);
-		if (nd == MAX_NDIGITS)
-			return -1;
+		memcpy(t, fr + p, flen - p < NBASE_DIGITS ? flen - p : NBASE_DIGITS);
 		int g = group(t, 0, NBASE_DIGITS);
 		bytes[2 * nd] = (unsigned char)(g & 0xff), bytes[2 * nd + 1] = (unsigned char)(g >> 8);
 		nd++;
@@ -144,13 +136,27 @@ rpl_pghash_numeric(const char *dec, size_t n, uint64_t *h)
 	size_t s = 0, e = nd;
 	while (s < e && bytes[2 * s] == 0 && bytes[2 * s + 1] == 0)
 		s++, weight--;
-	if (s == e) {
-		*h = UINT64_MAX;
-		return 0;
-	}
+	if (s == e)
+		return UINT64_MAX;
 	while (bytes[2 * (e - 1)] == 0 && bytes[2 * (e - 1) + 1] == 0)
 		e--;
-	*h = rpl_pghash_bytes(bytes + 2 * s, 2 * (e - s), 0) ^ (uint64_t)(int64_t)weight;
+	return rpl_pghash_bytes(bytes + 2 * s, 2 * (e - s), 0) ^ (uint64_t)(int64_t)weight;
+}
+
+int
+rpl_pghash_numeric(const char *dec, size_t n, uint64_t *h)
+{
+	size_t i = n > 0 && dec[0] == '-' ? 1 : 0;
+	const char *dot = memchr(dec, '.', n);
+	size_t ie = dot != NULL ? (size_t)(dot - dec) : n, fs = dot != NULL ? ie + 1 : n;
+	if (ie == i)
+		return -1;
+	for (size_t k = i; k < n; k++)
+		if (k != ie && (dec[k] < '0' || dec[k] > '9'))
+			return -1;
+	if ((ie - i + NBASE_DIGITS - 1) / NBASE_DIGITS + (n - fs + NBASE_DIGITS - 1) / NBASE_DIGITS > MAX_NDIGITS)
+		return -1;
+	*h = rpl_pghash_numeric_digits(dec + i, ie - i, dec + fs, n - fs);
 	return 0;
 }
 

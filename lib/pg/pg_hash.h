@@ -30,6 +30,11 @@ uint64_t rpl_pghash_int8(int64_t v, uint64_t seed);
  * sign out. -1 when the text is no such decimal. */
 int rpl_pghash_numeric(const char *dec, size_t n, uint64_t *h);
 
+/* rpl_pghash_numeric_digits: rpl_pghash_numeric of the decimal whose integer digits
+ * are in[0..ilen) and fraction digits fr[0..flen), both '0'-'9' only (checked by the
+ * caller), together at most 4 * 64 digits in groups of 4 (longer: the rest left out) */
+uint64_t rpl_pghash_numeric_digits(const char *in, size_t ilen, const char *fr, size_t flen);
+
 /* rpl_pghash_float8: float8send(d)'s bytes hashed as a bytea (the bits, big-endian) */
 uint64_t rpl_pghash_float8(double d);
 
