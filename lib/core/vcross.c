@@ -121,27 +121,30 @@ numeric_hash(const struct rpl_vval *v, int scale, uint64_t *h, bool *neg)
 static int
 dec_text(const char *p, size_t n, int scale, uint64_t *h, bool *neg)
 {
-	size_t i = n > 0 && p[0] == '-' ? 1 : 0, dot = n, nz = 0;
-	if (i == n)
+	size_t i = n > 0 && p[0] == '-' ? 1 : 0, k = i;
+	unsigned any = 0;   /* a digit other than 0 */
+	while (k < n && (unsigned)(p[k] - '0') < 10)
+		any |= (unsigned)(p[k++] - '0');
+	size_t ilen = k - i, fs = n, fe = n;
+	if (ilen == 0)
 		return 0;
-	for (size_t k = i; k < n; k++) {
-		if (p[k] == '.' && dot == n && k > i && k + 1 < n)
-			dot = k;
-		else if (p[k] < '0' || p[k] > '9')
+	if (k < n) {   /* a point and at least one digit after it */
+		if (p[k] != '.' || k + 1 == n)
 			return 0;
-		else if (p[k] != '0')
-			nz++;
+		for (fs = ++k; k < n; k++) {
+			if ((unsigned)(p[k] - '0') >= 10)
+				return 0;
+			any |= (unsigned)(p[k] - '0');
+		}
+		while (fe > fs && p[fe - 1] == '0')
+			fe--;   /* trailing zeros: no digit of the value (nor of its hash) */
 	}
-	size_t fe = n;
-	while (dot < n && fe > dot + 1 && p[fe - 1] == '0')
-		fe--;
-	if (dot < n && fe - dot - 1 > (size_t)scale)
+	if (fe - fs > (size_t)scale)
 		return -1;
-	*neg = i == 1 && nz > 0;   /* -0.00 is 0 */
-	size_t ilen = dot - i, flen = dot < n ? n - dot - 1 : 0;
-	if ((ilen + 3) / 4 + (flen + 3) / 4 > 64)
+	if ((ilen + 3) / 4 + (fe - fs + 3) / 4 > 64)
 		return 0;   /* more digits than rpl_pghash_numeric takes: the canonical way says */
-	*h = rpl_pghash_numeric_digits(p + i, ilen, p + dot + 1, flen);
+	*neg = i == 1 && any != 0;   /* -0.00 is 0 */
+	*h = rpl_pghash_numeric_digits(p + i, ilen, p + fs, fe - fs);
 	return 1;
 }
 

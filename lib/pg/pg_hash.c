@@ -119,17 +119,18 @@ rpl_pghash_numeric_digits(const char *in, size_t ilen, const char *fr, size_t fl
 	int weight = (int)((ilen + NBASE_DIGITS - 1) / NBASE_DIGITS) - 1;
 	/* integer groups: the first one short when the length is no multiple of 4 */
 	size_t first = ilen % NBASE_DIGITS ? ilen % NBASE_DIGITS : NBASE_DIGITS;
-	for (size_t p = 0; p < ilen && nd < MAX_NDIGITS; p = p == 0 ? first : p + NBASE_DIGITS) {
-		int g = group(in, p, p == 0 ? first : p + NBASE_DIGITS);
+	for (size_t p = 0; p < ilen && nd < MAX_NDIGITS; nd++) {
+		size_t q = p == 0 ? first : p + NBASE_DIGITS;
+		int g = group(in, p, q);
 		bytes[2 * nd] = (unsigned char)(g & 0xff), bytes[2 * nd + 1] = (unsigned char)(g >> 8);
-		nd++;
+		p = q;
 	}
-	for (size_t p = 0; p < flen && nd < MAX_NDIGITS; p += NBASE_DIGITS) {
-		char t[NBASE_DIGITS] = { '0', '0', '0', '0' };
-		memcpy(t, fr + p, flen - p < NBASE_DIGITS ? flen - p : NBASE_DIGITS);
-		int g = group(t, 0, NBASE_DIGITS);
+	/* fraction groups, the last one filled with zeros */
+	for (size_t p = 0; p < flen && nd < MAX_NDIGITS; p += NBASE_DIGITS, nd++) {
+		int g = 0;
+		for (size_t j = p; j < p + NBASE_DIGITS; j++)
+			g = g * 10 + (j < flen ? fr[j] - '0' : 0);
 		bytes[2 * nd] = (unsigned char)(g & 0xff), bytes[2 * nd + 1] = (unsigned char)(g >> 8);
-		nd++;
 	}
 	/* as hash_numeric_extended: leading and trailing zero digits left out (the
 	 * weight moved past the leading ones), zero is the seed - 1 */
