@@ -194,9 +194,9 @@ value_hash(const struct rpl_vval *v, const struct rpl_vcross_col *x, uint64_t *h
 /* fast_hash: one value's hash straight from the buffer for the common pairs of the
  * target's type and the buffer's C type (the binary forms a MariaDB source gives);
  * 1 hashed, 0 take the general way (value_hash), -1 not hashable (value_hash says
- * false alike). Each case is value_hash's for the same value: vtable's digests are
- * checked against the target's server either way (tests/unit/test_pg_hash.c,
- * tests/integration/test_vdigest.c). */
+ * false alike). Each case is value_hash's for the same value, which the target's
+ * server checks (tests/integration/test_vcross.c: a copy of every type equal by the
+ * digests alone). */
 static int
 fast_hash(const struct rpl_xbuf *b, size_t r, size_t c, SQLLEN ind, const struct rpl_vcross_col *x, uint64_t *h,
           bool *neg)
