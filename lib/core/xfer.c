@@ -271,7 +271,7 @@ rpl_xbuf_fini(struct rpl_xbuf *b)
 }
 
 void *
-rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n)
+rpl_xbuf_heap_grow(struct rpl_xbuf *b, size_t r, size_t c, size_t n)
 {
 	if (b->heap_len + n > b->heap_cap) {
 		size_t cap = b->heap_cap;

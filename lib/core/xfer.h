@@ -163,7 +163,16 @@ int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 /* rpl_xbuf_heap_put makes room for n bytes of row r's value of ool column c and
  * points the row at it; the caller writes the value there and then claims what it
  * used with rpl_xbuf_heap_used. NULL: out of memory. */
-void *rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n);
+void *rpl_xbuf_heap_grow(struct rpl_xbuf *b, size_t r, size_t c, size_t n);
+static inline void *rpl_xbuf_heap_put(struct rpl_xbuf *b, size_t r, size_t c, size_t n)
+{
+	/* inline while the heap has room: a source calls it for every text it reads */
+	if (b->heap_len + n > b->heap_cap)
+		return rpl_xbuf_heap_grow(b, r, c, n);
+	uint64_t off = b->heap_len;
+	memcpy(b->data + r * b->row_size + b->cols[c].off, &off, sizeof off);
+	return b->heap + off;
+}
 static inline void rpl_xbuf_heap_used(struct rpl_xbuf *b, size_t used) { b->heap_len += used; }
 /* rpl_xbuf_heap_full: has this chunk's heap reached its share of chunk_bytes? */
 static inline bool rpl_xbuf_heap_full(const struct rpl_xbuf *b) { return b->heap != NULL && b->heap_len >= b->heap_soft; }
