@@ -12,6 +12,7 @@
 #include "sbuf.h"
 #include "source.h"
 #include "sqlgen.h"
+#include "vslices.h"
 #include "vtable.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,19 @@ dry_connected(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_vtabl
 {
 	struct rpl_vtable *v = NULL;
 	int r = rpl_vtable_open(src, dst, o, &v, err);
+	int64_t row_bytes = -1;
+	int cpus = 0;
+	size_t k = r == 0 && !scan ? rpl_vtable_slices(v, &row_bytes, &cpus) : 1;
+	char why[96];
+	if (row_bytes < 0)
+		snprintf(why, sizeof why, "the rows' size unknown, taken as wide, on %d CPUs", cpus);
+	else
+		snprintf(why, sizeof why, "rows of %lld bytes on %d CPUs", (long long)row_bytes, cpus);
+	if (k > 1)
+		fprintf(out, "-- a partition spanning %d keys or more: up to %zu key slices side by side, each SELECT"
+		        " with its slice in its WHERE (%s)\n", 2 * RPL_VSLICES_MIN_SPAN, k, why);
+	else if (cpus > 0)
+		fprintf(out, "-- every partition in one piece (%s)\n", why);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		struct rpl_sbuf s = RPL_SBUF_INIT, d = RPL_SBUF_INIT;
 		rpl_vtable_sql(v, 0, &parts[i], &s);

@@ -165,19 +165,27 @@ rpl_vslices_merge(struct rpl_verify_part *parts, size_t k, size_t ncols, size_t 
 	return 0;
 }
 
+size_t
+rpl_vslices_max(struct rpl_conn *src, const struct rpl_vtable_opts *o, const char *label, int64_t *row_bytes,
+                int *cpus)
+{
+	struct rpl_err e = RPL_ERR_INIT;
+	if (rpl_table_row_bytes(src, o->src_schema, o->src_table, row_bytes, &e) < 0) {
+		rpl_log(RPL_LOG_INFO, RPL_LOG_MAIN, "verify %s: the rows' size unread, taken as wide (%s)", label, e.msg);
+		*row_bytes = -1;
+	}
+	*cpus = o->cpus > 0 ? o->cpus : host_cpus();
+	return rpl_vslices_count(o->slices, *cpus, *row_bytes);
+}
+
 /* vs_plan: the slices of range r, or 1 when it is not to be sliced */
 static size_t
 vs_plan(const struct rpl_vslices_in *in, const struct rpl_range *r, struct rpl_keyslice *ks)
 {
 	struct rpl_err e = RPL_ERR_INIT;
-	int64_t row_bytes = -1;
-	if (rpl_table_row_bytes(in->src, in->o->src_schema, in->o->src_table, &row_bytes, &e) < 0) {
-		rpl_log(RPL_LOG_INFO, RPL_LOG_MAIN, "verify %s: the rows' size unread, taken as wide (%s)", in->label, e.msg);
-		row_bytes = -1;
-		e = (struct rpl_err)RPL_ERR_INIT;
-	}
-	int cpus = in->o->cpus > 0 ? in->o->cpus : host_cpus();
-	size_t k = rpl_vslices_count(in->o->slices, cpus, row_bytes);
+	int64_t row_bytes;
+	int cpus;
+	size_t k = rpl_vslices_max(in->src, in->o, in->label, &row_bytes, &cpus);
 	if (k < 2) {
 		rpl_log(RPL_LOG_DEBUG, RPL_LOG_MAIN, "verify %s: in one piece: rows of %lld bytes on %d CPUs", in->label,
 		        (long long)row_bytes, cpus);

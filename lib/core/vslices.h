@@ -61,6 +61,14 @@ struct rpl_vslices_in {
  * count before rows were measured). Pure. */
 size_t rpl_vslices_count(int slices, int cpus, int64_t row_bytes);
 
+/* rpl_vslices_max: at most how many slices a big partition of o's source table is
+ * verified in on this host (rpl_vslices_count of o->slices, the rows' size read from
+ * src's statistics, o->cpus or the CPUs the process may run on); *row_bytes and
+ * *cpus say what it was decided on. A statistics read that fails is logged (label)
+ * and the rows taken as wide. */
+size_t rpl_vslices_max(struct rpl_conn *src, const struct rpl_vtable_opts *o, const char *label, int64_t *row_bytes,
+                       int *cpus);
+
 /* rpl_vslices_plan cuts [min, max] into at most k slices (ks, k entries) of at
  * least RPL_VSLICES_MIN_SPAN keys each, the first open below and the last open
  * above; returns how many (1 when the span is too small to cut: that one slice is

@@ -467,6 +467,26 @@ rpl_vtable_open(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_vta
 	return 0;
 }
 
+/* sliceable: may a big partition be cut in key slices? Slices compare the key with
+ * integer bounds on both sides: a single integer key there, and more than one
+ * worker asked for. */
+static bool
+sliceable(const struct rpl_vtable *v)
+{
+	return v->o.slices > 1 && v->o.kslice == NULL && v->nkey == 1 && v->st.cols[v->key_cols[0]].cls == RPL_CLASS_INT &&
+	       v->tv.cols[v->key_cols[0]].cls == RPL_CLASS_INT;
+}
+
+size_t
+rpl_vtable_slices(const struct rpl_vtable *v, int64_t *row_bytes, int *cpus)
+{
+	*row_bytes = -1;
+	*cpus = 0;
+	if (!sliceable(v) || v->o.scan_only)
+		return 1;
+	return rpl_vslices_max(v->side[0].conn, &v->o, v->label, row_bytes, cpus);
+}
+
 int
 rpl_vtable_verify(struct rpl_vtable *v, const struct rpl_range *range, struct rpl_verify_part *out,
                   struct rpl_err *err)
@@ -475,9 +495,7 @@ rpl_vtable_verify(struct rpl_vtable *v, const struct rpl_range *range, struct rp
 	if (v->o.scan_only)
 		return rpl_err_set(err, RPL_EINVAL, "table %s: opened for scan only", v->label);
 	int r = 0;
-	/* slices compare the key with integer bounds on both sides: an integer key there */
-	if (v->o.slices > 1 && v->o.kslice == NULL && v->nkey == 1 && v->st.cols[v->key_cols[0]].cls == RPL_CLASS_INT &&
-	    v->tv.cols[v->key_cols[0]].cls == RPL_CLASS_INT) {
+	if (sliceable(v)) {
 		struct rpl_vslices_in in = { .o = &v->o, .src = v->side[0].conn, .dst = v->side[1].conn,
 		                             .g = &v->side[0].g, .key = v->st.cols[v->key_cols[0]].name,
 		                             .ncols = v->st.ncols, .label = v->label };

@@ -74,6 +74,13 @@ int rpl_vtable_scan(struct rpl_vtable *v, const struct rpl_range *r, struct rpl_
 /* rpl_vtable_cols: the columns as verify and scan name them (borrowed until close). */
 const struct rpl_vcol *rpl_vtable_cols(const struct rpl_vtable *v, size_t *n);
 
+/* rpl_vtable_slices: at most how many key slices a partition of the table spanning
+ * enough keys is verified in (vslices.h rpl_vslices_max), 1 when never (a composite
+ * or non-integer key, load.workers 1, scan); *row_bytes and *cpus: the source's
+ * average row size (-1 unknown) and the CPUs it was decided on (0 when not asked).
+ * Reads the source's statistics only. For the dry run. */
+size_t rpl_vtable_slices(const struct rpl_vtable *v, int64_t *row_bytes, int *cpus);
+
 /* rpl_vtable_sql appends the SELECT side (0 source, 1 target) sends for range r. */
 void rpl_vtable_sql(const struct rpl_vtable *v, int side, const struct rpl_range *r, struct rpl_sbuf *out);
 

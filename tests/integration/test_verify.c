@@ -14,8 +14,10 @@
 #include "copy.h"
 #include "it.h"
 #include "sbuf.h"
+#include "vslices.h"
 #include "vtable.h"
 #include <fcntl.h>
+#include <sched.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -576,6 +578,45 @@ START_TEST(test_cli_dry_mssql)
 }
 END_TEST
 
+/* --dry-run of a table with an integer key says how its big partitions are read:
+ * in key slices or in one piece, and on what that was decided (the source's row
+ * size after ANALYZE, the CPUs this process may run on) */
+START_TEST(test_cli_dry_slices)
+{
+	struct rpl_conn s, d;
+	it_connect(&s, IT_PG, "src");
+	it_connect(&d, IT_PG, "dst");
+	it_exec(&s, "DROP TABLE IF EXISTS vsd");
+	it_exec(&d, "DROP TABLE IF EXISTS vsd");
+	it_exec(&s, "CREATE TABLE vsd (id bigint PRIMARY KEY, v integer)");
+	it_exec(&d, "CREATE TABLE vsd (id bigint PRIMARY KEY, v integer)");
+	it_exec(&s, "INSERT INTO vsd SELECT g, g FROM generate_series(1, 100) g");
+	it_exec(&s, "ANALYZE vsd");
+	int64_t bytes = it_query_int(&s, "SELECT (pg_table_size('vsd') / reltuples)::bigint FROM pg_class WHERE "
+	                                 "relname = 'vsd'");
+	cpu_set_t set;
+	ck_assert(sched_getaffinity(0, sizeof set, &set) == 0);
+	int cpus = CPU_COUNT(&set);
+	const char *cfg = it_write_config("verify-dry-slices.json", odbc_of(IT_PG, true), odbc_of(IT_PG, false), "vsd",
+	                                  NULL, "{\"workers\": 4}");
+	char out[4096], want[256];
+	char *argv[] = { "replicad", "-c", (char *)cfg, "verify", "vsd", "--full", "--dry-run", NULL };
+	int st = run_argv(argv, out, sizeof out);
+	ck_assert_msg(st == 0, "exit %d: %s", st, out);
+	size_t k = rpl_vslices_count(4, cpus, bytes);
+	if (k > 1)
+		snprintf(want, sizeof want, "-- a partition spanning %d keys or more: up to %zu key slices side by side,"
+		         " each SELECT with its slice in its WHERE (rows of %lld bytes on %d CPUs)\n-- verify vsd all\n",
+		         2 * RPL_VSLICES_MIN_SPAN, k, (long long)bytes, cpus);
+	else
+		snprintf(want, sizeof want, "-- every partition in one piece (rows of %lld bytes on %d CPUs)\n-- verify vsd"
+		         " all\n", (long long)bytes, cpus);
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "dry run:\n%s\nexpected it to start:\n%s", out, want);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(int argc, char **argv)
 {
@@ -594,6 +635,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_cli_repair, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_cli_scan, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_cli_dry_mssql, 0, IT_NENGINES);
+	tcase_add_test(tc, test_cli_dry_slices);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -73,6 +73,23 @@ verify_on(struct rpl_conn *s, struct rpl_conn *d, const char *t, int slices, int
 	rpl_vtable_close(v);
 }
 
+/* max_slices: rpl_vtable_slices of table t on a host of cpus CPUs (what the dry run
+ * prints), checking the CPUs it says it decided on */
+static size_t
+max_slices(struct rpl_conn *s, struct rpl_conn *d, const char *t, int cpus, int64_t *bytes, const char *what)
+{
+	struct rpl_vtable_opts o = { .src_table = t, .dst_table = t, .chunk_bytes = 4096, .max_keys = 100, .slices = 4,
+	                             .cpus = cpus };
+	struct rpl_vtable *v;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_vtable_open(s, d, &o, &v, &err) == 0, "%s: vtable: %s", what, err.msg);
+	int said = 0;
+	size_t k = rpl_vtable_slices(v, bytes, &said);
+	ck_assert_msg(said == cpus, "%s: decided on %d CPUs, given %d", what, said, cpus);
+	rpl_vtable_close(v);
+	return k;
+}
+
 /* verify_in: on a host with a CPU for each slice's two threads, whatever the rows'
  * width (rpl_vslices_count) */
 static void
@@ -247,6 +264,10 @@ START_TEST(test_slices_row_width)
 	else
 		ck_assert_msg(bytes > 0 && bytes < RPL_VSLICES_WIDE_ROW, "%s: narrow rows measured %lld bytes", what,
 		              (long long)bytes);
+	int64_t said = 0;
+	ck_assert_uint_eq(max_slices(&s, &d, "vsl", 2, &said, what), se == IT_SQLITE ? 4 : 1);
+	ck_assert_int_eq(said, bytes);
+	ck_assert_uint_eq(max_slices(&s, &d, "vsl", 4, &said, what), se == IT_SQLITE ? 4 : 2);
 	struct rpl_verify_part p;
 	verify_on(&s, &d, "vsl", 4, 2, &p, what);
 	ck_assert_msg(p.slices == (se == IT_SQLITE ? 4 : 0), "%s: narrow rows on 2 CPUs: %d slices", what, p.slices);
@@ -289,6 +310,7 @@ START_TEST(test_slices_row_width)
 		ck_assert_msg(rpl_table_row_bytes(&s, NULL, "vsw", &bytes, &err) == 0, "%s: row bytes: %s", what, err.msg);
 		ck_assert_msg(bytes >= RPL_VSLICES_WIDE_ROW, "%s: wide rows measured %lld bytes", what, (long long)bytes);
 	}
+	ck_assert_uint_eq(max_slices(&s, &d, "vsw", 2, &said, what), 4);
 	verify_on(&s, &d, "vsw", 4, 2, &p, what);
 	ck_assert_msg(p.slices == 4, "%s: wide rows on 2 CPUs: %d slices", what, p.slices);
 	ck_assert_msg(!p.differ && p.source_rows == (int64_t)NKEYS, "%s: wide rows on 2 CPUs: differ", what);
