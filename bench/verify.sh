@@ -4,9 +4,12 @@
 # (bench/gen_sales.py, shapes seed and wide) into SQLite, PostgreSQL and MariaDB, then
 # per pair and round: `replicad run sales --full --json` (the copy, into a target
 # replicad creates) and at once `replicad verify sales --full --json` of the same
-# table, each timed with its peak RSS under /usr/bin/time. A verify that does not
-# find the copy equal is a failure. Prints a table per shape (copy s, verify s,
-# verify/copy, peak RSS of each) with the medians, and writes it as Markdown.
+# table, each timed with its peak RSS and replicad's own CPU under /usr/bin/time. A
+# verify that does not find the copy equal is a failure. Prints a table per shape
+# (copy s, verify s, verify/copy, peak RSS and CPU of each) with the medians, and
+# writes it as Markdown. On a machine whose servers share replicad's cores both
+# commands are bound by the CPU of all three (docs/benchmarks.md): the CPU columns
+# show replicad's share.
 #
 #   bench/verify.sh [--rows N] [--shape seed|wide|both] [--pairs LIST] [--repeat K]
 #                   [--out FILE] [--replicad PATH] [--baseline PATH] [--keep]
@@ -115,14 +118,15 @@ load_sources() {
     pg "$PG_SRC_DB" -c 'VACUUM (ANALYZE) sales' >/dev/null
     gen --engine mariadb --rows "$ROWS" --drop | my "$MY_SRC_DB"
 }
-# timed ID CMD...: sets SECS, RSS_KB and RC
+# timed ID CMD...: sets SECS, RSS_KB, CPU (replicad's user + system seconds) and RC
 timed() {
     local id=$1 t0; shift
     t0=$(now)
     RC=0
-    /usr/bin/time -f %M -o "$work/runs/$id.rss" "$@" >"$work/runs/$id.out" 2>"$work/runs/$id.err" || RC=$?
+    /usr/bin/time -f '%M %U %S' -o "$work/runs/$id.rss" "$@" >"$work/runs/$id.out" 2>"$work/runs/$id.err" || RC=$?
     SECS=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
-    RSS_KB=$(grep -E '^[0-9]+$' "$work/runs/$id.rss" | tail -n 1 || echo 0)
+    RSS_KB=$(grep -E '^[0-9]+ ' "$work/runs/$id.rss" | tail -n 1 | cut -d' ' -f1 || echo 0)
+    CPU=$(grep -E '^[0-9]+ ' "$work/runs/$id.rss" | tail -n 1 | awk '{ printf "%.2f", $2 + $3 }' || echo 0)
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -145,17 +149,18 @@ EOF
             drop_target "$d"
             timed "$shape.$pair.copy.$i" "$work/replicad" -c "$cfg" run sales --full --json
             [ "$RC" -eq 0 ] || { say "copy $pair failed (exit $RC): $(tail -n 2 "$work/runs/$shape.$pair.copy.$i.err")"; FAILED=1; continue; }
-            c_s=$SECS c_rss=$RSS_KB
+            c_s=$SECS c_rss=$RSS_KB c_cpu=$CPU
             timed "$shape.$pair.verify.$i" "$work/replicad" -c "$cfg" verify sales --full --json
             [ "$RC" -eq 0 ] || { say "verify $pair: exit $RC (want 0, equal): $(head -c 600 "$work/runs/$shape.$pair.verify.$i.out")"; FAILED=1; }
-            v_s=$SECS v_rss=$RSS_KB b_s=""
+            v_s=$SECS v_rss=$RSS_KB v_cpu=$CPU b_s=""
             if [ -n "$BASELINE" ]; then
                 timed "$shape.$pair.baseline.$i" "$work/baseline" -c "$cfg" verify sales --full --json
                 [ "$RC" -eq 0 ] || { say "baseline verify $pair: exit $RC (want 0, equal)"; FAILED=1; }
                 b_s=$SECS
             fi
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$shape" "$pair" "$i" "$c_s" "$v_s" "$c_rss" "$v_rss" "$b_s" >>"$results"
-            say "  $shape $pair round $i: copy $c_s s ($((c_rss / 1024)) MiB), verify $v_s s ($((v_rss / 1024)) MiB)${b_s:+, baseline verify $b_s s}"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$shape" "$pair" "$i" "$c_s" "$v_s" "$c_rss" "$v_rss" "$b_s" \
+                "$c_cpu" "$v_cpu" >>"$results"
+            say "  $shape $pair round $i: copy $c_s s ($((c_rss / 1024)) MiB, replicad CPU $c_cpu s), verify $v_s s ($((v_rss / 1024)) MiB, CPU $v_cpu s)${b_s:+, baseline verify $b_s s}"
         done
     done
 done
@@ -167,20 +172,21 @@ OUT=${OUT:-$bench/results-$date_s-verify.md}
     echo
     echo "bench/verify.sh --rows $ROWS --repeat $REPEAT${BASELINE:+ --baseline $(basename "$BASELINE")}; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
     echo "replicad $("$work/replicad" --version | cut -d' ' -f2). Medians of $REPEAT rounds; each round copies the table"
-    echo "(\`run --full\`, target created) and verifies it at once (\`verify --full\`). RSS: peak, /usr/bin/time."
+    echo "(\`run --full\`, target created) and verifies it at once (\`verify --full\`). RSS: peak, /usr/bin/time;"
+    echo "CPU: replicad's own user + system seconds (the servers' are not in it)."
     for shape in "${SHAPES[@]}"; do
         echo
         echo "## shape $shape"
         echo
-        echo "| pair | copy s | verify s | verify / copy | copy RSS MiB | verify RSS MiB |${BASELINE:+ baseline verify s | baseline / copy |}"
-        echo "|---|---|---|---|---|---|${BASELINE:+---|---|}"
+        echo "| pair | copy s | verify s | verify / copy | copy RSS MiB | verify RSS MiB | copy CPU s | verify CPU s |${BASELINE:+ baseline verify s | baseline / copy |}"
+        echo "|---|---|---|---|---|---|---|---|${BASELINE:+---|---|}"
         for pair in "${PAIR_LIST[@]}"; do
             sel() { awk -F'\t' -v s="$shape" -v p="$pair" -v c="$1" '$1 == s && $2 == p && $c != "" { print $c }' "$results" | median; }
-            c=$(sel 4) v=$(sel 5) cr=$(sel 6) vr=$(sel 7) b=""
+            c=$(sel 4) v=$(sel 5) cr=$(sel 6) vr=$(sel 7) cc=$(sel 9) vc=$(sel 10) b=""
             [ -z "$BASELINE" ] || b=$(sel 8)   # the median of no rows prints 0: no baseline, no columns
-            [ -n "$c" ] || { echo "| $pair | failed | | | | |"; continue; }
-            awk -v p="$pair" -v c="$c" -v v="$v" -v cr="$cr" -v vr="$vr" -v b="$b" \
-                'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | %.0f |", p, c, v, v / c, cr / 1024, vr / 1024
+            [ -n "$c" ] || { echo "| $pair | failed | | | | | | |"; continue; }
+            awk -v p="$pair" -v c="$c" -v v="$v" -v cr="$cr" -v vr="$vr" -v cc="$cc" -v vc="$vc" -v b="$b" \
+                'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f | %.2f |", p, c, v, v / c, cr / 1024, vr / 1024, cc, vc
                          if (b != "") printf " %.2f | %.2f |", b, b / c
                          printf "\n" }'
         done
