@@ -39,16 +39,11 @@ make_table(struct rpl_conn *c, int e, bool key)
 	it_exec(c, sql);
 }
 
+/* copy_all copies table t whole from s to d */
 static void
-fill_and_copy(struct rpl_conn *s, struct rpl_conn *d)
+copy_all(struct rpl_conn *s, struct rpl_conn *d, const char *t)
 {
-	char sql[256];
-	for (size_t i = 0; i < NKEYS; i++) {
-		snprintf(sql, sizeof sql, "INSERT INTO vsl VALUES (%lld, 'row %lld', %zu)", (long long)keys[i],
-		         (long long)keys[i], i);
-		it_exec(s, sql);
-	}
-	struct rpl_copy_opts o = { .src_table = "vsl", .dst_table = "vsl", .chunk_bytes = 1 << 20, .commit_rows = 100 };
+	struct rpl_copy_opts o = { .src_table = t, .dst_table = t, .chunk_bytes = 1 << 20, .commit_rows = 100 };
 	struct rpl_copy *cp;
 	struct rpl_err err = RPL_ERR_INIT;
 	ck_assert_msg(rpl_copy_prepare(s, d, &o, &cp, &err) == 0, "prepare: %s", err.msg);
@@ -58,16 +53,38 @@ fill_and_copy(struct rpl_conn *s, struct rpl_conn *d)
 	rpl_copy_free(cp);
 }
 
-/* verify_on: verify table t on a host of cpus CPUs */
 static void
-verify_on(struct rpl_conn *s, struct rpl_conn *d, const char *t, int slices, int cpus, struct rpl_verify_part *p,
-          const char *what)
+fill_and_copy(struct rpl_conn *s, struct rpl_conn *d)
 {
-	struct rpl_vtable_opts o = { .src_table = t, .dst_table = t, .chunk_bytes = 4096, .max_keys = 100,
+	char sql[256];
+	for (size_t i = 0; i < NKEYS; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO vsl VALUES (%lld, 'row %lld', %zu)", (long long)keys[i],
+		         (long long)keys[i], i);
+		it_exec(s, sql);
+	}
+	copy_all(s, d, "vsl");
+}
+
+/* open_on: a vtable of table t for load.workers slices on a host of cpus CPUs */
+static struct rpl_vtable *
+open_on(struct rpl_conn *s, struct rpl_conn *d, const char *t, size_t max_keys, int slices, int cpus,
+        const char *what)
+{
+	struct rpl_vtable_opts o = { .src_table = t, .dst_table = t, .chunk_bytes = 4096, .max_keys = max_keys,
 	                             .slices = slices, .cpus = cpus };
 	struct rpl_vtable *v;
 	struct rpl_err err = RPL_ERR_INIT;
 	ck_assert_msg(rpl_vtable_open(s, d, &o, &v, &err) == 0, "%s: vtable: %s", what, err.msg);
+	return v;
+}
+
+/* verify_on: verify table t whole on a host of cpus CPUs */
+static void
+verify_on(struct rpl_conn *s, struct rpl_conn *d, const char *t, size_t max_keys, int slices, int cpus,
+          struct rpl_verify_part *p, const char *what)
+{
+	struct rpl_vtable *v = open_on(s, d, t, max_keys, slices, cpus, what);
+	struct rpl_err err = RPL_ERR_INIT;
 	struct rpl_range all = { .all = true };
 	ck_assert_msg(rpl_vtable_verify(v, &all, p, &err) == 0, "%s: verify: %s", what, err.msg);
 	rpl_vtable_close(v);
@@ -78,11 +95,7 @@ verify_on(struct rpl_conn *s, struct rpl_conn *d, const char *t, int slices, int
 static size_t
 max_slices(struct rpl_conn *s, struct rpl_conn *d, const char *t, int cpus, int64_t *bytes, const char *what)
 {
-	struct rpl_vtable_opts o = { .src_table = t, .dst_table = t, .chunk_bytes = 4096, .max_keys = 100, .slices = 4,
-	                             .cpus = cpus };
-	struct rpl_vtable *v;
-	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_vtable_open(s, d, &o, &v, &err) == 0, "%s: vtable: %s", what, err.msg);
+	struct rpl_vtable *v = open_on(s, d, t, 100, 4, cpus, what);
 	int said = 0;
 	size_t k = rpl_vtable_slices(v, bytes, &said);
 	ck_assert_msg(said == cpus, "%s: decided on %d CPUs, given %d", what, said, cpus);
@@ -96,14 +109,7 @@ static void
 verify_in(struct rpl_conn *s, struct rpl_conn *d, size_t max_keys, int slices, struct rpl_verify_part *p,
           const char *what)
 {
-	struct rpl_vtable_opts o = { .src_table = "vsl", .dst_table = "vsl", .chunk_bytes = 4096, .max_keys = max_keys,
-	                             .slices = slices, .cpus = 2 * RPL_VSLICES_MAX };
-	struct rpl_vtable *v;
-	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_vtable_open(s, d, &o, &v, &err) == 0, "%s: vtable: %s", what, err.msg);
-	struct rpl_range all = { .all = true };
-	ck_assert_msg(rpl_vtable_verify(v, &all, p, &err) == 0, "%s: verify: %s", what, err.msg);
-	rpl_vtable_close(v);
+	verify_on(s, d, "vsl", max_keys, slices, 2 * RPL_VSLICES_MAX, p, what);
 }
 
 static void
@@ -269,11 +275,11 @@ START_TEST(test_slices_row_width)
 	ck_assert_int_eq(said, bytes);
 	ck_assert_uint_eq(max_slices(&s, &d, "vsl", 4, &said, what), se == IT_SQLITE ? 4 : 2);
 	struct rpl_verify_part p;
-	verify_on(&s, &d, "vsl", 4, 2, &p, what);
+	verify_on(&s, &d, "vsl", 100, 4, 2, &p, what);
 	ck_assert_msg(p.slices == (se == IT_SQLITE ? 4 : 0), "%s: narrow rows on 2 CPUs: %d slices", what, p.slices);
 	ck_assert_msg(!p.differ && p.source_rows == (int64_t)NKEYS, "%s: narrow rows on 2 CPUs: differ", what);
 	rpl_verify_part_fini(&p);
-	verify_on(&s, &d, "vsl", 4, 4, &p, what);
+	verify_on(&s, &d, "vsl", 100, 4, 4, &p, what);
 	ck_assert_msg(p.slices == (se == IT_SQLITE ? 4 : 2), "%s: narrow rows on 4 CPUs: %d slices", what, p.slices);
 	ck_assert_msg(!p.differ, "%s: narrow rows on 4 CPUs: differ", what);
 	rpl_verify_part_fini(&p);
@@ -298,20 +304,14 @@ START_TEST(test_slices_row_width)
 		snprintf(sql + n, sizeof sql - (size_t)n, "')");
 		it_exec(&s, sql);
 	}
-	struct rpl_copy_opts o = { .src_table = "vsw", .dst_table = "vsw", .chunk_bytes = 1 << 20, .commit_rows = 100 };
-	struct rpl_copy *cp;
-	ck_assert_msg(rpl_copy_prepare(&s, &d, &o, &cp, &err) == 0, "prepare: %s", err.msg);
-	struct rpl_part_account acc;
-	struct rpl_range all = { .all = true };
-	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
-	rpl_copy_free(cp);
+	copy_all(&s, &d, "vsw");
 	if (se != IT_SQLITE) {
 		analyze(&s, se, "vsw");
 		ck_assert_msg(rpl_table_row_bytes(&s, NULL, "vsw", &bytes, &err) == 0, "%s: row bytes: %s", what, err.msg);
 		ck_assert_msg(bytes >= RPL_VSLICES_WIDE_ROW, "%s: wide rows measured %lld bytes", what, (long long)bytes);
 	}
 	ck_assert_uint_eq(max_slices(&s, &d, "vsw", 2, &said, what), 4);
-	verify_on(&s, &d, "vsw", 4, 2, &p, what);
+	verify_on(&s, &d, "vsw", 100, 4, 2, &p, what);
 	ck_assert_msg(p.slices == 4, "%s: wide rows on 2 CPUs: %d slices", what, p.slices);
 	ck_assert_msg(!p.differ && p.source_rows == (int64_t)NKEYS, "%s: wide rows on 2 CPUs: differ", what);
 	rpl_verify_part_fini(&p);
