@@ -161,22 +161,30 @@ get_dec(const struct rpl_xcol *x, const void *v, const char *p, size_t n, struct
 	out->p = out->dec;
 }
 
+bool
+rpl_vts_struct(int c_type, const void *v, long *days, int64_t *ns)
+{
+	if (c_type == SQL_C_TYPE_DATE) {
+		const SQL_DATE_STRUCT *t = v;
+		*days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
+		*ns = 0;
+		return true;
+	}
+	if (c_type == SQL_C_TYPE_TIMESTAMP) {
+		const SQL_TIMESTAMP_STRUCT *t = v;
+		*days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
+		*ns = ((int64_t)t->hour * 3600 + t->minute * 60 + t->second) * INT64_C(1000000000) + t->fraction;
+		return true;
+	}
+	return false;
+}
+
 static void
 get_ts(const struct rpl_xcol *x, const void *v, const char *p, size_t n, struct rpl_vval *out)
 {
 	out->k = RPL_V_TS;
-	if (x->c_type == SQL_C_TYPE_DATE) {
-		const SQL_DATE_STRUCT *t = v;
-		out->days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
-		out->ns = 0;
+	if (rpl_vts_struct(x->c_type, v, &out->days, &out->ns))
 		return;
-	}
-	if (x->c_type == SQL_C_TYPE_TIMESTAMP) {
-		const SQL_TIMESTAMP_STRUCT *t = v;
-		out->days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
-		out->ns = ((int64_t)t->hour * 3600 + t->minute * 60 + t->second) * INT64_C(1000000000) + t->fraction;
-		return;
-	}
 	if (x->c_type == SQL_C_CHAR && parse_ts(p, n, &out->days, &out->ns))
 		return;
 	out->k = RPL_V_OTHER;

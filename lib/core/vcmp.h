@@ -52,6 +52,11 @@ struct rpl_vval {
 	char dec[192];
 };
 
+/* rpl_vts_struct: a date or timestamp held as its ODBC struct (c_type
+ * SQL_C_TYPE_DATE or SQL_C_TYPE_TIMESTAMP) at v, as days since 1970-01-01 and
+ * nanoseconds into the day; false for any other c_type. */
+bool rpl_vts_struct(int c_type, const void *v, long *days, int64_t *ns);
+
 /* rpl_vval_get reads row r, column c of b as a value of comparison class cls.
  * pad: strip trailing spaces from text (a CHAR(n) column on either side). */
 void rpl_vval_get(const struct rpl_xbuf *b, size_t r, size_t c, enum rpl_class cls, bool pad,

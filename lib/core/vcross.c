@@ -175,10 +175,7 @@ value_hash(const struct rpl_vval *v, const struct rpl_vcross_col *x, uint64_t *h
 		*h = rpl_pghash_u32((uint32_t)(int32_t)(v->days - PG_EPOCH_DAYS), 0);
 		return v->k == RPL_V_TS && v->ns == 0;
 	case RPL_PGH_TS: {
-		int64_t unit = 1;
-		for (int k = x->digits; k < 9; k++)
-			unit *= 10;
-		if (v->k != RPL_V_TS || v->ns % unit != 0)
+		if (v->k != RPL_V_TS || v->ns % ts_unit[x->digits] != 0)
 			return false;   /* more digits than the column keeps: it rounded them */
 		*h = rpl_pghash_int8((int64_t)(v->days - PG_EPOCH_DAYS) * INT64_C(86400000000) + v->ns / 1000, 0);
 		return true;
@@ -227,17 +224,9 @@ fast_hash(const struct rpl_xbuf *b, size_t r, size_t c, SQLLEN ind, const struct
 	case RPL_PGH_DATE:
 	case RPL_PGH_TS: {
 		long days;
-		int64_t ns = 0;
-		if (xc->c_type == SQL_C_TYPE_DATE) {
-			const SQL_DATE_STRUCT *t = v;
-			days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
-		} else if (xc->c_type == SQL_C_TYPE_TIMESTAMP) {
-			const SQL_TIMESTAMP_STRUCT *t = v;
-			days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
-			ns = ((int64_t)t->hour * 3600 + t->minute * 60 + t->second) * INT64_C(1000000000) + t->fraction;
-		} else {
+		int64_t ns;
+		if (!rpl_vts_struct(xc->c_type, v, &days, &ns))
 			return 0;
-		}
 		if (x->t == RPL_PGH_DATE) {
 			if (ns != 0)
 				return -1;
