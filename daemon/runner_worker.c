@@ -357,6 +357,17 @@ claim_held(struct worker *w, size_t i)
 	return holds ? HELD_OURS : HELD_GONE;
 }
 
+/* reconnects: after a connection lost outside a claim, whether both databases take a
+ * new one (kept when they do: the session was ended, the databases are there) */
+static bool
+reconnects(struct worker *w)
+{
+	struct rpl_err e = RPL_ERR_INIT;
+	worker_disconnect(w);
+	worker_connect(w, &e);
+	return w->connected;
+}
+
 /* retryable: what the dialects say, or a lost connection; never a cancel */
 static bool
 retryable(const struct worker *w, const struct rpl_err *e)
@@ -448,11 +459,14 @@ run_part(struct worker *w, size_t i, bool second, struct rpl_part_account *acc)
 			attempt--;
 			continue;
 		}
+		/* whether the databases answer: the claim still ours, or, when the connection
+		 * was lost between two partitions (no claim to ask about), a new one opens */
+		bool answers = held == HELD_OURS || (lost && !w->claimed && reconnects(w));
 		bool retry = retryable(w, &perr);
-		/* reconnected with the claim still ours: the databases answer, and the log says
-		 * so instead of "unreachable"; waited and bounded as an outage all the same */
-		if (lost && runner_outage_wait(j, &perr, held == HELD_OURS)) {
-			if (held != HELD_OURS)   /* claim_held's new connections answer: kept */
+		/* the databases answer: the log says so instead of "unreachable"; waited and
+		 * bounded as an outage all the same */
+		if (lost && runner_outage_wait(j, &perr, answers)) {
+			if (!answers)   /* new connections that answer are kept */
 				worker_disconnect(w);
 			attempt--;   /* the outage's, not the partition's: tried again as the same attempt */
 			continue;

@@ -200,14 +200,26 @@ START_TEST(test_outage_waits)
 	rpl_conn_close(&src);   /* the restart cut this one too */
 	it_connect(&src, IT_PG, "src");
 	ck_assert_msg(felt, "no 'database unreachable' line while the target was down (status %d)", st);
-	/* 2. mid-job, once a partition is done, every connection to the target is cut */
+	/* 2. mid-job, once a partition is done, every connection to the target is cut
+	 * while the worker holds no claim: the job is paused through the ledger, so the
+	 * worker waits before its next partition (a state: its log says so), and the cut
+	 * is found by its next look at the claim. A cut in the middle of a partition, the
+	 * claim held, is test_fence's test_session_ended_reachable. */
 	ck_assert_msg(wait_log(log, "state=done", pid, &st), "no partition done after the target came back (status %d)", st);
 	it_connect(&dst, IT_PG, "dst");
 	ck_assert_msg(st == -2, "the job ended before its connections could be cut: make the table bigger");
+	const char *job = "(SELECT max(id) FROM replicad_jobs WHERE table_name = 'outage_w')";
+	char q[300];
+	snprintf(q, sizeof q, "UPDATE replicad_jobs SET control = 'pause' WHERE id = %s", job);
+	it_exec(&dst, q);
+	ck_assert_msg(wait_log(log, "holding before this partition", pid, &st), "the pause never held the worker (status %d)", st);
 	it_exec(&dst, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
 	              " AND datname = current_database() AND usename = current_user");
+	bool cut_felt = wait_log(log, "connection lost while the databases answer", pid, &st);
+	snprintf(q, sizeof q, "UPDATE replicad_jobs SET control = 'run' WHERE id = %s", job);
+	it_exec(&dst, q);
 	/* the target answers while its connections are cut: the log says so, not "unreachable" */
-	ck_assert_msg(wait_lines(log, "reachable again", 2, pid, &st) && log_count(log, "database unreachable") == 1 &&
+	ck_assert_msg(cut_felt && wait_lines(log, "reachable again", 2, pid, &st) && log_count(log, "database unreachable") == 1 &&
 	              log_count(log, "connection lost while the databases answer") == 1,
 	              "the cut was not waited out as a lost connection (status %d, %d outages logged, %d cuts)", st,
 	              log_count(log, "database unreachable"), log_count(log, "connection lost while the databases answer"));
