@@ -188,46 +188,63 @@ value_hash(const struct rpl_vval *v, const struct rpl_vcross_col *x, uint64_t *h
 	return false;
 }
 
-/* fast_hash: one value's hash straight from the buffer for the common pairs of the
- * target's type and the buffer's C type (the binary forms a MariaDB source gives);
- * 1 hashed, 0 take the general way (value_hash), -1 not hashable (value_hash says
+/* How a column of this chunk is hashed: straight from the buffer for the common
+ * pairs of the target's type and the buffer's C type (the binary forms a MariaDB
+ * source gives), or the general way (value_hash). Decided once per chunk: the
+ * buffer's C types are the stream's, and this loop runs for every value. */
+enum fast { F_GENERAL, F_INT4, F_INT8, F_FLOAT8, F_DATE, F_TS, F_BYTES, F_NUMERIC };
+
+static enum fast
+fast_kind(const struct rpl_xcol *xc, const struct rpl_vcross_col *x)
+{
+	bool ts = xc->c_type == SQL_C_TYPE_DATE || xc->c_type == SQL_C_TYPE_TIMESTAMP;
+	switch (x->t) {
+	case RPL_PGH_INT2:
+	case RPL_PGH_INT4: return xc->c_type == SQL_C_SBIGINT ? F_INT4 : F_GENERAL;
+	case RPL_PGH_INT8: return xc->c_type == SQL_C_SBIGINT ? F_INT8 : F_GENERAL;
+	case RPL_PGH_FLOAT8: return xc->c_type == SQL_C_DOUBLE ? F_FLOAT8 : F_GENERAL;
+	case RPL_PGH_DATE: return ts ? F_DATE : F_GENERAL;
+	case RPL_PGH_TS: return ts ? F_TS : F_GENERAL;
+	case RPL_PGH_TEXT:
+	case RPL_PGH_BYTEA: return xc->c_type == SQL_C_CHAR || xc->c_type == SQL_C_BINARY ? F_BYTES : F_GENERAL;
+	case RPL_PGH_NUMERIC: return xc->c_type == SQL_C_CHAR ? F_NUMERIC : F_GENERAL;
+	case RPL_PGH_BOOL: return F_GENERAL;
+	}
+	return F_GENERAL;
+}
+
+/* fast_hash: one value's hash straight from the buffer, kind k (not F_GENERAL); 1
+ * hashed, 0 take the general way (value_hash), -1 not hashable (value_hash says
  * false alike). Each case is value_hash's for the same value, which the target's
  * server checks (tests/integration/test_vcross.c: a copy of every type equal by the
  * digests alone). */
 static int
-fast_hash(const struct rpl_xbuf *b, size_t r, size_t c, SQLLEN ind, const struct rpl_vcross_col *x, uint64_t *h,
-          bool *neg)
+fast_hash(const struct rpl_xbuf *b, size_t r, size_t c, SQLLEN ind, enum fast k, const struct rpl_vcross_col *x,
+          uint64_t *h, bool *neg)
 {
 	const struct rpl_xcol *xc = &b->cols[c];
 	const void *v = rpl_xval(b, r, c);
-	switch (x->t) {
-	case RPL_PGH_INT2:
-	case RPL_PGH_INT4: {
-		if (xc->c_type != SQL_C_SBIGINT)
-			return 0;
+	switch (k) {
+	case F_INT4: {
 		int64_t i = *(const int64_t *)v, lim = x->t == RPL_PGH_INT2 ? 32767 : 2147483647;
 		if (i > lim || i < -lim - 1)
 			return -1;
 		*h = rpl_pghash_u32((uint32_t)(int32_t)i, 0);
 		return 1;
 	}
-	case RPL_PGH_INT8:
-		if (xc->c_type != SQL_C_SBIGINT)
-			return 0;
+	case F_INT8:
 		*h = rpl_pghash_int8(*(const int64_t *)v, 0);
 		return 1;
-	case RPL_PGH_FLOAT8:
-		if (xc->c_type != SQL_C_DOUBLE)
-			return 0;
+	case F_FLOAT8:
 		*h = rpl_pghash_float8(*(const double *)v);
 		return 1;
-	case RPL_PGH_DATE:
-	case RPL_PGH_TS: {
+	case F_DATE:
+	case F_TS: {
 		long days;
 		int64_t ns;
 		if (!rpl_vts_struct(xc->c_type, v, &days, &ns))
 			return 0;
-		if (x->t == RPL_PGH_DATE) {
+		if (k == F_DATE) {
 			if (ns != 0)
 				return -1;
 			*h = rpl_pghash_u32((uint32_t)(int32_t)(days - PG_EPOCH_DAYS), 0);
@@ -238,55 +255,63 @@ fast_hash(const struct rpl_xbuf *b, size_t r, size_t c, SQLLEN ind, const struct
 		*h = rpl_pghash_int8((int64_t)(days - PG_EPOCH_DAYS) * INT64_C(86400000000) + ns / 1000, 0);
 		return 1;
 	}
-	case RPL_PGH_TEXT:
-	case RPL_PGH_BYTEA: {
-		if (xc->c_type != SQL_C_CHAR && xc->c_type != SQL_C_BINARY)
-			return 0;
+	case F_BYTES: {
 		const char *p;
 		size_t n;
 		rpl_xtext(b, r, c, ind, &p, &n);
 		*h = rpl_pghash_bytes((const unsigned char *)p, n, 0);
 		return 1;
 	}
-	case RPL_PGH_NUMERIC: {
-		if (xc->c_type != SQL_C_CHAR)
-			return 0;
+	case F_NUMERIC: {
 		const char *p;
 		size_t n;
 		rpl_xtext(b, r, c, ind, &p, &n);
 		return dec_text(p, n, x->digits, h, neg);
 	}
-	case RPL_PGH_BOOL:
-		return 0;
+	case F_GENERAL:
+		break;
 	}
 	return 0;
 }
 
-bool
-rpl_vcross_row(const struct rpl_xbuf *b, size_t r, const struct rpl_vcol *vc, const struct rpl_vcross_col *xc,
-               size_t ncols, int64_t *h)
+/* struct row_plan: what the row hash needs besides the row, set once per chunk */
+struct row_plan {
+	const struct rpl_vcol *vc;
+	const struct rpl_vcross_col *xc;
+	size_t ncols;
+	enum fast *fast;        /* per column, this chunk's */
+	uint64_t sign_hash[2];  /* a numeric's sign column, "col < 0", false and true */
+};
+
+/* row_hash: row r of b (the value rules applied) hashed as the target's server
+ * hashes it in vdigest.h's statement; false when a value's target form is not
+ * known exactly (vcross.h) */
+static bool
+row_hash(const struct rpl_xbuf *b, size_t r, const struct row_plan *pl, int64_t *h)
 {
 	uint64_t row = 0;
 	struct rpl_vval v;
-	for (size_t c = 0; c < ncols; c++) {
+	for (size_t c = 0; c < pl->ncols; c++) {
+		const struct rpl_vcross_col *x = &pl->xc[c];
 		uint64_t e = 0;
 		bool neg = false, null = false;
 		SQLLEN ind = *rpl_xind(b, r, c);
 		int d = 0;
 		if (ind == SQL_NULL_DATA)
 			null = true;
-		else if (ind != RPL_IND_MISFIT && (d = fast_hash(b, r, c, ind, &xc[c], &e, &neg)) < 0)
+		else if (ind != RPL_IND_MISFIT && pl->fast[c] != F_GENERAL &&
+		         (d = fast_hash(b, r, c, ind, pl->fast[c], x, &e, &neg)) < 0)
 			return false;
 		if (d == 0 && !null) {
-			rpl_vval_get(b, r, c, vc[c].cls, vc[c].pad, &v);
+			rpl_vval_get(b, r, c, pl->vc[c].cls, pl->vc[c].pad, &v);
 			null = v.k == RPL_V_NULL;
-			if (!null && !value_hash(&v, &xc[c], &e, &neg))
+			if (!null && !value_hash(&v, x, &e, &neg))
 				return false;
 		}
 		row = rpl_pghash_record_add(row, e);
 		/* vdigest.h: a numeric's sign is a column of its own, "col < 0" (NULL: 0) */
-		if (xc[c].t == RPL_PGH_NUMERIC)
-			row = rpl_pghash_record_add(row, null ? 0 : rpl_pghash_u32(neg, 0));
+		if (x->t == RPL_PGH_NUMERIC)
+			row = rpl_pghash_record_add(row, null ? 0 : pl->sign_hash[neg]);
 	}
 	*h = (int64_t)rpl_pghash_int8((int64_t)row, 0);
 	return true;
@@ -310,13 +335,11 @@ sum_text(vx_i128 s, char *out, size_t n)
 	snprintf(out, n, "%s", t + k);
 }
 
-int
-rpl_vcross_read(const struct rpl_vstream *src, const struct rpl_rules *rules, const struct rpl_vcol *vc,
-                const struct rpl_vcross_col *xc, size_t ncols, const atomic_bool *cancel,
-                struct rpl_vcross_sum *out, struct rpl_err *err)
+/* read_rows: rpl_vcross_read's loop */
+static int
+read_rows(const struct rpl_vstream *src, const struct rpl_rules *rules, const struct row_plan *pl,
+          const atomic_bool *cancel, struct rpl_xbuf *b, struct rpl_vcross_sum *out, struct rpl_err *err)
 {
-	*out = (struct rpl_vcross_sum){ .proven = false };
-	struct rpl_xbuf *b = src->buf;
 	vx_i128 sum = 0;
 	for (;;) {
 		if (cancel != NULL && atomic_load(cancel))
@@ -327,6 +350,8 @@ rpl_vcross_read(const struct rpl_vstream *src, const struct rpl_rules *rules, co
 			return r;
 		if (n == 0)
 			break;
+		for (size_t c = 0; c < pl->ncols; c++)
+			pl->fast[c] = fast_kind(&b->cols[c], &pl->xc[c]);
 		for (size_t i = 0; i < n; i++) {
 			int64_t nulled[RPL_NRULES], h;
 			enum rpl_rule rule;
@@ -334,7 +359,7 @@ rpl_vcross_read(const struct rpl_vstream *src, const struct rpl_rules *rules, co
 			char why[8];
 			/* a rejected row is left out and counted by the rows' comparison */
 			if ((rules != NULL && rpl_rules_apply(rules, b, i, nulled, &rule, &col, why, sizeof why) != 0) ||
-			    !rpl_vcross_row(b, i, vc, xc, ncols, &h))
+			    !row_hash(b, i, pl, &h))
 				return 0;
 			sum += h;
 		}
@@ -344,4 +369,20 @@ rpl_vcross_read(const struct rpl_vstream *src, const struct rpl_rules *rules, co
 	if (out->rows > 0)
 		sum_text(sum, out->sum, sizeof out->sum);
 	return 0;
+}
+
+int
+rpl_vcross_read(const struct rpl_vstream *src, const struct rpl_rules *rules, const struct rpl_vcol *vc,
+                const struct rpl_vcross_col *xc, size_t ncols, const atomic_bool *cancel,
+                struct rpl_vcross_sum *out, struct rpl_err *err)
+{
+	*out = (struct rpl_vcross_sum){ .proven = false };
+	struct rpl_xbuf *b = src->buf;
+	struct row_plan pl = { vc, xc, ncols, calloc(ncols ? ncols : 1, sizeof *pl.fast),
+	                       { rpl_pghash_u32(0, 0), rpl_pghash_u32(1, 0) } };
+	if (pl.fast == NULL)
+		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
+	int res = read_rows(src, rules, &pl, cancel, b, out, err);
+	free(pl.fast);
+	return res;
 }

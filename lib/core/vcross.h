@@ -45,12 +45,6 @@ struct rpl_vcross_col {
 bool rpl_vcross_plan(const struct rpl_table *st, const struct rpl_table *tv, const struct rpl_vcol *vc,
                      enum rpl_engine se, enum rpl_engine de, struct rpl_vcross_col *out);
 
-/* rpl_vcross_row: row r of b (the value rules applied) hashed as the target's
- * server hashes it in vdigest.h's statement; false when a value's target form is
- * not known exactly (above). */
-bool rpl_vcross_row(const struct rpl_xbuf *b, size_t r, const struct rpl_vcol *vc, const struct rpl_vcross_col *xc,
-                    size_t ncols, int64_t *h);
-
 /* The source's side of a partition: its rows' count and the exact sum of their
  * hashes, as the target's statement gives them (the sum as decimal text, "" for no
  * row). proven false: a value or a rejected row stopped it (the stream was left

@@ -102,46 +102,58 @@ rpl_pghash_int8(int64_t v, uint64_t seed)
  * 10000 of the first one */
 enum { NBASE_DIGITS = 4, MAX_NDIGITS = 64 };
 
-static int
-group(const char *s, size_t from, size_t to)
+/* digits: the value of the n decimal digits at s (checked by the caller) */
+static inline int
+digits(const char *s, size_t n)
 {
 	int v = 0;
-	for (size_t i = from; i < to; i++)
+	for (size_t i = 0; i < n; i++)
 		v = v * 10 + (s[i] - '0');
 	return v;
+}
+
+/* digits4: a whole group, unrolled: this runs for every decimal verify hashes */
+static inline int
+digits4(const char *s)
+{
+	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 }
 
 uint64_t
 rpl_pghash_numeric_digits(const char *in, size_t ilen, const char *fr, size_t flen)
 {
-	unsigned char bytes[2 * MAX_NDIGITS];
+	int g[MAX_NDIGITS];
 	size_t nd = 0;
 	int weight = (int)((ilen + NBASE_DIGITS - 1) / NBASE_DIGITS) - 1;
 	/* integer groups: the first one short when the length is no multiple of 4 */
-	size_t first = ilen % NBASE_DIGITS ? ilen % NBASE_DIGITS : NBASE_DIGITS;
-	for (size_t p = 0; p < ilen && nd < MAX_NDIGITS; nd++) {
-		size_t q = p == 0 ? first : p + NBASE_DIGITS;
-		int g = group(in, p, q);
-		bytes[2 * nd] = (unsigned char)(g & 0xff), bytes[2 * nd + 1] = (unsigned char)(g >> 8);
-		p = q;
-	}
+	size_t p = ilen % NBASE_DIGITS;
+	if (p > 0)
+		g[nd++] = digits(in, p);
+	for (; p < ilen && nd < MAX_NDIGITS; p += NBASE_DIGITS)
+		g[nd++] = digits4(in + p);
 	/* fraction groups, the last one filled with zeros */
-	for (size_t p = 0; p < flen && nd < MAX_NDIGITS; p += NBASE_DIGITS, nd++) {
-		int g = 0;
-		for (size_t j = p; j < p + NBASE_DIGITS; j++)
-			g = g * 10 + (j < flen ? fr[j] - '0' : 0);
-		bytes[2 * nd] = (unsigned char)(g & 0xff), bytes[2 * nd + 1] = (unsigned char)(g >> 8);
+	size_t whole = flen - flen % NBASE_DIGITS;
+	for (p = 0; p < whole && nd < MAX_NDIGITS; p += NBASE_DIGITS)
+		g[nd++] = digits4(fr + p);
+	if (p < flen && nd < MAX_NDIGITS) {
+		int v = digits(fr + p, flen - p);
+		for (size_t j = flen - p; j < NBASE_DIGITS; j++)
+			v *= 10;
+		g[nd++] = v;
 	}
 	/* as hash_numeric_extended: leading and trailing zero digits left out (the
 	 * weight moved past the leading ones), zero is the seed - 1 */
 	size_t s = 0, e = nd;
-	while (s < e && bytes[2 * s] == 0 && bytes[2 * s + 1] == 0)
+	while (s < e && g[s] == 0)
 		s++, weight--;
 	if (s == e)
 		return UINT64_MAX;
-	while (bytes[2 * (e - 1)] == 0 && bytes[2 * (e - 1) + 1] == 0)
+	while (g[e - 1] == 0)
 		e--;
-	return rpl_pghash_bytes(bytes + 2 * s, 2 * (e - s), 0) ^ (uint64_t)(int64_t)weight;
+	unsigned char bytes[2 * MAX_NDIGITS];   /* int16, little-endian (pg_hash.h) */
+	for (size_t k = s; k < e; k++)
+		bytes[2 * (k - s)] = (unsigned char)(g[k] & 0xff), bytes[2 * (k - s) + 1] = (unsigned char)(g[k] >> 8);
+	return rpl_pghash_bytes(bytes, 2 * (e - s), 0) ^ (uint64_t)(int64_t)weight;
 }
 
 int
