@@ -315,10 +315,13 @@ copy_rules(struct rpl_copy *cp, struct rpl_err *err)
 	                                .placeholder_dates = cp->o.placeholder_dates,
 	                                .n_placeholder_dates = cp->o.n_placeholder_dates,
 	                                .untyped_source = rpl_table_untyped(cp->src) };
-	if ((cp->judged = calloc(b->ncols ? b->ncols : 1, sizeof *cp->judged)) == NULL)
+	if ((cp->judged = calloc(b->ncols ? b->ncols : 1, sizeof *cp->judged)) == NULL ||
+	    (cp->watch = calloc(b->ncols ? b->ncols : 1, sizeof *cp->watch)) == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	rpl_rules_plan(&cp->rules, b, cp->src->engine, cp->judged);
 	cp->rules.judged = cp->judged;
+	cp->rules.nwatch = rpl_rules_watch(&cp->rules, b, cp->watch);
+	cp->rules.watch = cp->watch;
 	return 0;
 }
 
@@ -415,6 +418,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp->dc);
 	free(cp->dst_names);
 	free(cp->judged);
+	free(cp->watch);
 	free(cp);
 }
 

@@ -496,6 +496,18 @@ apply_changes(struct rpl_xbuf *b, size_t r, int64_t nulled[RPL_NRULES])
 	}
 }
 
+size_t
+rpl_rules_watch(const struct rpl_rules *ru, const struct rpl_xbuf *b, size_t *watch)
+{
+	size_t n = 0;
+	for (size_t c = 0; c < b->ncols; c++) {
+		const struct rpl_column *d = b->cols[c].dst;
+		if (ru->judged == NULL || ru->judged[c] || (!d->nullable && d->pk_pos == 0))
+			watch[n++] = c;
+	}
+	return n;
+}
+
 int
 rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
                 int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
@@ -509,7 +521,11 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 	 * passes, so a rejected row keeps its source values (reject file) and its
 	 * changes are not counted. */
 	memset(b->act, 0, b->ncols * sizeof *b->act);
-	for (size_t c = 0; c < b->ncols; c++) {
+	/* a misfit may be in any column: such a chunk's rows are looked at whole */
+	bool all = ru->watch == NULL || b->nmisfits > 0;
+	size_t n = all ? b->ncols : ru->nwatch;
+	for (size_t k = 0; k < n; k++) {
+		size_t c = all ? k : ru->watch[k];
 		const struct rpl_xcol *x = &b->cols[c];
 		SQLLEN *ind = (SQLLEN *)(void *)(row + x->ind_off);
 		if (*ind == SQL_NULL_DATA) {

@@ -48,6 +48,7 @@ struct rpl_vtable {
 	size_t nkey;
 	struct rpl_rules rules;
 	bool *judged;                   /* owned */
+	size_t *watch;                  /* owned: rules.watch */
 	bool digest;                    /* ask the servers for digests first (vdigest.h) */
 	struct rpl_vdconn *dc[2];       /* owned: each side's connection for them */
 	bool xdigest;                   /* MariaDB to PostgreSQL: the source hashed here (vcross.h) */
@@ -286,7 +287,8 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	v->vcols = calloc(n ? n : 1, sizeof *v->vcols);
 	v->key_cols = calloc(n ? n : 1, sizeof *v->key_cols);
 	v->judged = calloc(n ? n : 1, sizeof *v->judged);
-	if (v->vcols == NULL || v->key_cols == NULL || v->judged == NULL)
+	v->watch = calloc(n ? n : 1, sizeof *v->watch);
+	if (v->vcols == NULL || v->key_cols == NULL || v->judged == NULL || v->watch == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	bool lite_dst = v->side[1].conn->engine == RPL_ENGINE_SQLITE;
 	for (size_t i = 0; i < n; i++) {
@@ -307,6 +309,8 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	                               .untyped_source = src->engine == RPL_ENGINE_SQLITE };
 	rpl_rules_plan(&v->rules, &v->side[0].buf[0], src->engine, v->judged);
 	v->rules.judged = v->judged;
+	v->rules.nwatch = rpl_rules_watch(&v->rules, &v->side[0].buf[0], v->watch);
+	v->rules.watch = v->watch;
 	v->digest = v->nkey > 0 && !v->o.no_digest && !v->o.scan_only &&
 	            rpl_vdigest_fits(&v->st, &v->tv, v->judged, src->engine, v->side[1].conn->engine);
 	for (int i = 0; i < 2 && v->digest; i++) {
@@ -560,6 +564,7 @@ rpl_vtable_close(struct rpl_vtable *v)
 	free(v->vcols);
 	free(v->key_cols);
 	free(v->judged);
+	free(v->watch);
 	free(v->xcols);
 	free(v->unjudged);
 	rpl_vdigest_disconnect(v->dc[0]);
