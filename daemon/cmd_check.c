@@ -134,14 +134,14 @@ check_inheritance(struct rpl_conn *src, const struct rpl_config *cfg)
  * (rpl_validate_null_dates), one line each, as a ranged run does; returns -1 when
  * it could not count them */
 static int
-check_dates(struct rpl_conn *src, const struct rpl_table_config *t, const char *label)
+check_dates(struct rpl_conn *src, const struct rpl_table *st, const struct rpl_table_config *t, const char *label)
 {
 	char msg[600];
 	struct rpl_err err = RPL_ERR_INIT;
 	int r = rpl_validate_lite_dates(src, t->schema, t->name, t->date_column, msg, sizeof msg, &err);
 	if (r > 0)
 		printf("  %s: warning: %s\n", label, msg);
-	if (r >= 0 && (r = rpl_validate_null_dates(src, t->schema, t->name, t->date_column, msg, sizeof msg, &err)) > 0)
+	if (r >= 0 && (r = rpl_validate_null_dates(src, st, t->schema, t->name, t->date_column, msg, sizeof msg, &err)) > 0)
 		printf("  %s: warning: %s\n", label, msg);
 	if (r < 0)
 		fprintf(stderr, "replicad: check: %s\n", err.msg);
@@ -211,7 +211,7 @@ rd_cmd_check(const struct rpl_config *cfg)
 			fprintf(stderr, "replicad: check: %s\n", verr.msg);
 			refused++;
 			status = RD_EXIT_FAILED;
-		} else if (in_src == 1 && check_dates(&src, t, label) < 0) {
+		} else if (in_src == 1 && check_dates(&src, &st, t, label) < 0) {
 			status = RD_EXIT_FAILED;
 		} else if (in_dst == 1 && check_range_lock(&dst, t, label) < 0) {
 			status = RD_EXIT_FAILED;

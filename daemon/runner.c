@@ -46,25 +46,25 @@ runner_open_pair(const struct rpl_config *cfg, struct rpl_conn *src, struct rpl_
 	return r;
 }
 
-/* validate_first: what the run would refuse, from the catalogs and the file system,
+/* validate_first: what the run would refuse, from the catalogs and the file system
+ * (the source's catalog left in st when *s_exists, for the caller to fini),
  * before its first statement on the target (the ledger's CREATE, the DELETE): a
  * date_column that is not a date (issue #18 item 2; `replicad check` asks the same;
  * the column mapping is rpl_copy_prepare's, the state_dir was checked at start). A missing table is left to
  * rpl_copy_prepare, which creates it or says so. */
 static int
-validate_first(const struct rpl_table_config *tc, struct rpl_conn *src, struct rpl_conn *dst, struct rpl_err *err)
+validate_first(const struct rpl_table_config *tc, struct rpl_conn *src, struct rpl_conn *dst, struct rpl_table *st,
+               bool *s_exists, struct rpl_err *err)
 {
-	struct rpl_table st, dt;
-	bool s_exists = false, d_exists = false;
+	struct rpl_table dt;
+	bool d_exists = false;
 	char label[600];
 	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
-	int r = rpl_catalog_read(src, tc->schema, tc->name, &st, &s_exists, err);
-	if (r == 0 && s_exists)
+	int r = rpl_catalog_read(src, tc->schema, tc->name, st, s_exists, err);
+	if (r == 0 && *s_exists)
 		r = rpl_catalog_read(dst, tc->target_schema, tc->target, &dt, &d_exists, err);
-	if (r == 0 && s_exists)
-		r = rpl_validate_table(&st, src->engine, d_exists ? &dt : NULL, dst->engine, label, tc->date_column, err);
-	if (s_exists)
-		rpl_table_fini(&st);
+	if (r == 0 && *s_exists)
+		r = rpl_validate_table(st, src->engine, d_exists ? &dt : NULL, dst->engine, label, tc->date_column, err);
 	if (d_exists)
 		rpl_table_fini(&dt);
 	return r;
@@ -113,7 +113,7 @@ run_connect(struct run *r)
  * holds: a SQLite one's dates that are not ISO text (rpl_validate_lite_dates), any
  * engine's NULLs (rpl_validate_null_dates); `replicad check` asks the same */
 static int
-warn_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
+warn_dates(struct job *j, struct rpl_conn *src, const struct rpl_table *st, struct rpl_err *err)
 {
 	const struct rpl_table_config *tc = j->tc;
 	if (j->nparts == 0 || j->parts[0].all)
@@ -123,7 +123,7 @@ warn_dates(struct job *j, struct rpl_conn *src, struct rpl_err *err)
 	snprintf(label, sizeof label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
 	if (r > 0 && j->warn != NULL)
 		j->warn(j->cb_data, label, NULL, msg);
-	if (r >= 0 && (r = rpl_validate_null_dates(src, tc->schema, tc->name, tc->date_column, msg, sizeof msg, err)) > 0 &&
+	if (r >= 0 && (r = rpl_validate_null_dates(src, st, tc->schema, tc->name, tc->date_column, msg, sizeof msg, err)) > 0 &&
 	    j->warn != NULL)
 		j->warn(j->cb_data, label, NULL, msg);   /* msg names the column */
 	return r < 0 ? r : 0;
@@ -141,7 +141,14 @@ run_open_job(struct run *r)
 	struct rd_job_result *res = r->res;
 	struct rpl_err *err = &res->err;
 	const struct rd_runner_hooks *hooks = j->hooks;
-	if (validate_first(tc, &r->src, &r->dst, err) < 0 || warn_dates(j, &r->src, err) < 0)
+	struct rpl_table st;
+	bool s_exists = false;
+	int vr = validate_first(tc, &r->src, &r->dst, &st, &s_exists, err);
+	if (vr == 0)
+		vr = warn_dates(j, &r->src, s_exists ? &st : NULL, err);
+	if (s_exists)
+		rpl_table_fini(&st);
+	if (vr < 0)
 		return -1;
 	struct rpl_copy_opts o;
 	runner_copy_opts(j, &o, j->cfg->load.create_missing_tables);

@@ -34,10 +34,11 @@ int rpl_validate_lite_dates(struct rpl_conn *src, const char *schema, const char
 /* rpl_validate_null_dates counts the rows of a source table (any engine) whose
  * date_column is NULL: a date range holds none of them, so a ranged run would skip
  * them without a word. One COUNT (an index on the column serves it; without one, a
- * scan like each partition's read). `replicad check` and `replicad run` both call it.
- * Returns 1 with msg (n bytes) naming column and count when there are such rows, 0
- * when none (or date_column is NULL), or a negative code with err. */
-int rpl_validate_null_dates(struct rpl_conn *src, const char *schema, const char *table, const char *date_column,
-                            char *msg, size_t n, struct rpl_err *err);
+ * scan like each partition's read), none when st (the source's catalog, or NULL:
+ * not known) says the column is NOT NULL. `replicad check` and `replicad run` both
+ * call it. Returns 1 with msg (n bytes) naming column and count when there are such
+ * rows, 0 when none (or date_column is NULL), or a negative code with err. */
+int rpl_validate_null_dates(struct rpl_conn *src, const struct rpl_table *st, const char *schema, const char *table,
+                            const char *date_column, char *msg, size_t n, struct rpl_err *err);
 
 #endif
