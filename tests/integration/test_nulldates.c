@@ -6,7 +6,8 @@
  * through the transaction's own statistics (pg_stat_xact_user_tables), which count
  * a statement's scans as soon as it ends: no new scan of the NOT NULL column's table;
  * one of the same table when its catalog is not given (the count the catalog saves);
- * one of a nullable column's table, whose NULL is counted and named. */
+ * one of a nullable column's table, whose NULL is counted and named. On MariaDB the
+ * count is made all the same: there it finds a NOT NULL date column's zero dates. */
 #include "catalog.h"
 #include "it.h"
 #include "validate.h"
@@ -68,6 +69,29 @@ START_TEST(test_not_null_not_counted)
 }
 END_TEST
 
+/* MariaDB: "col IS NULL" also matches a NOT NULL date column's zero dates, which no
+ * range holds either: counted there whatever the catalog says, and named */
+START_TEST(test_mariadb_zero_dates_counted)
+{
+	struct rpl_conn c;
+	it_connect(&c, IT_MARIADB, "src");
+	it_exec(&c, "DROP TABLE IF EXISTS nd_zero");
+	it_exec(&c, "CREATE TABLE nd_zero (id int PRIMARY KEY, d date NOT NULL) ENGINE=InnoDB");
+	it_exec(&c, "SET SESSION sql_mode = ''");   /* relaxed, as the tools that wrote such rows */
+	it_exec(&c, "INSERT INTO nd_zero VALUES (1, '2024-01-02'), (2, '0000-00-00'), (3, '2024-01-03')");
+	struct rpl_table t;
+	catalog(&c, "nd_zero", &t);
+	ck_assert_msg(!rpl_table_find(&t, "d")->nullable, "the catalog calls d nullable: this test proves nothing");
+	struct rpl_err err = RPL_ERR_INIT;
+	char msg[600] = "";
+	ck_assert_int_eq(rpl_validate_null_dates(&c, &t, NULL, "nd_zero", "d", msg, sizeof msg, &err), 1);
+	ck_assert_msg(strstr(msg, "1 row holds the zero date 0000-00-00") != NULL, "%s", msg);
+	rpl_table_fini(&t);
+	it_exec(&c, "DROP TABLE nd_zero");
+	rpl_conn_close(&c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -75,6 +99,7 @@ main(void)
 	TCase *tc = tcase_create("nulldates");
 	tcase_set_timeout(tc, 300);   /* a deadline for a hang, not a measure of speed */
 	tcase_add_test(tc, test_not_null_not_counted);
+	tcase_add_test(tc, test_mariadb_zero_dates_counted);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
