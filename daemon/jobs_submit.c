@@ -49,6 +49,7 @@ submit_thread(void *arg)
 	struct rpl_conn c = { 0 };
 	const struct rpl_config *cfg = &s->job->cfg->c;
 	s->rc = rpl_conn_open(&c, "target", cfg->target.odbc, cfg->target.password, &s->err);
+	c.ledger_wait_ms = cfg->cluster.lease_s * 1000;   /* a stopped opener holds no submit for ever */
 	if (s->rc == 0)
 		s->rc = rpl_ledger_ensure(&c, &s->err);
 	if (s->rc == 0)

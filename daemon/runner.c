@@ -161,6 +161,8 @@ run_open_job(struct run *r)
 	rpl_ledger_range_key(&j->parts[j->nparts - 1], junk, last);
 	if (rpl_jobctl_clear_cancelled(&r->dst, tc->name, r->kind, first, last, err) < 0)
 		return -1;
+	/* the ledger's lock row held longer than a lease: its holder stopped mid-open */
+	r->dst.ledger_wait_ms = j->cfg->cluster.lease_s * 1000;
 	if ((hooks != NULL && hooks->job_id != NULL && j->cfg->cluster.on
 	     ? rpl_ledger_open_job_join(&r->dst, hooks->job_id, tc->name, r->kind, j->parts, j->nparts, j->job_id,
 	                                &res->resumed, j->done, j->attempts, err)

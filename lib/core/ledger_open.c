@@ -131,12 +131,25 @@ rpl_ledger_lock_row(struct rpl_conn *c, struct rpl_err *err)
 }
 
 /* lock_jobs: the open's turn (see the top): the lock row updated in the caller's
- * transaction, held until its commit or rollback */
+ * transaction, held until its commit or rollback. A PostgreSQL server waits for it
+ * without a bound by default: a process stopped in the middle of its own open (a
+ * SIGSTOP, a frozen VM) would hold every other open on the target without a word,
+ * so the wait is bounded by c->ledger_wait_ms (the service's cluster.lease), and
+ * *timed_out says the bound was met (InnoDB ends such a wait itself, after
+ * innodb_lock_wait_timeout). */
 static int
-lock_jobs(struct rpl_conn *c, struct rpl_err *err)
+lock_jobs(struct rpl_conn *c, bool *timed_out, struct rpl_err *err)
 {
 	int64_t rows = 0;
-	int r = rpl_conn_exec_count(c, "UPDATE replicad_lock SET n = n + 1 WHERE name = 'jobs'", &rows, err);
+	int r = 0;
+	if (c->engine == RPL_ENGINE_POSTGRES && c->ledger_wait_ms > 0) {
+		char sql[80];
+		snprintf(sql, sizeof sql, "SET LOCAL lock_timeout = %lld", (long long)c->ledger_wait_ms);
+		r = rpl_conn_exec(c, sql, err);
+	}
+	if (r == 0)
+		r = rpl_conn_exec_count(c, "UPDATE replicad_lock SET n = n + 1 WHERE name = 'jobs'", &rows, err);
+	*timed_out = r < 0 && strcmp(err->sqlstate, "55P03") == 0;
 	if (r == 0 && rows != 1)
 		r = rpl_err_set(err, RPL_EINVAL, "replicad_lock has no row 'jobs' (rpl_ledger_ensure makes it): "
 		                "cannot open a job without the lock that keeps it single");
@@ -319,6 +332,29 @@ open_turn(struct rpl_conn *c, struct open_req *q, struct rpl_err *err)
 	return insert_job(c, q, now, err);
 }
 
+/* lock_held_too_long: err rewritten for an open that waited c->ledger_wait_ms for
+ * the lock row, naming the sessions that hold it (PostgreSQL: those whose
+ * transaction wrote replicad_lock) and how to end one. After the rollback. */
+static void
+lock_held_too_long(struct rpl_conn *c, struct rpl_err *err)
+{
+	char who[400] = "";
+	struct rpl_err e2 = RPL_ERR_INIT;
+	/* best effort: without it, the message still says what happened */
+	query_string(c, "SELECT string_agg('pid ' || a.pid || ' (' || COALESCE(NULLIF(a.application_name, ''), 'no "
+	                "application_name') || ', ' || COALESCE(host(a.client_addr), 'local') || ', its transaction open ' "
+	                "|| COALESCE(extract(epoch FROM date_trunc('second', now() - a.xact_start))::bigint::text, '?') || "
+	                "' s)', '; ' ORDER BY a.pid) FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON "
+	                "a.pid = l.pid WHERE l.relation = to_regclass('replicad_lock') AND l.mode = 'RowExclusiveLock' "
+	                "AND l.granted AND l.pid <> pg_backend_pid()", who, sizeof who, &e2);
+	rpl_err_init(err);   /* the driver's "canceling statement due to lock timeout" said less */
+	rpl_err_set(err, RPL_EINVAL, "the ledger's lock row (replicad_lock) has been held longer than %lld ms by %s: "
+	            "a process stopped in the middle of opening a job? Resume or end it (PostgreSQL: "
+	            "pg_terminate_backend(pid)); no job was opened", (long long)c->ledger_wait_ms,
+	            who[0] ? who : "another session");
+	snprintf(err->sqlstate, sizeof err->sqlstate, "55P03");
+}
+
 /* open_locked runs open_turn in one transaction that takes the lock first */
 static int
 open_locked(struct rpl_conn *c, struct open_req *q, struct rpl_err *err)
@@ -329,13 +365,16 @@ open_locked(struct rpl_conn *c, struct open_req *q, struct rpl_err *err)
 		*q->resumed = false;
 	q->job_id[0] = '\0';
 	bool was_auto = c->autocommit;
+	bool timed_out = false;
 	int r = rpl_conn_set_autocommit(c, false, err);
-	if (r == 0 && (r = lock_jobs(c, err)) == 0 && (r = open_turn(c, q, err)) == 0)
+	if (r == 0 && (r = lock_jobs(c, &timed_out, err)) == 0 && (r = open_turn(c, q, err)) == 0)
 		r = rpl_conn_commit(c, err);
 	if (r < 0) {
 		struct rpl_err ignored = RPL_ERR_INIT;
 		rpl_conn_rollback(c, &ignored);
 		q->job_id[0] = '\0';
+		if (timed_out)
+			lock_held_too_long(c, err);
 	}
 	if (was_auto) {
 		struct rpl_err e2 = RPL_ERR_INIT;

@@ -26,6 +26,9 @@ struct rpl_conn {
 	char *secret;                 /* owned copy of the password for scrubbing; may be NULL */
 	char dbms_name[64], dbms_ver[64], driver_name[64], driver_ver[64], driver_odbc_ver[16];
 	bool autocommit;
+	int64_t ledger_wait_ms;       /* how long a ledger job's open through this connection
+	                               * waits for the ledger's lock row (ledger.h); 0: as
+	                               * long as the server lets it. Set by the caller. */
 };
 
 /* rpl_conn_open connects to connstr (the password, if any, is added as PWD and never

@@ -230,6 +230,42 @@ START_TEST(test_fail_unopened)
 }
 END_TEST
 
+/* A process stopped in the middle of its open (SIGSTOP, a frozen VM) holds the
+ * ledger's lock row, and a PostgreSQL server lets every other open wait for it
+ * without a bound: an open through a connection with ledger_wait_ms (the runner's and
+ * the submit's: cluster.lease) gives up after it, names the holding session and
+ * opens nothing; once the holder is gone the same open goes through. The holder here
+ * is the test's own transaction, which takes the row as an open does. */
+START_TEST(test_lock_held_too_long)
+{
+	struct rpl_conn dst, hold;
+	struct rpl_err err = RPL_ERR_INIT;
+	it_connect(&dst, IT_PG, "dst");
+	it_connect(&hold, IT_PG, "dst");
+	ck_assert_msg(rpl_ledger_ensure(&dst, &err) == 0, "%s", err.msg);
+	clean(&dst);
+	ck_assert(rpl_conn_set_autocommit(&hold, false, &err) == 0);
+	it_exec(&hold, "UPDATE replicad_lock SET n = n + 1 WHERE name = 'jobs'");
+	int64_t pid = it_query_int(&hold, "SELECT pg_backend_pid()");
+	dst.ledger_wait_ms = 300;
+	char id[64], want[64];
+	bool resumed, done[NPARTS];
+	int attempts[NPARTS];
+	ck_assert(rpl_ledger_open_job(&dst, "lopen_t", "backfill", parts, NPARTS, id, &resumed, done, attempts, &err) < 0);
+	snprintf(want, sizeof want, "by pid %lld (", (long long)pid);
+	ck_assert_msg(strstr(err.msg, "the ledger's lock row (replicad_lock) has been held longer than 300 ms") != NULL &&
+	              strstr(err.msg, want) != NULL && strstr(err.msg, "no job was opened") != NULL, "%s", err.msg);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'lopen_t'"), 0);
+	rpl_conn_close(&hold);   /* the holder gone: its transaction rolled back */
+	rpl_err_init(&err);
+	ck_assert_msg(rpl_ledger_open_job(&dst, "lopen_t", "backfill", parts, NPARTS, id, &resumed, done, attempts, &err) == 0,
+	              "%s", err.msg);
+	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'lopen_t'"), 1);
+	clean(&dst);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -241,6 +277,7 @@ main(void)
 	tcase_add_loop_test(tc, test_submits_race, 0, n);
 	tcase_add_loop_test(tc, test_lock_upgrade, 0, n);
 	tcase_add_loop_test(tc, test_fail_unopened, 0, n);
+	tcase_add_test(tc, test_lock_held_too_long);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
