@@ -150,6 +150,10 @@ lock_jobs(struct rpl_conn *c, bool *timed_out, struct rpl_err *err)
 	if (r == 0)
 		r = rpl_conn_exec_count(c, "UPDATE replicad_lock SET n = n + 1 WHERE name = 'jobs'", &rows, err);
 	*timed_out = r < 0 && strcmp(err->sqlstate, "55P03") == 0;
+	/* the bound is the lock row's only: the open's other statements wait as before (a
+	 * resumed job's partition rows may be locked by a load under way elsewhere) */
+	if (r == 0 && c->engine == RPL_ENGINE_POSTGRES && c->ledger_wait_ms > 0)
+		r = rpl_conn_exec(c, "SET LOCAL lock_timeout = DEFAULT", err);
 	if (r == 0 && rows != 1)
 		r = rpl_err_set(err, RPL_EINVAL, "replicad_lock has no row 'jobs' (rpl_ledger_ensure makes it): "
 		                "cannot open a job without the lock that keeps it single");

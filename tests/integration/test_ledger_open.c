@@ -235,7 +235,9 @@ END_TEST
  * without a bound: an open through a connection with ledger_wait_ms (the runner's and
  * the submit's: cluster.lease) gives up after it, names the holding session and
  * opens nothing; once the holder is gone the same open goes through. The holder here
- * is the test's own transaction, which takes the row as an open does. */
+ * is the test's own transaction, which takes the row as an open does. The bound is
+ * the lock row's alone: the open's other waits (a job row another transaction
+ * holds) are as long as they last. */
 START_TEST(test_lock_held_too_long)
 {
 	struct rpl_conn dst, hold;
@@ -261,6 +263,25 @@ START_TEST(test_lock_held_too_long)
 	ck_assert_msg(rpl_ledger_open_job(&dst, "lopen_t", "backfill", parts, NPARTS, id, &resumed, done, attempts, &err) == 0,
 	              "%s", err.msg);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'lopen_t'"), 1);
+	/* the bound is the lock row's only: an open that resumes this job waits for the
+	 * job's row, locked by another transaction, for longer than it, and goes through
+	 * once that ends */
+	it_connect(&hold, IT_PG, "dst");
+	ck_assert(rpl_conn_set_autocommit(&hold, false, &err) == 0);
+	it_exec(&hold, "SELECT id FROM replicad_jobs WHERE table_name = 'lopen_t' FOR UPDATE");
+	struct opener o = { .how = HOW_JOIN_OR_RUN, .k = 1 };
+	it_connect(&o.c, IT_PG, "dst");
+	o.c.ledger_wait_ms = 300;
+	int before = atomic_load(&finished);
+	ck_assert(pthread_create(&o.th, NULL, opener_main, &o) == 0);
+	for (int i = 0; i < 6000 && waiting(&dst, IT_PG) < 1 && atomic_load(&finished) == before; i++)
+		it_nap_ms(10);
+	ck_assert_msg(atomic_load(&finished) == before, "the open did not wait for the job's row: %s", o.err.msg);
+	it_nap_ms(1000);   /* past the bound: a bound on this wait would have ended it by now */
+	rpl_conn_close(&hold);
+	pthread_join(o.th, NULL);
+	ck_assert_msg(o.rc == 0 && o.resumed, "the open that waited for the job's row: %s", o.err.msg);
+	rpl_conn_close(&o.c);
 	clean(&dst);
 	rpl_conn_close(&dst);
 }
