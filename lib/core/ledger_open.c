@@ -351,6 +351,7 @@ lock_held_too_long(struct rpl_conn *c, struct rpl_err *err)
 	                "' s)', '; ' ORDER BY a.pid) FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON "
 	                "a.pid = l.pid WHERE l.relation = to_regclass('replicad_lock') AND l.mode = 'RowExclusiveLock' "
 	                "AND l.granted AND l.pid <> pg_backend_pid()", who, sizeof who, &e2);
+	rpl_conn_rollback(c, &e2);   /* that read's transaction ends here too */
 	rpl_err_init(err);   /* the driver's "canceling statement due to lock timeout" said less */
 	rpl_err_set(err, RPL_EINVAL, "the ledger's lock row (replicad_lock) has been held longer than %lld ms by %s: "
 	            "a process stopped in the middle of opening a job? Resume or end it (PostgreSQL: "
