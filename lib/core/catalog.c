@@ -497,6 +497,9 @@ rpl_table_copy(struct rpl_table *out, const struct rpl_table *in, struct rpl_err
 const struct rpl_column *
 rpl_table_find(const struct rpl_table *t, const char *name)
 {
+	for (size_t i = 0; i < t->ncols; i++)   /* PostgreSQL may hold "D" beside d */
+		if (strcmp(t->cols[i].name, name) == 0)
+			return &t->cols[i];
 	for (size_t i = 0; i < t->ncols; i++)
 		if (strcasecmp(t->cols[i].name, name) == 0)
 			return &t->cols[i];

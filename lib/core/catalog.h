@@ -98,7 +98,8 @@ void rpl_table_fini(struct rpl_table *t);
  * Returns 0 or RPL_ENOMEM. */
 int rpl_table_copy(struct rpl_table *out, const struct rpl_table *in, struct rpl_err *err);
 
-/* rpl_table_find returns the column named name (case-insensitive), or NULL. */
+/* rpl_table_find returns the column named name: spelled exactly, else the first
+ * whose name differs only in case; or NULL. */
 const struct rpl_column *rpl_table_find(const struct rpl_table *t, const char *name);
 
 /* rpl_class_of maps an ODBC SQL type to its transport class and, for integers, the

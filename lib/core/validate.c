@@ -103,17 +103,6 @@ rpl_validate_lite_dates(struct rpl_conn *src, const char *schema, const char *ta
 	return 1;
 }
 
-/* column_named: name's column of t, its exact spelling first (PostgreSQL may hold
- * "D" beside d), else as rpl_table_find matches it */
-static const struct rpl_column *
-column_named(const struct rpl_table *t, const char *name)
-{
-	for (size_t i = 0; i < t->ncols; i++)
-		if (strcmp(t->cols[i].name, name) == 0)
-			return &t->cols[i];
-	return rpl_table_find(t, name);
-}
-
 /* pg_unchecked_not_null: 1 when a PostgreSQL table has a NOT NULL constraint not yet
  * validated (PostgreSQL 18's NOT VALID: its column is marked NOT NULL and may still
  * hold NULLs), 0 when none (any other version: no such row) */
@@ -144,7 +133,7 @@ static int
 null_free(struct rpl_conn *src, const struct rpl_table *st, const char *schema, const char *table,
           const char *date_column, struct rpl_err *err)
 {
-	const struct rpl_column *dc = st != NULL ? column_named(st, date_column) : NULL;
+	const struct rpl_column *dc = st != NULL ? rpl_table_find(st, date_column) : NULL;
 	if (dc == NULL || dc->nullable || src->engine == RPL_ENGINE_MARIADB)
 		return 0;
 	if (src->engine != RPL_ENGINE_POSTGRES)
@@ -182,7 +171,7 @@ rpl_validate_null_dates(struct rpl_conn *src, const struct rpl_table *st, const 
 	}
 	if (count == 0)
 		return 0;
-	const struct rpl_column *dc = st != NULL ? column_named(st, date_column) : NULL;
+	const struct rpl_column *dc = st != NULL ? rpl_table_find(st, date_column) : NULL;
 	bool zero = src->engine == RPL_ENGINE_MARIADB && dc != NULL && !dc->nullable;
 	snprintf(msg, n, "%lld row%s hold%s %s in date_column %s: no date range holds %s, so a ranged run copies"
 	         " none of %s (a --full run reads %s)", (long long)count, count == 1 ? "" : "s", count == 1 ? "s" : "",

@@ -163,6 +163,19 @@ START_TEST(test_bad_names)
 END_TEST
 
 /* rename onto a column the target does not have: named with both names */
+/* rpl_table_find: the exact spelling first (PostgreSQL may hold "D" beside d), then
+ * a name that differs only in case */
+START_TEST(test_find_exact_first)
+{
+	struct rpl_column cols[] = { { .name = "D" }, { .name = "d" }, { .name = "Amount" } };
+	struct rpl_table t = { .name = "t", .cols = cols, .ncols = 3 };
+	ck_assert_ptr_eq(rpl_table_find(&t, "d"), &cols[1]);
+	ck_assert_ptr_eq(rpl_table_find(&t, "D"), &cols[0]);
+	ck_assert_ptr_eq(rpl_table_find(&t, "amount"), &cols[2]);
+	ck_assert_ptr_null(rpl_table_find(&t, "amounts"));
+}
+END_TEST
+
 START_TEST(test_rename_missing)
 {
 	struct rpl_column cols[5];
@@ -190,6 +203,7 @@ main(void)
 	tcase_add_test(tc, test_not_null_extra_and_missing);
 	tcase_add_test(tc, test_bad_names);
 	tcase_add_test(tc, test_rename_missing);
+	tcase_add_test(tc, test_find_exact_first);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
