@@ -124,16 +124,15 @@ pg_unchecked_not_null(struct rpl_conn *src, const char *schema, const char *tabl
 	return r < 0 ? r : count > 0;
 }
 
-/* null_free: the source's catalog proves date_column holds no NULL, so the count is
- * not made (PostgreSQL before 17 scans the table for it when no index serves the
- * column, once more in every T-0 and T-1 run). Not on MariaDB: there "col IS NULL"
+/* null_free: the source's catalog (dc: the date column's, NULL if not known) proves
+ * it holds no NULL, so the count is not made (PostgreSQL before 17 scans the table
+ * for it when no index serves the column, once more in every T-0 and T-1 run). Not on MariaDB: there "col IS NULL"
  * also matches a NOT NULL date column's zero dates (0000-00-00), which no range
  * holds either. 1 proven, 0 not, or a negative code. */
 static int
-null_free(struct rpl_conn *src, const struct rpl_table *st, const char *schema, const char *table,
-          const char *date_column, struct rpl_err *err)
+null_free(struct rpl_conn *src, const struct rpl_column *dc, const char *schema, const char *table,
+          struct rpl_err *err)
 {
-	const struct rpl_column *dc = st != NULL ? rpl_table_find(st, date_column) : NULL;
 	if (dc == NULL || dc->nullable || src->engine == RPL_ENGINE_MARIADB)
 		return 0;
 	if (src->engine != RPL_ENGINE_POSTGRES)
@@ -148,7 +147,8 @@ rpl_validate_null_dates(struct rpl_conn *src, const struct rpl_table *st, const 
 {
 	if (date_column == NULL)
 		return 0;
-	int nf = null_free(src, st, schema, table, date_column, err);
+	const struct rpl_column *dc = st != NULL ? rpl_table_find(st, date_column) : NULL;
+	int nf = null_free(src, dc, schema, table, err);
 	if (nf != 0) {
 		if (nf < 0)
 			rpl_err_where(err, table, date_column, -1);
@@ -171,7 +171,6 @@ rpl_validate_null_dates(struct rpl_conn *src, const struct rpl_table *st, const 
 	}
 	if (count == 0)
 		return 0;
-	const struct rpl_column *dc = st != NULL ? rpl_table_find(st, date_column) : NULL;
 	bool zero = src->engine == RPL_ENGINE_MARIADB && dc != NULL && !dc->nullable;
 	snprintf(msg, n, "%lld row%s hold%s %s in date_column %s: no date range holds %s, so a ranged run copies"
 	         " none of %s (a --full run reads %s)", (long long)count, count == 1 ? "" : "s", count == 1 ? "s" : "",
