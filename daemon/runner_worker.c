@@ -329,6 +329,17 @@ attempt_once(struct worker *w, size_t i, int attempt, struct rpl_part_account *a
 	return -1;
 }
 
+/* reconnects: after a lost connection, whether both databases take a new one (kept
+ * when they do: the session was ended, the databases are there) */
+static bool
+reconnects(struct worker *w)
+{
+	struct rpl_err e = RPL_ERR_INIT;
+	worker_disconnect(w);
+	worker_connect(w, &e);
+	return w->connected;
+}
+
 /* claim_held: after a lost connection, whether this process still holds its claim
  * on partition i: the connection may have been ended by the process that took the
  * partition over while this one was stopped or cut off (fence.h: gone), or ended
@@ -343,9 +354,7 @@ claim_held(struct worker *w, size_t i)
 	struct rpl_err e = RPL_ERR_INIT;
 	bool holds = true;
 	char qt[300], label[64];
-	worker_disconnect(w);
-	worker_connect(w, &e);
-	if (!w->connected || rpl_fence_holds(&w->dst, &j->me, j->job_id, j->tc->name, &j->parts[i], w->dctx.claim_no,
+	if (!reconnects(w) || rpl_fence_holds(&w->dst, &j->me, j->job_id, j->tc->name, &j->parts[i], w->dctx.claim_no,
 	                                     &holds, &e) < 0)
 		return HELD_UNKNOWN;
 	rpl_range_label(&j->parts[i], label, sizeof label);
@@ -355,17 +364,6 @@ claim_held(struct worker *w, size_t i)
 		       "over and this process's load session ended while it was stopped or cut off; its work was rolled back\"",
 		       j->job_id, qt, label, w->dctx.claim_no);
 	return holds ? HELD_OURS : HELD_GONE;
-}
-
-/* reconnects: after a connection lost outside a claim, whether both databases take a
- * new one (kept when they do: the session was ended, the databases are there) */
-static bool
-reconnects(struct worker *w)
-{
-	struct rpl_err e = RPL_ERR_INIT;
-	worker_disconnect(w);
-	worker_connect(w, &e);
-	return w->connected;
 }
 
 /* retryable: what the dialects say, or a lost connection; never a cancel */
