@@ -80,6 +80,14 @@ struct rpl_owner;
 int rpl_ledger_part_start(struct rpl_conn *c, const char *job, const char *table, const struct rpl_range *r,
                           int attempt, const struct rpl_owner *me, int claim_no, struct rpl_err *err);
 
+/* rpl_ledger_lock_wait_sql writes into out the statement that bounds (bound) or
+ * unbounds (!bound) how long an open waits for replicad_lock's row: ms milliseconds
+ * on PostgreSQL (SET LOCAL, for the open's transaction) and SQL Server (SET
+ * LOCK_TIMEOUT, for the session until unbounded); false: the engine has none
+ * (MariaDB ends the wait itself after innodb_lock_wait_timeout, SQLite after its
+ * busy timeout). */
+bool rpl_ledger_lock_wait_sql(const struct rpl_dialect *d, int64_t ms, bool bound, char *out, size_t n);
+
 /* rpl_ledger_done_sql appends the UPDATE that marks the partition done with acc's
  * counts and timings. The caller runs it inside the partition's last transaction. */
 void rpl_ledger_done_sql(const struct rpl_dialect *d, const char *job, const char *table,

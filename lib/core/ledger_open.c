@@ -130,30 +130,59 @@ rpl_ledger_lock_row(struct rpl_conn *c, struct rpl_err *err)
 	return r;
 }
 
+bool
+rpl_ledger_lock_wait_sql(const struct rpl_dialect *d, int64_t ms, bool bound, char *out, size_t n)
+{
+	if (d->engine == RPL_ENGINE_POSTGRES && bound)
+		snprintf(out, n, "SET LOCAL lock_timeout = %lld", (long long)ms);
+	else if (d->engine == RPL_ENGINE_POSTGRES)
+		snprintf(out, n, "SET LOCAL lock_timeout = DEFAULT");
+	else if (d->engine == RPL_ENGINE_MSSQL)
+		snprintf(out, n, "SET LOCK_TIMEOUT %lld", bound ? (long long)ms : -1LL);
+	else
+		return false;
+	return true;
+}
+
+/* lock_waited_out: err is the server's "waited the lock timeout out" (PostgreSQL's
+ * 55P03, SQL Server's 1222) */
+static bool
+lock_waited_out(const struct rpl_conn *c, const struct rpl_err *err)
+{
+	if (c->engine == RPL_ENGINE_MSSQL)
+		return err->native == 1222;
+	return strcmp(err->sqlstate, "55P03") == 0;
+}
+
 /* lock_jobs: the open's turn (see the top): the lock row updated in the caller's
- * transaction, held until its commit or rollback. A PostgreSQL server waits for it
- * without a bound by default: a process stopped in the middle of its own open (a
- * SIGSTOP, a frozen VM) would hold every other open on the target without a word,
- * so the wait is bounded by c->ledger_wait_ms (the service's cluster.lease), and
- * *timed_out says the bound was met (InnoDB ends such a wait itself, after
+ * transaction, held until its commit or rollback. PostgreSQL and SQL Server servers
+ * wait for it without a bound by default: a process stopped in the middle of its own
+ * open (a SIGSTOP, a frozen VM) would hold every other open on the target without a
+ * word, so the wait is bounded by c->ledger_wait_ms (the service's cluster.lease),
+ * and *timed_out says the bound was met (InnoDB ends such a wait itself, after
  * innodb_lock_wait_timeout). */
 static int
 lock_jobs(struct rpl_conn *c, bool *timed_out, struct rpl_err *err)
 {
 	int64_t rows = 0;
-	int r = 0;
-	if (c->engine == RPL_ENGINE_POSTGRES && c->ledger_wait_ms > 0) {
-		char sql[80];
-		snprintf(sql, sizeof sql, "SET LOCAL lock_timeout = %lld", (long long)c->ledger_wait_ms);
-		r = rpl_conn_exec(c, sql, err);
-	}
+	char sql[80];
+	bool bounded = c->ledger_wait_ms > 0 &&
+	               rpl_ledger_lock_wait_sql(c->dialect, c->ledger_wait_ms, true, sql, sizeof sql);
+	int r = bounded ? rpl_conn_exec(c, sql, err) : 0;
 	if (r == 0)
 		r = rpl_conn_exec_count(c, "UPDATE replicad_lock SET n = n + 1 WHERE name = 'jobs'", &rows, err);
-	*timed_out = r < 0 && strcmp(err->sqlstate, "55P03") == 0;
+	*timed_out = r < 0 && bounded && lock_waited_out(c, err);
 	/* the bound is the lock row's only: the open's other statements wait as before (a
-	 * resumed job's partition rows may be locked by a load under way elsewhere) */
-	if (r == 0 && c->engine == RPL_ENGINE_POSTGRES && c->ledger_wait_ms > 0)
-		r = rpl_conn_exec(c, "SET LOCAL lock_timeout = DEFAULT", err);
+	 * resumed job's partition rows may be locked by a load under way elsewhere). SQL
+	 * Server's is the session's: unbounded again even after a failure (a lock timeout
+	 * leaves its transaction open), PostgreSQL's ends with the rollback anyway */
+	if (bounded && (r == 0 || c->engine == RPL_ENGINE_MSSQL)) {
+		struct rpl_err e2 = RPL_ERR_INIT;
+		rpl_ledger_lock_wait_sql(c->dialect, 0, false, sql, sizeof sql);
+		int r2 = rpl_conn_exec(c, sql, &e2);
+		if (r == 0 && r2 < 0)
+			*err = e2, r = r2;
+	}
 	if (r == 0 && rows != 1)
 		r = rpl_err_set(err, RPL_EINVAL, "replicad_lock has no row 'jobs' (rpl_ledger_ensure makes it): "
 		                "cannot open a job without the lock that keeps it single");
@@ -345,19 +374,27 @@ lock_held_too_long(struct rpl_conn *c, struct rpl_err *err)
 	char who[400] = "";
 	struct rpl_err e2 = RPL_ERR_INIT;
 	/* best effort: without it, the message still says what happened */
-	query_string(c, "SELECT string_agg('pid ' || a.pid || ' (' || COALESCE(NULLIF(a.application_name, ''), 'no "
-	                "application_name') || ', ' || COALESCE(host(a.client_addr), 'local') || ', its transaction open ' "
-	                "|| COALESCE(extract(epoch FROM date_trunc('second', now() - a.xact_start))::bigint::text, '?') || "
-	                "' s)', '; ' ORDER BY a.pid) FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON "
-	                "a.pid = l.pid WHERE l.relation = to_regclass('replicad_lock') AND l.mode = 'RowExclusiveLock' "
-	                "AND l.granted AND l.pid <> pg_backend_pid()", who, sizeof who, &e2);
+	if (c->engine == RPL_ENGINE_POSTGRES)
+		query_string(c, "SELECT string_agg('pid ' || a.pid || ' (' || COALESCE(NULLIF(a.application_name, ''), "
+		                "'no application_name') || ', ' || COALESCE(host(a.client_addr), 'local') || ', its "
+		                "transaction open ' || COALESCE(extract(epoch FROM date_trunc('second', now() - "
+		                "a.xact_start))::bigint::text, '?') || ' s)', '; ' ORDER BY a.pid) FROM pg_catalog.pg_locks l "
+		                "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE l.relation = "
+		                "to_regclass('replicad_lock') AND l.mode = 'RowExclusiveLock' AND l.granted AND l.pid <> "
+		                "pg_backend_pid()",
+		             who, sizeof who, &e2);
 	rpl_conn_rollback(c, &e2);   /* that read's transaction ends here too */
+	char sqlstate[sizeof err->sqlstate];
+	int32_t native = err->native;
+	memcpy(sqlstate, err->sqlstate, sizeof sqlstate);
 	rpl_err_init(err);   /* the driver's "canceling statement due to lock timeout" said less */
 	rpl_err_set(err, RPL_EINVAL, "the ledger's lock row (replicad_lock) has been held longer than %lld ms by %s: "
-	            "a process stopped in the middle of opening a job? Resume or end it (PostgreSQL: "
-	            "pg_terminate_backend(pid)); no job was opened", (long long)c->ledger_wait_ms,
-	            who[0] ? who : "another session");
-	snprintf(err->sqlstate, sizeof err->sqlstate, "55P03");
+	            "a process stopped in the middle of opening a job? Resume or end it (%s); no job was opened",
+	            (long long)c->ledger_wait_ms, who[0] ? who : "another session",
+	            c->engine == RPL_ENGINE_MSSQL ? "SQL Server: its session in sys.dm_tran_locks, then KILL"
+	                                          : "PostgreSQL: pg_terminate_backend(pid)");
+	memcpy(err->sqlstate, sqlstate, sizeof sqlstate);   /* the server's, as it said them */
+	err->native = native;
 }
 
 /* open_locked runs open_turn in one transaction that takes the lock first */

@@ -497,6 +497,26 @@ START_TEST(test_ledger_ddl)
 }
 END_TEST
 
+/* The bound on an open's wait for replicad_lock's row (ledger_open.c, docs/jobs.md):
+ * PostgreSQL's for the open's transaction, SQL Server's for the session until it is
+ * taken off again (-1: wait as long as it takes, the server's default); MariaDB and
+ * SQLite end such waits themselves and get no statement. */
+START_TEST(test_ledger_lock_wait)
+{
+	char sql[80];
+	ck_assert(rpl_ledger_lock_wait_sql(rpl_dialect_for(PG), 30000, true, sql, sizeof sql));
+	ck_assert_str_eq(sql, "SET LOCAL lock_timeout = 30000");
+	ck_assert(rpl_ledger_lock_wait_sql(rpl_dialect_for(PG), 30000, false, sql, sizeof sql));
+	ck_assert_str_eq(sql, "SET LOCAL lock_timeout = DEFAULT");
+	ck_assert(rpl_ledger_lock_wait_sql(rpl_dialect_for(MSSQL), 45000, true, sql, sizeof sql));
+	ck_assert_str_eq(sql, "SET LOCK_TIMEOUT 45000");
+	ck_assert(rpl_ledger_lock_wait_sql(rpl_dialect_for(MSSQL), 45000, false, sql, sizeof sql));
+	ck_assert_str_eq(sql, "SET LOCK_TIMEOUT -1");
+	ck_assert(!rpl_ledger_lock_wait_sql(rpl_dialect_for(RPL_ENGINE_MARIADB), 30000, true, sql, sizeof sql));
+	ck_assert(!rpl_ledger_lock_wait_sql(rpl_dialect_for(RPL_ENGINE_SQLITE), 30000, true, sql, sizeof sql));
+}
+END_TEST
+
 /* Retryable SQL Server errors (docs/jobs.md): deadlock victim 1205, lock
  * request timeout 1222, lost connection 08S01; a constraint violation is not. */
 START_TEST(test_mssql_retryable)
@@ -804,6 +824,7 @@ main(void)
 	tcase_add_loop_test(tc, test_statement, 0, NCASES(scases));
 	tcase_add_loop_test(tc, test_other, 0, NCASES(ocases));
 	tcase_add_test(tc, test_ledger_ddl);
+	tcase_add_test(tc, test_ledger_lock_wait);
 	tcase_add_test(tc, test_mssql_retryable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("types");
