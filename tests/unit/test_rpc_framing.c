@@ -1,7 +1,7 @@
 /* tests/unit/test_rpc_framing.c: the control protocol's framing and JSON-RPC
  * dispatch (daemon/rpc.c), without a socket: lines split anywhere, CRLF, over-long
  * lines, every JSON-RPC error code, the write-permission flag, notifications and
- * batches. The socket itself is tested by tests/integration/test_serve.c. */
+ * batches. The socket itself is tested by tests/integration/test_serve_rpc.c. */
 #include "rpc.h"
 #include <check.h>
 #include <stdlib.h>
