@@ -310,10 +310,14 @@ rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct rpl_sb
 	 * declared binary: the server still checks each string against its column's
 	 * character set and length, and refuses the same values, but skips converting
 	 * utf8mb4 into utf8mb4: 13-18 % of a wide table's LOAD DATA (docs/benchmarks.md).
-	 * A latin1 (or other) column needs the conversion, so there they are utf8mb4. */
+	 * A latin1 (or other) column needs the conversion, so there they are utf8mb4; so
+	 * does a UUID, INET4 or INET6 column, which takes binary bytes as its own 16 (or
+	 * 4): the text of one was refused ("Incorrect uuid value"). */
 	bool convert = false;
-	for (size_t i = 0; g->dt != NULL && i < g->dt->ncols; i++)
-		convert = convert || g->dt->cols[i].non_utf8;
+	for (size_t i = 0; g->dt != NULL && i < g->dt->ncols; i++) {
+		const struct rpl_column *d = &g->dt->cols[i];
+		convert = convert || d->non_utf8 || d->cls == RPL_CLASS_GUID || d->kind == RPL_KIND_NET;
+	}
 	rpl_sbuf_add(out, convert ? " CHARACTER SET utf8mb4" : " CHARACTER SET binary");
 	/* the server's defaults, said out loud: tab, backslash escapes, newline (tsv.h) */
 	rpl_sbuf_add(out, " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
