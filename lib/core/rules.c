@@ -470,6 +470,14 @@ judge_misfit(const struct rpl_xbuf *b, size_t r, size_t c, struct verdict *vd)
 	return -1;
 }
 
+enum rpl_rule
+rpl_rules_change(const struct rpl_xbuf *b, size_t c)
+{
+	return b->act[c] == ACT_ZERO  ? RPL_RULE_NEG_ZERO
+	       : b->act[c] == ACT_CUT ? RPL_RULE_TRUNCATED
+	                              : (enum rpl_rule)(b->act[c] - 1);
+}
+
 /* apply_changes: rpl_rules_apply's second phase, the row passed: its changes made
  * and counted */
 static void

@@ -70,7 +70,7 @@ scan_row(struct scan *s, size_t r, struct rpl_err *err)
 				if (b->act[c] == 0)
 					continue;
 				s->out->nchanges++;
-				enum rpl_rule cr = b->act[c] < 0 ? RPL_RULE_TRUNCATED : (enum rpl_rule)(b->act[c] - 1);
+				enum rpl_rule cr = rpl_rules_change(b, c);
 				rc = note(s, &s->out->changes, &s->out->changes_n, r, c, cr, NULL, err);
 			}
 			break;

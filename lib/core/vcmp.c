@@ -179,6 +179,88 @@ rpl_vts_struct(int c_type, const void *v, long *days, int64_t *ns)
 	return false;
 }
 
+/* digits_ns: the unsigned number in s[*i..n) (at most max digits), or -1 */
+static int64_t
+digits_ns(const char *s, size_t n, size_t *i, int max)
+{
+	int64_t v = 0;
+	int k = 0;
+	for (; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++)
+		if (++k > max)
+			return -1;
+		else
+			v = v * 10 + (s[*i] - '0');
+	return k == 0 ? -1 : v;
+}
+
+/* parse_time reads a time or duration as the engines write one, as signed ns:
+ * [-]H+:MM:SS[.fraction] (a time of day; MariaDB's TIME, -838:59:59 to 838:59:59),
+ * with PostgreSQL's interval days before it ("1 day 02:00:00", "-2 days +03:00:00",
+ * "3 days"). Anything else (a zone, months) is not read. */
+static bool
+parse_time(const char *s, size_t n, int64_t *ns)
+{
+	size_t i = 0;
+	int64_t total = 0;
+	bool any = false;
+	for (int part = 0; part < 2 && i < n; part++) {
+		bool neg = s[i] == '-';
+		if (s[i] == '-' || s[i] == '+')
+			i++;
+		int64_t h = digits_ns(s, n, &i, 9);
+		if (h < 0)
+			return false;
+		int64_t v;
+		if (part == 0 && i < n && s[i] == ' ') {   /* "N day(s)" */
+			i++;
+			if (n - i >= 4 && memcmp(s + i, "days", 4) == 0)
+				i += 4;
+			else if (n - i >= 3 && memcmp(s + i, "day", 3) == 0)
+				i += 3;
+			else
+				return false;
+			v = h * 86400 * INT64_C(1000000000);
+			if (i < n && s[i++] != ' ')
+				return false;
+		} else {
+			int64_t mi, sec, frac = 0;
+			if (i >= n || s[i++] != ':' || (mi = digits_ns(s, n, &i, 2)) < 0 || mi > 59 || i >= n ||
+			    s[i++] != ':' || (sec = digits_ns(s, n, &i, 2)) < 0 || sec > 59)
+				return false;
+			if (i < n && s[i] == '.') {
+				int64_t scale = 100000000;
+				size_t f0 = ++i;
+				for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+					frac += scale > 0 ? (s[i] - '0') * scale : 0;
+				if (i == f0)
+					return false;
+			}
+			v = ((h * 60 + mi) * 60 + sec) * INT64_C(1000000000) + frac;
+			part = 2;   /* the time is last */
+		}
+		total += neg ? -v : v;
+		any = true;
+	}
+	if (!any || i != n)
+		return false;
+	*ns = total;
+	return true;
+}
+
+/* dur_cut: |ns| cut (round false) or rounded to digits, its sign kept */
+static int64_t
+dur_cut(int64_t ns, int digits, bool round)
+{
+	int64_t m = ns < 0 ? -ns : ns, out;
+	int64_t unit = 1;
+	for (int k = digits < 0 ? 0 : digits; k < 9; k++)
+		unit *= 10;
+	out = m / unit * unit;
+	if (round && (m % unit) * 2 >= unit)
+		out += unit;
+	return ns < 0 ? -out : out;
+}
+
 static void
 get_ts(const struct rpl_xcol *x, const void *v, const char *p, size_t n, struct rpl_vval *out)
 {
@@ -188,6 +270,54 @@ get_ts(const struct rpl_xcol *x, const void *v, const char *p, size_t n, struct 
 	if (x->c_type == SQL_C_CHAR && parse_ts(p, n, &out->days, &out->ns))
 		return;
 	out->k = RPL_V_OTHER;
+}
+
+/* get_verbatim: a SQLite value as SQLite stored it (xfer.h RPL_XV_*), whatever its
+ * column: an INTEGER as a number and a REAL as its bits (SQLite orders the two by
+ * value, rpl_vval_order too), a TEXT as its bytes, a BLOB as its bytes of another
+ * kind (after every TEXT, as SQLite orders them; never equal to one) */
+static void
+get_verbatim(const char *p, size_t n, struct rpl_vval *out)
+{
+	out->k = RPL_V_OTHER;
+	if (n == 0)
+		return;
+	out->p = p + 1;
+	out->n = n - 1;
+	switch ((unsigned char)p[0]) {
+	case RPL_XV_INTEGER:
+		if (n - 1 == sizeof out->i) {
+			memcpy(&out->i, p + 1, sizeof out->i);
+			out->k = RPL_V_INT;
+		}
+		return;
+	case RPL_XV_REAL:
+		if (n - 1 == sizeof out->d) {
+			memcpy(&out->d, p + 1, sizeof out->d);
+			out->k = RPL_V_DBL;
+		}
+		return;
+	case RPL_XV_TEXT: out->k = RPL_V_BYTES; return;
+	default: return;   /* a BLOB */
+	}
+}
+
+/* int_dbl_cmp: an integer against a double by value (SQLite's order of its INTEGER
+ * and REAL values); equal values as the integer first; NaN last */
+static int
+int_dbl_cmp(int64_t i, double d)
+{
+	if (d != d)
+		return -1;
+	if (d >= 9223372036854775808.0)
+		return -1;
+	if (d < -9223372036854775808.0)
+		return 1;
+	int64_t t = (int64_t)d;   /* d toward zero, in range */
+	if (i != t)
+		return i < t ? -1 : 1;
+	double frac = d - (double)t;
+	return frac > 0 ? -1 : frac < 0 ? 1 : -1;
 }
 
 void
@@ -215,6 +345,10 @@ rpl_vval_get(const struct rpl_xbuf *b, size_t r, size_t c, enum rpl_class cls, b
 		rpl_xtext(b, r, c, ind, &p, &n);
 	out->p = p;
 	out->n = n;
+	if (x->verbatim) {
+		get_verbatim(p, n, out);
+		return;
+	}
 	switch (cls) {
 	case RPL_CLASS_INT:
 	case RPL_CLASS_BOOL:
@@ -246,6 +380,13 @@ rpl_vval_get(const struct rpl_xbuf *b, size_t r, size_t c, enum rpl_class cls, b
 	case RPL_CLASS_TIMESTAMP:
 		get_ts(x, v, p, n, out);
 		return;
+	case RPL_CLASS_TIME:
+		if (x->c_type == SQL_C_CHAR && parse_time(p, n, &out->ns)) {
+			out->k = RPL_V_DUR;
+			return;
+		}
+		/* a time with its zone: compared as its bytes */
+		__attribute__((fallthrough));
 	default:
 		if (x->c_type != SQL_C_CHAR && x->c_type != SQL_C_BINARY) {
 			out->k = RPL_V_OTHER;
@@ -309,6 +450,8 @@ rpl_vval_equal(const struct rpl_vval *s, const struct rpl_vval *t, int ts_digits
 		return false;
 	}
 	case RPL_V_DEC: return s->n == t->n && memcmp(s->dec, t->dec, s->n) == 0;
+	case RPL_V_DUR:
+		return s->ns == t->ns || dur_cut(s->ns, ts_digits, false) == t->ns || dur_cut(s->ns, ts_digits, true) == t->ns;
 	default:
 		return s->n == t->n && memcmp(s->p, t->p, s->n) == 0;
 	}
@@ -317,6 +460,10 @@ rpl_vval_equal(const struct rpl_vval *s, const struct rpl_vval *t, int ts_digits
 int
 rpl_vval_order(const struct rpl_vval *a, const struct rpl_vval *b)
 {
+	if (a->k == RPL_V_INT && b->k == RPL_V_DBL)
+		return int_dbl_cmp(a->i, b->d);
+	if (a->k == RPL_V_DBL && b->k == RPL_V_INT)
+		return -int_dbl_cmp(b->i, a->d);
 	if (a->k != b->k)
 		return a->k < b->k ? -1 : 1;
 	switch (a->k) {
@@ -328,6 +475,7 @@ rpl_vval_order(const struct rpl_vval *a, const struct rpl_vval *b)
 		if (a->days != b->days)
 			return a->days < b->days ? -1 : 1;
 		return a->ns < b->ns ? -1 : a->ns > b->ns;
+	case RPL_V_DUR: return a->ns < b->ns ? -1 : a->ns > b->ns;
 	default: return bytes_cmp(a->p, a->n, b->p, b->n);
 	}
 }
@@ -358,6 +506,10 @@ rpl_vval_hash(const struct rpl_vval *v, int ts_digits, uint64_t h)
 		ts_cut(v->days, v->ns, ts_digits, false, &d, &ns);
 		int64_t dd = d;
 		h = fnv(h, &dd, sizeof dd);
+		return fnv(h, &ns, sizeof ns);
+	}
+	case RPL_V_DUR: {
+		int64_t ns = dur_cut(v->ns, ts_digits, false);
 		return fnv(h, &ns, sizeof ns);
 	}
 	default:

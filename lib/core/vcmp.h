@@ -13,7 +13,10 @@
  *     the target's value equals the source's cut or rounded to that many digits,
  *     because engines differ in which of the two they do (MariaDB cuts, PostgreSQL
  *     rounds);
- *   - text, times, GUIDs and binary as bytes; a fixed-length CHAR on either side
+ *   - times (a time of day, MariaDB's TIME up to 838 hours, PostgreSQL's interval
+ *     of hours and days) as signed nanoseconds, to the fraction the target keeps:
+ *     12:00:00.5 is 12:00:00.500000;
+ *   - text, GUIDs and binary as bytes; a fixed-length CHAR on either side
  *     without its trailing spaces (MariaDB strips them, PostgreSQL pads).
  * NULL is its own value: never equal to '' or 0.
  * Key order (rpl_vval_order) is the order the verify's SELECTs ask every engine for:
@@ -36,6 +39,7 @@ enum rpl_vkind {
 	RPL_V_DEC,    /* dec[0..n): normalized decimal text */
 	RPL_V_DBL,    /* d */
 	RPL_V_TS,     /* days since 1970-01-01 and nanoseconds of the day (a date: 0) */
+	RPL_V_DUR,    /* a time of day or a duration, ns: signed nanoseconds */
 	RPL_V_BYTES,  /* p[0..n), borrowed */
 	RPL_V_OTHER,  /* a value that could not be read as the class: p[0..n) its text, or
 	               * empty; compares by bytes, never equal to a value of another kind */

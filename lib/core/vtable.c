@@ -1,6 +1,7 @@
 /* lib/core/vtable.c: one table's verify and scan on two connections (DESIGN in
  * vtable.h): catalogs, adapters, buffers, and the read-ahead of each side. */
 #include "vtable.h"
+#include "sink.h"
 #include "colmap.h"
 #include "dialect.h"
 #include "log.h"
@@ -231,10 +232,20 @@ vt_side(struct rpl_vtable *v, int i, struct rpl_err *err)
 	sd->want = (struct rpl_source_want){ .label = v->label, .odbc_only = v->o.bulk_odbc, .text_copy = v->o.text_copy };
 	if ((r = rpl_source_open(sd->conn, &sd->want, &sd->s, err)) < 0)
 		goto out;
+	/* what the copy's writer keeps of the values (PostgreSQL's ±infinity through
+	 * COPY): asked of the sink a copy would choose, opened dry (nothing is written) */
+	struct rpl_sink *writer = NULL;
+	struct rpl_sink_want kw = { .label = v->label, .odbc_only = v->o.bulk_odbc, .text_copy = v->o.text_copy,
+	                            .dry = true };
+	if ((r = rpl_sink_open(v->side[1].conn, &kw, &writer, err)) < 0)
+		goto out;
+	unsigned keeps = rpl_sink_layout_flags(writer) & RPL_XFER_DST_ENDLESS;
+	rpl_sink_close(writer);
 	for (int pass = 0; pass < 2; pass++) {
+		r = 0;   /* a second pass: the first one's fit gave way to ODBC (1), laid out again here */
 		sd->g.native_read = sd->s->native_read;
 		/* the target is never written through sqliteodbc here: no text doubles for it */
-		unsigned fl = rpl_source_layout_flags(sd->s, true) | (de == RPL_ENGINE_SQLITE ? RPL_XFER_DST_LIB : 0);
+		unsigned fl = rpl_source_layout_flags(sd->s, true) | (de == RPL_ENGINE_SQLITE ? RPL_XFER_DST_LIB : 0) | keeps;
 		/* both sides in one form: SQLite's values verbatim only when both sides are
 		 * SQLite (as a copy between them carries them, xfer.h) */
 		if (v->side[0].conn->engine != v->side[1].conn->engine)
@@ -293,7 +304,8 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	bool lite_dst = v->side[1].conn->engine == RPL_ENGINE_SQLITE;
 	for (size_t i = 0; i < n; i++) {
 		const struct rpl_column *s = &v->st.cols[i], *d = &v->tv.cols[i];
-		int digits = d->cls == RPL_CLASS_TIMESTAMP && !lite_dst ? d->scale : 9;
+		/* a time's digits as a timestamp's; an interval (text) is compared whole */
+		int digits = (d->cls == RPL_CLASS_TIMESTAMP || d->cls == RPL_CLASS_TIME) && !lite_dst ? d->scale : 9;
 		v->vcols[i] = (struct rpl_vcol){ .name = s->name, .cls = s->cls,
 		                                 .pad = s->kind == RPL_KIND_CHAR || d->kind == RPL_KIND_CHAR,
 		                                 .ts_digits = digits < 0 ? 0 : digits > 9 ? 9 : digits };

@@ -253,5 +253,8 @@ size_t rpl_rules_watch(const struct rpl_rules *ru, const struct rpl_xbuf *b, siz
 int rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
                     int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
                     char *reason, size_t reason_len);
+/* rpl_rules_change: the rule of column c's change in the row rpl_rules_apply passed
+ * last (b->act[c] nonzero): made NULL by a rule, cut, or -0.0 written as 0 */
+enum rpl_rule rpl_rules_change(const struct rpl_xbuf *b, size_t c);
 
 #endif
