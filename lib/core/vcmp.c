@@ -219,7 +219,8 @@ parse_time(const char *s, size_t n, int64_t *ns)
 				i += 3;
 			else
 				return false;
-			v = h * 86400 * INT64_C(1000000000);
+			if (__builtin_mul_overflow(h, 86400 * INT64_C(1000000000), &v))
+				return false;   /* past ±292 years: no time of any engine */
 			if (i < n && s[i++] != ' ')
 				return false;
 		} else {
@@ -235,10 +236,13 @@ parse_time(const char *s, size_t n, int64_t *ns)
 				if (i == f0)
 					return false;
 			}
-			v = ((h * 60 + mi) * 60 + sec) * INT64_C(1000000000) + frac;
+			if (__builtin_mul_overflow(h * 3600 + mi * 60 + sec, INT64_C(1000000000), &v) ||
+			    __builtin_add_overflow(v, frac, &v))
+				return false;
 			part = 2;   /* the time is last */
 		}
-		total += neg ? -v : v;
+		if (__builtin_add_overflow(total, neg ? -v : v, &total))
+			return false;
 		any = true;
 	}
 	if (!any || i != n)
