@@ -352,9 +352,13 @@ print_text(const struct vargs *a, struct rpl_vtable *v, const struct vpart *vp, 
 			for (size_t k = 0; k < p->s.rejects_n; k++)
 				printf("    reject %s column %s: %s: %s\n", p->s.rejects[k].key, cols[p->s.rejects[k].col].name,
 				       rpl_rule_name(p->s.rejects[k].rule), p->s.rejects[k].reason);
+			if ((int64_t)p->s.rejects_n < p->s.nrejects)   /* as verify's lists say it */
+				printf("    … and %lld more rejected values\n", (long long)(p->s.nrejects - (int64_t)p->s.rejects_n));
 			for (size_t k = 0; k < p->s.changes_n; k++)
 				printf("    change %s column %s: %s\n", p->s.changes[k].key, cols[p->s.changes[k].col].name,
 				       rpl_rule_name(p->s.changes[k].rule));
+			if ((int64_t)p->s.changes_n < p->s.nchanges)
+				printf("    … and %lld more changed values\n", (long long)(p->s.nchanges - (int64_t)p->s.changes_n));
 		} else {
 			const struct rpl_verify_part *r = &p->v;
 			printf("%s %s: %s%s: source %lld rows, target %lld, rejected by the rules %lld; missing %lld, extra %lld, "

@@ -440,6 +440,8 @@ START_TEST(test_cli_repair)
 }
 END_TEST
 
+static int run_argv(char *const *argv, char *out, size_t n);
+
 /* scan against a narrower target: every misfit named, nothing written */
 START_TEST(test_cli_scan)
 {
@@ -514,6 +516,13 @@ START_TEST(test_cli_scan)
 	ck_assert_int_eq(json_integer_value(json_object_get(part(o, 0, "by_rule"), "too_long")), 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(part(o, 0, "by_column"), "amt"), "precision")), 2);
 	json_decref(o);
+	/* in text, a list cut by --max-keys says how many it left out, as verify's do */
+	char *argv[] = { "replicad", "-c", (char *)cfg, "scan", "vfy", "--from", "2024-01-01", "--to", "2024-01-31",
+		             "--max-keys", "1", NULL };
+	char text[4096];
+	st = run_argv(argv, text, sizeof text);
+	ck_assert_msg(st == 3 && strstr(text, "    … and 3 more rejected values\n") != NULL &&
+	              strstr(text, "more changed values") == NULL, "%s: scan --max-keys 1 exit %d:\n%s", what, st, text);
 	no_ledger(&d, de, what);
 	ck_assert_int_eq(it_query_int(&d, "SELECT count(*) FROM vfy"), 0);
 	rpl_conn_close(&s);
