@@ -253,7 +253,9 @@ judge_decimal(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQL
 static int
 judge_double(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN *ind, struct verdict *vd)
 {
-	if (x->src->sql_type == SQL_REAL)
+	/* into a float column the float goes as it is: its shortest decimal may lie past
+	 * FLT_MAX as a double (3.4028235e+38), which MariaDB's FLOAT refused */
+	if (x->src->sql_type == SQL_REAL && x->dst->sql_type != SQL_REAL)
 		rules_float_decimal(x, v, ind);
 	if (x->as_text && ru->untyped_source && ru->dst_dialect->engine != RPL_ENGINE_SQLITE) {
 		char *end;   /* sqliteodbc's text of a REAL column: SQLite keeps any text there */

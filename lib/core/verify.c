@@ -122,6 +122,17 @@ raw_equal(const struct rpl_xbuf *a, size_t ra, const struct rpl_xbuf *b, size_t 
 	return memcmp(rpl_xval(a, ra, c), rpl_xval(b, rb, c), (size_t)ia) == 0;
 }
 
+/* col_val: column c of row r as verify compares it (vcmp.h); a double the target
+ * keeps as a float as that float: the source's 1.1 (the double of the float's shortest
+ * decimal, rules.c) is the target's 1.1f read back widened, 1.100000023841858 */
+static void
+col_val(const struct rpl_verify_def *d, const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_vval *v)
+{
+	rpl_vval_get(b, r, c, d->cols[c].cls, d->cols[c].pad, v);
+	if (d->cols[c].single && v->k == RPL_V_DBL)
+		v->d = (double)(float)v->d;
+}
+
 static int
 key_order(const struct rpl_verify_def *d, const struct cursor *s, const struct cursor *t)
 {
@@ -135,8 +146,8 @@ key_order(const struct rpl_verify_def *d, const struct cursor *s, const struct c
 			continue;
 		}
 		struct rpl_vval a, b;
-		rpl_vval_get(s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
-		rpl_vval_get(t->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
+		col_val(d, s->buf, s->i, c, &a);
+		col_val(d, t->buf, t->i, c, &b);
 		int o = rpl_vval_order(&a, &b);
 		if (o != 0)
 			return o;
@@ -155,8 +166,8 @@ compare_rows(const struct rpl_verify_def *d, const struct cursor *s, const struc
 		if (raw_equal(s->buf, s->i, t->buf, t->i, c))
 			continue;
 		struct rpl_vval a, b;
-		rpl_vval_get(s->buf, s->i, c, d->cols[c].cls, d->cols[c].pad, &a);
-		rpl_vval_get(t->buf, t->i, c, d->cols[c].cls, d->cols[c].pad, &b);
+		col_val(d, s->buf, s->i, c, &a);
+		col_val(d, t->buf, t->i, c, &b);
 		if (rpl_vval_equal(&a, &b, d->cols[c].ts_digits))
 			continue;
 		out->changed_by_col[c]++;
@@ -230,7 +241,7 @@ digest_side(const struct rpl_verify_def *d, struct cursor *c, uint64_t dg[2], st
 		uint64_t h = UINT64_C(0xcbf29ce484222325);
 		for (size_t col = 0; col < d->ncols; col++) {
 			struct rpl_vval v;
-			rpl_vval_get(c->buf, c->i, col, d->cols[col].cls, d->cols[col].pad, &v);
+			col_val(d, c->buf, c->i, col, &v);
 			h = rpl_vval_hash(&v, d->cols[col].ts_digits, h);
 		}
 		/* a final mix, so that the sum of similar rows does not cancel out */

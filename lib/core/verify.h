@@ -47,6 +47,8 @@ struct rpl_vcol {
 	enum rpl_class cls;     /* comparison class (the source column's) */
 	bool pad;               /* CHAR(n) on either side: trailing spaces do not count */
 	int ts_digits;          /* fractional digits the target keeps (timestamps) */
+	bool single;            /* the target keeps a single-precision float (MariaDB's
+	                         * FLOAT, PostgreSQL's real): doubles compared as floats */
 };
 
 struct rpl_verify_def {

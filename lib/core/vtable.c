@@ -308,7 +308,8 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 		int digits = (d->cls == RPL_CLASS_TIMESTAMP || d->cls == RPL_CLASS_TIME) && !lite_dst ? d->scale : 9;
 		v->vcols[i] = (struct rpl_vcol){ .name = s->name, .cls = s->cls,
 		                                 .pad = s->kind == RPL_KIND_CHAR || d->kind == RPL_KIND_CHAR,
-		                                 .ts_digits = digits < 0 ? 0 : digits > 9 ? 9 : digits };
+		                                 .ts_digits = digits < 0 ? 0 : digits > 9 ? 9 : digits,
+		                                 .single = d->sql_type == SQL_REAL };
 	}
 	for (int k = 1; k <= v->st.npk; k++)
 		for (size_t i = 0; i < n; i++)

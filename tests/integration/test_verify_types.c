@@ -7,8 +7,8 @@
  * PostgreSQL interval of 838 hours is MariaDB's 838:59:59), PostgreSQL's ±infinity
  * into PostgreSQL (kept by the copy, judged by verify's rules), SQLite integer keys
  * past 255 and keys of every storage class (ordered by their bytes in the merge:
- * phantom missing and extra keys), and scan naming a -0.0 written as 0
- * (negative_zero, not truncated). Each copy verifies equal, and one change on the
+ * phantom missing and extra keys), scan naming a -0.0 written as 0 (negative_zero,
+ * not truncated), and single-precision floats at their limits. Each copy verifies equal, and one change on the
  * target is found by its key and column, and nothing else. */
 #include "copy.h"
 #include "it.h"
@@ -254,6 +254,53 @@ START_TEST(test_scan_negative_zero)
 }
 END_TEST
 
+/* single-precision floats at their limits: the copy keeps each float (MariaDB's
+ * FLOAT refused the double of FLT_MAX's shortest decimal, 3.4028235e+38), and verify
+ * compares a float target's values as floats (MariaDB to MariaDB found 1.1 changed:
+ * the source's 1.1 against the target's 1.1f read back widened) */
+START_TEST(test_floats)
+{
+	static const int pairs[][2] = {
+		{ IT_MARIADB, IT_MARIADB }, { IT_MARIADB, IT_PG }, { IT_MARIADB, IT_SQLITE },
+		{ IT_PG, IT_MARIADB }, { IT_PG, IT_PG },
+	};
+	int se = pairs[_i][0], de = pairs[_i][1];
+	char what[64];
+	snprintf(what, sizeof what, "%s -> %s", it_engine_names[se], it_engine_names[de]);
+	struct rpl_conn s, d;
+	it_connect(&s, se, "src");
+	it_connect(&d, de, "dst");
+	drop(&s, "vty_fl");
+	drop(&d, "vty_fl");
+	it_exec(&s, se == IT_MARIADB ? "CREATE TABLE vty_fl (id int PRIMARY KEY, d date NOT NULL, f float, g double, c text)"
+	                             : "CREATE TABLE vty_fl (id int PRIMARY KEY, d date NOT NULL, f real, g double precision, "
+	                               "c text)");
+	it_exec(&s, se == IT_MARIADB
+	                ? "INSERT INTO vty_fl VALUES (1, '2024-01-05', 1.1, 1.1, 'a'), (2, '2024-01-05', 3.402823466e38, 1, 'b'), "
+	                  "(3, '2024-01-05', -3.402823466e38, 1, 'c'), (4, '2024-01-05', 1e-45, 1, 'd'), "
+	                  "(5, '2024-01-05', 1.17549435e-38, 1, 'e'), (6, '2024-01-05', NULL, NULL, NULL)"
+	                : "INSERT INTO vty_fl VALUES (1, '2024-01-05', 1.1, 1.1, 'a'), (2, '2024-01-05', '3.4028235e38', 1, 'b'), "
+	                  "(3, '2024-01-05', '-3.4028235e38', 1, 'c'), (4, '2024-01-05', '1e-45', 1, 'd'), "
+	                  "(5, '2024-01-05', '1.17549435e-38', 1, 'e'), (6, '2024-01-05', NULL, NULL, NULL)");
+	copy_created(&s, &d, "vty_fl");
+	if (se == de) {   /* the same engine shows the same floats: an independent reading */
+		struct it_dump a, b;
+		it_dump_table(&s, "vty_fl", "id", &a);
+		it_dump_table(&d, "vty_fl", "id", &b);
+		it_dump_compare(&a, &b, what);
+		it_dump_free(&a);
+		it_dump_free(&b);
+	}
+	struct rpl_vtable *v = open_vt(&s, &d, "vty_fl");
+	verify_is(v, what, NULL, NULL, NULL, NULL);
+	change_target(de, "UPDATE vty_fl SET f = 1.2 WHERE id = 1");
+	verify_is(v, what, NULL, NULL, "{\"id\": 1}", "[\"f\"]");
+	rpl_vtable_close(v);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -265,6 +312,7 @@ main(void)
 	tcase_add_test(tc, test_pg_infinity);
 	tcase_add_test(tc, test_sqlite_keys);
 	tcase_add_loop_test(tc, test_scan_negative_zero, 0, 2);
+	tcase_add_loop_test(tc, test_floats, 0, 5);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

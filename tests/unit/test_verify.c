@@ -31,9 +31,9 @@ static const struct rpl_column cols[NC] = {
 	{ .name = "d", .type_name = "date", .sql_type = SQL_TYPE_DATE, .size = 10, .cls = RPL_CLASS_DATE, .nullable = true },
 };
 static const struct rpl_vcol vcols[NC] = {
-	{ "id", RPL_CLASS_INT, false, 6 }, { "amount", RPL_CLASS_DECIMAL, false, 6 },
-	{ "f", RPL_CLASS_DOUBLE, false, 6 }, { "ts", RPL_CLASS_TIMESTAMP, false, 6 },
-	{ "name", RPL_CLASS_TEXT, false, 6 }, { "d", RPL_CLASS_DATE, false, 6 },
+	{ "id", RPL_CLASS_INT, false, 6, false }, { "amount", RPL_CLASS_DECIMAL, false, 6, false },
+	{ "f", RPL_CLASS_DOUBLE, false, 6, false }, { "ts", RPL_CLASS_TIMESTAMP, false, 6, false },
+	{ "name", RPL_CLASS_TEXT, false, 6, false }, { "d", RPL_CLASS_DATE, false, 6, false },
 };
 static const size_t key[] = { C_ID };
 
