@@ -126,6 +126,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	bool enforced = src_engine != RPL_ENGINE_SQLITE;   /* SQLite stores any value in any column */
 	if (x->verbatim)   /* SQLite to SQLite: only placeholder and zero dates become NULL */
 		return x->cls == RPL_CLASS_DATE || x->cls == RPL_CLASS_TIMESTAMP;
+	if (rules_cross_judged(ru, x))   /* into a column of another class (rules_cross.c) */
+		return true;
 	switch (x->cls) {
 	case RPL_CLASS_INT:
 		if (x->as_text)
@@ -567,6 +569,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			if (judge_value(ru, b, c, v, ind, &vd) < 0)
 				return -1;
 			if (vd.null_rule != RPL_NRULES && judge_null_rule(x->dst, &vd) < 0)
+				return -1;
+			if (vd.null_rule == RPL_NRULES && vd.act == 0 && !rules_cross_fits(ru, x, v, ind, rule, why, wn))
 				return -1;
 		}
 		if (vd.act != 0) {

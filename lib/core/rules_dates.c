@@ -131,12 +131,15 @@ rules_iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl
 	    digits_at(t + 8, 2) < 0)
 		goto not_iso;
 	if (*q == ' ' || *q == 'T') {
-		if (digits_at(q + 1, 2) < 0 || q[3] != ':' || digits_at(q + 4, 2) < 0)
+		/* hour 24 (PostgreSQL read 24:00:00 as the next day's midnight), minute or
+		 * second 60: a time of day no target keeps as it is written */
+		if (digits_at(q + 1, 2) < 0 || digits_at(q + 1, 2) > 23 || q[3] != ':' || digits_at(q + 4, 2) < 0 ||
+		    digits_at(q + 4, 2) > 59)
 			goto not_iso;
 		time_of_day = digits_at(q + 1, 2) != 0 || digits_at(q + 4, 2) != 0;
 		q += 6;
 		if (*q == ':') {
-			if (digits_at(q + 1, 2) < 0)
+			if (digits_at(q + 1, 2) < 0 || digits_at(q + 1, 2) > 59)
 				goto not_iso;
 			time_of_day = time_of_day || digits_at(q + 1, 2) != 0;
 			q += 3;

@@ -60,6 +60,14 @@ bool rules_int_text(char *v, SQLLEN *ind, int64_t *i, enum rpl_rule *rule, char 
 bool rules_is_neg_zero(const struct rpl_xcol *x, const void *v);
 void rules_float_decimal(const struct rpl_xcol *x, void *v, SQLLEN *ind);
 
+/* rules_cross.c: a value into a target column of another class (a decimal into an
+ * integer, a double into a numeric(p,s), an exact number into a double or a float, a
+ * timestamp into a date): can it meet the rule at all, and does the column hold it
+ * as the same value? */
+bool rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x);
+bool rules_cross_fits(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN *ind, enum rpl_rule *rule,
+                      char *why, size_t wn);
+
 /* rules_dates.c */
 bool rules_date_in_range(const struct rpl_rules *ru, const struct rpl_column *dst, int y, unsigned m, unsigned d, char *why, size_t wn);
 bool rules_text_time(const char *t, unsigned *sec, unsigned long *ns, bool *extra);

@@ -108,6 +108,10 @@ put_value(enum rpl_tsv_flavor f, char *p, const struct rpl_xcol *x, const void *
 			*p++ = *(const int64_t *)v ? 't' : 'f';
 			return p;
 		}
+		/* MariaDB reads a YEAR of fewer than four digits as a two-digit year: the
+		 * "0" of YEAR 0000 was loaded as 2000 (and 5 as 2005) */
+		if (!pg && x->dst->kind == RPL_KIND_YEAR && *(const int64_t *)v >= 0 && *(const int64_t *)v < 1000)
+			return p + snprintf(p, 8, "%04d", (int)*(const int64_t *)v);
 		return put_int64(p, *(const int64_t *)v);
 	case SQL_C_BIT:
 		if (pg && x->dst->cls == RPL_CLASS_BOOL)

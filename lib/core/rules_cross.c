@@ -1,0 +1,242 @@
+/* lib/core/rules_cross.c: a value into a target column of another class than its
+ * source's (a table the user created: a decimal into an integer, a double into a
+ * numeric(p,s), an exact number into a double or a float, a timestamp into a date).
+ * The target would round, cut or drop what does not fit without a word (MariaDB
+ * rounded 2.5 into an INT to 3, PostgreSQL 0.125 into numeric(10,2) to 0.13, a
+ * timestamp into a date lost its time of day), so the row is rejected instead,
+ * naming the value and what the column would make of it (docs/engines.md "How
+ * values travel"). A value the column holds as the same number passes. */
+#include "rules_int.h"
+#include "dialect.h"
+#include "numtext.h"
+#include "vcmp.h"
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* int_fits: does i fit the target's integer of dst->int_bytes (SQL Server's TINYINT
+ * is unsigned)? */
+static bool
+int_fits(const struct rpl_rules *ru, const struct rpl_column *dst, int64_t i)
+{
+	if (dst->int_bytes <= 0 || dst->int_bytes >= 8)
+		return true;
+	int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
+	if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->int_bytes == 1)
+		lo = 0, hi = 255;
+	return i >= lo && i <= hi;
+}
+
+/* same_decimal: do the plain decimals a and b name the same number? */
+static bool
+same_decimal(const char *a, const char *b)
+{
+	char na[200], nb[200];
+	size_t la = rpl_vdec_norm(a, strlen(a), na, sizeof na), lb = rpl_vdec_norm(b, strlen(b), nb, sizeof nb);
+	return la == lb && memcmp(na, nb, la) == 0;
+}
+
+/* as_stored: the decimal a double column (single: a float column) would hold for the
+ * plain decimal text t, into out as a plain decimal; false when t is no finite number */
+static bool
+as_stored(const char *t, bool single, char *out, size_t n)
+{
+	char *end;
+	double d = strtod(t, &end);
+	if (end == t || *end != '\0' || !isfinite(d))
+		return false;
+	char sp[48];
+	if (single) {
+		float f = (float)d;
+		if (!isfinite(f)) {
+			snprintf(out, n, "beyond a float's range");
+			return true;
+		}
+		for (int prec = 1; prec <= 9; prec++) {   /* the float's shortest decimal */
+			snprintf(sp, sizeof sp, "%.*g", prec, (double)f);
+			if (strtof(sp, NULL) == f)
+				break;
+		}
+	} else {
+		rpl_numtext_shortest(d, sp, sizeof sp);
+	}
+	if (rpl_numtext_plain(sp, strlen(sp), out, n) < 0)
+		snprintf(out, n, "%s", sp);
+	return true;
+}
+
+/* into_int: a decimal (text) or a double into an integer column */
+static bool
+into_int(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule, char *why,
+         size_t wn)
+{
+	int64_t i;
+	int r;
+	char t[48];
+	const char *shown = v;
+	if (x->as_text) {
+		r = rpl_numtext_int64(v, (size_t)*ind, &i);
+	} else {
+		double d = *(const double *)v;
+		if (!isfinite(d))
+			return true;   /* the NaN rule's */
+		rpl_numtext_shortest(d, t, sizeof t);
+		shown = t;
+		r = rpl_numtext_int64(t, strlen(t), &i);
+	}
+	if (r == RPL_NUMTEXT_NAN)
+		return true;       /* not a number: the class's own rules judge it */
+	if (r == RPL_NUMTEXT_FRACTION) {
+		*rule = RPL_RULE_PRECISION;
+		snprintf(why, wn, "%.60s has a fraction that the integer column %s would round away", shown, x->dst->name);
+		return false;
+	}
+	if (r == RPL_NUMTEXT_RANGE || !int_fits(ru, x->dst, i)) {
+		*rule = RPL_RULE_INT_RANGE;
+		snprintf(why, wn, "%.60s does not fit the integer column %s", shown, x->dst->name);
+		return false;
+	}
+	/* "7.000" is 7, which an integer column takes (PostgreSQL refused the spelling);
+	 * the integer's digits are never longer than the decimal's text */
+	if (x->as_text && strchr(v, '.') != NULL)
+		*ind = snprintf(v, (size_t)*ind + 1, "%lld", (long long)i);
+	return true;
+}
+
+/* into_decimal: a double into a numeric(p,s) that would round it */
+static bool
+into_decimal(const struct rpl_xcol *x, const char *v, enum rpl_rule *rule, char *why, size_t wn)
+{
+	double d;
+	if (x->as_text) {
+		char *end;
+		d = strtod(v, &end);
+		if (end == v || *end != '\0')
+			return true;
+	} else {
+		d = *(const double *)v;
+	}
+	if (!isfinite(d))
+		return true;       /* the NaN rule's */
+	char sp[48], plain[400];
+	rpl_numtext_shortest(d, sp, sizeof sp);
+	if (rpl_numtext_plain(sp, strlen(sp), plain, sizeof plain) < 0 ||
+	    !rules_decimal_fits(plain, x->dst->size, x->dst->scale, why, wn)) {
+		*rule = RPL_RULE_PRECISION;
+		if (strstr(why, "NUMERIC") == NULL)
+			snprintf(why, wn, "the double %s does not fit NUMERIC(%ld,%d)", sp, x->dst->size, x->dst->scale);
+		return false;
+	}
+	return true;
+}
+
+/* into_double: an integer or a decimal into a double column (single: a float one)
+ * that would hold another number */
+static bool
+into_double(const struct rpl_xcol *x, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why, size_t wn)
+{
+	bool single = x->dst->sql_type == SQL_REAL;
+	char src[400], held[400];
+	if (x->cls == RPL_CLASS_INT && !x->as_text)
+		snprintf(src, sizeof src, "%lld", (long long)*(const int64_t *)v);
+	else if (rpl_numtext_plain(v, (size_t)ind, src, sizeof src) < 0)
+		return true;       /* not a number: the class's own rules judge it */
+	if (!as_stored(src, single, held, sizeof held) || same_decimal(src, held))
+		return true;
+	*rule = RPL_RULE_PRECISION;
+	if (strncmp(held, "beyond", 6) == 0)
+		snprintf(why, wn, "%.60s is beyond the range of the single-precision column %s", src, x->dst->name);
+	else
+		snprintf(why, wn, "%.60s would be stored as %.60s by the %s column %s", src, held,
+		         single ? "single-precision" : "double", x->dst->name);
+	return false;
+}
+
+/* into_float: a double into a float column that would hold another number */
+static bool
+into_float(const struct rpl_xcol *x, const char *v, enum rpl_rule *rule, char *why, size_t wn)
+{
+	char sp[48];
+	if (x->as_text)
+		snprintf(sp, sizeof sp, "%.40s", v);
+	else if (!isfinite(*(const double *)v))
+		return true;       /* the NaN rule's */
+	else
+		rpl_numtext_shortest(*(const double *)v, sp, sizeof sp);
+	char src[400];
+	if (rpl_numtext_plain(sp, strlen(sp), src, sizeof src) < 0)
+		return true;
+	return into_double(x, src, (SQLLEN)strlen(src), rule, why, wn);
+}
+
+/* time_of_day: does the timestamp text t ("YYYY-MM-DD HH:MM:SS[.f]") hold a time
+ * other than midnight? */
+static bool
+time_of_day(const char *t)
+{
+	if (strlen(t) <= 10 || (t[10] != ' ' && t[10] != 'T'))
+		return false;
+	for (const char *q = t + 11; *q != '\0'; q++)
+		if (*q >= '1' && *q <= '9')
+			return true;
+		else if (*q != '0' && *q != ':' && *q != '.')
+			return false;   /* a zone or anything else: the target judges it */
+	return false;
+}
+
+bool
+rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
+{
+	const struct rpl_column *s = x->src, *d = x->dst;
+	if (x->verbatim || ru->dst_dialect->engine == RPL_ENGINE_SQLITE)
+		return false;      /* SQLite keeps any value in any column */
+	switch (x->cls) {
+	case RPL_CLASS_INT:   /* a double keeps 53 bits, a float 24 */
+		return d->cls == RPL_CLASS_DOUBLE && (s->int_bytes <= 0 || s->int_bytes > (d->sql_type == SQL_REAL ? 2 : 4));
+	case RPL_CLASS_DECIMAL:
+		return d->cls == RPL_CLASS_INT || d->cls == RPL_CLASS_DOUBLE;
+	case RPL_CLASS_DOUBLE:
+		return d->cls == RPL_CLASS_INT || (d->cls == RPL_CLASS_DECIMAL && d->size > 0) ||
+		       (d->cls == RPL_CLASS_DOUBLE && d->sql_type == SQL_REAL && s->sql_type != SQL_REAL);
+	case RPL_CLASS_TIMESTAMP:
+		return d->cls == RPL_CLASS_DATE;
+	default:
+		return false;
+	}
+}
+
+bool
+rules_cross_fits(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN *ind, enum rpl_rule *rule,
+                 char *why, size_t wn)
+{
+	const struct rpl_column *d = x->dst;
+	if (!rules_cross_judged(ru, x))
+		return true;
+	switch (x->cls) {
+	case RPL_CLASS_INT:
+		return into_double(x, v, *ind, rule, why, wn);
+	case RPL_CLASS_DECIMAL:
+		return d->cls == RPL_CLASS_INT ? into_int(ru, x, v, ind, rule, why, wn)
+		                               : into_double(x, v, *ind, rule, why, wn);
+	case RPL_CLASS_DOUBLE:
+		if (d->cls == RPL_CLASS_INT)
+			return into_int(ru, x, v, ind, rule, why, wn);
+		return d->cls == RPL_CLASS_DECIMAL ? into_decimal(x, v, rule, why, wn) : into_float(x, v, rule, why, wn);
+	case RPL_CLASS_TIMESTAMP: {
+		bool has;
+		if (x->c_type == SQL_C_TYPE_TIMESTAMP) {
+			const SQL_TIMESTAMP_STRUCT *t = v;
+			has = t->hour || t->minute || t->second || t->fraction;
+		} else {
+			has = x->as_text && time_of_day(v);
+		}
+		if (!has)
+			return true;
+		*rule = RPL_RULE_PRECISION;
+		snprintf(why, wn, "the date column %s would drop the timestamp's time of day", d->name);
+		return false;
+	}
+	default:
+		return true;
+	}
+}

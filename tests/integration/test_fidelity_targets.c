@@ -1,0 +1,200 @@
+/* tests/integration/test_fidelity_targets.c: values into target columns the user
+ * created with other types than the source's, as an outside acceptance run found
+ * them changed without a word: a decimal into an integer (MariaDB rounded 2.5 to 3),
+ * a double into numeric(p,s) (PostgreSQL rounded 0.125 to 0.13), a timestamp into a
+ * date (its time of day dropped), an exact number into a double or a float
+ * (9007199254740993 became ...992, 16777217 became 16777216, 1e-50 became 0); a
+ * MariaDB YEAR 0000 through LOAD DATA (read as 2000); SQLite text at hour 24 (the
+ * next day in PostgreSQL). Each such row is rejected naming the rule, the rest arrive
+ * as they left, read back from the target independently. */
+#include "copy.h"
+#include "it.h"
+#include <stdio.h>
+#include <string.h>
+
+static const struct rpl_range all = { .all = true };
+
+/* copy_into copies table from src into dst's existing table (created when create);
+ * the account's rejected rows and those of rule are returned */
+static void
+copy_into(struct rpl_conn *src, struct rpl_conn *dst, const char *table, bool create, struct rpl_part_account *acc)
+{
+	struct rpl_copy_opts o = { .src_table = table, .dst_table = table, .chunk_bytes = 1 << 20, .commit_rows = 100,
+	                           .create_missing = create };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(src, dst, &o, &cp, &err) == 0, "%s: prepare: %s", table, err.msg);
+	ck_assert_msg(rpl_copy_partition(cp, &all, acc, &err) == 0, "%s: copy: %s", table, err.msg);
+	rpl_copy_free(cp);
+}
+
+/* target_is: the target's text of sql (one value, read on a connection of its own) */
+static void
+target_is(int de, const char *sql, const char *want, const char *what)
+{
+	struct rpl_conn c;
+	char got[512];
+	it_connect(&c, de, "dst");
+	it_query_str(&c, sql, got, sizeof got);
+	rpl_conn_close(&c);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: %s gave \"%s\", expected \"%s\"", what, sql, got, want);
+}
+
+static void
+fresh(struct rpl_conn *s, struct rpl_conn *d, int se, int de, const char *table, const char *src_ddl,
+      const char *dst_ddl)
+{
+	char sql[160];
+	it_connect(s, se, "src");
+	it_connect(d, de, "dst");
+	snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s", table);
+	it_exec(s, sql);
+	it_exec(d, sql);
+	it_exec(s, src_ddl);
+	if (dst_ddl != NULL)
+		it_exec(d, dst_ddl);
+}
+
+static const int servers[] = { IT_MARIADB, IT_PG };
+
+/* MariaDB's YEAR 0000 loaded as 0000, not 2000 (a one-digit year is 20xx to MariaDB) */
+START_TEST(test_year_zero)
+{
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_MARIADB, IT_MARIADB, "ft_year", "CREATE TABLE ft_year (id int PRIMARY KEY, y year)", NULL);
+	it_exec(&s, "INSERT INTO ft_year VALUES (1, 0), (2, 2000), (3, 1901), (4, 2155), (5, NULL), (6, 1999)");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_year", true, &acc);
+	ck_assert_int_eq(acc.rejected, 0);
+	target_is(IT_MARIADB, "SELECT GROUP_CONCAT(COALESCE(CAST(y AS CHAR), 'NULL') ORDER BY id) FROM ft_year",
+	          "0000,2000,1901,2155,NULL,1999", "mariadb year");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* a decimal into an integer column: a fraction is rejected, 7.000 is 7 */
+START_TEST(test_decimal_into_int)
+{
+	int de = servers[_i];
+	char what[64];
+	snprintf(what, sizeof what, "decimal -> %s integer", it_engine_names[de]);
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_MARIADB, de, "ft_int", "CREATE TABLE ft_int (id int PRIMARY KEY, a decimal(10,3))",
+	      "CREATE TABLE ft_int (id int PRIMARY KEY, a integer)");
+	it_exec(&s, "INSERT INTO ft_int VALUES (1, 2.5), (2, -0.5), (3, 7.000), (4, -12), (5, 0.001), (6, NULL)");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_int", false, &acc);
+	ck_assert_msg(acc.rejected == 3 && acc.rejected_by[RPL_RULE_PRECISION] == 3, "%s: rejected %lld (precision %lld)",
+	              what, (long long)acc.rejected, (long long)acc.rejected_by[RPL_RULE_PRECISION]);
+	target_is(de, "SELECT count(*) FROM ft_int", "3", what);
+	target_is(de, "SELECT sum(a) FROM ft_int", "-5", what);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* a double into numeric(10,2): what needs more places or digits is rejected */
+START_TEST(test_double_into_numeric)
+{
+	int de = servers[_i];
+	char what[64];
+	snprintf(what, sizeof what, "double -> %s numeric(10,2)", it_engine_names[de]);
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_PG, de, "ft_num", "CREATE TABLE ft_num (id int PRIMARY KEY, b float8)",
+	      "CREATE TABLE ft_num (id int PRIMARY KEY, b numeric(10,2))");
+	it_exec(&s, "INSERT INTO ft_num VALUES (1, 0.125), (2, 123.456), (3, 2), (4, 1e20), (5, 0.5), (6, -1.25)");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_num", false, &acc);
+	ck_assert_msg(acc.rejected == 3, "%s: rejected %lld", what, (long long)acc.rejected);
+	target_is(de, "SELECT count(*) FROM ft_num", "3", what);
+	target_is(de, de == IT_PG ? "SELECT sum(b)::text FROM ft_num" : "SELECT CAST(sum(b) AS CHAR) FROM ft_num", "1.25", what);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* a timestamp into a date: a time of day is rejected, midnight passes */
+START_TEST(test_timestamp_into_date)
+{
+	int de = servers[_i];
+	char what[64];
+	snprintf(what, sizeof what, "timestamp -> %s date", it_engine_names[de]);
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_PG, de, "ft_day", "CREATE TABLE ft_day (id int PRIMARY KEY, t timestamp(6))",
+	      "CREATE TABLE ft_day (id int PRIMARY KEY, t date)");
+	it_exec(&s, "INSERT INTO ft_day VALUES (1, '2024-01-01 10:00:00.5'), (2, '2024-01-02 00:00:00'), "
+	            "(3, '2024-01-03 00:00:00.000001'), (4, NULL)");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_day", false, &acc);
+	ck_assert_msg(acc.rejected == 2 && acc.rejected_by[RPL_RULE_PRECISION] == 2, "%s: rejected %lld", what,
+	              (long long)acc.rejected);
+	target_is(de, "SELECT CAST(max(t) AS CHAR(10)) FROM ft_day", "2024-01-02", what);
+	target_is(de, "SELECT count(*) FROM ft_day", "2", what);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* exact numbers into doubles and floats: a number the column would hold as another
+ * is rejected; one it holds as the same decimal passes (0.1, 1.0000001 into a float) */
+START_TEST(test_exact_into_floating)
+{
+	int de = servers[_i];
+	char what[64];
+	snprintf(what, sizeof what, "exact -> %s double and float", it_engine_names[de]);
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_PG, de, "ft_dbl", "CREATE TABLE ft_dbl (id int PRIMARY KEY, b bigint, n numeric, i int, g float8)",
+	      de == IT_PG ? "CREATE TABLE ft_dbl (id int PRIMARY KEY, b float8, n float8, i real, g real)"
+	                  : "CREATE TABLE ft_dbl (id int PRIMARY KEY, b double, n double, i float, g float)");
+	it_exec(&s, "INSERT INTO ft_dbl VALUES (1, 9007199254740993, 0.1, 1, 0.1), (2, 9007199254740992, 0.1, 1, 0.1), "
+	            "(3, 1, 12345678901234567890, 1, 0.1), (4, 1, 0.30000000000000004, 16777217, 0.1), "
+	            "(5, 1, 1.5, 16777216, 1e-50), (6, 1, 1.5, 3, 1.0000001), (7, NULL, NULL, NULL, NULL)");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_dbl", false, &acc);
+	ck_assert_msg(acc.rejected == 4 && acc.rejected_by[RPL_RULE_PRECISION] == 4, "%s: rejected %lld", what,
+	              (long long)acc.rejected);
+	target_is(de, "SELECT count(*) FROM ft_dbl", "3", what);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* SQLite text at hour 24 (or minute 60) is no time of day any target keeps as written */
+START_TEST(test_hour_24)
+{
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_SQLITE, IT_PG, "ft_h24", "CREATE TABLE ft_h24 (id INTEGER PRIMARY KEY, t DATETIME)",
+	      "CREATE TABLE ft_h24 (id int PRIMARY KEY, t timestamp)");
+	it_exec(&s, "INSERT INTO ft_h24 VALUES (1, '2024-01-05 24:00:00'), (2, '2024-01-05 23:59:59'), "
+	            "(3, '2024-01-05 10:60:00'), (4, '2024-01-05 00:00')");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_h24", false, &acc);
+	ck_assert_msg(acc.rejected == 2 && acc.rejected_by[RPL_RULE_WRONG_TYPE] == 2, "sqlite hour 24: rejected %lld",
+	              (long long)acc.rejected);
+	target_is(IT_PG, "SELECT string_agg(t::text, ',' ORDER BY id) FROM ft_h24", "2024-01-05 23:59:59,2024-01-05 00:00:00",
+	          "sqlite hour 24");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *su = suite_create("fidelity_targets");
+	TCase *tc = tcase_create("fidelity_targets");
+	tcase_set_timeout(tc, 300);   /* a hang's deadline, not a speed check */
+	tcase_add_test(tc, test_year_zero);
+	tcase_add_loop_test(tc, test_decimal_into_int, 0, 2);
+	tcase_add_loop_test(tc, test_double_into_numeric, 0, 2);
+	tcase_add_loop_test(tc, test_timestamp_into_date, 0, 2);
+	tcase_add_loop_test(tc, test_exact_into_floating, 0, 2);
+	tcase_add_test(tc, test_hour_24);
+	suite_add_tcase(su, tc);
+	SRunner *sr = srunner_create(su);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
