@@ -153,6 +153,11 @@ misfit(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, enum rpl_rule
 	}
 	const char *text = (const char *)sqlite3_value_text(val);
 	size_t len = (size_t)sqlite3_value_bytes(val);
+	char real[40];
+	if (t == SQLITE_FLOAT) {   /* the REAL itself: SQLite's 15 digits showed 0.30000000000000004 as 0.3 */
+		len = (size_t)rpl_numtext_shortest(sqlite3_value_double(val), real, sizeof real);
+		text = real;
+	}
 	snprintf(why, sizeof why, "%s %s%.60s%s %s (column %s, %s)", t == SQLITE_FLOAT ? "REAL" : t == SQLITE_INTEGER ? "INTEGER" : "text",
 	         t == SQLITE_TEXT ? "\"" : "", text != NULL ? text : "", t == SQLITE_TEXT ? "\"" : "", what, x->src->name,
 	         declared(x->src));

@@ -261,6 +261,52 @@ START_TEST(test_reject_words)
 }
 END_TEST
 
+/* a SQLite REAL that does not fit a decimal column is named by the REAL itself: its
+ * reason and value said 0.3 (SQLite's 15 digits) for 0.30000000000000004 (acceptance
+ * run) */
+START_TEST(test_real_reason)
+{
+	char srcdb[1024], rpath[1024];
+	snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("rr_src.db"));
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("rr-rejects.jsonl"));
+	unlink(srcdb);
+	unlink(rpath);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE rr (id INTEGER PRIMARY KEY, n DECIMAL(10,2))");
+	lite_exec(h, "INSERT INTO rr VALUES (1, 0.1 + 0.2), (2, 1.5)");
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&dst, "rr");
+	it_exec(&dst, "CREATE TABLE rr (id int PRIMARY KEY, n numeric(10,2))");
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "rr", .dst_table = "rr", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.rejected, 1);
+	json_t *j = reject_line_for(rpath, 1);
+	const char *reason = json_string_value(json_object_get(j, "reason"));
+	char *line = json_dumps(j, JSON_COMPACT);
+	ck_assert_msg(reason != NULL && strstr(reason, "REAL 0.30000000000000004 ") != NULL, "%s", line);
+	ck_assert_msg(strstr(line, "\"n\":\"0.30000000000000004\"") != NULL || strstr(line, "\"n\":0.30000000000000004") != NULL,
+	              "the value as it was: %s", line);
+	free(line);
+	json_decref(j);
+	edge_drop(&dst, "rr");
+	rpl_conn_close(&dst);
+	rpl_conn_close(&src);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -271,6 +317,7 @@ main(void)
 	tcase_add_loop_test(tc, test_enum_error_value, 0, 2);
 	tcase_add_loop_test(tc, test_enum_label_refused, 0, 2);
 	tcase_add_test(tc, test_reject_words);
+	tcase_add_test(tc, test_real_reason);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
