@@ -6,9 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* choose_layout lays out both buffers for the source and sink chosen: text and
- * binary values go out of line where the source fills the buffer itself and the sink
- * reads it value by value (xfer.h); then the sink builds its statements for it. */
+/* choose_layout lays out both buffers for the source and sink chosen: text, binary
+ * and unbounded decimal values go out of line where the source fills the buffer
+ * itself and the sink reads it value by value (xfer.h); then the sink builds its
+ * statements for it. */
 static int
 choose_layout(struct rpl_choice *ch, struct rpl_err *err)
 {
@@ -95,7 +96,8 @@ rpl_choice_reasons(const struct rpl_choice *ch, void (*fn)(void *data, const cha
 	fn(data, what, rpl_sink_why(ch->sink));
 	snprintf(line, sizeof line, "%zu rows a chunk (%zu bytes a row in line, load.chunk_bytes %lld)%s",
 	         ch->bufs[0].rows, ch->bufs[0].row_size, (long long)ch->in.chunk_bytes,
-	         ool ? "; text and binary values out of line: the source writes each value and the sink reads each one"
+	         ool ? "; text, binary and unbounded decimal values out of line: the source writes each value and the"
+	               " sink reads each one"
 	             : "");
 	fn(data, "buffer", line);
 }

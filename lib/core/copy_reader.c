@@ -3,18 +3,59 @@
  * the writer is not using and judges the chunk's values by the value rules there,
  * on its own thread (see struct verdicts). */
 #include "copy_int.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* overflow_error: a value longer than its buffer, never cut silently. */
+/* overflow_error: a value longer than its buffer, never cut silently. Only a buffer
+ * that is a share of load.chunk_bytes (xcol chunk_sized) grows with it, up to 16 MiB:
+ * the hint is given where it helps. */
 static int
 overflow_error(const struct rpl_copy *cp, const struct rpl_xcol *x, SQLLEN ind, SQLLEN room, int64_t row,
                struct rpl_err *err)
 {
-	rpl_err_set(err, RPL_ECONVERT, "table %s: column %s: a value of %ld bytes is longer than the %ld-byte buffer replicad sized from the catalog (%s %ld); raise load.chunk_bytes",
-	            cp->label, x->src->name, (long)ind, (long)room, x->src->type_name, x->src->size);
+	char len[48];
+	if (ind == SQL_NO_TOTAL)
+		snprintf(len, sizeof len, "a value of unknown length");
+	else
+		snprintf(len, sizeof len, "a value of %ld bytes", (long)ind);
+	const char *hint = !x->chunk_sized                ? ""
+	                   : room < 16 * 1024 * 1024 - 1 ? "; raise load.chunk_bytes (a sixteenth of it, at most 16 MiB,"
+	                                                   " holds one value)"
+	                   : "; 16 MiB is the most a value has in line (docs/engines.md, Limits known today)";
+	rpl_err_set(err, RPL_ECONVERT,
+	            "table %s: column %s: %s is longer than the %ld-byte buffer replicad sized from the catalog (%s %ld)%s",
+	            cp->label, x->src->name, len, (long)room, x->src->type_name, x->src->size, hint);
 	rpl_err_where(err, cp->label, x->src->name, row);
 	return err->code;
+}
+
+/* decimal_misfit: a decimal longer than its slot, which xfer.c makes as wide as any
+ * value the target column holds (decimal_width: a numeric(p,s) target's p digits, a
+ * SQLite source's REALs written out), is more digits than the column takes: its row
+ * is rejected (precision) naming the column, the value's first digits and its length.
+ * It failed the partition: a numeric without precision of 132 characters did. */
+static int
+decimal_misfit(const struct rpl_copy *cp, struct rpl_xbuf *b, size_t row, size_t c, SQLLEN ind, SQLLEN room,
+               struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	const struct rpl_column *d = x->dst;
+	bool bounded = d->cls == RPL_CLASS_DECIMAL && d->size > 0 && room >= d->size + 2 &&
+	               cp->dst->engine != RPL_ENGINE_SQLITE;   /* SQLite's DECIMAL(p,s) bounds nothing */
+	const char *v = rpl_xval(b, row, c);   /* its first room characters, NUL-terminated */
+	char len[48], why[400];
+	if (ind == SQL_NO_TOTAL)
+		snprintf(len, sizeof len, "more than %ld characters", (long)room);
+	else
+		snprintf(len, sizeof len, "%ld characters", (long)ind);
+	if (bounded)
+		snprintf(why, sizeof why, "%.28s... (%s) has more digits than NUMERIC(%ld,%ld) holds (column %s, %s)", v,
+		         len, (long)d->size, (long)d->scale, x->src->name, x->src->type_name);
+	else
+		snprintf(why, sizeof why, "%.28s... (%s) is longer than the %ld characters replicad reads of a decimal"
+		         " (column %s, %s)", v, len, (long)room, x->src->name, x->src->type_name);
+	return rpl_xbuf_misfit(b, row, c, RPL_RULE_PRECISION, v, strlen(v), why, err);
 }
 
 /* reader_judge checks the chunk's n rows against their buffers and applies the
@@ -41,8 +82,12 @@ reader_judge(struct reader *rd, struct rpl_xbuf *b, size_t n, struct verdicts *v
 			if (x->ool)        /* no room to overflow */
 				continue;
 			SQLLEN room = x->c_type == SQL_C_CHAR ? x->width - 1 : x->width;
-			if (ind > room || ind == SQL_NO_TOTAL)
+			if ((ind > room || ind == SQL_NO_TOTAL) && x->cls == RPL_CLASS_DECIMAL && x->as_text) {
+				if (decimal_misfit(rd->cp, b, row, c, ind, room, err) < 0)
+					return err->code;
+			} else if (ind > room || ind == SQL_NO_TOTAL) {
 				return overflow_error(rd->cp, x, ind, room, rd->read + (int64_t)row, err);
+			}
 		}
 		enum rpl_rule rule;
 		size_t col;
@@ -78,6 +123,7 @@ reader_main(void *arg)
 			break;
 		size_t n = 0;
 		struct rpl_err e = RPL_ERR_INIT;
+		rd->cp->ch.bufs[k].nmisfits = 0;   /* this chunk's (xfer.h): reader_judge adds some */
 		int r = rpl_source_fetch(rd->cp->ch.source, &rd->cp->ch.bufs[k], &n, &e);
 		if (r == 0 && n > 0)
 			r = reader_judge(rd, &rd->cp->ch.bufs[k], n, &rd->vd[k], &e);

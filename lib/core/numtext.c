@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Exponents beyond this make numbers no buffer here holds; reading more digits of
- * one would only risk overflowing the arithmetic. */
-#define NUMTEXT_MAX_EXP 100000
+/* Exponents beyond this make numbers no buffer here holds (the longest decimal a
+ * target holds, PostgreSQL's numeric, has 147457 characters: xfer.h); reading more
+ * digits of one would only risk overflowing the arithmetic. */
+#define NUMTEXT_MAX_EXP 1000000
 
 /* struct spelled: a number as its digits d[0..nd) (no leading zeros) times
  * 10^-scale; scale may be negative (trailing zeros to add). */
@@ -81,14 +82,29 @@ numtext_digits(const struct spelled *s, char *d, size_t cap)
 	return nd;
 }
 
+/* next_digit: the mantissa's digit at *m, past the point; moves *m on */
+static char
+next_digit(const char **m)
+{
+	if (**m == '.')
+		(*m)++;
+	return *(*m)++;
+}
+
+/* numtext_write writes s into out (n bytes) without an exponent, its digits read
+ * straight from the mantissa, however many there are: a copy of them into 512 bytes
+ * refused a SQLite decimal of 1001 digits (one a PostgreSQL numeric had left in a
+ * DECIMAL_TEXT column). */
 static int
 numtext_write(const struct spelled *s, char *out, size_t n)
 {
-	char dig[512];
-	size_t nd = numtext_digits(s, dig, sizeof dig);
+	size_t nd = numtext_digits(s, NULL, 0);
 	long scale = s->scale;
-	if (nd > sizeof dig || scale > NUMTEXT_MAX_EXP || scale < -NUMTEXT_MAX_EXP)
+	if (scale > NUMTEXT_MAX_EXP || scale < -NUMTEXT_MAX_EXP)
 		return RPL_NUMTEXT_ROOM;
+	const char *m = s->mant;   /* the first digit, past leading zeros (numtext_digits) */
+	while (nd > 0 && (*m == '.' || *m == '0'))
+		m++;
 	/* integer digits, then the fraction's: zeros fill in on either side */
 	long intd = (long)nd - scale;
 	size_t need = (s->neg && nd > 0 ? 1 : 0) + (size_t)(intd > 0 ? intd : 1) + (scale > 0 ? (size_t)scale + 1 : 0);
@@ -100,12 +116,12 @@ numtext_write(const struct spelled *s, char *out, size_t n)
 	if (intd <= 0)
 		out[o++] = '0';
 	for (long i = 0; i < intd; i++)
-		out[o++] = i < (long)nd ? dig[i] : '0';
+		out[o++] = i < (long)nd ? next_digit(&m) : '0';
 	if (scale > 0) {
 		out[o++] = '.';
 		/* scale digits: the fraction's leading zeros (negative positions), then digits */
 		for (long i = intd; i < (long)nd; i++)
-			out[o++] = i >= 0 ? dig[i] : '0';
+			out[o++] = i >= 0 ? next_digit(&m) : '0';
 	}
 	out[o] = '\0';
 	return (int)o;

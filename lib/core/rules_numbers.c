@@ -91,6 +91,8 @@ rules_decimal_plain(const struct rpl_rules *ru, const struct rpl_xcol *x, char *
 {
 	if (!ru->untyped_source && strpbrk(v, "eE") == NULL)
 		return true;
+	if (x->ool)   /* written out by its reader already, and no room to grow (sqlite_source.c) */
+		return true;
 	char tmp[512];
 	int n = rpl_numtext_plain(v, strlen(v), tmp, sizeof tmp);
 	if (n == RPL_NUMTEXT_NAN) {

@@ -14,7 +14,7 @@
 
 /* long_width: buffer for one unbounded value. A value longer than this fails the
  * partition with a message naming the column (never cut): a sixteenth of a chunk
- * keeps at least 16 rows per fetch. */
+ * keeps at least 16 rows per fetch (struct rpl_xcol chunk_sized). */
 static SQLLEN
 long_width(int64_t chunk_bytes)
 {
@@ -39,6 +39,34 @@ rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine
 	if (de == RPL_ENGINE_SQLITE && dst_connstr != NULL && rpl_connstr_get(dst_connstr, "Database", path, sizeof path))
 		f |= RPL_XFER_DST_LIB;
 	return f;
+}
+
+/* A SQLite decimal column's values written out plainly in line (sqlite_source.c
+ * put_decimal): every REAL fits (5e-324 is "0.", 323 zeros and a 5: 327 characters
+ * with a sign; 1.8e308 309 digits), and so does what the rules write out in place from
+ * sqliteodbc's "1e+308" (rules_numbers.c, 511 characters at most). */
+#define LITE_DECIMAL_WIDTH 512
+
+/* decimal_width: the slot of a decimal's text: digits, sign, point and NUL. A numeric
+ * without precision had 131 characters whatever its values, and a longer value failed
+ * the partition ("raise load.chunk_bytes", which changed nothing). Out of line
+ * (rpl_xbuf_layout) its values need no slot. In line, into a decimal(p,s) of MariaDB,
+ * SQL Server or PostgreSQL it gets room for every value that column holds, and a
+ * longer one is more digits than the column takes: its row is rejected
+ * (copy_reader.c); into any other column (PostgreSQL's numeric, SQLite, text, or a
+ * value that must stay the same number in an integer or a double) room for every
+ * PostgreSQL numeric. A SQLite source's are REALs and integers, which
+ * LITE_DECIMAL_WIDTH holds, and text. */
+static SQLLEN
+decimal_width(const struct rpl_column *s, const struct rpl_column *d, enum rpl_engine se, enum rpl_engine de)
+{
+	if (s->size > 0)
+		return (SQLLEN)s->size + 4;
+	if (se == RPL_ENGINE_SQLITE)
+		return LITE_DECIMAL_WIDTH;
+	if (d->cls == RPL_CLASS_DECIMAL && d->size > 0 && de != RPL_ENGINE_SQLITE)
+		return d->size + 4 > 132 ? (SQLLEN)d->size + 4 : 132;
+	return RPL_XFER_DECIMAL_TEXT_MAX + 1;
 }
 
 /* xcol_date: a date or timestamp column's C type and parameter (xcol_choose) */
@@ -114,14 +142,12 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 			x->c_type = SQL_C_CHAR; x->width = 128;
 		}
 		break;
-	case RPL_CLASS_DECIMAL: {
-		long p = s->size > 0 ? s->size : 128;
-		x->c_type = SQL_C_CHAR; x->width = p + 4;
+	case RPL_CLASS_DECIMAL:
+		x->c_type = SQL_C_CHAR; x->width = decimal_width(s, d, se, de);
 		x->param_type = SQL_DECIMAL;
-		x->param_size = (SQLULEN)(d->size > 0 ? d->size : p);
+		x->param_size = (SQLULEN)(d->size > 0 ? d->size : s->size > 0 ? s->size : x->width - 1);
 		x->param_digits = (SQLSMALLINT)d->scale;
 		break;
-	}
 	case RPL_CLASS_DOUBLE:
 		/* a single-precision float needs 9 digits, which sqliteodbc's 15 keep, and
 		 * Connector/ODBC's text of a FLOAT has 6 (123456.7 read 123457): binary */
@@ -143,13 +169,15 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 	case RPL_CLASS_TEXT:
 		x->c_type = SQL_C_CHAR;
 		/* SQLite's VARCHAR(5) holds text of any length: its size is no bound */
-		x->width = s->is_long || se == RPL_ENGINE_SQLITE ? long_width(chunk_bytes) : (SQLLEN)s->size * 4 + 1;
+		x->chunk_sized = s->is_long || se == RPL_ENGINE_SQLITE;
+		x->width = x->chunk_sized ? long_width(chunk_bytes) : (SQLLEN)s->size * 4 + 1;
 		x->param_type = d->is_long ? SQL_LONGVARCHAR : SQL_VARCHAR;
 		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width - 1 : d->size);
 		break;
 	case RPL_CLASS_BINARY:
 		x->c_type = SQL_C_BINARY;
-		x->width = s->is_long || se == RPL_ENGINE_SQLITE ? long_width(chunk_bytes) : (SQLLEN)s->size;
+		x->chunk_sized = s->is_long || se == RPL_ENGINE_SQLITE;
+		x->width = x->chunk_sized ? long_width(chunk_bytes) : (SQLLEN)s->size;
 		x->param_type = d->is_long ? SQL_LONGVARBINARY : SQL_VARBINARY;
 		x->param_size = (SQLULEN)(d->is_long || d->size == 0 ? x->width : d->size);
 		break;
@@ -212,9 +240,12 @@ rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
 			x->param_digits = 0;
 		}
 		/* all of them, bounded too: a varchar(n) in line takes 4n+1 bytes in every row
-		 * whatever it holds, which left ~180 rows in a 4 MiB chunk of the seed table */
-		if ((flags & RPL_XFER_OOL) && (x->verbatim || x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY)) {
+		 * whatever it holds, which left ~180 rows in a 4 MiB chunk of the seed table;
+		 * and a decimal without precision, whose values may have 147457 characters */
+		bool numeric = x->cls == RPL_CLASS_DECIMAL && x->src->size == 0;
+		if ((flags & RPL_XFER_OOL) && (x->verbatim || x->cls == RPL_CLASS_TEXT || x->cls == RPL_CLASS_BINARY || numeric)) {
 			x->ool = true;
+			x->chunk_sized = false;
 			x->width = sizeof(uint64_t);
 		}
 		/* the indicator first, then the value: the two share a cache line, and a

@@ -25,12 +25,21 @@ struct rpl_xcol {
 	SQLLEN width;                         /* value buffer bytes */
 	bool as_text;                         /* c_type is SQL_C_CHAR */
 	bool ool;                             /* out of line: the row holds an offset into the heap */
+	bool chunk_sized;                     /* in line, its width a share of load.chunk_bytes
+	                                       * (an unbounded text or binary): a larger chunk
+	                                       * holds a longer value */
 	bool verbatim;                        /* SQLite to SQLite, both through the library: the
 	                                       * value as SQLite stored it (RPL_XV_*), see below */
 	bool endless;                         /* a date or timestamp that may hold PostgreSQL's
 	                                       * ±infinity: in its struct (RPL_YEAR_*INFINITY),
 	                                       * or as psqlODBC's text (RPL_XFER_SRC_PGODBC) */
 };
+
+/* The longest text of a decimal: PostgreSQL's numeric without precision holds 131072
+ * digits before the point and 16383 after it, and a sign (numeric_out writes no
+ * exponent). A decimal without precision goes out of line where the path allows it
+ * (rpl_xbuf_layout), so no slot bounds it; in line, see xfer.c decimal_width. */
+#define RPL_XFER_DECIMAL_TEXT_MAX (1 + 131072 + 1 + 16383)
 
 /* PostgreSQL to PostgreSQL through COPY on both sides (RPL_XFER_PG_COPY): 'infinity'
  * and '-infinity' dates and timestamps travel in their structs as these years, which
@@ -73,7 +82,8 @@ struct rpl_xbuf {
 	/* Out-of-line values. A text or binary column given a fixed slot needs the
 	 * longest value's room in every row: at a sixteenth of a chunk per unbounded
 	 * value, 3 bytea columns left 5 rows per chunk, and the seed table's varchars
-	 * (4 bytes a character) 180. When the source
+	 * (4 bytes a character) 180; a decimal without precision may have 147457
+	 * characters (RPL_XFER_DECIMAL_TEXT_MAX). When the source
 	 * writes the buffer itself (the COPY and SQLite-library readers) and the target
 	 * reads it through rpl_xval (COPY, LOAD DATA, SQLite library), every such column's
 	 * row slot holds an offset into this heap, which grows with the chunk's data
@@ -81,7 +91,8 @@ struct rpl_xbuf {
 	 * passes heap_soft, so a chunk stays near chunk_bytes whatever the values. */
 	unsigned char *heap;     /* owned; NULL when no column is ool */
 	size_t heap_len, heap_cap, heap_soft;
-	struct rpl_misfit *misfits;   /* owned; this chunk's, in row order; emptied by the source per fetch */
+	struct rpl_misfit *misfits;   /* owned; this chunk's; emptied before each fetch (the sources,
+	                               * copy_reader.c), which adds a decimal longer than its slot */
 	size_t nmisfits, misfits_cap;
 };
 
@@ -154,8 +165,8 @@ unsigned rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum r
 
 /* rpl_xbuf_layout chooses C types and widths for matched columns (src[i] -> dst[i])
  * and allocates rows fitting in chunk_bytes; flags: RPL_XFER_* (rpl_xfer_lite_flags,
- * and RPL_XFER_OOL: text and binary values kept out of line, see struct rpl_xbuf, with
- * rows and heap sharing chunk_bytes). */
+ * and RPL_XFER_OOL: text, binary and unbounded decimal values kept out of line, see
+ * struct rpl_xbuf, with rows and heap sharing chunk_bytes). */
 int rpl_xbuf_layout(struct rpl_xbuf *b, const struct rpl_column *const *src,
                     const struct rpl_column *const *dst, size_t n, enum rpl_engine se,
                     enum rpl_engine de, unsigned flags, int64_t chunk_bytes, struct rpl_err *err);

@@ -271,8 +271,14 @@ field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, 
 		if (len < 0)
 			break;
 		if ((size_t)len >= sizeof tmp) {   /* past 159 characters: write it where it goes */
-			RPL_REQUIRE(!x->ool);           /* decimals are always in line (xfer.c) */
-			len = numeric_text(v, n, out, (size_t)x->width);
+			size_t room = (size_t)x->width;
+			if (x->ool) {                   /* a numeric without precision (xfer.c) */
+				room = (size_t)len + 1;
+				if ((out = rpl_xbuf_heap_put(b, r, c, room)) == NULL)
+					return rpl_err_set(err, RPL_ENOMEM, "out of memory for a value of column %s", x->src->name);
+				rpl_xbuf_heap_used(b, room);
+			}
+			len = numeric_text(v, n, out, room);
 			*ind = len;
 			return 0;
 		}

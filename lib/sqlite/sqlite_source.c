@@ -86,6 +86,8 @@ put_text(const struct rpl_xcol *x, void *v, SQLLEN *ind, const void *p, size_t l
 
 static int misfit(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, enum rpl_rule rule, const char *what,
                   struct rpl_err *err);
+static int put_decimal(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, void *v, SQLLEN *ind,
+                       struct rpl_err *err);
 
 /* put_ool stores an unbounded column's value in the buffer's heap (xfer.h). */
 static int
@@ -100,6 +102,8 @@ put_ool(sqlite3_stmt *st, int i, struct rpl_xbuf *b, size_t row, size_t c, struc
 		rpl_xbuf_null_ool(b, row, c);
 		return 0;
 	}
+	if (x->cls == RPL_CLASS_DECIMAL)   /* without precision (xfer.c): written out */
+		return put_decimal(b, row, c, val, NULL, ind, err);
 	char tmp[40];
 	const void *p;
 	size_t len;
@@ -197,8 +201,21 @@ put_int(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, void *v, SQL
 	return 0;
 }
 
+/* decimal_text writes a REAL d, or the text p[0..len) of any other value, as a plain
+ * decimal into out (room bytes): numtext.h's length, or RPL_NUMTEXT_ROOM or _NAN. */
+static int
+decimal_text(bool real, double d, const char *p, size_t len, char *out, size_t room)
+{
+	return real ? rpl_numtext_from_double(d, out, room) : rpl_numtext_plain(p, len, out, room);
+}
+
 /* put_decimal writes a decimal column's value as the plain decimal it shows: a REAL
- * as its shortest round-trip spelling, exponents written out (numtext.h). */
+ * as its shortest round-trip spelling, exponents written out (numtext.h). In line
+ * into v; a column without precision out of line (v NULL, xfer.c), in the heap: room
+ * for the text and a REAL's 327 characters, then for the longest decimal a target
+ * holds (RPL_XFER_DECIMAL_TEXT_MAX: text with an exponent written out). A REAL 1e308
+ * in a NUMERIC column had been refused as "more digits than the column can hold", the
+ * 131 characters replicad gave every decimal without precision. */
 static int
 put_decimal(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, void *v, SQLLEN *ind, struct rpl_err *err)
 {
@@ -206,14 +223,35 @@ put_decimal(struct rpl_xbuf *b, size_t r, size_t c, sqlite3_value *val, void *v,
 	int t = sqlite3_value_type(val), n;
 	if (t == SQLITE_BLOB)
 		return misfit(b, r, c, val, RPL_RULE_WRONG_TYPE, "is not a number", err);
-	if (t == SQLITE_FLOAT) {
-		n = rpl_numtext_from_double(sqlite3_value_double(val), v, (size_t)x->width);
+	bool real = t == SQLITE_FLOAT;
+	double d = real ? sqlite3_value_double(val) : 0;
+	const char *p = real ? NULL : (const char *)sqlite3_value_text(val);   /* an INTEGER's digits too */
+	size_t len = real ? 0 : (size_t)sqlite3_value_bytes(val);            /* after the text: its length */
+	if (p == NULL)
+		p = "";
+	if (!x->ool) {
+		n = decimal_text(real, d, p, len, v, (size_t)x->width);
 	} else {
-		const char *p = (const char *)sqlite3_value_text(val);   /* an INTEGER's digits too */
-		n = rpl_numtext_plain(p != NULL ? p : "", (size_t)sqlite3_value_bytes(val), v, (size_t)x->width);
+		size_t room = len + 330;
+		for (int k = 0;; k++) {
+			char *out = rpl_xbuf_heap_put(b, r, c, room);
+			if (out == NULL)
+				return rpl_err_set(err, RPL_ENOMEM, "out of memory for a value of column %s", x->src->name);
+			n = decimal_text(real, d, p, len, out, room);
+			if (n != RPL_NUMTEXT_ROOM || k == 1)
+				break;
+			room = RPL_XFER_DECIMAL_TEXT_MAX + 1;
+		}
+		if (n >= 0)
+			rpl_xbuf_heap_used(b, (size_t)n + 1);
 	}
 	if (n == RPL_NUMTEXT_ROOM)
-		return misfit(b, r, c, val, RPL_RULE_PRECISION, "has more digits than the column can hold", err);
+		return misfit(b, r, c, val, RPL_RULE_PRECISION,
+		              x->ool ? "has more digits than a decimal of any target holds (PostgreSQL's numeric: 131072"
+		                       " before the point, 16383 after it)"
+		              : x->src->size > 0 ? "has more digits than the column can hold"
+		                                 : "has more than the 511 characters replicad carries for a decimal without"
+		                                   " precision into an ODBC target", err);
 	if (n < 0)
 		return misfit(b, r, c, val, RPL_RULE_WRONG_TYPE, "is not a number", err);
 	*ind = n;

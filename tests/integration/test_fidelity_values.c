@@ -3,9 +3,9 @@
  * value by value: SQLite to SQLite keeping each value's storage class (a STRICT table
  * refusing for itself), -0.0, single-precision floats as their shortest decimal, a
  * PostgreSQL point into a MariaDB POINT, unbounded numerics into the decimal of a
- * created MariaDB table, text into bytea; and what a created table keeps (NOT NULL, the
- * defaults, a domain's length). Dates and times are test_fidelity.c, the refusals'
- * reject lines test_fidelity_rejects.c. */
+ * created MariaDB table and at any length into every target, text into bytea; and what
+ * a created table keeps (NOT NULL, the defaults, a domain's length). Dates and times
+ * are test_fidelity.c, the refusals' reject lines test_fidelity_rejects.c. */
 #include "copy.h"
 #include "edge.h"
 #include "fidelity_it.h"
@@ -288,6 +288,160 @@ START_TEST(test_unbounded_numeric_created)
 }
 END_TEST
 
+/* A PostgreSQL numeric without precision holds 131072 digits before the point and
+ * 16383 after it: values of any length copy exactly into PostgreSQL's numeric and a
+ * created SQLite table's DECIMAL_TEXT, out of line (COPY, the SQLite library) and in
+ * line (ODBC); into a created MariaDB decimal(65,s) those it cannot hold are rejected
+ * row by row (precision), naming the column, and the rest arrive. 1e131 failed the
+ * whole partition into all three: "a value of 132 bytes is longer than the 131-byte
+ * buffer replicad sized from the catalog (numeric 0); raise load.chunk_bytes".
+ * _i: target (IT_SQLITE, IT_PG, IT_MARIADB) * 2 + through ODBC only. */
+START_TEST(test_unbounded_numeric_long)
+{
+	int d = _i / 2;
+	bool odbc = _i % 2;
+	static char e131[133], big[1002], places[305];
+	e131[0] = '1';                 /* 1e131 as numeric_out prints it */
+	memset(e131 + 1, '0', 131);
+	for (int k = 0; k < 1001; k++)  /* 1001 digits */
+		big[k] = (char)('1' + k % 9);
+	memcpy(places, "-12.", 4);      /* 300 places */
+	for (int k = 0; k < 300; k++)
+		places[4 + k] = (char)('0' + (k * 7 + 3) % 10);
+	const char *want[] = { NULL, e131, "1", big, places, "-42", "NULL", "0" };   /* by id */
+	struct rpl_conn src, dst;
+	it_connect(&src, IT_PG, "src");
+	it_connect(&dst, d, "dst");
+	edge_drop(&src, "nl");
+	edge_drop(&dst, "nl");
+	it_exec(&src, "CREATE TABLE nl (id int PRIMARY KEY, n numeric)");
+	static char sql[2048];
+	snprintf(sql, sizeof sql, "INSERT INTO nl VALUES (1, 1e131), (2, 1), (3, %s), (4, %s), (5, -42), (6, NULL), (7, 0)",
+	         big, places);
+	it_exec(&src, sql);
+	char rpath[1024];
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("nl-rejects.jsonl"));
+	unlink(rpath);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "nl", .dst_table = "nl", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log, .bulk_odbc = odbc, .create_missing = true };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	int r = rpl_copy_partition(cp, &all, &acc, &err);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_msg(r == 0, "%s%s: copy: %s", it_engine_names[d], odbc ? " (ODBC)" : "", err.msg);
+	/* MariaDB: decimal(65,0), the integers winning (numextent.c): 1e131, the 1001
+	 * digits and the 300 places do not fit it */
+	bool maria = d == IT_MARIADB;
+	ck_assert_int_eq(acc.read, 7);
+	ck_assert_int_eq(acc.written, maria ? 4 : 7);
+	ck_assert_int_eq(acc.rejected, maria ? 3 : 0);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_PRECISION], maria ? 3 : 0);
+	static const char *const read_n[IT_NENGINES] = {
+		"SELECT n FROM nl WHERE id = ", "SELECT n::text FROM nl WHERE id = ", "SELECT CAST(n AS CHAR) FROM nl WHERE id = ",
+	};
+	for (int id = 1; id <= 7; id++) {
+		if (maria && (id == 1 || id == 3 || id == 4)) {
+			snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM nl WHERE id = %d", id);
+			ck_assert_int_eq(it_query_int(&dst, sql), 0);
+			continue;
+		}
+		static char got[2048];
+		snprintf(sql, sizeof sql, "%s%d", read_n[d], id);
+		it_query_str(&dst, sql, got, sizeof got);
+		ck_assert_msg(strcmp(got, want[id]) == 0, "%s%s: row %d: %.40s... (%zu characters) arrived as %.40s... (%zu)",
+		              it_engine_names[d], odbc ? " (ODBC)" : "", id, want[id], strlen(want[id]), got, strlen(got));
+	}
+	if (maria) {   /* each refusal names the column and the type it does not fit */
+		FILE *f = fopen(rpath, "r");
+		ck_assert_msg(f != NULL, "no reject file");
+		static char line[8192];
+		int lines = 0;
+		while (fgets(line, sizeof line, f) != NULL) {
+			json_t *j = json_loads(line, 0, NULL);
+			ck_assert_msg(j != NULL, "%.200s", line);
+			json_int_t id = json_integer_value(json_object_get(json_object_get(j, "key"), "id"));
+			const char *col = json_string_value(json_object_get(j, "column"));
+			const char *why = json_string_value(json_object_get(j, "reason"));
+			ck_assert_msg(id == 1 || id == 3 || id == 4, "%.200s", line);
+			ck_assert_msg(col != NULL && strcmp(col, "n") == 0, "%.200s", line);
+			ck_assert_msg(why != NULL && strstr(why, "NUMERIC(65,0)") != NULL, "%.300s", line);
+			json_decref(j);
+			lines++;
+		}
+		fclose(f);
+		ck_assert_int_eq(lines, 3);
+	}
+	edge_drop(&src, "nl");
+	edge_drop(&dst, "nl");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
+/* SQLite's decimals without precision into a PostgreSQL numeric replicad creates: a
+ * NUMERIC column's REALs 1e308 and 1e-300 arrive as the decimals they are (they were
+ * refused: "has more digits than the column can hold (column n, NUMERIC)", 131
+ * characters), and a DECIMAL_TEXT column's 1001 digits (a PostgreSQL numeric copied
+ * there) arrive exactly through the library; sqliteodbc's path carries 511 characters
+ * and rejects that row. _i: through sqliteodbc. */
+START_TEST(test_lite_unbounded_decimal)
+{
+	bool odbc = _i;
+	static char big[1002], e308[310], em300[304], sql[2048];
+	for (int k = 0; k < 1001; k++)
+		big[k] = (char)('1' + k % 9);
+	e308[0] = '1';
+	memset(e308 + 1, '0', 308);
+	memcpy(em300, "0.", 2);
+	memset(em300 + 2, '0', 299);
+	em300[301] = '1';
+	em300[302] = '\0';
+	char srcdb[1024];
+	snprintf(srcdb, sizeof srcdb, "%s", it_tmpfile("ld_src.db"));
+	unlink(srcdb);
+	sqlite3 *h;
+	ck_assert(sqlite3_open(srcdb, &h) == SQLITE_OK);
+	lite_exec(h, "CREATE TABLE ld (id INTEGER PRIMARY KEY, n NUMERIC, t DECIMAL_TEXT)");
+	snprintf(sql, sizeof sql, "INSERT INTO ld VALUES (1, 1e308, '%s'), (2, 1e-300, '-0.5'), (3, 2.5, '12.50'),"
+	         " (4, 42, NULL)", big);
+	lite_exec(h, sql);
+	sqlite3_close(h);
+	struct rpl_conn src, dst;
+	lite_conn(&src, "source", srcdb);
+	it_connect(&dst, IT_PG, "dst");
+	edge_drop(&dst, "ld");
+	struct rpl_part_account acc;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(copy_all(&src, &dst, "ld", odbc, true, &acc, &err) == 0, "copy: %s", err.msg);
+	ck_assert_int_eq(acc.read, 4);
+	ck_assert_int_eq(acc.written, odbc ? 3 : 4);
+	ck_assert_int_eq(acc.rejected_by[RPL_RULE_PRECISION], odbc ? 1 : 0);
+	/* the same numbers (sqliteodbc spells 1e-300 "1.0e-300": one place more) */
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM ld WHERE (id = 1 AND n = 1e308) OR (id = 2 AND n = 1e-300)"
+	         " OR (id = 3 AND n = 2.5 AND t::text = '12.50') OR (id = 4 AND n = 42 AND t IS NULL)");
+	ck_assert_int_eq(it_query_int(&dst, sql), odbc ? 3 : 4);
+	static char got[2048];
+	it_query_str(&dst, "SELECT n::text FROM ld WHERE id = 2", got, sizeof got);
+	if (odbc)
+		em300[302] = '0';   /* "1.0e-300": the scale its spelling implies */
+	ck_assert_msg(strcmp(got, em300) == 0, "1e-300 arrived as %.40s... (%zu)", got, strlen(got));
+	if (!odbc) {
+		it_query_str(&dst, "SELECT n::text FROM ld WHERE id = 1", got, sizeof got);
+		ck_assert_msg(strcmp(got, e308) == 0, "1e308 arrived as %.40s... (%zu)", got, strlen(got));
+		it_query_str(&dst, "SELECT t::text FROM ld WHERE id = 1", got, sizeof got);
+		ck_assert_msg(strcmp(got, big) == 0, "1001 digits arrived as %.40s... (%zu)", got, strlen(got));
+	}
+	edge_drop(&dst, "ld");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 /* Text into a PostgreSQL bytea arrives as exactly its bytes (UTF-8): bytea's text
  * input read '\x41' (4 characters) as the byte 'A' and '\\x00' as 4 bytes, and
  * refused 'abc\def'. _i: 0 binary COPY, 1 text COPY (an int into bytea, which
@@ -436,6 +590,8 @@ main(void)
 	tcase_add_loop_test(tc, test_float_shortest, 0, 8);
 	tcase_add_loop_test(tc, test_pg_point_into_mariadb, 0, 2);
 	tcase_add_loop_test(tc, test_unbounded_numeric_created, 0, 2);
+	tcase_add_loop_test(tc, test_unbounded_numeric_long, 0, IT_NENGINES * 2);
+	tcase_add_loop_test(tc, test_lite_unbounded_decimal, 0, 2);
 	tcase_add_loop_test(tc, test_text_into_bytea, 0, 3);
 	tcase_add_loop_test(tc, test_created_defaults, 0, 3);
 	tcase_add_test(tc, test_domain_length_created);

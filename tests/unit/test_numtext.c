@@ -56,6 +56,27 @@ START_TEST(test_plain)
 }
 END_TEST
 
+/* Digits beyond 512: a 1001-digit decimal (a PostgreSQL numeric SQLite kept as text)
+ * and one of 604 digits with an exponent, written out whole, and still refused where
+ * the buffer is smaller (the copy of the digits into 512 bytes had refused both). */
+START_TEST(test_plain_long)
+{
+	static char in[1200], out[1300], digits[700], want[1300];
+	for (int k = 0; k < 1001; k++)
+		in[k] = (char)('1' + k % 9);
+	in[1001] = '\0';
+	ck_assert_int_eq(rpl_numtext_plain(in, strlen(in), out, sizeof out), 1001);
+	ck_assert_str_eq(out, in);
+	ck_assert_int_eq(rpl_numtext_plain(in, strlen(in), out, 1001), RPL_NUMTEXT_ROOM);
+	for (int k = 0; k < 603; k++)
+		digits[k] = (char)('0' + (k * 7 + 1) % 10);   /* the first one is 1 */
+	snprintf(in, sizeof in, "-00%s.5e-3", digits);    /* -D.5 / 1000: 600 integer digits */
+	snprintf(want, sizeof want, "-%.600s.%s5", digits, digits + 600);
+	ck_assert_int_eq(rpl_numtext_plain(in, strlen(in), out, sizeof out), (int)strlen(want));
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
 static const struct { double d; const char *want; } double_cases[] = {
 	{ 0.1, "0.1" },                    /* not 0.1000000000000000055511151231257827 */
 	{ 0.1 + 0.2, "0.30000000000000004" },   /* 15 digits would say 0.3: another double */
@@ -201,6 +222,7 @@ main(void)
 	TCase *tc = tcase_create("numtext");
 	tcase_set_timeout(tc, 10);
 	tcase_add_loop_test(tc, test_plain, 0, NCASES(plain_cases));
+	tcase_add_test(tc, test_plain_long);
 	tcase_add_loop_test(tc, test_from_double, 0, NCASES(double_cases));
 	tcase_add_test(tc, test_from_double_nonfinite);
 	tcase_add_test(tc, test_shortest);
