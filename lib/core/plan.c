@@ -78,6 +78,29 @@ rpl_plan_months(struct rpl_day from, struct rpl_day to, struct rpl_range **parts
 	return 0;
 }
 
+int
+rpl_day_pgtext(long days, long long us, bool utc, char *out, size_t n)
+{
+	struct rpl_day v = rpl_day_from_days(days);
+	char t[64];
+	int k = snprintf(t, sizeof t, "%04d-%02d-%02d", v.y > 0 ? v.y : 1 - v.y, v.m, v.d);
+	if (us >= 0) {
+		long long s = us / 1000000;
+		int frac = (int)(us % 1000000), digits = 6;
+		k += snprintf(t + k, sizeof t - (size_t)k, " %02lld:%02lld:%02lld", s / 3600 % 24, s / 60 % 60, s % 60);
+		for (; frac != 0 && frac % 10 == 0; frac /= 10)
+			digits--;
+		if (frac != 0)
+			k += snprintf(t + k, sizeof t - (size_t)k, ".%0*d", digits, frac);
+		if (utc)
+			k += snprintf(t + k, sizeof t - (size_t)k, "+00");
+	}
+	if (v.y < 1)
+		k += snprintf(t + k, sizeof t - (size_t)k, " BC");
+	snprintf(out, n, "%s", t);
+	return k;
+}
+
 void
 rpl_range_label(const struct rpl_range *r, char *out, size_t n)
 {

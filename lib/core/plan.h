@@ -34,6 +34,13 @@ int rpl_day_cmp(struct rpl_day a, struct rpl_day b);
 long rpl_day_to_days(struct rpl_day d);
 struct rpl_day rpl_day_from_days(long days);
 
+/* rpl_day_pgtext writes days (since 1970-01-01) as PostgreSQL writes a date in its
+ * ISO style: YYYY-MM-DD, a year past 9999 with all its digits, a year before 1 as its
+ * BC year with " BC" at the end ("0044-03-15 BC" is year -43). us >= 0: a timestamp,
+ * then " HH:MM:SS" and the fraction without its trailing zeros ("12:00:00.5"), and
+ * with utc "+00" (a timestamptz in a UTC session). Returns the length (at most 40). */
+int rpl_day_pgtext(long days, long long us, bool utc, char *out, size_t n);
+
 /* rpl_range_label writes "2024-01-01..2024-02-01" or "all" into out. */
 void rpl_range_label(const struct rpl_range *r, char *out, size_t n);
 

@@ -102,6 +102,8 @@ put_value(enum rpl_tsv_flavor f, char *p, const struct rpl_xcol *x, const void *
 		*p++ = 'N';
 		return p;
 	}
+	if (rpl_xdate_is_far(x, v))   /* a year outside 1..9999, PostgreSQL's (xfer.h) */
+		return p + rpl_xdate_far_text(x, v, p, 64);
 	switch (x->c_type) {
 	case SQL_C_SBIGINT:
 		if (pg && x->dst->cls == RPL_CLASS_BOOL) {

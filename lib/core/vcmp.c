@@ -164,15 +164,18 @@ get_dec(const struct rpl_xcol *x, const void *v, const char *p, size_t n, struct
 bool
 rpl_vts_struct(int c_type, const void *v, long *days, int64_t *ns)
 {
+	/* RPL_YEAR_FAR: a year outside 1..9999, its day number in month and day (xfer.h) */
 	if (c_type == SQL_C_TYPE_DATE) {
 		const SQL_DATE_STRUCT *t = v;
-		*days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
+		*days = t->year == RPL_YEAR_FAR ? (long)rpl_xdate_far_days(t->month, t->day)
+		                                : rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
 		*ns = 0;
 		return true;
 	}
 	if (c_type == SQL_C_TYPE_TIMESTAMP) {
 		const SQL_TIMESTAMP_STRUCT *t = v;
-		*days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
+		*days = t->year == RPL_YEAR_FAR ? (long)rpl_xdate_far_days(t->month, t->day)
+		                                : rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day });
 		*ns = ((int64_t)t->hour * 3600 + t->minute * 60 + t->second) * INT64_C(1000000000) + t->fraction;
 		return true;
 	}

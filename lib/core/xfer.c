@@ -545,6 +545,11 @@ rpl_xbuf_value_json(const struct rpl_xbuf *b, size_t r, size_t c, struct rpl_sbu
 		verbatim_json(v, ind, out);
 		return;
 	}
+	if (rpl_xdate_is_far(x, v)) {   /* a year outside 1..9999, PostgreSQL's (xfer.h) */
+		char t[64];
+		rpl_json_str(out, t, (size_t)rpl_xdate_far_text(x, v, t, sizeof t));
+		return;
+	}
 	switch (x->c_type) {
 	case SQL_C_SBIGINT: rpl_sbuf_addf(out, "%lld", (long long)*(const int64_t *)v); return;
 	case SQL_C_BIT: rpl_sbuf_addf(out, "%d", *(const unsigned char *)v); return;

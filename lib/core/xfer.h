@@ -13,6 +13,7 @@
 #include <string.h>
 #include "catalog.h"
 #include "copy.h"
+#include "plan.h"
 
 struct rpl_xcol {
 	const struct rpl_column *src, *dst;   /* borrowed from the copy's tables */
@@ -47,6 +48,35 @@ struct rpl_xcol {
  * as infinity, binary or text. Anywhere else they are misfits (rule date_range). */
 #define RPL_YEAR_INFINITY ((SQLSMALLINT)32767)
 #define RPL_YEAR_MINUS_INFINITY ((SQLSMALLINT)-32768)
+
+/* PostgreSQL's dates outside years 1..9999 (4713 BC to 5874897 AD; a timestamp's to
+ * 294276 AD) travel the same way, PostgreSQL to PostgreSQL through COPY: a struct's
+ * year cannot hold 5874897, so the year is RPL_YEAR_FAR and month and day hold the
+ * day number (rpl_xdate_far_put); a timestamp's time of day stays in its own fields,
+ * so the value rules judge its fraction as any other's. Both fields are at least 1:
+ * no zero date (rules.c). Into other targets such a date is a misfit (rule
+ * date_range), as ±infinity is; a SQLite target's dates travel as text, kept. */
+#define RPL_YEAR_FAR ((SQLSMALLINT)-32767)
+enum { RPL_XDATE_FAR_BIAS = 2440588 };   /* days from 4713-11-24 BC to 1970-01-01 */
+
+/* rpl_xdate_far_put: days (since 1970-01-01, plan.h) into *m and *d (RPL_YEAR_FAR);
+ * false when the struct cannot hold it (none of PostgreSQL's dates) */
+static inline bool
+rpl_xdate_far_put(long long days, SQLUSMALLINT *m, SQLUSMALLINT *d)
+{
+	long long u = days + RPL_XDATE_FAR_BIAS;
+	if (u < 0 || u >= 65535LL * 65535LL)
+		return false;
+	*m = (SQLUSMALLINT)(1 + u / 65535), *d = (SQLUSMALLINT)(1 + u % 65535);
+	return true;
+}
+
+/* rpl_xdate_far_days: the days since 1970-01-01 a RPL_YEAR_FAR struct's m and d hold */
+static inline long long
+rpl_xdate_far_days(SQLUSMALLINT m, SQLUSMALLINT d)
+{
+	return ((long long)m - 1) * 65535 + ((long long)d - 1) - RPL_XDATE_FAR_BIAS;
+}
 
 /* SQLite to SQLite keeps every value's storage class (issue #15: an INTEGER 42 in an
  * untyped column arrived as the TEXT '42'), and judges nothing SQLite itself does not
@@ -198,6 +228,55 @@ void rpl_xbuf_fini(struct rpl_xbuf *b);
 /* rpl_xbuf_endless stores PostgreSQL's infinity (minus: -infinity) as row r's value
  * of endless column c (RPL_YEAR_INFINITY). */
 void rpl_xbuf_endless(struct rpl_xbuf *b, size_t r, size_t c, bool minus);
+
+/* rpl_xbuf_far stores a date outside years 1..9999, days since 1970-01-01 and us its
+ * time of day (-1: a date), as row r's value of endless column c (RPL_YEAR_FAR);
+ * false, nothing stored, when the struct cannot hold it. */
+static inline bool
+rpl_xbuf_far(struct rpl_xbuf *b, size_t r, size_t c, long long days, int64_t us)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	void *v = rpl_xval(b, r, c);
+	SQLUSMALLINT m, d;
+	if (!x->endless || !rpl_xdate_far_put(days, &m, &d))
+		return false;
+	if (x->c_type == SQL_C_TYPE_DATE) {
+		*(SQL_DATE_STRUCT *)v = (SQL_DATE_STRUCT){ .year = RPL_YEAR_FAR, .month = m, .day = d };
+		*rpl_xind(b, r, c) = sizeof(SQL_DATE_STRUCT);
+	} else {
+		int64_t s = us < 0 ? 0 : us / 1000000;
+		*(SQL_TIMESTAMP_STRUCT *)v = (SQL_TIMESTAMP_STRUCT){ .year = RPL_YEAR_FAR, .month = m, .day = d,
+			.hour = (SQLUSMALLINT)(s / 3600), .minute = (SQLUSMALLINT)(s / 60 % 60),
+			.second = (SQLUSMALLINT)(s % 60), .fraction = (SQLUINTEGER)(us < 0 ? 0 : us % 1000000 * 1000) };
+		*rpl_xind(b, r, c) = sizeof(SQL_TIMESTAMP_STRUCT);
+	}
+	return true;
+}
+
+/* rpl_xdate_is_far: is v, a value of column x, a RPL_YEAR_FAR date or timestamp? */
+static inline bool
+rpl_xdate_is_far(const struct rpl_xcol *x, const void *v)
+{
+	if (!x->endless)
+		return false;
+	if (x->c_type == SQL_C_TYPE_DATE)
+		return ((const SQL_DATE_STRUCT *)v)->year == RPL_YEAR_FAR;
+	return x->c_type == SQL_C_TYPE_TIMESTAMP && ((const SQL_TIMESTAMP_STRUCT *)v)->year == RPL_YEAR_FAR;
+}
+
+/* rpl_xdate_far_text writes a RPL_YEAR_FAR value v of column x as PostgreSQL's text
+ * ("0044-03-15 BC", rpl_day_pgtext) into out (n bytes, 64 hold any); returns its length */
+static inline int
+rpl_xdate_far_text(const struct rpl_xcol *x, const void *v, char *out, size_t n)
+{
+	if (x->c_type == SQL_C_TYPE_DATE) {
+		const SQL_DATE_STRUCT *d = v;
+		return rpl_day_pgtext((long)rpl_xdate_far_days(d->month, d->day), -1, false, out, n);
+	}
+	const SQL_TIMESTAMP_STRUCT *t = v;
+	long long us = ((long long)t->hour * 3600 + t->minute * 60 + t->second) * 1000000 + t->fraction / 1000;
+	return rpl_day_pgtext((long)rpl_xdate_far_days(t->month, t->day), us, false, out, n);
+}
 
 /* rpl_xbuf_misfit marks row r's value of column c as a misfit (see struct rpl_misfit):
  * value (len bytes, borrowed) is kept for the reject file, why says what is wrong,

@@ -243,7 +243,8 @@ rpl_pgbinary_numeric(const char *s, size_t n, struct rpl_sbuf *out)
 static const long pg_epoch_days = 10957;   /* 2000-01-01 in days since 1970-01-01 */
 
 /* put_temporal: a date or timestamp value at p, as days or microseconds since
- * 2000-01-01 (PostgreSQL's ±infinity at the ends of the range); returns the end */
+ * 2000-01-01 (PostgreSQL's ±infinity at the ends of the range, its dates outside
+ * years 1..9999 from their day number, RPL_YEAR_FAR); returns the end */
 static unsigned char *
 put_temporal(const struct rpl_xcol *x, const void *v, unsigned char *p)
 {
@@ -252,14 +253,16 @@ put_temporal(const struct rpl_xcol *x, const void *v, unsigned char *p)
 		const SQL_DATE_STRUCT *d = v;
 		if (x->endless && (d->year == RPL_YEAR_INFINITY || d->year == RPL_YEAR_MINUS_INFINITY))
 			return w32(w32(p, 4), d->year > 0 ? (uint32_t)INT32_MAX : (uint32_t)INT32_MIN);
-		long days = rpl_day_to_days((struct rpl_day){ d->year, d->month, d->day }) - pg_epoch_days;
-		return w32(w32(p, 4), (uint32_t)(int32_t)days);
+		long long days = x->endless && d->year == RPL_YEAR_FAR ? rpl_xdate_far_days(d->month, d->day)
+		                 : rpl_day_to_days((struct rpl_day){ d->year, d->month, d->day });
+		return w32(w32(p, 4), (uint32_t)(int32_t)(days - pg_epoch_days));
 	}
 	case SQL_C_TYPE_TIMESTAMP: {
 		const SQL_TIMESTAMP_STRUCT *t = v;
 		if (x->endless && (t->year == RPL_YEAR_INFINITY || t->year == RPL_YEAR_MINUS_INFINITY))
 			return w64(w32(p, 8), t->year > 0 ? (uint64_t)INT64_MAX : (uint64_t)INT64_MIN);
-		long days = rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day }) - pg_epoch_days;
+		long long days = (x->endless && t->year == RPL_YEAR_FAR ? rpl_xdate_far_days(t->month, t->day)
+		                  : rpl_day_to_days((struct rpl_day){ t->year, t->month, t->day })) - pg_epoch_days;
 		int64_t us = ((int64_t)days * 86400 + t->hour * 3600 + t->minute * 60 + t->second) * 1000000 +
 		             t->fraction / 1000;
 		return w64(w32(p, 8), (uint64_t)us);

@@ -200,6 +200,24 @@ endless(struct rpl_xbuf *b, size_t r, size_t c, bool minus, struct rpl_err *err)
 	return rpl_xbuf_misfit(b, r, c, RPL_RULE_DATE_RANGE, v, strlen(v), why, err);
 }
 
+/* far: a date or timestamp outside years 1..9999 that PostgreSQL has (4713 BC to
+ * 5874897 AD), days since 1970-01-01 and us its time of day (-1: a date). Into
+ * PostgreSQL through COPY it travels as itself (RPL_YEAR_FAR, xfer.h); anywhere else
+ * no target date holds it, and the value is a misfit of rule date_range as ±infinity
+ * is (endless), shown as the text COPY gives it (before, it failed the partition). */
+static int
+far(struct rpl_xbuf *b, size_t r, size_t c, long long days, int64_t us, struct rpl_err *err)
+{
+	const struct rpl_xcol *x = &b->cols[c];
+	if (rpl_xbuf_far(b, r, c, days, us))   /* into PostgreSQL through COPY, or false */
+		return 0;
+	char v[64], why[400];   /* the misfit keeps what fits */
+	int n = rpl_day_pgtext((long)days, us, strcmp(x->src->type_name, "timestamptz") == 0, v, sizeof v);
+	snprintf(why, sizeof why, "\"%s\" is outside years 1 to 9999: no target date holds it (column %s, %s)", v,
+	         x->src->name, x->src->type_name);
+	return rpl_xbuf_misfit(b, r, c, RPL_RULE_DATE_RANGE, v, (size_t)n, why, err);
+}
+
 /* field stores one value v[0..n) into row r, column c. */
 static int
 field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, struct rpl_err *err)
@@ -236,7 +254,7 @@ field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, 
 		if (days == INT32_MAX || days == INT32_MIN)
 			return endless(b, r, c, days == INT32_MIN, err);
 		if (!civil(days, &d->year, &d->month, &d->day))
-			return bad_value(x, r, "a date outside years 1 to 9999", err);
+			return far(b, r, c, (long long)days + pg_epoch_days, -1, err);
 		*ind = sizeof *d;
 		return 0;
 	}
@@ -252,7 +270,7 @@ field(struct rpl_xbuf *b, size_t r, size_t c, const unsigned char *v, size_t n, 
 		if (us == INT64_MAX || us == INT64_MIN)
 			return endless(b, r, c, us == INT64_MIN, err);
 		if (!civil(days, &t->year, &t->month, &t->day))
-			return bad_value(x, r, "a timestamp outside years 1 to 9999", err);
+			return far(b, r, c, (long long)days + pg_epoch_days, rem, err);
 		int64_t s = rem / 1000000;
 		t->hour = (SQLUSMALLINT)(s / 3600);
 		t->minute = (SQLUSMALLINT)(s / 60 % 60);

@@ -8,6 +8,7 @@
 #include "pg_conn.h"
 #include "odbc_conn.h"
 #include "xfer.h"
+#include "plan.h"
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
@@ -213,9 +214,42 @@ parse_ts(const char *t, size_t n, SQL_TIMESTAMP_STRUCT *ts)
 	return true;
 }
 
+/* parse_far: a date (ts: a timestamp) that PostgreSQL writes outside years 1..9999,
+ * "0044-03-15 BC", "12000-01-01", "0044-03-15 12:00:00+00 BC", into days since
+ * 1970-01-01 and *us, its time of day (-1: a date). The part after the year is
+ * read by parse_date or parse_ts, in a year they take. */
+static bool
+parse_far(const char *f, size_t n, bool ts, long long *days, int64_t *us)
+{
+	bool bc = n > 3 && memcmp(f + n - 3, " BC", 3) == 0;
+	size_t k = 0;
+	long y = 0;
+	if (bc)
+		n -= 3;
+	for (; k < n && k < 8 && f[k] >= '0' && f[k] <= '9'; k++)
+		y = y * 10 + (f[k] - '0');
+	char tmp[64] = "2000";   /* any year: parse_date does not check the day of the month */
+	if (k < 4 || k == n || f[k] != '-' || n - k + 4 >= sizeof tmp || (!bc && y >= 1 && y <= 9999))
+		return false;
+	memcpy(tmp + 4, f + k, n - k);
+	SQL_TIMESTAMP_STRUCT t = { 0 };
+	SQL_DATE_STRUCT d;
+	if (ts ? !parse_ts(tmp, n - k + 4, &t) : !(n - k == 6 && parse_date(tmp, 10, &d)))
+		return false;
+	if (!ts)
+		t.month = d.month, t.day = d.day;
+	if (t.month > 12 || t.day > 31 || t.hour > 23 || t.minute > 59 || t.second > 59)
+		return false;
+	*days = rpl_day_to_days((struct rpl_day){ (int)(bc ? 1 - y : y), t.month, t.day });
+	*us = ts ? ((int64_t)t.hour * 3600 + t.minute * 60 + t.second) * 1000000 + t.fraction / 1000 : -1;
+	return true;
+}
+
 /* endless: PostgreSQL's "infinity" and "-infinity" dates and timestamps are no
- * calendar date, so no date another engine (or replicad's date transport) has: the
- * row is rejected naming the column (a misfit, xfer.h), and the rest of the
+ * calendar date, and its dates outside years 1..9999 no date another engine has:
+ * into PostgreSQL through COPY they travel as themselves (RPL_YEAR_INFINITY,
+ * RPL_YEAR_FAR, xfer.h); elsewhere the row's value is a misfit of rule date_range
+ * (xfer.h: NULL, or the row rejected naming the column), and the rest of the
  * partition still loads. Any other unreadable text stays an error (bad_field). */
 static int bad_field(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct rpl_err *err);
 
@@ -224,15 +258,21 @@ endless(struct rpl_xbuf *b, size_t r, size_t c, const char *f, size_t n, struct 
 {
 	const struct rpl_xcol *x = &b->cols[c];
 	bool minus = n > 0 && f[0] == '-';
-	if (n - minus != 8 || strncmp(f + minus, "infinity", 8) != 0)
+	bool inf = n - minus == 8 && strncmp(f + minus, "infinity", 8) == 0;
+	bool ts = x->c_type == SQL_C_TYPE_TIMESTAMP;
+	long long days = 0;
+	int64_t us = -1;
+	if (!inf && !parse_far(f, n, ts, &days, &us))
 		return bad_field(b, r, c, f, n, err);
-	if (x->endless) {   /* into PostgreSQL through COPY: as itself (xfer.h) */
+	if (x->endless && inf) {   /* into PostgreSQL through COPY: as itself (xfer.h) */
 		rpl_xbuf_endless(b, r, c, minus);
 		return 0;
 	}
+	if (!inf && rpl_xbuf_far(b, r, c, days, us))   /* into PostgreSQL through COPY, or false */
+		return 0;
 	char why[400];   /* the misfit keeps what fits */
-	snprintf(why, sizeof why, "\"%.*s\" is no calendar date: no target date holds it (column %s, %s)", (int)n, f,
-	         x->src->name, x->src->type_name);
+	snprintf(why, sizeof why, "\"%.*s\" is %s: no target date holds it (column %s, %s)", (int)n, f,
+	         inf ? "no calendar date" : "outside years 1 to 9999", x->src->name, x->src->type_name);
 	return rpl_xbuf_misfit(b, r, c, RPL_RULE_DATE_RANGE, f, n, why, err);
 }
 

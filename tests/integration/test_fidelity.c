@@ -273,6 +273,147 @@ START_TEST(test_pg_infinity)
 }
 END_TEST
 
+/* PostgreSQL's dates and timestamps outside years 1..9999 (4713 BC to 5874897 AD, a
+ * timestamp's to 294276 AD) failed the whole partition on the libpq COPY source
+ * ("cannot read a date outside years 1 to 9999 from COPY as date"): now into
+ * PostgreSQL through COPY they are copied as themselves, binary and text (RPL_YEAR_FAR,
+ * xfer.h); into MariaDB, which has no such date, NULL where the column is nullable
+ * and the row rejected naming the column and the value where not (rule date_range);
+ * SQLite keeps PostgreSQL's text. _i: 0 PostgreSQL binary COPY, 1 PostgreSQL text
+ * COPY (an interval column has no binary form read here), 2 MariaDB from binary COPY,
+ * 3 MariaDB from text COPY, 4 SQLite (the library). */
+static const char *const far_rows[][5] = {
+	/* d, ts, tz (UTC), dn (NOT NULL): as PostgreSQL writes them in ISO style */
+	{ "2024-01-01", "2024-01-01 10:00:00", "2024-01-01 10:00:00", "2024-01-01" },
+	{ "0044-03-15 BC", "0044-03-15 12:00:00.5 BC", "0044-03-15 12:00:00 BC", "2024-01-02" },
+	{ "12000-01-01", "12000-06-30 23:59:59.999999", "12000-01-01 00:00:00", "2024-01-03" },
+	{ "5874897-12-31", "294276-12-31 23:59:59.999999", "294276-12-31 23:59:59.999999", "2024-01-04" },
+	{ "4714-11-24 BC", "4714-11-24 00:00:00 BC", "4714-11-24 00:00:00 BC", "4714-11-24 BC" },
+};
+#define NFAR ((int)(sizeof far_rows / sizeof far_rows[0]))
+
+/* far_tz: a tz value of far_rows as PostgreSQL's timestamptz text in UTC ("+00"
+ * before the era) */
+static void
+far_tz(const char *utc, char *out, size_t n)
+{
+	size_t len = strlen(utc);
+	bool bc = len > 3 && strcmp(utc + len - 3, " BC") == 0;
+	snprintf(out, n, "%.*s+00%s", (int)(bc ? len - 3 : len), utc, bc ? " BC" : "");
+}
+
+START_TEST(test_pg_far_dates)
+{
+	bool text = _i == 1 || _i == 3;
+	int d = _i < 2 ? IT_PG : _i < 4 ? IT_MARIADB : -1;
+	struct rpl_conn src, dst;
+	char sql[1024], got[256], want[256], tz[64];
+	it_connect(&src, IT_PG, "src");
+	edge_drop(&src, "far");
+	snprintf(sql, sizeof sql, "CREATE TABLE far (id int PRIMARY KEY, d date, ts timestamp(6), tz timestamptz,"
+	         " dn date NOT NULL%s)", text ? ", iv interval" : "");
+	it_exec(&src, sql);
+	for (int k = 0; k < NFAR; k++) {
+		far_tz(far_rows[k][2], tz, sizeof tz);
+		snprintf(sql, sizeof sql, "INSERT INTO far VALUES (%d, '%s', '%s', '%s', '%s'%s)", k + 1, far_rows[k][0],
+		         far_rows[k][1], tz, far_rows[k][3], text ? ", '1 day 02:00:00'" : "");
+		it_exec(&src, sql);
+	}
+	char litedb[1024];
+	snprintf(litedb, sizeof litedb, "%s", it_tmpfile("far_dst.db"));
+	if (d < 0) {
+		unlink(litedb);
+		sqlite3 *h;
+		ck_assert(sqlite3_open(litedb, &h) == SQLITE_OK);
+		lite_exec(h, "CREATE TABLE far (id INTEGER PRIMARY KEY, d DATE, ts TIMESTAMP, tz TIMESTAMP, dn DATE NOT NULL)");
+		sqlite3_close(h);
+		lite_conn(&dst, "target", litedb);
+	} else {
+		it_connect(&dst, d, "dst");
+		edge_drop(&dst, "far");
+		snprintf(sql, sizeof sql, "%s%s)",
+		         d == IT_PG ? "CREATE TABLE far (id int PRIMARY KEY, d date, ts timestamp(6), tz timestamptz, dn date NOT NULL"
+		                    : "CREATE TABLE far (id int PRIMARY KEY, d date, ts datetime(6), tz datetime(6), dn date NOT NULL",
+		         !text ? "" : d == IT_PG ? ", iv interval" : ", iv varchar(40)");
+		it_exec(&dst, sql);
+	}
+	char rpath[1024];
+	snprintf(rpath, sizeof rpath, "%s", it_tmpfile("far-rejects.jsonl"));
+	unlink(rpath);
+	struct rpl_reject_log *log = rpl_reject_new(rpath);
+	struct rpl_copy_opts o = { .src_table = "far", .dst_table = "far", .chunk_bytes = 1024 * 1024,
+	                           .commit_rows = 1000, .rejects = log };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	struct rpl_range all = { .all = true };
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	rpl_reject_free(log);
+	ck_assert_int_eq(acc.read, NFAR);
+	if (d == IT_PG) {
+		ck_assert_int_eq(acc.written, NFAR);
+		ck_assert_int_eq(acc.rejected, 0);
+		ck_assert_int_eq(acc.nulled[RPL_RULE_DATE_RANGE], 0);
+		it_exec(&dst, "SET DateStyle = ISO");
+		for (int k = 0; k < NFAR; k++) {
+			snprintf(sql, sizeof sql, "SELECT d::text || '|' || ts::text || '|' || (tz AT TIME ZONE 'UTC')::text"
+			         " || '|' || dn::text%s FROM far WHERE id = %d", text ? " || '|' || iv::text" : "", k + 1);
+			it_query_str(&dst, sql, got, sizeof got);
+			snprintf(want, sizeof want, "%s|%s|%s|%s%s", far_rows[k][0], far_rows[k][1], far_rows[k][2],
+			         far_rows[k][3], text ? "|1 day 02:00:00" : "");
+			ck_assert_str_eq(got, want);
+		}
+	} else if (d == IT_MARIADB) {
+		ck_assert_int_eq(acc.written, NFAR - 1);
+		ck_assert_int_eq(acc.rejected, 1);
+		ck_assert_int_eq(acc.rejected_by[RPL_RULE_DATE_RANGE], 1);   /* row 5: dn is NOT NULL */
+		ck_assert_int_eq(acc.nulled[RPL_RULE_DATE_RANGE], 9);         /* rows 2-4: d, ts, tz */
+		for (int k = 0; k < NFAR - 1; k++) {
+			snprintf(sql, sizeof sql, "SELECT CONCAT_WS('|', IFNULL(d, 'NULL'), IFNULL(ts, 'NULL'), IFNULL(tz, 'NULL'),"
+			         " dn) FROM far WHERE id = %d", k + 1);
+			it_query_str(&dst, sql, got, sizeof got);
+			if (k == 0)
+				snprintf(want, sizeof want, "2024-01-01|2024-01-01 10:00:00.000000|2024-01-01 10:00:00.000000|2024-01-01");
+			else
+				snprintf(want, sizeof want, "NULL|NULL|NULL|%s", far_rows[k][3]);
+			ck_assert_str_eq(got, want);
+		}
+		ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM far WHERE id = 5"), 0);
+		FILE *f = fopen(rpath, "r");
+		ck_assert_msg(f != NULL, "no reject file");
+		char line[4096];
+		ck_assert(fgets(line, sizeof line, f) != NULL);
+		fclose(f);
+		ck_assert_msg(strstr(line, "\"column\":\"dn\"") != NULL && strstr(line, "\"4714-11-24 BC\"") != NULL &&
+		              strstr(line, "date_range") != NULL, "%s", line);
+	} else {
+		ck_assert_int_eq(acc.written, NFAR);
+		ck_assert_int_eq(acc.rejected, 0);
+		ck_assert_int_eq(acc.nulled[RPL_RULE_DATE_RANGE], 0);
+		sqlite3 *h;
+		ck_assert(sqlite3_open(litedb, &h) == SQLITE_OK);
+		for (int k = 0; k < NFAR; k++) {
+			sqlite3_stmt *st;
+			snprintf(sql, sizeof sql, "SELECT d || '|' || ts || '|' || tz || '|' || dn FROM far WHERE id = %d", k + 1);
+			ck_assert(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK);
+			ck_assert(sqlite3_step(st) == SQLITE_ROW);
+			far_tz(far_rows[k][2], tz, sizeof tz);
+			snprintf(want, sizeof want, "%s|%s|%s|%s", far_rows[k][0], far_rows[k][1], tz, far_rows[k][3]);
+			ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), want);
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(h);
+	}
+	edge_drop(&src, "far");
+	if (d >= 0)
+		edge_drop(&dst, "far");
+	rpl_conn_close(&src);
+	rpl_conn_close(&dst);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -283,6 +424,7 @@ main(void)
 	tcase_add_loop_test(tc, test_sqlite_utc_text, 0, 4);
 	tcase_add_loop_test(tc, test_text_into_date, 0, 4);
 	tcase_add_loop_test(tc, test_pg_infinity, 0, 5);
+	tcase_add_loop_test(tc, test_pg_far_dates, 0, 5);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

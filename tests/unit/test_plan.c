@@ -258,6 +258,32 @@ START_TEST(test_to_days)
 }
 END_TEST
 
+/* PostgreSQL's dates outside years 1..9999 (their day numbers from PostgreSQL 15:
+ * d - '1970-01-01'), as it writes them in ISO style; us >= 0: a timestamp */
+static const struct { long days; long long us; bool utc; const char *text; } pgtext_cases[] = {
+	{ -735160, -1, false, "0044-03-15 BC" },
+	{ -2440588, -1, false, "4714-11-24 BC" },
+	{ -719163, -1, false, "0001-12-31 BC" },
+	{ -719528, 0, false, "0001-01-01 00:00:00 BC" },
+	{ -719162, -1, false, "0001-01-01" },
+	{ 3663441, -1, false, "12000-02-29" },
+	{ 2145042905, -1, false, "5874897-12-31" },
+	{ -735160, 43200500000LL, true, "0044-03-15 12:00:00.5+00 BC" },
+	{ 3663441, 86399999999LL, false, "12000-02-29 23:59:59.999999" },
+	{ 0, 1000LL, false, "1970-01-01 00:00:00.001" },
+};
+
+START_TEST(test_day_pgtext)
+{
+	char out[64];
+	int n = rpl_day_pgtext(pgtext_cases[_i].days, pgtext_cases[_i].us, pgtext_cases[_i].utc, out, sizeof out);
+	ck_assert_str_eq(out, pgtext_cases[_i].text);
+	ck_assert_int_eq(n, (int)strlen(pgtext_cases[_i].text));
+	struct rpl_day d = rpl_day_from_days(pgtext_cases[_i].days);
+	ck_assert_int_eq(rpl_day_to_days(d), pgtext_cases[_i].days);   /* years before 1 too */
+}
+END_TEST
+
 static int
 ref_month_days(int y, int m)
 {
@@ -331,6 +357,7 @@ main(void)
 	tcase_add_loop_test(tc, test_day_add, 0, NCASES(add_cases));
 	tcase_add_loop_test(tc, test_to_days, 0, NCASES(days_cases));
 	tcase_add_loop_test(tc, test_day_cmp, 0, NCASES(cmp_cases));
+	tcase_add_loop_test(tc, test_day_pgtext, 0, NCASES(pgtext_cases));
 	tcase_add_test(tc, test_days_walk);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
