@@ -27,13 +27,21 @@ int_fits(const struct rpl_rules *ru, const struct rpl_column *dst, int64_t i)
 	return i >= lo && i <= hi;
 }
 
-/* same_decimal: do the plain decimals a and b name the same number? */
+/* same_decimal: do the plain decimals a and b name the same number? (their normal
+ * forms in room for all of them: a decimal may have 147457 characters) */
 static bool
 same_decimal(const char *a, const char *b)
 {
-	char na[200], nb[200];
-	size_t la = rpl_vdec_norm(a, strlen(a), na, sizeof na), lb = rpl_vdec_norm(b, strlen(b), nb, sizeof nb);
-	return la == lb && memcmp(na, nb, la) == 0;
+	size_t al = strlen(a), bl = strlen(b);
+	char *na = malloc(al + 2), *nb = malloc(bl + 2);
+	bool same = false;
+	if (na != NULL && nb != NULL) {
+		size_t la = rpl_vdec_norm(a, al, na, al + 2), lb = rpl_vdec_norm(b, bl, nb, bl + 2);
+		same = la == lb && memcmp(na, nb, la) == 0;
+	}
+	free(na);
+	free(nb);
+	return same;
 }
 
 /* as_stored: the decimal a double column (single: a float column) would hold for the
@@ -96,10 +104,17 @@ into_int(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *
 		snprintf(why, wn, "%.60s does not fit the integer column %s", shown, x->dst->name);
 		return false;
 	}
-	/* "7.000" is 7, which an integer column takes (PostgreSQL refused the spelling);
-	 * the integer's digits are never longer than the decimal's text */
-	if (x->as_text && strchr(v, '.') != NULL)
-		*ind = snprintf(v, (size_t)*ind + 1, "%lld", (long long)i);
+	/* "7.000" is 7, which an integer column takes (PostgreSQL refused the spelling), and
+	 * so is sqliteodbc's "1.5e+15" of a REAL: written as its digits where they fit (an
+	 * out-of-line value's room is its own length) */
+	if (x->as_text && strpbrk(v, ".eE") != NULL) {
+		char digits[24];
+		int n = snprintf(digits, sizeof digits, "%lld", (long long)i);
+		if (n <= *ind || (!x->ool && n < x->width)) {
+			memcpy(v, digits, (size_t)n + 1);
+			*ind = n;
+		}
+	}
 	return true;
 }
 
@@ -136,19 +151,33 @@ static bool
 into_double(const struct rpl_xcol *x, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why, size_t wn)
 {
 	bool single = x->dst->sql_type == SQL_REAL;
-	char src[400], held[400];
-	if (x->cls == RPL_CLASS_INT && !x->as_text)
-		snprintf(src, sizeof src, "%lld", (long long)*(const int64_t *)v);
-	else if (rpl_numtext_plain(v, (size_t)ind, src, sizeof src) < 0)
-		return true;       /* not a number: the class's own rules judge it */
-	if (!as_stored(src, single, held, sizeof held) || same_decimal(src, held))
+	char held[400];
+	/* room for the plain spelling of any decimal a double could be (1e308: 309 digits)
+	 * and of the longest decimal text */
+	size_t cap = (size_t)ind + 400;
+	char *src = malloc(cap);
+	if (src == NULL)
+		return true;       /* the copy's own allocation would fail next */
+	int n = x->cls == RPL_CLASS_INT && !x->as_text ? snprintf(src, cap, "%lld", (long long)*(const int64_t *)v)
+	                                               : rpl_numtext_plain(v, (size_t)ind, src, cap);
+	bool same = n == RPL_NUMTEXT_NAN || (n >= 0 && as_stored(src, single, held, sizeof held) && same_decimal(src, held));
+	if (n >= 0 && !same && !as_stored(src, single, held, sizeof held))
+		snprintf(held, sizeof held, "beyond a double's range");
+	if (same || n == RPL_NUMTEXT_NAN) {   /* NaN: not a number, the class's own rules judge it */
+		free(src);
 		return true;
+	}
+	if (n < 0)
+		snprintf(held, sizeof held, "another number (more digits than any double spells)");
 	*rule = RPL_RULE_PRECISION;
+	const char *shown = n >= 0 ? src : (const char *)v;
 	if (strncmp(held, "beyond", 6) == 0)
-		snprintf(why, wn, "%.60s is beyond the range of the single-precision column %s", src, x->dst->name);
-	else
-		snprintf(why, wn, "%.60s would be stored as %.60s by the %s column %s", src, held,
+		snprintf(why, wn, "%.60s is beyond the range of the %s column %s", shown,
 		         single ? "single-precision" : "double", x->dst->name);
+	else
+		snprintf(why, wn, "%.60s would be stored as %.60s by the %s column %s", shown, held,
+		         single ? "single-precision" : "double", x->dst->name);
+	free(src);
 	return false;
 }
 

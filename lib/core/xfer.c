@@ -46,6 +46,7 @@ rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine
  * with a sign; 1.8e308 309 digits), and so does what the rules write out in place from
  * sqliteodbc's "1e+308" (rules_numbers.c, 511 characters at most). */
 #define LITE_DECIMAL_WIDTH 512
+#define INLINE_DECIMAL_WIDTH 1024
 
 /* decimal_width: the slot of a decimal's text: digits, sign, point and NUL. A numeric
  * without precision had 131 characters whatever its values, and a longer value failed
@@ -54,9 +55,11 @@ rpl_xfer_lite_flags(enum rpl_engine se, const char *src_connstr, enum rpl_engine
  * SQL Server or PostgreSQL it gets room for every value that column holds, and a
  * longer one is more digits than the column takes: its row is rejected
  * (copy_reader.c); into any other column (PostgreSQL's numeric, SQLite, text, or a
- * value that must stay the same number in an integer or a double) room for every
- * PostgreSQL numeric. A SQLite source's are REALs and integers, which
- * LITE_DECIMAL_WIDTH holds, and text. */
+ * value that must stay the same number in an integer or a double) room for 1023
+ * characters (INLINE_DECIMAL_WIDTH), a longer value's row rejected the same way: a
+ * slot for every PostgreSQL numeric (147,458 bytes) left 28 rows in a 4 MiB chunk of
+ * one such column, read through a DSN. A SQLite source's are REALs and integers,
+ * which LITE_DECIMAL_WIDTH holds, and text. */
 static SQLLEN
 decimal_width(const struct rpl_column *s, const struct rpl_column *d, enum rpl_engine se, enum rpl_engine de)
 {
@@ -66,7 +69,7 @@ decimal_width(const struct rpl_column *s, const struct rpl_column *d, enum rpl_e
 		return LITE_DECIMAL_WIDTH;
 	if (d->cls == RPL_CLASS_DECIMAL && d->size > 0 && de != RPL_ENGINE_SQLITE)
 		return d->size + 4 > 132 ? (SQLLEN)d->size + 4 : 132;
-	return RPL_XFER_DECIMAL_TEXT_MAX + 1;
+	return INLINE_DECIMAL_WIDTH;
 }
 
 /* xcol_date: a date or timestamp column's C type and parameter (xcol_choose) */

@@ -440,11 +440,14 @@ rpl_sqlgen_savepoint(const struct rpl_dialect *d, enum rpl_savepoint op, const c
  * the column has (PostgreSQL's locale collations, MariaDB's case-insensitive and
  * PAD SPACE ones, a SQLite column declared COLLATE NOCASE). UTF-8 bytes sort as code
  * points, and a latin1 column's bytes (MariaDB's CAST AS BINARY keeps the column's
- * own character set) sort as the same code points. */
+ * own character set) sort as the same code points. A time (and PostgreSQL's interval,
+ * which a MariaDB TIME becomes) sorts by its value, as verify compares times
+ * (vcmp.h): as text -01:00:00 came before -02:00:00, and neither type takes a
+ * collation in PostgreSQL. */
 static void
 order_key(const struct rpl_dialect *d, const struct rpl_column *c, struct rpl_sbuf *out)
 {
-	bool text = c->cls == RPL_CLASS_TEXT || c->cls == RPL_CLASS_TIME || c->cls == RPL_CLASS_GUID;
+	bool text = (c->cls == RPL_CLASS_TEXT && c->kind != RPL_KIND_INTERVAL) || c->cls == RPL_CLASS_GUID;
 	if (text && d->engine == RPL_ENGINE_MARIADB) {
 		rpl_sbuf_add(out, "CAST(");
 		rpl_dialect_ident(d, c->name, out);

@@ -179,6 +179,40 @@ START_TEST(test_hour_24)
 }
 END_TEST
 
+/* sqliteodbc's text of a REAL ("1.5e+15") into an integer column is its digits; a
+ * review found "1.5e+15" rewritten in its own 7 bytes as "1500000", and a decimal
+ * longer than any double's spelling (10^250 + 1, 1e400) let through into a double */
+START_TEST(test_long_and_spelled)
+{
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_SQLITE, IT_PG, "ft_sp", "CREATE TABLE ft_sp (id INTEGER PRIMARY KEY, r REAL)",
+	      "CREATE TABLE ft_sp (id int PRIMARY KEY, r bigint)");
+	it_exec(&s, "INSERT INTO ft_sp VALUES (1, 1.5e15), (2, 1e18), (3, 2.5), (4, -7.0)");
+	struct rpl_copy_opts o = { .src_table = "ft_sp", .dst_table = "ft_sp", .chunk_bytes = 1 << 20, .commit_rows = 100,
+	                           .bulk_odbc = true };
+	struct rpl_copy *cp;
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_part_account acc;
+	ck_assert_msg(rpl_copy_prepare(&s, &d, &o, &cp, &err) == 0, "prepare: %s", err.msg);
+	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
+	rpl_copy_free(cp);
+	ck_assert_msg(acc.rejected == 1, "sqliteodbc REAL -> bigint: rejected %lld", (long long)acc.rejected);
+	target_is(IT_PG, "SELECT string_agg(r::text, ',' ORDER BY id) FROM ft_sp", "1500000000000000,1000000000000000000,-7",
+	          "sqliteodbc REAL -> bigint");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+	fresh(&s, &d, IT_PG, IT_PG, "ft_big", "CREATE TABLE ft_big (id int PRIMARY KEY, n numeric)",
+	      "CREATE TABLE ft_big (id int PRIMARY KEY, n float8)");
+	it_exec(&s, "INSERT INTO ft_big VALUES (1, 10::numeric ^ 250 + 1), (2, 1e400), (3, 10::numeric ^ 250), (4, 0.5)");
+	copy_into(&s, &d, "ft_big", false, &acc);
+	ck_assert_msg(acc.rejected == 2 && acc.rejected_by[RPL_RULE_PRECISION] == 2, "long numeric -> double: rejected %lld",
+	              (long long)acc.rejected);
+	target_is(IT_PG, "SELECT string_agg(n::text, ',' ORDER BY id) FROM ft_big", "1e+250,0.5", "long numeric -> double");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -191,6 +225,7 @@ main(void)
 	tcase_add_loop_test(tc, test_timestamp_into_date, 0, 2);
 	tcase_add_loop_test(tc, test_exact_into_floating, 0, 2);
 	tcase_add_test(tc, test_hour_24);
+	tcase_add_test(tc, test_long_and_spelled);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -301,6 +301,33 @@ START_TEST(test_floats)
 }
 END_TEST
 
+/* a TIME key: both sides in the order verify merges them (by value; as text -01:00:00
+ * came before -02:00:00, and PostgreSQL's time took no COLLATE "C") */
+START_TEST(test_time_key)
+{
+	int de = _i ? IT_PG : IT_MARIADB;
+	char what[64];
+	snprintf(what, sizeof what, "mariadb time key -> %s", it_engine_names[de]);
+	struct rpl_conn s, d;
+	it_connect(&s, IT_MARIADB, "src");
+	it_connect(&d, de, "dst");
+	drop(&s, "vty_tk");
+	drop(&d, "vty_tk");
+	it_exec(&s, "CREATE TABLE vty_tk (t time PRIMARY KEY, d date NOT NULL, v int)");
+	it_exec(&s, "INSERT INTO vty_tk VALUES ('-01:00:00', '2024-01-05', 1), ('-02:00:00', '2024-01-05', 2), "
+	            "('100:00:00', '2024-01-05', 3), ('20:00:00', '2024-01-05', 4), ('00:00:00', '2024-01-05', 5), "
+	            "('-10:00:00', '2024-01-05', 6)");
+	copy_created(&s, &d, "vty_tk");
+	struct rpl_vtable *v = open_vt(&s, &d, "vty_tk");
+	verify_is(v, what, NULL, NULL, NULL, NULL);
+	change_target(de, "DELETE FROM vty_tk WHERE v = 4");
+	verify_is(v, what, "{\"t\": \"20:00:00\"}", NULL, NULL, NULL);
+	rpl_vtable_close(v);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -313,6 +340,7 @@ main(void)
 	tcase_add_test(tc, test_sqlite_keys);
 	tcase_add_loop_test(tc, test_scan_negative_zero, 0, 2);
 	tcase_add_loop_test(tc, test_floats, 0, 5);
+	tcase_add_loop_test(tc, test_time_key, 0, 2);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
