@@ -3,16 +3,17 @@
  * connections (fidelity_it.h). */
 #include "fidelity_it.h"
 #include "it.h"
+#include "reject.h"
 #include <stdio.h>
 
-/* copy_all copies table from src to dst (whole table, one partition) into acc; odbc:
- * load.bulk "odbc" (no libmariadb source, no LOAD DATA, no COPY, no SQLite library). */
-int
-copy_all(struct rpl_conn *src, struct rpl_conn *dst, const char *table, bool odbc, bool create,
-         struct rpl_part_account *acc, struct rpl_err *err)
+/* copy_with copies table whole with opts o (table names filled here) */
+static int
+copy_with(struct rpl_conn *src, struct rpl_conn *dst, const char *table, struct rpl_copy_opts o,
+          struct rpl_part_account *acc, struct rpl_err *err)
 {
-	struct rpl_copy_opts o = { .src_table = table, .dst_table = table, .chunk_bytes = 1024 * 1024,
-	                           .commit_rows = 1000, .bulk_odbc = odbc, .create_missing = create };
+	o.src_table = o.dst_table = table;
+	o.chunk_bytes = 1024 * 1024;
+	o.commit_rows = 1000;
 	struct rpl_copy *cp;
 	int r = rpl_copy_prepare(src, dst, &o, &cp, err);
 	if (r < 0)
@@ -21,6 +22,26 @@ copy_all(struct rpl_conn *src, struct rpl_conn *dst, const char *table, bool odb
 	r = rpl_copy_partition(cp, &all, acc, err);
 	rpl_copy_free(cp);
 	return r;
+}
+
+/* copy_all copies table from src to dst (whole table, one partition) into acc; odbc:
+ * load.bulk "odbc" (no libmariadb source, no LOAD DATA, no COPY, no SQLite library). */
+int
+copy_all(struct rpl_conn *src, struct rpl_conn *dst, const char *table, bool odbc, bool create,
+         struct rpl_part_account *acc, struct rpl_err *err)
+{
+	return copy_with(src, dst, table, (struct rpl_copy_opts){ .bulk_odbc = odbc, .create_missing = create }, acc, err);
+}
+
+void
+copy_rejecting(struct rpl_conn *src, struct rpl_conn *dst, const char *table, const char *rejects,
+               struct rpl_part_account *acc)
+{
+	struct rpl_reject_log *log = rpl_reject_new(rejects);
+	struct rpl_err err = RPL_ERR_INIT;
+	int r = copy_with(src, dst, table, (struct rpl_copy_opts){ .rejects = log }, acc, &err);
+	rpl_reject_free(log);
+	ck_assert_msg(r == 0, "copy %s: %s", table, err.msg);
 }
 
 /* lite_exec runs sql on h, failing the test with SQLite's message */

@@ -37,17 +37,8 @@ START_TEST(test_iso_reject_as_stored)
 	it_connect(&dst, IT_PG, "dst");
 	edge_drop(&dst, "it");
 	it_exec(&dst, "CREATE TABLE it (id int PRIMARY KEY, at timestamp(0))");
-	struct rpl_reject_log *log = rpl_reject_new(rpath);
-	struct rpl_copy_opts o = { .src_table = "it", .dst_table = "it", .chunk_bytes = 1024 * 1024,
-	                           .commit_rows = 1000, .rejects = log };
-	struct rpl_copy *cp;
-	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
-	struct rpl_range all = { .all = true };
 	struct rpl_part_account acc;
-	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
-	rpl_copy_free(cp);
-	rpl_reject_free(log);
+	copy_rejecting(&src, &dst, "it", rpath, &acc);
 	ck_assert_int_eq(acc.written, 1);
 	ck_assert_int_eq(acc.rejected_by[RPL_RULE_WRONG_TYPE], 1);
 	ck_assert_int_eq(it_query_int(&dst, "SELECT COUNT(*) FROM it WHERE id = 2 AND at = '2024-01-31 23:59:59'"), 1);
@@ -281,17 +272,8 @@ START_TEST(test_real_reason)
 	it_connect(&dst, IT_PG, "dst");
 	edge_drop(&dst, "rr");
 	it_exec(&dst, "CREATE TABLE rr (id int PRIMARY KEY, n numeric(10,2))");
-	struct rpl_reject_log *log = rpl_reject_new(rpath);
-	struct rpl_copy_opts o = { .src_table = "rr", .dst_table = "rr", .chunk_bytes = 1024 * 1024,
-	                           .commit_rows = 1000, .rejects = log };
-	struct rpl_copy *cp;
-	struct rpl_err err = RPL_ERR_INIT;
-	struct rpl_range all = { .all = true };
 	struct rpl_part_account acc;
-	ck_assert_msg(rpl_copy_prepare(&src, &dst, &o, &cp, &err) == 0, "prepare: %s", err.msg);
-	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
-	rpl_copy_free(cp);
-	rpl_reject_free(log);
+	copy_rejecting(&src, &dst, "rr", rpath, &acc);
 	ck_assert_int_eq(acc.rejected, 1);
 	json_t *j = reject_line_for(rpath, 1);
 	const char *reason = json_string_value(json_object_get(j, "reason"));

@@ -8,24 +8,19 @@
  * next day in PostgreSQL). Each such row is rejected naming the rule, the rest arrive
  * as they left, read back from the target independently. */
 #include "copy.h"
+#include "fidelity_it.h"
 #include "it.h"
 #include <stdio.h>
 #include <string.h>
 
-static const struct rpl_range all = { .all = true };
-
-/* copy_into copies table from src into dst's existing table (created when create);
- * the account's rejected rows and those of rule are returned */
+/* copy_into copies table from src into dst's existing table (created when create;
+ * odbc: load.bulk "odbc"), its account in acc */
 static void
-copy_into(struct rpl_conn *src, struct rpl_conn *dst, const char *table, bool create, struct rpl_part_account *acc)
+copy_into(struct rpl_conn *src, struct rpl_conn *dst, const char *table, bool create, bool odbc,
+          struct rpl_part_account *acc)
 {
-	struct rpl_copy_opts o = { .src_table = table, .dst_table = table, .chunk_bytes = 1 << 20, .commit_rows = 100,
-	                           .create_missing = create };
-	struct rpl_copy *cp;
 	struct rpl_err err = RPL_ERR_INIT;
-	ck_assert_msg(rpl_copy_prepare(src, dst, &o, &cp, &err) == 0, "%s: prepare: %s", table, err.msg);
-	ck_assert_msg(rpl_copy_partition(cp, &all, acc, &err) == 0, "%s: copy: %s", table, err.msg);
-	rpl_copy_free(cp);
+	ck_assert_msg(copy_all(src, dst, table, odbc, create, acc, &err) == 0, "%s: copy: %s", table, err.msg);
 }
 
 /* target_is: the target's text of sql (one value, read on a connection of its own) */
@@ -64,7 +59,7 @@ START_TEST(test_year_zero)
 	fresh(&s, &d, IT_MARIADB, IT_MARIADB, "ft_year", "CREATE TABLE ft_year (id int PRIMARY KEY, y year)", NULL);
 	it_exec(&s, "INSERT INTO ft_year VALUES (1, 0), (2, 2000), (3, 1901), (4, 2155), (5, NULL), (6, 1999)");
 	struct rpl_part_account acc;
-	copy_into(&s, &d, "ft_year", true, &acc);
+	copy_into(&s, &d, "ft_year", true, false, &acc);
 	ck_assert_int_eq(acc.rejected, 0);
 	target_is(IT_MARIADB, "SELECT GROUP_CONCAT(COALESCE(CAST(y AS CHAR), 'NULL') ORDER BY id) FROM ft_year",
 	          "0000,2000,1901,2155,NULL,1999", "mariadb year");
@@ -84,7 +79,7 @@ START_TEST(test_decimal_into_int)
 	      "CREATE TABLE ft_int (id int PRIMARY KEY, a integer)");
 	it_exec(&s, "INSERT INTO ft_int VALUES (1, 2.5), (2, -0.5), (3, 7.000), (4, -12), (5, 0.001), (6, NULL)");
 	struct rpl_part_account acc;
-	copy_into(&s, &d, "ft_int", false, &acc);
+	copy_into(&s, &d, "ft_int", false, false, &acc);
 	ck_assert_msg(acc.rejected == 3 && acc.rejected_by[RPL_RULE_PRECISION] == 3, "%s: rejected %lld (precision %lld)",
 	              what, (long long)acc.rejected, (long long)acc.rejected_by[RPL_RULE_PRECISION]);
 	target_is(de, "SELECT count(*) FROM ft_int", "3", what);
@@ -105,7 +100,7 @@ START_TEST(test_double_into_numeric)
 	      "CREATE TABLE ft_num (id int PRIMARY KEY, b numeric(10,2))");
 	it_exec(&s, "INSERT INTO ft_num VALUES (1, 0.125), (2, 123.456), (3, 2), (4, 1e20), (5, 0.5), (6, -1.25)");
 	struct rpl_part_account acc;
-	copy_into(&s, &d, "ft_num", false, &acc);
+	copy_into(&s, &d, "ft_num", false, false, &acc);
 	ck_assert_msg(acc.rejected == 3, "%s: rejected %lld", what, (long long)acc.rejected);
 	target_is(de, "SELECT count(*) FROM ft_num", "3", what);
 	target_is(de, de == IT_PG ? "SELECT sum(b)::text FROM ft_num" : "SELECT CAST(sum(b) AS CHAR) FROM ft_num", "1.25", what);
@@ -126,7 +121,7 @@ START_TEST(test_timestamp_into_date)
 	it_exec(&s, "INSERT INTO ft_day VALUES (1, '2024-01-01 10:00:00.5'), (2, '2024-01-02 00:00:00'), "
 	            "(3, '2024-01-03 00:00:00.000001'), (4, NULL)");
 	struct rpl_part_account acc;
-	copy_into(&s, &d, "ft_day", false, &acc);
+	copy_into(&s, &d, "ft_day", false, false, &acc);
 	ck_assert_msg(acc.rejected == 2 && acc.rejected_by[RPL_RULE_PRECISION] == 2, "%s: rejected %lld", what,
 	              (long long)acc.rejected);
 	target_is(de, "SELECT CAST(max(t) AS CHAR(10)) FROM ft_day", "2024-01-02", what);
@@ -151,7 +146,7 @@ START_TEST(test_exact_into_floating)
 	            "(3, 1, 12345678901234567890, 1, 0.1), (4, 1, 0.30000000000000004, 16777217, 0.1), "
 	            "(5, 1, 1.5, 16777216, 1e-50), (6, 1, 1.5, 3, 1.0000001), (7, NULL, NULL, NULL, NULL)");
 	struct rpl_part_account acc;
-	copy_into(&s, &d, "ft_dbl", false, &acc);
+	copy_into(&s, &d, "ft_dbl", false, false, &acc);
 	ck_assert_msg(acc.rejected == 4 && acc.rejected_by[RPL_RULE_PRECISION] == 4, "%s: rejected %lld", what,
 	              (long long)acc.rejected);
 	target_is(de, "SELECT count(*) FROM ft_dbl", "3", what);
@@ -169,7 +164,7 @@ START_TEST(test_hour_24)
 	it_exec(&s, "INSERT INTO ft_h24 VALUES (1, '2024-01-05 24:00:00'), (2, '2024-01-05 23:59:59'), "
 	            "(3, '2024-01-05 10:60:00'), (4, '2024-01-05 00:00')");
 	struct rpl_part_account acc;
-	copy_into(&s, &d, "ft_h24", false, &acc);
+	copy_into(&s, &d, "ft_h24", false, false, &acc);
 	ck_assert_msg(acc.rejected == 2 && acc.rejected_by[RPL_RULE_WRONG_TYPE] == 2, "sqlite hour 24: rejected %lld",
 	              (long long)acc.rejected);
 	target_is(IT_PG, "SELECT string_agg(t::text, ',' ORDER BY id) FROM ft_h24", "2024-01-05 23:59:59,2024-01-05 00:00:00",
@@ -188,14 +183,8 @@ START_TEST(test_long_and_spelled)
 	fresh(&s, &d, IT_SQLITE, IT_PG, "ft_sp", "CREATE TABLE ft_sp (id INTEGER PRIMARY KEY, r REAL)",
 	      "CREATE TABLE ft_sp (id int PRIMARY KEY, r bigint)");
 	it_exec(&s, "INSERT INTO ft_sp VALUES (1, 1.5e15), (2, 1e18), (3, 2.5), (4, -7.0)");
-	struct rpl_copy_opts o = { .src_table = "ft_sp", .dst_table = "ft_sp", .chunk_bytes = 1 << 20, .commit_rows = 100,
-	                           .bulk_odbc = true };
-	struct rpl_copy *cp;
-	struct rpl_err err = RPL_ERR_INIT;
 	struct rpl_part_account acc;
-	ck_assert_msg(rpl_copy_prepare(&s, &d, &o, &cp, &err) == 0, "prepare: %s", err.msg);
-	ck_assert_msg(rpl_copy_partition(cp, &all, &acc, &err) == 0, "copy: %s", err.msg);
-	rpl_copy_free(cp);
+	copy_into(&s, &d, "ft_sp", false, true, &acc);
 	ck_assert_msg(acc.rejected == 1, "sqliteodbc REAL -> bigint: rejected %lld", (long long)acc.rejected);
 	target_is(IT_PG, "SELECT string_agg(r::text, ',' ORDER BY id) FROM ft_sp", "1500000000000000,1000000000000000000,-7",
 	          "sqliteodbc REAL -> bigint");
@@ -204,7 +193,7 @@ START_TEST(test_long_and_spelled)
 	fresh(&s, &d, IT_PG, IT_PG, "ft_big", "CREATE TABLE ft_big (id int PRIMARY KEY, n numeric)",
 	      "CREATE TABLE ft_big (id int PRIMARY KEY, n float8)");
 	it_exec(&s, "INSERT INTO ft_big VALUES (1, 10::numeric ^ 250 + 1), (2, 1e400), (3, 10::numeric ^ 250), (4, 0.5)");
-	copy_into(&s, &d, "ft_big", false, &acc);
+	copy_into(&s, &d, "ft_big", false, false, &acc);
 	ck_assert_msg(acc.rejected == 2 && acc.rejected_by[RPL_RULE_PRECISION] == 2, "long numeric -> double: rejected %lld",
 	              (long long)acc.rejected);
 	target_is(IT_PG, "SELECT string_agg(n::text, ',' ORDER BY id) FROM ft_big", "1e+250,0.5", "long numeric -> double");
