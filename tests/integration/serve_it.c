@@ -29,14 +29,6 @@ pid_t serve_daemon_pid;
 static char sock_dir[256], notify_path[512], log_path[1024];
 static int notify_fd = -1;
 
-/* sleep_ms sleeps ms milliseconds */
-void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* connect_sock connects to the daemon's socket: the fd, or -1 when nothing listens */
 int
 connect_sock(void)
@@ -143,7 +135,7 @@ notify_wait(const char *want, int timeout_ms, char *seen, size_t n)
 			return true;
 		if (waited >= timeout_ms)
 			return false;
-		sleep_ms(50);
+		it_nap_ms(50);
 	}
 }
 
@@ -218,7 +210,7 @@ start_daemon(void)
 			(void)!system(cmd);
 			ck_abort_msg("replicad serve exited at start (its log is above)");
 		}
-		sleep_ms(50);
+		it_nap_ms(50);
 	}
 	ck_abort_msg("replicad serve did not listen on %s within 60 s (see %s)", serve_sock_path, log_path);
 }
@@ -251,7 +243,7 @@ stop_daemon(int sig, int timeout_s)
 	for (int i = 0; i < timeout_s * 20; i++) {
 		if (waitpid(serve_daemon_pid, &st, WNOHANG) == serve_daemon_pid)
 			return WIFSIGNALED(st) ? -WTERMSIG(st) : WEXITSTATUS(st);
-		sleep_ms(50);
+		it_nap_ms(50);
 	}
 	kill(serve_daemon_pid, SIGKILL);
 	waitpid(serve_daemon_pid, &st, 0);

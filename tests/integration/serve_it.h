@@ -23,8 +23,6 @@ extern char serve_t1_at[8];
 /* true: ctl_as passes no -s, so replicactl finds the socket itself (-c, REPLICAD_SOCKET) */
 extern bool serve_ctl_no_socket;
 
-/* sleep_ms: the pause between two looks at a state a test polls */
-void sleep_ms(long ms);
 /* connect_sock connects to serve_sock_path: the fd, or -1 when nothing listens there */
 int connect_sock(void);
 /* make_dirs makes the socket's directory (others may not traverse it), names the log,

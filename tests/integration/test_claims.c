@@ -355,8 +355,7 @@ START_TEST(test_two_runs)
 		if ((took = it_file_has(lb, "partition taken over: its owner's lease ran out")))
 			break;
 		ck_assert_msg(waitpid(b, NULL, WNOHANG) == 0 && i < 12000, "run B neither waited for run A's partitions nor took them over");
-		struct timespec ts = { 0, 50 * 1000000L };
-		nanosleep(&ts, NULL);
+		it_nap_ms(50);
 	}
 	kill(a, SIGCONT);
 	ck_assert_int_eq(it_wait_replicad(a), 0);

@@ -20,13 +20,6 @@
 
 static const char *replicad_bin;
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 static int64_t
 count(struct rpl_conn *c, const char *sql)
 {
@@ -91,7 +84,7 @@ START_TEST(test_schedule_parent_first)
 	/* until both tables have a finished T-0 job (a generous bound, not a wait) */
 	int64_t done = 0;
 	for (int i = 0; i < 1200 && done < 2; i++) {
-		sleep_ms(100);
+		it_nap_ms(100);
 		done = count(&dst, "SELECT count(DISTINCT table_name) FROM replicad_jobs WHERE state <> 'running'"
 		                   " AND table_name IN ('ord_film', 'ord_lang')");
 	}

@@ -18,14 +18,6 @@
 
 static const char *replicad_bin, *servers_sh;
 
-/* sleep_ms: the pause between two looks at a state (never a wait for a time) */
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 static int
 harness(const char *verb)
 {
@@ -158,7 +150,7 @@ wait_lines(const char *log, const char *text, int want, pid_t pid, int *status)
 			*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 		if (*status != -2)
 			return log_count(log, text) >= want;
-		sleep_ms(50);
+		it_nap_ms(50);
 	}
 	return false;
 }

@@ -102,7 +102,7 @@ START_TEST(test_end_to_end)
 		json_decref(j);
 		if (rows > 0)
 			break;
-		sleep_ms(50);
+		it_nap_ms(50);
 	}
 	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "second pause: %s", err);
 	char submitted1[40];
@@ -140,7 +140,7 @@ START_TEST(test_end_to_end)
 			break;
 		}
 		json_decref(j);
-		sleep_ms(20);
+		it_nap_ms(20);
 	}
 	ck_assert_msg(ctl(out, err, "pause", id1) == 0, "pause after a partition ended: %s", err);
 	j = show_json(id1);
@@ -175,7 +175,7 @@ START_TEST(test_end_to_end)
 				else if (up > up0)
 					break;
 				ck_assert_msg(i < 6000, "the daemon's uptime_s never moved: %s", out);
-				sleep_ms(50);
+				it_nap_ms(50);
 			}
 			ck_assert_int_eq(ctl(out, err, "show", id1, "--json"), 0);
 			j2 = json_loads(out, 0, NULL);
@@ -377,7 +377,7 @@ START_TEST(test_end_to_end)
 		if (strstr(out, ledger) != NULL)
 			break;
 		ck_assert_msg(i < 6000, "the ledger's jobs never appeared: %s", out);
-		sleep_ms(50);
+		it_nap_ms(50);
 	}
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(metric_value(out, "replicad_table_last_success_timestamp_seconds{table=\"serve_t\"}") >
@@ -435,7 +435,7 @@ START_TEST(test_verify_job)
 		if (strcmp(state_of(j), "done") == 0 || strcmp(state_of(j), "failed") == 0)
 			break;
 		json_decref(j);
-		sleep_ms(20);
+		it_nap_ms(20);
 	}
 	ck_assert_str_eq(state_of(j), "done");
 	ck_assert_str_eq(json_string_value(json_object_get(j, "kind")), "verify");
@@ -486,7 +486,7 @@ START_TEST(test_verify_job)
 		if (fired)
 			break;
 		ck_assert_msg(i < 6000, "no verify job of the verify slot ended done: %s", out);
-		sleep_ms(50);
+		it_nap_ms(50);
 	}
 	ck_assert_int_eq(stop_daemon(SIGTERM, 40), 0);
 	check_log();
