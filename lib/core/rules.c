@@ -570,7 +570,10 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 				return -1;
 			if (vd.null_rule != RPL_NRULES && judge_null_rule(x->dst, &vd) < 0)
 				return -1;
-			if (vd.null_rule == RPL_NRULES && vd.act == 0 && !rules_cross_fits(ru, x, v, ind, rule, why, wn))
+			/* into a column of another class, or a double into a float (rules_cross.c):
+			 * tested here first, this runs for every date of every row */
+			if ((x->cls != x->dst->cls || x->dst->sql_type == SQL_REAL) && vd.null_rule == RPL_NRULES &&
+			    vd.act == 0 && !rules_cross_fits(ru, x, v, ind, rule, why, wn))
 				return -1;
 		}
 		if (vd.act != 0) {

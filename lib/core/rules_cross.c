@@ -60,14 +60,9 @@ as_stored(const char *t, bool single, char *out, size_t n)
 			snprintf(out, n, "beyond a float's range");
 			return true;
 		}
-		for (int prec = 1; prec <= 9; prec++) {   /* the float's shortest decimal */
-			snprintf(sp, sizeof sp, "%.*g", prec, (double)f);
-			if (strtof(sp, NULL) == f)
-				break;
-		}
-	} else {
-		rpl_numtext_shortest(d, sp, sizeof sp);
+		d = rpl_numtext_float_decimal((double)f);   /* the double of the float's shortest decimal */
 	}
+	rpl_numtext_shortest(d, sp, sizeof sp);
 	if (rpl_numtext_plain(sp, strlen(sp), out, n) < 0)
 		snprintf(out, n, "%s", sp);
 	return true;
@@ -160,10 +155,11 @@ into_double(const struct rpl_xcol *x, const char *v, SQLLEN ind, enum rpl_rule *
 		return true;       /* the copy's own allocation would fail next */
 	int n = x->cls == RPL_CLASS_INT && !x->as_text ? snprintf(src, cap, "%lld", (long long)*(const int64_t *)v)
 	                                               : rpl_numtext_plain(v, (size_t)ind, src, cap);
-	bool same = n == RPL_NUMTEXT_NAN || (n >= 0 && as_stored(src, single, held, sizeof held) && same_decimal(src, held));
-	if (n >= 0 && !same && !as_stored(src, single, held, sizeof held))
+	bool stored = n >= 0 && as_stored(src, single, held, sizeof held);
+	bool same = n == RPL_NUMTEXT_NAN || (stored && same_decimal(src, held));
+	if (n >= 0 && !stored)
 		snprintf(held, sizeof held, "beyond a double's range");
-	if (same || n == RPL_NUMTEXT_NAN) {   /* NaN: not a number, the class's own rules judge it */
+	if (same) {   /* NaN: not a number, the class's own rules judge it */
 		free(src);
 		return true;
 	}
