@@ -44,6 +44,8 @@ struct rpl_vtable {
 	struct rpl_table st, dt, tv;    /* owned: source, target, target as matched (vtable.h) */
 	const char **dst_names;         /* owned array, names borrowed */
 	struct side side[2];            /* 0 source, 1 target */
+	unsigned keeps;                 /* RPL_XFER_DST_ENDLESS when the copy's writer keeps
+	                                 * ±infinity and far dates (vt_writer_keeps) */
 	struct rpl_vcol *vcols;         /* owned */
 	size_t *key_cols;               /* owned */
 	size_t nkey;
@@ -209,6 +211,22 @@ vt_catalogs(struct rpl_vtable *v, struct rpl_err *err)
 	return r;
 }
 
+/* vt_writer_keeps: what the copy's writer keeps of the values (PostgreSQL's ±infinity
+ * and far dates through COPY), asked once of the sink a copy would choose, opened dry
+ * (nothing is written): both sides are laid out with it */
+static int
+vt_writer_keeps(struct rpl_vtable *v, struct rpl_err *err)
+{
+	struct rpl_sink *writer = NULL;
+	struct rpl_sink_want kw = { .label = v->label, .odbc_only = v->o.bulk_odbc, .text_copy = v->o.text_copy,
+	                            .dry = true };
+	int r = rpl_sink_open(v->side[1].conn, &kw, &writer, err);
+	if (r == 0)
+		v->keeps = rpl_sink_layout_flags(writer) & RPL_XFER_DST_ENDLESS;
+	rpl_sink_close(writer);
+	return r;
+}
+
 /* vt_side opens side i's adapter and lays out its buffers; a native adapter that
  * cannot read the layout gives way to ODBC (source.h). */
 static int
@@ -232,20 +250,12 @@ vt_side(struct rpl_vtable *v, int i, struct rpl_err *err)
 	sd->want = (struct rpl_source_want){ .label = v->label, .odbc_only = v->o.bulk_odbc, .text_copy = v->o.text_copy };
 	if ((r = rpl_source_open(sd->conn, &sd->want, &sd->s, err)) < 0)
 		goto out;
-	/* what the copy's writer keeps of the values (PostgreSQL's ±infinity through
-	 * COPY): asked of the sink a copy would choose, opened dry (nothing is written) */
-	struct rpl_sink *writer = NULL;
-	struct rpl_sink_want kw = { .label = v->label, .odbc_only = v->o.bulk_odbc, .text_copy = v->o.text_copy,
-	                            .dry = true };
-	if ((r = rpl_sink_open(v->side[1].conn, &kw, &writer, err)) < 0)
-		goto out;
-	unsigned keeps = rpl_sink_layout_flags(writer) & RPL_XFER_DST_ENDLESS;
-	rpl_sink_close(writer);
 	for (int pass = 0; pass < 2; pass++) {
 		r = 0;   /* a second pass: the first one's fit gave way to ODBC (1), laid out again here */
 		sd->g.native_read = sd->s->native_read;
 		/* the target is never written through sqliteodbc here: no text doubles for it */
-		unsigned fl = rpl_source_layout_flags(sd->s, true) | (de == RPL_ENGINE_SQLITE ? RPL_XFER_DST_LIB : 0) | keeps;
+		unsigned fl = rpl_source_layout_flags(sd->s, true) | (de == RPL_ENGINE_SQLITE ? RPL_XFER_DST_LIB : 0) |
+		              v->keeps;
 		/* both sides in one form: SQLite's values verbatim only when both sides are
 		 * SQLite (as a copy between them carries them, xfer.h) */
 		if (v->side[0].conn->engine != v->side[1].conn->engine)
@@ -472,6 +482,8 @@ rpl_vtable_open(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_vta
 	                                    .dst_schema = o->dst_schema, .dst_table = o->dst_table,
 	                                    .date_column = dst_date };
 	v->side[0].g.kslice = v->side[1].g.kslice = o->kslice;
+	if (r == 0)
+		r = vt_writer_keeps(v, err);
 	for (int i = 0; i < (o->scan_only ? 1 : 2) && r == 0; i++)
 		r = vt_side(v, i, err);
 	if (r == 0)
