@@ -233,7 +233,45 @@ print_account(json_t *acc)
 		printf("rejected rows: %s\n", ctl_str(acc, "reject_file"));
 }
 
-/* print_verdicts: a verify job's partitions (job.get's "verify"), one line each */
+/* print_key_list: one line per key of a verdict's list (job.get's "keys"), and how
+ * many the service did not keep */
+static void
+print_key_list(const char *range, json_t *p, const char *what)
+{
+	json_t *keys = json_object_get(json_object_get(p, "keys"), what), *k;
+	size_t i;
+	json_array_foreach(keys, i, k) {
+		json_t *key = json_is_object(k) && json_object_get(k, "key") != NULL ? json_object_get(k, "key") : k;
+		char *kt = json_dumps(key, JSON_ENCODE_ANY);
+		char *ct = key != k ? json_dumps(json_object_get(k, "columns"), JSON_ENCODE_ANY) : NULL;
+		printf("  %s %s %s%s%s\n", range, what, kt != NULL ? kt : "?", ct != NULL ? " " : "", ct != NULL ? ct : "");
+		free(kt);
+		free(ct);
+	}
+	long long more = ctl_num(p, what) - (long long)json_array_size(keys);
+	if (more > 0)
+		printf("  %s … and %lld more %s (replicad verify lists them)\n", range, more, what);
+}
+
+/* print_verdict_keys: the keys of a partition that differs */
+static void
+print_verdict_keys(json_t *p)
+{
+	if (strcmp(ctl_str(p, "state"), "differ") != 0)
+		return;
+	json_t *r = json_object_get(p, "range");
+	char range[48];
+	if (json_is_string(json_object_get(r, "start")))
+		snprintf(range, sizeof range, "%s..%s", ctl_str(r, "start"), ctl_str(r, "end"));
+	else
+		snprintf(range, sizeof range, "all");
+	print_key_list(range, p, "missing");
+	print_key_list(range, p, "extra");
+	print_key_list(range, p, "changed");
+}
+
+/* print_verdicts: a verify job's partitions (job.get's "verify"), one line each,
+ * then the keys of those that differ */
 static void
 print_verdicts(json_t *v)
 {
@@ -256,6 +294,8 @@ print_verdicts(json_t *v)
 		ctl_table_row(&t, cells);
 	}
 	ctl_table_print(&t, stdout);
+	json_array_foreach(v, i, p)
+		print_verdict_keys(p);
 }
 
 /* print_owners: who holds each running partition (any node), as the service last

@@ -17,6 +17,7 @@
 #include "runner.h"
 #include "statedir.h"
 #include "tz.h"
+#include "verify_job.h"
 #include "vtable.h"
 #include <getopt.h>
 #include <jansson.h>
@@ -212,32 +213,17 @@ range_json(const struct rpl_range *r)
 	return json_pack("{s:s,s:s}", "start", s, "end", e);
 }
 
-/* keys_json: a list of JSON texts from lib/ as one array */
-static json_t *
-keys_json(char *const *keys, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_loads(keys[i], JSON_DECODE_ANY, NULL));
-	return a;
-}
-
 static const char *const state_names[] = { "equal", "differ", "failed" };
 
 static json_t *
 verify_part_json(const struct vpart *p)
 {
 	const struct rpl_verify_part *v = &p->v;
-	json_t *o = json_pack("{s:o,s:s,s:I,s:I,s:I,s:o,s:o,s:b,s:I}", "range", range_json(&p->range), "state",
+	json_t *o = json_pack("{s:o,s:s,s:I,s:I,s:I,s:b,s:I}", "range", range_json(&p->range), "state",
 	                      state_names[p->state], "source_rows", (json_int_t)v->source_rows, "target_rows",
-	                      (json_int_t)v->target_rows, "rejected", (json_int_t)v->rejected, "missing",
-	                      keys_json(v->missing, v->missing_n), "extra", keys_json(v->extra, v->extra_n),
+	                      (json_int_t)v->target_rows, "rejected", (json_int_t)v->rejected,
 	                      "repaired", p->repaired, "ms", (json_int_t)p->ms);
-	json_t *ch = json_array();
-	for (size_t i = 0; i < v->changed_n; i++)
-		json_array_append_new(ch, json_pack("{s:o,s:o}", "key", json_loads(v->changed[i].key, 0, NULL), "columns",
-		                                    json_loads(v->changed[i].columns, 0, NULL)));
-	json_object_set_new(o, "changed", ch);
+	rd_verify_keys_json(v, o);
 	json_object_set_new(o, "counts", json_pack("{s:I,s:I,s:I}", "missing", (json_int_t)v->nmissing, "extra",
 	                                           (json_int_t)v->nextra, "changed", (json_int_t)v->nchanged));
 	json_object_set_new(o, "keyed", json_boolean(v->keyed));

@@ -20,8 +20,9 @@ iso_or_null(int64_t t)
 	return json_string(buf);
 }
 
-/* verify_json: a verify job's partitions as `replicad verify --json` gives them, with
- * whole counts only (the keys are for the command line); null while it runs */
+/* verify_json: a verify job's partitions as `replicad verify --json` gives them: whole
+ * counts, and under "keys" the first keys of each list (verify_job.h); null while
+ * it runs */
 static json_t *
 verify_json(const struct rd_job *job)
 {
@@ -40,13 +41,16 @@ verify_json(const struct rd_job *job)
 			range = json_pack("{s:s,s:s}", "start", s, "end", e);
 		}
 		bool ran = acc->state != RPL_PART_PENDING;
-		json_array_append_new(a, json_pack("{s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "range", range, "state",
+		json_t *keys = json_object();
+		rd_verify_keys_json(&v->found, keys);
+		json_array_append_new(a, json_pack("{s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "range", range, "state",
 		                                   ran ? rd_vpart_state_name(v->state) : "pending", "source_rows",
 		                                   (json_int_t)v->source_rows, "target_rows", (json_int_t)v->target_rows,
 		                                   "rejected", (json_int_t)v->rejected, "missing", (json_int_t)v->missing,
 		                                   "extra", (json_int_t)v->extra, "changed", (json_int_t)v->changed, "ms",
 		                                   (json_int_t)v->ms, "error",
-		                                   v->state == 2 && ran ? json_string(acc->err.msg) : json_null()));
+		                                   v->state == 2 && ran ? json_string(acc->err.msg) : json_null(), "keys",
+		                                   keys));
 	}
 	return a;
 }

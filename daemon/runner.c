@@ -11,6 +11,7 @@
 #include "jobctl.h"
 #include "log.h"
 #include "validate.h"
+#include "verify_job.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,6 +342,6 @@ rd_job_result_fini(struct rd_job_result *res)
 {
 	free(res->accs);
 	res->accs = NULL;
-	free(res->vparts);
+	rd_vparts_free(res->vparts, res->n);
 	res->vparts = NULL;
 }

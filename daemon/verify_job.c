@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "runner.h"
 #include "vtable.h"
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,36 @@ rd_vpart_state_name(int state)
 {
 	static const char *const n[] = { "equal", "differ", "failed" };
 	return state >= 0 && state < 3 ? n[state] : "?";
+}
+
+void
+rd_vparts_free(struct rd_vpart *v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		rpl_verify_part_fini(&v[i].found);
+	free(v);
+}
+
+/* keys_json: a list of JSON texts from lib/ as one array */
+static json_t *
+keys_json(char *const *keys, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_loads(keys[i], JSON_DECODE_ANY, NULL));
+	return a;
+}
+
+void
+rd_verify_keys_json(const struct rpl_verify_part *v, json_t *o)
+{
+	json_object_set_new(o, "missing", keys_json(v->missing, v->missing_n));
+	json_object_set_new(o, "extra", keys_json(v->extra, v->extra_n));
+	json_t *ch = json_array();
+	for (size_t i = 0; i < v->changed_n; i++)
+		json_array_append_new(ch, json_pack("{s:o,s:o}", "key", json_loads(v->changed[i].key, 0, NULL), "columns",
+		                                    json_loads(v->changed[i].columns, 0, NULL)));
+	json_object_set_new(o, "changed", ch);
 }
 
 void
@@ -37,7 +68,8 @@ rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *t
 		.truncate_strings = cfg->values.truncate_strings,
 		.bulk_odbc = cfg->load.bulk != NULL && strcmp(cfg->load.bulk, "odbc") == 0, .only_parent = !tc->inherited,
 		.placeholder_dates = (const char *const *)cfg->values.placeholder_dates,
-		.n_placeholder_dates = cfg->values.n_placeholder_dates, .map = &tc->map, .max_keys = 0, .cancel = cancel,
+		.n_placeholder_dates = cfg->values.n_placeholder_dates, .map = &tc->map, .max_keys = RD_VERIFY_JOB_KEYS,
+		.cancel = cancel,
 		.slices = cfg->load.workers,
 	};
 	if (rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &res->err) < 0 ||
@@ -46,6 +78,7 @@ rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *t
 		res->failed = true;
 		goto out;
 	}
+	size_t kept = 0;   /* keys kept so far, RD_VERIFY_JOB_KEYS_ALL at most */
 	for (size_t i = 0; i < nparts; i++) {
 		struct rpl_part_account *a = &res->accs[i];
 		struct rd_vpart *vp = &res->vparts[i];
@@ -62,7 +95,13 @@ rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *t
 		vp->target_rows = p.target_rows;
 		vp->rejected = p.rejected;
 		vp->missing = p.nmissing, vp->extra = p.nextra, vp->changed = p.nchanged;
-		rpl_verify_part_fini(&p);
+		size_t keys = p.missing_n + p.extra_n + p.changed_n;
+		if (r == 0 && keys > 0 && kept + keys <= RD_VERIFY_JOB_KEYS_ALL) {
+			vp->found = p;   /* its lists, now the verdict's */
+			kept += keys;
+		} else {
+			rpl_verify_part_fini(&p);
+		}
 		if (r == RPL_ECANCELED)
 			break;
 	}

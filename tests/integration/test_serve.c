@@ -415,6 +415,8 @@ START_TEST(test_verify_job)
 		it_exec(c, "INSERT INTO serve_v SELECT g, date '2024-01-01' + (g % 59), md5(g::text) FROM generate_series(1, 2000) g");
 	}
 	it_exec(&dst, "UPDATE serve_v SET s = 'changed' WHERE id = 40");   /* 2024-02-10 */
+	it_exec(&dst, "DELETE FROM serve_v WHERE id = 41");                 /* 2024-02-11 */
+	it_exec(&dst, "UPDATE serve_v SET s = 'x' WHERE id <= 12");         /* January: more than a job keeps */
 	make_dirs();
 	char state_cmd[1200];   /* no schedule.json of an earlier run: no verify slot caught up at start */
 	snprintf(state_cmd, sizeof state_cmd, "rm -rf '%s'", it_tmpfile("serve-state"));
@@ -442,18 +444,31 @@ START_TEST(test_verify_job)
 	ck_assert(json_is_null(json_object_get(j, "ledger_id")));
 	json_t *v = json_object_get(j, "verify");
 	ck_assert_int_eq((int)json_array_size(v), 2);
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v, 0), "state")), "equal");
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v, 1), "state")), "differ");
-	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(v, 1), "changed")), 1);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_array_get(v, 1), "range"), "start")),
-	                 "2024-02-01");
+	json_t *jan = json_array_get(v, 0), *feb = json_array_get(v, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(jan, "state")), "differ");
+	ck_assert_int_eq(json_integer_value(json_object_get(jan, "changed")), 12);
+	ck_assert_int_eq((int)json_array_size(json_object_get(json_object_get(jan, "keys"), "changed")), 10);
+	ck_assert_str_eq(json_string_value(json_object_get(feb, "state")), "differ");
+	ck_assert_int_eq(json_integer_value(json_object_get(feb, "changed")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(feb, "missing")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(feb, "range"), "start")), "2024-02-01");
+	/* the keys of what differs, as `replicad verify --json` names them */
+	json_t *fk = json_object_get(feb, "keys"), *ch = json_array_get(json_object_get(fk, "changed"), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(ch, "key"), "id")), 40);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(ch, "columns"), 0)), "s");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(json_object_get(fk, "missing"), 0), "id")), 41);
+	ck_assert_int_eq((int)json_array_size(json_object_get(fk, "extra")), 0);
 	json_decref(j);
 	ck_assert_msg(ctl(out, err, "show", id) == 0 && strstr(out, "differ") != NULL && strstr(out, "CHANGED") != NULL,
 	              "show of a verify job: %s", out);
+	ck_assert_msg(strstr(out, "2024-02-01..2024-03-01 changed {\"id\": 40} [\"s\"]") != NULL &&
+	              strstr(out, "2024-02-01..2024-03-01 missing {\"id\": 41}") != NULL &&
+	              strstr(out, "2024-01-01..2024-02-01 … and 2 more changed") != NULL,
+	              "show of a verify job names no keys: %s", out);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
 	ck_assert_msg(strstr(out, id) != NULL && strstr(out, "verify") != NULL, "jobs: %.3000s", out);
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
-	ck_assert_msg(metric_value(out, "replicad_table_verify_differences{table=\"serve_v\"}") == 1, "%.3000s", out);
+	ck_assert_msg(metric_value(out, "replicad_table_verify_differences{table=\"serve_v\"}") == 14, "%.3000s", out);
 	ck_assert_msg(metric_value(out, "replicad_table_verify_timestamp_seconds{table=\"serve_v\"}") >
 	              (double)time(NULL) - 3600, "%.3000s", out);
 	promtool_check(out);
