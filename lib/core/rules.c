@@ -160,8 +160,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		/* MariaDB has no NaN and no -0.0 */
 		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
-		if (text_into_date(ru, d) || enum_refuses_empty(ru, d))
-			return true;
+		if (text_into_date(ru, d) || enum_refuses_empty(ru, d) || (!enforced && !lite_target(ru)))
+			return true;   /* the last: SQLite's text may be any bytes (rules_text.c) */
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
@@ -345,6 +345,11 @@ judge_date(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN
 	}
 	if (m == 0 || d == 0)   /* MariaDB's zero dates: 0000-00-00, 2020-00-00 */
 		vd->null_rule = RPL_RULE_ZERO_DATE, vd->pl_y = y, vd->pl_m = m, vd->pl_d = d;
+	else if (y != RPL_YEAR_FAR && !rules_calendar_date(y, m, d) && !lite_target(ru)) {   /* FAR: days in m, d */
+		*vd->rule = RPL_RULE_WRONG_TYPE;
+		snprintf(vd->why, vd->wn, "%04d-%02u-%02u is no day of the calendar", y, m, d);
+		return -1;
+	}
 	else if (is_placeholder(ru, y, m, d))
 		vd->null_rule = RPL_RULE_PLACEHOLDER_DATE, vd->pl_y = y, vd->pl_m = m, vd->pl_d = d;
 	else if (!rules_date_in_range(ru, dst, y, m, d, vd->why, vd->wn))
@@ -366,6 +371,8 @@ static int
 judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQLLEN *ind, struct verdict *vd)
 {
 	const struct rpl_column *dst = b->cols[c].dst;
+	if (ru->untyped_source && !lite_target(ru) && !rules_text_bytes_fit(ru, v, *ind, vd->rule, vd->why, vd->wn))
+		return -1;
 	if (text_into_date(ru, dst)) {
 		/* a text column into a date the user declared: as SQLite's dates */
 		if ((size_t)*ind != strlen(v)) {

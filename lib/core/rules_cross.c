@@ -5,7 +5,10 @@
  * rounded 2.5 into an INT to 3, PostgreSQL 0.125 into numeric(10,2) to 0.13, a
  * timestamp into a date lost its time of day), so the row is rejected instead,
  * naming the value and what the column would make of it (docs/engines.md "How
- * values travel"). A value the column holds as the same number passes. */
+ * values travel"). A value the column holds as the same number passes. So does
+ * text that spells a number into a numeric column (MariaDB rounded '4.5' into an
+ * INT to 5, PostgreSQL '1.239' into numeric(10,2) to 1.24), and an integer into a
+ * boolean only as 0 or 1 (PostgreSQL made 2 and -1 true). */
 #include "rules_int.h"
 #include "dialect.h"
 #include "numtext.h"
@@ -140,10 +143,27 @@ into_decimal(const struct rpl_xcol *x, const char *v, enum rpl_rule *rule, char 
 	return true;
 }
 
+/* shown_number: the number a reason names: its plain spelling, or, when that is
+ * longer than a reason shows, spelled (a double's shortest spelling, 1e+300) or
+ * its first digits and how many there are */
+static const char *
+shown_number(const char *plain, const char *spelled, char *out, size_t n)
+{
+	size_t len = strlen(plain);
+	if (len <= 60)
+		return plain;
+	if (spelled != NULL)
+		return spelled;
+	snprintf(out, n, "%.30s… (%zu characters)", plain, len);
+	return out;
+}
+
 /* into_double: an integer or a decimal into a double column (single: a float one)
- * that would hold another number */
+ * that would hold another number; spelled: the source's own spelling of a double
+ * (NULL: none), for the reason */
 static bool
-into_double(const struct rpl_xcol *x, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why, size_t wn)
+into_double(const struct rpl_xcol *x, const char *v, SQLLEN ind, const char *spelled, enum rpl_rule *rule,
+            char *why, size_t wn)
 {
 	bool single = x->dst->sql_type == SQL_REAL;
 	char held[400];
@@ -166,7 +186,8 @@ into_double(const struct rpl_xcol *x, const char *v, SQLLEN ind, enum rpl_rule *
 	if (n < 0)
 		snprintf(held, sizeof held, "another number (more digits than any double spells)");
 	*rule = RPL_RULE_PRECISION;
-	const char *shown = n >= 0 ? src : (const char *)v;
+	char cut[80];
+	const char *shown = shown_number(n >= 0 ? src : (const char *)v, spelled, cut, sizeof cut);
 	if (strncmp(held, "beyond", 6) == 0)
 		snprintf(why, wn, "%.60s is beyond the range of the %s column %s", shown,
 		         single ? "single-precision" : "double", x->dst->name);
@@ -191,7 +212,94 @@ into_float(const struct rpl_xcol *x, const char *v, enum rpl_rule *rule, char *w
 	char src[400];
 	if (rpl_numtext_plain(sp, strlen(sp), src, sizeof src) < 0)
 		return true;
-	return into_double(x, src, (SQLLEN)strlen(src), rule, why, wn);
+	return into_double(x, src, (SQLLEN)strlen(src), sp, rule, why, wn);
+}
+
+/* int_into_bool: an integer into a boolean column (PostgreSQL's boolean, a BIT(1)):
+ * 0 or 1, or the row is rejected */
+static bool
+int_into_bool(const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule, char *why, size_t wn)
+{
+	int64_t i;
+	if (x->as_text ? !rules_int_text(v, ind, &i, rule, why, wn) : (memcpy(&i, v, sizeof i), false))
+		return false;
+	if (i == 0 || i == 1)
+		return true;
+	*rule = RPL_RULE_WRONG_TYPE;
+	snprintf(why, wn, "%lld is a boolean other than 0 or 1", (long long)i);
+	return false;
+}
+
+/* text_into_int: text into an integer column: a number without a fraction that the
+ * column holds, respelled as its digits where they fit ("42 " of a CHAR(n), "3.0",
+ * "1e3"), or the row is rejected */
+static bool
+text_into_int(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule,
+              char *why, size_t wn)
+{
+	size_t n = (size_t)*ind, b = 0;
+	while (b < n && v[b] == ' ')
+		b++;
+	while (n > b && v[n - 1] == ' ')
+		n--;
+	int64_t i;
+	int r = rpl_numtext_int64(v + b, n - b, &i);
+	if (r == RPL_NUMTEXT_FRACTION) {
+		*rule = RPL_RULE_PRECISION;
+		snprintf(why, wn, "\"%.60s\" has a fraction that the integer column %s would round away", v, x->dst->name);
+		return false;
+	}
+	if (r == RPL_NUMTEXT_RANGE || (r == 0 && !int_fits(ru, x->dst, i))) {
+		*rule = RPL_RULE_INT_RANGE;
+		snprintf(why, wn, "\"%.60s\" does not fit the integer column %s", v, x->dst->name);
+		return false;
+	}
+	if (r < 0) {
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "\"%.60s\" is not a number for the integer column %s", v, x->dst->name);
+		return false;
+	}
+	char digits[24];
+	int k = snprintf(digits, sizeof digits, "%lld", (long long)i);
+	if (k <= *ind || (!x->ool && k < x->width)) {
+		memcpy(v, digits, (size_t)k + 1);
+		*ind = k;
+	}
+	return true;
+}
+
+/* text_into_number: text into an integer, a numeric(p,s) or a double column: a
+ * number the column holds as itself, or the row is rejected. NaN and infinity
+ * spelled out are the target's to take or refuse (PostgreSQL's double keeps them). */
+static bool
+text_into_number(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule,
+                 char *why, size_t wn)
+{
+	const struct rpl_column *d = x->dst;
+	if (d->cls == RPL_CLASS_INT)
+		return text_into_int(ru, x, v, ind, rule, why, wn);
+	const char *t = v + strspn(v, " ");
+	if (d->cls == RPL_CLASS_DOUBLE &&
+	    (strncasecmp(t + (*t == '-' || *t == '+'), "nan", 3) == 0 || strncasecmp(t + (*t == '-' || *t == '+'), "inf", 3) == 0))
+		return true;
+	size_t cap = (size_t)*ind + 400;
+	char *plain = malloc(cap);
+	if (plain == NULL)
+		return true;       /* the copy's own allocation would fail next */
+	int n = rpl_numtext_plain(v, (size_t)*ind, plain, cap);
+	bool ok = n >= 0;
+	if (!ok) {
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "\"%.60s\" is not a number for the %s column %s", v,
+		         d->cls == RPL_CLASS_DOUBLE ? "double" : "numeric", d->name);
+	} else if (d->cls == RPL_CLASS_DOUBLE) {
+		ok = into_double(x, plain, (SQLLEN)n, strlen(v) <= 60 ? v : NULL, rule, why, wn);
+	} else if (!rules_decimal_fits(plain, d->size, d->scale, why, wn)) {
+		*rule = RPL_RULE_PRECISION;
+		ok = false;
+	}
+	free(plain);
+	return ok;
 }
 
 /* time_of_day: does the timestamp text t ("YYYY-MM-DD HH:MM:SS[.f]") hold a time
@@ -217,7 +325,11 @@ rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 		return false;      /* SQLite keeps any value in any column */
 	switch (x->cls) {
 	case RPL_CLASS_INT:   /* a double keeps 53 bits, a float 24 */
-		return d->cls == RPL_CLASS_DOUBLE && (s->int_bytes <= 0 || s->int_bytes > (d->sql_type == SQL_REAL ? 2 : 4));
+		return d->cls == RPL_CLASS_BOOL ||
+		       (d->cls == RPL_CLASS_DOUBLE && (s->int_bytes <= 0 || s->int_bytes > (d->sql_type == SQL_REAL ? 2 : 4)));
+	case RPL_CLASS_TEXT:
+		return d->cls == RPL_CLASS_INT || (d->cls == RPL_CLASS_DECIMAL && d->size > 0) ||
+		       d->cls == RPL_CLASS_DOUBLE;
 	case RPL_CLASS_DECIMAL:
 		return d->cls == RPL_CLASS_INT || d->cls == RPL_CLASS_DOUBLE;
 	case RPL_CLASS_DOUBLE:
@@ -239,10 +351,13 @@ rules_cross_fits(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, 
 		return true;
 	switch (x->cls) {
 	case RPL_CLASS_INT:
-		return into_double(x, v, *ind, rule, why, wn);
+		return d->cls == RPL_CLASS_BOOL ? int_into_bool(x, v, ind, rule, why, wn)
+		                                : into_double(x, v, *ind, NULL, rule, why, wn);
 	case RPL_CLASS_DECIMAL:
 		return d->cls == RPL_CLASS_INT ? into_int(ru, x, v, ind, rule, why, wn)
-		                               : into_double(x, v, *ind, rule, why, wn);
+		                               : into_double(x, v, *ind, NULL, rule, why, wn);
+	case RPL_CLASS_TEXT:
+		return text_into_number(ru, x, v, ind, rule, why, wn);
 	case RPL_CLASS_DOUBLE:
 		if (d->cls == RPL_CLASS_INT)
 			return into_int(ru, x, v, ind, rule, why, wn);

@@ -212,3 +212,16 @@ rules_pg_date_text(const struct rpl_rules *ru, char *v, SQLLEN *ind, enum rpl_ru
 	}
 	return true;
 }
+
+/* rules_calendar_date: is y-m-d a day of the (proleptic Gregorian) calendar? A SQLite
+ * text '2024-02-30', or a MariaDB date stored under ALLOW_INVALID_DATES, is not:
+ * PostgreSQL and a strict MariaDB refuse it */
+bool
+rules_calendar_date(int y, unsigned m, unsigned d)
+{
+	static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m < 1 || m > 12)
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d >= 1 && d <= (unsigned)days[m - 1] + (m == 2 && leap);
+}

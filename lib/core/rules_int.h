@@ -51,6 +51,9 @@ text_date(const char *t, int *y, unsigned *m, unsigned *d)
 	return sscanf(t, "%4d-%2u-%2u", y, m, d) == 3;
 }
 
+/* rules_dates.c: is y-m-d a day of the calendar? */
+bool rules_calendar_date(int y, unsigned m, unsigned d);
+
 /* rules_numbers.c */
 bool rules_decimal_fits(const char *t, long p, long sc, char *why, size_t wn);
 bool rules_sqlite_keeps(const char *v, const struct rpl_column *dst, char *why, size_t wn);
@@ -59,6 +62,11 @@ bool rules_decimal_plain(const struct rpl_rules *ru, const struct rpl_xcol *x, c
 bool rules_int_text(char *v, SQLLEN *ind, int64_t *i, enum rpl_rule *rule, char *why, size_t wn);
 bool rules_is_neg_zero(const struct rpl_xcol *x, const void *v);
 void rules_float_decimal(const struct rpl_xcol *x, void *v, SQLLEN *ind);
+
+/* rules_text.c: a SQLite source's text into an engine that checks its bytes: UTF-8,
+ * and no NUL into PostgreSQL */
+bool rules_text_bytes_fit(const struct rpl_rules *ru, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
+                          size_t wn);
 
 /* rules_cross.c: a value into a target column of another class (a decimal into an
  * integer, a double into a numeric(p,s), an exact number into a double or a float, a

@@ -202,6 +202,62 @@ START_TEST(test_long_and_spelled)
 }
 END_TEST
 
+/* text into an integer or a numeric(p,s), an integer into a boolean: the same number
+ * or the row rejected (MariaDB rounded '4.5' into an INT to 5, PostgreSQL made 2 a
+ * true); MariaDB's BOOLEAN is a TINYINT and holds 2 */
+START_TEST(test_text_into_numbers)
+{
+	int de = servers[_i];
+	char what[64];
+	snprintf(what, sizeof what, "text -> %s numbers", it_engine_names[de]);
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_PG, de, "ft_txt", "CREATE TABLE ft_txt (id int PRIMARY KEY, a text, b text, c int)",
+	      "CREATE TABLE ft_txt (id int PRIMARY KEY, a integer, b numeric(10,2), c boolean)");
+	it_exec(&s, "INSERT INTO ft_txt VALUES (1, '42', '1.25', 1), (2, ' 7 ', '1.2300', 0), (3, '4.5', '1', NULL), "
+	            "(4, 'abc', '2', NULL), (5, '1', '1.239', NULL), (6, '2', 'x', NULL), (7, '3', '3', 2)");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_txt", false, false, &acc);
+	int wrong = de == IT_PG ? 3 : 2;   /* 2 into PostgreSQL's boolean */
+	ck_assert_msg(acc.rejected == 2 + wrong && acc.rejected_by[RPL_RULE_PRECISION] == 2 &&
+	              acc.rejected_by[RPL_RULE_WRONG_TYPE] == wrong, "%s: rejected %lld (precision %lld, wrong_type %lld)",
+	              what, (long long)acc.rejected, (long long)acc.rejected_by[RPL_RULE_PRECISION],
+	              (long long)acc.rejected_by[RPL_RULE_WRONG_TYPE]);
+	target_is(de, de == IT_PG ? "SELECT string_agg(id || ':' || a || ':' || b, ',' ORDER BY id) FROM ft_txt"
+	                          : "SELECT GROUP_CONCAT(CONCAT(id, ':', a, ':', b) ORDER BY id) FROM ft_txt",
+	          de == IT_PG ? "1:42:1.25,2:7:1.23" : "1:42:1.25,2:7:1.23,7:3:3.00", what);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
+/* a SQLite file's text is any bytes and its dates any text: what the target refuses
+ * (not UTF-8; a NUL into PostgreSQL; a day the calendar lacks) is rejected by its
+ * rule, naming the column, not by the server's refusal of the whole load */
+START_TEST(test_sqlite_bytes_and_days)
+{
+	int de = servers[_i];
+	char what[64];
+	snprintf(what, sizeof what, "sqlite bytes -> %s", it_engine_names[de]);
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_SQLITE, de, "ft_lb", "CREATE TABLE ft_lb (id INTEGER PRIMARY KEY, v TEXT, d DATE)",
+	      "CREATE TABLE ft_lb (id int PRIMARY KEY, v varchar(10), d date)");
+	it_exec(&s, "INSERT INTO ft_lb VALUES (1, 'ok', '2024-02-29'), (2, CAST(x'61ff62' AS TEXT), '2024-01-01'), "
+	            "(3, CAST(x'610062' AS TEXT), '2024-01-01'), (4, 'ok', '2024-02-30'), (5, 'ok', '2023-02-29'), "
+	            "(6, CAST(x'c3a9' AS TEXT), '2000-02-29')");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_lb", false, false, &acc);
+	int want = de == IT_PG ? 4 : 3;   /* MariaDB's text holds a NUL */
+	ck_assert_msg(acc.rejected == want && acc.rejected_by[RPL_RULE_WRONG_TYPE] == want && acc.rejected_by[RPL_RULE_SERVER] == 0,
+	              "%s: rejected %lld (wrong_type %lld, server %lld)", what, (long long)acc.rejected,
+	              (long long)acc.rejected_by[RPL_RULE_WRONG_TYPE], (long long)acc.rejected_by[RPL_RULE_SERVER]);
+	target_is(de, de == IT_PG ? "SELECT string_agg(id::text, ',' ORDER BY id) FROM ft_lb"
+	                          : "SELECT GROUP_CONCAT(id ORDER BY id) FROM ft_lb",
+	          de == IT_PG ? "1,6" : "1,3,6", what);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -215,6 +271,8 @@ main(void)
 	tcase_add_loop_test(tc, test_exact_into_floating, 0, 2);
 	tcase_add_test(tc, test_hour_24);
 	tcase_add_test(tc, test_long_and_spelled);
+	tcase_add_loop_test(tc, test_text_into_numbers, 0, 2);
+	tcase_add_loop_test(tc, test_sqlite_bytes_and_days, 0, 2);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

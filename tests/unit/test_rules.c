@@ -385,6 +385,67 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "9", .needle2 = "(8)" },
 	{ "32 bytes into bytea", MARIA, PG, BIN(32, true), LONGBIN, .nbytes = 32, .out = PASS },
 
+	/* --- into a column of another class: text into numbers, integers into booleans -- */
+	{ "text 42 into int", PG, PG, TXT(20, true), INTC("int", SQL_INTEGER, 4, true), .s = "42", .out = PASS },
+	{ "text ' 42 ' into int", PG, MARIA, TXT(20, true), INTC("int", SQL_INTEGER, 4, true), .s = " 42 ",
+	  .out = SPELLED, .cut = "42" },
+	{ "text 3.0 into int", MARIA, PG, TXT(20, true), INTC("int", SQL_INTEGER, 4, true), .s = "3.0",
+	  .out = SPELLED, .cut = "3" },
+	{ "text 4.5 into int", PG, MARIA, TXT(20, true), INTC("int", SQL_INTEGER, 4, true), .s = "4.5",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "4.5" },
+	{ "text abc into int", PG, PG, TXT(20, true), INTC("int", SQL_INTEGER, 4, true), .s = "abc",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "abc" },
+	{ "text 2147483648 into int", PG, PG, TXT(20, true), INTC("int", SQL_INTEGER, 4, true), .s = "2147483648",
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "2147483648" },
+	{ "text 1.2300 into (10,2)", PG, PG, TXT(20, true), DEC(10, 2), .s = "1.2300", .out = PASS },
+	{ "text 1.239 into (10,2)", PG, PG, TXT(20, true), DEC(10, 2), .s = "1.239",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1.239", .needle2 = "(10,2)" },
+	{ "text x into (10,2)", MARIA, MARIA, TXT(20, true), DEC(10, 2), .s = "x",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"x\"" },
+	{ "text 0.1 into double", PG, PG, TXT(30, true), DBL(true), .s = "0.1", .out = PASS },
+	{ "text NaN into double", PG, PG, TXT(30, true), DBL(true), .s = "NaN", .out = PASS },
+	{ "text 1e400 into double", PG, PG, TXT(30, true), DBL(true), .s = "1e400",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1e400", .needle2 = "beyond" },
+	{ "text pi into double", PG, MARIA, TXT(30, true), DBL(true), .s = "3.14159265358979323846",
+	  .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "3.14159265358979323846", .needle2 = "3.141592653589793" },
+	{ "text abc into double", PG, PG, TXT(30, true), DBL(true), .s = "abc",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "abc" },
+	{ "1e300 into real: its spelling", PG, PG, DBL(true),
+	  { .name = "v", .type_name = "real", .sql_type = SQL_REAL, .size = 7, .cls = RPL_CLASS_DOUBLE, .nullable = true },
+	  .f = 1e300, .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1e+300", .needle2 = "single" },
+	{ "int 1 into boolean", MARIA, PG, BIGINT, BOOLC, .i = 1, .out = PASS },
+	{ "int 0 into boolean", PG, PG, BIGINT, BOOLC, .i = 0, .out = PASS },
+	{ "int 2 into boolean", MARIA, PG, BIGINT, BOOLC, .i = 2,
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2 is a boolean" },
+	{ "int -1 into boolean", PG, PG, BIGINT, BOOLC, .i = -1,
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "-1" },
+
+	/* --- SQLite's text is any bytes; a date any text --------------------------------- */
+	{ "SQLite text not UTF-8", LITE, PG, TXT(20, true), TXT(20, true), .s = "a\xff" "b",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "0xff", .needle2 = "UTF-8" },
+	{ "SQLite text cut UTF-8", LITE, MARIA, TXT(20, true), TXT(20, true), .s = "ok\xc3",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "0xc3", .needle2 = "3 of 3" },
+	{ "SQLite text overlong UTF-8", LITE, MARIA, TXT(20, true), TXT(20, true), .s = "\xc0\xaf",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "0xc0" },
+	{ "SQLite text surrogate", LITE, PG, TXT(20, true), TXT(20, true), .s = "\xed\xa0\x80",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "0xed" },
+	{ "SQLite text UTF-8 4 bytes", LITE, PG, TXT(20, true), TXT(20, true), .s = "\xf0\x9f\x98\x80\xc3\xa9",
+	  .out = PASS },
+	{ "SQLite text NUL into PostgreSQL", LITE, PG, TXT(20, true), TXT(20, true), .s = "a\0b", .nbytes = 3,
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "NUL", .needle2 = "2 of 3" },
+	{ "SQLite text NUL into MariaDB", LITE, MARIA, TXT(20, true), TXT(20, true), .s = "a\0b", .nbytes = 3,
+	  .out = PASS },
+	{ "SQLite text bytes into SQLite", LITE, LITE, TXT(20, true), TXT(20, true), .s = "a\xff", .out = PASS },
+	{ "2024-02-30 into date", LITE, PG, DATEC("date", true), DATEC("date", true), .s = "2024-02-30",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2024-02-30", .needle2 = "calendar" },
+	{ "2023-02-29 into date", LITE, MARIA, DATEC("date", true), DATEC("date", true), .s = "2023-02-29",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2023-02-29" },
+	{ "2000-02-29 into date", LITE, MARIA, DATEC("date", true), DATEC("date", true), .s = "2000-02-29", .out = PASS },
+	{ "1900-02-29 into date", MARIA, PG, DATEC("date", true), DATEC("date", true), .s = "1900-02-29",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "1900-02-29" },
+	{ "2024-04-31 into timestamp", MARIA, PG, TSC("datetime", 0, true), TSC("timestamp", 0, true),
+	  .s = "2024-04-31 10:00:00", .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2024-04-31" },
+
 	/* --- NULL -------------------------------------------------------------------- */
 	{ "NULL into nullable int", PG, PG, BIGINT, INTC("int", SQL_INTEGER, 4, true), .null = true, .out = PASS },
 	{ "NULL into NOT NULL int", PG, PG, BIGINT, INTC("int", SQL_INTEGER, 4, false), .null = true,
@@ -439,9 +500,10 @@ put(struct rpl_xbuf *b, size_t row, size_t c, const struct rcase *k)
 			t = digits;
 		}
 		ck_assert_msg(t != NULL, "%s: text case without text", k->label);
-		size_t n = strlen(t);
+		size_t n = k->nbytes > 0 ? (size_t)k->nbytes : strlen(t);   /* nbytes: text with a NUL */
 		ck_assert_msg((SQLLEN)n < x->width, "%s: %zu bytes in a %ld-byte buffer", k->label, n, (long)x->width);
-		memcpy(v, t, n + 1);
+		memcpy(v, t, n);
+		((char *)v)[n] = '\0';
 		*ind = (SQLLEN)n;
 		break;
 	}
