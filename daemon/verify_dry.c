@@ -98,6 +98,7 @@ dry_dialect(struct rpl_conn *src, enum rpl_engine e, const struct rpl_vtable_opt
 	struct rpl_sqlgen gt = { .src = d, .dst = d, .st = &tv, .src_schema = o->dst_schema, .src_table = o->dst_table,
 	                         .dst_schema = o->dst_schema, .dst_table = o->dst_table,
 	                         .date_column = o->date_column ? rpl_colmap_target_name(o->map, o->date_column) : NULL };
+	gs.peer = &tv, gs.peer_dialect = d, gt.peer = &st, gt.peer_dialect = src->dialect;   /* keys alike */
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		struct rpl_sbuf a = RPL_SBUF_INIT, b = RPL_SBUF_INIT;
 		rpl_sqlgen_select_ordered(&gs, &parts[i], &a);

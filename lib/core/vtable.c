@@ -482,6 +482,8 @@ rpl_vtable_open(struct rpl_conn *src, struct rpl_conn *dst, const struct rpl_vta
 	                                    .dst_schema = o->dst_schema, .dst_table = o->dst_table,
 	                                    .date_column = dst_date };
 	v->side[0].g.kslice = v->side[1].g.kslice = o->kslice;
+	v->side[0].g.peer = &v->tv, v->side[1].g.peer = &v->st;   /* each side's keys in the same order */
+	v->side[0].g.peer_dialect = dst->dialect, v->side[1].g.peer_dialect = src->dialect;
 	if (r == 0)
 		r = vt_writer_keeps(v, err);
 	for (int i = 0; i < (o->scan_only ? 1 : 2) && r == 0; i++)

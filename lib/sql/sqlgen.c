@@ -435,34 +435,59 @@ rpl_sqlgen_savepoint(const struct rpl_dialect *d, enum rpl_savepoint op, const c
 	return true;
 }
 
-/* order_key appends key column c for an ORDER BY in byte order: verify merges the
- * two sides' rows by key, so both engines must sort text alike, whatever collation
- * the column has (PostgreSQL's locale collations, MariaDB's case-insensitive and
- * PAD SPACE ones, a SQLite column declared COLLATE NOCASE). UTF-8 bytes sort as code
- * points, and a latin1 column's bytes (MariaDB's CAST AS BINARY keeps the column's
- * own character set) sort as the same code points. A time (and PostgreSQL's interval,
- * which a MariaDB TIME becomes) sorts by its value, as verify compares times
- * (vcmp.h): as text -01:00:00 came before -02:00:00, and neither type takes a
- * collation in PostgreSQL. */
+/* order_key appends key column i (c) for an ORDER BY in byte order: verify merges
+ * the two sides' rows by key, so both engines must sort text alike, whatever type and
+ * collation the column has: its text as UTF-8 bytes, which sort as code points.
+ * PostgreSQL: the text (`::text`: a uuid, an enum or an inet takes no COLLATE, and
+ * an enum sorts by its labels only as text, as its target holds them); MariaDB: the
+ * text converted to UTF-8 (a latin1 column is cp1252: its byte 0x92, U+2019, sorted
+ * before é as bytes); SQLite, against another engine: the value as text (a column
+ * without a type sorts its numbers before its text, by value, where the target's
+ * text column sorts '10' before '9'). A CHAR(n) on either side sorts without its
+ * trailing spaces, as verify compares it (vcmp.h): PostgreSQL's char(5) 'ab' came
+ * before 'ab<TAB>', whose target VARCHAR held both padded with spaces. A time (and
+ * PostgreSQL's interval, which a MariaDB TIME becomes) sorts by its value, as verify
+ * compares times (vcmp.h): as text -01:00:00 came before -02:00:00. */
 static void
-order_key(const struct rpl_dialect *d, const struct rpl_column *c, struct rpl_sbuf *out)
+order_key(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
 {
+	const struct rpl_dialect *d = g->src;
+	size_t i = (size_t)(c - g->st->cols);
+	const struct rpl_column *peer = g->peer != NULL && i < g->peer->ncols ? &g->peer->cols[i] : NULL;
 	bool text = (c->cls == RPL_CLASS_TEXT && c->kind != RPL_KIND_INTERVAL) || c->cls == RPL_CLASS_GUID;
-	if (text && d->engine == RPL_ENGINE_MARIADB) {
-		rpl_sbuf_add(out, "CAST(");
+	bool pad = text && (c->kind == RPL_KIND_CHAR || (peer != NULL && peer->kind == RPL_KIND_CHAR));
+	if (!text) {
 		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, " AS BINARY)");
 		return;
 	}
-	rpl_dialect_ident(d, c->name, out);
-	if (!text)
+	switch (d->engine) {
+	case RPL_ENGINE_POSTGRES:
+		rpl_sbuf_add(out, pad ? "rtrim(" : "");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, pad ? "::text, ' ') COLLATE \"C\"" : "::text COLLATE \"C\"");
 		return;
-	if (d->engine == RPL_ENGINE_POSTGRES)
-		rpl_sbuf_add(out, " COLLATE \"C\"");
-	else if (d->engine == RPL_ENGINE_SQLITE)
+	case RPL_ENGINE_MARIADB:
+		rpl_sbuf_add(out, pad ? "CAST(CONVERT(TRIM(TRAILING ' ' FROM " : "CAST(CONVERT(");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, pad ? ") USING utf8mb4) AS BINARY)" : " USING utf8mb4) AS BINARY)");
+		return;
+	case RPL_ENGINE_SQLITE: {
+		/* SQLite to SQLite: each value by its storage class, in SQLite's own order */
+		bool as_text = g->peer_dialect != NULL && g->peer_dialect->engine != RPL_ENGINE_SQLITE;
+		rpl_sbuf_add(out, as_text && pad ? "rtrim(CAST(" : as_text ? "CAST(" : "");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, as_text && pad ? " AS TEXT), ' ')" : as_text ? " AS TEXT)" : "");
 		rpl_sbuf_add(out, " COLLATE BINARY");
-	else if (d->engine == RPL_ENGINE_MSSQL)
+		return;
+	}
+	case RPL_ENGINE_MSSQL:   /* its comparisons ignore trailing spaces already */
+		rpl_dialect_ident(d, c->name, out);
 		rpl_sbuf_add(out, " COLLATE Latin1_General_BIN2");
+		return;
+	default:
+		break;
+	}
+	rpl_dialect_ident(d, c->name, out);
 }
 
 void
@@ -474,6 +499,6 @@ rpl_sqlgen_select_ordered(const struct rpl_sqlgen *g, const struct rpl_range *r,
 		if (c == NULL)
 			continue;
 		rpl_sbuf_add(out, k > 1 ? ", " : " ORDER BY ");
-		order_key(g->src, c, out);
+		order_key(g, c, out);
 	}
 }

@@ -36,6 +36,11 @@ struct rpl_sqlgen {
 	                                    * (tables[].columns, colmap.h) */
 	bool only;                         /* PostgreSQL source: FROM ONLY, the parent's own
 	                                    * rows (tables[].inherited false, pg_inherit.h) */
+	const struct rpl_table *peer;      /* verify: the other side's columns in st's order
+	                                    * (the target as matched, or the source), whose
+	                                    * CHAR(n) keys also order without trailing spaces;
+	                                    * NULL: this side alone says */
+	const struct rpl_dialect *peer_dialect;  /* verify: the other side's engine; NULL: none */
 	const struct rpl_keyslice *kslice; /* borrowed; NULL: the whole range. Else only the
 	                                    * rows of this slice of the single integer key
 	                                    * (verify's key slices, vslices.h) */
@@ -152,9 +157,10 @@ bool rpl_sqlgen_identity_insert(const struct rpl_dialect *d, const char *schema,
 const struct rpl_column *rpl_sqlgen_identity_column(const struct rpl_table *t);
 
 /* rpl_sqlgen_select_ordered: rpl_sqlgen_select in key order, text key columns in
- * byte order on every engine (PostgreSQL COLLATE "C", MariaDB CAST(… AS BINARY),
- * SQLite COLLATE BINARY, SQL Server COLLATE Latin1_General_BIN2), so that verify can
- * merge two engines' rows (verify.h); no ORDER BY when st has no key. */
+ * the byte order of their UTF-8 text on every engine (PostgreSQL `::text COLLATE "C"`,
+ * MariaDB CAST(CONVERT(… USING utf8mb4) AS BINARY), SQLite COLLATE BINARY, SQL Server
+ * COLLATE Latin1_General_BIN2), so that verify can merge two engines' rows (verify.h);
+ * no ORDER BY when st has no key. */
 void rpl_sqlgen_select_ordered(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out);
 
 #endif

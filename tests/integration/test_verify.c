@@ -567,9 +567,9 @@ START_TEST(test_cli_dry_mssql)
 		"CREATE TABLE vfk (code varchar(10) PRIMARY KEY, v int) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 	};
 	static const char *const src_sql[IT_NENGINES] = {
-		"1. source: SELECT \"code\", \"v\" FROM \"vfk\" ORDER BY \"code\" COLLATE BINARY\n",
-		"1. source: SELECT \"code\", \"v\" FROM \"vfk\" ORDER BY \"code\" COLLATE \"C\"\n",
-		"1. source: SELECT `code`, `v` FROM `vfk` ORDER BY CAST(`code` AS BINARY)\n",
+		"1. source: SELECT \"code\", \"v\" FROM \"vfk\" ORDER BY CAST(\"code\" AS TEXT) COLLATE BINARY\n",
+		"1. source: SELECT \"code\", \"v\" FROM \"vfk\" ORDER BY \"code\"::text COLLATE \"C\"\n",
+		"1. source: SELECT `code`, `v` FROM `vfk` ORDER BY CAST(CONVERT(`code` USING utf8mb4) AS BINARY)\n",
 	};
 	it_exec(&s, "DROP TABLE IF EXISTS vfk");
 	it_exec(&s, ddl[_i]);

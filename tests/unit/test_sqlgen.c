@@ -790,8 +790,8 @@ static struct rpl_column textkey_cols[] = {
 };
 static struct rpl_table textkey = { .name = "sales", .cols = textkey_cols, .ncols = 3, .npk = 2 };
 static const struct { enum rpl_engine e; const char *sql; } ordered_cases[] = {
-	{ PG, "SELECT \"id\", \"code\", \"sale_date\" FROM \"sales\" ORDER BY \"code\" COLLATE \"C\", \"id\"" },
-	{ MARIA, "SELECT `id`, `code`, `sale_date` FROM `sales` ORDER BY CAST(`code` AS BINARY), `id`" },
+	{ PG, "SELECT \"id\", \"code\", \"sale_date\" FROM \"sales\" ORDER BY \"code\"::text COLLATE \"C\", \"id\"" },
+	{ MARIA, "SELECT `id`, `code`, `sale_date` FROM `sales` ORDER BY CAST(CONVERT(`code` USING utf8mb4) AS BINARY), `id`" },
 	{ LITE, "SELECT \"id\", \"code\", \"sale_date\" FROM \"sales\" ORDER BY \"code\" COLLATE BINARY, \"id\"" },
 	{ MSSQL, "SELECT [id], [code], [sale_date] FROM [sales] ORDER BY [code] COLLATE Latin1_General_BIN2, [id]" },
 };
@@ -811,6 +811,38 @@ START_TEST(test_select_ordered)
 	ck_assert_ptr_nonnull(strstr(rpl_sbuf_str(&b), "sales") ? strstr(rpl_sbuf_str(&b), " BY ") : NULL);
 	ck_assert_ptr_null(strstr(rpl_sbuf_str(&b), "COLLATE"));
 	ck_assert_ptr_null(strstr(rpl_sbuf_str(&b), "BINARY"));
+	rpl_sbuf_fini(&b);
+}
+END_TEST
+
+/* ... against the other side (verify): a CHAR(n) there sorts without trailing spaces
+ * here too, and SQLite against another engine sorts its values as text */
+static struct rpl_column peer_cols[] = {
+	COL("id", "int", SQL_INTEGER, RPL_CLASS_INT, 10, 0, false, 2),
+	{ .name = "code", .type_name = "bpchar", .sql_type = SQL_CHAR, .cls = RPL_CLASS_TEXT, .kind = RPL_KIND_CHAR,
+	  .size = 8, .pk_pos = 1 },
+	COL("sale_date", "date", SQL_TYPE_DATE, RPL_CLASS_DATE, 10, 0, false, 0),
+};
+static struct rpl_table peer_table = { .name = "sales", .cols = peer_cols, .ncols = 3, .npk = 2 };
+static const struct { enum rpl_engine e, peer; const char *by; } peer_cases[] = {
+	{ PG, MARIA, " BY rtrim(\"code\"::text, ' ') COLLATE \"C\", \"id\"" },
+	{ MARIA, PG, " BY CAST(CONVERT(TRIM(TRAILING ' ' FROM `code`) USING utf8mb4) AS BINARY), `id`" },
+	{ LITE, PG, " BY rtrim(CAST(\"code\" AS TEXT), ' ') COLLATE BINARY, \"id\"" },
+	{ LITE, LITE, " BY \"code\" COLLATE BINARY, \"id\"" },   /* SQLite's own order, each value's class */
+	{ MSSQL, PG, " BY [code] COLLATE Latin1_General_BIN2, [id]" },
+};
+
+START_TEST(test_select_ordered_peer)
+{
+	struct rpl_sqlgen g = { .src = rpl_dialect_for(peer_cases[_i].e), .dst = rpl_dialect_for(PG), .st = &textkey,
+	                        .src_table = "sales", .dst_table = "sales", .native_read = true, .peer = &peer_table,
+	                        .peer_dialect = rpl_dialect_for(peer_cases[_i].peer) };
+	struct rpl_range all = { .all = true };
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_sqlgen_select_ordered(&g, &all, &b);
+	const char *by = strstr(rpl_sbuf_str(&b), " BY ");
+	ck_assert_msg(by != NULL, "%s", rpl_sbuf_str(&b));
+	ck_assert_str_eq(by, peer_cases[_i].by);
 	rpl_sbuf_fini(&b);
 }
 END_TEST
@@ -836,6 +868,7 @@ main(void)
 	tcase_add_test(tc, test_created_table_text);
 	tcase_add_loop_test(tc, test_created_index, 0, NCASES(index_cases));
 	tcase_add_loop_test(tc, test_select_ordered, 0, NCASES(ordered_cases));
+	tcase_add_loop_test(tc, test_select_ordered_peer, 0, NCASES(peer_cases));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
