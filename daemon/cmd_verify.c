@@ -413,7 +413,7 @@ rd_cmd_verify(const struct rpl_config *cfg, bool scan, int argc, char **argv)
 	if (vp == NULL)
 		rpl_err_set(&err, RPL_ENOMEM, "out of memory");
 	if (vp == NULL || rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &err) < 0 ||
-	    rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &err) < 0 ||
+	    rpl_conn_open_existing(&dst, "target", cfg->target.odbc, cfg->target.password, &err) < 0 ||
 	    rpl_vtable_open(&src, &dst, &o, &v, &err) < 0) {
 		rd_print_err(cmd, &err);
 		goto out;

@@ -73,7 +73,7 @@ rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *t
 		.slices = cfg->load.workers,
 	};
 	if (rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &res->err) < 0 ||
-	    rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &res->err) < 0 ||
+	    rpl_conn_open_existing(&dst, "target", cfg->target.odbc, cfg->target.password, &res->err) < 0 ||
 	    rpl_vtable_open(&src, &dst, &o, &v, &res->err) < 0) {
 		res->failed = true;
 		goto out;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static pthread_mutex_t connect_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -216,10 +217,14 @@ conn_alloc_dbc(struct rpl_conn *c, struct rpl_err *err)
 /* conn_extra fills extra with the options of engine e that connstr does not set
  * itself: options the user wrote always win. */
 static void
-conn_extra(enum rpl_engine e, const char *connstr, char *extra, size_t size)
+conn_extra(enum rpl_engine e, const char *connstr, bool existing, char *extra, size_t size)
 {
 	extra[0] = '\0';
-	for (const char *p = engine_options(e); *p != '\0';) {
+	char opts[512];
+	/* NoCreat=1: sqliteodbc made an empty file of a source's or a verify's misspelled
+	 * path, which then had "no table" */
+	snprintf(opts, sizeof opts, "%s%s", engine_options(e), e == RPL_ENGINE_SQLITE && existing ? ";NoCreat=1" : "");
+	for (const char *p = opts; *p != '\0';) {
 		const char *semi = strchr(p, ';');
 		size_t n = semi ? (size_t)(semi - p) : strlen(p);
 		char kv[128];
@@ -312,11 +317,22 @@ conn_reconnect(struct rpl_conn *c, const char *extra, const char *password, stru
 	return r == 0 ? conn_driver_connect(c, extra, password, err) : r;
 }
 
-int
-rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
-              const char *password, struct rpl_err *err)
+/* sqlite_missing: a SQLite connection string whose Database= file does not exist */
+static bool
+sqlite_missing(const char *connstr, char *path, size_t n)
+{
+	return rpl_conn_guess_engine(connstr) == RPL_ENGINE_SQLITE && rpl_connstr_get(connstr, "Database", path, n) &&
+	       path[0] != '\0' && strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0;
+}
+
+static int
+conn_open(struct rpl_conn *c, const char *side, const char *connstr, const char *password, bool existing,
+          struct rpl_err *err)
 {
 	memset(c, 0, sizeof *c);
+	char path[1024];
+	if (existing && sqlite_missing(connstr, path, sizeof path))
+		return rpl_err_set(err, RPL_EINVAL, "%s: the SQLite database file %s does not exist", side, path);
 	c->side = side;
 	c->autocommit = true;
 	c->connstr = strdup(connstr);
@@ -339,7 +355,7 @@ rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 	if (guess == RPL_ENGINE_UNKNOWN)
 		guess = rpl_conn_guess_engine(connstr);
 	char used[512], want[512];
-	conn_extra(guess, c->connstr, used, sizeof used);
+	conn_extra(guess, c->connstr, existing, used, sizeof used);
 	struct rpl_err gerr = RPL_ERR_INIT;
 	int r = conn_alloc_dbc(c, err);
 	if (r == 0 && (r = conn_driver_connect(c, used, password, &gerr)) < 0) {
@@ -360,7 +376,7 @@ rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 		goto out;
 	conn_info(c, SQL_DBMS_NAME, c->dbms_name, sizeof c->dbms_name);
 	c->engine = engine_from_dbms(c->dbms_name);
-	conn_extra(c->engine, c->connstr, want, sizeof want);
+	conn_extra(c->engine, c->connstr, existing, want, sizeof want);
 	if (strcmp(want, used) != 0 && (r = conn_reconnect(c, want, password, err)) < 0)
 		goto out;
 	engine_cache_put(connstr, c->engine);
@@ -383,6 +399,19 @@ out:
 	if (r < 0)
 		rpl_conn_close(c);
 	return r;
+}
+
+int
+rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr, const char *password, struct rpl_err *err)
+{
+	return conn_open(c, side, connstr, password, strcmp(side, "source") == 0, err);
+}
+
+int
+rpl_conn_open_existing(struct rpl_conn *c, const char *side, const char *connstr, const char *password,
+                       struct rpl_err *err)
+{
+	return conn_open(c, side, connstr, password, true, err);
 }
 
 void

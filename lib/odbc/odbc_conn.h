@@ -40,6 +40,13 @@ struct rpl_conn {
 int rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
                   const char *password, struct rpl_err *err);
 
+/* rpl_conn_open_existing: rpl_conn_open for a database that must exist already: a
+ * SQLite file that does not is an error naming it, never made (as for every side
+ * "source"; a run's target file is made by its first connect). For verify, scan,
+ * check and the dry runs, which write nothing. */
+int rpl_conn_open_existing(struct rpl_conn *c, const char *side, const char *connstr,
+                           const char *password, struct rpl_err *err);
+
 /* rpl_conn_close rolls back anything open and frees the handles; safe on a zeroed or
  * closed conn. */
 void rpl_conn_close(struct rpl_conn *c);

@@ -19,7 +19,8 @@
 #                side (and the SQLSTATE where the contract asks for it);
 #   success      `check` with a table present in the source and one absent (exit 1,
 #                yes/no per table), then with the present one only (exit 0, names the
-#                engines and drivers), also at -vv;
+#                engines and drivers), also at -vv; a SQLite file that does not exist
+#                (scan and verify's target, a run's source): exit 1 naming it, not made;
 #   mapping      `check` naming a misspelled exclude, a NOT NULL target column the
 #                source lacks (exit 1), the one warning for nullable/defaulted ones
 #                (exit 0), and `run` through a rename, value by value;
@@ -364,6 +365,21 @@ run_case "check: valid config exits 0 naming PostgreSQL, SQLite and their driver
     -- "$REPLICAD" -c "$cfg" check
 run_case "check -vv: valid config exits 0, debug log shows no password" 0 \
     "outre:^source:.*PostgreSQL" -- "$REPLICAD" -vv -c "$cfg" check
+
+# a SQLite file that does not exist is not made by a source's open, nor by scan or
+# verify (they write nothing): an error naming it (sqliteodbc made an empty file)
+cfg=$work/absent-dst.json
+write_config "$cfg" "$PG_SRC" "$work/right.pw" "Driver=SQLite3;Database=$work/absent-dst.db" "" "$SALES"
+for cmd in scan verify; do
+    run_case "$cmd: a SQLite target file that does not exist exits 1 naming it" 1 \
+        "err:target: the SQLite database file $work/absent-dst.db does not exist" -- "$REPLICAD" -c "$cfg" $cmd cli_sales --full
+    if [ -e "$work/absent-dst.db" ]; then not_ok "$cmd made no SQLite file" "$work/absent-dst.db exists"; else ok "$cmd made no SQLite file"; fi
+done
+cfg=$work/absent-src.json
+write_config "$cfg" "Driver=SQLite3;Database=$work/absent-src.db" "" "$SQLITE_DST" "" "$SALES"
+run_case "run: a SQLite source file that does not exist exits 1 naming it" 1 \
+    "err:source: the SQLite database file $work/absent-src.db does not exist" -- "$REPLICAD" -c "$cfg" run cli_sales --full
+if [ -e "$work/absent-src.db" ]; then not_ok "run made no SQLite source file" "$work/absent-src.db exists"; else ok "run made no SQLite source file"; fi
 
 # ---------------------------------------------------------------- mapping ------
 # tables[].exclude/columns (lib/core/colmap.h): check lists every mapping error and the
