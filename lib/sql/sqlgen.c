@@ -366,6 +366,37 @@ utf8_prefix(const char *s, size_t max_chars)
 	return i;
 }
 
+/* key_type: the type of a created text or binary key column where the engine's own
+ * choice (dialect_engines.c) cannot be a key: MariaDB keys take no TEXT or BLOB
+ * ("BLOB/TEXT column used in key specification without a key length": a SQLite TEXT
+ * or a PostgreSQL text key failed the run) and at most 3072 bytes (InnoDB), SQL
+ * Server's none of MAX and at most 900 bytes (a clustered key). The key's share of
+ * those bytes, in characters of the widest encoding (utf8mb4: 4, NVARCHAR: 2), or
+ * the column's own size where smaller; a longer value is rejected by too_long, as
+ * for any column. false: the engine's own type. */
+static bool
+key_type(const struct rpl_sqlgen *g, const struct rpl_column *c, char *out, size_t n)
+{
+	enum rpl_engine e = g->dst->engine;
+	bool text = c->cls == RPL_CLASS_TEXT, bin = c->cls == RPL_CLASS_BINARY;
+	if (c->pk_pos <= 0 || (!text && !bin) || (e != RPL_ENGINE_MARIADB && e != RPL_ENGINE_MSSQL) ||
+	    e == g->src->engine)
+		return false;
+	int wide = 0, others = 0;   /* the key's text and binary columns, and the rest */
+	for (size_t i = 0; i < g->st->ncols; i++)
+		if (g->st->cols[i].pk_pos > 0)
+			*(g->st->cols[i].cls == RPL_CLASS_TEXT || g->st->cols[i].cls == RPL_CLASS_BINARY ? &wide : &others) += 1;
+	long bytes = ((e == RPL_ENGINE_MARIADB ? 3072 : 900) - 16L * others) / wide;
+	long most = text ? bytes / (e == RPL_ENGINE_MARIADB ? 4 : 2) : bytes;
+	bool unbounded = c->is_long || (e == RPL_ENGINE_MARIADB ? c->size > 255 : c->size > most);
+	if (!unbounded)
+		return false;
+	long size = !c->is_long && c->size > 0 && c->size < most ? c->size : most;
+	snprintf(out, n, "%s(%ld)", e == RPL_ENGINE_MARIADB ? (text ? "varchar" : "varbinary") : (text ? "NVARCHAR" : "VARBINARY"),
+	         size);
+	return true;
+}
+
 void
 rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 {
@@ -384,7 +415,11 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 		rpl_sbuf_add(out, i ? ", " : "");
 		rpl_dialect_ident(d, dst_name(g, i), out);
 		rpl_sbuf_addc(out, ' ');
-		rpl_dialect_column_type(d, g->src->engine, c, out);
+		char kt[32];
+		if (key_type(g, c, kt, sizeof kt))
+			rpl_sbuf_add(out, kt);
+		else
+			rpl_dialect_column_type(d, g->src->engine, c, out);
 		if (rowid == c) {
 			rpl_sbuf_add(out, " PRIMARY KEY");   /* INTEGER PRIMARY KEY: the rowid, as in the source */
 			continue;

@@ -671,6 +671,39 @@ END_TEST
 /* SQLite to SQLite: an INTEGER PRIMARY KEY stays the rowid (declared in line, as a
  * table constraint it would be too, but this is how users read it) and the other
  * declarations are verbatim; PostgreSQL money is read as numeric. */
+/* a text or binary key created in MariaDB or SQL Server: a bounded type, within the
+ * engine's key length (a SQLite TEXT or PostgreSQL text key had failed the run:
+ * "BLOB/TEXT column used in key specification without a key length") */
+START_TEST(test_created_text_key)
+{
+	struct rpl_column kc[] = {
+		{ .name = "k", .decl = "text", .cls = RPL_CLASS_TEXT, .is_long = true, .pk_pos = 1 },
+		{ .name = "b", .decl = "bytea", .cls = RPL_CLASS_BINARY, .is_long = true, .pk_pos = 2 },
+		{ .name = "n", .decl = "integer", .cls = RPL_CLASS_INT, .int_bytes = 4, .pk_pos = 3 },
+		{ .name = "v", .decl = "text", .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true },
+		{ .name = "s", .decl = "varchar(20)", .cls = RPL_CLASS_TEXT, .size = 20, .pk_pos = 4 },
+	};
+	struct rpl_table kt = { .name = "t", .cols = kc, .ncols = 5, .npk = 4 };
+	struct rpl_sqlgen g = { .src = rpl_dialect_for(PG), .dst = rpl_dialect_for(MARIA), .st = &kt,
+	                        .src_table = "t", .dst_table = "t" };
+	struct rpl_sbuf b = RPL_SBUF_INIT;
+	rpl_sqlgen_create_table(&g, &b);
+	/* (3072 - 16) / 3 bytes a text or binary key column: 1018, 254 characters of utf8mb4 */
+	ck_assert_msg(strstr(rpl_sbuf_str(&b), "`k` varchar(254) NOT NULL, `b` varbinary(1018) NOT NULL, `n` int NOT NULL, "
+	                                       "`v` longtext, `s` varchar(20) NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
+	g.dst = rpl_dialect_for(MSSQL);
+	rpl_sbuf_reset(&b);
+	rpl_sqlgen_create_table(&g, &b);
+	ck_assert_msg(strstr(rpl_sbuf_str(&b), "[k] NVARCHAR(147) NOT NULL, [b] VARBINARY(294) NOT NULL, [n] INT NOT NULL, "
+	                                       "[v] NVARCHAR(MAX), [s] NVARCHAR(20) NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
+	g.dst = rpl_dialect_for(PG);   /* PostgreSQL's keys take text */
+	rpl_sbuf_reset(&b);
+	rpl_sqlgen_create_table(&g, &b);
+	ck_assert_msg(strstr(rpl_sbuf_str(&b), "\"k\" text NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
+	rpl_sbuf_fini(&b);
+}
+END_TEST
+
 START_TEST(test_created_table_text)
 {
 	struct rpl_column lc[] = {
@@ -866,6 +899,7 @@ main(void)
 	tcase_add_test(tc, test_mssql_pk_name_length);
 	tcase_add_loop_test(tc, test_created_type, 0, NCASES(created_cases));
 	tcase_add_test(tc, test_created_table_text);
+	tcase_add_test(tc, test_created_text_key);
 	tcase_add_loop_test(tc, test_created_index, 0, NCASES(index_cases));
 	tcase_add_loop_test(tc, test_select_ordered, 0, NCASES(ordered_cases));
 	tcase_add_loop_test(tc, test_select_ordered_peer, 0, NCASES(peer_cases));
