@@ -87,20 +87,6 @@ lite_target(const struct rpl_rules *ru)
 	return ru->dst_dialect->engine == RPL_ENGINE_SQLITE;
 }
 
-/* enum_refuses_empty: is d a MariaDB ENUM without '' among its values? Its '' is then
- * the error value (index 0), which a relaxed sql_mode stores for an invalid value
- * and no strict-mode statement writes: the server refused it as text and as the
- * number 0 ("Data truncated"), and a relaxed sql_mode for the load would let every
- * other invalid value of the statement change without a word (issue #15 item 6). */
-static bool
-enum_refuses_empty(const struct rpl_rules *ru, const struct rpl_column *d)
-{
-	if (ru->dst_dialect->engine != RPL_ENGINE_MARIADB || d->kind != RPL_KIND_ENUM || d->decl[0] == '\0')
-		return false;
-	return strstr(d->decl, "('',") == NULL && strstr(d->decl, "('')") == NULL &&
-	       strstr(d->decl, ",'',") == NULL && strstr(d->decl, ",'')") == NULL;
-}
-
 /* keeps_neg_zero: does target column d store -0.0 as -0.0? PostgreSQL's float types
  * do; MariaDB stores 0 (its DOUBLE, and any literal or parameter -0e0); SQLite's
  * REAL, NUMERIC and INTEGER affinities store 0 (a REAL without a fraction is kept as
@@ -129,9 +115,10 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	if (rules_cross_judged(ru, x))   /* into a column of another class (rules_cross.c) */
 		return true;
 	switch (x->cls) {
-	case RPL_CLASS_INT:
-		if (x->as_text)
-			return true;   /* each value is read (rules_int_text) */
+	case RPL_CLASS_INT: {
+		int64_t lo, hi;
+		if (x->as_text || rules_maria_int_bounds(ru, d, &lo, &hi))
+			return true;   /* each value is read (rules_int_text); a MariaDB column's own limits */
 		if (d->cls != RPL_CLASS_INT || d->int_bytes >= 8 || lite_target(ru))
 			return false;
 		if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && d->int_bytes == 1)
@@ -141,6 +128,7 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		if (strcasestr(s->type_name, "unsigned") != NULL || (src_engine == RPL_ENGINE_MSSQL && s->int_bytes == 1))
 			return true;
 		return !(enforced && s->int_bytes > 0 && s->int_bytes <= d->int_bytes);
+	}
 	case RPL_CLASS_DECIMAL:
 		if (!enforced || sqlite_numeric(ru, d))
 			return true;   /* any spelling, or no number at all (rules_decimal_plain); SQLite's rounding */
@@ -160,7 +148,7 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		/* MariaDB has no NaN and no -0.0 */
 		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
-		if (text_into_date(ru, d) || enum_refuses_empty(ru, d) || (!enforced && !lite_target(ru)))
+		if (text_into_date(ru, d) || rules_maria_labels(ru, d) || (!enforced && !lite_target(ru)))
 			return true;   /* the last: SQLite's text may be any bytes (rules_text.c) */
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
@@ -214,6 +202,12 @@ judge_int(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN 
 			snprintf(vd->why, vd->wn, "%lld does not fit a %d-byte integer", (long long)i, dst->int_bytes);
 			return -1;
 		}
+	}
+	int64_t lo, hi;
+	if (rules_maria_int_bounds(ru, dst, &lo, &hi) && (i < lo || i > hi) && !(dst->kind == RPL_KIND_YEAR && i == 0)) {
+		*vd->rule = RPL_RULE_INT_RANGE;
+		snprintf(vd->why, vd->wn, "%lld does not fit %.60s", (long long)i, dst->decl);
+		return -1;
 	}
 	return 0;
 }
@@ -382,18 +376,10 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 		}
 		return rules_iso_text_fits(v, ind, dst, vd->rule, vd->why, vd->wn) ? 0 : -1;
 	}
-	if (*ind == 0 && enum_refuses_empty(ru, dst)) {
-		*vd->rule = RPL_RULE_WRONG_TYPE;
-		snprintf(vd->why, vd->wn, "'' is MariaDB's ENUM error value (index 0, stored for an invalid value under a"
-		         " relaxed sql_mode): a strict-mode load cannot write it, as text or as index 0, and a relaxed"
-		         " one would change other values without a word");
-		return -1;
-	}
-	if (dst->cls != RPL_CLASS_TEXT || dst->is_long || dst->size <= 0 || lite_target(ru))
-		return 0;
 	/* a character is at least a byte: short text needs no counting */
-	size_t n = (size_t)*ind, chars = n <= (size_t)dst->size ? n : utf8_chars(v, n);
-	if (chars > (size_t)dst->size) {
+	bool bounded = dst->cls == RPL_CLASS_TEXT && !dst->is_long && dst->size > 0 && !lite_target(ru);
+	size_t n = (size_t)*ind, chars = !bounded || n <= (size_t)dst->size ? n : utf8_chars(v, n);
+	if (bounded && chars > (size_t)dst->size) {
 		if (!ru->truncate_strings) {
 			*vd->rule = RPL_RULE_TOO_LONG;
 			char decl[200];   /* the type as users write it: a SET is no VARCHAR(17) */
@@ -403,8 +389,10 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 		}
 		vd->act = ACT_CUT;
 		b->cut[c] = utf8_cut(v, n, (size_t)dst->size);
+		return 0;
 	}
-	return 0;
+	/* a MariaDB ENUM's or SET's labels (rules_maria.c) */
+	return rules_maria_labels(ru, dst) && !rules_maria_label_fits(dst, v, *ind, vd->rule, vd->why, vd->wn) ? -1 : 0;
 }
 
 static int

@@ -12,9 +12,16 @@
 bool
 rules_date_in_range(const struct rpl_rules *ru, const struct rpl_column *dst, int y, unsigned m, unsigned d, char *why, size_t wn)
 {
+	long v = (long)y * 10000 + m * 100 + d;
+	/* MariaDB's TIMESTAMP (before 11.5): seconds since 1970 in 32 bits, UTC as the
+	 * session; the first and last days' edges are the server's to judge */
+	if (ru->dst_dialect->engine == RPL_ENGINE_MARIADB && dst->kind == RPL_KIND_TIMESTAMPTZ &&
+	    (v < 19700101 || v > 20380119)) {
+		snprintf(why, wn, "%04d-%02u-%02u is outside TIMESTAMP's 1970-01-01..2038-01-19", y, m, d);
+		return false;
+	}
 	if (ru->dst_dialect->engine != RPL_ENGINE_MSSQL)
 		return true;
-	long v = (long)y * 10000 + m * 100 + d;
 	if (strcasecmp(dst->type_name, "datetime") == 0 && (v < 17530101 || v > 99991231)) {
 		snprintf(why, wn, "%04d-%02u-%02u is outside DATETIME's 1753-01-01..9999-12-31", y, m, d);
 		return false;

@@ -63,6 +63,15 @@ bool rules_int_text(char *v, SQLLEN *ind, int64_t *i, enum rpl_rule *rule, char 
 bool rules_is_neg_zero(const struct rpl_xcol *x, const void *v);
 void rules_float_decimal(const struct rpl_xcol *x, void *v, SQLLEN *ind);
 
+/* rules_maria.c: a MariaDB target column's own limits. rules_maria_int_bounds: the
+ * range of an UNSIGNED, MEDIUMINT or YEAR integer column (a YEAR also takes 0); false
+ * where the catalog's width says it. rules_maria_label_fits: a value of an ENUM or SET
+ * column is made of its declared labels. */
+bool rules_maria_int_bounds(const struct rpl_rules *ru, const struct rpl_column *d, int64_t *lo, int64_t *hi);
+bool rules_maria_labels(const struct rpl_rules *ru, const struct rpl_column *d);
+bool rules_maria_label_fits(const struct rpl_column *d, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
+                            size_t wn);
+
 /* rules_text.c: a SQLite source's text into an engine that checks its bytes: UTF-8,
  * and no NUL into PostgreSQL */
 bool rules_text_bytes_fit(const struct rpl_rules *ru, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,

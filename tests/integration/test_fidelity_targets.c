@@ -258,6 +258,34 @@ START_TEST(test_sqlite_bytes_and_days)
 }
 END_TEST
 
+/* a MariaDB column's own limits, which the copy met only as the server's refusal of
+ * the row (rule server): UNSIGNED, YEAR, ENUM and SET labels, TIMESTAMP's range */
+START_TEST(test_mariadb_limits)
+{
+	struct rpl_conn s, d;
+	fresh(&s, &d, IT_PG, IT_MARIADB, "ft_my",
+	      "CREATE TABLE ft_my (id int PRIMARY KEY, u bigint, y int, e text, st text, ts timestamp)",
+	      "CREATE TABLE ft_my (id int PRIMARY KEY, u int unsigned, y year, e enum('a','b'), st set('x','y'), "
+	      "ts timestamp NULL) DEFAULT CHARSET=utf8mb4");
+	it_exec(&s, "INSERT INTO ft_my VALUES (1, 0, 1901, 'b', 'x,y', '1970-01-02 00:00:00'), "
+	            "(2, -1, 2024, 'a', 'x', '2024-01-01'), (3, 5, 1900, 'a', 'x', '2024-01-01'), "
+	            "(4, 5, 2024, 'c', 'x', '2024-01-01'), (5, 5, 2024, 'a', 'x,z', '2024-01-01'), "
+	            "(6, 4294967295, 2155, 'a', '', '1969-12-31 12:00:00'), (7, 5, 0, 'A', 'y', '2024-01-01')");
+	struct rpl_part_account acc;
+	copy_into(&s, &d, "ft_my", false, false, &acc);
+	ck_assert_msg(acc.rejected == 5 && acc.rejected_by[RPL_RULE_INT_RANGE] == 2 && acc.rejected_by[RPL_RULE_WRONG_TYPE] == 3 &&
+	              acc.rejected_by[RPL_RULE_SERVER] == 0 && acc.nulled[RPL_RULE_DATE_RANGE] == 1,
+	              "mariadb limits: rejected %lld (int_range %lld, wrong_type %lld, server %lld), date_range %lld",
+	              (long long)acc.rejected, (long long)acc.rejected_by[RPL_RULE_INT_RANGE],
+	              (long long)acc.rejected_by[RPL_RULE_WRONG_TYPE], (long long)acc.rejected_by[RPL_RULE_SERVER],
+	              (long long)acc.nulled[RPL_RULE_DATE_RANGE]);
+	target_is(IT_MARIADB, "SELECT GROUP_CONCAT(CONCAT(id, ':', u, ':', y, ':', e, ':', st, ':', COALESCE(ts, 'NULL')) "
+	          "ORDER BY id) FROM ft_my", "1:0:1901:b:x,y:1970-01-02 00:00:00,6:4294967295:2155:a::NULL", "mariadb limits");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -273,6 +301,7 @@ main(void)
 	tcase_add_test(tc, test_long_and_spelled);
 	tcase_add_loop_test(tc, test_text_into_numbers, 0, 2);
 	tcase_add_loop_test(tc, test_sqlite_bytes_and_days, 0, 2);
+	tcase_add_test(tc, test_mariadb_limits);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -45,6 +45,16 @@
 #define LONGBIN { .name = "v", .type_name = "bytea", .sql_type = SQL_LONGVARBINARY, \
 	          .cls = RPL_CLASS_BINARY, .nullable = true, .is_long = true }
 
+/* MariaDB target columns as its catalog reads them (coltypes.c: decl is COLUMN_TYPE) */
+#define MINT(d, bytes) { .name = "v", .type_name = "int", .decl = d, .sql_type = SQL_INTEGER, \
+	                 .cls = RPL_CLASS_INT, .int_bytes = bytes, .nullable = true }
+#define MYEAR { .name = "v", .type_name = "year", .decl = "year(4)", .sql_type = SQL_SMALLINT, \
+	        .cls = RPL_CLASS_INT, .int_bytes = 2, .kind = RPL_KIND_YEAR, .nullable = true }
+#define MLABELS(k, d) { .name = "v", .type_name = "char", .decl = d, .sql_type = SQL_CHAR, .size = 20, \
+	                .cls = RPL_CLASS_TEXT, .kind = k, .nullable = true }
+#define MTS { .name = "v", .type_name = "timestamp", .decl = "timestamp", .sql_type = SQL_TYPE_TIMESTAMP, \
+	      .size = 19, .cls = RPL_CLASS_TIMESTAMP, .kind = RPL_KIND_TIMESTAMPTZ, .nullable = true }
+
 static const char *const placeholders[] = { "0001-01-01" };
 
 enum outcome {
@@ -419,6 +429,39 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2 is a boolean" },
 	{ "int -1 into boolean", PG, PG, BIGINT, BOOLC, .i = -1,
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "-1" },
+
+	/* --- a MariaDB target's own limits (the catalog widens UNSIGNED: catalog.c) ------- */
+	{ "-1 into int unsigned", PG, MARIA, BIGINT, MINT("int(10) unsigned", 8), .i = -1,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "-1", .needle2 = "unsigned" },
+	{ "4294967295 into int unsigned", PG, MARIA, BIGINT, MINT("int(10) unsigned", 8), .i = 4294967295LL, .out = PASS },
+	{ "4294967296 into int unsigned", PG, MARIA, BIGINT, MINT("int(10) unsigned", 8), .i = 4294967296LL,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "4294967296" },
+	{ "255 into tinyint unsigned", MARIA, MARIA, BIGINT, MINT("tinyint(3) unsigned", 2), .i = 255, .out = PASS },
+	{ "256 into tinyint unsigned", MARIA, MARIA, BIGINT, MINT("tinyint(3) unsigned", 2), .i = 256,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "256" },
+	{ "8388607 into mediumint", PG, MARIA, BIGINT, MINT("mediumint(9)", 4), .i = 8388607, .out = PASS },
+	{ "8388608 into mediumint", PG, MARIA, BIGINT, MINT("mediumint(9)", 4), .i = 8388608,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "8388608", .needle2 = "mediumint" },
+	{ "0 into YEAR", PG, MARIA, BIGINT, MYEAR, .i = 0, .out = PASS },
+	{ "2155 into YEAR", PG, MARIA, BIGINT, MYEAR, .i = 2155, .out = PASS },
+	{ "1900 into YEAR", PG, MARIA, BIGINT, MYEAR, .i = 1900,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "1900", .needle2 = "year" },
+	{ "-1 into int unsigned of PostgreSQL's kind", PG, PG, BIGINT, MINT("integer", 4), .i = -1, .out = PASS },
+	{ "label into ENUM", PG, MARIA, TXT(20, true), MLABELS(RPL_KIND_ENUM, "enum('a','it''s')"), .s = "it's",
+	  .out = PASS },
+	{ "no label into ENUM", PG, MARIA, TXT(20, true), MLABELS(RPL_KIND_ENUM, "enum('a','it''s')"), .s = "c",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"c\"", .needle2 = "enum('a','it''s')" },
+	{ "another case into ENUM", MARIA, MARIA, TXT(20, true), MLABELS(RPL_KIND_ENUM, "enum('a','b')"), .s = "A",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "\"A\"" },
+	{ "labels into SET", PG, MARIA, TXT(20, true), MLABELS(RPL_KIND_SET, "set('x','y')"), .s = "x,y", .out = PASS },
+	{ "empty SET", PG, MARIA, TXT(20, true), MLABELS(RPL_KIND_SET, "set('x','y')"), .s = "", .out = PASS },
+	{ "no label into SET", PG, MARIA, TXT(20, true), MLABELS(RPL_KIND_SET, "set('x','y')"), .s = "x,z",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "x,z", .needle2 = "set('x','y')" },
+	{ "1969 into TIMESTAMP", PG, MARIA, TSC("timestamp", 0, true), MTS, .s = "1969-12-31 23:00:00",
+	  .out = NULLED, .rule = RPL_RULE_DATE_RANGE },
+	{ "2038-01-20 into TIMESTAMP", PG, MARIA, TSC("timestamp", 0, true), MTS, .s = "2038-01-20 00:00:00",
+	  .out = NULLED, .rule = RPL_RULE_DATE_RANGE },
+	{ "2038-01-19 into TIMESTAMP", PG, MARIA, TSC("timestamp", 0, true), MTS, .s = "2038-01-19 00:00:00", .out = PASS },
 
 	/* --- SQLite's text is any bytes; a date any text --------------------------------- */
 	{ "SQLite text not UTF-8", LITE, PG, TXT(20, true), TXT(20, true), .s = "a\xff" "b",
