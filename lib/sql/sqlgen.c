@@ -478,7 +478,8 @@ rpl_sqlgen_savepoint(const struct rpl_dialect *d, enum rpl_savepoint op, const c
  * text converted to UTF-8 (a latin1 column is cp1252: its byte 0x92, U+2019, sorted
  * before é as bytes); SQLite, against another engine: the value as text (a column
  * without a type sorts its numbers before its text, by value, where the target's
- * text column sorts '10' before '9'). A CHAR(n) on either side sorts without its
+ * text column sorts '10' before '9'; and a decimal, which SQLite keeps as text, by
+ * its value). A CHAR(n) on either side sorts without its
  * trailing spaces, as verify compares it (vcmp.h): PostgreSQL's char(5) 'ab' came
  * before 'ab<TAB>', whose target VARCHAR held both padded with spaces. A time (and
  * PostgreSQL's interval, which a MariaDB TIME becomes) sorts by its value, as verify
@@ -491,6 +492,24 @@ order_key(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbu
 	const struct rpl_column *peer = g->peer != NULL && i < g->peer->ncols ? &g->peer->cols[i] : NULL;
 	bool text = (c->cls == RPL_CLASS_TEXT && c->kind != RPL_KIND_INTERVAL) || c->cls == RPL_CLASS_GUID;
 	bool pad = text && (c->kind == RPL_KIND_CHAR || (peer != NULL && peer->kind == RPL_KIND_CHAR));
+	bool lite_other = d->engine == RPL_ENGINE_SQLITE && g->peer_dialect != NULL &&
+	                  g->peer_dialect->engine != RPL_ENGINE_SQLITE;
+	if (c->cls == RPL_CLASS_DECIMAL && lite_other) {
+		/* a decimal SQLite keeps as text (DECIMAL_TEXT) sorted as text, '10.50' before
+		 * '9.50': by its double, then, among values one double holds, by its digits */
+		rpl_sbuf_add(out, "CAST(");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, " AS REAL), CASE WHEN ");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, " LIKE '-%' THEN NULL ELSE ");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, " END, CASE WHEN ");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, " LIKE '-%' THEN ");
+		rpl_dialect_ident(d, c->name, out);
+		rpl_sbuf_add(out, " END DESC");
+		return;
+	}
 	if (!text) {
 		rpl_dialect_ident(d, c->name, out);
 		return;
@@ -508,7 +527,7 @@ order_key(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbu
 		return;
 	case RPL_ENGINE_SQLITE: {
 		/* SQLite to SQLite: each value by its storage class, in SQLite's own order */
-		bool as_text = g->peer_dialect != NULL && g->peer_dialect->engine != RPL_ENGINE_SQLITE;
+		bool as_text = lite_other;
 		rpl_sbuf_add(out, as_text && pad ? "rtrim(CAST(" : as_text ? "CAST(" : "");
 		rpl_dialect_ident(d, c->name, out);
 		rpl_sbuf_add(out, as_text && pad ? " AS TEXT), ' ')" : as_text ? " AS TEXT)" : "");

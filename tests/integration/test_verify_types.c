@@ -332,8 +332,8 @@ END_TEST
  * types that take no COLLATE (uuid, an enum, inet: verify failed), a MariaDB latin1
  * key (cp1252: its byte 0x92 sorted before é), a PostgreSQL char(5) key beside one
  * with a tab (its target VARCHAR holds both padded), and a SQLite key without a type
- * holding numbers and text (numbers first, by value): phantom missing and extra
- * keys. Each copy verifies equal, and a row deleted on the target is named. */
+ * holding numbers and text (numbers first, by value), a decimal key SQLite keeps as
+ * text (DECIMAL_TEXT: '10.50' before '9.50'): phantom missing and extra keys. Each copy verifies equal, and a row deleted on the target is named. */
 static const struct tkey_case {
 	int se, de;
 	const char *table, *ddl, *rows, *gone, *missing;
@@ -356,6 +356,14 @@ static const struct tkey_case {
 	{ IT_PG, IT_MARIADB, "vty_ck", "CREATE TABLE vty_ck (k char(5) PRIMARY KEY, d date)",
 	  "INSERT INTO vty_ck VALUES ('ab', '2024-01-05'), (E'ab\\t', '2024-01-05'), ('zz', '2024-01-05'), "
 	  "(E'a\\tb', '2024-01-05')", "DELETE FROM vty_ck WHERE k LIKE 'zz%'", "{\"k\": \"zz   \"}" },
+	{ IT_PG, IT_SQLITE, "vty_nk", "CREATE TABLE vty_nk (k numeric(20,2) PRIMARY KEY, d date)",
+	  "INSERT INTO vty_nk VALUES (9.5, '2024-01-05'), (10.5, '2024-01-05'), (-1, '2024-01-05'), (100, '2024-01-05'), "
+	  "(-0.25, '2024-01-05'), (123456789012345678.91, '2024-01-05'), (123456789012345678.9, '2024-01-05'), "
+	  "(-123456789012345678.91, '2024-01-05'), (-123456789012345678.9, '2024-01-05')",
+	  "DELETE FROM vty_nk WHERE k = '9.50'", "{\"k\": \"9.50\"}" },
+	{ IT_SQLITE, IT_MARIADB, "vty_sd", "CREATE TABLE vty_sd (k DECIMAL(10,2) PRIMARY KEY, d TEXT)",
+	  "INSERT INTO vty_sd VALUES ('9.50', '2024-01-05'), ('10.50', '2024-01-05'), ('-1.00', '2024-01-05'), "
+	  "('-10.25', '2024-01-05'), ('100.00', '2024-01-05')", "DELETE FROM vty_sd WHERE k = 10.5", "{\"k\": \"10.5\"}" },
 	{ IT_SQLITE, IT_PG, "vty_mk", "CREATE TABLE vty_mk (k PRIMARY KEY, d TEXT)",
 	  "INSERT INTO vty_mk VALUES (9, '2024-01-05'), (10, '2024-01-05'), ('8', '2024-01-05'), ('a', '2024-01-05'), "
 	  "(100, '2024-01-05'), ('11', '2024-01-05'), ('Z', '2024-01-05')",
