@@ -226,9 +226,12 @@ verify_part_json(const struct vpart *p)
 	rd_verify_keys_json(v, o);
 	json_object_set_new(o, "counts", json_pack("{s:I,s:I,s:I}", "missing", (json_int_t)v->nmissing, "extra",
 	                                           (json_int_t)v->nextra, "changed", (json_int_t)v->nchanged));
-	json_object_set_new(o, "keyed", json_boolean(v->keyed));
+	/* a partition that could not be verified got no further than its error: how it
+	 * would have been compared is not known (no "keyed": false and zero digests) */
+	bool failed = p->state == VP_FAILED;
+	json_object_set_new(o, "keyed", failed ? json_null() : json_boolean(v->keyed));
 	json_object_set_new(o, "by_digest", json_boolean(v->by_digest));
-	if (!v->keyed) {
+	if (!v->keyed && !failed) {
 		char s[40], t[40];
 		snprintf(s, sizeof s, "%016llx%016llx", (unsigned long long)v->src_digest[0], (unsigned long long)v->src_digest[1]);
 		snprintf(t, sizeof t, "%016llx%016llx", (unsigned long long)v->tgt_digest[0], (unsigned long long)v->tgt_digest[1]);
