@@ -5,6 +5,7 @@
  * Judged here instead: the row is rejected naming the column and the byte at fault. */
 #include "rules_int.h"
 #include "dialect.h"
+#include <stdint.h>
 
 /* utf8_bad: the offset of the first byte of s[0..n) that is not part of well-formed
  * UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF), or n */
@@ -34,11 +35,33 @@ utf8_bad(const unsigned char *s, size_t n)
 	return n;
 }
 
+/* ascii_run: the length of the leading run of s[0..n) that is ASCII without a NUL,
+ * read eight bytes at a time (a SQLite copy judges every text value of every row:
+ * a byte at a time was 1.6% of its instructions) */
+static size_t
+ascii_run(const char *s, size_t n)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, sizeof w);
+		if ((w & highs) != 0 || ((w - ones) & ~w & highs) != 0)
+			break;   /* a byte of 0x80 or more, or a NUL */
+	}
+	while (i < n && s[i] != '\0' && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
+}
+
 bool
 rules_text_bytes_fit(const struct rpl_rules *ru, const char *v, SQLLEN ind,
                      enum rpl_rule *rule, char *why, size_t wn)
 {
-	size_t n = (size_t)ind, bad = utf8_bad((const unsigned char *)v, n);
+	size_t n = (size_t)ind, a = ascii_run(v, n);
+	if (a == n)
+		return true;
+	size_t bad = a + utf8_bad((const unsigned char *)v + a, n - a);
 	if (bad < n) {
 		*rule = RPL_RULE_WRONG_TYPE;
 		snprintf(why, wn, "text that is not UTF-8 (byte 0x%02x at %zu of %zu): the target's text holds UTF-8 only",

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 secs=${1:-10}
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config rpc_framing rpc_dispatch connstr date size duration pgbinread tsv vvalue)
+[ ${#targets[@]} -gt 0 ] || targets=(config rpc_framing rpc_dispatch connstr date size duration pgbinread tsv vvalue rules)
 case $secs in ''|*[!0-9]*) echo "run.sh: seconds must be a whole number, got '$secs'" >&2; exit 2 ;; esac
 
 if ! command -v clang >/dev/null 2>&1; then
