@@ -147,8 +147,8 @@ rpl_sqlgen_copy_out(const struct rpl_sqlgen *g, const struct rpl_range *r, struc
 }
 
 /* key_col: the source column at 1-based key position k, or NULL. */
-static const struct rpl_column *
-key_col(const struct rpl_table *t, int k)
+const struct rpl_column *
+rpl_sqlgen_key_col(const struct rpl_table *t, int k)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		if (t->cols[i].pk_pos == k)
@@ -160,7 +160,7 @@ static void
 key_list(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 {
 	for (int k = 1; k <= g->st->npk; k++) {
-		const struct rpl_column *c = key_col(g->st, k);
+		const struct rpl_column *c = rpl_sqlgen_key_col(g->st, k);
 		rpl_sbuf_add(out, k > 1 ? ", " : "");
 		rpl_dialect_ident(g->src, c != NULL ? c->name : "?", out);
 	}
@@ -188,7 +188,7 @@ rpl_sqlgen_slice(const struct rpl_sqlgen *g, const struct rpl_range *r, bool key
 			for (int k = 1; k <= n; k++) {
 				/* a decimal key travels as text; MySQL compares a decimal with text
 				 * as doubles, which cannot tell keys apart past the 15th digit */
-				const struct rpl_column *c = key_col(g->st, k);
+				const struct rpl_column *c = rpl_sqlgen_key_col(g->st, k);
 				rpl_sbuf_add(out, k > 1 ? ", " : "");
 				if (c != NULL && c->cls == RPL_CLASS_DECIMAL && d->engine == RPL_ENGINE_MARIADB)
 					rpl_sbuf_addf(out, "CAST(? AS DECIMAL(%ld,%d))", c->size > 0 ? c->size : 65, c->scale);
@@ -201,7 +201,7 @@ rpl_sqlgen_slice(const struct rpl_sqlgen *g, const struct rpl_range *r, bool key
 			for (int k = 1; k <= n; k++) {
 				rpl_sbuf_add(out, k > 1 ? " OR (" : "");
 				for (int j = 1; j <= k; j++) {
-					const struct rpl_column *c = key_col(g->st, j);
+					const struct rpl_column *c = rpl_sqlgen_key_col(g->st, j);
 					rpl_dialect_ident(d, c != NULL ? c->name : "?", out);
 					rpl_sbuf_add(out, j < k ? " = ? AND " : " > ?");
 					params++;
@@ -404,7 +404,7 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 	const struct rpl_table *st = g->st;
 	const struct rpl_column *rowid = NULL;
 	if (d->engine == RPL_ENGINE_SQLITE && g->src->engine == RPL_ENGINE_SQLITE && st->npk == 1) {
-		rowid = key_col(st, 1);
+		rowid = rpl_sqlgen_key_col(st, 1);
 		rowid = rowid != NULL && rowid->kind == RPL_KIND_ROWID ? rowid : NULL;
 	}
 	rpl_sbuf_add(out, "CREATE TABLE ");
@@ -445,7 +445,7 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 			rpl_sbuf_add(out, ", PRIMARY KEY (");
 		}
 		for (int k = 1; k <= st->npk; k++) {
-			const struct rpl_column *c = key_col(st, k);
+			const struct rpl_column *c = rpl_sqlgen_key_col(st, k);
 			rpl_sbuf_add(out, k > 1 ? ", " : "");
 			rpl_dialect_ident(d, c != NULL ? dst_name(g, (size_t)(c - st->cols)) : "?", out);
 		}
@@ -468,91 +468,4 @@ rpl_sqlgen_savepoint(const struct rpl_dialect *d, enum rpl_savepoint op, const c
 	rpl_sbuf_add(out, verb);
 	rpl_sbuf_add(out, name);
 	return true;
-}
-
-/* order_key appends key column i (c) for an ORDER BY in byte order: verify merges
- * the two sides' rows by key, so both engines must sort text alike, whatever type and
- * collation the column has: its text as UTF-8 bytes, which sort as code points.
- * PostgreSQL: the text (`::text`: a uuid, an enum or an inet takes no COLLATE, and
- * an enum sorts by its labels only as text, as its target holds them); MariaDB: the
- * text converted to UTF-8 (a latin1 column is cp1252: its byte 0x92, U+2019, sorted
- * before é as bytes); SQLite, against another engine: the value as text (a column
- * without a type sorts its numbers before its text, by value, where the target's
- * text column sorts '10' before '9'; and a decimal, which SQLite keeps as text, by
- * its value). A CHAR(n) on either side sorts without its
- * trailing spaces, as verify compares it (vcmp.h): PostgreSQL's char(5) 'ab' came
- * before 'ab<TAB>', whose target VARCHAR held both padded with spaces. A time (and
- * PostgreSQL's interval, which a MariaDB TIME becomes) sorts by its value, as verify
- * compares times (vcmp.h): as text -01:00:00 came before -02:00:00. */
-static void
-order_key(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
-{
-	const struct rpl_dialect *d = g->src;
-	size_t i = (size_t)(c - g->st->cols);
-	const struct rpl_column *peer = g->peer != NULL && i < g->peer->ncols ? &g->peer->cols[i] : NULL;
-	bool text = (c->cls == RPL_CLASS_TEXT && c->kind != RPL_KIND_INTERVAL) || c->cls == RPL_CLASS_GUID;
-	bool pad = text && (c->kind == RPL_KIND_CHAR || (peer != NULL && peer->kind == RPL_KIND_CHAR));
-	bool lite_other = d->engine == RPL_ENGINE_SQLITE && g->peer_dialect != NULL &&
-	                  g->peer_dialect->engine != RPL_ENGINE_SQLITE;
-	if (c->cls == RPL_CLASS_DECIMAL && lite_other) {
-		/* a decimal SQLite keeps as text (DECIMAL_TEXT) sorted as text, '10.50' before
-		 * '9.50': by its double, then, among values one double holds, by its digits */
-		rpl_sbuf_add(out, "CAST(");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, " AS REAL), CASE WHEN ");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, " LIKE '-%' THEN NULL ELSE ");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, " END, CASE WHEN ");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, " LIKE '-%' THEN ");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, " END DESC");
-		return;
-	}
-	if (!text) {
-		rpl_dialect_ident(d, c->name, out);
-		return;
-	}
-	switch (d->engine) {
-	case RPL_ENGINE_POSTGRES:
-		rpl_sbuf_add(out, pad ? "rtrim(" : "");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, pad ? "::text, ' ') COLLATE \"C\"" : "::text COLLATE \"C\"");
-		return;
-	case RPL_ENGINE_MARIADB:
-		rpl_sbuf_add(out, pad ? "CAST(CONVERT(TRIM(TRAILING ' ' FROM " : "CAST(CONVERT(");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, pad ? ") USING utf8mb4) AS BINARY)" : " USING utf8mb4) AS BINARY)");
-		return;
-	case RPL_ENGINE_SQLITE: {
-		/* SQLite to SQLite: each value by its storage class, in SQLite's own order */
-		bool as_text = lite_other;
-		rpl_sbuf_add(out, as_text && pad ? "rtrim(CAST(" : as_text ? "CAST(" : "");
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, as_text && pad ? " AS TEXT), ' ')" : as_text ? " AS TEXT)" : "");
-		rpl_sbuf_add(out, " COLLATE BINARY");
-		return;
-	}
-	case RPL_ENGINE_MSSQL:   /* its comparisons ignore trailing spaces already */
-		rpl_dialect_ident(d, c->name, out);
-		rpl_sbuf_add(out, " COLLATE Latin1_General_BIN2");
-		return;
-	default:
-		break;
-	}
-	rpl_dialect_ident(d, c->name, out);
-}
-
-void
-rpl_sqlgen_select_ordered(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
-{
-	rpl_sqlgen_select(g, r, out);
-	for (int k = 1; k <= g->st->npk; k++) {
-		const struct rpl_column *c = key_col(g->st, k);
-		if (c == NULL)
-			continue;
-		rpl_sbuf_add(out, k > 1 ? ", " : " ORDER BY ");
-		order_key(g, c, out);
-	}
 }

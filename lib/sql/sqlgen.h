@@ -156,7 +156,10 @@ bool rpl_sqlgen_identity_insert(const struct rpl_dialect *d, const char *schema,
  * (SQL Server), or NULL. */
 const struct rpl_column *rpl_sqlgen_identity_column(const struct rpl_table *t);
 
-/* rpl_sqlgen_select_ordered: rpl_sqlgen_select in key order, text key columns in
+/* rpl_sqlgen_key_col: the column of t at key position k (1-based), or NULL. */
+const struct rpl_column *rpl_sqlgen_key_col(const struct rpl_table *t, int k);
+
+/* rpl_sqlgen_select_ordered (sqlgen_order.c): rpl_sqlgen_select in key order, text key columns in
  * the byte order of their UTF-8 text on every engine (PostgreSQL `::text COLLATE "C"`,
  * MariaDB CAST(CONVERT(… USING utf8mb4) AS BINARY), SQLite COLLATE BINARY, SQL Server
  * COLLATE Latin1_General_BIN2), so that verify can merge two engines' rows (verify.h);

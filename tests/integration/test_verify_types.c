@@ -364,6 +364,23 @@ static const struct tkey_case {
 	{ IT_SQLITE, IT_MARIADB, "vty_sd", "CREATE TABLE vty_sd (k DECIMAL(10,2) PRIMARY KEY, d TEXT)",
 	  "INSERT INTO vty_sd VALUES ('9.50', '2024-01-05'), ('10.50', '2024-01-05'), ('-1.00', '2024-01-05'), "
 	  "('-10.25', '2024-01-05'), ('100.00', '2024-01-05')", "DELETE FROM vty_sd WHERE k = 10.5", "{\"k\": \"10.5\"}" },
+	{ IT_SQLITE, IT_PG, "vty_tk2", "CREATE TABLE vty_tk2 (k DATETIME PRIMARY KEY, d TEXT)",
+	  "INSERT INTO vty_tk2 VALUES ('2024-01-01T00:00:00', '2024-01-05'), ('2024-01-01 00:00:01', '2024-01-05'), "
+	  "('2024-01-01T00:00:00.5', '2024-01-05'), ('2023-12-31 23:59:59', '2024-01-05')",
+	  "DELETE FROM vty_tk2 WHERE k = '2023-12-31 23:59:59'", "{\"k\": \"2023-12-31 23:59:59\"}" },
+	{ IT_SQLITE, IT_MARIADB, "vty_st", "CREATE TABLE vty_st (k TIME PRIMARY KEY, d TEXT)",
+	  "INSERT INTO vty_st VALUES ('9:30:00', '2024-01-05'), ('12:00:00', '2024-01-05'), ('-01:00:00', '2024-01-05'), "
+	  "('100:00:00.5', '2024-01-05')", "DELETE FROM vty_st WHERE k = '12:00:00'", "{\"k\": \"12:00:00\"}" },
+	{ IT_MARIADB, IT_SQLITE, "vty_mt", "CREATE TABLE vty_mt (k time PRIMARY KEY, d date)",
+	  "INSERT INTO vty_mt VALUES ('-01:00:00', '2024-01-05'), ('00:30:00', '2024-01-05'), ('100:00:00', '2024-01-05'), "
+	  "('12:00:00', '2024-01-05'), ('-838:59:59', '2024-01-05')",
+	  "DELETE FROM vty_mt WHERE k = '00:30:00'", "{\"k\": \"00:30:00\"}" },
+	{ IT_PG, IT_MARIADB, "vty_iv", "CREATE TABLE vty_iv (k interval PRIMARY KEY, d date)",
+	  "INSERT INTO vty_iv VALUES ('12:00', '2024-01-05'), ('100 hours', '2024-01-05'), ('1 day 02:00', '2024-01-05'), "
+	  "('-3 hours', '2024-01-05')", "DELETE FROM vty_iv WHERE k = '12:00:00'", "{\"k\": \"12:00:00\"}" },
+	{ IT_PG, IT_SQLITE, "vty_nan", "CREATE TABLE vty_nan (k numeric PRIMARY KEY, d date)",
+	  "INSERT INTO vty_nan VALUES ('NaN', '2024-01-05'), (1, '2024-01-05'), (-2.5, '2024-01-05'), (1e20, '2024-01-05')",
+	  "DELETE FROM vty_nan WHERE k = '1'", "{\"k\": \"1\"}" },
 	{ IT_SQLITE, IT_PG, "vty_mk", "CREATE TABLE vty_mk (k PRIMARY KEY, d TEXT)",
 	  "INSERT INTO vty_mk VALUES (9, '2024-01-05'), (10, '2024-01-05'), ('8', '2024-01-05'), ('a', '2024-01-05'), "
 	  "(100, '2024-01-05'), ('11', '2024-01-05'), ('Z', '2024-01-05')",

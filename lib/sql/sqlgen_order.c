@@ -1,0 +1,150 @@
+/* lib/sql/sqlgen_order.c: verify's ordered reads (sqlgen.h rpl_sqlgen_select_ordered).
+ * verify merges the two sides' rows by key and compares keys by value (vcmp.h), so
+ * both engines must return them in the order that comparison gives: each key column
+ * ordered here as verify compares it, whatever its type, collation or (in SQLite)
+ * the way each value happens to be stored. */
+#include "sqlgen.h"
+#include "dialect.h"
+#include "sbuf.h"
+
+/* ident appends column c's name */
+static void
+ident(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
+{
+	rpl_dialect_ident(g->src, c->name, out);
+}
+
+/* text_key: its text as UTF-8 bytes, which sort as code points (verify compares
+ * text as bytes). PostgreSQL: `::text` (a uuid, an enum, an inet or an interval
+ * takes no COLLATE, and an enum and an interval sort by value, not as the text
+ * their target holds); MariaDB: converted to UTF-8 (a latin1 column is cp1252: its
+ * byte 0x92, U+2019, sorted before é); SQLite against another engine: the value as
+ * text (a column without a type sorts its numbers before its text, by value, where
+ * the target's text column sorts '10' before '9'). pad: a CHAR(n) on either side,
+ * compared without its trailing spaces (PostgreSQL's char(5) 'ab' came before
+ * 'ab<TAB>', whose target VARCHAR held both padded with spaces). */
+static void
+text_key(const struct rpl_sqlgen *g, const struct rpl_column *c, bool pad, bool lite_other, struct rpl_sbuf *out)
+{
+	switch (g->src->engine) {
+	case RPL_ENGINE_POSTGRES:
+		rpl_sbuf_add(out, pad ? "rtrim(" : "");
+		ident(g, c, out);
+		rpl_sbuf_add(out, pad ? "::text, ' ') COLLATE \"C\"" : "::text COLLATE \"C\"");
+		return;
+	case RPL_ENGINE_MARIADB:
+		rpl_sbuf_add(out, pad ? "CAST(CONVERT(TRIM(TRAILING ' ' FROM " : "CAST(CONVERT(");
+		ident(g, c, out);
+		rpl_sbuf_add(out, pad ? ") USING utf8mb4) AS BINARY)" : " USING utf8mb4) AS BINARY)");
+		return;
+	case RPL_ENGINE_SQLITE:   /* SQLite to SQLite: each value by its storage class, SQLite's order */
+		rpl_sbuf_add(out, lite_other && pad ? "rtrim(CAST(" : lite_other ? "CAST(" : "");
+		ident(g, c, out);
+		rpl_sbuf_add(out, lite_other && pad ? " AS TEXT), ' ')" : lite_other ? " AS TEXT)" : "");
+		rpl_sbuf_add(out, " COLLATE BINARY");
+		return;
+	case RPL_ENGINE_MSSQL:   /* its comparisons ignore trailing spaces already */
+		ident(g, c, out);
+		rpl_sbuf_add(out, " COLLATE Latin1_General_BIN2");
+		return;
+	default:
+		ident(g, c, out);
+		return;
+	}
+}
+
+/* lite_decimal: a decimal SQLite keeps as text (DECIMAL_TEXT) sorts as text, '10.50'
+ * before '9.50': by its double, then, among values one double holds, by its digits;
+ * PostgreSQL's NaN, kept as 'NaN', last as PostgreSQL sorts it */
+static void
+lite_decimal(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
+{
+	ident(g, c, out);
+	rpl_sbuf_add(out, " = 'NaN', CAST(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, " AS REAL), CASE WHEN ");
+	ident(g, c, out);
+	rpl_sbuf_add(out, " LIKE '-%' THEN NULL ELSE ");
+	ident(g, c, out);
+	rpl_sbuf_add(out, " END, CASE WHEN ");
+	ident(g, c, out);
+	rpl_sbuf_add(out, " LIKE '-%' THEN ");
+	ident(g, c, out);
+	rpl_sbuf_add(out, " END DESC");
+}
+
+/* lite_instant: a SQLite date or timestamp is text in any ISO 8601 spelling ('T' or
+ * a space between date and time sorted apart as text): by its Julian day, then, among
+ * instants one double holds (tens of microseconds), by its text */
+static void
+lite_instant(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
+{
+	rpl_sbuf_add(out, "julianday(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, "), ");
+	ident(g, c, out);
+}
+
+/* lite_duration: a SQLite time is text ('9:30:00', '-01:00:00', '100:00:00.5'):
+ * sorted as text, '12:00:00' before '9:30:00'; by its seconds, as verify compares a
+ * time (a signed duration) */
+static void
+lite_duration(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
+{
+	/* (sign) * (hours * 3600 + minutes * 60 + seconds), hours of any length */
+	rpl_sbuf_add(out, "(CASE WHEN ");
+	ident(g, c, out);
+	rpl_sbuf_add(out, " LIKE '-%' THEN -1 ELSE 1 END) * (CAST(ltrim(substr(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, ", 1, instr(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, ", ':') - 1), '-') AS REAL) * 3600 + CAST(substr(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, ", instr(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, ", ':') + 1, 2) AS REAL) * 60 + CAST(substr(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, ", instr(");
+	ident(g, c, out);
+	rpl_sbuf_add(out, ", ':') + 4) AS REAL)), ");
+	ident(g, c, out);
+}
+
+/* order_key appends key column c for an ORDER BY as verify compares it */
+static void
+order_key(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
+{
+	size_t i = (size_t)(c - g->st->cols);
+	const struct rpl_column *peer = g->peer != NULL && i < g->peer->ncols ? &g->peer->cols[i] : NULL;
+	bool lite_other = g->src->engine == RPL_ENGINE_SQLITE && g->peer_dialect != NULL &&
+	                  g->peer_dialect->engine != RPL_ENGINE_SQLITE;
+	/* an interval is compared as a duration against a time (a MariaDB TIME became
+	 * it), else as its text (vcmp.h) */
+	bool as_duration = c->kind == RPL_KIND_INTERVAL && peer != NULL && peer->cls == RPL_CLASS_TIME;
+	bool text = (c->cls == RPL_CLASS_TEXT && !as_duration) || c->cls == RPL_CLASS_GUID;
+	if (text) {
+		bool pad = c->kind == RPL_KIND_CHAR || (peer != NULL && peer->kind == RPL_KIND_CHAR);
+		text_key(g, c, pad, lite_other, out);
+	} else if (lite_other && c->cls == RPL_CLASS_DECIMAL) {
+		lite_decimal(g, c, out);
+	} else if (lite_other && (c->cls == RPL_CLASS_DATE || c->cls == RPL_CLASS_TIMESTAMP)) {
+		lite_instant(g, c, out);
+	} else if (lite_other && c->cls == RPL_CLASS_TIME) {
+		lite_duration(g, c, out);
+	} else {
+		ident(g, c, out);   /* numbers, dates, times, bytes: the engine's own order */
+	}
+}
+
+void
+rpl_sqlgen_select_ordered(const struct rpl_sqlgen *g, const struct rpl_range *r, struct rpl_sbuf *out)
+{
+	rpl_sqlgen_select(g, r, out);
+	for (int k = 1; k <= g->st->npk; k++) {
+		const struct rpl_column *c = rpl_sqlgen_key_col(g->st, k);
+		if (c == NULL)
+			continue;
+		rpl_sbuf_add(out, k > 1 ? ", " : " ORDER BY ");
+		order_key(g, c, out);
+	}
+}
