@@ -373,14 +373,17 @@ utf8_prefix(const char *s, size_t max_chars)
  * Server's none of MAX and at most 900 bytes (a clustered key). The key's share of
  * those bytes, in characters of the widest encoding (utf8mb4: 4, NVARCHAR: 2), or
  * the column's own size where smaller; a longer value is rejected by too_long, as
- * for any column. false: the engine's own type. */
+ * for any column (a key on a prefix is unique on the whole value too). false: the
+ * engine's own type. */
 static bool
 key_type(const struct rpl_sqlgen *g, const struct rpl_column *c, char *out, size_t n)
 {
 	enum rpl_engine e = g->dst->engine;
 	bool text = c->cls == RPL_CLASS_TEXT, bin = c->cls == RPL_CLASS_BINARY;
+	/* MariaDB to MariaDB: a TEXT or BLOB key with a prefix length (PRIMARY KEY (k(16)),
+	 * which the catalog does not say) gets the bounded type too */
 	if (c->pk_pos <= 0 || (!text && !bin) || (e != RPL_ENGINE_MARIADB && e != RPL_ENGINE_MSSQL) ||
-	    e == g->src->engine)
+	    (e == g->src->engine && !c->is_long))
 		return false;
 	int wide = 0, others = 0;   /* the key's text and binary columns, and the rest */
 	for (size_t i = 0; i < g->st->ncols; i++)

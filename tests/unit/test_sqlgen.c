@@ -696,6 +696,11 @@ START_TEST(test_created_text_key)
 	rpl_sqlgen_create_table(&g, &b);
 	ck_assert_msg(strstr(rpl_sbuf_str(&b), "[k] NVARCHAR(147) NOT NULL, [b] VARBINARY(294) NOT NULL, [n] INT NOT NULL, "
 	                                       "[v] NVARCHAR(MAX), [s] NVARCHAR(20) NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
+	g.src = g.dst = rpl_dialect_for(MARIA);   /* a MariaDB BLOB key on a prefix, PRIMARY KEY (b(16)) */
+	rpl_sbuf_reset(&b);
+	rpl_sqlgen_create_table(&g, &b);
+	ck_assert_msg(strstr(rpl_sbuf_str(&b), "`b` varbinary(1018) NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
+	g.src = rpl_dialect_for(PG);
 	g.dst = rpl_dialect_for(PG);   /* PostgreSQL's keys take text */
 	rpl_sbuf_reset(&b);
 	rpl_sqlgen_create_table(&g, &b);
