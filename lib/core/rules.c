@@ -130,7 +130,7 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		return !(enforced && s->int_bytes > 0 && s->int_bytes <= d->int_bytes);
 	}
 	case RPL_CLASS_DECIMAL:
-		if (!enforced || sqlite_numeric(ru, d))
+		if (!enforced || sqlite_numeric(ru, d) || rules_maria_unsigned_decimal(ru, d))
 			return true;   /* any spelling, or no number at all (rules_decimal_plain); SQLite's rounding */
 		if (d->cls != RPL_CLASS_DECIMAL || d->size <= 0)
 			return false;
@@ -241,6 +241,11 @@ judge_decimal(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQL
 	}
 	if (sqlite_numeric(ru, dst) && !rules_sqlite_keeps(v, dst, vd->why, vd->wn)) {
 		*vd->rule = RPL_RULE_PRECISION;
+		return -1;
+	}
+	if (*(const char *)v == '-' && strpbrk(v, "123456789") != NULL && rules_maria_unsigned_decimal(ru, dst)) {
+		*vd->rule = RPL_RULE_INT_RANGE;
+		snprintf(vd->why, vd->wn, "%.60s does not fit %.60s", (const char *)v, dst->decl);
 		return -1;
 	}
 	return 0;
@@ -374,7 +379,18 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 			snprintf(vd->why, vd->wn, "text with a NUL byte is no date");
 			return -1;
 		}
-		return rules_iso_text_fits(v, ind, dst, vd->rule, vd->why, vd->wn) ? 0 : -1;
+		int y;
+		unsigned m, d;
+		if (!rules_iso_text_fits(v, ind, dst, vd->rule, vd->why, vd->wn))
+			return -1;
+		if (text_date(v, &y, &m, &d) && !rules_calendar_date(y, m, d)) {
+			*vd->rule = RPL_RULE_WRONG_TYPE;
+			snprintf(vd->why, vd->wn, "%04d-%02u-%02u is no day of the calendar", y, m, d);
+			return -1;
+		}
+		if (text_date(v, &y, &m, &d) && !rules_date_in_range(ru, dst, y, m, d, vd->why, vd->wn))
+			vd->null_rule = RPL_RULE_DATE_RANGE;   /* MariaDB's TIMESTAMP, SQL Server's old types */
+		return 0;
 	}
 	/* a character is at least a byte: short text needs no counting */
 	bool bounded = dst->cls == RPL_CLASS_TEXT && !dst->is_long && dst->size > 0 && !lite_target(ru);
@@ -568,7 +584,7 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 			/* into a column of another class, or a double into a float (rules_cross.c):
 			 * tested here first, this runs for every date of every row */
 			if ((x->cls != x->dst->cls || x->dst->sql_type == SQL_REAL) && vd.null_rule == RPL_NRULES &&
-			    vd.act == 0 && !rules_cross_fits(ru, x, v, ind, rule, why, wn))
+			    vd.act == 0 && !rules_cross_fits(ru, b, r, c, v, ind, rule, why, wn))
 				return -1;
 		}
 		if (vd.act != 0) {

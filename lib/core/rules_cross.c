@@ -22,9 +22,14 @@
 static bool
 int_fits(const struct rpl_rules *ru, const struct rpl_column *dst, int64_t i)
 {
+	/* a MariaDB UNSIGNED, MEDIUMINT or YEAR; a YEAR's 0 only from an integer column
+	 * (rules.c): the text '0' of a decimal, a double or a text is read as 2000 */
+	int64_t lo, hi;
+	if (rules_maria_int_bounds(ru, dst, &lo, &hi))
+		return i >= lo && i <= hi;
 	if (dst->int_bytes <= 0 || dst->int_bytes >= 8)
 		return true;
-	int64_t hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
+	hi = (INT64_C(1) << (dst->int_bytes * 8 - 1)) - 1, lo = -hi - 1;
 	if (ru->dst_dialect->engine == RPL_ENGINE_MSSQL && dst->int_bytes == 1)
 		lo = 0, hi = 255;
 	return i >= lo && i <= hi;
@@ -234,27 +239,28 @@ int_into_bool(const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rul
  * column holds, respelled as its digits where they fit ("42 " of a CHAR(n), "3.0",
  * "1e3"), or the row is rejected */
 static bool
-text_into_int(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule,
-              char *why, size_t wn)
+text_into_int(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c, char *v, SQLLEN *ind,
+              enum rpl_rule *rule, char *why, size_t wn)
 {
-	size_t n = (size_t)*ind, b = 0;
-	while (b < n && v[b] == ' ')
-		b++;
-	while (n > b && v[n - 1] == ' ')
+	const struct rpl_xcol *x = &b->cols[c];
+	size_t n = (size_t)*ind, s0 = 0;
+	while (s0 < n && v[s0] == ' ')
+		s0++;
+	while (n > s0 && v[n - 1] == ' ')
 		n--;
 	int64_t i;
-	int r = rpl_numtext_int64(v + b, n - b, &i);
-	if (r == RPL_NUMTEXT_FRACTION) {
+	int rc = rpl_numtext_int64(v + s0, n - s0, &i);
+	if (rc == RPL_NUMTEXT_FRACTION) {
 		*rule = RPL_RULE_PRECISION;
 		snprintf(why, wn, "\"%.60s\" has a fraction that the integer column %s would round away", v, x->dst->name);
 		return false;
 	}
-	if (r == RPL_NUMTEXT_RANGE || (r == 0 && !int_fits(ru, x->dst, i))) {
+	if (rc == RPL_NUMTEXT_RANGE || (rc == 0 && !int_fits(ru, x->dst, i))) {
 		*rule = RPL_RULE_INT_RANGE;
 		snprintf(why, wn, "\"%.60s\" does not fit the integer column %s", v, x->dst->name);
 		return false;
 	}
-	if (r < 0) {
+	if (rc < 0) {
 		*rule = RPL_RULE_WRONG_TYPE;
 		snprintf(why, wn, "\"%.60s\" is not a number for the integer column %s", v, x->dst->name);
 		return false;
@@ -263,8 +269,15 @@ text_into_int(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQL
 	int k = snprintf(digits, sizeof digits, "%lld", (long long)i);
 	if (k <= *ind || (!x->ool && k < x->width)) {
 		memcpy(v, digits, (size_t)k + 1);
-		*ind = k;
+	} else if (x->ool && (v = rpl_xbuf_heap_put(b, r, c, (size_t)k + 1)) != NULL) {
+		memcpy(v, digits, (size_t)k + 1);   /* "1e3" is 1000: room of its own in the heap */
+		rpl_xbuf_heap_used(b, (size_t)k + 1);
+	} else {
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "\"%.60s\" is %s, more characters than its column %s gives it", v, digits, x->dst->name);
+		return false;
 	}
+	*ind = k;
 	return true;
 }
 
@@ -272,12 +285,23 @@ text_into_int(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQL
  * number the column holds as itself, or the row is rejected. NaN and infinity
  * spelled out are the target's to take or refuse (PostgreSQL's double keeps them). */
 static bool
-text_into_number(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule,
-                 char *why, size_t wn)
+text_into_number(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c, char *v, SQLLEN *ind,
+                 enum rpl_rule *rule, char *why, size_t wn)
 {
+	const struct rpl_xcol *x = &b->cols[c];
 	const struct rpl_column *d = x->dst;
 	if (d->cls == RPL_CLASS_INT)
-		return text_into_int(ru, x, v, ind, rule, why, wn);
+		return text_into_int(ru, b, r, c, v, ind, rule, why, wn);
+	/* spaces around the number: MariaDB's LOAD DATA refused ' 3 ' into a DECIMAL or a
+	 * DOUBLE ("Data truncated"); the number is the same without them */
+	size_t n = (size_t)*ind, s0 = strspn(v, " ");
+	while (n > s0 && v[n - 1] == ' ')
+		n--;
+	if (s0 > 0 || n < (size_t)*ind) {
+		memmove(v, v + s0, n - s0);
+		v[n - s0] = '\0';
+		*ind = (SQLLEN)(n - s0);
+	}
 	const char *t = v + strspn(v, " ");
 	if (d->cls == RPL_CLASS_DOUBLE &&
 	    (strncasecmp(t + (*t == '-' || *t == '+'), "nan", 3) == 0 || strncasecmp(t + (*t == '-' || *t == '+'), "inf", 3) == 0))
@@ -286,14 +310,14 @@ text_into_number(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, 
 	char *plain = malloc(cap);
 	if (plain == NULL)
 		return true;       /* the copy's own allocation would fail next */
-	int n = rpl_numtext_plain(v, (size_t)*ind, plain, cap);
-	bool ok = n >= 0;
+	int pn = rpl_numtext_plain(v, (size_t)*ind, plain, cap);
+	bool ok = pn >= 0;
 	if (!ok) {
 		*rule = RPL_RULE_WRONG_TYPE;
 		snprintf(why, wn, "\"%.60s\" is not a number for the %s column %s", v,
 		         d->cls == RPL_CLASS_DOUBLE ? "double" : "numeric", d->name);
 	} else if (d->cls == RPL_CLASS_DOUBLE) {
-		ok = into_double(x, plain, (SQLLEN)n, strlen(v) <= 60 ? v : NULL, rule, why, wn);
+		ok = into_double(x, plain, (SQLLEN)pn, strlen(v) <= 60 ? v : NULL, rule, why, wn);
 	} else if (!rules_decimal_fits(plain, d->size, d->scale, why, wn)) {
 		*rule = RPL_RULE_PRECISION;
 		ok = false;
@@ -323,6 +347,8 @@ rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 	const struct rpl_column *s = x->src, *d = x->dst;
 	if (x->verbatim || ru->dst_dialect->engine == RPL_ENGINE_SQLITE)
 		return false;      /* SQLite keeps any value in any column */
+	if (rules_maria_labels(ru, d) && x->cls != RPL_CLASS_TEXT)
+		return true;       /* a number into an ENUM or SET (rules_maria.c) */
 	switch (x->cls) {
 	case RPL_CLASS_INT:   /* a double keeps 53 bits, a float 24 */
 		return d->cls == RPL_CLASS_BOOL ||
@@ -343,12 +369,15 @@ rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 }
 
 bool
-rules_cross_fits(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN *ind, enum rpl_rule *rule,
-                 char *why, size_t wn)
+rules_cross_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c, void *v, SQLLEN *ind,
+                 enum rpl_rule *rule, char *why, size_t wn)
 {
+	const struct rpl_xcol *x = &b->cols[c];
 	const struct rpl_column *d = x->dst;
 	if (!rules_cross_judged(ru, x))
 		return true;
+	if (rules_maria_labels(ru, d) && x->cls != RPL_CLASS_TEXT)
+		return rules_maria_number_label(x, v, *ind, rule, why, wn);
 	switch (x->cls) {
 	case RPL_CLASS_INT:
 		return d->cls == RPL_CLASS_BOOL ? int_into_bool(x, v, ind, rule, why, wn)
@@ -357,7 +386,7 @@ rules_cross_fits(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, 
 		return d->cls == RPL_CLASS_INT ? into_int(ru, x, v, ind, rule, why, wn)
 		                               : into_double(x, v, *ind, NULL, rule, why, wn);
 	case RPL_CLASS_TEXT:
-		return text_into_number(ru, x, v, ind, rule, why, wn);
+		return text_into_number(ru, b, r, c, v, ind, rule, why, wn);
 	case RPL_CLASS_DOUBLE:
 		if (d->cls == RPL_CLASS_INT)
 			return into_int(ru, x, v, ind, rule, why, wn);

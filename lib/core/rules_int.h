@@ -69,6 +69,13 @@ void rules_float_decimal(const struct rpl_xcol *x, void *v, SQLLEN *ind);
  * column is made of its declared labels. */
 bool rules_maria_int_bounds(const struct rpl_rules *ru, const struct rpl_column *d, int64_t *lo, int64_t *hi);
 bool rules_maria_labels(const struct rpl_rules *ru, const struct rpl_column *d);
+/* rules_maria_number_label: a number (or any value not text) into an ENUM or SET is
+ * one of its labels as spelled, else MariaDB stores it by index or bits */
+bool rules_maria_number_label(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule, char *why,
+                              size_t wn);
+/* rules_maria_unsigned_decimal: is d a MariaDB BIGINT UNSIGNED (a DECIMAL(20,0) to
+ * the catalog), which takes no negative number? */
+bool rules_maria_unsigned_decimal(const struct rpl_rules *ru, const struct rpl_column *d);
 bool rules_maria_label_fits(const struct rpl_column *d, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
                             size_t wn);
 
@@ -82,7 +89,7 @@ bool rules_text_bytes_fit(const struct rpl_rules *ru, const char *v, SQLLEN ind,
  * timestamp into a date): can it meet the rule at all, and does the column hold it
  * as the same value? */
 bool rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x);
-bool rules_cross_fits(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN *ind, enum rpl_rule *rule,
+bool rules_cross_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c, void *v, SQLLEN *ind, enum rpl_rule *rule,
                       char *why, size_t wn);
 
 /* rules_dates.c */

@@ -45,23 +45,42 @@ rules_maria_int_bounds(const struct rpl_rules *ru, const struct rpl_column *d, i
 	return true;
 }
 
+/* label_char: the next character of a label in COLUMN_TYPE's spelling at *q, which
+ * doubles a quote and escapes a backslash ('a\\b' is a\b; \n, \t, \r, \0, \Z as in
+ * MariaDB's string literals); *end: the label's closing quote was read */
+static char
+label_char(const char **q, bool *end)
+{
+	static const char esc[][2] = { { 'n', '\n' }, { 't', '\t' }, { 'r', '\r' }, { '0', '\0' }, { 'Z', '\032' } };
+	char c = *(*q)++;
+	*end = false;
+	if (c == '\'') {
+		if (**q != '\'') {
+			*end = true;
+			return 0;
+		}
+		(*q)++;
+	} else if (c == '\\' && **q != '\0') {
+		c = *(*q)++;
+		for (size_t i = 0; i < sizeof esc / sizeof esc[0]; i++)
+			if (c == esc[i][0])
+				return esc[i][1];
+	}
+	return c;
+}
+
 /* label_at: is v[0..n) exactly the label that starts at the quote *p of an ENUM's or
- * SET's declaration ("'it''s'": quotes doubled)? *p is moved past the label. */
+ * SET's declaration? *p is moved past the label. */
 static bool
 label_at(const char **p, const char *v, size_t n)
 {
 	const char *q = *p + 1;
 	size_t k = 0;
-	bool same = true;
-	for (;;) {
-		if (*q == '\0')
+	bool same = true, end = false;
+	while (*q != '\0') {
+		char c = label_char(&q, &end);
+		if (end)
 			break;
-		char c = *q++;
-		if (c == '\'') {
-			if (*q != '\'')
-				break;
-			q++;
-		}
 		same = same && k < n && v[k] == c;
 		k++;
 	}
@@ -69,21 +88,22 @@ label_at(const char **p, const char *v, size_t n)
 	return same && k == n;
 }
 
-/* one_of: is v[0..n) one of decl's labels? true also when decl cannot be read (the
- * server judges) */
-static bool
-one_of(const char *decl, const char *v, size_t n)
+/* label_index: the position of v[0..n) among decl's labels (0 the first), -1 for
+ * none, -2 when decl cannot be read (the server judges) */
+static int
+label_index(const char *decl, const char *v, size_t n)
 {
 	const char *p = strchr(decl, '(');
 	if (p == NULL || p[1] != '\'')
-		return true;
-	for (p++; *p == '\'';) {
+		return -2;
+	int i = 0;
+	for (p++; *p == '\''; i++) {
 		if (label_at(&p, v, n))
-			return true;
+			return i;
 		if (*p == ',')
 			p++;
 	}
-	return false;
+	return -1;
 }
 
 bool
@@ -98,29 +118,66 @@ rules_maria_label_fits(const struct rpl_column *d, const char *v, SQLLEN ind, en
                        size_t wn)
 {
 	size_t n = (size_t)ind;
-	bool fits = true;
+	bool fits = true, ordered = true;
 	if (d->kind == RPL_KIND_ENUM) {
-		fits = one_of(d->decl, v, n);
-	} else {   /* a SET: '' or labels joined by commas */
+		fits = label_index(d->decl, v, n) != -1;
+	} else {   /* a SET: '' or labels joined by commas, in the declaration's order */
+		int last = -1;
 		for (size_t s = 0; fits && n > 0 && s <= n;) {
 			const char *comma = memchr(v + s, ',', n - s);
 			size_t e = comma != NULL ? (size_t)(comma - v) : n;
-			fits = one_of(d->decl, v + s, e - s);
+			int i = label_index(d->decl, v + s, e - s);
+			fits = i != -1;
+			ordered = ordered && (i == -2 || i > last);
+			last = i > last ? i : last;
 			s = e + 1;
 		}
 	}
-	if (fits)
+	if (fits && ordered)
 		return true;
 	*rule = RPL_RULE_WRONG_TYPE;
-	if (n == 0) {   /* an ENUM that does not list '': its error value (index 0) */
-		snprintf(why, wn, "'' is MariaDB's ENUM error value (index 0, stored for an invalid value under a relaxed"
-		         " sql_mode): a strict-mode load cannot write it, as text or as index 0, and a relaxed one would"
-		         " change other values without a word");
-		return false;
-	}
 	const char *cs = strstr(d->decl, " CHARACTER SET");   /* the list, not its character set */
 	int dn = cs != NULL ? (int)(cs - d->decl) : (int)strlen(d->decl);
-	snprintf(why, wn, "\"%.60s\" is not %s of %.*s", v, d->kind == RPL_KIND_ENUM ? "one of the values" : "made of the values",
-	         dn > 200 ? 200 : dn, d->decl);
+	dn = dn > 200 ? 200 : dn;
+	if (!fits)
+		snprintf(why, wn, "\"%.60s\" is not %s of %.*s%s", v,
+		         d->kind == RPL_KIND_ENUM ? "one of the values" : "made of the values", dn, d->decl,
+		         n == 0 ? " (MariaDB would store its ENUM error value, index 0)" : "");
+	else   /* MariaDB stores a SET's labels once each, in the declaration's order */
+		snprintf(why, wn, "\"%.60s\" would be stored in another order or without a repeated value by %.*s", v,
+		         dn, d->decl);
 	return false;
+}
+
+bool
+rules_maria_number_label(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule, char *why,
+                         size_t wn)
+{
+	/* LOAD DATA sends the number as text, which MariaDB takes as a label when one is
+	 * spelled so, else as an index (an ENUM) or a bitmask (a SET): 1 into ENUM('a','b')
+	 * became 'a', 3 into SET('x','y') 'x,y', without a word */
+	char t[32];
+	const char *p = v;
+	size_t n = (size_t)ind;
+	if (x->cls == RPL_CLASS_INT && !x->as_text) {
+		n = (size_t)snprintf(t, sizeof t, "%lld", (long long)*(const int64_t *)v);
+		p = t;
+	} else if (!x->as_text && x->c_type != SQL_C_CHAR) {
+		n = 0, p = NULL;   /* a double, a date: no label spells them as replicad writes them */
+	}
+	if (p != NULL && label_index(x->dst->decl, p, n) != -1)
+		return true;
+	*rule = RPL_RULE_WRONG_TYPE;
+	snprintf(why, wn, "%s%.40s%s is no label of %s, which would store it by %s", p != NULL ? "\"" : "a value",
+	         p != NULL ? p : "", p != NULL ? "\"" : "", x->dst->name,
+	         x->dst->kind == RPL_KIND_ENUM ? "its index" : "its bits");
+	return false;
+}
+
+bool
+rules_maria_unsigned_decimal(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	/* BIGINT UNSIGNED: the catalog makes it DECIMAL(20,0) (catalog.c) */
+	return ru->dst_dialect->engine == RPL_ENGINE_MARIADB && d->cls == RPL_CLASS_DECIMAL && d->size == 20 &&
+	       d->scale == 0 && base_width(d->decl) == 8 && strcasestr(d->decl, "unsigned") != NULL;
 }

@@ -286,6 +286,52 @@ START_TEST(test_mariadb_limits)
 }
 END_TEST
 
+/* a second outside run: an ENUM or SET label with a backslash (refused by the label
+ * check, MariaDB to MariaDB), '1e3' into a PostgreSQL bigint (its digits need more room
+ * than the text: it reached COPY unwritten), a char(10)'s padding into a MariaDB
+ * DECIMAL or DOUBLE (refused by LOAD DATA), a number into an ENUM (stored by index),
+ * a decimal 0 into a YEAR (read as 2000) */
+START_TEST(test_second_run)
+{
+	struct rpl_conn s, d;
+	struct rpl_part_account acc;
+	fresh(&s, &d, IT_MARIADB, IT_MARIADB, "ft_bs",
+	      "CREATE TABLE ft_bs (id int PRIMARY KEY, e enum('a\\\\b','c'), st set('x\\\\y','z')) DEFAULT CHARSET=utf8mb4", NULL);
+	it_exec(&s, "INSERT INTO ft_bs VALUES (1, 'a\\\\b', 'x\\\\y,z'), (2, 'c', 'z')");
+	copy_into(&s, &d, "ft_bs", true, false, &acc);
+	ck_assert_msg(acc.rejected == 0, "backslash labels: rejected %lld", (long long)acc.rejected);
+	target_is(IT_MARIADB, "SELECT GROUP_CONCAT(CONCAT(id, e, st) ORDER BY id) FROM ft_bs", "1a\\bx\\y,z,2cz",
+	          "backslash labels");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+
+	fresh(&s, &d, IT_PG, IT_PG, "ft_ex", "CREATE TABLE ft_ex (id int PRIMARY KEY, a text)",
+	      "CREATE TABLE ft_ex (id int PRIMARY KEY, a bigint)");
+	it_exec(&s, "INSERT INTO ft_ex VALUES (1, '1e3'), (2, '1E3'), (3, '1e9'), (4, '1e10'), (5, '-2E2')");
+	copy_into(&s, &d, "ft_ex", false, false, &acc);
+	ck_assert_msg(acc.rejected == 0, "exponents into bigint: rejected %lld", (long long)acc.rejected);
+	target_is(IT_PG, "SELECT string_agg(a::text, ',' ORDER BY id) FROM ft_ex", "1000,1000,1000000000,10000000000,-200",
+	          "exponents into bigint");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+
+	fresh(&s, &d, IT_PG, IT_MARIADB, "ft_sp",
+	      "CREATE TABLE ft_sp (id int PRIMARY KEY, n char(10), f char(10), e int, y numeric(4,0))",
+	      "CREATE TABLE ft_sp (id int PRIMARY KEY, n decimal(10,2), f double, e enum('a','b'), y year)");
+	it_exec(&s, "INSERT INTO ft_sp VALUES (1, '12.50', '2.5', NULL, 1999), (2, ' 3 ', '-1 ', NULL, NULL), "
+	            "(3, '1', '1', 1, NULL), (4, '1', '1', NULL, 0)");
+	copy_into(&s, &d, "ft_sp", false, false, &acc);
+	ck_assert_msg(acc.rejected == 2 && acc.rejected_by[RPL_RULE_WRONG_TYPE] == 1 && acc.rejected_by[RPL_RULE_INT_RANGE] == 1,
+	              "padding, an index, a year: rejected %lld (wrong_type %lld, int_range %lld, server %lld)",
+	              (long long)acc.rejected, (long long)acc.rejected_by[RPL_RULE_WRONG_TYPE],
+	              (long long)acc.rejected_by[RPL_RULE_INT_RANGE], (long long)acc.rejected_by[RPL_RULE_SERVER]);
+	target_is(IT_MARIADB, "SELECT GROUP_CONCAT(CONCAT(id, ':', n, ':', f, ':', COALESCE(y, '-')) ORDER BY id) FROM ft_sp",
+	          "1:12.50:2.5:1999,2:3.00:-1:-", "padding into numbers");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -302,6 +348,7 @@ main(void)
 	tcase_add_loop_test(tc, test_text_into_numbers, 0, 2);
 	tcase_add_loop_test(tc, test_sqlite_bytes_and_days, 0, 2);
 	tcase_add_test(tc, test_mariadb_limits);
+	tcase_add_test(tc, test_second_run);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
