@@ -599,8 +599,10 @@ cmd_pg_up() {
     port=$(cat "$DIR/pg/port")
     bindir=$(find_pg_bindir)
     cd /
-    run_as "$PG_USER" "$bindir/pg_ctl" -D "$data" -l "$DIR/pg/restart.log" -o "-p $port" \
-        -w -t "$START_TIMEOUT" -s start >/dev/null 2>&1 || die "PostgreSQL did not start again (see $DIR/pg/restart.log)"
+    # the same log as the first start (pg_ctl -l appends): test_dryrun.sh reads the
+    # statements the server logged there, also after an outage test restarted it
+    run_as "$PG_USER" "$bindir/pg_ctl" -D "$data" -l "$DIR/pg/server.log" -o "-p $port" \
+        -w -t "$START_TIMEOUT" -s start >/dev/null 2>&1 || die "PostgreSQL did not start again (see $DIR/pg/server.log)"
     pid=$(head -n 1 "$data/postmaster.pid")
     record_pid postgresql "$pid"
     echo "$pid" >"$DIR/pg/pid"
