@@ -241,9 +241,10 @@ print_key_list(const char *range, json_t *p, const char *what)
 	json_t *keys = json_object_get(json_object_get(p, "keys"), what), *k;
 	size_t i;
 	json_array_foreach(keys, i, k) {
-		json_t *key = json_is_object(k) && json_object_get(k, "key") != NULL ? json_object_get(k, "key") : k;
+		bool changed = strcmp(what, "changed") == 0;   /* {"key", "columns"}; the others are keys */
+		json_t *key = changed ? json_object_get(k, "key") : k;
 		char *kt = json_dumps(key, JSON_ENCODE_ANY);
-		char *ct = key != k ? json_dumps(json_object_get(k, "columns"), JSON_ENCODE_ANY) : NULL;
+		char *ct = changed ? json_dumps(json_object_get(k, "columns"), JSON_ENCODE_ANY) : NULL;
 		printf("  %s %s %s%s%s\n", range, what, kt != NULL ? kt : "?", ct != NULL ? " " : "", ct != NULL ? ct : "");
 		free(kt);
 		free(ct);

@@ -148,8 +148,9 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		/* MariaDB has no NaN and no -0.0 */
 		return (!ru->dst_dialect->keeps_nan || !keeps_neg_zero(ru, d)) && src_engine != RPL_ENGINE_MARIADB;
 	case RPL_CLASS_TEXT:
-		if (text_into_date(ru, d) || rules_maria_labels(ru, d) || (!enforced && !lite_target(ru)))
-			return true;   /* the last: SQLite's text may be any bytes (rules_text.c) */
+		if (text_into_date(ru, d) || rules_maria_labels(ru, d) ||
+		    (!enforced && !lite_target(ru) && d->cls != RPL_CLASS_BINARY))
+			return true;   /* the last: SQLite's text may be any bytes, which a binary column keeps (rules_text.c) */
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
@@ -204,7 +205,8 @@ judge_int(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN 
 		}
 	}
 	int64_t lo, hi;
-	if (rules_maria_int_bounds(ru, dst, &lo, &hi) && (i < lo || i > hi) && !(dst->kind == RPL_KIND_YEAR && i == 0)) {
+	if (rules_maria_int_bounds(ru, dst, &lo, &hi) && (i < lo || i > hi) &&
+	    !(dst->kind == RPL_KIND_YEAR && i == 0 && !x->as_text)) {   /* a text "0" is 2000 to a YEAR (tsv.c pads integers) */
 		*vd->rule = RPL_RULE_INT_RANGE;
 		snprintf(vd->why, vd->wn, "%lld does not fit %.60s", (long long)i, dst->decl);
 		return -1;
@@ -243,7 +245,7 @@ judge_decimal(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQL
 		*vd->rule = RPL_RULE_PRECISION;
 		return -1;
 	}
-	if (*(const char *)v == '-' && strpbrk(v, "123456789") != NULL && rules_maria_unsigned_decimal(ru, dst)) {
+	if (dst->size == 20 && rules_maria_unsigned_decimal(ru, dst) && !rules_maria_unsigned_fits(v)) {
 		*vd->rule = RPL_RULE_INT_RANGE;
 		snprintf(vd->why, vd->wn, "%.60s does not fit %.60s", (const char *)v, dst->decl);
 		return -1;
@@ -370,7 +372,8 @@ static int
 judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQLLEN *ind, struct verdict *vd)
 {
 	const struct rpl_column *dst = b->cols[c].dst;
-	if (ru->untyped_source && !lite_target(ru) && !rules_text_bytes_fit(ru, v, *ind, vd->rule, vd->why, vd->wn))
+	if (ru->untyped_source && !lite_target(ru) && dst->cls != RPL_CLASS_BINARY &&
+	    !rules_text_bytes_fit(ru, v, *ind, vd->rule, vd->why, vd->wn))
 		return -1;
 	if (text_into_date(ru, dst)) {
 		/* a text column into a date the user declared: as SQLite's dates */

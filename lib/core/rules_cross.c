@@ -220,6 +220,26 @@ into_float(const struct rpl_xcol *x, const char *v, enum rpl_rule *rule, char *w
 	return into_double(x, src, (SQLLEN)strlen(src), sp, rule, why, wn);
 }
 
+/* into_unsigned: an integer, a double or text into MariaDB's BIGINT UNSIGNED: a
+ * number from 0 to 2^64 - 1 (the server refused -1 as the row's failure) */
+static bool
+into_unsigned(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule, char *why, size_t wn)
+{
+	char t[400];
+	if (x->cls == RPL_CLASS_INT && !x->as_text)
+		snprintf(t, sizeof t, "%lld", (long long)*(const int64_t *)v);
+	else if (x->cls == RPL_CLASS_DOUBLE && !x->as_text)
+		rpl_numtext_shortest(*(const double *)v, t, sizeof t);
+	else if (x->c_type != SQL_C_CHAR || rpl_numtext_plain(v, (size_t)ind, t, sizeof t) < 0)
+		return true;       /* no number: the class's own rules, or the server, judge it */
+	char plain[400];
+	if (rpl_numtext_plain(t, strlen(t), plain, sizeof plain) < 0 || rules_maria_unsigned_fits(plain))
+		return true;
+	*rule = RPL_RULE_INT_RANGE;
+	snprintf(why, wn, "%.60s does not fit %.60s", t, x->dst->decl);
+	return false;
+}
+
 /* int_into_bool: an integer into a boolean column (PostgreSQL's boolean, a BIT(1)):
  * 0 or 1, or the row is rejected */
 static bool
@@ -265,12 +285,12 @@ text_into_int(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c
 		snprintf(why, wn, "\"%.60s\" is not a number for the integer column %s", v, x->dst->name);
 		return false;
 	}
-	char digits[24];
+	char digits[24], *room;
 	int k = snprintf(digits, sizeof digits, "%lld", (long long)i);
 	if (k <= *ind || (!x->ool && k < x->width)) {
 		memcpy(v, digits, (size_t)k + 1);
-	} else if (x->ool && (v = rpl_xbuf_heap_put(b, r, c, (size_t)k + 1)) != NULL) {
-		memcpy(v, digits, (size_t)k + 1);   /* "1e3" is 1000: room of its own in the heap */
+	} else if (x->ool && (room = rpl_xbuf_heap_put(b, r, c, (size_t)k + 1)) != NULL) {
+		memcpy(room, digits, (size_t)k + 1);   /* "1e3" is 1000: room of its own in the heap */
 		rpl_xbuf_heap_used(b, (size_t)k + 1);
 	} else {
 		*rule = RPL_RULE_WRONG_TYPE;
@@ -306,8 +326,9 @@ text_into_number(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_
 	if (d->cls == RPL_CLASS_DOUBLE &&
 	    (strncasecmp(t + (*t == '-' || *t == '+'), "nan", 3) == 0 || strncasecmp(t + (*t == '-' || *t == '+'), "inf", 3) == 0))
 		return true;
+	char small[512];   /* no allocation per value but for long text */
 	size_t cap = (size_t)*ind + 400;
-	char *plain = malloc(cap);
+	char *plain = cap <= sizeof small ? small : malloc(cap);
 	if (plain == NULL)
 		return true;       /* the copy's own allocation would fail next */
 	int pn = rpl_numtext_plain(v, (size_t)*ind, plain, cap);
@@ -322,7 +343,8 @@ text_into_number(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_
 		*rule = RPL_RULE_PRECISION;
 		ok = false;
 	}
-	free(plain);
+	if (plain != small)
+		free(plain);
 	return ok;
 }
 
@@ -347,8 +369,9 @@ rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 	const struct rpl_column *s = x->src, *d = x->dst;
 	if (x->verbatim || ru->dst_dialect->engine == RPL_ENGINE_SQLITE)
 		return false;      /* SQLite keeps any value in any column */
-	if (rules_maria_labels(ru, d) && x->cls != RPL_CLASS_TEXT)
-		return true;       /* a number into an ENUM or SET (rules_maria.c) */
+	if ((rules_maria_labels(ru, d) && x->cls != RPL_CLASS_TEXT) ||
+	    (rules_maria_unsigned_decimal(ru, d) && x->cls != RPL_CLASS_DECIMAL))
+		return true;       /* a number into an ENUM or SET, anything into BIGINT UNSIGNED (rules_maria.c) */
 	switch (x->cls) {
 	case RPL_CLASS_INT:   /* a double keeps 53 bits, a float 24 */
 		return d->cls == RPL_CLASS_BOOL ||
@@ -378,6 +401,13 @@ rules_cross_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_
 		return true;
 	if (rules_maria_labels(ru, d) && x->cls != RPL_CLASS_TEXT)
 		return rules_maria_number_label(x, v, *ind, rule, why, wn);
+	if (rules_maria_unsigned_decimal(ru, d) && x->cls != RPL_CLASS_DECIMAL) {
+		/* a text's or a double's own rules into a DECIMAL(20,0) first, then the range */
+		if ((x->cls == RPL_CLASS_TEXT && !text_into_number(ru, b, r, c, v, ind, rule, why, wn)) ||
+		    (x->cls == RPL_CLASS_DOUBLE && !into_decimal(x, v, rule, why, wn)))
+			return false;
+		return into_unsigned(x, v, *ind, rule, why, wn);
+	}
 	switch (x->cls) {
 	case RPL_CLASS_INT:
 		return d->cls == RPL_CLASS_BOOL ? int_into_bool(x, v, ind, rule, why, wn)

@@ -76,6 +76,9 @@ bool rules_maria_number_label(const struct rpl_xcol *x, const void *v, SQLLEN in
 /* rules_maria_unsigned_decimal: is d a MariaDB BIGINT UNSIGNED (a DECIMAL(20,0) to
  * the catalog), which takes no negative number? */
 bool rules_maria_unsigned_decimal(const struct rpl_rules *ru, const struct rpl_column *d);
+/* rules_maria_unsigned_fits: is the plain decimal text a BIGINT UNSIGNED value, 0 to
+ * 2^64 - 1 (its fraction is the precision rule's)? */
+bool rules_maria_unsigned_fits(const char *plain);
 bool rules_maria_label_fits(const struct rpl_column *d, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
                             size_t wn);
 

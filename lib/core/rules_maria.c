@@ -7,6 +7,7 @@
  * would be stored as 'a'). */
 #include "rules_int.h"
 #include "dialect.h"
+#include <ctype.h>
 #include <strings.h>
 
 /* base_width: the bytes of the integer type decl starts with ("int(10) unsigned"), 0
@@ -34,6 +35,8 @@ rules_maria_int_bounds(const struct rpl_rules *ru, const struct rpl_column *d, i
 		*lo = 1901, *hi = 2155;   /* and 0: the caller's */
 		return true;
 	}
+	if (d->decl[0] != 'm' && strstr(d->decl, "unsigned") == NULL)
+		return false;   /* neither a MEDIUMINT nor UNSIGNED: this runs per judged value */
 	int w = base_width(d->decl);
 	bool is_unsigned = strcasestr(d->decl, "unsigned") != NULL;
 	if (w == 0 || w == 8 || (!is_unsigned && w != 3))
@@ -180,4 +183,17 @@ rules_maria_unsigned_decimal(const struct rpl_rules *ru, const struct rpl_column
 	/* BIGINT UNSIGNED: the catalog makes it DECIMAL(20,0) (catalog.c) */
 	return ru->dst_dialect->engine == RPL_ENGINE_MARIADB && d->cls == RPL_CLASS_DECIMAL && d->size == 20 &&
 	       d->scale == 0 && base_width(d->decl) == 8 && strcasestr(d->decl, "unsigned") != NULL;
+}
+
+bool
+rules_maria_unsigned_fits(const char *plain)
+{
+	static const char top[] = "18446744073709551615";   /* 2^64 - 1 */
+	if (*plain == '-')
+		return strpbrk(plain, "123456789") == NULL;   /* -0 */
+	plain += *plain == '+';
+	while (*plain == '0' && isdigit((unsigned char)plain[1]))
+		plain++;
+	size_t n = strspn(plain, "0123456789");
+	return n < sizeof top - 1 || (n == sizeof top - 1 && strncmp(plain, top, n) <= 0);
 }

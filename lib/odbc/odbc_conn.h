@@ -42,8 +42,8 @@ int rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 
 /* rpl_conn_open_existing: rpl_conn_open for a database that must exist already: a
  * SQLite file that does not is an error naming it, never made (as for every side
- * "source"; a run's target file is made by its first connect). For verify, scan,
- * check and the dry runs, which write nothing. */
+ * "source"; a run's target file is made by its first connect). For verify and scan,
+ * which write nothing and read the target's table. */
 int rpl_conn_open_existing(struct rpl_conn *c, const char *side, const char *connstr,
                            const char *password, struct rpl_err *err);
 

@@ -375,25 +375,43 @@ utf8_prefix(const char *s, size_t max_chars)
  * the column's own size where smaller; a longer value is rejected by too_long, as
  * for any column (a key on a prefix is unique on the whole value too). false: the
  * engine's own type. */
+/* key_unbounded: does key column c get a type no key of engine e takes (MariaDB's
+ * TEXT or BLOB, past 255), or, in SQL Server, is it a text or binary column at all
+ * (its 900 bytes are shared among them)? */
+static bool
+key_unbounded(enum rpl_engine e, const struct rpl_column *c)
+{
+	if (c->cls != RPL_CLASS_TEXT && c->cls != RPL_CLASS_BINARY)
+		return false;
+	return e == RPL_ENGINE_MSSQL || c->is_long || c->size > 255;
+}
+
 static bool
 key_type(const struct rpl_sqlgen *g, const struct rpl_column *c, char *out, size_t n)
 {
 	enum rpl_engine e = g->dst->engine;
-	bool text = c->cls == RPL_CLASS_TEXT, bin = c->cls == RPL_CLASS_BINARY;
+	bool text = c->cls == RPL_CLASS_TEXT;
+	int cb = e == RPL_ENGINE_MARIADB ? 4 : 2;   /* bytes a character: utf8mb4, NVARCHAR */
 	/* MariaDB to MariaDB: a TEXT or BLOB key with a prefix length (PRIMARY KEY (k(16)),
 	 * which the catalog does not say) gets the bounded type too */
-	if (c->pk_pos <= 0 || (!text && !bin) || (e != RPL_ENGINE_MARIADB && e != RPL_ENGINE_MSSQL) ||
+	if (c->pk_pos <= 0 || (e != RPL_ENGINE_MARIADB && e != RPL_ENGINE_MSSQL) || !key_unbounded(e, c) ||
 	    (e == g->src->engine && !c->is_long))
 		return false;
-	int wide = 0, others = 0;   /* the key's text and binary columns, and the rest */
-	for (size_t i = 0; i < g->st->ncols; i++)
-		if (g->st->cols[i].pk_pos > 0)
-			*(g->st->cols[i].cls == RPL_CLASS_TEXT || g->st->cols[i].cls == RPL_CLASS_BINARY ? &wide : &others) += 1;
-	long bytes = ((e == RPL_ENGINE_MARIADB ? 3072 : 900) - 16L * others) / wide;
-	long most = text ? bytes / (e == RPL_ENGINE_MARIADB ? 4 : 2) : bytes;
-	bool unbounded = c->is_long || (e == RPL_ENGINE_MARIADB ? c->size > 255 : c->size > most);
-	if (!unbounded)
-		return false;
+	/* the key's bytes: what its other columns take, the rest shared */
+	long budget = e == RPL_ENGINE_MARIADB ? 3072 : 900;
+	int shared = 0;
+	for (size_t i = 0; i < g->st->ncols; i++) {
+		const struct rpl_column *k = &g->st->cols[i];
+		if (k->pk_pos <= 0)
+			continue;
+		if (key_unbounded(e, k))
+			shared++;
+		else
+			budget -= k->cls == RPL_CLASS_TEXT ? k->size * cb : k->cls == RPL_CLASS_BINARY ? k->size : 16;
+	}
+	long bytes = budget / shared, most = text ? bytes / cb : bytes;
+	if (most < 1)
+		most = 1;   /* a key too wide for the engine anyway: its CREATE TABLE says so */
 	long size = !c->is_long && c->size > 0 && c->size < most ? c->size : most;
 	snprintf(out, n, "%s(%ld)", e == RPL_ENGINE_MARIADB ? (text ? "varchar" : "varbinary") : (text ? "NVARCHAR" : "VARBINARY"),
 	         size);

@@ -44,8 +44,11 @@ text_key(const struct rpl_sqlgen *g, const struct rpl_column *c, bool pad, bool 
 		rpl_sbuf_add(out, " COLLATE BINARY");
 		return;
 	case RPL_ENGINE_MSSQL:   /* its comparisons ignore trailing spaces already */
+		/* a uniqueidentifier takes no COLLATE (and sorts by its own byte groups) */
+		rpl_sbuf_add(out, c->cls == RPL_CLASS_GUID ? "CAST(" : "");
 		ident(g, c, out);
-		rpl_sbuf_add(out, " COLLATE Latin1_General_BIN2");
+		rpl_sbuf_add(out, c->cls == RPL_CLASS_GUID ? " AS NVARCHAR(36)) COLLATE Latin1_General_BIN2"
+		                                          : " COLLATE Latin1_General_BIN2");
 		return;
 	default:
 		ident(g, c, out);
@@ -54,23 +57,29 @@ text_key(const struct rpl_sqlgen *g, const struct rpl_column *c, bool pad, bool 
 }
 
 /* lite_decimal: a decimal SQLite keeps as text (DECIMAL_TEXT) sorts as text, '10.50'
- * before '9.50': by its double, then, among values one double holds, by its digits;
- * PostgreSQL's NaN, kept as 'NaN', last as PostgreSQL sorts it */
+ * before '9.50': by its double, then, among values one double holds (past 15
+ * digits), by the length of its integer part and its digits, both reversed for a
+ * negative one; PostgreSQL's NaN, kept as 'NaN', last as PostgreSQL sorts it */
 static void
 lite_decimal(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
 {
+	static const char *const parts[] = {
+		" = 'NaN', CAST(#K AS REAL), ",
+		"CASE WHEN #K LIKE '-%' THEN NULL ELSE instr(#K || '.', '.') END, ",
+		"CASE WHEN #K LIKE '-%' THEN NULL ELSE #K END, ",
+		"CASE WHEN #K LIKE '-%' THEN instr(#K || '.', '.') END DESC, ",
+		"CASE WHEN #K LIKE '-%' THEN #K END DESC",
+	};
 	ident(g, c, out);
-	rpl_sbuf_add(out, " = 'NaN', CAST(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, " AS REAL), CASE WHEN ");
-	ident(g, c, out);
-	rpl_sbuf_add(out, " LIKE '-%' THEN NULL ELSE ");
-	ident(g, c, out);
-	rpl_sbuf_add(out, " END, CASE WHEN ");
-	ident(g, c, out);
-	rpl_sbuf_add(out, " LIKE '-%' THEN ");
-	ident(g, c, out);
-	rpl_sbuf_add(out, " END DESC");
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		for (const char *p = parts[i]; *p != '\0'; p++) {
+			if (p[0] == '#' && p[1] == 'K') {
+				ident(g, c, out);
+				p++;
+			} else {
+				rpl_sbuf_addc(out, *p);
+			}
+		}
 }
 
 /* lite_instant: a SQLite date or timestamp is text in any ISO 8601 spelling ('T' or

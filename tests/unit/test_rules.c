@@ -52,6 +52,8 @@
 	        .cls = RPL_CLASS_INT, .int_bytes = 2, .kind = RPL_KIND_YEAR, .nullable = true }
 #define MLABELS(k, d) { .name = "v", .type_name = "char", .decl = d, .sql_type = SQL_CHAR, .size = 20, \
 	                .cls = RPL_CLASS_TEXT, .kind = k, .nullable = true }
+#define MUBIG { .name = "v", .type_name = "bigint unsigned", .decl = "bigint(20) unsigned", .sql_type = SQL_DECIMAL, \
+	        .size = 20, .cls = RPL_CLASS_DECIMAL, .nullable = true }
 #define MTS { .name = "v", .type_name = "timestamp", .decl = "timestamp", .sql_type = SQL_TYPE_TIMESTAMP, \
 	      .size = 19, .cls = RPL_CLASS_TIMESTAMP, .kind = RPL_KIND_TIMESTAMPTZ, .nullable = true }
 
@@ -493,6 +495,17 @@ static const struct rcase rcases[] = {
 	  .out = NULLED, .rule = RPL_RULE_DATE_RANGE },
 	{ "text 2024-02-30 into date", PG, PG, TXT(30, true), DATEC("date", true), .s = "2024-02-30",
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2024-02-30", .needle2 = "calendar" },
+
+	{ "bigint -1 into bigint unsigned", PG, MARIA, BIGINT, MUBIG, .i = -1,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "-1", .needle2 = "unsigned" },
+	{ "text -1 into bigint unsigned", PG, MARIA, TXT(20, true), MUBIG, .s = "-1",
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "-1" },
+	{ "2^64 into bigint unsigned", PG, MARIA, DEC(30, 0), MUBIG, .s = "18446744073709551616",
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "18446744073709551616" },
+	{ "2^64-1 into bigint unsigned", PG, MARIA, DEC(30, 0), MUBIG, .s = "18446744073709551615", .out = PASS },
+	{ "SQLite 0 into YEAR", LITE, MARIA, BIGINT, MYEAR, .i = 0,
+	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "0" },
+	{ "SQLite text bytes into binary", LITE, PG, TXT(20, true), BIN(20, true), .s = "caf\xe9", .out = PASS },
 
 	/* --- SQLite's text is any bytes; a date any text --------------------------------- */
 	{ "SQLite text not UTF-8", LITE, PG, TXT(20, true), TXT(20, true), .s = "a\xff" "b",

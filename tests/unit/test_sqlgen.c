@@ -688,8 +688,9 @@ START_TEST(test_created_text_key)
 	                        .src_table = "t", .dst_table = "t" };
 	struct rpl_sbuf b = RPL_SBUF_INIT;
 	rpl_sqlgen_create_table(&g, &b);
-	/* (3072 - 16) / 3 bytes a text or binary key column: 1018, 254 characters of utf8mb4 */
-	ck_assert_msg(strstr(rpl_sbuf_str(&b), "`k` varchar(254) NOT NULL, `b` varbinary(1018) NOT NULL, `n` int NOT NULL, "
+	/* 3072 bytes less the int's 16 and varchar(20)'s 80, shared by k and b: 1488 bytes
+	 * each, 372 characters of utf8mb4 */
+	ck_assert_msg(strstr(rpl_sbuf_str(&b), "`k` varchar(372) NOT NULL, `b` varbinary(1488) NOT NULL, `n` int NOT NULL, "
 	                                       "`v` longtext, `s` varchar(20) NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
 	g.dst = rpl_dialect_for(MSSQL);
 	rpl_sbuf_reset(&b);
@@ -699,7 +700,22 @@ START_TEST(test_created_text_key)
 	g.src = g.dst = rpl_dialect_for(MARIA);   /* a MariaDB BLOB key on a prefix, PRIMARY KEY (b(16)) */
 	rpl_sbuf_reset(&b);
 	rpl_sqlgen_create_table(&g, &b);
-	ck_assert_msg(strstr(rpl_sbuf_str(&b), "`b` varbinary(1018) NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
+	ck_assert_msg(strstr(rpl_sbuf_str(&b), "`b` varbinary(1488) NOT NULL") != NULL, "%s", rpl_sbuf_str(&b));
+	/* a review's key: three varchar(255) beside a text take 3060 of MariaDB's bytes */
+	struct rpl_column wc[] = {
+		{ .name = "a", .decl = "varchar(255)", .cls = RPL_CLASS_TEXT, .size = 255, .pk_pos = 1 },
+		{ .name = "b", .decl = "varchar(255)", .cls = RPL_CLASS_TEXT, .size = 255, .pk_pos = 2 },
+		{ .name = "c", .decl = "varchar(255)", .cls = RPL_CLASS_TEXT, .size = 255, .pk_pos = 3 },
+		{ .name = "t", .decl = "text", .cls = RPL_CLASS_TEXT, .is_long = true, .pk_pos = 4 },
+	};
+	struct rpl_table wt = { .name = "t", .cols = wc, .ncols = 4, .npk = 4 };
+	g = (struct rpl_sqlgen){ .src = rpl_dialect_for(PG), .dst = rpl_dialect_for(MARIA), .st = &wt, .src_table = "t",
+	                         .dst_table = "t" };
+	rpl_sbuf_reset(&b);
+	rpl_sqlgen_create_table(&g, &b);
+	ck_assert_msg(strstr(rpl_sbuf_str(&b), "`c` varchar(255) NOT NULL, `t` varchar(3) NOT NULL") != NULL, "%s",
+	              rpl_sbuf_str(&b));
+	g.st = &kt;
 	g.src = rpl_dialect_for(PG);
 	g.dst = rpl_dialect_for(PG);   /* PostgreSQL's keys take text */
 	rpl_sbuf_reset(&b);
