@@ -36,7 +36,13 @@ it_connect(struct rpl_conn *c, int e, const char *which)
 	const char *pw = NULL;
 	bool src = strcmp(which, "src") == 0;
 	if (e == IT_SQLITE) {
-		snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", it_tmpfile(src ? "it_src.db" : "it_dst.db"));
+		const char *path = it_tmpfile(src ? "it_src.db" : "it_dst.db");
+		snprintf(connstr, sizeof connstr, "Driver=SQLite3;Database=%s", path);
+		/* a source file must exist (replicad does not make one: odbc_conn.h); the
+		 * tests write theirs through this connection, as another tool would */
+		FILE *f = src ? fopen(path, "a") : NULL;
+		if (f != NULL)
+			fclose(f);
 	} else {
 		snprintf(connstr, sizeof connstr, "%s", need_env(e == IT_PG ? (src ? "RPL_TEST_PG_SRC" : "RPL_TEST_PG_DST")
 		                                                             : (src ? "RPL_TEST_MARIADB_SRC" : "RPL_TEST_MARIADB_DST")));
