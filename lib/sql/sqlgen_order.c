@@ -56,68 +56,43 @@ text_key(const struct rpl_sqlgen *g, const struct rpl_column *c, bool pad, bool 
 	}
 }
 
+/* with_key appends tmpl with each #K replaced by column c's name */
+static void
+with_key(const struct rpl_sqlgen *g, const struct rpl_column *c, const char *tmpl, struct rpl_sbuf *out)
+{
+	for (const char *p = tmpl; *p != '\0'; p++) {
+		if (p[0] == '#' && p[1] == 'K') {
+			ident(g, c, out);
+			p++;
+		} else {
+			rpl_sbuf_addc(out, *p);
+		}
+	}
+}
+
 /* lite_decimal: a decimal SQLite keeps as text (DECIMAL_TEXT) sorts as text, '10.50'
  * before '9.50': by its double, then, among values one double holds (past 15
  * digits), by the length of its integer part and its digits, both reversed for a
  * negative one; PostgreSQL's NaN, kept as 'NaN', last as PostgreSQL sorts it */
-static void
-lite_decimal(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
-{
-	static const char *const parts[] = {
-		" = 'NaN', CAST(#K AS REAL), ",
-		"CASE WHEN #K LIKE '-%' THEN NULL ELSE instr(#K || '.', '.') END, ",
-		"CASE WHEN #K LIKE '-%' THEN NULL ELSE #K END, ",
-		"CASE WHEN #K LIKE '-%' THEN instr(#K || '.', '.') END DESC, ",
-		"CASE WHEN #K LIKE '-%' THEN #K END DESC",
-	};
-	ident(g, c, out);
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-		for (const char *p = parts[i]; *p != '\0'; p++) {
-			if (p[0] == '#' && p[1] == 'K') {
-				ident(g, c, out);
-				p++;
-			} else {
-				rpl_sbuf_addc(out, *p);
-			}
-		}
-}
+static const char lite_decimal[] =
+	"#K = 'NaN', CAST(#K AS REAL), "
+	"CASE WHEN #K LIKE '-%' THEN NULL ELSE instr(#K || '.', '.') END, "
+	"CASE WHEN #K LIKE '-%' THEN NULL ELSE #K END, "
+	"CASE WHEN #K LIKE '-%' THEN instr(#K || '.', '.') END DESC, "
+	"CASE WHEN #K LIKE '-%' THEN #K END DESC";
 
 /* lite_instant: a SQLite date or timestamp is text in any ISO 8601 spelling ('T' or
  * a space between date and time sorted apart as text): by its Julian day, then, among
  * instants one double holds (tens of microseconds), by its text */
-static void
-lite_instant(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
-{
-	rpl_sbuf_add(out, "julianday(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, "), ");
-	ident(g, c, out);
-}
+static const char lite_instant[] = "julianday(#K), #K";
 
 /* lite_duration: a SQLite time is text ('9:30:00', '-01:00:00', '100:00:00.5'):
  * sorted as text, '12:00:00' before '9:30:00'; by its seconds, as verify compares a
- * time (a signed duration) */
-static void
-lite_duration(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbuf *out)
-{
-	/* (sign) * (hours * 3600 + minutes * 60 + seconds), hours of any length */
-	rpl_sbuf_add(out, "(CASE WHEN ");
-	ident(g, c, out);
-	rpl_sbuf_add(out, " LIKE '-%' THEN -1 ELSE 1 END) * (CAST(ltrim(substr(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, ", 1, instr(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, ", ':') - 1), '-') AS REAL) * 3600 + CAST(substr(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, ", instr(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, ", ':') + 1, 2) AS REAL) * 60 + CAST(substr(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, ", instr(");
-	ident(g, c, out);
-	rpl_sbuf_add(out, ", ':') + 4) AS REAL)), ");
-	ident(g, c, out);
-}
+ * time (a signed duration): (sign) * (hours * 3600 + minutes * 60 + seconds), hours
+ * of any length */
+static const char lite_duration[] =
+	"(CASE WHEN #K LIKE '-%' THEN -1 ELSE 1 END) * (CAST(ltrim(substr(#K, 1, instr(#K, ':') - 1), '-') AS REAL) * 3600"
+	" + CAST(substr(#K, instr(#K, ':') + 1, 2) AS REAL) * 60 + CAST(substr(#K, instr(#K, ':') + 4) AS REAL)), #K";
 
 /* order_key appends key column c for an ORDER BY as verify compares it */
 static void
@@ -135,11 +110,11 @@ order_key(const struct rpl_sqlgen *g, const struct rpl_column *c, struct rpl_sbu
 		bool pad = c->kind == RPL_KIND_CHAR || (peer != NULL && peer->kind == RPL_KIND_CHAR);
 		text_key(g, c, pad, lite_other, out);
 	} else if (lite_other && c->cls == RPL_CLASS_DECIMAL) {
-		lite_decimal(g, c, out);
+		with_key(g, c, lite_decimal, out);
 	} else if (lite_other && (c->cls == RPL_CLASS_DATE || c->cls == RPL_CLASS_TIMESTAMP)) {
-		lite_instant(g, c, out);
+		with_key(g, c, lite_instant, out);
 	} else if (lite_other && c->cls == RPL_CLASS_TIME) {
-		lite_duration(g, c, out);
+		with_key(g, c, lite_duration, out);
 	} else {
 		ident(g, c, out);   /* numbers, dates, times, bytes: the engine's own order */
 	}
