@@ -184,6 +184,17 @@ rules_iso_text_fits(char *t, SQLLEN *ind, const struct rpl_column *dst, enum rpl
 	/* only now: a refused value goes to the reject line as it was stored */
 	if (t[10] == 'T')
 		t[10] = ' ';   /* the same time: psqlODBC read only the date of a 'T' spelling */
+	/* zeros past six fractional digits (.1200000): the same time, which MariaDB's
+	 * LOAD DATA refused as truncated; other digits there are the precision rule's */
+	char *dot = strchr(t, '.');
+	if (dot != NULL) {
+		size_t k = strspn(dot + 1, "0123456789");
+		if (k > 6 && strspn(dot + 7, "0") >= k - 6) {
+			size_t tail = strlen(dot + 1 + k);
+			memmove(dot + 7, dot + 1 + k, tail + 1);
+			*ind -= (SQLLEN)(k - 6);
+		}
+	}
 	return true;
 not_iso:
 	*rule = RPL_RULE_WRONG_TYPE;

@@ -95,10 +95,17 @@ parse_ts(const char *s, size_t n, long *days, int64_t *ns)
 	const char *p = t + used;
 	int64_t frac = 0;
 	if (*p == ' ' || *p == 'T') {
-		int u2 = 0;
-		if (sscanf(p + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &u2) != 3 || u2 != 8)
+		/* seconds may be left out ('2024-01-05 10:00'), as ISO 8601 and the value
+		 * rules allow (rules_iso_text_fits): a run wrote 10:00:00 */
+		int u2 = 0, u3 = 0;
+		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &u2) != 2 || u2 != 5)
 			return false;
 		p += 1 + u2;
+		if (*p == ':') {
+			if (sscanf(p + 1, "%2d%n", &sec, &u3) != 1 || u3 != 2)
+				return false;
+			p += 1 + u3;
+		}
 		if (*p == '.') {
 			int64_t scale = 100000000;
 			for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)

@@ -419,6 +419,33 @@ START_TEST(test_text_keys)
 }
 END_TEST
 
+/* SQLite timestamps as applications write them: without seconds ('10:00', which verify
+ * read as other text: changed) and with zeros past six fractional digits (MariaDB's
+ * LOAD DATA refused them as truncated): copied, then verified equal */
+START_TEST(test_sqlite_spellings)
+{
+	int de = _i ? IT_MARIADB : IT_PG;
+	char what[64];
+	snprintf(what, sizeof what, "sqlite spellings -> %s", it_engine_names[de]);
+	struct rpl_conn s, d;
+	it_connect(&s, IT_SQLITE, "src");
+	it_connect(&d, de, "dst");
+	drop(&s, "vty_sp");
+	drop(&d, "vty_sp");
+	it_exec(&s, "CREATE TABLE vty_sp (id INTEGER PRIMARY KEY, d DATE, t DATETIME)");
+	it_exec(&s, "INSERT INTO vty_sp VALUES (1, '2024-01-05', '2024-01-05 10:00'), (2, '2024-01-05', '2024-01-05T11:30'), "
+	            "(3, '2024-01-05', '2024-01-05 10:00:00.1200000'), (4, '2024-01-05', '2024-01-05 12:00Z')");
+	copy_created(&s, &d, "vty_sp");
+	struct rpl_vtable *v = open_vt(&s, &d, "vty_sp");
+	verify_is(v, what, NULL, NULL, NULL, NULL);
+	change_target(de, "UPDATE vty_sp SET t = '2024-01-05 10:01:00' WHERE id = 1");
+	verify_is(v, what, NULL, NULL, "{\"id\": 1}", "[\"t\"]");
+	rpl_vtable_close(v);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -432,6 +459,7 @@ main(void)
 	tcase_add_loop_test(tc, test_scan_negative_zero, 0, 2);
 	tcase_add_loop_test(tc, test_floats, 0, 5);
 	tcase_add_loop_test(tc, test_time_key, 0, 2);
+	tcase_add_loop_test(tc, test_sqlite_spellings, 0, 2);
 	tcase_add_loop_test(tc, test_text_keys, 0, (int)(sizeof tkey_cases / sizeof tkey_cases[0]));
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);

@@ -507,6 +507,11 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_INT_RANGE, .needle1 = "0" },
 	{ "SQLite text bytes into binary", LITE, PG, TXT(20, true), BIN(20, true), .s = "caf\xe9", .out = PASS },
 
+	{ "SQLite 7 fractional digits, the last 0", LITE, MARIA, TSC("DATETIME", 6, true), TSC("datetime", 6, true),
+	  .s = "2024-01-05 10:00:00.1200000", .out = SPELLED, .cut = "2024-01-05 10:00:00.120000" },
+	{ "SQLite 7 fractional digits, the last 5", LITE, MARIA, TSC("DATETIME", 6, true), TSC("datetime", 6, true),
+	  .s = "2024-01-05 10:00:00.1200005", .out = REJECT, .rule = RPL_RULE_PRECISION, .needle1 = "1200005" },
+
 	/* --- SQLite's text is any bytes; a date any text --------------------------------- */
 	{ "SQLite text not UTF-8", LITE, PG, TXT(20, true), TXT(20, true), .s = "a\xff" "b",
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "0xff", .needle2 = "UTF-8" },
