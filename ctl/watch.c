@@ -17,12 +17,20 @@ terminal_state(const char *s)
 	return strcmp(s, "done") == 0 || strcmp(s, "failed") == 0 || strcmp(s, "cancelled") == 0;
 }
 
+/* watch_status: the exit status of a job that ended: 0 done, 1 failed or cancelled,
+ * 3 rows rejected (a copy), 4 differences remain (a verify), as `replicad run` and
+ * `replicad verify` exit */
 static int
 watch_status(json_t *j)
 {
 	const char *s = ctl_str(j, "state");
 	if (strcmp(s, "done") != 0)
 		return 1;
+	json_t *v = json_object_get(j, "verify"), *p;
+	size_t i;
+	json_array_foreach(v, i, p)
+		if (strcmp(ctl_str(p, "state"), "differ") == 0)
+			return 4;
 	return ctl_num(j, "rows_rejected") > 0 ? 3 : 0;
 }
 

@@ -108,8 +108,10 @@ jobs_ended(struct rd_jobs *j, struct rd_job *job)
 		jobs_meter(j, job, i, &res->accs[i]);
 	free(job->metered);
 	job->metered = NULL;
-	if (job->verify && res->vparts != NULL)
-		rd_metrics_verify(m, job->table, res->vparts, res->n, rd_now_wall_frac());
+	/* a cancelled verify says nothing of the table: the last one's figures stay; one
+	 * that failed before or while comparing could not verify (-1) */
+	if (job->verify && res->vparts != NULL && !atomic_load(&job->cancel))
+		rd_metrics_verify(m, job->table, res->vparts, res->n, res->failed, rd_now_wall_frac());
 	if (job->stop_by_daemon && failed) {
 		job->state = RD_JOB_INTERRUPTED;   /* the ledger says 'interrupted' too: resumed at the next start */
 	} else if ((atomic_load(&job->cancel) || res->ledger_cancel) && !job->stop_by_daemon) {

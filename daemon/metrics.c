@@ -33,12 +33,13 @@ table_of(struct rd_metrics *m, const char *table)
 }
 
 void
-rd_metrics_verify(struct rd_metrics *m, const char *table, const struct rd_vpart *v, size_t n, double now)
+rd_metrics_verify(struct rd_metrics *m, const char *table, const struct rd_vpart *v, size_t n, bool failed,
+                  double now)
 {
 	struct rd_table_metrics *t = table_of(m, table);
 	if (t == NULL)
 		return;
-	int64_t diffs = 0;
+	int64_t diffs = failed ? -1 : 0;   /* failed: before its first partition, or in one */
 	for (size_t i = 0; i < n && diffs >= 0; i++)
 		diffs = v[i].state == 2 ? -1 : diffs + v[i].missing + v[i].extra + v[i].changed;
 	t->verify_differences = diffs;

@@ -51,7 +51,8 @@ void rd_metrics_part(struct rd_metrics *m, const char *table, const struct rpl_p
 /* rd_metrics_verify records a verify job of table that ended at now: the differences
  * its n verdicts (verify_job.h, borrowed) found, -1 when one could not verify. */
 struct rd_vpart;
-void rd_metrics_verify(struct rd_metrics *m, const char *table, const struct rd_vpart *v, size_t n, double now);
+void rd_metrics_verify(struct rd_metrics *m, const char *table, const struct rd_vpart *v, size_t n, bool failed,
+                       double now);
 
 /* rd_metrics_seen_done raises table's last success to finished (the ledger's UTC
  * "YYYY-MM-DDTHH:MM:SSZ" of a done job), read at start, so a restarted daemon does not

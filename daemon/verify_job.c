@@ -10,8 +10,8 @@
 const char *
 rd_vpart_state_name(int state)
 {
-	static const char *const n[] = { "equal", "differ", "failed" };
-	return state >= 0 && state < 3 ? n[state] : "?";
+	static const char *const n[] = { "equal", "differ", "failed", "cancelled" };
+	return state >= 0 && state < 4 ? n[state] : "?";
 }
 
 void
@@ -90,7 +90,7 @@ rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *t
 		a->ms[RPL_PHASE_TOTAL] = vp->ms;
 		a->attempts = 1;
 		a->state = r < 0 ? (r == RPL_ECANCELED ? RPL_PART_CANCELLED : RPL_PART_FAILED) : RPL_PART_DONE;
-		vp->state = r < 0 ? 2 : p.differ ? 1 : 0;
+		vp->state = r == RPL_ECANCELED ? 3 : r < 0 ? 2 : p.differ ? 1 : 0;
 		vp->source_rows = p.source_rows;   /* not the account's read and written: nothing was */
 		vp->target_rows = p.target_rows;
 		vp->rejected = p.rejected;

@@ -20,7 +20,7 @@ enum { RD_VERIFY_JOB_KEYS = 10, RD_VERIFY_JOB_KEYS_ALL = 100 };
 
 /* One partition's verdict, as job.get shows it. */
 struct rd_vpart {
-	int state;                        /* 0 equal, 1 differ, 2 failed */
+	int state;                        /* 0 equal, 1 differ, 2 failed, 3 cancelled */
 	int64_t source_rows, target_rows, rejected, missing, extra, changed, ms;
 	struct rpl_verify_part found;     /* owned: its lists (the keys above), or none */
 };
@@ -32,7 +32,7 @@ struct rd_vpart {
 void rd_verify_job_run(const struct rpl_config *cfg, const struct rpl_table_config *tc, const struct rpl_range *parts,
                        size_t nparts, const atomic_bool *cancel, struct rd_job_result *res);
 
-/* rd_vpart_state_name: "equal", "differ" or "failed". */
+/* rd_vpart_state_name: "equal", "differ", "failed" or "cancelled". */
 const char *rd_vpart_state_name(int state);
 
 /* rd_vparts_free frees n verdicts and their keys. */

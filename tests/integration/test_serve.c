@@ -409,6 +409,9 @@ START_TEST(test_verify_job)
 	it_connect(&dst, IT_PG, "dst");
 	edge_drop(&src, "serve_v");
 	edge_drop(&dst, "serve_v");
+	edge_drop(&src, "serve_nt");   /* a table the target lacks: its verify fails */
+	edge_drop(&dst, "serve_nt");
+	it_exec(&src, "CREATE TABLE serve_nt (id bigint PRIMARY KEY, d date NOT NULL)");
 	for (int k = 0; k < 2; k++) {
 		struct rpl_conn *c = k ? &dst : &src;
 		it_exec(c, "CREATE TABLE serve_v (id bigint PRIMARY KEY, d date NOT NULL, s varchar(40))");
@@ -422,7 +425,7 @@ START_TEST(test_verify_job)
 	snprintf(state_cmd, sizeof state_cmd, "rm -rf '%s'", it_tmpfile("serve-state"));
 	ck_assert(system(state_cmd) == 0);
 	serve_sched_extra = ", \"verify_at\": \"04:15\"";
-	write_config("{\"name\": \"serve_v\", \"date_column\": \"d\"}", "");
+	write_config("{\"name\": \"serve_v\", \"date_column\": \"d\"}, {\"name\": \"serve_nt\", \"date_column\": \"d\"}", "");
 	serve_sched_extra = "";
 	start_daemon();
 	ck_assert_msg(notify_wait("READY=1", 60000, seen, sizeof seen), "no READY=1: %s", seen);
@@ -465,10 +468,28 @@ START_TEST(test_verify_job)
 	              strstr(out, "2024-02-01..2024-03-01 missing {\"id\": 41}") != NULL &&
 	              strstr(out, "2024-01-01..2024-02-01 … and 2 more changed") != NULL,
 	              "show of a verify job names no keys: %s", out);
+	/* watch exits as `replicad verify` would: 4, differences remain */
+	ck_assert_msg(ctl(out, err, "watch", id) == 4, "watch of a verify that found differences: %s %s", out, err);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
 	ck_assert_msg(strstr(out, id) != NULL && strstr(out, "verify") != NULL, "jobs: %.3000s", out);
+	/* a verify that fails before its first partition could not verify: -1, not 0 */
+	ck_assert_msg(ctl(out, err, "verify", "serve_nt", "--from", "2024-01-01", "--to", "2024-01-31") == 0, "%s", err);
+	char nt[64] = "";
+	ck_assert_msg(sscanf(out, "submitted %63[^:]", nt) == 1, "verify answered: %s", out);
+	for (int i = 0;; i++) {
+		ck_assert_msg(i < 15000, "the verify of serve_nt did not end in 15000 looks");
+		j = show_json(nt);
+		bool ended = strcmp(state_of(j), "failed") == 0 || strcmp(state_of(j), "done") == 0;
+		if (ended)
+			ck_assert_str_eq(state_of(j), "failed");
+		json_decref(j);
+		if (ended)
+			break;
+		it_nap_ms(20);
+	}
 	ck_assert_int_eq(ctl(out, err, "metrics", "--prometheus"), 0);
 	ck_assert_msg(metric_value(out, "replicad_table_verify_differences{table=\"serve_v\"}") == 14, "%.3000s", out);
+	ck_assert_msg(metric_value(out, "replicad_table_verify_differences{table=\"serve_nt\"}") == -1, "%.3000s", out);
 	ck_assert_msg(metric_value(out, "replicad_table_verify_timestamp_seconds{table=\"serve_v\"}") >
 	              (double)time(NULL) - 3600, "%.3000s", out);
 	promtool_check(out);
