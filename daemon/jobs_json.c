@@ -88,7 +88,7 @@ rd_job_json(const struct rd_job *job, bool detail)
 	json_object_set_new(o, "table", json_string(job->table));
 	json_object_set_new(o, "kind", json_string(job->kind));
 	json_object_set_new(o, "origin", json_string(job->origin));
-	if (strcmp(job->kind, "full") == 0)
+	if (strcmp(job->kind, "full") == 0 || job->from[0] == '\0')   /* a whole table: a copy's or a verify's */
 		json_object_set_new(o, "range", json_string("all"));
 	else
 		json_object_set_new(o, "range", json_pack("{s:s,s:s}", "from", job->from, "to", job->to[0] ? job->to : job->from));

@@ -472,6 +472,15 @@ START_TEST(test_verify_job)
 	ck_assert_msg(ctl(out, err, "watch", id) == 4, "watch of a verify that found differences: %s %s", out, err);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
 	ck_assert_msg(strstr(out, id) != NULL && strstr(out, "verify") != NULL, "jobs: %.3000s", out);
+	/* a verify of the whole table has the range "all", as a whole-table copy */
+	ck_assert_msg(ctl(out, err, "verify", "serve_v", "--full") == 0, "%s", err);
+	char fv[64] = "";
+	ck_assert_msg(sscanf(out, "submitted %63[^:]", fv) == 1, "verify answered: %s", out);
+	j = show_json(fv);
+	ck_assert_msg(json_is_string(json_object_get(j, "range")) &&
+	              strcmp(json_string_value(json_object_get(j, "range")), "all") == 0, "a whole-table verify's range");
+	json_decref(j);
+	ck_assert_msg(ctl(out, err, "watch", fv) == 4, "watch of the whole-table verify: %s %s", out, err);
 	/* a verify that fails before its first partition could not verify: -1, not 0 */
 	ck_assert_msg(ctl(out, err, "verify", "serve_nt", "--from", "2024-01-01", "--to", "2024-01-31") == 0, "%s", err);
 	char nt[64] = "";
