@@ -38,6 +38,19 @@ struct side {
 	int held;                       /* the slot the consumer holds, -1 none */
 };
 
+/* side_label: an adapter's error says "source:", the role it has in a copy; on the
+ * target's side of a verify it is the target's (a lost target connection was
+ * reported as the source's) */
+static void
+side_label(const struct side *sd, struct rpl_err *err)
+{
+	static const char src[] = "source: ";
+	if (sd->conn != NULL && sd->conn->side != NULL && strcmp(sd->conn->side, "target") == 0 &&
+	    strncmp(err->msg, src, sizeof src - 1) == 0)
+		memcpy(err->msg, "target: ", sizeof src - 1);
+}
+
+
 struct rpl_vtable {
 	struct rpl_vtable_opts o;
 	char label[300];
@@ -106,8 +119,10 @@ side_fetch(void *data, struct rpl_xbuf **b, size_t *n, struct rpl_err *err)
 		pthread_cond_wait(&sd->cv, &sd->mu);
 	*n = sd->n[k];
 	int r = sd->rc;
-	if (r < 0)
+	if (r < 0) {
 		*err = sd->err;
+		side_label(sd, err);
+	}
 	sd->held = k;
 	sd->next = k ^ 1;
 	pthread_mutex_unlock(&sd->mu);
@@ -122,8 +137,10 @@ side_start(struct rpl_vtable *v, struct side *sd, const struct rpl_range *r, str
 	rpl_vtable_sql(v, sd == &v->side[0] ? 0 : 1, r, &sql);
 	int rc = rpl_sbuf_ok(&sql) ? rpl_source_start(sd->s, sql.s, r, err) : rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	rpl_sbuf_fini(&sql);
-	if (rc < 0)
+	if (rc < 0) {
+		side_label(sd, err);
 		return rc;
+	}
 	sd->full[0] = sd->full[1] = sd->stop = false;
 	sd->rc = 0;
 	sd->next = 0;

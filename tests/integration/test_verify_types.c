@@ -446,6 +446,38 @@ START_TEST(test_sqlite_spellings)
 }
 END_TEST
 
+/* a failure on the target's side is named the target's: the adapters' messages say
+ * "source:" (their role in a copy), and a lost target connection read as the
+ * source's (an outside run) */
+START_TEST(test_target_error_named)
+{
+	struct rpl_conn s, d;
+	it_connect(&s, IT_PG, "src");
+	it_connect(&d, IT_PG, "dst");
+	drop(&s, "vty_te");
+	it_exec(&d, "DROP VIEW IF EXISTS vty_te");
+	drop(&d, "vty_te");
+	it_exec(&s, "CREATE TABLE vty_te (id int PRIMARY KEY, d date, v int)");
+	it_exec(&s, "INSERT INTO vty_te VALUES (1, '2024-01-05', 1), (2, '2024-01-05', 0)");
+	it_exec(&d, "CREATE VIEW vty_te AS SELECT g AS id, date '2024-01-05' AS d, 1 / (g - 2) AS v FROM generate_series(1, 2) g");
+	struct rpl_vtable_opts o = { .src_table = "vty_te", .dst_table = "vty_te", .date_column = "d", .chunk_bytes = 4096,
+	                             .max_keys = 100, .no_digest = true };
+	struct rpl_vtable *v;
+	struct rpl_err err = RPL_ERR_INIT;
+	ck_assert_msg(rpl_vtable_open(&s, &d, &o, &v, &err) == 0, "vtable: %s", err.msg);
+	struct rpl_verify_part p;
+	err = (struct rpl_err)RPL_ERR_INIT;
+	ck_assert_int_lt(rpl_vtable_verify(v, &jan, &p, &err), 0);
+	ck_assert_msg(strncmp(err.msg, "target: ", 8) == 0 && strstr(err.msg, "division by zero") != NULL,
+	              "the target's failure: %s", err.msg);
+	rpl_verify_part_fini(&p);
+	rpl_vtable_close(v);
+	it_exec(&d, "DROP VIEW vty_te");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -460,6 +492,7 @@ main(void)
 	tcase_add_loop_test(tc, test_floats, 0, 5);
 	tcase_add_loop_test(tc, test_time_key, 0, 2);
 	tcase_add_loop_test(tc, test_sqlite_spellings, 0, 2);
+	tcase_add_test(tc, test_target_error_named);
 	tcase_add_loop_test(tc, test_text_keys, 0, (int)(sizeof tkey_cases / sizeof tkey_cases[0]));
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
