@@ -129,12 +129,22 @@ jobs_ended(struct rd_jobs *j, struct rd_job *job)
 		m->jobs_done++;
 		m->jobs_rejected += rejected > 0;
 	}
-	char q[600], qe[1200];
+	char q[600], qe[1200], verdict[160] = "";
+	if (job->verify && res->vparts != NULL) {   /* what the verify found, for the log's reader at 3 am */
+		int64_t k[3] = { 0, 0, 0 };
+		int differ = 0;
+		for (size_t i = 0; i < res->n; i++) {
+			differ += res->vparts[i].state == 1;
+			k[0] += res->vparts[i].missing, k[1] += res->vparts[i].extra, k[2] += res->vparts[i].changed;
+		}
+		snprintf(verdict, sizeof verdict, " partitions_differ=%d missing=%lld extra=%lld changed=%lld", differ,
+		         (long long)k[0], (long long)k[1], (long long)k[2]);
+	}
 	rd_log(job->state == RD_JOB_FAILED ? RPL_LOG_ERROR : RPL_LOG_NOTICE, "sched",
-	       "job=%s ledger_job=%s table=%s state=%s rows_written=%lld rows_rejected=%lld ms=%llu%s%s", job->id,
+	       "job=%s ledger_job=%s table=%s state=%s rows_written=%lld rows_rejected=%lld ms=%llu%s%s%s", job->id,
 	       job->ledger_id[0] ? job->ledger_id : "-", rd_q(q, sizeof q, job->table), rd_job_state_name(job->state),
 	       (long long)written, (long long)rejected, (unsigned long long)(job->ended_mono_ms - job->started_mono_ms),
-	       job->error[0] ? " error=" : "", job->error[0] ? rd_q(qe, sizeof qe, job->error) : "");
+	       verdict, job->error[0] ? " error=" : "", job->error[0] ? rd_q(qe, sizeof qe, job->error) : "");
 	jobs_journal(j);   /* also while stopping: a job that ended done must not be resumed */
 	jobs_prune(j);
 	jobs_pump(j);

@@ -468,6 +468,16 @@ START_TEST(test_verify_job)
 	              strstr(out, "2024-02-01..2024-03-01 missing {\"id\": 41}") != NULL &&
 	              strstr(out, "2024-01-01..2024-02-01 … and 2 more changed") != NULL,
 	              "show of a verify job names no keys: %s", out);
+	/* the service's log says what the verify found */
+	char line[4096];
+	bool logged = false;
+	FILE *lf = fopen(it_tmpfile("serve.log"), "r");
+	ck_assert(lf != NULL);
+	while (!logged && fgets(line, sizeof line, lf) != NULL)
+		logged = strstr(line, id) != NULL && strstr(line, "state=done") != NULL &&
+		         strstr(line, "partitions_differ=2 missing=1 extra=0 changed=13") != NULL;
+	fclose(lf);
+	ck_assert_msg(logged, "no log line with the verify's verdict (job %s)", id);
 	/* watch exits as `replicad verify` would: 4, differences remain */
 	ck_assert_msg(ctl(out, err, "watch", id) == 4, "watch of a verify that found differences: %s %s", out, err);
 	ck_assert_int_eq(ctl(out, err, "jobs"), 0);
