@@ -322,6 +322,15 @@ date_text_read(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQ
 	return 1;
 }
 
+/* no_such_day: a date the calendar lacks (rules_calendar_date) rejects its row */
+static int
+no_such_day(int y, unsigned m, unsigned d, struct verdict *vd)
+{
+	*vd->rule = RPL_RULE_WRONG_TYPE;
+	snprintf(vd->why, vd->wn, "%04d-%02u-%02u is no day of the calendar", y, m, d);
+	return -1;
+}
+
 static int
 judge_date(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN *ind, struct verdict *vd)
 {
@@ -346,11 +355,8 @@ judge_date(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN
 	}
 	if (m == 0 || d == 0)   /* MariaDB's zero dates: 0000-00-00, 2020-00-00 */
 		vd->null_rule = RPL_RULE_ZERO_DATE, vd->pl_y = y, vd->pl_m = m, vd->pl_d = d;
-	else if (y != RPL_YEAR_FAR && !rules_calendar_date(y, m, d) && !lite_target(ru)) {   /* FAR: days in m, d */
-		*vd->rule = RPL_RULE_WRONG_TYPE;
-		snprintf(vd->why, vd->wn, "%04d-%02u-%02u is no day of the calendar", y, m, d);
-		return -1;
-	}
+	else if (y != RPL_YEAR_FAR && !rules_calendar_date(y, m, d) && !lite_target(ru))   /* FAR: days in m, d */
+		return no_such_day(y, m, d, vd);
 	else if (is_placeholder(ru, y, m, d))
 		vd->null_rule = RPL_RULE_PLACEHOLDER_DATE, vd->pl_y = y, vd->pl_m = m, vd->pl_d = d;
 	else if (!rules_date_in_range(ru, dst, y, m, d, vd->why, vd->wn))
@@ -386,11 +392,8 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 		unsigned m, d;
 		if (!rules_iso_text_fits(v, ind, dst, vd->rule, vd->why, vd->wn))
 			return -1;
-		if (text_date(v, &y, &m, &d) && !rules_calendar_date(y, m, d)) {
-			*vd->rule = RPL_RULE_WRONG_TYPE;
-			snprintf(vd->why, vd->wn, "%04d-%02u-%02u is no day of the calendar", y, m, d);
-			return -1;
-		}
+		if (text_date(v, &y, &m, &d) && !rules_calendar_date(y, m, d))
+			return no_such_day(y, m, d, vd);
 		if (text_date(v, &y, &m, &d) && !rules_date_in_range(ru, dst, y, m, d, vd->why, vd->wn))
 			vd->null_rule = RPL_RULE_DATE_RANGE;   /* MariaDB's TIMESTAMP, SQL Server's old types */
 		return 0;

@@ -263,13 +263,8 @@ text_into_int(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c
               enum rpl_rule *rule, char *why, size_t wn)
 {
 	const struct rpl_xcol *x = &b->cols[c];
-	size_t n = (size_t)*ind, s0 = 0;
-	while (s0 < n && v[s0] == ' ')
-		s0++;
-	while (n > s0 && v[n - 1] == ' ')
-		n--;
 	int64_t i;
-	int rc = rpl_numtext_int64(v + s0, n - s0, &i);
+	int rc = rpl_numtext_int64(v, (size_t)*ind, &i);   /* spaces around it dropped (text_into_number) */
 	if (rc == RPL_NUMTEXT_FRACTION) {
 		*rule = RPL_RULE_PRECISION;
 		snprintf(why, wn, "\"%.60s\" has a fraction that the integer column %s would round away", v, x->dst->name);
@@ -310,10 +305,8 @@ text_into_number(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_
 {
 	const struct rpl_xcol *x = &b->cols[c];
 	const struct rpl_column *d = x->dst;
-	if (d->cls == RPL_CLASS_INT)
-		return text_into_int(ru, b, r, c, v, ind, rule, why, wn);
-	/* spaces around the number: MariaDB's LOAD DATA refused ' 3 ' into a DECIMAL or a
-	 * DOUBLE ("Data truncated"); the number is the same without them */
+	/* spaces around the number ("42 " of a CHAR(n)): MariaDB's LOAD DATA refused ' 3 '
+	 * into a DECIMAL or a DOUBLE ("Data truncated"); the number is the same without them */
 	size_t n = (size_t)*ind, s0 = strspn(v, " ");
 	while (n > s0 && v[n - 1] == ' ')
 		n--;
@@ -322,7 +315,9 @@ text_into_number(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_
 		v[n - s0] = '\0';
 		*ind = (SQLLEN)(n - s0);
 	}
-	const char *t = v + strspn(v, " ");
+	if (d->cls == RPL_CLASS_INT)
+		return text_into_int(ru, b, r, c, v, ind, rule, why, wn);
+	const char *t = v;
 	if (d->cls == RPL_CLASS_DOUBLE &&
 	    (strncasecmp(t + (*t == '-' || *t == '+'), "nan", 3) == 0 || strncasecmp(t + (*t == '-' || *t == '+'), "inf", 3) == 0))
 		return true;
