@@ -92,7 +92,7 @@ copy_sqlgen(struct rpl_copy *cp, bool with_target)
 		.src_schema = cp->o.src_schema, .src_table = cp->o.src_table,
 		.dst_schema = cp->o.dst_schema, .dst_table = cp->o.dst_table,
 		.date_column = cp->o.date_column, .table_lock = cp->o.table_lock,
-		.dst_names = cp->dst_names, .only = cp->only,
+		.dst_names = cp->dst_names, .only = cp->only, .collation = rpl_table_collation(cp->dst),
 	};
 }
 

@@ -7,6 +7,8 @@
 #include "numextent.h"
 #include "pg_inherit.h"
 #include "sbuf.h"
+#include <stdlib.h>
+#include <string.h>
 
 int
 rpl_table_only(struct rpl_conn *src, const char *schema, const char *table, bool only_parent, bool *only,
@@ -60,6 +62,31 @@ rpl_table_narrower(const struct rpl_conn *src, const struct rpl_conn *dst, const
 	if (s->cls == RPL_CLASS_TIMESTAMP && d->cls == RPL_CLASS_TIMESTAMP)
 		return d->scale < s->scale && dst->engine != RPL_ENGINE_SQLITE && src->engine != RPL_ENGINE_SQLITE;
 	return false;
+}
+
+/* server_at_least: is the server of c version major.minor or later? */
+static bool
+server_at_least(const struct rpl_conn *c, unsigned long major, unsigned long minor)
+{
+	char *end;
+	unsigned long ma = strtoul(c->dbms_ver, &end, 10), mi = 0;
+	if (end == c->dbms_ver)
+		return false;
+	if (*end == '.')
+		mi = strtoul(end + 1, NULL, 10);
+	return ma > major || (ma == major && mi >= minor);
+}
+
+const char *
+rpl_table_collation(const struct rpl_conn *dst)
+{
+	if (dst->engine != RPL_ENGINE_MARIADB)
+		return NULL;
+	if (strncmp(dst->dbms_name, "MariaDB", 7) == 0 && server_at_least(dst, 10, 2))
+		return "utf8mb4_nopad_bin";
+	if (strncmp(dst->dbms_name, "MySQL", 5) == 0 && server_at_least(dst, 8, 0))
+		return "utf8mb4_0900_bin";
+	return "utf8mb4_bin";
 }
 
 bool

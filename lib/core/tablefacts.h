@@ -54,6 +54,14 @@ bool rpl_table_narrower(const struct rpl_conn *src, const struct rpl_conn *dst, 
 int rpl_table_row_bytes(struct rpl_conn *src, const char *schema, const char *table, int64_t *bytes,
                         struct rpl_err *err);
 
+/* rpl_table_collation: the collation replicad creates a MariaDB target's tables in:
+ * binary, so that keys differing in case or accents stay apart, and without padding,
+ * so that 'a' and 'a ' do too (utf8mb4_bin compares them equal, and a key of both
+ * collides). utf8mb4_nopad_bin on MariaDB 10.2 and later, utf8mb4_0900_bin on MySQL 8,
+ * utf8mb4_bin on older servers or when dst's server is not known (a dry run without
+ * connecting). NULL for other engines. */
+const char *rpl_table_collation(const struct rpl_conn *dst);
+
 /* rpl_table_untyped: may a column of src hold values of any type (SQLite)? The value
  * rules then read each value (struct rpl_rules untyped_source). */
 bool rpl_table_untyped(const struct rpl_conn *src);

@@ -473,8 +473,10 @@ rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out)
 		rpl_sbuf_addc(out, ')');
 	}
 	rpl_sbuf_addc(out, ')');
-	if (d->engine == RPL_ENGINE_MARIADB)
-		rpl_sbuf_add(out, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+	if (d->engine == RPL_ENGINE_MARIADB) {
+		rpl_sbuf_add(out, " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=");
+		rpl_sbuf_add(out, g->collation != NULL ? g->collation : "utf8mb4_bin");
+	}
 }
 
 bool

@@ -41,6 +41,8 @@ struct rpl_sqlgen {
 	                                    * CHAR(n) keys also order without trailing spaces;
 	                                    * NULL: this side alone says */
 	const struct rpl_dialect *peer_dialect;  /* verify: the other side's engine; NULL: none */
+	const char *collation;             /* MariaDB target: the created table's collation
+	                                    * (rpl_table_collation); NULL: utf8mb4_bin */
 	const struct rpl_keyslice *kslice; /* borrowed; NULL: the whole range. Else only the
 	                                    * rows of this slice of the single integer key
 	                                    * (verify's key slices, vslices.h) */
@@ -108,7 +110,7 @@ void rpl_sqlgen_load_data(const struct rpl_sqlgen *g, const char *path, struct r
  * engines of a kind), NOT NULL for non-nullable and key columns, the primary key
  * (SQL Server: a named clustered constraint, CONSTRAINT [PK_table] PRIMARY KEY
  * CLUSTERED; SQLite to SQLite: an INTEGER PRIMARY KEY in line, the rowid as in the
- * source); MariaDB tables InnoDB utf8mb4_bin. PostgreSQL enum and domain types are
+ * source); MariaDB tables InnoDB utf8mb4 in g->collation. PostgreSQL enum and domain types are
  * created before (coltypes.h). */
 void rpl_sqlgen_create_table(const struct rpl_sqlgen *g, struct rpl_sbuf *out);
 

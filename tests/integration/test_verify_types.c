@@ -390,6 +390,11 @@ static const struct tkey_case {
 	  "INSERT INTO vty_mk VALUES (9, '2024-01-05'), (10, '2024-01-05'), ('8', '2024-01-05'), ('a', '2024-01-05'), "
 	  "(100, '2024-01-05'), ('11', '2024-01-05'), ('Z', '2024-01-05')",
 	  "DELETE FROM vty_mk WHERE k = '8'", "{\"k\": \"8\"}" },
+	/* keys apart only by trailing spaces: a created MariaDB table pads no space, so
+	 * they do not collide there (utf8mb4_bin did: the copy rejected 'a ') */
+	{ IT_PG, IT_MARIADB, "vty_sk", "CREATE TABLE vty_sk (k text PRIMARY KEY, d date)",
+	  "INSERT INTO vty_sk VALUES ('a', '2024-01-05'), ('a ', '2024-01-05'), ('a  ', '2024-01-05'), "
+	  "('A', '2024-01-05'), ('b', '2024-01-05')", "DELETE FROM vty_sk WHERE k = 'a '", "{\"k\": \"a \"}" },
 };
 
 START_TEST(test_text_keys)
