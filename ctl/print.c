@@ -239,9 +239,9 @@ static void
 print_key_list(const char *range, json_t *p, const char *what)
 {
 	json_t *keys = json_object_get(json_object_get(p, "keys"), what), *k;
+	bool changed = strcmp(what, "changed") == 0;   /* {"key", "columns"}; the others are keys */
 	size_t i;
 	json_array_foreach(keys, i, k) {
-		bool changed = strcmp(what, "changed") == 0;   /* {"key", "columns"}; the others are keys */
 		json_t *key = changed ? json_object_get(k, "key") : k;
 		char *kt = json_dumps(key, JSON_ENCODE_ANY);
 		char *ct = changed ? json_dumps(json_object_get(k, "columns"), JSON_ENCODE_ANY) : NULL;
