@@ -38,6 +38,8 @@ struct dry {
 	struct rpl_conn src, dst;        /* dst: connected, or (--target-dialect) a stand-in
 	                                  * with the engine and dialect only */
 	bool connected;
+	bool no_file;                    /* the target is a SQLite file not made yet: a run
+	                                  * makes it, a dry run makes nothing (stand-in) */
 	struct rpl_copy *cp;             /* owned: the copy as rpl_copy_plan planned it */
 	/* borrowed from cp: */
 	const struct rpl_table *st, *dt; /* dt empty when the target is to be created */
@@ -279,6 +281,9 @@ dry_header(struct dry *d, const char *kind, const struct rpl_range *parts, size_
 	if (d->connected)
 		snprintf(line, sizeof line, "target: %s (%s %s), table %s %s", rpl_engine_name(d->dst.engine), d->dst.dbms_name,
 		         d->dst.dbms_ver, d->dlabel, d->dst_exists ? "exists" : "is missing and will be created");
+	else if (d->no_file)
+		snprintf(line, sizeof line, "target: %s (its file does not exist yet: a run makes it, this dry run does not),"
+		         " table %s taken as missing and created from the source catalog", d->dd->name, d->dlabel);
 	else
 		snprintf(line, sizeof line, "target: %s (--target-dialect: not connected), table %s taken as missing and"
 		         " created from the source catalog", d->dd->name, d->dlabel);
@@ -532,6 +537,8 @@ dry_fini(struct dry *d)
 	rpl_conn_close(&d->src);
 	if (d->connected)
 		rpl_conn_close(&d->dst);
+	else
+		free(d->dst.connstr);
 }
 
 int
@@ -549,6 +556,12 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 	d->cfg = cfg;
 	d->tc = tc;
 	d->connected = target == RPL_ENGINE_UNKNOWN;
+	char path[1024];
+	if (d->connected && rpl_conn_sqlite_missing(cfg->target.odbc, path, sizeof path)) {
+		d->connected = false;   /* connecting would make the file */
+		d->no_file = true;
+		target = RPL_ENGINE_SQLITE;
+	}
 	snprintf(d->label, sizeof d->label, "%s%s%s", tc->schema ? tc->schema : "", tc->schema ? "." : "", tc->name);
 	snprintf(d->dlabel, sizeof d->dlabel, "%s%s%s", tc->target_schema ? tc->target_schema : "",
 	         tc->target_schema ? "." : "", tc->target);
@@ -556,6 +569,9 @@ rd_cmd_dryrun(const struct rpl_config *cfg, const struct rpl_table_config *tc, c
 		d->dst.engine = target;
 		d->dst.dialect = rpl_dialect_for(target);
 		d->dst.side = "target";
+		/* the file to be made: the adapters choose by it as a run's do (the library's
+		 * sink needs a Database= file) */
+		d->dst.connstr = d->no_file ? strdup(cfg->target.odbc) : NULL;
 	}
 	int status = RD_EXIT_FAILED;
 	if (dry_plan(d, &err) == 0) {

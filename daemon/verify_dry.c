@@ -126,7 +126,7 @@ rd_verify_dry(const struct rpl_config *cfg, const struct rpl_vtable_opts *o, con
 	const char *cmd = scan ? "scan" : "verify";
 	int r = rpl_conn_open(&src, "source", cfg->source.odbc, cfg->source.password, &err);
 	if (r == 0 && target == RPL_ENGINE_UNKNOWN)
-		r = rpl_conn_open(&dst, "target", cfg->target.odbc, cfg->target.password, &err);
+		r = rpl_conn_open_existing(&dst, "target", cfg->target.odbc, cfg->target.password, &err);
 	if (r == 0 && target == RPL_ENGINE_UNKNOWN)
 		r = dry_connected(&src, &dst, o, table, scan, parts, n, out, &err);
 	else if (r == 0)

@@ -317,9 +317,8 @@ conn_reconnect(struct rpl_conn *c, const char *extra, const char *password, stru
 	return r == 0 ? conn_driver_connect(c, extra, password, err) : r;
 }
 
-/* sqlite_missing: a SQLite connection string whose Database= file does not exist */
-static bool
-sqlite_missing(const char *connstr, char *path, size_t n)
+bool
+rpl_conn_sqlite_missing(const char *connstr, char *path, size_t n)
 {
 	return rpl_conn_guess_engine(connstr) == RPL_ENGINE_SQLITE && rpl_connstr_get(connstr, "Database", path, n) &&
 	       path[0] != '\0' && strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0;
@@ -331,7 +330,7 @@ conn_open(struct rpl_conn *c, const char *side, const char *connstr, const char 
 {
 	memset(c, 0, sizeof *c);
 	char path[1024];
-	if (existing && sqlite_missing(connstr, path, sizeof path))
+	if (existing && rpl_conn_sqlite_missing(connstr, path, sizeof path))
 		return rpl_err_set(err, RPL_EINVAL, "%s: the SQLite database file %s does not exist", side, path);
 	c->side = side;
 	c->autocommit = true;

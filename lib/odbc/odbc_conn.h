@@ -47,6 +47,11 @@ int rpl_conn_open(struct rpl_conn *c, const char *side, const char *connstr,
 int rpl_conn_open_existing(struct rpl_conn *c, const char *side, const char *connstr,
                            const char *password, struct rpl_err *err);
 
+/* rpl_conn_sqlite_missing: does connstr name a SQLite file (Database=) that does not
+ * exist? Its path is then in path. A dry run asks it before connecting, so that it
+ * makes no file either. */
+bool rpl_conn_sqlite_missing(const char *connstr, char *path, size_t n);
+
 /* rpl_conn_close rolls back anything open and frees the handles; safe on a zeroed or
  * closed conn. */
 void rpl_conn_close(struct rpl_conn *c);

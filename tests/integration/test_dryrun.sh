@@ -255,7 +255,31 @@ check_types() {
     compare "created types: CREATE TYPE and CREATE DOMAIN" "$work/types.dry.stmts" "$work/types.run.stmts"
 }
 
-echo "1..9"
+# check_no_file: a dry run makes nothing, not even the SQLite target file a run
+# would make (connecting through sqliteodbc makes it): run's dry run says the file
+# is to be made; verify's and scan's fail naming it, as they do without --dry-run
+check_no_file() {
+    local cfg=$work/nofile.json db=$work/nofile.db c rc
+    write_config "$cfg" "Driver=SQLite3;Database=$db"
+    rm -f "$db"
+    for c in run verify scan; do
+        rc=0
+        "$REPLICAD" -c "$cfg" "$c" dr_sales --from 2024-01-01 --to 2024-01-31 --dry-run >"$work/nofile.$c" 2>&1 || rc=$?
+        if [ -e "$db" ]; then
+            not_ok "$c --dry-run into a SQLite file that does not exist makes no file" "$db was made (exit $rc)"
+            rm -f "$db"
+        elif [ "$c" = run ] && { [ "$rc" -ne 0 ] || ! grep -q "does not exist yet" "$work/nofile.$c"; }; then
+            not_ok "run --dry-run into a SQLite file that does not exist says a run makes it" "exit $rc: $(head -c 2000 "$work/nofile.$c")"
+        elif [ "$c" != run ] && { [ "$rc" -ne 1 ] || ! grep -qF "$db does not exist" "$work/nofile.$c"; }; then
+            not_ok "$c --dry-run into a SQLite file that does not exist fails naming it" "exit $rc: $(head -c 2000 "$work/nofile.$c")"
+        else
+            ok "$c --dry-run into a SQLite file that does not exist makes no file (exit $rc)"
+        fi
+    done
+}
+
+echo "1..12"
+check_no_file
 check_target postgresql "$RPL_TEST_PG_DST"
 check_target mariadb "$RPL_TEST_MARIADB_DST"
 check_target sqlite "Driver=SQLite3;Database=$work/dr.db"
