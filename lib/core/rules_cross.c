@@ -76,6 +76,30 @@ as_stored(const char *t, bool single, char *out, size_t n)
 	return true;
 }
 
+/* exactly_held: is the plain decimal t exactly the value of a double (single: a
+ * float), whose shortest spelling is another? -2^63 is a double: its shortest
+ * spelling, -9223372036854776000, is not the integer, the double is. glibc prints a
+ * double's exact digits; a double has at most 1074 fraction digits and 309 integer
+ * digits. Asked only where the shortest spellings differ. */
+static bool
+exactly_held(const char *t, bool single)
+{
+	double d = strtod(t, NULL);
+	if (single)
+		d = (double)(float)d;
+	if (!isfinite(d))
+		return false;
+	enum { ROOM = 1500 };
+	char *exact = malloc(ROOM);
+	bool same = false;
+	if (exact != NULL) {
+		int n = snprintf(exact, ROOM, "%.1074f", d);
+		same = n > 0 && n < ROOM && same_decimal(t, exact);
+	}
+	free(exact);
+	return same;
+}
+
 /* into_int: a decimal (text) or a double into an integer column */
 static bool
 into_int(const struct rpl_rules *ru, const struct rpl_xcol *x, char *v, SQLLEN *ind, enum rpl_rule *rule, char *why,
@@ -181,7 +205,7 @@ into_double(const struct rpl_xcol *x, const char *v, SQLLEN ind, const char *spe
 	int n = x->cls == RPL_CLASS_INT && !x->as_text ? snprintf(src, cap, "%lld", (long long)*(const int64_t *)v)
 	                                               : rpl_numtext_plain(v, (size_t)ind, src, cap);
 	bool stored = n >= 0 && as_stored(src, single, held, sizeof held);
-	bool same = n == RPL_NUMTEXT_NAN || (stored && same_decimal(src, held));
+	bool same = n == RPL_NUMTEXT_NAN || (stored && (same_decimal(src, held) || exactly_held(src, single)));
 	if (n >= 0 && !stored)
 		snprintf(held, sizeof held, "beyond a double's range");
 	if (same) {   /* NaN: not a number, the class's own rules judge it */

@@ -148,6 +148,25 @@ get_int(const struct rpl_xcol *x, const void *v, const char *p, size_t n, bool i
 	out->k = RPL_V_OTHER;
 }
 
+/* get_dbl_text: a double's text, or a decimal's compared as a double (a decimal into
+ * a double column: -1e300 is 301 characters) */
+static void
+get_dbl_text(const char *p, size_t n, struct rpl_vval *out)
+{
+	char small[64], *t = n < sizeof small ? small : malloc(n + 1), *end;
+	if (n == 0 || t == NULL) {
+		out->k = RPL_V_OTHER;
+		return;
+	}
+	memcpy(t, p, n);
+	t[n] = '\0';
+	out->d = strtod(t, &end);
+	if (*end != '\0')
+		out->k = RPL_V_OTHER;
+	if (t != small)
+		free(t);
+}
+
 static void
 get_dec(const struct rpl_xcol *x, const void *v, const char *p, size_t n, struct rpl_vval *out)
 {
@@ -377,18 +396,8 @@ rpl_vval_get(const struct rpl_xbuf *b, size_t r, size_t c, enum rpl_class cls, b
 			out->d = *(const double *)v;
 		else if (x->c_type == SQL_C_SBIGINT)
 			out->d = (double)*(const int64_t *)v;
-		else {
-			char t[64], *end;
-			if (n == 0 || n >= sizeof t) {
-				out->k = RPL_V_OTHER;
-				return;
-			}
-			memcpy(t, p, n);
-			t[n] = '\0';
-			out->d = strtod(t, &end);
-			if (*end != '\0')
-				out->k = RPL_V_OTHER;
-		}
+		else
+			get_dbl_text(p, n, out);
 		return;
 	case RPL_CLASS_DATE:
 	case RPL_CLASS_TIMESTAMP:

@@ -333,7 +333,10 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 		const struct rpl_column *s = &v->st.cols[i], *d = &v->tv.cols[i];
 		/* a time's digits as a timestamp's; an interval (text) is compared whole */
 		int digits = (d->cls == RPL_CLASS_TIMESTAMP || d->cls == RPL_CLASS_TIME) && !lite_dst ? d->scale : 9;
-		v->vcols[i] = (struct rpl_vcol){ .name = s->name, .cls = s->cls,
+		/* a decimal into a double column as doubles: the rules let through a decimal
+		 * whose double is it (2^60) or spells it (0.1), and the target holds that double */
+		enum rpl_class cls = s->cls == RPL_CLASS_DECIMAL && d->cls == RPL_CLASS_DOUBLE ? RPL_CLASS_DOUBLE : s->cls;
+		v->vcols[i] = (struct rpl_vcol){ .name = s->name, .cls = cls,
 		                                 .pad = s->kind == RPL_KIND_CHAR || d->kind == RPL_KIND_CHAR,
 		                                 .ts_digits = digits < 0 ? 0 : digits > 9 ? 9 : digits,
 		                                 .single = d->sql_type == SQL_REAL };
