@@ -43,6 +43,12 @@ enum rpl_kind {
 	RPL_KIND_OTHER_TEXT,  /* any other type travelling as its text form */
 };
 
+/* The characters a text column can hold, where a MariaDB character set holds fewer
+ * than Unicode's: utf8mb3 and ucs2 the Basic Multilingual Plane (no 4-byte UTF-8),
+ * latin1 (MariaDB's cp1252), ascii. ANY: every character, or a set replicad does not
+ * judge (the server still does). */
+enum rpl_charset { RPL_CHARSET_ANY, RPL_CHARSET_BMP, RPL_CHARSET_LATIN1, RPL_CHARSET_ASCII };
+
 struct rpl_column {
 	char name[128];
 	char type_name[64];       /* the engine's own name, e.g. "numeric", "varchar" */
@@ -56,6 +62,9 @@ struct rpl_column {
 	bool is_long;             /* unbounded text/binary (text, bytea, BLOB, MAX) */
 	bool non_utf8;            /* MariaDB text column in a character set other than UTF-8
 	                           * (latin1, …): LOAD DATA must convert into it (sqlgen.h) */
+	enum rpl_charset charset; /* the characters a MariaDB text column holds, by its
+	                           * character set (coltypes.c); the value rules reject
+	                           * the others (rules_text.c) */
 	/* read from the engine's own catalog by coltypes.c (issue #15) */
 	char decl[1024];          /* the declared type as the engine writes it in CREATE TABLE
 	                           * (PostgreSQL format_type, MariaDB COLUMN_TYPE with its

@@ -151,6 +151,12 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		if (text_into_date(ru, d) || rules_maria_labels(ru, d) ||
 		    (!enforced && !lite_target(ru) && d->cls != RPL_CLASS_BINARY))
 			return true;   /* the last: SQLite's text may be any bytes, which a binary column keeps (rules_text.c) */
+		/* a NUL into PostgreSQL (only its own text has none), a character the MariaDB
+		 * column's character set lacks (rules_text.c) */
+		if (!lite_target(ru) && d->cls != RPL_CLASS_BINARY &&
+		    ((ru->dst_dialect->engine == RPL_ENGINE_POSTGRES && src_engine != RPL_ENGINE_POSTGRES) ||
+		     d->charset != RPL_CHARSET_ANY))
+			return true;
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
@@ -378,8 +384,10 @@ static int
 judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQLLEN *ind, struct verdict *vd)
 {
 	const struct rpl_column *dst = b->cols[c].dst;
-	if (ru->untyped_source && !lite_target(ru) && dst->cls != RPL_CLASS_BINARY &&
-	    !rules_text_bytes_fit(ru, v, *ind, vd->rule, vd->why, vd->wn))
+	if (!lite_target(ru) && dst->cls != RPL_CLASS_BINARY &&
+	    ((ru->untyped_source && !rules_text_bytes_fit(v, *ind, vd->rule, vd->why, vd->wn)) ||
+	     (ru->dst_dialect->engine == RPL_ENGINE_POSTGRES && !rules_text_nul_fits(v, *ind, vd->rule, vd->why, vd->wn)) ||
+	     (dst->charset != RPL_CHARSET_ANY && !rules_text_charset_fits(dst, v, *ind, vd->rule, vd->why, vd->wn))))
 		return -1;
 	if (text_into_date(ru, dst)) {
 		/* a text column into a date the user declared: as SQLite's dates */

@@ -82,10 +82,14 @@ bool rules_maria_unsigned_fits(const char *plain);
 bool rules_maria_label_fits(const struct rpl_column *d, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
                             size_t wn);
 
-/* rules_text.c: a SQLite source's text into an engine that checks its bytes: UTF-8,
- * and no NUL into PostgreSQL */
-bool rules_text_bytes_fit(const struct rpl_rules *ru, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
+/* rules_text.c: a SQLite source's text into an engine that checks its bytes: UTF-8;
+ * any text into PostgreSQL: no NUL; into a MariaDB column of a narrower character set
+ * (dst->charset): only its characters */
+bool rules_text_bytes_fit(const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
                           size_t wn);
+bool rules_text_nul_fits(const char *v, SQLLEN ind, enum rpl_rule *rule, char *why, size_t wn);
+bool rules_text_charset_fits(const struct rpl_column *dst, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
+                             size_t wn);
 
 /* rules_cross.c: a value into a target column of another class (a decimal into an
  * integer, a double into a numeric(p,s), an exact number into a double or a float, a

@@ -338,6 +338,41 @@ START_TEST(test_second_run)
 }
 END_TEST
 
+/* characters a MariaDB column's character set lacks, and a MariaDB NUL into
+ * PostgreSQL: rejected by wrong_type naming the column (an outside scan run found
+ * the servers refusing them, rule server, the NUL's row with no column named, and
+ * scan foreseeing none); the characters the sets hold arrive */
+START_TEST(test_charsets)
+{
+	struct rpl_conn s, d;
+	struct rpl_part_account acc;
+	fresh(&s, &d, IT_PG, IT_MARIADB, "ft_cs", "CREATE TABLE ft_cs (id int PRIMARY KEY, l text, m text, a text)",
+	      "CREATE TABLE ft_cs (id int PRIMARY KEY, l varchar(10) CHARACTER SET latin1, m varchar(10) CHARACTER SET utf8mb3, "
+	      "a varchar(10) CHARACTER SET ascii) DEFAULT CHARSET=utf8mb4");
+	it_exec(&s, "INSERT INTO ft_cs VALUES (1, U&'\\00e9\\20ac\\0081', U&'\\fffd', 'abc'), (2, U&'\\0109', NULL, NULL), "
+	            "(3, NULL, U&'\\+01F600', NULL), (4, NULL, NULL, U&'\\00e9'), (5, U&'\\0080', NULL, NULL)");
+	copy_into(&s, &d, "ft_cs", false, false, &acc);
+	ck_assert_msg(acc.rejected == 4 && acc.rejected_by[RPL_RULE_WRONG_TYPE] == 4,
+	              "character sets: rejected %lld (wrong_type %lld, server %lld)", (long long)acc.rejected,
+	              (long long)acc.rejected_by[RPL_RULE_WRONG_TYPE], (long long)acc.rejected_by[RPL_RULE_SERVER]);
+	target_is(IT_MARIADB, "SELECT CONCAT(HEX(l), ':', HEX(m), ':', a) FROM ft_cs WHERE id = 1", "E98081:EFBFBD:abc",
+	          "character sets");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+
+	fresh(&s, &d, IT_MARIADB, IT_PG, "ft_nul", "CREATE TABLE ft_nul (id int PRIMARY KEY, t varchar(10))",
+	      "CREATE TABLE ft_nul (id int PRIMARY KEY, t text)");
+	it_exec(&s, "INSERT INTO ft_nul VALUES (1, 'a\\0b'), (2, 'ab')");
+	copy_into(&s, &d, "ft_nul", false, false, &acc);
+	ck_assert_msg(acc.rejected == 1 && acc.rejected_by[RPL_RULE_WRONG_TYPE] == 1,
+	              "MariaDB NUL: rejected %lld (wrong_type %lld, server %lld)", (long long)acc.rejected,
+	              (long long)acc.rejected_by[RPL_RULE_WRONG_TYPE], (long long)acc.rejected_by[RPL_RULE_SERVER]);
+	target_is(IT_PG, "SELECT string_agg(t, ',') FROM ft_nul", "ab", "MariaDB NUL");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -355,6 +390,7 @@ main(void)
 	tcase_add_loop_test(tc, test_sqlite_bytes_and_days, 0, 2);
 	tcase_add_test(tc, test_mariadb_limits);
 	tcase_add_test(tc, test_second_run);
+	tcase_add_test(tc, test_charsets);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);

@@ -54,6 +54,8 @@
 	                .cls = RPL_CLASS_TEXT, .kind = k, .nullable = true }
 #define MUBIG { .name = "v", .type_name = "bigint unsigned", .decl = "bigint(20) unsigned", .sql_type = SQL_DECIMAL, \
 	        .size = 20, .cls = RPL_CLASS_DECIMAL, .nullable = true }
+#define MCS(cs) { .name = "v", .type_name = "varchar", .sql_type = SQL_VARCHAR, .size = 20, \
+	          .cls = RPL_CLASS_TEXT, .charset = cs, .nullable = true }
 #define MTS { .name = "v", .type_name = "timestamp", .decl = "timestamp", .sql_type = SQL_TYPE_TIMESTAMP, \
 	      .size = 19, .cls = RPL_CLASS_TIMESTAMP, .kind = RPL_KIND_TIMESTAMPTZ, .nullable = true }
 
@@ -527,6 +529,24 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "NUL", .needle2 = "2 of 3" },
 	{ "SQLite text NUL into MariaDB", LITE, MARIA, TXT(20, true), TXT(20, true), .s = "a\0b", .nbytes = 3,
 	  .out = PASS },
+	/* --- a NUL from any source into PostgreSQL; characters a MariaDB set lacks ------- */
+	{ "MariaDB text NUL into PostgreSQL", MARIA, PG, TXT(20, true), TXT(20, true), .s = "ab\0", .nbytes = 3,
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "NUL", .needle2 = "3 of 3" },
+	{ "MariaDB text NUL into MariaDB", MARIA, MARIA, TXT(20, true), TXT(20, true), .s = "a\0b", .nbytes = 3,
+	  .out = PASS },
+	{ "NUL into bytea", MARIA, PG, TXT(20, true), LONGBIN, .s = "a\0b", .nbytes = 3, .out = PASS },
+	{ "4-byte character into utf8mb3", PG, MARIA, TXT(20, true), MCS(RPL_CHARSET_BMP), .s = "ab\xf0\x9f\x98\x80",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "U+1F600", .needle2 = "character 3" },
+	{ "BMP into utf8mb3", PG, MARIA, TXT(20, true), MCS(RPL_CHARSET_BMP), .s = "\xef\xbf\xbd\xc3\xa9", .out = PASS },
+	{ "c-circumflex into latin1", PG, MARIA, TXT(20, true), MCS(RPL_CHARSET_LATIN1), .s = "\xc3\xa9\xc4\x89",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "U+0109", .needle2 = "latin1" },
+	{ "C1 control into latin1", PG, MARIA, TXT(20, true), MCS(RPL_CHARSET_LATIN1), .s = "\xc2\x80",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "U+0080" },
+	{ "cp1252 into latin1", PG, MARIA, TXT(20, true), MCS(RPL_CHARSET_LATIN1),
+	  .s = "\xc3\xbf\xe2\x82\xac\xc5\x93\xe2\x84\xa2\xc2\x81\xc2\x9d\xc2\xa0", .out = PASS },
+	{ "e-acute into ascii", MARIA, MARIA, TXT(20, true), MCS(RPL_CHARSET_ASCII), .s = "abc\xc3\xa9",
+	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "U+00E9", .needle2 = "ascii" },
+	{ "ASCII into ascii", MARIA, MARIA, TXT(20, true), MCS(RPL_CHARSET_ASCII), .s = "abc~", .out = PASS },
 	{ "SQLite text bytes into SQLite", LITE, LITE, TXT(20, true), TXT(20, true), .s = "a\xff", .out = PASS },
 	{ "2024-02-30 into date", LITE, PG, DATEC("date", true), DATEC("date", true), .s = "2024-02-30",
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "2024-02-30", .needle2 = "calendar" },
@@ -909,7 +929,10 @@ static const struct pcase {
 	{ "MariaDB double", MARIA, MSSQL, DBL(true), DBL(true), false },
 	{ "PostgreSQL double into MariaDB", PG, MARIA, DBL(true), DBL(true), true },
 	{ "PostgreSQL double into PostgreSQL", PG, PG, DBL(true), DBL(true), false },
-	{ "varchar into the same", MARIA, PG, TXT(20, true), TXT(20, true), false },
+	{ "varchar into the same", PG, MARIA, TXT(20, true), TXT(20, true), false },
+	{ "PostgreSQL varchar into PostgreSQL", PG, PG, TXT(20, true), TXT(20, true), false },
+	{ "MariaDB varchar into PostgreSQL (a NUL)", MARIA, PG, TXT(20, true), TXT(20, true), true },
+	{ "varchar into utf8mb3", PG, MARIA, TXT(20, true), MCS(RPL_CHARSET_BMP), true },
 	{ "varchar into a shorter one", MARIA, PG, TXT(30, true), TXT(20, true), true },
 	{ "SQLite text", LITE, PG, TXT(20, true), TXT(20, true), true },
 	{ "varbinary into the same", MARIA, PG, BIN(8, true), BIN(8, true), false },
