@@ -158,12 +158,14 @@ run_parts(struct rpl_vtable *v, bool scan, struct vpart *vp, size_t n)
 	}
 }
 
-/* repair loads the differing partitions again through the runner (a job of the
- * ledger like `replicad run`'s) and verifies each of them again */
-static void
-repair(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind, struct rpl_vtable *v,
-       struct vpart *vp, size_t n)
+/* repair_round loads the partitions that differ again through the runner (a job of
+ * the ledger like `replicad run`'s) and verifies each of them again; how many were
+ * loaded again, -1 when none could be (no memory) */
+static long
+repair_round(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind,
+             struct rpl_vtable *v, struct vpart *vp, size_t n)
 {
+	long loaded = -1;
 	struct rpl_range *parts = calloc(n ? n : 1, sizeof *parts);
 	size_t *which = calloc(n ? n : 1, sizeof *which), k = 0;
 	if (parts == NULL || which == NULL)
@@ -171,6 +173,7 @@ repair(const struct rpl_config *cfg, const struct rpl_table_config *tc, const ch
 	for (size_t i = 0; i < n; i++)
 		if (vp[i].state == VP_DIFFER)
 			which[k] = i, parts[k++] = vp[i].range;
+	loaded = 0;
 	if (k == 0)
 		goto out;
 	struct rd_job_result res;
@@ -195,11 +198,53 @@ repair(const struct rpl_config *cfg, const struct rpl_table_config *tc, const ch
 		rpl_verify_part_fini(&p->v);
 		run_parts(v, false, p, 1);
 		p->repaired = p->state == VP_EQUAL;
+		loaded++;
 	}
 	rd_job_result_fini(&res);
 out:
 	free(parts);
 	free(which);
+	return loaded;
+}
+
+static size_t
+count_differ(const struct vpart *vp, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += vp[i].state == VP_DIFFER;
+	return k;
+}
+
+/* repair: rounds of repair_round while they mend partitions. A key's row the target
+ * holds under another date sits in another partition: the reload of the partition
+ * it belongs to is refused its key until that other partition's reload (its own
+ * delete-before-insert) has removed it, and the two may run in either order. So a
+ * round that left fewer partitions different is followed by another. A key held in
+ * a partition outside the range is never removed: verify says what to do. */
+static void
+repair(const struct rpl_config *cfg, const struct rpl_table_config *tc, const char *kind, struct rpl_vtable *v,
+       struct vpart *vp, size_t n)
+{
+	size_t before = count_differ(vp, n);
+	for (int round = 0; round < 4 && before > 0; round++) {
+		if (repair_round(cfg, tc, kind, v, vp, n) <= 0)
+			return;
+		size_t after = count_differ(vp, n);
+		if (after >= before)
+			break;
+		before = after;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (vp[i].state != VP_DIFFER || vp[i].v.nmissing == 0)
+			continue;
+		char label[64];
+		rpl_range_label(&vp[i].range, label, sizeof label);
+		fprintf(stderr, "replicad: repair: %s %s still misses %lld rows, refused by the target (the reject file "
+		        "says why): a CHECK, a unique key, or a primary key the target holds under a date outside the range "
+		        "verified (verify and repair the range that holds it too)\n", tc->name, label,
+		        (long long)vp[i].v.nmissing);
+	}
 }
 
 static json_t *
