@@ -365,7 +365,7 @@ any_of(const struct rpl_table *t, enum rpl_class cls)
 static void
 fix_fraction(struct rpl_column *col, long prec)
 {
-	if (col->cls == RPL_CLASS_TIMESTAMP)
+	if (col->cls == RPL_CLASS_TIMESTAMP || col->cls == RPL_CLASS_TIME)
 		col->scale = (int)prec;
 }
 
@@ -426,7 +426,8 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		r = catalog_columns(c, cat, sch, name, t, err);
 	if (r == 0 && t->ncols > 0)
 		r = catalog_pkey(c, cat, sch, name, t, err);
-	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && any_of(t, RPL_CLASS_TIMESTAMP))
+	/* a TIME's digits too: a table of TIME columns without a DATETIME read them as 0 */
+	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && (any_of(t, RPL_CLASS_TIMESTAMP) || any_of(t, RPL_CLASS_TIME)))
 		r = catalog_fix(c, "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"
 		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
 		                   " AND DATETIME_PRECISION IS NOT NULL",

@@ -114,6 +114,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		return x->cls == RPL_CLASS_DATE || x->cls == RPL_CLASS_TIMESTAMP;
 	if (rules_cross_judged(ru, x))   /* into a column of another class (rules_cross.c) */
 		return true;
+	if (rules_time_source(x) && rules_time_target(ru, d))
+		return true;   /* a time's digits and range (rules_times.c) */
 	switch (x->cls) {
 	case RPL_CLASS_INT: {
 		int64_t lo, hi;
@@ -591,6 +593,9 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 					continue;
 				v = (unsigned char *)v + 1;
 			}
+			if (rules_time_source(x) && rules_time_target(ru, x->dst) &&
+			    !rules_time_fits(ru, b, r, c, v, ind, rule, why, wn))
+				return -1;
 			if (judge_value(ru, b, c, v, ind, &vd) < 0)
 				return -1;
 			if (vd.null_rule != RPL_NRULES && judge_null_rule(x->dst, &vd) < 0)

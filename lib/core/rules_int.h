@@ -91,6 +91,16 @@ bool rules_text_nul_fits(const char *v, SQLLEN ind, enum rpl_rule *rule, char *w
 bool rules_text_charset_fits(const struct rpl_column *dst, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
                              size_t wn);
 
+/* rules_times.c: a time or a duration (a time column's text, a PostgreSQL interval's
+ * or timetz's) into a PostgreSQL time or interval or a MariaDB TIME: the same value
+ * (days respelled as hours for MariaDB), or rejected: more fraction digits than the
+ * column keeps (precision), outside its range, a zone it would drop, months into
+ * hours (wrong_type) */
+bool rules_time_target(const struct rpl_rules *ru, const struct rpl_column *d);
+bool rules_time_source(const struct rpl_xcol *x);
+bool rules_time_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c, char *v, SQLLEN *ind,
+                     enum rpl_rule *rule, char *why, size_t wn);
+
 /* rules_cross.c: a value into a target column of another class (a decimal into an
  * integer, a double into a numeric(p,s), an exact number into a double or a float, a
  * timestamp into a date): can it meet the rule at all, and does the column hold it

@@ -222,12 +222,8 @@ digits_ns(const char *s, size_t n, size_t *i, int max)
 	return k == 0 ? -1 : v;
 }
 
-/* parse_time reads a time or duration as the engines write one, as signed ns:
- * [-]H+:MM:SS[.fraction] (a time of day; MariaDB's TIME, -838:59:59 to 838:59:59),
- * with PostgreSQL's interval days before it ("1 day 02:00:00", "-2 days +03:00:00",
- * "3 days"). Anything else (a zone, months) is not read. */
-static bool
-parse_time(const char *s, size_t n, int64_t *ns)
+bool
+rpl_vtime_parse(const char *s, size_t n, int64_t *ns)
 {
 	size_t i = 0;
 	int64_t total = 0;
@@ -404,7 +400,7 @@ rpl_vval_get(const struct rpl_xbuf *b, size_t r, size_t c, enum rpl_class cls, b
 		get_ts(x, v, p, n, out);
 		return;
 	case RPL_CLASS_TIME:
-		if (x->c_type == SQL_C_CHAR && parse_time(p, n, &out->ns)) {
+		if (x->c_type == SQL_C_CHAR && rpl_vtime_parse(p, n, &out->ns)) {
 			out->k = RPL_V_DUR;
 			return;
 		}

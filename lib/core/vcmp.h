@@ -33,6 +33,13 @@
 
 struct rpl_xbuf;
 
+/* rpl_vtime_parse reads a time or duration as the engines write one, as signed ns:
+ * [-]H+:MM:SS[.fraction] (a time of day; MariaDB's TIME, -838:59:59 to 838:59:59),
+ * with PostgreSQL's interval days before it ("1 day 02:00:00", "-2 days +03:00:00",
+ * "3 days"). Anything else (a zone, months) is not read: false. Digits past
+ * nanoseconds are dropped. */
+bool rpl_vtime_parse(const char *s, size_t n, int64_t *ns);
+
 enum rpl_vkind {
 	RPL_V_NULL,
 	RPL_V_INT,    /* i */

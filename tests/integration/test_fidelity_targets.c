@@ -373,6 +373,55 @@ START_TEST(test_charsets)
 }
 END_TEST
 
+/* times and durations into time columns (outside runs: PostgreSQL rounded
+ * 23:59:59.9 into a time(0) to 24:00:00, MariaDB cut 12:00:00.5 to 12:00:00, a zone
+ * was dropped, the servers refused 100:00:00 into a time and '1 day 02:00:00' into a
+ * TIME, all without a rule): the same value, respelled where MariaDB reads another
+ * spelling, or rejected naming the column */
+static void
+times_case(int se, int de, const char *table, const char *src_ddl, const char *dst_ddl, const char *rows,
+           long long precision, long long wrong_type, const char *sql, const char *want)
+{
+	struct rpl_conn s, d;
+	struct rpl_part_account acc;
+	fresh(&s, &d, se, de, table, src_ddl, dst_ddl);
+	it_exec(&s, rows);
+	copy_into(&s, &d, table, false, false, &acc);
+	ck_assert_msg(acc.rejected == precision + wrong_type && acc.rejected_by[RPL_RULE_PRECISION] == precision &&
+	                  acc.rejected_by[RPL_RULE_WRONG_TYPE] == wrong_type,
+	              "%s: rejected %lld (precision %lld, wrong_type %lld, server %lld)", table, (long long)acc.rejected,
+	              (long long)acc.rejected_by[RPL_RULE_PRECISION], (long long)acc.rejected_by[RPL_RULE_WRONG_TYPE],
+	              (long long)acc.rejected_by[RPL_RULE_SERVER]);
+	target_is(de, sql, want, table);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+
+START_TEST(test_times)
+{
+	times_case(IT_PG, IT_PG, "ft_tpp", "CREATE TABLE ft_tpp (id int PRIMARY KEY, tm time, iv interval, tz timetz)",
+	           "CREATE TABLE ft_tpp (id int PRIMARY KEY, tm time(0), iv interval second(0), tz time)",
+	           "INSERT INTO ft_tpp VALUES (1, '10:00:00', '02:00:00', NULL), (2, '23:59:59.9', NULL, NULL), "
+	           "(3, NULL, '1 day 00:00:00.5', NULL), (4, NULL, NULL, '10:00:00+02'), (5, '24:00:00', '3 days', NULL), "
+	           "(6, NULL, '1 mon', NULL)",
+	           2, 1, "SELECT string_agg(concat(tm, '/', iv), ',' ORDER BY id) FROM ft_tpp",
+	           "10:00:00/02:00:00,24:00:00/3 days,/1 mon");
+	times_case(IT_MARIADB, IT_PG, "ft_tmp", "CREATE TABLE ft_tmp (id int PRIMARY KEY, t time(3))",
+	           "CREATE TABLE ft_tmp (id int PRIMARY KEY, t time(0))",
+	           "INSERT INTO ft_tmp VALUES (1, '10:00:00'), (2, '100:00:00'), (3, '-00:00:01'), (4, '12:00:00.5')",
+	           1, 2, "SELECT string_agg(t::text, ',' ORDER BY id) FROM ft_tmp", "10:00:00");
+	times_case(IT_PG, IT_MARIADB, "ft_tpm", "CREATE TABLE ft_tpm (id int PRIMARY KEY, t interval)",
+	           "CREATE TABLE ft_tpm (id int PRIMARY KEY, t time(0))",
+	           "INSERT INTO ft_tpm VALUES (1, '1 day 02:00:00'), (2, '1 mon'), (3, '839:00:00'), (4, '00:00:00.5'), "
+	           "(5, '-1 days +02:00:00'), (6, '3 days')",
+	           1, 2, "SELECT GROUP_CONCAT(t ORDER BY id) FROM ft_tpm", "26:00:00,-22:00:00,72:00:00");
+	times_case(IT_MARIADB, IT_MARIADB, "ft_tmm", "CREATE TABLE ft_tmm (id int PRIMARY KEY, t time(6))",
+	           "CREATE TABLE ft_tmm (id int PRIMARY KEY, t time(0))",
+	           "INSERT INTO ft_tmm VALUES (1, '838:59:59'), (2, '12:00:00.5'), (3, '-838:59:58.000000')",
+	           1, 0, "SELECT GROUP_CONCAT(t ORDER BY id) FROM ft_tmm", "838:59:59,-838:59:58");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -391,6 +440,7 @@ main(void)
 	tcase_add_test(tc, test_mariadb_limits);
 	tcase_add_test(tc, test_second_run);
 	tcase_add_test(tc, test_charsets);
+	tcase_add_test(tc, test_times);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
