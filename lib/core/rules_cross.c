@@ -382,6 +382,40 @@ time_of_day(const char *t)
 	return false;
 }
 
+/* short_text: is d a text column of a bounded length, which a number's or a GUID's
+ * text may not fit? */
+static bool
+short_text(const struct rpl_xcol *x, const struct rpl_column *d)
+{
+	bool spelled = x->cls == RPL_CLASS_INT || x->cls == RPL_CLASS_DECIMAL || x->cls == RPL_CLASS_DOUBLE ||
+	               x->cls == RPL_CLASS_GUID;
+	return spelled && d->cls == RPL_CLASS_TEXT && !d->is_long && d->size > 0 && d->kind != RPL_KIND_ENUM &&
+	       d->kind != RPL_KIND_SET;
+}
+
+/* into_short_text: a number or a GUID into a bounded text column: its text, as the
+ * load writes it, must fit (MariaDB refused 12.50 in a varchar(4): "Data truncated";
+ * PostgreSQL a uuid in a varchar(10)); the row is rejected by too_long, as text is */
+static bool
+into_short_text(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule, char *why, size_t wn)
+{
+	char t[48];
+	const char *shown = t;
+	size_t n;
+	if (x->c_type == SQL_C_SBIGINT)
+		n = (size_t)snprintf(t, sizeof t, "%lld", (long long)*(const int64_t *)v);
+	else if (x->c_type == SQL_C_DOUBLE)
+		n = (size_t)rpl_numtext_shortest(*(const double *)v, t, sizeof t);
+	else
+		n = (size_t)ind, shown = v;   /* a decimal's or a GUID's text, as it travels */
+	if (n <= (size_t)x->dst->size)
+		return true;
+	*rule = RPL_RULE_TOO_LONG;
+	snprintf(why, wn, "%.60s is %zu characters, which do not fit the column %s of %ld", shown, n, x->dst->name,
+	         x->dst->size);
+	return false;
+}
+
 bool
 rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 {
@@ -391,6 +425,8 @@ rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 	if ((rules_maria_labels(ru, d) && x->cls != RPL_CLASS_TEXT) ||
 	    (rules_maria_unsigned_decimal(ru, d) && x->cls != RPL_CLASS_DECIMAL))
 		return true;       /* a number into an ENUM or SET, anything into BIGINT UNSIGNED (rules_maria.c) */
+	if (short_text(x, d))
+		return true;
 	switch (x->cls) {
 	case RPL_CLASS_INT:   /* a double keeps 53 bits, a float 24 */
 		return d->cls == RPL_CLASS_BOOL ||
@@ -427,6 +463,8 @@ rules_cross_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_
 			return false;
 		return into_unsigned(x, v, *ind, rule, why, wn);
 	}
+	if (short_text(x, d))
+		return into_short_text(x, v, *ind, rule, why, wn);
 	switch (x->cls) {
 	case RPL_CLASS_INT:
 		return d->cls == RPL_CLASS_BOOL ? int_into_bool(x, v, ind, rule, why, wn)
