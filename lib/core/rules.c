@@ -159,10 +159,14 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		    ((ru->dst_dialect->engine == RPL_ENGINE_POSTGRES && src_engine != RPL_ENGINE_POSTGRES) ||
 		     d->charset != RPL_CHARSET_ANY))
 			return true;
+		if (rules_maria_byte_cap(ru, d) > 0)   /* a MariaDB TINYTEXT's 255 bytes */
+			return !(enforced && !s->is_long && s->size > 0 && s->size * 4 <= rules_maria_byte_cap(ru, d));
 		if (d->cls != RPL_CLASS_TEXT || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
 	case RPL_CLASS_BINARY:
+		if (rules_maria_byte_cap(ru, d) > 0)
+			return !(enforced && !s->is_long && s->size > 0 && s->size <= rules_maria_byte_cap(ru, d));
 		if (d->cls != RPL_CLASS_BINARY || d->is_long || d->size <= 0 || lite_target(ru))
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
@@ -423,6 +427,17 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 		b->cut[c] = utf8_cut(v, n, (size_t)dst->size);
 		return 0;
 	}
+	/* a MariaDB TEXT's bytes, in its character set: a latin1 character is one */
+	long cap = rules_maria_byte_cap(ru, dst);
+	if (cap > 0 && n > (size_t)cap) {
+		size_t bytes = dst->charset == RPL_CHARSET_LATIN1 || dst->charset == RPL_CHARSET_ASCII ? utf8_chars(v, n) : n;
+		if (bytes > (size_t)cap) {
+			*vd->rule = RPL_RULE_TOO_LONG;
+			snprintf(vd->why, vd->wn, "%zu bytes do not fit the %.*s column %s (%ld bytes)", bytes,
+			         (int)strcspn(dst->decl, " ("), dst->decl, dst->name, cap);
+			return -1;
+		}
+	}
 	/* a MariaDB ENUM's or SET's labels (rules_maria.c) */
 	return rules_maria_labels(ru, dst) && !rules_maria_label_fits(dst, v, *ind, vd->rule, vd->why, vd->wn) ? -1 : 0;
 }
@@ -430,6 +445,13 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 static int
 judge_binary(const struct rpl_rules *ru, const struct rpl_column *dst, const SQLLEN *ind, struct verdict *vd)
 {
+	long cap = rules_maria_byte_cap(ru, dst);
+	if (cap > 0 && *ind > cap) {
+		*vd->rule = RPL_RULE_TOO_LONG;
+		snprintf(vd->why, vd->wn, "%ld bytes do not fit the %.*s column %s (%ld bytes)", (long)*ind,
+		         (int)strcspn(dst->decl, " ("), dst->decl, dst->name, cap);
+		return -1;
+	}
 	if (dst->cls == RPL_CLASS_BINARY && !dst->is_long && dst->size > 0 && *ind > dst->size && !lite_target(ru)) {
 		*vd->rule = RPL_RULE_TOO_LONG;
 		snprintf(vd->why, vd->wn, "%ld bytes do not fit VARBINARY(%ld)", (long)*ind, dst->size);

@@ -69,6 +69,9 @@ void rules_float_decimal(const struct rpl_xcol *x, void *v, SQLLEN *ind);
  * column is made of its declared labels. */
 bool rules_maria_int_bounds(const struct rpl_rules *ru, const struct rpl_column *d, int64_t *lo, int64_t *hi);
 bool rules_maria_labels(const struct rpl_rules *ru, const struct rpl_column *d);
+/* rules_maria_byte_cap: the bytes a MariaDB TINYTEXT, TEXT, MEDIUMTEXT or a BLOB of
+ * those sizes holds (255, 65535, 16777215: its length prefix); 0 for any other column */
+long rules_maria_byte_cap(const struct rpl_rules *ru, const struct rpl_column *d);
 /* rules_maria_number_label: a number (or any value not text) into an ENUM or SET is
  * one of its labels as spelled, else MariaDB stores it by index or bits */
 bool rules_maria_number_label(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule, char *why,

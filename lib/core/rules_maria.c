@@ -116,6 +116,23 @@ rules_maria_labels(const struct rpl_rules *ru, const struct rpl_column *d)
 	       d->decl[0] != '\0';
 }
 
+long
+rules_maria_byte_cap(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	static const struct { const char *type; long cap; } caps[] = {
+		{ "tinytext", 255 }, { "text", 65535 }, { "mediumtext", 16777215 },
+		{ "tinyblob", 255 }, { "blob", 65535 }, { "mediumblob", 16777215 },
+	};
+	if (ru->dst_dialect->engine != RPL_ENGINE_MARIADB || !d->is_long)
+		return 0;
+	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		size_t n = strlen(caps[i].type);
+		if (strncmp(d->decl, caps[i].type, n) == 0 && (d->decl[n] == '\0' || d->decl[n] == ' ' || d->decl[n] == '('))
+			return caps[i].cap;
+	}
+	return 0;
+}
+
 bool
 rules_maria_label_fits(const struct rpl_column *d, const char *v, SQLLEN ind, enum rpl_rule *rule, char *why,
                        size_t wn)

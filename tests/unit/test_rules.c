@@ -529,6 +529,30 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "NUL", .needle2 = "2 of 3" },
 	{ "SQLite text NUL into MariaDB", LITE, MARIA, TXT(20, true), TXT(20, true), .s = "a\0b", .nbytes = 3,
 	  .out = PASS },
+	/* --- MariaDB's TEXT and BLOB types hold bytes: TINYTEXT 255, TEXT 65535 -------------- */
+	{ "270 bytes into TINYTEXT", PG, MARIA, TXT(400, true),
+	  { .name = "v", .type_name = "tinytext", .decl = "tinytext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+	    .sql_type = SQL_WLONGVARCHAR, .size = 255, .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true },
+	  .s = "\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93\xe2\x9c\x93"
+	       "\xe2\x9c\x93\xe2\x9c\x93" "0123456789012345678901234567890123456789012345678901234567890123456789"
+	       "0123456789012345678901234567890123456789012345678901234567890123456789"
+	       "0123456789012345678901234567890123456789012345678901234567890123456789"
+	       "012345678901234567890123456789",
+	  .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "270 bytes", .needle2 = "tinytext" },
+	{ "255 latin1 characters into a latin1 TINYTEXT", PG, MARIA, TXT(400, true),
+	  { .name = "v", .type_name = "tinytext", .decl = "tinytext CHARACTER SET latin1 COLLATE latin1_bin",
+	    .sql_type = SQL_WLONGVARCHAR, .size = 255, .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true,
+	    .charset = RPL_CHARSET_LATIN1 },
+	  .s = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	       "0123456789012345678901234567890123456789012345678901234567890123456789"
+	       "0123456789012345678901234567890123456789012345678901234567890123456789"
+	       "0123456789012345678901234567890123456789012345678901234567890123456789"
+	       "0123456789012345678901234",
+	  .out = PASS },
+	{ "256 bytes into TINYBLOB", PG, MARIA, BIN(400, true),
+	  { .name = "v", .type_name = "tinyblob", .decl = "tinyblob", .sql_type = SQL_LONGVARBINARY, .size = 255,
+	    .cls = RPL_CLASS_BINARY, .is_long = true, .nullable = true },
+	  .nbytes = 256, .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "256 bytes" },
 	/* --- a number's or a GUID's text into a bounded text column ---------------------- */
 	{ "int into varchar(3)", PG, MARIA, BIGINT, TXT(3, true), .i = 1234, .out = REJECT, .rule = RPL_RULE_TOO_LONG,
 	  .needle1 = "1234 is 4 characters" },
