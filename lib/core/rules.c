@@ -343,6 +343,25 @@ no_such_day(int y, unsigned m, unsigned d, struct verdict *vd)
 	return -1;
 }
 
+/* ts_edge_fits: a value of MariaDB TIMESTAMP's first or last day, to the second */
+static bool
+ts_edge_fits(const struct rpl_rules *ru, const struct rpl_xcol *x, const void *v, int y, unsigned m, unsigned d,
+             struct verdict *vd)
+{
+	unsigned h = 0, mi = 0, s = 0;
+	unsigned long ns = 0;
+	if (x->c_type == SQL_C_TYPE_TIMESTAMP) {
+		const SQL_TIMESTAMP_STRUCT *t = v;
+		h = t->hour, mi = t->minute, s = t->second, ns = t->fraction;
+	} else if (x->c_type == SQL_C_CHAR) {
+		const char *t = v;
+		bool extra;
+		if (rules_text_time(t, &s, &ns, &extra) && sscanf(t + 11, "%2u:%2u", &h, &mi) != 2)
+			h = mi = 0;
+	}
+	return rules_maria_ts_edge_fits(ru, x->dst, y, m, d, h * 3600 + mi * 60 + s, ns, vd->why, vd->wn);
+}
+
 static int
 judge_date(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN *ind, struct verdict *vd)
 {
@@ -372,6 +391,8 @@ judge_date(const struct rpl_rules *ru, const struct rpl_xcol *x, void *v, SQLLEN
 	else if (is_placeholder(ru, y, m, d))
 		vd->null_rule = RPL_RULE_PLACEHOLDER_DATE, vd->pl_y = y, vd->pl_m = m, vd->pl_d = d;
 	else if (!rules_date_in_range(ru, dst, y, m, d, vd->why, vd->wn))
+		vd->null_rule = RPL_RULE_DATE_RANGE;
+	else if ((y == 1970 || y == 2038) && !ts_edge_fits(ru, x, v, y, m, d, vd))
 		vd->null_rule = RPL_RULE_DATE_RANGE;
 	/* only a value that is kept can lose its time of day; only SQL Server's
 	 * old types do that (the text is parsed only for them: this runs per value) */
@@ -408,7 +429,8 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 			return -1;
 		if (text_date(v, &y, &m, &d) && !rules_calendar_date(y, m, d))
 			return no_such_day(y, m, d, vd);
-		if (text_date(v, &y, &m, &d) && !rules_date_in_range(ru, dst, y, m, d, vd->why, vd->wn))
+		if (text_date(v, &y, &m, &d) && (!rules_date_in_range(ru, dst, y, m, d, vd->why, vd->wn) ||
+		                                 ((y == 1970 || y == 2038) && !ts_edge_fits(ru, &b->cols[c], v, y, m, d, vd))))
 			vd->null_rule = RPL_RULE_DATE_RANGE;   /* MariaDB's TIMESTAMP, SQL Server's old types */
 		return 0;
 	}

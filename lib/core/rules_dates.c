@@ -14,7 +14,7 @@ rules_date_in_range(const struct rpl_rules *ru, const struct rpl_column *dst, in
 {
 	long v = (long)y * 10000 + m * 100 + d;
 	/* MariaDB's TIMESTAMP (before 11.5): seconds since 1970 in 32 bits, UTC as the
-	 * session; the first and last days' edges are the server's to judge */
+	 * session; the first and last days' seconds: rules_maria_ts_edge_fits */
 	if (ru->dst_dialect->engine == RPL_ENGINE_MARIADB && dst->kind == RPL_KIND_TIMESTAMPTZ &&
 	    (v < 19700101 || v > 20380119)) {
 		snprintf(why, wn, "%04d-%02u-%02u is outside TIMESTAMP's 1970-01-01..2038-01-19", y, m, d);
@@ -37,6 +37,22 @@ rules_date_in_range(const struct rpl_rules *ru, const struct rpl_column *dst, in
 		return false;
 	}
 	return true;
+}
+
+bool
+rules_maria_ts_edge_fits(const struct rpl_rules *ru, const struct rpl_column *dst, int y, unsigned m, unsigned d,
+                         unsigned sod, unsigned long ns, char *why, size_t wn)
+{
+	if (ru->dst_dialect->engine != RPL_ENGINE_MARIADB || dst->kind != RPL_KIND_TIMESTAMPTZ || y < 1970 || y > 2038)
+		return true;
+	long v = (long)y * 10000 + m * 100 + d;
+	/* 1970-01-01 00:00:01 to 2038-01-19 03:14:07.999999 (0 is its zero value) */
+	bool first = v == 19700101 && sod == 0, last = v == 20380119 && sod >= 3 * 3600 + 14 * 60 + 8;
+	if (!first && !last)
+		return true;
+	snprintf(why, wn, "%04d-%02u-%02u %02u:%02u:%02u%s is outside TIMESTAMP's 1970-01-01 00:00:01..2038-01-19 "
+	         "03:14:07.999999", y, m, d, sod / 3600, sod / 60 % 60, sod % 60, ns != 0 ? ".…" : "");
+	return false;
 }
 
 /* rules_text_time reads the seconds and the fraction (in ns) of an ISO text timestamp;

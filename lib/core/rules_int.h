@@ -114,6 +114,10 @@ bool rules_cross_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, 
 
 /* rules_dates.c */
 bool rules_date_in_range(const struct rpl_rules *ru, const struct rpl_column *dst, int y, unsigned m, unsigned d, char *why, size_t wn);
+/* rules_maria_ts_edge_fits: a MariaDB TIMESTAMP's first and last days to the second
+ * (sod: seconds of the day, ns its fraction): the day alone is judged above */
+bool rules_maria_ts_edge_fits(const struct rpl_rules *ru, const struct rpl_column *dst, int y, unsigned m, unsigned d,
+                              unsigned sod, unsigned long ns, char *why, size_t wn);
 bool rules_text_time(const char *t, unsigned *sec, unsigned long *ns, bool *extra);
 bool rules_mssql_time_fits(const struct rpl_rules *ru, const struct rpl_column *dst, unsigned sec, unsigned long ns,
                 bool extra, char *why, size_t wn);
