@@ -165,6 +165,8 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 			return false;
 		return !(enforced && !s->is_long && s->size > 0 && s->size <= d->size);
 	case RPL_CLASS_BINARY:
+		if (rules_bits_judged(ru, x))
+			return true;
 		if (rules_maria_byte_cap(ru, d) > 0)
 			return !(enforced && !s->is_long && s->size > 0 && s->size <= rules_maria_byte_cap(ru, d));
 		if (d->cls != RPL_CLASS_BINARY || d->is_long || d->size <= 0 || lite_target(ru))
@@ -502,6 +504,8 @@ judge_value(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, S
 	case RPL_CLASS_TEXT:
 		return judge_text(ru, b, c, v, ind, vd);
 	case RPL_CLASS_BINARY:
+		if (!rules_bits_fit(ru, x, v, *ind, vd->rule, vd->why, vd->wn))
+			return -1;
 		return judge_binary(ru, x->dst, ind, vd);
 	default:
 		return 0;

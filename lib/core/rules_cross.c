@@ -416,6 +416,60 @@ into_short_text(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_ru
 	return false;
 }
 
+/* bytes_into: bytes (a BLOB, a MariaDB BIT(n) with more than one bit) into a column
+ * of numbers, dates or times, which read no number from bytes: the servers refused
+ * the load, row by row as server ("invalid input syntax for type smallint: \xff") */
+static bool
+bytes_into(const struct rpl_column *d)
+{
+	return d->cls == RPL_CLASS_INT || d->cls == RPL_CLASS_DECIMAL || d->cls == RPL_CLASS_DOUBLE ||
+	       d->cls == RPL_CLASS_BOOL || d->cls == RPL_CLASS_DATE || d->cls == RPL_CLASS_TIMESTAMP ||
+	       d->cls == RPL_CLASS_TIME;
+}
+
+/* bit_width: the bits of a MariaDB BIT(n) column, 0 for any other */
+static long
+bit_width(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	if (ru->dst_dialect->engine != RPL_ENGINE_MARIADB || d->kind != RPL_KIND_BITS || strncmp(d->decl, "bit(", 4) != 0)
+		return 0;
+	return strtol(d->decl + 4, NULL, 10);
+}
+
+/* bits_fit: a BIT(n) source's bytes (big-endian) into a MariaDB BIT(m): its highest
+ * set bit within m (MariaDB refused 16 into a BIT(4): "Out of range value") */
+static bool
+bits_fit(const struct rpl_xcol *x, const unsigned char *v, SQLLEN ind, long m, enum rpl_rule *rule, char *why,
+         size_t wn)
+{
+	long bits = 0;
+	for (SQLLEN i = 0; i < ind; i++)
+		if (v[i] != 0) {
+			bits = (long)(ind - i - 1) * 8;
+			for (unsigned b = v[i]; b != 0; b >>= 1)
+				bits++;
+			break;
+		}
+	if (bits <= m)
+		return true;
+	*rule = RPL_RULE_INT_RANGE;
+	snprintf(why, wn, "a value of %ld bits does not fit the BIT(%ld) column %s", bits, m, x->dst->name);
+	return false;
+}
+
+bool
+rules_bits_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
+{
+	return x->cls == RPL_CLASS_BINARY && bit_width(ru, x->dst) > 0;
+}
+
+bool
+rules_bits_fit(const struct rpl_rules *ru, const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule,
+               char *why, size_t wn)
+{
+	return !rules_bits_judged(ru, x) || bits_fit(x, v, ind, bit_width(ru, x->dst), rule, why, wn);
+}
+
 bool
 rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 {
@@ -426,6 +480,8 @@ rules_cross_judged(const struct rpl_rules *ru, const struct rpl_xcol *x)
 	    (rules_maria_unsigned_decimal(ru, d) && x->cls != RPL_CLASS_DECIMAL))
 		return true;       /* a number into an ENUM or SET, anything into BIGINT UNSIGNED (rules_maria.c) */
 	if (short_text(x, d))
+		return true;
+	if (x->cls == RPL_CLASS_BINARY && bytes_into(d))
 		return true;
 	switch (x->cls) {
 	case RPL_CLASS_INT:   /* a double keeps 53 bits, a float 24 */
@@ -465,6 +521,12 @@ rules_cross_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_
 	}
 	if (short_text(x, d))
 		return into_short_text(x, v, *ind, rule, why, wn);
+	if (x->cls == RPL_CLASS_BINARY && bytes_into(d)) {
+		*rule = RPL_RULE_WRONG_TYPE;
+		snprintf(why, wn, "%ld bytes into the column %s: replicad reads no number, date or time from bytes",
+		         (long)*ind, d->name);
+		return false;
+	}
 	switch (x->cls) {
 	case RPL_CLASS_INT:
 		return d->cls == RPL_CLASS_BOOL ? int_into_bool(x, v, ind, rule, why, wn)

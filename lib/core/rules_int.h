@@ -104,6 +104,11 @@ bool rules_time_source(const struct rpl_xcol *x);
 bool rules_time_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c, char *v, SQLLEN *ind,
                      enum rpl_rule *rule, char *why, size_t wn);
 
+/* rules_cross.c: a BIT(n) source's bytes into a MariaDB BIT(m): its bits within m */
+bool rules_bits_judged(const struct rpl_rules *ru, const struct rpl_xcol *x);
+bool rules_bits_fit(const struct rpl_rules *ru, const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule,
+                    char *why, size_t wn);
+
 /* rules_cross.c: a value into a target column of another class (a decimal into an
  * integer, a double into a numeric(p,s), an exact number into a double or a float, a
  * timestamp into a date): can it meet the rule at all, and does the column hold it

@@ -397,6 +397,36 @@ times_case(int se, int de, const char *table, const char *src_ddl, const char *d
 	rpl_conn_close(&d);
 }
 
+/* a MariaDB BIT(8)'s bytes into a BIT(4) and into a PostgreSQL smallint: the
+ * servers refused both as server (an outside run); now int_range and wrong_type,
+ * naming the column, and what fits arrives */
+START_TEST(test_bits)
+{
+	struct rpl_conn s, d;
+	struct rpl_part_account acc;
+	fresh(&s, &d, IT_MARIADB, IT_MARIADB, "ft_bmm", "CREATE TABLE ft_bmm (id int PRIMARY KEY, b bit(8))",
+	      "CREATE TABLE ft_bmm (id int PRIMARY KEY, b bit(4))");
+	it_exec(&s, "INSERT INTO ft_bmm VALUES (1, b'1111'), (2, b'10000'), (3, b'0'), (4, NULL)");
+	copy_into(&s, &d, "ft_bmm", false, false, &acc);
+	ck_assert_msg(acc.rejected == 1 && acc.rejected_by[RPL_RULE_INT_RANGE] == 1,
+	              "BIT(8) -> BIT(4): rejected %lld (server %lld)", (long long)acc.rejected,
+	              (long long)acc.rejected_by[RPL_RULE_SERVER]);
+	target_is(IT_MARIADB, "SELECT GROUP_CONCAT(CONCAT(id, ':', COALESCE(b + 0, '-')) ORDER BY id) FROM ft_bmm",
+	          "1:15,3:0,4:-", "BIT(8) -> BIT(4)");
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+	fresh(&s, &d, IT_MARIADB, IT_PG, "ft_bmp", "CREATE TABLE ft_bmp (id int PRIMARY KEY, b bit(8))",
+	      "CREATE TABLE ft_bmp (id int PRIMARY KEY, b smallint)");
+	it_exec(&s, "INSERT INTO ft_bmp VALUES (1, b'11111111'), (2, NULL)");
+	copy_into(&s, &d, "ft_bmp", false, false, &acc);
+	ck_assert_msg(acc.rejected == 1 && acc.rejected_by[RPL_RULE_WRONG_TYPE] == 1,
+	              "BIT(8) -> smallint: rejected %lld (server %lld)", (long long)acc.rejected,
+	              (long long)acc.rejected_by[RPL_RULE_SERVER]);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 START_TEST(test_times)
 {
 	times_case(IT_PG, IT_PG, "ft_tpp", "CREATE TABLE ft_tpp (id int PRIMARY KEY, tm time, iv interval, tz timetz)",
@@ -441,6 +471,7 @@ main(void)
 	tcase_add_test(tc, test_second_run);
 	tcase_add_test(tc, test_charsets);
 	tcase_add_test(tc, test_times);
+	tcase_add_test(tc, test_bits);
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
