@@ -439,6 +439,20 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 	/* a character is at least a byte: short text needs no counting */
 	bool bounded = dst->cls == RPL_CLASS_TEXT && !dst->is_long && dst->size > 0 && !lite_target(ru);
 	size_t n = (size_t)*ind, chars = !bounded || n <= (size_t)dst->size ? n : utf8_chars(v, n);
+	if (bounded && chars > (size_t)dst->size && b->cols[c].src->kind == RPL_KIND_CHAR) {
+		/* a CHAR(n)'s trailing spaces are its padding, not its value (PostgreSQL's
+		 * char(10) sends 'abc' as 10 characters): the value without them */
+		char *t = v;
+		size_t k = n;
+		while (k > 0 && t[k - 1] == ' ')
+			k--;
+		chars -= n - k;
+		if (chars <= (size_t)dst->size) {
+			t[k] = '\0';
+			*ind = (SQLLEN)k;
+			n = k;
+		}
+	}
 	if (bounded && chars > (size_t)dst->size) {
 		if (!ru->truncate_strings) {
 			*vd->rule = RPL_RULE_TOO_LONG;

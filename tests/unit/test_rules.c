@@ -544,6 +544,17 @@ static const struct rcase rcases[] = {
 	  .out = REJECT, .rule = RPL_RULE_WRONG_TYPE, .needle1 = "NUL", .needle2 = "2 of 3" },
 	{ "SQLite text NUL into MariaDB", LITE, MARIA, TXT(20, true), TXT(20, true), .s = "a\0b", .nbytes = 3,
 	  .out = PASS },
+	/* --- a CHAR(n)'s padding is no part of its value ------------------------------------ */
+	{ "padded char(10) into varchar(3)", PG, MARIA,
+	  { .name = "v", .type_name = "bpchar", .sql_type = SQL_CHAR, .size = 10, .cls = RPL_CLASS_TEXT,
+	    .kind = RPL_KIND_CHAR, .nullable = true },
+	  TXT(3, true), .s = "abc       ", .out = SPELLED, .cut = "abc" },
+	{ "padded char(10) into varchar(2)", PG, PG,
+	  { .name = "v", .type_name = "bpchar", .sql_type = SQL_CHAR, .size = 10, .cls = RPL_CLASS_TEXT,
+	    .kind = RPL_KIND_CHAR, .nullable = true },
+	  TXT(2, true), .s = "abc       ", .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "3 characters" },
+	{ "varchar's trailing spaces count", PG, PG, TXT(10, true), TXT(3, true), .s = "abc  ", .out = REJECT,
+	  .rule = RPL_RULE_TOO_LONG, .needle1 = "5 characters" },
 	/* --- MariaDB's TEXT and BLOB types hold bytes: TINYTEXT 255, TEXT 65535 -------------- */
 	{ "270 bytes into TINYTEXT", PG, MARIA, TXT(400, true),
 	  { .name = "v", .type_name = "tinytext", .decl = "tinytext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
