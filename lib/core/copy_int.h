@@ -23,6 +23,7 @@ struct rpl_copy {
 	struct rpl_xbuf *buf;                 /* the one the writer works on (bufs[0] outside a partition) */
 	struct rpl_rules rules;
 	bool *judged;                         /* owned: rules.judged */
+	bool *nul_only;                       /* owned: rules.nul_only */
 	size_t *watch;                        /* owned: rules.watch */
 	char label[300];                      /* the table as users name it */
 	struct rpl_sqlgen g;                  /* every statement's text (sqlgen.c) */

@@ -316,11 +316,13 @@ copy_rules(struct rpl_copy *cp, struct rpl_err *err)
 	                                .n_placeholder_dates = cp->o.n_placeholder_dates,
 	                                .untyped_source = rpl_table_untyped(cp->src) };
 	if ((cp->judged = calloc(b->ncols ? b->ncols : 1, sizeof *cp->judged)) == NULL ||
+	    (cp->nul_only = calloc(b->ncols ? b->ncols : 1, sizeof *cp->nul_only)) == NULL ||
 	    (cp->watch = calloc(b->ncols ? b->ncols : 1, sizeof *cp->watch)) == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
-	rpl_rules_plan(&cp->rules, b, cp->src->engine, cp->judged);
+	rpl_rules_plan(&cp->rules, b, cp->src->engine, cp->judged, cp->nul_only);
 	cp->rules.judged = cp->judged;
-	cp->rules.nwatch = rpl_rules_watch(&cp->rules, b, cp->watch);
+	cp->rules.nul_only = cp->nul_only;
+	cp->rules.nwatch = rpl_rules_watch(&cp->rules, b, cp->watch, &cp->rules.nnul);
 	cp->rules.watch = cp->watch;
 	return 0;
 }
@@ -418,6 +420,7 @@ rpl_copy_free(struct rpl_copy *cp)
 	free(cp->dc);
 	free(cp->dst_names);
 	free(cp->judged);
+	free(cp->nul_only);
 	free(cp->watch);
 	free(cp);
 }

@@ -153,11 +153,9 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 		if (text_into_date(ru, d) || rules_maria_labels(ru, d) ||
 		    (!enforced && !lite_target(ru) && d->cls != RPL_CLASS_BINARY))
 			return true;   /* the last: SQLite's text may be any bytes, which a binary column keeps (rules_text.c) */
-		/* a NUL into PostgreSQL (only its own text has none), a character the MariaDB
-		 * column's character set lacks (rules_text.c) */
-		if (!lite_target(ru) && d->cls != RPL_CLASS_BINARY &&
-		    ((ru->dst_dialect->engine == RPL_ENGINE_POSTGRES && src_engine != RPL_ENGINE_POSTGRES) ||
-		     d->charset != RPL_CHARSET_ANY))
+		/* a character the MariaDB column's character set lacks (rules_text.c); a NUL
+		 * into PostgreSQL: rpl_rules_plan */
+		if (!lite_target(ru) && d->cls != RPL_CLASS_BINARY && d->charset != RPL_CHARSET_ANY)
 			return true;
 		if (rules_maria_byte_cap(ru, d) > 0)   /* a MariaDB TINYTEXT's 255 bytes */
 			return !(enforced && !s->is_long && s->size > 0 && s->size * 4 <= rules_maria_byte_cap(ru, d));
@@ -180,11 +178,27 @@ column_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_eng
 	}
 }
 
-void
-rpl_rules_plan(const struct rpl_rules *ru, const struct rpl_xbuf *b, enum rpl_engine src_engine, bool *judged)
+/* nul_judged: text into PostgreSQL's text from an engine whose text may hold a NUL
+ * (only PostgreSQL's own has none; SQLite's bytes are judged whole, rules_text.c) */
+static bool
+nul_judged(const struct rpl_rules *ru, const struct rpl_xcol *x, enum rpl_engine src_engine)
 {
-	for (size_t c = 0; c < b->ncols; c++)
+	return x->cls == RPL_CLASS_TEXT && !x->verbatim && ru->dst_dialect->engine == RPL_ENGINE_POSTGRES &&
+	       src_engine != RPL_ENGINE_POSTGRES && x->dst->cls != RPL_CLASS_BINARY;
+}
+
+void
+rpl_rules_plan(const struct rpl_rules *ru, const struct rpl_xbuf *b, enum rpl_engine src_engine, bool *judged,
+               bool *nul_only)
+{
+	for (size_t c = 0; c < b->ncols; c++) {
 		judged[c] = column_judged(ru, &b->cols[c], src_engine);
+		bool nul = !judged[c] && nul_judged(ru, &b->cols[c], src_engine);
+		if (nul_only != NULL)
+			nul_only[c] = nul;
+		else
+			judged[c] = judged[c] || nul;
+	}
 }
 
 /* One value's verdict, filled by the judge_* functions below (each returns -1 when
@@ -598,7 +612,7 @@ apply_changes(struct rpl_xbuf *b, size_t r, int64_t nulled[RPL_NRULES])
 }
 
 size_t
-rpl_rules_watch(const struct rpl_rules *ru, const struct rpl_xbuf *b, size_t *watch)
+rpl_rules_watch(const struct rpl_rules *ru, const struct rpl_xbuf *b, size_t *watch, size_t *nnul)
 {
 	size_t n = 0;
 	for (size_t c = 0; c < b->ncols; c++) {
@@ -606,7 +620,31 @@ rpl_rules_watch(const struct rpl_rules *ru, const struct rpl_xbuf *b, size_t *wa
 		if (ru->judged == NULL || ru->judged[c] || (!d->nullable && d->pk_pos == 0))
 			watch[n++] = c;
 	}
+	*nnul = 0;
+	for (size_t c = 0; ru->judged != NULL && ru->nul_only != NULL && c < b->ncols; c++)
+		if (!ru->judged[c] && ru->nul_only[c])
+			watch[n + (*nnul)++] = c;
 	return n;
+}
+
+/* nul_row: the nul_only columns of row r (rpl_rules_plan), one memchr a value: a
+ * loop of their own, as the main loop's set-up per value cost three times the memchr */
+static int
+nul_row(const struct rpl_rules *ru, const struct rpl_xbuf *b, unsigned char *row, enum rpl_rule *rule,
+        size_t *col, char *why, size_t wn)
+{
+	for (size_t k = 0; k < ru->nnul; k++) {
+		size_t c = ru->watch[ru->nwatch + k];
+		const struct rpl_xcol *x = &b->cols[c];
+		SQLLEN ind = *(const SQLLEN *)(const void *)(row + x->ind_off);
+		const char *v;
+		if (ind <= 0 || memchr((v = rpl_xval_in(b, row, x)), '\0', (size_t)ind) == NULL)
+			continue;
+		*col = c;
+		rules_text_nul_fits(v, ind, rule, why, wn);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -622,6 +660,8 @@ rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
 	 * passes, so a rejected row keeps its source values (reject file) and its
 	 * changes are not counted. */
 	memset(b->act, 0, b->ncols * sizeof *b->act);
+	if (ru->nnul > 0 && nul_row(ru, b, row, rule, col, why, wn) < 0)
+		return -1;
 	/* a misfit may be in any column: such a chunk's rows are looked at whole */
 	bool all = ru->watch == NULL || b->nmisfits > 0;
 	size_t n = all ? b->ncols : ru->nwatch;

@@ -4,6 +4,7 @@
  * copy (rpl_rules_apply is per row, per value); the rest are plain calls. */
 #ifndef RPL_RULES_INT_H
 #define RPL_RULES_INT_H
+#include "dialect.h"
 #include "xfer.h"
 #include <stdbool.h>
 #include <stdint.h>
@@ -99,8 +100,20 @@ bool rules_text_charset_fits(const struct rpl_column *dst, const char *v, SQLLEN
  * (days respelled as hours for MariaDB), or rejected: more fraction digits than the
  * column keeps (precision), outside its range, a zone it would drop, months into
  * hours (wrong_type) */
-bool rules_time_target(const struct rpl_rules *ru, const struct rpl_column *d);
-bool rules_time_source(const struct rpl_xcol *x);
+static inline bool
+rules_time_source(const struct rpl_xcol *x)
+{
+	return x->c_type == SQL_C_CHAR && !x->verbatim &&
+	       (x->cls == RPL_CLASS_TIME || x->src->kind == RPL_KIND_INTERVAL || x->src->kind == RPL_KIND_TIMETZ);
+}
+
+static inline bool
+rules_time_target(const struct rpl_rules *ru, const struct rpl_column *d)
+{
+	enum rpl_engine e = ru->dst_dialect->engine;
+	return (e == RPL_ENGINE_POSTGRES || e == RPL_ENGINE_MARIADB) &&
+	       (d->cls == RPL_CLASS_TIME || (e == RPL_ENGINE_POSTGRES && d->kind == RPL_KIND_INTERVAL));
+}
 bool rules_time_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t c, char *v, SQLLEN *ind,
                      enum rpl_rule *rule, char *why, size_t wn);
 

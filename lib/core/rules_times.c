@@ -26,21 +26,6 @@ digits_of(const struct rpl_column *d)
 	return n < 0 ? 0 : n > 6 ? 6 : n;
 }
 
-bool
-rules_time_target(const struct rpl_rules *ru, const struct rpl_column *d)
-{
-	enum rpl_engine e = ru->dst_dialect->engine;
-	return (e == RPL_ENGINE_POSTGRES || e == RPL_ENGINE_MARIADB) &&
-	       (d->cls == RPL_CLASS_TIME || (e == RPL_ENGINE_POSTGRES && d->kind == RPL_KIND_INTERVAL));
-}
-
-bool
-rules_time_source(const struct rpl_xcol *x)
-{
-	return x->c_type == SQL_C_CHAR && !x->verbatim &&
-	       (x->cls == RPL_CLASS_TIME || x->src->kind == RPL_KIND_INTERVAL || x->src->kind == RPL_KIND_TIMETZ);
-}
-
 /* spell_hours writes ns as [-]H:MM:SS[.ffffff], the form MariaDB's TIME reads */
 static int
 spell_hours(int64_t ns, char *out, size_t n)

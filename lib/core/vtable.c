@@ -64,6 +64,7 @@ struct rpl_vtable {
 	size_t nkey;
 	struct rpl_rules rules;
 	bool *judged;                   /* owned */
+	bool *nul_only;                 /* owned */
 	size_t *watch;                  /* owned: rules.watch */
 	bool digest;                    /* ask the servers for digests first (vdigest.h) */
 	struct rpl_vdconn *dc[2];       /* owned: each side's connection for them */
@@ -325,8 +326,9 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	v->vcols = calloc(n ? n : 1, sizeof *v->vcols);
 	v->key_cols = calloc(n ? n : 1, sizeof *v->key_cols);
 	v->judged = calloc(n ? n : 1, sizeof *v->judged);
+	v->nul_only = calloc(n ? n : 1, sizeof *v->nul_only);
 	v->watch = calloc(n ? n : 1, sizeof *v->watch);
-	if (v->vcols == NULL || v->key_cols == NULL || v->judged == NULL || v->watch == NULL)
+	if (v->vcols == NULL || v->key_cols == NULL || v->judged == NULL || v->nul_only == NULL || v->watch == NULL)
 		return rpl_err_set(err, RPL_ENOMEM, "out of memory");
 	bool lite_dst = v->side[1].conn->engine == RPL_ENGINE_SQLITE;
 	for (size_t i = 0; i < n; i++) {
@@ -350,9 +352,10 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 	                               .placeholder_dates = v->o.placeholder_dates,
 	                               .n_placeholder_dates = v->o.n_placeholder_dates,
 	                               .untyped_source = src->engine == RPL_ENGINE_SQLITE };
-	rpl_rules_plan(&v->rules, &v->side[0].buf[0], src->engine, v->judged);
+	rpl_rules_plan(&v->rules, &v->side[0].buf[0], src->engine, v->judged, v->nul_only);
 	v->rules.judged = v->judged;
-	v->rules.nwatch = rpl_rules_watch(&v->rules, &v->side[0].buf[0], v->watch);
+	v->rules.nul_only = v->nul_only;
+	v->rules.nwatch = rpl_rules_watch(&v->rules, &v->side[0].buf[0], v->watch, &v->rules.nnul);
 	v->rules.watch = v->watch;
 	v->digest = v->nkey > 0 && !v->o.no_digest && !v->o.scan_only &&
 	            rpl_vdigest_fits(&v->st, &v->tv, v->judged, src->engine, v->side[1].conn->engine);
@@ -611,6 +614,7 @@ rpl_vtable_close(struct rpl_vtable *v)
 	free(v->vcols);
 	free(v->key_cols);
 	free(v->judged);
+	free(v->nul_only);
 	free(v->watch);
 	free(v->xcols);
 	free(v->unjudged);

@@ -325,8 +325,11 @@ struct rpl_rules {
 	size_t n_placeholder_dates;
 	const bool *judged;   /* borrowed, ncols; NULL: every column. false: no value of this
 	                       * column can meet a rule (rpl_rules_plan), only its NULLs are checked */
+	const bool *nul_only; /* borrowed, ncols, or NULL: a column not judged whose text is
+	                       * only looked at for a NUL (rpl_rules_plan) */
 	const size_t *watch;  /* borrowed (rpl_rules_watch), or NULL: every column */
 	size_t nwatch;
+	size_t nnul;          /* watch[nwatch .. nwatch + nnul): the nul_only columns */
 	bool untyped_source;  /* SQLite: a decimal column's values may be spelled any way, or
 	                       * not be numbers at all (rules.c reads each one) */
 };
@@ -334,12 +337,18 @@ struct rpl_rules {
  * source that enforces its own types (not SQLite) cannot send an integer, decimal,
  * string or binary value that a target column at least as wide would refuse, nor
  * MariaDB a NaN. Dates are always judged (placeholder dates, target ranges). */
-void rpl_rules_plan(const struct rpl_rules *ru, const struct rpl_xbuf *b, enum rpl_engine src_engine, bool *judged);
+/* nul_only (NULL: such columns are judged whole) marks the text columns whose only
+ * rule is a NUL into PostgreSQL's text, looked at with one memchr: a MariaDB text
+ * column into PostgreSQL judged whole cost verify 14 % more instructions. */
+void rpl_rules_plan(const struct rpl_rules *ru, const struct rpl_xbuf *b, enum rpl_engine src_engine, bool *judged,
+                    bool *nul_only);
 /* rpl_rules_watch fills watch (ncols entries) with the columns rpl_rules_apply looks
  * at in a chunk that holds no misfit: the judged ones (ru->judged set), and those
  * whose NULL the target refuses; returns their number. The others hold nothing to
  * look at, and a value loop over all of them cost a tenth of a wide table's copy. */
-size_t rpl_rules_watch(const struct rpl_rules *ru, const struct rpl_xbuf *b, size_t *watch);
+/* The nul_only columns follow them in watch, *nnul of them: rpl_rules_apply looks at
+ * those in a loop of their own, one memchr a value. */
+size_t rpl_rules_watch(const struct rpl_rules *ru, const struct rpl_xbuf *b, size_t *watch, size_t *nnul);
 int rpl_rules_apply(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r,
                     int64_t nulled[RPL_NRULES], enum rpl_rule *rule, size_t *col,
                     char *reason, size_t reason_len);

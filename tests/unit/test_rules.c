@@ -763,9 +763,9 @@ START_TEST(test_rule)
 	int r = rpl_rules_apply(&ru, &b, ROW, nulled, &rule, &col, why, sizeof why);
 	SQLLEN ind = *rpl_xind(&b, ROW, 1);
 	/* the per-column plan must never skip a column whose value meets a rule */
-	bool judged[3] = { true, true, true };
-	rpl_rules_plan(&ru, &b, k->se, judged);
-	ck_assert_msg(k->out == PASS || k->null || judged[1], "%s: rpl_rules_plan skips the column", k->label);
+	bool judged[3] = { true, true, true }, nul[3] = { false, false, false };
+	rpl_rules_plan(&ru, &b, k->se, judged, nul);
+	ck_assert_msg(k->out == PASS || k->null || judged[1] || nul[1], "%s: rpl_rules_plan skips the column", k->label);
 	switch (k->out) {
 	case PASS:
 		ck_assert_msg(r == 0, "%s: rejected by %s: %s", k->label, rpl_rule_name(rule), why);
@@ -1015,9 +1015,10 @@ START_TEST(test_rules_plan)
 	ck_assert_msg(rpl_xbuf_layout(&b, src, dst, 1, k->se, k->de, 0, CHUNK, &err) == 0, "%s: %s", k->label, err.msg);
 	struct rpl_rules ru = { .dst_dialect = rpl_dialect_for(k->de), .placeholder_dates = placeholders,
 	                        .n_placeholder_dates = 1 };
-	bool judged = !k->judged;
-	rpl_rules_plan(&ru, &b, k->se, &judged);
-	ck_assert_msg(judged == k->judged, "%s: judged %d, want %d", k->label, judged, k->judged);
+	bool judged = !k->judged, nul = false;
+	rpl_rules_plan(&ru, &b, k->se, &judged, &nul);
+	ck_assert_msg((judged || nul) == k->judged, "%s: judged %d (NUL only %d), want %d", k->label, judged, nul,
+	              k->judged);
 	rpl_xbuf_fini(&b);
 }
 END_TEST
