@@ -99,7 +99,12 @@ START_TEST(test_schedule_parent_first)
 	ck_assert_msg(done == 2, "no finished job for both tables within 120 s (its log is above)");
 	ck_assert_int_eq(count(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'ord_film'"
 	                             " AND (state <> 'done' OR rows_rejected <> 0)"), 0);
-	ck_assert_int_eq(count(&dst, "SELECT count(*) FROM ord_film"), 2000);
+	/* the child's job wrote every row, none refused by its foreign key: the table
+	 * itself may be empty by now, as the next firing (t0_every 1 s) reloads the parent
+	 * first, whose delete cascades to the child until the child's own job of that
+	 * firing runs (seen once with a CPU hog beside the suite) */
+	ck_assert_int_ge(count(&dst, "SELECT count(*) FROM replicad_jobs WHERE table_name = 'ord_film'"
+	                             " AND state = 'done' AND rows_written = 2000"), 1);
 	char cmd[1200], line[2048];
 	snprintf(cmd, sizeof cmd, "grep -c 'waits for its parent table' '%s'", logp);
 	FILE *p = popen(cmd, "r");
