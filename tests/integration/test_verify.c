@@ -389,24 +389,34 @@ part(json_t *o, size_t i, const char *key)
 	return json_object_get(json_array_get(json_object_get(o, "partitions"), i), key);
 }
 
+/* copied_vfy: vfy's rows in se, copied into de's vfy (with a primary key or not),
+ * no ledger on the target; the target's connection is closed (the copy left it in a
+ * transaction of its own) */
+static void
+copied_vfy(struct rpl_conn *s, int se, int de, bool dst_key)
+{
+	struct rpl_conn d;
+	it_connect(s, se, "src");
+	it_connect(&d, de, "dst");
+	make_table(s, se, true);
+	make_table(&d, de, dst_key);
+	drop_ledger(&d);
+	char sql[256];
+	for (size_t i = 0; i < sizeof vfy_rows / sizeof vfy_rows[0]; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO vfy VALUES %s", vfy_rows[i]);
+		it_exec(s, sql);
+	}
+	copy_table(s, &d, "vfy", "d");
+	rpl_conn_close(&d);
+}
+
 START_TEST(test_cli_repair)
 {
 	int se = _i / IT_NENGINES, de = _i % IT_NENGINES;
 	char what[64];
 	snprintf(what, sizeof what, "%s -> %s", it_engine_names[se], it_engine_names[de]);
 	struct rpl_conn s, d;
-	it_connect(&s, se, "src");
-	it_connect(&d, de, "dst");
-	make_table(&s, se, true);
-	make_table(&d, de, false);
-	drop_ledger(&d);
-	char sql[256];
-	for (size_t i = 0; i < sizeof vfy_rows / sizeof vfy_rows[0]; i++) {
-		snprintf(sql, sizeof sql, "INSERT INTO vfy VALUES %s", vfy_rows[i]);
-		it_exec(&s, sql);
-	}
-	copy_table(&s, &d, "vfy", "d");
-	rpl_conn_close(&d);
+	copied_vfy(&s, se, de, false);
 	change_target(de);
 	const char *cfg = it_write_config("verify.json", odbc_of(se, true), odbc_of(de, false), "vfy", "d", "{}");
 	json_t *o;
@@ -452,18 +462,7 @@ START_TEST(test_cli_repair_moved)
 	char what[64];
 	snprintf(what, sizeof what, "moved row -> %s", it_engine_names[de]);
 	struct rpl_conn s, d;
-	it_connect(&s, IT_PG, "src");
-	it_connect(&d, de, "dst");
-	make_table(&s, IT_PG, true);
-	make_table(&d, de, true);
-	drop_ledger(&d);
-	char sql[256];
-	for (size_t i = 0; i < sizeof vfy_rows / sizeof vfy_rows[0]; i++) {
-		snprintf(sql, sizeof sql, "INSERT INTO vfy VALUES %s", vfy_rows[i]);
-		it_exec(&s, sql);
-	}
-	copy_table(&s, &d, "vfy", "d");
-	rpl_conn_close(&d);   /* the copy left it in a transaction of its own */
+	copied_vfy(&s, IT_PG, de, true);
 	it_connect(&d, de, "dst");
 	it_exec(&d, "UPDATE vfy SET d = '2024-02-15' WHERE id = 1");
 	const char *cfg = it_write_config("verify.json", odbc_of(IT_PG, true), odbc_of(de, false), "vfy", "d",
