@@ -381,6 +381,17 @@ fix_unbounded_numeric(struct rpl_column *col, long unused)
 		col->size = 0, col->scale = 0;
 }
 
+/* Connector/ODBC's SQLPrimaryKeys gives each key column's place in the table as its
+ * KEY_SEQ, not its place in the key: PRIMARY KEY (k) on (a, k) read as k second of
+ * one (a created table got PRIMARY KEY ("?"), verify found no key), PRIMARY KEY (b, a)
+ * as (a, b). The server's own catalog says. */
+static void
+fix_key_seq(struct rpl_column *col, long seq)
+{
+	if (col->pk_pos > 0)
+		col->pk_pos = (int)seq;
+}
+
 /* A MariaDB text column in latin1 or any other non-UTF-8 set: LOAD DATA may take its
  * rows as bytes only when every column is UTF-8 (rpl_sqlgen_load_data). */
 static void
@@ -426,6 +437,10 @@ rpl_catalog_read(struct rpl_conn *c, const char *schema, const char *name,
 		r = catalog_columns(c, cat, sch, name, t, err);
 	if (r == 0 && t->ncols > 0)
 		r = catalog_pkey(c, cat, sch, name, t, err);
+	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && t->npk > 0)
+		r = catalog_fix(c, "SELECT COLUMN_NAME, SEQ_IN_INDEX FROM information_schema.STATISTICS"
+		                   " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY'",
+		                schema, name, t, fix_key_seq, err);
 	/* a TIME's digits too: a table of TIME columns without a DATETIME read them as 0 */
 	if (r == 0 && c->engine == RPL_ENGINE_MARIADB && (any_of(t, RPL_CLASS_TIMESTAMP) || any_of(t, RPL_CLASS_TIME)))
 		r = catalog_fix(c, "SELECT COLUMN_NAME, DATETIME_PRECISION FROM information_schema.COLUMNS"

@@ -308,6 +308,10 @@ lite_row(void *arg, char *const *v, struct rpl_err *err)
 		return 0;
 	set_decl(col, v[1], "", "");
 	set_default(col, v[3]);
+	/* the column's place in the key: sqliteodbc's SQLPrimaryKeys gives its place in
+	 * the table (PRIMARY KEY (b, a) on (x, a, b) read as (a, b)) */
+	if (col->pk_pos > 0 && atoi(v[2]) > 0)
+		col->pk_pos = atoi(v[2]);
 	/* exactly "INTEGER" as the only key column makes it the rowid (SQLite's
 	 * "ROWIDs and the INTEGER PRIMARY KEY"); BIGINT would not be */
 	if (strcasecmp(v[1], "INTEGER") == 0 && strcmp(v[2], "1") == 0 && lr->npk == 1)

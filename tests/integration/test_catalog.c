@@ -32,6 +32,28 @@ cols_are(struct rpl_conn *c, const char *schema, const char *name, const char *w
 	return npk;
 }
 
+/* A primary key whose columns are not the table's first, in another order: each
+ * column's place in the key, on every engine (Connector/ODBC gave each one's place
+ * in the table: a created target got PRIMARY KEY ("?"), an outside run found) */
+START_TEST(test_key_order)
+{
+	struct rpl_conn c;
+	it_connect(&c, _i, "src");
+	it_exec(&c, "DROP TABLE IF EXISTS ck_order");
+	it_exec(&c, "CREATE TABLE ck_order (x INTEGER, a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (b, a))");
+	struct rpl_err err = RPL_ERR_INIT;
+	struct rpl_table t;
+	bool exists = false;
+	ck_assert_msg(rpl_catalog_read(&c, NULL, "ck_order", &t, &exists, &err) == 0 && exists, "catalog: %s", err.msg);
+	char got[64];
+	snprintf(got, sizeof got, "%d,%d,%d/%d", t.cols[0].pk_pos, t.cols[1].pk_pos, t.cols[2].pk_pos, t.npk);
+	ck_assert_msg(strcmp(got, "0,2,1/2") == 0, "%s: key places (x,a,b/npk) %s, want 0,2,1/2", it_engine_names[_i], got);
+	rpl_table_fini(&t);
+	it_exec(&c, "DROP TABLE ck_order");
+	rpl_conn_close(&c);
+}
+END_TEST
+
 /* Two tables whose names differ only where the first has '_': each read alone. */
 START_TEST(test_underscore_is_not_a_pattern)
 {
@@ -110,6 +132,7 @@ main(void)
 	tcase_add_loop_test(tc, test_underscore_is_not_a_pattern, 0, IT_NENGINES);
 	tcase_add_test(tc, test_schema_is_not_a_pattern);
 	tcase_add_test(tc, test_mariadb_json);
+	tcase_add_loop_test(tc, test_key_order, 0, IT_NENGINES);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
