@@ -295,11 +295,11 @@ scan_part_json(const struct vpart *p, const struct rpl_vcol *cols, size_t ncols)
 	                      "rows_rejected", (json_int_t)s->rows_rejected, "ms", (json_int_t)p->ms);
 	json_t *rej = json_array(), *chg = json_array(), *by = json_object(), *bycol = json_object();
 	for (size_t i = 0; i < s->rejects_n; i++)
-		json_array_append_new(rej, json_pack("{s:o,s:s,s:s,s:s}", "key", json_loads(s->rejects[i].key, 0, NULL),
+		json_array_append_new(rej, json_pack("{s:o,s:s,s:s,s:s}", "key", rd_json_text(s->rejects[i].key),
 		                                     "column", cols[s->rejects[i].col].name, "rule",
 		                                     rpl_rule_name(s->rejects[i].rule), "reason", s->rejects[i].reason));
 	for (size_t i = 0; i < s->changes_n; i++)
-		json_array_append_new(chg, json_pack("{s:o,s:s,s:s}", "key", json_loads(s->changes[i].key, 0, NULL),
+		json_array_append_new(chg, json_pack("{s:o,s:s,s:s}", "key", rd_json_text(s->changes[i].key),
 		                                     "column", cols[s->changes[i].col].name, "rule",
 		                                     rpl_rule_name(s->changes[i].rule)));
 	for (int r = 0; r < RPL_NRULES; r++)

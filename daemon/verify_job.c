@@ -22,13 +22,22 @@ rd_vparts_free(struct rd_vpart *v, size_t n)
 	free(v);
 }
 
+json_t *
+rd_json_text(const char *text)
+{
+	/* a key may hold a NUL (SQLite text, MariaDB's): "\u0000", which jansson reads
+	 * only when told, and the entry was dropped from the list */
+	json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	return v != NULL ? v : json_string(text);
+}
+
 /* keys_json: a list of JSON texts from lib/ as one array */
 static json_t *
 keys_json(char *const *keys, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_loads(keys[i], JSON_DECODE_ANY, NULL));
+		json_array_append_new(a, rd_json_text(keys[i]));
 	return a;
 }
 
@@ -39,8 +48,8 @@ rd_verify_keys_json(const struct rpl_verify_part *v, json_t *o)
 	json_object_set_new(o, "extra", keys_json(v->extra, v->extra_n));
 	json_t *ch = json_array();
 	for (size_t i = 0; i < v->changed_n; i++)
-		json_array_append_new(ch, json_pack("{s:o,s:o}", "key", json_loads(v->changed[i].key, 0, NULL), "columns",
-		                                    json_loads(v->changed[i].columns, 0, NULL)));
+		json_array_append_new(ch, json_pack("{s:o,s:o}", "key", rd_json_text(v->changed[i].key), "columns",
+		                                    rd_json_text(v->changed[i].columns)));
 	json_object_set_new(o, "changed", ch);
 }
 

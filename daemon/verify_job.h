@@ -38,6 +38,10 @@ const char *rd_vpart_state_name(int state);
 /* rd_vparts_free frees n verdicts and their keys. */
 void rd_vparts_free(struct rd_vpart *v, size_t n);
 
+/* rd_json_text: a key (or a list of columns) lib/ wrote as JSON text, as a value:
+ * its NULs kept, and the text itself if it does not parse (never dropped). */
+json_t *rd_json_text(const char *text);
+
 /* rd_verify_keys_json sets on o the lists of v as `replicad verify --json` gives them:
  * "missing" and "extra" [KEY], "changed" [{"key": KEY, "columns": [NAME]}]. */
 void rd_verify_keys_json(const struct rpl_verify_part *v, json_t *o);
