@@ -60,7 +60,7 @@ struct rpl_vval {
 	int64_t ns;
 	const char *p;
 	size_t n;
-	char dec[192];
+	char dec[1100];   /* a double's plain spelling: at most 1077 characters (4.9e-324) */
 };
 
 /* rpl_vts_struct: a date or timestamp held as its ODBC struct (c_type

@@ -330,6 +330,36 @@ START_TEST(test_exact_doubles)
 }
 END_TEST
 
+/* decimals longer than 191 characters, as a key and as a value (an outside run: 1e-190
+ * as a key put the keys after it out of order, missing and extra; 1e190 against
+ * 1e190 with one more fraction digit was changed) */
+START_TEST(test_long_decimals)
+{
+	struct rpl_conn s, d;
+	it_connect(&s, IT_PG, "src");
+	it_connect(&d, IT_PG, "dst");
+	drop(&s, "vty_ld");
+	drop(&d, "vty_ld");
+	it_exec(&s, "CREATE TABLE vty_ld (k numeric PRIMARY KEY, d date NOT NULL, v numeric)");
+	it_exec(&s, "INSERT INTO vty_ld VALUES (1e-190, '2024-01-05', 1e190), (5, '2024-01-05', 4.9e-324), "
+	            "(6, '2024-01-05', -1e300)");
+	copy_created(&s, &d, "vty_ld");
+	struct rpl_vtable *v = open_vt(&s, &d, "vty_ld");
+	verify_is(v, "long decimals", NULL, NULL, NULL, NULL);
+	change_target(IT_PG, "UPDATE vty_ld SET v = v + 0.0");
+	verify_is(v, "long decimals, one more digit", NULL, NULL, NULL, NULL);
+	change_target(IT_PG, "DELETE FROM vty_ld WHERE k < 1");
+	char key[240] = "{\"k\": \"0.";   /* 1e-190 as PostgreSQL spells it: 189 zeros, then 1 */
+	for (int i = 0; i < 189; i++)
+		strcat(key, "0");
+	strcat(key, "1\"}");
+	verify_is(v, "long decimals", key, NULL, NULL, NULL);
+	rpl_vtable_close(v);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 /* a TIME key: both sides in the order verify merges them (by value; as text -01:00:00
  * came before -02:00:00, and PostgreSQL's time took no COLLATE "C") */
 START_TEST(test_time_key)
@@ -528,6 +558,7 @@ main(void)
 	tcase_add_loop_test(tc, test_sqlite_spellings, 0, 2);
 	tcase_add_test(tc, test_target_error_named);
 	tcase_add_loop_test(tc, test_exact_doubles, 0, 2);
+	tcase_add_test(tc, test_long_decimals);
 	tcase_add_loop_test(tc, test_text_keys, 0, (int)(sizeof tkey_cases / sizeof tkey_cases[0]));
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
