@@ -83,6 +83,11 @@ rules_time_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t
 			         "column %s holds hours", v, d->name);
 			return false;
 		}
+		if (ru->untyped_source) {   /* SQLite holds 42 or '7:05' in a TIME column as well */
+			snprintf(why, wn, "'%.40s' is no time as replicad reads one ([-]H:MM:SS[.fraction], a duration "
+			         "with PostgreSQL's days) for the column %s", v, d->name);
+			return false;
+		}
 		return true;   /* not a time replicad reads: the server judges it */
 	}
 	int digits = digits_of(d);
