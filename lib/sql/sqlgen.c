@@ -386,6 +386,21 @@ key_unbounded(enum rpl_engine e, const struct rpl_column *c)
 	return e == RPL_ENGINE_MSSQL || c->is_long || c->size > 255;
 }
 
+/* key_col_bytes: the bytes a bounded key column takes of the engine's key length, as
+ * created there: a GUID is MariaDB's CHAR(36) (144 bytes in utf8mb4, not 16: a text
+ * and a uuid key did not fit 3072), a decimal 4 bytes for every 9 digits and a part */
+static long
+key_col_bytes(enum rpl_engine e, const struct rpl_column *k, int cb)
+{
+	switch (k->cls) {
+	case RPL_CLASS_TEXT: return k->size * cb;
+	case RPL_CLASS_BINARY: return k->size;
+	case RPL_CLASS_GUID: return e == RPL_ENGINE_MARIADB ? 36L * cb : 16;
+	case RPL_CLASS_DECIMAL: return ((k->size > 0 ? k->size : 65) + 8) / 9 * 4 + 4;
+	default: return 16;
+	}
+}
+
 static bool
 key_type(const struct rpl_sqlgen *g, const struct rpl_column *c, char *out, size_t n)
 {
@@ -407,7 +422,7 @@ key_type(const struct rpl_sqlgen *g, const struct rpl_column *c, char *out, size
 		if (key_unbounded(e, k))
 			shared++;
 		else
-			budget -= k->cls == RPL_CLASS_TEXT ? k->size * cb : k->cls == RPL_CLASS_BINARY ? k->size : 16;
+			budget -= key_col_bytes(e, k, cb);
 	}
 	long bytes = budget / shared, most = text ? bytes / cb : bytes;
 	if (most < 1)
