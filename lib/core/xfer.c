@@ -186,6 +186,8 @@ xcol_choose(struct rpl_xcol *x, enum rpl_engine se, enum rpl_engine de, unsigned
 		break;
 	case RPL_CLASS_BOOL:
 		x->c_type = SQL_C_BIT; x->width = 1; x->param_type = SQL_BIT;
+		if (se == RPL_ENGINE_MARIADB)
+			x->fetch_type = SQL_C_UTINYINT;
 		if (se == RPL_ENGINE_SQLITE && !(flags & RPL_XFER_SRC_LIB)) {   /* as integers, above */
 			x->c_type = SQL_C_CHAR; x->width = 128;
 			/* Connector/ODBC 3.1.15 crashed converting text to an SQL_BIT parameter
@@ -385,8 +387,8 @@ rpl_xbuf_bind_cols(struct rpl_xbuf *b, SQLHSTMT st, SQLULEN *fetched)
 		rc = SQLSetStmtAttr(st, SQL_ATTR_ROW_STATUS_PTR, b->status, 0);
 	for (size_t i = 0; i < b->ncols && SQL_SUCCEEDED(rc); i++) {
 		struct rpl_xcol *x = &b->cols[i];
-		rc = SQLBindCol(st, (SQLUSMALLINT)(i + 1), x->c_type, b->data + x->off, x->width,
-		                (SQLLEN *)(void *)(b->data + x->ind_off));
+		rc = SQLBindCol(st, (SQLUSMALLINT)(i + 1), x->fetch_type != 0 ? x->fetch_type : x->c_type, b->data + x->off,
+		                x->width, (SQLLEN *)(void *)(b->data + x->ind_off));
 	}
 	return SQL_SUCCEEDED(rc) ? 0 : -1;
 }

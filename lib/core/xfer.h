@@ -19,6 +19,10 @@ struct rpl_xcol {
 	const struct rpl_column *src, *dst;   /* borrowed from the copy's tables */
 	enum rpl_class cls;                   /* transport class (the source's) */
 	SQLSMALLINT c_type;                   /* SQL_C_* on both sides */
+	SQLSMALLINT fetch_type;               /* SQL_C_* an ODBC source binds (rpl_xbuf_bind_cols):
+	                                       * c_type, but for a MariaDB boolean SQL_C_UTINYINT,
+	                                       * the same byte: Connector/ODBC 3.1.15 left a BIT(1)
+	                                       * 1 after a NULL with a NULL indicator as SQL_C_BIT */
 	SQLSMALLINT param_type;               /* SQL type announced to the target */
 	SQLULEN param_size;
 	SQLSMALLINT param_digits;
