@@ -449,6 +449,13 @@ static const struct tkey_case {
 	  "INSERT INTO vty_mk VALUES (9, '2024-01-05'), (10, '2024-01-05'), ('8', '2024-01-05'), ('a', '2024-01-05'), "
 	  "(100, '2024-01-05'), ('11', '2024-01-05'), ('Z', '2024-01-05')",
 	  "DELETE FROM vty_mk WHERE k = '8'", "{\"k\": \"8\"}" },
+	/* keys julianday cannot read on a SQLite side: infinity, a year past 9999 (an
+	 * outside run: every key after them missing and extra) */
+	{ IT_PG, IT_SQLITE, "vty_jk", "CREATE TABLE vty_jk (k timestamp PRIMARY KEY, d date)",
+	  "INSERT INTO vty_jk VALUES ('2024-01-01', '2024-01-05'), ('12000-01-01', '2024-01-05'), "
+	  "('infinity', '2024-01-05'), ('-infinity', '2024-01-05'), ('2023-06-01 10:00', '2024-01-05'), "
+	  "('9999-12-31 23:59:59', '2024-01-05')",
+	  "DELETE FROM vty_jk WHERE k = '2024-01-01 00:00:00'", "{\"k\": \"2024-01-01 00:00:00\"}" },
 	/* a text key beside a uuid and a wide decimal: the text's share of MariaDB's 3072
 	 * bytes left the uuid's CHAR(36) out (Specified key was too long: an outside run) */
 	{ IT_PG, IT_MARIADB, "vty_tu", "CREATE TABLE vty_tu (a text, b uuid, c numeric(65,30), d date, PRIMARY KEY (a, b, c))",
