@@ -73,9 +73,10 @@ with_key(const struct rpl_sqlgen *g, const struct rpl_column *c, const char *tmp
 /* lite_decimal: a decimal SQLite keeps as text (DECIMAL_TEXT) sorts as text, '10.50'
  * before '9.50': by its double, then, among values one double holds (past 15
  * digits), by the length of its integer part and its digits, both reversed for a
- * negative one; PostgreSQL's NaN, kept as 'NaN', last as PostgreSQL sorts it */
+ * negative one; PostgreSQL's -Infinity first, Infinity and NaN last, as PostgreSQL
+ * sorts them (kept as their words: an outside run found ±Infinity among the numbers) */
 static const char lite_decimal[] =
-	"#K = 'NaN', CAST(#K AS REAL), "
+	"CASE #K WHEN '-Infinity' THEN 0 WHEN 'Infinity' THEN 2 WHEN 'NaN' THEN 3 ELSE 1 END, CAST(#K AS REAL), "
 	"CASE WHEN #K LIKE '-%' THEN NULL ELSE instr(#K || '.', '.') END, "
 	"CASE WHEN #K LIKE '-%' THEN NULL ELSE #K END, "
 	"CASE WHEN #K LIKE '-%' THEN instr(#K || '.', '.') END DESC, "

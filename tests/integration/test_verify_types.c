@@ -445,6 +445,10 @@ static const struct tkey_case {
 	{ IT_PG, IT_SQLITE, "vty_nan", "CREATE TABLE vty_nan (k numeric PRIMARY KEY, d date)",
 	  "INSERT INTO vty_nan VALUES ('NaN', '2024-01-05'), (1, '2024-01-05'), (-2.5, '2024-01-05'), (1e20, '2024-01-05')",
 	  "DELETE FROM vty_nan WHERE k = '1'", "{\"k\": \"1\"}" },
+	{ IT_PG, IT_SQLITE, "vty_inf", "CREATE TABLE vty_inf (k numeric PRIMARY KEY, d date)",
+	  "INSERT INTO vty_inf VALUES ('-Infinity', '2024-01-05'), (-1.5, '2024-01-05'), (2, '2024-01-05'), "
+	  "('Infinity', '2024-01-05'), ('NaN', '2024-01-05')",
+	  "DELETE FROM vty_inf WHERE k = 2", "{\"k\": \"2\"}" },
 	{ IT_SQLITE, IT_PG, "vty_mk", "CREATE TABLE vty_mk (k PRIMARY KEY, d TEXT)",
 	  "INSERT INTO vty_mk VALUES (9, '2024-01-05'), (10, '2024-01-05'), ('8', '2024-01-05'), ('a', '2024-01-05'), "
 	  "(100, '2024-01-05'), ('11', '2024-01-05'), ('Z', '2024-01-05')",
