@@ -635,6 +635,8 @@ nul_row(const struct rpl_rules *ru, const struct rpl_xbuf *b, unsigned char *row
 {
 	for (size_t k = 0; k < ru->nnul; k++) {
 		size_t c = ru->watch[ru->nwatch + k];
+		if (!ru->nul_only[c])
+			continue;   /* set aside (scan.c) */
 		const struct rpl_xcol *x = &b->cols[c];
 		SQLLEN ind = *(const SQLLEN *)(const void *)(row + x->ind_off);
 		const char *v;

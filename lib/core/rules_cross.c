@@ -395,7 +395,8 @@ short_text(const struct rpl_xcol *x, const struct rpl_column *d)
 
 /* into_short_text: a number or a GUID into a bounded text column: its text, as the
  * load writes it, must fit (MariaDB refused 12.50 in a varchar(4): "Data truncated";
- * PostgreSQL a uuid in a varchar(10)); the row is rejected by too_long, as text is */
+ * PostgreSQL a uuid in a varchar(10)); the row is rejected by too_long, as text is.
+ * A double is measured as the loads write it, %.17g: 0.1 is 0.10000000000000001 */
 static bool
 into_short_text(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_rule *rule, char *why, size_t wn)
 {
@@ -404,8 +405,8 @@ into_short_text(const struct rpl_xcol *x, const void *v, SQLLEN ind, enum rpl_ru
 	size_t n;
 	if (x->c_type == SQL_C_SBIGINT)
 		n = (size_t)snprintf(t, sizeof t, "%lld", (long long)*(const int64_t *)v);
-	else if (x->c_type == SQL_C_DOUBLE)
-		n = (size_t)rpl_numtext_shortest(*(const double *)v, t, sizeof t);
+	else if (x->c_type == SQL_C_DOUBLE)   /* as the loads write it (tsv.c, xfer.c): 12000, not 1.2e+04 */
+		n = (size_t)snprintf(t, sizeof t, "%.17g", *(const double *)v);
 	else
 		n = (size_t)ind, shown = v;   /* a decimal's or a GUID's text, as it travels */
 	if (n <= (size_t)x->dst->size)

@@ -71,8 +71,11 @@ rules_time_fits(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t r, size_t
 	if (!rpl_vtime_parse(v, (size_t)*ind, &ns)) {
 		if (d->kind == RPL_KIND_TIMETZ)
 			return true;   /* a zone into a column that keeps one */
-		bool interval = b->cols[c].src->kind == RPL_KIND_INTERVAL;   /* '-1 days -02:00:00' has no zone */
-		if (!interval && strpbrk(v + 1, "+-Z") != NULL) {
+		/* a zone follows the time: '-1 days -02:00:00' (an interval) and a date's
+		 * '-15' are none */
+		bool interval = b->cols[c].src->kind == RPL_KIND_INTERVAL;
+		const char *colon = *ind > 0 ? memchr(v, ':', (size_t)*ind) : NULL;
+		if (!interval && colon != NULL && strpbrk(colon, "+-Z") != NULL) {
 			snprintf(why, wn, "'%.40s' has a time zone, which the column %s would drop", v, d->name);
 			return false;
 		}

@@ -11,6 +11,7 @@ struct scan {
 	struct rpl_scan_part *out;
 	struct rpl_rules ru;      /* d->rules with judged below */
 	bool *judged;             /* owned: the plan's, a rejected column set aside per row */
+	bool *nul_only;           /* owned: the plan's NUL-only columns, set aside the same way */
 	int64_t row0;             /* rows read before this chunk */
 	struct rpl_xbuf *buf;     /* the current chunk's */
 	char *key;                /* owned: the current row's key, rendered when first needed */
@@ -80,6 +81,7 @@ scan_row(struct scan *s, size_t r, struct rpl_err *err)
 		rc = note(s, &s->out->rejects, &s->out->rejects_n, r, col, rule, why, err);
 		/* set the column aside: not judged, and a NULL or misfit taken as a value */
 		s->judged[col] = false;
+		s->nul_only[col] = false;
 		SQLLEN *ind = rpl_xind(b, r, col);
 		if (*ind == SQL_NULL_DATA || *ind == RPL_IND_MISFIT) {
 			rpl_xbuf_null_ool(b, r, col);
@@ -88,8 +90,10 @@ scan_row(struct scan *s, size_t r, struct rpl_err *err)
 	}
 	s->out->rows_rejected += rejected;
 	if (rejected) {   /* the plan's judgement again for the next row */
-		for (size_t c = 0; c < b->ncols; c++)
+		for (size_t c = 0; c < b->ncols; c++) {
 			s->judged[c] = s->d->rules->judged != NULL ? s->d->rules->judged[c] : true;
+			s->nul_only[c] = s->d->rules->nul_only != NULL && s->d->rules->nul_only[c];
+		}
 	}
 	free(s->key);
 	s->key = NULL;
@@ -105,13 +109,17 @@ rpl_scan_run(const struct rpl_scan_def *d, struct rpl_scan_part *out, struct rpl
 	int r = 0;
 	out->by_col = calloc((d->ncols ? d->ncols : 1) * RPL_NRULES, sizeof *out->by_col);
 	s.judged = malloc(d->ncols ? d->ncols : 1);
-	if (out->by_col == NULL || s.judged == NULL) {
+	s.nul_only = malloc(d->ncols ? d->ncols : 1);
+	if (out->by_col == NULL || s.judged == NULL || s.nul_only == NULL) {
 		r = rpl_err_set(err, RPL_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t c = 0; c < d->ncols; c++)
+	for (size_t c = 0; c < d->ncols; c++) {
 		s.judged[c] = d->rules->judged != NULL ? d->rules->judged[c] : true;
+		s.nul_only[c] = d->rules->nul_only != NULL && d->rules->nul_only[c];
+	}
 	s.ru.judged = s.judged;
+	s.ru.nul_only = s.nul_only;
 	for (;;) {
 		size_t n = 0;
 		if (d->cancel != NULL && atomic_load(d->cancel)) {
@@ -130,6 +138,7 @@ rpl_scan_run(const struct rpl_scan_def *d, struct rpl_scan_part *out, struct rpl
 	}
 out:
 	free(s.judged);
+	free(s.nul_only);
 	return r;
 }
 

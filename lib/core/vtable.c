@@ -338,6 +338,10 @@ vt_compare(struct rpl_vtable *v, struct rpl_err *err)
 		/* a decimal into a double column as doubles: the rules let through a decimal
 		 * whose double is it (2^60) or spells it (0.1), and the target holds that double */
 		enum rpl_class cls = s->cls == RPL_CLASS_DECIMAL && d->cls == RPL_CLASS_DOUBLE ? RPL_CLASS_DOUBLE : s->cls;
+		/* an interval into a time column as a duration: MariaDB's 26:00:00.000000 is
+		 * PostgreSQL's '1 day 02:00:00' (rules_times.c wrote it so) */
+		if (s->kind == RPL_KIND_INTERVAL && d->cls == RPL_CLASS_TIME)
+			cls = RPL_CLASS_TIME;
 		v->vcols[i] = (struct rpl_vcol){ .name = s->name, .cls = cls,
 		                                 .pad = s->kind == RPL_KIND_CHAR || d->kind == RPL_KIND_CHAR,
 		                                 .ts_digits = digits < 0 ? 0 : digits > 9 ? 9 : digits,

@@ -85,11 +85,12 @@ static const char lite_decimal[] =
 /* lite_instant: a SQLite date or timestamp is text in any ISO 8601 spelling ('T' or
  * a space between date and time sorted apart as text): by its Julian day, then, among
  * instants one double holds (tens of microseconds), by its text. A zone of hours
- * alone ('+00', as PostgreSQL writes a timestamptz) gets its minutes, which julianday
+ * alone after a time ('+00', as PostgreSQL writes a timestamptz; a date's '-15' is
+ * none) gets its minutes, which julianday
  * needs; what julianday cannot read (PostgreSQL's infinity, a year past 9999) comes
  * after every day, '-infinity' before: as PostgreSQL and MariaDB sort them (an outside
  * run found them first, and every key after one missing and extra) */
-#define LITE_JULIAN "julianday(CASE WHEN #K GLOB '*[+-][0-9][0-9]' THEN #K || ':00' ELSE #K END)"
+#define LITE_JULIAN "julianday(CASE WHEN #K GLOB '*[0-9]:[0-9][0-9]*[+-][0-9][0-9]' THEN #K || ':00' ELSE #K END)"
 static const char lite_instant[] =
 	"CASE WHEN #K = '-infinity' THEN 0 WHEN " LITE_JULIAN " IS NULL THEN 2 ELSE 1 END, " LITE_JULIAN ", #K";
 

@@ -477,8 +477,9 @@ START_TEST(test_times)
 	 * 42 stored as 00:00:42 and '7:05' as 07:05:00, and PostgreSQL refusing 42) */
 	times_case(IT_SQLITE, IT_MARIADB, "ft_tsm", "CREATE TABLE ft_tsm (id INTEGER PRIMARY KEY, t TIME)",
 	           "CREATE TABLE ft_tsm (id int PRIMARY KEY, t time(0))",
-	           "INSERT INTO ft_tsm VALUES (1, '12:00:00'), (2, 42), (3, 3.5), (4, '7:05'), (5, '25:00:00')",
-	           0, 3, "SELECT GROUP_CONCAT(t ORDER BY id) FROM ft_tsm", "12:00:00,25:00:00");
+	           "INSERT INTO ft_tsm VALUES (1, '12:00:00'), (2, 42), (3, 3.5), (4, '7:05'), (5, '25:00:00'), (6, ''), "
+	           "(7, '2024-01-15 10:00:00')",
+	           0, 5, "SELECT GROUP_CONCAT(t ORDER BY id) FROM ft_tsm", "12:00:00,25:00:00");
 	times_case(IT_MARIADB, IT_MARIADB, "ft_tmm", "CREATE TABLE ft_tmm (id int PRIMARY KEY, t time(6))",
 	           "CREATE TABLE ft_tmm (id int PRIMARY KEY, t time(0))",
 	           "INSERT INTO ft_tmm VALUES (1, '838:59:59'), (2, '12:00:00.5'), (3, '-838:59:58.000000')",

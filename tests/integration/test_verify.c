@@ -522,6 +522,33 @@ START_TEST(test_cli_nul_key)
 }
 END_TEST
 
+/* scan names each column that would reject a row once, a NUL into PostgreSQL's text
+ * beside another misfit (a review: the NUL's column listed ncols + 1 times, the
+ * other never) */
+START_TEST(test_cli_scan_nul)
+{
+	struct rpl_conn s, d;
+	it_connect(&s, IT_MARIADB, "src");
+	it_connect(&d, IT_PG, "dst");
+	it_exec(&s, "DROP TABLE IF EXISTS vfy");
+	it_exec(&s, "CREATE TABLE vfy (id int PRIMARY KEY, d date NOT NULL, a varchar(10), b varchar(10))");
+	it_exec(&s, "INSERT INTO vfy VALUES (1, '2024-01-05', CONCAT('a', CHAR(0), 'b'), 'toolong'), (2, '2024-01-05', 'x', 'y')");
+	it_exec(&d, "DROP TABLE IF EXISTS vfy");
+	it_exec(&d, "CREATE TABLE vfy (id int PRIMARY KEY, d date NOT NULL, a text, b varchar(3))");
+	const char *cfg = it_write_config("verify.json", odbc_of(IT_MARIADB, true), odbc_of(IT_PG, false), "vfy", "d", "{}");
+	json_t *o;
+	int st = run_cmd(cfg, "scan", NULL, &o);
+	ck_assert_msg(st == 3 && o != NULL, "scan exit %d, want 3", st);
+	json_t *rej = part(o, 0, "rejects");
+	ck_assert_msg(json_array_size(rej) == 2, "scan lists %zu rejects, want 2 (a, b)", json_array_size(rej));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rej, 0), "column")), "a");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rej, 1), "column")), "b");
+	json_decref(o);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 static int run_argv(char *const *argv, char *out, size_t n);
 
 /* scan against a narrower target: every misfit named, nothing written */
@@ -726,6 +753,7 @@ main(int argc, char **argv)
 	tcase_add_loop_test(tc, test_cli_repair, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_cli_repair_moved, 0, IT_NENGINES);
 	tcase_add_test(tc, test_cli_nul_key);
+	tcase_add_test(tc, test_cli_scan_nul);
 	tcase_add_loop_test(tc, test_cli_scan, 0, IT_NENGINES * IT_NENGINES);
 	tcase_add_loop_test(tc, test_cli_dry_mssql, 0, IT_NENGINES);
 	tcase_add_test(tc, test_cli_dry_slices);

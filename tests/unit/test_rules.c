@@ -588,7 +588,12 @@ static const struct rcase rcases[] = {
 	{ "decimal fits varchar(5)", MARIA, PG, DEC(10, 2), TXT(5, true), .s = "-1.50", .out = PASS },
 	{ "double into varchar(3)", PG, PG, DBL(true), TXT(3, true), .f = 0.25, .out = REJECT, .rule = RPL_RULE_TOO_LONG,
 	  .needle1 = "0.25" },
-	{ "double fits varchar(3)", PG, PG, DBL(true), TXT(3, true), .f = 0.1, .out = PASS },
+	{ "double fits varchar(3)", PG, PG, DBL(true), TXT(3, true), .f = 0.5, .out = PASS },
+	/* as the loads write a double, %.17g: 0.1 is 19 characters, 12000 five (a review
+	 * found 12000 rejected as 1.2e+04, and 0.1 passed to be refused by the server) */
+	{ "0.1 into varchar(5)", PG, PG, DBL(true), TXT(5, true), .f = 0.1, .out = REJECT, .rule = RPL_RULE_TOO_LONG,
+	  .needle1 = "0.10000000000000001" },
+	{ "12000 fits varchar(5)", MARIA, PG, DBL(true), TXT(5, true), .f = 12000, .out = PASS },
 	{ "GUID into varchar(10)", PG, PG,
 	  { .name = "v", .type_name = "uuid", .sql_type = SQL_GUID, .size = 36, .cls = RPL_CLASS_GUID, .nullable = true },
 	  TXT(10, true), .s = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", .out = REJECT, .rule = RPL_RULE_TOO_LONG,
