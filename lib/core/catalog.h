@@ -47,7 +47,7 @@ enum rpl_kind {
  * than Unicode's: utf8mb3 and ucs2 the Basic Multilingual Plane (no 4-byte UTF-8),
  * latin1 (MariaDB's cp1252), ascii. ANY: every character, or a set replicad does not
  * judge (the server still does). */
-enum rpl_charset { RPL_CHARSET_ANY, RPL_CHARSET_BMP, RPL_CHARSET_LATIN1, RPL_CHARSET_ASCII };
+enum rpl_charset { RPL_CHARSET_ANY, RPL_CHARSET_BMP, RPL_CHARSET_UCS2, RPL_CHARSET_LATIN1, RPL_CHARSET_ASCII };
 
 struct rpl_column {
 	char name[128];

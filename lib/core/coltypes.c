@@ -274,8 +274,8 @@ maria_row(void *arg, char *const *v, struct rpl_err *err)
 	else
 		set_decl(col, v[1], "", "");
 	col->kind = rpl_coltypes_maria_kind(type);
-	col->charset = strcmp(v[2], "utf8mb3") == 0 || strcmp(v[2], "utf8") == 0 || strcmp(v[2], "ucs2") == 0
-	                       ? RPL_CHARSET_BMP
+	col->charset = strcmp(v[2], "utf8mb3") == 0 || strcmp(v[2], "utf8") == 0 ? RPL_CHARSET_BMP
+	               : strcmp(v[2], "ucs2") == 0                               ? RPL_CHARSET_UCS2
 	               : strcmp(v[2], "latin1") == 0 ? RPL_CHARSET_LATIN1
 	               : strcmp(v[2], "ascii") == 0  ? RPL_CHARSET_ASCII
 	                                             : RPL_CHARSET_ANY;

@@ -481,8 +481,10 @@ judge_text(const struct rpl_rules *ru, struct rpl_xbuf *b, size_t c, void *v, SQ
 	}
 	/* a MariaDB TEXT's bytes, in its character set: a latin1 character is one */
 	long cap = rules_maria_byte_cap(ru, dst);
-	if (cap > 0 && n > (size_t)cap) {
-		size_t bytes = dst->charset == RPL_CHARSET_LATIN1 || dst->charset == RPL_CHARSET_ASCII ? utf8_chars(v, n) : n;
+	if (cap > 0 && (n > (size_t)cap || dst->charset == RPL_CHARSET_UCS2)) {   /* ucs2: 2 bytes an ASCII character */
+		size_t bytes = dst->charset == RPL_CHARSET_LATIN1 || dst->charset == RPL_CHARSET_ASCII ? utf8_chars(v, n)
+		               : dst->charset == RPL_CHARSET_UCS2                                  ? 2 * utf8_chars(v, n)
+		                                                                                   : n;
 		if (bytes > (size_t)cap) {
 			*vd->rule = RPL_RULE_TOO_LONG;
 			snprintf(vd->why, vd->wn, "%zu bytes do not fit the %.*s column %s (%ld bytes)", bytes,

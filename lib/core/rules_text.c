@@ -110,7 +110,8 @@ in_charset(enum rpl_charset cs, unsigned cp)
 {
 	switch (cs) {
 	case RPL_CHARSET_ASCII: return cp < 0x80;
-	case RPL_CHARSET_BMP: return cp <= 0xFFFF;
+	case RPL_CHARSET_BMP:
+	case RPL_CHARSET_UCS2: return cp <= 0xFFFF;
 	case RPL_CHARSET_LATIN1:
 		return cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF) || cp == 0x81 || cp == 0x8D || cp == 0x8F || cp == 0x90 ||
 		       cp == 0x9D || cp1252_extra(cp);
@@ -122,7 +123,10 @@ in_charset(enum rpl_charset cs, unsigned cp)
 static const char *
 charset_name(enum rpl_charset cs)
 {
-	return cs == RPL_CHARSET_ASCII ? "ascii" : cs == RPL_CHARSET_LATIN1 ? "latin1" : "utf8mb3 (no character past U+FFFF)";
+	return cs == RPL_CHARSET_ASCII    ? "ascii"
+	       : cs == RPL_CHARSET_LATIN1 ? "latin1"
+	       : cs == RPL_CHARSET_UCS2   ? "ucs2 (no character past U+FFFF)"
+	                                  : "utf8mb3 (no character past U+FFFF)";
 }
 
 bool
