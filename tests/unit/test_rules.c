@@ -56,6 +56,9 @@
 	        .size = 20, .cls = RPL_CLASS_DECIMAL, .nullable = true }
 #define MCS(cs) { .name = "v", .type_name = "varchar", .sql_type = SQL_VARCHAR, .size = 20, \
 	          .cls = RPL_CLASS_TEXT, .charset = cs, .nullable = true }
+#define MUCS2TINY { .name = "v", .type_name = "tinytext", .decl = "tinytext CHARACTER SET ucs2", \
+	            .sql_type = SQL_WLONGVARCHAR, .size = 255, .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true, \
+	            .charset = RPL_CHARSET_UCS2 }
 #define MTS { .name = "v", .type_name = "timestamp", .decl = "timestamp", .sql_type = SQL_TYPE_TIMESTAMP, \
 	      .size = 19, .cls = RPL_CLASS_TIMESTAMP, .kind = RPL_KIND_TIMESTAMPTZ, .nullable = true }
 
@@ -576,15 +579,13 @@ static const struct rcase rcases[] = {
 	       "0123456789012345678901234",
 	  .out = PASS },
 	{ "200 ASCII characters into a ucs2 TINYTEXT (400 bytes)", PG, MARIA, TXT(400, true),
-	  { .name = "v", .type_name = "tinytext", .decl = "tinytext CHARACTER SET ucs2", .sql_type = SQL_WLONGVARCHAR,
-	    .size = 255, .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true, .charset = RPL_CHARSET_UCS2 },
+	  MUCS2TINY,
 	  .s = "0123456789012345678901234567890123456789012345678901234567890123456789"
 	       "0123456789012345678901234567890123456789012345678901234567890123456789"
 	       "012345678901234567890123456789012345678901234567890123456789",
 	  .out = REJECT, .rule = RPL_RULE_TOO_LONG, .needle1 = "400 bytes" },
 	{ "100 euro signs into a ucs2 TINYTEXT (200 bytes)", PG, MARIA, TXT(400, true),
-	  { .name = "v", .type_name = "tinytext", .decl = "tinytext CHARACTER SET ucs2", .sql_type = SQL_WLONGVARCHAR,
-	    .size = 255, .cls = RPL_CLASS_TEXT, .is_long = true, .nullable = true, .charset = RPL_CHARSET_UCS2 },
+	  MUCS2TINY,
 	  .s = "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
 	       "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
 	       "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
