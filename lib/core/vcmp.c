@@ -130,6 +130,17 @@ get_int(const struct rpl_xcol *x, const void *v, const char *p, size_t n, bool i
 		if (rpl_double_int64(*(const double *)v, &out->i) == 0)
 			return;
 		break;
+	case SQL_C_BINARY:   /* a MariaDB BIT(n) holding a BIT(1)'s 0 or 1: its bytes, big-endian */
+		if (n <= 8) {
+			uint64_t u = 0;
+			for (size_t k = 0; k < n; k++)
+				u = u << 8 | (unsigned char)p[k];
+			if (u <= INT64_MAX) {
+				out->i = (int64_t)u;
+				return;
+			}
+		}
+		break;
 	case SQL_C_CHAR:
 		if (rpl_numtext_int64(p, n, &out->i) == 0)
 			return;

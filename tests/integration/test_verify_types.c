@@ -355,6 +355,29 @@ START_TEST(test_interval_into_time)
 }
 END_TEST
 
+/* a MariaDB BIT(1) into a BIT(4) the user made: the target's bytes compared as the
+ * number they hold (the review: every non-NULL row read as changed) */
+START_TEST(test_bit_into_wider_bit)
+{
+	struct rpl_conn s, d;
+	it_connect(&s, IT_MARIADB, "src");
+	it_connect(&d, IT_MARIADB, "dst");
+	drop(&s, "vty_bw");
+	drop(&d, "vty_bw");
+	it_exec(&s, "CREATE TABLE vty_bw (id int PRIMARY KEY, d date NOT NULL, b bit(1))");
+	it_exec(&s, "INSERT INTO vty_bw VALUES (1, '2024-01-05', 1), (2, '2024-01-05', 0), (3, '2024-01-05', NULL)");
+	it_exec(&d, "CREATE TABLE vty_bw (id int PRIMARY KEY, d date NOT NULL, b bit(4))");
+	copy_created(&s, &d, "vty_bw");
+	struct rpl_vtable *v = open_vt(&s, &d, "vty_bw");
+	verify_is(v, "BIT(1) -> BIT(4)", NULL, NULL, NULL, NULL);
+	change_target(IT_MARIADB, "UPDATE vty_bw SET b = 3 WHERE id = 1");
+	verify_is(v, "BIT(1) -> BIT(4)", NULL, NULL, "{\"id\": 1}", "[\"b\"]");
+	rpl_vtable_close(v);
+	rpl_conn_close(&s);
+	rpl_conn_close(&d);
+}
+END_TEST
+
 /* decimals longer than 191 characters, as a key and as a value (an outside run: 1e-190
  * as a key put the keys after it out of order, missing and extra; 1e190 against
  * 1e190 with one more fraction digit was changed) */
@@ -614,6 +637,7 @@ main(void)
 	tcase_add_loop_test(tc, test_exact_doubles, 0, 2);
 	tcase_add_test(tc, test_long_decimals);
 	tcase_add_test(tc, test_interval_into_time);
+	tcase_add_test(tc, test_bit_into_wider_bit);
 	tcase_add_loop_test(tc, test_text_keys, 0, (int)(sizeof tkey_cases / sizeof tkey_cases[0]));
 	suite_add_tcase(su, tc);
 	SRunner *sr = srunner_create(su);
